@@ -1,0 +1,70 @@
+/*
+ * cmd.h: the command language shared by batch mode (-ex, -x) and the TUI's
+ * `:` prompt. A command line is parsed, evaluated against one process (and
+ * one selected thread, for $registers), and prints its result as text or as
+ * exactly one JSON object on one line.
+ *
+ * Each command lives in its own cmd-NAME.c and exports a const
+ * struct cmd_entry; cmd.c holds the only list of them.
+ */
+#ifndef PTI_CMD_H
+#define PTI_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct tracer;
+struct proc;
+struct thread;
+
+struct cmd_ctx {
+	struct tracer *tracer;
+	struct proc *proc;	/* the process commands act on */
+	struct thread *thread;	/* selected thread, for $registers; may be NULL */
+	bool json;		/* one JSON object per command on `out` */
+	FILE *out;		/* results (and JSON errors) */
+	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
+};
+
+enum cmd_result {
+	CMD_OK,
+	CMD_FAILED,		/* error printed; later commands still run */
+	CMD_RESUMED,		/* continue/kill: the process is no longer held */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *args;	/* usage of the arguments: "ADDR [LEN]" */
+	const char *help;	/* one line */
+	/*
+	 * argv[0] is the command name; quoted arguments arrive unquoted with
+	 * C escapes already applied, and `raw` is everything after the name,
+	 * untouched (for `write ADDR "str"` style arguments). On failure the
+	 * command returns CMD_FAILED with *errp set; cmd_run prints it.
+	 */
+	enum cmd_result (*exec)(struct cmd_ctx *ctx, int argc, char **argv,
+	    const char *raw, char **errp);
+};
+
+/* Runs one command line. Blank lines and # comments are CMD_OK no-ops. */
+enum cmd_result cmd_run(struct cmd_ctx *ctx, const char *line);
+
+/* All commands, NULL-terminated (for help and completion). */
+extern const struct cmd_entry *const cmd_table[];
+
+/*
+ * Evaluates an address expression: hex, decimal, $register, region name
+ * ([heap], [stack], libc.so.6), joined with + and -. 0 or -1 with *errp.
+ */
+int cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
+    char **errp);
+
+/*
+ * Parses DATA: hex bytes ("de ad be ef", "deadbeef") or a "quoted string"
+ * with C escapes. Returns a malloc'd buffer in *buf. 0 or -1 with *errp.
+ */
+int cmd_parse_data(const char *s, uint8_t **buf, size_t *len, char **errp);
+
+#endif

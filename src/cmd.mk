@@ -1,0 +1,1 @@
+# src/cmd.mk

@@ -1,0 +1,5 @@
+# src/core.mk: the tracer layer and the program (owner: tracer).
+src_libptinspect_a_SOURCES += \
+	src/util.c src/util.h \
+	src/tracer.c src/tracer.h \
+	src/seccomp.c src/seccomp.h

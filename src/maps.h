@@ -1,0 +1,52 @@
+/*
+ * maps.h: /proc/PID/maps as an array of regions, and lookups by address and
+ * by name. A snapshot only: the tracee may change its mappings at any time,
+ * so callers re-read it when they need the truth.
+ */
+#ifndef PTI_MAPS_H
+#define PTI_MAPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct region {
+	uint64_t start;
+	uint64_t end;		/* exclusive */
+	char perms[5];		/* "rw-p" */
+	uint64_t offset;
+	unsigned dev_major;
+	unsigned dev_minor;
+	uint64_t inode;
+	char *name;		/* "" for anonymous, "[heap]", "/usr/lib/...". */
+};
+
+struct maps {
+	struct region *regions;
+	size_t count;
+};
+
+/* Reads /proc/PID/maps (PID may be a thread id). 0, or -1 with *errp. */
+int maps_read(pid_t pid, struct maps *out, char **errp);
+void maps_free(struct maps *maps);
+
+/* The region containing addr, or NULL. */
+const struct region *maps_find(const struct maps *maps, uint64_t addr);
+
+/*
+ * The first region whose name matches: exactly ("[heap]", "[stack]", a full
+ * path) or by basename ("libc.so.6", "demo"). NULL when none does.
+ */
+const struct region *maps_find_name(const struct maps *maps, const char *name);
+
+/* The basename of a region's name ("" for anonymous). */
+const char *region_basename(const struct region *r);
+
+static inline bool
+region_readable(const struct region *r)
+{
+	return r->perms[0] == 'r';
+}
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * tracer.h: the process lifecycle. Spawns the program under ptrace with a
+ * seccomp filter, follows every thread and child process, and holds a
+ * process at exit_group, at the exit of its last thread, or just before a
+ * fatal signal kills it ("paused"). It never stops a process otherwise.
+ *
+ * The tracer owns struct proc and struct thread; other layers read them and
+ * act through the functions below. It knows nothing of terminals.
+ */
+#ifndef PTI_TRACER_H
+#define PTI_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+struct arena;
+
+enum proc_state {
+	PROC_RUNNING,		/* running (or stopped by job control) */
+	PROC_PAUSING,		/* pause decided, waiting for threads to stop */
+	PROC_PAUSED,		/* every thread held; memory and maps intact */
+	PROC_RELEASED,		/* continue/kill given; exit under way */
+	PROC_GONE,		/* reaped */
+};
+
+enum pause_reason {
+	PAUSE_NONE,
+	PAUSE_EXIT,		/* exit_group(exit_code), or last thread exit */
+	PAUSE_SIGNAL,		/* about to die of `signal` */
+};
+
+struct thread {
+	pid_t tid;
+	struct proc *proc;
+	bool stopped;		/* in a ptrace-stop that we hold */
+	bool regs_valid;	/* regs below are current (thread stopped) */
+	struct user_regs_struct regs;
+	int resume_sig;		/* signal to deliver when resumed */
+	bool in_group_stop;	/* job-control stop, resumed with LISTEN */
+	bool exiting;		/* seen PTRACE_EVENT_EXIT */
+	struct thread *next;	/* in proc->threads */
+};
+
+struct proc {
+	pid_t pid;		/* thread group id */
+	pid_t parent_pid;	/* 0 for the root */
+	bool is_root;		/* the process ptinspect started */
+	bool execed;		/* has run exec (the pre-exec ptinspect child no) */
+	bool pause_wanted;	/* --pause-on-exit applies to this process */
+	enum proc_state state;
+	enum pause_reason reason;
+	int exit_code;		/* PAUSE_EXIT: the exit status (0-255) */
+	int signal;		/* PAUSE_SIGNAL: the signal number */
+	bool has_fault_addr;
+	uint64_t fault_addr;	/* si_addr of SIGSEGV/SIGBUS/SIGFPE/SIGILL */
+	pid_t paused_tid;	/* the thread that triggered the pause */
+	char comm[32];		/* /proc/PID/comm at the last update */
+
+	int nthreads;
+	struct thread *threads;
+
+	int mem_fd;		/* /proc/PID/mem, opened lazily by mem.c; -1 */
+	struct arena *arena;	/* shared-memory fast path, NULL if none */
+
+	int wait_status;	/* valid when state == PROC_GONE */
+	struct proc *next;
+};
+
+struct tracer_opts {
+	bool pause_on_exit;	/* pause the root process at its exit */
+	bool follow_forks;	/* ... and every child process too */
+	bool no_seccomp;	/* force the PTRACE_SYSCALL fallback */
+	/* Run in the child just before exec (pty set-up); may be NULL. */
+	void (*child_setup)(void *arg);
+	void *child_setup_arg;
+};
+
+struct tracer;
+
+/*
+ * Starts argv[0] (looked up in PATH as execvp does) under the tracer. On
+ * failure returns NULL, prints "ptinspect: PROG: not found" or similar and
+ * sets *exit_code to 127 (not found), 126 (not executable) or 125.
+ */
+struct tracer *tracer_spawn(const struct tracer_opts *opts,
+    char *const argv[], int *exit_code);
+
+/*
+ * Handles tracee events for at most timeout_ms (-1: until something
+ * happens; 0: only what is pending). Returns the number of events handled,
+ * or -1 when no traced process is left.
+ */
+int tracer_poll(struct tracer *tr, int timeout_ms);
+
+/* A descriptor that becomes readable when tracee events are pending. */
+int tracer_event_fd(struct tracer *tr);
+
+/* The first process in PROC_PAUSED state not yet handed out, or NULL. */
+struct proc *tracer_next_paused(struct tracer *tr);
+
+struct proc *tracer_root(struct tracer *tr);
+struct proc *tracer_procs(struct tracer *tr);	/* list via ->next */
+struct proc *tracer_find_proc(struct tracer *tr, pid_t pid);
+struct thread *tracer_find_thread(struct proc *p, pid_t tid);
+
+/* The thread to show first: the one that paused it, else the leader. */
+struct thread *proc_main_thread(struct proc *p);
+
+/* A live thread id to read /proc/TID/{maps,mem} through. */
+pid_t proc_access_tid(struct proc *p);
+
+/*
+ * Registers of a thread; the thread must be held (proc paused). 0, or -1
+ * with *errp ("thread 123 is running").
+ */
+int thread_get_regs(struct thread *t, struct user_regs_struct *regs,
+    char **errp);
+int thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
+    char **errp);
+
+/* Lets a paused process's exit or death happen with its own status. */
+int tracer_continue(struct tracer *tr, struct proc *p, char **errp);
+/* Kills a process (paused or not) with SIGKILL. */
+int tracer_kill(struct tracer *tr, struct proc *p, char **errp);
+
+/*
+ * Runs until every traced process is gone, then returns ptinspect's exit
+ * status: the root's exit code, or 128+N if it died of signal N.
+ */
+int tracer_finish(struct tracer *tr);
+/* Kills every tracee and frees the tracer. */
+void tracer_destroy(struct tracer *tr);
+
+/* True when the seccomp filter is in use (false: PTRACE_SYSCALL fallback). */
+bool tracer_uses_seccomp(struct tracer *tr);
+
+const char *proc_state_name(const struct proc *p);	/* "exit", ... */
+
+#endif

@@ -1,0 +1,267 @@
+/*
+ * util.c: allocation that never fails, error reporting, small helpers.
+ * See util.h for the error conventions every layer follows.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *progname = "ptinspect";
+
+static void (*fatal_cleanup)(void);
+
+void
+set_fatal_cleanup(void (*fn)(void))
+{
+	fatal_cleanup = fn;
+}
+
+static void PTI_NORETURN
+die(void)
+{
+	if (fatal_cleanup != NULL)
+		fatal_cleanup();
+	exit(125);
+}
+
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p == NULL)
+		fatalx("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		fatalx("out of memory allocating %zu x %zu bytes", nmemb, size);
+	return p;
+}
+
+void *
+xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+
+	if (p == NULL)
+		fatalx("out of memory allocating %zu bytes", size);
+	return p;
+}
+
+void *
+xreallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		fatalx("allocation of %zu x %zu bytes overflows", nmemb, size);
+	return xrealloc(ptr, nmemb * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		fatalx("out of memory copying a string");
+	return p;
+}
+
+char *
+xvasprintf_str(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatalx("out of memory formatting a string");
+	return s;
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*ret = xvasprintf_str(fmt, ap);
+	va_end(ap);
+	return (int)strlen(*ret);
+}
+
+char *
+xstrfmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf_str(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+int
+set_error(char **errp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errp != NULL) {
+		free(*errp);
+		va_start(ap, fmt);
+		*errp = xvasprintf_str(fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static void
+vmsg(const char *fmt, va_list ap, int errnum)
+{
+	fprintf(stderr, "%s: ", progname);
+	vfprintf(stderr, fmt, ap);
+	if (errnum != 0)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	int errnum = errno;
+	va_list ap;
+
+	if (fatal_cleanup != NULL) {
+		fatal_cleanup();
+		fatal_cleanup = NULL;
+	}
+	va_start(ap, fmt);
+	vmsg(fmt, ap, errnum);
+	va_end(ap);
+	die();
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fatal_cleanup != NULL) {
+		fatal_cleanup();
+		fatal_cleanup = NULL;
+	}
+	va_start(ap, fmt);
+	vmsg(fmt, ap, 0);
+	va_end(ap);
+	die();
+}
+
+void
+warn_msg(const char *fmt, ...)
+{
+	int errnum = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap, errnum);
+	va_end(ap);
+}
+
+void
+warnx_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap, 0);
+	va_end(ap);
+}
+
+char *
+read_file_str(const char *path, size_t *lenp)
+{
+	size_t cap = 4096, len = 0;
+	char *buf;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(cap);
+	for (;;) {
+		if (len + 1 >= cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			close(fd);
+			free(buf);
+			errno = saved;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+const char *
+signal_name(int sig)
+{
+	static const char *const names[] = {
+		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
+		[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP",
+		[SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
+		[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",
+		[SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",
+		[SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
+		[SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",
+		[SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
+		[SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU", [SIGURG] = "SIGURG",
+		[SIGXCPU] = "SIGXCPU", [SIGXFSZ] = "SIGXFSZ",
+		[SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+		[SIGWINCH] = "SIGWINCH", [SIGIO] = "SIGIO", [SIGPWR] = "SIGPWR",
+		[SIGSYS] = "SIGSYS",
+	};
+	static char rt[16][12];
+
+	if (sig > 0 && (size_t)sig < ARRAY_SIZE(names) && names[sig] != NULL)
+		return names[sig];
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX) {
+		char *buf = rt[sig % 16];
+
+		snprintf(buf, sizeof(rt[0]), "SIGRTMIN+%d", sig - SIGRTMIN);
+		return buf;
+	}
+	return NULL;
+}
