@@ -1,0 +1,20 @@
+/*
+ * tui.h: the ncurses interface's single entry point. The TUI spawns the
+ * program itself (it needs to put its output on a pseudo-terminal), runs
+ * the tracer's event loop alongside the keyboard, and returns ptinspect's
+ * exit status when the user quits and the tracee is gone.
+ */
+#ifndef PTI_TUI_H
+#define PTI_TUI_H
+
+#include "tracer.h"
+
+struct tui_opts {
+	struct tracer_opts tracer;	/* child_setup is the TUI's to set */
+	const char *output_file;	/* -o FILE: tracee output goes there */
+};
+
+/* Returns the exit status for ptinspect (the tracee's, see tracer_finish). */
+int tui_run(const struct tui_opts *opts, char *const argv[]);
+
+#endif
