@@ -3,3 +3,34 @@
 # by every owner's tests.
 
 EXTRA_DIST += tests/tap.h tests/tap.sh
+
+# The README quick start's demo: built by plain `make`.
+noinst_PROGRAMS += tests/progs/demo
+tests_progs_demo_CFLAGS = $(AM_CFLAGS) -g -O0
+
+# Tracee programs, one behaviour each (see the comment atop each file).
+# Plain AM_CFLAGS: no sanitizers, they must behave as native programs.
+check_PROGRAMS += \
+	tests/progs/abort \
+	tests/progs/caught-signal \
+	tests/progs/crash \
+	tests/progs/exit-code \
+	tests/progs/fork-exec \
+	tests/progs/last-thread \
+	tests/progs/markers \
+	tests/progs/output \
+	tests/progs/raise \
+	tests/progs/threads
+
+tests_progs_abort_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_last_thread_LDFLAGS = -pthread
+tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_threads_LDFLAGS = -pthread
