@@ -1,24 +1,1008 @@
-/* tracer.c: placeholder while the tracer is written; see tracer.h. */
+/*
+ * tracer.c: the process lifecycle under ptrace.
+ *
+ * Model. ptinspect forks, the child waits on a pipe until the parent has
+ * PTRACE_SEIZEd it, installs the seccomp filter (seccomp.c) and execs. From
+ * then on every thread and every child process is traced (TRACEFORK/VFORK/
+ * CLONE): the filter is inherited, and a SECCOMP_RET_TRACE without a tracer
+ * would fail the syscall. A tracee is only ever stopped for one of:
+ *
+ *   - a seccomp stop (exit_group): the pause point for a normal exit;
+ *   - a signal-delivery-stop: a fatal one (default action kills, neither
+ *     caught nor ignored) is the pause point for a crash; others are
+ *     re-injected at once;
+ *   - PTRACE_EVENT_EXIT: the backstop pause point when the last thread
+ *     exits without exit_group (SYS_exit of the last thread);
+ *   - fork/clone/exec events and the initial stop of new tasks;
+ *   - group-stops (job control), which are left alone with PTRACE_LISTEN;
+ *   - PTRACE_INTERRUPT, which we send to the other threads when pausing.
+ *
+ * Pausing a process (state RUNNING -> PAUSING -> PAUSED) holds the thread
+ * that triggered it and interrupts all others; once each has reported a
+ * stop, the process is PAUSED and nothing in it runs. tracer_continue lets
+ * every thread go with the signal it was stopped with, so the exit or the
+ * death happens exactly as it would have (same status, same core dump).
+ *
+ * Without seccomp (or with --no-seccomp) every thread is resumed with
+ * PTRACE_SYSCALL and exit_group is spotted at syscall-entry instead.
+ *
+ * Events arrive through waitpid(-1, __WALL); SIGCHLD is blocked and read
+ * from a signalfd so that callers (the TUI) can poll on it.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "seccomp.h"
 #include "tracer.h"
 #include "util.h"
 
-struct tracer *tracer_spawn(const struct tracer_opts *o, char *const a[], int *e) { *e = 125; return NULL; }
-int tracer_poll(struct tracer *tr, int t) { return -1; }
-int tracer_event_fd(struct tracer *tr) { return -1; }
-struct proc *tracer_next_paused(struct tracer *tr) { return NULL; }
-struct proc *tracer_root(struct tracer *tr) { return NULL; }
-struct proc *tracer_procs(struct tracer *tr) { return NULL; }
-struct proc *tracer_find_proc(struct tracer *tr, pid_t pid) { return NULL; }
-struct thread *tracer_find_thread(struct proc *p, pid_t tid) { return NULL; }
-struct thread *proc_main_thread(struct proc *p) { return NULL; }
-pid_t proc_access_tid(struct proc *p) { return p->pid; }
-int thread_get_regs(struct thread *t, struct user_regs_struct *r, char **e) { return set_error(e, "no tracer"); }
-int thread_set_regs(struct thread *t, const struct user_regs_struct *r, char **e) { return set_error(e, "no tracer"); }
-int tracer_continue(struct tracer *tr, struct proc *p, char **e) { return set_error(e, "no tracer"); }
-int tracer_kill(struct tracer *tr, struct proc *p, char **e) { return set_error(e, "no tracer"); }
-int tracer_finish(struct tracer *tr) { return 125; }
-void tracer_destroy(struct tracer *tr) { }
-bool tracer_uses_seccomp(struct tracer *tr) { return false; }
-const char *proc_state_name(const struct proc *p) { return "running"; }
+#define THREAD_HASH_SIZE 1024
+
+struct tracer {
+	struct tracer_opts opts;
+	bool use_seccomp;
+	struct proc *procs;
+	struct proc *root;
+	struct thread *thread_hash[THREAD_HASH_SIZE];
+	int sigchld_fd;
+	sigset_t saved_mask;
+	struct sigaction saved_sigint;
+	struct sigaction saved_sigquit;
+};
+
+static void handle_status(struct tracer *tr, pid_t tid, int status);
+static void resume_thread(struct tracer *tr, struct thread *t);
+static void check_paused(struct proc *p);
+
+/* ---------------------------------------------------------------------
+ * Tables of processes and threads
+ * ------------------------------------------------------------------- */
+
+static struct thread *
+thread_lookup(struct tracer *tr, pid_t tid)
+{
+	struct thread *t;
+
+	for (t = tr->thread_hash[tid % THREAD_HASH_SIZE]; t; t = t->hash_next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static void
+thread_hash_insert(struct tracer *tr, struct thread *t)
+{
+	struct thread **head = &tr->thread_hash[t->tid % THREAD_HASH_SIZE];
+
+	t->hash_next = *head;
+	*head = t;
+}
+
+static void
+thread_hash_remove(struct tracer *tr, struct thread *t)
+{
+	struct thread **pp = &tr->thread_hash[t->tid % THREAD_HASH_SIZE];
+
+	for (; *pp != NULL; pp = &(*pp)->hash_next) {
+		if (*pp == t) {
+			*pp = t->hash_next;
+			return;
+		}
+	}
+}
+
+static void
+read_comm(struct proc *p)
+{
+	char path[64], *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)p->pid);
+	s = read_file_str(path, NULL);
+	if (s == NULL)
+		return;
+	s[strcspn(s, "\n")] = '\0';
+	snprintf(p->comm, sizeof(p->comm), "%s", s);
+	free(s);
+}
+
+static struct proc *
+proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
+{
+	struct proc *p = xcalloc(1, sizeof(*p));
+	struct proc **tail;
+
+	p->pid = pid;
+	p->parent_pid = parent_pid;
+	p->state = PROC_RUNNING;
+	p->mem_fd = -1;
+	/* Children run the user's program too (they fork from it). */
+	p->execed = true;
+	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;
+	read_comm(p);
+	for (tail = &tr->procs; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = p;
+	return p;
+}
+
+static struct thread *
+thread_new(struct tracer *tr, struct proc *p, pid_t tid)
+{
+	struct thread *t = xcalloc(1, sizeof(*t));
+
+	t->tid = tid;
+	t->proc = p;
+	t->next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+	thread_hash_insert(tr, t);
+	return t;
+}
+
+static void
+thread_delete(struct tracer *tr, struct thread *t)
+{
+	struct proc *p = t->proc;
+	struct thread **pp;
+
+	for (pp = &p->threads; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			p->nthreads--;
+			break;
+		}
+	}
+	thread_hash_remove(tr, t);
+	free(t);
+}
+
+static pid_t
+read_tgid(pid_t tid)
+{
+	char path[64], *s, *line;
+	pid_t tgid = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	s = read_file_str(path, NULL);
+	if (s == NULL)
+		return 0;
+	line = strstr(s, "\nTgid:");
+	if (line != NULL)
+		tgid = (pid_t)strtol(line + 6, NULL, 10);
+	free(s);
+	return tgid;
+}
+
+/*
+ * A task we have not seen yet: a new thread or process whose first stop
+ * overtook its parent's clone/fork event, or one announced by that event.
+ */
+static struct thread *
+adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
+{
+	struct thread *parent = thread_lookup(tr, parent_tid);
+	struct proc *p;
+	pid_t tgid;
+
+	if (parent_tid == 0) {
+		tgid = read_tgid(tid);
+		is_thread = tgid != 0 && tgid != tid;
+	} else {
+		tgid = is_thread && parent != NULL ? parent->proc->pid : tid;
+	}
+	if (is_thread) {
+		p = tracer_find_proc(tr, tgid);
+		if (p == NULL)
+			p = proc_new(tr, tgid, 0);
+	} else {
+		p = proc_new(tr, tid, parent != NULL ? parent->proc->pid : 0);
+	}
+	return thread_new(tr, p, tid);
+}
+
+struct proc *
+tracer_find_proc(struct tracer *tr, pid_t pid)
+{
+	struct proc *p;
+
+	for (p = tr->procs; p != NULL; p = p->next)
+		if (p->pid == pid && p->state != PROC_GONE)
+			return p;
+	return NULL;
+}
+
+struct thread *
+tracer_find_thread(struct proc *p, pid_t tid)
+{
+	struct thread *t;
+
+	for (t = p->threads; t != NULL; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+struct proc *
+tracer_root(struct tracer *tr)
+{
+	return tr->root;
+}
+
+struct proc *
+tracer_procs(struct tracer *tr)
+{
+	return tr->procs;
+}
+
+struct thread *
+proc_main_thread(struct proc *p)
+{
+	struct thread *t;
+
+	if (p->paused_tid != 0 && (t = tracer_find_thread(p, p->paused_tid)))
+		return t;
+	if ((t = tracer_find_thread(p, p->pid)) != NULL)
+		return t;
+	return p->threads;
+}
+
+pid_t
+proc_access_tid(struct proc *p)
+{
+	struct thread *t;
+
+	/* The leader's /proc entries lose the mm once it has exited. */
+	t = tracer_find_thread(p, p->pid);
+	if (t != NULL && !t->exiting)
+		return p->pid;
+	for (t = p->threads; t != NULL; t = t->next)
+		if (!t->exiting)
+			return t->tid;
+	return p->pid;
+}
+
+bool
+tracer_uses_seccomp(struct tracer *tr)
+{
+	return tr->use_seccomp;
+}
+
+int
+tracer_event_fd(struct tracer *tr)
+{
+	return tr->sigchld_fd;
+}
+
+const char *
+proc_state_name(const struct proc *p)
+{
+	if (p->state == PROC_PAUSED || p->state == PROC_PAUSING)
+		return p->reason == PAUSE_SIGNAL ? "signal" : "exit";
+	if (p->state == PROC_GONE)
+		return "gone";
+	return "running";
+}
+
+/* ---------------------------------------------------------------------
+ * Registers
+ * ------------------------------------------------------------------- */
+
+int
+thread_get_regs(struct thread *t, struct user_regs_struct *regs, char **errp)
+{
+	if (!t->stopped)
+		return set_error(errp, "thread %d is running", (int)t->tid);
+	if (!t->regs_valid) {
+		if (ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs) != 0)
+			return set_error(errp, "thread %d: %s", (int)t->tid,
+			    strerror(errno));
+		t->regs_valid = true;
+	}
+	*regs = t->regs;
+	return 0;
+}
+
+int
+thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
+    char **errp)
+{
+	if (!t->stopped)
+		return set_error(errp, "thread %d is running", (int)t->tid);
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, regs) != 0)
+		return set_error(errp, "thread %d: %s", (int)t->tid,
+		    strerror(errno));
+	t->regs = *regs;
+	t->regs_valid = true;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Spawning
+ * ------------------------------------------------------------------- */
+
+static const long seize_options = PTRACE_O_TRACESYSGOOD |
+    PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
+    PTRACE_O_EXITKILL;
+
+/* What the child tells the parent through the report pipe before exec. */
+struct child_report {
+	int seccomp_errno;	/* 0: filter installed */
+	int exec_errno;		/* only sent when exec failed */
+};
+
+static void PTI_NORETURN
+child_main(const struct tracer_opts *opts, char *const argv[], int go_fd,
+    int report_fd, const sigset_t *mask)
+{
+	struct child_report report = { 0, 0 };
+	char c;
+
+	/* Wait until the parent has seized us. */
+	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(go_fd);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (opts->child_setup != NULL)
+		opts->child_setup(opts->child_setup_arg);
+	if (!opts->no_seccomp && seccomp_install() != 0)
+		report.seccomp_errno = errno ? errno : ENOSYS;
+	if (opts->no_seccomp)
+		report.seccomp_errno = -1;
+	if (write(report_fd, &report.seccomp_errno,
+	    sizeof(report.seccomp_errno)) < 0)
+		_exit(125);
+	execvp(argv[0], argv);
+	report.exec_errno = errno;
+	if (write(report_fd, &report.exec_errno,
+	    sizeof(report.exec_errno)) < 0)
+		_exit(125);
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static ssize_t
+read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = read(fd, (char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : (ssize_t)done;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static void
+report_exec_failure(const char *prog, int err, int *exit_code)
+{
+	if (err == ENOENT) {
+		warnx_msg("%s: not found", prog);
+		*exit_code = 127;
+	} else {
+		warnx_msg("%s: %s", prog, strerror(err));
+		*exit_code = 126;
+	}
+}
+
+/* Lets the failed child finish, answering whatever stops it makes. */
+static void
+reap_failed_child(struct tracer *tr, pid_t pid)
+{
+	int status;
+	pid_t w;
+
+	for (;;) {
+		w = waitpid(-1, &status, __WALL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return;
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (w == pid)
+				return;
+			continue;
+		}
+		handle_status(tr, w, status);
+	}
+}
+
+struct tracer *
+tracer_spawn(const struct tracer_opts *opts, char *const argv[],
+    int *exit_code)
+{
+	struct tracer *tr = xcalloc(1, sizeof(*tr));
+	int go_pipe[2], report_pipe[2], seccomp_errno = 0, exec_errno = 0;
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	sigset_t chld;
+	ssize_t n;
+	pid_t pid;
+
+	tr->opts = *opts;
+	tr->sigchld_fd = -1;
+	if (pipe2(go_pipe, O_CLOEXEC) != 0 ||
+	    pipe2(report_pipe, O_CLOEXEC) != 0) {
+		warn_msg("pipe");
+		*exit_code = 125;
+		free(tr);
+		return NULL;
+	}
+	sigprocmask(SIG_SETMASK, NULL, &tr->saved_mask);
+	pid = fork();
+	if (pid < 0) {
+		warn_msg("fork");
+		*exit_code = 125;
+		free(tr);
+		return NULL;
+	}
+	if (pid == 0) {
+		close(go_pipe[1]);
+		close(report_pipe[0]);
+		child_main(opts, argv, go_pipe[0], report_pipe[1],
+		    &tr->saved_mask);
+	}
+	close(go_pipe[0]);
+	close(report_pipe[1]);
+
+	/*
+	 * SIGCHLD is read from a signalfd; terminal SIGINT/SIGQUIT are for
+	 * the tracee (which then pauses before dying of them), as system(3)
+	 * does.
+	 */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	tr->sigchld_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigaction(SIGINT, &ignore, &tr->saved_sigint);
+	sigaction(SIGQUIT, &ignore, &tr->saved_sigquit);
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, seize_options) != 0) {
+		warn_msg("ptrace(PTRACE_SEIZE, %d)", (int)pid);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		*exit_code = 125;
+		tracer_destroy(tr);
+		return NULL;
+	}
+	tr->root = proc_new(tr, pid, 0);
+	tr->root->is_root = true;
+	tr->root->execed = false;
+	tr->root->pause_wanted = opts->pause_on_exit;
+	thread_new(tr, tr->root, pid);
+	close(go_pipe[1]);
+
+	n = read_full(report_pipe[0], &seccomp_errno, sizeof(seccomp_errno));
+	if (n == sizeof(seccomp_errno))
+		n = read_full(report_pipe[0], &exec_errno, sizeof(exec_errno));
+	close(report_pipe[0]);
+	tr->use_seccomp = seccomp_errno == 0;
+	if (seccomp_errno > 0)
+		warnx_msg("seccomp unavailable (%s): tracing every syscall, "
+		    "expect a slowdown", strerror(seccomp_errno));
+	if (exec_errno != 0) {
+		report_exec_failure(argv[0], exec_errno, exit_code);
+		reap_failed_child(tr, pid);
+		tracer_destroy(tr);
+		return NULL;
+	}
+	return tr;
+}
+
+/* ---------------------------------------------------------------------
+ * Resuming and pausing
+ * ------------------------------------------------------------------- */
+
+static void
+resume_thread(struct tracer *tr, struct thread *t)
+{
+	int req, sig = t->resume_sig;
+
+	if (!t->stopped)
+		return;
+	if (t->in_group_stop)
+		req = PTRACE_LISTEN;
+	else if (tr->use_seccomp)
+		req = PTRACE_CONT;
+	else
+		req = PTRACE_SYSCALL;
+	t->stopped = false;
+	t->regs_valid = false;
+	t->resume_sig = 0;
+	t->in_group_stop = false;
+	/* ESRCH: it died meanwhile (SIGKILL); its exit report follows. */
+	ptrace(req, t->tid, 0, (long)sig);
+}
+
+static bool
+proc_holding(const struct proc *p)
+{
+	return p->state == PROC_PAUSING || p->state == PROC_PAUSED;
+}
+
+/* Holds the thread if its process is being paused, else resumes it. */
+static void
+hold_or_resume(struct tracer *tr, struct thread *t)
+{
+	if (proc_holding(t->proc))
+		check_paused(t->proc);
+	else
+		resume_thread(tr, t);
+}
+
+static void
+check_paused(struct proc *p)
+{
+	struct thread *t;
+
+	if (p->state != PROC_PAUSING)
+		return;
+	for (t = p->threads; t != NULL; t = t->next)
+		if (!t->stopped && !t->exiting)
+			return;
+	p->state = PROC_PAUSED;
+	read_comm(p);
+}
+
+static void
+start_pause(struct proc *p, struct thread *trigger, enum pause_reason reason)
+{
+	struct thread *t;
+
+	p->state = PROC_PAUSING;
+	p->reason = reason;
+	p->paused_tid = trigger->tid;
+	p->pause_reported = false;
+	for (t = p->threads; t != NULL; t = t->next) {
+		if (t->stopped || t->exiting)
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0 &&
+		    errno == ESRCH)
+			t->exiting = true;
+	}
+	check_paused(p);
+}
+
+static bool
+should_pause(const struct proc *p)
+{
+	return p->pause_wanted && p->execed && p->state == PROC_RUNNING;
+}
+
+struct proc *
+tracer_next_paused(struct tracer *tr)
+{
+	struct proc *p;
+
+	for (p = tr->procs; p != NULL; p = p->next) {
+		if (p->state == PROC_PAUSED && !p->pause_reported) {
+			p->pause_reported = true;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+int
+tracer_continue(struct tracer *tr, struct proc *p, char **errp)
+{
+	struct thread *t;
+
+	if (p->state != PROC_PAUSED)
+		return set_error(errp, "process %d is not paused", (int)p->pid);
+	p->state = PROC_RELEASED;
+	for (t = p->threads; t != NULL; t = t->next)
+		resume_thread(tr, t);
+	return 0;
+}
+
+int
+tracer_kill(struct tracer *tr, struct proc *p, char **errp)
+{
+	if (p->state == PROC_GONE)
+		return set_error(errp, "process %d is gone", (int)p->pid);
+	if (kill(p->pid, SIGKILL) != 0)
+		return set_error(errp, "kill %d: %s", (int)p->pid,
+		    strerror(errno));
+	p->state = PROC_RELEASED;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Stops
+ * ------------------------------------------------------------------- */
+
+/* Bit N-1 of a /proc/PID/status signal mask line such as "SigCgt:". */
+static bool
+sigmask_has(const char *status, const char *key, int sig)
+{
+	const char *line = strstr(status, key);
+	unsigned long long mask;
+
+	if (line == NULL)
+		return false;
+	mask = strtoull(line + strlen(key), NULL, 16);
+	return (mask >> (sig - 1)) & 1;
+}
+
+/* Does delivering sig kill the process (default action, not caught)? */
+static bool
+signal_is_fatal(pid_t tid, int sig)
+{
+	char path[64], *status;
+	bool fatal;
+
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	status = read_file_str(path, NULL);
+	if (status == NULL)
+		return false;
+	fatal = !sigmask_has(status, "\nSigCgt:", sig) &&
+	    !sigmask_has(status, "\nSigIgn:", sig);
+	free(status);
+	return fatal;
+}
+
+static void
+record_fault_addr(struct proc *p, pid_t tid, int sig)
+{
+	siginfo_t si;
+
+	p->has_fault_addr = false;
+	if (sig != SIGSEGV && sig != SIGBUS && sig != SIGFPE && sig != SIGILL)
+		return;
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) != 0 || si.si_code <= 0)
+		return;
+	p->has_fault_addr = true;
+	p->fault_addr = (uint64_t)(uintptr_t)si.si_addr;
+}
+
+static void
+on_signal_stop(struct tracer *tr, struct thread *t, int sig)
+{
+	struct proc *p = t->proc;
+
+	t->resume_sig = sig;
+	if (should_pause(p) && signal_is_fatal(t->tid, sig)) {
+		p->signal = sig;
+		record_fault_addr(p, t->tid, sig);
+		start_pause(p, t, PAUSE_SIGNAL);
+		return;
+	}
+	hold_or_resume(tr, t);
+}
+
+static void
+on_exit_group(struct tracer *tr, struct thread *t, int status)
+{
+	struct proc *p = t->proc;
+
+	if (should_pause(p)) {
+		p->exit_code = status & 0xff;
+		start_pause(p, t, PAUSE_EXIT);
+		return;
+	}
+	hold_or_resume(tr, t);
+}
+
+static void
+on_seccomp_stop(struct tracer *tr, struct thread *t)
+{
+	unsigned long rule = 0;
+	struct user_regs_struct regs;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
+	if (rule == RULE_EXIT_GROUP && thread_get_regs(t, &regs, NULL) == 0) {
+		on_exit_group(tr, t, (int)regs.rdi);
+		return;
+	}
+	hold_or_resume(tr, t);
+}
+
+/* PTRACE_SYSCALL fallback: syscall-entry and -exit stops. */
+static void
+on_syscall_stop(struct tracer *tr, struct thread *t)
+{
+	struct __ptrace_syscall_info info;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) > 0 &&
+	    info.op == PTRACE_SYSCALL_INFO_ENTRY &&
+	    info.entry.nr == __NR_exit_group) {
+		on_exit_group(tr, t, (int)info.entry.args[0]);
+		return;
+	}
+	hold_or_resume(tr, t);
+}
+
+/* Is t the last thread of its process that has not started exiting? */
+static bool
+last_live_thread(const struct thread *t)
+{
+	const struct thread *o;
+
+	for (o = t->proc->threads; o != NULL; o = o->next)
+		if (o != t && !o->exiting)
+			return false;
+	return true;
+}
+
+static void
+on_exit_event(struct tracer *tr, struct thread *t)
+{
+	struct proc *p = t->proc;
+	unsigned long status = 0;
+
+	t->exiting = true;
+	if (should_pause(p) && last_live_thread(t)) {
+		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status);
+		if (WIFSIGNALED((int)status)) {
+			p->signal = WTERMSIG((int)status);
+			p->has_fault_addr = false;
+			start_pause(p, t, PAUSE_SIGNAL);
+		} else {
+			p->exit_code = WEXITSTATUS((int)status);
+			start_pause(p, t, PAUSE_EXIT);
+		}
+		return;
+	}
+	hold_or_resume(tr, t);
+}
+
+static void
+on_new_task_event(struct tracer *tr, struct thread *t, int event)
+{
+	unsigned long msg = 0;
+	pid_t child;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+	child = (pid_t)msg;
+	if (child > 0 && thread_lookup(tr, child) == NULL)
+		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
+		    read_tgid(child) == t->proc->pid);
+	hold_or_resume(tr, t);
+}
+
+/*
+ * exec replaces the address space; when a non-leader thread execs, it
+ * takes over the leader's tid and every other thread is gone.
+ */
+static void
+on_exec_event(struct tracer *tr, struct thread *t)
+{
+	struct proc *p = t->proc;
+	struct thread *o, *next;
+	unsigned long former = 0;
+
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former);
+	for (o = p->threads; o != NULL; o = next) {
+		next = o->next;
+		if (o != t)
+			thread_delete(tr, o);
+	}
+	if (t->tid != p->pid) {
+		thread_hash_remove(tr, t);
+		t->tid = p->pid;
+		thread_hash_insert(tr, t);
+	}
+	p->execed = true;
+	mem_forget(p);
+	read_comm(p);
+	hold_or_resume(tr, t);
+}
+
+static void
+on_stop_event(struct tracer *tr, struct thread *t, int sig)
+{
+	/* Job control: leave the group-stop alone, without holding it. */
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU) {
+		t->in_group_stop = true;
+		hold_or_resume(tr, t);
+		return;
+	}
+	/* PTRACE_INTERRUPT, or a new task's first stop. */
+	hold_or_resume(tr, t);
+}
+
+static void
+on_death(struct tracer *tr, pid_t tid, int status)
+{
+	struct thread *t = thread_lookup(tr, tid);
+	struct proc *p;
+
+	if (t == NULL)
+		return;
+	p = t->proc;
+	thread_delete(tr, t);
+	if (tid == p->pid) {
+		struct thread *o, *next;
+
+		/* The leader is reported last: the whole group is gone. */
+		for (o = p->threads; o != NULL; o = next) {
+			next = o->next;
+			thread_delete(tr, o);
+		}
+		p->wait_status = status;
+		p->state = PROC_GONE;
+		mem_forget(p);
+	} else {
+		check_paused(p);
+	}
+}
+
+static void
+handle_status(struct tracer *tr, pid_t tid, int status)
+{
+	struct thread *t;
+	int sig, event;
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		on_death(tr, tid, status);
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	t = thread_lookup(tr, tid);
+	if (t == NULL)
+		t = adopt_task(tr, tid, 0, false);
+	t->stopped = true;
+	t->regs_valid = false;
+	sig = WSTOPSIG(status);
+	event = (unsigned)status >> 16;
+
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(tr, t);
+		break;
+	case PTRACE_EVENT_STOP:
+		on_stop_event(tr, t, sig);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_task_event(tr, t, event);
+		break;
+	case PTRACE_EVENT_EXEC:
+		on_exec_event(tr, t);
+		break;
+	case PTRACE_EVENT_EXIT:
+		on_exit_event(tr, t);
+		break;
+	case 0:
+		if (sig == (SIGTRAP | 0x80))
+			on_syscall_stop(tr, t);
+		else
+			on_signal_stop(tr, t, sig);
+		break;
+	default:
+		hold_or_resume(tr, t);
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The event loop
+ * ------------------------------------------------------------------- */
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Handles every pending wait status; -1 when no tracee is left. */
+static int
+drain_events(struct tracer *tr)
+{
+	struct signalfd_siginfo info;
+	int status, handled = 0;
+	pid_t tid;
+
+	while (read(tr->sigchld_fd, &info, sizeof(info)) > 0)
+		;
+	for (;;) {
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid > 0) {
+			handle_status(tr, tid, status);
+			handled++;
+			continue;
+		}
+		if (tid < 0 && errno == EINTR)
+			continue;
+		if (tid < 0 && errno == ECHILD && handled == 0)
+			return -1;
+		return handled;
+	}
+}
+
+int
+tracer_poll(struct tracer *tr, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = tr->sigchld_fd, .events = POLLIN };
+	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int n, wait_ms;
+
+	for (;;) {
+		n = drain_events(tr);
+		if (n != 0 || timeout_ms == 0)
+			return n;
+		wait_ms = -1;
+		if (deadline >= 0) {
+			wait_ms = (int)(deadline - now_ms());
+			if (wait_ms <= 0)
+				return 0;
+		}
+		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
+			fatal("poll");
+	}
+}
+
+int
+tracer_finish(struct tracer *tr)
+{
+	struct proc *p;
+	int status;
+
+	for (;;) {
+		while ((p = tracer_next_paused(tr)) != NULL)
+			tracer_continue(tr, p, NULL);
+		if (tracer_poll(tr, -1) < 0)
+			break;
+	}
+	status = tr->root->wait_status;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+void
+tracer_destroy(struct tracer *tr)
+{
+	struct proc *p, *next;
+	struct thread *t, *tnext;
+
+	if (tr == NULL)
+		return;
+	for (p = tr->procs; p != NULL; p = p->next)
+		if (p->state != PROC_GONE)
+			kill(p->pid, SIGKILL);
+	for (p = tr->procs; p != NULL; p = next) {
+		next = p->next;
+		for (t = p->threads; t != NULL; t = tnext) {
+			tnext = t->next;
+			free(t);
+		}
+		mem_forget(p);
+		free(p);
+	}
+	if (tr->sigchld_fd >= 0)
+		close(tr->sigchld_fd);
+	sigaction(SIGINT, &tr->saved_sigint, NULL);
+	sigaction(SIGQUIT, &tr->saved_sigquit, NULL);
+	sigprocmask(SIG_SETMASK, &tr->saved_mask, NULL);
+	free(tr);
+}

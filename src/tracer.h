@@ -41,6 +41,7 @@ struct thread {
 	bool in_group_stop;	/* job-control stop, resumed with LISTEN */
 	bool exiting;		/* seen PTRACE_EVENT_EXIT */
 	struct thread *next;	/* in proc->threads */
+	struct thread *hash_next;	/* in the tracer's tid table */
 };
 
 struct proc {
@@ -64,6 +65,7 @@ struct proc {
 	int mem_fd;		/* /proc/PID/mem, opened lazily by mem.c; -1 */
 	struct arena *arena;	/* shared-memory fast path, NULL if none */
 
+	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */
 	struct proc *next;
 };
