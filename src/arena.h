@@ -1,0 +1,94 @@
+/*
+ * arena.h: the memfd behind one tracee address space, and the table that
+ * says which tracee addresses live where in it.
+ *
+ * An arena is a sparse memfd of ARENA_FILE_SIZE bytes, sealed against
+ * shrinking and growing (nothing, the tracee included, can make ptinspect's
+ * mapping of it SIGBUS), mapped once MAP_SHARED|MAP_NORESERVE into
+ * ptinspect. redirect.c rewrites the tracee's private anonymous mmaps into
+ * MAP_SHARED mappings of this file at offsets handed out here, and tells
+ * the arena about every map, unmap, zeroing and move; mem.c then reads and
+ * writes those addresses with plain loads and stores.
+ *
+ * File space is handed out in slots with headroom so that in-place mremap
+ * growth does not alias the next mapping; a released range is punched
+ * before it can be handed out again. Reading a hole through the mapping
+ * would allocate a page, so reads check residency (mincore, cached per
+ * page once known resident) and return zeros for holes instead.
+ *
+ * Pure memory and file operations: no ptrace, no knowledge of the tracee.
+ */
+#ifndef PTI_ARENA_H
+#define PTI_ARENA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARENA_FILE_SIZE (1ULL << 40)
+
+struct arena;
+
+struct arena_stats {
+	uint64_t regions;		/* extents in the table */
+	uint64_t bytes;			/* bytes they cover */
+	uint64_t resident_bytes;	/* memfd blocks allocated (st_blocks) */
+};
+
+/* A new, empty arena (memfd created, sized, sealed, mapped). */
+struct arena *arena_new(char **errp);
+void arena_free(struct arena *a);
+/* The memfd, for installing into the tracee (via pidfd_getfd's reverse). */
+int arena_fd(const struct arena *a);
+
+/*
+ * File space: a page-aligned slot for a mapping of len bytes (with
+ * headroom for growth). 0 and *off, or -1 with *errp when full.
+ */
+int arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp);
+/* Size of the slot that starts at off (len <= slot size). */
+uint64_t arena_slot_size(const struct arena *a, uint64_t off);
+
+/*
+ * The table. arena_map records [start, start+len) -> off (replacing any
+ * overlap, whose file ranges are punched). arena_unmap removes the range,
+ * splitting extents, punching their file ranges and freeing slots that no
+ * extent uses any more. arena_zero punches the file behind a range that
+ * stays mapped (MADV_DONTNEED/FREE/REMOVE). All take page-aligned
+ * addresses; lengths are rounded up to pages.
+ */
+void arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off);
+void arena_unmap(struct arena *a, uint64_t start, uint64_t len);
+void arena_zero(struct arena *a, uint64_t start, uint64_t len);
+/* mremap: the mapping at old_start moved/resized to new_start/new_len. */
+void arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
+    uint64_t new_start, uint64_t new_len);
+
+/*
+ * Translation: true when addr is redirected; then *off is its file offset
+ * and *avail the bytes contiguous from addr in the same extent.
+ */
+bool arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
+    uint64_t *avail);
+
+/*
+ * Plain-memory access through ptinspect's mapping, stopping at the end of
+ * the extent holding addr. Reads of holes give zeros without allocating.
+ * Return bytes done (0 when addr is not redirected).
+ */
+size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
+size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
+    size_t len);
+
+/*
+ * fork: dst (a new arena) gets src's table and a copy of every populated
+ * file range (SEEK_DATA/SEEK_HOLE + copy_file_range), at the same offsets
+ * and with the same slots. The caller then applies MADV_DONTFORK (unmap)
+ * and MADV_WIPEONFORK (zero) ranges to dst. 0 or -1 with *errp.
+ */
+int arena_clone(const struct arena *src, struct arena *dst, char **errp);
+
+void arena_get_stats(struct arena *a, struct arena_stats *out);
+
+#endif
