@@ -1,0 +1,28 @@
+#!/bin/sh
+# cpython.t: CPython's own regression tests for mmap, threads, subprocesses,
+# os and signals, natively and under ptinspect -f; the result lines
+# (SUCCESS, tests OK / failed / skipped and their names) must be the same.
+# About 80 s natively on the 2-core VM, most of it test_signal's sleeps.
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/real/real.sh"
+
+# Debian's interpreter: libpython3.11-testsuite installs the tests for it.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3) || tap_skip_all "python3 not installed"
+"$PY" -c 'import test.support, test.test_mmap' 2>/dev/null ||
+	tap_skip_all "CPython's test package not installed (Debian: libpython3.11-testsuite)"
+
+# Keep what the regression test driver concludes, drop timings and progress.
+real_filter()
+{
+	grep -E '^(== )?Tests result: |^(All )?[0-9]+ tests? |^    test_'
+}
+
+# Which tests printed what into stderr depends on timing.
+REAL_STDERR=ignore
+TAP_TIMEOUT=1200
+REAL_MIN_PAUSES=10	# test_subprocess alone starts hundreds of processes
+real_compare "python3 -m test" -f -- "$PY" -m test \
+	test_mmap test_threading test_subprocess test_os test_signal
+tap_diag "native: $(tr '\n' ' ' <"$REAL_TMP/native.cmp")"
+tap_done

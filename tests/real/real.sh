@@ -1,0 +1,181 @@
+# real.sh: helpers for the check-real tests (tests/real/*.t), which run
+# programs nobody on the team wrote, natively and under ptinspect, and
+# require the same behaviour. POSIX sh; sourced after tests/tap.sh.
+#
+#	real_require CMD...	skip the whole test loudly when CMD is missing
+#	real_setup() { ... }	optional: fills the (empty) working directory
+#				before each run; both runs use the same path
+#	real_filter() { ... }	optional: stdin -> stdout, applied to both
+#				stdouts before they are compared (default cat)
+#	REAL_STDERR=ignore	stderr is not deterministic: do not compare it
+#	real_compare DESC [PTINSPECT_OPTION...] -- CMD [ARG...]
+#
+# real_compare runs CMD natively, then as
+#	$PTINSPECT --pause-on-exit --batch -ex status OPTION... -- CMD ARG...
+# in a fresh directory $REAL_DIR each time, and reports four TAP results:
+# the same exit status, the same stdout (once ptinspect's `status` lines are
+# taken out), the same stderr, and that the process really paused at its
+# exit (a `paused at exit_group(STATUS)` line; exactly one pause without
+# -f, at least REAL_MIN_PAUSES with it). Afterwards the runs' directories
+# are $REAL_TMP/native and $REAL_TMP/traced, for checks on the files they
+# produced.
+
+[ -x "${PTINSPECT:-}" ] || tap_bail "PTINSPECT is not set to the binary"
+
+REAL_TMP=$TAP_TMP/real
+REAL_DIR=$REAL_TMP/run
+REAL_STDERR=${REAL_STDERR:-compare}
+REAL_MIN_PAUSES=${REAL_MIN_PAUSES:-2}
+mkdir -p "$REAL_TMP"
+
+# What ptinspect prints for `status` at a pause (cli.md); nothing the real
+# programs print looks like it.
+real_status_re='^pid [0-9]+: paused (at|before) .*; [0-9]+ threads?$'
+
+# A fixed, small environment so both runs see the same world.
+LC_ALL=C
+TZ=UTC
+export LC_ALL TZ
+unset LANG LANGUAGE
+
+real_require()
+{
+	for real_cmd in "$@"; do
+		command -v "$real_cmd" >/dev/null 2>&1 ||
+			tap_skip_all "$real_cmd not installed"
+	done
+}
+
+real_setup()
+{
+	:
+}
+
+real_filter()
+{
+	cat
+}
+
+# real_run_in_dir NAME CMD...: one run in a fresh $REAL_DIR, kept afterwards
+# as $REAL_TMP/NAME with its stdout, stderr and status beside it.
+real_run_in_dir()
+{
+	real_name=$1
+	shift
+	rm -rf "$REAL_DIR" "$REAL_TMP/$real_name"
+	mkdir -p "$REAL_DIR"
+	(cd "$REAL_DIR" && real_setup) || tap_bail "setup failed for $*"
+	real_here=$(pwd)
+	cd "$REAL_DIR" || tap_bail "cannot enter $REAL_DIR"
+	tap_run "$@"
+	cd "$real_here" || tap_bail "cannot return to $real_here"
+	mv "$REAL_DIR" "$REAL_TMP/$real_name"
+	mv "$TAP_TMP/out" "$REAL_TMP/$real_name.out"
+	mv "$TAP_TMP/err" "$REAL_TMP/$real_name.err"
+	echo "$TAP_RC" >"$REAL_TMP/$real_name.rc"
+}
+
+# real_same_text GOT_FILE WANT_FILE DESC: like tap_same_file, with a longer
+# unified diff so a failure says what differed.
+real_same_text()
+{
+	if cmp -s -- "$1" "$2"; then
+		tap_pass "$3"
+	else
+		tap_fail "$3"
+		tap_diag "diff -u native traced:" \
+			"$(diff -u -- "$2" "$1" | head -40)"
+	fi
+}
+
+real_compare()
+{
+	real_desc=$1
+	shift
+	real_opts=
+	while [ $# -gt 0 ] && [ "x$1" != x-- ]; do
+		real_opts="$real_opts $1"
+		shift
+	done
+	[ $# -gt 1 ] || tap_bail "real_compare: no command after --"
+	shift
+
+	real_run_in_dir native "$@"
+	real_want_rc=$TAP_RC
+	real_run_in_dir traced "$PTINSPECT" --pause-on-exit --batch \
+		-ex status $real_opts -- "$@"
+	real_got_rc=$TAP_RC
+
+	tap_is "$real_got_rc" "$real_want_rc" \
+		"$real_desc: exit status $real_want_rc"
+	[ "$real_want_rc" = 124 ] && tap_diag "the native run timed out"
+
+	grep -E -- "$real_status_re" "$REAL_TMP/traced.out" \
+		>"$REAL_TMP/pauses"
+	grep -Ev -- "$real_status_re" "$REAL_TMP/traced.out" |
+		real_filter >"$REAL_TMP/traced.cmp"
+	real_filter <"$REAL_TMP/native.out" >"$REAL_TMP/native.cmp"
+	real_same_text "$REAL_TMP/traced.cmp" "$REAL_TMP/native.cmp" \
+		"$real_desc: same stdout"
+
+	if [ "$REAL_STDERR" = ignore ]; then
+		tap_skip "$real_desc: stderr differs between runs by nature"
+	else
+		real_same_text "$REAL_TMP/traced.err" "$REAL_TMP/native.err" \
+			"$real_desc: same stderr"
+	fi
+
+	real_check_pauses "$real_desc" "$real_want_rc" "$real_opts"
+}
+
+# real_check_pauses DESC STATUS OPTIONS: the status lines show the process
+# was held at its exit with its own status, once per process.
+real_check_pauses()
+{
+	real_npause=$(wc -l <"$REAL_TMP/pauses")
+	real_at_exit=$(grep -c "paused at exit_group($2);" "$REAL_TMP/pauses")
+	case " $3 " in
+	*" -f "* | *" --follow-forks "*) real_min=$REAL_MIN_PAUSES ;;
+	*) real_min=1 ;;
+	esac
+	if [ "$real_at_exit" -ge 1 ] && [ "$real_npause" -ge "$real_min" ] &&
+		{ [ "$real_min" -gt 1 ] || [ "$real_npause" -eq 1 ]; }; then
+		tap_pass "$1: paused at exit ($real_npause pauses)"
+	else
+		tap_fail "$1: paused at exit"
+		if [ "$real_min" -gt 1 ]; then
+			real_want="at least $real_min status lines"
+		else
+			real_want="exactly one status line"
+		fi
+		tap_diag "want $real_want, one 'paused at exit_group($2)'; got:" \
+			"$(head -20 "$REAL_TMP/pauses")"
+	fi
+}
+
+# real_check_stats DESC CMD [ARG...]: the program's memory really went
+# through ptinspect's shared memfd (issue 3): at its exit, `stats` reports
+# redirected regions and bytes. The lead calls it from each test once the
+# `stats` command exists; it fails, never skips, when stats is missing.
+real_check_stats()
+{
+	real_desc=$1
+	shift
+	rm -rf "$REAL_DIR"
+	mkdir -p "$REAL_DIR"
+	(cd "$REAL_DIR" && real_setup) || tap_bail "setup failed for $*"
+	real_here=$(pwd)
+	cd "$REAL_DIR" || tap_bail "cannot enter $REAL_DIR"
+	tap_run "$PTINSPECT" --batch --json -ex stats -- "$@"
+	cd "$real_here" || tap_bail "cannot return to $real_here"
+	real_regions=$(tap_json "$TAP_OUT" stats shared_regions)
+	real_bytes=$(tap_json "$TAP_OUT" stats shared_bytes)
+	if [ "${real_regions:-0}" -gt 0 ] 2>/dev/null &&
+		[ "${real_bytes:-0}" -gt 0 ] 2>/dev/null; then
+		tap_pass "$real_desc: stats: $real_regions shared regions, $real_bytes bytes"
+	else
+		tap_fail "$real_desc: stats shows redirected memory"
+		tap_diag "stats: $(printf '%s\n' "$TAP_OUT" | grep '"stats"')" \
+			"stderr: $TAP_ERR"
+	fi
+}
