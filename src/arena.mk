@@ -1,0 +1,1 @@
+# src/arena.mk: the memfd arena (owner: arena helper).
