@@ -1,3 +1,279 @@
-/* main.c: placeholder while the option parser is written. */
+/*
+ * main.c: options, and the choice between batch mode and the TUI.
+ *
+ * Batch mode runs the -ex/-x commands against each process as it pauses,
+ * then lets its exit happen; the TUI (tui/) does everything else. Both end
+ * with tracer_finish(), whose result is ptinspect's exit status: the
+ * tracee's own, or 128+N for a death by signal N (see tracer.h).
+ */
 #include "config.h"
-int main(void) { return 125; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "tracer.h"
+#include "tui/tui.h"
+#include "util.h"
+
+#define EXIT_USAGE 2
+
+/* Until src/tui/ provides it. */
+extern int tui_run(const struct tui_opts *, char *const[])
+    __attribute__((weak));
+
+struct options {
+	struct tracer_opts tracer;
+	bool batch;
+	bool json;
+	const char *output_file;
+	char **commands;	/* -ex and -x lines, in order */
+	size_t ncommands;
+};
+
+enum {
+	OPT_NO_SECCOMP = 256,
+	OPT_EX,
+};
+
+static const char usage_line[] =
+    "usage: ptinspect [OPTIONS] [--] PROGRAM [ARG...]";
+
+static const char help_text[] =
+    "Run PROGRAM under ptrace and inspect its memory, live and at its exit.\n"
+    "\n"
+    "  -p, --pause-on-exit     hold the process when it calls exit_group,\n"
+    "                          when its last thread exits, or just before a\n"
+    "                          fatal signal kills it\n"
+    "  -f, --follow-forks      child processes pause at their exit too\n"
+    "  -b, --batch             no TUI: run the commands at each pause, then\n"
+    "                          let the exit happen (with -ex implies -p)\n"
+    "  -ex CMD, --ex CMD, --eval-command CMD\n"
+    "                          run CMD at the pause (repeatable)\n"
+    "  -x FILE, --command FILE run the commands in FILE, one a line\n"
+    "  -j, --json              print each command's result as one JSON line\n"
+    "  -o FILE, --output FILE  TUI: send the program's output to FILE\n"
+    "      --no-seccomp        trace every syscall instead of using a\n"
+    "                          seccomp filter (slow; for comparison)\n"
+    "  -h, --help              show this help and exit\n"
+    "  -V, --version           show the version and exit\n"
+    "\n"
+    "Commands: status, maps, x ADDR [LEN], write ADDR DATA, find DATA\n"
+    "[REGION], regs [TID], threads, bt [TID|all], stats, continue, kill,\n"
+    "help. ADDR: 0x7ffd..., 4096, $rsp, [heap]+0x40, libc.so.6-16.\n"
+    "\n"
+    "Exit status: the program's own; 128+N if it died of signal N; 125 if\n"
+    "ptinspect failed, 126 if PROGRAM is not executable, 127 if not found.\n"
+    "See ptinspect(1).\n";
+
+static void PTI_NORETURN
+usage_error(const char *msg)
+{
+	fprintf(stderr, "%s: %s\n%s\nTry 'ptinspect --help' for more.\n",
+	    progname, msg, usage_line);
+	exit(EXIT_USAGE);
+}
+
+static void
+add_command(struct options *o, const char *line)
+{
+	o->commands = xreallocarray(o->commands, o->ncommands + 1,
+	    sizeof(*o->commands));
+	o->commands[o->ncommands++] = xstrdup(line);
+}
+
+/* -x FILE: one command a line; blank lines and # comments are skipped. */
+static void
+add_command_file(struct options *o, const char *path)
+{
+	char *line = NULL, *s;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", progname, path,
+		    strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		s = line + strspn(line, " \t");
+		if (*s != '\0' && *s != '#')
+			add_command(o, s);
+	}
+	free(line);
+	fclose(f);
+}
+
+/*
+ * gdb spells it -ex; getopt_long would read that as -e -x. Rewrite it to
+ * --ex among the options (stepping over option arguments) before PROGRAM.
+ */
+static void
+rewrite_gdb_style_options(int argc, char **argv)
+{
+	static const char *const with_argument[] = {
+		"--ex", "--eval-command", "-x", "--command", "-o", "--output",
+	};
+	size_t k;
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0) {
+		if (strcmp(argv[i], "-ex") == 0)
+			argv[i] = (char *)"--ex";
+		for (k = 0; k < ARRAY_SIZE(with_argument); k++)
+			if (strcmp(argv[i], with_argument[k]) == 0)
+				break;
+		i += k < ARRAY_SIZE(with_argument) ? 2 : 1;
+	}
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "pause-on-exit", no_argument, NULL, 'p' },
+		{ "follow-forks", no_argument, NULL, 'f' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "ex", required_argument, NULL, OPT_EX },
+		{ "eval-command", required_argument, NULL, OPT_EX },
+		{ "command", required_argument, NULL, 'x' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	rewrite_gdb_style_options(argc, argv);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:pfbx:jo:hV", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->tracer.pause_on_exit = true;
+			break;
+		case 'f':
+			o->tracer.follow_forks = true;
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case OPT_EX:
+			add_command(o, optarg);
+			break;
+		case 'x':
+			add_command_file(o, optarg);
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output_file = optarg;
+			break;
+		case OPT_NO_SECCOMP:
+			o->tracer.no_seccomp = true;
+			break;
+		case 'h':
+			printf("%s\n\n%s", usage_line, help_text);
+			exit(0);
+		case 'V':
+			printf("ptinspect %s\n", PACKAGE_VERSION);
+			exit(0);
+		case ':':
+			usage_error(xstrfmt("option '%s' needs an argument",
+			    argv[optind - 1]));
+		default:
+			usage_error(xstrfmt("unknown option '%s'",
+			    argv[optind - 1]));
+		}
+	}
+	if (optind >= argc)
+		usage_error("no PROGRAM given");
+	if (o->batch && o->ncommands > 0)
+		o->tracer.pause_on_exit = true;
+	if (!o->batch && o->ncommands > 0)
+		usage_error("-ex and -x need --batch (the TUI has a : prompt "
+		    "instead)");
+	if (o->batch && o->output_file != NULL)
+		usage_error("-o is for the TUI; in --batch mode the program "
+		    "shares ptinspect's output");
+	return optind;
+}
+
+/* Runs the command list against one paused process. */
+static void
+run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
+{
+	struct cmd_ctx ctx = {
+		.tracer = tr,
+		.proc = p,
+		.thread = proc_main_thread(p),
+		.json = o->json,
+		.out = stdout,
+		.err = stderr,
+	};
+	size_t i;
+
+	for (i = 0; i < o->ncommands; i++)
+		if (cmd_run(&ctx, o->commands[i]) == CMD_RESUMED)
+			break;
+	fflush(stdout);
+	if (p->state == PROC_PAUSED)
+		tracer_continue(tr, p, NULL);
+}
+
+static int
+run_batch(const struct options *o, char **argv)
+{
+	struct tracer *tr;
+	struct proc *p;
+	int status, n;
+
+	tr = tracer_spawn(&o->tracer, argv, &status);
+	if (tr == NULL)
+		return status;
+	do {
+		n = tracer_poll(tr, -1);
+		while ((p = tracer_next_paused(tr)) != NULL)
+			run_batch_commands(tr, p, o);
+	} while (n >= 0);
+	status = tracer_finish(tr);
+	tracer_destroy(tr);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct tui_opts tui;
+	int first, status;
+	size_t i;
+
+	first = parse_options(argc, argv, &o);
+	if (o.batch) {
+		status = run_batch(&o, argv + first);
+	} else if (tui_run == NULL) {
+		fprintf(stderr, "%s: the TUI is not built yet; use --batch "
+		    "with -ex commands\n", progname);
+		status = EXIT_USAGE;
+	} else {
+		tui = (struct tui_opts){
+			.tracer = o.tracer,
+			.output_file = o.output_file,
+		};
+		status = tui_run(&tui, argv + first);
+	}
+	for (i = 0; i < o.ncommands; i++)
+		free(o.commands[i]);
+	free(o.commands);
+	return status;
+}
