@@ -2,7 +2,19 @@
 # bundled demo. The TAP helpers (tap.h for C, tap.sh for shell) are shared
 # by every owner's tests.
 
-EXTRA_DIST += tests/tap.h tests/tap.sh
+EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
+
+# Shell TAP tests running the programs below under ptinspect.
+foundation_tests = \
+	tests/errors.t \
+	tests/exit-status.t \
+	tests/forks.t \
+	tests/memory.t \
+	tests/output.t \
+	tests/pause.t \
+	tests/threads.t
+TESTS += $(foundation_tests)
+EXTRA_DIST += $(foundation_tests)
 
 # The README quick start's demo: built by plain `make`.
 noinst_PROGRAMS += tests/progs/demo

@@ -1,0 +1,57 @@
+#!/bin/sh
+# output.t: a program run under ptinspect --batch writes exactly what it
+# writes natively, byte for byte on stdout and on stderr, with the same
+# exit status: a program of our own, shell pipelines, fork and exec, many
+# threads; with and without the pause, -f and the seccomp filter. The
+# program reads ptinspect's stdin.
+
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/pti.sh"
+
+# compare DESC CMD...: native run first, then one run per ptinspect mode.
+compare()
+{
+	desc=$1
+	shift
+	tap_run "$@"
+	cp "$TAP_TMP/out" "$TAP_TMP/native.out"
+	cp "$TAP_TMP/err" "$TAP_TMP/native.err"
+	native_rc=$TAP_RC
+	for mode in "" "-p" "-p -f" "--no-seccomp" "-p -f --no-seccomp"; do
+		pti_run --batch $mode -- "$@"
+		tap_same_file "$TAP_TMP/out" "$TAP_TMP/native.out" \
+			"$desc: same stdout (--batch $mode)"
+		tap_same_file "$TAP_TMP/err" "$TAP_TMP/native.err" \
+			"$desc: same stderr (--batch $mode)"
+		tap_is "$TAP_RC" "$native_rc" \
+			"$desc: same exit status (--batch $mode)"
+	done
+}
+
+compare "output" "$PROGS/output"
+compare "pipeline" sh -c 'seq 1 20000 | sort -r | head -5'
+compare "ls | sha256sum" sh -c 'ls -l /usr/bin | sha256sum'
+compare "fork and exec" "$PROGS/fork-exec" fork "$PROGS/output"
+compare "posix_spawn" "$PROGS/fork-exec" spawn "$PROGS/exit-code" 4
+compare "child crash" "$PROGS/fork-exec" fork "$PROGS/crash"
+compare "threads" "$PROGS/threads"
+compare "last thread" "$PROGS/last-thread"
+compare "subshells" sh -c \
+	'for i in 1 2 3; do (echo "sub $i"; echo "err $i" >&2) | cat; done; exit 5'
+
+# The pipeline really ran: the native answer is known.
+pti_run --batch -f sh -c 'seq 1 20000 | sort -r | head -5'
+tap_is "$TAP_OUT" "$(printf '9999\n9998\n9997\n9996\n9995')" \
+	"pipeline under -f prints sort -r's first lines"
+
+# stdin is ptinspect's stdin.
+printf 'line one\nline two\n' >"$TAP_TMP/in"
+TAP_STDIN="$TAP_TMP/in"
+pti_run --batch -p cat
+tap_is "$TAP_OUT" "$(printf 'line one\nline two')" "the program reads stdin"
+pti_run --batch -f sh -c 'cat | tr a-z A-Z'
+tap_is "$TAP_OUT" "$(printf 'LINE ONE\nLINE TWO')" \
+	"a pipeline reads stdin"
+TAP_STDIN=
+
+pti_done

@@ -1,0 +1,173 @@
+#!/bin/sh
+# pause.t: the pause at exit_group, at the exit of the last thread and just
+# before a fatal signal: `status` in text and JSON, registers and maps at
+# the pause, `continue` and `kill`, -x FILE, and no tracee surviving a
+# killed ptinspect. Each mode runs with and without the seccomp filter.
+
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/pti.sh"
+tap_require_cmd python3
+
+# j CMD PATH: a field of the last run's JSON output.
+j()
+{
+	tap_json "$TAP_OUT" "$1" "$2"
+}
+
+for mode in "" --no-seccomp; do
+	m=${mode:+" ($mode)"}
+
+	# exit_group(42)
+	pti_run --batch --json $mode -ex status "$PROGS/exit-code" 42
+	tap_is "$TAP_RC" 42 "exit_group: exit status 42$m"
+	tap_is "$(j status state)" exit "exit_group: state exit$m"
+	tap_is "$(j status exit_code)" 42 "exit_group: exit_code 42$m"
+	tap_is "$(j status signal)" null "exit_group: signal null$m"
+	tap_is "$(j status fault_addr)" null "exit_group: fault_addr null$m"
+	tap_is "$(j status threads)" 1 "exit_group: 1 thread$m"
+	tap_like "$(j status pid)" '^[1-9][0-9]*$' "exit_group: a pid$m"
+	pti_run --batch $mode -ex status "$PROGS/exit-code" 42
+	tap_like "$TAP_OUT" \
+		'^pid [1-9][0-9]*: paused at exit_group\(42\); 1 thread$' \
+		"exit_group: text status$m"
+
+	# SIGSEGV at 0x10, three calls deep.
+	pti_run --batch --json $mode -ex status "$PROGS/crash"
+	tap_is "$TAP_RC" 139 "SIGSEGV: exit status 139$m"
+	tap_is "$(j status state)" signal "SIGSEGV: state signal$m"
+	tap_is "$(j status signal)" SIGSEGV "SIGSEGV: signal SIGSEGV$m"
+	tap_is "$(j status fault_addr)" 0x10 "SIGSEGV: fault_addr 0x10$m"
+	tap_is "$(j status exit_code)" null "SIGSEGV: exit_code null$m"
+	tap_is "$(j status threads)" 1 "SIGSEGV: 1 thread$m"
+	pti_run --batch $mode -ex status "$PROGS/crash"
+	segv_re='paused before SIGSEGV \(fault address 0x10\); 1 thread$'
+	tap_like "$TAP_OUT" "^pid [1-9][0-9]*: $segv_re" \
+		"SIGSEGV: text status$m"
+
+	# SIGABRT from abort(3): no fault address.
+	pti_run --batch --json $mode -ex status "$PROGS/abort"
+	tap_is "$TAP_RC" 134 "SIGABRT: exit status 134$m"
+	tap_is "$(j status state)" signal "SIGABRT: state signal$m"
+	tap_is "$(j status signal)" SIGABRT "SIGABRT: signal SIGABRT$m"
+	tap_is "$(j status fault_addr)" null "SIGABRT: fault_addr null$m"
+	pti_run --batch $mode -ex status "$PROGS/abort"
+	tap_like "$TAP_OUT" '^pid [1-9][0-9]*: paused before SIGABRT[;(]' \
+		"SIGABRT: text status$m"
+
+	# A signal that kills without being a fault.
+	pti_run --batch --json $mode -ex status "$PROGS/raise" 15
+	tap_is "$TAP_RC" 143 "SIGTERM: exit status 143$m"
+	tap_is "$(j status signal)" SIGTERM "SIGTERM: signal SIGTERM$m"
+
+	# A caught SIGSEGV is no reason to pause.
+	pti_run --batch --json $mode -ex status "$PROGS/caught-signal"
+	tap_is "$TAP_RC" 0 "caught SIGSEGV: exit status 0$m"
+	tap_is "$(j status state)" exit "caught SIGSEGV: paused at exit$m"
+	tap_like "$TAP_OUT" '^recovered$' "caught SIGSEGV: the handler ran$m"
+
+	# The last thread's SYS_exit, no exit_group.
+	pti_run --batch --json $mode -ex status "$PROGS/last-thread"
+	tap_is "$TAP_RC" 7 "last thread exit: exit status 7$m"
+	tap_is "$(j status state)" exit "last thread exit: state exit$m"
+	tap_is "$(j status exit_code)" 7 "last thread exit: exit_code 7$m"
+	tap_like "$TAP_OUT" '^last thread$' "last thread exit: it printed$m"
+
+	# Registers at exit_group(42): the syscall and its argument.
+	pti_run --batch --json $mode -ex regs "$PROGS/exit-code" 42
+	tap_is "$(j regs regs.orig_rax)" 0xe7 "regs: orig_rax is exit_group$m"
+	tap_is "$(j regs regs.rdi)" 0x2a "regs: rdi is the status 42$m"
+	tap_like "$(j regs regs.rip)" '^0x[0-9a-f]+$' "regs: rip in hex$m"
+	tap_like "$(j regs regs.fs_base)" '^0x[0-9a-f]+$' "regs: fs_base$m"
+	tap_like "$(j regs regs.eflags)" '^0x[0-9a-f]+$' "regs: eflags$m"
+	tap_like "$(j regs tid)" '^[1-9][0-9]*$' "regs: the tid$m"
+done
+
+# The pid is the program's own.
+pti_run --batch --json -ex status "$PROGS/demo"
+tap_is "$(j status pid)" \
+	"$(printf '%s\n' "$TAP_OUT" | sed -n 's/^demo: pid \([0-9]*\)$/\1/p')" \
+	"status pid is the pid the program sees"
+
+# maps at the pause.
+pti_run --batch --json -ex maps "$PROGS/exit-code" 3
+tap_is "$TAP_RC" 3 "maps: exit status kept"
+maps_check=$(printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, sys
+m = [json.loads(l) for l in sys.stdin if l.startswith("{")][0]
+r = m["regions"]
+names = [x["name"] for x in r]
+bad = [x for x in r if not (x["start"].startswith("0x") and
+       x["end"].startswith("0x") and int(x["start"], 16) < int(x["end"], 16)
+       and len(x["perms"]) == 4 and isinstance(x["offset"], int)
+       and x["access"] in ("shared", "copy"))]
+print("stack" if "[stack]" in names else "no-stack",
+      "prog" if any(n.endswith("/exit-code") for n in names) else "no-prog",
+      "sorted" if r == sorted(r, key=lambda x: int(x["start"], 16))
+      else "unsorted", len(bad))
+')
+tap_is "$maps_check" "stack prog sorted 0" \
+	"maps: [stack], the program, sorted, well-formed regions"
+pti_run --batch -ex maps "$PROGS/exit-code" 3
+tap_like "$TAP_OUT" \
+	'^[0-9a-f]+-[0-9a-f]+ r-xp [0-9a-fx]+ (shared|copy) .*/exit-code$' \
+	"maps text: the program's text region"
+tap_like "$TAP_OUT" \
+	'^[0-9a-f]+-[0-9a-f]+ rw-[ps] [0-9a-fx]+ (shared|copy) \[stack\]$' \
+	"maps text: the stack"
+
+# continue ends the list; kill kills.
+pti_run --batch --json -ex continue -ex status "$PROGS/exit-code" 42
+tap_is "$TAP_RC" 42 "continue: the exit happens with its status"
+tap_like "$(j continue pid)" '^[1-9][0-9]*$' "continue: JSON with the pid"
+tap_is "$(j status state)" "" "continue: later commands do not run"
+pti_run --batch --json -ex kill -ex status "$PROGS/exit-code" 42
+tap_is "$TAP_RC" 137 "kill: the program dies of SIGKILL"
+tap_like "$(j kill pid)" '^[1-9][0-9]*$' "kill: JSON with the pid"
+tap_is "$(j status state)" "" "kill: later commands do not run"
+pti_run --batch --json -ex kill "$PROGS/crash"
+tap_is "$TAP_RC" 137 "kill at SIGSEGV: SIGKILL wins"
+
+# -x FILE: one command a line, comments and blank lines skipped, in order
+# with -ex.
+cat >"$TAP_TMP/cmds" <<'EOF'
+# status first
+status
+
+	# an indented comment
+threads
+EOF
+pti_run --batch --json -ex regs -x "$TAP_TMP/cmds" -ex maps \
+	"$PROGS/exit-code" 5
+tap_is "$TAP_RC" 5 "-x: exit status kept"
+tap_is "$(printf '%s\n' "$TAP_OUT" | sed 's/^{"cmd":"\([a-z]*\)".*/\1/' |
+	tr '\n' ' ')" "regs status threads maps " \
+	"-x: commands run in order, comments skipped"
+tap_is "$TAP_ERR" "" "-x: no errors"
+
+# help lists the commands.
+pti_run --batch -ex help "$PROGS/exit-code"
+for c in status maps x write find regs threads continue kill help; do
+	tap_like "$TAP_OUT" "(^|[^a-z0-9_])$c([^a-z_]|$)" "help lists $c"
+done
+
+# A killed ptinspect leaves no tracee behind (PTRACE_O_EXITKILL).
+env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch sleep 30 \
+	</dev/null >/dev/null 2>&1 &
+pti_bg=$!
+i=0
+while [ "$i" -lt 50 ] && [ "$(pti_tagged_pids | wc -l)" -lt 2 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+tap_is "$(pti_tagged_pids | wc -l)" 2 "ptinspect and sleep are running"
+kill -KILL "$pti_bg"
+wait "$pti_bg" 2>/dev/null
+i=0
+while [ "$i" -lt 50 ] && [ -n "$(pti_tagged_pids)" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+tap_is "$(pti_tagged_pids)" "" "killing ptinspect kills the tracee"
+pti_collect_leftovers "--batch sleep 30 (ptinspect killed)"
+
+pti_done

@@ -1,0 +1,58 @@
+# pti.sh: helpers for the shell tests that run programs under ptinspect.
+# Source it after tap.sh:
+#
+#	. "$TOP_SRCDIR/tests/tap.sh"
+#	. "$TOP_SRCDIR/tests/pti.sh"
+#	pti_run --batch -ex status "$PROGS/exit-code" 42   # sets TAP_RC ...
+#	pti_done		# adds "no tracee left behind", then tap_done
+#
+# pti_run ARG... runs "$PTINSPECT" ARG... through tap_run with a tag in its
+# environment (PTI_TEST_TAG, unique to this test script), which every
+# tracee inherits. Afterwards any live process still carrying the tag is
+# a tracee ptinspect left stopped or orphaned: it is recorded with its
+# /proc state and the command that leaked it, then killed so it cannot
+# disturb later tests. pti_done reports them all as one test.
+# pti_tagged_pids prints the pids carrying the tag (for tests that look at
+# tracees while ptinspect runs).
+
+: "${PTINSPECT:?PTINSPECT is not set (run the tests through make check)}"
+: "${PROGS:?PROGS is not set (run the tests through make check)}"
+TAP_TIMEOUT=${TAP_TIMEOUT:-30}
+
+pti_tag="pti-test-$$-$(date +%s%N)"
+pti_leaked=
+
+pti_tagged_pids()
+{
+	grep -lsaF "PTI_TEST_TAG=$pti_tag" /proc/[0-9]*/environ |
+		sed 's,^/proc/\([0-9]*\)/environ$,\1,'
+}
+
+pti_run()
+{
+	tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" "$@"
+	pti_collect_leftovers "$*"
+}
+
+# Records and kills the tagged processes still alive, naming the command.
+pti_collect_leftovers()
+{
+	for pti_pid in $(pti_tagged_pids); do
+		pti_state=$(sed 's/^.*) \(.\).*$/\1/' "/proc/$pti_pid/stat" \
+			2>/dev/null) || continue
+		pti_leaked="$pti_leaked
+pid $pti_pid state $pti_state after: ptinspect $1"
+		kill -KILL "$pti_pid" 2>/dev/null
+	done
+}
+
+pti_done()
+{
+	if [ -z "$pti_leaked" ]; then
+		tap_pass "no tracee left behind"
+	else
+		tap_fail "no tracee left behind"
+		tap_diag "$pti_leaked"
+	fi
+	tap_done
+}

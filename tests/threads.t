@@ -1,0 +1,55 @@
+#!/bin/sh
+# threads.t: a process paused with many threads. The threads program calls
+# exit_group while its 8 workers are alive (half spinning in user space,
+# half blocked in pause()); every thread must be held and listed with its
+# name and pc, the selected thread is the one that called exit_group, and
+# the exit then happens as usual.
+
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/pti.sh"
+tap_require_cmd python3
+
+# threads_summary: "COUNT DISTINCT-TIDS STATES NAMES ALL-PCS-SET" from the
+# last run's `threads` JSON.
+threads_summary()
+{
+	printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, sys
+for l in sys.stdin:
+	o = json.loads(l) if l.startswith("{") else {}
+	if o.get("cmd") == "threads":
+		t = o["threads"]
+		print(len(t), len(set(x["tid"] for x in t)),
+		      ",".join(sorted(set(x["state"] for x in t))),
+		      ",".join(sorted(x["name"] for x in t)),
+		      all(x["pc"] is not None and int(x["pc"], 16) > 0
+			  for x in t))
+'
+}
+
+names="threads,worker-0,worker-1,worker-2,worker-3,worker-4,worker-5"
+names="$names,worker-6,worker-7"
+
+for mode in "" --no-seccomp; do
+	m=${mode:+" ($mode)"}
+	pti_run --batch --json $mode -ex status -ex threads -ex regs \
+		"$PROGS/threads"
+	tap_is "$TAP_RC" 0 "threads exits 0$m"
+	tap_like "$TAP_OUT" '^8 workers ready$' "the workers did their work$m"
+	tap_is "$(tap_json "$TAP_OUT" status threads)" 9 "status: 9 threads$m"
+	tap_is "$(tap_json "$TAP_OUT" status state)" exit \
+		"status: paused at exit$m"
+	tap_is "$(threads_summary)" "9 9 held $names True" \
+		"threads: 9 distinct threads, all held, named, with a pc$m"
+	tap_is "$(tap_json "$TAP_OUT" regs tid)" \
+		"$(tap_json "$TAP_OUT" status pid)" \
+		"regs: the selected thread is the main thread$m"
+	tap_is "$(tap_json "$TAP_OUT" regs regs.orig_rax)" 0xe7 \
+		"regs: the selected thread is in exit_group$m"
+
+	pti_run --batch $mode -ex status "$PROGS/threads"
+	tap_like "$TAP_OUT" '^pid [1-9][0-9]*: paused at exit_group\(0\); 9 threads$' \
+		"status text: 9 threads$m"
+done
+
+pti_done
