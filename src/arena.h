@@ -47,8 +47,13 @@ int arena_fd(const struct arena *a);
  * headroom for growth). 0 and *off, or -1 with *errp when full.
  */
 int arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp);
-/* Size of the slot that starts at off (len <= slot size). */
-uint64_t arena_slot_size(const struct arena *a, uint64_t off);
+/*
+ * Bytes from off to the end of the slot holding off: how far a mapping
+ * whose file range starts at off can grow in place without aliasing.
+ */
+uint64_t arena_slot_room(const struct arena *a, uint64_t off);
+/* Gives back a slot from arena_alloc that was never mapped. */
+void arena_release(struct arena *a, uint64_t off);
 
 /*
  * The table. arena_map records [start, start+len) -> off (replacing any
