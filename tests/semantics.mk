@@ -1,1 +1,22 @@
-# tests/semantics.mk
+# tests/semantics.mk: the semantics test programs of issue 3 (a program
+# cannot tell that its memory was redirected), the script that runs them
+# natively and under ptinspect, and the redirection benchmarks.
+# Owner: semantics helper. Tracee programs build with the plain AM_CFLAGS.
+
+SEM_PROGS = \
+	tests/progs/sem-munmap \
+	tests/progs/sem-madvise \
+	tests/progs/sem-map-fixed \
+	tests/progs/sem-mremap \
+	tests/progs/sem-realloc \
+	tests/progs/sem-mprotect \
+	tests/progs/sem-partial \
+	tests/progs/sem-fork-cow
+
+check_PROGRAMS += $(SEM_PROGS)
+TESTS += tests/semantics.t
+EXTRA_DIST += tests/semantics.t tests/progs/sem.h
+
+# Programs with threads.
+tests_progs_sem_fork_cow_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_fork_cow_LDADD = -lpthread

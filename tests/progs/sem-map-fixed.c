@@ -1,0 +1,89 @@
+/*
+ * sem-map-fixed: mmap(MAP_FIXED) over existing memory gives fresh zeros
+ * (glibc, V8 and HotSpot re-map to uncommit), in exactly the replaced
+ * range: over a whole region, over its middle, across two adjacent
+ * regions, as PROT_NONE|MAP_NORESERVE then made writable again, and many
+ * times over the same spot.
+ */
+#include "sem.h"
+
+static unsigned char *map_fixed(void *at, size_t len, int prot, int extra);
+
+int main(void)
+{
+	size_t pg = sem_page(), len = 32 * pg;
+	unsigned char *p = sem_map(len, PROT_READ | PROT_WRITE), *q;
+
+	/* The whole region. */
+	sem_fill(p, len, 1);
+	q = map_fixed(p, len, PROT_READ | PROT_WRITE, 0);
+	sem_expect_zero("MAP_FIXED over a whole region reads zeros", q, len);
+
+	/* The middle: the rest keeps its bytes. */
+	sem_fill(p, len, 2);
+	map_fixed(p + 8 * pg, 8 * pg, PROT_READ | PROT_WRITE, 0);
+	sem_verify("MAP_FIXED in the middle keeps the head", p, 8 * pg, 2);
+	sem_expect_zero("MAP_FIXED in the middle reads zeros", p + 8 * pg,
+			8 * pg);
+	sem_verify_at("MAP_FIXED in the middle keeps the tail", p + 16 * pg,
+		      len - 16 * pg, 2, 16 * pg);
+	sem_fill(p + 8 * pg, 8 * pg, 3);
+	sem_verify("the new middle keeps what is written", p + 8 * pg, 8 * pg,
+		   3);
+	sem_unmap(p, len);
+
+	/* Across two adjacent regions. */
+	p = sem_free_range(2 * len, 0);
+	map_fixed(p, len, PROT_READ | PROT_WRITE, MAP_FIXED_NOREPLACE);
+	map_fixed(p + len, len, PROT_READ | PROT_WRITE, MAP_FIXED_NOREPLACE);
+	sem_fill(p, 2 * len, 4);
+	map_fixed(p + len - 4 * pg, 8 * pg, PROT_READ | PROT_WRITE, 0);
+	sem_verify("MAP_FIXED across two regions keeps the first's head", p,
+		   len - 4 * pg, 4);
+	sem_expect_zero("MAP_FIXED across two regions reads zeros",
+			p + len - 4 * pg, 8 * pg);
+	sem_verify_at("MAP_FIXED across two regions keeps the second's tail",
+		      p + len + 4 * pg, len - 4 * pg, 4, len + 4 * pg);
+
+	/* Uncommit: PROT_NONE|MAP_NORESERVE over data, then recommit. */
+	sem_fill(p, 2 * len, 5);
+	map_fixed(p, 2 * len, PROT_NONE, MAP_NORESERVE);
+	sem_expect_access("uncommitted range is PROT_NONE", p + len, false,
+			  false);
+	sem_syscall_ok(mprotect(p, 2 * len, PROT_READ | PROT_WRITE),
+		       "mprotect recommit", "mprotect");
+	sem_expect_zero("recommitted range reads zeros", p, 2 * len);
+	/* Recommit with MAP_FIXED instead of mprotect. */
+	sem_fill(p, 2 * len, 6);
+	map_fixed(p, 2 * len, PROT_NONE, MAP_NORESERVE);
+	map_fixed(p + pg, pg, PROT_READ | PROT_WRITE, 0);
+	sem_expect_zero("page recommitted with MAP_FIXED reads zeros", p + pg,
+			pg);
+
+	/* Over and over on one spot, each time with different data. */
+	for (unsigned i = 0; i < 2000; i++) {
+		q = map_fixed(p, 2 * len, PROT_READ | PROT_WRITE, 0);
+		sem_expect_zero("repeated MAP_FIXED reads zeros", q, 2 * len);
+		sem_fill(q, 2 * len, 100 + i);
+	}
+	sem_verify("the last MAP_FIXED keeps its data", p, 2 * len, 1999 + 100);
+	sem_unmap(p, 2 * len);
+	return 0;
+}
+
+static unsigned char *map_fixed(void *at, size_t len, int prot, int extra)
+{
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS | extra;
+	void *q;
+
+	if (!(extra & MAP_FIXED_NOREPLACE))
+		flags |= MAP_FIXED;
+	q = mmap(at, len, prot, flags, -1, 0);
+	if (q == MAP_FAILED)
+		sem_fail("mmap MAP_FIXED", "mmap(%p, %zu): %s", at, len,
+			 strerror(errno));
+	if (q != at)
+		sem_fail("mmap MAP_FIXED places the mapping", "asked %p, got "
+			 "%p", at, q);
+	return q;
+}

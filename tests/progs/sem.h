@@ -1,0 +1,297 @@
+/*
+ * sem.h: helpers shared by the semantics test programs (tests/progs/sem-*.c).
+ * Each of those programs checks one point of "a program cannot tell that its
+ * memory was redirected": it exits 0 when every check held, 77 (after a
+ * "SKIP: reason" line on stderr) when the machine lacks the feature natively,
+ * and otherwise 1 after printing "PROG: CHECK: what was wrong" on stderr.
+ * Header only; every function is static inline so a program uses what it
+ * needs without unused-function warnings. Include it first: it defines
+ * _GNU_SOURCE.
+ *
+ *	sem_check(cond, "check-name", fmt, ...)	fails unless cond
+ *	sem_fail("check-name", fmt, ...)	fails at once
+ *	sem_skip(fmt, ...)			exits 77
+ *	sem_map(len, prot), sem_unmap(p, len)	anonymous private mappings
+ *	sem_fill(p, len, seed), sem_verify(...)	position-dependent patterns
+ *	sem_expect_zero(...)			all bytes 0
+ *	sem_can_read(p), sem_can_write(p)	fault probes (SIGSEGV/SIGBUS)
+ *	sem_is_mapped(p, len)			via mincore(2)
+ */
+#ifndef PTI_SEM_H
+#define PTI_SEM_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SEM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define SEM_SKIP_STATUS 77
+
+
+static inline SEM_PRINTF(2, 3) __attribute__((noreturn))
+void sem_fail(const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s[%d]: %s: ", program_invocation_short_name,
+		(int)getpid(), check);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	_exit(1);
+}
+
+#define sem_check(cond, check, ...)					\
+	do {								\
+		if (!(cond))						\
+			sem_fail((check), __VA_ARGS__);			\
+	} while (0)
+
+/* Fails when a system call the check relies on returned -1. */
+#define sem_syscall_ok(r, check, what)					\
+	sem_check((r) != -1, (check), "%s: %s", (what), strerror(errno))
+
+static inline SEM_PRINTF(1, 2) __attribute__((noreturn))
+void sem_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("SKIP: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(SEM_SKIP_STATUS);
+}
+
+static inline size_t sem_page(void)
+{
+	static size_t page;
+
+	if (page == 0)
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	return page;
+}
+
+/* A fresh private anonymous mapping; failure fails check "mmap". */
+static inline void *sem_map(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		sem_fail("mmap", "mmap(%zu bytes): %s", len, strerror(errno));
+	return p;
+}
+
+static inline void sem_unmap(void *p, size_t len)
+{
+	if (munmap(p, len) != 0)
+		sem_fail("munmap", "munmap(%p, %zu): %s", p, len,
+			 strerror(errno));
+}
+
+/*
+ * The pattern byte at offset off of a buffer filled with seed: depends on
+ * both, so a page that shows up at the wrong place or from another buffer
+ * is caught. Never 0 for seeds other than 0.
+ */
+static inline unsigned char sem_pattern(uint64_t seed, size_t off)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ull + (off / 8) * 0xbf58476d1ce4e5b9ull;
+
+	x ^= x >> 29;
+	x = (unsigned char)(x >> ((off % 8) * 8));
+	return x == 0 ? (unsigned char)(seed | 1) : (unsigned char)x;
+}
+
+/* Fills len bytes at p (whose offset in the buffer is base). */
+static inline void sem_fill_at(void *p, size_t len, uint64_t seed, size_t base)
+{
+	unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		c[i] = sem_pattern(seed, base + i);
+}
+
+static inline void sem_fill(void *p, size_t len, uint64_t seed)
+{
+	sem_fill_at(p, len, seed, 0);
+}
+
+/* Fails check unless p[0..len) holds the pattern of seed starting at base. */
+static inline void sem_verify_at(const char *check, const void *p, size_t len,
+				 uint64_t seed, size_t base)
+{
+	const volatile unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char want = sem_pattern(seed, base + i);
+
+		if (c[i] != want)
+			sem_fail(check, "byte %zu of %zu at %p is 0x%02x, "
+				 "expected 0x%02x (pattern %llu)%s", i, len,
+				 (const void *)&c[i], c[i], want,
+				 (unsigned long long)seed,
+				 c[i] == 0 ? ": contents lost" : "");
+	}
+}
+
+static inline void sem_verify(const char *check, const void *p, size_t len,
+			      uint64_t seed)
+{
+	sem_verify_at(check, p, len, seed, 0);
+}
+
+/* Fails check unless every byte of p[0..len) is zero. */
+static inline void sem_expect_zero(const char *check, const void *p,
+				   size_t len)
+{
+	const volatile uint64_t *q = p;
+
+	for (size_t i = 0; i < len / 8; i++)
+		if (q[i] != 0)
+			sem_fail(check, "byte %zu of %zu at %p is not zero "
+				 "(0x%016llx): stale data", i * 8, len,
+				 (const void *)&q[i],
+				 (unsigned long long)q[i]);
+}
+
+/* Fault probes: a SIGSEGV/SIGBUS handler that longjmps back. */
+static sigjmp_buf sem_probe_env;
+static volatile sig_atomic_t sem_probe_armed;
+static volatile sig_atomic_t sem_probe_sig;
+
+static inline void sem_probe_handler(int sig)
+{
+	if (!sem_probe_armed) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	sem_probe_sig = sig;
+	siglongjmp(sem_probe_env, 1);
+}
+
+static inline void sem_probe_install(void)
+{
+	static bool done;
+	struct sigaction sa;
+
+	if (done)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sem_probe_handler;
+	sa.sa_flags = SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	done = true;
+}
+
+/* True when reading the byte at p does not fault. */
+static inline bool sem_can_read(const void *p)
+{
+	sem_probe_install();
+	sem_probe_sig = 0;
+	if (sigsetjmp(sem_probe_env, 1)) {
+		sem_probe_armed = 0;
+		return false;
+	}
+	sem_probe_armed = 1;
+	(void)*(const volatile unsigned char *)p;
+	sem_probe_armed = 0;
+	return true;
+}
+
+/* True when writing the byte at p (its own value back) does not fault. */
+static inline bool sem_can_write(void *p)
+{
+	volatile unsigned char *c = p;
+
+	sem_probe_install();
+	sem_probe_sig = 0;
+	if (sigsetjmp(sem_probe_env, 1)) {
+		sem_probe_armed = 0;
+		return false;
+	}
+	sem_probe_armed = 1;
+	/* An atomic add of 0 writes without changing concurrent data. */
+	__atomic_fetch_add(c, 0, __ATOMIC_RELAXED);
+	sem_probe_armed = 0;
+	return true;
+}
+
+/* Fails check unless the access rights of one byte are exactly these. */
+static inline void sem_expect_access(const char *check, void *p, bool readable,
+				     bool writable)
+{
+	bool r = sem_can_read(p);
+	bool w = sem_can_write(p);
+
+	if (r != readable || w != writable)
+		sem_fail(check, "%p: %s%s, expected %s%s", p,
+			 r ? "readable" : "unreadable",
+			 w ? "/writable" : "/read-only",
+			 readable ? "readable" : "unreadable",
+			 writable ? "/writable" : "/read-only");
+}
+
+/* True when every page of [p, p+len) is mapped (mincore does not ENOMEM). */
+static inline bool sem_is_mapped(const void *p, size_t len)
+{
+	size_t pg = sem_page();
+	unsigned char vec[64];
+	uintptr_t a = (uintptr_t)p & ~(pg - 1);
+	uintptr_t end = (uintptr_t)p + len;
+
+	while (a < end) {
+		size_t n = (end - a + pg - 1) / pg;
+
+		if (n > sizeof(vec))
+			n = sizeof(vec);
+		if (mincore((void *)a, n * pg, vec) != 0)
+			return false;
+		a += n * pg;
+	}
+	return true;
+}
+
+/* True when no page of [p, p+len) is mapped. */
+static inline bool sem_is_unmapped(const void *p, size_t len)
+{
+	size_t pg = sem_page();
+	unsigned char vec[1];
+
+	for (uintptr_t a = (uintptr_t)p & ~(pg - 1); a < (uintptr_t)p + len;
+	     a += pg)
+		if (mincore((void *)a, pg, vec) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * An address range of len bytes that is free right now, with at least
+ * `guard` free bytes after it (so a mapping placed there can grow in place).
+ */
+static inline unsigned char *sem_free_range(size_t len, size_t guard)
+{
+	unsigned char *p = sem_map(len + guard, PROT_NONE);
+
+	sem_unmap(p, len + guard);
+	return p;
+}
+
+#endif

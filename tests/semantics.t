@@ -1,0 +1,240 @@
+#!/bin/bash
+# semantics.t: issue 3's promise that a program cannot tell its memory was
+# redirected. Runs every $PROGS/sem-* program (tests/progs/sem-*.c, each
+# checks itself) three ways and requires each to pass:
+#   native              the program alone
+#   batch               ptinspect --pause-on-exit --batch [-ex stats] [-f]
+#   plain               ptinspect --batch [-f]: traced, no pause, no
+#                       commands (without --batch ptinspect starts its TUI)
+# The forking programs get -f in both traced runs.
+# A program exits 77 when the machine lacks what it tests natively: every
+# line for it is then "ok N # SKIP". Native and traced results are separate
+# TAP lines, so a failure says which side broke.
+# Then the memory bound: sem-munmap's 4,000 rounds of mmap/touch/munmap must
+# leave system Shmem (sampled while it runs) and ptinspect's peak resident
+# size bounded, and Shmem must come back once ptinspect has exited.
+# Builds nothing. Env: PTINSPECT, PROGS (see Makefile.am).
+
+set -u
+
+: "${PTINSPECT:?PTINSPECT is not set}"
+: "${PROGS:?PROGS is not set}"
+
+# The `stats` command (issue 3). PTI_SEM_STATS=yes forces it into the batch
+# runs, no leaves it out, auto (the default) uses it when `help` lists it.
+# With stats, the programs in redirected_at_exit must report redirected
+# memory at their exit pause.
+stats_mode=${PTI_SEM_STATS:-auto}
+redirected_at_exit="sem-closefds sem-memfd sem-threads sem-exec"
+
+# Programs that fork: the plain run follows them with -f; the batch run
+# uses -f too, so every child is paused and inspected at its exit.
+forking="sem-fork-cow sem-fork-shared sem-fork-advice sem-spawn sem-closefds
+	sem-memfd sem-brk sem-exec"
+
+# Seconds one run may take before it counts as hung.
+run_timeout=${PTI_SEM_TIMEOUT:-300}
+
+# Bounds for sem-munmap (4,000 MiB go through its mappings).
+shmem_peak_max_kb=$((256 * 1024))
+shmem_after_max_kb=$((64 * 1024))
+rss_peak_max_kb=$((256 * 1024))
+
+n=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/semantics.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	echo "not ok $n - $*"
+}
+
+skip() {
+	local reason=$1
+	shift
+	n=$((n + 1))
+	echo "ok $n - $* # SKIP $reason"
+}
+
+# Prints a file as TAP comments, at most 40 lines.
+diag_file() {
+	sed -n '1,40s/^/#   /p' "$1"
+}
+
+in_list() {
+	local word=$1 w
+	shift
+	for w in $*; do
+		[ "$w" = "$word" ] && return 0
+	done
+	return 1
+}
+
+# run LOG CMD...: runs CMD with a timeout, stdout+stderr to LOG; sets rc.
+run() {
+	local log=$1
+	shift
+	timeout -k 10 "$run_timeout" "$@" >"$log" 2>&1 </dev/null
+	rc=$?
+}
+
+# Reports one run of prog as a TAP line. $1 how, $2 log, $3 native rc.
+report() {
+	local how=$1 log=$2 native_rc=$3
+	if [ "$rc" -eq 0 ]; then
+		ok "$name $how"
+	elif [ "$rc" -eq 77 ] && [ "$native_rc" -eq 77 ]; then
+		skip "$(sed -n 's/^SKIP: //p' "$log" | head -1)" "$name $how"
+	else
+		case $rc in
+		77) what="skipped, but not natively" ;;
+		124|137) what="timed out after ${run_timeout}s" ;;
+		*) what="exit status $rc" ;;
+		esac
+		not_ok "$name $how: $what"
+		diag_file "$log"
+	fi
+}
+
+# Decides whether the batch runs ask for `stats`.
+use_stats=no
+case $stats_mode in
+yes) use_stats=yes ;;
+no) ;;
+*)
+	if timeout 30 "$PTINSPECT" --batch -ex help -- /bin/true 2>/dev/null |
+	    grep -qw stats; then
+		use_stats=yes
+	fi
+	;;
+esac
+echo "# stats command in batch runs: $use_stats"
+
+progs=()
+for f in "$PROGS"/sem-*; do
+	case ${f##*/} in
+	*.*) continue ;;	# objects, sources of an in-tree build
+	esac
+	[ -f "$f" ] && [ -x "$f" ] && progs+=("$f")
+done
+if [ ${#progs[@]} -eq 0 ]; then
+	echo "1..0 # SKIP no sem-* programs in $PROGS"
+	exit 0
+fi
+
+for prog in "${progs[@]}"; do
+	name=${prog##*/}
+	follow=()
+	in_list "$name" "$forking" && follow=(-f)
+	stats=()
+	[ "$use_stats" = yes ] && stats=(--json -ex stats)
+
+	run "$tmp/$name.native" "$prog"
+	native_rc=$rc
+	report "native" "$tmp/$name.native" "$native_rc"
+
+	args=(--pause-on-exit --batch "${stats[@]}" "${follow[@]}")
+	run "$tmp/$name.batch" "$PTINSPECT" "${args[@]}" -- "$prog"
+	report "under ptinspect ${args[*]}" "$tmp/$name.batch" "$native_rc"
+	batch_rc=$rc
+
+	args=(--batch "${follow[@]}")
+	run "$tmp/$name.plain" "$PTINSPECT" "${args[@]}" -- "$prog"
+	report "under ptinspect ${args[*]}" "$tmp/$name.plain" "$native_rc"
+
+	if [ "$use_stats" = yes ] &&
+	    in_list "$name" "$redirected_at_exit"; then
+		if [ "$batch_rc" -ne 0 ]; then
+			not_ok "$name: memory redirected at exit (run failed)"
+		elif grep -q '"shared_regions":[1-9]' "$tmp/$name.batch"; then
+			ok "$name: memory redirected at exit (stats)"
+		else
+			not_ok "$name: memory redirected at exit (stats)"
+			diag_file "$tmp/$name.batch"
+		fi
+	fi
+done
+
+# --- Memory bound: sem-munmap -------------------------------------------
+
+shmem_kb() {
+	awk '/^Shmem:/ { print $2 }' /proc/meminfo
+}
+
+# sample_shmem OUT STOPFILE: writes the highest Shmem seen to OUT until
+# STOPFILE exists.
+sample_shmem() {
+	local out=$1 stop=$2 max=0 v
+	while [ ! -e "$stop" ]; do
+		v=$(shmem_kb)
+		[ "$v" -gt "$max" ] && max=$v
+		echo "$max" >"$out"
+		sleep 0.05
+	done
+}
+
+prog=$PROGS/sem-munmap
+if [ ! -x "$prog" ]; then
+	skip "sem-munmap not built" "memory bound"
+elif [ ! -x /usr/bin/time ]; then
+	skip "/usr/bin/time (GNU time) not installed" "memory bound"
+else
+	base=$(shmem_kb)
+	rm -f "$tmp/stop"
+	sample_shmem "$tmp/peak" "$tmp/stop" &
+	sampler=$!
+	timeout -k 10 "$run_timeout" /usr/bin/time -f '%M' -o "$tmp/rss" \
+	    "$PTINSPECT" --pause-on-exit --batch -- "$prog" \
+	    >"$tmp/bound.log" 2>&1 </dev/null
+	rc=$?
+	touch "$tmp/stop"
+	wait "$sampler"
+	sleep 0.5	# let the memfd's pages go
+	after=$(shmem_kb)
+	peak=$(cat "$tmp/peak")
+	rss=$(tail -n 1 "$tmp/rss" 2>/dev/null)
+	echo "# Shmem before ${base} kB, peak ${peak} kB, after ${after} kB;" \
+	    "ptinspect peak RSS ${rss:-?} kB"
+	if [ "$rc" -ne 0 ]; then
+		not_ok "memory bound: sem-munmap under ptinspect failed ($rc)"
+		diag_file "$tmp/bound.log"
+	else
+		ok "memory bound: sem-munmap under ptinspect passes"
+	fi
+	if [ $((peak - base)) -le "$shmem_peak_max_kb" ]; then
+		ok "memory bound: Shmem grew $((peak - base)) kB at most" \
+		    "(limit $shmem_peak_max_kb)"
+	else
+		not_ok "memory bound: Shmem grew $((peak - base)) kB" \
+		    "(limit $shmem_peak_max_kb): munmap does not free"
+	fi
+	if [ $((after - base)) -le "$shmem_after_max_kb" ]; then
+		ok "memory bound: Shmem back after exit" \
+		    "($((after - base)) kB over, limit $shmem_after_max_kb)"
+	else
+		not_ok "memory bound: Shmem $((after - base)) kB over its" \
+		    "level before the run after ptinspect exited" \
+		    "(limit $shmem_after_max_kb)"
+	fi
+	case $rss in
+	''|*[!0-9]*)
+		not_ok "memory bound: ptinspect peak RSS unknown"
+		;;
+	*)
+		if [ "$rss" -le "$rss_peak_max_kb" ]; then
+			ok "memory bound: ptinspect peak RSS $rss kB" \
+			    "(limit $rss_peak_max_kb)"
+		else
+			not_ok "memory bound: ptinspect peak RSS $rss kB" \
+			    "(limit $rss_peak_max_kb)"
+		fi
+		;;
+	esac
+fi
+
+echo "1..$n"
