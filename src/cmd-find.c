@@ -1,0 +1,136 @@
+/*
+ * cmd-find.c: `find DATA [REGION]`, every occurrence of DATA in readable
+ * memory, or only in the regions called REGION ([heap], libc.so.6, ...).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-int.h"
+#include "json.h"
+#include "maps.h"
+#include "mem.h"
+#include "tracer.h"
+#include "util.h"
+
+/* More matches than this are not worth printing. */
+#define CMD_FIND_MAX 10000
+
+struct cmd_find_state {
+	struct cmd_ctx *ctx;
+	long count;
+};
+
+static enum cmd_result cmd_find_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static int cmd_find_one(uint64_t addr, void *arg);
+static void cmd_find_search(struct cmd_find_state *st,
+    const struct maps *maps, const struct region *first,
+    const uint8_t *needle, size_t len);
+
+const struct cmd_entry cmd_find_entry = {
+	.name = "find",
+	.args = "DATA [REGION]",
+	.help = "addresses of DATA in readable memory, or in REGION only",
+	.exec = cmd_find_exec,
+};
+
+static enum cmd_result
+cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	struct cmd_find_state st = { ctx, 0 };
+	struct maps maps = { NULL, 0 };
+	const struct region *first = NULL;
+	const char *data_end = cmd_data_end(raw), *region;
+	enum cmd_result rc = CMD_FAILED;
+	uint8_t *needle = NULL;
+	char *data;
+	size_t len;
+
+	if (argc < 2)
+		return cmd_usage(&cmd_find_entry, errp);
+	data = xstrndup(raw, (size_t)(data_end - raw));
+	if (cmd_parse_data(data, &needle, &len, errp) < 0)
+		goto out;
+	region = data_end + strspn(data_end, " \t");
+	if (len == 0) {
+		set_error(errp, "%s: empty pattern", data);
+		goto out;
+	}
+	if (strpbrk(region, " \t") != NULL) {
+		set_error(errp, "%s: bad region name", region);
+		goto out;
+	}
+	if (maps_read(proc_access_tid(ctx->proc), &maps, errp) < 0)
+		goto out;
+	if (*region != '\0' && (first = maps_find_name(&maps, region)) ==
+	    NULL) {
+		set_error(errp, "%s: no such region", region);
+		goto out;
+	}
+
+	if (ctx->json)
+		fputs("{\"cmd\":\"find\",\"matches\":[", ctx->out);
+	cmd_find_search(&st, &maps, first, needle, len);
+	if (ctx->json)
+		fprintf(ctx->out, "]%s}\n", st.count > CMD_FIND_MAX ?
+		    ",\"truncated\":true" : "");
+	else if (st.count > CMD_FIND_MAX)
+		fprintf(ctx->err, "find: more than %d matches, the rest not "
+		    "shown\n", CMD_FIND_MAX);
+	rc = CMD_OK;
+out:
+	maps_free(&maps);
+	free(needle);
+	free(data);
+	return rc;
+}
+
+/*
+ * Searches everything, or every region named like `first`: a file is
+ * mapped as several regions of one name, and all of them are searched.
+ */
+static void
+cmd_find_search(struct cmd_find_state *st, const struct maps *maps,
+    const struct region *first, const uint8_t *needle, size_t len)
+{
+	size_t i;
+
+	if (first == NULL) {
+		mem_find(st->ctx->proc, maps, NULL, needle, len, cmd_find_one,
+		    st, NULL);
+		return;
+	}
+	for (i = (size_t)(first - maps->regions); i < maps->count; i++) {
+		const struct region *r = &maps->regions[i];
+
+		if (strcmp(r->name, first->name) != 0)
+			continue;
+		mem_find(st->ctx->proc, maps, r, needle, len, cmd_find_one, st,
+		    NULL);
+		if (st->count > CMD_FIND_MAX)
+			break;
+	}
+}
+
+static int
+cmd_find_one(uint64_t addr, void *arg)
+{
+	struct cmd_find_state *st = arg;
+	FILE *f = st->ctx->out;
+
+	if (++st->count > CMD_FIND_MAX)
+		return 1;
+	if (st->ctx->json) {
+		if (st->count > 1)
+			putc(',', f);
+		json_addr(f, addr);
+	} else {
+		fprintf(f, "0x%" PRIx64 "\n", addr);
+	}
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * cmd-int.h: what cmd.c shares with the cmd-*.c command files and nobody
+ * else: the command entries, the register table, small parsers.
+ *
+ * A command that prints its own error (x, whose JSON object carries both
+ * the bytes it read and the error) returns CMD_FAILED and leaves *errp
+ * NULL; cmd_run then prints nothing more.
+ */
+#ifndef PTI_CMD_INT_H
+#define PTI_CMD_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd.h"
+
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_maps_entry;
+extern const struct cmd_entry cmd_x_entry;
+extern const struct cmd_entry cmd_write_entry;
+extern const struct cmd_entry cmd_find_entry;
+extern const struct cmd_entry cmd_regs_entry;
+extern const struct cmd_entry cmd_threads_entry;
+extern const struct cmd_entry cmd_continue_entry;
+extern const struct cmd_entry cmd_kill_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+/* One register of struct user_regs_struct, by name (cmd-regs.c). */
+struct cmd_reg {
+	const char *name;
+	size_t offset;		/* of the unsigned long long field */
+};
+/* In the order `regs` prints them, NULL-name terminated. */
+extern const struct cmd_reg cmd_regs[];
+
+/* The command called name, or NULL. */
+const struct cmd_entry *cmd_lookup(const char *name);
+
+/* Sets *errp to "usage: NAME ARGS"; returns CMD_FAILED. */
+enum cmd_result cmd_usage(const struct cmd_entry *e, char **errp);
+
+/* A whole string as 0x-prefixed hex or decimal. 0, or -1 if malformed. */
+int cmd_parse_number(const char *s, uint64_t *out);
+
+/*
+ * Where the DATA at the start of s ends: after the closing quote of a
+ * "string", or after the last whitespace-separated run of hex digits.
+ */
+const char *cmd_data_end(const char *s);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * cmd-regs.c: `regs [TID]`, the general registers of the selected thread
+ * or of thread TID; also the register table $name lookups use.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/user.h>
+
+#include "cmd-int.h"
+#include "tracer.h"
+#include "util.h"
+
+#define CMD_REG(name) { #name, offsetof(struct user_regs_struct, name) }
+
+/* gdb's order: general registers, rip, flags, segments, then the rest. */
+const struct cmd_reg cmd_regs[] = {
+	CMD_REG(rax), CMD_REG(rbx), CMD_REG(rcx), CMD_REG(rdx),
+	CMD_REG(rsi), CMD_REG(rdi), CMD_REG(rbp), CMD_REG(rsp),
+	CMD_REG(r8), CMD_REG(r9), CMD_REG(r10), CMD_REG(r11),
+	CMD_REG(r12), CMD_REG(r13), CMD_REG(r14), CMD_REG(r15),
+	CMD_REG(rip), CMD_REG(eflags),
+	CMD_REG(cs), CMD_REG(ss), CMD_REG(ds), CMD_REG(es),
+	CMD_REG(fs), CMD_REG(gs), CMD_REG(fs_base), CMD_REG(gs_base),
+	CMD_REG(orig_rax),
+	{ NULL, 0 },
+};
+
+static enum cmd_result cmd_regs_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+
+const struct cmd_entry cmd_regs_entry = {
+	.name = "regs",
+	.args = "[TID]",
+	.help = "registers of the selected thread, or of thread TID",
+	.exec = cmd_regs_exec,
+};
+
+static enum cmd_result
+cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	struct user_regs_struct regs;
+	struct thread *t = ctx->thread;
+	FILE *f = ctx->out;
+	uint64_t tid;
+	size_t i;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_regs_entry, errp);
+	if (argc == 2) {
+		if (cmd_parse_number(argv[1], &tid) < 0 || tid > INT32_MAX ||
+		    (t = tracer_find_thread(ctx->proc, (pid_t)tid)) == NULL) {
+			set_error(errp, "%s: no such thread", argv[1]);
+			return CMD_FAILED;
+		}
+	}
+	if (t == NULL)
+		t = proc_main_thread(ctx->proc);
+	if (t == NULL) {
+		set_error(errp, "no thread");
+		return CMD_FAILED;
+	}
+	if (thread_get_regs(t, &regs, errp) < 0)
+		return CMD_FAILED;
+	if (ctx->json)
+		fprintf(f, "{\"cmd\":\"regs\",\"tid\":%d,\"regs\":{",
+		    (int)t->tid);
+	for (i = 0; cmd_regs[i].name != NULL; i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)&regs + cmd_regs[i].offset, sizeof v);
+		if (ctx->json)
+			fprintf(f, "%s\"%s\":\"0x%" PRIx64 "\"", i ? "," : "",
+			    cmd_regs[i].name, v);
+		else
+			fprintf(f, "%-9s0x%016" PRIx64 "\n", cmd_regs[i].name,
+			    v);
+	}
+	if (ctx->json)
+		fputs("}}\n", f);
+	return CMD_OK;
+}

@@ -1,0 +1,65 @@
+/*
+ * cmd-resume.c: `continue` lets the held exit or death happen with the
+ * process's own status or signal; `kill` kills it with SIGKILL. Either
+ * ends the command list for that process.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd-int.h"
+#include "tracer.h"
+
+static enum cmd_result cmd_continue_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_kill_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_resume_report(struct cmd_ctx *ctx,
+    const char *name, const char *done);
+
+const struct cmd_entry cmd_continue_entry = {
+	.name = "continue",
+	.args = "",
+	.help = "let the exit (or the fatal signal) happen",
+	.exec = cmd_continue_exec,
+};
+
+const struct cmd_entry cmd_kill_entry = {
+	.name = "kill",
+	.args = "",
+	.help = "kill the process with SIGKILL",
+	.exec = cmd_kill_exec,
+};
+
+static enum cmd_result
+cmd_continue_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    const char *raw, char **errp)
+{
+	if (argc != 1)
+		return cmd_usage(&cmd_continue_entry, errp);
+	if (tracer_continue(ctx->tracer, ctx->proc, errp) < 0)
+		return CMD_FAILED;
+	return cmd_resume_report(ctx, "continue", "continued");
+}
+
+static enum cmd_result
+cmd_kill_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	if (argc != 1)
+		return cmd_usage(&cmd_kill_entry, errp);
+	if (tracer_kill(ctx->tracer, ctx->proc, errp) < 0)
+		return CMD_FAILED;
+	return cmd_resume_report(ctx, "kill", "killed");
+}
+
+static enum cmd_result
+cmd_resume_report(struct cmd_ctx *ctx, const char *name, const char *done)
+{
+	if (ctx->json)
+		fprintf(ctx->out, "{\"cmd\":\"%s\",\"pid\":%d}\n", name,
+		    (int)ctx->proc->pid);
+	else
+		fprintf(ctx->out, "pid %d: %s\n", (int)ctx->proc->pid, done);
+	return CMD_RESUMED;
+}

@@ -1,0 +1,68 @@
+/*
+ * cmd-status.c: `status`, why the process is held and how many threads it
+ * has: "pid 1234: paused at exit_group(42); 1 thread".
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cmd-int.h"
+#include "json.h"
+#include "tracer.h"
+#include "util.h"
+
+static enum cmd_result cmd_status_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.args = "",
+	.help = "why the process is paused, and its thread count",
+	.exec = cmd_status_exec,
+};
+
+static enum cmd_result
+cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	struct proc *p = ctx->proc;
+	const char *sig = p->reason == PAUSE_SIGNAL ? signal_name(p->signal) :
+	    NULL;
+	bool fault = p->reason == PAUSE_SIGNAL && p->has_fault_addr;
+	FILE *f = ctx->out;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_status_entry, errp);
+	if (ctx->json) {
+		fprintf(f, "{\"cmd\":\"status\",\"pid\":%d,\"state\":\"%s\"",
+		    (int)p->pid, p->reason == PAUSE_EXIT ? "exit" :
+		    p->reason == PAUSE_SIGNAL ? "signal" : "running");
+		if (p->reason == PAUSE_EXIT)
+			fprintf(f, ",\"exit_code\":%d", p->exit_code);
+		else
+			fputs(",\"exit_code\":null", f);
+		fputs(",\"signal\":", f);
+		json_str(f, sig);
+		fputs(",\"fault_addr\":", f);
+		if (fault)
+			json_addr(f, p->fault_addr);
+		else
+			fputs("null", f);
+		fprintf(f, ",\"threads\":%d}\n", p->nthreads);
+		return CMD_OK;
+	}
+	fprintf(f, "pid %d: ", (int)p->pid);
+	if (p->reason == PAUSE_EXIT)
+		fprintf(f, "paused at exit_group(%d)", p->exit_code);
+	else if (p->reason == PAUSE_SIGNAL && sig != NULL)
+		fprintf(f, "paused before %s", sig);
+	else if (p->reason == PAUSE_SIGNAL)
+		fprintf(f, "paused before signal %d", p->signal);
+	else
+		fputs("running", f);
+	if (fault)
+		fprintf(f, " (fault address 0x%" PRIx64 ")", p->fault_addr);
+	fprintf(f, "; %d thread%s\n", p->nthreads, p->nthreads == 1 ? "" : "s");
+	return CMD_OK;
+}

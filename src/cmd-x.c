@@ -1,0 +1,111 @@
+/*
+ * cmd-x.c: `x ADDR [LEN]`, a hex dump in the layout of `hexdump -C` with a
+ * 16-digit address. A dump that runs into unmapped memory shows what could
+ * be read and then fails for the rest.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd-int.h"
+#include "json.h"
+#include "mem.h"
+#include "util.h"
+
+#define CMD_X_DEFAULT_LEN 64
+#define CMD_X_MAX_LEN (1024 * 1024)
+
+static enum cmd_result cmd_x_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static void cmd_x_dump(FILE *f, uint64_t addr, const unsigned char *buf,
+    size_t len);
+
+const struct cmd_entry cmd_x_entry = {
+	.name = "x",
+	.args = "ADDR [LEN]",
+	.help = "hex dump of LEN bytes (default 64, at most 1 MiB)",
+	.exec = cmd_x_exec,
+};
+
+static enum cmd_result
+cmd_x_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	uint64_t addr, len = CMD_X_DEFAULT_LEN;
+	unsigned char *buf;
+	char *err = NULL;
+	ssize_t n;
+
+	if (argc < 2 || argc > 3)
+		return cmd_usage(&cmd_x_entry, errp);
+	if (cmd_eval_address(ctx, argv[1], &addr, errp) < 0)
+		return CMD_FAILED;
+	if (argc == 3 && cmd_parse_number(argv[2], &len) < 0) {
+		set_error(errp, "%s: bad length", argv[2]);
+		return CMD_FAILED;
+	}
+	if (len > CMD_X_MAX_LEN) {
+		set_error(errp, "%s: length too large (at most %d)", argv[2],
+		    CMD_X_MAX_LEN);
+		return CMD_FAILED;
+	}
+	buf = xmalloc(len);
+	n = mem_read(ctx->proc, addr, buf, len, errp);
+	if (n < 0) {
+		free(buf);
+		return CMD_FAILED;
+	}
+	/* The rest was not readable: say where it stopped. */
+	if ((uint64_t)n < len &&
+	    mem_read(ctx->proc, addr + (uint64_t)n, buf + n, 1, &err) >= 0)
+		set_error(&err, "0x%" PRIx64 ": address not mapped",
+		    addr + (uint64_t)n);
+	if (ctx->json) {
+		fputs("{\"cmd\":\"x\",\"addr\":", ctx->out);
+		json_addr(ctx->out, addr);
+		fputs(",\"bytes\":", ctx->out);
+		json_hex(ctx->out, buf, (size_t)n);
+		if (err != NULL) {
+			fputs(",\"error\":", ctx->out);
+			json_str(ctx->out, err);
+		}
+		fputs("}\n", ctx->out);
+		free(err);
+		err = NULL;
+	} else {
+		cmd_x_dump(ctx->out, addr, buf, (size_t)n);
+	}
+	free(buf);
+	if ((uint64_t)n == len)
+		return CMD_OK;
+	/* In JSON the error went into the object above. */
+	*errp = err;
+	return CMD_FAILED;
+}
+
+static void
+cmd_x_dump(FILE *f, uint64_t addr, const unsigned char *buf, size_t len)
+{
+	size_t line, i;
+
+	for (line = 0; line < len; line += 16) {
+		fprintf(f, "%016" PRIx64 " ", addr + line);
+		for (i = 0; i < 16; i++) {
+			if (i == 8)
+				putc(' ', f);
+			if (line + i < len)
+				fprintf(f, " %02x", buf[line + i]);
+			else
+				fputs("   ", f);
+		}
+		fputs("  |", f);
+		for (i = 0; i < 16 && line + i < len; i++) {
+			unsigned char c = buf[line + i];
+
+			putc(c >= 0x20 && c < 0x7f ? c : '.', f);
+		}
+		fputs("|\n", f);
+	}
+}

@@ -1,0 +1,613 @@
+/*
+ * cmd.c: the command language shared by batch mode and the TUI prompt:
+ * the table of commands, the tokenizer, dispatch, error printing, and the
+ * two argument parsers every command uses (addresses and DATA).
+ *
+ * A line is "NAME ARGS...". Arguments split at whitespace; "double quotes"
+ * group and take C escapes (\n \t \r \a \b \e \f \v \\ \" \' \xNN \NNN,
+ * \0), 'single quotes' group literally. Each command gets the split argv
+ * and also the raw text after its name, for DATA that may hold NUL bytes.
+ * Errors print as "NAME: message" on ctx->err, or with --json as
+ * {"cmd":"NAME","error":"message"} on ctx->out; the caller goes on with the
+ * next command either way.
+ *
+ * Commands live in cmd-NAME.c; the table below is the only list of them.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/user.h>
+
+#include "cmd-int.h"
+#include "json.h"
+#include "maps.h"
+#include "tracer.h"
+#include "util.h"
+
+/*
+ * Optional commands plug in through weak references: a file that is not
+ * part of the build yet leaves its entry NULL and the command is simply
+ * absent, so cmd.c links either way. Two consequences:
+ *  - the optional entries sit at the end of cmd_table, so a missing one
+ *    (a NULL) only ever hides entries after it, never a core command;
+ *    cmd.c itself walks the whole array and skips NULLs;
+ *  - a weak reference does not make the linker pull a member out of a
+ *    static archive. Once cmd-bt.c or cmd-stats.c is in libptinspect.a,
+ *    its declaration here must lose the weak attribute (or the program be
+ *    linked with --whole-archive), or the command stays absent.
+ */
+extern const struct cmd_entry cmd_bt_entry __attribute__((weak));
+extern const struct cmd_entry cmd_stats_entry __attribute__((weak));
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_status_entry,
+	&cmd_maps_entry,
+	&cmd_x_entry,
+	&cmd_write_entry,
+	&cmd_find_entry,
+	&cmd_regs_entry,
+	&cmd_threads_entry,
+	&cmd_continue_entry,
+	&cmd_kill_entry,
+	&cmd_help_entry,
+	&cmd_bt_entry,
+	&cmd_stats_entry,
+	NULL,
+};
+
+/* Entries of cmd_table, the terminating NULL excluded. */
+#define CMD_TABLE_LEN (ARRAY_SIZE(cmd_table) - 1)
+
+struct cmd_args {
+	int argc;
+	char **argv;
+};
+
+static bool cmd_space(int c);
+static int cmd_split(const char *s, struct cmd_args *args, char **errp);
+static void cmd_args_free(struct cmd_args *args);
+static int cmd_escape(const char **sp, unsigned char *out, char **errp);
+static int cmd_hex_digit(int c);
+static void cmd_print_error(struct cmd_ctx *ctx, const char *name,
+    const char *msg);
+static int cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
+    uint64_t *out, char **errp);
+static int cmd_eval_term(struct cmd_ctx *ctx, const char *s,
+    const char **endp, uint64_t *out, struct maps *maps, char **errp);
+static int cmd_eval_register(struct cmd_ctx *ctx, const char *name,
+    uint64_t *out, char **errp);
+static int cmd_eval_name(struct cmd_ctx *ctx, const char *s,
+    const char **endp, uint64_t *out, struct maps *maps, char **errp);
+static int cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps,
+    char **errp);
+static int cmd_parse_hex_data(const char *s, uint8_t *buf, size_t *len,
+    char **errp);
+
+enum cmd_result
+cmd_run(struct cmd_ctx *ctx, const char *line)
+{
+	const struct cmd_entry *e;
+	struct cmd_args args = { 0, NULL };
+	enum cmd_result rc;
+	const char *s = line, *name_end;
+	char *name, *raw, *err = NULL;
+	size_t raw_len;
+
+	while (cmd_space(*s))
+		s++;
+	if (*s == '\0' || *s == '#')
+		return CMD_OK;
+	for (name_end = s; *name_end != '\0' && !cmd_space(*name_end);
+	    name_end++)
+		;
+	name = xstrndup(s, (size_t)(name_end - s));
+	for (s = name_end; cmd_space(*s); s++)
+		;
+	raw_len = strlen(s);
+	while (raw_len > 0 && cmd_space(s[raw_len - 1]))
+		raw_len--;
+	raw = xstrndup(s, raw_len);
+
+	e = cmd_lookup(name);
+	if (e == NULL) {
+		cmd_print_error(ctx, name, "unknown command");
+		rc = CMD_FAILED;
+	} else if (ctx->proc == NULL && e != &cmd_help_entry) {
+		cmd_print_error(ctx, name, "no process");
+		rc = CMD_FAILED;
+	} else if (cmd_split(line, &args, &err) < 0) {
+		cmd_print_error(ctx, name, err);
+		rc = CMD_FAILED;
+	} else {
+		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
+		if (rc == CMD_FAILED && err != NULL)
+			cmd_print_error(ctx, name, err);
+	}
+	fflush(ctx->out);
+	if (ctx->err != NULL)
+		fflush(ctx->err);
+	cmd_args_free(&args);
+	free(err);
+	free(raw);
+	free(name);
+	return rc;
+}
+
+const struct cmd_entry *
+cmd_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CMD_TABLE_LEN; i++)
+		if (cmd_table[i] != NULL &&
+		    strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+enum cmd_result
+cmd_usage(const struct cmd_entry *e, char **errp)
+{
+	set_error(errp, "usage: %s%s%s", e->name, *e->args ? " " : "",
+	    e->args);
+	return CMD_FAILED;
+}
+
+int
+cmd_parse_number(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	int base = 10, d;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		d = cmd_hex_digit((unsigned char)*s);
+		if (d < 0 || d >= base || v > (UINT64_MAX - (uint64_t)d) /
+		    (uint64_t)base)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
+    char **errp)
+{
+	struct maps maps = { NULL, 0 };
+	int rc;
+
+	rc = cmd_eval(ctx, expr, &maps, out, errp);
+	maps_free(&maps);
+	return rc;
+}
+
+/* Evaluates expr; maps is read on first use of a region name. */
+static int
+cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
+    uint64_t *out, char **errp)
+{
+	const char *s = expr;
+	uint64_t total = 0;
+	int sign = 1, rc = -1;
+
+	while (cmd_space(*s))
+		s++;
+	if (*s == '\0')
+		return set_error(errp, "missing address");
+	for (;;) {
+		uint64_t v = 0;
+
+		if (*s == '\0') {
+			set_error(errp, "%s: bad address", expr);
+			break;
+		}
+		if (cmd_eval_term(ctx, s, &s, &v, maps, errp) < 0)
+			break;
+		if (sign > 0 ? v > UINT64_MAX - total : v > total) {
+			set_error(errp, "%s: address out of range", expr);
+			break;
+		}
+		total = sign > 0 ? total + v : total - v;
+		while (cmd_space(*s))
+			s++;
+		if (*s == '\0') {
+			*out = total;
+			rc = 0;
+			break;
+		}
+		if (*s != '+' && *s != '-') {
+			set_error(errp, "%s: bad address", s);
+			break;
+		}
+		sign = *s == '+' ? 1 : -1;
+		for (s++; cmd_space(*s); s++)
+			;
+	}
+	return rc;
+}
+
+int
+cmd_parse_data(const char *s, uint8_t **bufp, size_t *lenp, char **errp)
+{
+	const char *end;
+	uint8_t *buf;
+	size_t len = 0;
+
+	while (cmd_space(*s))
+		s++;
+	if (*s == '\0')
+		return set_error(errp, "missing data");
+	/* Never longer than the text it comes from. */
+	buf = xmalloc(strlen(s));
+	if (*s == '"' || *s == '\'') {
+		char quote = *s++;
+
+		while (*s != quote) {
+			if (*s == '\0') {
+				free(buf);
+				return set_error(errp, "unterminated string");
+			}
+			if (*s == '\\' && quote == '"') {
+				s++;
+				if (cmd_escape(&s, &buf[len++], errp) < 0) {
+					free(buf);
+					return -1;
+				}
+			} else {
+				buf[len++] = (uint8_t)*s++;
+			}
+		}
+		for (end = s + 1; cmd_space(*end); end++)
+			;
+		if (*end != '\0') {
+			set_error(errp, "%s: unexpected after the string",
+			    end);
+			free(buf);
+			return -1;
+		}
+	} else if (cmd_parse_hex_data(s, buf, &len, errp) < 0) {
+		free(buf);
+		return -1;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+const char *
+cmd_data_end(const char *s)
+{
+	const char *end;
+
+	while (cmd_space(*s))
+		s++;
+	if (*s == '"' || *s == '\'') {
+		char quote = *s++;
+
+		for (; *s != '\0' && *s != quote; s++)
+			if (*s == '\\' && quote == '"' && s[1] != '\0')
+				s++;
+		return *s == quote ? s + 1 : s;
+	}
+	for (end = s; *s != '\0';) {
+		const char *t = s;
+
+		while (cmd_hex_digit((unsigned char)*t) >= 0)
+			t++;
+		if (t == s || (*t != '\0' && !cmd_space(*t)))
+			break;
+		end = t;
+		for (s = t; cmd_space(*s); s++)
+			;
+	}
+	return end;
+}
+
+static bool
+cmd_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Splits a command line into words, honouring quotes and escapes. */
+static int
+cmd_split(const char *s, struct cmd_args *args, char **errp)
+{
+	size_t cap = 0;
+	char *word = xmalloc(strlen(s) + 1);
+
+	args->argc = 0;
+	args->argv = NULL;
+	for (;;) {
+		size_t len = 0;
+		char quote = 0;
+
+		while (cmd_space(*s))
+			s++;
+		if (*s == '\0')
+			break;
+		while (*s != '\0' && (quote != 0 || !cmd_space(*s))) {
+			if (quote == 0 && (*s == '"' || *s == '\'')) {
+				quote = *s++;
+			} else if (quote != 0 && *s == quote) {
+				quote = 0;
+				s++;
+			} else if (quote == '"' && *s == '\\') {
+				unsigned char c;
+
+				s++;
+				if (cmd_escape(&s, &c, errp) < 0)
+					goto fail;
+				word[len++] = (char)c;
+			} else {
+				word[len++] = *s++;
+			}
+		}
+		if (quote != 0) {
+			set_error(errp, "unterminated string");
+			goto fail;
+		}
+		if ((size_t)args->argc + 1 >= cap) {
+			cap = cap ? cap * 2 : 8;
+			args->argv = xreallocarray(args->argv, cap,
+			    sizeof *args->argv);
+		}
+		args->argv[args->argc++] = xstrndup(word, len);
+		args->argv[args->argc] = NULL;
+	}
+	free(word);
+	return 0;
+fail:
+	free(word);
+	cmd_args_free(args);
+	return -1;
+}
+
+static void
+cmd_args_free(struct cmd_args *args)
+{
+	int i;
+
+	for (i = 0; i < args->argc; i++)
+		free(args->argv[i]);
+	free(args->argv);
+	args->argc = 0;
+	args->argv = NULL;
+}
+
+/*
+ * Decodes the C escape after a backslash at *sp into *out and advances *sp
+ * past it. \xNN takes one or two hex digits, \NNN one to three octal ones.
+ */
+static int
+cmd_escape(const char **sp, unsigned char *out, char **errp)
+{
+	static const char from[] = "ntrabefv\\\"'";
+	static const char to[] = "\n\t\r\a\b\033\f\v\\\"'";
+	const char *s = *sp, *hit;
+	unsigned v = 0;
+	int i;
+
+	if (*s == '\0')
+		return set_error(errp, "\\: escape at end of line");
+	if (*s == 'x') {
+		int d;
+
+		for (i = 1; i <= 2 &&
+		    (d = cmd_hex_digit((unsigned char)s[i])) >= 0; i++)
+			v = v * 16 + (unsigned)d;
+		if (i == 1)
+			return set_error(errp, "\\x: bad escape");
+		*out = (unsigned char)v;
+		*sp = s + i;
+		return 0;
+	}
+	if (*s >= '0' && *s <= '7') {
+		for (i = 0; i < 3 && s[i] >= '0' && s[i] <= '7'; i++)
+			v = v * 8 + (unsigned)(s[i] - '0');
+		if (v > 0xff)
+			return set_error(errp, "\\%.3s: bad escape", s);
+		*out = (unsigned char)v;
+		*sp = s + i;
+		return 0;
+	}
+	hit = strchr(from, *s);
+	if (hit == NULL)
+		return set_error(errp, "\\%c: bad escape", *s);
+	*out = (unsigned char)to[hit - from];
+	*sp = s + 1;
+	return 0;
+}
+
+static int
+cmd_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+cmd_print_error(struct cmd_ctx *ctx, const char *name, const char *msg)
+{
+	if (ctx->json) {
+		fputs("{\"cmd\":", ctx->out);
+		json_str(ctx->out, name);
+		fputs(",\"error\":", ctx->out);
+		json_str(ctx->out, msg);
+		fputs("}\n", ctx->out);
+	} else {
+		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s: %s\n", name,
+		    msg);
+	}
+}
+
+/* One operand of an address expression, starting at s. */
+static int
+cmd_eval_term(struct cmd_ctx *ctx, const char *s, const char **endp,
+    uint64_t *out, struct maps *maps, char **errp)
+{
+	const struct region *r;
+	const char *end;
+	char *tok;
+	int rc;
+
+	if (*s >= '0' && *s <= '9') {
+		for (end = s; isalnum((unsigned char)*end); end++)
+			;
+		tok = xstrndup(s, (size_t)(end - s));
+		rc = cmd_parse_number(tok, out);
+		if (rc < 0)
+			set_error(errp, "%s: bad address", tok);
+		free(tok);
+		*endp = end;
+		return rc;
+	}
+	if (*s == '$') {
+		for (end = s + 1; isalnum((unsigned char)*end) || *end == '_';
+		    end++)
+			;
+		tok = xstrndup(s, (size_t)(end - s));
+		rc = cmd_eval_register(ctx, tok, out, errp);
+		free(tok);
+		*endp = end;
+		return rc;
+	}
+	if (*s != '[')
+		return cmd_eval_name(ctx, s, endp, out, maps, errp);
+	end = strchr(s, ']');
+	if (end == NULL)
+		return set_error(errp, "%s: bad address", s);
+	end++;
+	if (cmd_need_maps(ctx, maps, errp) < 0)
+		return -1;
+	tok = xstrndup(s, (size_t)(end - s));
+	r = maps_find_name(maps, tok);
+	if (r == NULL)
+		set_error(errp, "%s: no such region", tok);
+	else
+		*out = r->start;
+	free(tok);
+	*endp = end;
+	return r != NULL ? 0 : -1;
+}
+
+/* "$rip": a register of the selected thread. */
+static int
+cmd_eval_register(struct cmd_ctx *ctx, const char *name, uint64_t *out,
+    char **errp)
+{
+	struct user_regs_struct regs;
+	const char *want = name + 1;
+	size_t i;
+
+	if (strcmp(want, "pc") == 0)
+		want = "rip";
+	else if (strcmp(want, "sp") == 0)
+		want = "rsp";
+	for (i = 0; cmd_regs[i].name != NULL; i++)
+		if (strcmp(cmd_regs[i].name, want) == 0)
+			break;
+	if (cmd_regs[i].name == NULL)
+		return set_error(errp, "%s: no such register", name);
+	if (ctx->thread == NULL)
+		return set_error(errp, "%s: no thread selected", name);
+	if (thread_get_regs(ctx->thread, &regs, errp) < 0)
+		return -1;
+	memcpy(out, (const char *)&regs + cmd_regs[i].offset, sizeof *out);
+	return 0;
+}
+
+/*
+ * A mapped file's name, which may itself hold '+' and '-'
+ * (libstdc++.so.6, ld-linux-x86-64.so.2): the longest prefix of s up to
+ * whitespace or an operator that names a region wins.
+ */
+static int
+cmd_eval_name(struct cmd_ctx *ctx, const char *s, const char **endp,
+    uint64_t *out, struct maps *maps, char **errp)
+{
+	const char *end, *first_op = NULL;
+	char *tok;
+
+	if (*s == '+' || *s == '-')
+		return set_error(errp, "%s: bad address", s);
+	for (end = s; *end != '\0' && !cmd_space(*end); end++)
+		if (first_op == NULL && (*end == '+' || *end == '-'))
+			first_op = end;
+	if (cmd_need_maps(ctx, maps, errp) < 0)
+		return -1;
+	for (;;) {
+		const struct region *r;
+
+		tok = xstrndup(s, (size_t)(end - s));
+		r = maps_find_name(maps, tok);
+		free(tok);
+		if (r != NULL) {
+			*out = r->start;
+			*endp = end;
+			return 0;
+		}
+		if (end == s || end == first_op || first_op == NULL)
+			break;
+		/* Back off to the previous operator. */
+		do
+			end--;
+		while (end > first_op && *end != '+' && *end != '-');
+	}
+	end = first_op != NULL ? first_op : end;
+	tok = xstrndup(s, (size_t)(end - s));
+	set_error(errp, "%s: no such region", tok);
+	free(tok);
+	return -1;
+}
+
+static int
+cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps, char **errp)
+{
+	if (maps->regions != NULL)
+		return 0;
+	return maps_read(proc_access_tid(ctx->proc), maps, errp);
+}
+
+/* "de ad be ef" or "deadbeef": pairs of hex digits, spaces between pairs. */
+static int
+cmd_parse_hex_data(const char *s, uint8_t *buf, size_t *len, char **errp)
+{
+	*len = 0;
+	while (*s != '\0') {
+		int hi, lo;
+
+		if (cmd_space(*s)) {
+			s++;
+			continue;
+		}
+		hi = cmd_hex_digit((unsigned char)s[0]);
+		lo = hi < 0 || s[1] == '\0' ? -1 :
+		    cmd_hex_digit((unsigned char)s[1]);
+		if (hi < 0 || lo < 0) {
+			size_t n = s[1] != '\0' && !cmd_space(s[1]) ? 2 : 1;
+
+			return set_error(errp, "\"%.*s\": bad hex byte", (int)n,
+			    s);
+		}
+		buf[(*len)++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	return 0;
+}
