@@ -1,1 +1,21 @@
-# src/tui/tui.mk
+# src/tui/tui.mk: the ncurses interface, its tmux-driven tests, screenshots
+# and redraw benchmark (owner: tui).
+src_libptinspect_a_SOURCES += \
+	src/tui/tui.c src/tui/tui.h src/tui/pane.h \
+	src/tui/pane-hex.c src/tui/pane-inspector.c src/tui/pane-regs.c \
+	src/tui/pane-regions.c src/tui/pane-threads.c src/tui/pane-output.c \
+	src/tui/pane-procs.c src/tui/pane-help.c \
+	src/tui/format.c src/tui/format.h \
+	src/tui/pty.c src/tui/pty.h
+
+# Unit test of the terminal-free formatting.
+check_PROGRAMS += tests/tui/test-format
+TESTS += tests/tui/test-format
+tests_tui_test_format_SOURCES = tests/tui/test-format.c
+tests_tui_test_format_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_tui_test_format_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_tui_test_format_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+# main.c refers to tui_run weakly, which does not pull tui.o out of the
+# archive by itself.
+src_ptinspect_LDFLAGS += -Wl,--undefined=tui_run

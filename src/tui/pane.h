@@ -1,0 +1,169 @@
+/*
+ * pane.h: what the TUI's modules share. tui.c owns the terminal, the layout,
+ * the only list of panes, the prompt, pop-ups and the main loop. Each
+ * pane-NAME.c exports one const struct pane_ops, keeps its own state in
+ * statics (there is one TUI per process) and draws only into the WINDOW it
+ * is given; tui.c composes the windows and calls doupdate().
+ *
+ * Panes reach the tracee only through the lower layers' headers (mem.h,
+ * maps.h, tracer.h, cmd.h, unwind.h) and the helpers below.
+ */
+#ifndef PTI_TUI_PANE_H
+#define PTI_TUI_PANE_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "maps.h"
+#include "tracer.h"
+#include "tui/format.h"
+
+struct cmd_ctx;
+
+enum pane_result {
+	PANE_IGNORED,		/* not this pane's key: tui.c tries its own */
+	PANE_HANDLED,		/* done, nothing changed on screen */
+	PANE_REDRAW,		/* done, redraw */
+	PANE_QUIT,		/* the user asked to quit */
+};
+
+enum tui_event {
+	TUI_EV_PROC,		/* another process is shown (or the first) */
+	TUI_EV_PAUSED,		/* the shown process is now held */
+	TUI_EV_RESUMED,		/* it was let go (continue, kill) */
+	TUI_EV_GONE,		/* it is reaped */
+	TUI_EV_MAPS,		/* t->maps was re-read */
+	TUI_EV_TICK,		/* a live-refresh frame while it runs */
+	TUI_EV_THREAD,		/* another thread is selected */
+};
+
+/* One line of the help screen: the keys and what they do. */
+struct pane_key {
+	const char *keys;
+	const char *what;
+};
+
+struct tui;
+
+struct pane_ops {
+	const char *name;	/* the title: "Memory" */
+	void (*draw)(struct tui *t, WINDOW *w, bool focused);
+	enum pane_result (*key)(struct tui *t, int key);
+	/* A click or wheel at window-relative y, x (may be NULL). */
+	enum pane_result (*mouse)(struct tui *t, int y, int x, mmask_t bstate);
+	/* Extra title text after the name (may be NULL). */
+	void (*title)(struct tui *t, char *buf, size_t len);
+	/* Something happened to the shown process (may be NULL). */
+	void (*event)(struct tui *t, enum tui_event ev);
+	const struct pane_key *keys;	/* for help, ends with { NULL } */
+};
+
+extern const struct pane_ops pane_hex_ops;
+extern const struct pane_ops pane_inspector_ops;
+extern const struct pane_ops pane_regs_ops;
+extern const struct pane_ops pane_regions_ops;
+extern const struct pane_ops pane_threads_ops;
+extern const struct pane_ops pane_output_ops;
+extern const struct pane_ops pane_procs_ops;
+extern const struct pane_ops pane_help_ops;
+
+/* Semantic colours; tui_attr() maps them to colour or monochrome attrs. */
+enum tui_color {
+	TC_NORMAL,
+	TC_HEADER,		/* the status line */
+	TC_TITLE,		/* a pane's title */
+	TC_TITLE_FOCUS,		/* the focused pane's title */
+	TC_CURSOR,		/* the memory cursor, selected rows */
+	TC_CURSOR_DIM,		/* the cursor's twin in the other column */
+	TC_CHANGED,		/* a byte or register that changed */
+	TC_ZERO,		/* zero bytes, unreadable bytes, dim text */
+	TC_ADDR,		/* addresses */
+	TC_ASCII,		/* the ASCII column */
+	TC_ERROR,
+	TC_KEY,			/* the function-key bar: the key */
+	TC_KEYLABEL,		/* ... and its label */
+	TC_SHARED,		/* the shared (live) mark */
+	TC_COPY,		/* the copy mark */
+	TC_PAUSED,		/* "paused at ..." in the status line */
+	TC_EDIT,		/* the cursor while editing */
+	TC_COUNT
+};
+
+struct tui {
+	struct tracer *tr;
+	bool follow_forks;
+	bool all_gone;		/* tracer_poll said no process is left */
+	pid_t pid;		/* the process shown; 0 before the spawn */
+	pid_t tid;		/* the selected thread */
+	struct proc *proc;	/* tracer_find_proc(pid), NULL once unknown */
+	bool paused;		/* proc is PROC_PAUSED: regs and threads held */
+	struct maps maps;	/* a snapshot of its maps (count 0 if none) */
+	uint64_t maps_ms;	/* when maps was read */
+	uint64_t cursor;	/* the memory cursor (pane-hex.c moves it) */
+	uint64_t now_ms;	/* monotonic time of this frame */
+	unsigned long frame;	/* live-refresh frames so far */
+	int live_hz;		/* the live refresh rate */
+	bool color;		/* colours in use (not NO_COLOR, not mono) */
+	bool utf8;		/* the terminal takes UTF-8 */
+	struct scrollback out;	/* the program's output */
+	const char *output_file;	/* -o FILE, or NULL */
+};
+
+/* Attributes for a semantic colour, colour or monochrome. */
+attr_t tui_attr(const struct tui *t, enum tui_color c);
+
+/* A message in the status area until the next key (error: highlighted). */
+void tui_msg(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Opens the one-line prompt at the bottom; on Enter, done(t, text) runs
+ * (not on Escape). `history` groups prompts sharing Up/Down history (0..3).
+ */
+void tui_prompt(struct tui *t, const char *label, int history,
+    void (*done)(struct tui *t, const char *text));
+
+/* Shows text (a command's output) in a scrollable pop-up. */
+void tui_popup(struct tui *t, const char *title, const char *text);
+
+/* Moves the focus to a pane (showing it if it shares a slot). */
+void tui_focus(struct tui *t, const struct pane_ops *ops);
+
+/* The memory pane shows addr with the cursor on it and takes the focus. */
+void tui_goto(struct tui *t, uint64_t addr);
+
+/* The selected thread of the shown process, or NULL. */
+struct thread *tui_thread(struct tui *t);
+
+/* Selects another thread (registers, $regs in expressions follow it). */
+void tui_select_thread(struct tui *t, pid_t tid);
+
+/* Shows another process (-f). */
+void tui_select_proc(struct tui *t, pid_t pid);
+
+/* Re-reads the maps now; 0, or -1 with a message shown. */
+int tui_refresh_maps(struct tui *t);
+
+/* A command context on the shown process and thread (out/err unset). */
+void tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx);
+
+/* "[heap]+0x40", "libc.so.6+0x1f00", "0x10 (unmapped)". */
+void tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len);
+
+/* Every pane in layout order, for help (NULL-terminated). */
+const struct pane_ops *const *tui_panes(void);
+
+/* Writes a string clipped to the window's width from (y, x). */
+void tui_put(WINDOW *w, int y, int x, attr_t attr, const char *s);
+
+/* Shared helpers of list panes: scroll `top` so `sel` is visible. */
+int tui_scroll_to(int sel, int top, int rows);
+
+/* The pane-hex.c entry that tui_goto uses. */
+void pane_hex_goto(struct tui *t, uint64_t addr, bool remember);
+
+/* The function a thread is in (frame 0 of its backtrace), or NULL. */
+const char *pane_threads_function(struct tui *t, pid_t tid);
+
+#endif
