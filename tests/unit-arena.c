@@ -1,0 +1,581 @@
+/*
+ * unit-arena.c: the memfd arena on its own (src/arena.c): slots, the
+ * address table under map/unmap/zero/move, hole-aware reads, fork cloning.
+ * Tracee addresses here are just numbers; the "tracee's" own view of the
+ * file is a second MAP_SHARED mapping of arena_fd().
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "util.h"
+#include "tap.h"
+
+#define PAGE	4096ULL
+#define MIB	(1ULL << 20)
+#define GIB	(1ULL << 30)
+#define BASE	0x100000000000ULL	/* a made-up tracee address */
+
+static uint64_t blocks(struct arena *a);
+static struct arena *new_arena(void);
+static uint64_t slot(struct arena *a, uint64_t len);
+static bool all_bytes(const unsigned char *p, size_t len, unsigned char c);
+static bool reads(struct arena *a, uint64_t addr, size_t len,
+    unsigned char c);
+static void fill(struct arena *a, uint64_t addr, size_t len,
+    unsigned char c);
+static double now(void);
+
+static void test_alloc(void);
+static void test_split(void);
+static void test_map_over(void);
+static void test_zero(void);
+static void test_move(void);
+static void test_edges(void);
+static void test_holes(void);
+static void test_outside_writes(void);
+static void test_clone(void);
+static void test_loop(void);
+static void test_many_small(void);
+
+/* Bytes the memfd has allocated. */
+static uint64_t
+blocks(struct arena *a)
+{
+	struct stat st;
+
+	if (fstat(arena_fd(a), &st) < 0)
+		tap_bail("fstat: %s", strerror(errno));
+	return (uint64_t)st.st_blocks * 512;
+}
+
+static struct arena *
+new_arena(void)
+{
+	char *err = NULL;
+	struct arena *a = arena_new(&err);
+
+	if (a == NULL)
+		tap_bail("%s", err);
+	return a;
+}
+
+static uint64_t
+slot(struct arena *a, uint64_t len)
+{
+	char *err = NULL;
+	uint64_t off;
+
+	if (arena_alloc(a, len, &off, &err) < 0)
+		tap_bail("%s", err);
+	return off;
+}
+
+static bool
+all_bytes(const unsigned char *p, size_t len, unsigned char c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
+/* Whether [addr, addr+len) reads back as len bytes of c. */
+static bool
+reads(struct arena *a, uint64_t addr, size_t len, unsigned char c)
+{
+	unsigned char *buf = xmalloc(len);
+	bool ok;
+
+	memset(buf, c ^ 0xff, len);
+	ok = arena_read(a, addr, buf, len) == len && all_bytes(buf, len, c);
+	free(buf);
+	return ok;
+}
+
+static void
+fill(struct arena *a, uint64_t addr, size_t len, unsigned char c)
+{
+	unsigned char *buf = xmalloc(len);
+
+	memset(buf, c, len);
+	if (arena_write(a, addr, buf, len) != len)
+		tap_bail("write 0x%llx+%zu failed", (unsigned long long)addr,
+		    len);
+	free(buf);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+test_alloc(void)
+{
+	struct arena *a = new_arena();
+	struct arena_stats st;
+	uint64_t o1, o2, o3, size;
+	char *err = NULL;
+	int ret;
+
+	tap_ok(blocks(a) == 0, "a new arena has no blocks");
+	o1 = slot(a, 3 * PAGE);
+	o2 = slot(a, 1 * MIB);
+	size = arena_slot_room(a, o1);
+	tap_ok(o1 % PAGE == 0 && o2 % (2 * MIB) == 0,
+	    "slots are page aligned, 2 MiB aligned when big");
+	tap_ok(size >= 6 * PAGE && (o2 >= o1 + size || o2 + 2 * MIB <= o1),
+	    "small slot has headroom (%llu bytes) and no overlap",
+	    (unsigned long long)size);
+	tap_ok(arena_slot_room(a, o2) >= 2 * MIB,
+	    "1 MiB slot leaves room to double");
+	ret = arena_alloc(a, 0, &o3, &err);
+	tap_ok(ret < 0 && err != NULL, "zero-length slot refused: %s",
+	    err ? err : "");
+	free(err);
+	err = NULL;
+	ret = arena_alloc(a, ARENA_FILE_SIZE + 1, &o3, &err);
+	tap_ok(ret < 0 && err != NULL, "slot bigger than the file refused");
+	free(err);
+	o3 = slot(a, 5 * PAGE);
+	arena_release(a, o3);
+	tap_ok(arena_slot_room(a, o3) == 0 && slot(a, 5 * PAGE) == o3,
+	    "a released slot is free and handed out again");
+
+	/* Map, dirty, unmap: the slot is punched and handed out again. */
+	arena_map(a, BASE, 1 * MIB, o2);
+	fill(a, BASE, 1 * MIB, 0xab);
+	tap_ok(blocks(a) >= 1 * MIB, "writing populated the memfd");
+	arena_unmap(a, BASE, 1 * MIB);
+	tap_ok(blocks(a) == 0, "unmap punched the slot (st_blocks 0)");
+	o3 = slot(a, 1 * MIB);
+	tap_ok(o3 == o2, "freed slot reused (0x%llx)",
+	    (unsigned long long)o3);
+	arena_map(a, BASE, 1 * MIB, o3);
+	tap_ok(reads(a, BASE, 1 * MIB, 0), "reused slot reads zeros");
+	arena_get_stats(a, &st);
+	tap_ok(st.regions == 1 && st.bytes == 1 * MIB &&
+	    st.resident_bytes == 0, "stats: 1 region, 1 MiB, 0 resident");
+	arena_free(a);
+}
+
+static void
+test_split(void)
+{
+	struct arena *a = new_arena();
+	struct arena_stats st;
+	uint64_t off = slot(a, 16 * PAGE), o, avail;
+	unsigned char b;
+
+	arena_map(a, BASE, 16 * PAGE, off);
+	fill(a, BASE, 16 * PAGE, 0x11);
+	arena_unmap(a, BASE + 4 * PAGE, 4 * PAGE);
+	tap_ok(!arena_lookup(a, BASE + 4 * PAGE, &o, &avail) &&
+	    !arena_lookup(a, BASE + 8 * PAGE - 1, &o, &avail),
+	    "unmapped middle no longer translates");
+	tap_ok(arena_lookup(a, BASE + 8 * PAGE, &o, &avail) &&
+	    o == off + 8 * PAGE && avail == 8 * PAGE,
+	    "right piece keeps its file offsets");
+	tap_ok(arena_lookup(a, BASE, &o, &avail) && o == off &&
+	    avail == 4 * PAGE, "left piece ends at the hole");
+	tap_ok(reads(a, BASE, 4 * PAGE, 0x11) &&
+	    reads(a, BASE + 8 * PAGE, 8 * PAGE, 0x11),
+	    "both pieces keep their data");
+	tap_ok(blocks(a) == 12 * PAGE, "the middle's pages were punched");
+	tap_ok(arena_read(a, BASE + 5 * PAGE, &b, 1) == 0 &&
+	    arena_write(a, BASE + 5 * PAGE, &b, 1) == 0,
+	    "no access in the hole");
+	arena_get_stats(a, &st);
+	tap_ok(st.regions == 2 && st.bytes == 12 * PAGE, "stats: 2 regions");
+	arena_unmap(a, BASE, 4 * PAGE);
+	tap_ok(arena_slot_room(a, off) != 0, "slot lives while a piece does");
+	arena_unmap(a, BASE + 8 * PAGE, 8 * PAGE);
+	tap_ok(arena_slot_room(a, off) == 0 && blocks(a) == 0,
+	    "last piece gone: slot freed and punched");
+	arena_free(a);
+}
+
+static void
+test_map_over(void)
+{
+	struct arena *a = new_arena();
+	uint64_t o1 = slot(a, 8 * PAGE), o2, o, avail;
+	unsigned char buf[PAGE];
+
+	arena_map(a, BASE, 8 * PAGE, o1);
+	fill(a, BASE, 8 * PAGE, 0x22);
+	o2 = slot(a, 2 * PAGE);
+	arena_map(a, BASE + 3 * PAGE, 2 * PAGE, o2);
+	tap_ok(reads(a, BASE + 3 * PAGE, 2 * PAGE, 0),
+	    "MAP_FIXED over existing memory reads zeros");
+	tap_ok(arena_lookup(a, BASE + 3 * PAGE, &o, &avail) && o == o2 &&
+	    avail == 2 * PAGE, "the new mapping translates to its slot");
+	tap_ok(reads(a, BASE, 3 * PAGE, 0x22) &&
+	    reads(a, BASE + 5 * PAGE, 3 * PAGE, 0x22),
+	    "the rest of the old mapping is intact");
+	tap_ok(pread(arena_fd(a), buf, PAGE, (off_t)(o1 + 3 * PAGE)) ==
+	    (ssize_t)PAGE && all_bytes(buf, PAGE, 0),
+	    "the replaced file range was punched");
+	tap_ok(blocks(a) == 6 * PAGE, "memfd holds only the live pages");
+	arena_map(a, BASE, 8 * PAGE, o2 + 2 * PAGE);
+	tap_ok(arena_slot_room(a, o1) == 0, "slot freed once fully replaced");
+	arena_free(a);
+}
+
+static void
+test_zero(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off = slot(a, 8 * PAGE), o, avail;
+
+	arena_map(a, BASE, 8 * PAGE, off);
+	fill(a, BASE, 8 * PAGE, 0x33);
+	arena_zero(a, BASE + 2 * PAGE, 3 * PAGE);
+	tap_ok(reads(a, BASE + 2 * PAGE, 3 * PAGE, 0) &&
+	    reads(a, BASE, 2 * PAGE, 0x33) &&
+	    reads(a, BASE + 5 * PAGE, 3 * PAGE, 0x33),
+	    "DONTNEED range reads zeros, the rest keeps its data");
+	tap_ok(arena_lookup(a, BASE + 2 * PAGE, &o, &avail) &&
+	    o == off + 2 * PAGE && avail == 6 * PAGE,
+	    "zeroed range stays mapped");
+	tap_ok(blocks(a) == 5 * PAGE, "zeroed pages were punched");
+	/* Redirected only: a range past the extent is ignored. */
+	arena_zero(a, BASE + 6 * PAGE, 64 * PAGE);
+	tap_ok(reads(a, BASE + 6 * PAGE, 2 * PAGE, 0) &&
+	    reads(a, BASE + 5 * PAGE, PAGE, 0x33),
+	    "zero over the extent's end stops at it");
+	fill(a, BASE + 2 * PAGE, PAGE, 0x34);
+	tap_ok(reads(a, BASE + 2 * PAGE, PAGE, 0x34),
+	    "a zeroed page can be written again");
+	arena_free(a);
+}
+
+static void
+test_move(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off = slot(a, 8 * PAGE), room, o, avail, o2;
+	uint64_t dst = BASE + 1 * GIB;
+
+	arena_map(a, BASE, 8 * PAGE, off);
+	fill(a, BASE, 8 * PAGE, 0x44);
+	room = arena_slot_room(a, off);
+
+	arena_move(a, BASE, 8 * PAGE, BASE, 4 * PAGE);
+	tap_ok(!arena_lookup(a, BASE + 4 * PAGE, &o, &avail) &&
+	    arena_lookup(a, BASE, &o, &avail) && avail == 4 * PAGE,
+	    "shrink: the tail is gone");
+	tap_ok(blocks(a) == 4 * PAGE, "shrink punched the tail");
+
+	arena_move(a, BASE, 4 * PAGE, BASE, room);
+	tap_ok(arena_lookup(a, BASE + room - PAGE, &o, &avail) &&
+	    o == off + room - PAGE && avail == PAGE,
+	    "grow in place to the whole slot (%llu bytes)",
+	    (unsigned long long)room);
+	tap_ok(reads(a, BASE, 4 * PAGE, 0x44) &&
+	    reads(a, BASE + 4 * PAGE, room - 4 * PAGE, 0),
+	    "growth keeps the data and the new part reads zeros");
+	tap_ok(arena_slot_room(a, off) == room,
+	    "the mapping's own range does not limit its room");
+
+	fill(a, BASE + room - PAGE, PAGE, 0x45);
+	arena_move(a, BASE, room, dst, room);
+	tap_ok(!arena_lookup(a, BASE, &o, &avail) &&
+	    arena_lookup(a, dst, &o, &avail) && o == off && avail == room,
+	    "move: same file offsets at the new address");
+	tap_ok(reads(a, dst, 4 * PAGE, 0x44) &&
+	    reads(a, dst + room - PAGE, PAGE, 0x45), "move keeps the data");
+
+	/* Moving onto an existing mapping replaces it (MREMAP_FIXED). */
+	o2 = slot(a, 4 * PAGE);
+	arena_map(a, BASE, 4 * PAGE, o2);
+	fill(a, BASE, 4 * PAGE, 0x46);
+	arena_move(a, dst, 2 * PAGE, BASE + PAGE, 2 * PAGE);
+	tap_ok(reads(a, BASE, PAGE, 0x46) &&
+	    reads(a, BASE + PAGE, 2 * PAGE, 0x44) &&
+	    reads(a, BASE + 3 * PAGE, PAGE, 0x46),
+	    "move over a mapping: the destination is replaced");
+	tap_ok(arena_lookup(a, dst + 2 * PAGE, &o, &avail) &&
+	    o == off + 2 * PAGE, "the rest of the source stays");
+
+	/*
+	 * Split pieces that went separate ways: growing the first must not
+	 * reach the second's file range.
+	 */
+	tap_ok(arena_slot_room(a, off) == 2 * PAGE,
+	    "room stops at another piece's file range");
+	arena_free(a);
+}
+
+static void
+test_edges(void)
+{
+	struct arena *a = new_arena();
+	uint64_t o1 = slot(a, 4 * PAGE), o2 = slot(a, 4 * PAGE), o, avail;
+	uint64_t mid = BASE + 4 * PAGE, end = BASE + 8 * PAGE;
+	unsigned char buf[8 * PAGE];
+
+	arena_map(a, BASE, 4 * PAGE, o1);
+	arena_map(a, mid, 4 * PAGE, o2);
+	tap_ok(!arena_lookup(a, BASE - 1, &o, &avail), "before the first");
+	tap_ok(arena_lookup(a, BASE, &o, &avail) && o == o1 &&
+	    avail == 4 * PAGE, "first byte");
+	tap_ok(arena_lookup(a, mid - 1, &o, &avail) &&
+	    o == o1 + 4 * PAGE - 1 && avail == 1, "last byte of the first");
+	tap_ok(arena_lookup(a, mid, &o, &avail) && o == o2 &&
+	    avail == 4 * PAGE, "first byte of the second");
+	tap_ok(arena_lookup(a, end - 1, &o, &avail) && o == o2 + 4 * PAGE - 1 &&
+	    avail == 1, "last byte of the second");
+	tap_ok(!arena_lookup(a, end, &o, &avail), "one past the end");
+	fill(a, BASE, 4 * PAGE, 0x55);
+	fill(a, mid, 4 * PAGE, 0x56);
+	tap_ok(arena_read(a, mid - 3, buf, sizeof(buf)) == 3 &&
+	    all_bytes(buf, 3, 0x55), "read across an extent end stops there");
+	tap_ok(arena_write(a, mid - 2, buf, sizeof(buf)) == 2,
+	    "write across an extent end stops there");
+	tap_ok(arena_read(a, end - 1, buf, sizeof(buf)) == 1 &&
+	    buf[0] == 0x56, "read at the very end gives one byte");
+	arena_free(a);
+}
+
+static void
+test_holes(void)
+{
+	struct arena *a = new_arena();
+	uint64_t len = 64 * GIB, off = slot(a, len), pos;
+	size_t chunk = 8 * MIB;
+	unsigned char *buf = xmalloc(chunk);
+	bool zero = true;
+	double t;
+
+	arena_map(a, BASE, len, off);
+	t = now();
+	for (pos = 0; pos < len; pos += chunk) {
+		memset(buf, 0xff, 64);
+		if (arena_read(a, BASE + pos, buf, chunk) != chunk ||
+		    !all_bytes(buf, 64, 0))
+			zero = false;
+	}
+	tap_ok(zero, "a 64 GiB never touched reservation reads zeros");
+	tap_diag("read 64 GiB of holes in %.2f s", now() - t);
+	tap_ok(blocks(a) == 0, "and the memfd still has no blocks");
+
+	fill(a, BASE + 5 * GIB + PAGE, 10, 0x66);
+	memset(buf, 0xff, 4 * PAGE);
+	tap_ok(arena_read(a, BASE + 5 * GIB, buf, 4 * PAGE) == 4 * PAGE &&
+	    all_bytes(buf, PAGE, 0) && all_bytes(buf + PAGE, 10, 0x66) &&
+	    all_bytes(buf + PAGE + 10, 3 * PAGE - 10, 0),
+	    "read around one written page: data and zeros");
+	tap_ok(arena_read(a, BASE + 5 * GIB - 2 * MIB, buf, chunk) == chunk &&
+	    all_bytes(buf, 2 * MIB + PAGE, 0) &&
+	    all_bytes(buf + 2 * MIB + PAGE, 10, 0x66),
+	    "read across 2 MiB chunks finds it");
+	tap_ok(blocks(a) == PAGE, "only the written page is allocated");
+	free(buf);
+	arena_free(a);
+}
+
+/*
+ * The tracee writes through its own mapping, which ptinspect's residency
+ * bits know nothing about: mincore/SEEK_DATA must find the data.
+ */
+static void
+test_outside_writes(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off = slot(a, 4 * MIB);
+	unsigned char *t;
+
+	t = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    arena_fd(a), (off_t)off);
+	if (t == MAP_FAILED)
+		tap_bail("mmap of the memfd: %s", strerror(errno));
+	arena_map(a, BASE, 4 * MIB, off);
+	tap_ok(reads(a, BASE, 4 * MIB, 0), "untouched reads zeros");
+	memset(t + 3 * PAGE, 0x77, PAGE);
+	memset(t + 2 * MIB + 5 * PAGE, 0x78, PAGE);
+	tap_ok(reads(a, BASE + 3 * PAGE, PAGE, 0x77) &&
+	    reads(a, BASE + 2 * MIB + 5 * PAGE, PAGE, 0x78) &&
+	    reads(a, BASE + 4 * PAGE, 2 * MIB, 0),
+	    "pages the tracee wrote are seen, earlier holes re-checked");
+	tap_ok(blocks(a) == 2 * PAGE, "reading allocated nothing");
+	arena_zero(a, BASE, 4 * MIB);
+	tap_ok(t[3 * PAGE] == 0 && reads(a, BASE + 3 * PAGE, PAGE, 0),
+	    "zero reaches the tracee's view");
+	munmap(t, 4 * MIB);
+	arena_free(a);
+}
+
+static void
+test_clone(void)
+{
+	struct arena *a = new_arena(), *b = new_arena();
+	uint64_t len = 256 * MIB, off = slot(a, len), o, avail;
+	uint64_t off2 = slot(a, 4 * PAGE), off3;
+	unsigned char *buf = xmalloc(len);
+	char *err = NULL;
+	size_t i;
+	double t;
+
+	arena_map(a, BASE, len, off);
+	arena_map(a, BASE + 1 * GIB, 4 * PAGE, off2);
+	for (i = 0; i < len; i++)
+		buf[i] = (unsigned char)(i * 7 + i / 4096);
+	arena_write(a, BASE, buf, len);
+	t = now();
+	if (!tap_ok(arena_clone(a, b, &err) == 0, "clone 256 MiB resident"))
+		tap_diag("%s", err);
+	tap_diag("arena_clone of 256 MiB resident: %.1f ms",
+	    (now() - t) * 1e3);
+	tap_ok(blocks(b) == blocks(a), "clone allocated as much as the source");
+	memset(buf, 0, len);
+	tap_ok(arena_read(b, BASE, buf, len) == len, "clone reads back");
+	for (i = 0; i < len; i++)
+		if (buf[i] != (unsigned char)(i * 7 + i / 4096))
+			break;
+	tap_ok(i == len, "clone has the same contents");
+	tap_ok(arena_lookup(b, BASE + 1 * GIB, &o, &avail) && o == off2 &&
+	    avail == 4 * PAGE && reads(b, BASE + 1 * GIB, 4 * PAGE, 0),
+	    "clone has the same table");
+	fill(a, BASE, PAGE, 0x88);
+	fill(b, BASE + PAGE, PAGE, 0x99);
+	tap_ok(reads(a, BASE, PAGE, 0x88) && !reads(b, BASE, PAGE, 0x88) &&
+	    reads(b, BASE + PAGE, PAGE, 0x99) &&
+	    !reads(a, BASE + PAGE, PAGE, 0x99),
+	    "writes after the clone stay on their side");
+	/* Independent allocators: both hand out the same next slot. */
+	off3 = slot(b, 4 * PAGE);
+	tap_ok(off3 == slot(a, 4 * PAGE) && off3 != off && off3 != off2,
+	    "clone's allocator continues where the source's was");
+	arena_unmap(b, BASE, len);
+	tap_ok(!arena_lookup(b, BASE, &o, &avail) &&
+	    arena_lookup(a, BASE, &o, &avail) && reads(a, BASE, PAGE, 0x88),
+	    "unmap in the clone leaves the source mapped and intact");
+	tap_ok(b != a && arena_clone(a, b, &err) < 0,
+	    "clone into a used arena refused");
+	free(err);
+	free(buf);
+	arena_free(a);
+	arena_free(b);
+}
+
+static void
+test_loop(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off, max_off = 0, max_blocks = 0, b;
+	char *err = NULL;
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < 20000 && ok; i++) {
+		if (arena_alloc(a, 1 * MIB, &off, &err) < 0) {
+			ok = false;
+			break;
+		}
+		arena_map(a, BASE + (uint64_t)(i % 7) * 4 * MIB, 1 * MIB, off);
+		fill(a, BASE + (uint64_t)(i % 7) * 4 * MIB, 8, 1);
+		fill(a, BASE + (uint64_t)(i % 7) * 4 * MIB + 512 * 1024, 8, 2);
+		if (i % 3 == 0) {
+			/* Some iterations free their slot in two pieces. */
+			arena_unmap(a, BASE + (uint64_t)(i % 7) * 4 * MIB,
+			    512 * 1024);
+			arena_unmap(a, BASE + (uint64_t)(i % 7) * 4 * MIB +
+			    512 * 1024, 512 * 1024);
+		} else {
+			arena_unmap(a, BASE + (uint64_t)(i % 7) * 4 * MIB,
+			    1 * MIB);
+		}
+		b = blocks(a);
+		if (b > max_blocks)
+			max_blocks = b;
+		if (off > max_off)
+			max_off = off;
+	}
+	tap_ok(ok, "20,000 alloc/map/unmap cycles of 1 MiB never fail%s%s",
+	    err ? ": " : "", err ? err : "");
+	tap_ok(max_blocks <= 2 * PAGE && blocks(a) == 0,
+	    "st_blocks stays bounded (max %llu)",
+	    (unsigned long long)max_blocks);
+	tap_ok(max_off < 4 * MIB, "file space is reused (max offset 0x%llx)",
+	    (unsigned long long)max_off);
+	free(err);
+	arena_free(a);
+}
+
+static void
+test_many_small(void)
+{
+	struct arena *a = new_arena();
+	uint64_t n = 50000, i, off, first = 0, last = 0;
+	struct arena_stats st;
+	bool ok = true;
+	double t = now();
+
+	for (i = 0; i < n; i++) {
+		off = slot(a, PAGE);
+		if (i == 0)
+			first = off;
+		last = off;
+		arena_map(a, BASE + i * 2 * PAGE, PAGE, off);
+	}
+	fill(a, BASE + 2 * PAGE * (n - 1), PAGE, 0x5a);
+	arena_get_stats(a, &st);
+	tap_ok(st.regions == n && st.bytes == n * PAGE,
+	    "50,000 small mappings (file space used: %llu MiB)",
+	    (unsigned long long)((last - first) / MIB));
+	for (i = 0; i < n; i++)
+		if (arena_read(a, BASE + i * 2 * PAGE + PAGE, &off, 1) != 0)
+			ok = false;
+	tap_ok(ok && reads(a, BASE + 2 * PAGE * (n - 1), PAGE, 0x5a),
+	    "gaps between them do not translate");
+	for (i = 0; i < n; i += 2)
+		arena_unmap(a, BASE + i * 2 * PAGE, PAGE);
+	for (i = 1; i < n; i += 2)
+		arena_unmap(a, BASE + i * 2 * PAGE, PAGE);
+	arena_get_stats(a, &st);
+	off = slot(a, 512 * GIB);
+	tap_ok(st.regions == 0 && blocks(a) == 0 && off == 0,
+	    "all freed and coalesced: a 512 GiB slot fits at offset 0");
+	tap_diag("50,000 small mappings mapped and unmapped in %.2f s",
+	    now() - t);
+	arena_free(a);
+}
+
+int
+main(void)
+{
+	char *err = NULL;
+	struct arena *a = arena_new(&err);
+
+	if (a == NULL)
+		tap_skip_all(err);
+	arena_free(a);
+	test_alloc();
+	test_split();
+	test_map_over();
+	test_zero();
+	test_move();
+	test_edges();
+	test_holes();
+	test_outside_writes();
+	test_clone();
+	test_loop();
+	test_many_small();
+	return tap_exit();
+}
