@@ -36,6 +36,7 @@ struct options {
 
 enum {
 	OPT_NO_SECCOMP = 256,
+	OPT_NO_REDIRECT,
 	OPT_EX,
 };
 
@@ -58,6 +59,8 @@ static const char help_text[] =
     "  -o FILE, --output FILE  TUI: send the program's output to FILE\n"
     "      --no-seccomp        trace every syscall instead of using a\n"
     "                          seccomp filter (slow; for comparison)\n"
+    "      --no-redirect       leave the program's memory private: no\n"
+    "                          shared memfd, every access by syscall\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
     "\n"
@@ -146,6 +149,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "no-redirect", no_argument, NULL, OPT_NO_REDIRECT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -180,6 +184,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NO_SECCOMP:
 			o->tracer.no_seccomp = true;
+			break;
+		case OPT_NO_REDIRECT:
+			o->tracer.no_redirect = true;
 			break;
 		case 'h':
 			printf("%s\n\n%s", usage_line, help_text);

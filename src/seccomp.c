@@ -17,6 +17,8 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,28 +35,101 @@
 #define IF_EQ_RET(k, ret) \
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), 0, 1), RET(ret)
 
+#define LOAD_ARG(n) \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[n]))
+#define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
+#define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
+
+/* Other ABIs pass untraced; exit_group stops; the number stays loaded. */
+#define HEADER \
+	LOAD(arch), \
+	JUMP(BPF_JEQ, AUDIT_ARCH_X86_64, 1, 0), \
+	RET(SECCOMP_RET_ALLOW), \
+	LOAD(nr), \
+	JUMP(BPF_JGE, X32_SYSCALL_BIT, 0, 1), \
+	RET(SECCOMP_RET_ALLOW), \
+	IF_EQ_RET(__NR_exit_group, SECCOMP_RET_TRACE | RULE_EXIT_GROUP)
+
+/*
+ * The memory rules, entered with the syscall number in the accumulator.
+ * Each block that loads an argument ends in its own RET, so the blocks
+ * after it still see the number. Jump offsets count the instructions
+ * after the jump.
+ */
+#define MEMORY_RULES(fd) \
+	/* mmap: private anonymous and not executable, or MAP_FIXED */ \
+	JUMP(BPF_JEQ, __NR_mmap, 0, 8), \
+	LOAD_ARG(3), \
+	JUMP(BPF_JSET, MAP_FIXED, 4, 0), \
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_ANONYMOUS), \
+	JUMP(BPF_JEQ, MAP_PRIVATE | MAP_ANONYMOUS, 0, 3), \
+	LOAD_ARG(2), \
+	JUMP(BPF_JSET, PROT_EXEC, 1, 0), \
+	TRACE(RULE_MMAP), \
+	RET(SECCOMP_RET_ALLOW), \
+	IF_EQ_RET(__NR_munmap, SECCOMP_RET_TRACE | RULE_MUNMAP), \
+	IF_EQ_RET(__NR_mremap, SECCOMP_RET_TRACE | RULE_MREMAP), \
+	IF_EQ_RET(__NR_fork, SECCOMP_RET_TRACE | RULE_FORK), \
+	IF_EQ_RET(__NR_clone3, SECCOMP_RET_TRACE | RULE_FORK), \
+	/* clone without CLONE_VM: a new address space */ \
+	JUMP(BPF_JEQ, __NR_clone, 0, 4), \
+	LOAD_ARG(0), \
+	JUMP(BPF_JSET, CLONE_VM, 0, 1), \
+	RET(SECCOMP_RET_ALLOW), \
+	TRACE(RULE_FORK), \
+	/* madvise: the zeroing advices, and DONTFORK..KEEPONFORK */ \
+	JUMP(BPF_JEQ, __NR_madvise, 0, 11), \
+	LOAD_ARG(2), \
+	IF_EQ_RET(MADV_DONTNEED, SECCOMP_RET_TRACE | RULE_MADVISE), \
+	IF_EQ_RET(MADV_FREE, SECCOMP_RET_TRACE | RULE_MADVISE), \
+	IF_EQ_RET(MADV_REMOVE, SECCOMP_RET_TRACE | RULE_MADVISE), \
+	JUMP(BPF_JGE, MADV_DONTFORK, 0, 1), \
+	JUMP(BPF_JGT, MADV_KEEPONFORK, 0, 1), \
+	RET(SECCOMP_RET_ALLOW), \
+	TRACE(RULE_MADVISE), \
+	/* close(fd) */ \
+	JUMP(BPF_JEQ, __NR_close, 0, 4), \
+	LOAD_ARG(0), \
+	JUMP(BPF_JEQ, (fd), 0, 1), \
+	TRACE(RULE_RESERVED_FD), \
+	RET(SECCOMP_RET_ALLOW), \
+	/* dup2(_, fd), dup3(_, fd, _) */ \
+	JUMP(BPF_JEQ, __NR_dup2, 1, 0), \
+	JUMP(BPF_JEQ, __NR_dup3, 0, 4), \
+	LOAD_ARG(1), \
+	JUMP(BPF_JEQ, (fd), 0, 1), \
+	TRACE(RULE_RESERVED_FD), \
+	RET(SECCOMP_RET_ALLOW), \
+	/* close_range(lo, hi, _) with lo <= fd <= hi */ \
+	JUMP(BPF_JEQ, __NR_close_range, 0, 5), \
+	LOAD_ARG(0), \
+	JUMP(BPF_JGT, (fd), 3, 0), \
+	LOAD_ARG(1), \
+	JUMP(BPF_JGE, (fd), 0, 1), \
+	TRACE(RULE_RESERVED_FD), \
+	RET(SECCOMP_RET_ALLOW)
+
 int
-seccomp_install(void)
+seccomp_install(int reserved_fd)
 {
-	struct sock_filter code[] = {
-		LOAD(arch),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	struct sock_filter full[] = {
+		HEADER,
+		MEMORY_RULES((unsigned)reserved_fd),
 		RET(SECCOMP_RET_ALLOW),
-		LOAD(nr),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1),
-		RET(SECCOMP_RET_ALLOW),
-		IF_EQ_RET(__NR_exit_group, SECCOMP_RET_TRACE | RULE_EXIT_GROUP),
+	};
+	struct sock_filter exit_only[] = {
+		HEADER,
 		RET(SECCOMP_RET_ALLOW),
 	};
 	/*
 	 * SPEC_ALLOW: without it the kernel turns on the speculative store
-	 * bypass mitigation for the filtered task, a slowdown (~15% on a
-	 * syscall-heavy run) that a native run does not pay.
+	 * bypass mitigation for the filtered task, a slowdown that a native
+	 * run does not pay.
 	 */
 	unsigned long filter_flags = SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 	struct sock_fprog prog = {
-		.len = ARRAY_SIZE(code),
-		.filter = code,
+		.len = reserved_fd < 0 ? ARRAY_SIZE(exit_only) : ARRAY_SIZE(full),
+		.filter = reserved_fd < 0 ? exit_only : full,
 	};
 
 	/*

@@ -10,13 +10,21 @@
 
 enum seccomp_rule {
 	RULE_NONE = 0,
-	RULE_EXIT_GROUP = 1,
+	RULE_EXIT_GROUP,	/* exit_group */
+	RULE_MMAP,		/* mmap: private anonymous non-exec, or MAP_FIXED */
+	RULE_MUNMAP,		/* munmap */
+	RULE_MREMAP,		/* mremap */
+	RULE_MADVISE,		/* madvise: zeroing and fork advices */
+	RULE_FORK,		/* fork, clone without CLONE_VM, clone3 */
+	RULE_RESERVED_FD,	/* close/dup2/dup3/close_range reaching reserved_fd */
 };
 
 /*
  * Installs the filter on the calling process (the child, just before
- * exec). Returns 0, or -1 with errno when seccomp is unavailable.
+ * exec). reserved_fd is the descriptor number ptinspect keeps its memfd at
+ * in the tracee (see redirect.c); -1 for a filter without the memory
+ * rules. Returns 0, or -1 with errno when seccomp is unavailable.
  */
-int seccomp_install(void);
+int seccomp_install(int reserved_fd);
 
 #endif

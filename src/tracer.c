@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,12 +41,14 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mem.h"
+#include "redirect.h"
 #include "seccomp.h"
 #include "tracer.h"
 #include "util.h"
@@ -347,7 +350,7 @@ struct child_report {
 
 static void PTI_NORETURN
 child_main(const struct tracer_opts *opts, char *const argv[], int go_fd,
-    int report_fd, const sigset_t *mask)
+    int report_fd, const sigset_t *mask, int reserved_fd)
 {
 	struct child_report report = { 0, 0 };
 	char c;
@@ -359,7 +362,7 @@ child_main(const struct tracer_opts *opts, char *const argv[], int go_fd,
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (opts->child_setup != NULL)
 		opts->child_setup(opts->child_setup_arg);
-	if (!opts->no_seccomp && seccomp_install() != 0)
+	if (!opts->no_seccomp && seccomp_install(reserved_fd) != 0)
 		report.seccomp_errno = errno ? errno : ENOSYS;
 	if (opts->no_seccomp)
 		report.seccomp_errno = -1;
@@ -431,6 +434,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 {
 	struct tracer *tr = xcalloc(1, sizeof(*tr));
 	int go_pipe[2], report_pipe[2], seccomp_errno = 0, exec_errno = 0;
+	int reserved_fd;
 	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	sigset_t chld;
 	ssize_t n;
@@ -438,6 +442,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 
 	tr->opts = *opts;
 	tr->sigchld_fd = -1;
+	reserved_fd = opts->no_redirect ? -1 : redirect_reserved_fd();
 	if (pipe2(go_pipe, O_CLOEXEC) != 0 ||
 	    pipe2(report_pipe, O_CLOEXEC) != 0) {
 		warn_msg("pipe");
@@ -457,7 +462,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		close(go_pipe[1]);
 		close(report_pipe[0]);
 		child_main(opts, argv, go_pipe[0], report_pipe[1],
-		    &tr->saved_mask);
+		    &tr->saved_mask, reserved_fd);
 	}
 	close(go_pipe[0]);
 	close(report_pipe[1]);
@@ -706,16 +711,170 @@ on_exit_group(struct tracer *tr, struct thread *t, int status)
 	hold_or_resume(tr, t);
 }
 
+/*
+ * A fork of a process with redirected memory: the child would share the
+ * parent's memfd pages, so it must get its own copy before it runs, and
+ * the parent's other threads must not write while the copy is taken. The
+ * other threads are stopped, the fork is run to its exit stop, the child
+ * is set up at its first stop, then everyone goes on. Stops the other
+ * threads make meanwhile are kept and handled afterwards.
+ */
+static void
+stop_other_threads(struct proc *p, struct thread *self)
+{
+	struct thread *o;
+	int status;
+
+	for (o = p->threads; o != NULL; o = o->next) {
+		if (o == self || o->stopped || o->exiting)
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) != 0)
+			continue;
+		while (waitpid(o->tid, &status, __WALL) < 0 && errno == EINTR)
+			;
+		o->world_stopped = true;
+		o->stopped = WIFSTOPPED(status);
+		if (!WIFSTOPPED(status) ||
+		    (status >> 16) != PTRACE_EVENT_STOP) {
+			o->has_deferred = true;
+			o->deferred_status = status;
+		}
+	}
+}
+
+static void
+restart_other_threads(struct tracer *tr, struct proc *p)
+{
+	struct thread *o, *next;
+
+	for (o = p->threads; o != NULL; o = next) {
+		next = o->next;
+		if (!o->world_stopped)
+			continue;
+		o->world_stopped = false;
+		if (o->has_deferred) {
+			o->has_deferred = false;
+			o->stopped = false;
+			handle_status(tr, o->tid, o->deferred_status);
+		} else {
+			resume_thread(tr, o);
+		}
+	}
+}
+
+/* Runs t's fork to its syscall-exit stop; the child's pid, or 0. */
+static pid_t
+run_fork(struct thread *t)
+{
+	struct __ptrace_syscall_info info;
+	unsigned long msg;
+	pid_t child = 0;
+	int status, event;
+
+	for (;;) {
+		t->stopped = false;
+		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) != 0)
+			return child;
+		while (waitpid(t->tid, &status, __WALL) < 0 && errno == EINTR)
+			;
+		if (!WIFSTOPPED(status))
+			return child;
+		t->stopped = true;
+		event = status >> 16;
+		if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+		    event == PTRACE_EVENT_CLONE) {
+			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
+				child = (pid_t)msg;
+		} else if (WSTOPSIG(status) == (SIGTRAP | 0x80) &&
+		    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info),
+		    &info) > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT) {
+			return child;
+		} else if (event == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+			t->resume_sig = WSTOPSIG(status);
+		}
+	}
+}
+
+/* clone3 with CLONE_VM makes a thread or a vfork: nothing to copy. */
+static bool
+clone3_shares_vm(struct thread *t)
+{
+	struct user_regs_struct regs;
+	uint64_t flags = 0;
+	struct iovec local = { &flags, sizeof(flags) }, remote;
+
+	if (thread_get_regs(t, &regs, NULL) != 0 || regs.orig_rax != SYS_clone3)
+		return false;
+	remote = (struct iovec){ (void *)(uintptr_t)regs.rdi, sizeof(flags) };
+	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) !=
+	    (ssize_t)sizeof(flags))
+		return false;
+	return flags & CLONE_VM;
+}
+
+static void
+on_fork_stop(struct tracer *tr, struct thread *t)
+{
+	struct proc *p = t->proc;
+	struct thread *c;
+	int status;
+	pid_t child;
+
+	if (!redirect_fork_needs_copy(p) || clone3_shares_vm(t)) {
+		hold_or_resume(tr, t);
+		return;
+	}
+	stop_other_threads(p, t);
+	child = run_fork(t);
+	if (child > 0) {
+		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
+			;
+		if (WIFSTOPPED(status)) {
+			c = thread_lookup(tr, child);
+			if (c == NULL)
+				c = adopt_task(tr, child, t->tid, false);
+			c->stopped = true;
+			if (redirect_child(p, c) != 0) {
+				warnx_msg("pid %d: could not give the child "
+				    "its own copy of memory; killing it",
+				    (int)child);
+				kill(child, SIGKILL);
+			}
+			hold_or_resume(tr, c);
+		} else {
+			handle_status(tr, child, status);
+		}
+	}
+	restart_other_threads(tr, p);
+	if (t->stopped)
+		hold_or_resume(tr, t);
+}
+
 static void
 on_seccomp_stop(struct tracer *tr, struct thread *t)
 {
 	unsigned long rule = 0;
 	struct user_regs_struct regs;
 
-	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
-	if (rule == RULE_EXIT_GROUP && thread_get_regs(t, &regs, NULL) == 0) {
-		on_exit_group(tr, t, (int)regs.rdi);
+	/* A process being paused runs nothing more of its own. */
+	if (proc_holding(t->proc)) {
+		check_paused(t->proc);
 		return;
+	}
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
+	switch (rule) {
+	case RULE_EXIT_GROUP:
+		if (thread_get_regs(t, &regs, NULL) == 0) {
+			on_exit_group(tr, t, (int)regs.rdi);
+			return;
+		}
+		break;
+	case RULE_FORK:
+		on_fork_stop(tr, t);
+		return;
+	default:
+		redirect_syscall(t, (int)rule);
+		break;
 	}
 	hold_or_resume(tr, t);
 }
@@ -806,6 +965,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 		thread_hash_insert(tr, t);
 	}
 	p->execed = true;
+	redirect_forget(p);
 	mem_forget(p);
 	read_comm(p);
 	hold_or_resume(tr, t);
@@ -845,6 +1005,7 @@ on_death(struct tracer *tr, pid_t tid, int status)
 		}
 		p->wait_status = status;
 		p->state = PROC_GONE;
+		redirect_forget(p);
 		mem_forget(p);
 	} else {
 		check_paused(p);
@@ -996,6 +1157,7 @@ tracer_destroy(struct tracer *tr)
 			tnext = t->next;
 			free(t);
 		}
+		redirect_forget(p);
 		mem_forget(p);
 		free(p);
 	}

@@ -40,6 +40,9 @@ struct thread {
 	int resume_sig;		/* signal to deliver when resumed */
 	bool in_group_stop;	/* job-control stop, resumed with LISTEN */
 	bool exiting;		/* seen PTRACE_EVENT_EXIT */
+	bool world_stopped;	/* stopped for a fork's copy (tracer.c) */
+	bool has_deferred;	/* ... and deferred_status still to handle */
+	int deferred_status;
 	struct thread *next;	/* in proc->threads */
 	struct thread *hash_next;	/* in the tracer's tid table */
 };
@@ -64,6 +67,9 @@ struct proc {
 
 	int mem_fd;		/* /proc/PID/mem, opened lazily by mem.c; -1 */
 	struct arena *arena;	/* shared-memory fast path, NULL if none */
+	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
+	bool redirect_disabled;	/* no new redirections (see redirect.c) */
+	struct fork_advice *fork_advice;	/* owned by redirect.c */
 
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */
@@ -74,6 +80,7 @@ struct tracer_opts {
 	bool pause_on_exit;	/* pause the root process at its exit */
 	bool follow_forks;	/* ... and every child process too */
 	bool no_seccomp;	/* force the PTRACE_SYSCALL fallback */
+	bool no_redirect;	/* keep memory private (copy path only) */
 	/* Run in the child just before exec (pty set-up); may be NULL. */
 	void (*child_setup)(void *arg);
 	void *child_setup_arg;

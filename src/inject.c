@@ -1,0 +1,150 @@
+/*
+ * inject.c: running syscalls inside a stopped tracee thread (see inject.h).
+ *
+ * x86-64 specifics: `syscall` is two bytes (0f 05), so a thread stopped
+ * just after one re-runs it with rip - 2 and the syscall number in rax. At
+ * a seccomp stop nothing has run yet: changing orig_rax and the argument
+ * registers replaces the syscall in place (the kernel re-reads them and
+ * re-checks the filter without stopping again). Each call is run to its
+ * syscall-exit stop with PTRACE_SYSCALL, passing any entry or seccomp stop
+ * the re-run syscall makes on the way.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#include "inject.h"
+#include "tracer.h"
+#include "util.h"
+
+#define RED_ZONE 128
+#define SCRATCH_MAX 512
+
+static uint8_t scratch_saved[SCRATCH_MAX];
+static size_t scratch_len;
+static uint64_t scratch_addr;
+
+static int
+wait_syscall_exit(struct inject *inj)
+{
+	pid_t tid = inj->thread->tid;
+	struct __ptrace_syscall_info info;
+	int status, sig;
+
+	for (;;) {
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -ESRCH;
+		}
+		if (!WIFSTOPPED(status))
+			return -ESRCH;
+		sig = WSTOPSIG(status);
+		if (sig == (SIGTRAP | 0x80) &&
+		    ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info),
+		    &info) > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT)
+			return 0;
+		/* An ordinary signal waits until the session is over. */
+		if ((status >> 16) == 0 && sig != (SIGTRAP | 0x80))
+			inj->pending_sig = sig;
+		if ((status >> 16) == PTRACE_EVENT_EXIT)
+			return -ESRCH;
+		if (ptrace(PTRACE_SYSCALL, tid, 0, 0) != 0)
+			return -ESRCH;
+	}
+}
+
+int
+inject_begin(struct inject *inj, struct thread *t, bool at_entry)
+{
+	memset(inj, 0, sizeof(*inj));
+	inj->thread = t;
+	inj->at_entry = at_entry;
+	scratch_len = 0;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &inj->saved) != 0)
+		return -1;
+	return 0;
+}
+
+long
+inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
+    long a3, long a4, long a5)
+{
+	struct user_regs_struct regs = inj->saved;
+	pid_t tid = inj->thread->tid;
+	int err;
+
+	if (inj->at_entry) {
+		regs.orig_rax = (unsigned long long)nr;
+	} else {
+		regs.rax = (unsigned long long)nr;
+		regs.orig_rax = (unsigned long long)-1;
+		regs.rip = inj->saved.rip - 2;
+	}
+	regs.rdi = (unsigned long long)a0;
+	regs.rsi = (unsigned long long)a1;
+	regs.rdx = (unsigned long long)a2;
+	regs.r10 = (unsigned long long)a3;
+	regs.r8 = (unsigned long long)a4;
+	regs.r9 = (unsigned long long)a5;
+	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0 ||
+	    ptrace(PTRACE_SYSCALL, tid, 0, 0) != 0)
+		return -ESRCH;
+	err = wait_syscall_exit(inj);
+	if (err != 0)
+		return err;
+	inj->at_entry = false;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
+		return -ESRCH;
+	return (long)regs.rax;
+}
+
+uint64_t
+inject_scratch(struct inject *inj, const void *data, size_t len)
+{
+	pid_t tid = inj->thread->tid;
+	struct iovec local, remote;
+
+	if (len > SCRATCH_MAX || scratch_len != 0)
+		fatalx("inject_scratch: %zu bytes (bug)", len);
+	scratch_addr = (inj->saved.rsp - RED_ZONE - SCRATCH_MAX) & ~15ULL;
+	remote = (struct iovec){ (void *)(uintptr_t)scratch_addr, len };
+	local = (struct iovec){ scratch_saved, len };
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+		return 0;
+	local = (struct iovec){ (void *)data, len };
+	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)
+		return 0;
+	scratch_len = len;
+	return scratch_addr;
+}
+
+int
+inject_end(struct inject *inj, bool set_result, long result)
+{
+	struct user_regs_struct regs = inj->saved;
+	pid_t tid = inj->thread->tid;
+	struct iovec local, remote;
+
+	if (scratch_len != 0) {
+		remote = (struct iovec){ (void *)(uintptr_t)scratch_addr,
+		    scratch_len };
+		local = (struct iovec){ scratch_saved, scratch_len };
+		process_vm_writev(tid, &local, 1, &remote, 1, 0);
+		scratch_len = 0;
+	}
+	if (set_result)
+		regs.rax = (unsigned long long)result;
+	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0)
+		return -1;
+	inj->thread->regs = regs;
+	inj->thread->regs_valid = true;
+	if (inj->pending_sig != 0 && inj->thread->resume_sig == 0)
+		inj->thread->resume_sig = inj->pending_sig;
+	return 0;
+}

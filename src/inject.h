@@ -1,0 +1,52 @@
+/*
+ * inject.h: running syscalls inside a stopped tracee thread.
+ *
+ * A session starts at a seccomp stop (syscall entry) or at a stop right
+ * after a syscall instruction (a new task's first stop, a syscall-exit
+ * stop): each injected call points the thread back at that syscall
+ * instruction with new registers and runs it to its syscall-exit stop.
+ * inject_end puts every register back, with rax set to the result the
+ * interrupted syscall should appear to return.
+ *
+ * Signals that arrive meanwhile are kept and delivered when the thread
+ * resumes; the death of the thread is reported as -ESRCH.
+ */
+#ifndef PTI_INJECT_H
+#define PTI_INJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+struct thread;
+
+struct inject {
+	struct thread *thread;
+	struct user_regs_struct saved;	/* as found at the stop */
+	bool at_entry;			/* still at the original entry stop */
+	int pending_sig;		/* signal that arrived meanwhile */
+};
+
+/* Begins a session on a stopped thread; at_entry: it is at a seccomp stop. */
+int inject_begin(struct inject *inj, struct thread *t, bool at_entry);
+
+/* Runs one syscall; returns its result (-errno on failure). */
+long inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
+    long a3, long a4, long a5);
+
+/*
+ * Copies len bytes into the thread's stack below the red zone and returns
+ * their address (for path arguments); inject_end restores what was there.
+ */
+uint64_t inject_scratch(struct inject *inj, const void *data, size_t len);
+
+/*
+ * Ends the session: registers as saved, except rax = result (the value
+ * the original syscall returns) when set_result is true. The thread stays
+ * stopped; the tracer resumes it.
+ */
+int inject_end(struct inject *inj, bool set_result, long result);
+
+#endif

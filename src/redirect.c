@@ -1,0 +1,587 @@
+/*
+ * redirect.c: the tracee's private anonymous memory, kept in a memfd arena
+ * that ptinspect maps too (arena.h), without the program being able to
+ * tell the difference.
+ *
+ * Model. At the seccomp stop of a private anonymous, non-executable mmap
+ * the call is replaced by mmap(MAP_SHARED, reserved fd, slot offset) and
+ * run to its exit (inject.c), so the result is known and the registers are
+ * put back as the original call would have left them; the arena records
+ * address -> offset. Everything that changes those addresses reaches us
+ * at its entry, where the file behind the old range is punched so memory
+ * is given back and reads as zeros as it would natively:
+ *
+ *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch)
+ *   MADV_DONTNEED                               punch, then run it
+ *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
+ *                                               answer them differently
+ *   mremap                                      run inside the slot, or
+ *                                               emulated as a copy + move
+ *   fork (not vfork/threads)                    the child gets its own
+ *                                               arena, a copy, remapped
+ *                                               before it runs
+ *   exec, death                                 the arena is dropped
+ *
+ * The memfd reaches the tracee once per address space: openat of
+ * /proc/<ptinspect>/fd/<n> run inside it, moved to the reserved fd, above
+ * the program's RLIMIT_NOFILE where possible so no fd number it can use
+ * is taken. If the program closes it we reinstall it on the next mmap; if
+ * the program makes the number its own (dup2 onto it), no new mappings
+ * are redirected in that process. Anything we cannot redirect stays
+ * private and is served by the copy path in mem.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "inject.h"
+#include "maps.h"
+#include "redirect.h"
+#include "seccomp.h"
+#include "tracer.h"
+#include "util.h"
+
+#define PAGE_SIZE_BYTES 4096ULL
+#define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
+
+/* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
+struct fork_advice {
+	uint64_t start;
+	uint64_t len;
+	int advice;
+	struct fork_advice *next;
+};
+
+static int reserved_fd = -1;
+
+static bool install_fd(struct inject *inj, struct proc *p);
+static bool redirected(const struct proc *p, uint64_t addr);
+
+int
+redirect_reserved_fd(void)
+{
+	struct rlimit rl;
+
+	if (reserved_fd >= 0)
+		return reserved_fd;
+	/* The first number the program cannot open, when we can reach it. */
+	reserved_fd = 1023;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max &&
+		    rl.rlim_cur < (1 << 20))
+			reserved_fd = (int)rl.rlim_cur;
+		else if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > 0 &&
+		    rl.rlim_cur < (1 << 20))
+			reserved_fd = (int)rl.rlim_cur - 1;
+	}
+	return reserved_fd;
+}
+
+/* ---------------------------------------------------------------------
+ * Getting the memfd into the tracee
+ * ------------------------------------------------------------------- */
+
+static bool
+ensure_arena(struct proc *p)
+{
+	char *err = NULL;
+
+	if (p->arena != NULL)
+		return true;
+	p->arena = arena_new(&err);
+	if (p->arena == NULL) {
+		warnx_msg("pid %d: memory stays private: %s", (int)p->pid,
+		    err);
+		free(err);
+		p->redirect_disabled = true;
+		return false;
+	}
+	p->arena_fd_installed = false;
+	return true;
+}
+
+/*
+ * Opens the arena inside the tracee and puts it at the reserved number,
+ * lifting the soft RLIMIT_NOFILE for the moment when that number is at or
+ * above it.
+ */
+static bool
+install_fd(struct inject *inj, struct proc *p)
+{
+	struct rlimit old, raised;
+	char path[64];
+	uint64_t addr;
+	bool lifted = false;
+	long fd, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
+	    arena_fd(p->arena));
+	addr = inject_scratch(inj, path, strlen(path) + 1);
+	if (addr == 0)
+		return false;
+	if (prlimit(p->pid, RLIMIT_NOFILE, NULL, &old) == 0 &&
+	    old.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)reserved_fd >= old.rlim_cur &&
+	    (rlim_t)reserved_fd < old.rlim_max) {
+		raised = (struct rlimit){ reserved_fd + 1, old.rlim_max };
+		lifted = prlimit(p->pid, RLIMIT_NOFILE, &raised, NULL) == 0;
+	}
+	fd = inject_syscall(inj, SYS_openat, AT_FDCWD, (long)addr,
+	    O_RDWR | O_CLOEXEC, 0, 0, 0);
+	r = fd;
+	if (fd >= 0 && fd != reserved_fd) {
+		r = inject_syscall(inj, SYS_dup3, fd, reserved_fd, O_CLOEXEC,
+		    0, 0, 0);
+		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
+	}
+	if (lifted)
+		prlimit(p->pid, RLIMIT_NOFILE, &old, NULL);
+	p->arena_fd_installed = r == reserved_fd;
+	return p->arena_fd_installed;
+}
+
+/* ---------------------------------------------------------------------
+ * Syscall handlers (at seccomp stops; registers as the program set them)
+ * ------------------------------------------------------------------- */
+
+static bool
+redirected(const struct proc *p, uint64_t addr)
+{
+	uint64_t off, avail;
+
+	return p->arena != NULL && arena_lookup(p->arena, addr, &off, &avail);
+}
+
+/* Skips the syscall the thread is stopped at; it returns `result`. */
+static void
+skip_syscall(struct thread *t, const struct user_regs_struct *regs,
+    long result)
+{
+	struct user_regs_struct r = *regs;
+
+	r.orig_rax = (unsigned long long)-1;
+	r.rax = (unsigned long long)result;
+	thread_set_regs(t, &r, NULL);
+}
+
+static void
+on_mmap(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	uint64_t addr = regs->rdi, len = regs->rsi, off;
+	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
+	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
+	    (MAP_PRIVATE | MAP_ANONYMOUS);
+	struct inject inj;
+
+	/* Whatever MAP_FIXED maps replaces what was there. */
+	if ((flags & MAP_FIXED) && p->arena != NULL && len != 0 &&
+	    (addr & (PAGE_SIZE_BYTES - 1)) == 0)
+		arena_unmap(p->arena, addr, PAGE_UP(len));
+	if (!private_anon || (prot & PROT_EXEC) || len == 0 ||
+	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || p->redirect_disabled ||
+	    !ensure_arena(p))
+		return;
+	if (arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
+		return;
+	if (inject_begin(&inj, t, true) != 0) {
+		arena_release(p->arena, off);
+		return;
+	}
+	if (!p->arena_fd_installed && !install_fd(&inj, p)) {
+		/* Run the original call; this mapping stays private. */
+		arena_release(p->arena, off);
+		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
+		    prot, flags, (long)regs->r8, (long)regs->r9);
+		inject_end(&inj, true, result);
+		return;
+	}
+	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
+	    (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED, reserved_fd,
+	    (long)off);
+	if (result < 0 && result > -4096) {
+		arena_release(p->arena, off);
+		if (result == -ESRCH)
+			return;
+		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
+		    prot, flags, (long)regs->r8, (long)regs->r9);
+	} else {
+		arena_map(p->arena, (uint64_t)result, PAGE_UP(len), off);
+	}
+	inject_end(&inj, true, result);
+}
+
+static void
+on_munmap(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	uint64_t addr = regs->rdi, len = regs->rsi;
+
+	/* Punching before the unmap is safe: the range is going away. */
+	if (p->arena != NULL && len != 0 && (addr & (PAGE_SIZE_BYTES - 1)) == 0)
+		arena_unmap(p->arena, addr, PAGE_UP(len));
+}
+
+static void
+remember_fork_advice(struct proc *p, uint64_t start, uint64_t len, int adv)
+{
+	struct fork_advice *fa = xmalloc(sizeof(*fa));
+
+	*fa = (struct fork_advice){ start, len, adv, p->fork_advice };
+	p->fork_advice = fa;
+}
+
+static void
+forget_fork_advice(struct proc *p, uint64_t start, uint64_t len, int adv)
+{
+	struct fork_advice **pp = &p->fork_advice, *fa;
+
+	while ((fa = *pp) != NULL) {
+		if (fa->advice == adv && fa->start < start + len &&
+		    start < fa->start + fa->len) {
+			*pp = fa->next;
+			free(fa);
+		} else {
+			pp = &fa->next;
+		}
+	}
+}
+
+static void
+on_madvise(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi);
+	int advice = (int)regs->rdx;
+
+	if (!redirected(p, addr) || len == 0)
+		return;
+	switch (advice) {
+	case MADV_DONTNEED:
+		arena_zero(p->arena, addr, len);
+		break;
+	case MADV_FREE:
+		/* Valid only on private memory; zeros are a valid outcome. */
+		arena_zero(p->arena, addr, len);
+		skip_syscall(t, regs, 0);
+		break;
+	case MADV_REMOVE:
+		/* Natively refused on private memory. */
+		skip_syscall(t, regs, -EINVAL);
+		break;
+	case MADV_WIPEONFORK:
+		/* Natively private-only: emulated at fork. */
+		forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
+		remember_fork_advice(p, addr, len, MADV_WIPEONFORK);
+		skip_syscall(t, regs, 0);
+		break;
+	case MADV_KEEPONFORK:
+		forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
+		skip_syscall(t, regs, 0);
+		break;
+	case MADV_DONTFORK:
+		forget_fork_advice(p, addr, len, MADV_DONTFORK);
+		remember_fork_advice(p, addr, len, MADV_DONTFORK);
+		break;
+	case MADV_DOFORK:
+		forget_fork_advice(p, addr, len, MADV_DONTFORK);
+		break;
+	}
+}
+
+/* PROT_* of the mapping at addr, from /proc/TID/maps. -1 if unknown. */
+static long
+prot_at(pid_t tid, uint64_t addr)
+{
+	const struct region *r;
+	struct maps maps;
+	long prot = -1;
+
+	if (maps_read(tid, &maps, NULL) != 0)
+		return -1;
+	r = maps_find(&maps, addr);
+	if (r != NULL)
+		prot = (r->perms[0] == 'r' ? PROT_READ : 0) |
+		    (r->perms[1] == 'w' ? PROT_WRITE : 0) |
+		    (r->perms[2] == 'x' ? PROT_EXEC : 0);
+	maps_free(&maps);
+	return prot;
+}
+
+/*
+ * mremap that outgrows the slot: the new size gets a new slot holding a
+ * copy, mapped in place when the addresses after the mapping are free,
+ * else (MREMAP_MAYMOVE) wherever the kernel puts it, or at new_addr
+ * (MREMAP_FIXED); then the old range goes.
+ */
+static long
+mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
+    uint64_t old_len, uint64_t new_len, long flags, uint64_t new_addr,
+    uint64_t old_off)
+{
+	int fd = arena_fd(p->arena);
+	loff_t in, out;
+	uint64_t off, done = 0;
+	long prot, r = -ENOMEM;
+	ssize_t n;
+
+	prot = prot_at(inj->thread->tid, old_addr);
+	if (prot < 0 || arena_alloc(p->arena, new_len, &off, NULL) != 0)
+		return -ENOMEM;
+	while (done < old_len) {
+		in = (loff_t)(old_off + done);
+		out = (loff_t)(off + done);
+		n = copy_file_range(fd, &in, fd, &out, old_len - done, 0);
+		if (n <= 0)
+			break;
+		done += (uint64_t)n;
+	}
+	if (done < old_len) {
+		arena_release(p->arena, off);
+		return -ENOMEM;
+	}
+	if (!(flags & MREMAP_FIXED)) {
+		/* In place when nothing follows the mapping. */
+		r = inject_syscall(inj, SYS_mmap, (long)(old_addr + old_len),
+		    (long)(new_len - old_len), PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (r >= 0 || r <= -4096) {
+			r = inject_syscall(inj, SYS_mmap, (long)old_addr,
+			    (long)new_len, prot, MAP_SHARED | MAP_FIXED,
+			    reserved_fd, (long)off);
+		} else if (flags & MREMAP_MAYMOVE) {
+			r = inject_syscall(inj, SYS_mmap, 0, (long)new_len,
+			    prot, MAP_SHARED, reserved_fd, (long)off);
+		} else {
+			r = -ENOMEM;
+		}
+	} else {
+		r = inject_syscall(inj, SYS_mmap, (long)new_addr,
+		    (long)new_len, prot, MAP_SHARED | MAP_FIXED, reserved_fd,
+		    (long)off);
+	}
+	if (r < 0 && r > -4096) {
+		arena_release(p->arena, off);
+		return r == -EEXIST ? -ENOMEM : r;
+	}
+	if ((uint64_t)r != old_addr) {
+		inject_syscall(inj, SYS_munmap, (long)old_addr, (long)old_len,
+		    0, 0, 0, 0);
+		arena_unmap(p->arena, old_addr, old_len);
+	} else {
+		arena_unmap(p->arena, old_addr, new_len);
+	}
+	arena_map(p->arena, (uint64_t)r, new_len, off);
+	return r;
+}
+
+/*
+ * MREMAP_DONTUNMAP leaves the old range mapped and empty; on a shared
+ * mapping it would still show the file's data, so it gets a fresh slot.
+ */
+static void
+mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
+    uint64_t old_len, uint64_t new_addr, uint64_t new_len)
+{
+	uint64_t off;
+	long prot, r;
+
+	arena_move(p->arena, old_addr, old_len, new_addr, new_len);
+	prot = prot_at(inj->thread->tid, old_addr);
+	if (prot < 0 || !p->arena_fd_installed ||
+	    arena_alloc(p->arena, old_len, &off, NULL) != 0)
+		return;
+	r = inject_syscall(inj, SYS_mmap, (long)old_addr, (long)old_len, prot,
+	    MAP_SHARED | MAP_FIXED, reserved_fd, (long)off);
+	if (r == (long)old_addr)
+		arena_map(p->arena, old_addr, old_len, off);
+	else
+		arena_release(p->arena, off);
+}
+
+static void
+on_mremap(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	uint64_t old_addr = regs->rdi, old_len = PAGE_UP(regs->rsi);
+	uint64_t new_len = PAGE_UP(regs->rdx), new_addr = regs->r8;
+	uint64_t off, avail;
+	long flags = (long)regs->r10, result;
+	struct inject inj;
+
+	if (p->arena == NULL ||
+	    !arena_lookup(p->arena, old_addr, &off, &avail) || new_len == 0)
+		return;
+	if (old_len == 0) {
+		/* Duplicating works only on shared memory: not natively. */
+		skip_syscall(t, regs, -EINVAL);
+		return;
+	}
+	if (inject_begin(&inj, t, true) != 0)
+		return;
+	if (flags & MREMAP_DONTUNMAP) {
+		result = inject_syscall(&inj, SYS_mremap, (long)regs->rdi,
+		    (long)regs->rsi, (long)regs->rdx, flags, (long)new_addr,
+		    0);
+		if (result >= 0 || result <= -4096)
+			mremap_left_behind(&inj, p, old_addr, old_len,
+			    (uint64_t)result, new_len);
+	} else if (new_len <= old_len || (avail == old_len &&
+	    new_len <= arena_slot_room(p->arena, off))) {
+		/* The file range can grow in place: the kernel does it. */
+		result = inject_syscall(&inj, SYS_mremap, (long)regs->rdi,
+		    (long)regs->rsi, (long)regs->rdx, flags, (long)new_addr,
+		    0);
+		if (result >= 0 || result <= -4096)
+			arena_move(p->arena, old_addr, old_len,
+			    (uint64_t)result, new_len);
+	} else if (avail < old_len) {
+		/* Spans two mappings: refused natively too. */
+		result = -EFAULT;
+	} else if (!p->arena_fd_installed && !install_fd(&inj, p)) {
+		result = -ENOMEM;
+	} else {
+		result = mremap_by_copy(&inj, p, old_addr, old_len, new_len,
+		    flags, new_addr, off);
+	}
+	inject_end(&inj, true, result);
+}
+
+static void
+on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	long nr = (long)regs->orig_rax;
+
+	/* The program is closing our number, or making it its own. */
+	p->arena_fd_installed = false;
+	if (nr == SYS_dup2 || nr == SYS_dup3)
+		p->redirect_disabled = true;
+}
+
+void
+redirect_syscall(struct thread *t, int rule)
+{
+	struct user_regs_struct regs;
+
+	if (thread_get_regs(t, &regs, NULL) != 0)
+		return;
+	switch (rule) {
+	case RULE_MMAP:
+		on_mmap(t, &regs);
+		break;
+	case RULE_MUNMAP:
+		on_munmap(t, &regs);
+		break;
+	case RULE_MREMAP:
+		on_mremap(t, &regs);
+		break;
+	case RULE_MADVISE:
+		on_madvise(t, &regs);
+		break;
+	case RULE_RESERVED_FD:
+		on_reserved_fd(t, &regs);
+		break;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * fork and exec
+ * ------------------------------------------------------------------- */
+
+bool
+redirect_fork_needs_copy(const struct proc *p)
+{
+	struct arena_stats st;
+
+	if (p->arena == NULL)
+		return false;
+	arena_get_stats(p->arena, &st);
+	return st.regions > 0;
+}
+
+/*
+ * The child shares the parent's memfd pages until each of its memfd
+ * mappings is replaced by the same range of its own copy.
+ */
+int
+redirect_child(struct proc *parent, struct thread *child)
+{
+	struct proc *cp = child->proc;
+	const struct region *r;
+	struct fork_advice *fa;
+	struct inject inj;
+	struct maps maps;
+	struct stat st;
+	size_t i;
+	long res, prot;
+	int ok = 0;
+
+	if (fstat(arena_fd(parent->arena), &st) != 0 ||
+	    maps_read(child->tid, &maps, NULL) != 0)
+		return -1;
+	cp->arena = arena_new(NULL);
+	if (cp->arena == NULL || arena_clone(parent->arena, cp->arena,
+	    NULL) != 0 || inject_begin(&inj, child, false) != 0) {
+		maps_free(&maps);
+		return -1;
+	}
+	if (!install_fd(&inj, cp))
+		ok = -1;
+	for (i = 0; ok == 0 && i < maps.count; i++) {
+		r = &maps.regions[i];
+		if (r->inode != st.st_ino || strstr(r->name, "memfd:") == NULL)
+			continue;
+		prot = (r->perms[0] == 'r' ? PROT_READ : 0) |
+		    (r->perms[1] == 'w' ? PROT_WRITE : 0) |
+		    (r->perms[2] == 'x' ? PROT_EXEC : 0);
+		res = inject_syscall(&inj, SYS_mmap, (long)r->start,
+		    (long)(r->end - r->start), prot, MAP_SHARED | MAP_FIXED,
+		    reserved_fd, (long)r->offset);
+		if (res != (long)r->start)
+			ok = -1;
+	}
+	for (fa = parent->fork_advice; fa != NULL; fa = fa->next) {
+		if (fa->advice == MADV_DONTFORK) {
+			arena_unmap(cp->arena, fa->start, fa->len);
+		} else {
+			arena_zero(cp->arena, fa->start, fa->len);
+			remember_fork_advice(cp, fa->start, fa->len,
+			    fa->advice);
+		}
+	}
+	maps_free(&maps);
+	inject_end(&inj, false, 0);
+	return ok;
+}
+
+void
+redirect_forget(struct proc *p)
+{
+	struct fork_advice *fa, *next;
+
+	for (fa = p->fork_advice; fa != NULL; fa = next) {
+		next = fa->next;
+		free(fa);
+	}
+	p->fork_advice = NULL;
+	if (p->arena != NULL)
+		arena_free(p->arena);
+	p->arena = NULL;
+	p->arena_fd_installed = false;
+}

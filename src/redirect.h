@@ -1,0 +1,38 @@
+/*
+ * redirect.h: keeping the tracee's private anonymous memory in a memfd
+ * arena (arena.h) that ptinspect maps too, without the program being able
+ * to tell. The tracer calls in at the seccomp stops of the memory rules
+ * (seccomp.h) and at fork, exec and death; see redirect.c for the model.
+ */
+#ifndef PTI_REDIRECT_H
+#define PTI_REDIRECT_H
+
+#include <stdbool.h>
+
+struct proc;
+struct thread;
+
+/* The descriptor number the arena's memfd gets in every tracee. */
+int redirect_reserved_fd(void);
+
+/*
+ * Handles a seccomp stop of `rule` on a held thread at syscall entry. The
+ * thread is left stopped (possibly at a syscall-exit stop, its registers
+ * set as the original syscall would leave them); the tracer resumes it.
+ */
+void redirect_syscall(struct thread *t, int rule);
+
+/* Does a fork from p need the child's memory copied (redirect_child)? */
+bool redirect_fork_needs_copy(const struct proc *p);
+
+/*
+ * Gives a freshly forked child, stopped at its first stop, its own arena
+ * holding a copy of the parent's redirected memory. 0, or -1 when the
+ * child could not be set up (it is then killed: it would share memory).
+ */
+int redirect_child(struct proc *parent, struct thread *child);
+
+/* exec replaced the address space, or the process is gone. */
+void redirect_forget(struct proc *p);
+
+#endif
