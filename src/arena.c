@@ -173,6 +173,10 @@ arena_new(char **errp)
 	a->fd = fd;
 	a->base = base;
 	a->leaves = xcalloc(ARENA_NCHUNKS, sizeof(*a->leaves));
+	a->ext_cap = 64;
+	a->ext = xreallocarray(NULL, a->ext_cap, sizeof(*a->ext));
+	a->slots_cap = 64;
+	a->slots = xreallocarray(NULL, a->slots_cap, sizeof(*a->slots));
 	a->free_cap = 16;
 	a->free = xreallocarray(NULL, a->free_cap, sizeof(*a->free));
 	a->free[0].off = 0;
@@ -236,7 +240,7 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 	}
 	i = arena_slot_index(a, *off);
 	if (a->nslots == a->slots_cap) {
-		a->slots_cap = a->slots_cap ? a->slots_cap * 2 : 64;
+		a->slots_cap *= 2;
 		a->slots = xreallocarray(a->slots, a->slots_cap,
 		    sizeof(*a->slots));
 	}
@@ -467,7 +471,7 @@ static void
 arena_ext_insert(struct arena *a, size_t i, const struct arena_extent *e)
 {
 	if (a->next == a->ext_cap) {
-		a->ext_cap = a->ext_cap ? a->ext_cap * 2 : 64;
+		a->ext_cap *= 2;
 		a->ext = xreallocarray(a->ext, a->ext_cap, sizeof(*a->ext));
 	}
 	memmove(&a->ext[i + 1], &a->ext[i], (a->next - i) * sizeof(*a->ext));
@@ -511,7 +515,10 @@ arena_remove(struct arena *a, uint64_t start, uint64_t end)
 	arena_ext_split(a, end);
 	i = arena_ext_index(a, start);
 	for (j = i; j < a->next && a->ext[j].start < end; j++) {
-		arena_punch(a, a->ext[j].off, a->ext[j].end - a->ext[j].start);
+		/* A slot's last extent: the whole slot is punched below. */
+		if (arena_slot_of(a, a->ext[j].slot)->nextents > 1)
+			arena_punch(a, a->ext[j].off,
+			    a->ext[j].end - a->ext[j].start);
 		a->ext_bytes -= a->ext[j].end - a->ext[j].start;
 	}
 	for (k = i; k < j; k++)
@@ -827,12 +834,12 @@ arena_clone(const struct arena *src, struct arena *dst, char **errp)
 			return -1;
 		arena_mark(dst, (uint64_t)data, (uint64_t)(hole - data), true);
 	}
-	dst->ext_cap = src->next > 0 ? src->next : 1;
+	dst->ext_cap = src->ext_cap;
 	dst->ext = xreallocarray(dst->ext, dst->ext_cap, sizeof(*dst->ext));
 	memcpy(dst->ext, src->ext, src->next * sizeof(*dst->ext));
 	dst->next = src->next;
 	dst->ext_bytes = src->ext_bytes;
-	dst->slots_cap = src->nslots > 0 ? src->nslots : 1;
+	dst->slots_cap = src->slots_cap;
 	dst->slots = xreallocarray(dst->slots, dst->slots_cap,
 	    sizeof(*dst->slots));
 	memcpy(dst->slots, src->slots, src->nslots * sizeof(*dst->slots));

@@ -522,7 +522,7 @@ static void
 test_many_small(void)
 {
 	struct arena *a = new_arena();
-	uint64_t n = 50000, i, off, first = 0, last = 0;
+	uint64_t n = 20000, i, off, first = 0, last = 0;
 	struct arena_stats st;
 	bool ok = true;
 	double t = now();
@@ -537,7 +537,7 @@ test_many_small(void)
 	fill(a, BASE + 2 * PAGE * (n - 1), PAGE, 0x5a);
 	arena_get_stats(a, &st);
 	tap_ok(st.regions == n && st.bytes == n * PAGE,
-	    "50,000 small mappings (file space used: %llu MiB)",
+	    "20,000 small mappings (file space used: %llu MiB)",
 	    (unsigned long long)((last - first) / MIB));
 	for (i = 0; i < n; i++)
 		if (arena_read(a, BASE + i * 2 * PAGE + PAGE, &off, 1) != 0)
@@ -552,7 +552,7 @@ test_many_small(void)
 	off = slot(a, 512 * GIB);
 	tap_ok(st.regions == 0 && blocks(a) == 0 && off == 0,
 	    "all freed and coalesced: a 512 GiB slot fits at offset 0");
-	tap_diag("50,000 small mappings mapped and unmapped in %.2f s",
+	tap_diag("20,000 small mappings mapped and unmapped in %.2f s",
 	    now() - t);
 	arena_free(a);
 }
