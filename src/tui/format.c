@@ -76,12 +76,12 @@ fmt_float(uint64_t bits, int n, char *buf, size_t len)
 		float f;
 
 		memcpy(&f, &w, sizeof(f));
-		snprintf(buf, len, "%.9g", (double)f);
+		snprintf(buf, len, "%.7g", (double)f);
 	} else {
 		double d;
 
 		memcpy(&d, &bits, sizeof(d));
-		snprintf(buf, len, "%.17g", d);
+		snprintf(buf, len, "%.12g", d);
 	}
 }
 

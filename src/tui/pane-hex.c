@@ -40,6 +40,7 @@ struct undo {
 
 static struct {
 	bool placed;		/* the cursor has been put somewhere */
+	bool moved;		/* ... by the user, not by default */
 	uint64_t top;		/* address of the first row */
 	int unit;		/* 1, 2, 4 or 8 bytes per cell */
 	int per_row;		/* 16, or 8 on a narrow pane */
@@ -187,6 +188,7 @@ pane_hex_goto(struct tui *t, uint64_t addr, bool remember)
 		hx.back[hx.nback++] = t->cursor;
 	}
 	hex_place(t, addr);
+	hx.moved = true;
 }
 
 /* The first place worth showing: the heap, else the first writable region. */
@@ -195,6 +197,9 @@ hex_place_default(struct tui *t)
 {
 	const struct region *r = maps_find_name(&t->maps, "[heap]");
 
+	/* Before exec the maps are ptinspect's own child's: wait. */
+	if (t->proc == NULL || !t->proc->execed)
+		return;
 	for (size_t i = 0; r == NULL && i < t->maps.count; i++)
 		if (t->maps.regions[i].perms[1] == 'w')
 			r = &t->maps.regions[i];
@@ -540,6 +545,7 @@ move_cursor(struct tui *t, int64_t delta)
 		t->cursor = 0;
 	else
 		t->cursor += (uint64_t)delta;
+	hx.moved = true;
 	hx.nibble = 0;
 	hex_scroll_into_view(t);
 }
@@ -702,8 +708,14 @@ static void
 hex_event(struct tui *t, enum tui_event ev)
 {
 	switch (ev) {
+	case TUI_EV_PAUSED:
+		if (!hx.moved)
+			hx.placed = false;
+		hx.stale = true;
+		break;
 	case TUI_EV_PROC:
 		hx.placed = false;
+		hx.moved = false;
 		hx.nback = 0;
 		hx.nundo = 0;
 		hx.nmatches = 0;

@@ -123,7 +123,8 @@ regions_draw(struct tui *t, WINDOW *w, bool focused)
 		    tui_attr(t, TC_CURSOR) : tui_attr(t, shared ? TC_SHARED :
 		    TC_COPY), shared ? "S" : "c");
 		tui_put(w, y, x + 2, i == rg.sel ? tui_attr(t, focused ?
-		    TC_CURSOR : TC_CURSOR_DIM) : A_NORMAL, r->name);
+		    TC_CURSOR : TC_CURSOR_DIM) : A_NORMAL,
+		    ends ? r->name : region_basename(r));
 	}
 }
 

@@ -719,14 +719,19 @@ popup_key(struct tui *t, int key)
 	return PANE_REDRAW;
 }
 
+/* The pop-up is as tall as its text, at most the overlay's size. */
 static void
 draw_popup(struct tui *t)
 {
-	WINDOW *w = overlay_win;
-	int rows = getmaxy(w) - 2;
+	int h = popup.nlines + 2 < getmaxy(overlay_win) ?
+	    popup.nlines + 2 : getmaxy(overlay_win);
+	WINDOW *w = newwin(h < 3 ? 3 : h, getmaxx(overlay_win), 2, 4);
+	int rows;
 	char foot[64];
 
-	werase(w);
+	if (w == NULL)
+		fatalx("cannot create the pop-up window");
+	rows = getmaxy(w) - 2;
 	wattrset(w, tui_attr(t, TC_TITLE_FOCUS));
 	box(w, 0, 0);
 	wattrset(w, A_NORMAL);
@@ -745,6 +750,7 @@ draw_popup(struct tui *t)
 	    popup.nlines);
 	tui_put(w, getmaxy(w) - 1, 2, tui_attr(t, TC_TITLE_FOCUS), foot);
 	wnoutrefresh(w);
+	delwin(w);
 }
 
 struct thread *
@@ -1075,20 +1081,19 @@ draw_title(struct tui *t, struct slot *s)
 
 		snprintf(name, sizeof(name), " %s ", p->name);
 		tui_put(w, 0, x, tui_attr(t, c) | (shown ? A_BOLD : 0), name);
-		x += (int)strlen(name);
-		if (shown && p->title != NULL) {
-			char extra[160];
+		x += (int)strlen(name) + 1;
+	}
+	/* The shown pane's own title text follows the names. */
+	if (s->panes[s->shown]->title != NULL) {
+		char extra[160];
 
-			extra[0] = '\0';
-			p->title(t, extra, sizeof(extra));
-			if (extra[0] != '\0' && s->npanes == 1) {
-				tui_put(w, 0, x, tui_attr(t, TC_TITLE), " ");
-				tui_put(w, 0, x + 1, tui_attr(t, TC_TITLE),
-				    extra);
-				x += (int)strlen(extra) + 2;
-			}
+		extra[0] = '\0';
+		s->panes[s->shown]->title(t, extra, sizeof(extra));
+		if (extra[0] != '\0') {
+			tui_put(w, 0, x, tui_attr(t, TC_TITLE), extra);
+			x += (int)strlen(extra);
+			tui_put(w, 0, x, tui_attr(t, TC_TITLE), " ");
 		}
-		x++;
 	}
 	wnoutrefresh(w);
 }
@@ -1131,9 +1136,10 @@ draw_all(struct tui *t)
 		struct slot *s = &lay.slots[i];
 		const struct pane_ops *p = s->panes[s->shown];
 
-		draw_title(t, s);
+		/* The body first: drawing may settle what the title says. */
 		werase(s->body);
 		p->draw(t, s->body, p == focus);
+		draw_title(t, s);
 		wnoutrefresh(s->body);
 	}
 	if (help_open) {

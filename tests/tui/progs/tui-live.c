@@ -1,0 +1,47 @@
+/*
+ * tui-live: a program that runs until someone edits its memory. It maps an
+ * anonymous page holding the marker "LIVEDATA", a u32 counter it bumps
+ * every millisecond, a stop byte and the text "edit me", prints the page's
+ * address, and loops until the stop byte is nonzero (set from the TUI
+ * while it runs). It then prints the text and exits with the stop byte's
+ * value; after 60 s without an edit it gives up and exits 99.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+struct live {
+	char magic[8];
+	volatile uint32_t counter;
+	volatile uint8_t stop;
+	char pad[3];
+	char text[16];
+};
+
+int
+main(void)
+{
+	struct live *l = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	time_t start = time(NULL);
+
+	if (l == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	memcpy(l->magic, "LIVEDATA", 8);
+	strcpy(l->text, "edit me");
+	printf("live at %p\n", (void *)l);
+	fflush(stdout);
+	while (l->stop == 0) {
+		l->counter++;
+		usleep(1000);
+		if (time(NULL) - start > 60)
+			return 99;
+	}
+	printf("stopped by an edit: %s\n", l->text);
+	return l->stop;
+}
