@@ -39,6 +39,13 @@ const struct cmd_entry *cmd_lookup(const char *name);
 /* Sets *errp to "usage: NAME ARGS"; returns CMD_FAILED. */
 enum cmd_result cmd_usage(const struct cmd_entry *e, char **errp);
 
+/*
+ * The thread a TID argument names; with tid NULL the selected thread, else
+ * the process's main one. NULL with *errp ("123: no such thread").
+ */
+struct thread *cmd_thread_arg(struct cmd_ctx *ctx, const char *tid,
+    char **errp);
+
 /* A whole string as 0x-prefixed hex or decimal. 0, or -1 if malformed. */
 int cmd_parse_number(const char *s, uint64_t *out);
 

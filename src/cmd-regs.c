@@ -44,27 +44,14 @@ cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
 	struct user_regs_struct regs;
-	struct thread *t = ctx->thread;
+	struct thread *t;
 	FILE *f = ctx->out;
-	uint64_t tid;
 	size_t i;
 
 	if (argc > 2)
 		return cmd_usage(&cmd_regs_entry, errp);
-	if (argc == 2) {
-		if (cmd_parse_number(argv[1], &tid) < 0 || tid > INT32_MAX ||
-		    (t = tracer_find_thread(ctx->proc, (pid_t)tid)) == NULL) {
-			set_error(errp, "%s: no such thread", argv[1]);
-			return CMD_FAILED;
-		}
-	}
-	if (t == NULL)
-		t = proc_main_thread(ctx->proc);
-	if (t == NULL) {
-		set_error(errp, "no thread");
-		return CMD_FAILED;
-	}
-	if (thread_get_regs(t, &regs, errp) < 0)
+	t = cmd_thread_arg(ctx, argc == 2 ? argv[1] : NULL, errp);
+	if (t == NULL || thread_get_regs(t, &regs, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)
 		fprintf(f, "{\"cmd\":\"regs\",\"tid\":%d,\"regs\":{",

@@ -36,9 +36,9 @@
  *    (a NULL) only ever hides entries after it, never a core command;
  *    cmd.c itself walks the whole array and skips NULLs;
  *  - a weak reference does not make the linker pull a member out of a
- *    static archive. Once cmd-bt.c or cmd-stats.c is in libptinspect.a,
- *    its declaration here must lose the weak attribute (or the program be
- *    linked with --whole-archive), or the command stays absent.
+ *    static archive: the fragment that builds cmd-NAME.c also adds
+ *    `src_ptinspect_LDFLAGS += -Wl,--undefined=cmd_NAME_entry` (see
+ *    src/unwind.mk), or the command stays absent from ptinspect.
  */
 extern const struct cmd_entry cmd_bt_entry __attribute__((weak));
 extern const struct cmd_entry cmd_stats_entry __attribute__((weak));
@@ -155,6 +155,24 @@ cmd_usage(const struct cmd_entry *e, char **errp)
 	set_error(errp, "usage: %s%s%s", e->name, *e->args ? " " : "",
 	    e->args);
 	return CMD_FAILED;
+}
+
+struct thread *
+cmd_thread_arg(struct cmd_ctx *ctx, const char *tid, char **errp)
+{
+	struct thread *t = NULL;
+	uint64_t n;
+
+	if (tid != NULL) {
+		if (cmd_parse_number(tid, &n) < 0 || n > INT32_MAX ||
+		    (t = tracer_find_thread(ctx->proc, (pid_t)n)) == NULL)
+			set_error(errp, "%s: no such thread", tid);
+		return t;
+	}
+	t = ctx->thread != NULL ? ctx->thread : proc_main_thread(ctx->proc);
+	if (t == NULL)
+		set_error(errp, "no thread");
+	return t;
 }
 
 int
