@@ -606,8 +606,8 @@ arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 		grow = new_len - old_len;
 		if (grow > arena_slot_room(a, last->off) -
 		    (last->end - last->start))
-			fatalx("arena_move: 0x%llx+0x%llx to 0x%llx: growth "
-			    "past its slot at 0x%llx",
+			fatalx("arena_move: 0x%llx+0x%llx to 0x%llx bytes: growth "
+			    "past the room in its slot at 0x%llx",
 			    (unsigned long long)old_start,
 			    (unsigned long long)old_len,
 			    (unsigned long long)new_len,
@@ -656,6 +656,8 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on)
 	uint64_t chunk, p0, p1, p;
 	struct arena_leaf *leaf;
 
+	if (len == 0)
+		return;
 	while (page <= last) {
 		chunk = page / ARENA_CHUNK_PAGES;
 		p0 = page % ARENA_CHUNK_PAGES;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -271,6 +272,8 @@ test_move(void)
 	struct arena *a = new_arena();
 	uint64_t off = slot(a, 8 * PAGE), room, o, avail, o2;
 	uint64_t dst = BASE + 1 * GIB;
+	pid_t pid;
+	int status;
 
 	arena_map(a, BASE, 8 * PAGE, off);
 	fill(a, BASE, 8 * PAGE, 0x44);
@@ -319,6 +322,17 @@ test_move(void)
 	 */
 	tap_ok(arena_slot_room(a, off) == 2 * PAGE,
 	    "room stops at another piece's file range");
+
+	/* Growing past the room is redirect.c's bug: the arena stops. */
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		arena_move(a, BASE + PAGE, 2 * PAGE, BASE + PAGE, 3 * PAGE);
+		_exit(0);
+	}
+	tap_ok(pid > 0 && waitpid(pid, &status, 0) == pid &&
+	    WIFEXITED(status) && WEXITSTATUS(status) == 125,
+	    "growth into another piece's file range is refused (fatal)");
 	arena_free(a);
 }
 
