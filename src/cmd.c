@@ -41,7 +41,6 @@
  *    src/unwind.mk), or the command stays absent from ptinspect.
  */
 extern const struct cmd_entry cmd_bt_entry __attribute__((weak));
-extern const struct cmd_entry cmd_stats_entry __attribute__((weak));
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_status_entry,
@@ -54,8 +53,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_continue_entry,
 	&cmd_kill_entry,
 	&cmd_help_entry,
-	&cmd_bt_entry,
 	&cmd_stats_entry,
+	&cmd_bt_entry,
 	NULL,
 };
 

@@ -5,4 +5,5 @@ src_libptinspect_a_SOURCES += \
 	src/seccomp.c src/seccomp.h
 src_libptinspect_a_SOURCES += \
 	src/inject.c src/inject.h \
-	src/redirect.c src/redirect.h
+	src/redirect.c src/redirect.h \
+	src/cmd-stats.c

@@ -1,0 +1,120 @@
+/*
+ * cmd-stats.c: `stats`, how much of the process ptinspect reaches through
+ * the shared memfd mapping, what stays on the copy path and why, and how
+ * accesses were served.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "cmd-int.h"
+#include "json.h"
+#include "maps.h"
+#include "mem.h"
+#include "tracer.h"
+
+static enum cmd_result cmd_stats_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+
+const struct cmd_entry cmd_stats_entry = {
+	.name = "stats",
+	.args = "",
+	.help = "shared (zero-copy) and copy-path regions, memfd use, accesses",
+	.exec = cmd_stats_exec,
+};
+
+/* Why a region is not in the arena. */
+static const char *
+copy_reason(const struct proc *p, const struct region *r)
+{
+	if (strcmp(r->name, "[heap]") == 0)
+		return "brk heap";
+	if (strcmp(r->name, "[stack]") == 0)
+		return "main thread stack";
+	if (r->name[0] == '[')
+		return "kernel";
+	if (r->perms[2] == 'x')
+		return "executable";
+	if (r->perms[3] == 's')
+		return "shared mapping";
+	if (r->name[0] != '\0')
+		return "file-backed";
+	if (p->arena == NULL)
+		return p->redirect_disabled ? "redirection off" : "no arena";
+	return "not redirected";
+}
+
+static enum cmd_result
+cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	uint64_t shared_regions = 0, shared_bytes = 0, copy_regions = 0;
+	struct arena_stats as = { 0 };
+	struct mem_stats ms;
+	struct maps maps;
+	FILE *f = ctx->out;
+	bool first = true;
+	size_t i;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_stats_entry, errp);
+	if (maps_read(proc_access_tid(ctx->proc), &maps, errp) < 0)
+		return CMD_FAILED;
+	if (ctx->proc->arena != NULL)
+		arena_get_stats(ctx->proc->arena, &as);
+	mem_get_stats(&ms);
+	for (i = 0; i < maps.count; i++) {
+		const struct region *r = &maps.regions[i];
+
+		if (strcmp(mem_region_access(ctx->proc, r), "shared") == 0) {
+			shared_regions++;
+			shared_bytes += r->end - r->start;
+		} else {
+			copy_regions++;
+		}
+	}
+	if (ctx->json) {
+		fprintf(f, "{\"cmd\":\"stats\",\"shared_regions\":%" PRIu64
+		    ",\"shared_bytes\":%" PRIu64 ",\"copy_regions\":%" PRIu64
+		    ",\"resident_bytes\":%" PRIu64 ",\"fast_accesses\":%"
+		    PRIu64 ",\"slow_accesses\":%" PRIu64 ",\"copy\":[",
+		    shared_regions, shared_bytes, copy_regions,
+		    as.resident_bytes, ms.fast_accesses, ms.slow_accesses);
+	} else {
+		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
+		    "(memfd resident %" PRIu64 " bytes)\ncopy:   %" PRIu64
+		    " regions\n", shared_regions, shared_bytes,
+		    as.resident_bytes, copy_regions);
+	}
+	for (i = 0; i < maps.count; i++) {
+		const struct region *r = &maps.regions[i];
+		const char *why;
+
+		if (strcmp(mem_region_access(ctx->proc, r), "shared") == 0)
+			continue;
+		why = copy_reason(ctx->proc, r);
+		if (!ctx->json) {
+			fprintf(f, "  %012" PRIx64 "-%012" PRIx64 " %-17s %s\n",
+			    r->start, r->end, why, r->name);
+			continue;
+		}
+		fputs(first ? "{\"start\":" : ",{\"start\":", f);
+		json_addr(f, r->start);
+		fputs(",\"end\":", f);
+		json_addr(f, r->end);
+		fputs(",\"reason\":", f);
+		json_str(f, why);
+		fputc('}', f);
+		first = false;
+	}
+	if (ctx->json)
+		fputs("]}\n", f);
+	else
+		fprintf(f, "accesses: %" PRIu64 " fast, %" PRIu64 " slow\n",
+		    ms.fast_accesses, ms.slow_accesses);
+	maps_free(&maps);
+	return CMD_OK;
+}
