@@ -25,4 +25,11 @@ REAL_MIN_PAUSES=10	# test_subprocess alone starts hundreds of processes
 real_compare "python3 -m test" -f -- "$PY" -m test \
 	test_mmap test_threading test_subprocess test_os test_signal
 tap_diag "native: $(tr '\n' ' ' <"$REAL_TMP/native.cmp")"
+# Which test cases failed, and why, in either run.
+for run in native traced; do
+	failures=$(grep -h -A14 \
+		-E '^(FAIL|ERROR): test|^test test_[a-z0-9_]+ failed' \
+		"$REAL_TMP/$run.out" "$REAL_TMP/$run.err" | head -80)
+	[ -z "$failures" ] || tap_diag "$run run:" "$failures"
+done
 tap_done
