@@ -21,6 +21,13 @@ tests_tui_test_format_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 src_ptinspect_LDFLAGS += -Wl,--undefined=tui_run
 
 # Tracee programs of the TUI tests (plain AM_CFLAGS: no sanitizers).
-check_PROGRAMS += tests/tui/progs/tui-live tests/tui/progs/tui-crash
+check_PROGRAMS += tests/tui/progs/tui-live tests/tui/progs/tui-crash \
+	tests/tui/progs/tui-data
+tests_tui_progs_tui_data_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_tui_progs_tui_live_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_tui_progs_tui_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+
+# The TUI tests: the real binary in a detached tmux (see tui-lib.sh).
+tui_tests = tests/tui/nav.t
+TESTS += $(tui_tests)
+EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden

@@ -1,0 +1,148 @@
+# tui-lib.sh: drive the real ptinspect TUI in a detached tmux of fixed size
+# for the tests/tui/*.t scripts (in the spirit of tmux's own regress/).
+# Source it after tests/tap.sh:
+#
+#	tui_start [ENV=VAL...] -- ARGS...	ptinspect ARGS in a 100x30 tmux
+#	tui_keys KEY...				tmux send-keys (key names)
+#	tui_type TEXT				typed literally (tmux would read
+#						"0x10" as a key code)
+#	tui_wait TEXT [SECONDS]			until TEXT is on screen (else fail)
+#	tui_screen				the screen as text (tui_screen -e:
+#						with colour escapes)
+#	tui_cut ROW1 ROW2 COL1 COL2		part of the screen, 0-based, inclusive
+#	tui_golden NAME TEXT DESC		TEXT, masked, against golden/NAME
+#	tui_exit_status				ptinspect's exit status once it ended
+#
+# Masking (perl): the pid becomes PID; runs of 12 or 16 hex digits
+# (addresses, register values) become x's, except in the pages at the fixed
+# test addresses 0x10000000000 and 0x20000000000.
+# GENERATE=1 rewrites the golden files instead of comparing.
+
+TUI_COLS=${TUI_COLS:-100}
+TUI_ROWS=${TUI_ROWS:-30}
+TUI_SOCK="$TAP_TMP/tmux.sock"
+TUI_GOLDEN="$TOP_SRCDIR/tests/tui/golden"
+TUI_PROGS="$TOP_BUILDDIR/tests/tui/progs"
+
+command -v tmux >/dev/null 2>&1 ||
+	tap_skip_all "tmux is not installed (apt-get install tmux)"
+
+trap 'tmux -S "$TUI_SOCK" kill-server 2>/dev/null; rm -rf "$TAP_TMP"' EXIT
+
+tui_tmux()
+{
+	tmux -f /dev/null -S "$TUI_SOCK" "$@"
+}
+
+tui_start()
+{
+	tui_env=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		tui_env="$tui_env $1"
+		shift
+	done
+	shift
+	rm -f "$TAP_TMP/exit"
+	# The command line goes through a script: no quoting games with tmux.
+	{
+		echo "cd '$TAP_TMP'"
+		printf 'env LANG=C.UTF-8 LC_ALL=C.UTF-8 %s' "$tui_env"
+		printf " '%s'" "$PTINSPECT" "$@"
+		echo
+		echo "echo \$? > '$TAP_TMP/exit'"
+		echo "exec sleep 600"
+	} > "$TAP_TMP/run.sh"
+	tui_tmux kill-server 2>/dev/null
+	tui_tmux new-session -d -x "$TUI_COLS" -y "$TUI_ROWS" \
+	    "sh '$TAP_TMP/run.sh'"
+}
+
+tui_keys()
+{
+	tui_tmux send-keys "$@"
+}
+
+tui_type()
+{
+	tui_tmux send-keys -l -- "$1"
+}
+
+tui_screen()
+{
+	tui_tmux capture-pane -p "$@"
+}
+
+# Waits until TEXT (a fixed string) is on screen; fails the test if it
+# never shows, with the screen as a diagnostic.
+tui_wait()
+{
+	tui_i=0
+	tui_max=$(( ${2:-10} * 10 ))
+	while [ $tui_i -lt $tui_max ]; do
+		if tui_screen 2>/dev/null | grep -qF -- "$1"; then
+			# Let the rest of the frame land.
+			sleep 0.15
+			return 0
+		fi
+		sleep 0.1
+		tui_i=$((tui_i + 1))
+	done
+	tap_fail "\"$1\" shows on screen"
+	tui_screen | tap_diag "$(cat)"
+	return 1
+}
+
+tui_cut()
+{
+	# Characters, not bytes: the borders are UTF-8.
+	tui_screen | perl -CSD -ne '
+		my ($r1, $r2, $c1, $c2) = ('"$1, $2, $3, $4"');
+		my $n = $. - 1;
+		next if $n < $r1 || $n > $r2;
+		my $s = substr($_, 0, -1);
+		$s = length($s) > $c1 ? substr($s, $c1, $c2 - $c1 + 1) : "";
+		$s =~ s/\s+$//;
+		print "$s\n";
+	'
+}
+
+tui_mask()
+{
+	TUI_PID=${TUI_PID:-PIDNONE} perl -pe '
+		s/\b$ENV{TUI_PID}\b/PID/g;
+		s/(?<![.\w])(?!0*[12]0000000[0-9a-f]{3}\b)([0-9a-f]{16}|[0-9a-f]{12})\b/"x" x length($1)/ge;
+	'
+}
+
+# Finds ptinspect's tracee pid in the status line, for masking.
+tui_pid()
+{
+	TUI_PID=$(tui_screen | sed -n '1s/.* pid \([0-9]*\) .*/\1/p')
+}
+
+tui_golden()
+{
+	printf '%s\n' "$2" | tui_mask > "$TAP_TMP/got"
+	if [ -n "$GENERATE" ]; then
+		cp "$TAP_TMP/got" "$TUI_GOLDEN/$1"
+		tap_pass "$3 (golden/$1 generated)"
+		return
+	fi
+	if cmp -s "$TAP_TMP/got" "$TUI_GOLDEN/$1"; then
+		tap_pass "$3"
+	else
+		tap_fail "$3 (golden/$1)"
+		diff -u "$TUI_GOLDEN/$1" "$TAP_TMP/got" | tap_diag "$(cat)"
+	fi
+}
+
+# Waits for ptinspect to end and prints its exit status.
+tui_exit_status()
+{
+	tui_i=0
+	while [ ! -s "$TAP_TMP/exit" ] && [ $tui_i -lt 100 ]; do
+		sleep 0.1
+		tui_i=$((tui_i + 1))
+	done
+	cat "$TAP_TMP/exit" 2>/dev/null || echo none
+}
