@@ -47,7 +47,7 @@ x [stack] 2000000|^x:
 x $rsp -5|^x: 
 write 0x10 00|^write: 0x10: address not mapped$
 write $rsp zz|^write: .*zz
-write $rsp abc|^write: .*abc
+write $rsp abc|^write: .*hex
 write $rsp "unterminated|^write: 
 write $rsp|^write: 
 find|^find: 

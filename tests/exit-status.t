@@ -14,9 +14,9 @@ check_status()
 	shift
 	for mode in "" --no-seccomp; do
 		pti_run --batch $mode "$@"
-		tap_is "$TAP_RC" "$want" "--batch $mode $* exits $want"
+		tap_is "$TAP_RC" "$want" "--batch${mode:+ $mode} $* exits $want"
 		pti_run --batch -p $mode "$@"
-		tap_is "$TAP_RC" "$want" "--batch -p $mode $* exits $want"
+		tap_is "$TAP_RC" "$want" "--batch -p${mode:+ $mode} $* exits $want"
 	done
 }
 
@@ -101,5 +101,29 @@ tap_like "$TAP_OUT" "--no-seccomp" "--help lists --no-seccomp"
 pti_run --version
 tap_is "$TAP_RC" 0 "--version exits 0"
 tap_like "$TAP_OUT" '^ptinspect [0-9]+\.[0-9]+' "--version prints the version"
+
+# The death is real: the kernel writes a core dump as it would natively.
+# Only where core_pattern names a plain file and the limit can be raised.
+has_core()
+{
+	for f in core*; do
+		[ -f "$f" ] && return 0
+	done
+	return 1
+}
+core_pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+if [ "${core_pattern#core}" != "$core_pattern" ] &&
+   (ulimit -c unlimited) 2>/dev/null; then
+	ulimit -c unlimited
+	mkdir "$TAP_TMP/core" && cd "$TAP_TMP/core" || tap_bail "no temp dir"
+	pti_run --batch -p "$PROGS/crash"
+	tap_ok "SIGSEGV at the pause, then a core dump" has_core
+	rm -f core*
+	pti_run --batch --json -ex status "$PROGS/abort"
+	tap_ok "SIGABRT after status, then a core dump" has_core
+	cd "$OLDPWD" || tap_bail "cannot cd back"
+else
+	tap_skip "core_pattern is '$core_pattern' or no core limit" 2
+fi
 
 pti_done

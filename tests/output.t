@@ -54,4 +54,10 @@ tap_is "$TAP_OUT" "$(printf 'LINE ONE\nLINE TWO')" \
 	"a pipeline reads stdin"
 TAP_STDIN=
 
+# The filter is really there, in children too; --no-seccomp means none.
+pti_run --batch -f sh -c 'grep "^Seccomp:" /proc/self/status'
+tap_is "$TAP_OUT" "$(printf 'Seccomp:\t2')" "a seccomp filter is in use"
+pti_run --batch -f --no-seccomp sh -c 'grep "^Seccomp:" /proc/self/status'
+tap_is "$TAP_OUT" "$(printf 'Seccomp:\t0')" "--no-seccomp: no filter"
+
 pti_done

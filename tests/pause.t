@@ -109,10 +109,10 @@ tap_is "$maps_check" "stack prog sorted 0" \
 	"maps: [stack], the program, sorted, well-formed regions"
 pti_run --batch -ex maps "$PROGS/exit-code" 3
 tap_like "$TAP_OUT" \
-	'^[0-9a-f]+-[0-9a-f]+ r-xp [0-9a-fx]+ (shared|copy) .*/exit-code$' \
+	'^[0-9a-f]+-[0-9a-f]+ r-xp [0-9a-fx]+ +(shared|copy) +/.*/exit-code$' \
 	"maps text: the program's text region"
 tap_like "$TAP_OUT" \
-	'^[0-9a-f]+-[0-9a-f]+ rw-[ps] [0-9a-fx]+ (shared|copy) \[stack\]$' \
+	'^[0-9a-f]+-[0-9a-f]+ rw-[ps] [0-9a-fx]+ +(shared|copy) +\[stack\]$' \
 	"maps text: the stack"
 
 # continue ends the list; kill kills.

@@ -52,7 +52,7 @@ pti_done()
 		tap_pass "no tracee left behind"
 	else
 		tap_fail "no tracee left behind"
-		tap_diag "$pti_leaked"
+		tap_diag "${pti_leaked#?}"
 	fi
 	tap_done
 }
