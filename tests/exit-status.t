@@ -29,6 +29,11 @@ check_status 143 "$PROGS/raise" 15
 check_status 138 "$PROGS/raise" 10
 check_status 0 "$PROGS/caught-signal"
 check_status 7 "$PROGS/last-thread"
+check_status 135 "$PROGS/fault" bus
+check_status 136 "$PROGS/fault" fpe
+check_status 132 "$PROGS/fault" ill
+check_status 139 "$PROGS/stack-overflow"
+check_status 6 "$PROGS/thread-exec" "$PROGS/exit-code" 6
 
 # The program's own output goes through untouched around the crash.
 pti_run --batch -p "$PROGS/crash"

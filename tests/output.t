@@ -8,12 +8,13 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
 
-# compare DESC CMD...: native run first, then one run per ptinspect mode.
+# compare DESC CMD...: native run first (in the same environment: with the
+# leftover tag), then one run per ptinspect mode.
 compare()
 {
 	desc=$1
 	shift
-	tap_run "$@"
+	tap_run env PTI_TEST_TAG="$pti_tag" "$@"
 	cp "$TAP_TMP/out" "$TAP_TMP/native.out"
 	cp "$TAP_TMP/err" "$TAP_TMP/native.err"
 	native_rc=$TAP_RC
@@ -38,11 +39,23 @@ compare "threads" "$PROGS/threads"
 compare "last thread" "$PROGS/last-thread"
 compare "subshells" sh -c \
 	'for i in 1 2 3; do (echo "sub $i"; echo "err $i" >&2) | cat; done; exit 5'
+compare "exec from a thread" "$PROGS/thread-exec" "$PROGS/output"
+compare "argv" printf '[%s]\n' 'a b' '' -p --batch -ex status -- "\$x"
+compare "environment" sh -c 'echo "$HOME $PATH"; env | sort | grep -v "^_="'
+compare "caught signal" sh -c 'trap "echo got usr1" USR1; kill -USR1 $$; echo after'
+compare "stopped and continued" sh -c \
+	'(sleep 0.2; kill -CONT $$) & kill -STOP $$; echo resumed'
+compare "100 children" sh -c 'for i in $(seq 100); do /bin/true; done; echo done'
 
 # The pipeline really ran: the native answer is known.
 pti_run --batch -f sh -c 'seq 1 20000 | sort -r | head -5'
 tap_is "$TAP_OUT" "$(printf '9999\n9998\n9997\n9996\n9995')" \
 	"pipeline under -f prints sort -r's first lines"
+
+# ptinspect waits for every traced process, orphans included (strace -f).
+pti_run --batch sh -c '(sleep 0.3; echo late) & echo early'
+tap_is "$TAP_OUT" "$(printf 'early\nlate')" "an orphaned child is waited for"
+tap_is "$TAP_RC" 0 "the exit status is the root's"
 
 # stdin is ptinspect's stdin.
 printf 'line one\nline two\n' >"$TAP_TMP/in"

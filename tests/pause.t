@@ -65,6 +65,44 @@ for mode in "" --no-seccomp; do
 	tap_is "$(j status state)" exit "caught SIGSEGV: paused at exit$m"
 	tap_like "$TAP_OUT" '^recovered$' "caught SIGSEGV: the handler ran$m"
 
+	# Other synchronous faults: the fault address is the data address
+	# (SIGBUS) or the faulting instruction (SIGFPE, SIGILL).
+	pti_run --batch --json $mode -ex status "$PROGS/fault" bus
+	tap_is "$TAP_RC" 135 "SIGBUS: exit status 135$m"
+	tap_is "$(j status signal)" SIGBUS "SIGBUS: signal SIGBUS$m"
+	tap_is "$(j status fault_addr)" \
+		"$(printf '%s\n' "$TAP_OUT" | sed -n 's/^fault //p')" \
+		"SIGBUS: fault_addr is the address loaded from$m"
+	for f in fpe:SIGFPE:136 ill:SIGILL:132; do
+		sig=${f#*:}
+		rc=${sig#*:}
+		sig=${sig%:*}
+		pti_run --batch --json $mode -ex status -ex regs \
+			"$PROGS/fault" "${f%%:*}"
+		tap_is "$TAP_RC" "$rc" "$sig: exit status $rc$m"
+		tap_is "$(j status signal)" "$sig" "$sig: signal $sig$m"
+		tap_is "$(j status fault_addr)" "$(j regs regs.rip)" \
+			"$sig: fault_addr is the faulting instruction$m"
+	done
+
+	# A stack overflow: the pause must not need the tracee's stack.
+	pti_run --batch --json $mode -ex status -ex regs \
+		"$PROGS/stack-overflow"
+	tap_is "$TAP_RC" 139 "stack overflow: exit status 139$m"
+	tap_is "$(j status signal)" SIGSEGV "stack overflow: SIGSEGV$m"
+	near=$(python3 -c 'import sys; print(abs(int(sys.argv[1], 16) -
+		int(sys.argv[2], 16)) <= 4096)' "$(j status fault_addr)" \
+		"$(j regs regs.rsp)" 2>/dev/null)
+	tap_is "$near" True "stack overflow: fault_addr next to rsp$m"
+
+	# exec from a non-leader thread: the process goes on as the new
+	# program, under the same pid.
+	pti_run --batch --json $mode -ex status "$PROGS/thread-exec" \
+		"$PROGS/exit-code" 6
+	tap_is "$TAP_RC" 6 "exec from a thread: exit status 6$m"
+	tap_is "$(j status exit_code)" 6 "exec from a thread: exit_code 6$m"
+	tap_is "$(j status threads)" 1 "exec from a thread: 1 thread$m"
+
 	# The last thread's SYS_exit, no exit_group.
 	pti_run --batch --json $mode -ex status "$PROGS/last-thread"
 	tap_is "$TAP_RC" 7 "last thread exit: exit status 7$m"

@@ -27,22 +27,29 @@ check_PROGRAMS += \
 	tests/progs/caught-signal \
 	tests/progs/crash \
 	tests/progs/exit-code \
+	tests/progs/fault \
 	tests/progs/fork-exec \
 	tests/progs/last-thread \
 	tests/progs/markers \
 	tests/progs/output \
 	tests/progs/raise \
+	tests/progs/stack-overflow \
+	tests/progs/thread-exec \
 	tests/progs/threads
 
 tests_progs_abort_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_stack_overflow_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_thread_exec_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_thread_exec_LDFLAGS = -pthread
 tests_progs_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_threads_LDFLAGS = -pthread
