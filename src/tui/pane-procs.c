@@ -14,7 +14,7 @@
 static struct {
 	int sel;
 	int top;
-	pid_t pids[4096];
+	pid_t pids[4096];	/* the list at the last draw */
 	int n;
 } pr;
 
@@ -47,12 +47,16 @@ proc_text(const struct proc *p, char *buf, size_t len)
 static void
 procs_draw(struct tui *t, WINDOW *w, bool focused)
 {
+	static struct proc *procs[ARRAY_SIZE(pr.pids)];
 	int h = getmaxy(w);
 
+	/* Reaped processes stay on the tracer's list, with their status. */
 	pr.n = 0;
 	for (struct proc *p = tracer_procs(t->tr); p != NULL &&
-	    pr.n < (int)ARRAY_SIZE(pr.pids); p = p->next)
+	    pr.n < (int)ARRAY_SIZE(pr.pids); p = p->next) {
+		procs[pr.n] = p;
 		pr.pids[pr.n++] = p->pid;
+	}
 	if (pr.sel >= pr.n)
 		pr.sel = pr.n > 0 ? pr.n - 1 : 0;
 	tui_put(w, 0, 0, tui_attr(t, TC_TITLE), "      pid  parent  name"
@@ -60,12 +64,10 @@ procs_draw(struct tui *t, WINDOW *w, bool focused)
 	pr.top = tui_scroll_to(pr.sel, pr.top, h - 1);
 	for (int y = 1; y < h && pr.top + y - 1 < pr.n; y++) {
 		int i = pr.top + y - 1;
-		struct proc *p = tracer_find_proc(t->tr, pr.pids[i]);
+		struct proc *p = procs[i];
 		char line[200];
 		attr_t a = A_NORMAL;
 
-		if (p == NULL)
-			continue;
 		line[0] = p->pid == t->pid ? '>' : ' ';
 		proc_text(p, line + 1, sizeof(line) - 1);
 		if (p->state == PROC_PAUSED)

@@ -163,6 +163,7 @@ static void draw_too_small(void);
 static void draw_popup(struct tui *t);
 static void status_text(struct tui *t, char *buf, size_t len, bool *paused);
 static void broadcast(struct tui *t, enum tui_event ev);
+static struct proc *find_proc(struct tui *t, pid_t pid);
 static void sync_proc(struct tui *t);
 static void handle_tracer(struct tui *t);
 static void read_pty(struct tui *t);
@@ -781,7 +782,7 @@ tui_select_thread(struct tui *t, pid_t tid)
 void
 tui_select_proc(struct tui *t, pid_t pid)
 {
-	struct proc *p = tracer_find_proc(t->tr, pid);
+	struct proc *p = find_proc(t, pid);
 
 	if (p == NULL || pid == t->pid)
 		return;
@@ -862,8 +863,25 @@ broadcast(struct tui *t, enum tui_event ev)
 }
 
 /*
- * Turns the shown process's state changes into events for the panes; the
- * tracer may free a reaped process, so it is looked up by pid each time.
+ * The process with this pid: a live one, else the last reaped one (the
+ * tracer keeps those, with their wait status, but tracer_find_proc skips
+ * them).
+ */
+static struct proc *
+find_proc(struct tui *t, pid_t pid)
+{
+	struct proc *found = tracer_find_proc(t->tr, pid);
+
+	for (struct proc *p = tracer_procs(t->tr); found == NULL && p != NULL;
+	    p = p->next)
+		if (p->pid == pid && p->state == PROC_GONE)
+			found = p;
+	return found;
+}
+
+/*
+ * Turns the shown process's state changes into events for the panes. The
+ * process is looked up by pid each time rather than kept.
  */
 static void
 sync_proc(struct tui *t)
@@ -872,7 +890,7 @@ sync_proc(struct tui *t)
 
 	if (t->pid == 0)
 		return;
-	t->proc = tracer_find_proc(t->tr, t->pid);
+	t->proc = find_proc(t, t->pid);
 	state = t->proc != NULL ? (int)t->proc->state : PROC_GONE;
 	if (state == last_state)
 		return;

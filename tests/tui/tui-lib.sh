@@ -20,7 +20,8 @@
 
 TUI_COLS=${TUI_COLS:-100}
 TUI_ROWS=${TUI_ROWS:-30}
-TUI_SOCK="$TAP_TMP/tmux.sock"
+TUI_SOCK="$TAP_TMP/tmux.0"
+tui_nstart=0
 TUI_GOLDEN="$TOP_SRCDIR/tests/tui/golden"
 TUI_PROGS="$TOP_BUILDDIR/tests/tui/progs"
 
@@ -52,7 +53,10 @@ tui_start()
 		echo "echo \$? > '$TAP_TMP/exit'"
 		echo "exec sleep 600"
 	} > "$TAP_TMP/run.sh"
+	# A fresh server each time: a dying one can refuse the next session.
 	tui_tmux kill-server 2>/dev/null
+	tui_nstart=$((tui_nstart + 1))
+	TUI_SOCK="$TAP_TMP/tmux.$tui_nstart"
 	tui_tmux new-session -d -x "$TUI_COLS" -y "$TUI_ROWS" \
 	    "sh '$TAP_TMP/run.sh'"
 }
