@@ -1,0 +1,193 @@
+/*
+ * cmd-bt.c: `bt [TID|all]`, the backtrace of the selected thread, of thread
+ * TID, or of every thread (by increasing tid), through unwind.h.
+ *
+ * Text, like gdb's:
+ *	#0  0x0000555555555139 in crash_here+0x10 (crash.c:12)
+ *	#1  0x00007f0e2c23c1ca in __libc_start_call_main+0x7a (libc.so.6)
+ *	#2  0x00007f0e2c229520 in __restore_rt+0x0 (libc.so.6) <signal handler called>
+ * with a `thread TID:` header per thread for `all`, and a last line
+ * saying why when the stack is truncated.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-int.h"
+#include "json.h"
+#include "tracer.h"
+#include "unwind.h"
+#include "util.h"
+
+static enum cmd_result cmd_bt_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static int cmd_bt_tid_cmp(const void *a, const void *b);
+static void cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt);
+static void cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
+    const char *error);
+static const char *cmd_bt_basename(const char *path);
+
+const struct cmd_entry cmd_bt_entry = {
+	.name = "bt",
+	.args = "[TID|all]",
+	.help = "backtrace of the selected thread, thread TID, or every thread",
+	.exec = cmd_bt_exec,
+};
+
+static enum cmd_result
+cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	struct thread *t = ctx->thread, **threads;
+	struct backtrace bt;
+	char *err;
+	uint64_t tid;
+	size_t n = 0, i;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_bt_entry, errp);
+	if (argc == 2 && strcmp(argv[1], "all") == 0) {
+		for (t = ctx->proc->threads; t != NULL; t = t->next)
+			n++;
+		threads = xreallocarray(NULL, n + 1, sizeof *threads);
+		n = 0;
+		for (t = ctx->proc->threads; t != NULL; t = t->next)
+			threads[n++] = t;
+		qsort(threads, n, sizeof *threads, cmd_bt_tid_cmp);
+		if (ctx->json)
+			fputs("{\"cmd\":\"bt\",\"threads\":[", ctx->out);
+		for (i = 0; i < n; i++) {
+			err = NULL;
+			if (unwind_thread(ctx->proc, threads[i], &bt, &err) < 0)
+				bt.tid = threads[i]->tid;
+			if (ctx->json) {
+				if (i > 0)
+					putc(',', ctx->out);
+				cmd_bt_json(ctx, &bt, err);
+			} else {
+				fprintf(ctx->out, "%sthread %d:\n",
+				    i > 0 ? "\n" : "", (int)threads[i]->tid);
+				if (err != NULL)
+					fprintf(ctx->out, "%s\n", err);
+				else
+					cmd_bt_text(ctx, &bt);
+			}
+			backtrace_free(&bt);
+			free(err);
+		}
+		if (ctx->json)
+			fputs("]}\n", ctx->out);
+		free(threads);
+		return CMD_OK;
+	}
+	if (argc == 2) {
+		if (cmd_parse_number(argv[1], &tid) < 0 || tid > INT32_MAX ||
+		    (t = tracer_find_thread(ctx->proc, (pid_t)tid)) == NULL) {
+			set_error(errp, "%s: no such thread", argv[1]);
+			return CMD_FAILED;
+		}
+	}
+	if (t == NULL)
+		t = proc_main_thread(ctx->proc);
+	if (t == NULL) {
+		set_error(errp, "no thread");
+		return CMD_FAILED;
+	}
+	if (unwind_thread(ctx->proc, t, &bt, errp) < 0)
+		return CMD_FAILED;
+	if (ctx->json) {
+		fputs("{\"cmd\":\"bt\",\"threads\":[", ctx->out);
+		cmd_bt_json(ctx, &bt, NULL);
+		fputs("]}\n", ctx->out);
+	} else {
+		cmd_bt_text(ctx, &bt);
+	}
+	backtrace_free(&bt);
+	return CMD_OK;
+}
+
+static int
+cmd_bt_tid_cmp(const void *a, const void *b)
+{
+	pid_t x = (*(struct thread *const *)a)->tid;
+	pid_t y = (*(struct thread *const *)b)->tid;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
+{
+	const struct frame *fr;
+	FILE *f = ctx->out;
+	size_t i;
+
+	for (i = 0; i < bt->count; i++) {
+		fr = &bt->frames[i];
+		fprintf(f, "#%-2zu 0x%016" PRIx64 " in ", i, fr->pc);
+		if (fr->function != NULL)
+			fprintf(f, "%s+0x%" PRIx64, fr->function, fr->offset);
+		else
+			fputs("??", f);
+		if (fr->file != NULL && fr->line > 0)
+			fprintf(f, " (%s:%d)", cmd_bt_basename(fr->file),
+			    fr->line);
+		else if (fr->module != NULL)
+			fprintf(f, " (%s)", cmd_bt_basename(fr->module));
+		if (fr->signal_frame)
+			fputs(" <signal handler called>", f);
+		putc('\n', f);
+	}
+	if (bt->truncated)
+		fprintf(f, "backtrace truncated: %s\n", bt->error);
+}
+
+/*
+ * One element of "threads": the issue's keys, plus "module" per frame and
+ * "truncated" (and "error" saying why, or why there are no frames).
+ */
+static void
+cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
+    const char *error)
+{
+	const struct frame *fr;
+	FILE *f = ctx->out;
+	size_t i;
+
+	fprintf(f, "{\"tid\":%d,\"frames\":[", (int)bt->tid);
+	for (i = 0; error == NULL && i < bt->count; i++) {
+		fr = &bt->frames[i];
+		fputs(i > 0 ? ",{\"pc\":" : "{\"pc\":", f);
+		json_addr(f, fr->pc);
+		fputs(",\"function\":", f);
+		json_str(f, fr->function);
+		fprintf(f, ",\"offset\":%" PRIu64 ",\"file\":", fr->offset);
+		json_str(f, fr->file);
+		if (fr->line > 0)
+			fprintf(f, ",\"line\":%d", fr->line);
+		else
+			fputs(",\"line\":null", f);
+		fprintf(f, ",\"signal_frame\":%s,\"module\":",
+		    fr->signal_frame ? "true" : "false");
+		json_str(f, fr->module);
+		putc('}', f);
+	}
+	fprintf(f, "],\"truncated\":%s",
+	    error != NULL || bt->truncated ? "true" : "false");
+	if (error != NULL || bt->truncated) {
+		fputs(",\"error\":", f);
+		json_str(f, error != NULL ? error : bt->error);
+	}
+	putc('}', f);
+}
+
+static const char *
+cmd_bt_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}

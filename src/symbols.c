@@ -1,0 +1,233 @@
+/*
+ * symbols.c: code address -> function+offset, file:line and module, with
+ * elfutils libdwfl, cached per address.
+ *
+ * Why libdwfl: one library reads .symtab and .dynsym, finds separate debug
+ * files by build-id and .gnu_debuglink (/usr/lib/debug, Debian's -dbg and
+ * -dbgsym packages), and decodes DWARF line tables. So static functions and
+ * stripped system libraries get their real names wherever debug information
+ * is installed, which libunwind's own _UPT_get_proc_name (.symtab/.dynsym of
+ * the mapped file only, and one file open per call) cannot do.
+ *
+ * The module list comes from /proc/PID/maps (dwfl_linux_proc_report); ELF
+ * and DWARF are opened lazily, the first time an address in a module is
+ * looked up. Results are kept in an open-addressing hash table keyed by the
+ * address (and whether it is a return address); the strings are copies, so
+ * a refresh that drops modules leaves the cache valid.
+ *
+ * If DEBUGINFOD_URLS is set, libdw may ask those servers for missing debug
+ * files, as gdb and eu-stack do; that is the user's choice.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <elfutils/libdwfl.h>
+
+#include "symbols.h"
+#include "util.h"
+
+struct sym_entry {
+	uint64_t key;		/* pc << 1 | return_address; 0: free slot */
+	struct sym_info info;
+};
+
+struct symbols {
+	pid_t pid;
+	Dwfl *dwfl;
+	struct sym_entry *table;
+	size_t size;		/* slots, a power of two */
+	size_t used;
+};
+
+static int symbols_report(struct symbols *s, char **errp);
+static void symbols_resolve(struct symbols *s, uint64_t pc,
+    bool return_address, struct sym_info *info);
+static char *symbols_source_path(Dwfl_Line *line, const char *name);
+static void symbols_grow(struct symbols *s);
+static struct sym_entry *symbols_slot(struct sym_entry *table, size_t size,
+    uint64_t key);
+static void symbols_free_info(struct sym_info *info);
+
+static char *symbols_debuginfo_path;
+
+static const Dwfl_Callbacks symbols_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &symbols_debuginfo_path,
+};
+
+struct symbols *
+symbols_new(pid_t pid, char **errp)
+{
+	struct symbols *s;
+
+	s = xcalloc(1, sizeof *s);
+	s->pid = pid;
+	s->dwfl = dwfl_begin(&symbols_callbacks);
+	if (s->dwfl == NULL) {
+		set_error(errp, "libdwfl: %s", dwfl_errmsg(-1));
+		free(s);
+		return NULL;
+	}
+	if (symbols_report(s, errp) == -1) {
+		symbols_free(s);
+		return NULL;
+	}
+	s->size = 256;
+	s->table = xcalloc(s->size, sizeof *s->table);
+	return s;
+}
+
+void
+symbols_free(struct symbols *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->size; i++) {
+		if (s->table[i].key != 0)
+			symbols_free_info(&s->table[i].info);
+	}
+	free(s->table);
+	if (s->dwfl != NULL)
+		dwfl_end(s->dwfl);
+	free(s);
+}
+
+int
+symbols_refresh(struct symbols *s, char **errp)
+{
+	dwfl_report_begin(s->dwfl);
+	return symbols_report(s, errp);
+}
+
+const struct sym_info *
+symbols_lookup(struct symbols *s, uint64_t pc, bool return_address)
+{
+	struct sym_entry *e;
+	uint64_t key = pc << 1 | (return_address ? 1 : 0);
+
+	/* Key 0 marks a free slot; pc 0 is never code, resolve it uncached. */
+	if (key == 0) {
+		static const struct sym_info none;
+		return &none;
+	}
+	e = symbols_slot(s->table, s->size, key);
+	if (e->key == key)
+		return &e->info;
+	if ((s->used + 1) * 2 > s->size) {
+		symbols_grow(s);
+		e = symbols_slot(s->table, s->size, key);
+	}
+	e->key = key;
+	s->used++;
+	symbols_resolve(s, pc, return_address, &e->info);
+	return &e->info;
+}
+
+/* (Re)reports the modules of /proc/PID/maps; ends a dwfl_report_begin. */
+static int
+symbols_report(struct symbols *s, char **errp)
+{
+	int r;
+
+	r = dwfl_linux_proc_report(s->dwfl, s->pid);
+	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0 && r == 0)
+		r = -1;
+	if (r > 0)
+		return set_error(errp, "/proc/%d/maps: %s", (int)s->pid,
+		    strerror(r));
+	if (r < 0)
+		return set_error(errp, "/proc/%d/maps: %s", (int)s->pid,
+		    dwfl_errmsg(-1));
+	return 0;
+}
+
+static void
+symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
+    struct sym_info *info)
+{
+	uint64_t addr = return_address ? pc - 1 : pc;
+	Dwfl_Module *mod;
+	Dwfl_Line *line;
+	GElf_Off off;
+	GElf_Sym sym;
+	const char *name;
+	int lineno;
+
+	memset(info, 0, sizeof *info);
+	mod = dwfl_addrmodule(s->dwfl, addr);
+	if (mod == NULL)
+		return;
+	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (name != NULL)
+		info->module = xstrdup(name);
+	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
+	if (name != NULL && *name != '\0') {
+		/* Drop a symbol version: __libc_start_main@@GLIBC_2.34. */
+		info->function = xstrndup(name, strcspn(name, "@"));
+		info->offset = off + (pc - addr);
+	}
+	line = dwfl_module_getsrc(mod, addr);
+	if (line == NULL)
+		return;
+	name = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+	if (name == NULL)
+		return;
+	info->file = symbols_source_path(line, name);
+	info->line = lineno;
+}
+
+/* A line table's file name, made absolute with the CU's directory. */
+static char *
+symbols_source_path(Dwfl_Line *line, const char *name)
+{
+	const char *dir;
+
+	if (name[0] == '/')
+		return xstrdup(name);
+	dir = dwfl_line_comp_dir(line);
+	if (dir == NULL || *dir == '\0')
+		return xstrdup(name);
+	return xstrfmt("%s/%s", dir, name);
+}
+
+static void
+symbols_grow(struct symbols *s)
+{
+	struct sym_entry *table;
+	size_t size = s->size * 2, i;
+
+	table = xcalloc(size, sizeof *table);
+	for (i = 0; i < s->size; i++) {
+		if (s->table[i].key != 0)
+			*symbols_slot(table, size, s->table[i].key) =
+			    s->table[i];
+	}
+	free(s->table);
+	s->table = table;
+	s->size = size;
+}
+
+/* The slot holding key, or the free slot where it belongs. */
+static struct sym_entry *
+symbols_slot(struct sym_entry *table, size_t size, uint64_t key)
+{
+	/* Fibonacci hashing: code addresses differ mostly in low bits. */
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & (size - 1);
+
+	while (table[i].key != 0 && table[i].key != key)
+		i = (i + 1) & (size - 1);
+	return &table[i];
+}
+
+static void
+symbols_free_info(struct sym_info *info)
+{
+	free((char *)info->function);
+	free((char *)info->file);
+	free((char *)info->module);
+}

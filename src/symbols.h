@@ -1,0 +1,47 @@
+/*
+ * symbols.h: code addresses of one address space to function names, module
+ * names and source file:line, through elfutils libdwfl. Each address is
+ * resolved once and cached: a backtrace of a warm stack costs one hash
+ * lookup per frame. The unwinder (unwind.c) is the only user.
+ */
+#ifndef PTI_SYMBOLS_H
+#define PTI_SYMBOLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct symbols;
+
+/* What is known about one code address. Strings are owned by the cache. */
+struct sym_info {
+	const char *function;	/* NULL when no symbol covers the address */
+	uint64_t offset;	/* from the function's start */
+	const char *file;	/* source file (absolute when known), or NULL */
+	int line;		/* 0 when unknown */
+	const char *module;	/* the mapped file's path, or NULL */
+};
+
+/*
+ * Reports the modules mapped in pid (any thread id of the process) from
+ * /proc/PID/maps. NULL with *errp when the process cannot be read.
+ */
+struct symbols *symbols_new(pid_t pid, char **errp);
+void symbols_free(struct symbols *s);
+
+/*
+ * Re-reads the module list after new code was mapped; what was already
+ * resolved stays cached. 0, or -1 with *errp.
+ */
+int symbols_refresh(struct symbols *s, char **errp);
+
+/*
+ * Resolves pc. A return address (every frame but the innermost and those
+ * interrupted by a signal) is looked up at pc - 1, inside the call, so a
+ * call that ends a function is not named after the next one; the offset is
+ * still pc's. Never fails: unknown parts are NULL or 0.
+ */
+const struct sym_info *symbols_lookup(struct symbols *s, uint64_t pc,
+    bool return_address);
+
+#endif

@@ -1,0 +1,732 @@
+/*
+ * unwind.c: backtraces of stopped tracee threads with libunwind-ptrace.
+ *
+ * Model. One struct unwind_proc per traced process, found by pid, built on
+ * the first unwind and kept until unwind_forget(): a libunwind address space
+ * with the global cache on (warm unwinds skip the unwind-table search and
+ * CFI parsing per frame), one _UPT_create handle, read-only mappings of the
+ * ELF files the process has mapped, and the symbol cache (symbols.h).
+ *
+ * Memory. libunwind reads tracee memory one word at a time; PTRACE_PEEKDATA
+ * (the stock _UPT_access_mem) costs a syscall per word. Our access_mem
+ * serves, in order:
+ *  1. code and read-only data (.eh_frame, .eh_frame_hdr, instructions for
+ *     the signal-trampoline check) from our own PROT_READ mapping of the
+ *     file, restricted to the parts of non-writable PT_LOAD segments, which
+ *     the dynamic loader never modifies (RELRO pages are excluded: they were
+ *     relocated);
+ *  2. everything else (the stack) from 16 KiB chunks copied by mem_read(),
+ *     which uses the shared-memfd mapping when the region is redirected and
+ *     process_vm_readv otherwise. The chunks live for one unwind only, as
+ *     the tracee's memory may change between two. So a warm unwind costs a
+ *     couple of mem_read() calls, not one syscall per frame.
+ * Registers come from one PTRACE_GETREGS per unwind, not PTRACE_PEEKUSER per
+ * register. The remaining accessors are libunwind's _UPT ones.
+ *
+ * libunwind passes the _UPT handle as the accessors' argument, also from
+ * inside _UPT_find_proc_info, so our accessors cannot receive a context of
+ * their own: the unwind in progress is in unwind_walking (ptinspect unwinds
+ * from one thread, the tracer's).
+ *
+ * Mappings. Unwinding happens while a process is paused, when its mappings
+ * cannot change. A pc outside every known mapping (code mapped since the
+ * state was built) makes us re-read the maps once per unwind; the tracer
+ * calls unwind_forget() for exec and unmaps, where stale state would lie.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/user.h>
+
+#include <libunwind.h>
+#include <libunwind-ptrace.h>
+
+#include "maps.h"
+#include "mem.h"
+#include "symbols.h"
+#include "tracer.h"
+#include "unwind.h"
+#include "util.h"
+
+#define UNWIND_PAGE 4096u
+#define UNWIND_CHUNK 16384u	/* bytes copied per chunk */
+#define UNWIND_NCHUNKS 4
+
+/* A code file of the process, mapped read-only by us. */
+struct unwind_file {
+	unsigned dev_major;
+	unsigned dev_minor;
+	uint64_t inode;
+	const uint8_t *base;	/* NULL: could not be mapped */
+	size_t size;
+};
+
+/* Tracee addresses [start, end) whose bytes are data[0 .. end - start). */
+struct unwind_span {
+	uint64_t start;
+	uint64_t end;
+	const uint8_t *data;
+};
+
+/* A copy of tracee memory, valid during one unwind. */
+struct unwind_chunk {
+	uint64_t start;
+	size_t len;		/* bytes valid; 0: unused */
+	uint8_t data[UNWIND_CHUNK];
+};
+
+struct unwind_proc {
+	struct proc *proc;
+	pid_t pid;
+	pid_t upt_tid;		/* the thread id upt was created for */
+	void *upt;		/* _UPT_create handle */
+	unw_addr_space_t as;
+	struct symbols *syms;
+	struct maps maps;	/* the snapshot files and spans come from */
+	struct unwind_file *files;
+	size_t nfiles;
+	struct unwind_span *spans;	/* sorted by start */
+	size_t nspans;
+	const struct unwind_span *last_span;
+	struct unwind_chunk *chunks;	/* UNWIND_NCHUNKS of them */
+	unsigned next_chunk;		/* round-robin victim */
+	struct user_regs_struct regs;	/* of the thread being unwound */
+	struct unwind_proc *next;
+};
+
+static struct unwind_proc *unwind_procs;
+static struct unwind_proc *unwind_walking;
+static struct unwind_stats unwind_stats;
+
+static struct unwind_proc *unwind_proc_get(struct proc *p, char **errp);
+static int unwind_proc_load(struct unwind_proc *up, char **errp);
+static void unwind_proc_unload(struct unwind_proc *up);
+static void unwind_proc_free(struct unwind_proc *up);
+static int unwind_refresh(struct unwind_proc *up, char **errp);
+static void unwind_map_files(struct unwind_proc *up, pid_t tid);
+static struct unwind_file *unwind_file_get(struct unwind_proc *up,
+    const struct region *r, pid_t tid);
+static const uint8_t *unwind_file_map(const struct region *r, pid_t tid,
+    size_t *sizep);
+static void unwind_add_span(struct unwind_proc *up,
+    const struct unwind_file *f, const struct region *r, uint64_t bias);
+static bool unwind_load_bias(const struct unwind_file *f,
+    const struct region *r, uint64_t *bias);
+static const Elf64_Phdr *unwind_phdrs(const struct unwind_file *f,
+    size_t *count);
+static int unwind_span_cmp(const void *a, const void *b);
+static int unwind_get_regs(pid_t tid, struct user_regs_struct *regs,
+    char **errp);
+static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
+static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
+static int unwind_read(struct unwind_proc *up, uint64_t addr, void *buf,
+    size_t len);
+static int unwind_access_mem(unw_addr_space_t as, unw_word_t addr,
+    unw_word_t *valp, int write, void *arg);
+static int unwind_access_reg(unw_addr_space_t as, unw_regnum_t reg,
+    unw_word_t *valp, int write, void *arg);
+static int unwind_find_proc_info(unw_addr_space_t as, unw_word_t ip,
+    unw_proc_info_t *pi, int need_unwind_info, void *arg);
+
+static unw_accessors_t unwind_accessors = {
+	.find_proc_info = unwind_find_proc_info,
+	.put_unwind_info = _UPT_put_unwind_info,
+	.get_dyn_info_list_addr = _UPT_get_dyn_info_list_addr,
+	.access_mem = unwind_access_mem,
+	.access_reg = unwind_access_reg,
+	.access_fpreg = _UPT_access_fpreg,
+	.resume = _UPT_resume,
+	.get_proc_name = _UPT_get_proc_name,
+};
+
+/* libunwind's register numbers to struct user_regs_struct fields. */
+static const size_t unwind_reg_offsets[] = {
+	[UNW_X86_64_RAX] = offsetof(struct user_regs_struct, rax),
+	[UNW_X86_64_RDX] = offsetof(struct user_regs_struct, rdx),
+	[UNW_X86_64_RCX] = offsetof(struct user_regs_struct, rcx),
+	[UNW_X86_64_RBX] = offsetof(struct user_regs_struct, rbx),
+	[UNW_X86_64_RSI] = offsetof(struct user_regs_struct, rsi),
+	[UNW_X86_64_RDI] = offsetof(struct user_regs_struct, rdi),
+	[UNW_X86_64_RBP] = offsetof(struct user_regs_struct, rbp),
+	[UNW_X86_64_RSP] = offsetof(struct user_regs_struct, rsp),
+	[UNW_X86_64_R8] = offsetof(struct user_regs_struct, r8),
+	[UNW_X86_64_R9] = offsetof(struct user_regs_struct, r9),
+	[UNW_X86_64_R10] = offsetof(struct user_regs_struct, r10),
+	[UNW_X86_64_R11] = offsetof(struct user_regs_struct, r11),
+	[UNW_X86_64_R12] = offsetof(struct user_regs_struct, r12),
+	[UNW_X86_64_R13] = offsetof(struct user_regs_struct, r13),
+	[UNW_X86_64_R14] = offsetof(struct user_regs_struct, r14),
+	[UNW_X86_64_R15] = offsetof(struct user_regs_struct, r15),
+	[UNW_X86_64_RIP] = offsetof(struct user_regs_struct, rip),
+};
+
+int
+unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
+    char **errp)
+{
+	struct user_regs_struct regs;
+	struct unwind_proc *up;
+	unsigned i;
+
+	memset(out, 0, sizeof *out);
+	out->tid = t->tid;
+	if (unwind_get_regs(t->tid, &regs, errp) == -1)
+		return -1;
+	up = unwind_proc_get(p, errp);
+	if (up == NULL)
+		return -1;
+	up->regs = regs;
+	for (i = 0; i < UNWIND_NCHUNKS; i++)
+		up->chunks[i].len = 0;
+	unwind_stats.unwinds++;
+	unwind_walking = up;
+	unwind_walk(up, out);
+	unwind_walking = NULL;
+	unwind_name_frames(up, out);
+	return 0;
+}
+
+void
+backtrace_free(struct backtrace *bt)
+{
+	size_t i;
+
+	for (i = 0; i < bt->count; i++) {
+		free((char *)bt->frames[i].function);
+		free((char *)bt->frames[i].file);
+		free((char *)bt->frames[i].module);
+	}
+	free(bt->frames);
+	free(bt->error);
+	memset(bt, 0, sizeof *bt);
+}
+
+void
+unwind_forget(struct proc *p)
+{
+	struct unwind_proc **upp, *up;
+
+	for (upp = &unwind_procs; *upp != NULL; upp = &(*upp)->next) {
+		if ((*upp)->pid == p->pid || (*upp)->proc == p) {
+			up = *upp;
+			*upp = up->next;
+			unwind_proc_free(up);
+			return;
+		}
+	}
+}
+
+void
+unwind_get_stats(struct unwind_stats *out)
+{
+	*out = unwind_stats;
+}
+
+/* The state of p, built when missing or when it belongs to an old proc. */
+static struct unwind_proc *
+unwind_proc_get(struct proc *p, char **errp)
+{
+	struct unwind_proc *up;
+
+	for (up = unwind_procs; up != NULL; up = up->next) {
+		if (up->pid == p->pid)
+			break;
+	}
+	if (up != NULL && up->proc != p) {
+		unwind_forget(p);
+		up = NULL;
+	}
+	if (up == NULL) {
+		up = xcalloc(1, sizeof *up);
+		up->proc = p;
+		up->pid = p->pid;
+		up->chunks = xcalloc(UNWIND_NCHUNKS, sizeof *up->chunks);
+		up->as = unw_create_addr_space(&unwind_accessors, 0);
+		if (up->as == NULL)
+			fatalx("libunwind: cannot create an address space");
+		unw_set_caching_policy(up->as, UNW_CACHE_GLOBAL);
+		if (unwind_proc_load(up, errp) == -1) {
+			unwind_proc_free(up);
+			return NULL;
+		}
+		up->next = unwind_procs;
+		unwind_procs = up;
+	}
+	/* The thread _UPT reads /proc/TID/maps through may have exited. */
+	if (up->upt_tid != proc_access_tid(p)) {
+		if (up->upt != NULL)
+			_UPT_destroy(up->upt);
+		up->upt_tid = proc_access_tid(p);
+		up->upt = _UPT_create(up->upt_tid);
+		if (up->upt == NULL)
+			fatalx("libunwind: _UPT_create failed");
+	}
+	return up;
+}
+
+/* Reads the maps, maps the code files and reports the modules. */
+static int
+unwind_proc_load(struct unwind_proc *up, char **errp)
+{
+	pid_t tid = proc_access_tid(up->proc);
+
+	if (maps_read(tid, &up->maps, errp) == -1)
+		return -1;
+	unwind_map_files(up, tid);
+	if (up->syms == NULL)
+		up->syms = symbols_new(tid, errp);
+	else if (symbols_refresh(up->syms, errp) == -1)
+		return -1;
+	return up->syms == NULL ? -1 : 0;
+}
+
+/* Drops the maps snapshot, the spans and our file mappings. */
+static void
+unwind_proc_unload(struct unwind_proc *up)
+{
+	size_t i;
+
+	for (i = 0; i < up->nfiles; i++) {
+		if (up->files[i].base != NULL)
+			munmap((void *)up->files[i].base, up->files[i].size);
+	}
+	free(up->files);
+	up->files = NULL;
+	up->nfiles = 0;
+	free(up->spans);
+	up->spans = NULL;
+	up->nspans = 0;
+	up->last_span = NULL;
+	maps_free(&up->maps);
+}
+
+static void
+unwind_proc_free(struct unwind_proc *up)
+{
+	unwind_proc_unload(up);
+	symbols_free(up->syms);
+	if (up->upt != NULL)
+		_UPT_destroy(up->upt);
+	unw_destroy_addr_space(up->as);
+	free(up->chunks);
+	free(up);
+}
+
+/* New code was mapped: rebuild the snapshot; cached names stay valid. */
+static int
+unwind_refresh(struct unwind_proc *up, char **errp)
+{
+	unwind_proc_unload(up);
+	return unwind_proc_load(up, errp);
+}
+
+/*
+ * Maps every ELF file that has a r-x or r-- private mapping, and records
+ * the spans we may serve from it.
+ */
+static void
+unwind_map_files(struct unwind_proc *up, pid_t tid)
+{
+	const struct region *r, *first = NULL;
+	struct unwind_file *f;
+	uint64_t bias = 0;
+	bool have_bias = false;
+	size_t i;
+
+	for (i = 0; i < up->maps.count; i++) {
+		r = &up->maps.regions[i];
+		if (r->name[0] != '/' || r->inode == 0) {
+			first = NULL;
+			continue;
+		}
+		f = unwind_file_get(up, r, tid);
+		if (f == NULL || f->base == NULL)
+			continue;
+		/*
+		 * An ELF object's mappings are contiguous and start with the
+		 * one at file offset 0, which gives the load bias.
+		 */
+		if (r->offset == 0 || first == NULL ||
+		    first->inode != r->inode || first->dev_major != r->dev_major ||
+		    first->dev_minor != r->dev_minor) {
+			first = r;
+			have_bias = r->offset == 0 &&
+			    unwind_load_bias(f, r, &bias);
+		}
+		if (!have_bias || r->perms[0] != 'r' || r->perms[1] != '-' ||
+		    r->perms[3] != 'p')
+			continue;
+		unwind_add_span(up, f, r, bias);
+	}
+	qsort(up->spans, up->nspans, sizeof *up->spans, unwind_span_cmp);
+}
+
+/* The file entry of region r's file, mapping the file on first sight. */
+static struct unwind_file *
+unwind_file_get(struct unwind_proc *up, const struct region *r, pid_t tid)
+{
+	struct unwind_file *f;
+	size_t i, nph;
+
+	for (i = 0; i < up->nfiles; i++) {
+		f = &up->files[i];
+		if (f->inode == r->inode && f->dev_major == r->dev_major &&
+		    f->dev_minor == r->dev_minor)
+			return f;
+	}
+	up->files = xreallocarray(up->files, up->nfiles + 1, sizeof *f);
+	f = &up->files[up->nfiles++];
+	f->dev_major = r->dev_major;
+	f->dev_minor = r->dev_minor;
+	f->inode = r->inode;
+	f->base = unwind_file_map(r, tid, &f->size);
+	if (f->base != NULL && unwind_phdrs(f, &nph) == NULL) {
+		munmap((void *)f->base, f->size);
+		f->base = NULL;
+	}
+	return f;
+}
+
+/*
+ * Maps region r's file read-only: by its path when that is still the same
+ * file (device and inode), else through /proc/TID/map_files (replaced or
+ * deleted files; needs privileges). NULL when neither works.
+ */
+static const uint8_t *
+unwind_file_map(const struct region *r, pid_t tid, size_t *sizep)
+{
+	struct stat st;
+	void *base;
+	char *path;
+	int fd, attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (attempt == 0)
+			path = xstrdup(r->name);
+		else
+			path = xstrfmt("/proc/%d/map_files/%llx-%llx",
+			    (int)tid, (unsigned long long)r->start,
+			    (unsigned long long)r->end);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_ino == r->inode && major(st.st_dev) == r->dev_major &&
+		    minor(st.st_dev) == r->dev_minor && st.st_size > 0) {
+			base = mmap(NULL, (size_t)st.st_size, PROT_READ,
+			    MAP_PRIVATE, fd, 0);
+			close(fd);
+			if (base == MAP_FAILED)
+				return NULL;
+			*sizep = (size_t)st.st_size;
+			return base;
+		}
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * The load bias of the object whose offset-0 mapping is r: the address of
+ * the first PT_LOAD segment minus its p_vaddr (page-aligned both).
+ */
+static bool
+unwind_load_bias(const struct unwind_file *f, const struct region *r,
+    uint64_t *bias)
+{
+	const Elf64_Phdr *ph;
+	size_t n, i;
+
+	ph = unwind_phdrs(f, &n);
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type == PT_LOAD &&
+		    (ph[i].p_offset & ~(uint64_t)(UNWIND_PAGE - 1)) == 0) {
+			*bias = r->start -
+			    (ph[i].p_vaddr & ~(uint64_t)(UNWIND_PAGE - 1));
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Adds the part of region r that lies in a non-writable PT_LOAD segment's
+ * file image: bytes there are the file's bytes.
+ */
+static void
+unwind_add_span(struct unwind_proc *up, const struct unwind_file *f,
+    const struct region *r, uint64_t bias)
+{
+	const uint64_t mask = ~(uint64_t)(UNWIND_PAGE - 1);
+	const Elf64_Phdr *ph;
+	uint64_t rel = r->start - bias, seg_start, seg_end, end;
+	struct unwind_span *s;
+	size_t n, i;
+
+	ph = unwind_phdrs(f, &n);
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W) != 0)
+			continue;
+		seg_start = ph[i].p_vaddr & mask;
+		seg_end = ph[i].p_vaddr + ph[i].p_filesz;
+		if (rel < seg_start || rel >= seg_end ||
+		    (ph[i].p_offset & mask) + (rel - seg_start) != r->offset)
+			continue;
+		end = r->end < bias + seg_end ? r->end : bias + seg_end;
+		if (r->offset >= f->size)
+			return;
+		if (end - r->start > f->size - r->offset)
+			end = r->start + (f->size - r->offset);
+		up->spans = xreallocarray(up->spans, up->nspans + 1,
+		    sizeof *s);
+		s = &up->spans[up->nspans++];
+		s->start = r->start;
+		s->end = end;
+		s->data = f->base + r->offset;
+		return;
+	}
+}
+
+/* The program headers of a mapped ELF file, or NULL if it is not one. */
+static const Elf64_Phdr *
+unwind_phdrs(const struct unwind_file *f, size_t *count)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)f->base;
+
+	if (f->size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > f->size ||
+	    (f->size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum)
+		return NULL;
+	*count = eh->e_phnum;
+	return (const Elf64_Phdr *)(f->base + eh->e_phoff);
+}
+
+static int
+unwind_span_cmp(const void *a, const void *b)
+{
+	const struct unwind_span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The registers of a thread we hold in a ptrace-stop. */
+static int
+unwind_get_regs(pid_t tid, struct user_regs_struct *regs, char **errp)
+{
+	unwind_stats.regs_fetches++;
+	if (ptrace(PTRACE_GETREGS, tid, NULL, regs) == 0)
+		return 0;
+	if (errno == ESRCH)
+		return set_error(errp, "thread %d is not stopped", (int)tid);
+	return set_error(errp, "thread %d: PTRACE_GETREGS: %s", (int)tid,
+	    strerror(errno));
+}
+
+/*
+ * Walks the stack, recording each frame's pc and whether it is a signal
+ * frame. libunwind tells the latter only once it has stepped out of the
+ * frame, so names are resolved afterwards (unwind_name_frames).
+ */
+static void
+unwind_walk(struct unwind_proc *up, struct backtrace *bt)
+{
+	unw_cursor_t cursor;
+	unw_word_t ip, sp, prev_ip = 0, prev_sp = 0;
+	struct frame *f;
+	int r;
+
+	r = unw_init_remote(&cursor, up->as, up->upt);
+	if (r < 0) {
+		bt->truncated = true;
+		bt->error = xstrfmt("cannot start unwinding: %s",
+		    unw_strerror(r));
+		return;
+	}
+	for (;;) {
+		if (bt->count == UNWIND_MAX_FRAMES) {
+			bt->truncated = true;
+			bt->error = xstrfmt("more than %d frames",
+			    UNWIND_MAX_FRAMES);
+			return;
+		}
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 ||
+		    unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0) {
+			bt->truncated = true;
+			bt->error = xstrfmt("frame #%zu: no pc or sp",
+			    bt->count);
+			return;
+		}
+		if (bt->count > 0 && ip == 0)
+			return;		/* a zero return address ends it */
+		if (bt->count > 0 && ip == prev_ip && sp == prev_sp) {
+			bt->truncated = true;
+			bt->error = xstrfmt("frame #%zu repeats frame #%zu",
+			    bt->count, bt->count - 1);
+			return;
+		}
+		if ((bt->count & (bt->count - 1)) == 0)
+			bt->frames = xreallocarray(bt->frames,
+			    bt->count == 0 ? 16 : bt->count * 2,
+			    sizeof *bt->frames);
+		f = &bt->frames[bt->count++];
+		memset(f, 0, sizeof *f);
+		f->pc = ip;
+		prev_ip = ip;
+		prev_sp = sp;
+		r = unw_step(&cursor);
+		if (r == 0)
+			return;
+		if (r < 0) {
+			bt->truncated = true;
+			bt->error = xstrfmt("cannot unwind past frame #%zu: %s",
+			    bt->count - 1, unw_strerror(r));
+			return;
+		}
+		f->signal_frame = unw_is_signal_frame(&cursor) > 0;
+	}
+}
+
+/*
+ * Names every frame. A return address is looked up inside the call (pc - 1);
+ * the signal trampoline's pc and the pc a signal interrupted are exact.
+ */
+static void
+unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
+{
+	const struct sym_info *si;
+	bool refreshed = false;
+	struct frame *f;
+	char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < bt->count; i++) {
+		f = &bt->frames[i];
+		if (!refreshed && maps_find(&up->maps, f->pc) == NULL) {
+			refreshed = true;
+			if (unwind_refresh(up, &err) == -1) {
+				/* Keep the pcs; names are lost, say why. */
+				if (bt->error == NULL)
+					bt->error = err;
+				else
+					free(err);
+				return;
+			}
+		}
+		si = symbols_lookup(up->syms, f->pc, i > 0 &&
+		    !f->signal_frame && !bt->frames[i - 1].signal_frame);
+		f->function = si->function != NULL ?
+		    xstrdup(si->function) : NULL;
+		f->offset = si->function != NULL ? si->offset : 0;
+		f->file = si->file != NULL ? xstrdup(si->file) : NULL;
+		f->line = si->line;
+		f->module = si->module != NULL ? xstrdup(si->module) : NULL;
+		unwind_stats.frames++;
+	}
+}
+
+/*
+ * Copies len bytes of tracee memory at addr: from a file span, from a chunk
+ * copied earlier in this unwind, or into a new chunk through mem_read().
+ * 0, or -1 when the bytes are not mapped.
+ */
+static int
+unwind_read(struct unwind_proc *up, uint64_t addr, void *buf, size_t len)
+{
+	const struct unwind_span *s = up->last_span;
+	struct unwind_chunk *c;
+	size_t lo, hi, mid, i;
+	ssize_t n;
+
+	unwind_stats.mem_accesses++;
+	if (s == NULL || addr < s->start || addr >= s->end) {
+		s = NULL;
+		lo = 0;
+		hi = up->nspans;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (addr < up->spans[mid].start)
+				hi = mid;
+			else if (addr >= up->spans[mid].end)
+				lo = mid + 1;
+			else {
+				s = &up->spans[mid];
+				up->last_span = s;
+				break;
+			}
+		}
+	}
+	if (s != NULL && len <= s->end - addr) {
+		unwind_stats.file_reads++;
+		memcpy(buf, s->data + (addr - s->start), len);
+		return 0;
+	}
+	for (i = 0; i < UNWIND_NCHUNKS; i++) {
+		c = &up->chunks[i];
+		if (c->len != 0 && addr >= c->start &&
+		    addr - c->start <= c->len && len <= c->len -
+		    (addr - c->start)) {
+			unwind_stats.cache_reads++;
+			memcpy(buf, c->data + (addr - c->start), len);
+			return 0;
+		}
+	}
+	c = &up->chunks[up->next_chunk];
+	up->next_chunk = (up->next_chunk + 1) % UNWIND_NCHUNKS;
+	c->start = addr & ~(uint64_t)(UNWIND_PAGE - 1);
+	unwind_stats.mem_reads++;
+	n = mem_read(up->proc, c->start, c->data, UNWIND_CHUNK, NULL);
+	c->len = n > 0 ? (size_t)n : 0;
+	if (c->len < addr - c->start + len)
+		return -1;
+	memcpy(buf, c->data + (addr - c->start), len);
+	return 0;
+}
+
+static int
+unwind_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp,
+    int write, void *arg)
+{
+	struct unwind_proc *up = unwind_walking;
+
+	if (up == NULL || arg != up->upt || write)
+		return -UNW_EINVAL;
+	if (unwind_read(up, addr, valp, sizeof *valp) == -1)
+		return -UNW_EINVAL;
+	return 0;
+}
+
+static int
+unwind_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *valp,
+    int write, void *arg)
+{
+	struct unwind_proc *up = unwind_walking;
+
+	if (up == NULL || arg != up->upt)
+		return -UNW_EINVAL;
+	if (reg < 0 || (size_t)reg >= ARRAY_SIZE(unwind_reg_offsets))
+		return -UNW_EBADREG;
+	if (write)
+		return -UNW_EREADONLYREG;
+	memcpy(valp, (const char *)&up->regs + unwind_reg_offsets[reg],
+	    sizeof *valp);
+	return 0;
+}
+
+static int
+unwind_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
+    int need_unwind_info, void *arg)
+{
+	unwind_stats.proc_info_lookups++;
+	return _UPT_find_proc_info(as, ip, pi, need_unwind_info, arg);
+}

@@ -1,0 +1,76 @@
+/*
+ * unwind.h: backtraces of stopped tracee threads (libunwind-ptrace), with
+ * function names, source lines and signal frames (symbols.h). Used by the
+ * `bt` command and the TUI's threads pane.
+ *
+ * unwind.c keeps state per process (a libunwind address space with its
+ * caches, read-only mappings of the process's code files, the symbol
+ * cache), built on the first unwind and kept until unwind_forget().
+ */
+#ifndef PTI_UNWIND_H
+#define PTI_UNWIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc;
+struct thread;
+
+#define UNWIND_MAX_FRAMES 256
+
+struct frame {
+	uint64_t pc;
+	const char *function;	/* NULL when unknown */
+	uint64_t offset;	/* pc - function start */
+	const char *file;	/* source file, or NULL */
+	int line;		/* 0 when unknown */
+	const char *module;	/* mapped file the pc is in, or NULL */
+	bool signal_frame;	/* the signal trampoline (__restore_rt) */
+};
+
+struct backtrace {
+	pid_t tid;
+	struct frame *frames;	/* innermost first */
+	size_t count;
+	/*
+	 * The walk stopped before the outermost frame (an unwinding error, a
+	 * loop, or more than UNWIND_MAX_FRAMES frames); error says why.
+	 */
+	bool truncated;
+	char *error;
+};
+
+/*
+ * Unwinds thread t of p, which must be stopped under ptrace by us. Fills
+ * *out (free it with backtrace_free). Returns 0, also for a truncated
+ * stack; -1 with *errp when not even frame #0 can be read ("thread 123 is
+ * running").
+ */
+int unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
+    char **errp);
+
+void backtrace_free(struct backtrace *bt);
+
+/*
+ * Forgets everything cached for p. Call it when p's mappings changed
+ * (exec, munmap, mremap, MAP_FIXED over code) and when p is gone. Newly
+ * mapped code at fresh addresses is noticed without it.
+ */
+void unwind_forget(struct proc *p);
+
+/* Counters since start, for the benchmark and the tests. */
+struct unwind_stats {
+	uint64_t unwinds;
+	uint64_t frames;
+	uint64_t mem_accesses;	/* libunwind's reads of tracee memory */
+	uint64_t file_reads;	/* ... served from our mappings of code files */
+	uint64_t cache_reads;	/* ... served from this unwind's copied pages */
+	uint64_t mem_reads;	/* mem_read() calls that filled a page */
+	uint64_t regs_fetches;	/* PTRACE_GETREGS calls */
+	uint64_t proc_info_lookups;	/* libunwind unwind-table searches */
+};
+void unwind_get_stats(struct unwind_stats *out);
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * unit-unwind: the unwinder on its own, without ptinspect's tracer. A small
+ * ptrace harness runs each tests/progs/bt-* program (PTRACE_SEIZE before
+ * exec), stops it where its backtrace is known (the exit_group event, or
+ * the fatal SIGSEGV), and checks unwind_thread() on a hand-built struct
+ * proc: function names in order, signal frames, source lines, truncation,
+ * and that a warm unwind makes no syscall per frame.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "tap.h"
+#include "tracer.h"
+#include "unwind.h"
+#include "util.h"
+
+struct tracee {
+	struct proc proc;
+	struct thread thread;
+};
+
+static bool tracee_start(struct tracee *tr, const char *prog,
+    const char *arg);
+static void tracee_kill(struct tracee *tr);
+static bool unwind_ok(struct tracee *tr, struct backtrace *bt);
+static bool chain_is(const struct backtrace *bt, size_t first,
+    const char *const *names);
+static size_t frame_of(const struct backtrace *bt, const char *name);
+static void dump(const struct backtrace *bt);
+static void test_nested(const char *prog);
+static void test_crash(void);
+static void test_signal(void);
+static void test_deep(void);
+static void test_truncated(void);
+static void test_not_stopped(void);
+
+static const char *progs;
+
+int
+main(void)
+{
+	progs = getenv("PROGS");
+	if (progs == NULL)
+		tap_skip_all("PROGS is not set (run through make check)");
+	test_nested("bt-nested");
+	test_nested("bt-nested-nopie");
+	test_nested("bt-nested-nofp");
+	test_crash();
+	test_signal();
+	test_deep();
+	test_truncated();
+	test_not_stopped();
+	return tap_exit();
+}
+
+/*
+ * Runs PROGS/prog under PTRACE_SEIZE and stops it at its exit_group
+ * (PTRACE_EVENT_EXIT: memory and registers still intact) or at the first
+ * SIGSEGV; other signals are delivered.
+ */
+static bool
+tracee_start(struct tracee *tr, const char *prog, const char *arg)
+{
+	char *path = xstrfmt("%s/%s", progs, prog);
+	int go[2], status, sig;
+	pid_t pid;
+	char c = 0;
+
+	memset(tr, 0, sizeof *tr);
+	if (pipe(go) != 0)
+		tap_bail("pipe: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid == -1)
+		tap_bail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(126);
+		execl(path, prog, arg, (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	free(path);
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT |
+	    PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL)) != 0)
+		tap_bail("PTRACE_SEIZE: %s", strerror(errno));
+	if (write(go[1], &c, 1) != 1)
+		tap_bail("write: %s", strerror(errno));
+	close(go[1]);
+	for (;;) {
+		if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
+			tap_diag("%s: ended before the stop (status 0x%x)",
+			    prog, status);
+			return false;
+		}
+		sig = WSTOPSIG(status);
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)) ||
+		    sig == SIGSEGV)
+			break;
+		if (status >> 16 != 0)
+			sig = 0;	/* exec event */
+		ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
+	}
+	tr->proc.pid = pid;
+	tr->proc.is_root = true;
+	tr->proc.execed = true;
+	tr->proc.state = PROC_PAUSED;
+	tr->proc.paused_tid = pid;
+	tr->proc.nthreads = 1;
+	tr->proc.threads = &tr->thread;
+	tr->proc.mem_fd = -1;
+	tr->thread.tid = pid;
+	tr->thread.proc = &tr->proc;
+	tr->thread.stopped = true;
+	return true;
+}
+
+static void
+tracee_kill(struct tracee *tr)
+{
+	unwind_forget(&tr->proc);
+	/*
+	 * At the exit event the process is already exiting and ignores the
+	 * SIGKILL; only resuming it lets it go.
+	 */
+	kill(tr->proc.pid, SIGKILL);
+	ptrace(PTRACE_CONT, tr->proc.pid, NULL, NULL);
+	waitpid(tr->proc.pid, NULL, 0);
+}
+
+static bool
+unwind_ok(struct tracee *tr, struct backtrace *bt)
+{
+	char *err = NULL;
+
+	if (unwind_thread(&tr->proc, &tr->thread, bt, &err) == 0)
+		return true;
+	tap_diag("unwind_thread: %s", err);
+	free(err);
+	return false;
+}
+
+/* Frames first, first+1, ... are the NULL-terminated names. */
+static bool
+chain_is(const struct backtrace *bt, size_t first, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (first + i >= bt->count ||
+		    bt->frames[first + i].function == NULL ||
+		    strcmp(bt->frames[first + i].function, names[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The index of the first frame in function name, or bt->count. */
+static size_t
+frame_of(const struct backtrace *bt, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < bt->count; i++) {
+		if (bt->frames[i].function != NULL &&
+		    strcmp(bt->frames[i].function, name) == 0)
+			break;
+	}
+	return i;
+}
+
+static void
+dump(const struct backtrace *bt)
+{
+	const struct frame *f;
+	size_t i;
+
+	for (i = 0; i < bt->count; i++) {
+		f = &bt->frames[i];
+		tap_diag("#%zu 0x%llx %s+0x%llx %s:%d%s", i,
+		    (unsigned long long)f->pc,
+		    f->function ? f->function : "??",
+		    (unsigned long long)f->offset, f->file ? f->file : "?",
+		    f->line, f->signal_frame ? " <signal>" : "");
+	}
+	if (bt->truncated)
+		tap_diag("truncated: %s", bt->error);
+}
+
+static void
+test_nested(const char *prog)
+{
+	static const char *const chain[] = { "level_d", "level_c", "level_b",
+		"level_a", "main", NULL };
+	struct unwind_stats before, after;
+	struct backtrace bt, warm;
+	struct tracee tr;
+	const char *file;
+	size_t i;
+
+	if (!tracee_start(&tr, prog, NULL)) {
+		tap_ok(false, "%s: stopped at exit_group", prog);
+		return;
+	}
+	if (!unwind_ok(&tr, &bt)) {
+		tap_ok(false, "%s: unwinds", prog);
+		tracee_kill(&tr);
+		return;
+	}
+	if (!tap_ok(chain_is(&bt, 0, chain),
+	    "%s: level_d level_c level_b level_a main", prog))
+		dump(&bt);
+	tap_ok(!bt.truncated, "%s: not truncated", prog);
+	file = bt.count > 0 && bt.frames[0].file ? bt.frames[0].file : "";
+	tap_ok(strlen(file) >= 11 &&
+	    strcmp(file + strlen(file) - 11, "bt-nested.c") == 0 &&
+	    bt.frames[0].line > 0, "%s: frame #0 has file:line (%s:%d)", prog,
+	    file, bt.count > 0 ? bt.frames[0].line : 0);
+	i = frame_of(&bt, "main");
+	tap_ok(i + 1 < bt.count && bt.frames[i + 1].module != NULL &&
+	    strstr(bt.frames[i + 1].module, "libc.so") != NULL,
+	    "%s: main is called from libc", prog);
+
+	/* Warm: no unwind-table search, no memory syscall per frame. */
+	unwind_get_stats(&before);
+	if (unwind_ok(&tr, &warm)) {
+		unwind_get_stats(&after);
+		tap_ok(warm.count == bt.count && chain_is(&warm, 0, chain),
+		    "%s: warm unwind gives the same stack", prog);
+		tap_ok(after.proc_info_lookups == before.proc_info_lookups,
+		    "%s: warm unwind searches no unwind table (%llu)", prog,
+		    (unsigned long long)(after.proc_info_lookups -
+		    before.proc_info_lookups));
+		tap_ok(after.mem_reads - before.mem_reads <= 2 &&
+		    after.regs_fetches - before.regs_fetches == 1,
+		    "%s: warm unwind of %zu frames: %llu memory reads", prog,
+		    warm.count, (unsigned long long)(after.mem_reads -
+		    before.mem_reads));
+		backtrace_free(&warm);
+	} else {
+		tap_ok(false, "%s: warm unwind", prog);
+	}
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+static void
+test_crash(void)
+{
+	static const char *const chain[] = { "crash_here", "crash_b",
+		"crash_a", "main", NULL };
+	struct backtrace bt;
+	struct tracee tr;
+
+	if (!tracee_start(&tr, "bt-crash", NULL) || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-crash: unwinds at the SIGSEGV");
+		return;
+	}
+	if (!tap_ok(chain_is(&bt, 0, chain),
+	    "bt-crash: crash_here crash_b crash_a main"))
+		dump(&bt);
+	tap_ok(bt.count > 0 && bt.frames[0].file != NULL &&
+	    strstr(bt.frames[0].file, "bt-crash.c") != NULL &&
+	    bt.frames[0].line > 0, "bt-crash: frame #0 has file:line");
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+static void
+test_signal(void)
+{
+	static const char *const chain[] = { "handler_crash", "on_sigfpe",
+		NULL };
+	static const char *const rest[] = { "interrupted", "main", NULL };
+	struct backtrace bt;
+	struct tracee tr;
+	size_t i;
+
+	if (!tracee_start(&tr, "bt-signal", NULL) || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-signal: unwinds at the SIGSEGV");
+		return;
+	}
+	if (!tap_ok(chain_is(&bt, 0, chain), "bt-signal: handler frames"))
+		dump(&bt);
+	i = 2;
+	if (!tap_ok(bt.count > i && bt.frames[i].signal_frame,
+	    "bt-signal: frame #2 is the signal frame (%s)",
+	    bt.count > i && bt.frames[i].function ? bt.frames[i].function :
+	    "??"))
+		dump(&bt);
+	for (i = 0; i < bt.count; i++) {
+		if (i != 2 && bt.frames[i].signal_frame)
+			break;
+	}
+	tap_ok(i == bt.count, "bt-signal: no other signal frame");
+	if (!tap_ok(chain_is(&bt, 3, rest),
+	    "bt-signal: then interrupted, main"))
+		dump(&bt);
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+static void
+test_deep(void)
+{
+	struct backtrace bt;
+	struct tracee tr;
+	size_t i, n = 0;
+
+	if (!tracee_start(&tr, "bt-deep", "50") || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-deep 50: unwinds");
+		return;
+	}
+	for (i = 0; i < bt.count; i++)
+		n += bt.frames[i].function != NULL &&
+		    strcmp(bt.frames[i].function, "deep_recurse") == 0;
+	if (!tap_ok(n == 50 && !bt.truncated && frame_of(&bt, "main") == 50,
+	    "bt-deep 50: 50 deep_recurse frames, then main (%zu)", n))
+		dump(&bt);
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+static void
+test_truncated(void)
+{
+	struct backtrace bt;
+	struct tracee tr;
+
+	if (!tracee_start(&tr, "bt-deep", "300") || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-deep 300: unwinds");
+		return;
+	}
+	tap_ok(bt.count == UNWIND_MAX_FRAMES && bt.truncated &&
+	    bt.error != NULL, "bt-deep 300: %d frames, truncated (%s)",
+	    UNWIND_MAX_FRAMES, bt.error ? bt.error : "no reason");
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+static void
+test_not_stopped(void)
+{
+	struct backtrace bt;
+	struct tracee tr;
+	char *err = NULL;
+	int status, rc;
+
+	if (!tracee_start(&tr, "bt-nested", NULL)) {
+		tap_ok(false, "a running thread cannot be unwound");
+		return;
+	}
+	/* Let it run on to its end: it is no longer stopped. */
+	ptrace(PTRACE_CONT, tr.proc.pid, NULL, NULL);
+	waitpid(tr.proc.pid, &status, 0);
+	rc = unwind_thread(&tr.proc, &tr.thread, &bt, &err);
+	tap_ok(rc == -1 && err != NULL && strstr(err, "not stopped") != NULL,
+	    "a thread that is gone is refused (%s)", err ? err : "no error");
+	free(err);
+	unwind_forget(&tr.proc);
+}
