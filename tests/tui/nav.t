@@ -87,6 +87,18 @@ tui_keys /; tui_type 'heap'; tui_keys Enter
 tui_wait '1 of ' && tap_like "$(tui_screen)" "\[heap\]" \
     "the filter keeps [heap]"
 
+# Mouse (X10 encoding: ESC [ M, button+32, column+33, row+33; a click is
+# a press and a release, button 3).
+tui_keys F5; tui_type 0x10000000000; tui_keys Enter
+tui_wait "+0x0 "
+tui_type "$(printf '\033[M 2$\033[M#2$')"
+tui_wait "+0x11 " && tap_pass "a click on a byte puts the cursor there"
+tui_type "$(printf '\033[Ma2$')"
+tui_wait "+0x41 " && tap_pass "the wheel scrolls three rows"
+tui_type "$(printf '\033[M f2\033[M#f2')"
+tui_wait "data at 0x10000000000" &&
+    tap_pass "a click on a tab name shows that pane (Output)"
+
 tui_keys q
 tui_wait "let the exit finish" && tap_pass "q asks what to do"
 tui_keys c
