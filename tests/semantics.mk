@@ -11,7 +11,15 @@ SEM_PROGS = \
 	tests/progs/sem-realloc \
 	tests/progs/sem-mprotect \
 	tests/progs/sem-partial \
-	tests/progs/sem-fork-cow
+	tests/progs/sem-fork-cow \
+	tests/progs/sem-fork-shared \
+	tests/progs/sem-fork-advice \
+	tests/progs/sem-spawn \
+	tests/progs/sem-exec \
+	tests/progs/sem-threads \
+	tests/progs/sem-closefds \
+	tests/progs/sem-memfd \
+	tests/progs/sem-reserve
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -20,3 +28,7 @@ EXTRA_DIST += tests/semantics.t tests/progs/sem.h
 # Programs with threads.
 tests_progs_sem_fork_cow_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_fork_cow_LDADD = -lpthread
+tests_progs_sem_exec_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_exec_LDADD = -lpthread
+tests_progs_sem_threads_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_threads_LDADD = -lpthread

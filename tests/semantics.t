@@ -61,9 +61,9 @@ skip() {
 	echo "ok $n - $* # SKIP $reason"
 }
 
-# Prints a file as TAP comments, at most 40 lines.
+# Prints a file as TAP comments: at most 40 lines of 200 characters.
 diag_file() {
-	sed -n '1,40s/^/#   /p' "$1"
+	cut -c 1-200 "$1" | sed -n '1,40s/^/#   /p'
 }
 
 in_list() {

@@ -50,6 +50,7 @@ int main(void)
 		.stack = stack_area,
 	};
 
+	sem_watchdog(120);
 	sem_check(a.small && a.large, "malloc", "%s", strerror(errno));
 	cow_basic(&a);
 	cow_during_writes();
@@ -96,6 +97,7 @@ static void cow_basic(const struct areas *a)
 	fill_all(a, 10);
 	pid = xfork();
 	if (pid == 0) {
+		sem_watchdog(120);
 		verify_all("child sees the memory as it was at fork", a, 10);
 		fill_all(a, 20);
 		send_byte(to_parent[1]);
@@ -116,6 +118,7 @@ static void cow_basic(const struct areas *a)
 		/* A grandchild: a copy of a copy. */
 		pid = xfork();
 		if (pid == 0) {
+			sem_watchdog(120);
 			sem_verify("grandchild sees the child's memory",
 				   a->small, SMALL, 21);
 			sem_fill(a->small, SMALL, 30);
@@ -176,6 +179,7 @@ static void cow_during_writes(void)
 		pid_t pid = xfork();
 
 		if (pid == 0) {
+			sem_watchdog(120);
 			memcpy(snap, wbuf, WLEN);
 			usleep(20000);
 			for (size_t i = 0; i < WLEN / 8; i++)

@@ -11,6 +11,7 @@
  *	sem_check(cond, "check-name", fmt, ...)	fails unless cond
  *	sem_fail("check-name", fmt, ...)	fails at once
  *	sem_skip(fmt, ...)			exits 77
+ *	sem_watchdog(seconds)			fails a hung program
  *	sem_map(len, prot), sem_unmap(p, len)	anonymous private mappings
  *	sem_fill(p, len, seed), sem_verify(...)	position-dependent patterns
  *	sem_expect_zero(...)			all bytes 0
@@ -84,6 +85,27 @@ static inline size_t sem_page(void)
 	if (page == 0)
 		page = (size_t)sysconf(_SC_PAGESIZE);
 	return page;
+}
+
+static inline void sem_watchdog_fired(int sig)
+{
+	static const char msg[] = ": watchdog: no progress (a peer died or "
+		"a call hangs)\n";
+
+	(void)!write(2, program_invocation_short_name,
+		     strlen(program_invocation_short_name));
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/*
+ * Fails the program if it is still running after `seconds`: programs that
+ * wait for a peer process would otherwise hang when the peer dies.
+ */
+static inline void sem_watchdog(unsigned seconds)
+{
+	signal(SIGALRM, sem_watchdog_fired);
+	alarm(seconds);
 }
 
 /* A fresh private anonymous mapping; failure fails check "mmap". */
@@ -169,10 +191,10 @@ static inline void sem_expect_zero(const char *check, const void *p,
 				 (unsigned long long)q[i]);
 }
 
-/* Fault probes: a SIGSEGV/SIGBUS handler that longjmps back. */
-static sigjmp_buf sem_probe_env;
-static volatile sig_atomic_t sem_probe_armed;
-static volatile sig_atomic_t sem_probe_sig;
+/* Fault probes: a SIGSEGV/SIGBUS handler that longjmps back (per thread). */
+static __thread sigjmp_buf sem_probe_env;
+static __thread volatile sig_atomic_t sem_probe_armed;
+static __thread volatile sig_atomic_t sem_probe_sig;
 
 static inline void sem_probe_handler(int sig)
 {
@@ -187,7 +209,7 @@ static inline void sem_probe_handler(int sig)
 
 static inline void sem_probe_install(void)
 {
-	static bool done;
+	static _Atomic bool done;
 	struct sigaction sa;
 
 	if (done)
