@@ -47,7 +47,7 @@ region_cmp(const void *a, const void *b)
 
 		c = sx > sy ? -1 : sx < sy ? 1 : 0;
 	} else if (rg.sort == SORT_NAME) {
-		c = strcmp(region_basename(x), region_basename(y));
+		c = strcmp(tui_region_name(x), tui_region_name(y));
 	}
 	if (c == 0)
 		c = x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
@@ -64,7 +64,8 @@ rebuild(struct tui *t)
 	for (size_t i = 0; i < t->maps.count; i++) {
 		const struct region *r = &t->maps.regions[i];
 
-		if (rg.filter != NULL && strstr(r->name, rg.filter) == NULL &&
+		if (rg.filter != NULL &&
+		    strstr(tui_region_name(r), rg.filter) == NULL &&
 		    strstr(r->perms, rg.filter) == NULL)
 			continue;
 		rg.view[rg.nview++] = i;
@@ -124,7 +125,8 @@ regions_draw(struct tui *t, WINDOW *w, bool focused)
 		    TC_COPY), shared ? "S" : "c");
 		tui_put(w, y, x + 2, i == rg.sel ? tui_attr(t, focused ?
 		    TC_CURSOR : TC_CURSOR_DIM) : A_NORMAL,
-		    ends ? r->name : region_basename(r));
+		    ends && *tui_region_name(r) != '\0' ? r->name :
+		    tui_region_name(r));
 	}
 }
 

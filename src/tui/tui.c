@@ -829,6 +829,16 @@ tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
 	ctx->json = false;
 }
 
+const char *
+tui_region_name(const struct region *r)
+{
+	static const char ours[] = "/memfd:ptinspect";
+
+	if (strncmp(r->name, ours, sizeof(ours) - 1) == 0)
+		return "";
+	return region_basename(r);
+}
+
 void
 tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 {
@@ -839,7 +849,7 @@ tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 		snprintf(buf, len, "0x%" PRIx64 " (unmapped)", addr);
 		return;
 	}
-	name = region_basename(r);
+	name = tui_region_name(r);
 	if (*name == '\0')
 		snprintf(buf, len, "anon@%" PRIx64 "+0x%" PRIx64, r->start,
 		    addr - r->start);
