@@ -120,6 +120,10 @@ core_pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
 if [ "${core_pattern#core}" != "$core_pattern" ] &&
    (ulimit -c unlimited) 2>/dev/null; then
 	ulimit -c unlimited
+	# An AddressSanitizer build of ptinspect would zero the soft core
+	# limit at start-up, for itself and so for the program.
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0"
+	export ASAN_OPTIONS
 	mkdir "$TAP_TMP/core" && cd "$TAP_TMP/core" || tap_bail "no temp dir"
 	pti_run --batch -p "$PROGS/crash"
 	tap_ok "SIGSEGV at the pause, then a core dump" has_core
