@@ -19,7 +19,11 @@ SEM_PROGS = \
 	tests/progs/sem-threads \
 	tests/progs/sem-closefds \
 	tests/progs/sem-memfd \
-	tests/progs/sem-reserve
+	tests/progs/sem-reserve \
+	tests/progs/sem-mapflags \
+	tests/progs/sem-brk \
+	tests/progs/sem-growsdown \
+	tests/progs/sem-hugetlb
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
