@@ -7,7 +7,7 @@
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
-tap_require_cmd python3
+tap_require_cmd python3 nm
 
 # threads_summary: "COUNT DISTINCT-TIDS STATES NAMES ALL-PCS-SET" from the
 # last run's `threads` JSON.
@@ -27,6 +27,7 @@ for l in sys.stdin:
 '
 }
 
+spins=$(nm "$PROGS/threads" | sed -n 's/^0*\([0-9a-f]*\) [bB] spins$/0x\1/p')
 names="threads,worker-0,worker-1,worker-2,worker-3,worker-4,worker-5"
 names="$names,worker-6,worker-7"
 
@@ -46,6 +47,17 @@ for mode in "" --no-seccomp; do
 		"regs: the selected thread is the main thread$m"
 	tap_is "$(tap_json "$TAP_OUT" regs regs.orig_rax)" 0xe7 \
 		"regs: the selected thread is in exit_group$m"
+
+	# Held means held: the spinning workers' counters do not move while
+	# a slow command (a search of all memory) runs between two reads.
+	pti_run --batch --json $mode -ex "x threads+$spins 64" \
+		-ex 'find "no such bytes anywhere in memory"' \
+		-ex "x threads+$spins 64" "$PROGS/threads"
+	before=$(tap_json "$TAP_OUT" 'x#1' bytes)
+	tap_is "$(tap_json "$TAP_OUT" 'x#2' bytes)" "$before" \
+		"spinning workers do not run during the pause$m"
+	tap_unlike "$before" '^(0000000000000000)*$' \
+		"the spinning workers had counted$m"
 
 	pti_run --batch $mode -ex status "$PROGS/threads"
 	tap_like "$TAP_OUT" '^pid [1-9][0-9]*: paused at exit_group\(0\); 9 threads$' \

@@ -2,9 +2,10 @@
  * threads: starts 8 worker threads (named worker-0 .. worker-7), each sums
  * a series and reports back; then, with every worker still alive, main
  * checks the sums and calls exit(0), i.e. exit_group with 9 threads. The
- * even workers are left spinning in user space, the odd ones blocked in
- * pause(), so the tracer must stop both kinds. Prints "8 workers ready".
- * Exits 1 if a sum is wrong.
+ * even workers are left spinning in user space, counting in spins[] (main
+ * waits until each has counted), the odd ones blocked in pause(), so the
+ * tracer must stop both kinds: while the process is held, spins[] must not
+ * change. Prints "8 workers ready". Exits 1 if a sum is wrong.
  */
 #define _GNU_SOURCE	/* pthread_setname_np */
 #include <pthread.h>
@@ -24,6 +25,8 @@ struct worker {
 
 static pthread_barrier_t ready;
 static volatile int never;
+/* Counted up by the spinning (even) workers; read as `x threads+OFF`. */
+static volatile uint64_t spins[NWORKERS];
 
 static void *worker_main(void *arg);
 
@@ -40,7 +43,7 @@ static void *worker_main(void *arg)
 	pthread_barrier_wait(&ready);
 	if (w->index % 2 == 0) {
 		while (!never)
-			;
+			spins[w->index]++;
 	} else {
 		for (;;)
 			pause();
@@ -73,6 +76,9 @@ int main(void)
 			bad = 1;
 		}
 	}
+	for (i = 0; i < NWORKERS; i += 2)
+		while (spins[i] == 0)
+			;
 	printf("%d workers ready\n", NWORKERS);
 	exit(bad);
 }
