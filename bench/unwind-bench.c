@@ -40,6 +40,8 @@ static double bench_now(void);
 static size_t bench_stock(unw_addr_space_t as, void *upt);
 static void bench_run_stock(pid_t pid, long iterations);
 static void bench_run_ours(pid_t pid, long iterations);
+static void bench_ours_warm(struct proc *p, struct thread *t,
+    long iterations, const char *what);
 
 static volatile int bench_sink;
 
@@ -176,44 +178,56 @@ bench_run_stock(pid_t pid, long iterations)
 static void
 bench_run_ours(pid_t pid, long iterations)
 {
-	struct unwind_stats s0, s1;
 	struct thread t = { .tid = pid, .stopped = true };
 	struct proc p = { .pid = pid, .state = PROC_PAUSED, .nthreads = 1,
 		.threads = &t, .mem_fd = -1, .paused_tid = pid };
 	struct backtrace bt;
-	double t0, cold, warm;
+	double t0, cold;
 	char *err = NULL;
-	size_t frames;
-	long i, n;
 
 	t.proc = &p;
 	t0 = bench_now();
 	if (unwind_thread(&p, &t, &bt, &err) < 0)
 		fatalx("unwind: %s", err);
 	cold = bench_now() - t0;
-	frames = bt.count;
+	printf("ours:       %zu frames, cold %.1f us (maps, file mappings, "
+	    "symbols and debug info loaded)\n", bt.count, cold);
 	backtrace_free(&bt);
+	unwind_set_replay(false);
+	bench_ours_warm(&p, &t, iterations, "warm walk (libunwind)");
+	unwind_set_replay(true);
+	bench_ours_warm(&p, &t, iterations, "warm, stack unchanged");
+	unwind_forget(&p);
+}
+
+/* Times iterations unwinds of t, names included, with counters. */
+static void
+bench_ours_warm(struct proc *p, struct thread *t, long iterations,
+    const char *what)
+{
+	struct unwind_stats s0, s1;
+	struct backtrace bt;
+	char *err = NULL;
+	double t0, warm;
+	long i, n = iterations > 0 ? iterations : 1;
+
 	unwind_get_stats(&s0);
 	t0 = bench_now();
 	for (i = 0; i < iterations; i++) {
-		if (unwind_thread(&p, &t, &bt, &err) < 0)
+		if (unwind_thread(p, t, &bt, &err) < 0)
 			fatalx("unwind: %s", err);
 		backtrace_free(&bt);
 	}
-	warm = iterations > 0 ? (bench_now() - t0) / iterations : 0;
+	warm = (bench_now() - t0) / n;
 	unwind_get_stats(&s1);
-	n = iterations > 0 ? iterations : 1;
-	printf("ours:       %zu frames, cold %.1f us, warm %.1f us "
-	    "per unwind (%ld runs), names included\n", frames, cold, warm,
-	    iterations);
-	printf("ours, per warm unwind: %.1f memory accesses (%.1f from code "
-	    "files, %.1f from copied chunks), %.2f mem_read calls, %.2f "
-	    "PTRACE_GETREGS, %.2f unwind-table searches\n",
+	printf("ours, %s: %.1f us per unwind (%ld runs); per unwind "
+	    "%.1f memory accesses (%.1f from code files), %.2f mem_read, "
+	    "%.2f PTRACE_GETREGS, %.2f unwind-table searches, %.2f "
+	    "replayed\n", what, warm, iterations,
 	    (double)(s1.mem_accesses - s0.mem_accesses) / n,
 	    (double)(s1.file_reads - s0.file_reads) / n,
-	    (double)(s1.cache_reads - s0.cache_reads) / n,
 	    (double)(s1.mem_reads - s0.mem_reads) / n,
 	    (double)(s1.regs_fetches - s0.regs_fetches) / n,
-	    (double)(s1.proc_info_lookups - s0.proc_info_lookups) / n);
-	unwind_forget(&p);
+	    (double)(s1.proc_info_lookups - s0.proc_info_lookups) / n,
+	    (double)(s1.replays - s0.replays) / n);
 }

@@ -84,6 +84,30 @@ struct unwind_chunk {
 	uint8_t data[UNWIND_CHUNK];
 };
 
+/* One word of tracee memory libunwind read during a walk. */
+struct unwind_word {
+	uint64_t addr;
+	uint64_t value;
+};
+
+/*
+ * The last walk of a thread: its registers, every stack word it read, and
+ * the frames it found. The walk is a function of those (code and unwind
+ * tables are immutable while the state lives), so an unwind that finds
+ * the same registers and the same words gives the same frames.
+ */
+struct unwind_memo {
+	pid_t tid;
+	struct user_regs_struct regs;
+	struct unwind_word *words;
+	size_t nwords;
+	struct frame *frames;	/* pc and signal_frame only */
+	size_t count;
+	bool truncated;
+	char *error;
+	struct unwind_memo *next;
+};
+
 struct unwind_proc {
 	struct proc *proc;
 	pid_t pid;
@@ -100,12 +124,17 @@ struct unwind_proc {
 	struct unwind_chunk *chunks;	/* UNWIND_NCHUNKS of them */
 	unsigned next_chunk;		/* round-robin victim */
 	struct user_regs_struct regs;	/* of the thread being unwound */
+	struct unwind_word *words;	/* read by the walk in progress */
+	size_t nwords;
+	size_t words_size;
+	struct unwind_memo *memos;	/* one per thread unwound */
 	struct unwind_proc *next;
 };
 
 static struct unwind_proc *unwind_procs;
 static struct unwind_proc *unwind_walking;
 static struct unwind_stats unwind_stats;
+static bool unwind_replay_on = true;
 
 static struct unwind_proc *unwind_proc_get(struct proc *p, char **errp);
 static int unwind_proc_load(struct unwind_proc *up, char **errp);
@@ -126,8 +155,15 @@ static const Elf64_Phdr *unwind_phdrs(const struct unwind_file *f,
 static int unwind_span_cmp(const void *a, const void *b);
 static int unwind_get_regs(pid_t tid, struct user_regs_struct *regs,
     char **errp);
+static bool unwind_replay(struct unwind_proc *up, pid_t tid,
+    struct backtrace *bt);
+static void unwind_remember(struct unwind_proc *up, pid_t tid,
+    const struct backtrace *bt);
+static void unwind_forget_memos(struct unwind_proc *up);
 static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
+static const struct unwind_span *unwind_span_find(struct unwind_proc *up,
+    uint64_t addr, size_t len);
 static int unwind_read(struct unwind_proc *up, uint64_t addr, void *buf,
     size_t len);
 static int unwind_access_mem(unw_addr_space_t as, unw_word_t addr,
@@ -188,9 +224,13 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	for (i = 0; i < UNWIND_NCHUNKS; i++)
 		up->chunks[i].len = 0;
 	unwind_stats.unwinds++;
-	unwind_walking = up;
-	unwind_walk(up, out);
-	unwind_walking = NULL;
+	if (!unwind_replay(up, t->tid, out)) {
+		up->nwords = 0;
+		unwind_walking = up;
+		unwind_walk(up, out);
+		unwind_walking = NULL;
+		unwind_remember(up, t->tid, out);
+	}
 	unwind_name_frames(up, out);
 	return 0;
 }
@@ -229,6 +269,12 @@ void
 unwind_get_stats(struct unwind_stats *out)
 {
 	*out = unwind_stats;
+}
+
+void
+unwind_set_replay(bool on)
+{
+	unwind_replay_on = on;
 }
 
 /* The state of p, built when missing or when it belongs to an old proc. */
@@ -312,6 +358,8 @@ unwind_proc_unload(struct unwind_proc *up)
 static void
 unwind_proc_free(struct unwind_proc *up)
 {
+	unwind_forget_memos(up);
+	free(up->words);
 	unwind_proc_unload(up);
 	symbols_free(up->syms);
 	if (up->upt != NULL)
@@ -325,6 +373,7 @@ unwind_proc_free(struct unwind_proc *up)
 static int
 unwind_refresh(struct unwind_proc *up, char **errp)
 {
+	unwind_forget_memos(up);
 	unwind_proc_unload(up);
 	return unwind_proc_load(up, errp);
 }
@@ -534,6 +583,83 @@ unwind_get_regs(pid_t tid, struct user_regs_struct *regs, char **errp)
 }
 
 /*
+ * Gives tid's last walk again when its registers and every stack word that
+ * walk read are unchanged: one PTRACE_GETREGS and a chunk or two of stack
+ * instead of libunwind's walk.
+ */
+static bool
+unwind_replay(struct unwind_proc *up, pid_t tid, struct backtrace *bt)
+{
+	struct unwind_memo *m;
+	uint64_t value;
+	size_t i;
+
+	for (m = up->memos; m != NULL; m = m->next) {
+		if (m->tid == tid)
+			break;
+	}
+	if (!unwind_replay_on || m == NULL ||
+	    memcmp(&m->regs, &up->regs, sizeof m->regs) != 0)
+		return false;
+	for (i = 0; i < m->nwords; i++) {
+		if (unwind_read(up, m->words[i].addr, &value,
+		    sizeof value) == -1 || value != m->words[i].value)
+			return false;
+	}
+	unwind_stats.replays++;
+	bt->frames = xreallocarray(NULL, m->count, sizeof *bt->frames);
+	memcpy(bt->frames, m->frames, m->count * sizeof *bt->frames);
+	bt->count = m->count;
+	bt->truncated = m->truncated;
+	bt->error = m->error != NULL ? xstrdup(m->error) : NULL;
+	return true;
+}
+
+/* Keeps the walk just done (frames not yet named) for unwind_replay. */
+static void
+unwind_remember(struct unwind_proc *up, pid_t tid, const struct backtrace *bt)
+{
+	struct unwind_memo *m;
+
+	for (m = up->memos; m != NULL; m = m->next) {
+		if (m->tid == tid)
+			break;
+	}
+	if (m == NULL) {
+		m = xcalloc(1, sizeof *m);
+		m->tid = tid;
+		m->next = up->memos;
+		up->memos = m;
+	}
+	m->regs = up->regs;
+	free(m->words);
+	m->words = xreallocarray(NULL, up->nwords + 1, sizeof *m->words);
+	memcpy(m->words, up->words, up->nwords * sizeof *m->words);
+	m->nwords = up->nwords;
+	free(m->frames);
+	m->frames = xreallocarray(NULL, bt->count + 1, sizeof *m->frames);
+	memcpy(m->frames, bt->frames, bt->count * sizeof *m->frames);
+	m->count = bt->count;
+	m->truncated = bt->truncated;
+	free(m->error);
+	m->error = bt->error != NULL ? xstrdup(bt->error) : NULL;
+}
+
+static void
+unwind_forget_memos(struct unwind_proc *up)
+{
+	struct unwind_memo *m;
+
+	while ((m = up->memos) != NULL) {
+		up->memos = m->next;
+		free(m->words);
+		free(m->frames);
+		free(m->error);
+		free(m);
+	}
+}
+
+/*
  * Walks the stack, recording each frame's pc and whether it is a signal
  * frame. libunwind tells the latter only once it has stepped out of the
  * frame, so names are resolved afterwards (unwind_name_frames).
@@ -635,6 +761,31 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 	}
 }
 
+/* The file span holding all of [addr, addr + len), or NULL. */
+static const struct unwind_span *
+unwind_span_find(struct unwind_proc *up, uint64_t addr, size_t len)
+{
+	const struct unwind_span *s = up->last_span;
+	size_t lo = 0, hi = up->nspans, mid;
+
+	if (s == NULL || addr < s->start || addr >= s->end) {
+		s = NULL;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (addr < up->spans[mid].start) {
+				hi = mid;
+			} else if (addr >= up->spans[mid].end) {
+				lo = mid + 1;
+			} else {
+				s = &up->spans[mid];
+				up->last_span = s;
+				break;
+			}
+		}
+	}
+	return s != NULL && len <= s->end - addr ? s : NULL;
+}
+
 /*
  * Copies len bytes of tracee memory at addr: from a file span, from a chunk
  * copied earlier in this unwind, or into a new chunk through mem_read().
@@ -643,30 +794,14 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 static int
 unwind_read(struct unwind_proc *up, uint64_t addr, void *buf, size_t len)
 {
-	const struct unwind_span *s = up->last_span;
+	const struct unwind_span *s;
+	const struct region *r;
 	struct unwind_chunk *c;
-	size_t lo, hi, mid, i;
+	size_t want = UNWIND_CHUNK, i;
 	ssize_t n;
 
 	unwind_stats.mem_accesses++;
-	if (s == NULL || addr < s->start || addr >= s->end) {
-		s = NULL;
-		lo = 0;
-		hi = up->nspans;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (addr < up->spans[mid].start)
-				hi = mid;
-			else if (addr >= up->spans[mid].end)
-				lo = mid + 1;
-			else {
-				s = &up->spans[mid];
-				up->last_span = s;
-				break;
-			}
-		}
-	}
-	if (s != NULL && len <= s->end - addr) {
+	if ((s = unwind_span_find(up, addr, len)) != NULL) {
 		unwind_stats.file_reads++;
 		memcpy(buf, s->data + (addr - s->start), len);
 		return 0;
@@ -684,8 +819,13 @@ unwind_read(struct unwind_proc *up, uint64_t addr, void *buf, size_t len)
 	c = &up->chunks[up->next_chunk];
 	up->next_chunk = (up->next_chunk + 1) % UNWIND_NCHUNKS;
 	c->start = addr & ~(uint64_t)(UNWIND_PAGE - 1);
+	/* Stop at the region's end: reading past it costs failing syscalls. */
+	r = maps_find(&up->maps, addr);
+	if (r != NULL && r->end - c->start < want &&
+	    r->end - c->start >= addr - c->start + len)
+		want = r->end - c->start;
 	unwind_stats.mem_reads++;
-	n = mem_read(up->proc, c->start, c->data, UNWIND_CHUNK, NULL);
+	n = mem_read(up->proc, c->start, c->data, want, NULL);
 	c->len = n > 0 ? (size_t)n : 0;
 	if (c->len < addr - c->start + len)
 		return -1;
@@ -703,6 +843,16 @@ unwind_access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp,
 		return -UNW_EINVAL;
 	if (unwind_read(up, addr, valp, sizeof *valp) == -1)
 		return -UNW_EINVAL;
+	if (unwind_span_find(up, addr, sizeof *valp) == NULL) {
+		if (up->nwords == up->words_size) {
+			up->words_size = up->words_size ? up->words_size * 2 :
+			    64;
+			up->words = xreallocarray(up->words, up->words_size,
+			    sizeof *up->words);
+		}
+		up->words[up->nwords].addr = addr;
+		up->words[up->nwords++].value = *valp;
+	}
 	return 0;
 }
 

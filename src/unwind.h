@@ -70,7 +70,15 @@ struct unwind_stats {
 	uint64_t mem_reads;	/* mem_read() calls that filled a page */
 	uint64_t regs_fetches;	/* PTRACE_GETREGS calls */
 	uint64_t proc_info_lookups;	/* libunwind unwind-table searches */
+	uint64_t replays;	/* unwinds that reused an unchanged walk */
 };
 void unwind_get_stats(struct unwind_stats *out);
+
+/*
+ * Whether an unwind of a thread whose registers and stack words are those
+ * of its last walk reuses that walk (the default), or walks again (for the
+ * benchmark, to time libunwind's warm walk).
+ */
+void unwind_set_replay(bool on);
 
 #endif

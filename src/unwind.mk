@@ -40,7 +40,8 @@ tests_progs_bt_deep_CFLAGS = $(AM_CFLAGS) -g -O0
 
 # The unwinder without the tracer: its own small ptrace harness.
 check_PROGRAMS += tests/unit-unwind
-TESTS += tests/unit-unwind
+TESTS += tests/unit-unwind tests/bt-stacks.t
+EXTRA_DIST += tests/bt-stacks.t
 
 tests_unit_unwind_SOURCES = tests/unit-unwind.c
 tests_unit_unwind_CFLAGS = $(PTI_TOOL_CFLAGS_) $(LIBUNWIND_CFLAGS)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 
 #include "tap.h"
@@ -37,6 +38,7 @@ static bool chain_is(const struct backtrace *bt, size_t first,
 static size_t frame_of(const struct backtrace *bt, const char *name);
 static void dump(const struct backtrace *bt);
 static void test_nested(const char *prog);
+static void test_changed_stack(struct tracee *tr, const struct backtrace *bt);
 static void test_crash(void);
 static void test_signal(void);
 static void test_deep(void);
@@ -231,27 +233,90 @@ test_nested(const char *prog)
 	    strstr(bt.frames[i + 1].module, "libc.so") != NULL,
 	    "%s: main is called from libc", prog);
 
-	/* Warm: no unwind-table search, no memory syscall per frame. */
+	/* Warm walk: no unwind-table search, no memory syscall per frame. */
+	unwind_set_replay(false);
 	unwind_get_stats(&before);
 	if (unwind_ok(&tr, &warm)) {
 		unwind_get_stats(&after);
 		tap_ok(warm.count == bt.count && chain_is(&warm, 0, chain),
-		    "%s: warm unwind gives the same stack", prog);
+		    "%s: warm walk gives the same stack", prog);
 		tap_ok(after.proc_info_lookups == before.proc_info_lookups,
-		    "%s: warm unwind searches no unwind table (%llu)", prog,
+		    "%s: warm walk searches no unwind table (%llu)", prog,
 		    (unsigned long long)(after.proc_info_lookups -
 		    before.proc_info_lookups));
 		tap_ok(after.mem_reads - before.mem_reads <= 2 &&
 		    after.regs_fetches - before.regs_fetches == 1,
-		    "%s: warm unwind of %zu frames: %llu memory reads", prog,
+		    "%s: warm walk of %zu frames: %llu memory reads", prog,
 		    warm.count, (unsigned long long)(after.mem_reads -
 		    before.mem_reads));
 		backtrace_free(&warm);
 	} else {
-		tap_ok(false, "%s: warm unwind", prog);
+		tap_ok(false, "%s: warm walk", prog);
 	}
+	unwind_set_replay(true);
+
+	/* Unchanged registers and stack: the last walk is reused. */
+	unwind_get_stats(&before);
+	if (unwind_ok(&tr, &warm)) {
+		unwind_get_stats(&after);
+		tap_ok(after.replays == before.replays + 1 &&
+		    warm.count == bt.count && chain_is(&warm, 0, chain),
+		    "%s: unchanged stack: walk reused, same frames", prog);
+		backtrace_free(&warm);
+	} else {
+		tap_ok(false, "%s: unwind of an unchanged stack", prog);
+	}
+	if (strcmp(prog, "bt-nested") == 0)
+		test_changed_stack(&tr, &bt);
 	backtrace_free(&bt);
 	tracee_kill(&tr);
+}
+
+/*
+ * Overwrites level_d's return address with one into level_b: the next
+ * unwind must walk again and see it, and see the original again once it
+ * is restored.
+ */
+static void
+test_changed_stack(struct tracee *tr, const struct backtrace *bt)
+{
+	struct user_regs_struct regs;
+	struct unwind_stats before, after;
+	struct backtrace changed;
+	long orig;
+	uint64_t slot;
+
+	if (ptrace(PTRACE_GETREGS, tr->proc.pid, NULL, &regs) != 0)
+		tap_bail("PTRACE_GETREGS: %s", strerror(errno));
+	if (bt->count < 3)
+		tap_bail("bt-nested: too few frames");
+	/* The return address is the first stack word holding it. */
+	for (slot = regs.rsp; slot < regs.rsp + 256; slot += 8) {
+		errno = 0;
+		orig = ptrace(PTRACE_PEEKDATA, tr->proc.pid, (void *)slot,
+		    NULL);
+		if (errno == 0 && (uint64_t)orig == bt->frames[1].pc)
+			break;
+	}
+	if (slot == regs.rsp + 256)
+		tap_bail("bt-nested: no return address near rsp");
+	ptrace(PTRACE_POKEDATA, tr->proc.pid, (void *)slot,
+	    (void *)bt->frames[2].pc);
+	unwind_get_stats(&before);
+	if (!unwind_ok(tr, &changed))
+		tap_bail("bt-nested: unwind after the change");
+	unwind_get_stats(&after);
+	tap_ok(after.replays == before.replays && changed.count > 1 &&
+	    changed.frames[1].pc == bt->frames[2].pc,
+	    "bt-nested: a changed return address is seen, not replayed");
+	backtrace_free(&changed);
+	ptrace(PTRACE_POKEDATA, tr->proc.pid, (void *)slot, (void *)orig);
+	if (!unwind_ok(tr, &changed))
+		tap_bail("bt-nested: unwind after the restore");
+	tap_ok(changed.count == bt->count &&
+	    changed.frames[1].pc == bt->frames[1].pc,
+	    "bt-nested: the restored return address is seen again");
+	backtrace_free(&changed);
 }
 
 static void

@@ -1,0 +1,158 @@
+#!/bin/sh
+# bt-stacks.t: `bt` at the exit pause and at crashes, on tracees whose call
+# chains are known (tests/progs/bt-*.c): nested calls ending in exit_group
+# (PIE, non-PIE, -O2 without frame pointers), a crash three frames deep, a
+# crash in a signal handler, 8 threads blocked in 8 functions, a stack too
+# deep to show whole, a stripped program with a separate debug file, and
+# static functions of the C library when its debug file is installed.
+
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/pti.sh"
+tap_require_cmd python3
+
+# bt_summary [TID]: one line per thread of the last run's first `bt` JSON
+# object (or only thread TID):
+#	TID|FUNCTIONS|SIGNAL-FLAGS|TRUNCATED|FRAMES|FILE0:LINE0
+# FUNCTIONS are the frames' names ("??" when unknown) joined by spaces,
+# SIGNAL-FLAGS one 0/1 per frame, FILE0 the basename of frame #0's file.
+bt_summary()
+{
+	printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, os, sys
+want = sys.argv[1] if len(sys.argv) > 1 else None
+for l in sys.stdin:
+	o = json.loads(l) if l.startswith("{") else {}
+	if o.get("cmd") != "bt":
+		continue
+	for t in o["threads"]:
+		if want is not None and str(t["tid"]) != want:
+			continue
+		f = t["frames"]
+		print("%d|%s|%s|%s|%d|%s:%s" % (t["tid"],
+		    " ".join(x["function"] or "??" for x in f),
+		    "".join("1" if x["signal_frame"] else "0" for x in f),
+		    "true" if t["truncated"] else "false", len(f),
+		    os.path.basename(f[0]["file"] or "") if f else "",
+		    f[0]["line"] if f else ""))
+	break
+' "$@"
+}
+
+# field N LINE: the Nth |-separated field of a bt_summary line.
+field()
+{
+	printf '%s\n' "$2" | cut -d'|' -f"$1"
+}
+
+# Nested calls ending in exit_group(7) from the deepest frame.
+for prog in bt-nested bt-nested-nopie bt-nested-nofp; do
+	pti_run --batch --json -ex 'bt all' "$PROGS/$prog"
+	tap_is "$TAP_RC" 7 "$prog: exit status 7"
+	s=$(bt_summary)
+	tap_like "$(field 2 "$s")" '^level_d level_c level_b level_a main( |$)' \
+		"$prog: level_d level_c (static) level_b level_a main"
+	tap_is "$(field 4 "$s")" false "$prog: not truncated"
+	tap_like "$(field 6 "$s")" '^bt-nested\.c:[0-9]+$' \
+		"$prog: frame #0 has its source line"
+done
+
+# A crash three frames deep: frame #0 is the faulting function.
+pti_run --batch --json -ex bt "$PROGS/bt-crash"
+tap_is "$TAP_RC" 139 "bt-crash: dies of SIGSEGV"
+s=$(bt_summary)
+tap_like "$(field 2 "$s")" '^crash_here crash_b crash_a main ' \
+	"bt-crash: crash_here crash_b crash_a main"
+tap_like "$(field 6 "$s")" '^bt-crash\.c:[0-9]+$' \
+	"bt-crash: frame #0 has its source line"
+
+# The text form, as gdb prints it.
+pti_run --batch -ex bt "$PROGS/bt-crash"
+tap_like "$TAP_OUT" \
+	'^#0  0x[0-9a-f]{16} in crash_here\+0x[0-9a-f]+ \(bt-crash\.c:[0-9]+\)$' \
+	"bt-crash: text frame #0"
+tap_like "$TAP_OUT" '^#3  0x[0-9a-f]{16} in main\+0x[0-9a-f]+ \(bt-crash\.c:[0-9]+\)$' \
+	"bt-crash: text frame #3"
+
+# A crash inside a SIGFPE handler: handler frames, the signal frame, then
+# the interrupted function at the faulting division.
+pti_run --batch --json -ex 'bt all' "$PROGS/bt-signal"
+tap_is "$TAP_RC" 139 "bt-signal: dies of SIGSEGV"
+s=$(bt_summary)
+tap_like "$(field 2 "$s")" \
+	'^handler_crash on_sigfpe __restore_rt interrupted main ' \
+	"bt-signal: handler_crash on_sigfpe __restore_rt interrupted main"
+tap_like "$(field 3 "$s")" '^00100+$' "bt-signal: only frame #2 is a signal frame"
+pti_run --batch -ex bt "$PROGS/bt-signal"
+tap_like "$TAP_OUT" '^#2  0x[0-9a-f]{16} in __restore_rt\+0x0 .*<signal handler called>$' \
+	"bt-signal: text marks the signal frame"
+
+# 8 threads, each blocked in its own function; the main thread exits.
+pti_run --batch --json -ex 'bt all' "$PROGS/bt-threads"
+tap_is "$TAP_RC" 0 "bt-threads: exit status 0"
+s=$(bt_summary)
+tap_is "$(printf '%s\n' "$s" | wc -l)" 9 "bt-threads: 9 threads"
+tap_like "$(printf '%s\n' "$s" | head -n 1 | cut -d'|' -f2)" \
+	'^main_exit main ' "bt-threads: the main thread is in main_exit"
+for fn in th_a th_b th_c th_d th_e th_f th_g th_h; do
+	tap_is "$(printf '%s\n' "$s" | cut -d'|' -f2 |
+		grep -c " $fn start_thread ")" 1 \
+		"bt-threads: one thread blocked in $fn, started by start_thread"
+done
+tap_is "$(printf '%s\n' "$s" | cut -d'|' -f4 | sort -u)" false \
+	"bt-threads: no stack truncated"
+
+# Too deep to show whole: 256 frames, and it says so.
+pti_run --batch --json -ex bt "$PROGS/bt-deep" 300
+s=$(bt_summary)
+tap_is "$(field 4 "$s")|$(field 5 "$s")" "true|256" \
+	"bt-deep 300: truncated at 256 frames"
+tap_like "$(tap_json "$TAP_OUT" bt threads.0.error)" 'more than 256' \
+	"bt-deep 300: says why"
+pti_run --batch -ex bt "$PROGS/bt-deep" 300
+tap_like "$TAP_OUT" '^backtrace truncated: more than 256 frames$' \
+	"bt-deep 300: text says it is truncated"
+
+# Bad arguments.
+pti_run --batch -ex 'bt 1' -ex 'bt 1 2' "$PROGS/bt-nested"
+tap_like "$TAP_ERR" '^bt: 1: no such thread$' "bt 1: no such thread"
+tap_like "$TAP_ERR" '^bt: usage: bt \[TID\|all\]$' "bt 1 2: usage"
+pti_run --batch --json -ex 'bt 1' "$PROGS/bt-nested"
+tap_is "$(tap_json "$TAP_OUT" bt error)" "1: no such thread" \
+	"bt 1: JSON error"
+
+# A stripped program finds its names (static level_c included) and lines
+# in a separate debug file through .gnu_debuglink.
+if command -v objcopy >/dev/null 2>&1; then
+	cp "$PROGS/bt-nested" "$TAP_TMP/nested"
+	objcopy --only-keep-debug "$TAP_TMP/nested" "$TAP_TMP/nested.debug"
+	objcopy --strip-all --add-gnu-debuglink="$TAP_TMP/nested.debug" \
+		"$TAP_TMP/nested"
+	pti_run --batch --json -ex bt "$TAP_TMP/nested"
+	s=$(bt_summary)
+	tap_like "$(field 2 "$s")" '^level_d level_c level_b level_a main ' \
+		"stripped with a debug file: names from the debug file"
+	tap_like "$(field 6 "$s")" '^bt-nested\.c:[0-9]+$' \
+		"stripped with a debug file: source line"
+	rm "$TAP_TMP/nested.debug"
+	pti_run --batch --json -ex bt "$TAP_TMP/nested"
+	s=$(bt_summary)
+	tap_like "$(field 4 "$s") $(field 5 "$s")" '^false ([5-9]|[1-9][0-9])$' \
+		"stripped without a debug file: still unwinds whole"
+else
+	tap_skip "objcopy not found" 3
+fi
+
+# __libc_start_call_main is static in the C library: only its debug file
+# (Debian's libc6-dbg, found by build-id) names it.
+libc=$(ldd "$PROGS/bt-nested" | sed -n 's,^.*libc\.so\.6 => \([^ ]*\).*$,\1,p')
+id=$(readelf -n "$libc" 2>/dev/null | sed -n 's/^.*Build ID: //p')
+if [ -n "$id" ] &&
+	[ -f "/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-).debug" ]; then
+	pti_run --batch --json -ex bt "$PROGS/bt-nested"
+	tap_like "$(field 2 "$(bt_summary)")" ' main __libc_start_call_main ' \
+		"libc's static __libc_start_call_main is named from its debug file"
+else
+	tap_skip "no debug file for $libc" 1
+fi
+
+pti_done
