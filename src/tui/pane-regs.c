@@ -107,7 +107,7 @@ regs_draw(struct tui *t, WINDOW *w, bool focused)
 	if (!rs.valid) {
 		tui_put(w, 0, 0, tui_attr(t, TC_ZERO), rs.error != NULL ?
 		    rs.error : t->proc != NULL && t->proc->state ==
-		    PROC_RUNNING ? "(running: shown when paused)" :
+		    PROC_RUNNING ? "(running)" :
 		    "(no registers)");
 		return;
 	}

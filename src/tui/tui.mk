@@ -32,3 +32,7 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/crash.t \
 	tests/tui/resize.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
+
+# Screenshots of the real TUI (README) and the script that makes them.
+EXTRA_DIST += screenshots/make-screenshots screenshots/regions-hex.png \
+	screenshots/crash-backtrace.png screenshots/live-edit.png
