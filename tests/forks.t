@@ -11,29 +11,15 @@ tap_require_cmd python3
 # statuses: one "state:exit_code:signal" word per status JSON line, in order.
 statuses()
 {
-	printf '%s\n' "$TAP_OUT" | python3 -c '
-import json, sys
-out = []
-for l in sys.stdin:
-	o = json.loads(l) if l.startswith("{") else {}
-	if o.get("cmd") == "status":
-		out.append("%s:%s:%s" % (o["state"], o["exit_code"], o["signal"]))
-print(" ".join(out))
-'
+	pti_json_eval status \
+		'"%s:%s:%s" % (o["state"], o["exit_code"], o["signal"])' |
+		tr '\n' ' ' | sed 's/ $//'
 }
 
-# pids: the distinct pids of the status lines.
+# pids: how many distinct pids the status lines name.
 pids()
 {
-	printf '%s\n' "$TAP_OUT" | python3 -c '
-import json, sys
-p = set()
-for l in sys.stdin:
-	o = json.loads(l) if l.startswith("{") else {}
-	if o.get("cmd") == "status":
-		p.add(o["pid"])
-print(len(p))
-'
+	pti_json_eval status 'o["pid"]' | sort -u | wc -l
 }
 
 for mode in "" --no-seccomp; do

@@ -172,14 +172,8 @@ pti_run --batch --json -ex regs -ex maps -ex 'x $rsp-16 8' \
 	-ex 'x [heap]+0x10 8' -ex 'x [stack] 8' -ex 'x $rip 1' "$markers"
 rsp=$(j regs regs.rsp)
 tap_is "$(num "$(j x addr)")" "$(($(num "$rsp") - 16))" 'x $rsp-16'
-heap_start=$(printf '%s\n' "$TAP_OUT" | python3 -c '
-import json, sys
-for l in sys.stdin:
-	o = json.loads(l) if l.startswith("{") else {}
-	if o.get("cmd") == "maps":
-		print([r["start"] for r in o["regions"]
-		       if r["name"] == "[heap]"][0])
-')
+heap_start=$(pti_json_eval maps \
+	'[r["start"] for r in o["regions"] if r["name"] == "[heap]"][0]')
 tap_is "$(num "$(j 'x#2' addr)")" "$(($(num "$heap_start") + 16))" \
 	'x [heap]+0x10'
 tap_like "$(j 'x#3' addr)" '^0x[0-9a-f]+$' 'x [stack]'

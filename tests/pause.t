@@ -129,20 +129,19 @@ tap_is "$(j status pid)" \
 # maps at the pause.
 pti_run --batch --json -ex maps "$PROGS/exit-code" 3
 tap_is "$TAP_RC" 3 "maps: exit status kept"
-maps_check=$(printf '%s\n' "$TAP_OUT" | python3 -c '
-import json, sys
-m = [json.loads(l) for l in sys.stdin if l.startswith("{")][0]
-r = m["regions"]
-names = [x["name"] for x in r]
-bad = [x for x in r if not (x["start"].startswith("0x") and
-       x["end"].startswith("0x") and int(x["start"], 16) < int(x["end"], 16)
-       and len(x["perms"]) == 4 and isinstance(x["offset"], int)
-       and x["access"] in ("shared", "copy"))]
-print("stack" if "[stack]" in names else "no-stack",
-      "prog" if any(n.endswith("/exit-code") for n in names) else "no-prog",
-      "sorted" if r == sorted(r, key=lambda x: int(x["start"], 16))
-      else "unsorted", len(bad))
-')
+maps_check=$(pti_json_eval maps '" ".join([
+    "stack" if any(r["name"] == "[stack]" for r in o["regions"])
+    else "no-stack",
+    "prog" if any(r["name"].endswith("/exit-code") for r in o["regions"])
+    else "no-prog",
+    "sorted" if o["regions"] == sorted(o["regions"],
+                                       key=lambda r: int(r["start"], 16))
+    else "unsorted",
+    str(len([r for r in o["regions"] if not (
+        r["start"].startswith("0x") and r["end"].startswith("0x")
+        and int(r["start"], 16) < int(r["end"], 16)
+        and len(r["perms"]) == 4 and isinstance(r["offset"], int)
+        and r["access"] in ("shared", "copy"))]))])')
 tap_is "$maps_check" "stack prog sorted 0" \
 	"maps: [stack], the program, sorted, well-formed regions"
 pti_run --batch -ex maps "$PROGS/exit-code" 3

@@ -14,6 +14,9 @@
 # disturb later tests. pti_done reports them all as one test.
 # pti_tagged_pids prints the pids carrying the tag (for tests that look at
 # tracees while ptinspect runs).
+# pti_json_eval CMD EXPR evaluates the Python expression EXPR, with o bound
+# to each JSON object of the last run's stdout whose "cmd" is CMD, and
+# prints one result a line (python3 needed).
 
 : "${PTINSPECT:?PTINSPECT is not set (run the tests through make check)}"
 : "${PROGS:?PROGS is not set (run the tests through make check)}"
@@ -26,6 +29,17 @@ pti_tagged_pids()
 {
 	grep -lsaF "PTI_TEST_TAG=$pti_tag" /proc/[0-9]*/environ |
 		sed 's,^/proc/\([0-9]*\)/environ$,\1,'
+}
+
+pti_json_eval()
+{
+	printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, sys
+for line in sys.stdin:
+	o = json.loads(line) if line.startswith("{") else {}
+	if o.get("cmd") == sys.argv[1]:
+		print(eval(sys.argv[2], {"o": o}))
+' "$1" "$2"
 }
 
 pti_run()

@@ -13,18 +13,12 @@ tap_require_cmd python3 nm
 # last run's `threads` JSON.
 threads_summary()
 {
-	printf '%s\n' "$TAP_OUT" | python3 -c '
-import json, sys
-for l in sys.stdin:
-	o = json.loads(l) if l.startswith("{") else {}
-	if o.get("cmd") == "threads":
-		t = o["threads"]
-		print(len(t), len(set(x["tid"] for x in t)),
-		      ",".join(sorted(set(x["state"] for x in t))),
-		      ",".join(sorted(x["name"] for x in t)),
-		      all(x["pc"] is not None and int(x["pc"], 16) > 0
-			  for x in t))
-'
+	pti_json_eval threads '"%d %d %s %s %s" % (len(o["threads"]),
+	    len(set(t["tid"] for t in o["threads"])),
+	    ",".join(sorted(set(t["state"] for t in o["threads"]))),
+	    ",".join(sorted(t["name"] for t in o["threads"])),
+	    all(t["pc"] is not None and int(t["pc"], 16) > 0
+		for t in o["threads"]))'
 }
 
 spins=$(nm "$PROGS/threads" | sed -n 's/^0*\([0-9a-f]*\) [bB] spins$/0x\1/p')
