@@ -36,3 +36,10 @@ tests_progs_sem_exec_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_exec_LDADD = -lpthread
 tests_progs_sem_threads_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_threads_LDADD = -lpthread
+
+# Benchmarks (run by hand; make check builds them):
+#	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,
+#					strace --seccomp-bpf
+#	bench/fork-slowdown [PTINSPECT]	fork with 256 MiB resident
+check_PROGRAMS += bench/mmap-loop bench/fork-cost
+EXTRA_DIST += bench/mmap-slowdown bench/fork-slowdown
