@@ -36,3 +36,6 @@ EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 # Screenshots of the real TUI (README) and the script that makes them.
 EXTRA_DIST += screenshots/make-screenshots screenshots/regions-hex.png \
 	screenshots/crash-backtrace.png screenshots/live-edit.png
+
+# The TUI's CPU benchmark, run by hand: bench/tui-redraw [BUILDDIR].
+EXTRA_DIST += bench/tui-redraw
