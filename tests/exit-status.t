@@ -27,6 +27,7 @@ check_status 139 "$PROGS/crash"
 check_status 134 "$PROGS/abort"
 check_status 143 "$PROGS/raise" 15
 check_status 138 "$PROGS/raise" 10
+check_status 137 "$PROGS/raise" 9
 check_status 0 "$PROGS/caught-signal"
 check_status 7 "$PROGS/last-thread"
 check_status 135 "$PROGS/fault" bus

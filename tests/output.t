@@ -21,11 +21,11 @@ compare()
 	for mode in "" "-p" "-p -f" "--no-seccomp" "-p -f --no-seccomp"; do
 		pti_run --batch $mode -- "$@"
 		tap_same_file "$TAP_TMP/out" "$TAP_TMP/native.out" \
-			"$desc: same stdout (--batch $mode)"
+			"$desc: same stdout (--batch${mode:+ $mode})"
 		tap_same_file "$TAP_TMP/err" "$TAP_TMP/native.err" \
-			"$desc: same stderr (--batch $mode)"
+			"$desc: same stderr (--batch${mode:+ $mode})"
 		tap_is "$TAP_RC" "$native_rc" \
-			"$desc: same exit status (--batch $mode)"
+			"$desc: same exit status (--batch${mode:+ $mode})"
 	done
 }
 
@@ -45,6 +45,15 @@ compare "environment" sh -c 'echo "$HOME $PATH"; env | sort | grep -v "^_="'
 compare "caught signal" sh -c 'trap "echo got usr1" USR1; kill -USR1 $$; echo after'
 compare "stopped and continued" sh -c \
 	'(sleep 0.2; kill -CONT $$) & kill -STOP $$; echo resumed'
+compare "failed exec" "$PROGS/fork-exec" fork /nonexistent/program
+if command -v python3 >/dev/null 2>&1; then
+	compare "fork from a thread" python3 -c 'import subprocess, threading
+t = threading.Thread(target=lambda: subprocess.run(["echo", "from thread"]))
+t.start()
+t.join()'
+else
+	tap_skip "python3 not installed" 15
+fi
 compare "100 children" sh -c 'for i in $(seq 100); do /bin/true; done; echo done'
 
 # The pipeline really ran: the native answer is known.
@@ -56,6 +65,18 @@ tap_is "$TAP_OUT" "$(printf '9999\n9998\n9997\n9996\n9995')" \
 pti_run --batch sh -c '(sleep 0.3; echo late) & echo early'
 tap_is "$TAP_OUT" "$(printf 'early\nlate')" "an orphaned child is waited for"
 tap_is "$TAP_RC" 0 "the exit status is the root's"
+
+# The reader of ptinspect's output goes away: the program dies of SIGPIPE
+# and ptinspect exits 141, with or without commands to print.
+for ex in "" "-ex status"; do
+	tap_run env PTI_TEST_TAG="$pti_tag" sh -c \
+		'{ "$@"; echo "ptinspect: $?" >&2; } | head -2' \
+		sh "$PTINSPECT" --batch -p $ex yes
+	pti_collect_leftovers "--batch -p $ex yes | head -2"
+	tap_is "$TAP_OUT" "$(printf 'y\ny')" "yes | head -2 ($ex)"
+	tap_like "$TAP_ERR" '^ptinspect: 141$' \
+		"yes | head -2: ptinspect exits 141 ($ex)"
+done
 
 # stdin is ptinspect's stdin.
 printf 'line one\nline two\n' >"$TAP_TMP/in"
