@@ -41,5 +41,11 @@ tests_progs_sem_threads_LDADD = -lpthread
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,
 #					strace --seccomp-bpf
 #	bench/fork-slowdown [PTINSPECT]	fork with 256 MiB resident
-check_PROGRAMS += bench/mmap-loop bench/fork-cost
+#	bench/mem-read-bench		mem_read of a real tracee vs
+#					process_vm_readv and memcpy
+check_PROGRAMS += bench/mmap-loop bench/fork-cost bench/mem-read-bench
 EXTRA_DIST += bench/mmap-slowdown bench/fork-slowdown
+bench_mem_read_bench_SOURCES = bench/mem-read-bench.c
+bench_mem_read_bench_CFLAGS = $(PTI_TOOL_CFLAGS_)
+bench_mem_read_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_mem_read_bench_LDADD = $(PTI_TEST_LIBS)
