@@ -4,14 +4,15 @@
  * against ptinspect's (unwind.c: own file mappings, chunked stack reads,
  * one PTRACE_GETREGS), both with UNW_CACHE_GLOBAL, cold and warm.
  *
- *	unwind-bench [-m stock|ours|both] [-n ITERATIONS] [-d DEPTH]
+ *	unwind-bench [-m stock|walk|replay|all] [-n ITERATIONS] [-d DEPTH]
  *
  * A forked child recurses DEPTH deep (default 50) and blocks in pause();
  * we PTRACE_SEIZE and PTRACE_INTERRUPT it. "cold" is the first unwind with
  * fresh state (new address space, empty caches), "warm" the mean of the
- * next ITERATIONS. Ours includes resolving names (cached after the cold
- * run); stock only walks. bench/unwind-bench.sh adds syscall counts from
- * strace -c.
+ * next ITERATIONS. Ours ("walk": libunwind walks each time; "replay": the
+ * unchanged stack's last walk is reused) includes naming the frames
+ * (cached after the cold run); stock only walks. bench/unwind-bench.sh
+ * adds syscall counts from strace -c.
  */
 #include "config.h"
 
@@ -36,10 +37,10 @@
 
 static NOINLINE int bench_recurse(int n, int fd);
 static pid_t bench_child(int depth);
-static double bench_now(void);
+static double bench_now(clockid_t clock);
 static size_t bench_stock(unw_addr_space_t as, void *upt);
 static void bench_run_stock(pid_t pid, long iterations);
-static void bench_run_ours(pid_t pid, long iterations);
+static void bench_run_ours(pid_t pid, long iterations, const char *mode);
 static void bench_ours_warm(struct proc *p, struct thread *t,
     long iterations, const char *what);
 
@@ -48,7 +49,7 @@ static volatile int bench_sink;
 int
 main(int argc, char **argv)
 {
-	const char *mode = "both";
+	const char *mode = "all";
 	long iterations = 1000;
 	int depth = 50, c;
 	pid_t pid;
@@ -65,16 +66,16 @@ main(int argc, char **argv)
 			depth = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: unwind-bench [-m stock|ours|"
-			    "both] [-n ITERATIONS] [-d DEPTH]\n");
+			fprintf(stderr, "usage: unwind-bench [-m stock|walk|"
+			    "replay|all] [-n ITERATIONS] [-d DEPTH]\n");
 			return 2;
 		}
 	}
 	pid = bench_child(depth);
-	if (strcmp(mode, "stock") == 0 || strcmp(mode, "both") == 0)
+	if (strcmp(mode, "stock") == 0 || strcmp(mode, "all") == 0)
 		bench_run_stock(pid, iterations);
-	if (strcmp(mode, "ours") == 0 || strcmp(mode, "both") == 0)
-		bench_run_ours(pid, iterations);
+	if (strcmp(mode, "stock") != 0)
+		bench_run_ours(pid, iterations, mode);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return 0;
@@ -123,12 +124,14 @@ bench_child(int depth)
 	return pid;
 }
 
+/* Microseconds on clock: CLOCK_MONOTONIC, or our CPU time (user + system,
+ * less disturbed by other load on the machine). */
 static double
-bench_now(void)
+bench_now(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
@@ -154,29 +157,32 @@ static void
 bench_run_stock(pid_t pid, long iterations)
 {
 	unw_addr_space_t as;
-	double t0, cold, warm;
+	double t0, c0, cold, warm, cpu;
 	size_t frames;
 	void *upt;
-	long i;
+	long i, n = iterations > 0 ? iterations : 1;
 
-	t0 = bench_now();
+	t0 = bench_now(CLOCK_MONOTONIC);
 	as = unw_create_addr_space(&_UPT_accessors, 0);
 	unw_set_caching_policy(as, UNW_CACHE_GLOBAL);
 	upt = _UPT_create(pid);
 	frames = bench_stock(as, upt);
-	cold = bench_now() - t0;
-	t0 = bench_now();
+	cold = bench_now(CLOCK_MONOTONIC) - t0;
+	t0 = bench_now(CLOCK_MONOTONIC);
+	c0 = bench_now(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < iterations; i++)
 		bench_stock(as, upt);
-	warm = iterations > 0 ? (bench_now() - t0) / iterations : 0;
+	warm = (bench_now(CLOCK_MONOTONIC) - t0) / n;
+	cpu = (bench_now(CLOCK_PROCESS_CPUTIME_ID) - c0) / n;
 	printf("stock _UPT: %zu frames, cold %.1f us, warm %.1f us "
-	    "per unwind (%ld runs)\n", frames, cold, warm, iterations);
+	    "(CPU %.1f us) per unwind (%ld runs)\n", frames, cold, warm, cpu,
+	    iterations);
 	_UPT_destroy(upt);
 	unw_destroy_addr_space(as);
 }
 
 static void
-bench_run_ours(pid_t pid, long iterations)
+bench_run_ours(pid_t pid, long iterations, const char *mode)
 {
 	struct thread t = { .tid = pid, .stopped = true };
 	struct proc p = { .pid = pid, .state = PROC_PAUSED, .nthreads = 1,
@@ -186,17 +192,20 @@ bench_run_ours(pid_t pid, long iterations)
 	char *err = NULL;
 
 	t.proc = &p;
-	t0 = bench_now();
+	t0 = bench_now(CLOCK_MONOTONIC);
 	if (unwind_thread(&p, &t, &bt, &err) < 0)
 		fatalx("unwind: %s", err);
-	cold = bench_now() - t0;
+	cold = bench_now(CLOCK_MONOTONIC) - t0;
 	printf("ours:       %zu frames, cold %.1f us (maps, file mappings, "
 	    "symbols and debug info loaded)\n", bt.count, cold);
 	backtrace_free(&bt);
-	unwind_set_replay(false);
-	bench_ours_warm(&p, &t, iterations, "warm walk (libunwind)");
-	unwind_set_replay(true);
-	bench_ours_warm(&p, &t, iterations, "warm, stack unchanged");
+	if (strcmp(mode, "replay") != 0) {
+		unwind_set_replay(false);
+		bench_ours_warm(&p, &t, iterations, "warm walk");
+		unwind_set_replay(true);
+	}
+	if (strcmp(mode, "walk") != 0)
+		bench_ours_warm(&p, &t, iterations, "warm replay");
 	unwind_forget(&p);
 }
 
@@ -208,22 +217,24 @@ bench_ours_warm(struct proc *p, struct thread *t, long iterations,
 	struct unwind_stats s0, s1;
 	struct backtrace bt;
 	char *err = NULL;
-	double t0, warm;
+	double t0, c0, warm, cpu;
 	long i, n = iterations > 0 ? iterations : 1;
 
 	unwind_get_stats(&s0);
-	t0 = bench_now();
+	t0 = bench_now(CLOCK_MONOTONIC);
+	c0 = bench_now(CLOCK_PROCESS_CPUTIME_ID);
 	for (i = 0; i < iterations; i++) {
 		if (unwind_thread(p, t, &bt, &err) < 0)
 			fatalx("unwind: %s", err);
 		backtrace_free(&bt);
 	}
-	warm = (bench_now() - t0) / n;
+	warm = (bench_now(CLOCK_MONOTONIC) - t0) / n;
+	cpu = (bench_now(CLOCK_PROCESS_CPUTIME_ID) - c0) / n;
 	unwind_get_stats(&s1);
-	printf("ours, %s: %.1f us per unwind (%ld runs); per unwind "
-	    "%.1f memory accesses (%.1f from code files), %.2f mem_read, "
-	    "%.2f PTRACE_GETREGS, %.2f unwind-table searches, %.2f "
-	    "replayed\n", what, warm, iterations,
+	printf("ours, %s: %.1f us (CPU %.1f us) per unwind (%ld runs); per "
+	    "unwind %.1f memory accesses (%.1f from code files), %.2f "
+	    "mem_read, %.2f PTRACE_GETREGS, %.2f unwind-table searches, "
+	    "%.2f replayed\n", what, warm, cpu, iterations,
 	    (double)(s1.mem_accesses - s0.mem_accesses) / n,
 	    (double)(s1.file_reads - s0.file_reads) / n,
 	    (double)(s1.mem_reads - s0.mem_reads) / n,

@@ -45,6 +45,7 @@ static int symbols_report(struct symbols *s, char **errp);
 static void symbols_resolve(struct symbols *s, uint64_t pc,
     bool return_address, struct sym_info *info);
 static char *symbols_source_path(Dwfl_Line *line, const char *name);
+static void symbols_clean_path(char *path);
 static void symbols_grow(struct symbols *s);
 static struct sym_entry *symbols_slot(struct sym_entry *table, size_t size,
     uint64_t key);
@@ -181,18 +182,66 @@ symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
 	info->line = lineno;
 }
 
-/* A line table's file name, made absolute with the CU's directory. */
+/*
+ * A line table's file name, made absolute with the CU's directory, with
+ * "." and "dir/.." folded: ./csu/../csu/libc-start.c is csu/libc-start.c.
+ */
 static char *
 symbols_source_path(Dwfl_Line *line, const char *name)
 {
 	const char *dir;
+	char *path;
 
-	if (name[0] == '/')
-		return xstrdup(name);
-	dir = dwfl_line_comp_dir(line);
+	dir = name[0] == '/' ? NULL : dwfl_line_comp_dir(line);
 	if (dir == NULL || *dir == '\0')
-		return xstrdup(name);
-	return xstrfmt("%s/%s", dir, name);
+		path = xstrdup(name);
+	else
+		path = xstrfmt("%s/%s", dir, name);
+	symbols_clean_path(path);
+	return path;
+}
+
+/* Folds "." and "dir/.." components and repeated slashes, in place. */
+static void
+symbols_clean_path(char *path)
+{
+	char *in = path, *out = path, *prev;
+	size_t len;
+
+	if (*in == '/')
+		*out++ = *in++;
+	while (*in != '\0') {
+		len = strcspn(in, "/");
+		if (len == 0 || (len == 1 && in[0] == '.')) {
+			/* skip */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.' &&
+		    out > path && !(out == path + 1 && path[0] == '/')) {
+			/* Drop the last component unless it is "..". */
+			prev = out - 1;
+			while (prev > path && prev[-1] != '/')
+				prev--;
+			if (strncmp(prev, "../", 3) == 0 ||
+			    strcmp(prev, "..") == 0) {
+				memcpy(out, "../", 3);
+				out += 3;
+			} else {
+				out = prev;
+			}
+		} else if (!(len == 2 && in[0] == '.' && in[1] == '.' &&
+		    out == path + 1 && path[0] == '/')) {
+			memmove(out, in, len);
+			out += len;
+			*out++ = '/';
+		}
+		in += len;
+		if (*in == '/')
+			in++;
+	}
+	if (out > path + 1 && out[-1] == '/')
+		out--;
+	if (out == path)
+		*out++ = '.';
+	*out = '\0';
 }
 
 static void

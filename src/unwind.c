@@ -14,7 +14,8 @@
  *     the signal-trampoline check) from our own PROT_READ mapping of the
  *     file, restricted to the parts of non-writable PT_LOAD segments, which
  *     the dynamic loader never modifies (RELRO pages are excluded: they were
- *     relocated);
+ *     relocated), and only for mappings without anonymous pages in smaps
+ *     (none was written to since it was mapped);
  *  2. everything else (the stack) from 16 KiB chunks copied by mem_read(),
  *     which uses the shared-memfd mapping when the region is redirected and
  *     process_vm_readv otherwise. The chunks live for one unwind only, as
@@ -36,8 +37,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -142,6 +144,7 @@ static void unwind_proc_unload(struct unwind_proc *up);
 static void unwind_proc_free(struct unwind_proc *up);
 static int unwind_refresh(struct unwind_proc *up, char **errp);
 static void unwind_map_files(struct unwind_proc *up, pid_t tid);
+static uint64_t *unwind_dirty_regions(pid_t tid, size_t *count);
 static struct unwind_file *unwind_file_get(struct unwind_proc *up,
     const struct region *r, pid_t tid);
 static const uint8_t *unwind_file_map(const struct region *r, pid_t tid,
@@ -162,6 +165,8 @@ static void unwind_remember(struct unwind_proc *up, pid_t tid,
 static void unwind_forget_memos(struct unwind_proc *up);
 static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
+static size_t unwind_strsize(const char *s);
+static const char *unwind_strcopy(char **p, const char *s);
 static const struct unwind_span *unwind_span_find(struct unwind_proc *up,
     uint64_t addr, size_t len);
 static int unwind_read(struct unwind_proc *up, uint64_t addr, void *buf,
@@ -238,15 +243,9 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 void
 backtrace_free(struct backtrace *bt)
 {
-	size_t i;
-
-	for (i = 0; i < bt->count; i++) {
-		free((char *)bt->frames[i].function);
-		free((char *)bt->frames[i].file);
-		free((char *)bt->frames[i].module);
-	}
 	free(bt->frames);
 	free(bt->error);
+	free(bt->strings);
 	memset(bt, 0, sizeof *bt);
 }
 
@@ -387,10 +386,11 @@ unwind_map_files(struct unwind_proc *up, pid_t tid)
 {
 	const struct region *r, *first = NULL;
 	struct unwind_file *f;
-	uint64_t bias = 0;
+	uint64_t bias = 0, *dirty;
 	bool have_bias = false;
-	size_t i;
+	size_t i, ndirty, d = 0;
 
+	dirty = unwind_dirty_regions(tid, &ndirty);
 	for (i = 0; i < up->maps.count; i++) {
 		r = &up->maps.regions[i];
 		if (r->name[0] != '/' || r->inode == 0) {
@@ -414,9 +414,50 @@ unwind_map_files(struct unwind_proc *up, pid_t tid)
 		if (!have_bias || r->perms[0] != 'r' || r->perms[1] != '-' ||
 		    r->perms[3] != 'p')
 			continue;
+		while (d < ndirty && dirty[d] < r->start)
+			d++;
+		if (d < ndirty && dirty[d] == r->start)
+			continue;	/* written to: not the file's bytes */
 		unwind_add_span(up, f, r, bias);
 	}
+	free(dirty);
 	qsort(up->spans, up->nspans, sizeof *up->spans, unwind_span_cmp);
+}
+
+/*
+ * The start addresses (ascending) of the mappings in /proc/TID/smaps that
+ * hold anonymous pages: private file mappings written to since they were
+ * mapped (text relocations, code patched by the program or through
+ * ptinspect's `write`), whose bytes are no longer the file's.
+ */
+static uint64_t *
+unwind_dirty_regions(pid_t tid, size_t *count)
+{
+	unsigned long long start, end, kb;
+	uint64_t *starts = NULL, cur = 0;
+	char path[64], *text, *line, *next;
+	size_t n = 0;
+
+	*count = 0;
+	snprintf(path, sizeof path, "/proc/%d/smaps", (int)tid);
+	text = read_file_str(path, NULL);
+	if (text == NULL)
+		return NULL;
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (sscanf(line, "%llx-%llx ", &start, &end) == 2)
+			cur = start;
+		else if (sscanf(line, "Anonymous: %llu kB", &kb) == 1 &&
+		    kb > 0) {
+			starts = xreallocarray(starts, n + 1, sizeof *starts);
+			starts[n++] = cur;
+		}
+	}
+	free(text);
+	*count = n;
+	return starts;
 }
 
 /* The file entry of region r's file, mapping the file on first sight. */
@@ -632,12 +673,10 @@ unwind_remember(struct unwind_proc *up, pid_t tid, const struct backtrace *bt)
 		up->memos = m;
 	}
 	m->regs = up->regs;
-	free(m->words);
-	m->words = xreallocarray(NULL, up->nwords + 1, sizeof *m->words);
+	m->words = xreallocarray(m->words, up->nwords + 1, sizeof *m->words);
 	memcpy(m->words, up->words, up->nwords * sizeof *m->words);
 	m->nwords = up->nwords;
-	free(m->frames);
-	m->frames = xreallocarray(NULL, bt->count + 1, sizeof *m->frames);
+	m->frames = xreallocarray(m->frames, bt->count + 1, sizeof *m->frames);
 	memcpy(m->frames, bt->frames, bt->count * sizeof *m->frames);
 	m->count = bt->count;
 	m->truncated = bt->truncated;
@@ -701,9 +740,8 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 			    bt->count, bt->count - 1);
 			return;
 		}
-		if ((bt->count & (bt->count - 1)) == 0)
-			bt->frames = xreallocarray(bt->frames,
-			    bt->count == 0 ? 16 : bt->count * 2,
+		if (bt->count % 64 == 0)
+			bt->frames = xreallocarray(bt->frames, bt->count + 64,
 			    sizeof *bt->frames);
 		f = &bt->frames[bt->count++];
 		memset(f, 0, sizeof *f);
@@ -726,6 +764,7 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 /*
  * Names every frame. A return address is looked up inside the call (pc - 1);
  * the signal trampoline's pc and the pc a signal interrupted are exact.
+ * The names are copied into one block, bt->strings.
  */
 static void
 unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
@@ -733,8 +772,8 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 	const struct sym_info *si;
 	bool refreshed = false;
 	struct frame *f;
-	char *err = NULL;
-	size_t i;
+	size_t size = 0, i;
+	char *err = NULL, *p;
 
 	for (i = 0; i < bt->count; i++) {
 		f = &bt->frames[i];
@@ -746,19 +785,50 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 					bt->error = err;
 				else
 					free(err);
-				return;
+				bt->count = i;
+				break;
 			}
 		}
+		/* The cache's strings, copied below: the cache may move. */
 		si = symbols_lookup(up->syms, f->pc, i > 0 &&
 		    !f->signal_frame && !bt->frames[i - 1].signal_frame);
-		f->function = si->function != NULL ?
-		    xstrdup(si->function) : NULL;
+		f->function = si->function;
 		f->offset = si->function != NULL ? si->offset : 0;
-		f->file = si->file != NULL ? xstrdup(si->file) : NULL;
+		f->file = si->file;
 		f->line = si->line;
-		f->module = si->module != NULL ? xstrdup(si->module) : NULL;
+		f->module = si->module;
+		size += unwind_strsize(f->function) + unwind_strsize(f->file) +
+		    unwind_strsize(f->module);
 		unwind_stats.frames++;
 	}
+	p = bt->strings = xmalloc(size + 1);
+	for (i = 0; i < bt->count; i++) {
+		f = &bt->frames[i];
+		f->function = unwind_strcopy(&p, f->function);
+		f->file = unwind_strcopy(&p, f->file);
+		f->module = unwind_strcopy(&p, f->module);
+	}
+}
+
+static size_t
+unwind_strsize(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* Copies s to *p and advances *p past it; NULL stays NULL. */
+static const char *
+unwind_strcopy(char **p, const char *s)
+{
+	char *copy = *p;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(copy, s, n);
+	*p += n;
+	return copy;
 }
 
 /* The file span holding all of [addr, addr + len), or NULL. */

@@ -40,6 +40,7 @@ struct backtrace {
 	 */
 	bool truncated;
 	char *error;
+	char *strings;		/* holds the frames' strings */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,6 +40,8 @@ static size_t frame_of(const struct backtrace *bt, const char *name);
 static void dump(const struct backtrace *bt);
 static void test_nested(const char *prog);
 static void test_changed_stack(struct tracee *tr, const struct backtrace *bt);
+static void test_written_code(struct tracee *tr, const struct backtrace *bt);
+static uint64_t find_in_file_mapping(pid_t pid, const char *needle);
 static void test_crash(void);
 static void test_signal(void);
 static void test_deep(void);
@@ -266,8 +269,10 @@ test_nested(const char *prog)
 	} else {
 		tap_ok(false, "%s: unwind of an unchanged stack", prog);
 	}
-	if (strcmp(prog, "bt-nested") == 0)
+	if (strcmp(prog, "bt-nested") == 0) {
 		test_changed_stack(&tr, &bt);
+		test_written_code(&tr, &bt);
+	}
 	backtrace_free(&bt);
 	tracee_kill(&tr);
 }
@@ -317,6 +322,86 @@ test_changed_stack(struct tracee *tr, const struct backtrace *bt)
 	    changed.frames[1].pc == bt->frames[1].pc,
 	    "bt-nested: the restored return address is seen again");
 	backtrace_free(&changed);
+}
+
+/*
+ * Unwind tables are read from our own mapping of the program's file, except
+ * from a mapping the process wrote to: there the tracee's bytes are read.
+ * Writes a byte into the read-only segment holding .rodata and .eh_frame
+ * (into the string main prints, which nothing reads any more).
+ */
+static void
+test_written_code(struct tracee *tr, const struct backtrace *bt)
+{
+	struct unwind_stats s0, s1, s2;
+	struct backtrace cold;
+	uint64_t addr;
+	long word;
+
+	unwind_forget(&tr->proc);
+	unwind_get_stats(&s0);
+	if (!unwind_ok(tr, &cold))
+		tap_bail("bt-nested: cold unwind");
+	unwind_get_stats(&s1);
+	tap_ok(s1.file_reads > s0.file_reads && cold.count == bt->count,
+	    "bt-nested: cold walk reads unwind tables from the file (%llu)",
+	    (unsigned long long)(s1.file_reads - s0.file_reads));
+	backtrace_free(&cold);
+
+	addr = find_in_file_mapping(tr->proc.pid, "nested: calling");
+	if (addr == 0) {
+		tap_ok(false, "bt-nested: the string main printed is mapped");
+		return;
+	}
+	errno = 0;
+	word = ptrace(PTRACE_PEEKDATA, tr->proc.pid, (void *)addr, NULL);
+	if (errno != 0 || ptrace(PTRACE_POKEDATA, tr->proc.pid, (void *)addr,
+	    (void *)(word ^ 0x20)) != 0)
+		tap_bail("bt-nested: cannot write the string");
+	unwind_forget(&tr->proc);
+	if (!unwind_ok(tr, &cold))
+		tap_bail("bt-nested: cold unwind after the write");
+	unwind_get_stats(&s2);
+	tap_ok(s2.file_reads - s1.file_reads < s1.file_reads - s0.file_reads &&
+	    cold.count == bt->count && cold.frames[1].pc == bt->frames[1].pc,
+	    "bt-nested: a written mapping is read from the process (%llu "
+	    "from the file)", (unsigned long long)(s2.file_reads -
+	    s1.file_reads));
+	backtrace_free(&cold);
+}
+
+/* The address of needle in a read-only mapping of pid's program file. */
+static uint64_t
+find_in_file_mapping(pid_t pid, const char *needle)
+{
+	unsigned long long start, end, off;
+	char path[64], line[512], perms[8], *buf, *hit;
+	uint64_t found = 0;
+	FILE *maps;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	maps = fopen(path, "r");
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY);
+	while (maps != NULL && fd >= 0 && found == 0 &&
+	    fgets(line, sizeof line, maps) != NULL) {
+		if (sscanf(line, "%llx-%llx %7s %llx", &start, &end, perms,
+		    &off) != 4 || strcmp(perms, "r--p") != 0 ||
+		    strstr(line, "bt-nested") == NULL || end - start > 1 << 20)
+			continue;
+		buf = xmalloc(end - start);
+		if (pread(fd, buf, end - start, (off_t)start) ==
+		    (ssize_t)(end - start) && (hit = memmem(buf, end - start,
+		    needle, strlen(needle))) != NULL)
+			found = start + (uint64_t)(hit - buf);
+		free(buf);
+	}
+	if (maps != NULL)
+		fclose(maps);
+	if (fd >= 0)
+		close(fd);
+	return found;
 }
 
 static void
