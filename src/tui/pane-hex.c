@@ -65,9 +65,7 @@ static struct {
 	struct undo undo[MAX_UNDO];
 	int nundo;
 
-	uint8_t *needle;
-	size_t needle_len;
-	uint64_t *matches;
+	uint64_t *matches;	/* of the last search, in address order */
 	size_t nmatches;
 } hx = { .unit = 1, .per_row = 16, .rows = 16 };
 
@@ -380,11 +378,10 @@ search_done(struct tui *t, const char *text)
 		tui_msg(t, true, "search: nothing to search for");
 		return;
 	}
-	free(hx.needle);
-	hx.needle = needle;
-	hx.needle_len = len;
-	if (tui_refresh_maps(t) < 0)
+	if (tui_refresh_maps(t) < 0) {
+		free(needle);
 		return;
+	}
 	if (hx.matches == NULL)
 		hx.matches = xreallocarray(NULL, MAX_MATCHES,
 		    sizeof(*hx.matches));
@@ -393,8 +390,10 @@ search_done(struct tui *t, const char *text)
 	    NULL, &err) < 0) {
 		tui_msg(t, true, "search: %s", err);
 		free(err);
+		free(needle);
 		return;
 	}
+	free(needle);
 	if (hx.nmatches == 0) {
 		tui_msg(t, true, "search: %s: not found", text);
 		return;
@@ -709,6 +708,8 @@ hex_event(struct tui *t, enum tui_event ev)
 {
 	switch (ev) {
 	case TUI_EV_PAUSED:
+	case TUI_EV_MAPS:
+		/* Until the user moves, follow the default as memory appears. */
 		if (!hx.moved)
 			hx.placed = false;
 		hx.stale = true;

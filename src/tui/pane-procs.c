@@ -40,7 +40,7 @@ proc_text(const struct proc *p, char *buf, size_t len)
 		snprintf(state, sizeof(state), "%s", p->state == PROC_RUNNING ?
 		    "running" : p->state == PROC_PAUSING ? "pausing" :
 		    "exiting");
-	snprintf(buf, len, "%7d %7d  %-16.16s %s", (int)p->pid,
+	snprintf(buf, len, "%6d %6d  %-10.10s %s", (int)p->pid,
 	    (int)p->parent_pid, p->comm, state);
 }
 
@@ -59,8 +59,8 @@ procs_draw(struct tui *t, WINDOW *w, bool focused)
 	}
 	if (pr.sel >= pr.n)
 		pr.sel = pr.n > 0 ? pr.n - 1 : 0;
-	tui_put(w, 0, 0, tui_attr(t, TC_TITLE), "      pid  parent  name"
-	    "             state");
+	tui_put(w, 0, 0, tui_attr(t, TC_TITLE), "    pid parent  name       "
+	    "state");
 	pr.top = tui_scroll_to(pr.sel, pr.top, h - 1);
 	for (int y = 1; y < h && pr.top + y - 1 < pr.n; y++) {
 		int i = pr.top + y - 1;

@@ -105,7 +105,6 @@ struct tui {
 	unsigned long frame;	/* live-refresh frames so far */
 	int live_hz;		/* the live refresh rate */
 	bool color;		/* colours in use (not NO_COLOR, not mono) */
-	bool utf8;		/* the terminal takes UTF-8 */
 	struct scrollback out;	/* the program's output */
 	const char *output_file;	/* -o FILE, or NULL */
 };

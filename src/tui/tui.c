@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -70,8 +69,7 @@ struct slot {
 struct layout {
 	struct slot slots[MAX_SLOTS];
 	int nslots;
-	int seps[MAX_SLOTS];	/* vertical separator columns ... */
-	struct rect sep_rect[MAX_SLOTS];	/* ... and their extent */
+	struct rect sep_rect[MAX_SLOTS];	/* vertical separators */
 	int nseps;
 	bool too_small;
 };
@@ -271,8 +269,7 @@ slot_add(struct layout *l, struct rect r, const struct pane_ops *const *p,
 static void
 sep_add(struct layout *l, int x, int y, int h)
 {
-	l->sep_rect[l->nseps] = (struct rect){ y, x, h, 1 };
-	l->seps[l->nseps++] = x;
+	l->sep_rect[l->nseps++] = (struct rect){ y, x, h, 1 };
 }
 
 /*
@@ -1550,8 +1547,8 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	t->live_hz = hz != NULL && atoi(hz) > 0 && atoi(hz) <= 100 ?
 	    atoi(hz) : 30;
 	scrollback_init(&t->out, 10000);
+	/* UTF-8 or not, ncurses draws the lines (ACS) the terminal can. */
 	setlocale(LC_ALL, "");
-	t->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
 	/* The program's terminal gets the output pane's size from the start. */
 	ioctl(1, TIOCGWINSZ, &ws);
