@@ -22,10 +22,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/fs.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -44,6 +46,46 @@
 /* /proc/PID/mem takes the address as a file offset: at most 2^63 - 1. */
 #define MEM_MAX_OFFSET ((uint64_t)INT64_MAX)
 
+#ifndef PAGEMAP_SCAN
+/* <linux/fs.h> of Linux 6.7, for older headers. */
+#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
+#define PAGE_IS_PRESENT (1 << 3)
+#define PAGE_IS_SWAPPED (1 << 4)
+struct page_region {
+	uint64_t start;
+	uint64_t end;
+	uint64_t categories;
+};
+struct pm_scan_arg {
+	uint64_t size;
+	uint64_t flags;
+	uint64_t start;
+	uint64_t end;
+	uint64_t walk_end;
+	uint64_t vec;
+	uint64_t vec_len;
+	uint64_t max_pages;
+	uint64_t category_inverted;
+	uint64_t category_mask;
+	uint64_t category_anyof_mask;
+	uint64_t return_mask;
+};
+#endif
+
+/* One mem_find call. */
+struct mem_search {
+	struct proc *p;
+	const void *needle;
+	size_t needle_len;
+	int (*found)(uint64_t addr, void *arg);
+	void *arg;
+	unsigned char *buf;	/* a chunk and needle_len - 1 bytes */
+	size_t cap;
+	long matches;
+	bool stopped;		/* found() asked to stop */
+	int pagemap_fd;		/* /proc/PID/pagemap, opened on first use */
+};
+
 static struct mem_stats mem_stats;
 
 static bool mem_is_shared(struct proc *p, uint64_t addr);
@@ -58,6 +100,9 @@ static size_t mem_file_copy(struct proc *p, uint64_t addr, void *buf,
 static int mem_open(struct proc *p, int *errnop);
 static int mem_fail(char **errp, uint64_t addr, int err);
 static bool mem_skip_region(const struct region *r);
+static void mem_find_range(struct mem_search *s, uint64_t start,
+    uint64_t end);
+static int mem_find_populated(struct mem_search *s, const struct region *r);
 
 ssize_t
 mem_read(struct proc *p, uint64_t addr, void *buf, size_t len, char **errp)
@@ -94,52 +139,35 @@ mem_find(struct proc *p, const struct maps *maps,
     int (*found)(uint64_t addr, void *arg), void *arg, char **errp)
 {
 	const struct region *regions = only != NULL ? only : maps->regions;
-	size_t nregions = only != NULL ? 1 : maps->count;
-	size_t cap = MEM_FIND_CHUNK + needle_len - 1, i;
-	unsigned char *buf;
-	long matches = 0;
+	size_t nregions = only != NULL ? 1 : maps->count, i;
+	struct mem_search s = {
+		.p = p,
+		.needle = needle,
+		.needle_len = needle_len,
+		.found = found,
+		.arg = arg,
+		.cap = MEM_FIND_CHUNK + needle_len - 1,
+		.pagemap_fd = -1,
+	};
 
 	if (needle_len == 0)
 		return set_error(errp, "empty pattern");
-	buf = xmalloc(cap);
-	for (i = 0; i < nregions; i++) {
+	s.buf = xmalloc(s.cap);
+	for (i = 0; i < nregions && !s.stopped; i++) {
 		const struct region *r = &regions[i];
-		uint64_t at;
 
 		if (mem_skip_region(r))
 			continue;
-		for (at = r->start; at < r->end; at += MEM_FIND_CHUNK) {
-			size_t want = cap, got, off = 0;
-			int err = 0;
-
-			if (r->end - at < want)
-				want = (size_t)(r->end - at);
-			if (want < needle_len)
-				break;
-			got = mem_copy(p, at, buf, want, false, &err);
-			/* Matches must start inside this chunk. */
-			while (off < MEM_FIND_CHUNK &&
-			    off + needle_len <= got) {
-				unsigned char *hit = memmem(buf + off,
-				    got - off, needle, needle_len);
-
-				if (hit == NULL ||
-				    hit - buf >= MEM_FIND_CHUNK)
-					break;
-				off = (size_t)(hit - buf);
-				matches++;
-				if (found(at + off, arg) != 0)
-					goto out;
-				off++;
-			}
-			/* A region that fails to read: skip the rest. */
-			if (got < want)
-				break;
-		}
+		/* Private anonymous memory: only the pages ever touched. */
+		if (r->inode == 0 && r->perms[3] == 'p' &&
+		    mem_find_populated(&s, r) == 0)
+			continue;
+		mem_find_range(&s, r->start, r->end);
 	}
-out:
-	free(buf);
-	return matches;
+	if (s.pagemap_fd >= 0)
+		close(s.pagemap_fd);
+	free(s.buf);
+	return s.matches;
 }
 
 const char *
@@ -350,4 +378,105 @@ mem_skip_region(const struct region *r)
 {
 	return !region_readable(r) || strncmp(r->name, "[vvar", 5) == 0 ||
 	    strcmp(r->name, "[vsyscall]") == 0;
+}
+
+/*
+ * Searches [start, end) chunk by chunk. Each chunk is read with
+ * needle_len - 1 bytes more, and only matches that start inside it count,
+ * so a match across a chunk border is reported exactly once.
+ */
+static void
+mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
+{
+	uint64_t at;
+
+	for (at = start; at < end && !s->stopped; at += MEM_FIND_CHUNK) {
+		size_t want = s->cap, got, off = 0;
+		int err = 0;
+
+		if (end - at < want)
+			want = (size_t)(end - at);
+		if (want < s->needle_len)
+			break;
+		got = mem_copy(s->p, at, s->buf, want, false, &err);
+		while (off < MEM_FIND_CHUNK && off + s->needle_len <= got) {
+			unsigned char *hit = memmem(s->buf + off, got - off,
+			    s->needle, s->needle_len);
+
+			if (hit == NULL || hit - s->buf >= MEM_FIND_CHUNK)
+				break;
+			off = (size_t)(hit - s->buf);
+			s->matches++;
+			if (s->found(at + off, s->arg) != 0) {
+				s->stopped = true;
+				break;
+			}
+			off++;
+		}
+		/* A range that fails to read: skip the rest. */
+		if (got < want)
+			break;
+	}
+}
+
+/*
+ * Searches only the runs of pages of r that are present or swapped, as
+ * PAGEMAP_SCAN (Linux 6.7) reports them: untouched anonymous pages read as
+ * zeros, and reading them would fault in page tables for nothing; sanitizer
+ * shadows and runtime heaps reserve terabytes that way. Returns -1, having
+ * searched nothing, when the kernel cannot tell; the caller then reads it
+ * all.
+ */
+static int
+mem_find_populated(struct mem_search *s, const struct region *r)
+{
+	struct page_region vec[64];
+	struct pm_scan_arg scan = {
+		.size = sizeof scan,
+		.start = r->start,
+		.end = r->end,
+		.vec = (uint64_t)(uintptr_t)vec,
+		.vec_len = ARRAY_SIZE(vec),
+		.category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+		.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED,
+	};
+	uint64_t run_start = 0, run_end = 0;
+
+	if (s->pagemap_fd < 0) {
+		char path[64];
+
+		snprintf(path, sizeof path, "/proc/%d/pagemap",
+		    (int)proc_access_tid(s->p));
+		s->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->pagemap_fd < 0)
+			return -1;
+	}
+	for (;;) {
+		int n = ioctl(s->pagemap_fd, PAGEMAP_SCAN, &scan), i;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (run_end == 0)
+				return -1;
+			/* Scanned part of it: read the rest as it is. */
+			run_end = r->end;
+			break;
+		}
+		/* Runs differ in categories only when present meets swapped. */
+		for (i = 0; i < n && !s->stopped; i++) {
+			if (vec[i].start != run_end) {
+				if (run_end != 0)
+					mem_find_range(s, run_start, run_end);
+				run_start = vec[i].start;
+			}
+			run_end = vec[i].end;
+		}
+		if (s->stopped || scan.walk_end >= r->end || n == 0)
+			break;
+		scan.start = scan.walk_end;
+	}
+	if (run_end != 0 && !s->stopped)
+		mem_find_range(s, run_start, run_end);
+	return 0;
 }

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -29,6 +30,7 @@
 
 #define PAGE 4096
 #define BIG (1024 * 1024)	/* the searched region */
+#define SPARSE (64 * 1024 * 1024)
 #define NEEDLE_LEN 11
 
 /* Mapped before fork(), so parent and child agree on the addresses. */
@@ -36,6 +38,7 @@ static char *rw_page;		/* markers */
 static char *ro_page;		/* made read-only by the child */
 static char *edge;		/* one page, the next one unmapped */
 static unsigned char *big;	/* BIG bytes with needles */
+static unsigned char *sparse;	/* SPARSE bytes, one page touched */
 static unsigned char needle[NEEDLE_LEN];
 
 struct found {
@@ -49,6 +52,7 @@ static void child_main(void);
 static uint64_t a(const void *p);
 static int on_found(uint64_t addr, void *arg);
 static bool found_has(const struct found *f, uint64_t addr);
+static bool have_pagemap_scan(void);
 static void test_rw(struct proc *p);
 static void test_edges(struct proc *p);
 static void test_reopen(struct proc *p);
@@ -67,7 +71,9 @@ main(void)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	big = mmap(NULL, BIG, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (rw_page == MAP_FAILED || big == MAP_FAILED)
+	sparse = mmap(NULL, SPARSE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (rw_page == MAP_FAILED || big == MAP_FAILED || sparse == MAP_FAILED)
 		tap_bail("mmap: %s", strerror(errno));
 	ro_page = rw_page + PAGE;
 	/* The page after `edge` must be unmapped for the short read test. */
@@ -132,6 +138,8 @@ child_main(void)
 	strcpy(rw_page, "child marker");
 	strcpy(ro_page, "read-only text");
 	memset(edge, 'E', PAGE);
+	memset(big, 1, BIG);
+	memcpy(sparse + SPARSE / 2 + 100, needle, NEEDLE_LEN);
 	/*
 	 * Needles just before, across and after every 64 KiB boundary: one
 	 * of them straddles any power-of-two chunk size from 64 KiB up.
@@ -271,7 +279,7 @@ test_find(struct proc *p)
 		.start = a(big), .end = a(big) + BIG, .perms = "rw-p",
 		.name = (char *)"",
 	};
-	struct region none = only;
+	struct region none = only, sparse_region = only;
 	struct found f = { .n = 0 };
 	struct maps maps;
 	char *err = NULL;
@@ -296,9 +304,27 @@ test_find(struct proc *p)
 	tap_ok(n == 3, "find: stops when the callback says so (%ld)", n);
 
 	f = (struct found){ .stop_after = 64 };
-	n = mem_find(p, NULL, &only, "\0\0\0", 3, on_found, &f, &err);
+	n = mem_find(p, NULL, &only, "\1\1\1", 3, on_found, &f, &err);
 	tap_ok(n == 64 && f.n == 64 && f.addrs[0] == a(big) &&
 	    f.addrs[1] == a(big) + 1, "find: overlapping matches (%ld)", n);
+
+	/* Untouched anonymous pages are never read (PAGEMAP_SCAN). */
+	sparse_region.start = a(sparse);
+	sparse_region.end = a(sparse) + SPARSE;
+	f = (struct found){ .n = 0 };
+	n = mem_find(p, NULL, &sparse_region, needle, NEEDLE_LEN, on_found, &f,
+	    &err);
+	tap_ok(n == 1 && f.addrs[0] == a(sparse) + SPARSE / 2 + 100,
+	    "find in a sparse region: %ld match", n);
+	f = (struct found){ .stop_after = 1 };
+	n = mem_find(p, NULL, &sparse_region, "\0\0\0\0", 4, on_found, &f,
+	    &err);
+	if (have_pagemap_scan())
+		tap_ok(n == 1 && f.addrs[0] == a(sparse) + SPARSE / 2,
+		    "zeros: the first is in the touched page (+0x%llx)",
+		    (unsigned long long)(f.addrs[0] - a(sparse)));
+	else
+		tap_skip("no PAGEMAP_SCAN (Linux < 6.7)", "untouched pages");
 
 	none.perms[0] = '-';
 	f = (struct found){ .n = 0 };
@@ -343,4 +369,20 @@ found_has(const struct found *f, uint64_t addr)
 		if (f->addrs[i] == addr)
 			return true;
 	return false;
+}
+
+/* Whether the kernel has the PAGEMAP_SCAN ioctl (Linux 6.7). */
+static bool
+have_pagemap_scan(void)
+{
+	/* _IOWR('f', 16, struct pm_scan_arg), 96 bytes. */
+	uint64_t arg[12] = { sizeof arg };
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = ioctl(fd, _IOWR('f', 16, arg), arg) >= 0;
+	close(fd);
+	return ok;
 }
