@@ -205,43 +205,43 @@ symbols_source_path(Dwfl_Line *line, const char *name)
 static void
 symbols_clean_path(char *path)
 {
-	char *in = path, *out = path, *prev;
+	char *copy = xstrdup(path), *in = copy, *out = path, *prev;
+	bool absolute = path[0] == '/';
 	size_t len;
 
-	if (*in == '/')
-		*out++ = *in++;
-	while (*in != '\0') {
+	/* out holds the result so far: "/" or "", then "comp/" pieces. */
+	if (absolute)
+		out++;
+	for (; *in != '\0'; in += len + (in[len] == '/')) {
 		len = strcspn(in, "/");
-		if (len == 0 || (len == 1 && in[0] == '.')) {
-			/* skip */
-		} else if (len == 2 && in[0] == '.' && in[1] == '.' &&
-		    out > path && !(out == path + 1 && path[0] == '/')) {
-			/* Drop the last component unless it is "..". */
-			prev = out - 1;
-			while (prev > path && prev[-1] != '/')
+		if (len == 0 || (len == 1 && in[0] == '.'))
+			continue;
+		if (len == 2 && in[0] == '.' && in[1] == '.') {
+			/* The last "comp/" written, if any. */
+			prev = out;
+			if (prev > path + absolute) {
 				prev--;
-			if (strncmp(prev, "../", 3) == 0 ||
-			    strcmp(prev, "..") == 0) {
-				memcpy(out, "../", 3);
-				out += 3;
-			} else {
-				out = prev;
+				while (prev > path + absolute &&
+				    prev[-1] != '/')
+					prev--;
 			}
-		} else if (!(len == 2 && in[0] == '.' && in[1] == '.' &&
-		    out == path + 1 && path[0] == '/')) {
-			memmove(out, in, len);
-			out += len;
-			*out++ = '/';
+			if (prev < out && strncmp(prev, "../", 3) != 0) {
+				out = prev;	/* dir/.. */
+				continue;
+			}
+			if (absolute)
+				continue;	/* /.. is / */
 		}
-		in += len;
-		if (*in == '/')
-			in++;
+		memcpy(out, in, len);
+		out += len;
+		*out++ = '/';
 	}
 	if (out > path + 1 && out[-1] == '/')
 		out--;
 	if (out == path)
 		*out++ = '.';
 	*out = '\0';
+	free(copy);
 }
 
 static void
