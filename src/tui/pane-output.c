@@ -2,6 +2,7 @@
  * pane-output.c: what the program wrote to its terminal (stdout and stderr
  * through the pseudo-terminal tui.c gives it), scrollable; it follows the
  * end until the user scrolls up. With -o FILE it says where output goes.
+ * `i` lends the keyboard to the program (tui.c's input mode).
  */
 #include "config.h"
 
@@ -71,6 +72,10 @@ output_key(struct tui *t, int key)
 	case KEY_END: case 'G':
 		op.follow = true;
 		return PANE_REDRAW;
+	case 'i':
+		op.follow = true;
+		tui_input_start(t);
+		return PANE_REDRAW;
 	default:
 		return PANE_IGNORED;
 	}
@@ -93,6 +98,7 @@ output_mouse(struct tui *t, int y, int x, mmask_t bstate)
 static const struct pane_key output_keys[] = {
 	{ "jk, arrows, PgUp PgDn", "scroll the program's output" },
 	{ "g G, Home End", "first line; follow the end" },
+	{ "i", "type to the program (Ctrl-] stops)" },
 	{ NULL, NULL },
 };
 

@@ -123,6 +123,12 @@ void tui_msg(struct tui *t, bool error, const char *fmt, ...)
 void tui_prompt(struct tui *t, const char *label, int history,
     void (*done)(struct tui *t, const char *text));
 
+/*
+ * Keys go to the program's terminal (typed input, Enter, Backspace,
+ * arrows) until Ctrl-] gives them back.
+ */
+void tui_input_start(struct tui *t);
+
 /* Shows text (a command's output) in a scrollable pop-up. */
 void tui_popup(struct tui *t, const char *title, const char *text);
 

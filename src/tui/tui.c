@@ -133,6 +133,7 @@ static bool help_open;
 static struct prompt prompt;
 static struct popup popup;
 static enum quit_state quit_state;
+static bool input_mode;
 static bool quit_confirmed;
 static bool quit_killed;
 static char *message;
@@ -169,6 +170,7 @@ static enum pane_result handle_key(struct tui *t, int key);
 static enum pane_result global_key(struct tui *t, int key);
 static enum pane_result prompt_key(struct tui *t, int key);
 static enum pane_result popup_key(struct tui *t, int key);
+static enum pane_result input_key(struct tui *t, int key);
 static enum pane_result quit_key(struct tui *t, int key);
 static enum pane_result mouse_event(struct tui *t);
 static void focus_cycle(struct tui *t, int dir);
@@ -1075,6 +1077,11 @@ draw_bottom(struct tui *t)
 		    TC_KEY), message);
 		return;
 	}
+	if (input_mode) {
+		tui_put(stdscr, y, 0, tui_attr(t, TC_EDIT),
+		    " INPUT: keys go to the program; Ctrl-] gives them back ");
+		return;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(fkeys); i++) {
 		char key[8], label[8];
 
@@ -1277,6 +1284,59 @@ prompt_cmd_done(struct tui *t, const char *line)
 	broadcast(t, TUI_EV_MAPS);
 }
 
+void
+tui_input_start(struct tui *t)
+{
+	if (pty_eof || t->all_gone) {
+		tui_msg(t, true, "input: the program's terminal is closed");
+		return;
+	}
+	input_mode = true;
+}
+
+/* In input mode: what a terminal would send for the key, to the program. */
+static enum pane_result
+input_key(struct tui *t, int key)
+{
+	static const struct {
+		int key;
+		const char *seq;
+	} keys[] = {
+		{ KEY_ENTER, "\r" }, { KEY_BACKSPACE, "\x7f" },
+		{ KEY_UP, "\x1b[A" }, { KEY_DOWN, "\x1b[B" },
+		{ KEY_RIGHT, "\x1b[C" }, { KEY_LEFT, "\x1b[D" },
+		{ KEY_HOME, "\x1b[H" }, { KEY_END, "\x1b[F" },
+		{ KEY_DC, "\x1b[3~" },
+	};
+	char c = (char)key;
+	const char *seq = NULL;
+	size_t len = 1;
+
+	if (key == 0x1d) {		/* Ctrl-] */
+		input_mode = false;
+		return PANE_REDRAW;
+	}
+	if (key == KEY_MOUSE) {
+		/* A click elsewhere takes the keyboard back. */
+		input_mode = false;
+		return mouse_event(t);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (keys[i].key == key)
+			seq = keys[i].seq;
+	if (seq != NULL)
+		len = strlen(seq);
+	else if (key >= 0 && key < 0x100)
+		seq = &c;
+	else
+		return PANE_HANDLED;
+	if (write(pty.master, seq, len) < 0) {
+		tui_msg(t, true, "input: %s", strerror(errno));
+		input_mode = false;
+	}
+	return PANE_REDRAW;
+}
+
 /* Keys nobody else took: focus, function keys, the prompt, quitting. */
 static enum pane_result
 global_key(struct tui *t, int key)
@@ -1381,6 +1441,8 @@ handle_key(struct tui *t, int key)
 		return quit_key(t, key);
 	if (prompt.active)
 		return prompt_key(t, key);
+	if (input_mode)
+		return input_key(t, key);
 	free(message);
 	message = NULL;
 	if (key == KEY_MOUSE)

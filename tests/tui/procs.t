@@ -2,8 +2,9 @@
 # procs.t: processes and lifecycles. With -f the child of tui-fork is held
 # at its exit while the parent waits; the processes pane lists both and
 # switches the view to the child; F8 lets the child go, the parent then
-# finishes. Without -p the program just exits and q quits at once; a
-# missing program gives 127 before any screen.
+# finishes. Without -p the program just exits and q quits at once. Input
+# typed in the output pane reaches the program. A missing program gives
+# 127 before any screen.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
@@ -31,6 +32,20 @@ tui_start -- "$TUI_PROGS/tui-data"
 tui_wait "exited with status 3" && tap_pass "without -p the program exits"
 tui_keys q
 tap_is "$(tui_exit_status)" 3 "q quits at once with its status"
+
+tui_start -- -p sh -c 'read line; echo "got $line"; exit 4'
+tui_wait "running"
+tui_keys Tab Tab Tab Tab Tab i
+tui_wait "INPUT: keys go to the program"
+tui_type "hello there"
+tui_keys Enter
+tui_wait "paused at exit_group(4)" &&
+    tap_like "$(tui_screen)" "got hello there" \
+    "i in the output pane types to the program"
+tui_keys C-]
+tui_wait "F10Quit" && tap_pass "Ctrl-] gives the keyboard back"
+tui_keys q c
+tap_is "$(tui_exit_status)" 4 "exit status 4"
 
 tui_start -- ./no-such-program
 tui_wait "not found" && tap_pass "a missing program is reported"
