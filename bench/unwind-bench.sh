@@ -5,7 +5,7 @@
 # process itself (not its child): a run of N warm unwinds minus a run of
 # none, divided by N.
 #
-#	bench/unwind-bench.sh [BUILDDIR]	(default: the current directory)
+#	bench/unwind-bench.sh [BUILDDIR]   (default: the current directory)
 #
 # Goal (issue 5): at most 50 us per warm unwind and no syscall per frame.
 
@@ -37,12 +37,14 @@ calls()
 	rm -f "$out"
 }
 
-echo "== syscalls per warm unwind of 55 frames (strace -c: ($runs runs - 0 runs) / $runs)"
+echo "== syscalls per warm unwind of 55 frames"
+echo "   (strace -c: ($runs runs - 0 runs) / $runs)"
 for mode in stock walk replay; do
 	base=$(calls "$mode" 0)
 	total=$(calls "$mode" "$runs")
-	awk -v m="$mode" -v a="$total" -v b="$base" -v n="$runs" \
-		'BEGIN { printf "%-7s %6.1f syscalls per unwind\n", m, (a - b) / n }'
+	awk -v m="$mode" -v a="$total" -v b="$base" -v n="$runs" 'BEGIN {
+		printf "%-7s %6.1f syscalls per unwind\n", m, (a - b) / n
+	}'
 done
 echo "(walk: libunwind's UNW_CACHE_GLOBAL lock makes 2 rt_sigprocmask per"
 echo " frame; ours adds 1 PTRACE_GETREGS and 1 mem_read per unwind)"

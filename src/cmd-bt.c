@@ -2,12 +2,13 @@
  * cmd-bt.c: `bt [TID|all]`, the backtrace of the selected thread, of thread
  * TID, or of every thread (by increasing tid), through unwind.h.
  *
- * Text, like gdb's:
+ * Text, like gdb's, one line per frame:
  *	#0  0x0000555555555139 in crash_here+0x10 (crash.c:12)
  *	#1  0x00007f0e2c23c1ca in __libc_start_call_main+0x7a (libc.so.6)
- *	#2  0x00007f0e2c229520 in __restore_rt+0x0 (libc.so.6) <signal handler called>
- * with a `thread TID:` header per thread for `all`, and a last line
- * saying why when the stack is truncated.
+ * with file:line when known, else the module; "??" for an unknown
+ * function; " <signal handler called>" after the signal trampoline's frame;
+ * a `thread TID:` header per thread for `all`; and a last line saying why
+ * when the stack is truncated.
  */
 #include "config.h"
 

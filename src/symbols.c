@@ -29,7 +29,7 @@
 #include "util.h"
 
 struct sym_entry {
-	uint64_t key;		/* pc << 1 | return_address; 0: free slot */
+	uint64_t key;	/* pc << 1 | return_address; 0: free slot */
 	struct sym_info info;
 };
 

@@ -15,9 +15,9 @@ struct symbols;
 
 /* What is known about one code address. Strings are owned by the cache. */
 struct sym_info {
-	const char *function;	/* NULL when no symbol covers the address */
+	const char *function;	/* NULL when no symbol covers the pc */
 	uint64_t offset;	/* from the function's start */
-	const char *file;	/* source file (absolute when known), or NULL */
+	const char *file;	/* source file, absolute if known, or NULL */
 	int line;		/* 0 when unknown */
 	const char *module;	/* the mapped file's path, or NULL */
 };

@@ -405,7 +405,8 @@ unwind_map_files(struct unwind_proc *up, pid_t tid)
 		 * one at file offset 0, which gives the load bias.
 		 */
 		if (r->offset == 0 || first == NULL ||
-		    first->inode != r->inode || first->dev_major != r->dev_major ||
+		    first->inode != r->inode ||
+		    first->dev_major != r->dev_major ||
 		    first->dev_minor != r->dev_minor) {
 			first = r;
 			have_bias = r->offset == 0 &&
@@ -733,7 +734,7 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 			return;
 		}
 		if (bt->count > 0 && ip == 0)
-			return;		/* a zero return address ends it */
+			return;	/* a zero return address ends it */
 		if (bt->count > 0 && ip == prev_ip && sp == prev_sp) {
 			bt->truncated = true;
 			bt->error = xstrfmt("frame #%zu repeats frame #%zu",

@@ -66,8 +66,8 @@ struct unwind_stats {
 	uint64_t unwinds;
 	uint64_t frames;
 	uint64_t mem_accesses;	/* libunwind's reads of tracee memory */
-	uint64_t file_reads;	/* ... served from our mappings of code files */
-	uint64_t cache_reads;	/* ... served from this unwind's copied pages */
+	uint64_t file_reads;	/* ... from our mappings of code files */
+	uint64_t cache_reads;	/* ... from this unwind's copied chunks */
 	uint64_t mem_reads;	/* mem_read() calls that filled a page */
 	uint64_t regs_fetches;	/* PTRACE_GETREGS calls */
 	uint64_t proc_info_lookups;	/* libunwind unwind-table searches */

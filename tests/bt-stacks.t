@@ -49,7 +49,8 @@ for prog in bt-nested bt-nested-nopie bt-nested-nofp; do
 	pti_run --batch --json -ex 'bt all' "$PROGS/$prog"
 	tap_is "$TAP_RC" 7 "$prog: exit status 7"
 	s=$(bt_summary)
-	tap_like "$(field 2 "$s")" '^level_d level_c level_b level_a main( |$)' \
+	tap_like "$(field 2 "$s")" \
+		'^level_d level_c level_b level_a main( |$)' \
 		"$prog: level_d level_c (static) level_b level_a main"
 	tap_is "$(field 4 "$s")" false "$prog: not truncated"
 	tap_like "$(field 6 "$s")" '^bt-nested\.c:[0-9]+$' \
@@ -66,11 +67,13 @@ tap_like "$(field 6 "$s")" '^bt-crash\.c:[0-9]+$' \
 	"bt-crash: frame #0 has its source line"
 
 # The text form, as gdb prints it.
+pc='0x[0-9a-f]{16}'
 pti_run --batch -ex bt "$PROGS/bt-crash"
 tap_like "$TAP_OUT" \
-	'^#0  0x[0-9a-f]{16} in crash_here\+0x[0-9a-f]+ \(bt-crash\.c:[0-9]+\)$' \
+	"^#0  $pc in crash_here\\+0x[0-9a-f]+ \\(bt-crash\\.c:[0-9]+\\)\$" \
 	"bt-crash: text frame #0"
-tap_like "$TAP_OUT" '^#3  0x[0-9a-f]{16} in main\+0x[0-9a-f]+ \(bt-crash\.c:[0-9]+\)$' \
+tap_like "$TAP_OUT" \
+	"^#3  $pc in main\\+0x[0-9a-f]+ \\(bt-crash\\.c:[0-9]+\\)\$" \
 	"bt-crash: text frame #3"
 
 # A crash inside a SIGFPE handler: handler frames, the signal frame, then
@@ -81,9 +84,11 @@ s=$(bt_summary)
 tap_like "$(field 2 "$s")" \
 	'^handler_crash on_sigfpe __restore_rt interrupted main ' \
 	"bt-signal: handler_crash on_sigfpe __restore_rt interrupted main"
-tap_like "$(field 3 "$s")" '^00100+$' "bt-signal: only frame #2 is a signal frame"
+tap_like "$(field 3 "$s")" '^00100+$' \
+	"bt-signal: only frame #2 is a signal frame"
 pti_run --batch -ex bt "$PROGS/bt-signal"
-tap_like "$TAP_OUT" '^#2  0x[0-9a-f]{16} in __restore_rt\+0x0 .*<signal handler called>$' \
+tap_like "$TAP_OUT" \
+	"^#2  $pc in __restore_rt\\+0x0 .*<signal handler called>\$" \
 	"bt-signal: text marks the signal frame"
 
 # 8 threads, each blocked in its own function; the main thread exits.
@@ -136,7 +141,8 @@ if command -v objcopy >/dev/null 2>&1; then
 	rm "$TAP_TMP/nested.debug"
 	pti_run --batch --json -ex bt "$TAP_TMP/nested"
 	s=$(bt_summary)
-	tap_like "$(field 4 "$s") $(field 5 "$s")" '^false ([5-9]|[1-9][0-9])$' \
+	tap_like "$(field 4 "$s") $(field 5 "$s")" \
+		'^false ([5-9]|[1-9][0-9])$' \
 		"stripped without a debug file: still unwinds whole"
 else
 	tap_skip "objcopy not found" 3
@@ -144,13 +150,15 @@ fi
 
 # __libc_start_call_main is static in the C library: only its debug file
 # (Debian's libc6-dbg, found by build-id) names it.
-libc=$(ldd "$PROGS/bt-nested" | sed -n 's,^.*libc\.so\.6 => \([^ ]*\).*$,\1,p')
+libc=$(ldd "$PROGS/bt-nested" |
+	sed -n 's,^.*libc\.so\.6 => \([^ ]*\).*$,\1,p')
 id=$(readelf -n "$libc" 2>/dev/null | sed -n 's/^.*Build ID: //p')
-if [ -n "$id" ] &&
-	[ -f "/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-).debug" ]; then
+debug=/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)
+debug=$debug/$(echo "$id" | cut -c3-).debug
+if [ -n "$id" ] && [ -f "$debug" ]; then
 	pti_run --batch --json -ex bt "$PROGS/bt-nested"
 	tap_like "$(field 2 "$(bt_summary)")" ' main __libc_start_call_main ' \
-		"libc's static __libc_start_call_main is named from its debug file"
+		"libc's static __libc_start_call_main: named by its debug file"
 else
 	tap_skip "no debug file for $libc" 1
 fi
