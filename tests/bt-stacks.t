@@ -2,9 +2,10 @@
 # bt-stacks.t: `bt` at the exit pause and at crashes, on tracees whose call
 # chains are known (tests/progs/bt-*.c): nested calls ending in exit_group
 # (PIE, non-PIE, -O2 without frame pointers), a crash three frames deep, a
-# crash in a signal handler, 8 threads blocked in 8 functions, a stack too
-# deep to show whole, a stripped program with a separate debug file, and
-# static functions of the C library when its debug file is installed.
+# crash in a signal handler, abort(3), 8 threads blocked in 8 functions, a
+# stack too deep to show whole, a stripped program with a separate debug
+# file, and static functions of the C library when its debug file is
+# installed.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -90,6 +91,14 @@ pti_run --batch -ex bt "$PROGS/bt-signal"
 tap_like "$TAP_OUT" \
 	"^#2  $pc in __restore_rt\\+0x0 .*<signal handler called>\$" \
 	"bt-signal: text marks the signal frame"
+
+# abort(3): frame #0 is inside the C library, below raise and abort.
+pti_run --batch --json -ex bt "$PROGS/abort"
+tap_is "$TAP_RC" 134 "abort: dies of SIGABRT"
+tap_like "$(field 2 "$(bt_summary)")" ' abort main ' \
+	"abort: the stack goes through abort, then main"
+tap_like "$(tap_json "$TAP_OUT" bt threads.0.frames.0.module)" \
+	'/libc\.so\.6$' "abort: frame #0 is in libc.so.6"
 
 # 8 threads, each blocked in its own function; the main thread exits.
 pti_run --batch --json -ex 'bt all' "$PROGS/bt-threads"
