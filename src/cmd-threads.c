@@ -19,6 +19,7 @@
 static enum cmd_result cmd_threads_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
 static char *cmd_threads_name(const struct thread *t);
+static int cmd_threads_cmp(const void *a, const void *b);
 
 const struct cmd_entry cmd_threads_entry = {
 	.name = "threads",
@@ -31,23 +32,34 @@ static enum cmd_result
 cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
     const char *raw, char **errp)
 {
-	struct thread *t;
+	struct thread **sorted, *t;
 	FILE *f = ctx->out;
+	size_t n = 0, i;
 
 	if (argc != 1)
 		return cmd_usage(&cmd_threads_entry, errp);
+	/* In tid order, so the output does not depend on the list's. */
+	for (t = ctx->proc->threads; t != NULL; t = t->next)
+		n++;
+	sorted = xcalloc(n, sizeof *sorted);
+	for (n = 0, t = ctx->proc->threads; t != NULL; t = t->next)
+		sorted[n++] = t;
+	qsort(sorted, n, sizeof *sorted, cmd_threads_cmp);
 	if (ctx->json)
 		fputs("{\"cmd\":\"threads\",\"threads\":[", f);
-	for (t = ctx->proc->threads; t != NULL; t = t->next) {
+	for (i = 0; i < n; i++) {
 		struct user_regs_struct regs;
-		bool have_pc = t->stopped &&
-		    thread_get_regs(t, &regs, NULL) == 0;
-		const char *state = t->stopped ? "held" : "running";
-		char *name = cmd_threads_name(t);
+		bool have_pc;
+		const char *state;
+		char *name;
 
+		t = sorted[i];
+		have_pc = t->stopped && thread_get_regs(t, &regs, NULL) == 0;
+		state = t->stopped ? "held" : "running";
+		name = cmd_threads_name(t);
 		if (ctx->json) {
-			fprintf(f, "%s{\"tid\":%d,\"name\":",
-			    t == ctx->proc->threads ? "" : ",", (int)t->tid);
+			fprintf(f, "%s{\"tid\":%d,\"name\":", i > 0 ? "," : "",
+			    (int)t->tid);
 			json_str(f, name);
 			fprintf(f, ",\"state\":\"%s\",\"pc\":", state);
 			if (have_pc)
@@ -69,6 +81,7 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	}
 	if (ctx->json)
 		fputs("]}\n", f);
+	free(sorted);
 	return CMD_OK;
 }
 
@@ -85,4 +98,13 @@ cmd_threads_name(const struct thread *t)
 		return xstrdup("");
 	name[strcspn(name, "\n")] = '\0';
 	return name;
+}
+
+static int
+cmd_threads_cmp(const void *a, const void *b)
+{
+	const struct thread *ta = *(struct thread *const *)a;
+	const struct thread *tb = *(struct thread *const *)b;
+
+	return ta->tid < tb->tid ? -1 : ta->tid > tb->tid;
 }
