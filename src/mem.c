@@ -4,8 +4,8 @@
  * without callers knowing.
  *
  * Paths, fastest first:
- *  - the shared memfd mapping (plain loads and stores): issue 3, once
- *    p->arena exists. mem_is_shared() is the one place that decides it.
+ *  - the shared memfd mapping (plain loads and stores), for addresses
+ *    redirect.c put in p->arena (mem_shared_copy, mem_is_shared).
  *  - process_vm_readv/writev: one syscall per access, but it honours page
  *    protections, so it cannot write text or read PROT_NONE pages.
  *  - pread/pwrite on /proc/PID/mem: the kernel accesses the pages with
