@@ -6,7 +6,8 @@
  *	#0  0x0000555555555139 in crash_here+0x10 (crash.c:12)
  *	#1  0x00007f0e2c23c1ca in __libc_start_call_main+0x7a (libc.so.6)
  * with file:line when known, else the module; "??" for an unknown
- * function; " <signal handler called>" after the signal trampoline's frame;
+ * function; "NAME [inlined]" for a call inlined into the next frame;
+ * " <signal handler called>" after the signal trampoline's frame;
  * a `thread TID:` header per thread for `all`; and a last line saying why
  * when the stack is truncated.
  */
@@ -129,7 +130,9 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
 	for (i = 0; i < bt->count; i++) {
 		fr = &bt->frames[i];
 		fprintf(f, "#%-2zu 0x%016" PRIx64 " in ", i, fr->pc);
-		if (fr->function != NULL)
+		if (fr->function != NULL && fr->inlined)
+			fprintf(f, "%s [inlined]", fr->function);
+		else if (fr->function != NULL)
 			fprintf(f, "%s+0x%" PRIx64, fr->function, fr->offset);
 		else
 			fputs("??", f);
@@ -147,8 +150,9 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
 }
 
 /*
- * One element of "threads": the issue's keys, plus "module" per frame and
- * "truncated" (and "error" saying why, or why there are no frames).
+ * One element of "threads": the issue's keys, plus "inlined" and "module"
+ * per frame and "truncated" (and "error" saying why, or why there are no
+ * frames).
  */
 static void
 cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
@@ -171,8 +175,9 @@ cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
 			fprintf(f, ",\"line\":%d", fr->line);
 		else
 			fputs(",\"line\":null", f);
-		fprintf(f, ",\"signal_frame\":%s,\"module\":",
-		    fr->signal_frame ? "true" : "false");
+		fprintf(f, ",\"signal_frame\":%s,\"inlined\":%s,\"module\":",
+		    fr->signal_frame ? "true" : "false",
+		    fr->inlined ? "true" : "false");
 		json_str(f, fr->module);
 		putc('}', f);
 	}

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dwarf.h>
+#include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 
 #include "symbols.h"
@@ -44,7 +46,10 @@ struct symbols {
 static int symbols_report(struct symbols *s, char **errp);
 static void symbols_resolve(struct symbols *s, uint64_t pc,
     bool return_address, struct sym_info *info);
-static char *symbols_source_path(Dwfl_Line *line, const char *name);
+static void symbols_inlines(Dwfl_Module *mod, uint64_t addr,
+    struct sym_info *info);
+static char *symbols_call_site(Dwarf_Die *cu, Dwarf_Die *die, int *line);
+static char *symbols_source_path(const char *dir, const char *name);
 static void symbols_clean_path(char *path);
 static void symbols_grow(struct symbols *s);
 static struct sym_entry *symbols_slot(struct sym_entry *table, size_t size,
@@ -173,26 +178,88 @@ symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
 		info->offset = off + (pc - addr);
 	}
 	line = dwfl_module_getsrc(mod, addr);
-	if (line == NULL)
-		return;
-	name = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-	if (name == NULL)
-		return;
-	info->file = symbols_source_path(line, name);
-	info->line = lineno;
+	if (line != NULL &&
+	    (name = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL))) {
+		info->file = symbols_source_path(dwfl_line_comp_dir(line),
+		    name);
+		info->line = lineno;
+	}
+	symbols_inlines(mod, addr, info);
 }
 
 /*
- * A line table's file name, made absolute with the CU's directory, with
- * "." and "dir/.." folded: ./csu/../csu/libc-start.c is csu/libc-start.c.
+ * Fills info->inlined from the DWARF scopes around addr: each
+ * DW_TAG_inlined_subroutine up to the enclosing function. The location
+ * found so far (the line table's, at addr) moves to the innermost inlined
+ * call, and each call site to the frame outside it.
+ */
+static void
+symbols_inlines(Dwfl_Module *mod, uint64_t addr, struct sym_info *info)
+{
+	struct sym_inline *in = NULL;
+	Dwarf_Die *cu, *scopes = NULL;
+	Dwarf_Attribute attr;
+	Dwarf_Addr bias;
+	char *file = (char *)info->file;
+	int n, i, line = info->line;
+	size_t count = 0;
+	const char *name;
+
+	cu = dwfl_module_addrdie(mod, addr, &bias);
+	if (cu == NULL || (n = dwarf_getscopes(cu, addr - bias, &scopes)) <= 0)
+		return;
+	for (i = 0; i < n && dwarf_tag(&scopes[i]) != DW_TAG_subprogram; i++) {
+		if (dwarf_tag(&scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		name = dwarf_formstring(dwarf_attr_integrate(&scopes[i],
+		    DW_AT_name, &attr));
+		in = xreallocarray(in, count + 1, sizeof *in);
+		in[count].function = name != NULL ? xstrdup(name) : NULL;
+		in[count].file = file;
+		in[count++].line = line;
+		file = symbols_call_site(cu, &scopes[i], &line);
+	}
+	free(scopes);
+	info->inlined = in;
+	info->ninlined = count;
+	info->file = file;
+	info->line = line;
+}
+
+/* The file and line an inlined call was made from (NULL, 0 if unknown). */
+static char *
+symbols_call_site(Dwarf_Die *cu, Dwarf_Die *die, int *line)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Files *files;
+	Dwarf_Word index, lineno;
+	const char *name;
+	size_t nfiles;
+
+	*line = 0;
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &attr),
+	    &lineno) == 0)
+		*line = (int)lineno;
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &attr),
+	    &index) != 0 || dwarf_getsrcfiles(cu, &files, &nfiles) != 0 ||
+	    index >= nfiles ||
+	    (name = dwarf_filesrc(files, index, NULL, NULL)) == NULL)
+		return NULL;
+	return symbols_source_path(dwarf_formstring(dwarf_attr(cu,
+	    DW_AT_comp_dir, &attr)), name);
+}
+
+/*
+ * A source file name, made absolute with the CU's directory dir, with "."
+ * and "dir/.." folded: ./csu/../csu/libc-start.c is csu/libc-start.c.
  */
 static char *
-symbols_source_path(Dwfl_Line *line, const char *name)
+symbols_source_path(const char *dir, const char *name)
 {
-	const char *dir;
 	char *path;
 
-	dir = name[0] == '/' ? NULL : dwfl_line_comp_dir(line);
+	if (name[0] == '/')
+		dir = NULL;
 	if (dir == NULL || *dir == '\0')
 		path = xstrdup(name);
 	else
@@ -276,6 +343,13 @@ symbols_slot(struct sym_entry *table, size_t size, uint64_t key)
 static void
 symbols_free_info(struct sym_info *info)
 {
+	size_t i;
+
+	for (i = 0; i < info->ninlined; i++) {
+		free((char *)info->inlined[i].function);
+		free((char *)info->inlined[i].file);
+	}
+	free((void *)info->inlined);
 	free((char *)info->function);
 	free((char *)info->file);
 	free((char *)info->module);

@@ -13,6 +13,13 @@
 
 struct symbols;
 
+/* A function inlined at a code address, and where in it the address is. */
+struct sym_inline {
+	const char *function;
+	const char *file;
+	int line;
+};
+
 /* What is known about one code address. Strings are owned by the cache. */
 struct sym_info {
 	const char *function;	/* NULL when no symbol covers the pc */
@@ -20,6 +27,13 @@ struct sym_info {
 	const char *file;	/* source file, absolute if known, or NULL */
 	int line;		/* 0 when unknown */
 	const char *module;	/* the mapped file's path, or NULL */
+	/*
+	 * Calls inlined at the address, innermost first; function is the one
+	 * they were inlined into, and file:line the call site of the
+	 * outermost (gdb shows each as a frame).
+	 */
+	const struct sym_inline *inlined;
+	size_t ninlined;
 };
 
 /*

@@ -772,42 +772,62 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 {
 	const struct sym_info *si;
 	bool refreshed = false;
-	struct frame *f;
-	size_t size = 0, i;
+	struct frame *out, *f, *g;
+	size_t size = 0, cap = bt->count, n = 0, i, k;
 	char *err = NULL, *p;
 
+	out = xreallocarray(NULL, cap + 1, sizeof *out);
 	for (i = 0; i < bt->count; i++) {
 		f = &bt->frames[i];
 		if (!refreshed && maps_find(&up->maps, f->pc) == NULL) {
 			refreshed = true;
 			if (unwind_refresh(up, &err) == -1) {
-				/* Keep the pcs; names are lost, say why. */
+				/* Names are lost from here on: say why. */
 				if (bt->error == NULL)
 					bt->error = err;
 				else
 					free(err);
-				bt->count = i;
+				bt->truncated = true;
 				break;
 			}
 		}
 		/* The cache's strings, copied below: the cache may move. */
 		si = symbols_lookup(up->syms, f->pc, i > 0 &&
 		    !f->signal_frame && !bt->frames[i - 1].signal_frame);
-		f->function = si->function;
-		f->offset = si->function != NULL ? si->offset : 0;
-		f->file = si->file;
-		f->line = si->line;
-		f->module = si->module;
-		size += unwind_strsize(f->function) + unwind_strsize(f->file) +
-		    unwind_strsize(f->module);
+		if (n + si->ninlined + 1 > cap) {
+			cap = n + si->ninlined + 1 + bt->count - i;
+			out = xreallocarray(out, cap, sizeof *out);
+		}
+		for (k = 0; k < si->ninlined; k++) {
+			g = &out[n++];
+			memset(g, 0, sizeof *g);
+			g->pc = f->pc;
+			g->function = si->inlined[k].function;
+			g->file = si->inlined[k].file;
+			g->line = si->inlined[k].line;
+			g->module = si->module;
+			g->inlined = true;
+		}
+		g = &out[n++];
+		*g = *f;
+		g->function = si->function;
+		g->offset = si->function != NULL ? si->offset : 0;
+		g->file = si->file;
+		g->line = si->line;
+		g->module = si->module;
 		unwind_stats.frames++;
 	}
+	free(bt->frames);
+	bt->frames = out;
+	bt->count = n;
+	for (i = 0; i < n; i++)
+		size += unwind_strsize(out[i].function) +
+		    unwind_strsize(out[i].file) + unwind_strsize(out[i].module);
 	p = bt->strings = xmalloc(size + 1);
-	for (i = 0; i < bt->count; i++) {
-		f = &bt->frames[i];
-		f->function = unwind_strcopy(&p, f->function);
-		f->file = unwind_strcopy(&p, f->file);
-		f->module = unwind_strcopy(&p, f->module);
+	for (i = 0; i < n; i++) {
+		out[i].function = unwind_strcopy(&p, out[i].function);
+		out[i].file = unwind_strcopy(&p, out[i].file);
+		out[i].module = unwind_strcopy(&p, out[i].module);
 	}
 }
 

@@ -28,11 +28,16 @@ struct frame {
 	int line;		/* 0 when unknown */
 	const char *module;	/* mapped file the pc is in, or NULL */
 	bool signal_frame;	/* the signal trampoline (__restore_rt) */
+	/*
+	 * A call inlined into the next frame, which has the same pc; its
+	 * offset is 0 (gdb shows such frames too).
+	 */
+	bool inlined;
 };
 
 struct backtrace {
 	pid_t tid;
-	struct frame *frames;	/* innermost first */
+	struct frame *frames;	/* innermost first, inlined calls too */
 	size_t count;
 	/*
 	 * The walk stopped before the outermost frame (an unwinding error, a

@@ -13,9 +13,9 @@ tap_require_cmd python3
 
 # bt_summary [TID]: one line per thread of the last run's first `bt` JSON
 # object (or only thread TID):
-#	TID|FUNCTIONS|SIGNAL-FLAGS|TRUNCATED|FRAMES|FILE0:LINE0
+#	TID|FUNCTIONS|SIGNAL-FLAGS|TRUNCATED|FRAMES|FILE0:LINE0|INLINED-FLAGS
 # FUNCTIONS are the frames' names ("??" when unknown) joined by spaces,
-# SIGNAL-FLAGS one 0/1 per frame, FILE0 the basename of frame #0's file.
+# the flags one 0/1 per frame, FILE0 the basename of frame #0's file.
 bt_summary()
 {
 	printf '%s\n' "$TAP_OUT" | python3 -c '
@@ -29,12 +29,13 @@ for l in sys.stdin:
 		if want is not None and str(t["tid"]) != want:
 			continue
 		f = t["frames"]
-		print("%d|%s|%s|%s|%d|%s:%s" % (t["tid"],
+		print("%d|%s|%s|%s|%d|%s:%s|%s" % (t["tid"],
 		    " ".join(x["function"] or "??" for x in f),
 		    "".join("1" if x["signal_frame"] else "0" for x in f),
 		    "true" if t["truncated"] else "false", len(f),
 		    os.path.basename(f[0]["file"] or "") if f else "",
-		    f[0]["line"] if f else ""))
+		    f[0]["line"] if f else "",
+		    "".join("1" if x["inlined"] else "0" for x in f)))
 	break
 ' "$@"
 }
@@ -51,8 +52,10 @@ for prog in bt-nested bt-nested-nopie bt-nested-nofp; do
 	tap_is "$TAP_RC" 7 "$prog: exit status 7"
 	s=$(bt_summary)
 	tap_like "$(field 2 "$s")" \
-		'^level_d level_c level_b level_a main( |$)' \
-		"$prog: level_d level_c (static) level_b level_a main"
+		'^level_d level_inl level_c level_b level_a main( |$)' \
+		"$prog: level_d level_inl level_c (static) level_b level_a main"
+	tap_like "$(field 7 "$s")" '^0100+$' \
+		"$prog: level_inl is an inlined frame, the only one"
 	tap_is "$(field 4 "$s")" false "$prog: not truncated"
 	tap_like "$(field 6 "$s")" '^bt-nested\.c:[0-9]+$' \
 		"$prog: frame #0 has its source line"
@@ -143,7 +146,8 @@ if command -v objcopy >/dev/null 2>&1; then
 		"$TAP_TMP/nested"
 	pti_run --batch --json -ex bt "$TAP_TMP/nested"
 	s=$(bt_summary)
-	tap_like "$(field 2 "$s")" '^level_d level_c level_b level_a main ' \
+	tap_like "$(field 2 "$s")" \
+		'^level_d level_inl level_c level_b level_a main ' \
 		"stripped with a debug file: names from the debug file"
 	tap_like "$(field 6 "$s")" '^bt-nested\.c:[0-9]+$' \
 		"stripped with a debug file: source line"

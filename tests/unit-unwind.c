@@ -205,8 +205,8 @@ dump(const struct backtrace *bt)
 static void
 test_nested(const char *prog)
 {
-	static const char *const chain[] = { "level_d", "level_c", "level_b",
-		"level_a", "main", NULL };
+	static const char *const chain[] = { "level_d", "level_inl",
+		"level_c", "level_b", "level_a", "main", NULL };
 	struct unwind_stats before, after;
 	struct backtrace bt, warm;
 	struct tracee tr;
@@ -223,8 +223,12 @@ test_nested(const char *prog)
 		return;
 	}
 	if (!tap_ok(chain_is(&bt, 0, chain),
-	    "%s: level_d level_c level_b level_a main", prog))
+	    "%s: level_d level_inl level_c level_b level_a main", prog))
 		dump(&bt);
+	tap_ok(bt.count > 2 && !bt.frames[0].inlined && bt.frames[1].inlined &&
+	    !bt.frames[2].inlined && bt.frames[1].pc == bt.frames[2].pc &&
+	    bt.frames[1].line > 0 && bt.frames[2].line > bt.frames[1].line,
+	    "%s: level_inl is inlined into level_c, each with its line", prog);
 	tap_ok(!bt.truncated, "%s: not truncated", prog);
 	file = bt.count > 0 && bt.frames[0].file ? bt.frames[0].file : "";
 	tap_ok(strlen(file) >= 11 &&
@@ -278,9 +282,9 @@ test_nested(const char *prog)
 }
 
 /*
- * Overwrites level_d's return address with one into level_b: the next
- * unwind must walk again and see it, and see the original again once it
- * is restored.
+ * Overwrites level_d's return address (into level_c, frames #1 and #2)
+ * with level_c's own (into level_b, frame #3): the next unwind must walk
+ * again and see it, and see the original again once it is restored.
  */
 static void
 test_changed_stack(struct tracee *tr, const struct backtrace *bt)
@@ -293,7 +297,7 @@ test_changed_stack(struct tracee *tr, const struct backtrace *bt)
 
 	if (ptrace(PTRACE_GETREGS, tr->proc.pid, NULL, &regs) != 0)
 		tap_bail("PTRACE_GETREGS: %s", strerror(errno));
-	if (bt->count < 3)
+	if (bt->count < 4)
 		tap_bail("bt-nested: too few frames");
 	/* The return address is the first stack word holding it. */
 	for (slot = regs.rsp; slot < regs.rsp + 256; slot += 8) {
@@ -306,13 +310,13 @@ test_changed_stack(struct tracee *tr, const struct backtrace *bt)
 	if (slot == regs.rsp + 256)
 		tap_bail("bt-nested: no return address near rsp");
 	ptrace(PTRACE_POKEDATA, tr->proc.pid, (void *)slot,
-	    (void *)bt->frames[2].pc);
+	    (void *)bt->frames[3].pc);
 	unwind_get_stats(&before);
 	if (!unwind_ok(tr, &changed))
 		tap_bail("bt-nested: unwind after the change");
 	unwind_get_stats(&after);
 	tap_ok(after.replays == before.replays && changed.count > 1 &&
-	    changed.frames[1].pc == bt->frames[2].pc,
+	    changed.frames[1].pc == bt->frames[3].pc,
 	    "bt-nested: a changed return address is seen, not replayed");
 	backtrace_free(&changed);
 	ptrace(PTRACE_POKEDATA, tr->proc.pid, (void *)slot, (void *)orig);

@@ -1,8 +1,9 @@
 /*
  * bt-nested: a known call chain ending in exit_group issued from the
- * deepest frame: main -> level_a -> level_b -> level_c (static) -> level_d,
- * and level_d makes the exit_group(7) syscall itself (no libc wrapper), so
- * the pause shows frame #0 in level_d and the chain in order.
+ * deepest frame: main -> level_a -> level_b -> level_c (static) ->
+ * level_inl (always inlined into level_c) -> level_d, and level_d makes the
+ * exit_group(7) syscall itself (no libc wrapper), so the pause shows frame
+ * #0 in level_d and the chain in order, level_inl as an inlined frame.
  *
  * Built several ways from this one file (see src/unwind.mk): PIE and
  * non-PIE at -O0, and -O2 -fomit-frame-pointer (unwinding by CFI only).
@@ -16,6 +17,7 @@
 int level_a(int x);
 int level_b(int x);
 static NOINLINE int level_c(int x);
+static inline __attribute__((always_inline)) int level_inl(int x);
 int level_d(int x);
 
 static volatile int sink;
@@ -32,9 +34,14 @@ NOINLINE int level_d(int x)
 	return (int)ret + sink;
 }
 
-static NOINLINE int level_c(int x)
+static inline __attribute__((always_inline)) int level_inl(int x)
 {
 	return level_d(x * 3) + sink;
+}
+
+static NOINLINE int level_c(int x)
+{
+	return level_inl(x + 1) + sink;
 }
 
 NOINLINE int level_b(int x)
