@@ -22,10 +22,12 @@ set -u
 
 # The `stats` command (issue 3). PTI_SEM_STATS=yes forces it into the batch
 # runs, no leaves it out, auto (the default) uses it when `help` lists it.
-# With stats, the programs in redirected_at_exit must report redirected
-# memory at their exit pause.
+# With stats, the programs in redirected_at_exit must also show, through
+# `maps`, that the mapping they made last (sem_leave_marker() at
+# marker_addr, tests/progs/sem.h) is redirected ("access":"shared").
 stats_mode=${PTI_SEM_STATS:-auto}
 redirected_at_exit="sem-closefds sem-memfd sem-threads sem-exec"
+marker_addr=0x5e5e00000000
 
 # Programs that fork: the plain run follows them with -f; the batch run
 # uses -f too, so every child is paused and inspected at its exit.
@@ -135,7 +137,14 @@ for prog in "${progs[@]}"; do
 	follow=()
 	in_list "$name" "$forking" && follow=(-f)
 	stats=()
-	[ "$use_stats" = yes ] && stats=(--json -ex stats)
+	marked=no
+	if [ "$use_stats" = yes ]; then
+		stats=(--json -ex stats)
+		if in_list "$name" "$redirected_at_exit"; then
+			stats+=(-ex maps)
+			marked=yes
+		fi
+	fi
 
 	run "$tmp/$name.native" "$prog"
 	native_rc=$rc
@@ -150,15 +159,19 @@ for prog in "${progs[@]}"; do
 	run "$tmp/$name.plain" "$PTINSPECT" "${args[@]}" -- "$prog"
 	report "under ptinspect ${args[*]}" "$tmp/$name.plain" "$native_rc"
 
-	if [ "$use_stats" = yes ] &&
-	    in_list "$name" "$redirected_at_exit"; then
+	if [ "$marked" = yes ]; then
+		what="$name: its last mapping is redirected at exit"
 		if [ "$batch_rc" -ne 0 ]; then
-			not_ok "$name: memory redirected at exit (run failed)"
-		elif grep -q '"shared_regions":[1-9]' "$tmp/$name.batch"; then
-			ok "$name: memory redirected at exit (stats)"
+			not_ok "$what (run failed)"
+		elif grep -q '"shared_regions":[1-9]' "$tmp/$name.batch" &&
+		    grep -q "\"start\":\"$marker_addr\"[^}]*\"access\":\"shared\"" \
+		    "$tmp/$name.batch"; then
+			ok "$what (stats, maps)"
 		else
-			not_ok "$name: memory redirected at exit (stats)"
-			diag_file "$tmp/$name.batch"
+			not_ok "$what (stats, maps)"
+			grep -o "[^{]*\"start\":\"$marker_addr\"[^}]*" \
+			    "$tmp/$name.batch" >"$tmp/$name.marker"
+			diag_file "$tmp/$name.marker"
 		fi
 	fi
 done

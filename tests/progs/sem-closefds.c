@@ -121,6 +121,7 @@ int main(void)
 		  "%s", strerror(errno));
 	exercise("at the end");
 	sem_verify("memory kept through everything", keep, 4 * LEN, 1);
+	sem_leave_marker();
 	return 0;
 }
 

@@ -70,6 +70,7 @@ int main(void)
 		  "status %#x", st);
 	check_data("data intact at the end");
 	sem_unmap(p, 16 * LEN);
+	sem_leave_marker();
 	return 0;
 }
 

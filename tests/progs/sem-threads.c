@@ -55,6 +55,7 @@ int main(void)
 					   workers[i].slots[j].p,
 					   workers[i].slots[j].len,
 					   workers[i].slots[j].seed);
+	sem_leave_marker();
 	return 0;
 }
 

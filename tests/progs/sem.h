@@ -17,6 +17,7 @@
  *	sem_expect_zero(...)			all bytes 0
  *	sem_can_read(p), sem_can_write(p)	fault probes (SIGSEGV/SIGBUS)
  *	sem_is_mapped(p, len)			via mincore(2)
+ *	sem_leave_marker()			memory for ptinspect to see
  */
 #ifndef PTI_SEM_H
 #define PTI_SEM_H
@@ -302,6 +303,27 @@ static inline bool sem_is_unmapped(const void *p, size_t len)
 		if (mincore((void *)a, pg, vec) == 0)
 			return false;
 	return true;
+}
+
+/*
+ * Leaves a mapping of SEM_MARKER_LEN bytes at SEM_MARKER_ADDR, filled, for
+ * the exit pause: semantics.t asks ptinspect's `maps` whether memory the
+ * program mapped last (after closing its descriptors, attacking its memfd,
+ * exec...) is still redirected ("access":"shared").
+ */
+#define SEM_MARKER_ADDR ((uintptr_t)0x5e5e00000000)
+#define SEM_MARKER_LEN ((size_t)1 << 20)
+
+static inline void sem_leave_marker(void)
+{
+	void *want = (void *)SEM_MARKER_ADDR;
+	void *p = mmap(want, SEM_MARKER_LEN, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p != want)
+		sem_fail("mmap the marker", "%p: %s", want,
+			 p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+	memset(p, 0x5e, SEM_MARKER_LEN);
 }
 
 /*
