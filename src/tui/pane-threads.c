@@ -228,6 +228,8 @@ threads_enter(struct tui *t)
 	const struct trow *r;
 	const struct backtrace *bt;
 	struct thread *x;
+	struct user_regs_struct regs;
+	char *err = NULL;
 
 	if (th.sel >= (int)th.nrows)
 		return PANE_HANDLED;
@@ -238,12 +240,13 @@ threads_enter(struct tui *t)
 		return PANE_REDRAW;
 	}
 	x = tracer_find_thread(t->proc, r->tid);
-	if (x != NULL && x->regs_valid) {
-		tui_goto(t, x->regs.rsp);
+	if (x == NULL || thread_get_regs(x, &regs, &err) < 0) {
+		tui_msg(t, true, "thread %d: %s", (int)r->tid, err != NULL ?
+		    err : "gone");
+		free(err);
 		return PANE_REDRAW;
 	}
-	tui_msg(t, true, "thread %d: no registers while it runs",
-	    (int)r->tid);
+	tui_goto(t, regs.rsp);
 	return PANE_REDRAW;
 }
 

@@ -1255,7 +1255,7 @@ prompt_cmd_done(struct tui *t, const char *line)
 {
 	struct cmd_ctx ctx;
 	char *out = NULL, *err = NULL;
-	size_t out_len = 0, err_len = 0;
+	size_t out_len = 0, err_len = 0, len;
 	char *text;
 
 	if (t->proc == NULL) {
@@ -1271,8 +1271,9 @@ prompt_cmd_done(struct tui *t, const char *line)
 	fclose(ctx.out);
 	fclose(ctx.err);
 	text = xstrfmt("%s%s", out, err);
-	while (out_len + err_len > 0 && text[strlen(text) - 1] == '\n')
-		text[strlen(text) - 1] = '\0';
+	len = strlen(text);
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
 	if (strchr(text, '\n') == NULL && (int)strlen(text) < COLS)
 		tui_msg(t, err_len > 0, "%s", *text ? text : "(no output)");
 	else

@@ -20,7 +20,10 @@ tui_wait "010000000000 anon@10000000000+0x0"
 tui_golden nav-goto.txt "$(tui_cut 2 16 0 78; tui_cut 17 28 0 45)" \
     "goto 0x10000000000: memory and inspector"
 
-tui_keys j j l l l
+tui_keys BTab
+tui_wait "data at 0x10000000000" &&
+    tap_pass "Shift-Tab from Memory goes back to the last pane (Output)"
+tui_keys Tab j j l l l
 tui_wait "+0x23 " && tap_like "$(title)" "^ Memory ─010000000023 anon@10000000000\+0x23" \
     "j j l l l moves the cursor to +0x23"
 tui_keys NPage

@@ -2,7 +2,7 @@
 # resize.t: the layout follows the terminal. 100x30 (Registers beside
 # Memory), 80x24 (Registers become a tab), below 80x24 a clear message
 # instead of a broken screen, and back. Also: the same screens in a plain
-# ASCII locale.
+# ASCII locale, and on a monochrome terminal.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
@@ -37,4 +37,16 @@ tui_wait "010000000100 anon@" &&
     "the C locale shows the same memory"
 tui_keys q c
 tap_is "$(tui_exit_status)" 3 "exit status 3 in the C locale"
+
+# A monochrome terminal: no colours, the cursor still shows (reverse).
+tui_start TERM=vt100 -- -p "$TUI_PROGS/tui-data"
+tui_wait "paused at exit_group(3)"
+# vt100 has no F5: the letter does the same.
+tui_keys g; tui_type 0x10000000100; tui_keys Enter
+tui_wait "010000000100 anon@"
+tap_unlike "$(tui_screen -e)" '\[(3|4)[0-7]m' "vt100: no colour escapes"
+tap_like "$(tui_screen -e | sed -n 3p)" '\[7m00' \
+    "vt100: the cursor is in reverse video"
+tui_keys q c
+tap_is "$(tui_exit_status)" 3 "exit status 3 on vt100"
 tap_done
