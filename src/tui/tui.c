@@ -158,6 +158,7 @@ static void draw_all(struct tui *t);
 static void draw_status(struct tui *t);
 static void draw_bottom(struct tui *t);
 static void draw_title(struct tui *t, struct slot *s);
+static int tab_label(const struct slot *s, int j, char *buf, size_t len);
 static void draw_too_small(void);
 static void draw_popup(struct tui *t);
 static void status_text(struct tui *t, char *buf, size_t len, bool *paused);
@@ -1095,6 +1096,25 @@ draw_bottom(struct tui *t)
 	}
 }
 
+/*
+ * A tab's name as drawn (" Threads "), and the columns it takes with the
+ * gap after it. When the names do not all fit, the hidden tabs shrink to
+ * their initial (" T ").
+ */
+static int
+tab_label(const struct slot *s, int j, char *buf, size_t len)
+{
+	int total = 0;
+
+	for (int k = 0; k < s->npanes; k++)
+		total += (int)strlen(s->panes[k]->name) + 3;
+	if (total > s->r.w - 10 && j != s->shown)
+		snprintf(buf, len, " %c ", s->panes[j]->name[0]);
+	else
+		snprintf(buf, len, " %s ", s->panes[j]->name);
+	return (int)strlen(buf) + 1;
+}
+
 static void
 draw_title(struct tui *t, struct slot *s)
 {
@@ -1105,15 +1125,14 @@ draw_title(struct tui *t, struct slot *s)
 	wattrset(w, tui_attr(t, TC_TITLE));
 	mvwhline(w, 0, 0, ACS_HLINE, getmaxx(w));
 	for (int j = 0; j < s->npanes; j++) {
-		const struct pane_ops *p = s->panes[j];
 		bool shown = j == s->shown;
-		enum tui_color c = shown && p == focus ? TC_TITLE_FOCUS :
-		    TC_TITLE;
+		enum tui_color c = shown && s->panes[j] == focus ?
+		    TC_TITLE_FOCUS : TC_TITLE;
 		char name[48];
 
-		snprintf(name, sizeof(name), " %s ", p->name);
-		tui_put(w, 0, x, tui_attr(t, c) | (shown ? A_BOLD : 0), name);
-		x += (int)strlen(name) + 1;
+		x += tab_label(s, j, name, sizeof(name));
+		tui_put(w, 0, x - (int)strlen(name) - 1, tui_attr(t, c) |
+		    (shown ? A_BOLD : 0), name);
 	}
 	/* The shown pane's own title text follows the names. */
 	if (s->panes[s->shown]->title != NULL) {
@@ -1218,7 +1237,8 @@ mouse_event(struct tui *t)
 			int x = s->r.x;
 
 			for (int j = 0; j < s->npanes; j++) {
-				int w = (int)strlen(s->panes[j]->name) + 3;
+				char name[48];
+				int w = tab_label(s, j, name, sizeof(name));
 
 				if (ev.x >= x && ev.x < x + w)
 					tui_focus(t, s->panes[j]);
