@@ -23,7 +23,8 @@ SEM_PROGS = \
 	tests/progs/sem-mapflags \
 	tests/progs/sem-brk \
 	tests/progs/sem-growsdown \
-	tests/progs/sem-hugetlb
+	tests/progs/sem-hugetlb \
+	tests/progs/sem-manymaps
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t

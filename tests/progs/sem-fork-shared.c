@@ -2,7 +2,8 @@
  * sem-fork-shared: MAP_SHARED|MAP_ANONYMOUS memory stays shared across
  * fork in both directions (and with a grandchild), while a private
  * mapping created right next to it stays copy-on-write. A shared mapping
- * moved with mremap after the fork is still the same memory.
+ * moved with mremap after the fork is still the same memory, and when one
+ * side unmaps it (or drops its pages) the other keeps the bytes.
  */
 #include "sem.h"
 
@@ -88,6 +89,26 @@ int main(void)
 	sem_verify("moved shared mapping sees the child's writes",
 		   moved + 2 * pg, pg, 9);
 	wait_ok(pid, "child");
+
+	/* One side lets go; the other keeps the bytes. */
+	pid = xfork();
+	if (pid == 0) {
+		sem_watchdog(120);
+		sem_syscall_ok(madvise(moved, LEN, MADV_DONTNEED), "madvise "
+			       "DONTNEED of shared memory in the child",
+			       "madvise");
+		sem_verify("DONTNEED keeps shared bytes", moved + pg, pg, 8);
+		sem_unmap(moved, LEN);
+		send_byte(to_parent[1]);
+		_exit(0);
+	}
+	recv_byte(to_parent[0]);
+	wait_ok(pid, "child");
+	sem_verify("shared memory survives the child's munmap", moved + pg, pg,
+		   8);
+	sem_verify("shared memory survives the child's munmap",
+		   moved + 2 * pg, pg, 9);
+	sem_unmap(moved, LEN);
 	return 0;
 }
 

@@ -6,6 +6,9 @@
  * shared mappings), and each freed page reads either its old bytes or all
  * zeros until it is written, after which the write sticks. Advice that
  * only private anonymous memory rejects (MADV_REMOVE) must still fail.
+ * Genuine MAP_SHARED|MAP_ANONYMOUS memory keeps its bytes through
+ * MADV_DONTNEED, refuses MADV_FREE and MADV_WIPEONFORK, and loses them to
+ * MADV_REMOVE: a redirection must tell it from private memory.
  */
 #include "sem.h"
 
@@ -17,6 +20,7 @@ static void dontneed_big(void);
 static void free_pages(void);
 static void harmless_advice(void);
 static void remove_rejected(void);
+static void genuine_shared(void);
 
 int main(void)
 {
@@ -26,6 +30,7 @@ int main(void)
 	free_pages();
 	harmless_advice();
 	remove_rejected();
+	genuine_shared();
 	return 0;
 }
 
@@ -199,5 +204,36 @@ static void remove_rejected(void)
 		  "madvise returned %d (%s)", r, r == 0 ? "success" :
 		  strerror(errno));
 	sem_verify("MADV_REMOVE refused keeps the data", p, len, 61);
+	sem_unmap(p, len);
+}
+
+/* Shared anonymous memory: the page cache holds the data, not the pages. */
+static void genuine_shared(void)
+{
+	size_t pg = sem_page(), len = 16 * pg;
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int r;
+
+	sem_check(p != MAP_FAILED, "mmap MAP_SHARED|MAP_ANONYMOUS", "%s",
+		  strerror(errno));
+	sem_fill(p, len, 71);
+	sem_syscall_ok(madvise(p, len, MADV_DONTNEED), "madvise DONTNEED on "
+		       "shared memory", "madvise");
+	sem_verify("DONTNEED keeps the bytes of MAP_SHARED memory", p, len, 71);
+	r = madvise(p, len, MADV_FREE);
+	sem_check(r == -1 && errno == EINVAL, "MADV_FREE on MAP_SHARED memory "
+		  "fails with EINVAL", "madvise returned %d", r);
+	r = madvise(p, len, MADV_WIPEONFORK);
+	sem_check(r == -1 && errno == EINVAL, "MADV_WIPEONFORK on MAP_SHARED "
+		  "memory fails with EINVAL", "madvise returned %d", r);
+	sem_verify("refused advice keeps MAP_SHARED bytes", p, len, 71);
+	sem_syscall_ok(madvise(p + 4 * pg, 4 * pg, MADV_REMOVE),
+		       "madvise MADV_REMOVE on shared memory", "madvise");
+	sem_expect_zero("MADV_REMOVE frees MAP_SHARED memory", p + 4 * pg,
+			4 * pg);
+	sem_verify("MADV_REMOVE keeps the rest", p, 4 * pg, 71);
+	sem_verify_at("MADV_REMOVE keeps the rest", p + 8 * pg, 8 * pg, 71,
+		      8 * pg);
 	sem_unmap(p, len);
 }

@@ -3,11 +3,15 @@
  * (glibc, V8 and HotSpot re-map to uncommit), in exactly the replaced
  * range: over a whole region, over its middle, across two adjacent
  * regions, as PROT_NONE|MAP_NORESERVE then made writable again, and many
- * times over the same spot.
+ * times over the same spot; also over a private file mapping, and a file
+ * mapped with MAP_FIXED over anonymous memory (it shows the file).
  */
 #include "sem.h"
 
+#include <fcntl.h>
+
 static unsigned char *map_fixed(void *at, size_t len, int prot, int extra);
+static void with_file(void);
 
 int main(void)
 {
@@ -68,7 +72,37 @@ int main(void)
 	}
 	sem_verify("the last MAP_FIXED keeps its data", p, 2 * len, 1999 + 100);
 	sem_unmap(p, 2 * len);
+	with_file();
 	return 0;
+}
+
+/* Anonymous over a file mapping and a file over anonymous memory. */
+static void with_file(void)
+{
+	size_t pg = sem_page();
+	unsigned char head[64], *p, *q;
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	sem_check(fd >= 0 && pread(fd, head, sizeof(head), 0) ==
+		  (ssize_t)sizeof(head), "read /proc/self/exe", "%s",
+		  strerror(errno));
+	p = mmap(NULL, 4 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	sem_check(p != MAP_FAILED, "mmap a private file mapping", "%s",
+		  strerror(errno));
+	sem_check(memcmp(p, head, sizeof(head)) == 0, "file mapping shows the "
+		  "file", "it does not");
+	map_fixed(p, 2 * pg, PROT_READ | PROT_WRITE, 0);
+	sem_expect_zero("MAP_FIXED over a file mapping reads zeros", p,
+			2 * pg);
+	sem_fill(p, 2 * pg, 7);
+	/* And back: the file over the anonymous pages. */
+	q = mmap(p, 2 * pg, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+	sem_check(q == p, "mmap a file MAP_FIXED over anonymous memory", "%s",
+		  strerror(errno));
+	sem_check(memcmp(p, head, sizeof(head)) == 0, "a file mapped over "
+		  "anonymous memory shows the file", "it shows other bytes");
+	sem_unmap(p, 4 * pg);
+	close(fd);
 }
 
 static unsigned char *map_fixed(void *at, size_t len, int prot, int extra)
