@@ -14,7 +14,7 @@ tui_wait "010000000100 anon@"
 tap_like "$(tui_cut 1 1 80 99)" "Registers" "100x30: Registers beside Memory"
 
 tui_tmux resize-window -x 80 -y 24
-tui_wait "Threads ─ Registers" &&
+tui_wait "Regions ─ T ─ R ─ O" &&
     tui_golden resize-80x24.txt "$(tui_cut 2 13 0 79; tui_cut 23 23 0 79)" \
     "80x24: 12 memory rows, Registers as a tab"
 tui_tmux resize-window -x 70 -y 20
