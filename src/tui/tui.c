@@ -394,7 +394,8 @@ layout_apply(struct tui *t)
 		s->body = newwin(s->r.h - 1, s->r.w, s->r.y + 1, s->r.x);
 		if (s->title == NULL || s->body == NULL)
 			fatalx("cannot create a %dx%d window", s->r.w, s->r.h);
-		for (int j = 0; j < s->npanes; j++)
+		/* The first pane that was on screen before (focus wins below). */
+		for (int j = s->npanes - 1; j >= 0; j--)
 			for (int k = 0; k < nshown; k++)
 				if (s->panes[j] == shown[k])
 					s->shown = j;
