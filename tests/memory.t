@@ -167,6 +167,20 @@ pti_run_fixed --batch -ex "write $anon \"abc\"" setarch -R "$markers"
 tap_like "$TAP_OUT" "^wrote 3 bytes at 0x0*$(printf '%x' "$(num "$anon")")$" \
 	"write text: wrote N bytes at ADDR"
 
+# A write at a pause reaches the live process: shared-page's child pauses
+# at its exit, the write goes into the page it shares with its parent, and
+# the parent, which waited for the child, prints what it finds there.
+pti_run --batch -f setarch -R "$PROGS/shared-page"
+shared=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^shared //p')
+tap_like "$TAP_OUT" '^parent reads PTI-SHARED-BEFORE$' \
+	"shared-page: the parent reads what it put there"
+pti_run --batch -f -ex "write $shared \"PTI-SHARED-AFTER\\0\"" \
+	setarch -R "$PROGS/shared-page"
+tap_is "$(printf '%s\n' "$TAP_OUT" | sed -n 's/^shared //p')" "$shared" \
+	"shared-page: the page is where it was"
+tap_like "$TAP_OUT" '^parent reads PTI-SHARED-AFTER$' \
+	"a write at the child's pause is seen by its parent"
+
 # Address expressions: registers and region names with offsets.
 pti_run --batch --json -ex regs -ex maps -ex 'x $rsp-16 8' \
 	-ex 'x [heap]+0x10 8' -ex 'x [stack] 8' -ex 'x $rip 1' "$markers"

@@ -33,6 +33,7 @@ check_PROGRAMS += \
 	tests/progs/markers \
 	tests/progs/output \
 	tests/progs/raise \
+	tests/progs/shared-page \
 	tests/progs/stack-overflow \
 	tests/progs/thread-exec \
 	tests/progs/threads
@@ -48,6 +49,7 @@ tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_shared_page_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_stack_overflow_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_thread_exec_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_thread_exec_LDFLAGS = -pthread
