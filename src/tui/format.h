@@ -17,8 +17,8 @@ void fmt_size(uint64_t n, char *buf, size_t len);
 /* One row of the data inspector: a type and its value in both byte orders. */
 struct fmt_insp_row {
 	const char *type;	/* "u8", "i16", "f64" ... */
-	char le[32];		/* little-endian value, "-" when out of range */
-	char be[32];		/* big-endian value ("" for one-byte types) */
+	char le[32];		/* little-endian value, "-" if out of range */
+	char be[32];		/* big-endian value ("" for one byte) */
 };
 
 #define FMT_INSP_ROWS 10

@@ -58,7 +58,7 @@ static struct {
 	unsigned long gen;
 	bool stale;		/* read again at the next draw */
 	uint64_t read_ms;
-	bool copy_view;		/* some byte on screen is on the copy path */
+	bool copy_view;		/* a byte on screen is on the copy path */
 
 	uint64_t back[MAX_BACK];
 	int nback;
@@ -102,7 +102,7 @@ hex_read(struct tui *t)
 
 		if (chunk > n - off)
 			chunk = n - off;
-		if (a < hx.top)		/* wrapped past the top of memory */
+		if (a < hx.top)		/* wrapped past the top */
 			break;
 		got = mem_read(t->proc, a, nbuf + off, chunk, NULL);
 		for (ssize_t i = 0; i < got; i++)
@@ -709,7 +709,7 @@ hex_event(struct tui *t, enum tui_event ev)
 	switch (ev) {
 	case TUI_EV_PAUSED:
 	case TUI_EV_MAPS:
-		/* Until the user moves, follow the default as memory appears. */
+		/* Until the user moves, follow the default place. */
 		if (!hx.moved)
 			hx.placed = false;
 		hx.stale = true;

@@ -22,14 +22,14 @@
 struct cmd_ctx;
 
 enum pane_result {
-	PANE_IGNORED,		/* not this pane's key: tui.c tries its own */
+	PANE_IGNORED,		/* not this pane's key: tui.c tries it */
 	PANE_HANDLED,		/* done, nothing changed on screen */
 	PANE_REDRAW,		/* done, redraw */
 	PANE_QUIT,		/* the user asked to quit */
 };
 
 enum tui_event {
-	TUI_EV_PROC,		/* another process is shown (or the first) */
+	TUI_EV_PROC,		/* another (or the first) process shown */
 	TUI_EV_PAUSED,		/* the shown process is now held */
 	TUI_EV_RESUMED,		/* it was let go (continue, kill) */
 	TUI_EV_GONE,		/* it is reaped */
@@ -75,7 +75,7 @@ enum tui_color {
 	TC_TITLE,		/* a pane's title */
 	TC_TITLE_FOCUS,		/* the focused pane's title */
 	TC_CURSOR,		/* the memory cursor, selected rows */
-	TC_CURSOR_DIM,		/* the cursor's twin in the other column */
+	TC_CURSOR_DIM,		/* the cursor's twin, other column */
 	TC_CHANGED,		/* a byte or register that changed */
 	TC_ZERO,		/* zero bytes, unreadable bytes, dim text */
 	TC_ADDR,		/* addresses */
@@ -97,7 +97,7 @@ struct tui {
 	pid_t pid;		/* the process shown; 0 before the spawn */
 	pid_t tid;		/* the selected thread */
 	struct proc *proc;	/* tracer_find_proc(pid), NULL once unknown */
-	bool paused;		/* proc is PROC_PAUSED: regs and threads held */
+	bool paused;		/* proc is PROC_PAUSED: threads held */
 	struct maps maps;	/* a snapshot of its maps (count 0 if none) */
 	uint64_t maps_ms;	/* when maps was read */
 	uint64_t cursor;	/* the memory cursor (pane-hex.c moves it) */

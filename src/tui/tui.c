@@ -394,7 +394,7 @@ layout_apply(struct tui *t)
 		s->body = newwin(s->r.h - 1, s->r.w, s->r.y + 1, s->r.x);
 		if (s->title == NULL || s->body == NULL)
 			fatalx("cannot create a %dx%d window", s->r.w, s->r.h);
-		/* The first pane that was on screen before (focus wins below). */
+		/* The first pane that was on screen (focus wins below). */
 		for (int j = s->npanes - 1; j >= 0; j--)
 			for (int k = 0; k < nshown; k++)
 				if (s->panes[j] == shown[k])
@@ -461,7 +461,8 @@ focus_cycle(struct tui *t, int dir)
 		if (all_panes[i] == focus)
 			cur = i;
 	for (int step = 1; step <= n; step++) {
-		const struct pane_ops *p = all_panes[(cur + dir * step + n) % n];
+		const struct pane_ops *p =
+		    all_panes[(cur + dir * step + n) % n];
 
 		if (pane_enabled(t, p) && slot_of(p) != NULL) {
 			tui_focus(t, p);
@@ -997,7 +998,8 @@ status_text(struct tui *t, char *buf, size_t len, bool *paused)
 		if (WIFSIGNALED(p->wait_status)) {
 			const char *sig = signal_name(WTERMSIG(p->wait_status));
 
-			snprintf(buf, len, "killed by %s", sig ? sig : "signal");
+			snprintf(buf, len, "killed by %s",
+			    sig ? sig : "signal");
 		} else {
 			snprintf(buf, len, "exited with status %d",
 			    WEXITSTATUS(p->wait_status));

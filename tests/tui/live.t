@@ -55,7 +55,8 @@ tui_wait "paused at exit_group(7)" &&
     tap_pass "the program saw the edit and exited 7; ptinspect holds it"
 tui_keys :; tui_type 'x 0x20000000000 16'; tui_keys Enter
 tui_wait "|LIVEDATA" &&
-    tap_like "$(tui_screen)" "^0000020000000000  4c 49 56 45 44 41 54 41  .. .. .. .. 07 00 00 00  \|LIVEDATA" \
+    tap_like "$(tui_screen)" \
+    "^0000020000000000  4c 49 56 45 44 41 54 41  .. .. .. .. 07 00 00 00" \
     "x in the prompt reads the edit back"
 
 # ASCII editing while held, then undo.

@@ -2,21 +2,30 @@
 # for the tests/tui/*.t scripts (in the spirit of tmux's own regress/).
 # Source it after tests/tap.sh:
 #
-#	tui_start [ENV=VAL...] -- ARGS...	ptinspect ARGS in a 100x30 tmux
-#	tui_keys KEY...				tmux send-keys (key names)
-#	tui_type TEXT				typed literally (tmux would read
-#						"0x10" as a key code)
-#	tui_wait TEXT [SECONDS]			until TEXT is on screen (else fail)
-#	tui_screen				the screen as text (tui_screen -e:
-#						with colour escapes)
-#	tui_cut ROW1 ROW2 COL1 COL2		part of the screen, 0-based, inclusive
-#	tui_golden NAME TEXT DESC		TEXT, masked, against golden/NAME
-#	tui_exit_status				ptinspect's exit status once it ended
+#   tui_start [ENV=VAL...] -- ARGS...  ptinspect ARGS in a 100x30 tmux
+#   tui_keys KEY...              tmux send-keys (key names)
+#   tui_type TEXT                typed literally (tmux reads "0x10" as a
+#                                key code)
+#   tui_wait TEXT [SECONDS]      until TEXT is on screen (else a failure)
+#   tui_screen [-e]              the screen as text (-e: with colours)
+#   tui_cut ROW1 ROW2 COL1 COL2  part of it, 0-based, inclusive
+#   tui_golden NAME TEXT DESC    TEXT, masked, against golden/NAME
+#   tui_exit_status              ptinspect's exit status once it ended
 #
 # Masking (perl): the pid becomes PID; runs of 12 or 16 hex digits
 # (addresses, register values) become x's, except in the pages at the fixed
 # test addresses 0x10000000000 and 0x20000000000.
 # GENERATE=1 rewrites the golden files instead of comparing.
+
+# The EXIT trap below removes $TAP_TMP: make sure it is tap.sh's own
+# mktemp directory, never a directory someone passed in.
+case $TAP_TMP in
+*/tap.??????)
+	[ -d "$TAP_TMP" ] || exit 99 ;;
+*)
+	echo "tui-lib.sh: source tests/tap.sh first" >&2
+	exit 99 ;;
+esac
 
 TUI_COLS=${TUI_COLS:-100}
 TUI_ROWS=${TUI_ROWS:-30}
@@ -114,7 +123,10 @@ tui_mask()
 {
 	TUI_PID=${TUI_PID:-PIDNONE} perl -pe '
 		s/\b$ENV{TUI_PID}\b/PID/g;
-		s/(?<![.\w])(?!0*[12]0000000[0-9a-f]{3}\b)([0-9a-f]{16}|[0-9a-f]{12})\b/"x" x length($1)/ge;
+		s/(?<![.\w])
+		  (?!0*[12]0000000[0-9a-f]{3}\b)
+		  ([0-9a-f]{16}|[0-9a-f]{12})\b
+		 /"x" x length($1)/gex;
 	'
 }
 

@@ -1,9 +1,9 @@
 /*
  * tui-live: a program that runs until someone edits its memory. It maps an
- * anonymous page at 0x20000000000 (MAP_FIXED_NOREPLACE) holding the marker "LIVEDATA", a u32 counter it bumps
- * every millisecond, a stop byte and the text "edit me", prints the page's
- * address, and loops until the stop byte is nonzero (set from the TUI
- * while it runs). It then prints the text and exits with the stop byte's
+ * anonymous page at 0x20000000000 (MAP_FIXED_NOREPLACE) holding the marker
+ * "LIVEDATA", a u32 counter it bumps every millisecond, a stop byte and
+ * the text "edit me", prints the page's address, and loops until the stop
+ * byte is nonzero (set from the TUI while it runs). It then prints the text and exits with the stop byte's
  * value; after 60 s without an edit it gives up and exits 99.
  */
 #include <stdint.h>
