@@ -24,7 +24,8 @@ SEM_PROGS = \
 	tests/progs/sem-brk \
 	tests/progs/sem-growsdown \
 	tests/progs/sem-hugetlb \
-	tests/progs/sem-manymaps
+	tests/progs/sem-manymaps \
+	tests/progs/sem-signals
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -37,6 +38,8 @@ tests_progs_sem_exec_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_exec_LDADD = -lpthread
 tests_progs_sem_threads_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_threads_LDADD = -lpthread
+tests_progs_sem_signals_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_signals_LDADD = -lpthread
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,

@@ -2,8 +2,9 @@
  * sem-partial: munmap and mprotect of pages in the middle of a region.
  * The pieces left on either side keep their bytes and rights, the hole
  * faults, and a new mapping placed in the hole reads zeros (the hole's
- * backing must have been released, not handed back). Then the split
- * pieces are used on their own: protected, advised, grown and unmapped.
+ * backing must have been released, not handed back). One page in the
+ * middle becomes executable code and back. Then the split pieces are used
+ * on their own: protected, advised, grown and unmapped.
  */
 #include "sem.h"
 
@@ -54,6 +55,29 @@ int main(void)
 	sem_syscall_ok(mprotect(p, len, PROT_READ | PROT_WRITE),
 		       "mprotect back", "mprotect");
 	sem_verify("partial mprotect keeps every byte", p, len, 3);
+
+	/* Page 6 becomes code (mov eax, 42; ret), then data again. */
+	static const unsigned char code[] = { 0xb8, 42, 0, 0, 0, 0xc3 };
+	int (*fn)(void);
+	unsigned char *cp = p + 6 * pg;
+	memcpy(cp, code, sizeof(code));
+	sem_syscall_ok(mprotect(cp, pg, PROT_READ | PROT_EXEC),
+		       "mprotect PROT_EXEC in the middle", "mprotect");
+	memcpy(&fn, &cp, sizeof(fn));
+	sem_check(fn() == 42, "code in the middle of a region runs", "wrong "
+		  "result");
+	sem_expect_access("the code page is read-only", cp, true, false);
+	sem_expect_access("its neighbour stays writable", cp - 1, true, true);
+	sem_syscall_ok(mprotect(cp, pg, PROT_READ | PROT_WRITE),
+		       "mprotect back from PROT_EXEC", "mprotect");
+	sem_check(memcmp(cp, code, sizeof(code)) == 0, "the code page keeps "
+		  "its bytes", "they changed");
+	sem_verify_at("the code page keeps its bytes", cp + sizeof(code),
+		      pg - sizeof(code), 3, 6 * pg + sizeof(code));
+	sem_verify("making a page executable keeps the others", p, 6 * pg, 3);
+	sem_verify_at("making a page executable keeps the others", p + 7 * pg,
+		      len - 7 * pg, 3, 7 * pg);
+	sem_fill(p, len, 3);
 
 	/* Work on one piece of a split region. */
 	sem_unmap(p + 12 * pg, pg);
