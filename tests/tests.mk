@@ -8,6 +8,7 @@ EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
 foundation_tests = \
 	tests/errors.t \
 	tests/exit-status.t \
+	tests/fallback.t \
 	tests/forks.t \
 	tests/memory.t \
 	tests/output.t \
@@ -26,6 +27,7 @@ check_PROGRAMS += \
 	tests/progs/abort \
 	tests/progs/caught-signal \
 	tests/progs/crash \
+	tests/progs/deny-seccomp \
 	tests/progs/exit-code \
 	tests/progs/fault \
 	tests/progs/fork-exec \
@@ -41,6 +43,7 @@ check_PROGRAMS += \
 tests_progs_abort_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
