@@ -42,7 +42,8 @@ compare "subshells" sh -c \
 compare "exec from a thread" "$PROGS/thread-exec" "$PROGS/output"
 compare "argv" printf '[%s]\n' 'a b' '' -p --batch -ex status -- "\$x"
 compare "environment" sh -c 'echo "$HOME $PATH"; env | sort | grep -v "^_="'
-compare "caught signal" sh -c 'trap "echo got usr1" USR1; kill -USR1 $$; echo after'
+compare "caught signal" sh -c \
+	'trap "echo got usr1" USR1; kill -USR1 $$; echo after'
 compare "stopped and continued" sh -c \
 	'(sleep 0.2; kill -CONT $$) & kill -STOP $$; echo resumed'
 compare "failed exec" "$PROGS/fork-exec" fork /nonexistent/program
@@ -54,7 +55,8 @@ t.join()'
 else
 	tap_skip "python3 not installed" 15
 fi
-compare "100 children" sh -c 'for i in $(seq 100); do /bin/true; done; echo done'
+compare "100 children" sh -c \
+	'for i in $(seq 100); do /bin/true; done; echo done'
 
 # The pipeline really ran: the native answer is known.
 pti_run --batch -f sh -c 'seq 1 20000 | sort -r | head -5'
