@@ -62,6 +62,7 @@
 #define UNWIND_PAGE 4096u
 #define UNWIND_CHUNK 16384u	/* bytes copied per chunk */
 #define UNWIND_NCHUNKS 4
+#define UNWIND_NENDS 8		/* outermost pcs remembered (_start...) */
 
 /* A code file of the process, mapped read-only by us. */
 struct unwind_file {
@@ -130,6 +131,8 @@ struct unwind_proc {
 	size_t nwords;
 	size_t words_size;
 	struct unwind_memo *memos;	/* one per thread unwound */
+	uint64_t ends[UNWIND_NENDS];	/* last pcs known to have CFI */
+	unsigned next_end;
 	struct unwind_proc *next;
 };
 
@@ -164,6 +167,7 @@ static void unwind_remember(struct unwind_proc *up, pid_t tid,
     const struct backtrace *bt);
 static void unwind_forget_memos(struct unwind_proc *up);
 static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
+static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
 static size_t unwind_strsize(const char *s);
 static const char *unwind_strcopy(char **p, const char *s);
@@ -750,8 +754,10 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 		prev_ip = ip;
 		prev_sp = sp;
 		r = unw_step(&cursor);
-		if (r == 0)
+		if (r == 0) {
+			unwind_check_end(up, bt);
 			return;
+		}
 		if (r < 0) {
 			bt->truncated = true;
 			bt->error = xstrfmt("cannot unwind past frame #%zu: %s",
@@ -760,6 +766,38 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 		}
 		f->signal_frame = unw_is_signal_frame(&cursor) > 0;
 	}
+}
+
+/*
+ * libunwind also ends a walk "normally" when a frame without unwind
+ * information has a zero frame pointer (hand-written assembly, JIT code):
+ * the true end is a frame whose unwind information says there is no caller
+ * (_start, clone3). A last frame without any is a truncated stack.
+ */
+static void
+unwind_check_end(struct unwind_proc *up, struct backtrace *bt)
+{
+	const struct frame *last = &bt->frames[bt->count - 1];
+	unw_proc_info_t pi;
+	uint64_t pc = last->pc;
+	unsigned i;
+
+	/* A return address is looked up inside the call, as libunwind does. */
+	if (bt->count > 1 && !bt->frames[bt->count - 2].signal_frame)
+		pc--;
+	for (i = 0; i < UNWIND_NENDS; i++) {
+		if (up->ends[i] == pc)
+			return;
+	}
+	if (unw_get_proc_info_by_ip(up->as, pc, &pi, up->upt) ==
+	    -UNW_ENOINFO) {
+		bt->truncated = true;
+		bt->error = xstrfmt("no unwind information for frame #%zu",
+		    bt->count - 1);
+		return;
+	}
+	up->ends[up->next_end] = pc;
+	up->next_end = (up->next_end + 1) % UNWIND_NENDS;
 }
 
 /*

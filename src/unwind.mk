@@ -19,7 +19,8 @@ check_PROGRAMS += \
 	tests/progs/bt-crash \
 	tests/progs/bt-signal \
 	tests/progs/bt-threads \
-	tests/progs/bt-deep
+	tests/progs/bt-deep \
+	tests/progs/bt-nocfi
 
 tests_progs_bt_nested_SOURCES = tests/progs/bt-nested.c
 tests_progs_bt_nested_CFLAGS = $(AM_CFLAGS) -g -O0 \
@@ -37,6 +38,7 @@ tests_progs_bt_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bt_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_bt_threads_LDFLAGS = -pthread
 tests_progs_bt_deep_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_nocfi_CFLAGS = $(AM_CFLAGS) -g -O0
 
 # The unwinder without the tracer: its own small ptrace harness.
 check_PROGRAMS += tests/unit-unwind

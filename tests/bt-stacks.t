@@ -3,9 +3,9 @@
 # chains are known (tests/progs/bt-*.c): nested calls ending in exit_group
 # (PIE, non-PIE, -O2 without frame pointers), a crash three frames deep, a
 # crash in a signal handler, abort(3), 8 threads blocked in 8 functions, a
-# stack too deep to show whole, a stripped program with a separate debug
-# file, and static functions of the C library when its debug file is
-# installed.
+# stack too deep to show whole, one that ends in code without unwind
+# information, a stripped program with a separate debug file, and static
+# functions of the C library when its debug file is installed.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -128,6 +128,16 @@ tap_like "$(tap_json "$TAP_OUT" bt threads.0.error)" 'more than 256' \
 pti_run --batch -ex bt "$PROGS/bt-deep" 300
 tap_like "$TAP_OUT" '^backtrace truncated: more than 256 frames$' \
 	"bt-deep 300: text says it is truncated"
+
+# Code without unwind information and a zero frame pointer: libunwind
+# stops as if at the outermost frame; the stack says it is truncated.
+pti_run --batch --json -ex bt "$PROGS/bt-nocfi"
+tap_is "$TAP_RC" 3 "bt-nocfi: exit status 3"
+s=$(bt_summary)
+tap_is "$(field 2 "$s")|$(field 4 "$s")" "nocfi_exit|true" \
+	"bt-nocfi: nocfi_exit, truncated"
+tap_like "$(tap_json "$TAP_OUT" bt threads.0.error)" \
+	'^no unwind information for frame #0$' "bt-nocfi: says why"
 
 # Bad arguments.
 pti_run --batch -ex 'bt 1' -ex 'bt 1 2' "$PROGS/bt-nested"

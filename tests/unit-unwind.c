@@ -46,6 +46,7 @@ static void test_crash(void);
 static void test_signal(void);
 static void test_deep(void);
 static void test_truncated(void);
+static void test_nocfi(void);
 static void test_not_stopped(void);
 
 static const char *progs;
@@ -63,6 +64,7 @@ main(void)
 	test_signal();
 	test_deep();
 	test_truncated();
+	test_nocfi();
 	test_not_stopped();
 	return tap_exit();
 }
@@ -498,6 +500,26 @@ test_truncated(void)
 	tap_ok(bt.count == UNWIND_MAX_FRAMES && bt.truncated &&
 	    bt.error != NULL, "bt-deep 300: %d frames, truncated (%s)",
 	    UNWIND_MAX_FRAMES, bt.error ? bt.error : "no reason");
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+static void
+test_nocfi(void)
+{
+	struct backtrace bt;
+	struct tracee tr;
+
+	if (!tracee_start(&tr, "bt-nocfi", NULL) || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-nocfi: unwinds");
+		return;
+	}
+	if (!tap_ok(bt.count == 1 && bt.frames[0].function != NULL &&
+	    strcmp(bt.frames[0].function, "nocfi_exit") == 0 &&
+	    bt.truncated && bt.error != NULL,
+	    "bt-nocfi: a stack ending without unwind information is "
+	    "truncated (%s)", bt.error ? bt.error : "not truncated"))
+		dump(&bt);
 	backtrace_free(&bt);
 	tracee_kill(&tr);
 }
