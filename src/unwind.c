@@ -24,6 +24,19 @@
  * Registers come from one PTRACE_GETREGS per unwind, not PTRACE_PEEKUSER per
  * register. The remaining accessors are libunwind's _UPT ones.
  *
+ * Replay. Even warm, libunwind 1.6.2 makes two rt_sigprocmask calls per
+ * frame (the lock around its global cache). A walk is a function of the
+ * registers and of the stack words it read (code and unwind tables do not
+ * change while the state lives), so each thread's last walk is kept with
+ * those words; when the registers and every word are unchanged, the walk
+ * is reused: one PTRACE_GETREGS and a chunk of stack per unwind.
+ *
+ * Names are resolved after the walk (libunwind knows a frame is a signal
+ * frame only once it has stepped out of it); a call inlined at a pc gives
+ * a frame of its own, as in gdb. A walk that libunwind ends at a frame
+ * without unwind information (its zero-frame-pointer heuristic) is marked
+ * truncated: the true outermost frames (_start, clone3) have some.
+ *
  * libunwind passes the _UPT handle as the accessors' argument, also from
  * inside _UPT_find_proc_info, so our accessors cannot receive a context of
  * their own: the unwind in progress is in unwind_walking (ptinspect unwinds
@@ -31,8 +44,8 @@
  *
  * Mappings. Unwinding happens while a process is paused, when its mappings
  * cannot change. A pc outside every known mapping (code mapped since the
- * state was built) makes us re-read the maps once per unwind; the tracer
- * calls unwind_forget() for exec and unmaps, where stale state would lie.
+ * state was built) makes us re-read the maps once per unwind; exec and
+ * unmaps, where stale state would lie, need unwind_forget().
  */
 #include "config.h"
 
