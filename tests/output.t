@@ -8,17 +8,19 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
 
-# compare DESC CMD...: native run first (in the same environment: with the
-# leftover tag), then one run per ptinspect mode.
+# compare DESC CMD...: for each ptinspect mode, a native run (in the same
+# environment: with the leftover tag) right before the run under ptinspect,
+# so that a change elsewhere (a package installed into /usr/bin) cannot
+# come between them.
 compare()
 {
 	desc=$1
 	shift
-	tap_run env PTI_TEST_TAG="$pti_tag" "$@"
-	cp "$TAP_TMP/out" "$TAP_TMP/native.out"
-	cp "$TAP_TMP/err" "$TAP_TMP/native.err"
-	native_rc=$TAP_RC
 	for mode in "" "-p" "-p -f" "--no-seccomp" "-p -f --no-seccomp"; do
+		tap_run env PTI_TEST_TAG="$pti_tag" "$@"
+		cp "$TAP_TMP/out" "$TAP_TMP/native.out"
+		cp "$TAP_TMP/err" "$TAP_TMP/native.err"
+		native_rc=$TAP_RC
 		pti_run --batch $mode -- "$@"
 		tap_same_file "$TAP_TMP/out" "$TAP_TMP/native.out" \
 			"$desc: same stdout (--batch${mode:+ $mode})"
