@@ -144,6 +144,8 @@ struct unwind_proc {
 	size_t nwords;
 	size_t words_size;
 	struct unwind_memo *memos;	/* one per thread unwound */
+	uint64_t loaded_at;	/* unwind_stats.unwinds when maps were read */
+	bool refreshed;		/* maps re-read once already */
 	uint64_t ends[UNWIND_NENDS];	/* last pcs known to have CFI */
 	unsigned next_end;
 	struct unwind_proc *next;
@@ -239,13 +241,13 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	out->tid = t->tid;
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
+	unwind_stats.unwinds++;
 	up = unwind_proc_get(p, errp);
 	if (up == NULL)
 		return -1;
 	up->regs = regs;
 	for (i = 0; i < UNWIND_NCHUNKS; i++)
 		up->chunks[i].len = 0;
-	unwind_stats.unwinds++;
 	if (!unwind_replay(up, t->tid, out)) {
 		up->nwords = 0;
 		unwind_walking = up;
@@ -341,6 +343,7 @@ unwind_proc_load(struct unwind_proc *up, char **errp)
 {
 	pid_t tid = proc_access_tid(up->proc);
 
+	up->loaded_at = unwind_stats.unwinds;
 	if (maps_read(tid, &up->maps, errp) == -1)
 		return -1;
 	unwind_map_files(up, tid);
@@ -822,7 +825,6 @@ static void
 unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 {
 	const struct sym_info *si;
-	bool refreshed = false;
 	struct frame *out, *f, *g;
 	size_t size = 0, cap = bt->count, n = 0, i, k;
 	char *err = NULL, *p;
@@ -830,8 +832,13 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 	out = xreallocarray(NULL, cap + 1, sizeof *out);
 	for (i = 0; i < bt->count; i++) {
 		f = &bt->frames[i];
-		if (!refreshed && maps_find(&up->maps, f->pc) == NULL) {
-			refreshed = true;
+		/*
+		 * Code mapped since the maps were read, once per state: a pc
+		 * in no mapping may just be garbage from a broken stack.
+		 */
+		if (!up->refreshed && up->loaded_at != unwind_stats.unwinds &&
+		    maps_find(&up->maps, f->pc) == NULL) {
+			up->refreshed = true;
 			if (unwind_refresh(up, &err) == -1) {
 				/* Names are lost from here on: say why. */
 				if (bt->error == NULL)

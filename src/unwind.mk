@@ -20,7 +20,9 @@ check_PROGRAMS += \
 	tests/progs/bt-signal \
 	tests/progs/bt-threads \
 	tests/progs/bt-deep \
-	tests/progs/bt-nocfi
+	tests/progs/bt-nocfi \
+	tests/progs/bt-dlopen \
+	tests/progs/bt-plugin.so
 
 tests_progs_bt_nested_SOURCES = tests/progs/bt-nested.c
 tests_progs_bt_nested_CFLAGS = $(AM_CFLAGS) -g -O0 \
@@ -39,6 +41,11 @@ tests_progs_bt_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_bt_threads_LDFLAGS = -pthread
 tests_progs_bt_deep_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bt_nocfi_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_dlopen_CFLAGS = $(AM_CFLAGS) -g -O0
+# A shared object built as a program: no libtool needed for one test.
+tests_progs_bt_plugin_so_SOURCES = tests/progs/bt-plugin.c
+tests_progs_bt_plugin_so_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIC
+tests_progs_bt_plugin_so_LDFLAGS = -shared
 
 # The unwinder without the tracer: its own small ptrace harness.
 check_PROGRAMS += tests/unit-unwind

@@ -3,9 +3,10 @@
 # chains are known (tests/progs/bt-*.c): nested calls ending in exit_group
 # (PIE, non-PIE, -O2 without frame pointers), a crash three frames deep, a
 # crash in a signal handler, abort(3), 8 threads blocked in 8 functions, a
-# stack too deep to show whole, one that ends in code without unwind
-# information, a stripped program with a separate debug file, and static
-# functions of the C library when its debug file is installed.
+# stack too deep to show whole, a callback from a dlopen'd library, one
+# that ends in code without unwind information, a stripped program with a
+# separate debug file, and static functions of the C library when its debug
+# file is installed.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -128,6 +129,14 @@ tap_like "$(tap_json "$TAP_OUT" bt threads.0.error)" 'more than 256' \
 pti_run --batch -ex bt "$PROGS/bt-deep" 300
 tap_like "$TAP_OUT" '^backtrace truncated: more than 256 frames$' \
 	"bt-deep 300: text says it is truncated"
+
+# A callback from a library loaded with dlopen(3).
+pti_run --batch --json -ex bt "$PROGS/bt-dlopen" "$PROGS/bt-plugin.so"
+tap_is "$TAP_RC" 5 "bt-dlopen: exit status 5"
+tap_like "$(field 2 "$(bt_summary)")" '^in_callback plugin_call main ' \
+	"bt-dlopen: in_callback, plugin_call, main"
+tap_like "$(tap_json "$TAP_OUT" bt threads.0.frames.1.module)" \
+	'/bt-plugin\.so$' "bt-dlopen: plugin_call is in bt-plugin.so"
 
 # Code without unwind information and a zero frame pointer: libunwind
 # stops as if at the outermost frame; the stack says it is truncated.

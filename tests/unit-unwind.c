@@ -32,6 +32,7 @@ struct tracee {
 
 static bool tracee_start(struct tracee *tr, const char *prog,
     const char *arg);
+static bool tracee_wait(pid_t pid, const char *prog);
 static void tracee_kill(struct tracee *tr);
 static bool unwind_ok(struct tracee *tr, struct backtrace *bt);
 static bool chain_is(const struct backtrace *bt, size_t first,
@@ -47,6 +48,7 @@ static void test_signal(void);
 static void test_deep(void);
 static void test_truncated(void);
 static void test_nocfi(void);
+static void test_dlopen(void);
 static void test_not_stopped(void);
 
 static const char *progs;
@@ -65,6 +67,7 @@ main(void)
 	test_deep();
 	test_truncated();
 	test_nocfi();
+	test_dlopen();
 	test_not_stopped();
 	return tap_exit();
 }
@@ -78,7 +81,7 @@ static bool
 tracee_start(struct tracee *tr, const char *prog, const char *arg)
 {
 	char *path = xstrfmt("%s/%s", progs, prog);
-	int go[2], status, sig;
+	int go[2];
 	pid_t pid;
 	char c = 0;
 
@@ -104,20 +107,8 @@ tracee_start(struct tracee *tr, const char *prog, const char *arg)
 	if (write(go[1], &c, 1) != 1)
 		tap_bail("write: %s", strerror(errno));
 	close(go[1]);
-	for (;;) {
-		if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
-			tap_diag("%s: ended before the stop (status 0x%x)",
-			    prog, status);
-			return false;
-		}
-		sig = WSTOPSIG(status);
-		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)) ||
-		    sig == SIGSEGV)
-			break;
-		if (status >> 16 != 0)
-			sig = 0;	/* exec event */
-		ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
-	}
+	if (!tracee_wait(pid, prog))
+		return false;
 	tr->proc.pid = pid;
 	tr->proc.is_root = true;
 	tr->proc.execed = true;
@@ -130,6 +121,31 @@ tracee_start(struct tracee *tr, const char *prog, const char *arg)
 	tr->thread.proc = &tr->proc;
 	tr->thread.stopped = true;
 	return true;
+}
+
+/*
+ * Runs pid to its next stop: the exit_group event, a SIGSEGV, or a SIGUSR2
+ * (a checkpoint the program asks for). Other signals are delivered.
+ */
+static bool
+tracee_wait(pid_t pid, const char *prog)
+{
+	int status, sig;
+
+	for (;;) {
+		if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status)) {
+			tap_diag("%s: ended before the stop (status 0x%x)",
+			    prog, status);
+			return false;
+		}
+		sig = WSTOPSIG(status);
+		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)) ||
+		    sig == SIGSEGV || sig == SIGUSR2)
+			return true;
+		if (status >> 16 != 0)
+			sig = 0;	/* exec event */
+		ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
+	}
 }
 
 static void
@@ -522,6 +538,43 @@ test_nocfi(void)
 		dump(&bt);
 	backtrace_free(&bt);
 	tracee_kill(&tr);
+}
+
+/*
+ * The state is built at a first stop; then the program maps bt-plugin.so
+ * and stops in code called from it: the unwinder notices the new mapping
+ * by itself (no unwind_forget) and names the plugin's frame.
+ */
+static void
+test_dlopen(void)
+{
+	static const char *const chain[] = { "in_callback", "plugin_call",
+		"main", NULL };
+	struct backtrace bt;
+	struct tracee tr;
+	char *plugin = xstrfmt("%s/bt-plugin.so", progs);
+
+	if (!tracee_start(&tr, "bt-dlopen", plugin) || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-dlopen: unwinds at the first stop");
+		free(plugin);
+		return;
+	}
+	tap_ok(frame_of(&bt, "main") < bt.count,
+	    "bt-dlopen: first stop, in main");
+	backtrace_free(&bt);
+	ptrace(PTRACE_CONT, tr.proc.pid, NULL, NULL);
+	if (!tracee_wait(tr.proc.pid, "bt-dlopen") || !unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-dlopen: unwinds at exit_group");
+		free(plugin);
+		return;
+	}
+	if (!tap_ok(chain_is(&bt, 0, chain) && bt.frames[1].module != NULL &&
+	    strstr(bt.frames[1].module, "bt-plugin.so") != NULL,
+	    "bt-dlopen: in_callback, plugin_call (in bt-plugin.so), main"))
+		dump(&bt);
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+	free(plugin);
 }
 
 static void
