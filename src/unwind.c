@@ -144,7 +144,7 @@ struct unwind_proc {
 	size_t nwords;
 	size_t words_size;
 	struct unwind_memo *memos;	/* one per thread unwound */
-	uint64_t loaded_at;	/* unwind_stats.unwinds when maps were read */
+	uint64_t loaded_at;	/* unwind_stats.unwinds at maps_read */
 	bool refreshed;		/* maps re-read once already */
 	uint64_t ends[UNWIND_NENDS];	/* last pcs known to have CFI */
 	unsigned next_end;
