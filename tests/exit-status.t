@@ -41,14 +41,17 @@ pti_run --batch -p "$PROGS/crash"
 tap_is "$TAP_OUT" "crashing" "crash: its output appears, nothing else"
 tap_is "$TAP_ERR" "" "crash: ptinspect prints nothing of its own"
 
-# PATH lookup as execvp does it: not in the current directory.
+# PATH lookup as execvp does it: not in the current directory. A plain
+# PATH for these: a directory the user cannot search (root's PATH seen by
+# another user) turns "not found" into EACCES, 126, as with env(1).
+saved_path=$PATH
+PATH=/usr/bin:/bin
 cd "$PROGS" || tap_bail "cannot cd to $PROGS"
 pti_run --batch exit-code 3
 tap_is "$TAP_RC" 127 "PROGRAM without a slash is not looked up in ."
-saved_path=$PATH
-PATH="$PROGS:$PATH"
+PATH="$PROGS:/usr/bin:/bin"
 pti_run --batch exit-code 3
-PATH=$saved_path
+PATH=/usr/bin:/bin
 tap_is "$TAP_RC" 3 "PROGRAM is looked up in PATH"
 cd "$OLDPWD" || tap_bail "cannot cd back"
 
@@ -62,6 +65,7 @@ tap_is "$TAP_RC" 127 "missing path exits 127"
 tap_is "$TAP_ERR" "ptinspect: /nonexistent/dir/prog: not found" \
 	"missing path: exact message"
 tap_is "$TAP_OUT" "" "missing program: no command output"
+PATH=$saved_path
 
 # 126: found but not executable.
 printf '#!/bin/sh\nexit 0\n' >"$TAP_TMP/noexec"
