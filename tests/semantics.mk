@@ -25,7 +25,8 @@ SEM_PROGS = \
 	tests/progs/sem-growsdown \
 	tests/progs/sem-hugetlb \
 	tests/progs/sem-manymaps \
-	tests/progs/sem-signals
+	tests/progs/sem-signals \
+	tests/progs/sem-fork-loop
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -40,6 +41,8 @@ tests_progs_sem_threads_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_threads_LDADD = -lpthread
 tests_progs_sem_signals_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_signals_LDADD = -lpthread
+tests_progs_sem_fork_loop_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_fork_loop_LDADD = -lpthread
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,

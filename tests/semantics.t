@@ -3,15 +3,16 @@
 # redirected. Runs every $PROGS/sem-* program (tests/progs/sem-*.c, each
 # checks itself) three ways and requires each to pass:
 #   native              the program alone
-#   batch               ptinspect --pause-on-exit --batch [-ex stats] [-f]
+#   batch               ptinspect --pause-on-exit --batch [--json -ex stats
+#                       [-ex maps]] [-f]
 #   plain               ptinspect --batch [-f]: traced, no pause, no
 #                       commands (without --batch ptinspect starts its TUI)
 # The forking programs get -f in both traced runs.
 # A program exits 77 when the machine lacks what it tests natively: every
 # line for it is then "ok N # SKIP". Native and traced results are separate
 # TAP lines, so a failure says which side broke.
-# Then the memory bounds: sem-munmap's 4,000 rounds of mmap/touch/munmap and
-# sem-exec's chain of execs must leave the memfd's allocated size and system
+# Then the memory bounds: sem-munmap's 4,000 rounds of mmap/touch/munmap,
+# sem-exec's chain of execs and sem-fork-loop's 50 children must leave the memfd's allocated size and system
 # Shmem (both sampled while they run) and ptinspect's peak resident size
 # bounded (VmHWM from /proc: ptinspect alone, not its tracees).
 # Builds nothing. Env: PTINSPECT, PROGS (see Makefile.am).
@@ -33,7 +34,7 @@ marker_addr=0x5e5e00000000
 # Programs that fork: the plain run follows them with -f; the batch run
 # uses -f too, so every child is paused and inspected at its exit.
 forking="sem-fork-cow sem-fork-shared sem-fork-advice sem-spawn sem-closefds
-	sem-memfd sem-brk sem-exec"
+	sem-memfd sem-brk sem-exec sem-fork-loop sem-signals sem-hugetlb"
 
 # Seconds one run may take before it counts as hung.
 run_timeout=${PTI_SEM_TIMEOUT:-300}
@@ -290,5 +291,8 @@ memory_bound sem-munmap $((64 * 1024))
 # sem-exec: six images in a row, each filling 64 MiB (and 1 MiB of heap);
 # only the live image's memory may be held (a leak keeps them all: 390 MiB).
 memory_bound sem-exec $((160 * 1024))
+# sem-fork-loop: 50 children in turn, each with a 16 MiB copy and 4 MiB of
+# its own; a child's memory kept after its exit adds up to 1 GiB.
+memory_bound sem-fork-loop $((128 * 1024))
 
 echo "1..$n"
