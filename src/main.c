@@ -21,10 +21,6 @@
 
 #define EXIT_USAGE 2
 
-/* Until src/tui/ provides it. */
-extern int tui_run(const struct tui_opts *, char *const[])
-    __attribute__((weak));
-
 struct options {
 	struct tracer_opts tracer;
 	bool batch;
@@ -268,10 +264,6 @@ main(int argc, char **argv)
 	first = parse_options(argc, argv, &o);
 	if (o.batch) {
 		status = run_batch(&o, argv + first);
-	} else if (tui_run == NULL) {
-		fprintf(stderr, "%s: the TUI is not built yet; use --batch "
-		    "with -ex commands\n", progname);
-		status = EXIT_USAGE;
 	} else {
 		tui = (struct tui_opts){
 			.tracer = o.tracer,

@@ -57,6 +57,12 @@
 #include "util.h"
 
 #define PAGE_SIZE_BYTES 4096ULL
+/*
+ * Redirected mappings never merge with their neighbours (each has its own
+ * file range), so a program that relies on merging to stay under
+ * vm.max_map_count (65530) gets private memory past this many.
+ */
+#define MAX_REDIRECTED_EXTENTS 32768
 #define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
 
 /* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
@@ -67,9 +73,17 @@ struct fork_advice {
 	struct fork_advice *next;
 };
 
+/*
+ * Without a number above the program's limit, the filter watches one no
+ * program can open, and each call that needs the memfd opens and closes
+ * it around itself (see fd_acquire).
+ */
+#define TRANSIENT_FILTER_FD 0x7fffffff
+
 static int reserved_fd = -1;
 
-static bool install_fd(struct inject *inj, struct proc *p);
+static long fd_acquire(struct inject *inj, struct proc *p);
+static void fd_release(struct inject *inj, long fd);
 static bool redirected(const struct proc *p, uint64_t addr);
 
 int
@@ -79,16 +93,15 @@ redirect_reserved_fd(void)
 
 	if (reserved_fd >= 0)
 		return reserved_fd;
-	/* The first number the program cannot open, when we can reach it. */
-	reserved_fd = 1023;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max &&
-		    rl.rlim_cur < (1 << 20))
-			reserved_fd = (int)rl.rlim_cur;
-		else if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > 0 &&
-		    rl.rlim_cur < (1 << 20))
-			reserved_fd = (int)rl.rlim_cur - 1;
-	}
+	/*
+	 * The first number the program cannot open: reachable only when the
+	 * soft limit is below the hard one. Otherwise every number is the
+	 * program's, and the memfd visits only for the length of a call.
+	 */
+	reserved_fd = TRANSIENT_FILTER_FD;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+	    rl.rlim_cur < (1 << 20))
+		reserved_fd = (int)rl.rlim_cur;
 	return reserved_fd;
 }
 
@@ -115,25 +128,33 @@ ensure_arena(struct proc *p)
 	return true;
 }
 
-/*
- * Opens the arena inside the tracee and puts it at the reserved number,
- * lifting the soft RLIMIT_NOFILE for the moment when that number is at or
- * above it.
- */
-static bool
-install_fd(struct inject *inj, struct proc *p)
+/* Opens the arena inside the tracee; its descriptor there, or -errno. */
+static long
+open_in_tracee(struct inject *inj, struct proc *p)
 {
-	struct rlimit old, raised;
 	char path[64];
 	uint64_t addr;
-	bool lifted = false;
-	long fd, r;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
 	    arena_fd(p->arena));
 	addr = inject_scratch(inj, path, strlen(path) + 1);
 	if (addr == 0)
-		return false;
+		return -EFAULT;
+	return inject_syscall(inj, SYS_openat, AT_FDCWD, (long)addr,
+	    O_RDWR | O_CLOEXEC, 0, 0, 0);
+}
+
+/*
+ * Puts the arena at the reserved number in the tracee, lifting the soft
+ * RLIMIT_NOFILE for the moment (the number is just above it).
+ */
+static bool
+install_fd(struct inject *inj, struct proc *p)
+{
+	struct rlimit old, raised;
+	bool lifted = false;
+	long fd, r;
+
 	if (prlimit(p->pid, RLIMIT_NOFILE, NULL, &old) == 0 &&
 	    old.rlim_cur != RLIM_INFINITY &&
 	    (rlim_t)reserved_fd >= old.rlim_cur &&
@@ -141,8 +162,7 @@ install_fd(struct inject *inj, struct proc *p)
 		raised = (struct rlimit){ reserved_fd + 1, old.rlim_max };
 		lifted = prlimit(p->pid, RLIMIT_NOFILE, &raised, NULL) == 0;
 	}
-	fd = inject_syscall(inj, SYS_openat, AT_FDCWD, (long)addr,
-	    O_RDWR | O_CLOEXEC, 0, 0, 0);
+	fd = open_in_tracee(inj, p);
 	r = fd;
 	if (fd >= 0 && fd != reserved_fd) {
 		r = inject_syscall(inj, SYS_dup3, fd, reserved_fd, O_CLOEXEC,
@@ -153,6 +173,28 @@ install_fd(struct inject *inj, struct proc *p)
 		prlimit(p->pid, RLIMIT_NOFILE, &old, NULL);
 	p->arena_fd_installed = r == reserved_fd;
 	return p->arena_fd_installed;
+}
+
+/* The arena's descriptor in the tracee for the next call, or -1. */
+static long
+fd_acquire(struct inject *inj, struct proc *p)
+{
+	long fd;
+
+	if (reserved_fd == TRANSIENT_FILTER_FD) {
+		fd = open_in_tracee(inj, p);
+		return fd >= 0 ? fd : -1;
+	}
+	if (!p->arena_fd_installed && !install_fd(inj, p))
+		return -1;
+	return reserved_fd;
+}
+
+static void
+fd_release(struct inject *inj, long fd)
+{
+	if (reserved_fd == TRANSIENT_FILTER_FD && fd >= 0)
+		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -187,7 +229,9 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
 	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
 	    (MAP_PRIVATE | MAP_ANONYMOUS);
+	struct arena_stats st;
 	struct inject inj;
+	long fd;
 
 	/* Whatever MAP_FIXED maps replaces what was there. */
 	if ((flags & MAP_FIXED) && p->arena != NULL && len != 0 &&
@@ -197,13 +241,16 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || p->redirect_disabled ||
 	    !ensure_arena(p))
 		return;
-	if (arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
+	arena_get_stats(p->arena, &st);
+	if (st.regions >= MAX_REDIRECTED_EXTENTS ||
+	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
 		return;
 	if (inject_begin(&inj, t, true) != 0) {
 		arena_release(p->arena, off);
 		return;
 	}
-	if (!p->arena_fd_installed && !install_fd(&inj, p)) {
+	fd = fd_acquire(&inj, p);
+	if (fd < 0) {
 		/* Run the original call; this mapping stays private. */
 		arena_release(p->arena, off);
 		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
@@ -212,8 +259,8 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	}
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
-	    (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED, reserved_fd,
-	    (long)off);
+	    (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED, fd, (long)off);
+	fd_release(&inj, fd);
 	if (result < 0 && result > -4096) {
 		arena_release(p->arena, off);
 		if (result == -ESRCH)
@@ -332,7 +379,7 @@ prot_at(pid_t tid, uint64_t addr)
 static long
 mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_len, long flags, uint64_t new_addr,
-    uint64_t old_off)
+    uint64_t old_off, long tracee_fd)
 {
 	int fd = arena_fd(p->arena);
 	loff_t in, out;
@@ -363,16 +410,16 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		if (r >= 0 || r <= -4096) {
 			r = inject_syscall(inj, SYS_mmap, (long)old_addr,
 			    (long)new_len, prot, MAP_SHARED | MAP_FIXED,
-			    reserved_fd, (long)off);
+			    tracee_fd, (long)off);
 		} else if (flags & MREMAP_MAYMOVE) {
 			r = inject_syscall(inj, SYS_mmap, 0, (long)new_len,
-			    prot, MAP_SHARED, reserved_fd, (long)off);
+			    prot, MAP_SHARED, tracee_fd, (long)off);
 		} else {
 			r = -ENOMEM;
 		}
 	} else {
 		r = inject_syscall(inj, SYS_mmap, (long)new_addr,
-		    (long)new_len, prot, MAP_SHARED | MAP_FIXED, reserved_fd,
+		    (long)new_len, prot, MAP_SHARED | MAP_FIXED, tracee_fd,
 		    (long)off);
 	}
 	if (r < 0 && r > -4096) {
@@ -399,15 +446,16 @@ mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_addr, uint64_t new_len)
 {
 	uint64_t off;
-	long prot, r;
+	long prot, r, fd;
 
 	arena_move(p->arena, old_addr, old_len, new_addr, new_len);
 	prot = prot_at(inj->thread->tid, old_addr);
-	if (prot < 0 || !p->arena_fd_installed ||
-	    arena_alloc(p->arena, old_len, &off, NULL) != 0)
+	if (prot < 0 || arena_alloc(p->arena, old_len, &off, NULL) != 0)
 		return;
-	r = inject_syscall(inj, SYS_mmap, (long)old_addr, (long)old_len, prot,
-	    MAP_SHARED | MAP_FIXED, reserved_fd, (long)off);
+	fd = fd_acquire(inj, p);
+	r = fd < 0 ? -EBADF : inject_syscall(inj, SYS_mmap, (long)old_addr,
+	    (long)old_len, prot, MAP_SHARED | MAP_FIXED, fd, (long)off);
+	fd_release(inj, fd);
 	if (r == (long)old_addr)
 		arena_map(p->arena, old_addr, old_len, off);
 	else
@@ -421,7 +469,7 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	uint64_t old_addr = regs->rdi, old_len = PAGE_UP(regs->rsi);
 	uint64_t new_len = PAGE_UP(regs->rdx), new_addr = regs->r8;
 	uint64_t off, avail;
-	long flags = (long)regs->r10, result;
+	long flags = (long)regs->r10, result, fd;
 	struct inject inj;
 
 	if (p->arena == NULL ||
@@ -453,11 +501,12 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	} else if (avail < old_len) {
 		/* Spans two mappings: refused natively too. */
 		result = -EFAULT;
-	} else if (!p->arena_fd_installed && !install_fd(&inj, p)) {
+	} else if ((fd = fd_acquire(&inj, p)) < 0) {
 		result = -ENOMEM;
 	} else {
 		result = mremap_by_copy(&inj, p, old_addr, old_len, new_len,
-		    flags, new_addr, off);
+		    flags, new_addr, off, fd);
+		fd_release(&inj, fd);
 	}
 	inject_end(&inj, true, result);
 }
@@ -468,6 +517,8 @@ on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
 	struct proc *p = t->proc;
 	long nr = (long)regs->orig_rax;
 
+	if (reserved_fd == TRANSIENT_FILTER_FD)
+		return;
 	/* The program is closing our number, or making it its own. */
 	p->arena_fd_installed = false;
 	if (nr == SYS_dup2 || nr == SYS_dup3)
@@ -529,7 +580,7 @@ redirect_child(struct proc *parent, struct thread *child)
 	struct maps maps;
 	struct stat st;
 	size_t i;
-	long res, prot;
+	long res, prot, fd;
 	int ok = 0;
 
 	if (fstat(arena_fd(parent->arena), &st) != 0 ||
@@ -541,7 +592,9 @@ redirect_child(struct proc *parent, struct thread *child)
 		maps_free(&maps);
 		return -1;
 	}
-	if (!install_fd(&inj, cp))
+	cp->arena_fd_installed = false;
+	fd = fd_acquire(&inj, cp);
+	if (fd < 0)
 		ok = -1;
 	for (i = 0; ok == 0 && i < maps.count; i++) {
 		r = &maps.regions[i];
@@ -552,10 +605,11 @@ redirect_child(struct proc *parent, struct thread *child)
 		    (r->perms[2] == 'x' ? PROT_EXEC : 0);
 		res = inject_syscall(&inj, SYS_mmap, (long)r->start,
 		    (long)(r->end - r->start), prot, MAP_SHARED | MAP_FIXED,
-		    reserved_fd, (long)r->offset);
+		    fd, (long)r->offset);
 		if (res != (long)r->start)
 			ok = -1;
 	}
+	fd_release(&inj, fd);
 	for (fa = parent->fork_advice; fa != NULL; fa = fa->next) {
 		if (fa->advice == MADV_DONTFORK) {
 			arena_unmap(cp->arena, fa->start, fa->len);

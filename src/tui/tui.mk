@@ -16,9 +16,6 @@ tests_tui_test_format_CFLAGS = $(PTI_TOOL_CFLAGS_)
 tests_tui_test_format_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
 tests_tui_test_format_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 
-# main.c refers to tui_run weakly, which does not pull tui.o out of the
-# archive by itself.
-src_ptinspect_LDFLAGS += -Wl,--undefined=tui_run
 
 # Tracee programs of the TUI tests (plain AM_CFLAGS: no sanitizers).
 check_PROGRAMS += tests/tui/progs/tui-live tests/tui/progs/tui-crash \

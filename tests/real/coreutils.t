@@ -12,4 +12,5 @@ REAL_MIN_PAUSES=4	# sh, ls, sort, sha256sum
 pipeline='ls -lR /usr/include | sort | sha256sum'
 real_compare "$pipeline" -- sh -c "$pipeline"
 real_compare "$pipeline (-f)" -f -- sh -c "$pipeline"
+real_check_stats "sort" sort /etc/services
 tap_done

@@ -8,4 +8,5 @@ real_require java
 
 TAP_TIMEOUT=300
 real_compare "java -version" -- java -version
+real_check_stats "java -version" java -version
 tap_done

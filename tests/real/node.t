@@ -39,4 +39,5 @@ TAP_TIMEOUT=300
 REAL_MIN_PAUSES=2	# node and sh
 real_compare "node -e" -- node -e "$script"
 real_compare "node -e (-f)" -f -- node -e "$script"
+real_check_stats "node -e" node -e "$script"
 tap_done

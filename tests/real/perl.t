@@ -21,4 +21,5 @@ warn "to stderr\n";
 exit 7;
 '
 real_compare "perl -e" -- perl -e "$script"
+real_check_stats "perl -e" perl -e "$script"
 tap_done

@@ -88,4 +88,5 @@ TAP_TIMEOUT=300
 REAL_MIN_PAUSES=4	# python3, python3 -c, sh and its children, fork
 real_compare "python3 threads, mmap, subprocess" -- "$PY" script.py
 real_compare "python3 threads, mmap, subprocess (-f)" -f -- "$PY" script.py
+real_check_stats "python3 threads, mmap, subprocess" "$PY" script.py
 tap_done

@@ -30,4 +30,5 @@ EOS
 
 TAP_TIMEOUT=300
 real_compare "sqlite3 100k rows" -- sqlite3 -bail test.db ".read work.sql"
+real_check_stats "sqlite3 100k rows" sqlite3 -bail test.db ".read work.sql"
 tap_done
