@@ -20,6 +20,8 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,8 @@ struct symbols {
 };
 
 static int symbols_report(struct symbols *s, char **errp);
+static int symbols_find_elf(Dwfl_Module *mod, void **userdata,
+    const char *name, Dwarf_Addr base, char **file_name, Elf **elfp);
 static void symbols_resolve(struct symbols *s, uint64_t pc,
     bool return_address, struct sym_info *info);
 static void symbols_inlines(Dwfl_Module *mod, uint64_t addr,
@@ -58,8 +62,11 @@ static void symbols_free_info(struct sym_info *info);
 
 static char *symbols_debuginfo_path;
 
+/* The process whose modules libdwfl may be opening (one at a time). */
+static pid_t symbols_pid;
+
 static const Dwfl_Callbacks symbols_callbacks = {
-	.find_elf = dwfl_linux_proc_find_elf,
+	.find_elf = symbols_find_elf,
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 	.debuginfo_path = &symbols_debuginfo_path,
 };
@@ -121,6 +128,7 @@ symbols_lookup(struct symbols *s, uint64_t pc, bool return_address)
 		static const struct sym_info none;
 		return &none;
 	}
+	symbols_pid = s->pid;
 	e = symbols_slot(s->table, s->size, key);
 	if (e->key == key)
 		return &e->info;
@@ -140,6 +148,7 @@ symbols_report(struct symbols *s, char **errp)
 {
 	int r;
 
+	symbols_pid = s->pid;
 	r = dwfl_linux_proc_report(s->dwfl, s->pid);
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0 && r == 0)
 		r = -1;
@@ -150,6 +159,43 @@ symbols_report(struct symbols *s, char **errp)
 		return set_error(errp, "/proc/%d/maps: %s", (int)s->pid,
 		    dwfl_errmsg(-1));
 	return 0;
+}
+
+/*
+ * Opens a module's ELF file: by its path (libdwfl's own callback), else,
+ * for a file deleted or replaced since it was mapped ("/x (deleted)"),
+ * through /proc/PID/map_files/START-END of its first mapping.
+ */
+static int
+symbols_find_elf(Dwfl_Module *mod, void **userdata, const char *name,
+    Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	unsigned long long start, end;
+	char path[64], *maps, *line;
+	int fd;
+
+	fd = dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name,
+	    elfp);
+	if (fd >= 0 || *elfp != NULL || name[0] != '/')
+		return fd;
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)symbols_pid);
+	if ((maps = read_file_str(path, NULL)) == NULL)
+		return -1;
+	for (line = maps; line != NULL; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (sscanf(line, "%llx-%llx", &start, &end) == 2 &&
+		    start == base)
+			break;
+	}
+	free(maps);
+	if (line == NULL)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/map_files/%llx-%llx",
+	    (int)symbols_pid, start, end);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		*file_name = xstrdup(path);
+	return fd;
 }
 
 static void

@@ -91,6 +91,8 @@ struct unwind_span {
 	uint64_t start;
 	uint64_t end;
 	const uint8_t *data;
+	size_t file;		/* in up->files */
+	uint64_t bias;		/* the object's load bias */
 };
 
 /* A copy of tracee memory, valid during one unwind. */
@@ -155,6 +157,7 @@ static struct unwind_proc *unwind_procs;
 static struct unwind_proc *unwind_walking;
 static struct unwind_stats unwind_stats;
 static bool unwind_replay_on = true;
+static const struct sym_info unwind_no_symbol;
 
 static struct unwind_proc *unwind_proc_get(struct proc *p, char **errp);
 static int unwind_proc_load(struct unwind_proc *up, char **errp);
@@ -196,6 +199,16 @@ static int unwind_access_reg(unw_addr_space_t as, unw_regnum_t reg,
     unw_word_t *valp, int write, void *arg);
 static int unwind_find_proc_info(unw_addr_space_t as, unw_word_t ip,
     unw_proc_info_t *pi, int need_unwind_info, void *arg);
+static bool unwind_eh_table(const struct unwind_file *f, uint64_t bias,
+    unw_dyn_info_t *di);
+
+/*
+ * Exported by libunwind for libunwind-ptrace's _UPT_find_proc_info, though
+ * not declared in its public headers.
+ */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as,
+    unw_word_t ip, unw_dyn_info_t *di, unw_proc_info_t *pi,
+    int need_unwind_info, void *arg);
 
 static unw_accessors_t unwind_accessors = {
 	.find_proc_info = unwind_find_proc_info,
@@ -604,6 +617,8 @@ unwind_add_span(struct unwind_proc *up, const struct unwind_file *f,
 		s->start = r->start;
 		s->end = end;
 		s->data = f->base + r->offset;
+		s->file = (size_t)(f - up->files);
+		s->bias = bias;
 		return;
 	}
 }
@@ -850,8 +865,12 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 			}
 		}
 		/* The cache's strings, copied below: the cache may move. */
-		si = symbols_lookup(up->syms, f->pc, i > 0 &&
-		    !f->signal_frame && !bt->frames[i - 1].signal_frame);
+		if (maps_find(&up->maps, f->pc) == NULL)
+			si = &unwind_no_symbol;	/* a garbage pc */
+		else
+			si = symbols_lookup(up->syms, f->pc, i > 0 &&
+			    !f->signal_frame &&
+			    !bt->frames[i - 1].signal_frame);
 		if (n + si->ninlined + 1 > cap) {
 			cap = n + si->ninlined + 1 + bt->count - i;
 			out = xreallocarray(out, cap, sizeof *out);
@@ -1022,10 +1041,72 @@ unwind_access_reg(unw_addr_space_t as, unw_regnum_t reg, unw_word_t *valp,
 	return 0;
 }
 
+/*
+ * libunwind's own lookup first. It opens the mapped path itself, so a file
+ * deleted or replaced since it was mapped ("/x (deleted)") has no unwind
+ * information for it; we have the file mapped (through map_files), so we
+ * search its .eh_frame_hdr table ourselves, the way _UPT does.
+ */
 static int
 unwind_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
     int need_unwind_info, void *arg)
 {
+	struct unwind_proc *up = unwind_walking;
+	const struct unwind_span *s;
+	unw_dyn_info_t di;
+	int r;
+
 	unwind_stats.proc_info_lookups++;
-	return _UPT_find_proc_info(as, ip, pi, need_unwind_info, arg);
+	r = _UPT_find_proc_info(as, ip, pi, need_unwind_info, arg);
+	if (r != -UNW_ENOINFO || up == NULL || arg != up->upt ||
+	    (s = unwind_span_find(up, ip, 1)) == NULL ||
+	    !unwind_eh_table(&up->files[s->file], s->bias, &di))
+		return r;
+	return UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi,
+	    need_unwind_info, arg);
+}
+
+/*
+ * Describes the binary-search table of a mapped object's .eh_frame_hdr (at
+ * its tracee address) for dwarf_search_unwind_table. Only the encodings
+ * every x86-64 linker writes are accepted.
+ */
+static bool
+unwind_eh_table(const struct unwind_file *f, uint64_t bias,
+    unw_dyn_info_t *di)
+{
+	const Elf64_Phdr *ph, *eh = NULL;
+	const uint8_t *hdr;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	uint32_t count;
+	size_t n, i;
+
+	ph = unwind_phdrs(f, &n);
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type == PT_GNU_EH_FRAME)
+			eh = &ph[i];
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_vaddr < lo)
+			lo = ph[i].p_vaddr;
+		if (ph[i].p_vaddr + ph[i].p_memsz > hi)
+			hi = ph[i].p_vaddr + ph[i].p_memsz;
+	}
+	if (eh == NULL || eh->p_offset > f->size || f->size - eh->p_offset < 12)
+		return false;
+	hdr = f->base + eh->p_offset;
+	/* version 1; eh_frame_ptr pcrel|sdata4; count udata4; datarel|sdata4 */
+	if (hdr[0] != 1 || hdr[1] != 0x1b || hdr[2] != 0x03 || hdr[3] != 0x3b)
+		return false;
+	memcpy(&count, hdr + 8, sizeof count);
+	if ((f->size - eh->p_offset - 12) / 8 < count)
+		return false;
+	memset(di, 0, sizeof *di);
+	di->format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di->start_ip = bias + lo;
+	di->end_ip = bias + hi;
+	di->u.rti.segbase = bias + eh->p_vaddr;
+	di->u.rti.table_data = bias + eh->p_vaddr + 12;
+	di->u.rti.table_len = (uint64_t)count * 8 / sizeof(unw_word_t);
+	return true;
 }

@@ -3,10 +3,10 @@
 # chains are known (tests/progs/bt-*.c): nested calls ending in exit_group
 # (PIE, non-PIE, -O2 without frame pointers), a crash three frames deep, a
 # crash in a signal handler, abort(3), 8 threads blocked in 8 functions, a
-# stack too deep to show whole, a callback from a dlopen'd library, one
-# that ends in code without unwind information, a stripped program with a
-# separate debug file, and static functions of the C library when its debug
-# file is installed.
+# stack too deep to show whole, a callback from a dlopen'd library, a
+# program that deleted its executable, one that ends in code without
+# unwind information, a stripped program with a separate debug file, and
+# static functions of the C library when its debug file is installed.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -137,6 +137,18 @@ tap_like "$(field 2 "$(bt_summary)")" '^in_callback plugin_call main ' \
 	"bt-dlopen: in_callback, plugin_call, main"
 tap_like "$(tap_json "$TAP_OUT" bt threads.0.frames.1.module)" \
 	'/bt-plugin\.so$' "bt-dlopen: plugin_call is in bt-plugin.so"
+
+# A program that deleted its own executable: its mappings say
+# "PATH (deleted)"; unwind tables and names come from the mapped file.
+cp "$PROGS/bt-selfdel" "$TAP_TMP/selfdel"
+pti_run --batch --json -ex bt "$TAP_TMP/selfdel"
+tap_is "$TAP_RC" 139 "bt-selfdel: dies of SIGSEGV"
+s=$(bt_summary)
+tap_like "$(field 2 "$s")" '^del_c del_b del_a main ' \
+	"bt-selfdel: del_c del_b del_a main, from the deleted file"
+tap_is "$(field 4 "$s")" false "bt-selfdel: not truncated"
+tap_like "$(tap_json "$TAP_OUT" bt threads.0.frames.0.module)" \
+	'selfdel \(deleted\)$' "bt-selfdel: the module is the deleted file"
 
 # Code without unwind information and a zero frame pointer: libunwind
 # stops as if at the outermost frame; the stack says it is truncated.
