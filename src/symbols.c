@@ -11,7 +11,8 @@
  *
  * The module list comes from /proc/PID/maps (dwfl_linux_proc_report); ELF
  * and DWARF are opened lazily, the first time an address in a module is
- * looked up. Results are kept in an open-addressing hash table keyed by the
+ * looked up, through /proc/PID/map_files when the path no longer names
+ * the mapped file. Results are kept in an open-addressing hash table keyed by the
  * address (and whether it is a return address); the strings are copies, so
  * a refresh that drops modules leaves the cache valid.
  *

@@ -22,7 +22,9 @@
  *     the tracee's memory may change between two. So a warm unwind costs a
  *     couple of mem_read() calls, not one syscall per frame.
  * Registers come from one PTRACE_GETREGS per unwind, not PTRACE_PEEKUSER per
- * register. The remaining accessors are libunwind's _UPT ones.
+ * register. The remaining accessors are libunwind's _UPT ones, but for a
+ * file deleted or replaced since it was mapped, which _UPT_find_proc_info
+ * cannot open by path: we search its .eh_frame_hdr in our own mapping.
  *
  * Replay. Even warm, libunwind 1.6.2 makes two rt_sigprocmask calls per
  * frame (the lock around its global cache). A walk is a function of the
