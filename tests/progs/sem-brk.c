@@ -8,7 +8,6 @@
 #include "sem.h"
 
 #include <sys/syscall.h>
-#include <sys/wait.h>
 
 #define MIB ((uintptr_t)1 << 20)
 
@@ -20,7 +19,6 @@ int main(void)
 	unsigned char *start = sbrk(0), *p, *end;
 	uintptr_t len = 0;
 	pid_t pid;
-	int st;
 
 	sem_watchdog(120);
 	sem_check(start != (void *)-1, "sbrk(0)", "%s", strerror(errno));
@@ -66,10 +64,8 @@ int main(void)
 
 	/* Fork: the child's heap is a copy, its brk its own. */
 	sem_fill(start, 16 * MIB, 2);
-	pid = fork();
-	sem_syscall_ok(pid, "fork", "fork");
+	pid = sem_fork();
 	if (pid == 0) {
-		sem_watchdog(120);
 		sem_verify("child sees the heap", start, 16 * MIB, 2);
 		sem_fill(start, 16 * MIB, 3);
 		xsbrk(-(intptr_t)(len - 32 * MIB), "child shrinks the heap");
@@ -78,8 +74,7 @@ int main(void)
 				start + 32 * MIB, 64 * MIB);
 		_exit(0);
 	}
-	sem_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		  WEXITSTATUS(st) == 0, "child passes", "status %#x", st);
+	sem_wait_status(pid, 0, "child passes");
 	sem_verify("child's heap writes stay in the child", start, 16 * MIB, 2);
 	sem_verify_at("child's brk changes leave the parent's heap",
 		      start + 16 * MIB, len - 16 * MIB - (128 * MIB + 100),

@@ -16,7 +16,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 
 #define LEN ((size_t)1 << 20)
 #define LOW_SPAN 65536
@@ -168,7 +167,6 @@ static void exercise(const char *when)
 	char check[128];
 	unsigned char *p = sem_map(LEN, PROT_READ | PROT_WRITE);
 	pid_t pid;
-	int st;
 
 	snprintf(check, sizeof(check), "memory works %s", when);
 	sem_expect_zero(check, p, LEN);
@@ -181,15 +179,13 @@ static void exercise(const char *when)
 	sem_expect_zero(check, p, LEN);
 	sem_unmap(p, 4 * LEN);
 	sem_verify(check, keep, 4 * LEN, 1);
-	pid = fork();
-	sem_syscall_ok(pid, check, "fork");
+	pid = sem_fork();
 	if (pid == 0) {
 		sem_fill(keep, LEN, 3);
 		p = sem_map(LEN, PROT_READ | PROT_WRITE);
 		sem_expect_zero(check, p, LEN);
 		_exit(0);
 	}
-	sem_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		  WEXITSTATUS(st) == 0, check, "child status %#x", st);
+	sem_wait_status(pid, 0, check);
 	sem_verify(check, keep, 4 * LEN, 1);
 }

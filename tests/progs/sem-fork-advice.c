@@ -7,7 +7,6 @@
  */
 #include "sem.h"
 
-#include <sys/wait.h>
 
 #define NPAGES 16
 
@@ -74,7 +73,6 @@ static void child_wipe(unsigned char *p)
 {
 	size_t pg = sem_page();
 	pid_t pid;
-	int st;
 
 	sem_verify("MADV_WIPEONFORK child keeps the pages before", p, 8 * pg,
 		   1);
@@ -84,16 +82,13 @@ static void child_wipe(unsigned char *p)
 		      p + 12 * pg, 4 * pg, 1, 12 * pg);
 	sem_fill(p + 8 * pg, 4 * pg, 2);
 	/* The advice is inherited: a grandchild gets zeros again. */
-	pid = fork();
-	sem_syscall_ok(pid, "fork", "fork");
+	pid = sem_fork();
 	if (pid == 0) {
 		sem_expect_zero("MADV_WIPEONFORK grandchild reads zeros",
 				p + 8 * pg, 4 * pg);
 		_exit(0);
 	}
-	sem_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		  WEXITSTATUS(st) == 0, "MADV_WIPEONFORK grandchild passes",
-		  "status %#x", st);
+	sem_wait_status(pid, 0, "MADV_WIPEONFORK grandchild passes");
 	sem_verify("MADV_WIPEONFORK child keeps its own writes", p + 8 * pg,
 		   4 * pg, 2);
 }
@@ -107,18 +102,11 @@ static void child_keep(unsigned char *p)
 static void run_child(void (*fn)(unsigned char *), unsigned char *p,
     const char *what)
 {
-	pid_t pid = fork();
-	int st;
+	pid_t pid = sem_fork();
 
-	sem_syscall_ok(pid, "fork", "fork");
 	if (pid == 0) {
-		sem_watchdog(120);
 		fn(p);
 		_exit(0);
 	}
-	sem_check(waitpid(pid, &st, 0) == pid, "waitpid", "%s", what);
-	sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child passes",
-		  "%s %d: %s %d", what, (int)pid, WIFEXITED(st) ? "exited" :
-		  "killed by signal", WIFEXITED(st) ? WEXITSTATUS(st) :
-		  WTERMSIG(st));
+	sem_wait_status(pid, 0, what);
 }

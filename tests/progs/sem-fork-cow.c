@@ -10,7 +10,6 @@
 #include "sem.h"
 
 #include <pthread.h>
-#include <sys/wait.h>
 
 #define RLEN ((size_t)4 << 20)
 #define SMALL 60000
@@ -32,10 +31,6 @@ static volatile int writer_stop;
 static void fill_all(const struct areas *a, uint64_t seed);
 static void verify_all(const char *check, const struct areas *a,
     uint64_t seed);
-static void send_byte(int fd);
-static void recv_byte(int fd);
-static pid_t xfork(void);
-static void wait_ok(pid_t pid, const char *what);
 static void cow_basic(const struct areas *a);
 static void cow_during_writes(void);
 
@@ -95,13 +90,12 @@ static void cow_basic(const struct areas *a)
 	sem_syscall_ok(pipe(to_child), "pipe", "pipe");
 	sem_syscall_ok(pipe(to_parent), "pipe", "pipe");
 	fill_all(a, 10);
-	pid = xfork();
+	pid = sem_fork();
 	if (pid == 0) {
-		sem_watchdog(120);
 		verify_all("child sees the memory as it was at fork", a, 10);
 		fill_all(a, 20);
-		send_byte(to_parent[1]);
-		recv_byte(to_child[0]);
+		sem_send(to_parent[1]);
+		sem_recv(to_child[0]);
 		verify_all("child does not see the parent's writes", a, 20);
 		/* Drop memory here; the parent must keep its bytes. */
 		sem_syscall_ok(madvise(a->region, RLEN / 2, MADV_DONTNEED),
@@ -110,30 +104,29 @@ static void cow_basic(const struct areas *a)
 				RLEN / 2);
 		sem_unmap(a->region + RLEN / 2, RLEN / 2);
 		free(a->large);
-		send_byte(to_parent[1]);
-		recv_byte(to_child[0]);
+		sem_send(to_parent[1]);
+		sem_recv(to_child[0]);
 		/* The parent dropped its copy; ours stays. */
 		sem_verify("parent's DONTNEED leaves the child's copy",
 			   a->small, SMALL, 21);
 		/* A grandchild: a copy of a copy. */
-		pid = xfork();
+		pid = sem_fork();
 		if (pid == 0) {
-			sem_watchdog(120);
 			sem_verify("grandchild sees the child's memory",
 				   a->small, SMALL, 21);
 			sem_fill(a->small, SMALL, 30);
 			_exit(0);
 		}
-		wait_ok(pid, "grandchild");
+		sem_wait_status(pid, 0, "grandchild");
 		sem_verify("grandchild's writes stay in the grandchild",
 			   a->small, SMALL, 21);
 		_exit(0);
 	}
-	recv_byte(to_parent[0]);
+	sem_recv(to_parent[0]);
 	verify_all("parent does not see the child's writes", a, 10);
 	fill_all(a, 40);
-	send_byte(to_child[1]);
-	recv_byte(to_parent[0]);
+	sem_send(to_child[1]);
+	sem_recv(to_parent[0]);
 	verify_all("child's DONTNEED/munmap/free leave the parent's copy", a,
 		   40);
 	/* The whole pages inside the small block, heap or not. */
@@ -141,8 +134,8 @@ static void cow_basic(const struct areas *a)
 	sem_syscall_ok(madvise((void *)s, (((uintptr_t)a->small + SMALL) &
 			       ~(pg - 1)) - s, MADV_DONTNEED),
 		       "madvise in the parent", "madvise");
-	send_byte(to_child[1]);
-	wait_ok(pid, "child");
+	sem_send(to_child[1]);
+	sem_wait_status(pid, 0, "child");
 	sem_verify("parent keeps the rest after the child exits", a->region,
 		   RLEN, 40);
 	close(to_child[0]);
@@ -176,10 +169,9 @@ static void cow_during_writes(void)
 	sem_check(pthread_create(&th, NULL, writer, NULL) == 0,
 		  "pthread_create", "failed");
 	for (int f = 0; f < FORKS; f++) {
-		pid_t pid = xfork();
+		pid_t pid = sem_fork();
 
 		if (pid == 0) {
-			sem_watchdog(120);
 			memcpy(snap, wbuf, WLEN);
 			usleep(20000);
 			for (size_t i = 0; i < WLEN / 8; i++)
@@ -197,7 +189,7 @@ static void cow_during_writes(void)
 			_exit(0);
 		}
 		usleep(1000);
-		wait_ok(pid, "child forked while a thread writes");
+		sem_wait_status(pid, 0, "child forked while a thread writes");
 		sem_verify("child's writes never reach the parent", still, WLEN,
 			   50);
 		for (size_t i = 0; i < WLEN / 8; i++)
@@ -210,36 +202,6 @@ static void cow_during_writes(void)
 	free(snap);
 }
 
-static void send_byte(int fd)
-{
-	char c = 'x';
 
-	sem_check(write(fd, &c, 1) == 1, "pipe write", "%s", strerror(errno));
-}
 
-static void recv_byte(int fd)
-{
-	char c;
 
-	sem_check(read(fd, &c, 1) == 1, "pipe read", "peer gone");
-}
-
-static pid_t xfork(void)
-{
-	pid_t pid = fork();
-
-	sem_syscall_ok(pid, "fork", "fork");
-	return pid;
-}
-
-static void wait_ok(pid_t pid, const char *what)
-{
-	int st;
-
-	sem_check(waitpid(pid, &st, 0) == pid, "waitpid", "%s: %s", what,
-		  strerror(errno));
-	sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child passes",
-		  "%s %d: %s %d", what, (int)pid, WIFEXITED(st) ? "exited" :
-		  "killed by signal", WIFEXITED(st) ? WEXITSTATUS(st) :
-		  WTERMSIG(st));
-}

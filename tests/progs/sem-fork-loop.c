@@ -9,7 +9,6 @@
 #include "sem.h"
 
 #include <pthread.h>
-#include <sys/wait.h>
 
 #define LEN ((size_t)16 << 20)
 #define FORKS 50
@@ -18,7 +17,6 @@ static unsigned char *mem;
 
 static void child(int i);
 static void *fork_from_thread(void *arg);
-static void wait_ok(pid_t pid, int i);
 
 int main(void)
 {
@@ -38,12 +36,11 @@ int main(void)
 			pthread_join(th, &ret);
 			pid = (pid_t)(intptr_t)ret;
 		} else {
-			pid = fork();
-			sem_syscall_ok(pid, "fork", "fork");
+			pid = sem_fork();
 			if (pid == 0)
 				child(i);
 		}
-		wait_ok(pid, i);
+		sem_wait_status(pid, 0, "child passes");
 		sem_verify_at("children's writes never reach the parent",
 			      mem + (size_t)i * 4096 * 7 % LEN, 4096, 1,
 			      (size_t)i * 4096 * 7 % LEN);
@@ -56,7 +53,6 @@ static void child(int i)
 {
 	unsigned char *more;
 
-	sem_watchdog(120);
 	sem_verify_at("a child sees the parent's memory",
 		      mem + (size_t)i * 65536 % LEN, 65536, 1,
 		      (size_t)i * 65536 % LEN);
@@ -71,22 +67,10 @@ static void child(int i)
 
 static void *fork_from_thread(void *arg)
 {
-	pid_t pid = fork();
+	pid_t pid = sem_fork();
 
-	sem_syscall_ok(pid, "fork from a thread", "fork");
 	if (pid == 0)
 		child(*(int *)arg);
 	return (void *)(intptr_t)pid;
 }
 
-static void wait_ok(pid_t pid, int i)
-{
-	int st;
-
-	sem_check(waitpid(pid, &st, 0) == pid, "waitpid", "child %d: %s", i,
-		  strerror(errno));
-	sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child passes",
-		  "child %d (%d): %s %d", i, (int)pid, WIFEXITED(st) ?
-		  "exited" : "killed by signal", WIFEXITED(st) ?
-		  WEXITSTATUS(st) : WTERMSIG(st));
-}

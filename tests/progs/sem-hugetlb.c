@@ -5,7 +5,6 @@
  */
 #include "sem.h"
 
-#include <sys/wait.h>
 
 #define HUGE_LEN ((size_t)2 << 20)
 
@@ -16,7 +15,6 @@ int main(void)
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 				-1, 0);
 	pid_t pid;
-	int st;
 
 	if (p == MAP_FAILED && (errno == EINVAL || errno == ENOMEM))
 		sem_skip("MAP_HUGETLB refused (no huge pages reserved?): %s",
@@ -27,15 +25,13 @@ int main(void)
 		  "aligned to the huge page size", "%p", (void *)p);
 	sem_expect_zero("MAP_HUGETLB reads zeros", p, len);
 	sem_fill(p, len, 1);
-	pid = fork();
-	sem_syscall_ok(pid, "fork", "fork");
+	pid = sem_fork();
 	if (pid == 0) {
 		sem_verify("child sees the huge pages", p, len, 1);
 		sem_fill(p, len, 2);
 		_exit(0);
 	}
-	sem_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		  WEXITSTATUS(st) == 0, "child passes", "status %#x", st);
+	sem_wait_status(pid, 0, "child passes");
 	sem_verify("child's writes stay in the child", p, len, 1);
 	sem_check(munmap(p, len / 2 + 4096) == -1 && errno == EINVAL,
 		  "munmap of part of a huge page fails with EINVAL", "%s",

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #define LEN ((size_t)8 << 20)
 #define MAXFDS 64
@@ -30,7 +29,6 @@ int main(void)
 	int fds[MAXFDS], n;
 	unsigned char *p;
 	pid_t pid;
-	int st;
 
 	sem_watchdog(240);
 	data = sem_map(LEN, PROT_READ | PROT_WRITE);
@@ -57,17 +55,13 @@ int main(void)
 	sem_verify("mremap after the attack keeps the bytes", p, 8 * LEN, 3);
 	sem_expect_zero("mremap after the attack grows with zeros",
 			p + 8 * LEN, 8 * LEN);
-	pid = fork();
-	sem_syscall_ok(pid, "fork after the attack", "fork");
+	pid = sem_fork();
 	if (pid == 0) {
-		sem_watchdog(120);
 		check_data("child's data after the attack");
 		sem_fill(data, LEN, 4);
 		_exit(0);
 	}
-	sem_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		  WEXITSTATUS(st) == 0, "child after the attack passes",
-		  "status %#x", st);
+	sem_wait_status(pid, 0, "child after the attack passes");
 	check_data("data intact at the end");
 	sem_unmap(p, 16 * LEN);
 	sem_leave_marker();

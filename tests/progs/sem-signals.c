@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 
 #define ROUNDS 1000
 #define LEN ((size_t)256 << 10)
@@ -85,22 +84,16 @@ int main(void)
 		sem_expect_zero("DONTNEED under signals zeroes", p, LEN);
 		sem_fill(p, 2 * LEN, i + 2);
 		if (i % 100 == 0) {
-			pid_t pid = fork();
-			int st;
+			pid_t pid = sem_fork();
 
-			sem_syscall_ok(pid, "fork under signals", "fork");
 			if (pid == 0) {
 				sem_verify("child of a fork under signals",
 					   p, 2 * LEN, i + 2);
 				sem_fill(p, 2 * LEN, 5);
 				_exit(0);
 			}
-			while (waitpid(pid, &st, 0) != pid)
-				sem_check(errno == EINTR, "waitpid", "%s",
-					  strerror(errno));
-			sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-				  "child of a fork under signals passes",
-				  "status %#x", st);
+			sem_wait_status(pid, 0, "child of a fork under "
+					"signals passes");
 			sem_verify("fork under signals keeps the parent's bytes",
 				   p, 2 * LEN, i + 2);
 		}

@@ -8,7 +8,6 @@
 
 #include <sched.h>
 #include <spawn.h>
-#include <sys/wait.h>
 
 #define CHILD_STATUS 42
 #define LEN ((size_t)1 << 20)
@@ -19,7 +18,6 @@ static volatile int shared_word;
 static unsigned char *volatile child_map;
 
 static int child_main(void);
-static void expect_status(pid_t pid, int status, const char *what);
 static int clone_fn(void *arg);
 
 int main(int argc, char **argv)
@@ -47,7 +45,7 @@ int main(int argc, char **argv)
 		shared_word = 1234;
 		_exit(7);
 	}
-	expect_status(pid, 7, "vfork child");
+	sem_wait_status(pid, 7, "vfork child");
 	sem_check(shared_word == 1234, "vfork child's write is seen by the "
 		  "parent", "word is %d", shared_word);
 	sem_check(child_map != NULL, "vfork child's mmap", "failed");
@@ -64,13 +62,13 @@ int main(int argc, char **argv)
 		execve("/proc/self/exe", child_argv, environ);
 		_exit(127);
 	}
-	expect_status(pid, CHILD_STATUS, "vfork+exec child");
+	sem_wait_status(pid, CHILD_STATUS, "vfork+exec child");
 	sem_verify("parent memory intact after vfork+exec", mine, LEN, 1);
 
 	/* posix_spawn: glibc uses clone(CLONE_VM|CLONE_VFORK). */
 	sem_check(posix_spawn(&pid, "/proc/self/exe", NULL, NULL, child_argv,
 			      environ) == 0, "posix_spawn", "failed");
-	expect_status(pid, CHILD_STATUS, "posix_spawn child");
+	sem_wait_status(pid, CHILD_STATUS, "posix_spawn child");
 	sem_verify("parent memory intact after posix_spawn", mine, LEN, 1);
 
 	/* clone(CLONE_VM) without CLONE_THREAD: a process sharing memory. */
@@ -80,7 +78,7 @@ int main(int argc, char **argv)
 	child_map = NULL;
 	pid = clone(clone_fn, stack + stack_len, CLONE_VM | SIGCHLD, mine);
 	sem_syscall_ok(pid, "clone(CLONE_VM)", "clone");
-	expect_status(pid, 9, "CLONE_VM child");
+	sem_wait_status(pid, 9, "CLONE_VM child");
 	sem_check(shared_word == 5678, "CLONE_VM child's write is seen by "
 		  "the parent", "word is %d", shared_word);
 	sem_check(child_map != NULL, "CLONE_VM child's mmap", "failed");
@@ -125,14 +123,3 @@ static int child_main(void)
 	return CHILD_STATUS;
 }
 
-static void expect_status(pid_t pid, int status, const char *what)
-{
-	int st;
-
-	sem_check(waitpid(pid, &st, 0) == pid, "waitpid", "%s: %s", what,
-		  strerror(errno));
-	sem_check(WIFEXITED(st) && WEXITSTATUS(st) == status, what,
-		  "%d: %s %d, expected exit %d", (int)pid, WIFEXITED(st) ?
-		  "exited" : "killed by signal", WIFEXITED(st) ?
-		  WEXITSTATUS(st) : WTERMSIG(st), status);
-}

@@ -12,6 +12,8 @@
  *	sem_fail("check-name", fmt, ...)	fails at once
  *	sem_skip(fmt, ...)			exits 77
  *	sem_watchdog(seconds)			fails a hung program
+ *	sem_fork(), sem_wait_status(pid, st, what)	children, watched
+ *	sem_send(fd), sem_recv(fd)		one-byte lock-step over pipes
  *	sem_map(len, prot), sem_unmap(p, len)	anonymous private mappings
  *	sem_fill(p, len, seed), sem_verify(...)	position-dependent patterns
  *	sem_expect_zero(...)			all bytes 0
@@ -35,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SEM_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -107,6 +110,51 @@ static inline void sem_watchdog(unsigned seconds)
 {
 	signal(SIGALRM, sem_watchdog_fired);
 	alarm(seconds);
+}
+
+/* fork(); failure fails. The child gets a watchdog of its own. */
+static inline pid_t sem_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		sem_fail("fork", "%s", strerror(errno));
+	if (pid == 0)
+		sem_watchdog(120);
+	return pid;
+}
+
+/* Waits for pid; fails check `what` unless it exited with status. */
+static inline void sem_wait_status(pid_t pid, int status, const char *what)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) != pid)
+		if (errno != EINTR)
+			sem_fail("waitpid", "%s %d: %s", what, (int)pid,
+				 strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != status)
+		sem_fail(what, "%d: %s %d, expected exit status %d", (int)pid,
+			 WIFEXITED(st) ? "exited" : "killed by signal",
+			 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st),
+			 status);
+}
+
+static inline void sem_send(int fd)
+{
+	char c = 'x';
+
+	if (write(fd, &c, 1) != 1)
+		sem_fail("pipe write", "%s", strerror(errno));
+}
+
+/* Waits for the peer's byte; a peer that is gone fails. */
+static inline void sem_recv(int fd)
+{
+	char c;
+
+	if (read(fd, &c, 1) != 1)
+		sem_fail("pipe read", "the peer is gone");
 }
 
 /* A fresh private anonymous mapping; failure fails check "mmap". */
@@ -224,23 +272,8 @@ static inline void sem_probe_install(void)
 	done = true;
 }
 
-/* True when reading the byte at p does not fault. */
-static inline bool sem_can_read(const void *p)
-{
-	sem_probe_install();
-	sem_probe_sig = 0;
-	if (sigsetjmp(sem_probe_env, 1)) {
-		sem_probe_armed = 0;
-		return false;
-	}
-	sem_probe_armed = 1;
-	(void)*(const volatile unsigned char *)p;
-	sem_probe_armed = 0;
-	return true;
-}
-
-/* True when writing the byte at p (its own value back) does not fault. */
-static inline bool sem_can_write(void *p)
+/* True when reading (or atomically writing) the byte at p does not fault. */
+static inline bool sem_probe(void *p, bool write)
 {
 	volatile unsigned char *c = p;
 
@@ -251,10 +284,22 @@ static inline bool sem_can_write(void *p)
 		return false;
 	}
 	sem_probe_armed = 1;
-	/* An atomic add of 0 writes without changing concurrent data. */
-	__atomic_fetch_add(c, 0, __ATOMIC_RELAXED);
+	if (write)	/* adding 0 keeps concurrent data */
+		__atomic_fetch_add(c, 0, __ATOMIC_RELAXED);
+	else
+		(void)*c;
 	sem_probe_armed = 0;
 	return true;
+}
+
+static inline bool sem_can_read(const void *p)
+{
+	return sem_probe((void *)p, false);
+}
+
+static inline bool sem_can_write(void *p)
+{
+	return sem_probe(p, true);
 }
 
 /* Fails check unless the access rights of one byte are exactly these. */
