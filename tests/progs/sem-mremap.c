@@ -16,6 +16,8 @@ static unsigned char *neigh[NNEIGH];
 
 static void map_neighbours(void);
 static void check_neighbours(const char *check);
+static unsigned char *place_with_room(size_t len, size_t room,
+    uint64_t seed);
 static void grow_in_place(void);
 static void grow_page_by_page(void);
 static void grow_moving(void);
@@ -61,18 +63,28 @@ static void unmap_neighbours(void)
 		sem_unmap(neigh[i], MIB);
 }
 
-static void grow_in_place(void)
+/*
+ * A mapping of len bytes filled with seed, free address space of `room`
+ * bytes after it, and the neighbours mapped after it (in time, elsewhere in
+ * space: a reservation keeps them out of the room until they are mapped).
+ */
+static unsigned char *place_with_room(size_t len, size_t room, uint64_t seed)
 {
-	unsigned char *base = sem_map(257 * MIB, PROT_NONE), *a;
+	unsigned char *base = sem_map(len + room, PROT_NONE), *a;
 
-	/* The reservation keeps the neighbours out of the way. */
-	a = mmap(base, MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	a = mmap(base, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
 		 MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	sem_check(a == base, "mmap MAP_FIXED", "got %p: %s", (void *)a,
 		  strerror(errno));
-	sem_fill(a, MIB, 1);
+	sem_fill(a, len, seed);
 	map_neighbours();
-	sem_unmap(base + MIB, 256 * MIB);
+	sem_unmap(base + len, room);
+	return a;
+}
+
+static void grow_in_place(void)
+{
+	unsigned char *base = place_with_room(MIB, 256 * MIB, 1), *a = base;
 	size_t sizes[] = { 2 * MIB, 16 * MIB, 17 * MIB, 64 * MIB, 256 * MIB };
 	size_t old = MIB;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -97,15 +109,8 @@ static void grow_in_place(void)
 static void grow_page_by_page(void)
 {
 	size_t pg = sem_page(), len = pg;
-	unsigned char *base = sem_map(513 * pg, PROT_NONE), *a;
+	unsigned char *a = place_with_room(pg, 512 * pg, 2);
 
-	a = mmap(base, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-		 MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	sem_check(a == base, "mmap MAP_FIXED", "got %p: %s", (void *)a,
-		  strerror(errno));
-	sem_fill(a, pg, 2);
-	map_neighbours();
-	sem_unmap(base + pg, 512 * pg);
 	for (int i = 0; i < 500; i++) {
 		a = xmremap(a, len, len + pg, 0, NULL,
 			    "mremap grows by a page");
