@@ -12,9 +12,9 @@
  * The module list comes from /proc/PID/maps (dwfl_linux_proc_report); ELF
  * and DWARF are opened lazily, the first time an address in a module is
  * looked up, through /proc/PID/map_files when the path no longer names
- * the mapped file. Results are kept in an open-addressing hash table keyed by the
- * address (and whether it is a return address); the strings are copies, so
- * a refresh that drops modules leaves the cache valid.
+ * the mapped file. Results are kept in an open-addressing hash table keyed
+ * by the address (and whether it is a return address); the strings are
+ * copies, so a refresh that drops modules leaves the cache valid.
  *
  * If DEBUGINFOD_URLS is set, libdw may ask those servers for missing debug
  * files, as gdb and eu-stack do; that is the user's choice.
@@ -216,7 +216,9 @@ symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
 	if (mod == NULL)
 		return;
 	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-	if (name != NULL)
+	if (name != NULL && strncmp(name, "[vdso", 5) == 0)
+		info->module = xstrdup("[vdso]");	/* not "[vdso: PID]" */
+	else if (name != NULL)
 		info->module = xstrdup(name);
 	name = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL, NULL, NULL);
 	if (name != NULL && *name != '\0') {

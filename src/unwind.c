@@ -22,9 +22,10 @@
  *     the tracee's memory may change between two. So a warm unwind costs a
  *     couple of mem_read() calls, not one syscall per frame.
  * Registers come from one PTRACE_GETREGS per unwind, not PTRACE_PEEKUSER per
- * register. The remaining accessors are libunwind's _UPT ones, but for a
- * file deleted or replaced since it was mapped, which _UPT_find_proc_info
- * cannot open by path: we search its .eh_frame_hdr in our own mapping.
+ * register. The remaining accessors are libunwind's _UPT ones, but for
+ * code _UPT_find_proc_info cannot open by path (a file deleted or replaced
+ * since it was mapped, the vdso): we search its .eh_frame_hdr in our own
+ * mapping (or copy, for the vdso).
  *
  * Replay. Even warm, libunwind 1.6.2 makes two rt_sigprocmask calls per
  * frame (the lock around its global cache). A walk is a function of the
@@ -86,6 +87,7 @@ struct unwind_file {
 	uint64_t inode;
 	const uint8_t *base;	/* NULL: could not be mapped */
 	size_t size;
+	bool copied;		/* base is a heap copy (the vdso) */
 };
 
 /* Tracee addresses [start, end) whose bytes are data[0 .. end - start). */
@@ -168,6 +170,7 @@ static void unwind_proc_free(struct unwind_proc *up);
 static int unwind_refresh(struct unwind_proc *up, char **errp);
 static void unwind_map_files(struct unwind_proc *up, pid_t tid);
 static uint64_t *unwind_dirty_regions(pid_t tid, size_t *count);
+static void unwind_copy_vdso(struct unwind_proc *up, const struct region *r);
 static struct unwind_file *unwind_file_get(struct unwind_proc *up,
     const struct region *r, pid_t tid);
 static const uint8_t *unwind_file_map(const struct region *r, pid_t tid,
@@ -376,7 +379,9 @@ unwind_proc_unload(struct unwind_proc *up)
 	size_t i;
 
 	for (i = 0; i < up->nfiles; i++) {
-		if (up->files[i].base != NULL)
+		if (up->files[i].copied)
+			free((void *)up->files[i].base);
+		else if (up->files[i].base != NULL)
 			munmap((void *)up->files[i].base, up->files[i].size);
 	}
 	free(up->files);
@@ -428,6 +433,8 @@ unwind_map_files(struct unwind_proc *up, pid_t tid)
 	dirty = unwind_dirty_regions(tid, &ndirty);
 	for (i = 0; i < up->maps.count; i++) {
 		r = &up->maps.regions[i];
+		if (strcmp(r->name, "[vdso]") == 0)
+			unwind_copy_vdso(up, r);
 		if (r->name[0] != '/' || r->inode == 0) {
 			first = NULL;
 			continue;
@@ -496,6 +503,36 @@ unwind_dirty_regions(pid_t tid, size_t *count)
 	return starts;
 }
 
+/*
+ * The vdso is code without a file, whose unwind tables libunwind's _UPT
+ * cannot find: copy the (two-page) image and serve it like a file.
+ */
+static void
+unwind_copy_vdso(struct unwind_proc *up, const struct region *r)
+{
+	struct unwind_file *f;
+	uint64_t bias;
+	uint8_t *copy;
+	size_t nph;
+
+	if (r->end - r->start > 1 << 20)
+		return;
+	copy = xmalloc(r->end - r->start);
+	if (mem_read(up->proc, r->start, copy, r->end - r->start, NULL) !=
+	    (ssize_t)(r->end - r->start)) {
+		free(copy);
+		return;
+	}
+	up->files = xreallocarray(up->files, up->nfiles + 1, sizeof *f);
+	f = &up->files[up->nfiles++];
+	memset(f, 0, sizeof *f);
+	f->base = copy;
+	f->size = r->end - r->start;
+	f->copied = true;
+	if (unwind_phdrs(f, &nph) != NULL && unwind_load_bias(f, r, &bias))
+		unwind_add_span(up, f, r, bias);
+}
+
 /* The file entry of region r's file, mapping the file on first sight. */
 static struct unwind_file *
 unwind_file_get(struct unwind_proc *up, const struct region *r, pid_t tid)
@@ -511,6 +548,7 @@ unwind_file_get(struct unwind_proc *up, const struct region *r, pid_t tid)
 	}
 	up->files = xreallocarray(up->files, up->nfiles + 1, sizeof *f);
 	f = &up->files[up->nfiles++];
+	memset(f, 0, sizeof *f);
 	f->dev_major = r->dev_major;
 	f->dev_minor = r->dev_minor;
 	f->inode = r->inode;
@@ -842,6 +880,7 @@ static void
 unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 {
 	const struct sym_info *si;
+	const struct region *r;
 	struct frame *out, *f, *g;
 	size_t size = 0, cap = bt->count, n = 0, i, k;
 	char *err = NULL, *p;
@@ -867,7 +906,8 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 			}
 		}
 		/* The cache's strings, copied below: the cache may move. */
-		if (maps_find(&up->maps, f->pc) == NULL)
+		r = maps_find(&up->maps, f->pc);
+		if (r == NULL || r->perms[2] != 'x')
 			si = &unwind_no_symbol;	/* a garbage pc */
 		else
 			si = symbols_lookup(up->syms, f->pc, i > 0 &&

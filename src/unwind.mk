@@ -23,7 +23,8 @@ check_PROGRAMS += \
 	tests/progs/bt-nocfi \
 	tests/progs/bt-dlopen \
 	tests/progs/bt-plugin.so \
-	tests/progs/bt-selfdel
+	tests/progs/bt-selfdel \
+	tests/progs/bt-vdso
 
 tests_progs_bt_nested_SOURCES = tests/progs/bt-nested.c
 tests_progs_bt_nested_CFLAGS = $(AM_CFLAGS) -g -O0 \
@@ -43,6 +44,8 @@ tests_progs_bt_threads_LDFLAGS = -pthread
 tests_progs_bt_deep_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bt_nocfi_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bt_dlopen_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_vdso_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_bt_vdso_LDFLAGS = -pthread
 tests_progs_bt_selfdel_CFLAGS = $(AM_CFLAGS) -g -O2 -fomit-frame-pointer \
 	-fno-optimize-sibling-calls
 # A shared object built as a program: no libtool needed for one test.

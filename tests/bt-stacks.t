@@ -130,6 +130,15 @@ pti_run --batch -ex bt "$PROGS/bt-deep" 300
 tap_like "$TAP_OUT" '^backtrace truncated: more than 256 frames$' \
 	"bt-deep 300: text says it is truncated"
 
+# A thread spinning in clock_gettime(2), almost always stopped inside the
+# vdso (code without a file): its stack goes on to th_spin all the same.
+pti_run --batch --json -ex 'bt all' "$PROGS/bt-vdso"
+tap_is "$TAP_RC" 0 "bt-vdso: exit status 0"
+s=$(bt_summary | grep ' th_spin ')
+tap_like "$(field 2 "$s")" ' spin_clock th_spin start_thread ' \
+	"bt-vdso: the spinning thread's stack reaches th_spin, start_thread"
+tap_is "$(field 4 "$s")" false "bt-vdso: not truncated"
+
 # A callback from a library loaded with dlopen(3).
 pti_run --batch --json -ex bt "$PROGS/bt-dlopen" "$PROGS/bt-plugin.so"
 tap_is "$TAP_RC" 5 "bt-dlopen: exit status 5"

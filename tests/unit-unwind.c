@@ -49,6 +49,8 @@ static void test_deep(void);
 static void test_truncated(void);
 static void test_nocfi(void);
 static void test_dlopen(void);
+static void test_vdso(void);
+static bool in_vdso(pid_t pid, uint64_t pc);
 static void test_not_stopped(void);
 
 static const char *progs;
@@ -68,6 +70,7 @@ main(void)
 	test_truncated();
 	test_nocfi();
 	test_dlopen();
+	test_vdso();
 	test_not_stopped();
 	return tap_exit();
 }
@@ -575,6 +578,76 @@ test_dlopen(void)
 	backtrace_free(&bt);
 	tracee_kill(&tr);
 	free(plugin);
+}
+
+/*
+ * Stops bt-vdso's spinning thread until it is inside the vdso (code with no
+ * file, whose unwind tables _UPT cannot find): the stack must go on through
+ * clock_gettime, spin_clock and main.
+ */
+static void
+test_vdso(void)
+{
+	static const char *const chain[] = { "spin_clock", "main", NULL };
+	struct user_regs_struct regs;
+	struct backtrace bt;
+	struct tracee tr;
+	int tries, status;
+	size_t i;
+
+	if (!tracee_start(&tr, "bt-vdso", "spin")) {
+		tap_ok(false, "bt-vdso: starts");
+		return;
+	}
+	for (tries = 0; tries < 1000; tries++) {
+		ptrace(PTRACE_CONT, tr.proc.pid, NULL, NULL);
+		usleep(200);
+		ptrace(PTRACE_INTERRUPT, tr.proc.pid, NULL, NULL);
+		if (waitpid(tr.proc.pid, &status, 0) != tr.proc.pid ||
+		    ptrace(PTRACE_GETREGS, tr.proc.pid, NULL, &regs) != 0)
+			tap_bail("bt-vdso: cannot stop it");
+		if (in_vdso(tr.proc.pid, regs.rip))
+			break;
+	}
+	if (tries == 1000) {
+		tap_skip("never stopped in the vdso", "bt-vdso");
+		tracee_kill(&tr);
+		return;
+	}
+	if (!unwind_ok(&tr, &bt)) {
+		tap_ok(false, "bt-vdso: unwinds from the vdso");
+		tracee_kill(&tr);
+		return;
+	}
+	i = frame_of(&bt, "spin_clock");
+	if (!tap_ok(bt.count > 0 && bt.frames[0].module != NULL &&
+	    strcmp(bt.frames[0].module, "[vdso]") == 0 &&
+	    i < bt.count && chain_is(&bt, i, chain) && !bt.truncated,
+	    "bt-vdso: from the vdso through spin_clock to main (%d tries)",
+	    tries + 1))
+		dump(&bt);
+	backtrace_free(&bt);
+	tracee_kill(&tr);
+}
+
+/* Whether pc is in pid's [vdso] mapping. */
+static bool
+in_vdso(pid_t pid, uint64_t pc)
+{
+	unsigned long long start, end;
+	char path[64], line[512];
+	bool found = false;
+	FILE *maps;
+
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	if ((maps = fopen(path, "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof line, maps) != NULL)
+		found = strstr(line, "[vdso]") != NULL &&
+		    sscanf(line, "%llx-%llx", &start, &end) == 2 &&
+		    pc >= start && pc < end;
+	fclose(maps);
+	return found;
 }
 
 static void
