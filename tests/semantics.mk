@@ -26,7 +26,8 @@ SEM_PROGS = \
 	tests/progs/sem-hugetlb \
 	tests/progs/sem-manymaps \
 	tests/progs/sem-signals \
-	tests/progs/sem-fork-loop
+	tests/progs/sem-fork-loop \
+	tests/progs/sem-sparse
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t

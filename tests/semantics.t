@@ -12,7 +12,8 @@
 # line for it is then "ok N # SKIP". Native and traced results are separate
 # TAP lines, so a failure says which side broke.
 # Then the memory bounds: sem-munmap's 4,000 rounds of mmap/touch/munmap,
-# sem-exec's chain of execs and sem-fork-loop's 50 children must leave the memfd's allocated size and system
+# sem-exec's chain of execs, sem-fork-loop's 50 children and a `find`
+# through sem-sparse's 64 GiB of mostly holes must leave the memfd's allocated size and system
 # Shmem (both sampled while they run) and ptinspect's peak resident size
 # bounded (VmHWM from /proc: ptinspect alone, not its tracees).
 # Builds nothing. Env: PTINSPECT, PROGS (see Makefile.am).
@@ -204,11 +205,13 @@ memfd_kb() {
 	echo "$total"
 }
 
-# memory_bound NAME MEMFD_LIMIT_KB: runs $PROGS/NAME under ptinspect and
-# judges the memfd's peak size, Shmem's peak growth and ptinspect's peak
-# resident size.
+# memory_bound NAME MEMFD_LIMIT_KB [ARG...]: runs $PROGS/NAME under
+# `ptinspect --pause-on-exit --batch ARG...` and judges the memfd's peak
+# size, Shmem's peak growth and ptinspect's peak resident size. The output
+# stays in $tmp/bound.log.
 memory_bound() {
 	local name=$1 memfd_limit=$2 prog=$PROGS/$1 what="memory bound: $1"
+	shift 2
 	local base peak memfd_peak tpid pti_pid v rc rss= after
 	if [ ! -x "$prog" ]; then
 		skip "$name not built" "$what"
@@ -218,7 +221,7 @@ memory_bound() {
 	peak=$base
 	memfd_peak=0
 	timeout -k 10 "$run_timeout" "$PTINSPECT" --pause-on-exit --batch \
-	    -- "$prog" >"$tmp/bound.log" 2>&1 </dev/null &
+	    "$@" -- "$prog" >"$tmp/bound.log" 2>&1 </dev/null &
 	tpid=$!
 	pti_pid=
 	while kill -0 "$tpid" 2>/dev/null; do
@@ -294,5 +297,18 @@ memory_bound sem-exec $((160 * 1024))
 # sem-fork-loop: 50 children in turn, each with a 16 MiB copy and 4 MiB of
 # its own; a child's memory kept after its exit adds up to 1 GiB.
 memory_bound sem-fork-loop $((128 * 1024))
+# sem-sparse: `find` through a 64 GiB mapping with three pages written
+# must find them without reading (and so allocating) the holes.
+memory_bound sem-sparse $((64 * 1024)) --json -ex 'find "sem-sparse-marker"'
+if [ -x "$PROGS/sem-sparse" ]; then
+	found=$(grep -o '"matches":\[[^]]*\]' "$tmp/bound.log" | head -1)
+	count=$(echo "$found" | grep -o '"0x' | wc -l)
+	if [ "$count" -eq 3 ]; then
+		ok "sem-sparse: find sees the 3 markers in 64 GiB"
+	else
+		not_ok "sem-sparse: find sees $count markers in 64 GiB, not 3"
+		diag_file "$tmp/bound.log"
+	fi
+fi
 
 echo "1..$n"

@@ -11,16 +11,15 @@
 #define GIB ((size_t)1 << 30)
 
 static void use_reservation(size_t len, uint64_t seed);
-static long rss_kb(void);
 
 int main(void)
 {
-	long before = rss_kb();
+	long before = sem_rss_kb();
 
 	use_reservation(64 * GIB, 1);
 	use_reservation(1024 * GIB, 2);
-	sem_check(rss_kb() - before < 64 * 1024, "resident memory stays small",
-		  "grew from %ld kB to %ld kB", before, rss_kb());
+	sem_check(sem_rss_kb() - before < 64 * 1024, "resident memory stays "
+		  "small", "grew from %ld kB to %ld kB", before, sem_rss_kb());
 	return 0;
 }
 
@@ -86,19 +85,4 @@ static void use_reservation(size_t len, uint64_t seed)
 	sem_expect_zero("DONTNEED in a reservation zeroes", r + len / 2,
 			32u << 20);
 	sem_unmap(r, len);
-}
-
-static long rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }

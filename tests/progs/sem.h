@@ -20,6 +20,7 @@
  *	sem_can_read(p), sem_can_write(p)	fault probes (SIGSEGV/SIGBUS)
  *	sem_is_mapped(p, len)			via mincore(2)
  *	sem_leave_marker()			memory for ptinspect to see
+ *	sem_rss_kb()				VmRSS
  */
 #ifndef PTI_SEM_H
 #define PTI_SEM_H
@@ -348,6 +349,22 @@ static inline bool sem_is_unmapped(const void *p, size_t len)
 		if (mincore((void *)a, pg, vec) == 0)
 			return false;
 	return true;
+}
+
+/* The process's resident size (VmRSS) in kB, or -1. */
+static inline long sem_rss_kb(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
 }
 
 /*
