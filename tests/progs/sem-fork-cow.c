@@ -5,7 +5,9 @@
  * munmap leaves the other's bytes; a grandchild gets its own copy too.
  * Then a parent thread keeps writing while the main thread forks: each
  * child's copy must stay still afterwards, and its writes must never show
- * up in the parent.
+ * up in the parent. Last, a 64 GiB PROT_NONE reservation with a few
+ * committed pages: the child gets those pages, faults elsewhere, and its
+ * writes stay its own.
  */
 #include "sem.h"
 
@@ -33,6 +35,7 @@ static void verify_all(const char *check, const struct areas *a,
     uint64_t seed);
 static void cow_basic(const struct areas *a);
 static void cow_during_writes(void);
+static void cow_reservation(void);
 
 int main(void)
 {
@@ -49,6 +52,7 @@ int main(void)
 	sem_check(a.small && a.large, "malloc", "%s", strerror(errno));
 	cow_basic(&a);
 	cow_during_writes();
+	cow_reservation();
 	return 0;
 }
 
@@ -205,3 +209,37 @@ static void cow_during_writes(void)
 
 
 
+
+/* A huge reservation with a few committed pages, copied by fork. */
+static void cow_reservation(void)
+{
+	size_t len = (size_t)64 << 30, pg = sem_page();
+	size_t at[] = { 0, len / 3 & ~(pg - 1), len - pg };
+	unsigned char *r = mmap(NULL, len, PROT_NONE, MAP_PRIVATE |
+				MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	pid_t pid;
+
+	sem_check(r != MAP_FAILED, "mmap a 64 GiB reservation", "%s",
+		  strerror(errno));
+	for (size_t i = 0; i < 3; i++) {
+		sem_syscall_ok(mprotect(r + at[i], pg, PROT_READ | PROT_WRITE),
+			       "mprotect commits a page", "mprotect");
+		sem_fill(r + at[i], pg, 60 + i);
+	}
+	pid = sem_fork();
+	if (pid == 0) {
+		for (size_t i = 0; i < 3; i++) {
+			sem_verify("child sees the reservation's committed "
+				   "pages", r + at[i], pg, 60 + i);
+			sem_fill(r + at[i], pg, 70 + i);
+		}
+		sem_expect_access("child: the reservation's other pages "
+				  "fault", r + len / 2, false, false);
+		_exit(0);
+	}
+	sem_wait_status(pid, 0, "child with a reservation");
+	for (size_t i = 0; i < 3; i++)
+		sem_verify("child's writes to the reservation stay in the "
+			   "child", r + at[i], pg, 60 + i);
+	sem_unmap(r, len);
+}
