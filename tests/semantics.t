@@ -38,7 +38,7 @@ forking="sem-fork-cow sem-fork-shared sem-fork-advice sem-spawn sem-closefds
 	sem-memfd sem-brk sem-exec sem-fork-loop sem-signals sem-hugetlb"
 
 # Seconds one run may take before it counts as hung.
-run_timeout=${PTI_SEM_TIMEOUT:-300}
+run_timeout=${PTI_SEM_TIMEOUT:-120}
 
 # Bounds for the memory runs (memory_bound below). The memfd figure is
 # exact, its limit given per program; Shmem is system-wide and other
