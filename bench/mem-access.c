@@ -1,0 +1,427 @@
+/*
+ * mem-access.c: latency and throughput of every way to read and write a
+ * tracee's memory, by access size (8 B to 64 MiB). The program spawns
+ * itself as the tracee under the tracer (tracer_spawn, pause at exit); the
+ * tracee fills 64 MiB of private anonymous memory at a fixed address and
+ * exits, and at its exit pause the bench reads and writes that region:
+ *
+ *	peek		PTRACE_PEEKDATA / PTRACE_POKEDATA, one word a call
+ *	pvr		process_vm_readv / process_vm_writev
+ *	procmem		pread / pwrite on /proc/PID/mem
+ *	mem		ptinspect's mem_read / mem_write (redirected: memfd)
+ *	mem-copy	the same API on a --no-redirect tracee (copy path)
+ *	memcpy		memcpy between two private buffers (the limit)
+ *
+ * Accesses smaller than the region go to random offsets aligned to the
+ * access size (at most a page). Each point is a warm-up, then ROUNDS
+ * rounds of enough accesses to fill about TARGET_MS each; the output is
+ * one tab-separated line per point, nanoseconds per access:
+ *
+ *	OP METHOD SIZE MEDIAN_NS MIN_NS MAX_NS
+ *
+ * PEEKDATA/POKEDATA stop at 4 MiB (one syscall per word: 64 MiB would take
+ * seconds per access; the line is straight). Exit 1 when an access fails
+ * or returns other bytes than the tracee wrote.
+ *
+ *	bench/mem-access [-r ROUNDS] [-t TARGET_MS]
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "maps.h"
+#include "mem.h"
+#include "tracer.h"
+#include "util.h"
+
+#define MA_LEN		((size_t)64 << 20)
+#define MA_ADDR		0x200000000000ull
+#define MA_PEEK_MAX	((size_t)4 << 20)
+#define MA_NOFFS	4096
+#define MA_MAX_ROUNDS	64
+
+enum ma_method { MA_PEEK, MA_PVR, MA_PROCMEM, MA_MEM, MA_MEMCPY };
+
+struct ma_target {
+	enum ma_method method;
+	const char *name;
+	struct proc *p;		/* the tracee (not for memcpy) */
+	int mem_fd;		/* /proc/PID/mem (procmem) */
+	unsigned char *local;	/* memcpy: the "tracee" buffer */
+};
+
+struct ma_ctx {
+	unsigned char *buf;	/* our side of every access */
+	uint64_t offs[MA_NOFFS];
+	int rounds;
+	double target_s;
+};
+
+static double ma_now(void);
+static uint64_t ma_word(size_t i);
+static int ma_run(struct ma_ctx *c, bool redirect);
+static int ma_tracee(void);
+static struct proc *ma_wait_paused(struct tracer *tr);
+static struct tracer *ma_spawn(bool redirect, struct proc **pp);
+static int ma_check_region(struct proc *p, bool redirect);
+static void ma_access(const struct ma_target *t, bool write, uint64_t off,
+    unsigned char *buf, size_t size);
+static double ma_batch(const struct ma_target *t, const struct ma_ctx *c,
+    bool write, size_t size, long n);
+static void ma_point(const struct ma_target *t, const struct ma_ctx *c,
+    bool write, size_t size);
+static int ma_cmp_double(const void *a, const void *b);
+static void ma_verify(const struct ma_target *t, unsigned char *buf);
+
+int
+main(int argc, char **argv)
+{
+	struct ma_ctx ctx = { .rounds = 7, .target_s = 0.02 };
+	uint64_t state = 0x6d612d616363ull;
+	int c;
+
+	if (argc > 1 && strcmp(argv[1], "tracee") == 0)
+		return ma_tracee();
+	while ((c = getopt(argc, argv, "r:t:")) != -1) {
+		switch (c) {
+		case 'r':
+			ctx.rounds = atoi(optarg);
+			break;
+		case 't':
+			ctx.target_s = atof(optarg) / 1000;
+			break;
+		default:
+			fprintf(stderr, "usage: mem-access [-r ROUNDS] "
+			    "[-t TARGET_MS]\n");
+			return 2;
+		}
+	}
+	if (ctx.rounds < 1 || ctx.rounds > MA_MAX_ROUNDS ||
+	    ctx.target_s <= 0)
+		fatalx("mem-access: bad -r or -t");
+
+	for (size_t i = 0; i < MA_NOFFS; i++) {
+		state = state * 6364136223846793005ull + 1442695040888963407ull;
+		ctx.offs[i] = state >> 16;
+	}
+	ctx.buf = xmalloc(MA_LEN);
+	memset(ctx.buf, 0, MA_LEN);
+
+	printf("# op\tmethod\tsize\tmedian_ns\tmin_ns\tmax_ns\n");
+	/* One tracer at a time: each waits for its own children only. */
+	if (ma_run(&ctx, true) != 0 || ma_run(&ctx, false) != 0)
+		return 1;
+	free(ctx.buf);
+	return 0;
+}
+
+/*
+ * Spawns a tracee (redirected or not), measures every way that applies at
+ * its exit pause, lets it exit. 0, or -1 after a message.
+ */
+static int
+ma_run(struct ma_ctx *c, bool redirect)
+{
+	static const size_t sizes[] = { 8, 64, 512, 4096, 32768, 262144,
+	    (size_t)2 << 20, (size_t)16 << 20, MA_LEN };
+	struct ma_target targets[5];
+	struct tracer *tr;
+	struct proc *p;
+	char path[64], *err = NULL;
+	int nt = 0, fd = -1;
+	unsigned char *local = NULL;
+
+	tr = ma_spawn(redirect, &p);
+	if (!tr)
+		return -1;
+	if (redirect) {
+		snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			fatal("mem-access: %s", path);
+		local = xmalloc(MA_LEN);
+		for (size_t i = 0; i < MA_LEN / 8; i++) {
+			uint64_t v = ma_word(i);
+
+			memcpy(local + i * 8, &v, 8);
+		}
+		targets[nt++] = (struct ma_target){ MA_PEEK, "peek", p, -1,
+		    NULL };
+		targets[nt++] = (struct ma_target){ MA_PVR, "pvr", p, -1,
+		    NULL };
+		targets[nt++] = (struct ma_target){ MA_PROCMEM, "procmem", p,
+		    fd, NULL };
+		targets[nt++] = (struct ma_target){ MA_MEM, "mem", p, -1,
+		    NULL };
+		targets[nt++] = (struct ma_target){ MA_MEMCPY, "memcpy", NULL,
+		    -1, local };
+	} else {
+		targets[nt++] = (struct ma_target){ MA_MEM, "mem-copy", p, -1,
+		    NULL };
+	}
+
+	/* Every way reads the tracee's bytes before any write. */
+	for (int i = 0; i < nt; i++)
+		ma_verify(&targets[i], c->buf);
+	for (int w = 0; w < 2; w++)
+		for (int i = 0; i < nt; i++)
+			for (size_t s = 0; s < sizeof(sizes) / sizeof(*sizes);
+			    s++) {
+				if (targets[i].method == MA_PEEK &&
+				    sizes[s] > MA_PEEK_MAX)
+					continue;
+				ma_point(&targets[i], c, w, sizes[s]);
+			}
+
+	if (tracer_continue(tr, p, &err) != 0)
+		fatalx("mem-access: continue: %s", err);
+	tracer_finish(tr);
+	tracer_destroy(tr);
+	if (fd >= 0)
+		close(fd);
+	free(local);
+	return 0;
+}
+
+static double
+ma_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The tracee's word number i: every word its own. */
+static uint64_t
+ma_word(size_t i)
+{
+	return (i + 1) * 0x9e3779b97f4a7c15ull;
+}
+
+/* The tracee: 64 MiB at MA_ADDR, filled, then exit (the pause). */
+static int
+ma_tracee(void)
+{
+	uint64_t *p = mmap((void *)(uintptr_t)MA_ADDR, MA_LEN,
+	    PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mem-access: tracee: mmap");
+		return 1;
+	}
+	for (size_t i = 0; i < MA_LEN / 8; i++)
+		p[i] = ma_word(i);
+	return 0;
+}
+
+static struct proc *
+ma_wait_paused(struct tracer *tr)
+{
+	struct proc *p;
+
+	while ((p = tracer_next_paused(tr)) == NULL)
+		if (tracer_poll(tr, 10000) < 0)
+			return NULL;
+	return p;
+}
+
+/* Spawns the tracee and waits for its exit pause; NULL after a message. */
+static struct tracer *
+ma_spawn(bool redirect, struct proc **pp)
+{
+	struct tracer_opts opts = {
+		.pause_on_exit = true,
+		.no_redirect = !redirect,
+	};
+	char self[4096];
+	char *argv[] = { self, "tracee", NULL };
+	struct tracer *tr;
+	ssize_t n;
+	int status;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		warn_msg("mem-access: /proc/self/exe");
+		return NULL;
+	}
+	self[n] = '\0';
+	tr = tracer_spawn(&opts, argv, &status);
+	if (!tr)
+		return NULL;
+	*pp = ma_wait_paused(tr);
+	if (!*pp || (*pp)->reason != PAUSE_EXIT || (*pp)->exit_code != 0 ||
+	    ma_check_region(*pp, redirect) != 0) {
+		warnx_msg("mem-access: the tracee did not pause at a clean "
+		    "exit with its region");
+		tracer_destroy(tr);
+		return NULL;
+	}
+	return tr;
+}
+
+/* The region is there, served the way the mode says. 0, or -1. */
+static int
+ma_check_region(struct proc *p, bool redirect)
+{
+	struct maps maps = { 0 };
+	const struct region *r;
+	char *err = NULL;
+	int rc = -1;
+
+	if (maps_read(proc_access_tid(p), &maps, &err) != 0) {
+		warnx_msg("mem-access: %s", err);
+		free(err);
+		return -1;
+	}
+	r = maps_find(&maps, MA_ADDR);
+	if (!r || r->end < MA_ADDR + MA_LEN)
+		warnx_msg("mem-access: no region at 0x%llx",
+		    (unsigned long long)MA_ADDR);
+	else if (strcmp(mem_region_access(p, r), redirect ? "shared" :
+	    "copy") != 0)
+		warnx_msg("mem-access: the region is served on the \"%s\" "
+		    "path", mem_region_access(p, r));
+	else
+		rc = 0;
+	maps_free(&maps);
+	return rc;
+}
+
+/* One access of size bytes at offset off of the region; exits on error. */
+static void
+ma_access(const struct ma_target *t, bool write, uint64_t off,
+    unsigned char *buf, size_t size)
+{
+	uint64_t addr = MA_ADDR + off;
+	struct iovec local = { buf, size };
+	struct iovec remote = { (void *)(uintptr_t)addr, size };
+	ssize_t n = (ssize_t)size;
+
+	switch (t->method) {
+	case MA_PEEK:
+		for (size_t i = 0; i < size; i += 8) {
+			uint64_t v;
+
+			if (write) {
+				memcpy(&v, buf + i, 8);
+				if (ptrace(PTRACE_POKEDATA, t->p->pid,
+				    (void *)(uintptr_t)(addr + i),
+				    (void *)(uintptr_t)v) != 0)
+					fatal("mem-access: POKEDATA");
+			} else {
+				errno = 0;
+				v = (uint64_t)ptrace(PTRACE_PEEKDATA,
+				    t->p->pid, (void *)(uintptr_t)(addr + i),
+				    NULL);
+				if (errno != 0)
+					fatal("mem-access: PEEKDATA");
+				memcpy(buf + i, &v, 8);
+			}
+		}
+		return;
+	case MA_PVR:
+		n = write ? process_vm_writev(t->p->pid, &local, 1, &remote,
+		    1, 0) : process_vm_readv(t->p->pid, &local, 1, &remote,
+		    1, 0);
+		break;
+	case MA_PROCMEM:
+		n = write ? pwrite(t->mem_fd, buf, size, (off_t)addr) :
+		    pread(t->mem_fd, buf, size, (off_t)addr);
+		break;
+	case MA_MEM:
+		n = write ? mem_write(t->p, addr, buf, size, NULL) :
+		    mem_read(t->p, addr, buf, size, NULL);
+		break;
+	case MA_MEMCPY:
+		if (write)
+			memcpy(t->local + off, buf, size);
+		else
+			memcpy(buf, t->local + off, size);
+		__asm__ volatile("" : : "r"(buf) : "memory");
+		break;
+	}
+	if (n != (ssize_t)size)
+		fatal("mem-access: %s %s of %zu bytes at +0x%llx", t->name,
+		    write ? "write" : "read", size, (unsigned long long)off);
+}
+
+/* Seconds for n accesses of size bytes at the shuffled offsets. */
+static double
+ma_batch(const struct ma_target *t, const struct ma_ctx *c, bool write,
+    size_t size, long n)
+{
+	size_t align = size < 4096 ? size : 4096;
+	uint64_t span = (MA_LEN - size) / align + 1;
+	double t0 = ma_now();
+
+	for (long i = 0; i < n; i++) {
+		uint64_t off = (c->offs[i % MA_NOFFS] % span) * align;
+
+		ma_access(t, write, off, c->buf, size);
+	}
+	return ma_now() - t0;
+}
+
+/* Warm-up, then the rounds of one point; prints its line. */
+static void
+ma_point(const struct ma_target *t, const struct ma_ctx *c, bool write,
+    size_t size)
+{
+	double per[MA_MAX_ROUNDS], est, spent = 0;
+	long n = 1, k = 0;
+
+	/* Warm-up: doubles until a batch fills the target; gives the rate. */
+	for (;;) {
+		spent = ma_batch(t, c, write, size, n);
+		k = n;
+		if (spent >= c->target_s / 2 || n >= (1L << 24))
+			break;
+		n *= 2;
+	}
+	est = spent / (double)k;
+	n = (long)(c->target_s / est);
+	if (n < 1)
+		n = 1;
+	for (int r = 0; r < c->rounds; r++)
+		per[r] = ma_batch(t, c, write, size, n) / (double)n * 1e9;
+	qsort(per, (size_t)c->rounds, sizeof(*per), ma_cmp_double);
+	printf("%s\t%s\t%zu\t%.1f\t%.1f\t%.1f\n", write ? "write" : "read",
+	    t->name, size, c->rounds % 2 ? per[c->rounds / 2] :
+	    (per[c->rounds / 2 - 1] + per[c->rounds / 2]) / 2, per[0],
+	    per[c->rounds - 1]);
+	fflush(stdout);
+}
+
+static int
+ma_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A read of words here and there must give the tracee's own bytes. */
+static void
+ma_verify(const struct ma_target *t, unsigned char *buf)
+{
+	for (size_t i = 0; i < MA_LEN / 8; i += 40961) {
+		uint64_t v;
+
+		ma_access(t, false, i * 8, buf, 64);
+		memcpy(&v, buf, 8);
+		if (v != ma_word(i))
+			fatalx("mem-access: %s read other bytes at +0x%zx",
+			    t->name, i * 8);
+	}
+}
