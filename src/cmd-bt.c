@@ -26,6 +26,7 @@
 
 static enum cmd_result cmd_bt_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_bt_all(struct cmd_ctx *ctx);
 static int cmd_bt_tid_cmp(const void *a, const void *b);
 static void cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt);
 static void cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
@@ -43,48 +44,14 @@ static enum cmd_result
 cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
-	struct thread *t = ctx->thread, **threads;
+	struct thread *t = ctx->thread;
 	struct backtrace bt;
-	char *err;
 	uint64_t tid;
-	size_t n = 0, i;
 
 	if (argc > 2)
 		return cmd_usage(&cmd_bt_entry, errp);
-	if (argc == 2 && strcmp(argv[1], "all") == 0) {
-		for (t = ctx->proc->threads; t != NULL; t = t->next)
-			n++;
-		threads = xreallocarray(NULL, n + 1, sizeof *threads);
-		n = 0;
-		for (t = ctx->proc->threads; t != NULL; t = t->next)
-			threads[n++] = t;
-		qsort(threads, n, sizeof *threads, cmd_bt_tid_cmp);
-		if (ctx->json)
-			fputs("{\"cmd\":\"bt\",\"threads\":[", ctx->out);
-		for (i = 0; i < n; i++) {
-			err = NULL;
-			if (unwind_thread(ctx->proc, threads[i], &bt, &err) < 0)
-				bt.tid = threads[i]->tid;
-			if (ctx->json) {
-				if (i > 0)
-					putc(',', ctx->out);
-				cmd_bt_json(ctx, &bt, err);
-			} else {
-				fprintf(ctx->out, "%sthread %d:\n",
-				    i > 0 ? "\n" : "", (int)threads[i]->tid);
-				if (err != NULL)
-					fprintf(ctx->out, "%s\n", err);
-				else
-					cmd_bt_text(ctx, &bt);
-			}
-			backtrace_free(&bt);
-			free(err);
-		}
-		if (ctx->json)
-			fputs("]}\n", ctx->out);
-		free(threads);
-		return CMD_OK;
-	}
+	if (argc == 2 && strcmp(argv[1], "all") == 0)
+		return cmd_bt_all(ctx);
 	if (argc == 2) {
 		if (cmd_parse_number(argv[1], &tid) < 0 || tid > INT32_MAX ||
 		    (t = tracer_find_thread(ctx->proc, (pid_t)tid)) == NULL) {
@@ -108,6 +75,48 @@ cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		cmd_bt_text(ctx, &bt);
 	}
 	backtrace_free(&bt);
+	return CMD_OK;
+}
+
+/* Every thread, by increasing tid; one that cannot be unwound says why. */
+static enum cmd_result
+cmd_bt_all(struct cmd_ctx *ctx)
+{
+	struct thread *t, **threads;
+	struct backtrace bt;
+	size_t n = 0, i;
+	char *err;
+
+	for (t = ctx->proc->threads; t != NULL; t = t->next)
+		n++;
+	threads = xreallocarray(NULL, n + 1, sizeof *threads);
+	n = 0;
+	for (t = ctx->proc->threads; t != NULL; t = t->next)
+		threads[n++] = t;
+	qsort(threads, n, sizeof *threads, cmd_bt_tid_cmp);
+	if (ctx->json)
+		fputs("{\"cmd\":\"bt\",\"threads\":[", ctx->out);
+	for (i = 0; i < n; i++) {
+		err = NULL;
+		unwind_thread(ctx->proc, threads[i], &bt, &err);
+		if (ctx->json) {
+			if (i > 0)
+				putc(',', ctx->out);
+			cmd_bt_json(ctx, &bt, err);
+		} else {
+			fprintf(ctx->out, "%sthread %d:\n", i > 0 ? "\n" : "",
+			    (int)threads[i]->tid);
+			if (err != NULL)
+				fprintf(ctx->out, "%s\n", err);
+			else
+				cmd_bt_text(ctx, &bt);
+		}
+		backtrace_free(&bt);
+		free(err);
+	}
+	if (ctx->json)
+		fputs("]}\n", ctx->out);
+	free(threads);
 	return CMD_OK;
 }
 
