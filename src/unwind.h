@@ -52,7 +52,7 @@ struct backtrace {
  * Unwinds thread t of p, which must be stopped under ptrace by us. Fills
  * *out (free it with backtrace_free). Returns 0, also for a truncated
  * stack; -1 with *errp when not even frame #0 can be read ("thread 123 is
- * running").
+ * not stopped"), *out then being empty but for its tid.
  */
 int unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
     char **errp);
