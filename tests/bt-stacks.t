@@ -87,13 +87,13 @@ pti_run --batch --json -ex 'bt all' "$PROGS/bt-signal"
 tap_is "$TAP_RC" 139 "bt-signal: dies of SIGSEGV"
 s=$(bt_summary)
 tap_like "$(field 2 "$s")" \
-	'^handler_crash on_sigfpe __restore_rt interrupted main ' \
-	"bt-signal: handler_crash on_sigfpe __restore_rt interrupted main"
+	'^handler_crash on_sigfpe [^ ]+ interrupted main ' \
+	"bt-signal: handler_crash on_sigfpe, the trampoline, interrupted main"
 tap_like "$(field 3 "$s")" '^00100+$' \
 	"bt-signal: only frame #2 is a signal frame"
 pti_run --batch -ex bt "$PROGS/bt-signal"
 tap_like "$TAP_OUT" \
-	"^#2  $pc in __restore_rt\\+0x0 .*<signal handler called>\$" \
+	"^#2  $pc in .* <signal handler called>\$" \
 	"bt-signal: text marks the signal frame"
 
 # abort(3): frame #0 is inside the C library, below raise and abort.
@@ -113,8 +113,8 @@ tap_like "$(printf '%s\n' "$s" | head -n 1 | cut -d'|' -f2)" \
 	'^main_exit main ' "bt-threads: the main thread is in main_exit"
 for fn in th_a th_b th_c th_d th_e th_f th_g th_h; do
 	tap_is "$(printf '%s\n' "$s" | cut -d'|' -f2 |
-		grep -c " $fn start_thread ")" 1 \
-		"bt-threads: one thread blocked in $fn, started by start_thread"
+		grep -c " $fn ")" 1 \
+		"bt-threads: one thread blocked in $fn"
 done
 tap_is "$(printf '%s\n' "$s" | cut -d'|' -f4 | sort -u)" false \
 	"bt-threads: no stack truncated"
@@ -135,8 +135,8 @@ tap_like "$TAP_OUT" '^backtrace truncated: more than 256 frames$' \
 pti_run --batch --json -ex 'bt all' "$PROGS/bt-vdso"
 tap_is "$TAP_RC" 0 "bt-vdso: exit status 0"
 s=$(bt_summary | grep ' th_spin ')
-tap_like "$(field 2 "$s")" ' spin_clock th_spin start_thread ' \
-	"bt-vdso: the spinning thread's stack reaches th_spin, start_thread"
+tap_like "$(field 2 "$s")" ' spin_clock th_spin ' \
+	"bt-vdso: the spinning thread's stack reaches th_spin"
 tap_is "$(field 4 "$s")" false "bt-vdso: not truncated"
 
 # A callback from a library loaded with dlopen(3).
@@ -202,7 +202,8 @@ else
 fi
 
 # __libc_start_call_main is static in the C library: only its debug file
-# (Debian's libc6-dbg, found by build-id) names it.
+# (Debian's libc6-dbg, found by build-id) names it. (The tests above name
+# only functions of our own and libc's exported ones.)
 libc=$(ldd "$PROGS/bt-nested" |
 	sed -n 's,^.*libc\.so\.6 => \([^ ]*\).*$,\1,p')
 id=$(readelf -n "$libc" 2>/dev/null | sed -n 's/^.*Build ID: //p')
