@@ -65,7 +65,7 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		set_error(errp, "%s: bad region name", region);
 		goto out;
 	}
-	if (maps_read(proc_access_tid(ctx->proc), &maps, errp) < 0)
+	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		goto out;
 	if (*region != '\0' && (first = maps_find_name(&maps, region)) ==
 	    NULL) {

@@ -33,7 +33,7 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (argc != 1)
 		return cmd_usage(&cmd_maps_entry, errp);
-	if (maps_read(proc_access_tid(ctx->proc), &maps, errp) < 0)
+	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)
 		fputs("{\"cmd\":\"maps\",\"regions\":[", f);

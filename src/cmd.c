@@ -25,6 +25,7 @@
 #include "cmd-int.h"
 #include "json.h"
 #include "maps.h"
+#include "mem.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -599,7 +600,7 @@ cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps, char **errp)
 {
 	if (maps->regions != NULL)
 		return 0;
-	return maps_read(proc_access_tid(ctx->proc), maps, errp);
+	return mem_maps_read(ctx->proc, maps, errp);
 }
 
 /* "de ad be ef" or "deadbeef": pairs of hex digits, spaces between pairs. */

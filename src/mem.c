@@ -170,6 +170,30 @@ mem_find(struct proc *p, const struct maps *maps,
 	return s.matches;
 }
 
+int
+mem_maps_read(struct proc *p, struct maps *out, char **errp)
+{
+	uint64_t heap_start, heap_end;
+	struct region *r;
+	size_t i;
+
+	if (maps_read(proc_access_tid(p), out, errp) < 0)
+		return -1;
+	if (p->brk.mode != BRK_EMULATED)
+		return 0;
+	heap_start = p->brk.start & ~(uint64_t)4095;
+	heap_end = (p->brk.cur + 4095) & ~(uint64_t)4095;
+	for (i = 0; i < out->count; i++) {
+		r = &out->regions[i];
+		if (r->start >= heap_start && r->end <= heap_end &&
+		    strstr(r->name, "memfd:") != NULL) {
+			free(r->name);
+			r->name = xstrdup("[heap]");
+		}
+	}
+	return 0;
+}
+
 const char *
 mem_region_access(struct proc *p, const struct region *r)
 {

@@ -41,6 +41,13 @@ long mem_find(struct proc *p, const struct maps *maps,
     const struct region *only, const void *needle, size_t needle_len,
     int (*found)(uint64_t addr, void *arg), void *arg, char **errp);
 
+/*
+ * The process's regions as /proc/PID/maps lists them, read through a live
+ * thread, with the pages of an emulated brk heap named "[heap]" as they
+ * would be natively. 0, or -1 with *errp.
+ */
+int mem_maps_read(struct proc *p, struct maps *out, char **errp);
+
 /* "shared" when served from the memfd mapping, else "copy". */
 const char *mem_region_access(struct proc *p, const struct region *r);
 

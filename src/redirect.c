@@ -17,6 +17,8 @@
  *                                               answer them differently
  *   mremap                                      run inside the slot, or
  *                                               emulated as a copy + move
+ *   brk                                         emulated: the heap grows
+ *                                               and shrinks in the arena
  *   fork (not vfork/threads)                    the child gets its own
  *                                               arena, a copy, remapped
  *                                               before it runs
@@ -63,6 +65,8 @@
  * vm.max_map_count (65530) gets private memory past this many.
  */
 #define MAX_REDIRECTED_EXTENTS 32768
+/* File space kept for an emulated brk heap: its largest size. */
+#define HEAP_SLOT_BYTES (64ULL << 30)
 #define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
 
 /* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
@@ -511,6 +515,115 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	inject_end(&inj, true, result);
 }
 
+/* start_brk, field 47 of /proc/PID/stat; 0 if unknown. */
+static uint64_t
+read_start_brk(pid_t tid)
+{
+	char path[64], *stat, *p;
+	uint64_t start = 0;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	stat = read_file_str(path, NULL);
+	if (stat == NULL)
+		return 0;
+	/* Fields are counted after the command name, which may hold spaces. */
+	p = strrchr(stat, ')');
+	for (field = 2; p != NULL && field < 47; field++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		start = strtoull(p + 1, NULL, 10);
+	free(stat);
+	return start;
+}
+
+/*
+ * The first brk of an address space decides: emulate it in the arena when
+ * the kernel's heap is still empty, else leave the kernel's heap alone.
+ */
+static void
+decide_brk(struct proc *p, pid_t tid)
+{
+	struct maps maps;
+	bool has_heap;
+
+	p->brk.mode = BRK_NATIVE;
+	if (p->redirect_disabled || maps_read(tid, &maps, NULL) != 0)
+		return;
+	has_heap = maps_find_name(&maps, "[heap]") != NULL;
+	maps_free(&maps);
+	p->brk.start = read_start_brk(tid);
+	if (has_heap || p->brk.start == 0)
+		return;
+	p->brk.cur = p->brk.start;
+	p->brk.mode = BRK_EMULATED;
+}
+
+/*
+ * brk as the kernel does it, in shared memory: the break moves within a
+ * slot of HEAP_SLOT_BYTES, pages are mapped from the arena as it grows
+ * (MAP_FIXED_NOREPLACE: like the kernel, never over another mapping) and
+ * unmapped, punched, as it shrinks. It returns the new break, or the old
+ * one when it cannot move.
+ */
+static void
+on_brk(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	struct brk_state *b = &p->brk;
+	uint64_t want = regs->rdi, base, old_top, new_top, off;
+	struct inject inj;
+	long r, fd;
+
+	if (b->mode == BRK_UNDECIDED)
+		decide_brk(p, t->tid);
+	if (b->mode != BRK_EMULATED)
+		return;
+	base = PAGE_UP(b->start);
+	old_top = PAGE_UP(b->cur);
+	new_top = PAGE_UP(want);
+	if (want < b->start || new_top - base > HEAP_SLOT_BYTES ||
+	    new_top == old_top) {
+		if (want >= b->start && new_top - base <= HEAP_SLOT_BYTES)
+			b->cur = want;
+		skip_syscall(t, regs, (long)b->cur);
+		return;
+	}
+	if (inject_begin(&inj, t, true) != 0)
+		return;
+	if (new_top > old_top) {
+		if (!b->has_slot && ensure_arena(p) &&
+		    arena_alloc(p->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
+			b->has_slot = true;
+		off = b->slot + (old_top - base);
+		fd = b->has_slot ? fd_acquire(&inj, p) : -1;
+		r = fd < 0 ? -ENOMEM : inject_syscall(&inj, SYS_mmap,
+		    (long)old_top, (long)(new_top - old_top),
+		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
+		    fd, (long)off);
+		fd_release(&inj, fd);
+		if (r == (long)old_top) {
+			arena_map(p->arena, old_top, new_top - old_top, off);
+			b->cur = want;
+		} else if (r >= 0 || r <= -4096) {
+			/* Placed elsewhere: an old kernel without NOREPLACE. */
+			inject_syscall(&inj, SYS_munmap, r,
+			    (long)(new_top - old_top), 0, 0, 0, 0);
+		}
+	} else {
+		r = inject_syscall(&inj, SYS_munmap, (long)new_top,
+		    (long)(old_top - new_top), 0, 0, 0, 0);
+		if (r == 0) {
+			arena_unmap(p->arena, new_top, old_top - new_top);
+			b->cur = want;
+			/* The slot goes with its last page. */
+			if (new_top == base)
+				b->has_slot = false;
+		}
+	}
+	inject_end(&inj, true, (long)b->cur);
+}
+
 static void
 on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
 {
@@ -547,6 +660,9 @@ redirect_syscall(struct thread *t, int rule)
 		break;
 	case RULE_RESERVED_FD:
 		on_reserved_fd(t, &regs);
+		break;
+	case RULE_BRK:
+		on_brk(t, &regs);
 		break;
 	}
 }
@@ -586,6 +702,7 @@ redirect_child(struct proc *parent, struct thread *child)
 	if (fstat(arena_fd(parent->arena), &st) != 0 ||
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
+	cp->brk = parent->brk;
 	cp->arena = arena_new(NULL);
 	if (cp->arena == NULL || arena_clone(parent->arena, cp->arena,
 	    NULL) != 0 || inject_begin(&inj, child, false) != 0) {
@@ -638,4 +755,5 @@ redirect_forget(struct proc *p)
 		arena_free(p->arena);
 	p->arena = NULL;
 	p->arena_fd_installed = false;
+	p->brk = (struct brk_state){ .mode = BRK_UNDECIDED };
 }

@@ -17,6 +17,7 @@ enum seccomp_rule {
 	RULE_MADVISE,		/* madvise: zeroing and fork advices */
 	RULE_FORK,		/* fork, clone without CLONE_VM, clone3 */
 	RULE_RESERVED_FD,	/* close/dup2/dup3/close_range reaching reserved_fd */
+	RULE_BRK,		/* brk */
 };
 
 /*

@@ -17,6 +17,21 @@
 
 struct arena;
 
+/* The brk heap, emulated in the arena by redirect.c. */
+enum brk_mode {
+	BRK_UNDECIDED,		/* no brk call seen since exec */
+	BRK_NATIVE,		/* the kernel's (a heap existed already) */
+	BRK_EMULATED,		/* [start, cur) lives in the arena */
+};
+
+struct brk_state {
+	enum brk_mode mode;
+	uint64_t start;		/* the kernel's start_brk, page aligned */
+	uint64_t cur;		/* the program's break */
+	uint64_t slot;		/* file offset of the heap's slot */
+	bool has_slot;
+};
+
 enum proc_state {
 	PROC_RUNNING,		/* running (or stopped by job control) */
 	PROC_PAUSING,		/* pause decided, waiting for threads to stop */
@@ -70,6 +85,7 @@ struct proc {
 	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
 	struct fork_advice *fork_advice;	/* owned by redirect.c */
+	struct brk_state brk;			/* owned by redirect.c */
 
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */

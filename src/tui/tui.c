@@ -34,6 +34,7 @@
 
 #include "cmd.h"
 #include "maps.h"
+#include "mem.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "tui/pty.h"
@@ -810,7 +811,7 @@ tui_refresh_maps(struct tui *t)
 		maps_free(&t->maps);
 		return -1;
 	}
-	if (maps_read(proc_access_tid(t->proc), &m, &err) < 0) {
+	if (mem_maps_read(t->proc, &m, &err) < 0) {
 		tui_msg(t, true, "maps: %s", err);
 		free(err);
 		return -1;
