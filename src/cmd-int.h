@@ -25,6 +25,7 @@ extern const struct cmd_entry cmd_continue_entry;
 extern const struct cmd_entry cmd_kill_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_stats_entry;
+extern const struct cmd_entry cmd_bt_entry;
 
 /* One register of struct user_regs_struct, by name (cmd-regs.c). */
 struct cmd_reg {

@@ -12,6 +12,7 @@
 #include "cmd-int.h"
 #include "json.h"
 #include "mem.h"
+#include "unwind.h"
 #include "util.h"
 
 static enum cmd_result cmd_write_exec(struct cmd_ctx *ctx, int argc,
@@ -45,6 +46,8 @@ cmd_write_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	free(buf);
 	if (n < 0)
 		return CMD_FAILED;
+	/* The write may have changed code or a stack the unwinder cached. */
+	unwind_forget(ctx->proc);
 	if (ctx->json) {
 		fputs("{\"cmd\":\"write\",\"addr\":", ctx->out);
 		json_addr(ctx->out, addr);

@@ -29,20 +29,7 @@
 #include "tracer.h"
 #include "util.h"
 
-/*
- * Optional commands plug in through weak references: a file that is not
- * part of the build yet leaves its entry NULL and the command is simply
- * absent, so cmd.c links either way. Two consequences:
- *  - the optional entries sit at the end of cmd_table, so a missing one
- *    (a NULL) only ever hides entries after it, never a core command;
- *    cmd.c itself walks the whole array and skips NULLs;
- *  - a weak reference does not make the linker pull a member out of a
- *    static archive: the fragment that builds cmd-NAME.c also adds
- *    `src_ptinspect_LDFLAGS += -Wl,--undefined=cmd_NAME_entry` (see
- *    src/unwind.mk), or the command stays absent from ptinspect.
- */
-extern const struct cmd_entry cmd_bt_entry __attribute__((weak));
-
+/* The only list of commands; `help` prints them in this order. */
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_status_entry,
 	&cmd_maps_entry,
@@ -143,8 +130,7 @@ cmd_lookup(const char *name)
 	size_t i;
 
 	for (i = 0; i < CMD_TABLE_LEN; i++)
-		if (cmd_table[i] != NULL &&
-		    strcmp(cmd_table[i]->name, name) == 0)
+		if (strcmp(cmd_table[i]->name, name) == 0)
 			return cmd_table[i];
 	return NULL;
 }

@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "tracer.h"
 #include "tui/tui.h"
+#include "unwind.h"
 #include "util.h"
 
 #define EXIT_USAGE 2
@@ -262,6 +263,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	first = parse_options(argc, argv, &o);
+	tracer_set_forget_hook(unwind_forget);
 	if (o.batch) {
 		status = run_batch(&o, argv + first);
 	} else {

@@ -67,6 +67,8 @@ struct tracer {
 	struct sigaction saved_sigquit;
 };
 
+static void (*forget_hook)(struct proc *p);
+
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
@@ -276,6 +278,22 @@ proc_access_tid(struct proc *p)
 		if (!t->exiting)
 			return t->tid;
 	return p->pid;
+}
+
+void
+tracer_set_forget_hook(void (*hook)(struct proc *p))
+{
+	forget_hook = hook;
+}
+
+/* The address space of p is gone: drop everything kept about it. */
+static void
+forget_address_space(struct proc *p)
+{
+	if (forget_hook != NULL)
+		forget_hook(p);
+	redirect_forget(p);
+	mem_forget(p);
 }
 
 bool
@@ -965,8 +983,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 		thread_hash_insert(tr, t);
 	}
 	p->execed = true;
-	redirect_forget(p);
-	mem_forget(p);
+	forget_address_space(p);
 	read_comm(p);
 	hold_or_resume(tr, t);
 }
@@ -1005,8 +1022,7 @@ on_death(struct tracer *tr, pid_t tid, int status)
 		}
 		p->wait_status = status;
 		p->state = PROC_GONE;
-		redirect_forget(p);
-		mem_forget(p);
+		forget_address_space(p);
 	} else {
 		check_paused(p);
 	}
@@ -1157,8 +1173,7 @@ tracer_destroy(struct tracer *tr)
 			tnext = t->next;
 			free(t);
 		}
-		redirect_forget(p);
-		mem_forget(p);
+		forget_address_space(p);
 		free(p);
 	}
 	if (tr->sigchld_fd >= 0)

@@ -5,9 +5,6 @@ src_libptinspect_a_SOURCES += \
 	src/symbols.c src/symbols.h \
 	src/cmd-bt.c
 
-# cmd.c refers to cmd_bt_entry weakly, which does not pull cmd-bt.o out of
-# the archive by itself.
-src_ptinspect_LDFLAGS += -Wl,--undefined=cmd_bt_entry
 
 # Tracee programs with known call chains (plain AM_CFLAGS, no sanitizers).
 # bt-nested is built three ways: PIE and non-PIE with frame pointers, and
