@@ -1,7 +1,35 @@
-# bench/bench.mk: benchmarks, run by hand (not tests):
+# bench/bench.mk: the benchmarks (not tests). `make bench` runs bench/run,
+# the one entry point: it builds what it needs, runs every benchmark with
+# a warm-up and several rounds, prints medians and min-max, and writes
+# docs/BENCHMARKS.md and docs/plots/*.png (QUICK=1: a shorter run; DOCS=
+# a directory other than $(srcdir)/docs). The single benchmarks still run
+# by hand:
 #	bench/syscall-slowdown [PTINSPECT]   dd bs=1 under ptinspect vs native
 # bench/allow-all (built by make check) gives the seccomp floor line.
 
 EXTRA_DIST += bench/syscall-slowdown
 check_PROGRAMS += bench/allow-all
 bench_allow_all_CFLAGS = $(AM_CFLAGS)
+
+# bench/run's own programs.
+EXTRA_DIST += bench/run bench/plots.gp bench/sqlite-work.sql
+noinst_PROGRAMS += bench/mem-access bench/exit-latency bench/timeit \
+	bench/alloc-threads
+bench_mem_access_SOURCES = bench/mem-access.c
+bench_mem_access_CFLAGS = $(PTI_TOOL_CFLAGS_)
+bench_mem_access_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_mem_access_LDADD = $(PTI_TEST_LIBS)
+bench_exit_latency_SOURCES = bench/exit-latency.c
+bench_exit_latency_CFLAGS = $(PTI_TOOL_CFLAGS_)
+bench_exit_latency_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_exit_latency_LDADD = $(PTI_TEST_LIBS)
+# Measuring programs and a tracee: plain flags, no sanitizers.
+bench_timeit_SOURCES = bench/timeit.c
+bench_timeit_CFLAGS = $(AM_CFLAGS)
+bench_alloc_threads_SOURCES = bench/alloc-threads.c
+bench_alloc_threads_CFLAGS = $(AM_CFLAGS)
+bench_alloc_threads_LDADD = -lpthread
+
+.PHONY: bench
+bench: all
+	QUICK='$(QUICK)' $(SHELL) $(srcdir)/bench/run '$(abs_top_builddir)'

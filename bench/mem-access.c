@@ -19,7 +19,7 @@
  *
  *	OP METHOD SIZE MEDIAN_NS MIN_NS MAX_NS
  *
- * PEEKDATA/POKEDATA stop at 4 MiB (one syscall per word: 64 MiB would take
+ * PEEKDATA/POKEDATA stop at 2 MiB (one syscall per word: 64 MiB would take
  * seconds per access; the line is straight). Exit 1 when an access fails
  * or returns other bytes than the tracee wrote.
  *
@@ -45,7 +45,7 @@
 
 #define MA_LEN		((size_t)64 << 20)
 #define MA_ADDR		0x200000000000ull
-#define MA_PEEK_MAX	((size_t)4 << 20)
+#define MA_PEEK_MAX	((size_t)2 << 20)
 #define MA_NOFFS	4096
 #define MA_MAX_ROUNDS	64
 
