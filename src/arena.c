@@ -906,6 +906,12 @@ arena_clone(const struct arena *src, struct arena *dst, char **errp)
 	return 0;
 }
 
+size_t
+arena_extent_count(const struct arena *a)
+{
+	return a->next;
+}
+
 void
 arena_get_stats(struct arena *a, struct arena_stats *out)
 {

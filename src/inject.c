@@ -66,9 +66,7 @@ inject_begin(struct inject *inj, struct thread *t, bool at_entry)
 	inj->thread = t;
 	inj->at_entry = at_entry;
 	scratch_len = 0;
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &inj->saved) != 0)
-		return -1;
-	return 0;
+	return thread_get_regs(t, &inj->saved, NULL);
 }
 
 long

@@ -90,6 +90,18 @@ static long fd_acquire(struct inject *inj, struct proc *p);
 static void fd_release(struct inject *inj, long fd);
 static bool redirected(const struct proc *p, uint64_t addr);
 
+/* Lifting a hard limit takes CAP_SYS_RESOURCE: try it on ourselves. */
+static bool
+can_lift_hard_limit(const struct rlimit *rl)
+{
+	struct rlimit lifted = { rl->rlim_cur + 1, rl->rlim_max + 1 };
+
+	if (setrlimit(RLIMIT_NOFILE, &lifted) != 0)
+		return false;
+	setrlimit(RLIMIT_NOFILE, rl);
+	return true;
+}
+
 int
 redirect_reserved_fd(void)
 {
@@ -98,14 +110,18 @@ redirect_reserved_fd(void)
 	if (reserved_fd >= 0)
 		return reserved_fd;
 	/*
-	 * The first number the program cannot open: reachable only when the
-	 * soft limit is below the hard one. Otherwise every number is the
-	 * program's, and the memfd visits only for the length of a call.
+	 * The first number the program cannot open: the soft limit when it is
+	 * below the hard one; else the hard limit, which root may lift for
+	 * the moment of the dup3. Otherwise every number is the program's,
+	 * and the memfd visits only for the length of a call.
 	 */
 	reserved_fd = TRANSIENT_FILTER_FD;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
-	    rl.rlim_cur < (1 << 20))
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max >= (1 << 20))
+		return reserved_fd;
+	if (rl.rlim_cur < rl.rlim_max)
 		reserved_fd = (int)rl.rlim_cur;
+	else if (can_lift_hard_limit(&rl))
+		reserved_fd = (int)rl.rlim_max;
 	return reserved_fd;
 }
 
@@ -149,8 +165,9 @@ open_in_tracee(struct inject *inj, struct proc *p)
 }
 
 /*
- * Puts the arena at the reserved number in the tracee, lifting the soft
- * RLIMIT_NOFILE for the moment (the number is just above it).
+ * Puts the arena at the reserved number in the tracee, lifting its
+ * RLIMIT_NOFILE for the moment (the number is just above it); the program
+ * then cannot open, dup2 onto or see a limit change for that number.
  */
 static bool
 install_fd(struct inject *inj, struct proc *p)
@@ -161,9 +178,10 @@ install_fd(struct inject *inj, struct proc *p)
 
 	if (prlimit(p->pid, RLIMIT_NOFILE, NULL, &old) == 0 &&
 	    old.rlim_cur != RLIM_INFINITY &&
-	    (rlim_t)reserved_fd >= old.rlim_cur &&
-	    (rlim_t)reserved_fd < old.rlim_max) {
-		raised = (struct rlimit){ reserved_fd + 1, old.rlim_max };
+	    (rlim_t)reserved_fd >= old.rlim_cur) {
+		raised.rlim_cur = (rlim_t)reserved_fd + 1;
+		raised.rlim_max = old.rlim_max > raised.rlim_cur ?
+		    old.rlim_max : raised.rlim_cur;
 		lifted = prlimit(p->pid, RLIMIT_NOFILE, &raised, NULL) == 0;
 	}
 	fd = open_in_tracee(inj, p);
@@ -233,7 +251,6 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
 	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
 	    (MAP_PRIVATE | MAP_ANONYMOUS);
-	struct arena_stats st;
 	struct inject inj;
 	long fd;
 
@@ -245,8 +262,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || p->redirect_disabled ||
 	    !ensure_arena(p))
 		return;
-	arena_get_stats(p->arena, &st);
-	if (st.regions >= MAX_REDIRECTED_EXTENTS ||
+	if (arena_extent_count(p->arena) >= MAX_REDIRECTED_EXTENTS ||
 	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
 		return;
 	if (inject_begin(&inj, t, true) != 0) {
@@ -277,13 +293,10 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	inject_end(&inj, true, result);
 }
 
-static void
-on_munmap(struct thread *t, const struct user_regs_struct *regs)
+void
+redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 {
-	struct proc *p = t->proc;
-	uint64_t addr = regs->rdi, len = regs->rsi;
-
-	/* Punching before the unmap is safe: the range is going away. */
+	/* Punching while the unmap runs is safe: the range is going away. */
 	if (p->arena != NULL && len != 0 && (addr & (PAGE_SIZE_BYTES - 1)) == 0)
 		arena_unmap(p->arena, addr, PAGE_UP(len));
 }
@@ -649,9 +662,6 @@ redirect_syscall(struct thread *t, int rule)
 	case RULE_MMAP:
 		on_mmap(t, &regs);
 		break;
-	case RULE_MUNMAP:
-		on_munmap(t, &regs);
-		break;
 	case RULE_MREMAP:
 		on_mremap(t, &regs);
 		break;
@@ -674,12 +684,7 @@ redirect_syscall(struct thread *t, int rule)
 bool
 redirect_fork_needs_copy(const struct proc *p)
 {
-	struct arena_stats st;
-
-	if (p->arena == NULL)
-		return false;
-	arena_get_stats(p->arena, &st);
-	return st.regions > 0;
+	return p->arena != NULL && arena_extent_count(p->arena) > 0;
 }
 
 /*

@@ -8,6 +8,7 @@
 #define PTI_REDIRECT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct proc;
 struct thread;
@@ -21,6 +22,13 @@ int redirect_reserved_fd(void);
  * set as the original syscall would leave them); the tracer resumes it.
  */
 void redirect_syscall(struct thread *t, int rule);
+
+/*
+ * munmap(addr, len) by p: the arena forgets the range and punches it. It
+ * needs nothing of the thread, so the tracer calls it after resuming the
+ * thread, keeping the punch off the program's path.
+ */
+void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
 /* Does a fork from p need the child's memory copied (redirect_child)? */
 bool redirect_fork_needs_copy(const struct proc *p);

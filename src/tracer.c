@@ -890,6 +890,13 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 	case RULE_FORK:
 		on_fork_stop(tr, t);
 		return;
+	case RULE_MUNMAP:
+		if (thread_get_regs(t, &regs, NULL) == 0) {
+			hold_or_resume(tr, t);
+			redirect_munmap(t->proc, regs.rdi, regs.rsi);
+			return;
+		}
+		break;
 	default:
 		redirect_syscall(t, (int)rule);
 		break;
