@@ -368,6 +368,15 @@ on_madvise(struct thread *t, const struct user_regs_struct *regs)
 	}
 }
 
+/* PROT_* of a region's "rwxp" permissions. */
+static long
+region_prot(const struct region *r)
+{
+	return (r->perms[0] == 'r' ? PROT_READ : 0) |
+	    (r->perms[1] == 'w' ? PROT_WRITE : 0) |
+	    (r->perms[2] == 'x' ? PROT_EXEC : 0);
+}
+
 /* PROT_* of the mapping at addr, from /proc/TID/maps. -1 if unknown. */
 static long
 prot_at(pid_t tid, uint64_t addr)
@@ -380,9 +389,7 @@ prot_at(pid_t tid, uint64_t addr)
 		return -1;
 	r = maps_find(&maps, addr);
 	if (r != NULL)
-		prot = (r->perms[0] == 'r' ? PROT_READ : 0) |
-		    (r->perms[1] == 'w' ? PROT_WRITE : 0) |
-		    (r->perms[2] == 'x' ? PROT_EXEC : 0);
+		prot = region_prot(r);
 	maps_free(&maps);
 	return prot;
 }
@@ -701,7 +708,7 @@ redirect_child(struct proc *parent, struct thread *child)
 	struct maps maps;
 	struct stat st;
 	size_t i;
-	long res, prot, fd;
+	long res, fd;
 	int ok = 0;
 
 	if (fstat(arena_fd(parent->arena), &st) != 0 ||
@@ -722,11 +729,9 @@ redirect_child(struct proc *parent, struct thread *child)
 		r = &maps.regions[i];
 		if (r->inode != st.st_ino || strstr(r->name, "memfd:") == NULL)
 			continue;
-		prot = (r->perms[0] == 'r' ? PROT_READ : 0) |
-		    (r->perms[1] == 'w' ? PROT_WRITE : 0) |
-		    (r->perms[2] == 'x' ? PROT_EXEC : 0);
 		res = inject_syscall(&inj, SYS_mmap, (long)r->start,
-		    (long)(r->end - r->start), prot, MAP_SHARED | MAP_FIXED,
+		    (long)(r->end - r->start), region_prot(r),
+		    MAP_SHARED | MAP_FIXED,
 		    fd, (long)r->offset);
 		if (res != (long)r->start)
 			ok = -1;

@@ -35,8 +35,10 @@
 #define IF_EQ_RET(k, ret) \
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), 0, 1), RET(ret)
 
+/* The low 32 bits of argument n (x86-64 is little-endian). */
 #define LOAD_ARG(n) \
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[n]))
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
+	    offsetof(struct seccomp_data, args[n]))
 #define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
 #define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
 
@@ -129,7 +131,8 @@ seccomp_install(int reserved_fd)
 	 */
 	unsigned long filter_flags = SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 	struct sock_fprog prog = {
-		.len = reserved_fd < 0 ? ARRAY_SIZE(exit_only) : ARRAY_SIZE(full),
+		.len = reserved_fd < 0 ? ARRAY_SIZE(exit_only) :
+		    ARRAY_SIZE(full),
 		.filter = reserved_fd < 0 ? exit_only : full,
 	};
 
@@ -137,9 +140,11 @@ seccomp_install(int reserved_fd)
 	 * With CAP_SYS_ADMIN the filter installs as is, which keeps setuid
 	 * programs working; without it the kernel wants no_new_privs.
 	 */
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog) == 0)
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags,
+	    &prog) == 0)
 		return 0;
 	if (errno != EACCES || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -1;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog);
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags,
+	    &prog);
 }
