@@ -1123,6 +1123,24 @@ drain_events(struct tracer *tr)
 	}
 }
 
+/* Blocks in waitpid for the next event: cheaper than poll + signalfd. */
+static int
+wait_event(struct tracer *tr)
+{
+	int status;
+	pid_t tid;
+
+	for (;;) {
+		tid = waitpid(-1, &status, __WALL);
+		if (tid > 0) {
+			handle_status(tr, tid, status);
+			return 1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
 int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
@@ -1134,12 +1152,11 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		n = drain_events(tr);
 		if (n != 0 || timeout_ms == 0)
 			return n;
-		wait_ms = -1;
-		if (deadline >= 0) {
-			wait_ms = (int)(deadline - now_ms());
-			if (wait_ms <= 0)
-				return 0;
-		}
+		if (timeout_ms < 0)
+			return wait_event(tr);
+		wait_ms = (int)(deadline - now_ms());
+		if (wait_ms <= 0)
+			return 0;
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
 			fatal("poll");
 	}
