@@ -55,6 +55,7 @@
 #include <errno.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,6 +300,22 @@ unwind_forget(struct proc *p)
 			return;
 		}
 	}
+}
+
+bool
+unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len)
+{
+	const struct sym_info *info;
+	struct unwind_proc *up;
+
+	up = unwind_proc_get(p, NULL);
+	if (up == NULL || up->syms == NULL)
+		return false;
+	info = symbols_lookup(up->syms, addr, false);
+	if (info->function == NULL)
+		return false;
+	snprintf(buf, len, "%s+0x%" PRIx64, info->function, info->offset);
+	return true;
 }
 
 void

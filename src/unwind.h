@@ -60,6 +60,13 @@ int unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 void backtrace_free(struct backtrace *bt);
 
 /*
+ * The function holding code address addr in p, as "name+0xoff" in buf.
+ * false (buf untouched) when no symbol covers it or p cannot be read.
+ * The first call for a process loads its symbols (tens of ms).
+ */
+bool unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len);
+
+/*
  * Forgets everything cached for p. Call it when p's mappings changed
  * (exec, munmap, mremap, MAP_FIXED over code) and when p is gone. Newly
  * mapped code at fresh addresses is noticed without it.

@@ -39,6 +39,7 @@
 #include "tui/pane.h"
 #include "tui/pty.h"
 #include "tui/tui.h"
+#include "unwind.h"
 #include "util.h"
 
 #define MIN_COLS 80
@@ -847,12 +848,21 @@ tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 {
 	const struct region *r = maps_find(&t->maps, addr);
 	const char *name;
+	char sym[128];
 
 	if (r == NULL) {
 		snprintf(buf, len, "0x%" PRIx64 " (unmapped)", addr);
 		return;
 	}
 	name = tui_region_name(r);
+	/* Code: the function it is in, when the symbols say. */
+	if (t->proc != NULL && r->perms[2] == 'x' && *name != '\0' &&
+	    *name != '[' &&
+	    unwind_symbolize(t->proc, addr, sym, sizeof(sym))) {
+		snprintf(buf, len, "%s+0x%" PRIx64 " <%s>", name,
+		    addr - r->start, sym);
+		return;
+	}
 	if (*name == '\0')
 		snprintf(buf, len, "anon@%" PRIx64 "+0x%" PRIx64, r->start,
 		    addr - r->start);

@@ -103,6 +103,11 @@ tui_type "$(printf '\033[M f2\033[M#f2')"
 tui_wait "data at 0x10000000000" &&
     tap_pass "a click on a tab name shows that pane (Output)"
 
+tui_keys F5; tui_type '0x10000000300'; tui_keys Enter
+tui_wait "+0x300 "
+tui_wait "<data_marker_function+0x0>" &&
+    tap_pass "the inspector names the function a code pointer points to"
+
 tui_keys q
 tui_wait "let the exit finish" && tap_pass "q asks what to do"
 tui_keys c
