@@ -29,7 +29,7 @@ set xtics ("8 B" 8, "64 B" 64, "512 B" 512, "4 KiB" 4096, \
 	"" 16777216, "64 MiB" 67108864)
 set format y "%.0s %cs"
 set xlabel "access size"
-set key top left
+set key bottom right samplen 2 spacing 0.9 font ",9"
 
 # Latency: ns per access.
 set output outdir."/mem-latency.png"
@@ -47,7 +47,7 @@ unset multiplot
 
 # Throughput: bytes per second.
 set output outdir."/mem-throughput.png"
-set key bottom right
+set key at graph 0.99, graph 0.40 right samplen 2 spacing 0.9 font ",9"
 set multiplot layout 1,2 title \
 	"Throughput of accesses to a traced process's memory (median, log-log)"
 do for [op in "read write"] {
@@ -71,7 +71,7 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
 set logscale y
-set yrange [0.5:*]
+set yrange [0.3:*]
 set grid ytics
 set ylabel "time / native time"
 set xtics rotate by 15 right scale 0
