@@ -8,6 +8,10 @@
  * would fail the syscall. A tracee is only ever stopped for one of:
  *
  *   - a seccomp stop (exit_group): the pause point for a normal exit;
+ *   - a seccomp stop of a memory rule (mmap, munmap, mremap, madvise, brk,
+ *     the reserved fd): handed to redirect.c, which keeps the program's
+ *     private memory in the shared arena; fork of a process with an arena
+ *     stops its other threads until the child has its own copy;
  *   - a signal-delivery-stop: a fatal one (default action kills, neither
  *     caught nor ignored) is the pause point for a crash; others are
  *     re-injected at once;
