@@ -16,7 +16,7 @@ REAL_TESTS = \
 	tests/real/java.t \
 	tests/real/cpython.t
 
-EXTRA_DIST += $(REAL_TESTS) tests/real/real.sh
+EXTRA_DIST += $(REAL_TESTS) tests/real/real.sh docs/TESTING.md
 CLEANFILES += check-real.log $(REAL_TESTS:.t=.log) $(REAL_TESTS:.t=.trs)
 
 # Tests named *.t run through the TAP driver like every other test.
