@@ -12,7 +12,9 @@ check_PROGRAMS += bench/allow-all
 bench_allow_all_CFLAGS = $(AM_CFLAGS)
 
 # bench/run's own programs.
-EXTRA_DIST += bench/run bench/plots.gp bench/sqlite-work.sql
+EXTRA_DIST += bench/run bench/plots.gp bench/sqlite-work.sql \
+	docs/BENCHMARKS.md docs/plots/mem-latency.png \
+	docs/plots/mem-throughput.png docs/plots/slowdown.png
 noinst_PROGRAMS += bench/mem-access bench/exit-latency bench/timeit \
 	bench/alloc-threads
 bench_mem_access_SOURCES = bench/mem-access.c
