@@ -1,9 +1,9 @@
 # bench/bench.mk: the benchmarks (not tests). `make bench` runs bench/run,
 # the one entry point: it builds what it needs, runs every benchmark with
 # a warm-up and several rounds, prints medians and min-max, and writes
-# docs/BENCHMARKS.md and docs/plots/*.png (QUICK=1: a shorter run; DOCS=
-# a directory other than $(srcdir)/docs). The single benchmarks still run
-# by hand:
+# docs/BENCHMARKS.md and docs/plots/*.png (QUICK=1: a two-minute run
+# whose report goes to docs-quick/ in the build directory; DOCS=DIR:
+# elsewhere). The single benchmarks still run by hand:
 #	bench/syscall-slowdown [PTINSPECT]   dd bs=1 under ptinspect vs native
 # bench/allow-all (built by make check) gives the seccomp floor line.
 
