@@ -113,6 +113,7 @@ struct arena {
 	size_t free_cap;
 
 	struct arena_leaf **leaves;	/* ARENA_NCHUNKS, NULL: none known */
+	size_t leaves_end;		/* no leaf at or past this index */
 };
 
 static uint64_t arena_round_up(uint64_t x, uint64_t to);
@@ -206,7 +207,8 @@ arena_free(struct arena *a)
 		return;
 	munmap(a->base, ARENA_FILE_SIZE);
 	close(a->fd);
-	for (i = 0; i < ARENA_NCHUNKS; i++)
+	/* The table is 4 MiB; only its start was ever touched. */
+	for (i = 0; i < a->leaves_end; i++)
 		free(a->leaves[i]);
 	free(a->leaves);
 	free(a->ext);
@@ -681,8 +683,11 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on)
 			a->leaves[chunk] = NULL;
 			continue;
 		}
-		if (leaf == NULL)
+		if (leaf == NULL) {
 			leaf = a->leaves[chunk] = xcalloc(1, sizeof(*leaf));
+			if (chunk >= a->leaves_end)
+				a->leaves_end = chunk + 1;
+		}
 		for (p = p0; p <= p1; p++) {
 			if (on)
 				leaf->bits[p / 64] |= 1ULL << (p % 64);
