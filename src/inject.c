@@ -14,7 +14,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 
@@ -25,9 +27,35 @@
 #define RED_ZONE 128
 #define SCRATCH_MAX 512
 
+/*
+ * The first signal that arrives is delivered when the thread resumes, with
+ * its siginfo; later ones are sent again with tgkill at inject_end (their
+ * siginfo is lost, as with any re-sent signal).
+ */
+static void
+keep_signal(struct inject *inj, int sig)
+{
+	if (inj->pending_sig == 0)
+		inj->pending_sig = sig;
+	else if (inj->nresend < INJECT_MAX_KEPT_SIGNALS)
+		inj->resend[inj->nresend++] = sig;
+}
+
 static uint8_t scratch_saved[SCRATCH_MAX];
 static size_t scratch_len;
 static uint64_t scratch_addr;
+
+/*
+ * A status that ends the session (death, PTRACE_EVENT_EXIT) is left on the
+ * thread for the tracer, which has not seen it: see thread->has_deferred.
+ */
+static int
+give_back(struct inject *inj, int status)
+{
+	inj->thread->has_deferred = true;
+	inj->thread->deferred_status = status;
+	return -ESRCH;
+}
 
 static int
 wait_syscall_exit(struct inject *inj)
@@ -42,18 +70,16 @@ wait_syscall_exit(struct inject *inj)
 				continue;
 			return -ESRCH;
 		}
-		if (!WIFSTOPPED(status))
-			return -ESRCH;
+		if (!WIFSTOPPED(status) || (status >> 16) == PTRACE_EVENT_EXIT)
+			return give_back(inj, status);
 		sig = WSTOPSIG(status);
 		if (sig == (SIGTRAP | 0x80) &&
 		    ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info),
 		    &info) > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT)
 			return 0;
-		/* An ordinary signal waits until the session is over. */
+		/* Ordinary signals wait until the session is over. */
 		if ((status >> 16) == 0 && sig != (SIGTRAP | 0x80))
-			inj->pending_sig = sig;
-		if ((status >> 16) == PTRACE_EVENT_EXIT)
-			return -ESRCH;
+			keep_signal(inj, sig);
 		if (ptrace(PTRACE_SYSCALL, tid, 0, 0) != 0)
 			return -ESRCH;
 	}
@@ -128,6 +154,7 @@ inject_end(struct inject *inj, bool set_result, long result)
 	struct user_regs_struct regs = inj->saved;
 	pid_t tid = inj->thread->tid;
 	struct iovec local, remote;
+	size_t i;
 
 	if (scratch_len != 0) {
 		remote = (struct iovec){ (void *)(uintptr_t)scratch_addr,
@@ -144,5 +171,9 @@ inject_end(struct inject *inj, bool set_result, long result)
 	inj->thread->regs_valid = true;
 	if (inj->pending_sig != 0 && inj->thread->resume_sig == 0)
 		inj->thread->resume_sig = inj->pending_sig;
+	else if (inj->pending_sig != 0)
+		syscall(SYS_tgkill, inj->thread->proc->pid, tid, inj->pending_sig);
+	for (i = 0; i < inj->nresend; i++)
+		syscall(SYS_tgkill, inj->thread->proc->pid, tid, inj->resend[i]);
 	return 0;
 }

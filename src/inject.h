@@ -9,7 +9,9 @@
  * interrupted syscall should appear to return.
  *
  * Signals that arrive meanwhile are kept and delivered when the thread
- * resumes; the death of the thread is reported as -ESRCH.
+ * resumes. The death of the thread (or its PTRACE_EVENT_EXIT stop) ends
+ * the session with -ESRCH and leaves the wait status on the thread
+ * (has_deferred) for the tracer to handle.
  */
 #ifndef PTI_INJECT_H
 #define PTI_INJECT_H
@@ -22,11 +24,15 @@
 
 struct thread;
 
+#define INJECT_MAX_KEPT_SIGNALS 8
+
 struct inject {
 	struct thread *thread;
 	struct user_regs_struct saved;	/* as found at the stop */
 	bool at_entry;			/* still at the original entry stop */
-	int pending_sig;		/* signal that arrived meanwhile */
+	int pending_sig;		/* first signal that arrived meanwhile */
+	int resend[INJECT_MAX_KEPT_SIGNALS];	/* later ones, re-sent */
+	size_t nresend;
 };
 
 /* Begins a session on a stopped thread; at_entry: it is at a seccomp stop. */

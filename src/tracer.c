@@ -734,6 +734,25 @@ on_exit_group(struct tracer *tr, struct thread *t, int status)
 }
 
 /*
+ * A wait status for t that was taken by a synchronous wait (an injected
+ * syscall, a fork being run) but not handled: handle it now. True if there
+ * was one (t may then be gone).
+ */
+static bool
+handle_deferred(struct tracer *tr, struct thread *t)
+{
+	int status;
+
+	if (!t->has_deferred)
+		return false;
+	t->has_deferred = false;
+	t->stopped = false;
+	status = t->deferred_status;
+	handle_status(tr, t->tid, status);
+	return true;
+}
+
+/*
  * A fork of a process with redirected memory: the child would share the
  * parent's memfd pages, so it must get its own copy before it runs, and
  * the parent's other threads must not write while the copy is taken. The
@@ -774,13 +793,8 @@ restart_other_threads(struct tracer *tr, struct proc *p)
 		if (!o->world_stopped)
 			continue;
 		o->world_stopped = false;
-		if (o->has_deferred) {
-			o->has_deferred = false;
-			o->stopped = false;
-			handle_status(tr, o->tid, o->deferred_status);
-		} else {
+		if (!handle_deferred(tr, o))
 			resume_thread(tr, o);
-		}
 	}
 }
 
@@ -799,8 +813,11 @@ run_fork(struct thread *t)
 			return child;
 		while (waitpid(t->tid, &status, __WALL) < 0 && errno == EINTR)
 			;
-		if (!WIFSTOPPED(status))
+		if (!WIFSTOPPED(status) || (status >> 16) == PTRACE_EVENT_EXIT) {
+			t->has_deferred = true;
+			t->deferred_status = status;
 			return child;
+		}
 		t->stopped = true;
 		event = status >> 16;
 		if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
@@ -862,13 +879,14 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 				    (int)child);
 				kill(child, SIGKILL);
 			}
-			hold_or_resume(tr, c);
+			if (!handle_deferred(tr, c))
+				hold_or_resume(tr, c);
 		} else {
 			handle_status(tr, child, status);
 		}
 	}
 	restart_other_threads(tr, p);
-	if (t->stopped)
+	if (!handle_deferred(tr, t) && t->stopped)
 		hold_or_resume(tr, t);
 }
 
@@ -903,6 +921,8 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		break;
 	default:
 		redirect_syscall(t, (int)rule);
+		if (handle_deferred(tr, t))
+			return;
 		break;
 	}
 	hold_or_resume(tr, t);
