@@ -1,6 +1,7 @@
--- bench/sqlite-work.sql: the sqlite3 workload of bench/run (in memory):
--- 100,000 rows inserted with a recursive CTE, indexed, aggregated,
--- joined, updated, deleted and vacuumed.
+-- bench/sqlite-work.sql: the sqlite3 workload of bench/run (in memory) and
+-- of tests/real/sqlite.t (in a file): 100,000 rows inserted with a
+-- recursive CTE, indexed, aggregated, joined, updated, deleted, vacuumed
+-- and checked.
 CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER, v TEXT, f REAL);
 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000)
 INSERT INTO t SELECT x, x % 97, printf('%08x', (x * 2654435761) % 4294967296),
@@ -15,4 +16,5 @@ SELECT count(*) FROM t a JOIN t b ON a.k = b.k AND b.id = a.id + 97
 UPDATE t SET v = upper(v) WHERE k = 3;
 DELETE FROM t WHERE id % 10 = 0;
 VACUUM;
+PRAGMA integrity_check;
 SELECT count(*), group_concat(v, '') IS NOT NULL FROM t WHERE v GLOB '*A*';
