@@ -39,9 +39,11 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		    (int)p->pid, p->reason == PAUSE_EXIT ? "exit" :
 		    p->reason == PAUSE_SIGNAL ? "signal" : "running");
 		if (p->reason == PAUSE_EXIT)
-			fprintf(f, ",\"exit_code\":%d", p->exit_code);
+			fprintf(f, ",\"exit_code\":%d,\"exit_via\":\"%s\"",
+			    p->exit_code, p->last_thread_exit ? "last_thread" :
+			    "exit_group");
 		else
-			fputs(",\"exit_code\":null", f);
+			fputs(",\"exit_code\":null,\"exit_via\":null", f);
 		fputs(",\"signal\":", f);
 		json_str(f, sig);
 		fputs(",\"fault_addr\":", f);
@@ -53,7 +55,10 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_OK;
 	}
 	fprintf(f, "pid %d: ", (int)p->pid);
-	if (p->reason == PAUSE_EXIT)
+	if (p->reason == PAUSE_EXIT && p->last_thread_exit)
+		fprintf(f, "paused at its last thread's exit(%d)",
+		    p->exit_code);
+	else if (p->reason == PAUSE_EXIT)
 		fprintf(f, "paused at exit_group(%d)", p->exit_code);
 	else if (p->reason == PAUSE_SIGNAL && sig != NULL)
 		fprintf(f, "paused before %s", sig);

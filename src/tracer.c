@@ -727,6 +727,7 @@ on_exit_group(struct tracer *tr, struct thread *t, int status)
 
 	if (should_pause(p)) {
 		p->exit_code = status & 0xff;
+		p->last_thread_exit = false;
 		start_pause(p, t, PAUSE_EXIT);
 		return;
 	}
@@ -970,6 +971,7 @@ on_exit_event(struct tracer *tr, struct thread *t)
 			start_pause(p, t, PAUSE_SIGNAL);
 		} else {
 			p->exit_code = WEXITSTATUS((int)status);
+			p->last_thread_exit = true;
 			start_pause(p, t, PAUSE_EXIT);
 		}
 		return;

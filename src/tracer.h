@@ -71,6 +71,7 @@ struct proc {
 	enum proc_state state;
 	enum pause_reason reason;
 	int exit_code;		/* PAUSE_EXIT: the exit status (0-255) */
+	bool last_thread_exit;	/* PAUSE_EXIT by the last thread's exit(2) */
 	int signal;		/* PAUSE_SIGNAL: the signal number */
 	bool has_fault_addr;
 	uint64_t fault_addr;	/* si_addr of SIGSEGV/SIGBUS/SIGFPE/SIGILL */

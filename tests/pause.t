@@ -22,6 +22,7 @@ for mode in "" --no-seccomp; do
 	tap_is "$TAP_RC" 42 "exit_group: exit status 42$m"
 	tap_is "$(j status state)" exit "exit_group: state exit$m"
 	tap_is "$(j status exit_code)" 42 "exit_group: exit_code 42$m"
+	tap_is "$(j status exit_via)" exit_group "exit_group: exit_via$m"
 	tap_is "$(j status signal)" null "exit_group: signal null$m"
 	tap_is "$(j status fault_addr)" null "exit_group: fault_addr null$m"
 	tap_is "$(j status threads)" 1 "exit_group: 1 thread$m"
@@ -108,6 +109,8 @@ for mode in "" --no-seccomp; do
 	tap_is "$TAP_RC" 7 "last thread exit: exit status 7$m"
 	tap_is "$(j status state)" exit "last thread exit: state exit$m"
 	tap_is "$(j status exit_code)" 7 "last thread exit: exit_code 7$m"
+	tap_is "$(j status exit_via)" last_thread \
+	    "last thread exit: exit_via last_thread$m"
 	tap_like "$TAP_OUT" '^last thread$' "last thread exit: it printed$m"
 
 	# Registers at exit_group(42): the syscall and its argument.

@@ -27,7 +27,8 @@ proc_text(const struct proc *p, char *buf, size_t len)
 		snprintf(state, sizeof(state), "held before %s",
 		    signal_name(p->signal) ? signal_name(p->signal) : "signal");
 	else if (p->state == PROC_PAUSED)
-		snprintf(state, sizeof(state), "held at exit_group(%d)",
+		snprintf(state, sizeof(state), p->last_thread_exit ?
+		    "held at last thread's exit(%d)" : "held at exit_group(%d)",
 		    p->exit_code);
 	else if (p->state == PROC_GONE && WIFSIGNALED(p->wait_status))
 		snprintf(state, sizeof(state), "killed by %s",

@@ -998,8 +998,9 @@ status_text(struct tui *t, char *buf, size_t len, bool *paused)
 				snprintf(buf + n, len - (size_t)n, " in %s",
 				    fn);
 		} else {
-			snprintf(buf, len, "paused at exit_group(%d)",
-			    p->exit_code);
+			snprintf(buf, len, p->last_thread_exit ?
+			    "paused at its last thread's exit(%d)" :
+			    "paused at exit_group(%d)", p->exit_code);
 		}
 		break;
 	case PROC_RELEASED:
