@@ -497,8 +497,8 @@ test_commands(void)
 	free(want);
 	t = run_cmd(true, "status");
 	want = xstrfmt("{\"cmd\":\"status\",\"pid\":%d,\"state\":\"signal\","
-	    "\"exit_code\":null,\"signal\":\"SIGSEGV\",\"fault_addr\":"
-	    "\"0x10\",\"threads\":2}\n", (int)getpid());
+	    "\"exit_code\":null,\"exit_via\":null,\"signal\":\"SIGSEGV\","
+	    "\"fault_addr\":\"0x10\",\"threads\":2}\n", (int)getpid());
 	tap_ok(strcmp(t.out, want) == 0, "status JSON: %.*s", L(t.out));
 	run_free(&t);
 	free(want);
@@ -506,8 +506,8 @@ test_commands(void)
 	self_proc.nthreads = 1;
 	t = run_cmd(true, "status");
 	want = xstrfmt("{\"cmd\":\"status\",\"pid\":%d,\"state\":\"exit\","
-	    "\"exit_code\":42,\"signal\":null,\"fault_addr\":null,"
-	    "\"threads\":1}\n", (int)getpid());
+	    "\"exit_code\":42,\"exit_via\":\"exit_group\",\"signal\":null,"
+	    "\"fault_addr\":null,\"threads\":1}\n", (int)getpid());
 	tap_ok(strcmp(t.out, want) == 0, "status JSON, exit: %.*s", L(t.out));
 	run_free(&t);
 	free(want);
