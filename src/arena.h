@@ -95,7 +95,7 @@ size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
 int arena_clone(const struct arena *src, struct arena *dst, char **errp);
 
 void arena_get_stats(struct arena *a, struct arena_stats *out);
-/* Extents in the table (the `regions` of arena_get_stats, without a syscall). */
+/* Extents in the table: arena_get_stats' `regions`, without a syscall. */
 size_t arena_extent_count(const struct arena *a);
 
 #endif

@@ -152,7 +152,7 @@ int
 inject_end(struct inject *inj, bool set_result, long result)
 {
 	struct user_regs_struct regs = inj->saved;
-	pid_t tid = inj->thread->tid;
+	pid_t tid = inj->thread->tid, pid;
 	struct iovec local, remote;
 	size_t i;
 
@@ -169,11 +169,12 @@ inject_end(struct inject *inj, bool set_result, long result)
 		return -1;
 	inj->thread->regs = regs;
 	inj->thread->regs_valid = true;
+	pid = inj->thread->proc->pid;
 	if (inj->pending_sig != 0 && inj->thread->resume_sig == 0)
 		inj->thread->resume_sig = inj->pending_sig;
 	else if (inj->pending_sig != 0)
-		syscall(SYS_tgkill, inj->thread->proc->pid, tid, inj->pending_sig);
+		syscall(SYS_tgkill, pid, tid, inj->pending_sig);
 	for (i = 0; i < inj->nresend; i++)
-		syscall(SYS_tgkill, inj->thread->proc->pid, tid, inj->resend[i]);
+		syscall(SYS_tgkill, pid, tid, inj->resend[i]);
 	return 0;
 }

@@ -31,7 +31,8 @@ struct inject {
 	struct user_regs_struct saved;	/* as found at the stop */
 	bool at_entry;			/* still at the original entry stop */
 	int pending_sig;		/* first signal that arrived meanwhile */
-	int resend[INJECT_MAX_KEPT_SIGNALS];	/* later ones, re-sent */
+	/* Later ones, sent again at the end. */
+	int resend[INJECT_MAX_KEPT_SIGNALS];
 	size_t nresend;
 };
 

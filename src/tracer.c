@@ -814,7 +814,8 @@ run_fork(struct thread *t)
 			return child;
 		while (waitpid(t->tid, &status, __WALL) < 0 && errno == EINTR)
 			;
-		if (!WIFSTOPPED(status) || (status >> 16) == PTRACE_EVENT_EXIT) {
+		if (!WIFSTOPPED(status) ||
+		    (status >> 16) == PTRACE_EVENT_EXIT) {
 			t->has_deferred = true;
 			t->deferred_status = status;
 			return child;
