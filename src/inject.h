@@ -29,8 +29,8 @@ struct thread;
 struct inject {
 	struct thread *thread;
 	struct user_regs_struct saved;	/* as found at the stop */
-	bool at_entry;			/* still at the original entry stop */
-	int pending_sig;		/* first signal that arrived meanwhile */
+	bool at_entry;		/* still at the original entry stop */
+	int pending_sig;	/* first signal that arrived meanwhile */
 	/* Later ones, sent again at the end. */
 	int resend[INJECT_MAX_KEPT_SIGNALS];
 	size_t nresend;
