@@ -12,7 +12,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cmd.h"
 #include "tracer.h"
@@ -234,6 +236,22 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 		tracer_continue(tr, p, NULL);
 }
 
+/* The commands never ran: say why rather than print nothing. */
+static void
+report_unpaused_root(const struct proc *root, const struct options *o)
+{
+	int st = root->wait_status;
+
+	if (o->ncommands == 0 || root->pause_reported || !root->execed)
+		return;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+		warnx_msg("pid %d was killed by SIGKILL, which cannot be "
+		    "paused: no command ran", (int)root->pid);
+	else
+		warnx_msg("pid %d ended without a pause: no command ran",
+		    (int)root->pid);
+}
+
 static int
 run_batch(const struct options *o, char **argv)
 {
@@ -250,6 +268,7 @@ run_batch(const struct options *o, char **argv)
 			run_batch_commands(tr, p, o);
 	} while (n >= 0);
 	status = tracer_finish(tr);
+	report_unpaused_root(tracer_root(tr), o);
 	tracer_destroy(tr);
 	return status;
 }

@@ -281,6 +281,9 @@ proc_access_tid(struct proc *p)
 	for (t = p->threads; t != NULL; t = t->next)
 		if (!t->exiting)
 			return t->tid;
+	/* All exiting (a SIGKILL): the last one, held, still has the mm. */
+	if (p->paused_tid != 0 && tracer_find_thread(p, p->paused_tid))
+		return p->paused_tid;
 	return p->pid;
 }
 

@@ -190,6 +190,26 @@ for c in status maps x write find regs threads continue kill help; do
 	tap_like "$TAP_OUT" "(^|[^a-z0-9_])$c([^a-z_]|$)" "help lists $c"
 done
 
+# SIGKILL gives no signal-delivery-stop, but the exit of the last thread
+# (PTRACE_EVENT_EXIT) still holds it with its memory.
+killed_out=$TAP_TMP/killed.out
+env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch --json -ex status \
+	-ex 'find "PTI-KILLED-HEAP"' "$PROGS/kill-me" </dev/null \
+	>"$killed_out" 2>&1 &
+pti_bg=$!
+i=0
+while [ "$i" -lt 100 ] && ! grep -q '^ready ' "$killed_out"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -KILL "$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$killed_out")"
+wait "$pti_bg"
+tap_is "$?" 137 "SIGKILL: exit status 137"
+tap_like "$(cat "$killed_out")" '"state":"signal".*"signal":"SIGKILL"' \
+	"SIGKILL: held at the exit, state signal, SIGKILL"
+tap_like "$(cat "$killed_out")" '"cmd":"find","matches":\["0x' \
+	"SIGKILL: the heap marker is still readable"
+
 # A killed ptinspect leaves no tracee behind (PTRACE_O_EXITKILL).
 env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch sleep 30 \
 	</dev/null >/dev/null 2>&1 &

@@ -31,6 +31,7 @@ check_PROGRAMS += \
 	tests/progs/exit-code \
 	tests/progs/fault \
 	tests/progs/fork-exec \
+	tests/progs/kill-me \
 	tests/progs/last-thread \
 	tests/progs/markers \
 	tests/progs/output \
@@ -47,6 +48,8 @@ tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_kill_me_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_kill_me_LDFLAGS = -pthread
 tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
