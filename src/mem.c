@@ -229,6 +229,8 @@ mem_is_shared(struct proc *p, uint64_t addr)
 /*
  * Serves the redirected run at the start of [addr, addr + len) with plain
  * loads and stores; returns how many bytes that was (0: not redirected).
+ * No SIGBUS guard: the arena's memfd is sealed against shrinking, so every
+ * offset we map stays inside the file whatever the tracee does to it.
  */
 static size_t
 mem_shared_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
