@@ -303,26 +303,10 @@ forget_address_space(struct proc *p)
 	mem_forget(p);
 }
 
-bool
-tracer_uses_seccomp(struct tracer *tr)
-{
-	return tr->use_seccomp;
-}
-
 int
 tracer_event_fd(struct tracer *tr)
 {
 	return tr->sigchld_fd;
-}
-
-const char *
-proc_state_name(const struct proc *p)
-{
-	if (p->state == PROC_PAUSED || p->state == PROC_PAUSING)
-		return p->reason == PAUSE_SIGNAL ? "signal" : "exit";
-	if (p->state == PROC_GONE)
-		return "gone";
-	return "running";
 }
 
 /* ---------------------------------------------------------------------

@@ -166,9 +166,4 @@ void tracer_destroy(struct tracer *tr);
  */
 void tracer_set_forget_hook(void (*hook)(struct proc *p));
 
-/* True when the seccomp filter is in use (false: PTRACE_SYSCALL fallback). */
-bool tracer_uses_seccomp(struct tracer *tr);
-
-const char *proc_state_name(const struct proc *p);	/* "exit", ... */
-
 #endif

@@ -96,17 +96,6 @@ xvasprintf_str(const char *fmt, va_list ap)
 	return s;
 }
 
-int
-xasprintf(char **ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	*ret = xvasprintf_str(fmt, ap);
-	va_end(ap);
-	return (int)strlen(*ret);
-}
-
 char *
 xstrfmt(const char *fmt, ...)
 {

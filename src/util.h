@@ -29,7 +29,6 @@ void *xrealloc(void *ptr, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-int xasprintf(char **ret, const char *fmt, ...) PTI_PRINTF(2, 3);
 char *xvasprintf_str(const char *fmt, va_list ap) PTI_PRINTF(1, 0);
 /* Allocates and returns the formatted string. */
 char *xstrfmt(const char *fmt, ...) PTI_PRINTF(1, 2);
