@@ -86,6 +86,13 @@ struct fork_advice {
 
 static int reserved_fd = -1;
 
+/* A raw syscall result that is an error (-4095..-1), not an address. */
+static bool
+syscall_failed(long r)
+{
+	return r < 0 && r > -4096;
+}
+
 static long fd_acquire(struct inject *inj, struct proc *p);
 static void fd_release(struct inject *inj, long fd);
 static bool redirected(const struct proc *p, uint64_t addr);
@@ -281,7 +288,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
 	    (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED, fd, (long)off);
 	fd_release(&inj, fd);
-	if (result < 0 && result > -4096) {
+	if (syscall_failed(result)) {
 		arena_release(p->arena, off);
 		if (result == -ESRCH)
 			return;
@@ -431,7 +438,7 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		r = inject_syscall(inj, SYS_mmap, (long)(old_addr + old_len),
 		    (long)(new_len - old_len), PROT_NONE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (r >= 0 || r <= -4096) {
+		if (!syscall_failed(r)) {
 			r = inject_syscall(inj, SYS_mmap, (long)old_addr,
 			    (long)new_len, prot, MAP_SHARED | MAP_FIXED,
 			    tracee_fd, (long)off);
@@ -446,7 +453,7 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		    (long)new_len, prot, MAP_SHARED | MAP_FIXED, tracee_fd,
 		    (long)off);
 	}
-	if (r < 0 && r > -4096) {
+	if (syscall_failed(r)) {
 		arena_release(p->arena, off);
 		return r == -EEXIST ? -ENOMEM : r;
 	}
@@ -506,20 +513,20 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	}
 	if (inject_begin(&inj, t, true) != 0)
 		return;
-	if (flags & MREMAP_DONTUNMAP) {
+	if ((flags & MREMAP_DONTUNMAP) || new_len <= old_len ||
+	    (avail == old_len && new_len <= arena_slot_room(p->arena, off))) {
+		/*
+		 * The kernel can do it: the file range shrinks or grows within
+		 * its slot, or (DONTUNMAP) moves and leaves the old range to
+		 * be given fresh memory.
+		 */
 		result = inject_syscall(&inj, SYS_mremap, (long)regs->rdi,
 		    (long)regs->rsi, (long)regs->rdx, flags, (long)new_addr,
 		    0);
-		if (result >= 0 || result <= -4096)
+		if (!syscall_failed(result) && (flags & MREMAP_DONTUNMAP))
 			mremap_left_behind(&inj, p, old_addr, old_len,
 			    (uint64_t)result, new_len);
-	} else if (new_len <= old_len || (avail == old_len &&
-	    new_len <= arena_slot_room(p->arena, off))) {
-		/* The file range can grow in place: the kernel does it. */
-		result = inject_syscall(&inj, SYS_mremap, (long)regs->rdi,
-		    (long)regs->rsi, (long)regs->rdx, flags, (long)new_addr,
-		    0);
-		if (result >= 0 || result <= -4096)
+		else if (!syscall_failed(result))
 			arena_move(p->arena, old_addr, old_len,
 			    (uint64_t)result, new_len);
 	} else if (avail < old_len) {
@@ -625,7 +632,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 		if (r == (long)old_top) {
 			arena_map(p->arena, old_top, new_top - old_top, off);
 			b->cur = want;
-		} else if (r >= 0 || r <= -4096) {
+		} else if (!syscall_failed(r)) {
 			/* Placed elsewhere: an old kernel without NOREPLACE. */
 			inject_syscall(&inj, SYS_munmap, r,
 			    (long)(new_top - old_top), 0, 0, 0, 0);
