@@ -32,12 +32,13 @@ NOINLINE void spin_clock(void)
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		sink += ts.tv_nsec;
+		/* Only now is the thread surely inside spin_clock for good. */
+		started = 1;
 	}
 }
 
 NOINLINE void *th_spin(void *arg)
 {
-	started = 1;
 	spin_clock();
 	return arg;
 }
