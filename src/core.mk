@@ -6,4 +6,5 @@ src_libptinspect_a_SOURCES += \
 src_libptinspect_a_SOURCES += \
 	src/inject.c src/inject.h \
 	src/redirect.c src/redirect.h \
+	src/stub.c src/stub.h \
 	src/cmd-stats.c

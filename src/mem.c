@@ -34,6 +34,8 @@
 #include "arena.h"
 #include "maps.h"
 #include "mem.h"
+#include "redirect.h"
+#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -177,15 +179,18 @@ mem_maps_read(struct proc *p, struct maps *out, char **errp)
 	struct region *r;
 	size_t i;
 
+	redirect_sync(p);
 	if (maps_read(proc_access_tid(p), out, errp) < 0)
 		return -1;
-	if (p->brk.mode != BRK_EMULATED)
-		return 0;
 	heap_start = p->brk.start & ~(uint64_t)4095;
 	heap_end = (p->brk.cur + 4095) & ~(uint64_t)4095;
 	for (i = 0; i < out->count; i++) {
 		r = &out->regions[i];
-		if (r->start >= heap_start && r->end <= heap_end &&
+		if (p->stub != NULL && stub_contains(r->start)) {
+			free(r->name);
+			r->name = xstrdup("[ptinspect]");
+		} else if (p->brk.mode == BRK_EMULATED &&
+		    r->start >= heap_start && r->end <= heap_end &&
 		    strstr(r->name, "memfd:") != NULL) {
 			free(r->name);
 			r->name = xstrdup("[heap]");
@@ -271,6 +276,7 @@ mem_copy(struct proc *p, uint64_t addr, void *buf, size_t len, bool write,
 		}
 		len = (size_t)(MEM_MAX_OFFSET - addr);
 	}
+	redirect_sync(p);
 	done = mem_shared_copy(p, addr, buf, len, write);
 	if (done == len)
 		return done;

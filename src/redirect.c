@@ -55,6 +55,7 @@
 #include "maps.h"
 #include "redirect.h"
 #include "seccomp.h"
+#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -250,17 +251,44 @@ skip_syscall(struct thread *t, const struct user_regs_struct *regs,
 	thread_set_regs(t, &r, NULL);
 }
 
+/*
+ * The program maps at the stub's addresses: they are its own, so the stub
+ * goes and the call runs as asked (the mapping stays private).
+ */
+static void
+give_stub_addresses(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct inject inj;
+	long result;
+
+	if (inject_begin(&inj, t, true) != 0)
+		return;
+	stub_evict(&inj, t->proc);
+	if ((long)regs->r10 & MAP_FIXED)
+		arena_unmap(t->proc->arena, regs->rdi, PAGE_UP(regs->rsi));
+	result = inject_syscall(&inj, SYS_mmap, (long)regs->rdi,
+	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10,
+	    (long)regs->r8, (long)regs->r9);
+	inject_end(&inj, true, result);
+}
+
 static void
 on_mmap(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
 	uint64_t addr = regs->rdi, len = regs->rsi, off;
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
+	long shared_flags;
 	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
 	    (MAP_PRIVATE | MAP_ANONYMOUS);
 	struct inject inj;
 	long fd;
 
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+	    stub_overlaps(p, addr, PAGE_UP(len))) {
+		give_stub_addresses(t, regs);
+		return;
+	}
 	/* Whatever MAP_FIXED maps replaces what was there. */
 	if ((flags & MAP_FIXED) && p->arena != NULL && len != 0 &&
 	    (addr & (PAGE_SIZE_BYTES - 1)) == 0)
@@ -272,6 +300,14 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	if (arena_extent_count(p->arena) >= MAX_REDIRECTED_EXTENTS ||
 	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
 		return;
+	shared_flags = (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED;
+	/* The common case: one stop, the stub does the rest. */
+	fd = reserved_fd == TRANSIENT_FILTER_FD ? -1 :
+	    p->arena_fd_installed ? reserved_fd : -2;
+	if (fd != -2 && stub_ready(p)) {
+		stub_send(t, regs, PAGE_UP(len), off, shared_flags, fd);
+		return;
+	}
 	if (inject_begin(&inj, t, true) != 0) {
 		arena_release(p->arena, off);
 		return;
@@ -285,8 +321,10 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		inject_end(&inj, true, result);
 		return;
 	}
+	/* Slow this once: the next ones take the stub. */
+	stub_install(&inj, p, fd);
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
-	    (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED, fd, (long)off);
+	    shared_flags, fd, (long)off);
 	fd_release(&inj, fd);
 	if (syscall_failed(result)) {
 		arena_release(p->arena, off);
@@ -301,8 +339,15 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 }
 
 void
+redirect_sync(struct proc *p)
+{
+	stub_collect(p);
+}
+
+void
 redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 {
+	stub_yield(p, addr, PAGE_UP(len));
 	/* Punching while the unmap runs is safe: the range is going away. */
 	if (p->arena != NULL && len != 0 && (addr & (PAGE_SIZE_BYTES - 1)) == 0)
 		arena_unmap(p->arena, addr, PAGE_UP(len));
@@ -503,6 +548,9 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	long flags = (long)regs->r10, result, fd;
 	struct inject inj;
 
+	stub_yield(p, old_addr, old_len);
+	if (flags & MREMAP_FIXED)
+		stub_yield(p, new_addr, new_len);
 	if (p->arena == NULL ||
 	    !arena_lookup(p->arena, old_addr, &off, &avail) || new_len == 0)
 		return;
@@ -744,6 +792,7 @@ redirect_child(struct proc *parent, struct thread *child)
 			ok = -1;
 	}
 	fd_release(&inj, fd);
+	stub_inherit(parent, cp);
 	for (fa = parent->fork_advice; fa != NULL; fa = fa->next) {
 		if (fa->advice == MADV_DONTFORK) {
 			arena_unmap(cp->arena, fa->start, fa->len);
@@ -768,6 +817,7 @@ redirect_forget(struct proc *p)
 		free(fa);
 	}
 	p->fork_advice = NULL;
+	stub_forget(p);
 	if (p->arena != NULL)
 		arena_free(p->arena);
 	p->arena = NULL;

@@ -28,6 +28,9 @@ void redirect_syscall(struct thread *t, int rule);
  * needs nothing of the thread, so the tracer calls it after resuming the
  * thread, keeping the punch off the program's path.
  */
+/* Brings p->arena up to date with the mmaps the stub finished. */
+void redirect_sync(struct proc *p);
+
 void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
 /* Does a fork from p need the child's memory copied (redirect_child)? */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "seccomp.h"
+#include "stub.h"
 #include "util.h"
 
 #define X32_SYSCALL_BIT 0x40000000u
@@ -39,6 +40,13 @@
 #define LOAD_ARG(n) \
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
 	    offsetof(struct seccomp_data, args[n]))
+/* The two halves of the address after the syscall instruction. */
+#define LOAD_IP_LOW \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
+	    offsetof(struct seccomp_data, instruction_pointer))
+#define LOAD_IP_HIGH \
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
+	    offsetof(struct seccomp_data, instruction_pointer) + 4)
 #define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
 #define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
 
@@ -59,10 +67,18 @@
  * after the jump.
  */
 #define MEMORY_RULES(fd) \
-	/* mmap: private anonymous and not executable, or MAP_FIXED */ \
-	JUMP(BPF_JEQ, __NR_mmap, 0, 8), \
+	/* \
+	 * mmap: not from the stub's lanes (stub.h), and private \
+	 * anonymous and not executable, or MAP_FIXED(_NOREPLACE) \
+	 */ \
+	JUMP(BPF_JEQ, __NR_mmap, 0, 13), \
+	LOAD_IP_HIGH, \
+	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
+	LOAD_IP_LOW, \
+	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
+	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, 7), \
 	LOAD_ARG(3), \
-	JUMP(BPF_JSET, MAP_FIXED, 4, 0), \
+	JUMP(BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, 4, 0), \
 	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_ANONYMOUS), \
 	JUMP(BPF_JEQ, MAP_PRIVATE | MAP_ANONYMOUS, 0, 3), \
 	LOAD_ARG(2), \

@@ -86,6 +86,8 @@ struct proc {
 	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
 	struct fork_advice *fork_advice;	/* owned by redirect.c */
+	struct stub *stub;	/* the mmap stub, owned by stub.c; NULL if none */
+	bool stub_failed;	/* it could not be placed: no retry till exec */
 	struct brk_state brk;			/* owned by redirect.c */
 
 	bool pause_reported;	/* handed out by tracer_next_paused */

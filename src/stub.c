@@ -1,0 +1,400 @@
+/*
+ * stub.c: the mmap stub (see stub.h). It owns the lane code, its place in
+ * each address space and the lanes that are out.
+ *
+ * Why. Redirecting an mmap means running a different mmap (MAP_SHARED of
+ * the arena) and then learning where the kernel put it and putting r8-r10
+ * back, which the program's syscall asm assumes kept: done from ptinspect
+ * that is a stop at the entry and another at the exit, and where the memfd
+ * cannot stay in the tracee (no descriptor number above its
+ * RLIMIT_NOFILE) four more for an open and a close. Each stop costs two
+ * context switches, tens of microseconds between the CPUs of a VM.
+ *
+ * How. At the entry stop ptinspect fills a lane's data (shared memory: the
+ * lanes are an arena extent, written with plain stores), points the
+ * thread's rip at the lane's code and skips the original syscall. The
+ * lane code, running as the program, opens the memfd if it has to, makes
+ * the shared mapping (the filter lets mmap from STUB_ADDR pass), closes
+ * the descriptor, stores the result in the lane, restores r8-r10, sets rcx
+ * as the syscall would have (the address after it) and jumps back. If the
+ * shared mapping fails it makes the original one, so the program gets
+ * what it would have got natively. The next time anything consults the
+ * arena, stub_collect reads the finished lanes.
+ *
+ * Each lane's code is the same bytes: its data sits STUB_CODE_BYTES above
+ * it, reached rip-relative, so the lane is known from where rip is sent.
+ *
+ * What the program could notice: a signal that arrives between the stop
+ * and the end of the lane runs its handler with rip inside the lane (it
+ * returns into it and all is well; a handler that longjmps away leaves
+ * the mmap unmade and the lane lost); the pages show in /proc/PID/maps.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "inject.h"
+#include "stub.h"
+#include "tracer.h"
+#include "util.h"
+
+/* Lane data, at the lane's code + STUB_CODE_BYTES (see the asm below). */
+struct lane_data {
+	int64_t flags;		/* r10 for the shared mmap */
+	int64_t fd;		/* r8: the memfd, or -1 to open path */
+	int64_t offset;		/* r9: the slot's file offset */
+	uint64_t orig_r10;	/* the program's r10, r8, r9 */
+	uint64_t orig_r8;
+	uint64_t orig_r9;
+	uint64_t return_rip;	/* after the program's syscall instruction */
+	int64_t result;		/* LANE_PENDING until the lane is done */
+	int64_t how;		/* LANE_SHARED or LANE_PRIVATE (low half) */
+	uint64_t saved_rdi;	/* the lane's own scratch */
+	uint64_t saved_rsi;
+	uint64_t saved_rdx;
+	int64_t shared_result;	/* the lane's own scratch, too */
+	char path[152];		/* /proc/<ptinspect>/fd/<memfd> */
+};
+
+/* Neither a page address nor -errno: what no mmap returns. */
+#define LANE_PENDING 1
+#define LANE_SHARED 1
+#define LANE_PRIVATE 2
+
+static_assert(sizeof(struct lane_data) == STUB_LANE_BYTES,
+    "lane data fills a lane");
+static_assert(STUB_CODE_BYTES == 16384, "the asm below says 16384");
+static_assert(offsetof(struct lane_data, return_rip) == 48 &&
+    offsetof(struct lane_data, how) == 64 &&
+    offsetof(struct lane_data, shared_result) == 96 &&
+    offsetof(struct lane_data, path) == 104, "the asm below has them");
+
+/*
+ * The lane code. D(x): field x of this lane's data (struct lane_data:
+ * 0 flags, 8 fd, 16 offset, 24/32/40 the program's r10/r8/r9, 48
+ * return_rip, 56 result, 64 how, 72/80/88 saved rdi/rsi/rdx, 96
+ * shared_result, 104 path). A local label, so the assembler fixes every
+ * displacement: the bytes work wherever a lane is copied. Syscall
+ * numbers: openat 257, mmap 9, close 3; AT_FDCWD is -100; O_RDWR |
+ * O_CLOEXEC is 0x80002.
+ */
+#define D(x) ".Llane+16384+" #x "(%rip)"
+__asm__(
+	".pushsection .rodata\n"
+	".globl pti_stub_lane\n"
+	".globl pti_stub_lane_end\n"
+	".p2align 8\n"
+	"pti_stub_lane:\n"
+	".Llane:\n"
+	/* The memfd: kept in the tracee, or opened for this call. */
+	"	movq " D(8) ", %r8\n"
+	"	testq %r8, %r8\n"
+	"	jns 1f\n"
+	"	movq %rdi, " D(72) "\n"
+	"	movq %rsi, " D(80) "\n"
+	"	movq %rdx, " D(88) "\n"
+	"	movl $-100, %edi\n"
+	"	leaq " D(104) ", %rsi\n"
+	"	movl $0x80002, %edx\n"
+	"	xorl %r10d, %r10d\n"
+	"	movl $257, %eax\n"
+	"	syscall\n"
+	"	movq " D(72) ", %rdi\n"
+	"	movq " D(80) ", %rsi\n"
+	"	movq " D(88) ", %rdx\n"
+	"	movq %rax, %r8\n"
+	"	testq %rax, %rax\n"
+	"	js 3f\n"
+	/* The shared mapping; then close what was opened for it. */
+	"1:	movq " D(0) ", %r10\n"
+	"	movq " D(16) ", %r9\n"
+	"	movl $9, %eax\n"
+	"	syscall\n"
+	"	movq %rax, " D(96) "\n"
+	"	cmpq $0, " D(8) "\n"
+	"	jns 2f\n"
+	"	movq %r8, %rdi\n"
+	"	movl $3, %eax\n"
+	"	syscall\n"
+	"	movq " D(72) ", %rdi\n"
+	"2:	movq " D(96) ", %rax\n"
+	"	cmpq $-4095, %rax\n"
+	"	jae 3f\n"
+	"	movl $1, " D(64) "\n"
+	"	jmp 4f\n"
+	/* It could not be made: the program's own call, as it asked. */
+	"3:	movq " D(24) ", %r10\n"
+	"	movq " D(32) ", %r8\n"
+	"	movq " D(40) ", %r9\n"
+	"	movl $9, %eax\n"
+	"	syscall\n"
+	"	movl $2, " D(64) "\n"
+	/* how is stored before result: ptinspect reads them the other way. */
+	"4:	movq %rax, " D(56) "\n"
+	"	movq " D(24) ", %r10\n"
+	"	movq " D(32) ", %r8\n"
+	"	movq " D(40) ", %r9\n"
+	"	movq " D(48) ", %rcx\n"
+	"	jmpq *%rcx\n"
+	"pti_stub_lane_end:\n"
+	".popsection\n");
+#undef D
+
+extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
+
+/* A lane that is out: whose, and what its mapping is for. */
+struct lane {
+	pid_t tid;
+	uint64_t len;
+	uint64_t off;
+};
+
+struct stub {
+	uint64_t busy;		/* bit i: lane i is out */
+	struct lane lanes[STUB_LANES];
+};
+
+static_assert(STUB_LANES <= 64, "one bit per lane in stub->busy");
+
+bool
+stub_contains(uint64_t addr)
+{
+	return addr >= STUB_ADDR && addr < STUB_ADDR + STUB_BYTES;
+}
+
+static uint64_t
+lane_code(unsigned i)
+{
+	return STUB_ADDR + (uint64_t)i * STUB_LANE_BYTES;
+}
+
+static uint64_t
+lane_data(unsigned i)
+{
+	return STUB_DATA_ADDR + (uint64_t)i * STUB_LANE_BYTES;
+}
+
+/* Maps len bytes at addr exactly, or fails without touching anything. */
+static bool
+map_exactly(struct inject *inj, uint64_t addr, uint64_t len, long prot,
+    long flags, long fd, uint64_t off)
+{
+	long r = inject_syscall(inj, SYS_mmap, (long)addr, (long)len, prot,
+	    flags | MAP_FIXED_NOREPLACE, fd, (long)off);
+
+	if (r == (long)addr)
+		return true;
+	/* A kernel without NOREPLACE takes it as a hint. */
+	if (r >= 0 || r < -4095)
+		inject_syscall(inj, SYS_munmap, r, (long)len, 0, 0, 0, 0);
+	return false;
+}
+
+static int
+write_code(pid_t tid)
+{
+	size_t n = (size_t)(pti_stub_lane_end - pti_stub_lane);
+	static unsigned char code[STUB_CODE_BYTES];
+	struct iovec local = { code, sizeof(code) };
+	struct iovec remote = { (void *)(uintptr_t)STUB_ADDR, sizeof(code) };
+	unsigned i;
+
+	if (n > STUB_LANE_BYTES)
+		fatalx("stub: lane code is %zu bytes (bug)", n);
+	/* int3 between lanes: nothing jumps there. */
+	memset(code, 0xcc, sizeof(code));
+	for (i = 0; i < STUB_LANES; i++)
+		memcpy(code + (size_t)i * STUB_LANE_BYTES, pti_stub_lane, n);
+	return process_vm_writev(tid, &local, 1, &remote, 1, 0) ==
+	    (ssize_t)sizeof(code) ? 0 : -1;
+}
+
+/* Every lane opens the memfd of p's arena when it cannot stay there. */
+static void
+write_paths(struct proc *p)
+{
+	char path[sizeof(((struct lane_data *)0)->path)];
+	unsigned i;
+
+	memset(path, 0, sizeof(path));
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
+	    arena_fd(p->arena));
+	for (i = 0; i < STUB_LANES; i++)
+		arena_write(p->arena, lane_data(i) +
+		    offsetof(struct lane_data, path), path, sizeof(path));
+}
+
+int
+stub_install(struct inject *inj, struct proc *p, long tracee_fd)
+{
+	uint64_t off;
+
+	if (p->stub != NULL)
+		return 0;
+	if (p->stub_failed || tracee_fd < 0 ||
+	    arena_alloc(p->arena, STUB_CODE_BYTES, &off, NULL) != 0)
+		return -1;
+	if (!map_exactly(inj, STUB_DATA_ADDR, STUB_CODE_BYTES,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, tracee_fd, off)) {
+		arena_release(p->arena, off);
+		p->stub_failed = true;
+		return -1;
+	}
+	arena_map(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
+	if (!map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ||
+	    write_code(inj->thread->tid) != 0 ||
+	    inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
+	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) != 0) {
+		inject_syscall(inj, SYS_munmap, (long)STUB_ADDR,
+		    (long)STUB_BYTES, 0, 0, 0, 0);
+		arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
+		p->stub_failed = true;
+		return -1;
+	}
+	p->stub = xcalloc(1, sizeof(*p->stub));
+	write_paths(p);
+	return 0;
+}
+
+bool
+stub_ready(const struct proc *p)
+{
+	return p->stub != NULL && ~p->stub->busy != 0;
+}
+
+void
+stub_send(struct thread *t, const struct user_regs_struct *regs,
+    uint64_t len, uint64_t off, long flags, long tracee_fd)
+{
+	struct proc *p = t->proc;
+	struct stub *s = p->stub;
+	struct user_regs_struct r = *regs;
+	struct lane_data ld;
+	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
+
+	/* Only the head of the lane's data: the path stays as installed. */
+	ld = (struct lane_data){
+		.flags = flags,
+		.fd = tracee_fd,
+		.offset = (int64_t)off,
+		.orig_r10 = regs->r10,
+		.orig_r8 = regs->r8,
+		.orig_r9 = regs->r9,
+		.return_rip = regs->rip,
+		.result = LANE_PENDING,
+	};
+	arena_write(p->arena, lane_data(i), &ld,
+	    offsetof(struct lane_data, saved_rdi));
+	s->busy |= 1ULL << i;
+	s->lanes[i] = (struct lane){ t->tid, len, off };
+	r.orig_rax = (unsigned long long)-1;
+	r.rax = 0;
+	r.rip = lane_code(i);
+	thread_set_regs(t, &r, NULL);
+}
+
+/* A lane's result and how it got it; false while it is still running. */
+static bool
+lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
+{
+	int64_t head[2];
+
+	/* result, then how: the lane stores how first. */
+	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, result),
+	    head, sizeof(head));
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (head[0] == LANE_PENDING)
+		return false;
+	*result = head[0];
+	*how = head[1];
+	return true;
+}
+
+void
+stub_collect(struct proc *p)
+{
+	struct stub *s = p->stub;
+	int64_t result, how;
+	struct lane *l;
+	unsigned i;
+
+	if (s == NULL || s->busy == 0 || p->arena == NULL)
+		return;
+	for (i = 0; i < STUB_LANES; i++) {
+		if (!(s->busy & (1ULL << i)))
+			continue;
+		l = &s->lanes[i];
+		if (!lane_done(p, i, &result, &how)) {
+			/* Its thread died (killed) before it finished. */
+			if (tracer_find_thread(p, l->tid) == NULL) {
+				arena_release(p->arena, l->off);
+				s->busy &= ~(1ULL << i);
+			}
+			continue;
+		}
+		if (how == LANE_SHARED) {
+			/* Whatever was recorded there is gone. */
+			arena_unmap(p->arena, (uint64_t)result, l->len);
+			arena_map(p->arena, (uint64_t)result, l->len, l->off);
+		} else {
+			arena_release(p->arena, l->off);
+		}
+		s->busy &= ~(1ULL << i);
+	}
+}
+
+void
+stub_inherit(struct proc *parent, struct proc *child)
+{
+	if (parent->stub == NULL || child->arena == NULL)
+		return;
+	child->stub = xcalloc(1, sizeof(*child->stub));
+	write_paths(child);
+}
+
+bool
+stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len)
+{
+	return p->stub != NULL && addr < STUB_ADDR + STUB_BYTES &&
+	    addr + len > STUB_ADDR;
+}
+
+void
+stub_yield(struct proc *p, uint64_t addr, uint64_t len)
+{
+	if (!stub_overlaps(p, addr, len))
+		return;
+	free(p->stub);
+	p->stub = NULL;
+	p->stub_failed = true;
+}
+
+void
+stub_evict(struct inject *inj, struct proc *p)
+{
+	if (p->stub == NULL)
+		return;
+	inject_syscall(inj, SYS_munmap, (long)STUB_ADDR, (long)STUB_BYTES, 0,
+	    0, 0, 0);
+	arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
+	stub_yield(p, STUB_ADDR, STUB_BYTES);
+}
+
+void
+stub_forget(struct proc *p)
+{
+	free(p->stub);
+	p->stub = NULL;
+	p->stub_failed = false;
+}

@@ -1,0 +1,85 @@
+/*
+ * stub.h: the mmap stub, a few pages of code and data ptinspect places in
+ * every traced address space at STUB_ADDR, through which a redirected mmap
+ * runs to its end inside the tracee: one seccomp stop per mmap instead of
+ * a stop at entry, a stop at exit and, where the memfd cannot stay in the
+ * tracee, two more calls to open and close it (see stub.c).
+ */
+#ifndef PTI_STUB_H
+#define PTI_STUB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/user.h>
+
+struct inject;
+struct proc;
+struct thread;
+
+/*
+ * Where the stub lives: rr keeps its own page at the same spot for the
+ * same reason (the seccomp filter lets syscalls made from there through,
+ * and it must know the address before exec). Lanes of STUB_LANE_BYTES
+ * code at STUB_ADDR and as many of data STUB_CODE_BYTES above them.
+ */
+#define STUB_ADDR 0x70000000ULL
+#define STUB_LANES 64
+#define STUB_LANE_BYTES 256
+#define STUB_CODE_BYTES ((uint64_t)STUB_LANES * STUB_LANE_BYTES)
+#define STUB_DATA_ADDR (STUB_ADDR + STUB_CODE_BYTES)
+#define STUB_BYTES (2 * STUB_CODE_BYTES)
+
+/* Is addr in the stub's pages (code or data) of a traced process? */
+bool stub_contains(uint64_t addr);
+
+/*
+ * Puts the stub into the address space of the thread behind inj, whose
+ * memfd is reachable there as tracee_fd (-1: each mmap opens it by path).
+ * Returns 0, or -1 when it cannot be placed (the program holds the
+ * addresses): that process then runs every mmap the slow way.
+ */
+int stub_install(struct inject *inj, struct proc *p, long tracee_fd);
+
+/* Is the stub in place and a lane free for one more mmap? */
+bool stub_ready(const struct proc *p);
+
+/*
+ * Sends the thread, stopped at the seccomp stop of a private anonymous
+ * mmap, through a lane: it will map `len` bytes of the arena at file
+ * offset `off` with `flags` in place of its own (MAP_SHARED), through
+ * tracee_fd or, if -1, a descriptor opened and closed around the call; if
+ * that fails, it runs its original call. Registers are what the original
+ * call would have left. stub_collect learns the result.
+ */
+void stub_send(struct thread *t, const struct user_regs_struct *regs,
+    uint64_t len, uint64_t off, long flags, long tracee_fd);
+
+/*
+ * Records in the arena what finished lanes mapped, and frees them. Cheap
+ * when no lane is out; every user of the arena calls it first.
+ */
+void stub_collect(struct proc *p);
+
+/* The child of a fork has the parent's stub, with no lane out. */
+void stub_inherit(struct proc *parent, struct proc *child);
+
+/* Does [addr, addr + len) reach p's stub? */
+bool stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len);
+
+/*
+ * The program maps or unmaps [addr, addr + len): if that reaches the
+ * stub, the addresses are the program's now and the stub is given up.
+ */
+void stub_yield(struct proc *p, uint64_t addr, uint64_t len);
+
+/*
+ * The program asks for the stub's addresses with MAP_FIXED_NOREPLACE,
+ * which would fail where it succeeds natively: unmap the stub first (and
+ * give it up).
+ */
+void stub_evict(struct inject *inj, struct proc *p);
+
+/* The address space is gone (exec, death). */
+void stub_forget(struct proc *p);
+
+#endif
