@@ -34,6 +34,8 @@ copy_reason(const struct proc *p, const struct region *r)
 		return "brk heap";
 	if (strcmp(r->name, "[stack]") == 0)
 		return "main thread stack";
+	if (strcmp(r->name, "[ptinspect]") == 0)
+		return "ptinspect's mmap stub";
 	if (r->name[0] == '[')
 		return "kernel";
 	if (r->perms[2] == 'x')
