@@ -64,6 +64,11 @@
 #include "arena.h"
 #include "util.h"
 
+#ifndef MFD_EXEC		/* linux/memfd.h, Linux 6.3 */
+#define MFD_NOEXEC_SEAL 0x0008U
+#define MFD_EXEC 0x0010U
+#endif
+
 #define ARENA_PAGE		4096ULL
 #define ARENA_CHUNK		(2ULL << 20)
 #define ARENA_CHUNK_PAGES	(ARENA_CHUNK / ARENA_PAGE)
@@ -155,7 +160,21 @@ arena_new(char **errp)
 	int fd;
 	void *base;
 
-	fd = memfd_create("ptinspect", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	/*
+	 * Executable, as private memory is: a JIT makes redirected pages
+	 * executable with mprotect, which a memfd sealed against exec
+	 * (vm.memfd_noexec = 1 makes that the default) refuses. Kernels
+	 * before 6.3 do not know the flag (EINVAL); vm.memfd_noexec = 2
+	 * forbids it (EACCES): then such an mprotect fails.
+	 */
+	fd = memfd_create("ptinspect", MFD_CLOEXEC | MFD_ALLOW_SEALING |
+	    MFD_EXEC);
+	if (fd < 0 && (errno == EINVAL || errno == EACCES))
+		fd = memfd_create("ptinspect", MFD_CLOEXEC |
+		    MFD_ALLOW_SEALING);
+	if (fd < 0 && (errno == EINVAL || errno == EACCES))
+		fd = memfd_create("ptinspect", MFD_CLOEXEC |
+		    MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
 	if (fd < 0) {
 		set_error(errp, "arena: memfd_create: %s", strerror(errno));
 		return NULL;
@@ -653,6 +672,19 @@ arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
 		return false;
 	*off = e->off + (addr - e->start);
 	*avail = e->end - addr;
+	return true;
+}
+
+bool
+arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
+    uint64_t *end)
+{
+	size_t i = arena_ext_index(a, addr);
+
+	if (i >= a->next)
+		return false;
+	*start = a->ext[i].start;
+	*end = a->ext[i].end;
 	return true;
 }
 

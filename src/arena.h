@@ -82,6 +82,12 @@ bool arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
  * the extent holding addr. Reads of holes give zeros without allocating.
  * Return bytes done (0 when addr is not redirected).
  */
+/*
+ * The first extent that ends after addr: [*start, *end). False if none.
+ */
+bool arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
+    uint64_t *end);
+
 size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
 size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
     size_t len);

@@ -4,10 +4,11 @@
  * tell the difference.
  *
  * Model. At the seccomp stop of a private anonymous, non-executable mmap
- * the call is replaced by mmap(MAP_SHARED, reserved fd, slot offset) and
- * run to its exit (inject.c), so the result is known and the registers are
- * put back as the original call would have left them; the arena records
- * address -> offset. Everything that changes those addresses reaches us
+ * the call is replaced by mmap(MAP_SHARED, memfd, slot offset), run to its
+ * end by the mmap stub inside the tracee (stub.c), or, the first time and
+ * whenever the stub cannot, from here (inject.c); either way the registers
+ * are put back as the original call would have left them, and the arena
+ * records address -> offset. Everything that changes those addresses reaches us
  * at its entry, where the file behind the old range is punched so memory
  * is given back and reads as zeros as it would natively:
  *
@@ -19,6 +20,9 @@
  *                                               emulated as a copy + move
  *   brk                                         emulated: the heap grows
  *                                               and shrinks in the arena
+ *   mprotect adding PROT_EXEC                   the range goes back to
+ *                                               private memory (a copy),
+ *                                               other threads stopped
  *   fork (not vfork/threads)                    the child gets its own
  *                                               arena, a copy, remapped
  *                                               before it runs
@@ -737,6 +741,125 @@ redirect_syscall(struct thread *t, int rule)
 		on_brk(t, &regs);
 		break;
 	}
+}
+
+/* ---------------------------------------------------------------------
+ * Making redirected memory executable
+ * ------------------------------------------------------------------- */
+
+bool
+redirect_mprotect_needs_copy(struct thread *t)
+{
+	struct user_regs_struct regs;
+	uint64_t start, end;
+
+	if (t->proc->arena == NULL || thread_get_regs(t, &regs, NULL) != 0 ||
+	    !(regs.rdx & PROT_EXEC) || regs.rsi == 0 ||
+	    (regs.rdi & (PAGE_SIZE_BYTES - 1)) != 0)
+		return false;
+	return arena_next(t->proc->arena, regs.rdi, &start, &end) &&
+	    start < regs.rdi + PAGE_UP(regs.rsi);
+}
+
+/*
+ * Writes what the arena holds for [start, start + len) to the tracee at
+ * `to`, page by page, leaving out pages of zeros (fresh private memory
+ * reads as zeros already, and writing them would make them resident).
+ */
+static int
+copy_out_of_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t len,
+    uint64_t to)
+{
+	static unsigned char buf[256 * 1024];
+	static const unsigned char zeros[PAGE_SIZE_BYTES];
+	struct iovec local, remote;
+	uint64_t done, n, pg;
+
+	for (done = 0; done < len; done += n) {
+		n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		if (arena_read(p->arena, start + done, buf, n) != n)
+			return -1;
+		for (pg = 0; pg < n; pg += PAGE_SIZE_BYTES) {
+			if (memcmp(buf + pg, zeros, PAGE_SIZE_BYTES) == 0)
+				continue;
+			local = (struct iovec){ buf + pg, PAGE_SIZE_BYTES };
+			remote = (struct iovec){
+			    (void *)(uintptr_t)(to + done + pg),
+			    PAGE_SIZE_BYTES };
+			if (process_vm_writev(tid, &local, 1, &remote, 1, 0) !=
+			    (ssize_t)PAGE_SIZE_BYTES)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Replaces the redirected range [start, start + len) by private memory
+ * with the same bytes: built aside, then moved over it in one mremap, so
+ * nothing in between ever sees the range unmapped or empty.
+ */
+static int
+make_private(struct inject *inj, struct proc *p, uint64_t start,
+    uint64_t len)
+{
+	struct fork_advice *fa;
+	uint64_t s, e;
+	long tmp, r;
+
+	tmp = inject_syscall(inj, SYS_mmap, 0, (long)len,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (syscall_failed(tmp))
+		return -1;
+	if (copy_out_of_arena(p, inj->thread->tid, start, len,
+	    (uint64_t)tmp) != 0 ||
+	    syscall_failed(r = inject_syscall(inj, SYS_mremap, tmp, (long)len,
+	    (long)len, MREMAP_MAYMOVE | MREMAP_FIXED, (long)start, 0)) ||
+	    r != (long)start) {
+		inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0, 0, 0);
+		return -1;
+	}
+	arena_unmap(p->arena, start, len);
+	/* What we emulated for fork, the kernel now does itself. */
+	for (fa = p->fork_advice; fa != NULL; fa = fa->next) {
+		s = fa->start > start ? fa->start : start;
+		e = fa->start + fa->len < start + len ? fa->start + fa->len :
+		    start + len;
+		if (s < e)
+			inject_syscall(inj, SYS_madvise, (long)s, (long)(e - s),
+			    fa->advice, 0, 0, 0);
+	}
+	forget_fork_advice(p, start, len, MADV_DONTFORK);
+	forget_fork_advice(p, start, len, MADV_WIPEONFORK);
+	return 0;
+}
+
+void
+redirect_mprotect(struct thread *t)
+{
+	struct proc *p = t->proc;
+	struct user_regs_struct regs;
+	uint64_t addr, end, at, s, e;
+	struct inject inj;
+	long result;
+
+	if (thread_get_regs(t, &regs, NULL) != 0 ||
+	    inject_begin(&inj, t, true) != 0)
+		return;
+	addr = regs.rdi;
+	end = addr + PAGE_UP(regs.rsi);
+	for (at = addr; at < end && arena_next(p->arena, at, &s, &e) &&
+	    s < end; at = e) {
+		s = s > at ? s : at;
+		e = e < end ? e : end;
+		/* Left shared if it cannot be copied: it still works so. */
+		if (make_private(&inj, p, s, e - s) != 0)
+			break;
+	}
+	result = inject_syscall(&inj, (long)regs.orig_rax, (long)regs.rdi,
+	    (long)regs.rsi, (long)regs.rdx, (long)regs.r10, (long)regs.r8,
+	    (long)regs.r9);
+	inject_end(&inj, true, result);
 }
 
 /* ---------------------------------------------------------------------

@@ -34,6 +34,15 @@ void redirect_sync(struct proc *p);
 void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
 /* Does a fork from p need the child's memory copied (redirect_child)? */
+/*
+ * mprotect adding PROT_EXEC to redirected memory: such pages go back to
+ * private memory (the copy path), as executable pages start out. The
+ * caller stops the process's other threads around redirect_mprotect, so
+ * none writes while the pages are copied.
+ */
+bool redirect_mprotect_needs_copy(struct thread *t);
+void redirect_mprotect(struct thread *t);
+
 bool redirect_fork_needs_copy(const struct proc *p);
 
 /*

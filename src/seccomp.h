@@ -18,6 +18,7 @@ enum seccomp_rule {
 	RULE_FORK,		/* fork, clone without CLONE_VM, clone3 */
 	RULE_RESERVED_FD,	/* close/dup2/dup3/close_range reaching reserved_fd */
 	RULE_BRK,		/* brk */
+	RULE_MPROTECT,		/* mprotect, pkey_mprotect adding PROT_EXEC */
 };
 
 /*

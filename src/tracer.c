@@ -910,6 +910,15 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 	case RULE_FORK:
 		on_fork_stop(tr, t);
 		return;
+	case RULE_MPROTECT:
+		if (!redirect_mprotect_needs_copy(t))
+			break;
+		stop_other_threads(t->proc, t);
+		redirect_mprotect(t);
+		restart_other_threads(tr, t->proc);
+		if (handle_deferred(tr, t))
+			return;
+		break;
 	case RULE_MUNMAP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {
 			hold_or_resume(tr, t);

@@ -28,7 +28,8 @@ SEM_PROGS = \
 	tests/progs/sem-signals \
 	tests/progs/sem-fork-loop \
 	tests/progs/sem-sparse \
-	tests/progs/sem-registers
+	tests/progs/sem-registers \
+	tests/progs/sem-jit
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -47,6 +48,8 @@ tests_progs_sem_fork_loop_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_fork_loop_LDADD = -lpthread
 tests_progs_sem_registers_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_registers_LDADD = -lpthread
+tests_progs_sem_jit_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_jit_LDADD = -lpthread
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,
