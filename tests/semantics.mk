@@ -29,7 +29,8 @@ SEM_PROGS = \
 	tests/progs/sem-fork-loop \
 	tests/progs/sem-sparse \
 	tests/progs/sem-registers \
-	tests/progs/sem-jit
+	tests/progs/sem-jit \
+	tests/progs/sem-stack
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -50,6 +51,8 @@ tests_progs_sem_registers_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_registers_LDADD = -lpthread
 tests_progs_sem_jit_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_jit_LDADD = -lpthread
+tests_progs_sem_stack_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_stack_LDADD = -lpthread
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,
