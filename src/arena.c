@@ -688,6 +688,28 @@ arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
 	return true;
 }
 
+bool
+arena_next_data(const struct arena *a, uint64_t addr, uint64_t end,
+    uint64_t *run_start, uint64_t *run_end)
+{
+	const struct arena_extent *e = arena_ext_at(a, addr);
+	uint64_t limit;
+	off_t data, hole;
+
+	if (e == NULL || addr >= end)
+		return false;
+	limit = end < e->end ? end : e->end;
+	data = lseek(a->fd, (off_t)(e->off + (addr - e->start)), SEEK_DATA);
+	if (data < 0 || (uint64_t)data >= e->off + (limit - e->start))
+		return false;
+	hole = lseek(a->fd, data, SEEK_HOLE);
+	*run_start = e->start + ((uint64_t)data - e->off);
+	*run_end = hole < 0 ? limit :
+	    e->start + ((uint64_t)hole - e->off) < limit ?
+	    e->start + ((uint64_t)hole - e->off) : limit;
+	return true;
+}
+
 /* ---- residency ---- */
 
 /* Sets or clears the known-data bits of the pages in [off, off+len). */

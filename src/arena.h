@@ -88,6 +88,14 @@ bool arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
 bool arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
     uint64_t *end);
 
+/*
+ * The first run of pages in [addr, end) that hold data (not holes), as
+ * tracee addresses [*run_start, *run_end); addr must be redirected, and
+ * the search stops at the end of its extent. False if there is none.
+ */
+bool arena_next_data(const struct arena *a, uint64_t addr, uint64_t end,
+    uint64_t *run_start, uint64_t *run_end);
+
 size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
 size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
     size_t len);

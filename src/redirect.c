@@ -394,9 +394,13 @@ copy_into_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t end)
  * free for that growth. All but the top pages, from the argument and
  * environment strings up: /proc/PID/cmdline and environ read those only
  * from anonymous memory (FOLL_ANON), so they stay in the kernel's stack.
+ * The initial stack pointer (start_stack, glibc's __libc_stack_end) must
+ * be below them, in the arena's mapping: pthread_getattr_np takes the
+ * main stack's size from the gap below the mapping that holds it.
  * Once per exec, at the first redirected mmap, while the process has one
  * thread. Left alone: an unlimited or very large limit, anything mapped
- * in that reach, an executable stack.
+ * in that reach, an executable stack, a start_stack in the page of the
+ * strings.
  */
 static void
 redirect_main_stack(struct inject *inj, struct proc *p, long fd)
@@ -404,7 +408,7 @@ redirect_main_stack(struct inject *inj, struct proc *p, long fd)
 	const struct region *stack, *r;
 	struct maps maps;
 	struct rlimit rl;
-	uint64_t lo, hi, off, strings, env;
+	uint64_t lo, hi, off, strings, env, start_sp;
 	bool clear = true;
 	size_t i;
 
@@ -420,8 +424,10 @@ redirect_main_stack(struct inject *inj, struct proc *p, long fd)
 	if (env != 0 && env < strings)
 		strings = env;
 	strings &= ~(PAGE_SIZE_BYTES - 1);
+	start_sp = read_stat_address(inj->thread->tid, 28);
 	if (stack != NULL && strcmp(stack->perms, "rw-p") == 0 &&
-	    strings > stack->start && strings < stack->end &&
+	    start_sp >= stack->start && start_sp < strings &&
+	    strings < stack->end &&
 	    stack->end - stack->start <= (rl.rlim_cur & ~(PAGE_SIZE_BYTES - 1))) {
 		hi = strings;
 		lo = stack->end - (rl.rlim_cur & ~(PAGE_SIZE_BYTES - 1));
