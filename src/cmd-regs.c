@@ -11,6 +11,7 @@
 #include <sys/user.h>
 
 #include "cmd-int.h"
+#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -51,7 +52,7 @@ cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (argc > 2)
 		return cmd_usage(&cmd_regs_entry, errp);
 	t = cmd_thread_arg(ctx, argc == 2 ? argv[1] : NULL, errp);
-	if (t == NULL || thread_get_regs(t, &regs, errp) < 0)
+	if (t == NULL || stub_program_regs(t, &regs, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)
 		fprintf(f, "{\"cmd\":\"regs\",\"tid\":%d,\"regs\":{",

@@ -283,7 +283,7 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 	struct lane_data ld;
 	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
 
-	/* Only the head of the lane's data: the path stays as installed. */
+	/* All but the lane's scratch and the path, which stays installed. */
 	ld = (struct lane_data){
 		.flags = flags,
 		.fd = tracee_fd,
@@ -293,15 +293,57 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 		.orig_r9 = regs->r9,
 		.return_rip = regs->rip,
 		.result = LANE_PENDING,
+		/* The lane saves these itself; stub_program_view reads them. */
+		.saved_rdi = regs->rdi,
+		.saved_rsi = regs->rsi,
+		.saved_rdx = regs->rdx,
 	};
 	arena_write(p->arena, lane_data(i), &ld,
-	    offsetof(struct lane_data, saved_rdi));
+	    offsetof(struct lane_data, shared_result));
 	s->busy |= 1ULL << i;
 	s->lanes[i] = (struct lane){ t->tid, len, off };
 	r.orig_rax = (unsigned long long)-1;
 	r.rax = 0;
 	r.rip = lane_code(i);
 	thread_set_regs(t, &r, NULL);
+}
+
+bool
+stub_program_view(struct proc *p, struct user_regs_struct *regs)
+{
+	struct lane_data ld;
+	unsigned i;
+
+	if (p->stub == NULL || regs->rip < STUB_ADDR ||
+	    regs->rip >= STUB_ADDR + STUB_CODE_BYTES)
+		return false;
+	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
+	if (arena_read(p->arena, lane_data(i), &ld,
+	    offsetof(struct lane_data, shared_result)) !=
+	    offsetof(struct lane_data, shared_result))
+		return false;
+	regs->rip = ld.return_rip;
+	regs->rcx = ld.return_rip;
+	regs->orig_rax = SYS_mmap;
+	regs->rax = ld.result == LANE_PENDING ? (unsigned long long)-ENOSYS :
+	    (unsigned long long)ld.result;
+	regs->rdi = ld.saved_rdi;
+	regs->rsi = ld.saved_rsi;
+	regs->rdx = ld.saved_rdx;
+	regs->r10 = ld.orig_r10;
+	regs->r8 = ld.orig_r8;
+	regs->r9 = ld.orig_r9;
+	return true;
+}
+
+int
+stub_program_regs(struct thread *t, struct user_regs_struct *regs,
+    char **errp)
+{
+	if (thread_get_regs(t, regs, errp) < 0)
+		return -1;
+	stub_program_view(t->proc, regs);
+	return 0;
 }
 
 /* A lane's result and how it got it; false while it is still running. */

@@ -60,6 +60,21 @@ void stub_send(struct thread *t, const struct user_regs_struct *regs,
  */
 void stub_collect(struct proc *p);
 
+/*
+ * A thread held inside a lane (a pause caught it mid-mmap) is running our
+ * code with the program's r8-r10 (and, while the memfd is opened,
+ * rdi/rsi/rdx) borrowed. For what ptinspect shows (regs, bt, threads, the
+ * TUI), this rewrites regs to the program's own view: at its syscall
+ * instruction, in mmap (rax -ENOSYS, or the result once the lane has
+ * it), every register it set as it set it. False, regs untouched, when
+ * rip is not in a lane.
+ */
+bool stub_program_view(struct proc *p, struct user_regs_struct *regs);
+
+/* thread_get_regs, then stub_program_view: what ptinspect shows. */
+int stub_program_regs(struct thread *t, struct user_regs_struct *regs,
+    char **errp);
+
 /* The child of a fork has the parent's stub, with no lane out. */
 void stub_inherit(struct proc *parent, struct proc *child);
 

@@ -71,6 +71,7 @@
 
 #include "maps.h"
 #include "mem.h"
+#include "stub.h"
 #include "symbols.h"
 #include "tracer.h"
 #include "unwind.h"
@@ -260,6 +261,8 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	out->tid = t->tid;
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
+	/* Held inside the mmap stub: the stack is the program's call. */
+	stub_program_view(p, &regs);
 	unwind_stats.unwinds++;
 	up = unwind_proc_get(p, errp);
 	if (up == NULL)

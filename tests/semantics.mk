@@ -36,6 +36,13 @@ check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
 EXTRA_DIST += tests/semantics.t tests/progs/sem.h
 
+# Threads caught inside the mmap stub (src/stub.c).
+check_PROGRAMS += tests/progs/mmap-race
+tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_mmap_race_LDADD = -lpthread
+TESTS += tests/stub.t
+EXTRA_DIST += tests/stub.t
+
 # Programs with threads.
 tests_progs_sem_fork_cow_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_fork_cow_LDADD = -lpthread

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "maps.h"
+#include "stub.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "util.h"
@@ -77,7 +78,7 @@ regs_fetch(struct tui *t)
 	memset(rs.changed, 0, sizeof(rs.changed));
 	if (th == NULL || !t->paused)
 		return;
-	if (thread_get_regs(th, &rs.regs, &rs.error) < 0)
+	if (stub_program_regs(th, &rs.regs, &rs.error) < 0)
 		return;
 	rs.valid = true;
 	rs.tid = th->tid;
