@@ -8,9 +8,9 @@
  * end by the mmap stub inside the tracee (stub.c), or, the first time and
  * whenever the stub cannot, from here (inject.c); either way the registers
  * are put back as the original call would have left them, and the arena
- * records address -> offset. Everything that changes those addresses reaches us
- * at its entry, where the file behind the old range is punched so memory
- * is given back and reads as zeros as it would natively:
+ * records address -> offset. Everything that changes those addresses
+ * reaches us at its entry, where the file behind the old range is punched
+ * so memory is given back and reads as zeros as it would natively:
  *
  *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch)
  *   MADV_DONTNEED                               punch, then run it
@@ -287,13 +287,16 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	uint64_t addr = regs->rdi, len = regs->rsi, off;
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
 	long shared_flags;
+	bool at_stub;
 	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
 	    (MAP_PRIVATE | MAP_ANONYMOUS);
 	struct inject inj;
 	long fd;
 
-	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
-	    stub_overlaps(p, addr, PAGE_UP(len))) {
+	/* The program asks for the stub's addresses: they are its own. */
+	at_stub = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+	    stub_in_range(addr, PAGE_UP(len));
+	if (at_stub && p->stub != NULL) {
 		give_stub_addresses(t, regs);
 		return;
 	}
@@ -330,7 +333,8 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	}
 	/* Slow this once: the next ones take the stub. */
-	stub_install(&inj, p, fd);
+	if (!at_stub)
+		stub_install(&inj, p, fd);
 	if (!p->stack_decided)
 		redirect_main_stack(&inj, p, fd);
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,

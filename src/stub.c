@@ -237,6 +237,7 @@ write_paths(struct proc *p)
 int
 stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 {
+	bool code_mapped;
 	uint64_t off;
 
 	if (p->stub != NULL)
@@ -251,13 +252,15 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 		return -1;
 	}
 	arena_map(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
-	if (!map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ||
-	    write_code(inj->thread->tid) != 0 ||
+	code_mapped = map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!code_mapped || write_code(inj->thread->tid) != 0 ||
 	    inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
 	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) != 0) {
-		inject_syscall(inj, SYS_munmap, (long)STUB_ADDR,
-		    (long)STUB_BYTES, 0, 0, 0, 0);
+		/* Only what we mapped: the code's range may be the program's. */
+		inject_syscall(inj, SYS_munmap, (long)(code_mapped ? STUB_ADDR :
+		    STUB_DATA_ADDR), (long)(code_mapped ? STUB_BYTES :
+		    STUB_CODE_BYTES), 0, 0, 0, 0);
 		arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
 		p->stub_failed = true;
 		return -1;
@@ -350,16 +353,14 @@ stub_program_regs(struct thread *t, struct user_regs_struct *regs,
 static bool
 lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 {
-	int64_t head[2];
-
-	/* result, then how: the lane stores how first. */
+	/* result, then how, in two loads: the lane stores how first. */
 	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, result),
-	    head, sizeof(head));
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	if (head[0] == LANE_PENDING)
+	    result, sizeof(*result));
+	if (*result == LANE_PENDING)
 		return false;
-	*result = head[0];
-	*how = head[1];
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, how),
+	    how, sizeof(*how));
 	return true;
 }
 
@@ -406,10 +407,15 @@ stub_inherit(struct proc *parent, struct proc *child)
 }
 
 bool
+stub_in_range(uint64_t addr, uint64_t len)
+{
+	return addr < STUB_ADDR + STUB_BYTES && addr + len > STUB_ADDR;
+}
+
+bool
 stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len)
 {
-	return p->stub != NULL && addr < STUB_ADDR + STUB_BYTES &&
-	    addr + len > STUB_ADDR;
+	return p->stub != NULL && stub_in_range(addr, len);
 }
 
 void

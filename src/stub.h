@@ -78,6 +78,9 @@ int stub_program_regs(struct thread *t, struct user_regs_struct *regs,
 /* The child of a fork has the parent's stub, with no lane out. */
 void stub_inherit(struct proc *parent, struct proc *child);
 
+/* Does [addr, addr + len) reach the stub's addresses (STUB_BYTES)? */
+bool stub_in_range(uint64_t addr, uint64_t len);
+
 /* Does [addr, addr + len) reach p's stub? */
 bool stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len);
 

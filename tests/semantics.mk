@@ -30,7 +30,8 @@ SEM_PROGS = \
 	tests/progs/sem-sparse \
 	tests/progs/sem-registers \
 	tests/progs/sem-jit \
-	tests/progs/sem-stack
+	tests/progs/sem-stack \
+	tests/progs/sem-stub-taken
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -60,6 +61,7 @@ tests_progs_sem_jit_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_jit_LDADD = -lpthread
 tests_progs_sem_stack_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_stack_LDADD = -lpthread
+tests_progs_sem_stub_taken_LDFLAGS = -static
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,

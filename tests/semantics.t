@@ -13,9 +13,10 @@
 # TAP lines, so a failure says which side broke.
 # Then the memory bounds: sem-munmap's 4,000 rounds of mmap/touch/munmap,
 # sem-exec's chain of execs, sem-fork-loop's 50 children and a `find`
-# through sem-sparse's 64 GiB of mostly holes must leave the memfd's allocated size and system
-# Shmem (both sampled while they run) and ptinspect's peak resident size
-# bounded (VmHWM from /proc: ptinspect alone, not its tracees).
+# through sem-sparse's 64 GiB of mostly holes must leave the memfd's
+# allocated size and system Shmem (both sampled while they run) and
+# ptinspect's peak resident size bounded (VmHWM from /proc: ptinspect
+# alone, not its tracees).
 # Builds nothing. Env: PTINSPECT, PROGS (see Makefile.am).
 
 set -u
