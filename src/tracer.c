@@ -1133,10 +1133,7 @@ now_us(void)
 static long
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return now_us() / 1000;
 }
 
 /* Handles every pending wait status; -1 when no tracee is left. */
