@@ -412,7 +412,8 @@ stub_in_range(uint64_t addr, uint64_t len)
 	return addr < STUB_ADDR + STUB_BYTES && addr + len > STUB_ADDR;
 }
 
-bool
+/* Does [addr, addr + len) reach p's stub? */
+static bool
 stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len)
 {
 	return p->stub != NULL && stub_in_range(addr, len);

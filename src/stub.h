@@ -81,9 +81,6 @@ void stub_inherit(struct proc *parent, struct proc *child);
 /* Does [addr, addr + len) reach the stub's addresses (STUB_BYTES)? */
 bool stub_in_range(uint64_t addr, uint64_t len);
 
-/* Does [addr, addr + len) reach p's stub? */
-bool stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len);
-
 /*
  * The program maps or unmaps [addr, addr + len): if that reaches the
  * stub, the addresses are the program's now and the stub is given up.
