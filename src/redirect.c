@@ -312,11 +312,14 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
 		return;
 	shared_flags = (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED;
-	/* The common case: one stop, the stub does the rest. */
-	fd = reserved_fd == TRANSIENT_FILTER_FD ? -1 :
-	    p->arena_fd_installed ? reserved_fd : -2;
-	if (fd != -2 && stub_ready(p)) {
-		stub_send(t, regs, PAGE_UP(len), off, shared_flags, fd);
+	/*
+	 * The common case: one stop, the stub does the rest, with the memfd
+	 * kept at reserved_fd, or opening it by path (-1).
+	 */
+	if (stub_ready(p) && (reserved_fd == TRANSIENT_FILTER_FD ||
+	    p->arena_fd_installed)) {
+		stub_send(t, regs, PAGE_UP(len), off, shared_flags,
+		    reserved_fd == TRANSIENT_FILTER_FD ? -1 : reserved_fd);
 		return;
 	}
 	if (inject_begin(&inj, t, true) != 0) {
