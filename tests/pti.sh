@@ -17,10 +17,22 @@
 # pti_json_eval CMD EXPR evaluates the Python expression EXPR, with o bound
 # to each JSON object of the last run's stdout whose "cmd" is CMD, and
 # prints one result a line (python3 needed).
+# PTI_EXTRA_ARGS, when set (e.g. --no-redirect), goes before the arguments
+# of every run of "$PTINSPECT": pti.sh points PTINSPECT at a wrapper that
+# adds them. .ci/run uses it to require that the redirection tests fail
+# with redirection forced off.
 
 : "${PTINSPECT:?PTINSPECT is not set (run the tests through make check)}"
 : "${PROGS:?PROGS is not set (run the tests through make check)}"
 TAP_TIMEOUT=${TAP_TIMEOUT:-30}
+
+if [ -n "${PTI_EXTRA_ARGS:-}" ]; then
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "'$PTINSPECT'" \
+	    "$PTI_EXTRA_ARGS" >"$TAP_TMP/ptinspect"
+	chmod +x "$TAP_TMP/ptinspect"
+	PTINSPECT=$TAP_TMP/ptinspect
+	tap_diag "every ptinspect run gets $PTI_EXTRA_ARGS"
+fi
 
 pti_tag="pti-test-$$-$(date +%s%N)"
 pti_leaked=
