@@ -36,8 +36,9 @@ for mode in "" --no-seccomp; do
 		"status: paused at exit$m"
 	tap_is "$(threads_summary)" "9 9 held $names True" \
 		"threads: 9 distinct threads, all held, named, with a pc$m"
-	tap_is "$(tap_json "$TAP_OUT" regs tid)" \
-		"$(tap_json "$TAP_OUT" status pid)" \
+	rtid=$(tap_json "$TAP_OUT" regs tid)
+	spid=$(tap_json "$TAP_OUT" status pid)
+	tap_is "${rtid:-no regs tid}" "${spid:-no status pid}" \
 		"regs: the selected thread is the main thread$m"
 	tap_is "$(tap_json "$TAP_OUT" regs regs.orig_rax)" 0xe7 \
 		"regs: the selected thread is in exit_group$m"
