@@ -313,7 +313,7 @@ test_changed_stack(struct tracee *tr, const struct backtrace *bt)
 	struct user_regs_struct regs;
 	struct unwind_stats before, after;
 	struct backtrace changed;
-	long orig;
+	long orig = 0;
 	uint64_t slot;
 
 	if (ptrace(PTRACE_GETREGS, tr->proc.pid, NULL, &regs) != 0)
