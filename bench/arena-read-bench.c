@@ -7,7 +7,7 @@
  * per read; 64 MiB bulk reads give GB/s (best of several runs, after one
  * untimed read that faults the pages in and learns their residency).
  *
- * Goals (issue 3): 8 B random at least 50x faster than process_vm_readv;
+ * Goals: 8 B random at least 50x faster than process_vm_readv;
  * bulk at least 2x process_vm_readv and within 1.5x of memcpy.
  */
 #include "config.h"

@@ -1,6 +1,6 @@
 /*
- * fork-cost.c: the cost of fork for a process with 256 MiB resident
- * (issue 3). Fills 256 MiB of private anonymous memory, then forks N times
+ * fork-cost.c: the cost of fork for a process with 256 MiB resident.
+ * Fills 256 MiB of private anonymous memory, then forks N times
  * (default 10); each child writes one byte in each MiB (so copy-on-write
  * happens) and exits; the parent waits for it. Prints the mean time of
  * fork + child + wait, measured by the program itself:

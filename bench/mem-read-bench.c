@@ -12,7 +12,7 @@
  *
  * 8-byte reads at random offsets give ns per read; 64 MiB bulk reads give
  * GB/s (best of several, after one untimed read). Every way must return
- * the same bytes. Goals (issue 3): 8 B random reads at least 50x faster
+ * the same bytes. Goals: 8 B random reads at least 50x faster
  * than process_vm_readv; bulk at least 2x process_vm_readv and within
  * 1.5x of memcpy. A benchmark, not a test: exit 1 only when something
  * fails outright.

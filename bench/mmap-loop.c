@@ -1,5 +1,5 @@
 /*
- * mmap-loop.c: the mmap/munmap-heavy loop of issue 3's benchmark. Maps
+ * mmap-loop.c: the mmap/munmap-heavy redirection benchmark. Maps
  * 1 MiB of private anonymous memory, touches two pages, unmaps it, N times
  * (default 20,000), and prints the loop's own elapsed time:
  *

@@ -1,6 +1,6 @@
 /*
  * stop-cost.c: what one seccomp stop costs on this machine, the floor
- * under any tracer that stops on a system call (issue 3's mmap loop).
+ * under any tracer that stops on a system call (bench/mmap-loop.c).
  *
  *	bench/stop-cost [-n STOPS]
  *

@@ -7,7 +7,7 @@
 #
 #	bench/unwind-bench.sh [BUILDDIR]   (default: the current directory)
 #
-# Goal (issue 5): at most 50 us per warm unwind and no syscall per frame.
+# Goal: at most 50 us per warm unwind and no syscall per frame.
 
 set -eu
 bench="${1:-.}/bench/unwind-bench"

@@ -28,7 +28,7 @@ REAL_STDERR=${REAL_STDERR:-compare}
 REAL_MIN_PAUSES=${REAL_MIN_PAUSES:-2}
 mkdir -p "$REAL_TMP"
 
-# What ptinspect prints for `status` at a pause (cli.md); nothing the real
+# What ptinspect prints for `status` at a pause (ptinspect(1)); nothing the real
 # programs print looks like it.
 real_status_re='^pid [0-9]+: paused (at|before) .*; [0-9]+ threads?$'
 
@@ -154,7 +154,7 @@ real_check_pauses()
 }
 
 # real_check_stats DESC CMD [ARG...]: the program's memory really went
-# through ptinspect's shared memfd (issue 3): at its exit, `stats` reports
+# through ptinspect's shared memfd: at its exit, `stats` reports
 # redirected regions and bytes. The lead calls it from each test once the
 # `stats` command exists; it fails, never skips, when stats is missing.
 real_check_stats()
