@@ -1,4 +1,4 @@
-# tests/semantics.mk: the semantics test programs of issue 3 (a program
+# tests/semantics.mk: the semantics test programs (a program
 # cannot tell that its memory was redirected), the script that runs them
 # natively and under ptinspect, and the redirection benchmarks.
 # Owner: semantics helper. Tracee programs build with the plain AM_CFLAGS.
