@@ -72,7 +72,6 @@ static struct {
 static void hex_read(struct tui *t);
 static void hex_place(struct tui *t, uint64_t cursor);
 static void hex_scroll_into_view(struct tui *t);
-static bool byte_at(uint64_t addr, uint8_t *out);
 static int unit_attr(struct tui *t, uint64_t a, int n);
 static void draw_row(struct tui *t, WINDOW *w, int y);
 static void goto_done(struct tui *t, const char *text);
@@ -133,20 +132,6 @@ hex_read(struct tui *t)
 	hx.buf_len = n;
 	hx.stale = false;
 	hx.read_ms = t->now_ms;
-}
-
-static bool
-byte_at(uint64_t addr, uint8_t *out)
-{
-	size_t j;
-
-	if (addr < hx.buf_addr || addr >= hx.buf_addr + hx.buf_len)
-		return false;
-	j = (size_t)(addr - hx.buf_addr);
-	if (!hx.valid[j])
-		return false;
-	*out = hx.buf[j];
-	return true;
 }
 
 /* Moves the view so the cursor's row is on screen. */
@@ -491,14 +476,19 @@ hex_digit(int key)
 	return -1;
 }
 
-/* Typing in edit mode: a hex digit (one nibble) or an ASCII character. */
+/*
+ * Typing in edit mode: a hex digit (one nibble) or an ASCII character.
+ * The byte is read from the process, never from the bytes on screen: keys
+ * that arrive in one burst (a paste) are handled before the next redraw
+ * re-reads them, and the low nibble must join the high one just written.
+ */
 static void
 edit_key(struct tui *t, int key)
 {
 	uint8_t cur;
 
-	if (!byte_at(t->cursor, &cur) && (t->proc == NULL ||
-	    mem_read(t->proc, t->cursor, &cur, 1, NULL) < 1)) {
+	if (t->proc == NULL || mem_read(t->proc, t->cursor, &cur, 1,
+	    NULL) < 1) {
 		tui_msg(t, true, "write: 0x%" PRIx64 ": address not mapped",
 		    t->cursor);
 		return;
