@@ -34,4 +34,4 @@ tui_wait "(output goes to" && tap_pass "-o: the output pane says where output go
 tap_is "$(cat "$TAP_TMP/out.txt")" "about to crash" "-o: the file has the output"
 tui_keys q k
 tap_is "$(tui_exit_status)" 137 "k kills it: exit status 137"
-tap_done
+tui_done

@@ -41,4 +41,4 @@ tui_keys q
 tui_wait "let the exit finish"
 tui_keys c
 tap_is "$(tui_exit_status)" 3 "exit status 3"
-tap_done
+tui_done

@@ -40,4 +40,4 @@ for redir in '</dev/null' '>"$TAP_TMP/out2"'; do
 	tap_is "$(cat "$TAP_TMP/err2")" "$msg" "... with the message"
 	tap_ok "... and the program did not run" test ! -e "$TAP_TMP/ran2"
 done
-tap_done
+tui_done

@@ -50,4 +50,4 @@ tap_is "$(tui_exit_status)" 4 "exit status 4"
 tui_start -- ./no-such-program
 tui_wait "not found" && tap_pass "a missing program is reported"
 tap_is "$(tui_exit_status)" 127 "exit status 127"
-tap_done
+tui_done

@@ -49,4 +49,4 @@ tap_like "$(tui_screen -e | sed -n 3p)" '\[7m00' \
     "vt100: the cursor is in reverse video"
 tui_keys q c
 tap_is "$(tui_exit_status)" 3 "exit status 3 on vt100"
-tap_done
+tui_done
