@@ -12,6 +12,14 @@
  * function keys, :, ?, q). Panes draw only into their own windows; this file
  * calls wnoutrefresh on each and doupdate() once per frame.
  *
+ * The terminal is in raw mode: Ctrl-C is a key (the status line says what
+ * quits) and, while keys go to the program, reaches its terminal as
+ * typed. SIGTERM kills every process and ends ptinspect with 128+15. When
+ * the TUI closes, what the program wrote is printed on the user's
+ * terminal, and while the program still runs ptinspect relays its
+ * terminal both ways with ours in raw mode: the program is in the
+ * foreground as if run natively (Ctrl-C, Ctrl-\ reach it as signals).
+ *
  *	row 0		status line: pid, name, state, threads, live rate
  *	rows 1..H-2	slots: Memory | Registers over Inspector | tabs
  *	row H-1		function-key bar, messages, or the prompt
@@ -19,6 +27,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <locale.h>
 #include <poll.h>
@@ -29,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,6 +156,8 @@ static struct tui_pty pty;
 static bool pty_eof;
 static int last_state = -1;
 static WINDOW *overlay_win;
+static int signal_pipe[2] = { -1, -1 };	/* SIGTERM wakes poll() */
+static volatile sig_atomic_t terminate_requested;
 
 static uint64_t now_ms(void);
 static void colors_init(struct tui *t);
@@ -180,7 +192,10 @@ static void focus_cycle(struct tui *t, int dir);
 static void popup_close(void);
 static bool nothing_held(struct tui *t);
 static void release_all(struct tui *t, bool kill_them);
-static void drain_after_quit(struct tui *t, bool kill_them);
+static void on_sigterm(int sig);
+static int catch_sigterm(void);
+static void print_output(struct tui *t);
+static void relay_after_quit(struct tui *t, bool kill_them);
 static void loop(struct tui *t);
 static void cleanup_terminal(void);
 
@@ -1423,6 +1438,15 @@ global_key(struct tui *t, int key)
 	case KEY_CTRL('l'):
 		clearok(curscr, TRUE);
 		return PANE_REDRAW;
+	case KEY_CTRL('c'):
+	case KEY_CTRL('\\'):
+		tui_msg(t, false, "Ctrl-%c does not quit: press q (F9 kills "
+		    "the program)", key == KEY_CTRL('c') ? 'C' : '\\');
+		return PANE_REDRAW;
+	case KEY_CTRL('z'):
+		/* Raw mode makes it a key: suspend as cbreak mode would. */
+		raise(SIGTSTP);
+		return PANE_REDRAW;
 	}
 	return PANE_HANDLED;
 }
@@ -1519,41 +1543,114 @@ release_all(struct tui *t, bool kill_them)
 	}
 }
 
+static void
+on_sigterm(int sig)
+{
+	int saved_errno = errno;
+	ssize_t n;
+
+	terminate_requested = sig;
+	n = write(signal_pipe[1], "", 1);
+	(void)n;
+	errno = saved_errno;
+}
+
+/* Installed before initscr(), so curses keeps its hands off SIGTERM. */
+static int
+catch_sigterm(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigterm };
+
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGTERM, &sa, NULL);
+}
+
 /*
- * After the TUI is gone the program may still run (the user let it): keep
- * reading its terminal and copy what it writes to ours, and let any
- * process that pauses go (or kill it), until every one is reaped.
+ * What the program wrote while the TUI was up, as the output pane holds
+ * it (its last lines, escape sequences dropped), on the user's terminal.
  */
 static void
-drain_after_quit(struct tui *t, bool kill_them)
+print_output(struct tui *t)
 {
+	size_t n = scrollback_lines(&t->out);
+
+	for (size_t i = 0; i < n; i++) {
+		fputs(scrollback_line(&t->out, i), stdout);
+		if (i + 1 < n || t->out.cur_len == 0)
+			putchar('\n');
+	}
+	fflush(stdout);
+}
+
+/*
+ * After the TUI is gone the program may still run (the user let it): our
+ * terminal goes raw and ptinspect relays both ways, keys to the program's
+ * terminal (whose line discipline turns Ctrl-C into SIGINT for its
+ * foreground group) and its output to ours, letting any process that
+ * pauses go (or killing it), until every one is reaped. SIGTERM kills.
+ */
+static void
+relay_after_quit(struct tui *t, bool kill_them)
+{
+	struct termios saved, raw;
+	bool raw_mode = false, stdin_eof = false;
+	int evfd = tracer_event_fd(t->tr);
 	char buf[8192];
+	ssize_t n;
 
+	if (!t->all_gone && tcgetattr(0, &saved) == 0) {
+		raw = saved;
+		cfmakeraw(&raw);
+		raw.c_oflag = saved.c_oflag;	/* our messages keep \r\n */
+		raw_mode = tcsetattr(0, TCSADRAIN, &raw) == 0;
+	}
 	while (!t->all_gone) {
-		struct pollfd pfd = { .fd = pty.master, .events = POLLIN };
-		ssize_t n;
+		struct pollfd pfd[4] = {
+			{ .fd = stdin_eof ? -1 : 0, .events = POLLIN },
+			{ .fd = pty_eof ? -1 : pty.master, .events = POLLIN },
+			{ .fd = evfd, .events = POLLIN },
+			{ .fd = signal_pipe[0], .events = POLLIN },
+		};
 
-		if (tracer_poll(t->tr, pty_eof ? -1 : 0) < 0)
+		if (terminate_requested && !kill_them) {
+			kill_them = true;
+			release_all(t, true);
+		}
+		if (tracer_poll(t->tr, 0) < 0) {
 			t->all_gone = true;
+			break;
+		}
 		if (tracer_next_paused(t->tr) != NULL)
 			release_all(t, kill_them);
-		if (pty_eof || t->all_gone)
-			continue;
-		if (poll(&pfd, 1, 20) > 0) {
+		if (poll(pfd, 4, 250) < 0 && errno != EINTR)
+			fatal("poll");
+		if (pfd[0].revents != 0) {
+			n = read(0, buf, sizeof(buf));
+			if (n <= 0)
+				stdin_eof = true;
+			else if (!pty_eof && write(pty.master, buf,
+			    (size_t)n) < 0 && errno != EAGAIN)
+				pty_eof = true;
+		}
+		if (pfd[1].revents != 0) {
 			while ((n = read(pty.master, buf, sizeof(buf))) > 0)
 				if (write(1, buf, (size_t)n) < 0)
 					break;
 			if (n == 0 || (n < 0 && errno != EAGAIN))
 				pty_eof = true;
 		}
+		if (pfd[3].revents != 0)
+			while (read(signal_pipe[0], buf, sizeof(buf)) > 0)
+				;
 	}
-	if (pty.master >= 0) {
-		ssize_t n;
-
+	if (pty.master >= 0)
 		while ((n = read(pty.master, buf, sizeof(buf))) > 0)
 			if (write(1, buf, (size_t)n) < 0)
 				break;
-	}
+	if (raw_mode)
+		tcsetattr(0, TCSADRAIN, &saved);
 }
 
 static void
@@ -1564,7 +1661,7 @@ loop(struct tui *t)
 	bool dirty = true;
 
 	for (;;) {
-		struct pollfd pfd[3];
+		struct pollfd pfd[4];
 		int nfd = 0, timeout = -1, key;
 		bool live = t->proc != NULL && t->proc->state == PROC_RUNNING;
 
@@ -1575,6 +1672,8 @@ loop(struct tui *t)
 		pfd[nfd++] = (struct pollfd){ .fd = pty_eof ? -1 : pty.master,
 			.events = POLLIN };
 		pfd[nfd++] = (struct pollfd){ .fd = t->all_gone ? -1 : evfd,
+			.events = POLLIN };
+		pfd[nfd++] = (struct pollfd){ .fd = signal_pipe[0],
 			.events = POLLIN };
 		t->now_ms = now_ms();
 		if (live) {
@@ -1588,6 +1687,11 @@ loop(struct tui *t)
 		if (poll(pfd, (nfds_t)nfd, timeout) < 0 && errno != EINTR)
 			fatal("poll");
 		t->now_ms = now_ms();
+		if (terminate_requested) {
+			quit_killed = true;
+			release_all(t, true);
+			return;
+		}
 		if (!t->all_gone && (evfd < 0 || pfd[2].revents != 0)) {
 			handle_tracer(t);
 			dirty = true;
@@ -1670,11 +1774,13 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 		return code;
 	}
 	t->pid = tracer_root(t->tr) != NULL ? tracer_root(t->tr)->pid : 0;
+	if (catch_sigterm() < 0)
+		fatal("SIGTERM");
 
 	if (initscr() == NULL)
 		fatalx("cannot start the terminal interface");
 	set_fatal_cleanup(cleanup_terminal);
-	cbreak();
+	raw();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -1694,8 +1800,12 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 
 	endwin();
 	set_fatal_cleanup(NULL);
-	drain_after_quit(t, quit_killed);
+	if (t->output_file == NULL)
+		print_output(t);
+	relay_after_quit(t, quit_killed);
 	code = tracer_finish(t->tr);
+	if (terminate_requested)
+		code = 128 + SIGTERM;
 	tracer_destroy(t->tr);
 	tui_pty_close(&pty);
 	layout_free();
@@ -1703,5 +1813,8 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	scrollback_free(&t->out);
 	free(message);
 	message = NULL;
+	signal(SIGTERM, SIG_DFL);
+	close(signal_pipe[0]);
+	close(signal_pipe[1]);
 	return code;
 }
