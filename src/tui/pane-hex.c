@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cmd.h"
 #include "maps.h"
@@ -70,6 +71,7 @@ static struct {
 } hx = { .unit = 1, .per_row = 16, .rows = 16 };
 
 static void hex_read(struct tui *t);
+static void gone_text(struct tui *t, char *buf, size_t len);
 static void hex_place(struct tui *t, uint64_t cursor);
 static void hex_scroll_into_view(struct tui *t);
 static int unit_attr(struct tui *t, uint64_t a, int n);
@@ -132,6 +134,26 @@ hex_read(struct tui *t)
 	hx.buf_len = n;
 	hx.stale = false;
 	hx.read_ms = t->now_ms;
+}
+
+/*
+ * "(the process is gone (exit 3): no memory to show)"; without -p, how to
+ * keep it: a short program is usually gone before anyone looks.
+ */
+static void
+gone_text(struct tui *t, char *buf, size_t len)
+{
+	char how[48] = "";
+	int st = t->proc != NULL ? t->proc->wait_status : 0;
+	const char *sig = WIFSIGNALED(st) ? signal_name(WTERMSIG(st)) : NULL;
+
+	if (t->proc != NULL && WIFSIGNALED(st))
+		snprintf(how, sizeof(how), " (%s)", sig ? sig : "signal");
+	else if (t->proc != NULL)
+		snprintf(how, sizeof(how), " (exit %d)", WEXITSTATUS(st));
+	snprintf(buf, len, "(the process is gone%s%s)", how,
+	    t->pause_on_exit ? ": no memory to show" :
+	    "; run with -p to hold it at its exit");
 }
 
 /* Moves the view so the cursor's row is on screen. */
@@ -270,6 +292,7 @@ hex_draw(struct tui *t, WINDOW *w, bool focused)
 	int rows = getmaxy(w);
 	int per_row = getmaxx(w) >= HEX_X + fmt_hex_width(1, 16) + 17 ?
 	    16 : 8;
+	char text[96];
 
 	if (!hx.placed)
 		hex_place_default(t);
@@ -280,8 +303,8 @@ hex_draw(struct tui *t, WINDOW *w, bool focused)
 		hx.stale = true;
 	}
 	if (t->proc == NULL || t->proc->state == PROC_GONE) {
-		tui_put(w, 0, 0, tui_attr(t, TC_ZERO),
-		    "(the process is gone: no memory to show)");
+		gone_text(t, text, sizeof(text));
+		tui_put(w, 0, 0, tui_attr(t, TC_ZERO), text);
 		return;
 	}
 	if (!hx.placed) {

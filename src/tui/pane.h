@@ -93,6 +93,7 @@ enum tui_color {
 struct tui {
 	struct tracer *tr;
 	bool follow_forks;
+	bool pause_on_exit;	/* -p: the root is held at its exit */
 	bool all_gone;		/* tracer_poll said no process is left */
 	pid_t pid;		/* the process shown; 0 before the spawn */
 	pid_t tid;		/* the selected thread */

@@ -173,6 +173,8 @@ static void draw_status(struct tui *t);
 static void draw_bottom(struct tui *t);
 static void draw_title(struct tui *t, struct slot *s);
 static int tab_label(const struct slot *s, int j, char *buf, size_t len);
+static int wrap_text(const char *text, int width, char lines[][81],
+    int max);
 static void draw_too_small(void);
 static void draw_popup(struct tui *t);
 static void status_text(struct tui *t, char *buf, size_t len, bool *paused);
@@ -942,6 +944,9 @@ sync_proc(struct tui *t)
 			t->tid = th->tid;
 		tui_refresh_maps(t);
 		broadcast(t, TUI_EV_PAUSED);
+		/* A crash: what matters first is where each thread was. */
+		if (t->proc->reason == PAUSE_SIGNAL)
+			tui_focus(t, &pane_threads_ops);
 		if (!t->proc->is_root || t->follow_forks)
 			tui_msg(t, false, "pid %d paused", (int)t->pid);
 	} else if (state == PROC_GONE) {
@@ -1179,20 +1184,56 @@ draw_title(struct tui *t, struct slot *s)
 	wnoutrefresh(w);
 }
 
+/*
+ * Splits text at spaces into lines of at most width columns (a longer
+ * word is cut), stores up to max lines of at most 80 bytes.
+ */
+static int
+wrap_text(const char *text, int width, char lines[][81], int max)
+{
+	int n = 0;
+
+	if (width > 80)
+		width = 80;
+	while (*text != '\0' && n < max) {
+		int len = (int)strlen(text), cut = len;
+
+		if (len > width) {
+			cut = width;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = width;
+		}
+		snprintf(lines[n++], 81, "%.*s", cut, text);
+		text += cut;
+		while (*text == ' ')
+			text++;
+	}
+	return n;
+}
+
+/* Each sentence on its own lines, wrapped to the width, centred. */
 static void
 draw_too_small(void)
 {
-	char a[80], b[80];
+	char a[80], b[80], lines[16][81];
+	int n, y;
 
 	erase();
 	snprintf(a, sizeof(a), "ptinspect needs a terminal of at least "
 	    "%dx%d", MIN_COLS, MIN_ROWS);
 	snprintf(b, sizeof(b), "this one is %dx%d: enlarge it, or q quits",
 	    COLS, LINES);
-	mvaddnstr(LINES / 2 - 1, (COLS - (int)strlen(a)) / 2 > 0 ?
-	    (COLS - (int)strlen(a)) / 2 : 0, a, COLS);
-	mvaddnstr(LINES / 2, (COLS - (int)strlen(b)) / 2 > 0 ?
-	    (COLS - (int)strlen(b)) / 2 : 0, b, COLS);
+	n = wrap_text(a, COLS, lines, 8);
+	n += wrap_text(b, COLS, lines + n, 8);
+	y = (LINES - n) / 2 > 0 ? (LINES - n) / 2 : 0;
+	for (int i = 0; i < n && y + i < LINES; i++) {
+		int len = (int)strlen(lines[i]);
+
+		mvaddnstr(y + i, (COLS - len) / 2 > 0 ? (COLS - len) / 2 : 0,
+		    lines[i], COLS);
+	}
 	wnoutrefresh(stdscr);
 }
 
@@ -1745,6 +1786,7 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 
 	memset(t, 0, sizeof(*t));
 	t->follow_forks = opts->tracer.follow_forks;
+	t->pause_on_exit = opts->tracer.pause_on_exit;
 	t->output_file = opts->output_file;
 	t->live_hz = hz != NULL && atoi(hz) > 0 && atoi(hz) <= 100 ?
 	    atoi(hz) : 30;

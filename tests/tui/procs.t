@@ -2,7 +2,8 @@
 # procs.t: processes and lifecycles. With -f the child of tui-fork is held
 # at its exit while the parent waits; the processes pane lists both and
 # switches the view to the child; F8 lets the child go, the parent then
-# finishes. Without -p the program just exits and q quits at once. Input
+# finishes. Without -p the program just exits (the memory pane says -p
+# would hold it) and q quits at once. Input
 # typed in the output pane reaches the program. A missing program gives
 # 127 before any screen.
 . "$TOP_SRCDIR/tests/tap.sh"
@@ -30,6 +31,9 @@ tap_is "$(tui_exit_status)" 0 "ptinspect exits with the parent's status"
 
 tui_start -- "$TUI_PROGS/tui-data"
 tui_wait "exited with status 3" && tap_pass "without -p the program exits"
+tap_like "$(tui_screen)" \
+    "the process is gone \(exit 3\); run with -p to hold it at its exit" \
+    "... and the memory pane says how to hold it"
 tui_keys q
 tap_is "$(tui_exit_status)" 3 "q quits at once with its status"
 
