@@ -3,8 +3,8 @@
 # at its exit while the parent waits; the processes pane lists both and
 # switches the view to the child; F8 lets the child go, the parent then
 # finishes. Without -p the program just exits (the memory pane says -p
-# would hold it) and q quits at once. Input
-# typed in the output pane reaches the program. A missing program gives
+# would hold it) and q quits at once. Input typed in the output pane
+# reaches the program. A missing program gives
 # 127 before any screen.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # resize.t: the layout follows the terminal. 100x30 (Registers beside
 # Memory), 80x24 (Registers become a tab), below 80x24 a clear message
-# instead of a broken screen (wrapped to fit at 40x10), and back. Also: the same screens in a plain
-# ASCII locale, and on a monochrome terminal.
+# instead of a broken screen (wrapped to fit at 40x10), and back. Also:
+# the same screens in a plain ASCII locale, and on a monochrome terminal.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
