@@ -73,6 +73,8 @@ static struct {
 static void hex_read(struct tui *t);
 static void gone_text(struct tui *t, char *buf, size_t len);
 static void hex_place(struct tui *t, uint64_t cursor);
+static void hex_goto(struct tui *t, uint64_t addr, bool remember);
+static void hex_show_addr(struct tui *t, uint64_t addr);
 static void hex_scroll_into_view(struct tui *t);
 static int unit_attr(struct tui *t, uint64_t a, int n);
 static void draw_row(struct tui *t, WINDOW *w, int y);
@@ -181,8 +183,8 @@ hex_place(struct tui *t, uint64_t cursor)
 	hx.stale = true;
 }
 
-void
-pane_hex_goto(struct tui *t, uint64_t addr, bool remember)
+static void
+hex_goto(struct tui *t, uint64_t addr, bool remember)
 {
 	if (remember && hx.placed) {
 		if (hx.nback == MAX_BACK) {
@@ -194,6 +196,13 @@ pane_hex_goto(struct tui *t, uint64_t addr, bool remember)
 	}
 	hex_place(t, addr);
 	hx.moved = true;
+}
+
+/* tui_goto: remembered for Backspace. */
+static void
+hex_show_addr(struct tui *t, uint64_t addr)
+{
+	hex_goto(t, addr, true);
 }
 
 /* The first place worth showing: the heap, else the first writable region. */
@@ -356,7 +365,7 @@ goto_done(struct tui *t, const char *text)
 		free(err);
 		return;
 	}
-	pane_hex_goto(t, addr, true);
+	hex_goto(t, addr, true);
 }
 
 static int
@@ -435,7 +444,7 @@ search_step(struct tui *t, int dir)
 		pick = dir > 0 ? 0 : hx.nmatches - 1;
 		wrapped = true;
 	}
-	pane_hex_goto(t, hx.matches[pick], false);
+	hex_goto(t, hx.matches[pick], false);
 	tui_msg(t, false, "match %zu of %zu at 0x%" PRIx64 "%s", pick + 1,
 	    hx.nmatches, hx.matches[pick], wrapped ? " (wrapped)" : "");
 }
@@ -459,7 +468,7 @@ follow_pointer(struct tui *t)
 		    v);
 		return;
 	}
-	pane_hex_goto(t, v, true);
+	hex_goto(t, v, true);
 	tui_msg(t, false, "followed 0x%" PRIx64 " (Backspace goes back)", v);
 }
 
@@ -774,4 +783,5 @@ const struct pane_ops pane_hex_ops = {
 	.title = hex_title,
 	.event = hex_event,
 	.keys = hex_keys,
+	.show_addr = hex_show_addr,
 };

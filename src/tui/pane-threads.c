@@ -38,6 +38,8 @@ static struct {
 	int height;
 } th;
 
+static const char *threads_function(struct tui *t, pid_t tid);
+
 static void
 forget(void)
 {
@@ -106,8 +108,8 @@ unwind_all(struct tui *t)
 	}
 }
 
-const char *
-pane_threads_function(struct tui *t, pid_t tid)
+static const char *
+threads_function(struct tui *t, pid_t tid)
 {
 	const struct backtrace *bt;
 
@@ -351,4 +353,5 @@ const struct pane_ops pane_threads_ops = {
 	.title = threads_title,
 	.event = threads_event,
 	.keys = threads_keys,
+	.thread_function = threads_function,
 };
