@@ -20,12 +20,27 @@
 #include "tui/tui-int.h"
 #include "util.h"
 
+/* The function-key bar; input.c sends each key where it says. */
+const struct tui_fkey tui_fkeys[] = {
+	{ KEY_F(1), "Help", NULL, 0 },
+	{ KEY_F(2), "Edit", &pane_hex_ops, 'e' },
+	{ KEY_F(3), "Search", &pane_hex_ops, '/' },
+	{ KEY_F(4), "Filter", &pane_regions_ops, '/' },
+	{ KEY_F(5), "Goto", &pane_hex_ops, 'g' },
+	{ KEY_F(6), "Sort", &pane_regions_ops, 's' },
+	{ KEY_F(7), "Unit", &pane_hex_ops, 'w' },
+	{ KEY_F(8), "Cont", NULL, 0 },
+	{ KEY_F(9), "Kill", NULL, 0 },
+	{ KEY_F(10), "Quit", NULL, 0 },
+};
+const size_t tui_nfkeys = ARRAY_SIZE(tui_fkeys);
+
 static attr_t attrs[TC_COUNT];
 static char *message;
 static bool message_error;
 
-static const char *thread_function(struct tui *t, pid_t tid);
-static void status_text(struct tui *t, char *buf, size_t len, bool *paused);
+static void status_text(struct tui *t, const char *fn, char *buf,
+    size_t len, bool *paused);
 static int wrap_text(const char *text, int width, char lines[][81],
     int max);
 
@@ -133,21 +148,13 @@ tui_msg(struct tui *t, bool error, const char *fmt, ...)
 	message_error = error;
 }
 
-/* The function a thread is in, from the pane that knows (Threads). */
-static const char *
-thread_function(struct tui *t, pid_t tid)
-{
-	const struct pane_ops *const *panes = tui_panes();
-
-	for (int i = 0; panes[i] != NULL; i++)
-		if (panes[i]->thread_function != NULL)
-			return panes[i]->thread_function(t, tid);
-	return NULL;
-}
-
-/* "paused at exit_group(3)", "SIGSEGV at 0x10 in crash_here", ... */
+/*
+ * "paused at exit_group(3)", "SIGSEGV at 0x10 in crash_here", ...; fn is
+ * the function the thread that caused a signal pause is in, or NULL.
+ */
 static void
-status_text(struct tui *t, char *buf, size_t len, bool *paused)
+status_text(struct tui *t, const char *fn, char *buf, size_t len,
+    bool *paused)
 {
 	struct proc *p = t->proc;
 
@@ -167,7 +174,6 @@ status_text(struct tui *t, char *buf, size_t len, bool *paused)
 		*paused = true;
 		if (p->reason == PAUSE_SIGNAL) {
 			const char *sig = signal_name(p->signal);
-			const char *fn = thread_function(t, p->paused_tid);
 			int n;
 
 			n = snprintf(buf, len, "%s", sig ? sig : "signal");
@@ -201,13 +207,13 @@ status_text(struct tui *t, char *buf, size_t len, bool *paused)
 }
 
 void
-bars_draw_status(struct tui *t)
+bars_draw_status(struct tui *t, const char *fn)
 {
 	char state[160], line[320];
 	bool paused;
 	int x;
 
-	status_text(t, state, sizeof(state), &paused);
+	status_text(t, fn, state, sizeof(state), &paused);
 	attrset(tui_attr(t, TC_HEADER));
 	move(0, 0);
 	hline(' ', COLS);
@@ -241,10 +247,6 @@ bars_draw_bottom(struct tui *t)
 
 	move(y, 0);
 	clrtoeol();
-	if (prompt_active()) {
-		prompt_draw(t, y);
-		return;
-	}
 	if (core.quit_state != QUIT_NONE) {
 		char q[200];
 		bool paused = t->proc != NULL && t->proc->state == PROC_PAUSED;
@@ -303,7 +305,8 @@ bars_tab_label(const struct slot *s, int j, char *buf, size_t len)
 }
 
 void
-bars_draw_title(struct tui *t, struct slot *s)
+bars_draw_title(struct tui *t, struct slot *s,
+    const struct pane_ops *focus)
 {
 	WINDOW *w = s->title;
 	int x = 0;
@@ -313,7 +316,7 @@ bars_draw_title(struct tui *t, struct slot *s)
 	mvwhline(w, 0, 0, ACS_HLINE, getmaxx(w));
 	for (int j = 0; j < s->npanes; j++) {
 		bool shown = j == s->shown;
-		enum tui_color c = shown && s->panes[j] == layout_focused() ?
+		enum tui_color c = shown && s->panes[j] == focus ?
 		    TC_TITLE_FOCUS : TC_TITLE;
 		char name[48];
 

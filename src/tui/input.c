@@ -8,31 +8,21 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "tui/tui-int.h"
 #include "util.h"
 
-const struct tui_fkey tui_fkeys[] = {
-	{ KEY_F(1), "Help", NULL, 0 },
-	{ KEY_F(2), "Edit", &pane_hex_ops, 'e' },
-	{ KEY_F(3), "Search", &pane_hex_ops, '/' },
-	{ KEY_F(4), "Filter", &pane_regions_ops, '/' },
-	{ KEY_F(5), "Goto", &pane_hex_ops, 'g' },
-	{ KEY_F(6), "Sort", &pane_regions_ops, 's' },
-	{ KEY_F(7), "Unit", &pane_hex_ops, 'w' },
-	{ KEY_F(8), "Cont", NULL, 0 },
-	{ KEY_F(9), "Kill", NULL, 0 },
-	{ KEY_F(10), "Quit", NULL, 0 },
-};
-const size_t tui_nfkeys = ARRAY_SIZE(tui_fkeys);
 
 static enum pane_result mouse_event(struct tui *t);
+static void command_done(struct tui *t, const char *line);
 static enum pane_result input_key(struct tui *t, int key);
 static enum pane_result global_key(struct tui *t, int key);
 static enum pane_result quit_key(struct tui *t, int key);
@@ -87,6 +77,42 @@ mouse_event(struct tui *t)
 		return PANE_REDRAW;
 	}
 	return PANE_HANDLED;
+}
+
+/* The : command: its result as a message, or a pop-up when long. */
+static void
+command_done(struct tui *t, const char *line)
+{
+	struct cmd_ctx ctx;
+	char *out = NULL, *err = NULL;
+	size_t out_len = 0, err_len = 0, len;
+	char *text;
+
+	if (t->proc == NULL) {
+		tui_msg(t, true, "%s: no process", line);
+		return;
+	}
+	tui_cmd_ctx(t, &ctx);
+	ctx.out = open_memstream(&out, &out_len);
+	ctx.err = open_memstream(&err, &err_len);
+	if (ctx.out == NULL || ctx.err == NULL)
+		fatal("open_memstream");
+	cmd_run(&ctx, line);
+	fclose(ctx.out);
+	fclose(ctx.err);
+	text = xstrfmt("%s%s", out, err);
+	len = strlen(text);
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	if (strchr(text, '\n') == NULL && (int)strlen(text) < COLS)
+		tui_msg(t, err_len > 0, "%s", *text ? text : "(no output)");
+	else
+		tui_popup(t, line, text);
+	free(text);
+	free(out);
+	free(err);
+	tui_sync_proc(t);
+	tui_broadcast(t, TUI_EV_MAPS);
 }
 
 void
@@ -168,7 +194,7 @@ global_key(struct tui *t, int key)
 		core.help_open = true;
 		return PANE_REDRAW;
 	case ':':
-		prompt_open_command(t);
+		tui_prompt(t, ":", 0, command_done);
 		return PANE_REDRAW;
 	case KEY_F(8):
 		if (t->proc == NULL || t->proc->state != PROC_PAUSED) {

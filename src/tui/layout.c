@@ -46,6 +46,8 @@ static void layout_plan(const struct tui *t, int rows, int cols,
     struct layout *l);
 static struct slot *layout_slot_of(const struct pane_ops *ops);
 static void output_size(int *rows, int *cols);
+static const char *crash_function(struct tui *t);
+static void draw_bottom(struct tui *t);
 
 static bool
 pane_enabled(const struct tui *t, const struct pane_ops *ops)
@@ -204,6 +206,7 @@ layout_apply(struct tui *t)
 		if (overlay_win == NULL)
 			fatalx("cannot create the pop-up window");
 		keypad(overlay_win, TRUE);
+		popup_set_overlay_rows(getmaxy(overlay_win) - 2);
 	}
 	if (layout_slot_of(focus) != NULL) {
 		struct slot *s = layout_slot_of(focus);
@@ -276,6 +279,36 @@ tui_panes(void)
 	return all_panes;
 }
 
+/*
+ * For the status line: the function the thread that caused a signal pause
+ * is in, from the pane that knows (Threads).
+ */
+static const char *
+crash_function(struct tui *t)
+{
+	struct proc *p = t->proc;
+
+	if (p == NULL || p->state != PROC_PAUSED || p->reason != PAUSE_SIGNAL)
+		return NULL;
+	for (int i = 0; all_panes[i] != NULL; i++)
+		if (all_panes[i]->thread_function != NULL)
+			return all_panes[i]->thread_function(t, p->paused_tid);
+	return NULL;
+}
+
+/* The bottom row: the prompt when it is open, else bars.c's. */
+static void
+draw_bottom(struct tui *t)
+{
+	if (prompt_active()) {
+		move(LINES - 1, 0);
+		clrtoeol();
+		prompt_draw(t, LINES - 1);
+	} else {
+		bars_draw_bottom(t);
+	}
+}
+
 void
 layout_draw(struct tui *t)
 {
@@ -285,13 +318,13 @@ layout_draw(struct tui *t)
 		return;
 	}
 	erase();
-	bars_draw_status(t);
+	bars_draw_status(t, crash_function(t));
 	attrset(tui_attr(t, TC_TITLE));
 	for (int i = 0; i < lay.nseps; i++)
 		mvvline(lay.sep_rect[i].y, lay.sep_rect[i].x, ACS_VLINE,
 		    lay.sep_rect[i].h);
 	attrset(A_NORMAL);
-	bars_draw_bottom(t);
+	draw_bottom(t);
 	wnoutrefresh(stdscr);
 	for (int i = 0; i < lay.nslots; i++) {
 		struct slot *s = &lay.slots[i];
@@ -300,7 +333,7 @@ layout_draw(struct tui *t)
 		/* The body first: drawing may settle what the title says. */
 		werase(s->body);
 		p->draw(t, s->body, p == focus);
-		bars_draw_title(t, s);
+		bars_draw_title(t, s, focus);
 		wnoutrefresh(s->body);
 	}
 	if (core.help_open) {
@@ -308,11 +341,11 @@ layout_draw(struct tui *t)
 		pane_help_ops.draw(t, overlay_win, true);
 		wnoutrefresh(overlay_win);
 	} else if (popup_active()) {
-		popup_draw(t);
+		popup_draw(t, overlay_win);
 	}
 	if (prompt_active()) {
 		/* Leave the terminal cursor in the prompt. */
-		bars_draw_bottom(t);
+		draw_bottom(t);
 		wnoutrefresh(stdscr);
 	}
 	doupdate();

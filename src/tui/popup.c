@@ -21,6 +21,7 @@ struct popup {
 };
 
 static struct popup popup;
+static int overlay_rows = 10;	/* text rows the overlay has room for */
 
 static void popup_close(void);
 
@@ -56,8 +57,7 @@ popup_close(void)
 enum pane_result
 popup_key(struct tui *t, int key)
 {
-	WINDOW *overlay = layout_overlay();
-	int rows = overlay != NULL ? getmaxy(overlay) - 2 : 10;
+	int rows = overlay_rows;
 	int max = popup.nlines - rows > 0 ? popup.nlines - rows : 0;
 
 	switch (key) {
@@ -103,11 +103,11 @@ popup_key(struct tui *t, int key)
 
 /* The pop-up is as tall as its text, at most the overlay's size. */
 void
-popup_draw(struct tui *t)
+popup_draw(struct tui *t, WINDOW *overlay)
 {
-	int h = popup.nlines + 2 < getmaxy(layout_overlay()) ?
-	    popup.nlines + 2 : getmaxy(layout_overlay());
-	WINDOW *w = newwin(h < 3 ? 3 : h, getmaxx(layout_overlay()), 2, 4);
+	int h = popup.nlines + 2 < getmaxy(overlay) ?
+	    popup.nlines + 2 : getmaxy(overlay);
+	WINDOW *w = newwin(h < 3 ? 3 : h, getmaxx(overlay), 2, 4);
 	int rows;
 	char foot[64];
 
@@ -139,4 +139,11 @@ bool
 popup_active(void)
 {
 	return popup.active;
+}
+
+/* layout.c tells the size of the overlay the pop-up is drawn in. */
+void
+popup_set_overlay_rows(int rows)
+{
+	overlay_rows = rows;
 }

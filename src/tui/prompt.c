@@ -1,7 +1,7 @@
 /*
  * prompt.c: the one-line prompt on the bottom row (goto, search, filter,
  * the : command line): a small line editor with a history per kind of
- * prompt, and the : command, whose result becomes a message or a pop-up.
+ * prompt; what the text is for is the caller's done() callback.
  */
 #include "config.h"
 
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
 #include "tui/pane.h"
 #include "tui/tui-int.h"
 #include "util.h"
@@ -32,7 +31,6 @@ static struct prompt prompt;
 static char *history[NHIST][HIST_LEN];
 
 static void history_add(int kind, const char *s);
-static void prompt_cmd_done(struct tui *t, const char *line);
 
 void
 tui_prompt(struct tui *t, const char *label, int history_kind,
@@ -156,41 +154,6 @@ prompt_key(struct tui *t, int key)
 	return PANE_REDRAW;
 }
 
-static void
-prompt_cmd_done(struct tui *t, const char *line)
-{
-	struct cmd_ctx ctx;
-	char *out = NULL, *err = NULL;
-	size_t out_len = 0, err_len = 0, len;
-	char *text;
-
-	if (t->proc == NULL) {
-		tui_msg(t, true, "%s: no process", line);
-		return;
-	}
-	tui_cmd_ctx(t, &ctx);
-	ctx.out = open_memstream(&out, &out_len);
-	ctx.err = open_memstream(&err, &err_len);
-	if (ctx.out == NULL || ctx.err == NULL)
-		fatal("open_memstream");
-	cmd_run(&ctx, line);
-	fclose(ctx.out);
-	fclose(ctx.err);
-	text = xstrfmt("%s%s", out, err);
-	len = strlen(text);
-	while (len > 0 && text[len - 1] == '\n')
-		text[--len] = '\0';
-	if (strchr(text, '\n') == NULL && (int)strlen(text) < COLS)
-		tui_msg(t, err_len > 0, "%s", *text ? text : "(no output)");
-	else
-		tui_popup(t, line, text);
-	free(text);
-	free(out);
-	free(err);
-	tui_sync_proc(t);
-	tui_broadcast(t, TUI_EV_MAPS);
-}
-
 /* The prompt on the bottom row, the terminal cursor where typing goes. */
 void
 prompt_draw(struct tui *t, int y)
@@ -210,10 +173,4 @@ bool
 prompt_active(void)
 {
 	return prompt.active;
-}
-
-void
-prompt_open_command(struct tui *t)
-{
-	tui_prompt(t, ":", 0, prompt_cmd_done);
 }

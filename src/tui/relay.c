@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <termios.h>
 #include <unistd.h>
@@ -40,10 +41,12 @@ relay_print_output(struct tui *t)
  * terminal goes raw and ptinspect relays both ways, keys to the program's
  * terminal (whose line discipline turns Ctrl-C into SIGINT for its
  * foreground group) and its output to ours, letting any process that
- * pauses go (or killing it), until every one is reaped. SIGTERM kills.
+ * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
+ * wakes the poll, *terminating is set) kills.
  */
 void
-relay_after_quit(struct tui *t, bool kill_them)
+relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
+    const volatile sig_atomic_t *terminating)
 {
 	struct termios saved, raw;
 	bool raw_mode = false, stdin_eof = false;
@@ -63,10 +66,10 @@ relay_after_quit(struct tui *t, bool kill_them)
 			{ .fd = core.pty_eof ? -1 : core.pty.master,
 			  .events = POLLIN },
 			{ .fd = evfd, .events = POLLIN },
-			{ .fd = tui_signal_fd(), .events = POLLIN },
+			{ .fd = signal_fd, .events = POLLIN },
 		};
 
-		if (tui_terminating() && !kill_them) {
+		if (*terminating && !kill_them) {
 			kill_them = true;
 			tui_release_all(t, true);
 		}
@@ -95,7 +98,7 @@ relay_after_quit(struct tui *t, bool kill_them)
 				core.pty_eof = true;
 		}
 		if (pfd[3].revents != 0)
-			while (read(tui_signal_fd(), buf, sizeof(buf)) > 0)
+			while (read(signal_fd, buf, sizeof(buf)) > 0)
 				;
 	}
 	if (core.pty.master >= 0)

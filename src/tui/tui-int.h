@@ -1,26 +1,26 @@
 /*
  * tui-int.h: what the TUI's own modules share, and nothing the panes see
- * (they have pane.h). The TUI is split by concern:
+ * (they have pane.h). The TUI is split by concern, each file calling only
+ * the ones below it (calls to panes go through their struct pane_ops):
  *
- *	tui.c		the main loop, tui_run, the shown process and its
- *			events, the pane API of pane.h that needs neither
- *			layout nor drawing, SIGTERM
+ *	tui.c		the main loop and tui_run, SIGTERM
+ *	input.c		keys and mouse: who gets them, the function keys,
+ *			the quit question, the : command, keys typed to
+ *			the program
+ *	relay.c		after the TUI closes: the program's output and
+ *			terminal on the user's
+ *	session.c	the shown process: its events for the panes,
+ *			letting processes go, the process half of pane.h
  *	layout.c	the only list of panes, slots and focus, composing
  *			a frame (layout_draw calls doupdate() once)
+ *	prompt.c	the one-line prompt and its history
+ *	popup.c		the scrollable text pop-up
  *	bars.c		colours, the status line, pane titles and tabs,
  *			the bottom row (messages, function keys), the
  *			too-small screen
- *	prompt.c	the one-line prompt, its history, the : command
- *	popup.c		the scrollable text pop-up
- *	input.c		keys and mouse: who gets them, the function keys,
- *			the quit question, keys typed to the program
- *	relay.c		after the TUI closes: the program's output and
- *			terminal on the user's
  *
- * The core files call each other through the functions below. Panes are
- * reached only through their struct pane_ops (layout.c's list, input.c's
- * function keys); they reach the core only through pane.h, and no core
- * file calls a pane function by name.
+ * Panes reach the core only through pane.h, and no core file calls a
+ * pane function by name.
  */
 #ifndef PTI_TUI_INT_H
 #define PTI_TUI_INT_H
@@ -84,12 +84,12 @@ struct tui_fkey {
 extern const struct tui_fkey tui_fkeys[];
 extern const size_t tui_nfkeys;
 
-/* tui.c */
+/* session.c */
 void tui_broadcast(struct tui *t, enum tui_event ev);
 void tui_sync_proc(struct tui *t);
 void tui_release_all(struct tui *t, bool kill_them);
-int tui_signal_fd(void);
-bool tui_terminating(void);
+void session_handle_tracer(struct tui *t);
+bool session_nothing_held(struct tui *t);
 
 /* layout.c */
 void layout_apply(struct tui *t);
@@ -105,28 +105,30 @@ void layout_draw(struct tui *t);
 /* bars.c */
 void bars_colors_init(struct tui *t);
 void bars_msg_clear(void);
-void bars_draw_status(struct tui *t);
+void bars_draw_status(struct tui *t, const char *fn);
 void bars_draw_bottom(struct tui *t);
 int bars_tab_label(const struct slot *s, int j, char *buf, size_t len);
-void bars_draw_title(struct tui *t, struct slot *s);
+void bars_draw_title(struct tui *t, struct slot *s,
+    const struct pane_ops *focus);
 void bars_draw_too_small(void);
 
 /* prompt.c */
 bool prompt_active(void);
 enum pane_result prompt_key(struct tui *t, int key);
 void prompt_draw(struct tui *t, int y);
-void prompt_open_command(struct tui *t);
 
 /* popup.c */
 bool popup_active(void);
 enum pane_result popup_key(struct tui *t, int key);
-void popup_draw(struct tui *t);
+void popup_draw(struct tui *t, WINDOW *overlay);
+void popup_set_overlay_rows(int rows);
 
 /* input.c */
 enum pane_result input_handle_key(struct tui *t, int key);
 
 /* relay.c */
 void relay_print_output(struct tui *t);
-void relay_after_quit(struct tui *t, bool kill_them);
+void relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
+    const volatile sig_atomic_t *terminating);
 
 #endif

@@ -3,20 +3,17 @@
  * own pseudo-terminal, owns the terminal, and runs the loop: poll() on the
  * keyboard, the program's terminal, the tracer's event descriptor and the
  * SIGTERM pipe, with a ~33 ms timeout while the shown process runs (live
- * refresh) and none while it is held and nothing happens. It turns the
- * shown process's state changes into events for the panes, and provides
- * the part of the pane API (pane.h) that is about the process: threads,
- * maps, command contexts, address labels, goto.
+ * refresh) and none while it is held and nothing happens.
  *
- * The other concerns have their own files (see tui-int.h): layout.c,
- * bars.c, prompt.c, popup.c, input.c, relay.c. The terminal is in raw
- * mode. SIGTERM kills every process and ends ptinspect with 128+15.
+ * The other concerns have their own files (see tui-int.h): session.c,
+ * layout.c, bars.c, prompt.c, popup.c, input.c, relay.c; this file is the
+ * top of their graph and nothing calls back into it. The terminal is in
+ * raw mode. SIGTERM kills every process and ends ptinspect with 128+15.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,29 +24,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "maps.h"
-#include "mem.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "tui/pty.h"
 #include "tui/tui.h"
 #include "tui/tui-int.h"
-#include "unwind.h"
 #include "util.h"
 
 #define MAPS_REFRESH_MS 1000
 
-struct tui_core core;
-static int last_state = -1;
 static int signal_pipe[2] = { -1, -1 };	/* SIGTERM wakes poll() */
 static volatile sig_atomic_t terminate_requested;
 
 static uint64_t now_ms(void);
-static struct proc *find_proc(struct tui *t, pid_t pid);
-static void handle_tracer(struct tui *t);
 static void read_pty(struct tui *t);
-static bool nothing_held(struct tui *t);
 static void on_sigterm(int sig);
 static int catch_sigterm(void);
 static void loop(struct tui *t);
@@ -64,210 +52,6 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-struct thread *
-tui_thread(struct tui *t)
-{
-	struct thread *th;
-
-	if (t->proc == NULL)
-		return NULL;
-	th = tracer_find_thread(t->proc, t->tid);
-	if (th == NULL) {
-		th = proc_main_thread(t->proc);
-		if (th != NULL)
-			t->tid = th->tid;
-	}
-	return th;
-}
-
-void
-tui_select_thread(struct tui *t, pid_t tid)
-{
-	if (tid == t->tid)
-		return;
-	t->tid = tid;
-	tui_broadcast(t, TUI_EV_THREAD);
-}
-
-void
-tui_select_proc(struct tui *t, pid_t pid)
-{
-	struct proc *p = find_proc(t, pid);
-
-	if (p == NULL || pid == t->pid)
-		return;
-	t->pid = pid;
-	t->proc = p;
-	t->tid = 0;
-	t->paused = false;
-	last_state = -1;
-	maps_free(&t->maps);
-	t->maps_ms = 0;
-	tui_broadcast(t, TUI_EV_PROC);
-	tui_sync_proc(t);
-}
-
-int
-tui_refresh_maps(struct tui *t)
-{
-	struct maps m;
-	char *err = NULL;
-
-	t->maps_ms = t->now_ms;
-	if (t->proc == NULL || t->proc->state == PROC_GONE) {
-		maps_free(&t->maps);
-		return -1;
-	}
-	if (mem_maps_read(t->proc, &m, &err) < 0) {
-		tui_msg(t, true, "maps: %s", err);
-		free(err);
-		return -1;
-	}
-	maps_free(&t->maps);
-	t->maps = m;
-	tui_broadcast(t, TUI_EV_MAPS);
-	return 0;
-}
-
-void
-tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->tracer = t->tr;
-	ctx->proc = t->proc;
-	ctx->thread = tui_thread(t);
-	ctx->json = false;
-}
-
-const char *
-tui_region_name(const struct region *r)
-{
-	static const char ours[] = "/memfd:ptinspect";
-
-	if (strncmp(r->name, ours, sizeof(ours) - 1) == 0)
-		return "";
-	return region_basename(r);
-}
-
-void
-tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
-{
-	const struct region *r = maps_find(&t->maps, addr);
-	const char *name;
-	char sym[128];
-
-	if (r == NULL) {
-		snprintf(buf, len, "0x%" PRIx64 " (unmapped)", addr);
-		return;
-	}
-	name = tui_region_name(r);
-	/* Code: the function it is in, when the symbols say. */
-	if (t->proc != NULL && r->perms[2] == 'x' && *name != '\0' &&
-	    *name != '[' &&
-	    unwind_symbolize(t->proc, addr, sym, sizeof(sym))) {
-		snprintf(buf, len, "%s+0x%" PRIx64 " <%s>", name,
-		    addr - r->start, sym);
-		return;
-	}
-	if (*name == '\0')
-		snprintf(buf, len, "anon@%" PRIx64 "+0x%" PRIx64, r->start,
-		    addr - r->start);
-	else
-		snprintf(buf, len, "%s+0x%" PRIx64, name, addr - r->start);
-}
-
-void
-tui_goto(struct tui *t, uint64_t addr)
-{
-	const struct pane_ops *const *panes = tui_panes();
-
-	for (int i = 0; panes[i] != NULL; i++)
-		if (panes[i]->show_addr != NULL) {
-			panes[i]->show_addr(t, addr);
-			tui_focus(t, panes[i]);
-		}
-}
-
-void
-tui_broadcast(struct tui *t, enum tui_event ev)
-{
-	const struct pane_ops *const *panes = tui_panes();
-
-	for (int i = 0; panes[i] != NULL; i++)
-		if (panes[i]->event != NULL)
-			panes[i]->event(t, ev);
-}
-
-/*
- * The process with this pid: a live one, else the last reaped one (the
- * tracer keeps those, with their wait status, but tracer_find_proc skips
- * them).
- */
-static struct proc *
-find_proc(struct tui *t, pid_t pid)
-{
-	struct proc *found = tracer_find_proc(t->tr, pid);
-
-	for (struct proc *p = tracer_procs(t->tr); found == NULL && p != NULL;
-	    p = p->next)
-		if (p->pid == pid && p->state == PROC_GONE)
-			found = p;
-	return found;
-}
-
-/*
- * Turns the shown process's state changes into events for the panes. The
- * process is looked up by pid each time rather than kept.
- */
-void
-tui_sync_proc(struct tui *t)
-{
-	int state;
-
-	if (t->pid == 0)
-		return;
-	t->proc = find_proc(t, t->pid);
-	state = t->proc != NULL ? (int)t->proc->state : PROC_GONE;
-	if (state == last_state)
-		return;
-	last_state = state;
-	t->paused = state == PROC_PAUSED;
-	if (t->paused) {
-		struct thread *th = tracer_find_thread(t->proc,
-		    t->proc->paused_tid);
-
-		if (th != NULL)
-			t->tid = th->tid;
-		tui_refresh_maps(t);
-		tui_broadcast(t, TUI_EV_PAUSED);
-		/* A crash: what matters first is where each thread was. */
-		if (t->proc->reason == PAUSE_SIGNAL)
-			tui_focus(t, &pane_threads_ops);
-		if (!t->proc->is_root || t->follow_forks)
-			tui_msg(t, false, "pid %d paused", (int)t->pid);
-	} else if (state == PROC_GONE) {
-		maps_free(&t->maps);
-		tui_broadcast(t, TUI_EV_GONE);
-	} else if (state == PROC_RELEASED) {
-		tui_broadcast(t, TUI_EV_RESUMED);
-	}
-}
-
-static void
-handle_tracer(struct tui *t)
-{
-	struct proc *p;
-
-	if (!t->all_gone && tracer_poll(t->tr, 0) < 0)
-		t->all_gone = true;
-	while ((p = tracer_next_paused(t->tr)) != NULL) {
-		if (p->pid != t->pid)
-			tui_msg(t, false, "pid %d (%s) paused: see "
-			    "Processes (Tab)", (int)p->pid, p->comm);
-	}
-	tui_sync_proc(t);
-}
-
 static void
 read_pty(struct tui *t)
 {
@@ -278,37 +62,6 @@ read_pty(struct tui *t)
 		scrollback_feed(&t->out, buf, (size_t)n);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 		core.pty_eof = true;
-}
-
-/* True when quitting needs no question: no process is running or held. */
-static bool
-nothing_held(struct tui *t)
-{
-	if (t->all_gone)
-		return true;
-	for (struct proc *p = tracer_procs(t->tr); p != NULL; p = p->next)
-		if (p->state != PROC_GONE && p->state != PROC_RELEASED)
-			return false;
-	return true;
-}
-
-/* The user chose at the quit question: let every held process go, or kill. */
-void
-tui_release_all(struct tui *t, bool kill_them)
-{
-	for (struct proc *p = tracer_procs(t->tr); p != NULL; p = p->next) {
-		char *err = NULL;
-		int rc = 0;
-
-		if (kill_them && p->state != PROC_GONE)
-			rc = tracer_kill(t->tr, p, &err);
-		else if (!kill_them && p->state == PROC_PAUSED)
-			rc = tracer_continue(t->tr, p, &err);
-		if (rc < 0) {
-			warnx_msg("%s", err);
-			free(err);
-		}
-	}
 }
 
 static void
@@ -376,7 +129,7 @@ loop(struct tui *t)
 			return;
 		}
 		if (!t->all_gone && (evfd < 0 || pfd[2].revents != 0)) {
-			handle_tracer(t);
+			session_handle_tracer(t);
 			dirty = true;
 		}
 		if (pfd[1].revents != 0) {
@@ -387,7 +140,8 @@ loop(struct tui *t)
 			enum pane_result r = input_handle_key(t, key);
 
 			if (r == PANE_QUIT) {
-				if (core.quit_confirmed || nothing_held(t))
+				if (core.quit_confirmed ||
+				    session_nothing_held(t))
 					return;
 				core.quit_state = QUIT_ASK;
 			}
@@ -480,7 +234,8 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	set_fatal_cleanup(NULL);
 	if (t->output_file == NULL)
 		relay_print_output(t);
-	relay_after_quit(t, core.quit_killed);
+	relay_after_quit(t, core.quit_killed, signal_pipe[0],
+	    &terminate_requested);
 	code = tracer_finish(t->tr);
 	if (terminate_requested)
 		code = 128 + SIGTERM;
@@ -494,16 +249,4 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	close(signal_pipe[0]);
 	close(signal_pipe[1]);
 	return code;
-}
-
-int
-tui_signal_fd(void)
-{
-	return signal_pipe[0];
-}
-
-bool
-tui_terminating(void)
-{
-	return terminate_requested != 0;
 }

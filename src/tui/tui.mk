@@ -3,7 +3,7 @@
 src_libptinspect_a_SOURCES += \
 	src/tui/tui.c src/tui/tui.h src/tui/pane.h src/tui/tui-int.h \
 	src/tui/layout.c src/tui/bars.c src/tui/prompt.c src/tui/popup.c \
-	src/tui/input.c src/tui/relay.c \
+	src/tui/input.c src/tui/relay.c src/tui/session.c \
 	src/tui/pane-hex.c src/tui/pane-inspector.c src/tui/pane-regs.c \
 	src/tui/pane-regions.c src/tui/pane-threads.c src/tui/pane-output.c \
 	src/tui/pane-procs.c src/tui/pane-help.c \
