@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "tracer.h"
@@ -286,6 +287,15 @@ main(int argc, char **argv)
 	if (o.batch) {
 		status = run_batch(&o, argv + first);
 	} else {
+		/*
+		 * Curses without a terminal draws into a pipe and reads no
+		 * key: refuse before the program starts.
+		 */
+		if (!isatty(0) || !isatty(1)) {
+			warnx_msg("the TUI needs a terminal on stdin and "
+			    "stdout; use --batch");
+			return EXIT_USAGE;
+		}
 		tui = (struct tui_opts){
 			.tracer = o.tracer,
 			.output_file = o.output_file,

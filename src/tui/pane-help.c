@@ -1,7 +1,7 @@
 /*
  * pane-help.c: every key, grouped by pane, built from the panes' own key
  * tables (struct pane_ops.keys) so it cannot drift from what they do. Shown
- * as an overlay by ? or F1; tui.c closes it on Esc, q, ? or F1.
+ * as an overlay by ? or F1; input.c closes it on Esc, q, ? or F1.
  */
 #include "config.h"
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cmd.h"
 #include "maps.h"
@@ -70,9 +71,11 @@ static struct {
 } hx = { .unit = 1, .per_row = 16, .rows = 16 };
 
 static void hex_read(struct tui *t);
+static void gone_text(struct tui *t, char *buf, size_t len);
 static void hex_place(struct tui *t, uint64_t cursor);
+static void hex_goto(struct tui *t, uint64_t addr, bool remember);
+static void hex_show_addr(struct tui *t, uint64_t addr);
 static void hex_scroll_into_view(struct tui *t);
-static bool byte_at(uint64_t addr, uint8_t *out);
 static int unit_attr(struct tui *t, uint64_t a, int n);
 static void draw_row(struct tui *t, WINDOW *w, int y);
 static void goto_done(struct tui *t, const char *text);
@@ -135,18 +138,24 @@ hex_read(struct tui *t)
 	hx.read_ms = t->now_ms;
 }
 
-static bool
-byte_at(uint64_t addr, uint8_t *out)
+/*
+ * "(the process is gone (exit 3): no memory to show)"; without -p, how to
+ * keep it: a short program is usually gone before anyone looks.
+ */
+static void
+gone_text(struct tui *t, char *buf, size_t len)
 {
-	size_t j;
+	char how[48] = "";
+	int st = t->proc != NULL ? t->proc->wait_status : 0;
+	const char *sig = WIFSIGNALED(st) ? signal_name(WTERMSIG(st)) : NULL;
 
-	if (addr < hx.buf_addr || addr >= hx.buf_addr + hx.buf_len)
-		return false;
-	j = (size_t)(addr - hx.buf_addr);
-	if (!hx.valid[j])
-		return false;
-	*out = hx.buf[j];
-	return true;
+	if (t->proc != NULL && WIFSIGNALED(st))
+		snprintf(how, sizeof(how), " (%s)", sig ? sig : "signal");
+	else if (t->proc != NULL)
+		snprintf(how, sizeof(how), " (exit %d)", WEXITSTATUS(st));
+	snprintf(buf, len, "(the process is gone%s%s)", how,
+	    t->pause_on_exit ? ": no memory to show" :
+	    "; run with -p to hold it at its exit");
 }
 
 /* Moves the view so the cursor's row is on screen. */
@@ -174,8 +183,8 @@ hex_place(struct tui *t, uint64_t cursor)
 	hx.stale = true;
 }
 
-void
-pane_hex_goto(struct tui *t, uint64_t addr, bool remember)
+static void
+hex_goto(struct tui *t, uint64_t addr, bool remember)
 {
 	if (remember && hx.placed) {
 		if (hx.nback == MAX_BACK) {
@@ -187,6 +196,13 @@ pane_hex_goto(struct tui *t, uint64_t addr, bool remember)
 	}
 	hex_place(t, addr);
 	hx.moved = true;
+}
+
+/* tui_goto: remembered for Backspace. */
+static void
+hex_show_addr(struct tui *t, uint64_t addr)
+{
+	hex_goto(t, addr, true);
 }
 
 /* The first place worth showing: the heap, else the first writable region. */
@@ -285,6 +301,7 @@ hex_draw(struct tui *t, WINDOW *w, bool focused)
 	int rows = getmaxy(w);
 	int per_row = getmaxx(w) >= HEX_X + fmt_hex_width(1, 16) + 17 ?
 	    16 : 8;
+	char text[96];
 
 	if (!hx.placed)
 		hex_place_default(t);
@@ -295,8 +312,8 @@ hex_draw(struct tui *t, WINDOW *w, bool focused)
 		hx.stale = true;
 	}
 	if (t->proc == NULL || t->proc->state == PROC_GONE) {
-		tui_put(w, 0, 0, tui_attr(t, TC_ZERO),
-		    "(the process is gone: no memory to show)");
+		gone_text(t, text, sizeof(text));
+		tui_put(w, 0, 0, tui_attr(t, TC_ZERO), text);
 		return;
 	}
 	if (!hx.placed) {
@@ -348,7 +365,7 @@ goto_done(struct tui *t, const char *text)
 		free(err);
 		return;
 	}
-	pane_hex_goto(t, addr, true);
+	hex_goto(t, addr, true);
 }
 
 static int
@@ -427,7 +444,7 @@ search_step(struct tui *t, int dir)
 		pick = dir > 0 ? 0 : hx.nmatches - 1;
 		wrapped = true;
 	}
-	pane_hex_goto(t, hx.matches[pick], false);
+	hex_goto(t, hx.matches[pick], false);
 	tui_msg(t, false, "match %zu of %zu at 0x%" PRIx64 "%s", pick + 1,
 	    hx.nmatches, hx.matches[pick], wrapped ? " (wrapped)" : "");
 }
@@ -451,7 +468,7 @@ follow_pointer(struct tui *t)
 		    v);
 		return;
 	}
-	pane_hex_goto(t, v, true);
+	hex_goto(t, v, true);
 	tui_msg(t, false, "followed 0x%" PRIx64 " (Backspace goes back)", v);
 }
 
@@ -491,14 +508,19 @@ hex_digit(int key)
 	return -1;
 }
 
-/* Typing in edit mode: a hex digit (one nibble) or an ASCII character. */
+/*
+ * Typing in edit mode: a hex digit (one nibble) or an ASCII character.
+ * The byte is read from the process, never from the bytes on screen: keys
+ * that arrive in one burst (a paste) are handled before the next redraw
+ * re-reads them, and the low nibble must join the high one just written.
+ */
 static void
 edit_key(struct tui *t, int key)
 {
 	uint8_t cur;
 
-	if (!byte_at(t->cursor, &cur) && (t->proc == NULL ||
-	    mem_read(t->proc, t->cursor, &cur, 1, NULL) < 1)) {
+	if (t->proc == NULL || mem_read(t->proc, t->cursor, &cur, 1,
+	    NULL) < 1) {
 		tui_msg(t, true, "write: 0x%" PRIx64 ": address not mapped",
 		    t->cursor);
 		return;
@@ -761,4 +783,5 @@ const struct pane_ops pane_hex_ops = {
 	.title = hex_title,
 	.event = hex_event,
 	.keys = hex_keys,
+	.show_addr = hex_show_addr,
 };

@@ -2,7 +2,7 @@
  * pane-output.c: what the program wrote to its terminal (stdout and stderr
  * through the pseudo-terminal tui.c gives it), scrollable; it follows the
  * end until the user scrolls up. With -o FILE it says where output goes.
- * `i` lends the keyboard to the program (tui.c's input mode).
+ * `i` lends the keyboard to the program (input.c's input mode).
  */
 #include "config.h"
 

@@ -5,6 +5,7 @@
  * selecting a row selects its thread (registers and $regs follow); Enter
  * on a frame shows its code in the memory pane, on a thread its stack.
  * Backtraces are taken once per pause and kept until the process moves.
+ * The thread that caused the pause comes first, and is selected.
  */
 #include "config.h"
 
@@ -37,6 +38,8 @@ static struct {
 	int height;
 } th;
 
+static const char *threads_function(struct tui *t, pid_t tid);
+
 static void
 forget(void)
 {
@@ -57,15 +60,39 @@ bt_of(pid_t tid)
 	return NULL;
 }
 
+/*
+ * The process's threads in the order the pane lists them: the thread that
+ * caused the pause first (as batch mode does), then the others.
+ */
+static size_t
+threads_in_order(struct proc *p, struct thread **out, size_t max)
+{
+	struct thread *first = p->state == PROC_PAUSED ?
+	    tracer_find_thread(p, p->paused_tid) : NULL;
+	size_t n = 0;
+
+	if (first != NULL && n < max)
+		out[n++] = first;
+	for (struct thread *x = p->threads; x != NULL && n < max;
+	    x = x->next)
+		if (x != first)
+			out[n++] = x;
+	return n;
+}
+
 /* Unwinds every held thread once per pause (at most MAX_UNWOUND). */
 static void
 unwind_all(struct tui *t)
 {
+	struct thread *order[MAX_UNWOUND];
+	size_t n;
+
 	if (th.unwound || !t->paused || t->proc == NULL)
 		return;
 	th.unwound = true;
-	for (struct thread *x = t->proc->threads; x != NULL &&
-	    th.nbts < MAX_UNWOUND; x = x->next) {
+	n = threads_in_order(t->proc, order, MAX_UNWOUND);
+	for (size_t i = 0; i < n; i++) {
+		struct thread *x = order[i];
 		struct backtrace bt;
 		char *err = NULL;
 
@@ -81,8 +108,8 @@ unwind_all(struct tui *t)
 	}
 }
 
-const char *
-pane_threads_function(struct tui *t, pid_t tid)
+static const char *
+threads_function(struct tui *t, pid_t tid)
 {
 	const struct backtrace *bt;
 
@@ -104,10 +131,17 @@ rows_add(pid_t tid, int frame)
 static void
 rows_build(struct tui *t)
 {
+	struct thread **order;
+	size_t n;
+
 	th.nrows = 0;
 	if (t->proc == NULL || t->proc->state == PROC_GONE)
 		return;
-	for (struct thread *x = t->proc->threads; x != NULL; x = x->next) {
+	order = xreallocarray(NULL, (size_t)t->proc->nthreads + 1,
+	    sizeof(*order));
+	n = threads_in_order(t->proc, order, (size_t)t->proc->nthreads + 1);
+	for (size_t k = 0; k < n; k++) {
+		struct thread *x = order[k];
 		const struct backtrace *bt = bt_of(x->tid);
 
 		rows_add(x->tid, -1);
@@ -116,6 +150,7 @@ rows_build(struct tui *t)
 		if (bt != NULL && bt->truncated)
 			rows_add(x->tid, (int)bt->count);
 	}
+	free(order);
 	if (th.sel >= (int)th.nrows)
 		th.sel = th.nrows > 0 ? (int)th.nrows - 1 : 0;
 }
@@ -318,4 +353,5 @@ const struct pane_ops pane_threads_ops = {
 	.title = threads_title,
 	.event = threads_event,
 	.keys = threads_keys,
+	.thread_function = threads_function,
 };

@@ -1,9 +1,11 @@
 /*
- * pane.h: what the TUI's modules share. tui.c owns the terminal, the layout,
- * the only list of panes, the prompt, pop-ups and the main loop. Each
+ * pane.h: the TUI API the panes use, and the table each pane exports. The
+ * TUI core (tui.c, layout.c, bars.c, ... see tui-int.h) owns the terminal,
+ * the layout, the only list of panes, the prompt, pop-ups and the main
+ * loop, and reaches a pane only through its struct pane_ops. Each
  * pane-NAME.c exports one const struct pane_ops, keeps its own state in
  * statics (there is one TUI per process) and draws only into the WINDOW it
- * is given; tui.c composes the windows and calls doupdate().
+ * is given; layout.c composes the windows and calls doupdate().
  *
  * Panes reach the tracee only through the lower layers' headers (mem.h,
  * maps.h, tracer.h, cmd.h, unwind.h) and the helpers below.
@@ -22,7 +24,7 @@
 struct cmd_ctx;
 
 enum pane_result {
-	PANE_IGNORED,		/* not this pane's key: tui.c tries it */
+	PANE_IGNORED,		/* not this pane's key: input.c tries it */
 	PANE_HANDLED,		/* done, nothing changed on screen */
 	PANE_REDRAW,		/* done, redraw */
 	PANE_QUIT,		/* the user asked to quit */
@@ -57,6 +59,10 @@ struct pane_ops {
 	/* Something happened to the shown process (may be NULL). */
 	void (*event)(struct tui *t, enum tui_event ev);
 	const struct pane_key *keys;	/* for help, ends with { NULL } */
+	/* The memory pane: shows addr, for tui_goto (NULL elsewhere). */
+	void (*show_addr)(struct tui *t, uint64_t addr);
+	/* Threads: the function tid is in, frame 0 (NULL elsewhere). */
+	const char *(*thread_function)(struct tui *t, pid_t tid);
 };
 
 extern const struct pane_ops pane_hex_ops;
@@ -93,6 +99,7 @@ enum tui_color {
 struct tui {
 	struct tracer *tr;
 	bool follow_forks;
+	bool pause_on_exit;	/* -p: the root is held at its exit */
 	bool all_gone;		/* tracer_poll said no process is left */
 	pid_t pid;		/* the process shown; 0 before the spawn */
 	pid_t tid;		/* the selected thread */
@@ -170,11 +177,5 @@ void tui_put(WINDOW *w, int y, int x, attr_t attr, const char *s);
 
 /* Shared helpers of list panes: scroll `top` so `sel` is visible. */
 int tui_scroll_to(int sel, int top, int rows);
-
-/* The pane-hex.c entry that tui_goto uses. */
-void pane_hex_goto(struct tui *t, uint64_t addr, bool remember);
-
-/* The function a thread is in (frame 0 of its backtrace), or NULL. */
-const char *pane_threads_function(struct tui *t, pid_t tid);
 
 #endif

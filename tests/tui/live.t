@@ -90,4 +90,4 @@ tui_keys F9 y
 tui_wait "killed by SIGKILL" && tap_pass "F9 then y kills the program"
 tui_keys q
 tap_is "$(tui_exit_status)" 137 "exit status 128+9 after a kill"
-tap_done
+tui_done

@@ -112,4 +112,4 @@ tui_keys q
 tui_wait "let the exit finish" && tap_pass "q asks what to do"
 tui_keys c
 tap_is "$(tui_exit_status)" 3 "c lets the exit finish: ptinspect exits 3"
-tap_done
+tui_done

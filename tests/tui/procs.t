@@ -2,8 +2,9 @@
 # procs.t: processes and lifecycles. With -f the child of tui-fork is held
 # at its exit while the parent waits; the processes pane lists both and
 # switches the view to the child; F8 lets the child go, the parent then
-# finishes. Without -p the program just exits and q quits at once. Input
-# typed in the output pane reaches the program. A missing program gives
+# finishes. Without -p the program just exits (the memory pane says -p
+# would hold it) and q quits at once. Input typed in the output pane
+# reaches the program. A missing program gives
 # 127 before any screen.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
@@ -30,6 +31,9 @@ tap_is "$(tui_exit_status)" 0 "ptinspect exits with the parent's status"
 
 tui_start -- "$TUI_PROGS/tui-data"
 tui_wait "exited with status 3" && tap_pass "without -p the program exits"
+tap_like "$(tui_screen)" \
+    "the process is gone \(exit 3\); run with -p to hold it at its exit" \
+    "... and the memory pane says how to hold it"
 tui_keys q
 tap_is "$(tui_exit_status)" 3 "q quits at once with its status"
 
@@ -50,4 +54,4 @@ tap_is "$(tui_exit_status)" 4 "exit status 4"
 tui_start -- ./no-such-program
 tui_wait "not found" && tap_pass "a missing program is reported"
 tap_is "$(tui_exit_status)" 127 "exit status 127"
-tap_done
+tui_done

@@ -1,8 +1,8 @@
 #!/bin/sh
 # resize.t: the layout follows the terminal. 100x30 (Registers beside
 # Memory), 80x24 (Registers become a tab), below 80x24 a clear message
-# instead of a broken screen, and back. Also: the same screens in a plain
-# ASCII locale, and on a monochrome terminal.
+# instead of a broken screen (wrapped to fit at 40x10), and back. Also:
+# the same screens in a plain ASCII locale, and on a monochrome terminal.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
@@ -20,6 +20,11 @@ tui_wait "Regions ─ T ─ R ─ O" &&
 tui_tmux resize-window -x 70 -y 20
 tui_wait "at least 80x24" &&
     tui_golden resize-small.txt "$(tui_screen)" "70x20: a clear message"
+tui_tmux resize-window -x 40 -y 10
+tui_wait "40x10" &&
+    tap_is "$(tui_screen | sed 's/^ *//; s/ *$//' | grep -v '^$' |
+    tr '\n' ' ')" "ptinspect needs a terminal of at least 80x24 this one \
+is 40x10: enlarge it, or q quits " "40x10: the message fits, word-wrapped"
 tui_keys j
 tui_tmux resize-window -x 100 -y 30
 tui_wait "│ Registers" &&
@@ -49,4 +54,4 @@ tap_like "$(tui_screen -e | sed -n 3p)" '\[7m00' \
     "vt100: the cursor is in reverse video"
 tui_keys q c
 tap_is "$(tui_exit_status)" 3 "exit status 3 on vt100"
-tap_done
+tui_done

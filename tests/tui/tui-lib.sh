@@ -11,6 +11,14 @@
 #   tui_cut ROW1 ROW2 COL1 COL2  part of it, 0-based, inclusive
 #   tui_golden NAME TEXT DESC    TEXT, masked, against golden/NAME
 #   tui_exit_status              ptinspect's exit status once it ended
+#   tui_done                     the "no tracee left behind" check, then
+#                                tap_done
+#
+# Every run carries pti.sh's test tag in its environment, as pti_run's
+# do. When the next tui_start (or tui_done) ends a run, its tmux server
+# goes, ptinspect with it, and any tagged process still alive 10 seconds
+# later is a tracee left behind: pti.sh records and kills it, and
+# tui_done reports it as a failure.
 #
 # Masking (perl): the pid becomes PID; runs of 12 or 16 hex digits
 # (addresses, register values) become x's, except in the pages at the fixed
@@ -36,6 +44,7 @@ TUI_PROGS="$TOP_BUILDDIR/tests/tui/progs"
 
 command -v tmux >/dev/null 2>&1 ||
 	tap_skip_all "tmux is not installed (apt-get install tmux)"
+. "$TOP_SRCDIR/tests/pti.sh"
 
 trap 'tmux -S "$TUI_SOCK" kill-server 2>/dev/null; rm -rf "$TAP_TMP"' EXIT
 
@@ -52,18 +61,19 @@ tui_start()
 		shift
 	done
 	shift
+	tui_end_run
 	rm -f "$TAP_TMP/exit"
 	# The command line goes through a script: no quoting games with tmux.
 	{
 		echo "cd '$TAP_TMP'"
-		printf 'env LANG=C.UTF-8 LC_ALL=C.UTF-8 %s' "$tui_env"
+		printf 'env LANG=C.UTF-8 LC_ALL=C.UTF-8 PTI_TEST_TAG=%s %s' \
+		    "$pti_tag" "$tui_env"
 		printf " '%s'" "$PTINSPECT" "$@"
 		echo
 		echo "echo \$? > '$TAP_TMP/exit'"
 		echo "exec sleep 600"
 	} > "$TAP_TMP/run.sh"
 	# A fresh server each time: a dying one can refuse the next session.
-	tui_tmux kill-server 2>/dev/null
 	tui_nstart=$((tui_nstart + 1))
 	TUI_SOCK="$TAP_TMP/tmux.$tui_nstart"
 	tui_tmux new-session -d -x "$TUI_COLS" -y "$TUI_ROWS" \
@@ -161,4 +171,26 @@ tui_exit_status()
 		tui_i=$((tui_i + 1))
 	done
 	cat "$TAP_TMP/exit" 2>/dev/null || echo none
+}
+
+# Ends the current run (its tmux server, and so ptinspect: SIGHUP), then
+# waits up to 10 seconds for its tagged processes to go; what stays is
+# left behind.
+tui_end_run()
+{
+	[ "$tui_nstart" -gt 0 ] || return 0
+	tui_tmux kill-server 2>/dev/null
+	tui_i=0
+	while [ -n "$(pti_tagged_pids)" ] && [ $tui_i -lt 100 ]; do
+		sleep 0.1
+		tui_i=$((tui_i + 1))
+	done
+	pti_collect_leftovers "(TUI run $tui_nstart: $(sed -n 2p \
+	    "$TAP_TMP/run.sh" | cut -c1-200))"
+}
+
+tui_done()
+{
+	tui_end_run
+	pti_done
 }

@@ -1,0 +1,110 @@
+/*
+ * relay.c: the user's terminal once the TUI has closed. What the program
+ * wrote while the TUI was up is printed there; while the program still
+ * runs, ptinspect relays its terminal both ways with ours in raw mode, so
+ * the program is in the foreground as if run natively (Ctrl-C and Ctrl-\
+ * reach it as signals through its terminal's line discipline).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "tracer.h"
+#include "tui/pane.h"
+#include "tui/tui-int.h"
+#include "util.h"
+
+/*
+ * What the program wrote while the TUI was up, as the output pane holds
+ * it (its last lines, escape sequences dropped), on the user's terminal.
+ */
+void
+relay_print_output(struct tui *t)
+{
+	size_t n = scrollback_lines(&t->out);
+
+	for (size_t i = 0; i < n; i++) {
+		fputs(scrollback_line(&t->out, i), stdout);
+		if (i + 1 < n || t->out.cur_len == 0)
+			putchar('\n');
+	}
+	fflush(stdout);
+}
+
+/*
+ * After the TUI is gone the program may still run (the user let it): our
+ * terminal goes raw and ptinspect relays both ways, keys to the program's
+ * terminal (whose line discipline turns Ctrl-C into SIGINT for its
+ * foreground group) and its output to ours, letting any process that
+ * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
+ * wakes the poll, *terminating is set) kills.
+ */
+void
+relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
+    const volatile sig_atomic_t *terminating)
+{
+	struct termios saved, raw;
+	bool raw_mode = false, stdin_eof = false;
+	int evfd = tracer_event_fd(t->tr);
+	char buf[8192];
+	ssize_t n;
+
+	if (!t->all_gone && tcgetattr(0, &saved) == 0) {
+		raw = saved;
+		cfmakeraw(&raw);
+		raw.c_oflag = saved.c_oflag;	/* our messages keep \r\n */
+		raw_mode = tcsetattr(0, TCSADRAIN, &raw) == 0;
+	}
+	while (!t->all_gone) {
+		struct pollfd pfd[4] = {
+			{ .fd = stdin_eof ? -1 : 0, .events = POLLIN },
+			{ .fd = core.pty_eof ? -1 : core.pty.master,
+			  .events = POLLIN },
+			{ .fd = evfd, .events = POLLIN },
+			{ .fd = signal_fd, .events = POLLIN },
+		};
+
+		if (*terminating && !kill_them) {
+			kill_them = true;
+			tui_release_all(t, true);
+		}
+		if (tracer_poll(t->tr, 0) < 0) {
+			t->all_gone = true;
+			break;
+		}
+		if (tracer_next_paused(t->tr) != NULL)
+			tui_release_all(t, kill_them);
+		if (poll(pfd, 4, 250) < 0 && errno != EINTR)
+			fatal("poll");
+		if (pfd[0].revents != 0) {
+			n = read(0, buf, sizeof(buf));
+			if (n <= 0)
+				stdin_eof = true;
+			else if (!core.pty_eof && write(core.pty.master, buf,
+			    (size_t)n) < 0 && errno != EAGAIN)
+				core.pty_eof = true;
+		}
+		if (pfd[1].revents != 0) {
+			while ((n = read(core.pty.master, buf,
+			    sizeof(buf))) > 0)
+				if (write(1, buf, (size_t)n) < 0)
+					break;
+			if (n == 0 || (n < 0 && errno != EAGAIN))
+				core.pty_eof = true;
+		}
+		if (pfd[3].revents != 0)
+			while (read(signal_fd, buf, sizeof(buf)) > 0)
+				;
+	}
+	if (core.pty.master >= 0)
+		while ((n = read(core.pty.master, buf, sizeof(buf))) > 0)
+			if (write(1, buf, (size_t)n) < 0)
+				break;
+	if (raw_mode)
+		tcsetattr(0, TCSADRAIN, &saved);
+}
