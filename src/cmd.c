@@ -7,7 +7,8 @@
  * group and take C escapes (\n \t \r \a \b \e \f \v \\ \" \' \xNN \NNN,
  * \0), 'single quotes' group literally. Each command gets the split argv
  * and also the raw text after its name, for DATA that may hold NUL bytes.
- * Errors print as "NAME: message" on ctx->err, or with --json as
+ * Errors print as "NAME: message" on ctx->err (after "FILE:LINE: " for a
+ * line of a -x file), or with --json as
  * {"cmd":"NAME","error":"message"} on ctx->out; the caller goes on with the
  * next command either way.
  *
@@ -457,8 +458,9 @@ cmd_print_error(struct cmd_ctx *ctx, const char *name, const char *msg)
 		json_str(ctx->out, msg);
 		fputs("}\n", ctx->out);
 	} else {
-		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s: %s\n", name,
-		    msg);
+		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s%s%s: %s\n",
+		    ctx->where != NULL ? ctx->where : "",
+		    ctx->where != NULL ? ": " : "", name, msg);
 	}
 }
 

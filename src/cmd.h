@@ -26,6 +26,7 @@ struct cmd_ctx {
 	bool json;		/* one JSON object per command on `out` */
 	FILE *out;		/* results (and JSON errors) */
 	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
+	const char *where;	/* "FILE:LINE" prefix of text errors, or NULL */
 };
 
 enum cmd_result {
