@@ -73,6 +73,7 @@ static int cmd_eval_name(struct cmd_ctx *ctx, const char *s,
     const char **endp, uint64_t *out, struct maps *maps, char **errp);
 static int cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps,
     char **errp);
+static const char *cmd_region_refusal(const struct region *r);
 static int cmd_parse_hex_data(const char *s, uint8_t *buf, size_t *len,
     char **errp);
 
@@ -241,6 +242,59 @@ cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
 			;
 	}
 	return rc;
+}
+
+int
+cmd_check_range(struct cmd_ctx *ctx, uint64_t addr, uint64_t len,
+    bool write, char **errp)
+{
+	struct maps maps = { NULL, 0 };
+	const struct region *r;
+	uint64_t at = addr;
+	const char *why, *tail;
+	int rc = -1;
+
+	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
+		return -1;
+	while (len > 0) {
+		r = maps_find(&maps, at);
+		why = r != NULL ? cmd_region_refusal(r) : NULL;
+		/* A write that would have started says it did not. */
+		tail = write && at != addr ? "; nothing written" : "";
+		if (r == NULL) {
+			set_error(errp, "0x%" PRIx64 ": address not mapped%s",
+			    at, tail);
+			goto out;
+		}
+		if (why != NULL) {
+			set_error(errp, "0x%" PRIx64 " (%s): region cannot be "
+			    "%s (%s)%s", at, region_basename(r),
+			    write ? "written" : "read", why, tail);
+			goto out;
+		}
+		if (r->end - at >= len)
+			break;
+		len -= r->end - at;
+		at = r->end;
+	}
+	rc = 0;
+out:
+	maps_free(&maps);
+	return rc;
+}
+
+/*
+ * Why nobody, ptinspect included, can access a region that maps lists, or
+ * NULL. The vvar pages are kernel data mapped VM_IO|VM_PFNMAP: both
+ * /proc/PID/mem and process_vm_readv refuse them (EIO, EFAULT).
+ */
+static const char *
+cmd_region_refusal(const struct region *r)
+{
+	if (strncmp(r->name, "[vvar", 5) == 0)
+		return "the kernel's vvar page, not accessible through "
+		    "/proc/PID/mem";
+	return NULL;
 }
 
 int

@@ -11,6 +11,7 @@ foundation_tests = \
 	tests/exit-status.t \
 	tests/fallback.t \
 	tests/forks.t \
+	tests/memcmds.t \
 	tests/memory.t \
 	tests/output.t \
 	tests/pause.t \
