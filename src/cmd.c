@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,7 +118,10 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 		if (rc == CMD_FAILED && err != NULL)
 			cmd_print_error(ctx, name, err);
 	}
-	fflush(ctx->out);
+	errno = 0;
+	if ((fflush(ctx->out) == EOF || ferror(ctx->out)) &&
+	    ctx->out_error == 0)
+		ctx->out_error = errno != 0 ? errno : EIO;
 	if (ctx->err != NULL)
 		fflush(ctx->err);
 	cmd_args_free(&args);

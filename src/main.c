@@ -252,10 +252,16 @@ parse_options(int argc, char **argv, struct options *o)
 	return optind;
 }
 
-/* Runs the command list against one paused process. */
+/*
+ * Runs the command list against one paused process. Once the command
+ * output cannot be written (the reader went away: EPIPE; a full disk:
+ * ENOSPC) it says so once and prints nothing more; the processes still
+ * pause and exit with their own status.
+ */
 static void
 run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 {
+	static int out_error;
 	struct cmd_ctx ctx = {
 		.tracer = tr,
 		.proc = p,
@@ -266,14 +272,45 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 	};
 	size_t i;
 
-	for (i = 0; i < o->ncommands; i++) {
+	for (i = 0; i < o->ncommands && out_error == 0; i++) {
 		ctx.where = o->commands[i].where;
 		if (cmd_run(&ctx, o->commands[i].line) == CMD_RESUMED)
 			break;
+		if (ctx.out_error != 0) {
+			out_error = ctx.out_error;
+			warnx_msg("command output: %s; no more commands run, "
+			    "the program goes on", strerror(out_error));
+		}
 	}
-	fflush(stdout);
 	if (p->state == PROC_PAUSED)
 		tracer_continue(tr, p, NULL);
+}
+
+/* SIGPIPE caught rather than ignored: exec gives the program SIG_DFL. */
+static void
+on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A write to a reader that went away must fail with EPIPE, not kill
+ * ptinspect (and with it, through PTRACE_O_EXITKILL, the program). A caught
+ * signal is reset to SIG_DFL by execve, so the program gets SIGPIPE's
+ * default as it would natively; one that ptinspect inherited ignored stays
+ * ignored for both.
+ */
+static void
+catch_sigpipe(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+	struct sigaction old;
+
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* The commands never ran: say why rather than print nothing. */
@@ -299,6 +336,7 @@ run_batch(const struct options *o, char **argv)
 	struct proc *p;
 	int status, n;
 
+	catch_sigpipe();
 	tr = tracer_spawn(&o->tracer, argv, &status);
 	if (tr == NULL)
 		return status;
