@@ -9,6 +9,7 @@
 #ifndef PTI_CMD_INT_H
 #define PTI_CMD_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,15 @@ enum cmd_result cmd_usage(const struct cmd_entry *e, char **errp);
  */
 struct thread *cmd_thread_arg(struct cmd_ctx *ctx, const char *tid,
     char **errp);
+
+/*
+ * Whether all of [addr, addr + len) is mapped and accessible. 0, or -1
+ * with *errp naming the first address that is not and why: "0x10: address
+ * not mapped", "0x7ffd... ([vvar]): region cannot be read (...)". With
+ * write, a range that starts accessible adds "; nothing written".
+ */
+int cmd_check_range(struct cmd_ctx *ctx, uint64_t addr, uint64_t len,
+    bool write, char **errp);
 
 /* A whole string as 0x-prefixed hex or decimal. 0, or -1 if malformed. */
 int cmd_parse_number(const char *s, uint64_t *out);

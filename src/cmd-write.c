@@ -1,6 +1,8 @@
 /*
  * cmd-write.c: `write ADDR DATA`, DATA being hex bytes or a "string". Goes
  * through the memory layer, so read-only pages such as text can be patched.
+ * The whole range is checked against the maps first: a write that would
+ * run into unmapped memory or [vvar] writes nothing.
  */
 #include "config.h"
 
@@ -42,6 +44,11 @@ cmd_write_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	raw += strcspn(raw, " \t");
 	if (cmd_parse_data(raw, &buf, &len, errp) < 0)
 		return CMD_FAILED;
+	/* All or nothing: a write that would stop short never starts. */
+	if (cmd_check_range(ctx, addr, len, true, errp) < 0) {
+		free(buf);
+		return CMD_FAILED;
+	}
 	n = mem_write(ctx->proc, addr, buf, len, errp);
 	free(buf);
 	if (n < 0)

@@ -1,7 +1,8 @@
 /*
  * cmd-x.c: `x ADDR [LEN]`, a hex dump in the layout of `hexdump -C` with a
  * 16-digit address. A dump that runs into unmapped memory shows what could
- * be read and then fails for the rest.
+ * be read and then fails for the rest, saying why (unmapped, or a region
+ * nobody can read such as [vvar]). LEN 0 is an empty dump, said so.
  */
 #include "config.h"
 
@@ -52,16 +53,26 @@ cmd_x_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_FAILED;
 	}
 	buf = xmalloc(len);
-	n = mem_read(ctx->proc, addr, buf, len, errp);
+	n = mem_read(ctx->proc, addr, buf, len, &err);
+	/* Not all could be read: say where it stopped, and why. */
+	if (n < 0 || (uint64_t)n < len) {
+		uint64_t stop = addr + (uint64_t)(n < 0 ? 0 : n);
+		char *why = NULL;
+
+		if (cmd_check_range(ctx, stop, 1, false, &why) < 0) {
+			free(err);
+			err = why;
+		} else if (err == NULL) {
+			free(why);
+			set_error(&err, "0x%" PRIx64 ": address not mapped",
+			    stop);
+		}
+	}
 	if (n < 0) {
 		free(buf);
+		*errp = err;
 		return CMD_FAILED;
 	}
-	/* The rest was not readable: say where it stopped. */
-	if ((uint64_t)n < len &&
-	    mem_read(ctx->proc, addr + (uint64_t)n, buf + n, 1, &err) >= 0)
-		set_error(&err, "0x%" PRIx64 ": address not mapped",
-		    addr + (uint64_t)n);
 	if (ctx->json) {
 		fputs("{\"cmd\":\"x\",\"addr\":", ctx->out);
 		json_addr(ctx->out, addr);
@@ -74,6 +85,8 @@ cmd_x_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		fputs("}\n", ctx->out);
 		free(err);
 		err = NULL;
+	} else if (len == 0) {
+		fprintf(ctx->out, "0 bytes at 0x%016" PRIx64 "\n", addr);
 	} else {
 		cmd_x_dump(ctx->out, addr, buf, (size_t)n);
 	}

@@ -7,7 +7,8 @@
  * group and take C escapes (\n \t \r \a \b \e \f \v \\ \" \' \xNN \NNN,
  * \0), 'single quotes' group literally. Each command gets the split argv
  * and also the raw text after its name, for DATA that may hold NUL bytes.
- * Errors print as "NAME: message" on ctx->err, or with --json as
+ * Errors print as "NAME: message" on ctx->err (after "FILE:LINE: " for a
+ * line of a -x file), or with --json as
  * {"cmd":"NAME","error":"message"} on ctx->out; the caller goes on with the
  * next command either way.
  *
@@ -16,6 +17,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +74,7 @@ static int cmd_eval_name(struct cmd_ctx *ctx, const char *s,
     const char **endp, uint64_t *out, struct maps *maps, char **errp);
 static int cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps,
     char **errp);
+static const char *cmd_region_refusal(const struct region *r);
 static int cmd_parse_hex_data(const char *s, uint8_t *buf, size_t *len,
     char **errp);
 
@@ -115,7 +118,10 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 		if (rc == CMD_FAILED && err != NULL)
 			cmd_print_error(ctx, name, err);
 	}
-	fflush(ctx->out);
+	errno = 0;
+	if ((fflush(ctx->out) == EOF || ferror(ctx->out)) &&
+	    ctx->out_error == 0)
+		ctx->out_error = errno != 0 ? errno : EIO;
 	if (ctx->err != NULL)
 		fflush(ctx->err);
 	cmd_args_free(&args);
@@ -240,6 +246,59 @@ cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
 			;
 	}
 	return rc;
+}
+
+int
+cmd_check_range(struct cmd_ctx *ctx, uint64_t addr, uint64_t len,
+    bool write, char **errp)
+{
+	struct maps maps = { NULL, 0 };
+	const struct region *r;
+	uint64_t at = addr;
+	const char *why, *tail;
+	int rc = -1;
+
+	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
+		return -1;
+	while (len > 0) {
+		r = maps_find(&maps, at);
+		why = r != NULL ? cmd_region_refusal(r) : NULL;
+		/* A write that would have started says it did not. */
+		tail = write && at != addr ? "; nothing written" : "";
+		if (r == NULL) {
+			set_error(errp, "0x%" PRIx64 ": address not mapped%s",
+			    at, tail);
+			goto out;
+		}
+		if (why != NULL) {
+			set_error(errp, "0x%" PRIx64 " (%s): region cannot be "
+			    "%s (%s)%s", at, region_basename(r),
+			    write ? "written" : "read", why, tail);
+			goto out;
+		}
+		if (r->end - at >= len)
+			break;
+		len -= r->end - at;
+		at = r->end;
+	}
+	rc = 0;
+out:
+	maps_free(&maps);
+	return rc;
+}
+
+/*
+ * Why nobody, ptinspect included, can access a region that maps lists, or
+ * NULL. The vvar pages are kernel data mapped VM_IO|VM_PFNMAP: both
+ * /proc/PID/mem and process_vm_readv refuse them (EIO, EFAULT).
+ */
+static const char *
+cmd_region_refusal(const struct region *r)
+{
+	if (strncmp(r->name, "[vvar", 5) == 0)
+		return "the kernel's vvar page, not accessible through "
+		    "/proc/PID/mem";
+	return NULL;
 }
 
 int
@@ -457,8 +516,9 @@ cmd_print_error(struct cmd_ctx *ctx, const char *name, const char *msg)
 		json_str(ctx->out, msg);
 		fputs("}\n", ctx->out);
 	} else {
-		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s: %s\n", name,
-		    msg);
+		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s%s%s: %s\n",
+		    ctx->where != NULL ? ctx->where : "",
+		    ctx->where != NULL ? ": " : "", name, msg);
 	}
 }
 

@@ -26,6 +26,8 @@ struct cmd_ctx {
 	bool json;		/* one JSON object per command on `out` */
 	FILE *out;		/* results (and JSON errors) */
 	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
+	const char *where;	/* "FILE:LINE" prefix of text errors, or NULL */
+	int out_error;		/* set by cmd_run: errno of a failed write to out */
 };
 
 enum cmd_result {

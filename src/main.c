@@ -30,8 +30,14 @@ struct options {
 	bool batch;
 	bool json;
 	const char *output_file;
-	char **commands;	/* -ex and -x lines, in order */
+	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
+};
+
+/* One command line, and for a -x line the "FILE:LINE" it came from. */
+struct command {
+	char *line;
+	char *where;		/* NULL for -ex */
 };
 
 enum {
@@ -81,34 +87,62 @@ usage_error(const char *msg)
 }
 
 static void
-add_command(struct options *o, const char *line)
+add_command(struct options *o, const char *line, char *where)
 {
 	o->commands = xreallocarray(o->commands, o->ncommands + 1,
 	    sizeof(*o->commands));
-	o->commands[o->ncommands++] = xstrdup(line);
+	o->commands[o->ncommands].line = xstrdup(line);
+	o->commands[o->ncommands++].where = where;
 }
 
-/* -x FILE: one command a line; blank lines and # comments are skipped. */
+static void PTI_NORETURN
+command_file_error(const char *path, unsigned long lineno, const char *msg)
+{
+	if (lineno > 0)
+		fprintf(stderr, "%s: %s:%lu: %s\n", progname, path, lineno,
+		    msg);
+	else
+		fprintf(stderr, "%s: %s: %s\n", progname, path, msg);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * -x FILE: one command a line; blank lines and # comments are skipped.
+ * Refuses what cannot be a file of commands (a directory, a binary) before
+ * anything runs: a NUL byte or another control character than tab and CR
+ * names the line.
+ */
 static void
 add_command_file(struct options *o, const char *path)
 {
 	char *line = NULL, *s;
-	size_t cap = 0;
+	unsigned long lineno = 0;
+	size_t cap = 0, i;
 	ssize_t n;
 	FILE *f;
 
 	f = fopen(path, "r");
-	if (f == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", progname, path,
-		    strerror(errno));
-		exit(EXIT_USAGE);
-	}
+	if (f == NULL)
+		command_file_error(path, 0, strerror(errno));
+	errno = 0;
 	while ((n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (strlen(line) != (size_t)n)
+			command_file_error(path, lineno, "NUL byte in the "
+			    "line (not a text file of commands)");
 		line[strcspn(line, "\r\n")] = '\0';
+		for (i = 0; line[i] != '\0'; i++)
+			if ((unsigned char)line[i] < 0x20 && line[i] != '\t')
+				command_file_error(path, lineno, "control "
+				    "character in the line (not a text "
+				    "file of commands)");
 		s = line + strspn(line, " \t");
 		if (*s != '\0' && *s != '#')
-			add_command(o, s);
+			add_command(o, s, xstrfmt("%s:%lu", path, lineno));
+		errno = 0;
 	}
+	if (ferror(f))
+		command_file_error(path, 0, strerror(errno));
 	free(line);
 	fclose(f);
 }
@@ -116,7 +150,10 @@ add_command_file(struct options *o, const char *path)
 /*
  * gdb spells it -ex; getopt_long would read that as -e -x. Rewrite it to
  * --ex among the options (stepping over option arguments) before PROGRAM.
+ * The rewritten words point at gdb_style_ex, so messages can say "-ex".
  */
+static char gdb_style_ex[] = "--ex";
+
 static void
 rewrite_gdb_style_options(int argc, char **argv)
 {
@@ -128,7 +165,7 @@ rewrite_gdb_style_options(int argc, char **argv)
 
 	while (i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0) {
 		if (strcmp(argv[i], "-ex") == 0)
-			argv[i] = (char *)"--ex";
+			argv[i] = gdb_style_ex;
 		for (k = 0; k < ARRAY_SIZE(with_argument); k++)
 			if (strcmp(argv[i], with_argument[k]) == 0)
 				break;
@@ -171,7 +208,7 @@ parse_options(int argc, char **argv, struct options *o)
 			o->batch = true;
 			break;
 		case OPT_EX:
-			add_command(o, optarg);
+			add_command(o, optarg, NULL);
 			break;
 		case 'x':
 			add_command_file(o, optarg);
@@ -196,6 +233,7 @@ parse_options(int argc, char **argv, struct options *o)
 			exit(0);
 		case ':':
 			usage_error(xstrfmt("option '%s' needs an argument",
+			    argv[optind - 1] == gdb_style_ex ? "-ex" :
 			    argv[optind - 1]));
 		default:
 			usage_error(xstrfmt("unknown option '%s'",
@@ -215,10 +253,16 @@ parse_options(int argc, char **argv, struct options *o)
 	return optind;
 }
 
-/* Runs the command list against one paused process. */
+/*
+ * Runs the command list against one paused process. Once the command
+ * output cannot be written (the reader went away: EPIPE; a full disk:
+ * ENOSPC) it says so once and prints nothing more; the processes still
+ * pause and exit with their own status.
+ */
 static void
 run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 {
+	static int out_error;
 	struct cmd_ctx ctx = {
 		.tracer = tr,
 		.proc = p,
@@ -229,12 +273,45 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 	};
 	size_t i;
 
-	for (i = 0; i < o->ncommands; i++)
-		if (cmd_run(&ctx, o->commands[i]) == CMD_RESUMED)
+	for (i = 0; i < o->ncommands && out_error == 0; i++) {
+		ctx.where = o->commands[i].where;
+		if (cmd_run(&ctx, o->commands[i].line) == CMD_RESUMED)
 			break;
-	fflush(stdout);
+		if (ctx.out_error != 0) {
+			out_error = ctx.out_error;
+			warnx_msg("command output: %s; no more commands run, "
+			    "the program goes on", strerror(out_error));
+		}
+	}
 	if (p->state == PROC_PAUSED)
 		tracer_continue(tr, p, NULL);
+}
+
+/* SIGPIPE caught rather than ignored: exec gives the program SIG_DFL. */
+static void
+on_sigpipe(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A write to a reader that went away must fail with EPIPE, not kill
+ * ptinspect (and with it, through PTRACE_O_EXITKILL, the program). A caught
+ * signal is reset to SIG_DFL by execve, so the program gets SIGPIPE's
+ * default as it would natively; one that ptinspect inherited ignored stays
+ * ignored for both.
+ */
+static void
+catch_sigpipe(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+	struct sigaction old;
+
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* The commands never ran: say why rather than print nothing. */
@@ -260,6 +337,7 @@ run_batch(const struct options *o, char **argv)
 	struct proc *p;
 	int status, n;
 
+	catch_sigpipe();
 	tr = tracer_spawn(&o->tracer, argv, &status);
 	if (tr == NULL)
 		return status;
@@ -302,8 +380,10 @@ main(int argc, char **argv)
 		};
 		status = tui_run(&tui, argv + first);
 	}
-	for (i = 0; i < o.ncommands; i++)
-		free(o.commands[i]);
+	for (i = 0; i < o.ncommands; i++) {
+		free(o.commands[i].line);
+		free(o.commands[i].where);
+	}
 	free(o.commands);
 	return status;
 }

@@ -6,10 +6,13 @@ EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
 
 # Shell TAP tests running the programs below under ptinspect.
 foundation_tests = \
+	tests/batch-out.t \
+	tests/cli.t \
 	tests/errors.t \
 	tests/exit-status.t \
 	tests/fallback.t \
 	tests/forks.t \
+	tests/memcmds.t \
 	tests/memory.t \
 	tests/output.t \
 	tests/pause.t \
