@@ -72,8 +72,6 @@
 #define MAX_REDIRECTED_EXTENTS 32768
 /* File space kept for an emulated brk heap: its largest size. */
 #define HEAP_SLOT_BYTES (64ULL << 30)
-/* The largest RLIMIT_STACK whose reach the main stack is mapped for. */
-#define MAX_STACK_BYTES (1ULL << 30)
 #define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
 
 /* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
@@ -103,7 +101,6 @@ syscall_failed(long r)
 static long fd_acquire(struct inject *inj, struct proc *p);
 static void fd_release(struct inject *inj, long fd);
 static bool redirected(const struct proc *p, uint64_t addr);
-static void redirect_main_stack(struct inject *inj, struct proc *p, long fd);
 static uint64_t read_stat_address(pid_t tid, int n);
 
 /* Lifting a hard limit takes CAP_SYS_RESOURCE: try it on ourselves. */
@@ -338,8 +335,6 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	/* Slow this once: the next ones take the stub. */
 	if (!at_stub)
 		stub_install(&inj, p, fd);
-	if (!p->stack_decided)
-		redirect_main_stack(&inj, p, fd);
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
 	    shared_flags, fd, (long)off);
 	fd_release(&inj, fd);
@@ -368,98 +363,6 @@ redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 	/* Punching while the unmap runs is safe: the range is going away. */
 	if (p->arena != NULL && len != 0 && (addr & (PAGE_SIZE_BYTES - 1)) == 0)
 		arena_unmap(p->arena, addr, PAGE_UP(len));
-}
-
-/* ---------------------------------------------------------------------
- * The main thread's stack
- * ------------------------------------------------------------------- */
-
-/* Copies the tracee's [start, end) into the arena (an extent already). */
-static int
-copy_into_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t end)
-{
-	static unsigned char buf[256 * 1024];
-	struct iovec local, remote;
-	uint64_t at, n;
-
-	for (at = start; at < end; at += n) {
-		n = end - at < sizeof(buf) ? end - at : sizeof(buf);
-		local = (struct iovec){ buf, n };
-		remote = (struct iovec){ (void *)(uintptr_t)at, n };
-		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) !=
-		    (ssize_t)n || arena_write(p->arena, at, buf, n) != n)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * The kernel's [stack] grows down on demand as far as RLIMIT_STACK; a
- * shared mapping cannot grow, so the stack's whole reach [top - limit,
- * top) is mapped from the arena at once (sparse: pages never touched cost
- * nothing), over the stack and the range below it that the kernel keeps
- * free for that growth. All but the top pages, from the argument and
- * environment strings up: /proc/PID/cmdline and environ read those only
- * from anonymous memory (FOLL_ANON), so they stay in the kernel's stack.
- * The initial stack pointer (start_stack, glibc's __libc_stack_end) must
- * be below them, in the arena's mapping: pthread_getattr_np takes the
- * main stack's size from the gap below the mapping that holds it.
- * Once per exec, at the first redirected mmap, while the process has one
- * thread. Left alone: an unlimited or very large limit, anything mapped
- * in that reach, an executable stack, a start_stack in the page of the
- * strings.
- */
-static void
-redirect_main_stack(struct inject *inj, struct proc *p, long fd)
-{
-	const struct region *stack, *r;
-	struct maps maps;
-	struct rlimit rl;
-	uint64_t lo, hi, off, strings, env, start_sp;
-	bool clear = true;
-	size_t i;
-
-	p->stack_decided = true;
-	if (p->nthreads != 1 ||
-	    prlimit(p->pid, RLIMIT_STACK, NULL, &rl) != 0 ||
-	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > MAX_STACK_BYTES ||
-	    maps_read(inj->thread->tid, &maps, NULL) != 0)
-		return;
-	stack = maps_find_name(&maps, "[stack]");
-	strings = read_stat_address(inj->thread->tid, 48);
-	env = read_stat_address(inj->thread->tid, 50);
-	if (env != 0 && env < strings)
-		strings = env;
-	strings &= ~(PAGE_SIZE_BYTES - 1);
-	start_sp = read_stat_address(inj->thread->tid, 28);
-	if (stack != NULL && strcmp(stack->perms, "rw-p") == 0 &&
-	    start_sp >= stack->start && start_sp < strings &&
-	    strings < stack->end &&
-	    stack->end - stack->start <= (rl.rlim_cur & ~(PAGE_SIZE_BYTES - 1))) {
-		hi = strings;
-		lo = stack->end - (rl.rlim_cur & ~(PAGE_SIZE_BYTES - 1));
-		for (i = 0; i < maps.count; i++) {
-			r = &maps.regions[i];
-			if (r != stack && r->start < hi && r->end > lo)
-				clear = false;
-		}
-	} else {
-		clear = false;
-	}
-	if (clear && arena_alloc(p->arena, hi - lo, &off, NULL) == 0) {
-		arena_map(p->arena, lo, hi - lo, off);
-		if (copy_into_arena(p, inj->thread->tid, stack->start, hi) ==
-		    0 && inject_syscall(inj, SYS_mmap, (long)lo,
-		    (long)(hi - lo), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_FIXED, fd, (long)off) == (long)lo) {
-			p->stack_lo = lo;
-			p->stack_hi = hi;
-			p->stack_top = stack->end;
-		} else {
-			arena_unmap(p->arena, lo, hi - lo);
-		}
-	}
-	maps_free(&maps);
 }
 
 static void
@@ -701,7 +604,7 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 
 /*
  * Field n of /proc/TID/stat, one of the addresses near its end (47
- * start_brk, 48 arg_start, 50 env_start); 0 if unknown.
+ * start_brk); 0 if unknown.
  */
 static uint64_t
 read_stat_address(pid_t tid, int n)
@@ -1001,10 +904,6 @@ redirect_child(struct proc *parent, struct thread *child)
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
 	cp->brk = parent->brk;
-	cp->stack_decided = parent->stack_decided;
-	cp->stack_lo = parent->stack_lo;
-	cp->stack_hi = parent->stack_hi;
-	cp->stack_top = parent->stack_top;
 	cp->arena = arena_new(NULL);
 	if (cp->arena == NULL || arena_clone(parent->arena, cp->arena,
 	    NULL) != 0 || inject_begin(&inj, child, false) != 0) {
@@ -1058,6 +957,4 @@ redirect_forget(struct proc *p)
 	p->arena = NULL;
 	p->arena_fd_installed = false;
 	p->brk = (struct brk_state){ .mode = BRK_UNDECIDED };
-	p->stack_decided = false;
-	p->stack_lo = p->stack_hi = p->stack_top = 0;
 }
