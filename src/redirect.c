@@ -13,7 +13,7 @@
  * so memory is given back and reads as zeros as it would natively:
  *
  *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch)
- *   MADV_DONTNEED                               punch, then run it
+ *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
  *   mremap                                      run inside the slot, or
@@ -73,6 +73,12 @@
 /* File space kept for an emulated brk heap: its largest size. */
 #define HEAP_SLOT_BYTES (64ULL << 30)
 #define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
+#ifndef MADV_DONTNEED_LOCKED	/* Linux 5.18 */
+#define MADV_DONTNEED_LOCKED 24
+#endif
+#ifndef MADV_GUARD_INSTALL	/* Linux 6.13 */
+#define MADV_GUARD_INSTALL 102
+#endif
 
 /* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
 struct fork_advice {
@@ -100,7 +106,6 @@ syscall_failed(long r)
 
 static long fd_acquire(struct inject *inj, struct proc *p);
 static void fd_release(struct inject *inj, long fd);
-static bool redirected(const struct proc *p, uint64_t addr);
 static uint64_t read_stat_address(pid_t tid, int n);
 
 /* Lifting a hard limit takes CAP_SYS_RESOURCE: try it on ourselves. */
@@ -235,14 +240,6 @@ fd_release(struct inject *inj, long fd)
 /* ---------------------------------------------------------------------
  * Syscall handlers (at seccomp stops; registers as the program set them)
  * ------------------------------------------------------------------- */
-
-static bool
-redirected(const struct proc *p, uint64_t addr)
-{
-	uint64_t off, avail;
-
-	return p->arena != NULL && arena_lookup(p->arena, addr, &off, &avail);
-}
 
 /* Skips the syscall the thread is stopped at; it returns `result`. */
 static void
@@ -390,37 +387,96 @@ forget_fork_advice(struct proc *p, uint64_t start, uint64_t len, int adv)
 	}
 }
 
+/*
+ * Advice that private anonymous memory takes and shared memory answers
+ * differently, over [addr, end) where some pages are redirected: the
+ * kernel goes mapping by mapping, stopping at the first error other than
+ * ENOMEM (a hole, reported at the end), so the pages that are not
+ * redirected get the real call and the redirected ones the emulation:
+ * MADV_FREE punches (zeros are one of its outcomes), MADV_WIPEONFORK is
+ * remembered for fork, and MADV_REMOVE is refused as on private memory.
+ */
+static long
+advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
+    uint64_t end, int advice)
+{
+	uint64_t at, s, e;
+	bool hole = false;
+	long r;
+
+	for (at = addr; at < end; at = e) {
+		if (!arena_next(p->arena, at, &s, &e) || s >= end)
+			s = e = end;
+		if (s > at) {
+			r = inject_syscall(inj, SYS_madvise, (long)at,
+			    (long)(s - at), advice, 0, 0, 0);
+			if (r == -ENOMEM)
+				hole = true;
+			else if (r != 0)
+				return r;
+		}
+		if (s >= end)
+			break;
+		s = s > at ? s : at;
+		e = e < end ? e : end;
+		if (advice == MADV_REMOVE)
+			return -EINVAL;
+		if (advice == MADV_FREE) {
+			arena_zero(p->arena, s, e - s);
+		} else {
+			forget_fork_advice(p, s, e - s, MADV_WIPEONFORK);
+			remember_fork_advice(p, s, e - s, MADV_WIPEONFORK);
+		}
+	}
+	return hole ? -ENOMEM : 0;
+}
+
+/*
+ * madvise over a range holding redirected pages (anywhere in it, not only
+ * at its start). Zeroing advice punches the file behind every redirected
+ * page first: a shared mapping would otherwise show the old bytes again.
+ */
 static void
 on_madvise(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
-	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi);
+	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), s, e;
 	int advice = (int)regs->rdx;
+	struct inject inj;
+	long result;
 
-	if (!redirected(p, addr) || len == 0)
+	if (p->arena == NULL || len == 0 ||
+	    (addr & (PAGE_SIZE_BYTES - 1)) != 0 || addr + len < addr ||
+	    !arena_next(p->arena, addr, &s, &e) || s >= addr + len)
 		return;
 	switch (advice) {
 	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
 		arena_zero(p->arena, addr, len);
+		break;
+	case MADV_GUARD_INSTALL:
+		/* Guard pages read zeros once removed: punch if it took. */
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		result = inject_syscall(&inj, SYS_madvise, (long)addr,
+		    (long)regs->rsi, advice, 0, 0, 0);
+		if (result == 0)
+			arena_zero(p->arena, addr, len);
+		inject_end(&inj, true, result);
 		break;
 	case MADV_FREE:
-		/* Valid only on private memory; zeros are a valid outcome. */
-		arena_zero(p->arena, addr, len);
-		skip_syscall(t, regs, 0);
-		break;
 	case MADV_REMOVE:
-		/* Natively refused on private memory. */
-		skip_syscall(t, regs, -EINVAL);
-		break;
 	case MADV_WIPEONFORK:
-		/* Natively private-only: emulated at fork. */
-		forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		remember_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		skip_syscall(t, regs, 0);
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		result = advise_by_pieces(&inj, p, addr, addr + len, advice);
+		inject_end(&inj, true, result);
+		/* Nothing ran in its place: the call itself must not. */
+		if (inj.at_entry)
+			skip_syscall(t, regs, result);
 		break;
 	case MADV_KEEPONFORK:
 		forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		skip_syscall(t, regs, 0);
 		break;
 	case MADV_DONTFORK:
 		forget_fork_advice(p, addr, len, MADV_DONTFORK);

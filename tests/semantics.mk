@@ -32,7 +32,8 @@ SEM_PROGS = \
 	tests/progs/sem-jit \
 	tests/progs/sem-stack \
 	tests/progs/sem-stub-taken \
-	tests/progs/sem-mainstack
+	tests/progs/sem-mainstack \
+	tests/progs/sem-madvise-span
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
