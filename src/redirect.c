@@ -515,6 +515,38 @@ prot_at(pid_t tid, uint64_t addr)
 }
 
 /*
+ * Whether [addr, addr + len) would be one mapping natively: redirected
+ * throughout (several extents: adjacent mmaps, which the kernel merges
+ * when they are private), with no gap and one protection.
+ */
+static bool
+mergeable_span(const struct proc *p, pid_t tid, uint64_t addr, uint64_t len)
+{
+	const struct region *r, *first = NULL;
+	uint64_t at, off, avail;
+	struct maps maps;
+	bool ok = true;
+	size_t i;
+
+	for (at = addr; at < addr + len; at += avail)
+		if (!arena_lookup(p->arena, at, &off, &avail))
+			return false;
+	if (maps_read(tid, &maps, NULL) != 0)
+		return false;
+	for (at = addr, i = 0; ok && i < maps.count && at < addr + len; i++) {
+		r = &maps.regions[i];
+		if (r->end <= at)
+			continue;
+		if (first == NULL)
+			first = r;
+		ok = r->start <= at && strcmp(r->perms, first->perms) == 0;
+		at = r->end;
+	}
+	maps_free(&maps);
+	return ok && at >= addr + len;
+}
+
+/*
  * mremap that outgrows the slot: the new size gets a new slot holding a
  * copy, mapped in place when the addresses after the mapping are free,
  * else (MREMAP_MAYMOVE) wherever the kernel puts it, or at new_addr
@@ -523,21 +555,26 @@ prot_at(pid_t tid, uint64_t addr)
 static long
 mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_len, long flags, uint64_t new_addr,
-    uint64_t old_off, long tracee_fd)
+    long tracee_fd)
 {
 	int fd = arena_fd(p->arena);
 	loff_t in, out;
-	uint64_t off, done = 0;
+	uint64_t off, old_off, avail, done = 0;
 	long prot, r = -ENOMEM;
 	ssize_t n;
 
 	prot = prot_at(inj->thread->tid, old_addr);
 	if (prot < 0 || arena_alloc(p->arena, new_len, &off, NULL) != 0)
 		return -ENOMEM;
+	/* Extent by extent: the range may be mappings the kernel merged. */
 	while (done < old_len) {
-		in = (loff_t)(old_off + done);
+		if (!arena_lookup(p->arena, old_addr + done, &old_off,
+		    &avail))
+			break;
+		in = (loff_t)old_off;
 		out = (loff_t)(off + done);
-		n = copy_file_range(fd, &in, fd, &out, old_len - done, 0);
+		n = copy_file_range(fd, &in, fd, &out, avail < old_len - done ?
+		    avail : old_len - done, 0);
 		if (n <= 0)
 			break;
 		done += (uint64_t)n;
@@ -645,14 +682,15 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 		else if (!syscall_failed(result))
 			arena_move(p->arena, old_addr, old_len,
 			    (uint64_t)result, new_len);
-	} else if (avail < old_len) {
-		/* Spans two mappings: refused natively too. */
+	} else if (avail < old_len &&
+	    !mergeable_span(p, inj.thread->tid, old_addr, old_len)) {
+		/* Spans two mappings the kernel keeps apart: EFAULT too. */
 		result = -EFAULT;
 	} else if ((fd = fd_acquire(&inj, p)) < 0) {
 		result = -ENOMEM;
 	} else {
 		result = mremap_by_copy(&inj, p, old_addr, old_len, new_len,
-		    flags, new_addr, off, fd);
+		    flags, new_addr, fd);
 		fd_release(&inj, fd);
 	}
 	inject_end(&inj, true, result);

@@ -33,7 +33,8 @@ SEM_PROGS = \
 	tests/progs/sem-stack \
 	tests/progs/sem-stub-taken \
 	tests/progs/sem-mainstack \
-	tests/progs/sem-madvise-span
+	tests/progs/sem-madvise-span \
+	tests/progs/sem-mremap-span
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
