@@ -26,7 +26,11 @@
  *   fork (not vfork/threads)                    the child gets its own
  *                                               arena, a copy, remapped
  *                                               before it runs
+ *   CLONE_VM without CLONE_THREAD (vfork...)    the child shares the
+ *                                               arena, heap and fork
+ *                                               advice (struct mm_share)
  *   exec, death                                 the arena is dropped
+ *                                               with its last user
  *
  * The memfd reaches the tracee once per address space: openat of
  * /proc/<ptinspect>/fd/<n> run inside it, moved to the reserved fd, above
@@ -41,6 +45,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
@@ -89,6 +94,26 @@ struct fork_advice {
 };
 
 /*
+ * An address space shared by processes that CLONE_VM made without
+ * CLONE_THREAD (vfork, posix_spawn, clone): one arena, one heap and one
+ * set of fork advice for all of them. Each such proc points at the same
+ * arena; its brk and fork_advice are copies, loaded from here when it
+ * stops (redirect_sync) and stored back after each handler.
+ */
+struct mm_share {
+	struct arena *arena;
+	int refs;		/* procs using the arena */
+	struct brk_state brk;
+	struct fork_advice *fork_advice;
+	struct mm_share *next;
+};
+
+static struct mm_share *mm_shares;
+/* Every proc holding an arena: where a CLONE_VM child finds its peer. */
+static struct proc **holders;
+static size_t nholders, holders_cap;
+
+/*
  * Without a number above the program's limit, the filter watches one no
  * program can open, and each call that needs the memfd opens and closes
  * it around itself (see fd_acquire).
@@ -104,6 +129,11 @@ syscall_failed(long r)
 	return r < 0 && r > -4096;
 }
 
+static bool mm_attach(struct proc *p);
+static bool mm_detach(struct proc *p);
+static void mm_load(struct proc *p);
+static void mm_store(struct proc *p);
+static void holder_add(struct proc *p);
 static long fd_acquire(struct inject *inj, struct proc *p);
 static void fd_release(struct inject *inj, long fd);
 static uint64_t read_stat_address(pid_t tid, int n);
@@ -152,7 +182,7 @@ ensure_arena(struct proc *p)
 {
 	char *err = NULL;
 
-	if (p->arena != NULL)
+	if (p->arena != NULL || mm_attach(p))
 		return true;
 	p->arena = arena_new(&err);
 	if (p->arena == NULL) {
@@ -163,7 +193,135 @@ ensure_arena(struct proc *p)
 		return false;
 	}
 	p->arena_fd_installed = false;
+	holder_add(p);
 	return true;
+}
+
+static void
+holder_add(struct proc *p)
+{
+	if (nholders == holders_cap) {
+		holders_cap = holders_cap ? 2 * holders_cap : 16;
+		holders = xreallocarray(holders, holders_cap,
+		    sizeof(*holders));
+	}
+	holders[nholders++] = p;
+}
+
+static void
+holder_remove(struct proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < nholders; i++)
+		if (holders[i] == p) {
+			holders[i] = holders[--nholders];
+			return;
+		}
+}
+
+static struct mm_share *
+mm_share_of(const struct arena *a)
+{
+	struct mm_share *sh;
+
+	for (sh = mm_shares; sh != NULL && a != NULL; sh = sh->next)
+		if (sh->arena == a)
+			return sh;
+	return NULL;
+}
+
+/*
+ * p has no arena: if it runs in its parent's address space (CLONE_VM),
+ * it takes the parent's arena, heap and fork advice. The parent's mmap
+ * stub stays the parent's (its lanes are per process): p maps the slow
+ * way. True when p now shares an arena.
+ */
+static bool
+mm_attach(struct proc *p)
+{
+	struct mm_share *sh;
+	struct proc *q = NULL;
+	pid_t parent = p->parent_pid;
+	size_t i;
+
+	if (p->is_root || p->redirect_disabled || nholders == 0)
+		return false;
+	/* Its first stop may have come before the clone event: ask. */
+	if (parent == 0)
+		parent = (pid_t)read_stat_address(p->pid, 4);
+	for (i = 0; i < nholders && q == NULL; i++)
+		if (holders[i]->pid == parent && holders[i] != p)
+			q = holders[i];
+	if (q == NULL || q->arena == NULL ||
+	    syscall(SYS_kcmp, p->pid, q->pid, KCMP_VM, 0, 0) != 0)
+		return false;
+	sh = mm_share_of(q->arena);
+	if (sh == NULL) {
+		sh = xcalloc(1, sizeof(*sh));
+		*sh = (struct mm_share){ q->arena, 1, q->brk, q->fork_advice,
+		    mm_shares };
+		mm_shares = sh;
+	}
+	sh->refs++;
+	p->arena = q->arena;
+	p->arena_fd_installed = false;
+	p->redirect_disabled = q->redirect_disabled;
+	p->brk = sh->brk;
+	p->fork_advice = sh->fork_advice;
+	stub_forget(p);
+	p->stub_failed = true;
+	holder_add(p);
+	return true;
+}
+
+/* Brings p's copies of the shared state up to date (at its stops). */
+static void
+mm_load(struct proc *p)
+{
+	struct mm_share *sh;
+
+	if (p->arena == NULL)
+		mm_attach(p);
+	if ((sh = mm_share_of(p->arena)) == NULL)
+		return;
+	p->brk = sh->brk;
+	p->fork_advice = sh->fork_advice;
+}
+
+/* After a handler changed p's heap or fork advice. */
+static void
+mm_store(struct proc *p)
+{
+	struct mm_share *sh = mm_share_of(p->arena);
+
+	if (sh == NULL)
+		return;
+	sh->brk = p->brk;
+	sh->fork_advice = p->fork_advice;
+}
+
+/*
+ * p leaves its address space (exec, death): true when others still use
+ * it, and then nothing of it may be freed.
+ */
+static bool
+mm_detach(struct proc *p)
+{
+	struct mm_share **pp, *sh;
+
+	holder_remove(p);
+	for (pp = &mm_shares; (sh = *pp) != NULL; pp = &sh->next)
+		if (sh->arena == p->arena && p->arena != NULL)
+			break;
+	if (sh == NULL)
+		return false;
+	mm_store(p);
+	if (--sh->refs > 0)
+		return true;
+	*pp = sh->next;
+	free(sh);
+	return false;
 }
 
 /* Opens the arena inside the tracee; its descriptor there, or -errno. */
@@ -350,6 +508,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 void
 redirect_sync(struct proc *p)
 {
+	mm_load(p);
 	stub_collect(p);
 }
 
@@ -697,8 +856,8 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 }
 
 /*
- * Field n of /proc/TID/stat, one of the addresses near its end (47
- * start_brk); 0 if unknown.
+ * Field n of /proc/TID/stat (4 ppid, 47 start_brk), a number; 0 if
+ * unknown.
  */
 static uint64_t
 read_stat_address(pid_t tid, int n)
@@ -846,6 +1005,7 @@ redirect_syscall(struct thread *t, int rule)
 		on_brk(t, &regs);
 		break;
 	}
+	mm_store(t->proc);
 }
 
 /* ---------------------------------------------------------------------
@@ -965,6 +1125,7 @@ redirect_mprotect(struct thread *t)
 	    (long)regs.rsi, (long)regs.rdx, (long)regs.r10, (long)regs.r8,
 	    (long)regs.r9);
 	inject_end(&inj, true, result);
+	mm_store(p);
 }
 
 /* ---------------------------------------------------------------------
@@ -1004,6 +1165,7 @@ redirect_child(struct proc *parent, struct thread *child)
 		maps_free(&maps);
 		return -1;
 	}
+	holder_add(cp);
 	cp->arena_fd_installed = false;
 	fd = fd_acquire(&inj, cp);
 	if (fd < 0)
@@ -1039,14 +1201,16 @@ void
 redirect_forget(struct proc *p)
 {
 	struct fork_advice *fa, *next;
+	bool shared = mm_detach(p);
 
-	for (fa = p->fork_advice; fa != NULL; fa = next) {
+	for (fa = shared ? NULL : p->fork_advice; fa != NULL; fa = next) {
 		next = fa->next;
 		free(fa);
 	}
 	p->fork_advice = NULL;
 	stub_forget(p);
-	if (p->arena != NULL)
+	/* Still in use by the processes that share the address space. */
+	if (p->arena != NULL && !shared)
 		arena_free(p->arena);
 	p->arena = NULL;
 	p->arena_fd_installed = false;

@@ -34,7 +34,8 @@ SEM_PROGS = \
 	tests/progs/sem-stub-taken \
 	tests/progs/sem-mainstack \
 	tests/progs/sem-madvise-span \
-	tests/progs/sem-mremap-span
+	tests/progs/sem-mremap-span \
+	tests/progs/sem-clonevm
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
