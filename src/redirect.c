@@ -920,6 +920,16 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 
 	if (b->mode == BRK_UNDECIDED)
 		decide_brk(p, t->tid);
+	if (b->mode == BRK_NATIVE && p->stub != NULL && b->start != 0 &&
+	    b->start < STUB_ADDR && want + PAGE_SIZE_BYTES > STUB_ADDR) {
+		/* The heap reaches the stub's addresses: they are its own. */
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		stub_evict(&inj, p);
+		r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0, 0, 0);
+		inject_end(&inj, true, r);
+		return;
+	}
 	if (b->mode != BRK_EMULATED)
 		return;
 	base = PAGE_UP(b->start);
@@ -940,6 +950,24 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			b->has_slot = true;
 		off = b->slot + (old_top - base);
 		fd = b->has_slot ? fd_acquire(&inj, p) : -1;
+		if (fd < 0 && old_top == base) {
+			/*
+			 * No arena in this process (the memfd cannot reach
+			 * it, e.g. it runs as another user): nothing is
+			 * emulated yet, so the kernel's heap serves it.
+			 */
+			if (b->has_slot)
+				arena_release(p->arena, b->slot);
+			b->has_slot = false;
+			b->mode = BRK_NATIVE;
+			r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0,
+			    0, 0);
+			inject_end(&inj, true, r);
+			return;
+		}
+		if (fd >= 0 && p->stub != NULL &&
+		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
+			stub_evict(&inj, p);
 		r = fd < 0 ? -ENOMEM : inject_syscall(&inj, SYS_mmap,
 		    (long)old_top, (long)(new_top - old_top),
 		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,

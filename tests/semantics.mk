@@ -35,7 +35,8 @@ SEM_PROGS = \
 	tests/progs/sem-mainstack \
 	tests/progs/sem-madvise-span \
 	tests/progs/sem-mremap-span \
-	tests/progs/sem-clonevm
+	tests/progs/sem-clonevm \
+	tests/progs/sem-brk-far
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -66,6 +67,8 @@ tests_progs_sem_jit_LDADD = -lpthread
 tests_progs_sem_stack_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_stack_LDADD = -lpthread
 tests_progs_sem_stub_taken_LDFLAGS = -static
+tests_progs_sem_brk_far_LDFLAGS = -static -no-pie
+tests_progs_sem_brk_far_CFLAGS = $(AM_CFLAGS) -fno-pie
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,

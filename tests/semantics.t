@@ -180,6 +180,44 @@ for prog in "${progs[@]}"; do
 	fi
 done
 
+# --- As another user -----------------------------------------------------
+# Where it matters (issue 10: brk and the arena's descriptor when the
+# program is not ptinspect's user), the programs in as_user run as nobody:
+# natively, under ptinspect as root with the program switched to nobody by
+# setpriv, and under ptinspect run as nobody. Needs root and setpriv.
+as_user="sem-brk sem-brk-far sem-clonevm sem-madvise-span sem-mainstack"
+user_args=(--reuid=65534 --regid=65534 --clear-groups)
+user_skip=
+if [ "$(id -u)" -ne 0 ]; then
+	user_skip="not root: cannot switch to another user"
+elif ! command -v setpriv >/dev/null 2>&1; then
+	user_skip="no setpriv"
+elif ! setpriv "${user_args[@]}" test -x "$PTINSPECT"; then
+	user_skip="nobody cannot run $PTINSPECT"
+fi
+for name in $as_user; do
+	prog=$PROGS/$name
+	follow=()
+	in_list "$name" "$forking" && follow=(-f)
+	if [ -n "$user_skip" ] || [ ! -x "$prog" ]; then
+		r=${user_skip:-$name not built}
+		skip "$r" "$name as nobody natively"
+		skip "$r" "$name as nobody under ptinspect as root"
+		skip "$r" "$name under ptinspect as nobody"
+		continue
+	fi
+	run "$tmp/$name.user" setpriv "${user_args[@]}" "$prog"
+	native_rc=$rc
+	report "as nobody natively" "$tmp/$name.user" "$native_rc"
+	run "$tmp/$name.user2" "$PTINSPECT" --batch "${follow[@]}" -- \
+	    setpriv "${user_args[@]}" "$prog"
+	report "as nobody under ptinspect as root" "$tmp/$name.user2" \
+	    "$native_rc"
+	run "$tmp/$name.user3" setpriv "${user_args[@]}" "$PTINSPECT" \
+	    --batch "${follow[@]}" -- "$prog"
+	report "under ptinspect as nobody" "$tmp/$name.user3" "$native_rc"
+done
+
 # --- Memory bounds ------------------------------------------------------
 
 shmem_kb() {
