@@ -56,6 +56,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -432,6 +433,87 @@ give_stub_addresses(struct thread *t, const struct user_regs_struct *regs)
 	inject_end(&inj, true, result);
 }
 
+/*
+ * Would the kernel refuse a private writable mapping of len bytes for
+ * its commit charge? The memfd's shared mapping is not charged, so the
+ * answer is found here, and then the program's own call runs (and fails
+ * as it would natively): heuristic overcommit refuses one mapping larger
+ * than RAM and swap together (MAP_NORESERVE is not charged), strict
+ * overcommit one that takes Committed_AS past CommitLimit.
+ */
+static bool
+commit_refused(uint64_t len, long flags)
+{
+	static int mode = -1;
+	uint64_t limit = 0, committed = 0, v;
+	struct sysinfo si;
+	char line[128];
+	FILE *f;
+
+	if (mode < 0) {
+		f = fopen("/proc/sys/vm/overcommit_memory", "r");
+		if (f == NULL || fscanf(f, "%d", &mode) != 1)
+			mode = 0;
+		if (f != NULL)
+			fclose(f);
+	}
+	if (mode == 0) {
+		return !(flags & MAP_NORESERVE) && len >= (1ULL << 30) &&
+		    sysinfo(&si) == 0 && len / PAGE_SIZE_BYTES >
+		    ((uint64_t)si.totalram + si.totalswap) * si.mem_unit /
+		    PAGE_SIZE_BYTES;
+	}
+	if (mode != 2 || (f = fopen("/proc/meminfo", "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "CommitLimit: %" SCNu64, &v) == 1)
+			limit = v * 1024;
+		else if (sscanf(line, "Committed_AS: %" SCNu64, &v) == 1)
+			committed = v * 1024;
+	}
+	fclose(f);
+	return limit != 0 && committed + PAGE_UP(len) > limit;
+}
+
+/*
+ * RLIMIT_DATA counts private writable memory (VmData); the kernel does
+ * not count redirected memory there, being shared, so the limit is
+ * checked here: VmData, plus the writable redirected regions, plus len.
+ * Only when the program has such a limit (it costs a read of its maps).
+ */
+static bool
+data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
+{
+	uint64_t total = PAGE_UP(len), kb;
+	char path[64], line[128];
+	struct rlimit rl;
+	struct maps maps;
+	struct stat st;
+	size_t i;
+	FILE *f;
+
+	if (prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || p->arena == NULL ||
+	    fstat(arena_fd(p->arena), &st) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmData: %" SCNu64, &kb) == 1)
+			total += kb * 1024;
+	fclose(f);
+	if (maps_read(tid, &maps, NULL) != 0)
+		return false;
+	for (i = 0; i < maps.count; i++)
+		if (maps.regions[i].inode == st.st_ino &&
+		    maps.regions[i].perms[1] == 'w' &&
+		    maps.regions[i].perms[3] == 's')
+			total += maps.regions[i].end - maps.regions[i].start;
+	maps_free(&maps);
+	return total > rl.rlim_cur;
+}
+
 static void
 on_mmap(struct thread *t, const struct user_regs_struct *regs)
 {
@@ -459,6 +541,13 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	if (!private_anon || (prot & PROT_EXEC) || len == 0 ||
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || p->redirect_disabled ||
 	    !ensure_arena(p))
+		return;
+	/* The memory limits a shared mapping would escape. */
+	if ((prot & PROT_WRITE) && data_limit_exceeded(p, t->tid, len)) {
+		skip_syscall(t, regs, -ENOMEM);
+		return;
+	}
+	if ((prot & PROT_WRITE) && commit_refused(len, flags))
 		return;
 	if (arena_extent_count(p->arena) >= MAX_REDIRECTED_EXTENTS ||
 	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
@@ -856,8 +945,8 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 }
 
 /*
- * Field n of /proc/TID/stat (4 ppid, 47 start_brk), a number; 0 if
- * unknown.
+ * Field n of /proc/TID/stat (4 ppid, 45 start_data, 46 end_data, 47
+ * start_brk), a number; 0 if unknown.
  */
 static uint64_t
 read_stat_address(pid_t tid, int n)
@@ -916,6 +1005,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	struct brk_state *b = &p->brk;
 	uint64_t want = regs->rdi, base, old_top, new_top, off;
 	struct inject inj;
+	struct rlimit rl;
 	long r, fd;
 
 	if (b->mode == BRK_UNDECIDED)
@@ -935,6 +1025,18 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	base = PAGE_UP(b->start);
 	old_top = PAGE_UP(b->cur);
 	new_top = PAGE_UP(want);
+	/*
+	 * RLIMIT_DATA, as the kernel's brk checks it: the heap and the data
+	 * segment (check_data_rlimit), then all data memory (may_expand_vm).
+	 */
+	if (new_top > old_top && want >= b->start &&
+	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
+	    read_stat_address(t->tid, 46) - read_stat_address(t->tid, 45) >
+	    rl.rlim_cur || data_limit_exceeded(p, t->tid, new_top - old_top))) {
+		skip_syscall(t, regs, (long)b->cur);
+		return;
+	}
 	if (want < b->start || new_top - base > HEAP_SLOT_BYTES ||
 	    new_top == old_top) {
 		if (want >= b->start && new_top - base <= HEAP_SLOT_BYTES)

@@ -36,7 +36,8 @@ SEM_PROGS = \
 	tests/progs/sem-madvise-span \
 	tests/progs/sem-mremap-span \
 	tests/progs/sem-clonevm \
-	tests/progs/sem-brk-far
+	tests/progs/sem-brk-far \
+	tests/progs/sem-limits
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t

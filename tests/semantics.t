@@ -185,7 +185,8 @@ done
 # program is not ptinspect's user), the programs in as_user run as nobody:
 # natively, under ptinspect as root with the program switched to nobody by
 # setpriv, and under ptinspect run as nobody. Needs root and setpriv.
-as_user="sem-brk sem-brk-far sem-clonevm sem-madvise-span sem-mainstack"
+as_user="sem-brk sem-brk-far sem-clonevm sem-madvise-span sem-mainstack
+	sem-limits"
 user_args=(--reuid=65534 --regid=65534 --clear-groups)
 user_skip=
 if [ "$(id -u)" -ne 0 ]; then
