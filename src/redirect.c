@@ -20,6 +20,7 @@
  *                                               emulated as a copy + move
  *   brk                                         emulated: the heap grows
  *                                               and shrinks in the arena
+ *   shmat(SHM_REMAP) over redirected memory    arena_unmap, after it
  *   mprotect adding PROT_EXEC                   the range goes back to
  *                                               private memory (a copy),
  *                                               other threads stopped
@@ -1097,6 +1098,35 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	inject_end(&inj, true, (long)b->cur);
 }
 
+/*
+ * shmat(SHM_REMAP) replaces what was mapped at its address, as MAP_FIXED
+ * does: run it, then forget the redirected memory it covered.
+ */
+static void
+on_shmat(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	const struct region *r;
+	struct inject inj;
+	struct maps maps;
+	long result;
+
+	if (p->arena == NULL || inject_begin(&inj, t, true) != 0)
+		return;
+	result = inject_syscall(&inj, SYS_shmat, (long)regs->rdi,
+	    (long)regs->rsi, (long)regs->rdx, 0, 0, 0);
+	if (!syscall_failed(result) &&
+	    maps_read(t->tid, &maps, NULL) == 0) {
+		r = maps_find(&maps, (uint64_t)result);
+		if (r != NULL) {
+			stub_yield(p, r->start, r->end - r->start);
+			arena_unmap(p->arena, r->start, r->end - r->start);
+		}
+		maps_free(&maps);
+	}
+	inject_end(&inj, true, result);
+}
+
 static void
 on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
 {
@@ -1133,6 +1163,10 @@ redirect_syscall(struct thread *t, int rule)
 		break;
 	case RULE_BRK:
 		on_brk(t, &regs);
+		break;
+	case RULE_SHMAT:
+		if (regs.orig_rax == SYS_shmat)
+			on_shmat(t, &regs);
 		break;
 	}
 	mm_store(t->proc);

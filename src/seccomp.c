@@ -20,6 +20,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -117,6 +118,12 @@
 	JUMP(BPF_JGT, MADV_KEEPONFORK, 0, 1), \
 	RET(SECCOMP_RET_ALLOW), \
 	TRACE(RULE_MADVISE), \
+	/* shmat(_, _, SHM_REMAP): over whatever was mapped there */ \
+	JUMP(BPF_JEQ, __NR_shmat, 0, 4), \
+	LOAD_ARG(2), \
+	JUMP(BPF_JSET, SHM_REMAP, 0, 1), \
+	TRACE(RULE_SHMAT), \
+	RET(SECCOMP_RET_ALLOW), \
 	/* close(fd) */ \
 	JUMP(BPF_JEQ, __NR_close, 0, 4), \
 	LOAD_ARG(0), \

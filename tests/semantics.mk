@@ -37,7 +37,8 @@ SEM_PROGS = \
 	tests/progs/sem-mremap-span \
 	tests/progs/sem-clonevm \
 	tests/progs/sem-brk-far \
-	tests/progs/sem-limits
+	tests/progs/sem-limits \
+	tests/progs/sem-shmat
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t

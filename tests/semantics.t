@@ -180,6 +180,29 @@ for prog in "${progs[@]}"; do
 	fi
 done
 
+# --- What ptinspect reads where the program replaced its memory ----------
+# sem-shmat leaves a System V segment of 'B' (0x42) at 0x5e5f00000000,
+# attached with SHM_REMAP over redirected memory of 'A': ptinspect must
+# read the segment, not the memfd's old copy.
+what="sem-shmat: ptinspect reads the segment attached over redirected memory"
+if [ -x "$PROGS/sem-shmat" ]; then
+	run "$tmp/shmat.log" "$PTINSPECT" --pause-on-exit --batch \
+	    -ex 'x 0x5e5f00000000 16' -- "$PROGS/sem-shmat"
+	if [ "$rc" -eq 77 ]; then
+		skip "$(sed -n 's/^SKIP: //p' "$tmp/shmat.log" | head -1)" \
+		    "$what"
+	elif [ "$rc" -eq 0 ] &&
+	    grep -q '^00005e5f00000000  42 42 42 42 42 42 42 42' \
+	    "$tmp/shmat.log"; then
+		ok "$what"
+	else
+		not_ok "$what (exit status $rc)"
+		diag_file "$tmp/shmat.log"
+	fi
+else
+	skip "sem-shmat not built" "$what"
+fi
+
 # --- As another user -----------------------------------------------------
 # Where it matters (issue 10: brk and the arena's descriptor when the
 # program is not ptinspect's user), the programs in as_user run as nobody:
