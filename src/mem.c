@@ -193,11 +193,6 @@ mem_maps_read(struct proc *p, struct maps *out, char **errp)
 		if (p->stub != NULL && stub_contains(r->start)) {
 			free(r->name);
 			r->name = xstrdup("[ptinspect]");
-		} else if (r->start >= p->stack_lo && r->end <= p->stack_top &&
-		    (r->name[0] == '\0' || strstr(r->name, "memfd:") != NULL)) {
-			/* The kernel names neither part of a moved stack. */
-			free(r->name);
-			r->name = xstrdup("[stack]");
 		} else if (p->brk.mode == BRK_EMULATED &&
 		    r->start >= heap_start && r->end <= heap_end &&
 		    strstr(r->name, "memfd:") != NULL) {

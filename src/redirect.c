@@ -13,20 +13,25 @@
  * so memory is given back and reads as zeros as it would natively:
  *
  *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch)
- *   MADV_DONTNEED                               punch, then run it
+ *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
  *   mremap                                      run inside the slot, or
  *                                               emulated as a copy + move
  *   brk                                         emulated: the heap grows
  *                                               and shrinks in the arena
+ *   shmat(SHM_REMAP) over redirected memory    arena_unmap, after it
  *   mprotect adding PROT_EXEC                   the range goes back to
  *                                               private memory (a copy),
  *                                               other threads stopped
  *   fork (not vfork/threads)                    the child gets its own
  *                                               arena, a copy, remapped
  *                                               before it runs
+ *   CLONE_VM without CLONE_THREAD (vfork...)    the child shares the
+ *                                               arena, heap and fork
+ *                                               advice (struct mm_share)
  *   exec, death                                 the arena is dropped
+ *                                               with its last user
  *
  * The memfd reaches the tracee once per address space: openat of
  * /proc/<ptinspect>/fd/<n> run inside it, moved to the reserved fd, above
@@ -41,6 +46,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
@@ -51,6 +57,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -72,9 +79,13 @@
 #define MAX_REDIRECTED_EXTENTS 32768
 /* File space kept for an emulated brk heap: its largest size. */
 #define HEAP_SLOT_BYTES (64ULL << 30)
-/* The largest RLIMIT_STACK whose reach the main stack is mapped for. */
-#define MAX_STACK_BYTES (1ULL << 30)
 #define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
+#ifndef MADV_DONTNEED_LOCKED	/* Linux 5.18 */
+#define MADV_DONTNEED_LOCKED 24
+#endif
+#ifndef MADV_GUARD_INSTALL	/* Linux 6.13 */
+#define MADV_GUARD_INSTALL 102
+#endif
 
 /* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
 struct fork_advice {
@@ -83,6 +94,26 @@ struct fork_advice {
 	int advice;
 	struct fork_advice *next;
 };
+
+/*
+ * An address space shared by processes that CLONE_VM made without
+ * CLONE_THREAD (vfork, posix_spawn, clone): one arena, one heap and one
+ * set of fork advice for all of them. Each such proc points at the same
+ * arena; its brk and fork_advice are copies, loaded from here when it
+ * stops (redirect_sync) and stored back after each handler.
+ */
+struct mm_share {
+	struct arena *arena;
+	int refs;		/* procs using the arena */
+	struct brk_state brk;
+	struct fork_advice *fork_advice;
+	struct mm_share *next;
+};
+
+static struct mm_share *mm_shares;
+/* Every proc holding an arena: where a CLONE_VM child finds its peer. */
+static struct proc **holders;
+static size_t nholders, holders_cap;
 
 /*
  * Without a number above the program's limit, the filter watches one no
@@ -100,10 +131,13 @@ syscall_failed(long r)
 	return r < 0 && r > -4096;
 }
 
+static bool mm_attach(struct proc *p);
+static bool mm_detach(struct proc *p);
+static void mm_load(struct proc *p);
+static void mm_store(struct proc *p);
+static void holder_add(struct proc *p);
 static long fd_acquire(struct inject *inj, struct proc *p);
 static void fd_release(struct inject *inj, long fd);
-static bool redirected(const struct proc *p, uint64_t addr);
-static void redirect_main_stack(struct inject *inj, struct proc *p, long fd);
 static uint64_t read_stat_address(pid_t tid, int n);
 
 /* Lifting a hard limit takes CAP_SYS_RESOURCE: try it on ourselves. */
@@ -150,7 +184,7 @@ ensure_arena(struct proc *p)
 {
 	char *err = NULL;
 
-	if (p->arena != NULL)
+	if (p->arena != NULL || mm_attach(p))
 		return true;
 	p->arena = arena_new(&err);
 	if (p->arena == NULL) {
@@ -161,7 +195,135 @@ ensure_arena(struct proc *p)
 		return false;
 	}
 	p->arena_fd_installed = false;
+	holder_add(p);
 	return true;
+}
+
+static void
+holder_add(struct proc *p)
+{
+	if (nholders == holders_cap) {
+		holders_cap = holders_cap ? 2 * holders_cap : 16;
+		holders = xreallocarray(holders, holders_cap,
+		    sizeof(*holders));
+	}
+	holders[nholders++] = p;
+}
+
+static void
+holder_remove(struct proc *p)
+{
+	size_t i;
+
+	for (i = 0; i < nholders; i++)
+		if (holders[i] == p) {
+			holders[i] = holders[--nholders];
+			return;
+		}
+}
+
+static struct mm_share *
+mm_share_of(const struct arena *a)
+{
+	struct mm_share *sh;
+
+	for (sh = mm_shares; sh != NULL && a != NULL; sh = sh->next)
+		if (sh->arena == a)
+			return sh;
+	return NULL;
+}
+
+/*
+ * p has no arena: if it runs in its parent's address space (CLONE_VM),
+ * it takes the parent's arena, heap and fork advice. The parent's mmap
+ * stub stays the parent's (its lanes are per process): p maps the slow
+ * way. True when p now shares an arena.
+ */
+static bool
+mm_attach(struct proc *p)
+{
+	struct mm_share *sh;
+	struct proc *q = NULL;
+	pid_t parent = p->parent_pid;
+	size_t i;
+
+	if (p->is_root || p->redirect_disabled || nholders == 0)
+		return false;
+	/* Its first stop may have come before the clone event: ask. */
+	if (parent == 0)
+		parent = (pid_t)read_stat_address(p->pid, 4);
+	for (i = 0; i < nholders && q == NULL; i++)
+		if (holders[i]->pid == parent && holders[i] != p)
+			q = holders[i];
+	if (q == NULL || q->arena == NULL ||
+	    syscall(SYS_kcmp, p->pid, q->pid, KCMP_VM, 0, 0) != 0)
+		return false;
+	sh = mm_share_of(q->arena);
+	if (sh == NULL) {
+		sh = xcalloc(1, sizeof(*sh));
+		*sh = (struct mm_share){ q->arena, 1, q->brk, q->fork_advice,
+		    mm_shares };
+		mm_shares = sh;
+	}
+	sh->refs++;
+	p->arena = q->arena;
+	p->arena_fd_installed = false;
+	p->redirect_disabled = q->redirect_disabled;
+	p->brk = sh->brk;
+	p->fork_advice = sh->fork_advice;
+	stub_forget(p);
+	p->stub_failed = true;
+	holder_add(p);
+	return true;
+}
+
+/* Brings p's copies of the shared state up to date (at its stops). */
+static void
+mm_load(struct proc *p)
+{
+	struct mm_share *sh;
+
+	if (p->arena == NULL)
+		mm_attach(p);
+	if ((sh = mm_share_of(p->arena)) == NULL)
+		return;
+	p->brk = sh->brk;
+	p->fork_advice = sh->fork_advice;
+}
+
+/* After a handler changed p's heap or fork advice. */
+static void
+mm_store(struct proc *p)
+{
+	struct mm_share *sh = mm_share_of(p->arena);
+
+	if (sh == NULL)
+		return;
+	sh->brk = p->brk;
+	sh->fork_advice = p->fork_advice;
+}
+
+/*
+ * p leaves its address space (exec, death): true when others still use
+ * it, and then nothing of it may be freed.
+ */
+static bool
+mm_detach(struct proc *p)
+{
+	struct mm_share **pp, *sh;
+
+	holder_remove(p);
+	for (pp = &mm_shares; (sh = *pp) != NULL; pp = &sh->next)
+		if (sh->arena == p->arena && p->arena != NULL)
+			break;
+	if (sh == NULL)
+		return false;
+	mm_store(p);
+	if (--sh->refs > 0)
+		return true;
+	*pp = sh->next;
+	free(sh);
+	return false;
 }
 
 /* Opens the arena inside the tracee; its descriptor there, or -errno. */
@@ -239,14 +401,6 @@ fd_release(struct inject *inj, long fd)
  * Syscall handlers (at seccomp stops; registers as the program set them)
  * ------------------------------------------------------------------- */
 
-static bool
-redirected(const struct proc *p, uint64_t addr)
-{
-	uint64_t off, avail;
-
-	return p->arena != NULL && arena_lookup(p->arena, addr, &off, &avail);
-}
-
 /* Skips the syscall the thread is stopped at; it returns `result`. */
 static void
 skip_syscall(struct thread *t, const struct user_regs_struct *regs,
@@ -280,6 +434,87 @@ give_stub_addresses(struct thread *t, const struct user_regs_struct *regs)
 	inject_end(&inj, true, result);
 }
 
+/*
+ * Would the kernel refuse a private writable mapping of len bytes for
+ * its commit charge? The memfd's shared mapping is not charged, so the
+ * answer is found here, and then the program's own call runs (and fails
+ * as it would natively): heuristic overcommit refuses one mapping larger
+ * than RAM and swap together (MAP_NORESERVE is not charged), strict
+ * overcommit one that takes Committed_AS past CommitLimit.
+ */
+static bool
+commit_refused(uint64_t len, long flags)
+{
+	static int mode = -1;
+	uint64_t limit = 0, committed = 0, v;
+	struct sysinfo si;
+	char line[128];
+	FILE *f;
+
+	if (mode < 0) {
+		f = fopen("/proc/sys/vm/overcommit_memory", "r");
+		if (f == NULL || fscanf(f, "%d", &mode) != 1)
+			mode = 0;
+		if (f != NULL)
+			fclose(f);
+	}
+	if (mode == 0) {
+		return !(flags & MAP_NORESERVE) && len >= (1ULL << 30) &&
+		    sysinfo(&si) == 0 && len / PAGE_SIZE_BYTES >
+		    ((uint64_t)si.totalram + si.totalswap) * si.mem_unit /
+		    PAGE_SIZE_BYTES;
+	}
+	if (mode != 2 || (f = fopen("/proc/meminfo", "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "CommitLimit: %" SCNu64, &v) == 1)
+			limit = v * 1024;
+		else if (sscanf(line, "Committed_AS: %" SCNu64, &v) == 1)
+			committed = v * 1024;
+	}
+	fclose(f);
+	return limit != 0 && committed + PAGE_UP(len) > limit;
+}
+
+/*
+ * RLIMIT_DATA counts private writable memory (VmData); the kernel does
+ * not count redirected memory there, being shared, so the limit is
+ * checked here: VmData, plus the writable redirected regions, plus len.
+ * Only when the program has such a limit (it costs a read of its maps).
+ */
+static bool
+data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
+{
+	uint64_t total = PAGE_UP(len), kb;
+	char path[64], line[128];
+	struct rlimit rl;
+	struct maps maps;
+	struct stat st;
+	size_t i;
+	FILE *f;
+
+	if (prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || p->arena == NULL ||
+	    fstat(arena_fd(p->arena), &st) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmData: %" SCNu64, &kb) == 1)
+			total += kb * 1024;
+	fclose(f);
+	if (maps_read(tid, &maps, NULL) != 0)
+		return false;
+	for (i = 0; i < maps.count; i++)
+		if (maps.regions[i].inode == st.st_ino &&
+		    maps.regions[i].perms[1] == 'w' &&
+		    maps.regions[i].perms[3] == 's')
+			total += maps.regions[i].end - maps.regions[i].start;
+	maps_free(&maps);
+	return total > rl.rlim_cur;
+}
+
 static void
 on_mmap(struct thread *t, const struct user_regs_struct *regs)
 {
@@ -307,6 +542,13 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	if (!private_anon || (prot & PROT_EXEC) || len == 0 ||
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || p->redirect_disabled ||
 	    !ensure_arena(p))
+		return;
+	/* The memory limits a shared mapping would escape. */
+	if ((prot & PROT_WRITE) && data_limit_exceeded(p, t->tid, len)) {
+		skip_syscall(t, regs, -ENOMEM);
+		return;
+	}
+	if ((prot & PROT_WRITE) && commit_refused(len, flags))
 		return;
 	if (arena_extent_count(p->arena) >= MAX_REDIRECTED_EXTENTS ||
 	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
@@ -338,8 +580,6 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	/* Slow this once: the next ones take the stub. */
 	if (!at_stub)
 		stub_install(&inj, p, fd);
-	if (!p->stack_decided)
-		redirect_main_stack(&inj, p, fd);
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
 	    shared_flags, fd, (long)off);
 	fd_release(&inj, fd);
@@ -358,6 +598,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 void
 redirect_sync(struct proc *p)
 {
+	mm_load(p);
 	stub_collect(p);
 }
 
@@ -368,98 +609,6 @@ redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 	/* Punching while the unmap runs is safe: the range is going away. */
 	if (p->arena != NULL && len != 0 && (addr & (PAGE_SIZE_BYTES - 1)) == 0)
 		arena_unmap(p->arena, addr, PAGE_UP(len));
-}
-
-/* ---------------------------------------------------------------------
- * The main thread's stack
- * ------------------------------------------------------------------- */
-
-/* Copies the tracee's [start, end) into the arena (an extent already). */
-static int
-copy_into_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t end)
-{
-	static unsigned char buf[256 * 1024];
-	struct iovec local, remote;
-	uint64_t at, n;
-
-	for (at = start; at < end; at += n) {
-		n = end - at < sizeof(buf) ? end - at : sizeof(buf);
-		local = (struct iovec){ buf, n };
-		remote = (struct iovec){ (void *)(uintptr_t)at, n };
-		if (process_vm_readv(tid, &local, 1, &remote, 1, 0) !=
-		    (ssize_t)n || arena_write(p->arena, at, buf, n) != n)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * The kernel's [stack] grows down on demand as far as RLIMIT_STACK; a
- * shared mapping cannot grow, so the stack's whole reach [top - limit,
- * top) is mapped from the arena at once (sparse: pages never touched cost
- * nothing), over the stack and the range below it that the kernel keeps
- * free for that growth. All but the top pages, from the argument and
- * environment strings up: /proc/PID/cmdline and environ read those only
- * from anonymous memory (FOLL_ANON), so they stay in the kernel's stack.
- * The initial stack pointer (start_stack, glibc's __libc_stack_end) must
- * be below them, in the arena's mapping: pthread_getattr_np takes the
- * main stack's size from the gap below the mapping that holds it.
- * Once per exec, at the first redirected mmap, while the process has one
- * thread. Left alone: an unlimited or very large limit, anything mapped
- * in that reach, an executable stack, a start_stack in the page of the
- * strings.
- */
-static void
-redirect_main_stack(struct inject *inj, struct proc *p, long fd)
-{
-	const struct region *stack, *r;
-	struct maps maps;
-	struct rlimit rl;
-	uint64_t lo, hi, off, strings, env, start_sp;
-	bool clear = true;
-	size_t i;
-
-	p->stack_decided = true;
-	if (p->nthreads != 1 ||
-	    prlimit(p->pid, RLIMIT_STACK, NULL, &rl) != 0 ||
-	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > MAX_STACK_BYTES ||
-	    maps_read(inj->thread->tid, &maps, NULL) != 0)
-		return;
-	stack = maps_find_name(&maps, "[stack]");
-	strings = read_stat_address(inj->thread->tid, 48);
-	env = read_stat_address(inj->thread->tid, 50);
-	if (env != 0 && env < strings)
-		strings = env;
-	strings &= ~(PAGE_SIZE_BYTES - 1);
-	start_sp = read_stat_address(inj->thread->tid, 28);
-	if (stack != NULL && strcmp(stack->perms, "rw-p") == 0 &&
-	    start_sp >= stack->start && start_sp < strings &&
-	    strings < stack->end &&
-	    stack->end - stack->start <= (rl.rlim_cur & ~(PAGE_SIZE_BYTES - 1))) {
-		hi = strings;
-		lo = stack->end - (rl.rlim_cur & ~(PAGE_SIZE_BYTES - 1));
-		for (i = 0; i < maps.count; i++) {
-			r = &maps.regions[i];
-			if (r != stack && r->start < hi && r->end > lo)
-				clear = false;
-		}
-	} else {
-		clear = false;
-	}
-	if (clear && arena_alloc(p->arena, hi - lo, &off, NULL) == 0) {
-		arena_map(p->arena, lo, hi - lo, off);
-		if (copy_into_arena(p, inj->thread->tid, stack->start, hi) ==
-		    0 && inject_syscall(inj, SYS_mmap, (long)lo,
-		    (long)(hi - lo), PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_FIXED, fd, (long)off) == (long)lo) {
-			p->stack_lo = lo;
-			p->stack_hi = hi;
-			p->stack_top = stack->end;
-		} else {
-			arena_unmap(p->arena, lo, hi - lo);
-		}
-	}
-	maps_free(&maps);
 }
 
 static void
@@ -487,37 +636,96 @@ forget_fork_advice(struct proc *p, uint64_t start, uint64_t len, int adv)
 	}
 }
 
+/*
+ * Advice that private anonymous memory takes and shared memory answers
+ * differently, over [addr, end) where some pages are redirected: the
+ * kernel goes mapping by mapping, stopping at the first error other than
+ * ENOMEM (a hole, reported at the end), so the pages that are not
+ * redirected get the real call and the redirected ones the emulation:
+ * MADV_FREE punches (zeros are one of its outcomes), MADV_WIPEONFORK is
+ * remembered for fork, and MADV_REMOVE is refused as on private memory.
+ */
+static long
+advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
+    uint64_t end, int advice)
+{
+	uint64_t at, s, e;
+	bool hole = false;
+	long r;
+
+	for (at = addr; at < end; at = e) {
+		if (!arena_next(p->arena, at, &s, &e) || s >= end)
+			s = e = end;
+		if (s > at) {
+			r = inject_syscall(inj, SYS_madvise, (long)at,
+			    (long)(s - at), advice, 0, 0, 0);
+			if (r == -ENOMEM)
+				hole = true;
+			else if (r != 0)
+				return r;
+		}
+		if (s >= end)
+			break;
+		s = s > at ? s : at;
+		e = e < end ? e : end;
+		if (advice == MADV_REMOVE)
+			return -EINVAL;
+		if (advice == MADV_FREE) {
+			arena_zero(p->arena, s, e - s);
+		} else {
+			forget_fork_advice(p, s, e - s, MADV_WIPEONFORK);
+			remember_fork_advice(p, s, e - s, MADV_WIPEONFORK);
+		}
+	}
+	return hole ? -ENOMEM : 0;
+}
+
+/*
+ * madvise over a range holding redirected pages (anywhere in it, not only
+ * at its start). Zeroing advice punches the file behind every redirected
+ * page first: a shared mapping would otherwise show the old bytes again.
+ */
 static void
 on_madvise(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
-	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi);
+	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), s, e;
 	int advice = (int)regs->rdx;
+	struct inject inj;
+	long result;
 
-	if (!redirected(p, addr) || len == 0)
+	if (p->arena == NULL || len == 0 ||
+	    (addr & (PAGE_SIZE_BYTES - 1)) != 0 || addr + len < addr ||
+	    !arena_next(p->arena, addr, &s, &e) || s >= addr + len)
 		return;
 	switch (advice) {
 	case MADV_DONTNEED:
+	case MADV_DONTNEED_LOCKED:
 		arena_zero(p->arena, addr, len);
+		break;
+	case MADV_GUARD_INSTALL:
+		/* Guard pages read zeros once removed: punch if it took. */
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		result = inject_syscall(&inj, SYS_madvise, (long)addr,
+		    (long)regs->rsi, advice, 0, 0, 0);
+		if (result == 0)
+			arena_zero(p->arena, addr, len);
+		inject_end(&inj, true, result);
 		break;
 	case MADV_FREE:
-		/* Valid only on private memory; zeros are a valid outcome. */
-		arena_zero(p->arena, addr, len);
-		skip_syscall(t, regs, 0);
-		break;
 	case MADV_REMOVE:
-		/* Natively refused on private memory. */
-		skip_syscall(t, regs, -EINVAL);
-		break;
 	case MADV_WIPEONFORK:
-		/* Natively private-only: emulated at fork. */
-		forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		remember_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		skip_syscall(t, regs, 0);
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		result = advise_by_pieces(&inj, p, addr, addr + len, advice);
+		inject_end(&inj, true, result);
+		/* Nothing ran in its place: the call itself must not. */
+		if (inj.at_entry)
+			skip_syscall(t, regs, result);
 		break;
 	case MADV_KEEPONFORK:
 		forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		skip_syscall(t, regs, 0);
 		break;
 	case MADV_DONTFORK:
 		forget_fork_advice(p, addr, len, MADV_DONTFORK);
@@ -556,6 +764,38 @@ prot_at(pid_t tid, uint64_t addr)
 }
 
 /*
+ * Whether [addr, addr + len) would be one mapping natively: redirected
+ * throughout (several extents: adjacent mmaps, which the kernel merges
+ * when they are private), with no gap and one protection.
+ */
+static bool
+mergeable_span(const struct proc *p, pid_t tid, uint64_t addr, uint64_t len)
+{
+	const struct region *r, *first = NULL;
+	uint64_t at, off, avail;
+	struct maps maps;
+	bool ok = true;
+	size_t i;
+
+	for (at = addr; at < addr + len; at += avail)
+		if (!arena_lookup(p->arena, at, &off, &avail))
+			return false;
+	if (maps_read(tid, &maps, NULL) != 0)
+		return false;
+	for (at = addr, i = 0; ok && i < maps.count && at < addr + len; i++) {
+		r = &maps.regions[i];
+		if (r->end <= at)
+			continue;
+		if (first == NULL)
+			first = r;
+		ok = r->start <= at && strcmp(r->perms, first->perms) == 0;
+		at = r->end;
+	}
+	maps_free(&maps);
+	return ok && at >= addr + len;
+}
+
+/*
  * mremap that outgrows the slot: the new size gets a new slot holding a
  * copy, mapped in place when the addresses after the mapping are free,
  * else (MREMAP_MAYMOVE) wherever the kernel puts it, or at new_addr
@@ -564,21 +804,26 @@ prot_at(pid_t tid, uint64_t addr)
 static long
 mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_len, long flags, uint64_t new_addr,
-    uint64_t old_off, long tracee_fd)
+    long tracee_fd)
 {
 	int fd = arena_fd(p->arena);
 	loff_t in, out;
-	uint64_t off, done = 0;
+	uint64_t off, old_off, avail, done = 0;
 	long prot, r = -ENOMEM;
 	ssize_t n;
 
 	prot = prot_at(inj->thread->tid, old_addr);
 	if (prot < 0 || arena_alloc(p->arena, new_len, &off, NULL) != 0)
 		return -ENOMEM;
+	/* Extent by extent: the range may be mappings the kernel merged. */
 	while (done < old_len) {
-		in = (loff_t)(old_off + done);
+		if (!arena_lookup(p->arena, old_addr + done, &old_off,
+		    &avail))
+			break;
+		in = (loff_t)old_off;
 		out = (loff_t)(off + done);
-		n = copy_file_range(fd, &in, fd, &out, old_len - done, 0);
+		n = copy_file_range(fd, &in, fd, &out, avail < old_len - done ?
+		    avail : old_len - done, 0);
 		if (n <= 0)
 			break;
 		done += (uint64_t)n;
@@ -686,22 +931,23 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 		else if (!syscall_failed(result))
 			arena_move(p->arena, old_addr, old_len,
 			    (uint64_t)result, new_len);
-	} else if (avail < old_len) {
-		/* Spans two mappings: refused natively too. */
+	} else if (avail < old_len &&
+	    !mergeable_span(p, inj.thread->tid, old_addr, old_len)) {
+		/* Spans two mappings the kernel keeps apart: EFAULT too. */
 		result = -EFAULT;
 	} else if ((fd = fd_acquire(&inj, p)) < 0) {
 		result = -ENOMEM;
 	} else {
 		result = mremap_by_copy(&inj, p, old_addr, old_len, new_len,
-		    flags, new_addr, off, fd);
+		    flags, new_addr, fd);
 		fd_release(&inj, fd);
 	}
 	inject_end(&inj, true, result);
 }
 
 /*
- * Field n of /proc/TID/stat, one of the addresses near its end (47
- * start_brk, 48 arg_start, 50 env_start); 0 if unknown.
+ * Field n of /proc/TID/stat (4 ppid, 45 start_data, 46 end_data, 47
+ * start_brk), a number; 0 if unknown.
  */
 static uint64_t
 read_stat_address(pid_t tid, int n)
@@ -760,15 +1006,38 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	struct brk_state *b = &p->brk;
 	uint64_t want = regs->rdi, base, old_top, new_top, off;
 	struct inject inj;
+	struct rlimit rl;
 	long r, fd;
 
 	if (b->mode == BRK_UNDECIDED)
 		decide_brk(p, t->tid);
+	if (b->mode == BRK_NATIVE && p->stub != NULL && b->start != 0 &&
+	    b->start < STUB_ADDR && want + PAGE_SIZE_BYTES > STUB_ADDR) {
+		/* The heap reaches the stub's addresses: they are its own. */
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		stub_evict(&inj, p);
+		r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0, 0, 0);
+		inject_end(&inj, true, r);
+		return;
+	}
 	if (b->mode != BRK_EMULATED)
 		return;
 	base = PAGE_UP(b->start);
 	old_top = PAGE_UP(b->cur);
 	new_top = PAGE_UP(want);
+	/*
+	 * RLIMIT_DATA, as the kernel's brk checks it: the heap and the data
+	 * segment (check_data_rlimit), then all data memory (may_expand_vm).
+	 */
+	if (new_top > old_top && want >= b->start &&
+	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
+	    read_stat_address(t->tid, 46) - read_stat_address(t->tid, 45) >
+	    rl.rlim_cur || data_limit_exceeded(p, t->tid, new_top - old_top))) {
+		skip_syscall(t, regs, (long)b->cur);
+		return;
+	}
 	if (want < b->start || new_top - base > HEAP_SLOT_BYTES ||
 	    new_top == old_top) {
 		if (want >= b->start && new_top - base <= HEAP_SLOT_BYTES)
@@ -784,6 +1053,24 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			b->has_slot = true;
 		off = b->slot + (old_top - base);
 		fd = b->has_slot ? fd_acquire(&inj, p) : -1;
+		if (fd < 0 && old_top == base) {
+			/*
+			 * No arena in this process (the memfd cannot reach
+			 * it, e.g. it runs as another user): nothing is
+			 * emulated yet, so the kernel's heap serves it.
+			 */
+			if (b->has_slot)
+				arena_release(p->arena, b->slot);
+			b->has_slot = false;
+			b->mode = BRK_NATIVE;
+			r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0,
+			    0, 0);
+			inject_end(&inj, true, r);
+			return;
+		}
+		if (fd >= 0 && p->stub != NULL &&
+		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
+			stub_evict(&inj, p);
 		r = fd < 0 ? -ENOMEM : inject_syscall(&inj, SYS_mmap,
 		    (long)old_top, (long)(new_top - old_top),
 		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
@@ -809,6 +1096,35 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 		}
 	}
 	inject_end(&inj, true, (long)b->cur);
+}
+
+/*
+ * shmat(SHM_REMAP) replaces what was mapped at its address, as MAP_FIXED
+ * does: run it, then forget the redirected memory it covered.
+ */
+static void
+on_shmat(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	const struct region *r;
+	struct inject inj;
+	struct maps maps;
+	long result;
+
+	if (p->arena == NULL || inject_begin(&inj, t, true) != 0)
+		return;
+	result = inject_syscall(&inj, SYS_shmat, (long)regs->rdi,
+	    (long)regs->rsi, (long)regs->rdx, 0, 0, 0);
+	if (!syscall_failed(result) &&
+	    maps_read(t->tid, &maps, NULL) == 0) {
+		r = maps_find(&maps, (uint64_t)result);
+		if (r != NULL) {
+			stub_yield(p, r->start, r->end - r->start);
+			arena_unmap(p->arena, r->start, r->end - r->start);
+		}
+		maps_free(&maps);
+	}
+	inject_end(&inj, true, result);
 }
 
 static void
@@ -848,7 +1164,12 @@ redirect_syscall(struct thread *t, int rule)
 	case RULE_BRK:
 		on_brk(t, &regs);
 		break;
+	case RULE_SHMAT:
+		if (regs.orig_rax == SYS_shmat)
+			on_shmat(t, &regs);
+		break;
 	}
+	mm_store(t->proc);
 }
 
 /* ---------------------------------------------------------------------
@@ -968,6 +1289,7 @@ redirect_mprotect(struct thread *t)
 	    (long)regs.rsi, (long)regs.rdx, (long)regs.r10, (long)regs.r8,
 	    (long)regs.r9);
 	inject_end(&inj, true, result);
+	mm_store(p);
 }
 
 /* ---------------------------------------------------------------------
@@ -1001,16 +1323,13 @@ redirect_child(struct proc *parent, struct thread *child)
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
 	cp->brk = parent->brk;
-	cp->stack_decided = parent->stack_decided;
-	cp->stack_lo = parent->stack_lo;
-	cp->stack_hi = parent->stack_hi;
-	cp->stack_top = parent->stack_top;
 	cp->arena = arena_new(NULL);
 	if (cp->arena == NULL || arena_clone(parent->arena, cp->arena,
 	    NULL) != 0 || inject_begin(&inj, child, false) != 0) {
 		maps_free(&maps);
 		return -1;
 	}
+	holder_add(cp);
 	cp->arena_fd_installed = false;
 	fd = fd_acquire(&inj, cp);
 	if (fd < 0)
@@ -1046,18 +1365,18 @@ void
 redirect_forget(struct proc *p)
 {
 	struct fork_advice *fa, *next;
+	bool shared = mm_detach(p);
 
-	for (fa = p->fork_advice; fa != NULL; fa = next) {
+	for (fa = shared ? NULL : p->fork_advice; fa != NULL; fa = next) {
 		next = fa->next;
 		free(fa);
 	}
 	p->fork_advice = NULL;
 	stub_forget(p);
-	if (p->arena != NULL)
+	/* Still in use by the processes that share the address space. */
+	if (p->arena != NULL && !shared)
 		arena_free(p->arena);
 	p->arena = NULL;
 	p->arena_fd_installed = false;
 	p->brk = (struct brk_state){ .mode = BRK_UNDECIDED };
-	p->stack_decided = false;
-	p->stack_lo = p->stack_hi = p->stack_top = 0;
 }

@@ -20,6 +20,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -104,15 +105,25 @@
 	RET(SECCOMP_RET_ALLOW), \
 	TRACE(RULE_FORK), \
 	/* madvise: the zeroing advices, and DONTFORK..KEEPONFORK */ \
-	JUMP(BPF_JEQ, __NR_madvise, 0, 11), \
+	JUMP(BPF_JEQ, __NR_madvise, 0, 15), \
 	LOAD_ARG(2), \
 	IF_EQ_RET(MADV_DONTNEED, SECCOMP_RET_TRACE | RULE_MADVISE), \
+	IF_EQ_RET(24 /* MADV_DONTNEED_LOCKED */, \
+	    SECCOMP_RET_TRACE | RULE_MADVISE), \
+	IF_EQ_RET(102 /* MADV_GUARD_INSTALL */, \
+	    SECCOMP_RET_TRACE | RULE_MADVISE), \
 	IF_EQ_RET(MADV_FREE, SECCOMP_RET_TRACE | RULE_MADVISE), \
 	IF_EQ_RET(MADV_REMOVE, SECCOMP_RET_TRACE | RULE_MADVISE), \
 	JUMP(BPF_JGE, MADV_DONTFORK, 0, 1), \
 	JUMP(BPF_JGT, MADV_KEEPONFORK, 0, 1), \
 	RET(SECCOMP_RET_ALLOW), \
 	TRACE(RULE_MADVISE), \
+	/* shmat(_, _, SHM_REMAP): over whatever was mapped there */ \
+	JUMP(BPF_JEQ, __NR_shmat, 0, 4), \
+	LOAD_ARG(2), \
+	JUMP(BPF_JSET, SHM_REMAP, 0, 1), \
+	TRACE(RULE_SHMAT), \
+	RET(SECCOMP_RET_ALLOW), \
 	/* close(fd) */ \
 	JUMP(BPF_JEQ, __NR_close, 0, 4), \
 	LOAD_ARG(0), \

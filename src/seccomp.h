@@ -19,6 +19,7 @@ enum seccomp_rule {
 	RULE_RESERVED_FD,	/* close/dup2/dup3/close_range reaching reserved_fd */
 	RULE_BRK,		/* brk */
 	RULE_MPROTECT,		/* mprotect, pkey_mprotect adding PROT_EXEC */
+	RULE_SHMAT,		/* shmat with SHM_REMAP (may replace our memory) */
 };
 
 /*

@@ -89,12 +89,6 @@ struct proc {
 	struct stub *stub;	/* the mmap stub, owned by stub.c; NULL if none */
 	bool stub_failed;	/* it could not be placed: no retry till exec */
 	struct brk_state brk;			/* owned by redirect.c */
-	/*
-	 * The main thread's stack, when redirect.c moved [stack_lo,
-	 * stack_hi) to the arena; up to stack_top it stays the kernel's.
-	 */
-	bool stack_decided;
-	uint64_t stack_lo, stack_hi, stack_top;
 
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */

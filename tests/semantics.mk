@@ -31,7 +31,14 @@ SEM_PROGS = \
 	tests/progs/sem-registers \
 	tests/progs/sem-jit \
 	tests/progs/sem-stack \
-	tests/progs/sem-stub-taken
+	tests/progs/sem-stub-taken \
+	tests/progs/sem-mainstack \
+	tests/progs/sem-madvise-span \
+	tests/progs/sem-mremap-span \
+	tests/progs/sem-clonevm \
+	tests/progs/sem-brk-far \
+	tests/progs/sem-limits \
+	tests/progs/sem-shmat
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
@@ -62,6 +69,8 @@ tests_progs_sem_jit_LDADD = -lpthread
 tests_progs_sem_stack_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_stack_LDADD = -lpthread
 tests_progs_sem_stub_taken_LDFLAGS = -static
+tests_progs_sem_brk_far_LDFLAGS = -static -no-pie
+tests_progs_sem_brk_far_CFLAGS = $(AM_CFLAGS) -fno-pie
 
 # Benchmarks (run by hand; make check builds them):
 #	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,

@@ -43,7 +43,7 @@ marker_addr=0x5e5e00000000
 # uses -f too, so every child is paused and inspected at its exit.
 forking="sem-fork-cow sem-fork-shared sem-fork-advice sem-spawn sem-closefds
 	sem-memfd sem-brk sem-exec sem-fork-loop sem-signals sem-hugetlb
-	sem-jit sem-stack"
+	sem-jit sem-stack sem-clonevm"
 
 # Seconds one run may take before it counts as hung.
 run_timeout=${PTI_SEM_TIMEOUT:-120}
@@ -216,6 +216,68 @@ for prog in "${progs[@]}"; do
 			not_ok "$what: $v"
 		fi
 	fi
+done
+
+# --- What ptinspect reads where the program replaced its memory ----------
+# sem-shmat leaves a System V segment of 'B' (0x42) at 0x5e5f00000000,
+# attached with SHM_REMAP over redirected memory of 'A': ptinspect must
+# read the segment, not the memfd's old copy.
+what="sem-shmat: ptinspect reads the segment attached over redirected memory"
+if [ -x "$PROGS/sem-shmat" ]; then
+	run "$tmp/shmat.log" "$PTINSPECT" --pause-on-exit --batch \
+	    -ex 'x 0x5e5f00000000 16' -- "$PROGS/sem-shmat"
+	if [ "$rc" -eq 77 ]; then
+		skip "$(sed -n 's/^SKIP: //p' "$tmp/shmat.log" | head -1)" \
+		    "$what"
+	elif [ "$rc" -eq 0 ] &&
+	    grep -q '^00005e5f00000000  42 42 42 42 42 42 42 42' \
+	    "$tmp/shmat.log"; then
+		ok "$what"
+	else
+		not_ok "$what (exit status $rc)"
+		diag_file "$tmp/shmat.log"
+	fi
+else
+	skip "sem-shmat not built" "$what"
+fi
+
+# --- As another user -----------------------------------------------------
+# Where it matters (issue 10: brk and the arena's descriptor when the
+# program is not ptinspect's user), the programs in as_user run as nobody:
+# natively, under ptinspect as root with the program switched to nobody by
+# setpriv, and under ptinspect run as nobody. Needs root and setpriv.
+as_user="sem-brk sem-brk-far sem-clonevm sem-madvise-span sem-mainstack
+	sem-limits"
+user_args=(--reuid=65534 --regid=65534 --clear-groups)
+user_skip=
+if [ "$(id -u)" -ne 0 ]; then
+	user_skip="not root: cannot switch to another user"
+elif ! command -v setpriv >/dev/null 2>&1; then
+	user_skip="no setpriv"
+elif ! setpriv "${user_args[@]}" test -x "$PTINSPECT"; then
+	user_skip="nobody cannot run $PTINSPECT"
+fi
+for name in $as_user; do
+	prog=$PROGS/$name
+	follow=()
+	in_list "$name" "$forking" && follow=(-f)
+	if [ -n "$user_skip" ] || [ ! -x "$prog" ]; then
+		r=${user_skip:-$name not built}
+		skip "$r" "$name as nobody natively"
+		skip "$r" "$name as nobody under ptinspect as root"
+		skip "$r" "$name under ptinspect as nobody"
+		continue
+	fi
+	run "$tmp/$name.user" setpriv "${user_args[@]}" "$prog"
+	native_rc=$rc
+	report "as nobody natively" "$tmp/$name.user" "$native_rc"
+	run "$tmp/$name.user2" "$PTINSPECT" --batch "${follow[@]}" -- \
+	    setpriv "${user_args[@]}" "$prog"
+	report "as nobody under ptinspect as root" "$tmp/$name.user2" \
+	    "$native_rc"
+	run "$tmp/$name.user3" setpriv "${user_args[@]}" "$PTINSPECT" \
+	    --batch "${follow[@]}" -- "$prog"
+	report "under ptinspect as nobody" "$tmp/$name.user3" "$native_rc"
 done
 
 # --- Memory bounds ------------------------------------------------------

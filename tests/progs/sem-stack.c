@@ -1,6 +1,5 @@
 /*
- * sem-stack: the main thread's stack, which ptinspect maps from its memfd
- * for the whole reach of RLIMIT_STACK: deep recursion (half the limit, at
+ * sem-stack: the main thread's stack: deep recursion (half the limit, at
  * most 4 MiB) keeps every frame's bytes; pthread_getattr_np still
  * reports a stack that holds the deepest frame and the limit as its size
  * bound; a forked child's writes to the stack stay its own; a thread
