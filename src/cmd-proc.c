@@ -118,7 +118,8 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (argc != 1)
 		return cmd_usage(&cmd_fds_entry, errp);
-	for (q = tracer_procs(ctx->tracer); q != NULL; q = q->next) {
+	for (q = ctx->tracer != NULL ? tracer_procs(ctx->tracer) : NULL;
+	    q != NULL; q = q->next) {
 		if (q == p || q->state == PROC_GONE)
 			continue;
 		if (npeers == cap) {
@@ -499,7 +500,8 @@ cmd_proc_hexdump(FILE *f, const char *data, size_t len)
 			if (i == 8)
 				putc(' ', f);
 			if (off + i < len)
-				fprintf(f, " %02x", (unsigned char)data[off + i]);
+				fprintf(f, " %02x",
+				    (unsigned char)data[off + i]);
 			else
 				fputs("   ", f);
 		}

@@ -4,6 +4,8 @@
  * output going where command output goes (captured into the JSON object
  * with --json); hold keeps the process held until Enter on the terminal
  * or for SECONDS. Both block ptinspect meanwhile: the process stays held.
+ * An output stream without a descriptor (the TUI's) gets the command's
+ * output through a pipe, as --json does.
  */
 #include "config.h"
 
@@ -52,7 +54,8 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
 	FILE *errf = ctx->err != NULL ? ctx->err : stderr;
-	int pipefd[2] = { -1, -1 }, status;
+	int pipefd[2] = { -1, -1 }, status, err_fd = fileno(errf);
+	bool capture = ctx->json || fileno(ctx->out) < 0;
 	char *output = NULL;
 	size_t len = 0;
 	pid_t child;
@@ -61,22 +64,22 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return cmd_usage(&cmd_shell_entry, errp);
 	fflush(ctx->out);
 	fflush(errf);
-	if (ctx->json && pipe2(pipefd, O_CLOEXEC) < 0)
+	if (capture && pipe2(pipefd, O_CLOEXEC) < 0)
 		return set_error(errp, "pipe: %s", strerror(errno)),
 		    CMD_FAILED;
 	child = fork();
 	if (child < 0) {
 		set_error(errp, "fork: %s", strerror(errno));
-		if (ctx->json) {
+		if (capture) {
 			close(pipefd[0]);
 			close(pipefd[1]);
 		}
 		return CMD_FAILED;
 	}
 	if (child == 0)
-		cmd_shell_child(ctx, raw, ctx->json ? pipefd[1] :
-		    fileno(ctx->out), fileno(errf));
-	if (ctx->json) {
+		cmd_shell_child(ctx, raw, capture ? pipefd[1] :
+		    fileno(ctx->out), err_fd >= 0 ? err_fd : pipefd[1]);
+	if (capture) {
 		close(pipefd[1]);
 		output = cmd_shell_capture(pipefd[0], &len);
 		close(pipefd[0]);
@@ -102,6 +105,9 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		free(output);
 		return CMD_OK;
 	}
+	if (output != NULL)
+		fwrite(output, 1, len, ctx->out);
+	free(output);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return CMD_OK;
 	if (WIFEXITED(status))

@@ -241,7 +241,8 @@ pi_net_unix_peers(struct pi_net *net)
 		for (; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 			struct unix_diag_msg *m = NLMSG_DATA(h);
 			struct rtattr *a = (struct rtattr *)(m + 1);
-			int alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof *m));
+			int alen = (int)(h->nlmsg_len -
+			    NLMSG_LENGTH(sizeof *m));
 			size_t idx;
 
 			if (h->nlmsg_type == NLMSG_DONE ||
@@ -392,7 +393,8 @@ procinfo_fds_read(pid_t pid, const pid_t *peers, size_t npeers, int own_fd,
 		if (f->target == NULL)
 			continue;	/* closed while we looked */
 		out->count++;
-		f->ptinspect = f->fd == own_fd && f->type == PROCINFO_FD_MEMFD &&
+		f->ptinspect = f->fd == own_fd &&
+		    f->type == PROCINFO_FD_MEMFD &&
 		    strncmp(f->target, "/memfd:ptinspect", 16) == 0;
 		if (pi_read_fdinfo(infodir, de->d_name, info, sizeof info) &&
 		    procinfo_parse_fdinfo(info, &f->pos, &f->flags) == 0)
@@ -1101,8 +1103,8 @@ procinfo_file_read(pid_t pid, const char *name, struct procinfo_file *out,
 		}
 		if (next == NULL && !S_ISDIR(st.st_mode)) {
 			size_t len;
-			char *data = pi_read_at(dfd, comp, PROCINFO_FILE_MAX + 1,
-			    &len);
+			char *data = pi_read_at(dfd, comp,
+			    PROCINFO_FILE_MAX + 1, &len);
 
 			if (data == NULL) {
 				set_error(errp, "%s: %s", name,

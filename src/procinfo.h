@@ -30,10 +30,10 @@ enum procinfo_fd_type {
 struct procinfo_sock {
 	const char *family;	/* "inet", "inet6", "unix" */
 	const char *type;	/* "stream", "dgram", "seqpacket" */
-	const char *state;	/* TCP: "LISTEN", "ESTABLISHED"...; else NULL */
+	const char *state;	/* TCP: "LISTEN", "ESTABLISHED"...; or NULL */
 	char local[112];	/* "127.0.0.1:8080", "[::1]:53", a UNIX path */
 	char peer[64];		/* inet only; "" when unconnected */
-	uint64_t peer_inode;	/* UNIX: the other end's inode (sock_diag) */
+	uint64_t peer_inode;	/* UNIX: the other end (sock_diag) */
 };
 
 struct procinfo_fd {
@@ -144,7 +144,7 @@ struct procinfo_status {
 	pid_t pid, ppid;
 	char comm[32];
 	unsigned uid[4], gid[4];	/* real, effective, saved, fs */
-	uint64_t lifetime_ms;		/* since start, clock ticks precision */
+	uint64_t lifetime_ms;		/* since start, to a clock tick */
 	uint64_t utime_ms, stime_ms;
 	uint64_t peak_rss_kb;		/* VmHWM */
 	uint64_t vol_ctxt, nonvol_ctxt;

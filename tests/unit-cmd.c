@@ -515,6 +515,15 @@ test_commands(void)
 	run_free(&t);
 	free(want);
 
+	/* shell into streams without a descriptor, as the TUI's are. */
+	t = run_cmd(false, "shell echo $PTINSPECT_PID; echo err >&2; exit 2");
+	want = xstrfmt("%d\nerr\n", (int)getpid());
+	tap_ok(t.rc == CMD_FAILED && strcmp(t.out, want) == 0 &&
+	    strcmp(t.err, "shell: exit status 2\n") == 0,
+	    "shell, output captured: %.*s", L(t.out));
+	run_free(&t);
+	free(want);
+
 	t = run_cmd(true, "maps");
 	tap_ok(t.rc == CMD_OK && strncmp(t.out, "{\"cmd\":\"maps\",\"regions\":"
 	    "[{\"start\":\"0x", 36) == 0 && strstr(t.out, "\"name\":\"[stack]\""

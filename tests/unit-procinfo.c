@@ -66,13 +66,13 @@ test_parsers(void)
 	    "0000000000000000 100 0 0 10 0", "inet", "stream", &inode, &s) ==
 	    0 && inode == 55123 && strcmp(s.local, "127.0.0.1:8080") == 0 &&
 	    s.peer[0] == '\0' && s.state != NULL &&
-	    strcmp(s.state, "LISTEN") == 0, "tcp listener 127.0.0.1:8080 LISTEN");
+	    strcmp(s.state, "LISTEN") == 0, "tcp listener 127.0.0.1:8080");
 	tap_ok(procinfo_parse_inet_line("   1: 0100007F:A2C4 0100007F:1F90 01 "
 	    "00000000:00000000 00:00000000 00000000     0        0 55124 1",
 	    "inet", "stream", &inode, &s) == 0 && inode == 55124 &&
 	    strcmp(s.peer, "127.0.0.1:8080") == 0 &&
 	    strcmp(s.local, "127.0.0.1:41668") == 0 &&
-	    strcmp(s.state, "ESTABLISHED") == 0, "tcp connected, with its peer");
+	    strcmp(s.state, "ESTABLISHED") == 0, "tcp connected, its peer");
 	tap_ok(procinfo_parse_inet_line("   2: 00000000000000000000000001000000"
 	    ":0035 00000000000000000000000000000000:0000 07 00000000:00000000 "
 	    "00:00000000 00000000   101        0 777 2", "inet6", "dgram",
@@ -170,8 +170,9 @@ test_self_fds(void)
 		    find_fd(&fds, sp[1])->inode, "socketpair: peer inode is "
 		    "the other end's");
 	f = find_fd(&fds, pp[1]);
-	tap_ok(f != NULL && f->type == PROCINFO_FD_PIPE && f->peer_pid == child &&
-	    f->peer_fd == pp[0], "pipe: the child holds the read end (fd %d)",
+	tap_ok(f != NULL && f->type == PROCINFO_FD_PIPE &&
+	    f->peer_pid == child && f->peer_fd == pp[0],
+	    "pipe: the child holds the read end (fd %d)",
 	    f != NULL ? f->peer_fd : -1);
 	procinfo_fds_free(&fds);
 	close(go[1]);
