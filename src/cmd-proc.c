@@ -3,7 +3,9 @@
  * `fds`, `env [NAME]`, `cmdline`, `cwd`, `exe`, `root`, `limits`,
  * `signals [TID]`, `proc [FILE]`, and the lines `status` adds. Each
  * parses its arguments, asks procinfo.c and prints text or JSON; nothing
- * here reads /proc itself.
+ * here reads /proc itself. Once the leader thread has exited its
+ * /proc/PID entries lose the process's files and memory: they are read
+ * through a live thread's /proc/TID (proc_access_tid).
  */
 #include "config.h"
 
@@ -128,7 +130,7 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		}
 		peers[npeers++] = q->pid;
 	}
-	if (procinfo_fds_read(p->pid, peers, npeers, own_fd, &fds, errp) < 0) {
+	if (procinfo_fds_read(proc_access_tid(p), peers, npeers, own_fd, &fds, errp) < 0) {
 		free(peers);
 		return CMD_FAILED;
 	}
@@ -275,7 +277,7 @@ cmd_env_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (argc > 2)
 		return cmd_usage(&cmd_env_entry, errp);
-	if (procinfo_strv_read(ctx->proc->pid, "environ", &env, errp) < 0)
+	if (procinfo_strv_read(proc_access_tid(ctx->proc), "environ", &env, errp) < 0)
 		return CMD_FAILED;
 	if (argc == 2) {
 		n = strlen(argv[1]);
@@ -318,7 +320,8 @@ cmd_cmdline_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 	if (argc != 1)
 		return cmd_usage(&cmd_cmdline_entry, errp);
-	if (procinfo_strv_read(ctx->proc->pid, "cmdline", &args, errp) < 0)
+	if (procinfo_strv_read(proc_access_tid(ctx->proc), "cmdline", &args,
+	    errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
 		fputs("{\"cmd\":\"cmdline\",\"argv\":", ctx->out);
@@ -341,7 +344,8 @@ cmd_link_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (argc != 1)
 		return cmd_usage(cmd_lookup(argv[0]), errp);
-	if ((path = procinfo_link(ctx->proc->pid, argv[0], errp)) == NULL)
+	if ((path = procinfo_link(proc_access_tid(ctx->proc), argv[0],
+	    errp)) == NULL)
 		return CMD_FAILED;
 	if (ctx->json) {
 		fprintf(ctx->out, "{\"cmd\":\"%s\",\"path\":", argv[0]);
@@ -373,7 +377,7 @@ cmd_limits_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 	if (argc != 1)
 		return cmd_usage(&cmd_limits_entry, errp);
-	if (procinfo_limits_read(ctx->proc->pid, &lim, errp) < 0)
+	if (procinfo_limits_read(proc_access_tid(ctx->proc), &lim, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)
 		fputs("{\"cmd\":\"limits\",\"limits\":[", f);
@@ -527,7 +531,7 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (argc > 2)
 		return cmd_usage(&cmd_proc_entry, errp);
-	if (procinfo_file_read(ctx->proc->pid, name, &pf, errp) < 0)
+	if (procinfo_file_read(proc_access_tid(ctx->proc), name, &pf, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
 		fputs("{\"cmd\":\"proc\",\"file\":", f);
@@ -592,14 +596,15 @@ cmd_proc_status(struct cmd_ctx *ctx)
 {
 	struct procinfo_status st;
 	struct procinfo_strv args = { NULL, 0 };
+	pid_t tid = proc_access_tid(ctx->proc);
 	char *exe;
 	FILE *f = ctx->out;
 	size_t i;
 
-	if (procinfo_status_read(ctx->proc->pid, &st, NULL) < 0)
+	if (procinfo_status_read(ctx->proc->pid, tid, &st, NULL) < 0)
 		return;
-	procinfo_strv_read(ctx->proc->pid, "cmdline", &args, NULL);
-	exe = procinfo_link(ctx->proc->pid, "exe", NULL);
+	procinfo_strv_read(tid, "cmdline", &args, NULL);
+	exe = procinfo_link(tid, "exe", NULL);
 	if (ctx->json) {
 		fprintf(f, ",\"ppid\":%d,\"comm\":", (int)st.ppid);
 		json_str(f, st.comm);

@@ -143,7 +143,7 @@ cmd_shell_child(struct cmd_ctx *ctx, const char *command, int out_fd,
 	snprintf(num, sizeof num, "%d", t != NULL ? (int)t->tid :
 	    (int)ctx->proc->pid);
 	setenv("PTINSPECT_TID", num, 1);
-	exe = procinfo_link(ctx->proc->pid, "exe", NULL);
+	exe = procinfo_link(proc_access_tid(ctx->proc), "exe", NULL);
 	if (exe != NULL)
 		setenv("PTINSPECT_EXE", exe, 1);
 	execl("/bin/sh", "sh", "-c", command, (char *)NULL);

@@ -998,7 +998,8 @@ procinfo_signal_name(int sig, char *buf, size_t size)
  * the same instant, and CLOCK_BOOTTIME keeps tick precision.
  */
 int
-procinfo_status_read(pid_t pid, struct procinfo_status *out, char **errp)
+procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
+    char **errp)
 {
 	char *stat, *status, *comm, *p;
 	unsigned long utime, stime;
@@ -1036,7 +1037,7 @@ procinfo_status_read(pid_t pid, struct procinfo_status *out, char **errp)
 	snprintf(out->comm, sizeof out->comm, "%.*s",
 	    (int)strcspn(comm, "\n"), comm);
 	free(comm);
-	if ((status = pi_read_proc(pid, "status", NULL, errp)) == NULL)
+	if ((status = pi_read_proc(tid, "status", NULL, errp)) == NULL)
 		return -1;
 	if ((v = pi_field(status, "Uid:")) != NULL)
 		sscanf(v, "%u %u %u %u", &out->uid[0], &out->uid[1],

@@ -149,7 +149,11 @@ struct procinfo_status {
 	uint64_t peak_rss_kb;		/* VmHWM */
 	uint64_t vol_ctxt, nonvol_ctxt;
 };
-int procinfo_status_read(pid_t pid, struct procinfo_status *out,
+/*
+ * stat and comm from /proc/PID, the status file (ids, VmHWM, context
+ * switches) from /proc/TID: a live thread once the leader has exited.
+ */
+int procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
     char **errp);
 
 /*

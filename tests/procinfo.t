@@ -345,4 +345,21 @@ tap_is "$(tap_json "$TAP_OUT" proc entries.0.name)" \
 pti_run --batch --json -ex "proc comm" "$PROGS/exit-code" 3
 tap_is "$(tap_json "$TAP_OUT" proc text)" "exit-code" "proc comm --json: text"
 
+# ---------------------------------------------------------------------
+# The leader thread gone (last-thread): files, environment and status are
+# read through the thread still alive.
+pti_run --batch --json -ex fds -ex 'env PTI_TEST_TAG' -ex status -ex signals \
+	"$PROGS/last-thread"
+tap_is "$TAP_RC" 7 "last-thread: exit status"
+tap_is "$(pti_json_eval fds '[f["fd"] for f in o["fds"]][:3]')" "[0, 1, 2]" \
+	"last-thread: fds still lists 0, 1, 2"
+tap_is "$(tap_json "$TAP_OUT" env value)" "$pti_tag" \
+	"last-thread: env NAME still reads the environment"
+tap_is "$(tap_json "$TAP_OUT" status exe)" \
+	"$(cd "$PROGS" && pwd -P)/last-thread" "last-thread: status exe"
+# (signals TID on a live thread: unit-procinfo; its tid differs per run.)
+pti_run --batch --json -ex 'signals 1' "$PROGS/last-thread"
+tap_is "$(tap_json "$TAP_OUT" signals error)" "1: no such thread" \
+	"signals 1: no such thread"
+
 pti_done
