@@ -184,6 +184,7 @@ while IFS="$(printf '\t')" read -r res desc; do
 	esac
 done <"$TAP_TMP/checks"
 [ -s "$TAP_TMP/checks" ] || tap_fail "json: the checks ran"
+rm -rf "$(field cwd 1)"
 
 # ---------------------------------------------------------------------
 # Text: the same facts, one line each.
