@@ -187,6 +187,10 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (argc > 2)
 		return cmd_usage(&cmd_hold_entry, errp);
+	/* The TUI's streams have no descriptor, and it holds already. */
+	if (fileno(ctx->out) < 0)
+		return set_error(errp, "for batch mode: here the process "
+		    "stays held until you continue it"), CMD_FAILED;
 	if (argc == 2 && (cmd_parse_number(argv[1], &secs) < 0 ||
 	    secs > 86400 * 365))
 		return set_error(errp, "%s: bad number of seconds", argv[1]),

@@ -524,6 +524,11 @@ test_commands(void)
 	run_free(&t);
 	free(want);
 
+	t = run_cmd(false, "hold 1");
+	tap_ok(t.rc == CMD_FAILED && strncmp(t.err, "hold: for batch mode", 20)
+	    == 0, "hold without a descriptor (the TUI): refused");
+	run_free(&t);
+
 	t = run_cmd(true, "maps");
 	tap_ok(t.rc == CMD_OK && strncmp(t.out, "{\"cmd\":\"maps\",\"regions\":"
 	    "[{\"start\":\"0x", 36) == 0 && strstr(t.out, "\"name\":\"[stack]\""
