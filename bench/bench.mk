@@ -37,3 +37,11 @@ bench_stop_cost_CFLAGS = $(AM_CFLAGS)
 .PHONY: bench
 bench: all
 	QUICK='$(QUICK)' $(SHELL) $(srcdir)/bench/run '$(abs_top_builddir)'
+
+# `fds` on many descriptors (owner: procinfo), by hand:
+#	bench/fds-bench [N [ROUNDS]]   procinfo_fds_read on N fds, in ms
+noinst_PROGRAMS += bench/fds-bench
+bench_fds_bench_SOURCES = bench/fds-bench.c
+bench_fds_bench_CFLAGS = $(PTI_TOOL_CFLAGS_)
+bench_fds_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_fds_bench_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)

@@ -27,6 +27,24 @@ extern const struct cmd_entry cmd_kill_entry;
 extern const struct cmd_entry cmd_help_entry;
 extern const struct cmd_entry cmd_stats_entry;
 extern const struct cmd_entry cmd_bt_entry;
+extern const struct cmd_entry cmd_fds_entry;
+extern const struct cmd_entry cmd_env_entry;
+extern const struct cmd_entry cmd_cmdline_entry;
+extern const struct cmd_entry cmd_cwd_entry;
+extern const struct cmd_entry cmd_exe_entry;
+extern const struct cmd_entry cmd_root_entry;
+extern const struct cmd_entry cmd_limits_entry;
+extern const struct cmd_entry cmd_signals_entry;
+extern const struct cmd_entry cmd_proc_entry;
+extern const struct cmd_entry cmd_shell_entry;
+extern const struct cmd_entry cmd_hold_entry;
+
+/*
+ * What `status` adds (cmd-proc.c): ppid, comm, argv, exe, ids, lifetime,
+ * CPU, peak RSS, context switches; JSON keys before the closing brace or
+ * text lines after the first.
+ */
+void cmd_proc_status(struct cmd_ctx *ctx);
 
 /* One register of struct user_regs_struct, by name (cmd-regs.c). */
 struct cmd_reg {

@@ -51,7 +51,9 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 			json_addr(f, p->fault_addr);
 		else
 			fputs("null", f);
-		fprintf(f, ",\"threads\":%d}\n", p->nthreads);
+		fprintf(f, ",\"threads\":%d", p->nthreads);
+		cmd_proc_status(ctx);
+		fputs("}\n", f);
 		return CMD_OK;
 	}
 	fprintf(f, "pid %d: ", (int)p->pid);
@@ -69,5 +71,6 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (fault)
 		fprintf(f, " (fault address 0x%" PRIx64 ")", p->fault_addr);
 	fprintf(f, "; %d thread%s\n", p->nthreads, p->nthreads == 1 ? "" : "s");
+	cmd_proc_status(ctx);
 	return CMD_OK;
 }

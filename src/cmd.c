@@ -46,6 +46,18 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_stats_entry,
 	&cmd_bt_entry,
+	/* The process as /proc shows it (cmd-proc.c, cmd-shell.c). */
+	&cmd_fds_entry,
+	&cmd_env_entry,
+	&cmd_cmdline_entry,
+	&cmd_cwd_entry,
+	&cmd_exe_entry,
+	&cmd_root_entry,
+	&cmd_limits_entry,
+	&cmd_signals_entry,
+	&cmd_proc_entry,
+	&cmd_shell_entry,
+	&cmd_hold_entry,
 	NULL,
 };
 

@@ -64,3 +64,13 @@ tests_progs_thread_exec_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_thread_exec_LDFLAGS = -pthread
 tests_progs_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_threads_LDFLAGS = -pthread
+
+# The /proc reader (procinfo.c) and its commands (owner: procinfo).
+check_PROGRAMS += tests/unit-procinfo tests/progs/procinfo
+TESTS += tests/unit-procinfo tests/procinfo.t
+EXTRA_DIST += tests/procinfo.t
+tests_unit_procinfo_SOURCES = tests/unit-procinfo.c
+tests_unit_procinfo_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_procinfo_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_procinfo_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+tests_progs_procinfo_CFLAGS = $(AM_CFLAGS) -g -O0

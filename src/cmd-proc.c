@@ -1,0 +1,636 @@
+/*
+ * cmd-proc.c: the commands that show the process as /proc/PID has it:
+ * `fds`, `env [NAME]`, `cmdline`, `cwd`, `exe`, `root`, `limits`,
+ * `signals [TID]`, `proc [FILE]`, and the lines `status` adds. Each
+ * parses its arguments, asks procinfo.c and prints text or JSON; nothing
+ * here reads /proc itself. Once the leader thread has exited its
+ * /proc/PID entries lose the process's files and memory: they are read
+ * through a live thread's /proc/TID (proc_access_tid).
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd-int.h"
+#include "json.h"
+#include "procinfo.h"
+#include "redirect.h"
+#include "tracer.h"
+#include "util.h"
+
+static enum cmd_result cmd_fds_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_env_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_cmdline_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_link_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_limits_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_signals_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_proc_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+static void cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d);
+static void cmd_proc_fd_json(FILE *f, const struct procinfo_fd *d);
+static const char *cmd_proc_sock_proto(const struct procinfo_sock *s);
+static void cmd_proc_strv_json(FILE *f, const struct procinfo_strv *sv);
+static void cmd_proc_sigset(FILE *f, bool json, uint64_t mask);
+static void cmd_proc_limit_value(FILE *f, bool json, bool unlimited,
+    uint64_t v);
+static void cmd_proc_hexdump(FILE *f, const char *data, size_t len);
+
+const struct cmd_entry cmd_fds_entry = {
+	.name = "fds",
+	.args = "",
+	.help = "open descriptors: type, flags, position, target, peer",
+	.exec = cmd_fds_exec,
+};
+
+const struct cmd_entry cmd_env_entry = {
+	.name = "env",
+	.args = "[NAME]",
+	.help = "the environment, or one variable's value",
+	.exec = cmd_env_exec,
+};
+
+const struct cmd_entry cmd_cmdline_entry = {
+	.name = "cmdline",
+	.args = "",
+	.help = "the argument list, one argument a line",
+	.exec = cmd_cmdline_exec,
+};
+
+const struct cmd_entry cmd_cwd_entry = {
+	.name = "cwd",
+	.args = "",
+	.help = "the working directory",
+	.exec = cmd_link_exec,
+};
+
+const struct cmd_entry cmd_exe_entry = {
+	.name = "exe",
+	.args = "",
+	.help = "the executable file",
+	.exec = cmd_link_exec,
+};
+
+const struct cmd_entry cmd_root_entry = {
+	.name = "root",
+	.args = "",
+	.help = "the root directory",
+	.exec = cmd_link_exec,
+};
+
+const struct cmd_entry cmd_limits_entry = {
+	.name = "limits",
+	.args = "",
+	.help = "resource limits: NAME SOFT HARD UNITS",
+	.exec = cmd_limits_exec,
+};
+
+const struct cmd_entry cmd_signals_entry = {
+	.name = "signals",
+	.args = "[TID]",
+	.help = "pending, blocked, ignored and caught signals per thread",
+	.exec = cmd_signals_exec,
+};
+
+const struct cmd_entry cmd_proc_entry = {
+	.name = "proc",
+	.args = "[FILE]",
+	.help = "list /proc/PID, or show one file under it",
+	.exec = cmd_proc_exec,
+};
+
+static enum cmd_result
+cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	struct proc *p = ctx->proc, *q;
+	struct procinfo_fds fds;
+	pid_t *peers = NULL;
+	size_t npeers = 0, cap = 0, i;
+	int own_fd = redirect_reserved_fd();
+	FILE *f = ctx->out;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_fds_entry, errp);
+	for (q = ctx->tracer != NULL ? tracer_procs(ctx->tracer) : NULL;
+	    q != NULL; q = q->next) {
+		if (q == p || q->state == PROC_GONE)
+			continue;
+		if (npeers == cap) {
+			cap = cap ? cap * 2 : 8;
+			peers = xreallocarray(peers, cap, sizeof *peers);
+		}
+		peers[npeers++] = q->pid;
+	}
+	if (procinfo_fds_read(proc_access_tid(p), peers, npeers, own_fd, &fds, errp) < 0) {
+		free(peers);
+		return CMD_FAILED;
+	}
+	free(peers);
+	if (ctx->json)
+		fputs("{\"cmd\":\"fds\",\"fds\":[", f);
+	else
+		fprintf(f, "%3s %-6s %-34s %8s %s\n", "FD", "TYPE", "FLAGS",
+		    "POS", "TARGET");
+	for (i = 0; i < fds.count; i++) {
+		if (ctx->json) {
+			if (i > 0)
+				putc(',', f);
+			cmd_proc_fd_json(f, &fds.fds[i]);
+		} else {
+			cmd_proc_fd_text(f, &fds.fds[i]);
+		}
+	}
+	if (ctx->json)
+		fputs("]}\n", f);
+	procinfo_fds_free(&fds);
+	return CMD_OK;
+}
+
+/* "tcp", "udp6", "unix": what the text column says. */
+static const char *
+cmd_proc_sock_proto(const struct procinfo_sock *s)
+{
+	bool v6 = strcmp(s->family, "inet6") == 0;
+
+	if (strcmp(s->family, "unix") == 0)
+		return "unix";
+	if (strcmp(s->type, "stream") == 0)
+		return v6 ? "tcp6" : "tcp";
+	return v6 ? "udp6" : "udp";
+}
+
+static void
+cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d)
+{
+	char flags[160] = "-", pos[24] = "-";
+
+	if (d->has_fdinfo) {
+		procinfo_flags_str(d->flags, flags, sizeof flags);
+		snprintf(pos, sizeof pos, "%" PRIu64, d->pos);
+	}
+	fprintf(f, "%3d %-6s %-34s %8s %s%s", d->fd,
+	    procinfo_fd_type_name(d->type), flags, pos, d->target,
+	    d->deleted ? " (deleted)" : "");
+	if (d->has_sock) {
+		const struct procinfo_sock *s = &d->sock;
+
+		fprintf(f, " %s", cmd_proc_sock_proto(s));
+		if (strcmp(s->family, "unix") == 0)
+			fprintf(f, " %s", s->type);
+		if (s->local[0] != '\0')
+			fprintf(f, " %s", s->local);
+		if (s->peer[0] != '\0')
+			fprintf(f, " -> %s", s->peer);
+		if (s->state != NULL)
+			fprintf(f, " %s", s->state);
+		if (s->peer_inode != 0)
+			fprintf(f, " peer socket:[%" PRIu64 "]", s->peer_inode);
+	}
+	if (d->peer_pid != 0)
+		fprintf(f, " -> pid %d fd %d (%s)", (int)d->peer_pid,
+		    d->peer_fd, d->peer_comm);
+	if (d->ptinspect)
+		fputs(" [ptinspect's memory arena, not the program's]", f);
+	putc('\n', f);
+}
+
+static void
+cmd_proc_fd_json(FILE *f, const struct procinfo_fd *d)
+{
+	char flags[160];
+
+	fprintf(f, "{\"fd\":%d,\"type\":\"%s\",\"target\":", d->fd,
+	    procinfo_fd_type_name(d->type));
+	json_str(f, d->target);
+	fprintf(f, ",\"deleted\":%s,\"ptinspect\":%s,\"inode\":%" PRIu64,
+	    d->deleted ? "true" : "false", d->ptinspect ? "true" : "false",
+	    d->inode);
+	if (d->has_fdinfo) {
+		procinfo_flags_str(d->flags, flags, sizeof flags);
+		fprintf(f, ",\"pos\":%" PRIu64 ",\"flags\":\"%s\","
+		    "\"flags_value\":%u", d->pos, flags, d->flags);
+	} else {
+		fputs(",\"pos\":null,\"flags\":null,\"flags_value\":null", f);
+	}
+	fputs(",\"socket\":", f);
+	if (d->has_sock) {
+		const struct procinfo_sock *s = &d->sock;
+
+		fprintf(f, "{\"family\":\"%s\",\"type\":\"%s\",\"local\":",
+		    s->family, s->type);
+		json_str(f, s->local);
+		fputs(",\"peer\":", f);
+		json_str(f, s->peer[0] != '\0' ? s->peer : NULL);
+		fputs(",\"state\":", f);
+		json_str(f, s->state);
+		if (s->peer_inode != 0)
+			fprintf(f, ",\"peer_inode\":%" PRIu64 "}",
+			    s->peer_inode);
+		else
+			fputs(",\"peer_inode\":null}", f);
+	} else {
+		fputs("null", f);
+	}
+	fputs(",\"peer\":", f);
+	if (d->peer_pid != 0) {
+		fprintf(f, "{\"pid\":%d,\"fd\":%d,\"comm\":", (int)d->peer_pid,
+		    d->peer_fd);
+		json_str(f, d->peer_comm);
+		putc('}', f);
+	} else {
+		fputs("null", f);
+	}
+	putc('}', f);
+}
+
+static void
+cmd_proc_strv_json(FILE *f, const struct procinfo_strv *sv)
+{
+	size_t i;
+
+	putc('[', f);
+	for (i = 0; i < sv->count; i++) {
+		if (i > 0)
+			putc(',', f);
+		json_str(f, sv->v[i]);
+	}
+	putc(']', f);
+}
+
+static enum cmd_result
+cmd_env_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	struct procinfo_strv env;
+	const char *value = NULL;
+	FILE *f = ctx->out;
+	size_t i, n;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_env_entry, errp);
+	if (procinfo_strv_read(proc_access_tid(ctx->proc), "environ", &env, errp) < 0)
+		return CMD_FAILED;
+	if (argc == 2) {
+		n = strlen(argv[1]);
+		for (i = 0; i < env.count && value == NULL; i++)
+			if (strncmp(env.v[i], argv[1], n) == 0 &&
+			    env.v[i][n] == '=')
+				value = env.v[i] + n + 1;
+		if (value == NULL) {
+			set_error(errp, "%s: not in the environment", argv[1]);
+			procinfo_strv_free(&env);
+			return CMD_FAILED;
+		}
+		if (ctx->json) {
+			fputs("{\"cmd\":\"env\",\"name\":", f);
+			json_str(f, argv[1]);
+			fputs(",\"value\":", f);
+			json_str(f, value);
+			fputs("}\n", f);
+		} else {
+			fprintf(f, "%s\n", value);
+		}
+	} else if (ctx->json) {
+		fputs("{\"cmd\":\"env\",\"env\":", f);
+		cmd_proc_strv_json(f, &env);
+		fputs("}\n", f);
+	} else {
+		for (i = 0; i < env.count; i++)
+			fprintf(f, "%s\n", env.v[i]);
+	}
+	procinfo_strv_free(&env);
+	return CMD_OK;
+}
+
+static enum cmd_result
+cmd_cmdline_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    const char *raw, char **errp)
+{
+	struct procinfo_strv args;
+	size_t i;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_cmdline_entry, errp);
+	if (procinfo_strv_read(proc_access_tid(ctx->proc), "cmdline", &args,
+	    errp) < 0)
+		return CMD_FAILED;
+	if (ctx->json) {
+		fputs("{\"cmd\":\"cmdline\",\"argv\":", ctx->out);
+		cmd_proc_strv_json(ctx->out, &args);
+		fputs("}\n", ctx->out);
+	} else {
+		for (i = 0; i < args.count; i++)
+			fprintf(ctx->out, "%s\n", args.v[i]);
+	}
+	procinfo_strv_free(&args);
+	return CMD_OK;
+}
+
+/* cwd, exe and root: the command's name is the /proc/PID link's. */
+static enum cmd_result
+cmd_link_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	char *path;
+
+	if (argc != 1)
+		return cmd_usage(cmd_lookup(argv[0]), errp);
+	if ((path = procinfo_link(proc_access_tid(ctx->proc), argv[0],
+	    errp)) == NULL)
+		return CMD_FAILED;
+	if (ctx->json) {
+		fprintf(ctx->out, "{\"cmd\":\"%s\",\"path\":", argv[0]);
+		json_str(ctx->out, path);
+		fputs("}\n", ctx->out);
+	} else {
+		fprintf(ctx->out, "%s\n", path);
+	}
+	free(path);
+	return CMD_OK;
+}
+
+static void
+cmd_proc_limit_value(FILE *f, bool json, bool unlimited, uint64_t v)
+{
+	if (unlimited)
+		fprintf(f, json ? "\"unlimited\"" : " %-20s", "unlimited");
+	else
+		fprintf(f, json ? "%" PRIu64 : " %-20" PRIu64, v);
+}
+
+static enum cmd_result
+cmd_limits_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    const char *raw, char **errp)
+{
+	struct procinfo_limits lim;
+	FILE *f = ctx->out;
+	size_t i;
+
+	if (argc != 1)
+		return cmd_usage(&cmd_limits_entry, errp);
+	if (procinfo_limits_read(proc_access_tid(ctx->proc), &lim, errp) < 0)
+		return CMD_FAILED;
+	if (ctx->json)
+		fputs("{\"cmd\":\"limits\",\"limits\":[", f);
+	else
+		fprintf(f, "%-10s %-20s %-20s %s\n", "NAME", "SOFT", "HARD",
+		    "UNITS");
+	for (i = 0; i < lim.count; i++) {
+		const struct procinfo_limit *l = &lim.v[i];
+
+		if (ctx->json) {
+			fputs(i > 0 ? ",{\"name\":" : "{\"name\":", f);
+			json_str(f, l->name);
+			fputs(",\"description\":", f);
+			json_str(f, l->desc);
+			fputs(",\"soft\":", f);
+			cmd_proc_limit_value(f, true, l->soft_unlimited,
+			    l->soft);
+			fputs(",\"hard\":", f);
+			cmd_proc_limit_value(f, true, l->hard_unlimited,
+			    l->hard);
+			fputs(",\"units\":", f);
+			json_str(f, l->units);
+			putc('}', f);
+			continue;
+		}
+		fprintf(f, "%-10s", l->name);
+		cmd_proc_limit_value(f, false, l->soft_unlimited, l->soft);
+		cmd_proc_limit_value(f, false, l->hard_unlimited, l->hard);
+		fprintf(f, " %s\n", l->units);
+	}
+	if (ctx->json)
+		fputs("]}\n", f);
+	procinfo_limits_free(&lim);
+	return CMD_OK;
+}
+
+/* The signals of a mask by name: a JSON list, or words ("-" if none). */
+static void
+cmd_proc_sigset(FILE *f, bool json, uint64_t mask)
+{
+	char buf[16];
+	bool first = true;
+	int sig;
+
+	if (json)
+		putc('[', f);
+	for (sig = 1; sig <= 64; sig++) {
+		if ((mask & (1ULL << (sig - 1))) == 0)
+			continue;
+		if (json)
+			fprintf(f, "%s\"%s\"", first ? "" : ",",
+			    procinfo_signal_name(sig, buf, sizeof buf));
+		else
+			fprintf(f, " %s", procinfo_signal_name(sig, buf,
+			    sizeof buf));
+		first = false;
+	}
+	if (json)
+		putc(']', f);
+	else if (first)
+		fputs(" -", f);
+}
+
+static enum cmd_result
+cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
+    const char *raw, char **errp)
+{
+	struct procinfo_signals *sigs;
+	struct thread *t = NULL;
+	size_t count, i;
+	FILE *f = ctx->out;
+	int s;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_signals_entry, errp);
+	if (argc == 2 && (t = cmd_thread_arg(ctx, argv[1], errp)) == NULL)
+		return CMD_FAILED;
+	if (procinfo_signals_read(ctx->proc->pid, t != NULL ? t->tid : 0,
+	    &sigs, &count, errp) < 0)
+		return CMD_FAILED;
+	if (ctx->json)
+		fputs("{\"cmd\":\"signals\",\"threads\":[", f);
+	for (i = 0; i < count; i++) {
+		if (ctx->json)
+			fprintf(f, "%s{\"tid\":%d", i > 0 ? "," : "",
+			    (int)sigs[i].tid);
+		else
+			fprintf(f, "thread %d\n", (int)sigs[i].tid);
+		for (s = 0; s < PROCINFO_NSIGSETS; s++) {
+			if (ctx->json) {
+				fprintf(f, ",\"%s\":", procinfo_sigset_key(s));
+				cmd_proc_sigset(f, true, sigs[i].mask[s]);
+				continue;
+			}
+			fprintf(f, "  %-6s %016" PRIx64 " ",
+			    procinfo_sigset_field(s), sigs[i].mask[s]);
+			cmd_proc_sigset(f, false, sigs[i].mask[s]);
+			putc('\n', f);
+		}
+		if (ctx->json) {
+			fputs(",\"masks\":{", f);
+			for (s = 0; s < PROCINFO_NSIGSETS; s++)
+				fprintf(f, "%s\"%s\":\"%016" PRIx64 "\"",
+				    s > 0 ? "," : "", procinfo_sigset_field(s),
+				    sigs[i].mask[s]);
+			fputs("}}", f);
+		}
+	}
+	if (ctx->json)
+		fputs("]}\n", f);
+	free(sigs);
+	return CMD_OK;
+}
+
+/* hexdump -C style: offset, 16 bytes, the printable ones. */
+static void
+cmd_proc_hexdump(FILE *f, const char *data, size_t len)
+{
+	size_t off, i;
+
+	for (off = 0; off < len; off += 16) {
+		fprintf(f, "%08zx ", off);
+		for (i = 0; i < 16; i++) {
+			if (i == 8)
+				putc(' ', f);
+			if (off + i < len)
+				fprintf(f, " %02x",
+				    (unsigned char)data[off + i]);
+			else
+				fputs("   ", f);
+		}
+		fputs("  |", f);
+		for (i = 0; i < 16 && off + i < len; i++) {
+			unsigned char c = (unsigned char)data[off + i];
+
+			putc(c >= 0x20 && c < 0x7f ? c : '.', f);
+		}
+		fputs("|\n", f);
+	}
+}
+
+static enum cmd_result
+cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	const char *name = argc == 2 ? argv[1] : "";
+	struct procinfo_file pf;
+	FILE *f = ctx->out;
+	bool text;
+	size_t i;
+
+	if (argc > 2)
+		return cmd_usage(&cmd_proc_entry, errp);
+	if (procinfo_file_read(proc_access_tid(ctx->proc), name, &pf, errp) < 0)
+		return CMD_FAILED;
+	if (ctx->json) {
+		fputs("{\"cmd\":\"proc\",\"file\":", f);
+		json_str(f, name);
+	}
+	if (pf.is_dir) {
+		if (ctx->json)
+			fputs(",\"entries\":[", f);
+		for (i = 0; i < pf.count; i++) {
+			const struct procinfo_entry *e = &pf.entries[i];
+
+			if (!ctx->json) {
+				fprintf(f, "%s%s%s%s\n", e->name,
+				    e->kind == 'd' ? "/" : "",
+				    e->link != NULL ? " -> " : "",
+				    e->link != NULL ? e->link : "");
+				continue;
+			}
+			fputs(i > 0 ? ",{\"name\":" : "{\"name\":", f);
+			json_str(f, e->name);
+			fprintf(f, ",\"type\":\"%s\",\"target\":",
+			    e->kind == 'd' ? "dir" : e->kind == 'l' ? "link" :
+			    "file");
+			json_str(f, e->link);
+			putc('}', f);
+		}
+		if (ctx->json)
+			fputs("]}\n", f);
+		procinfo_file_free(&pf);
+		return CMD_OK;
+	}
+	text = procinfo_is_text(pf.data, pf.len);
+	if (ctx->json) {
+		fputs(text ? ",\"text\":" : ",\"hex\":", f);
+		if (text)
+			json_str(f, pf.data);
+		else
+			json_hex(f, pf.data, pf.len);
+		fprintf(f, ",\"truncated\":%s}\n", pf.truncated ? "true" :
+		    "false");
+	} else if (text) {
+		fputs(pf.data, f);
+		if (pf.len > 0 && pf.data[pf.len - 1] != '\n')
+			putc('\n', f);
+	} else {
+		cmd_proc_hexdump(f, pf.data, pf.len);
+	}
+	if (!ctx->json && pf.truncated)
+		fprintf(ctx->err != NULL ? ctx->err : stderr,
+		    "proc: %s: only the first %u bytes shown\n", name,
+		    PROCINFO_FILE_MAX);
+	procinfo_file_free(&pf);
+	return CMD_OK;
+}
+
+/*
+ * What `status` adds: JSON keys (each with its leading comma) before the
+ * object's closing brace, or text lines after its first line.
+ */
+void
+cmd_proc_status(struct cmd_ctx *ctx)
+{
+	struct procinfo_status st;
+	struct procinfo_strv args = { NULL, 0 };
+	pid_t tid = proc_access_tid(ctx->proc);
+	char *exe;
+	FILE *f = ctx->out;
+	size_t i;
+
+	if (procinfo_status_read(ctx->proc->pid, tid, &st, NULL) < 0)
+		return;
+	procinfo_strv_read(tid, "cmdline", &args, NULL);
+	exe = procinfo_link(tid, "exe", NULL);
+	if (ctx->json) {
+		fprintf(f, ",\"ppid\":%d,\"comm\":", (int)st.ppid);
+		json_str(f, st.comm);
+		fputs(",\"argv\":", f);
+		cmd_proc_strv_json(f, &args);
+		fputs(",\"exe\":", f);
+		json_str(f, exe);
+		fprintf(f, ",\"uid\":%u,\"gid\":%u,\"lifetime_ms\":%" PRIu64
+		    ",\"cpu_user_ms\":%" PRIu64 ",\"cpu_system_ms\":%" PRIu64
+		    ",\"peak_rss_kb\":%" PRIu64 ",\"voluntary_ctxt_switches\":%"
+		    PRIu64 ",\"involuntary_ctxt_switches\":%" PRIu64,
+		    st.uid[0], st.gid[0], st.lifetime_ms, st.utime_ms,
+		    st.stime_ms, st.peak_rss_kb, st.vol_ctxt, st.nonvol_ctxt);
+	} else {
+		fprintf(f, "  ppid %d, comm %s, uid %u, gid %u\n", (int)st.ppid,
+		    st.comm, st.uid[0], st.gid[0]);
+		fputs("  argv:", f);
+		for (i = 0; i < args.count; i++)
+			fprintf(f, " %s", args.v[i]);
+		fprintf(f, "\n  exe: %s\n", exe != NULL ? exe : "?");
+		fprintf(f, "  lifetime %" PRIu64 " ms; cpu user %" PRIu64
+		    " ms, system %" PRIu64 " ms; peak RSS %" PRIu64 " kB; "
+		    "context switches %" PRIu64 " voluntary, %" PRIu64
+		    " involuntary\n", st.lifetime_ms, st.utime_ms, st.stime_ms,
+		    st.peak_rss_kb, st.vol_ctxt, st.nonvol_ctxt);
+	}
+	free(exe);
+	procinfo_strv_free(&args);
+}
