@@ -31,7 +31,8 @@ SEM_PROGS = \
 	tests/progs/sem-registers \
 	tests/progs/sem-jit \
 	tests/progs/sem-stack \
-	tests/progs/sem-stub-taken
+	tests/progs/sem-stub-taken \
+	tests/progs/sem-fork-many
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
