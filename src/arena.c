@@ -45,8 +45,14 @@
  * without touching either mapping: about 0.1-0.3 s for 256 MiB here) and
  * the same table, slots and free space.
  *
- * Each arena takes 1 TiB of ptinspect's address space (128 TiB on x86-64
- * with 4-level page tables): about 120 traced processes at a time.
+ * Address space. ptinspect maps the file in windows of ARENA_WINDOW bytes,
+ * each the first time it is read or written through, never the whole file
+ * up front: a traced process whose memory nobody looks at costs none of
+ * ptinspect's address space (mapping all 1 TiB per arena ran out of the
+ * 128 TiB of x86-64 user space at about 125 live processes). A window
+ * that cannot be mapped (`ulimit -v`, address space exhausted) is served
+ * by pread/pwrite of the memfd instead, which read holes as zeros without
+ * allocating them, so nothing fails and nothing is said.
  *
  * Pure memory and file operations: no ptrace, no tracee knowledge. Not
  * thread-safe: one caller (the tracer loop) at a time.
@@ -75,6 +81,11 @@
 #define ARENA_NCHUNKS		(ARENA_FILE_SIZE / ARENA_CHUNK)
 #define ARENA_SMALL_GRANULE	(64ULL << 10)
 #define ARENA_HEADROOM_MAX	(1ULL << 30)
+#define ARENA_WINDOW_SHIFT	30
+#define ARENA_WINDOW		(1ULL << ARENA_WINDOW_SHIFT)
+#define ARENA_NWINDOWS		(ARENA_FILE_SIZE / ARENA_WINDOW)
+/* A window that could not be mapped: use pread/pwrite. */
+#define ARENA_NO_WINDOW		((unsigned char *)-1)
 
 struct arena_extent {
 	uint64_t start;		/* tracee address, page aligned */
@@ -101,7 +112,8 @@ struct arena_leaf {
 
 struct arena {
 	int fd;
-	unsigned char *base;	/* ptinspect's mapping of the whole file */
+	/* ptinspect's mappings of the file, by window; NULL: not yet. */
+	unsigned char **win;
 
 	struct arena_extent *ext;	/* sorted by start, disjoint */
 	size_t next;
@@ -142,6 +154,9 @@ static uint64_t arena_bits_run(const struct arena_leaf *leaf, uint64_t p0,
 static bool arena_probe(struct arena *a, uint64_t off, uint64_t len,
     uint64_t *run);
 static inline bool arena_known(const struct arena *a, uint64_t off);
+static unsigned char *arena_window(struct arena *a, uint64_t off);
+static void arena_pread(struct arena *a, uint64_t off, void *buf,
+    uint64_t len);
 static size_t arena_read_any(struct arena *a, uint64_t addr, void *buf,
     size_t len) __attribute__((noinline));
 static int arena_copy_file(const struct arena *src, struct arena *dst,
@@ -156,9 +171,7 @@ arena_round_up(uint64_t x, uint64_t to)
 struct arena *
 arena_new(char **errp)
 {
-	struct arena *a;
 	int fd;
-	void *base;
 
 	/*
 	 * Executable, as private memory is: a JIT makes redirected pages
@@ -179,6 +192,26 @@ arena_new(char **errp)
 		set_error(errp, "arena: memfd_create: %s", strerror(errno));
 		return NULL;
 	}
+	return arena_new_fd(fd, errp);
+}
+
+/*
+ * The memfd may come from the tracee (an injected memfd_create taken with
+ * pidfd_getfd): it is sized and sealed here all the same, and checked to
+ * be a fresh one, empty and unsealed, so nothing else can hold it shrunk.
+ */
+struct arena *
+arena_new_fd(int fd, char **errp)
+{
+	struct arena *a;
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || st.st_size != 0 ||
+	    fcntl(fd, F_GET_SEALS) != 0) {
+		set_error(errp, "arena: the memfd is not a fresh one");
+		close(fd);
+		return NULL;
+	}
 	if (ftruncate(fd, (off_t)ARENA_FILE_SIZE) < 0) {
 		set_error(errp, "arena: ftruncate to %llu bytes: %s",
 		    ARENA_FILE_SIZE, strerror(errno));
@@ -193,17 +226,9 @@ arena_new(char **errp)
 		close(fd);
 		return NULL;
 	}
-	base = mmap(NULL, ARENA_FILE_SIZE, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_NORESERVE, fd, 0);
-	if (base == MAP_FAILED) {
-		set_error(errp, "arena: mapping %llu bytes of memfd: %s",
-		    ARENA_FILE_SIZE, strerror(errno));
-		close(fd);
-		return NULL;
-	}
 	a = xcalloc(1, sizeof(*a));
 	a->fd = fd;
-	a->base = base;
+	a->win = xcalloc(ARENA_NWINDOWS, sizeof(*a->win));
 	a->leaves = xcalloc(ARENA_NCHUNKS, sizeof(*a->leaves));
 	a->ext_cap = 64;
 	a->ext = xreallocarray(NULL, a->ext_cap, sizeof(*a->ext));
@@ -224,7 +249,10 @@ arena_free(struct arena *a)
 
 	if (a == NULL)
 		return;
-	munmap(a->base, ARENA_FILE_SIZE);
+	for (i = 0; i < ARENA_NWINDOWS; i++)
+		if (a->win[i] != NULL && a->win[i] != ARENA_NO_WINDOW)
+			munmap(a->win[i], ARENA_WINDOW);
+	free(a->win);
 	close(a->fd);
 	/* The table is 4 MiB; only its start was ever touched. */
 	for (i = 0; i < a->leaves_end; i++)
@@ -791,12 +819,13 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 	unsigned char vec[ARENA_CHUNK_PAGES];
 	struct arena_leaf *leaf = a->leaves[chunk];
 	off_t data;
+	unsigned char *w;
 
 	q = arena_bits_run(leaf, p0, p1, true);
-	if (q == p0) {
+	w = q == p0 ? arena_window(a, pstart) : NULL;
+	if (q == p0 && w != NULL) {
 		/* Unknown: ask the page cache about the rest of the chunk. */
-		if (mincore(a->base + pstart, (p1 - p0 + 1) * ARENA_PAGE,
-		    vec) == 0) {
+		if (mincore(w, (p1 - p0 + 1) * ARENA_PAGE, vec) == 0) {
 			for (p = p0; p <= p1; p++)
 				if (vec[p - p0] & 1)
 					arena_mark(a, chunk * ARENA_CHUNK +
@@ -838,6 +867,48 @@ arena_known(const struct arena *a, uint64_t off)
 	return leaf != NULL && (leaf->bits[p / 64] >> (p % 64) & 1) != 0;
 }
 
+/*
+ * ptinspect's pointer to file offset off, valid to the end of its window,
+ * the window mapped on first use; NULL when it cannot be (then pread and
+ * pwrite serve, and the window is not tried again).
+ */
+static unsigned char *
+arena_window(struct arena *a, uint64_t off)
+{
+	unsigned char **w = &a->win[off >> ARENA_WINDOW_SHIFT];
+	void *m;
+
+	if (*w == NULL) {
+		m = mmap(NULL, ARENA_WINDOW, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_NORESERVE, a->fd,
+		    (off_t)(off & ~(ARENA_WINDOW - 1)));
+		*w = m == MAP_FAILED ? ARENA_NO_WINDOW : m;
+	}
+	if (*w == ARENA_NO_WINDOW)
+		return NULL;
+	return *w + (off & (ARENA_WINDOW - 1));
+}
+
+/* Reads file data (holes give zeros, unallocated) without a window. */
+static void
+arena_pread(struct arena *a, uint64_t off, void *buf, uint64_t len)
+{
+	uint64_t done = 0;
+	ssize_t r;
+
+	while (done < len) {
+		r = pread(a->fd, (char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		done += (uint64_t)r;
+	}
+	if (done < len)
+		memset((char *)buf + done, 0, len - done);
+}
+
 /* Any read: extent by extent lookup, page runs by residency. */
 static size_t
 arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
@@ -845,6 +916,7 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 	const struct arena_extent *e = arena_ext_at(a, addr);
 	unsigned char *dst = buf;
 	uint64_t off, n, run;
+	unsigned char *w;
 	size_t done;
 
 	if (e == NULL)
@@ -853,10 +925,12 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 	off = e->off + (addr - e->start);
 	n = e->end - addr < len ? e->end - addr : len;
 	for (done = 0; done < n; done += run) {
-		if (arena_probe(a, off + done, n - done, &run))
-			memcpy(dst + done, a->base + off + done, run);
-		else
+		if (!arena_probe(a, off + done, n - done, &run))
 			memset(dst + done, 0, run);
+		else if ((w = arena_window(a, off + done)) != NULL)
+			memcpy(dst + done, w, run);
+		else
+			arena_pread(a, off + done, dst + done, run);
 	}
 	return n;
 }
@@ -865,6 +939,7 @@ size_t
 arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
 {
 	const struct arena_extent *e;
+	unsigned char *w;
 	uint64_t off;
 
 	/* The common case first: a small read in the last extent's page. */
@@ -874,12 +949,15 @@ arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
 		if (addr >= e->start && addr < e->end &&
 		    len <= e->end - addr &&
 		    off % ARENA_PAGE + len <= ARENA_PAGE &&
-		    arena_known(a, off)) {
+		    arena_known(a, off) &&
+		    (w = a->win[off >> ARENA_WINDOW_SHIFT]) != NULL &&
+		    w != ARENA_NO_WINDOW) {
+			w += off & (ARENA_WINDOW - 1);
 			/* A word (a pointer, a counter): one load, no call. */
 			if (len == sizeof(uint64_t))
-				memcpy(buf, a->base + off, sizeof(uint64_t));
+				memcpy(buf, w, sizeof(uint64_t));
 			else
-				memcpy(buf, a->base + off, len);
+				memcpy(buf, w, len);
 			return len;
 		}
 	}
@@ -890,18 +968,30 @@ size_t
 arena_write(struct arena *a, uint64_t addr, const void *buf, size_t len)
 {
 	const struct arena_extent *e = arena_ext_at(a, addr);
-	uint64_t off, n;
+	uint64_t off, n, done, run;
+	unsigned char *w;
+	ssize_t r;
 
 	if (e == NULL)
 		return 0;
 	a->hint = (size_t)(e - a->ext);
 	off = e->off + (addr - e->start);
 	n = e->end - addr < len ? e->end - addr : len;
-	if (n == 0)
-		return 0;
-	memcpy(a->base + off, buf, n);
-	arena_mark(a, off, n, true);
-	return n;
+	for (done = 0; done < n; done += run) {
+		run = ARENA_WINDOW - ((off + done) & (ARENA_WINDOW - 1));
+		run = run < n - done ? run : n - done;
+		if ((w = arena_window(a, off + done)) != NULL) {
+			memcpy(w, (const char *)buf + done, run);
+			continue;
+		}
+		r = pwrite(a->fd, (const char *)buf + done, run,
+		    (off_t)(off + done));
+		if (r <= 0)
+			break;
+		run = (uint64_t)r;
+	}
+	arena_mark(a, off, done, true);
+	return done;
 }
 
 /* ---- fork ---- */

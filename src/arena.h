@@ -4,8 +4,9 @@
  *
  * An arena is a sparse memfd of ARENA_FILE_SIZE bytes, sealed against
  * shrinking and growing (nothing, the tracee included, can make ptinspect's
- * mapping of it SIGBUS), mapped once MAP_SHARED|MAP_NORESERVE into
- * ptinspect. redirect.c rewrites the tracee's private anonymous mmaps into
+ * mapping of it SIGBUS), mapped MAP_SHARED|MAP_NORESERVE into ptinspect
+ * window by window as it is used (a process nobody looks at takes none of
+ * ptinspect's address space). redirect.c rewrites the tracee's private anonymous mmaps into
  * MAP_SHARED mappings of this file at offsets handed out here, and tells
  * the arena about every map, unmap, zeroing and move; mem.c then reads and
  * writes those addresses with plain loads and stores.
@@ -36,8 +37,14 @@ struct arena_stats {
 	uint64_t resident_bytes;	/* memfd blocks allocated (st_blocks) */
 };
 
-/* A new, empty arena (memfd created, sized, sealed, mapped). */
+/* A new, empty arena (memfd created, sized, sealed). */
 struct arena *arena_new(char **errp);
+/*
+ * The same around fd, a fresh memfd made with MFD_ALLOW_SEALING (by the
+ * tracee, taken here with pidfd_getfd); the arena owns fd, closing it on
+ * failure too.
+ */
+struct arena *arena_new_fd(int fd, char **errp);
 void arena_free(struct arena *a);
 /* The memfd, for installing into the tracee (via pidfd_getfd's reverse). */
 int arena_fd(const struct arena *a);

@@ -38,7 +38,8 @@ SEM_PROGS = \
 	tests/progs/sem-clonevm \
 	tests/progs/sem-brk-far \
 	tests/progs/sem-limits \
-	tests/progs/sem-shmat
+	tests/progs/sem-shmat \
+	tests/progs/sem-fork-many
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
