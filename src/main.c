@@ -29,6 +29,7 @@ struct options {
 	struct tracer_opts tracer;
 	bool batch;
 	bool json;
+	FILE *cmd_out;		/* --json=FILE, else stdout */
 	const char *output_file;
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
@@ -61,7 +62,8 @@ static const char help_text[] =
     "  -ex CMD, --ex CMD, --eval-command CMD\n"
     "                          run CMD at the pause (repeatable)\n"
     "  -x FILE, --command FILE run the commands in FILE, one a line\n"
-    "  -j, --json              print each command's result as one JSON line\n"
+    "  -j, --json[=FILE]       print each command's result as one JSON line,\n"
+    "                          to FILE (not the program's stdout) if given\n"
     "  -o FILE, --output FILE  TUI: send the program's output to FILE\n"
     "      --no-seccomp        trace every syscall instead of using a\n"
     "                          seccomp filter (slow; for comparison)\n"
@@ -71,8 +73,10 @@ static const char help_text[] =
     "  -V, --version           show the version and exit\n"
     "\n"
     "Commands: status, maps, x ADDR [LEN], write ADDR DATA, find DATA\n"
-    "[REGION], regs [TID], threads, bt [TID|all], stats, continue, kill,\n"
-    "help. ADDR: 0x7ffd..., 4096, $rsp, [heap]+0x40, libc.so.6-16.\n"
+    "[REGION], regs [TID], threads, bt [TID|all], stats, fds, env [NAME],\n"
+    "cmdline, cwd, exe, root, limits, signals [TID], proc [FILE], shell CMD,\n"
+    "hold [SECONDS], continue, kill, help. ADDR: 0x7ffd..., 4096, $rsp,\n"
+    "[heap]+0x40, libc.so.6-16.\n"
     "\n"
     "Exit status: the program's own; 128+N if it died of signal N; 125 if\n"
     "ptinspect failed, 126 if PROGRAM is not executable, 127 if not found.\n"
@@ -173,6 +177,24 @@ rewrite_gdb_style_options(int argc, char **argv)
 	}
 }
 
+/*
+ * --json=FILE: the command results go to FILE, so they never mix with the
+ * program's own stdout. Opened (close-on-exec) before the program starts,
+ * so a bad FILE costs nothing.
+ */
+static void
+open_json_file(struct options *o, const char *path)
+{
+	if (o->cmd_out != NULL)
+		fclose(o->cmd_out);
+	o->cmd_out = fopen(path, "we");
+	if (o->cmd_out == NULL) {
+		warnx_msg("--json=%s: %s", path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	setvbuf(o->cmd_out, NULL, _IOLBF, 0);
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -183,7 +205,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "ex", required_argument, NULL, OPT_EX },
 		{ "eval-command", required_argument, NULL, OPT_EX },
 		{ "command", required_argument, NULL, 'x' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", optional_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "no-redirect", no_argument, NULL, OPT_NO_REDIRECT },
@@ -215,6 +237,8 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'j':
 			o->json = true;
+			if (optarg != NULL)
+				open_json_file(o, optarg);
 			break;
 		case 'o':
 			o->output_file = optarg;
@@ -247,6 +271,8 @@ parse_options(int argc, char **argv, struct options *o)
 	if (!o->batch && o->ncommands > 0)
 		usage_error("-ex and -x need --batch (the TUI has a : prompt "
 		    "instead)");
+	if (!o->batch && o->cmd_out != NULL)
+		usage_error("--json=FILE needs --batch");
 	if (o->batch && o->output_file != NULL)
 		usage_error("-o is for the TUI; in --batch mode the program "
 		    "shares ptinspect's output");
@@ -268,7 +294,7 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 		.proc = p,
 		.thread = proc_main_thread(p),
 		.json = o->json,
-		.out = stdout,
+		.out = o->cmd_out != NULL ? o->cmd_out : stdout,
 		.err = stderr,
 	};
 	size_t i;
@@ -385,5 +411,9 @@ main(int argc, char **argv)
 		free(o.commands[i].where);
 	}
 	free(o.commands);
+	if (o.cmd_out != NULL && fclose(o.cmd_out) != 0 && status == 0) {
+		warnx_msg("--json: %s", strerror(errno));
+		status = 125;
+	}
 	return status;
 }

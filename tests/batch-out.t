@@ -55,4 +55,25 @@ else
 	tap_skip "no writable /dev/full" 2
 fi
 
+# --json=FILE: the results go to FILE, the program's stdout stays its own,
+# and the program does not inherit FILE's descriptor.
+pti_run --batch --json="$TAP_TMP/results.json" -ex status -ex maps -- \
+	sh -c 'echo program-line; ls -l /proc/self/fd/; exit 4'
+tap_is "$TAP_RC" 4 "--json=FILE: the program's own status"
+tap_is "$(printf '%s\n' "$TAP_OUT" | sed -n 1p)" program-line \
+	"--json=FILE: the program's stdout is the program's alone"
+tap_unlike "$TAP_OUT" '"cmd"|results\.json' \
+	"--json=FILE: no result on stdout, FILE not open in the program"
+tap_is "$(python3 -c '
+import json, sys
+print(" ".join(json.loads(l)["cmd"] for l in open(sys.argv[1])))
+' "$TAP_TMP/results.json")" "status maps" \
+	"--json=FILE: FILE holds one JSON line per command"
+pti_run --batch --json=/nonexistent/dir/r.json -ex status -- \
+	sh -c "touch '$TAP_TMP/ran'"
+tap_is "$TAP_RC:$(test -e "$TAP_TMP/ran" && echo ran)" 2: \
+	"--json=FILE that cannot be opened: exit 2, the program never starts"
+tap_like "$TAP_ERR" '/nonexistent/dir/r.json: No such file' \
+	"--json=FILE that cannot be opened: names FILE and why"
+
 pti_done
