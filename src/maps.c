@@ -136,6 +136,19 @@ maps_find_name(const struct maps *maps, const char *name)
 	return NULL;
 }
 
+uint64_t
+maps_label_base(const struct maps *maps, const struct region *r)
+{
+	size_t i;
+
+	if (r->name[0] != '/')
+		return r->start;
+	for (i = 0; i < maps->count; i++)
+		if (strcmp(maps->regions[i].name, r->name) == 0)
+			return maps->regions[i].start;
+	return r->start;
+}
+
 const char *
 region_basename(const struct region *r)
 {

@@ -40,6 +40,15 @@ const struct region *maps_find(const struct maps *maps, uint64_t addr);
  */
 const struct region *maps_find_name(const struct maps *maps, const char *name);
 
+/*
+ * Where NAME+OFF counts from for the region holding an address: the start
+ * of the first mapping of the same file (its load base, the address
+ * maps_find_name gives for the name), or the region's own start for
+ * anonymous memory and [heap]-style names. Labels and address expressions
+ * both use it, so a printed label reads back as the same address.
+ */
+uint64_t maps_label_base(const struct maps *maps, const struct region *r);
+
 /* The basename of a region's name ("" for anonymous). */
 const char *region_basename(const struct region *r);
 

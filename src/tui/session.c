@@ -129,14 +129,15 @@ tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 	    *name != '[' &&
 	    unwind_symbolize(t->proc, addr, sym, sizeof(sym))) {
 		snprintf(buf, len, "%s+0x%" PRIx64 " <%s>", name,
-		    addr - r->start, sym);
+		    addr - maps_label_base(&t->maps, r), sym);
 		return;
 	}
 	if (*name == '\0')
 		snprintf(buf, len, "anon@%" PRIx64 "+0x%" PRIx64, r->start,
 		    addr - r->start);
 	else
-		snprintf(buf, len, "%s+0x%" PRIx64, name, addr - r->start);
+		snprintf(buf, len, "%s+0x%" PRIx64, name,
+		    addr - maps_label_base(&t->maps, r));
 }
 
 void

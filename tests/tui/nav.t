@@ -72,6 +72,21 @@ tui_keys F5; tui_type 'nonsense'; tui_keys Enter
 tui_wait "goto: " && tap_like "$(tui_cut 29 29 0 99)" "^goto: " \
     "a bad goto expression gives an error"
 
+# A label and goto follow one rule: NAME+OFF counts from the file's first
+# mapping, so going to the label that $rip shows comes back to $rip (the
+# pause is in libc's code, not its first mapping).
+tui_keys F5; tui_type '$rip'; tui_keys Enter
+tui_wait "libc.so.6+0x" || true
+rip_title=$(title)
+rip_addr=$(printf '%s\n' "$rip_title" | grep -o '[0-9a-f]\{12\} libc' | cut -d' ' -f1)
+rip_label=$(printf '%s\n' "$rip_title" | grep -o 'libc\.so\.6+0x[0-9a-f]*')
+tap_like "$rip_addr $rip_label" '^[0-9a-f]{12} libc\.so\.6\+0x[0-9a-f]+$' \
+    "goto \$rip shows the address and its libc.so.6+OFF label"
+tui_keys F5; tui_type "${rip_label:-libc.so.6}"; tui_keys Enter
+tui_wait "${rip_label:-no label} " || true
+tap_like "$(title)" "─${rip_addr:-no address} " \
+    "goto the label \$rip showed comes back to \$rip"
+
 tui_keys F1
 tui_wait "Help: keys by pane" &&
     tui_golden nav-help.txt "$(tui_cut 2 27 4 95)" "F1 shows the help"
@@ -105,7 +120,7 @@ tui_wait "data at 0x10000000000" &&
 
 tui_keys F5; tui_type '0x10000000300'; tui_keys Enter
 tui_wait "+0x300 "
-tui_wait "<data_marker_function+0x0>" &&
+tui_wait "tui-data+0x12a0 <data_marker_function+0x0" &&
     tap_pass "the inspector names the function a code pointer points to"
 
 tui_keys q
