@@ -38,10 +38,41 @@ bench_stop_cost_CFLAGS = $(AM_CFLAGS)
 bench: all
 	QUICK='$(QUICK)' $(SHELL) $(srcdir)/bench/run '$(abs_top_builddir)'
 
-# `fds` on many descriptors (owner: procinfo), by hand:
+# `fds` on many descriptors, by hand:
 #	bench/fds-bench [N [ROUNDS]]   procinfo_fds_read on N fds, in ms
 noinst_PROGRAMS += bench/fds-bench
 bench_fds_bench_SOURCES = bench/fds-bench.c
 bench_fds_bench_CFLAGS = $(PTI_TOOL_CFLAGS_)
 bench_fds_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
 bench_fds_bench_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+# The arena's fast path against process_vm_readv and memcpy.
+noinst_PROGRAMS += bench/arena-read-bench
+bench_arena_read_bench_SOURCES = bench/arena-read-bench.c
+bench_arena_read_bench_CFLAGS = $(PTI_TOOL_CFLAGS_)
+bench_arena_read_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_arena_read_bench_LDADD = $(PTI_TEST_LIBS)
+
+# The backtrace benchmark: stock _UPT accessors against ours.
+noinst_PROGRAMS += bench/unwind-bench
+bench_unwind_bench_SOURCES = bench/unwind-bench.c
+bench_unwind_bench_CFLAGS = $(PTI_TOOL_CFLAGS_) $(LIBUNWIND_CFLAGS)
+bench_unwind_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_unwind_bench_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+EXTRA_DIST += bench/unwind-bench.sh
+
+# Benchmarks (run by hand; make check builds them):
+#	bench/mmap-slowdown [PTINSPECT]	mmap/munmap loop: native, ptinspect,
+#					strace --seccomp-bpf
+#	bench/fork-slowdown [PTINSPECT]	fork with 256 MiB resident
+#	bench/mem-read-bench		mem_read of a real tracee vs
+#					process_vm_readv and memcpy
+check_PROGRAMS += bench/mmap-loop bench/fork-cost bench/mem-read-bench
+EXTRA_DIST += bench/mmap-slowdown bench/fork-slowdown
+bench_mem_read_bench_SOURCES = bench/mem-read-bench.c
+bench_mem_read_bench_CFLAGS = $(PTI_TOOL_CFLAGS_)
+bench_mem_read_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+bench_mem_read_bench_LDADD = $(PTI_TEST_LIBS)
+
+# The TUI's CPU benchmark, run by hand: bench/tui-redraw [BUILDDIR].
+EXTRA_DIST += bench/tui-redraw

@@ -242,7 +242,7 @@ else
 fi
 
 # --- As another user -----------------------------------------------------
-# Where it matters (issue 10: brk and the arena's descriptor when the
+# Where it matters (brk and the arena's descriptor when the
 # program is not ptinspect's user), the programs in as_user run as nobody:
 # natively, under ptinspect as root with the program switched to nobody by
 # setpriv, and under ptinspect run as nobody. Needs root and setpriv.

@@ -1,6 +1,8 @@
-# tests/tests.mk: the foundation's TAP tests, their tracee programs and the
-# bundled demo. The TAP helpers (tap.h for C, tap.sh for shell) are shared
-# by every owner's tests.
+# tests/tests.mk: every test: unit tests linking the library, tracee
+# programs (tests/progs, tests/tui/progs: plain AM_CFLAGS, no sanitizers,
+# they must behave as native programs), the TAP scripts that run them under
+# ptinspect, the TUI's tmux tests, and `make check-real`. The TAP helpers
+# (tap.h for C, tap.sh and pti.sh for shell) are shared by all of them.
 
 EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
 
@@ -65,7 +67,7 @@ tests_progs_thread_exec_LDFLAGS = -pthread
 tests_progs_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_threads_LDFLAGS = -pthread
 
-# The /proc reader (procinfo.c) and its commands (owner: procinfo).
+# The /proc reader (procinfo.c) and its commands.
 check_PROGRAMS += tests/unit-procinfo tests/progs/procinfo
 TESTS += tests/unit-procinfo tests/procinfo.t
 EXTRA_DIST += tests/procinfo.t
@@ -74,3 +76,215 @@ tests_unit_procinfo_CFLAGS = $(PTI_TOOL_CFLAGS_)
 tests_unit_procinfo_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
 tests_unit_procinfo_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 tests_progs_procinfo_CFLAGS = $(AM_CFLAGS) -g -O0
+
+# Unit tests of the command language, the maps parser and the memory layer.
+check_PROGRAMS += tests/unit-cmd tests/unit-maps tests/unit-mem
+TESTS += tests/unit-cmd tests/unit-maps tests/unit-mem
+
+tests_unit_cmd_SOURCES = tests/unit-cmd.c
+tests_unit_cmd_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_cmd_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_cmd_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+tests_unit_maps_SOURCES = tests/unit-maps.c
+tests_unit_maps_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_maps_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_maps_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+tests_unit_mem_SOURCES = tests/unit-mem.c
+tests_unit_mem_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_mem_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_mem_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+# The memfd arena alone.
+check_PROGRAMS += tests/unit-arena
+TESTS += tests/unit-arena
+tests_unit_arena_SOURCES = tests/unit-arena.c
+tests_unit_arena_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_arena_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_arena_LDADD = $(PTI_TEST_LIBS)
+
+# Tracee programs with known call chains (plain AM_CFLAGS, no sanitizers).
+# bt-nested is built three ways: PIE and non-PIE with frame pointers, and
+# -O2 without them (configure's CFLAGS, -g -O2 by default, come last).
+check_PROGRAMS += \
+	tests/progs/bt-nested \
+	tests/progs/bt-nested-nopie \
+	tests/progs/bt-nested-nofp \
+	tests/progs/bt-crash \
+	tests/progs/bt-signal \
+	tests/progs/bt-threads \
+	tests/progs/bt-deep \
+	tests/progs/bt-nocfi \
+	tests/progs/bt-dlopen \
+	tests/progs/bt-plugin.so \
+	tests/progs/bt-selfdel \
+	tests/progs/bt-vdso
+
+tests_progs_bt_nested_SOURCES = tests/progs/bt-nested.c
+tests_progs_bt_nested_CFLAGS = $(AM_CFLAGS) -g -O0 \
+	-fno-omit-frame-pointer -fPIE
+tests_progs_bt_nested_LDFLAGS = -pie
+tests_progs_bt_nested_nopie_SOURCES = tests/progs/bt-nested.c
+tests_progs_bt_nested_nopie_CFLAGS = $(AM_CFLAGS) -g -O0 \
+	-fno-omit-frame-pointer -fno-pie
+tests_progs_bt_nested_nopie_LDFLAGS = -no-pie
+tests_progs_bt_nested_nofp_SOURCES = tests/progs/bt-nested.c
+tests_progs_bt_nested_nofp_CFLAGS = $(AM_CFLAGS) -g -O2 \
+	-fomit-frame-pointer -fno-optimize-sibling-calls
+tests_progs_bt_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_signal_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_bt_threads_LDFLAGS = -pthread
+tests_progs_bt_deep_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_nocfi_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_dlopen_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_vdso_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_bt_vdso_LDFLAGS = -pthread
+tests_progs_bt_selfdel_CFLAGS = $(AM_CFLAGS) -g -O2 -fomit-frame-pointer \
+	-fno-optimize-sibling-calls
+# A shared object built as a program: no libtool needed for one test.
+tests_progs_bt_plugin_so_SOURCES = tests/progs/bt-plugin.c
+tests_progs_bt_plugin_so_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIC
+tests_progs_bt_plugin_so_LDFLAGS = -shared
+
+# The unwinder without the tracer: its own small ptrace harness.
+check_PROGRAMS += tests/unit-unwind
+TESTS += tests/unit-unwind tests/bt-stacks.t
+EXTRA_DIST += tests/bt-stacks.t
+
+tests_unit_unwind_SOURCES = tests/unit-unwind.c
+tests_unit_unwind_CFLAGS = $(PTI_TOOL_CFLAGS_) $(LIBUNWIND_CFLAGS)
+tests_unit_unwind_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_unwind_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+# Memory redirection: a program cannot tell that its memory was redirected.
+# tests/semantics.t runs each sem-* program natively and under ptinspect.
+SEM_PROGS = \
+	tests/progs/sem-munmap \
+	tests/progs/sem-madvise \
+	tests/progs/sem-map-fixed \
+	tests/progs/sem-mremap \
+	tests/progs/sem-realloc \
+	tests/progs/sem-mprotect \
+	tests/progs/sem-partial \
+	tests/progs/sem-fork-cow \
+	tests/progs/sem-fork-shared \
+	tests/progs/sem-fork-advice \
+	tests/progs/sem-spawn \
+	tests/progs/sem-exec \
+	tests/progs/sem-threads \
+	tests/progs/sem-closefds \
+	tests/progs/sem-memfd \
+	tests/progs/sem-reserve \
+	tests/progs/sem-mapflags \
+	tests/progs/sem-brk \
+	tests/progs/sem-growsdown \
+	tests/progs/sem-hugetlb \
+	tests/progs/sem-manymaps \
+	tests/progs/sem-signals \
+	tests/progs/sem-fork-loop \
+	tests/progs/sem-sparse \
+	tests/progs/sem-registers \
+	tests/progs/sem-jit \
+	tests/progs/sem-stack \
+	tests/progs/sem-stub-taken \
+	tests/progs/sem-mainstack \
+	tests/progs/sem-madvise-span \
+	tests/progs/sem-mremap-span \
+	tests/progs/sem-clonevm \
+	tests/progs/sem-brk-far \
+	tests/progs/sem-limits \
+	tests/progs/sem-shmat \
+	tests/progs/sem-fork-many
+
+check_PROGRAMS += $(SEM_PROGS)
+TESTS += tests/semantics.t
+EXTRA_DIST += tests/semantics.t tests/progs/sem.h
+
+# Threads caught inside the mmap stub (src/stub.c).
+check_PROGRAMS += tests/progs/mmap-race
+tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_mmap_race_LDADD = -lpthread
+TESTS += tests/stub.t
+EXTRA_DIST += tests/stub.t
+
+# Programs with threads.
+tests_progs_sem_fork_cow_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_fork_cow_LDADD = -lpthread
+tests_progs_sem_exec_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_exec_LDADD = -lpthread
+tests_progs_sem_threads_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_threads_LDADD = -lpthread
+tests_progs_sem_signals_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_signals_LDADD = -lpthread
+tests_progs_sem_fork_loop_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_fork_loop_LDADD = -lpthread
+tests_progs_sem_registers_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_registers_LDADD = -lpthread
+tests_progs_sem_jit_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_jit_LDADD = -lpthread
+tests_progs_sem_stack_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_stack_LDADD = -lpthread
+tests_progs_sem_stub_taken_LDFLAGS = -static
+tests_progs_sem_brk_far_LDFLAGS = -static -no-pie
+tests_progs_sem_brk_far_CFLAGS = $(AM_CFLAGS) -fno-pie
+
+# The TUI.
+# Unit test of the terminal-free formatting.
+check_PROGRAMS += tests/tui/test-format
+TESTS += tests/tui/test-format
+tests_tui_test_format_SOURCES = tests/tui/test-format.c
+tests_tui_test_format_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_tui_test_format_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_tui_test_format_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
+
+# Tracee programs of the TUI tests (plain AM_CFLAGS: no sanitizers).
+check_PROGRAMS += tests/tui/progs/tui-live tests/tui/progs/tui-crash \
+	tests/tui/progs/tui-data tests/tui/progs/tui-fork \
+	tests/tui/progs/tui-threads
+tests_tui_progs_tui_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_tui_progs_tui_threads_LDADD = -lpthread
+tests_tui_progs_tui_fork_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_tui_progs_tui_data_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_tui_progs_tui_live_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_tui_progs_tui_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+
+# The TUI tests: the real binary in a detached tmux (see tui-lib.sh).
+tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/crash.t \
+	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
+	tests/tui/threads.t \
+	tests/tui/resize.t tests/tui/procs.t
+TESTS += $(tui_tests)
+EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
+
+# `make check-real`: programs nobody on the team wrote (coreutils, python3
+# and CPython's own tests, perl, gcc, sqlite3, git, node, java) run
+# natively and under ptinspect, which must not change what they print or
+# their exit status. Slow (minutes) and dependent on what is installed, so
+# not part of `make check`: each test skips loudly when its program is
+# missing.
+REAL_TESTS = \
+	tests/real/coreutils.t \
+	tests/real/python.t \
+	tests/real/perl.t \
+	tests/real/gcc.t \
+	tests/real/sqlite.t \
+	tests/real/git.t \
+	tests/real/node.t \
+	tests/real/java.t \
+	tests/real/cpython.t
+
+EXTRA_DIST += $(REAL_TESTS) tests/real/real.sh docs/TESTING.md
+CLEANFILES += check-real.log $(REAL_TESTS:.t=.log) $(REAL_TESTS:.t=.trs)
+
+# Tests named *.t run through the TAP driver like every other test.
+TEST_EXTENSIONS = @EXEEXT@ .test .t
+T_LOG_DRIVER = $(LOG_DRIVER)
+
+check-real: all
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='$(REAL_TESTS)' \
+		TEST_SUITE_LOG=check-real.log
+
+.PHONY: check-real

@@ -1,0 +1,33 @@
+# src/src.mk: the sources of src/libptinspect.a outside src/tui/, by layer
+# (docs/HACKING.md has the map). Programs and tests live in tests/tests.mk,
+# benchmarks in bench/bench.mk.
+
+# Helpers, the process lifecycle, the seccomp filter, remote system calls.
+src_libptinspect_a_SOURCES += \
+	src/util.c src/util.h \
+	src/tracer.c src/tracer.h \
+	src/seccomp.c src/seccomp.h \
+	src/inject.c src/inject.h
+
+# Memory redirection: the memfd arena, syscall rewriting, the mmap stub.
+src_libptinspect_a_SOURCES += \
+	src/arena.c src/arena.h \
+	src/redirect.c src/redirect.h \
+	src/stub.c src/stub.h
+
+# Reading a process: maps, memory, backtraces and symbols, /proc.
+src_libptinspect_a_SOURCES += \
+	src/maps.c src/maps.h \
+	src/mem.c src/mem.h \
+	src/unwind.c src/unwind.h \
+	src/symbols.c src/symbols.h \
+	src/procinfo.c src/procinfo.h
+
+# The command language shared by batch mode and the TUI's prompt.
+src_libptinspect_a_SOURCES += \
+	src/json.c src/json.h \
+	src/cmd.c src/cmd.h src/cmd-int.h \
+	src/cmd-status.c src/cmd-maps.c src/cmd-x.c src/cmd-write.c \
+	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
+	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
+	src/cmd-proc.c src/cmd-shell.c
