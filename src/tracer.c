@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/uio.h>
 #include <sys/syscall.h>
@@ -1003,6 +1004,36 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
  * exec replaces the address space; when a non-leader thread execs, it
  * takes over the leader's tid and every other thread is gone.
  */
+/*
+ * A set-user-ID or set-group-ID program that ptinspect traces without
+ * privilege runs with the user's own IDs (ptrace, and no_new_privs set by
+ * the child, suppress the change): say so once, since it may then fail
+ * in ways it never would natively.
+ */
+static void
+warn_unprivileged_setid(const struct proc *p)
+{
+	static bool warned;
+	char path[64];
+	struct stat st;
+	bool setuid_other, setgid_other;
+
+	if (warned || geteuid() == 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->pid);
+	if (stat(path, &st) != 0)
+		return;
+	setuid_other = (st.st_mode & S_ISUID) && st.st_uid != geteuid();
+	setgid_other = (st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP) &&
+	    st.st_gid != getegid();
+	if (!setuid_other && !setgid_other)
+		return;
+	warned = true;
+	warnx_msg("%s is set-%s-ID: under ptrace it runs with your "
+	    "privileges, not its owner's", p->comm,
+	    setuid_other ? "user" : "group");
+}
+
 static void
 on_exec_event(struct tracer *tr, struct thread *t)
 {
@@ -1024,6 +1055,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	p->execed = true;
 	forget_address_space(p);
 	read_comm(p);
+	warn_unprivileged_setid(p);
 	hold_or_resume(tr, t);
 }
 

@@ -18,6 +18,7 @@ foundation_tests = \
 	tests/memory.t \
 	tests/output.t \
 	tests/pause.t \
+	tests/setid.t \
 	tests/threads.t
 TESTS += $(foundation_tests)
 EXTRA_DIST += $(foundation_tests)
