@@ -639,11 +639,22 @@ tracer_continue(struct tracer *tr, struct proc *p, char **errp)
 int
 tracer_kill(struct tracer *tr, struct proc *p, char **errp)
 {
+	struct thread *t;
+
 	if (p->state == PROC_GONE)
 		return set_error(errp, "process %d is gone", (int)p->pid);
 	if (kill(p->pid, SIGKILL) != 0)
 		return set_error(errp, "kill %d: %s", (int)p->pid,
 		    strerror(errno));
+	/*
+	 * A thread held at PTRACE_EVENT_EXIT (a last-thread exit, or the
+	 * stop that follows a SIGKILL) is not woken by another SIGKILL: let
+	 * every held thread go, with no signal of its own, so it dies.
+	 */
+	for (t = p->threads; t != NULL; t = t->next) {
+		t->resume_sig = 0;
+		resume_thread(tr, t);
+	}
 	p->state = PROC_RELEASED;
 	return 0;
 }

@@ -744,8 +744,9 @@ unwind_replay(struct unwind_proc *up, pid_t tid, struct backtrace *bt)
 			return false;
 	}
 	unwind_stats.replays++;
-	bt->frames = xreallocarray(NULL, m->count, sizeof *bt->frames);
-	memcpy(bt->frames, m->frames, m->count * sizeof *bt->frames);
+	bt->frames = xreallocarray(NULL, m->count + 1, sizeof *bt->frames);
+	if (m->count > 0)
+		memcpy(bt->frames, m->frames, m->count * sizeof *bt->frames);
 	bt->count = m->count;
 	bt->truncated = m->truncated;
 	bt->error = m->error != NULL ? xstrdup(m->error) : NULL;
@@ -769,11 +770,14 @@ unwind_remember(struct unwind_proc *up, pid_t tid, const struct backtrace *bt)
 		up->memos = m;
 	}
 	m->regs = up->regs;
+	/* No word read (a wild rsp) or no frame: nothing to copy from. */
 	m->words = xreallocarray(m->words, up->nwords + 1, sizeof *m->words);
-	memcpy(m->words, up->words, up->nwords * sizeof *m->words);
+	if (up->nwords > 0)
+		memcpy(m->words, up->words, up->nwords * sizeof *m->words);
 	m->nwords = up->nwords;
 	m->frames = xreallocarray(m->frames, bt->count + 1, sizeof *m->frames);
-	memcpy(m->frames, bt->frames, bt->count * sizeof *m->frames);
+	if (bt->count > 0)
+		memcpy(m->frames, bt->frames, bt->count * sizeof *m->frames);
 	m->count = bt->count;
 	m->truncated = bt->truncated;
 	free(m->error);

@@ -14,6 +14,7 @@ foundation_tests = \
 	tests/exit-status.t \
 	tests/fallback.t \
 	tests/forks.t \
+	tests/kill.t \
 	tests/memcmds.t \
 	tests/memory.t \
 	tests/output.t \
@@ -31,6 +32,7 @@ tests_progs_demo_CFLAGS = $(AM_CFLAGS) -g -O0
 # Plain AM_CFLAGS: no sanitizers, they must behave as native programs.
 check_PROGRAMS += \
 	tests/progs/abort \
+	tests/progs/bad-rsp \
 	tests/progs/caught-signal \
 	tests/progs/crash \
 	tests/progs/deny-seccomp \
@@ -48,6 +50,7 @@ check_PROGRAMS += \
 	tests/progs/threads
 
 tests_progs_abort_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bad_rsp_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
