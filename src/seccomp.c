@@ -51,7 +51,13 @@
 #define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
 #define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
 
-/* Other ABIs pass untraced; exit_group stops; the number stays loaded. */
+/*
+ * Other ABIs pass untraced; exit_group stops; so does clone with
+ * CLONE_UNTRACED, whose child would inherit this filter with no tracer to
+ * answer its SECCOMP_RET_TRACE rules (every mmap, brk and exit_group of it
+ * would fail with ENOSYS: LeakSanitizer's helper task hung that way). The
+ * number stays loaded.
+ */
 #define HEADER \
 	LOAD(arch), \
 	JUMP(BPF_JEQ, AUDIT_ARCH_X86_64, 1, 0), \
@@ -59,7 +65,12 @@
 	LOAD(nr), \
 	JUMP(BPF_JGE, X32_SYSCALL_BIT, 0, 1), \
 	RET(SECCOMP_RET_ALLOW), \
-	IF_EQ_RET(__NR_exit_group, SECCOMP_RET_TRACE | RULE_EXIT_GROUP)
+	IF_EQ_RET(__NR_exit_group, SECCOMP_RET_TRACE | RULE_EXIT_GROUP), \
+	JUMP(BPF_JEQ, __NR_clone, 0, 4), \
+	LOAD_ARG(0), \
+	JUMP(BPF_JSET, CLONE_UNTRACED, 0, 1), \
+	TRACE(RULE_UNTRACED), \
+	LOAD(nr)
 
 /*
  * The memory rules, entered with the syscall number in the accumulator.

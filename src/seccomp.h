@@ -20,6 +20,7 @@ enum seccomp_rule {
 	RULE_BRK,		/* brk */
 	RULE_MPROTECT,		/* mprotect, pkey_mprotect adding PROT_EXEC */
 	RULE_SHMAT,		/* shmat with SHM_REMAP (may replace our memory) */
+	RULE_UNTRACED,		/* clone with CLONE_UNTRACED */
 };
 
 /*

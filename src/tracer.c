@@ -899,6 +899,54 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 		hold_or_resume(tr, t);
 }
 
+/*
+ * clone(CLONE_UNTRACED): the child keeps the seccomp filter, so it must
+ * keep a tracer too. The flag is taken out of the call, the child is then
+ * followed like any other, and rdi gets the program's flags back at the
+ * clone event, so its registers are what the kernel would leave. A child
+ * that wants to ptrace its siblings (LeakSanitizer's stop-the-world task)
+ * finds them traced, as under gdb or strace, and says so.
+ */
+static void
+on_untraced_clone(struct tracer *tr, struct thread *t)
+{
+	struct user_regs_struct regs;
+	unsigned long long flags;
+
+	if (thread_get_regs(t, &regs, NULL) != 0 ||
+	    regs.orig_rax != SYS_clone || !(regs.rdi & CLONE_UNTRACED)) {
+		hold_or_resume(tr, t);
+		return;
+	}
+	flags = regs.rdi;
+	regs.rdi &= ~(unsigned long long)CLONE_UNTRACED;
+	if (thread_set_regs(t, &regs, NULL) != 0) {
+		hold_or_resume(tr, t);
+		return;
+	}
+	t->restore_clone_flags = true;
+	t->clone_flags = flags;
+	if (flags & CLONE_VM)
+		hold_or_resume(tr, t);
+	else
+		on_fork_stop(tr, t);
+}
+
+/* At the clone event: rdi as the program passed it (see above). */
+static void
+restore_clone_flags(struct thread *t)
+{
+	struct user_regs_struct regs;
+
+	if (!t->restore_clone_flags)
+		return;
+	t->restore_clone_flags = false;
+	if (thread_get_regs(t, &regs, NULL) == 0) {
+		regs.rdi = t->clone_flags;
+		thread_set_regs(t, &regs, NULL);
+	}
+}
+
 static void
 on_seccomp_stop(struct tracer *tr, struct thread *t)
 {
@@ -921,6 +969,9 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		break;
 	case RULE_FORK:
 		on_fork_stop(tr, t);
+		return;
+	case RULE_UNTRACED:
+		on_untraced_clone(tr, t);
 		return;
 	case RULE_MPROTECT:
 		if (!redirect_mprotect_needs_copy(t))
@@ -1008,6 +1059,7 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 	if (child > 0 && thread_lookup(tr, child) == NULL)
 		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
 		    read_tgid(child) == t->proc->pid);
+	restore_clone_flags(t);
 	hold_or_resume(tr, t);
 }
 

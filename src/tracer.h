@@ -58,6 +58,9 @@ struct thread {
 	bool world_stopped;	/* stopped for a fork's copy (tracer.c) */
 	bool has_deferred;	/* ... and deferred_status still to handle */
 	int deferred_status;
+	/* clone's flags, CLONE_UNTRACED included, to put back in rdi */
+	bool restore_clone_flags;
+	unsigned long long clone_flags;
 	struct thread *next;	/* in proc->threads */
 	struct thread *hash_next;	/* in the tracer's tid table */
 };

@@ -8,6 +8,7 @@ EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
 
 # Shell TAP tests running the programs below under ptinspect.
 foundation_tests = \
+	tests/asan.t \
 	tests/batch-out.t \
 	tests/cli.t \
 	tests/errors.t \
@@ -200,7 +201,8 @@ SEM_PROGS = \
 	tests/progs/sem-brk-far \
 	tests/progs/sem-limits \
 	tests/progs/sem-shmat \
-	tests/progs/sem-fork-many
+	tests/progs/sem-fork-many \
+	tests/progs/sem-untraced
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
