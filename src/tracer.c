@@ -900,6 +900,57 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 }
 
 /*
+ * Does our filter's `rule` stop system call `nr`? A stop that fails this
+ * test comes from the program's own filter (SECCOMP_RET_TRACE with its
+ * own data), which must not be taken for ours.
+ */
+static bool
+rule_covers(unsigned long rule, unsigned long long nr)
+{
+	switch (rule) {
+	case RULE_EXIT_GROUP:
+		return nr == SYS_exit_group;
+	case RULE_MMAP:
+		return nr == SYS_mmap;
+	case RULE_MUNMAP:
+		return nr == SYS_munmap;
+	case RULE_MREMAP:
+		return nr == SYS_mremap;
+	case RULE_MADVISE:
+		return nr == SYS_madvise;
+	case RULE_FORK:
+		return nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3;
+	case RULE_RESERVED_FD:
+		return nr == SYS_close || nr == SYS_dup2 || nr == SYS_dup3 ||
+		    nr == SYS_close_range;
+	case RULE_BRK:
+		return nr == SYS_brk;
+	case RULE_MPROTECT:
+		return nr == SYS_mprotect || nr == SYS_pkey_mprotect;
+	case RULE_SHMAT:
+		return nr == SYS_shmat;
+	case RULE_UNTRACED:
+		return nr == SYS_clone;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The program's own filter asked for a tracer it does not have: natively
+ * the kernel fails such a call with ENOSYS, so it fails here too.
+ */
+static void
+refuse_foreign_trace(struct tracer *tr, struct thread *t,
+    struct user_regs_struct *regs)
+{
+	regs->orig_rax = (unsigned long long)-1;
+	regs->rax = (unsigned long long)-ENOSYS;
+	thread_set_regs(t, regs, NULL);
+	hold_or_resume(tr, t);
+}
+
+/*
  * clone(CLONE_UNTRACED): the child keeps the seccomp filter, so it must
  * keep a tracer too. The flag is taken out of the call, the child is then
  * followed like any other, and rdi gets the program's flags back at the
@@ -960,6 +1011,11 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 	}
 	redirect_sync(t->proc);
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
+	if (thread_get_regs(t, &regs, NULL) == 0 &&
+	    !rule_covers(rule, regs.orig_rax)) {
+		refuse_foreign_trace(tr, t, &regs);
+		return;
+	}
 	switch (rule) {
 	case RULE_EXIT_GROUP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {

@@ -202,7 +202,8 @@ SEM_PROGS = \
 	tests/progs/sem-limits \
 	tests/progs/sem-shmat \
 	tests/progs/sem-fork-many \
-	tests/progs/sem-untraced
+	tests/progs/sem-untraced \
+	tests/progs/sem-foreign-trace
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
