@@ -668,43 +668,9 @@ procinfo_flags_str(unsigned flags, char *buf, size_t size)
 static char *
 pi_read_at(int dirfd, const char *name, size_t max, size_t *lenp)
 {
-	size_t len = 0, cap = max < 4096 ? max : 4096;
-	char *buf;
-	int fd;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap + 1);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap >= max)
-				break;
-			cap = cap * 2 < max ? cap * 2 : max;
-			buf = xrealloc(buf, cap + 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			errno = e;
-			return NULL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	if (lenp != NULL)
-		*lenp = len;
-	return buf;
+	return fd < 0 ? NULL : read_fd_str(fd, max, lenp);
 }
 
 /*

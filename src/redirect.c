@@ -48,6 +48,7 @@
 #include <inttypes.h>
 #include <linux/kcmp.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1052,7 +1053,8 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 		    arena_alloc(p->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
 			b->has_slot = true;
 		off = b->slot + (old_top - base);
-		fd = b->has_slot ? fd_acquire(&inj, p) : -1;
+		fd = b->has_slot && !p->redirect_disabled ?
+		    fd_acquire(&inj, p) : -1;
 		if (fd < 0 && old_top == base) {
 			/*
 			 * No arena in this process (the memfd cannot reach
@@ -1071,13 +1073,19 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 		if (fd >= 0 && p->stub != NULL &&
 		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
 			stub_evict(&inj, p);
-		r = fd < 0 ? -ENOMEM : inject_syscall(&inj, SYS_mmap,
-		    (long)old_top, (long)(new_top - old_top),
-		    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
-		    fd, (long)off);
+		/*
+		 * Without the memfd (redirection ended: on_own_filter) the
+		 * heap grows with private memory, as the kernel's would.
+		 */
+		r = inject_syscall(&inj, SYS_mmap, (long)old_top,
+		    (long)(new_top - old_top), PROT_READ | PROT_WRITE,
+		    fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE :
+		    MAP_SHARED | MAP_FIXED_NOREPLACE, fd, fd < 0 ? 0 : (long)off);
 		fd_release(&inj, fd);
 		if (r == (long)old_top) {
-			arena_map(p->arena, old_top, new_top - old_top, off);
+			if (fd >= 0)
+				arena_map(p->arena, old_top, new_top - old_top,
+				    off);
 			b->cur = want;
 		} else if (!syscall_failed(r)) {
 			/* Placed elsewhere: an old kernel without NOREPLACE. */
@@ -1141,6 +1149,28 @@ on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
 		p->redirect_disabled = true;
 }
 
+/*
+ * The program installs a seccomp filter of its own. It will see every
+ * call ptinspect makes inside the process (the stub's and the emulated
+ * heap's MAP_SHARED mmaps) and may refuse or kill them, so new memory
+ * stays private from here on; what is redirected already stays so, and
+ * the emulated heap grows with private memory (on_brk).
+ */
+static void
+on_own_filter(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+
+	if (p->redirect_disabled ||
+	    (regs->orig_rax == SYS_seccomp &&
+	    regs->rdi != SECCOMP_SET_MODE_STRICT &&
+	    regs->rdi != SECCOMP_SET_MODE_FILTER))
+		return;
+	p->redirect_disabled = true;
+	warnx_msg("pid %d installs its own seccomp filter: its new memory "
+	    "stays private", (int)p->pid);
+}
+
 void
 redirect_syscall(struct thread *t, int rule)
 {
@@ -1167,6 +1197,9 @@ redirect_syscall(struct thread *t, int rule)
 	case RULE_SHMAT:
 		if (regs.orig_rax == SYS_shmat)
 			on_shmat(t, &regs);
+		break;
+	case RULE_OWN_FILTER:
+		on_own_filter(t, &regs);
 		break;
 	}
 	mm_store(t->proc);

@@ -80,6 +80,16 @@
  */
 #define MEMORY_RULES(fd) \
 	/* \
+	 * The program's own filter would see what ptinspect runs in it \
+	 * (MAP_SHARED mmaps): redirection ends there (redirect.c) \
+	 */ \
+	IF_EQ_RET(__NR_seccomp, SECCOMP_RET_TRACE | RULE_OWN_FILTER), \
+	JUMP(BPF_JEQ, __NR_prctl, 0, 4), \
+	LOAD_ARG(0), \
+	JUMP(BPF_JEQ, PR_SET_SECCOMP, 0, 1), \
+	TRACE(RULE_OWN_FILTER), \
+	RET(SECCOMP_RET_ALLOW), \
+	/* \
 	 * mmap: not from the stub's lanes (stub.h), and private \
 	 * anonymous and not executable, or MAP_FIXED(_NOREPLACE) \
 	 */ \

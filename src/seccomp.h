@@ -21,6 +21,7 @@ enum seccomp_rule {
 	RULE_MPROTECT,		/* mprotect, pkey_mprotect adding PROT_EXEC */
 	RULE_SHMAT,		/* shmat with SHM_REMAP (may replace our memory) */
 	RULE_UNTRACED,		/* clone with CLONE_UNTRACED */
+	RULE_OWN_FILTER,	/* seccomp(2), prctl(PR_SET_SECCOMP) */
 };
 
 /*

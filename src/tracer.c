@@ -931,6 +931,8 @@ rule_covers(unsigned long rule, unsigned long long nr)
 		return nr == SYS_shmat;
 	case RULE_UNTRACED:
 		return nr == SYS_clone;
+	case RULE_OWN_FILTER:
+		return nr == SYS_seccomp || nr == SYS_prctl;
 	default:
 		return false;
 	}

@@ -185,23 +185,20 @@ warnx_msg(const char *fmt, ...)
 }
 
 char *
-read_file_str(const char *path, size_t *lenp)
+read_fd_str(int fd, size_t max, size_t *lenp)
 {
-	size_t cap = 4096, len = 0;
-	char *buf;
+	size_t len = 0, cap = max < 4096 ? max : 4096;
+	char *buf = xmalloc(cap + 1);
 	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	buf = xmalloc(cap);
 	for (;;) {
-		if (len + 1 >= cap) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
+		if (len == cap) {
+			if (cap >= max)
+				break;
+			cap = cap <= max / 2 ? cap * 2 : max;
+			buf = xrealloc(buf, cap + 1);
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -221,6 +218,14 @@ read_file_str(const char *path, size_t *lenp)
 	if (lenp != NULL)
 		*lenp = len;
 	return buf;
+}
+
+char *
+read_file_str(const char *path, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : read_fd_str(fd, SIZE_MAX - 1, lenp);
 }
 
 const char *

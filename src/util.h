@@ -51,6 +51,12 @@ void warnx_msg(const char *fmt, ...) PTI_PRINTF(1, 2);
 /* Reads a whole small file (e.g. under /proc) into a NUL-terminated buffer. */
 char *read_file_str(const char *path, size_t *lenp);
 
+/*
+ * Reads at most max bytes of fd into a NUL-terminated buffer and closes
+ * fd; NULL with errno on failure.
+ */
+char *read_fd_str(int fd, size_t max, size_t *lenp);
+
 /* Signal name without "SIG" prefix handling: returns "SIGSEGV", or NULL. */
 const char *signal_name(int sig);
 

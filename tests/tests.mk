@@ -203,7 +203,8 @@ SEM_PROGS = \
 	tests/progs/sem-shmat \
 	tests/progs/sem-fork-many \
 	tests/progs/sem-untraced \
-	tests/progs/sem-foreign-trace
+	tests/progs/sem-foreign-trace \
+	tests/progs/sem-own-filter
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t

@@ -41,7 +41,7 @@ main(int argc, char **argv)
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct rlimit nofile = { 64, 128 }, core = { 0, 0 };
 	char dir[] = "/tmp/pti-procinfo.XXXXXX", path[4096], buf[100];
-	int file, gone, p[2], lsn, con, sp[2], efd, ep;
+	int file, gone, p[2], ready[2], lsn, con, sp[2], efd, ep;
 	sigset_t usr1;
 	pid_t child;
 	ssize_t n;
@@ -96,7 +96,7 @@ main(int argc, char **argv)
 	 * Fork before lowering RLIMIT_NOFILE: ptinspect kills a child it
 	 * cannot give its arena fd above the limit (see the test).
 	 */
-	if (pipe(p) < 0)
+	if (pipe(p) < 0 || pipe(ready) < 0)
 		die("pipe");
 	fflush(stdout);
 	child = fork();
@@ -106,11 +106,19 @@ main(int argc, char **argv)
 		dup2(p[0], 0);
 		close(p[0]);
 		close(p[1]);
+		close(ready[0]);
+		/* Its fds are final: the parent may go on. */
+		close(ready[1]);
 		while (read(0, buf, sizeof buf) > 0)
 			;
 		_exit(0);
 	}
 	close(p[0]);
+	close(ready[1]);
+	/* EOF once the child has closed its copy: its fds are as printed. */
+	while (read(ready[0], buf, sizeof buf) > 0)
+		;
+	close(ready[0]);
 
 	if (setrlimit(RLIMIT_NOFILE, &nofile) < 0 ||
 	    setrlimit(RLIMIT_CORE, &core) < 0)

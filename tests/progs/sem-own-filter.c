@@ -1,0 +1,97 @@
+/*
+ * sem-own-filter: the program installs its own seccomp filter, then keeps
+ * allocating. Two filters, one run each (argv[1]):
+ *   kill-shared	mmap with MAP_SHARED kills the process (what
+ *			ptinspect runs inside it to redirect memory is
+ *			MAP_SHARED: the process died with SIGSYS)
+ *   eperm-mmap	every mmap fails with EPERM; glibc's malloc then lives
+ *			on brk alone, which must keep growing
+ * In both, malloc of many small and some large blocks must work as
+ * natively, and the memory must hold what was written.
+ */
+#include "sem.h"
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+static void install(int kill_shared)
+{
+	struct sock_filter kill[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, args[3])),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, MAP_SHARED, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter eperm[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {
+		.len = kill_shared ? 6 : 4,
+		.filter = kill_shared ? kill : eperm,
+	};
+
+	sem_check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0,
+	    "no_new_privs", "%s", strerror(errno));
+	sem_check(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,
+	    "install the program's own filter", "%s", strerror(errno));
+}
+
+static void run(int kill_shared)
+{
+	enum { N = 4000 };
+	static unsigned char *small[N];
+	unsigned char *big;
+	int i;
+
+	install(kill_shared);
+	for (i = 0; i < N; i++) {
+		small[i] = malloc(1000);
+		sem_check(small[i] != NULL, "malloc(1000)", "block %d", i);
+		memset(small[i], i & 0xff, 1000);
+	}
+	big = malloc(8 << 20);
+	sem_check(big != NULL, "malloc(8 MiB)", "%s", strerror(errno));
+	memset(big, 0x5a, 8 << 20);
+	for (i = 0; i < N; i++)
+		sem_check(small[i][999] == (i & 0xff), "small block contents",
+		    "block %d", i);
+	sem_check(big[(8 << 20) - 1] == 0x5a, "big block contents", "x");
+}
+
+int main(int argc, char **argv)
+{
+	sem_watchdog(60);
+	/* Some memory before the filter, so there is a heap to grow. */
+	free(malloc(100));
+	if (argc > 1 && strcmp(argv[1], "eperm-mmap") == 0) {
+		run(0);
+	} else if (fork() == 0) {
+		run(1);
+		return 0;
+	} else {
+		int st;
+
+		wait(&st);
+		sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "kill-shared child", "wait status %#x", st);
+		if (fork() == 0)
+			execl("/proc/self/exe", argv[0], "eperm-mmap",
+			    (char *)NULL);
+		wait(&st);
+		sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "eperm-mmap child", "wait status %#x", st);
+	}
+	printf("sem-own-filter: ok\n");
+	return 0;
+}
