@@ -32,11 +32,16 @@ SEM_PROGS = \
 	tests/progs/sem-jit \
 	tests/progs/sem-stack \
 	tests/progs/sem-stub-taken \
-	tests/progs/sem-fork-many
+	tests/progs/sem-fork-many \
+	tests/progs/sem-fork-setuid \
+	tests/progs/sem-fork-nodump \
+	tests/progs/sem-fork-nofile \
+	tests/progs/sem-fork-nofds \
+	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
-TESTS += tests/semantics.t
-EXTRA_DIST += tests/semantics.t tests/progs/sem.h
+TESTS += tests/semantics.t tests/nokill.t
+EXTRA_DIST += tests/semantics.t tests/nokill.t tests/progs/sem.h
 
 # Threads caught inside the mmap stub (src/stub.c).
 check_PROGRAMS += tests/progs/mmap-race
