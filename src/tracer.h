@@ -87,6 +87,7 @@ struct proc {
 	int mem_fd;		/* /proc/PID/mem, opened lazily by mem.c; -1 */
 	struct arena *arena;	/* shared-memory fast path, NULL if none */
 	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
+	bool fd_transient;	/* no reserved fd here: opened for each call */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
 	struct fork_advice *fork_advice;	/* owned by redirect.c */
 	struct stub *stub;	/* the mmap stub, owned by stub.c; NULL if none */

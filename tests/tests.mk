@@ -18,6 +18,7 @@ foundation_tests = \
 	tests/kill.t \
 	tests/memcmds.t \
 	tests/memory.t \
+	tests/nokill.t \
 	tests/output.t \
 	tests/pause.t \
 	tests/setid.t \
@@ -204,7 +205,12 @@ SEM_PROGS = \
 	tests/progs/sem-fork-many \
 	tests/progs/sem-untraced \
 	tests/progs/sem-foreign-trace \
-	tests/progs/sem-own-filter
+	tests/progs/sem-own-filter \
+	tests/progs/sem-fork-setuid \
+	tests/progs/sem-fork-nodump \
+	tests/progs/sem-fork-nofile \
+	tests/progs/sem-fork-nofds \
+	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
