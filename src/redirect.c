@@ -1630,12 +1630,12 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 		if (fa->advice == MADV_WIPEONFORK)
 			inject_syscall(inj, SYS_madvise, (long)fa->start,
 			    (long)fa->len, MADV_WIPEONFORK, 0, 0, 0);
+	holder_remove(cp);
 	if (cp->arena != NULL)
 		arena_free(cp->arena);
 	cp->arena = NULL;
 	cp->arena_fd_installed = false;
 	cp->redirect_disabled = true;
-	cp->stack_lo = cp->stack_hi = cp->stack_top = 0;
 	return 0;
 }
 
@@ -1654,10 +1654,6 @@ redirect_child(struct proc *parent, struct thread *child)
 	int ok;
 
 	cp->brk = parent->brk;
-	cp->stack_decided = parent->stack_decided;
-	cp->stack_lo = parent->stack_lo;
-	cp->stack_hi = parent->stack_hi;
-	cp->stack_top = parent->stack_top;
 	cp->redirect_disabled = parent->redirect_disabled;
 	cp->fd_transient = parent->fd_transient;
 	if (inject_begin(&inj, child, false) != 0)
