@@ -28,10 +28,6 @@ REAL_STDERR=${REAL_STDERR:-compare}
 REAL_MIN_PAUSES=${REAL_MIN_PAUSES:-2}
 mkdir -p "$REAL_TMP"
 
-# What ptinspect prints for `status` at a pause (ptinspect(1)); nothing the real
-# programs print looks like it.
-real_status_re='^pid [0-9]+: paused (at|before) .*; [0-9]+ threads?$'
-
 # A fixed, small environment so both runs see the same world.
 LC_ALL=C
 TZ=UTC
@@ -102,18 +98,31 @@ real_compare()
 
 	real_run_in_dir native "$@"
 	real_want_rc=$TAP_RC
+	# status goes to its own file (--json=FILE): its lines (argv
+	# included, which may hold newlines) never mix with the program's.
 	real_run_in_dir traced "$PTINSPECT" --pause-on-exit --batch \
-		-ex status $real_opts -- "$@"
+		--json="$REAL_TMP/status.json" -ex status $real_opts -- "$@"
 	real_got_rc=$TAP_RC
 
 	tap_is "$real_got_rc" "$real_want_rc" \
 		"$real_desc: exit status $real_want_rc"
 	[ "$real_want_rc" = 124 ] && tap_diag "the native run timed out"
 
-	grep -E -- "$real_status_re" "$REAL_TMP/traced.out" \
-		>"$REAL_TMP/pauses"
-	grep -Ev -- "$real_status_re" "$REAL_TMP/traced.out" |
-		real_filter >"$REAL_TMP/traced.cmp"
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+	o = json.loads(line)
+	if o.get("cmd") != "status" or "pid" not in o:
+		continue
+	if o["state"] == "exit" and o.get("exit_via") == "exit_group":
+		how = "at exit_group(%d)" % o["exit_code"]
+	else:
+		how = "before %s" % o["state"]
+	n = o["threads"]
+	print("pid %d: paused %s; %d thread%s" % (o["pid"], how, n,
+	    "" if n == 1 else "s"))
+' "$REAL_TMP/status.json" >"$REAL_TMP/pauses"
+	real_filter <"$REAL_TMP/traced.out" >"$REAL_TMP/traced.cmp"
 	real_filter <"$REAL_TMP/native.out" >"$REAL_TMP/native.cmp"
 	# A filter that keeps nothing would compare "" with "".
 	if [ -s "$REAL_TMP/native.out" ]; then
