@@ -1150,7 +1150,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	}
 	if (inject_begin(&inj, t, true) != 0)
 		return;
-	if (p->arena == NULL) {
+	if (p->arena == NULL && p->redirect_disabled) {
 		/* A fork child left private (redirect_child): same, privately. */
 		r = new_top > old_top ? inject_syscall(&inj, SYS_mmap,
 		    (long)old_top, (long)(new_top - old_top),
@@ -1185,7 +1185,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			inject_end(&inj, true, r);
 			return;
 		}
-		if (fd >= 0 && p->stub != NULL &&
+		if (p->stub != NULL &&
 		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
 			stub_evict(&inj, p);
 		/*
