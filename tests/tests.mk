@@ -16,6 +16,7 @@ foundation_tests = \
 	tests/fallback.t \
 	tests/forks.t \
 	tests/kill.t \
+	tests/pauseon.t \
 	tests/memcmds.t \
 	tests/memory.t \
 	tests/nokill.t \
@@ -41,6 +42,7 @@ check_PROGRAMS += \
 	tests/progs/exit-code \
 	tests/progs/fault \
 	tests/progs/fork-exec \
+	tests/progs/hang \
 	tests/progs/kill-me \
 	tests/progs/last-thread \
 	tests/progs/markers \
@@ -58,6 +60,7 @@ tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_hang_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_kill_me_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_kill_me_LDFLAGS = -pthread
