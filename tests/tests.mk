@@ -16,6 +16,7 @@ foundation_tests = \
 	tests/fallback.t \
 	tests/forks.t \
 	tests/kill.t \
+	tests/mapsview.t \
 	tests/pauseon.t \
 	tests/memcmds.t \
 	tests/memory.t \
