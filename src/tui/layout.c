@@ -272,6 +272,9 @@ layout_focus_cycle(struct tui *t, int dir)
 		const struct pane_ops *p =
 		    all_panes[(cur + dir * step + n) % n];
 
+		/* The Process pane would hide Memory: p, F11, its tab. */
+		if (p == &pane_process_ops)
+			continue;
 		if (pane_enabled(t, p) && layout_slot_of(p) != NULL) {
 			tui_focus(t, p);
 			return;
