@@ -139,6 +139,35 @@ tap_like "$(tui_screen)" "p F11 +the Process pane" "help names the key"
 tui_keys Escape q c
 tap_is "$(tui_exit_status)" 7 "exit status 7"
 
+# Regions: the RSS column, against smaps read here.
+tui_start -- -p "$TUI_PROGS/tui-data"
+tui_wait "paused at exit_group(3)"
+tui_pid
+tui_keys Tab Tab Tab
+tui_wait "by address"
+# The Rss of the mapping that starts at $1 (hex, as the pane shows it).
+smaps_rss()
+{
+	awk -v want="$1" '
+		/^[0-9a-f]+-[0-9a-f]+ / {
+			split($1, r, "-")
+			s = r[1]; sub(/^0+/, "", s)
+			hit = (s == want)
+		}
+		hit && /^Rss:/ { print $2; exit }
+	' "/proc/$TUI_PID/smaps"
+}
+heap=$(tui_cut 18 28 47 99 | sed -n 's/^.\([0-9a-f]*\) .*\[heap\]$/\1/p' |
+    sed 's/^0*//')
+kb=$(smaps_rss "$heap")
+[ "$kb" = 0 ] || kb="${kb}K"
+tap_like "$(tui_cut 18 28 47 99)" "^.[0-9a-f]{12} rw-. +[0-9.]+[KM] +$kb [Sc] \[heap\]\$" \
+    "Regions: the heap's RSS is smaps' ($kb)"
+tap_like "$(tui_cut 18 28 47 99)" "^.010000000000 rw-. +4K +4K [Sc]" \
+    "Regions: the page tui-data filled is resident (4K of 4K)"
+tui_keys q c
+tap_is "$(tui_exit_status)" 3 "exit status 3"
+
 # Live: the Files view follows the running program.
 tui_start -- -p "$TUI_PROGS/tui-files" live
 tui_wait "running"
