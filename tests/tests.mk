@@ -9,6 +9,7 @@ EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
 # Shell TAP tests running the programs below under ptinspect.
 foundation_tests = \
 	tests/asan.t \
+	tests/summary.t \
 	tests/batch-out.t \
 	tests/cli.t \
 	tests/errors.t \
