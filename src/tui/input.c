@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -120,14 +121,14 @@ command_done(struct tui *t, const char *line)
  * The ! command, as vi and less run one: curses steps aside, `shell CMD`
  * (cmd-shell.c: /bin/sh -c with PTINSPECT_PID, _TID and _EXE) writes to
  * the user's terminal, then "press Enter" and the screen comes back.
- * ptinspect ignores SIGINT and SIGQUIT meanwhile, as system(3) does, so
- * Ctrl-C stops the command and not ptinspect; the process stays as it
- * was (held, or running with its events waiting).
+ * The tracer ignores SIGINT and SIGQUIT while it traces (tracer.c), as
+ * system(3) would for the command's time, so Ctrl-C stops the command
+ * and not ptinspect; the process stays as it was (held, or running with
+ * its events waiting).
  */
 static void
 shell_done(struct tui *t, const char *line)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	struct cmd_ctx ctx;
 	enum cmd_result r;
 	char *cmd, c;
@@ -141,9 +142,6 @@ shell_done(struct tui *t, const char *line)
 		return;
 	def_prog_mode();
 	endwin();
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
 	printf("\n$ %s\n", line);
 	fflush(stdout);
 	tui_cmd_ctx(t, &ctx);
@@ -156,12 +154,16 @@ shell_done(struct tui *t, const char *line)
 		printf("(exit status 0)\n");
 	printf("[ptinspect: press Enter to return]");
 	fflush(stdout);
-	while ((n = read(0, &c, 1)) != 0 && !(n == 1 && (c == '\n' ||
-	    c == '\r')))
-		if (n < 0 && errno != EINTR && errno != EAGAIN)
+	for (;;) {
+		struct pollfd pfd = { .fd = 0, .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 			break;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
+		n = read(0, &c, 1);
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) ||
+		    (n == 1 && (c == '\n' || c == '\r')))
+			break;
+	}
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();

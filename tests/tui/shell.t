@@ -4,7 +4,7 @@
 # PTINSPECT_EXE in its environment (checked against /proc read here); its
 # exit status is said; Enter brings the screen back with the process
 # still held. SIGINT, as Ctrl-C sends it to the terminal's foreground
-# group, stops the command, not ptinspect. (The signals are sent by pid:
+# group, stops the command, not ptinspect (the tracer ignores it). (The signals are sent by pid:
 # tmux's Ctrl-C would also reach tui-lib's non-interactive sh, which an
 # interactive shell is not.)
 . "$TOP_SRCDIR/tests/tap.sh"
