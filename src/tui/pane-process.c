@@ -240,9 +240,9 @@ fd_line(const struct procinfo_fd *d, char *buf, size_t len)
 	if (d->has_sock) {
 		const struct procinfo_sock *s = &d->sock;
 
-		snprintf(target, sizeof(target), "%s %s%s%s%s%s%s",
-		    s->family, s->type, s->local[0] ? " " : "", s->local,
-		    s->peer[0] ? " -> " : "", s->peer, "");
+		snprintf(target, sizeof(target), "%s %s%s%s%s%s", s->family,
+		    s->type, s->local[0] ? " " : "", s->local,
+		    s->peer[0] ? " -> " : "", s->peer);
 		if (s->state != NULL)
 			snprintf(target + strlen(target),
 			    sizeof(target) - strlen(target), " %s", s->state);
