@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "summary.h"
 #include "tracer.h"
 #include "tui/tui.h"
 #include "unwind.h"
@@ -33,6 +34,8 @@ struct options {
 	bool batch;
 	bool json;
 	FILE *cmd_out;		/* --json=FILE, else stdout */
+	bool summary;		/* --summary */
+	FILE *summary_out;	/* --summary=FILE, else stderr */
 	const char *output_file;
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
@@ -58,6 +61,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_TIMEOUT_SIGNAL,
 	OPT_KILL_AFTER,
+	OPT_SUMMARY,
 };
 
 static const char usage_line[] =
@@ -91,6 +95,9 @@ static const char help_text[] =
     "  -x FILE, --command FILE run the commands in FILE, one a line\n"
     "  -j, --json[=FILE]       print each command's result as one JSON line,\n"
     "                          to FILE (not the program's stdout) if given\n"
+    "      --summary[=FILE]    batch: once all is gone, one line per traced\n"
+    "                          process (pid, ppid, comm, lifetime in ms,\n"
+    "                          exit code or signal) to stderr or FILE\n"
     "  -o FILE, --output FILE  TUI: send the program's output to FILE\n"
     "      --no-seccomp        trace every syscall instead of using a\n"
     "                          seccomp filter (slow; for comparison)\n"
@@ -308,6 +315,19 @@ open_json_file(struct options *o, const char *path)
 	setvbuf(o->cmd_out, NULL, _IOLBF, 0);
 }
 
+/* --summary=FILE, opened (close-on-exec) before the program starts. */
+static void
+open_summary_file(struct options *o, const char *path)
+{
+	if (o->summary_out != NULL)
+		fclose(o->summary_out);
+	o->summary_out = fopen(path, "we");
+	if (o->summary_out == NULL) {
+		warnx_msg("--summary=%s: %s", path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -320,6 +340,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "command", required_argument, NULL, 'x' },
 		{ "json", optional_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "summary", optional_argument, NULL, OPT_SUMMARY },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "no-redirect", no_argument, NULL, OPT_NO_REDIRECT },
 		{ "pause-on", required_argument, NULL, OPT_PAUSE_ON },
@@ -362,6 +383,11 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'o':
 			o->output_file = optarg;
+			break;
+		case OPT_SUMMARY:
+			o->summary = true;
+			if (optarg != NULL)
+				open_summary_file(o, optarg);
 			break;
 		case OPT_NO_SECCOMP:
 			o->tracer.no_seccomp = true;
@@ -426,10 +452,32 @@ parse_options(int argc, char **argv, struct options *o)
 		    "instead)");
 	if (!o->batch && o->cmd_out != NULL)
 		usage_error("--json=FILE needs --batch");
+	if (!o->batch && o->summary)
+		usage_error("--summary needs --batch");
 	if (o->batch && o->output_file != NULL)
 		usage_error("-o is for the TUI; in --batch mode the program "
 		    "shares ptinspect's output");
 	return optind;
+}
+
+/*
+ * With -f, once more than one process has been traced, text output names
+ * the process each pause's lines are about, as strace -f prefixes its
+ * lines; JSON needs none (status carries pid, ppid, comm, argv, exe).
+ */
+static void
+batch_header(struct tracer *tr, struct proc *p, const struct options *o,
+    FILE *out)
+{
+	int n = 0;
+
+	if (o->json || !o->tracer.follow_forks || o->ncommands == 0)
+		return;
+	for (struct proc *q = tracer_procs(tr); q != NULL && n < 2;
+	    q = q->next)
+		n++;
+	if (n > 1)
+		fprintf(out, "[pid %d (%s)]\n", (int)p->pid, p->comm);
 }
 
 /*
@@ -452,6 +500,8 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 	};
 	size_t i;
 
+	if (out_error == 0)
+		batch_header(tr, p, o, ctx.out);
 	for (i = 0; i < o->ncommands && out_error == 0; i++) {
 		ctx.where = o->commands[i].where;
 		if (cmd_run(&ctx, o->commands[i].line) == CMD_RESUMED)
@@ -559,6 +609,7 @@ kill_everything(struct tracer *tr)
 static int
 run_batch(const struct options *o, char **argv)
 {
+	struct summary *sum = o->summary ? summary_new() : NULL;
 	long start = monotonic_ms(), deadline = -1;
 	bool timed_out = false, killed = false;
 	struct tracer *tr;
@@ -567,8 +618,12 @@ run_batch(const struct options *o, char **argv)
 
 	catch_sigpipe();
 	tr = tracer_spawn(&o->tracer, argv, &status);
-	if (tr == NULL)
+	if (tr == NULL) {
+		summary_free(sum);
 		return status;
+	}
+	if (sum != NULL)
+		summary_update(sum, tr);
 	if (o->timeout_ms > 0)
 		deadline = start + o->timeout_ms;
 	do {
@@ -587,13 +642,26 @@ run_batch(const struct options *o, char **argv)
 				deadline = -1;
 			}
 		}
-		while ((p = tracer_next_paused(tr)) != NULL)
+		/* Before the commands: a held exit is the end of its life. */
+		if (sum != NULL)
+			summary_update(sum, tr);
+		while ((p = tracer_next_paused(tr)) != NULL) {
 			run_batch_commands(tr, p, o);
+			if (sum != NULL)
+				summary_update(sum, tr);
+		}
 	} while (n >= 0);
 	status = tracer_finish(tr);
 	if (timed_out)
 		status = killed ? 128 + SIGKILL : 124;
 	report_unpaused_root(tracer_root(tr), o);
+	if (sum != NULL) {
+		summary_update(sum, tr);
+		fflush(o->cmd_out != NULL ? o->cmd_out : stdout);
+		summary_print(sum, o->summary_out != NULL ? o->summary_out :
+		    stderr, o->json, getpid());
+		summary_free(sum);
+	}
 	tracer_destroy(tr);
 	return status;
 }
@@ -634,6 +702,11 @@ main(int argc, char **argv)
 	free(o.only);
 	if (o.cmd_out != NULL && fclose(o.cmd_out) != 0 && status == 0) {
 		warnx_msg("--json: %s", strerror(errno));
+		status = 125;
+	}
+	if (o.summary_out != NULL && fclose(o.summary_out) != 0 &&
+	    status == 0) {
+		warnx_msg("--summary: %s", strerror(errno));
 		status = 125;
 	}
 	return status;

@@ -1021,6 +1021,44 @@ procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
 	return 0;
 }
 
+/*
+ * smaps: a mapping's header line starts with its hex range, its "Rss:"
+ * line follows; one pass, ranges in the kernel's (ascending) order.
+ */
+int
+procinfo_rss_read(pid_t pid, struct procinfo_rss **out, size_t *count,
+    char **errp)
+{
+	char *text, *line, *next;
+	struct procinfo_rss *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	*count = 0;
+	if ((text = pi_read_proc(pid, "smaps", NULL, errp)) == NULL)
+		return -1;
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		unsigned long long start, end, kb;
+		int len = 0;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (sscanf(line, "%llx-%llx %n", &start, &end, &len) == 2 &&
+		    len > 0) {
+			v = xreallocarray(v, n + 1, sizeof(*v));
+			v[n++] = (struct procinfo_rss){ start, end, 0 };
+		} else if (n > 0 && strncmp(line, "Rss:", 4) == 0 &&
+		    sscanf(line + 4, "%llu", &kb) == 1) {
+			v[n - 1].rss_kb = kb;
+		}
+	}
+	free(text);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
 /* ---------------------------------------------------------------------
  * Any file under /proc/PID
  */

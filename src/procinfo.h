@@ -157,6 +157,18 @@ int procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
     char **errp);
 
 /*
+ * The resident size of each mapping, from /proc/PID/smaps (its Rss: what
+ * the process's page tables map, shared pages counted whole), in address
+ * order; *out malloc'd. 0, or -1 with *errp.
+ */
+struct procinfo_rss {
+	uint64_t start, end;
+	uint64_t rss_kb;
+};
+int procinfo_rss_read(pid_t pid, struct procinfo_rss **out, size_t *count,
+    char **errp);
+
+/*
  * A file or directory under /proc/PID, reached one component at a time
  * without following any symbolic link: "..", absolute names, and links
  * such as cwd, root, exe or fd/3 are refused (*errp says why). A

@@ -21,7 +21,8 @@ src_libptinspect_a_SOURCES += \
 	src/mem.c src/mem.h \
 	src/unwind.c src/unwind.h \
 	src/symbols.c src/symbols.h \
-	src/procinfo.c src/procinfo.h
+	src/procinfo.c src/procinfo.h \
+	src/summary.c src/summary.h
 
 # The command language shared by batch mode and the TUI's prompt.
 src_libptinspect_a_SOURCES += \

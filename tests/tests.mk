@@ -9,6 +9,7 @@ EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
 # Shell TAP tests running the programs below under ptinspect.
 foundation_tests = \
 	tests/asan.t \
+	tests/summary.t \
 	tests/batch-out.t \
 	tests/cli.t \
 	tests/errors.t \
@@ -261,19 +262,21 @@ tests_tui_test_format_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 # Tracee programs of the TUI tests (plain AM_CFLAGS: no sanitizers).
 check_PROGRAMS += tests/tui/progs/tui-live tests/tui/progs/tui-crash \
 	tests/tui/progs/tui-data tests/tui/progs/tui-fork \
-	tests/tui/progs/tui-threads
+	tests/tui/progs/tui-threads tests/tui/progs/tui-files
 tests_tui_progs_tui_threads_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_tui_progs_tui_threads_LDADD = -lpthread
 tests_tui_progs_tui_fork_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_tui_progs_tui_data_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_tui_progs_tui_live_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_tui_progs_tui_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_tui_progs_tui_files_CFLAGS = $(AM_CFLAGS) -g -O0
 
 # The TUI tests: the real binary in a detached tmux (see tui-lib.sh).
 tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/crash.t \
 	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
 	tests/tui/threads.t \
-	tests/tui/resize.t tests/tui/procs.t
+	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
+	tests/tui/shell.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 

@@ -2,8 +2,8 @@
  * unit-procinfo.c: procinfo.c's parsers on sample kernel text (fdinfo,
  * /proc/net lines of each family, status signal masks, open flags), then
  * the readers on this very process: descriptors it made itself, a pipe
- * whose other end a child holds, signal masks it set, and /proc names that
- * must be refused.
+ * whose other end a child holds, signal masks it set, /proc names that
+ * must be refused, and the resident size of mappings it touched or not.
  */
 #include "config.h"
 
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ static void test_parsers(void);
 static void test_self_fds(void);
 static void test_self_signals(void);
 static void test_file_refusals(void);
+static void test_self_rss(void);
 static const struct procinfo_fd *find_fd(const struct procinfo_fds *fds,
     int fd);
 
@@ -33,6 +35,7 @@ main(void)
 	test_self_fds();
 	test_self_signals();
 	test_file_refusals();
+	test_self_rss();
 	return tap_exit();
 }
 
@@ -234,4 +237,49 @@ test_file_refusals(void)
 	tap_ok(procinfo_file_read(getpid(), "auxv", &pf, &err) == 0 &&
 	    !procinfo_is_text(pf.data, pf.len), "auxv: binary");
 	procinfo_file_free(&pf);
+}
+
+/*
+ * Three pages touched out of eight, eight pages never touched: each
+ * between PROT_NONE guard pages, so the kernel merges neither with a
+ * neighbour, and smaps' Rss says 12 kB and 0.
+ */
+static void
+test_self_rss(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *ga = mmap(NULL, (size_t)page * 10, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *gb = mmap(NULL, (size_t)page * 10, PROT_NONE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *a = ga + page, *b = gb + page;
+	struct procinfo_rss *v;
+	uint64_t rss_a = UINT64_MAX, rss_b = UINT64_MAX;
+	size_t n = 0, i;
+	char *err = NULL;
+	int rc;
+
+	if (ga == MAP_FAILED || gb == MAP_FAILED ||
+	    mprotect(a, (size_t)page * 8, PROT_READ | PROT_WRITE) < 0 ||
+	    mprotect(b, (size_t)page * 8, PROT_READ) < 0)
+		tap_bail("mmap");
+	a[0] = a[page] = a[7 * page] = 1;
+	rc = procinfo_rss_read(getpid(), &v, &n, &err);
+	tap_ok(rc == 0 && n > 2, "rss: %zu mappings of /proc/self/smaps", n);
+	for (i = 0; i < n; i++) {
+		if (v[i].start == (uintptr_t)a)
+			rss_a = v[i].rss_kb;
+		if (v[i].start == (uintptr_t)b)
+			rss_b = v[i].rss_kb;
+		if (i > 0 && v[i].start < v[i - 1].start)
+			break;
+	}
+	tap_ok(i == n, "rss: in address order");
+	tap_ok(rss_a == (uint64_t)page * 3 / 1024, "rss: 3 pages touched: "
+	    "%llu kB", (unsigned long long)rss_a);
+	tap_ok(rss_b == 0, "rss: none touched: %llu kB",
+	    (unsigned long long)rss_b);
+	free(v);
+	munmap(ga, (size_t)page * 10);
+	munmap(gb, (size_t)page * 10);
 }

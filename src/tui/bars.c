@@ -32,6 +32,8 @@ const struct tui_fkey tui_fkeys[] = {
 	{ KEY_F(8), "Cont", NULL, 0 },
 	{ KEY_F(9), "Kill", NULL, 0 },
 	{ KEY_F(10), "Quit", NULL, 0 },
+	/* Past 80 columns: p shows the Process pane too. */
+	{ KEY_F(11), "Proc", &pane_process_ops, 'P' },
 };
 const size_t tui_nfkeys = ARRAY_SIZE(tui_fkeys);
 

@@ -2,12 +2,13 @@
  * input.c: keys and the mouse. A key goes to the quit question, the
  * prompt, the program (in input mode), the pop-up or help when one of
  * them is up; otherwise to the focused pane, and what it ignores is
- * handled here: Tab, the function keys, :, ?, q, Ctrl-C. The terminal is
+ * handled here: Tab, the function keys, :, !, ?, p, q, Ctrl-C. The terminal is
  * raw, so Ctrl-C is a key; typed to the program it reaches its terminal.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 static enum pane_result mouse_event(struct tui *t);
 static void command_done(struct tui *t, const char *line);
+static void shell_done(struct tui *t, const char *line);
 static enum pane_result input_key(struct tui *t, int key);
 static enum pane_result global_key(struct tui *t, int key);
 static enum pane_result quit_key(struct tui *t, int key);
@@ -115,6 +117,60 @@ command_done(struct tui *t, const char *line)
 	tui_broadcast(t, TUI_EV_MAPS);
 }
 
+/*
+ * The ! command, as vi and less run one: curses steps aside, `shell CMD`
+ * (cmd-shell.c: /bin/sh -c with PTINSPECT_PID, _TID and _EXE) writes to
+ * the user's terminal, then "press Enter" and the screen comes back.
+ * The tracer ignores SIGINT and SIGQUIT while it traces (tracer.c), as
+ * system(3) would for the command's time, so Ctrl-C stops the command
+ * and not ptinspect; the process stays as it was (held, or running with
+ * its events waiting).
+ */
+static void
+shell_done(struct tui *t, const char *line)
+{
+	struct cmd_ctx ctx;
+	enum cmd_result r;
+	char *cmd, c;
+	ssize_t n;
+
+	if (t->proc == NULL) {
+		tui_msg(t, true, "!%s: no process", line);
+		return;
+	}
+	if (*line == '\0')
+		return;
+	def_prog_mode();
+	endwin();
+	printf("\n$ %s\n", line);
+	fflush(stdout);
+	tui_cmd_ctx(t, &ctx);
+	ctx.out = stdout;
+	ctx.err = stderr;
+	cmd = xstrfmt("shell %s", line);
+	r = cmd_run(&ctx, cmd);
+	free(cmd);
+	if (r == CMD_OK)
+		printf("(exit status 0)\n");
+	printf("[ptinspect: press Enter to return]");
+	fflush(stdout);
+	for (;;) {
+		struct pollfd pfd = { .fd = 0, .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			break;
+		n = read(0, &c, 1);
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN) ||
+		    (n == 1 && (c == '\n' || c == '\r')))
+			break;
+	}
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+	tui_sync_proc(t);
+	tui_broadcast(t, TUI_EV_MAPS);
+}
+
 void
 tui_input_start(struct tui *t)
 {
@@ -195,6 +251,12 @@ global_key(struct tui *t, int key)
 		return PANE_REDRAW;
 	case ':':
 		tui_prompt(t, ":", 0, command_done);
+		return PANE_REDRAW;
+	case '!':
+		tui_prompt(t, "!", 4, shell_done);
+		return PANE_REDRAW;
+	case 'p':
+		tui_focus(t, &pane_process_ops);
 		return PANE_REDRAW;
 	case KEY_F(8):
 		if (t->proc == NULL || t->proc->state != PROC_PAUSED) {

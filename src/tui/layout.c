@@ -6,7 +6,8 @@
  * rest, and layout_draw calls doupdate() once.
  *
  *	row 0		status line: pid, name, state, threads, live rate
- *	rows 1..H-2	slots: Memory | Registers over Inspector | tabs
+ *	rows 1..H-2	slots: Memory/Process | Registers over Inspector |
+ *			tabs
  *	row H-1		function-key bar, messages, or the prompt
  */
 #include "config.h"
@@ -30,6 +31,7 @@ static const struct pane_ops *const all_panes[] = {
 	&pane_threads_ops,
 	&pane_output_ops,
 	&pane_procs_ops,
+	&pane_process_ops,
 	&pane_help_ops,
 	NULL,
 };
@@ -78,7 +80,8 @@ sep_add(struct layout *l, int x, int y, int h)
 
 /*
  * The layout depends only on the size, so the program's terminal can be
- * sized before curses starts. Normal (80-149 columns): Memory with
+ * sized before curses starts. The Process pane is a tab beside Memory:
+ * it wants the width and the height. Normal (80-149 columns): Memory with
  * Registers beside it when they fit, then the Inspector beside a tab slot
  * (Regions, Threads, Output, Processes). Wide (150+ columns, 36+ rows):
  * Memory | Inspector | Registers over Regions | Threads | Output.
@@ -104,7 +107,8 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 		bot = body * 2 / 5;
 		top = body - bot;
 		slot_add(l, (struct rect){ 1, 0, top, HEX_WIDTH },
-		    (const struct pane_ops *[]){ &pane_hex_ops }, 1);
+		    (const struct pane_ops *[]){ &pane_hex_ops,
+		    &pane_process_ops }, 2);
 		sep_add(l, HEX_WIDTH, 1, top);
 		slot_add(l, (struct rect){ 1, HEX_WIDTH + 1, top, INSP_WIDTH },
 		    (const struct pane_ops *[]){ &pane_inspector_ops }, 1);
@@ -134,7 +138,8 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 			&pane_threads_ops, &pane_output_ops, procs };
 
 		slot_add(l, (struct rect){ 1, 0, top, HEX_WIDTH },
-		    (const struct pane_ops *[]){ &pane_hex_ops }, 1);
+		    (const struct pane_ops *[]){ &pane_hex_ops,
+		    &pane_process_ops }, 2);
 		sep_add(l, HEX_WIDTH, 1, top);
 		slot_add(l, (struct rect){ 1, HEX_WIDTH + 1, top,
 		    cols - HEX_WIDTH - 1 },
@@ -151,7 +156,8 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 			procs };
 
 		slot_add(l, (struct rect){ 1, 0, top, cols },
-		    (const struct pane_ops *[]){ &pane_hex_ops }, 1);
+		    (const struct pane_ops *[]){ &pane_hex_ops,
+		    &pane_process_ops }, 2);
 		y = 1 + top;
 		slot_add(l, (struct rect){ y, 0, bot, INSP_WIDTH },
 		    (const struct pane_ops *[]){ &pane_inspector_ops }, 1);
@@ -266,6 +272,9 @@ layout_focus_cycle(struct tui *t, int dir)
 		const struct pane_ops *p =
 		    all_panes[(cur + dir * step + n) % n];
 
+		/* The Process pane would hide Memory: p, F11, its tab. */
+		if (p == &pane_process_ops)
+			continue;
 		if (pane_enabled(t, p) && layout_slot_of(p) != NULL) {
 			tui_focus(t, p);
 			return;

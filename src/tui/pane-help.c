@@ -15,6 +15,8 @@ static const struct pane_key global_keys[] = {
 	{ "Tab, Shift-Tab", "next and previous pane" },
 	{ "mouse click", "focus a pane, pick a tab, select" },
 	{ ":", "run a command (x, write, find, regs, bt, ...)" },
+	{ "!", "run a shell command; $PTINSPECT_PID names the process" },
+	{ "p F11", "the Process pane: files, env, limits, signals, /proc" },
 	{ "? F1", "this help" },
 	{ "F8", "continue: let the held exit or signal happen" },
 	{ "F9", "kill the process" },

@@ -1,9 +1,17 @@
 /*
  * pane-regions.c: the regions of the shown process from its maps snapshot:
- * start (and end when there is room), permissions, size, how ptinspect
- * reaches it (S: shared, live and zero-copy; c: copy path) and name.
- * Filter by a substring of the name or permissions, sort by address, size
- * or name; Enter shows the region in the memory pane.
+ * start (and end when there is room), permissions, size, resident size
+ * (RSS), how ptinspect reaches it (S: shared, live and zero-copy; c: copy
+ * path) and name. Filter by a substring of the name or permissions, sort
+ * by address, size, RSS or name; Enter shows the region in the memory
+ * pane.
+ *
+ * RSS is smaps' Rss of the tracee's own mapping, read with the maps. For
+ * redirected memory (the program's private memory moved into ptinspect's
+ * MAP_SHARED memfd) that counts the memfd pages the tracee's page tables
+ * map: pages it has touched. A page only ptinspect wrote through its own
+ * mapping is resident in the memfd but not counted, as a page of any
+ * shared file mapping the process has not touched would not be.
  */
 #include "config.h"
 
@@ -14,14 +22,15 @@
 
 #include "maps.h"
 #include "mem.h"
+#include "procinfo.h"
 #include "tui/format.h"
 #include "tui/pane.h"
 #include "util.h"
 
-enum sort_key { SORT_ADDR, SORT_SIZE, SORT_NAME, SORT_COUNT };
+enum sort_key { SORT_ADDR, SORT_SIZE, SORT_RSS, SORT_NAME, SORT_COUNT };
 
 static const char *const sort_names[SORT_COUNT] = { "address", "size",
-	"name" };
+	"RSS", "name" };
 
 static struct {
 	size_t *view;		/* indices into t->maps.regions */
@@ -31,9 +40,53 @@ static struct {
 	int rows;
 	char *filter;
 	enum sort_key sort;
+	uint64_t *rss_kb;	/* per t->maps region; UINT64_MAX: unknown */
+	size_t nrss;
 } rg;
 
 static const struct maps *sort_maps;
+
+static uint64_t region_rss(const struct maps *m, const struct region *r);
+static void read_rss(struct tui *t);
+
+/* A region's RSS in kB, or UINT64_MAX when smaps did not say. */
+static uint64_t
+region_rss(const struct maps *m, const struct region *r)
+{
+	size_t i = (size_t)(r - m->regions);
+
+	return i < rg.nrss ? rg.rss_kb[i] : UINT64_MAX;
+}
+
+/*
+ * smaps for the maps just read: its ranges are the same mappings, so
+ * both lists go in address order side by side.
+ */
+static void
+read_rss(struct tui *t)
+{
+	struct procinfo_rss *v;
+	size_t n, j = 0;
+
+	free(rg.rss_kb);
+	rg.rss_kb = NULL;
+	rg.nrss = 0;
+	if (t->proc == NULL || t->proc->state == PROC_GONE ||
+	    t->maps.count == 0 ||
+	    procinfo_rss_read(proc_access_tid(t->proc), &v, &n, NULL) < 0)
+		return;
+	rg.rss_kb = xreallocarray(NULL, t->maps.count, sizeof(*rg.rss_kb));
+	rg.nrss = t->maps.count;
+	for (size_t i = 0; i < t->maps.count; i++) {
+		const struct region *r = &t->maps.regions[i];
+
+		while (j < n && v[j].start < r->start)
+			j++;
+		rg.rss_kb[i] = j < n && v[j].start == r->start &&
+		    v[j].end == r->end ? v[j].rss_kb : UINT64_MAX;
+	}
+	free(v);
+}
 
 static int
 region_cmp(const void *a, const void *b)
@@ -46,6 +99,11 @@ region_cmp(const void *a, const void *b)
 		uint64_t sx = x->end - x->start, sy = y->end - y->start;
 
 		c = sx > sy ? -1 : sx < sy ? 1 : 0;
+	} else if (rg.sort == SORT_RSS) {
+		uint64_t rx = region_rss(sort_maps, x);
+		uint64_t ry = region_rss(sort_maps, y);
+
+		c = rx + 1 > ry + 1 ? -1 : rx + 1 < ry + 1 ? 1 : 0;
 	} else if (rg.sort == SORT_NAME) {
 		c = strcmp(tui_region_name(x), tui_region_name(y));
 	}
@@ -101,18 +159,21 @@ regions_draw(struct tui *t, WINDOW *w, bool focused)
 		bool shared = strcmp(mem_region_access(t->proc, r),
 		    "shared") == 0;
 		bool here = t->cursor >= r->start && t->cursor < r->end;
-		char size[16], line[512];
+		uint64_t kb = region_rss(&t->maps, r);
+		char size[16], rss[16] = "?", line[512];
 		int x;
 
 		fmt_size(r->end - r->start, size, sizeof(size));
+		if (kb != UINT64_MAX)
+			fmt_size(kb * 1024, rss, sizeof(rss));
 		if (ends)
 			x = snprintf(line, sizeof(line), "%c%012" PRIx64 "-%012"
-			    PRIx64 " %s %5s ", here ? '>' : ' ', r->start,
-			    r->end, r->perms, size);
+			    PRIx64 " %s %5s %5s ", here ? '>' : ' ', r->start,
+			    r->end, r->perms, size, rss);
 		else
 			x = snprintf(line, sizeof(line), "%c%012" PRIx64
-			    " %s %5s ", here ? '>' : ' ', r->start, r->perms,
-			    size);
+			    " %s %5s %5s ", here ? '>' : ' ', r->start,
+			    r->perms, size, rss);
 		if (i == rg.sel) {
 			wattrset(w, tui_attr(t, focused ? TC_CURSOR :
 			    TC_CURSOR_DIM));
@@ -218,8 +279,10 @@ regions_mouse(struct tui *t, int y, int x, mmask_t bstate)
 static void
 regions_event(struct tui *t, enum tui_event ev)
 {
-	if (ev == TUI_EV_MAPS || ev == TUI_EV_GONE || ev == TUI_EV_PROC)
+	if (ev == TUI_EV_MAPS || ev == TUI_EV_GONE || ev == TUI_EV_PROC) {
+		read_rss(t);
 		rebuild(t);
+	}
 }
 
 static const struct pane_key regions_keys[] = {
@@ -227,8 +290,9 @@ static const struct pane_key regions_keys[] = {
 	{ "g G, Home End", "first and last region" },
 	{ "Enter, click twice", "show the region in Memory" },
 	{ "/, F4", "filter by name or permissions" },
-	{ "s, F6", "sort by address, size, name" },
+	{ "s, F6", "sort by address, size, RSS, name" },
 	{ "r", "read the maps again" },
+	{ "(columns)", "start, perms, size, RSS (smaps), mark, name" },
 	{ "S c", "(marks) S: shared, read live; c: copy path" },
 	{ NULL, NULL },
 };

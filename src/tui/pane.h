@@ -8,7 +8,7 @@
  * is given; layout.c composes the windows and calls doupdate().
  *
  * Panes reach the tracee only through the lower layers' headers (mem.h,
- * maps.h, tracer.h, cmd.h, unwind.h) and the helpers below.
+ * maps.h, tracer.h, cmd.h, unwind.h, procinfo.h) and the helpers below.
  */
 #ifndef PTI_TUI_PANE_H
 #define PTI_TUI_PANE_H
@@ -72,6 +72,7 @@ extern const struct pane_ops pane_regions_ops;
 extern const struct pane_ops pane_threads_ops;
 extern const struct pane_ops pane_output_ops;
 extern const struct pane_ops pane_procs_ops;
+extern const struct pane_ops pane_process_ops;
 extern const struct pane_ops pane_help_ops;
 
 /* Semantic colours; tui_attr() maps them to colour or monochrome attrs. */
@@ -125,7 +126,7 @@ void tui_msg(struct tui *t, bool error, const char *fmt, ...)
 
 /*
  * Opens the one-line prompt at the bottom; on Enter, done(t, text) runs
- * (not on Escape). `history` groups prompts sharing Up/Down history (0..3).
+ * (not on Escape). `history` groups prompts sharing Up/Down history (0..4).
  */
 void tui_prompt(struct tui *t, const char *label, int history,
     void (*done)(struct tui *t, const char *text));

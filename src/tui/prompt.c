@@ -13,7 +13,7 @@
 #include "tui/tui-int.h"
 #include "util.h"
 
-#define NHIST 4
+#define NHIST 5
 #define HIST_LEN 32
 
 struct prompt {
