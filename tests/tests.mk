@@ -17,6 +17,7 @@ foundation_tests = \
 	tests/fallback.t \
 	tests/forks.t \
 	tests/kill.t \
+	tests/docs.t \
 	tests/mapsview.t \
 	tests/pauseon.t \
 	tests/memcmds.t \
