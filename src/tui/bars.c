@@ -185,6 +185,11 @@ status_text(struct tui *t, const char *fn, char *buf, size_t len,
 			if (fn != NULL && n < (int)len)
 				snprintf(buf + n, len - (size_t)n, " in %s",
 				    fn);
+		} else if (p->reason == PAUSE_EXEC) {
+			snprintf(buf, len, "paused after exec");
+		} else if (p->reason == PAUSE_REQUEST ||
+		    p->reason == PAUSE_TIMEOUT) {
+			snprintf(buf, len, "paused by request");
 		} else {
 			snprintf(buf, len, p->last_thread_exit ?
 			    "paused at its last thread's exit(%d)" :
@@ -279,7 +284,8 @@ bars_draw_bottom(struct tui *t)
 
 		snprintf(key, sizeof(key), "F%zu", i + 1);
 		snprintf(label, sizeof(label), i + 1 < tui_nfkeys ?
-		    "%-6s" : "%s", tui_fkeys[i].label);
+		    "%-6s" : "%s", tui_fkeys[i].key == KEY_F(8) ?
+		    tui_continue_label(t) : tui_fkeys[i].label);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEY), key);
 		x += (int)strlen(key);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEYLABEL), label);

@@ -259,7 +259,14 @@ global_key(struct tui *t, int key)
 		tui_focus(t, &pane_process_ops);
 		return PANE_REDRAW;
 	case KEY_F(8):
-		if (t->proc == NULL || t->proc->state != PROC_PAUSED) {
+		if (t->proc != NULL && t->proc->state == PROC_RUNNING) {
+			/* Pause on demand, as gdb's Ctrl-C. */
+			if (tracer_pause(t->tr, t->proc, PAUSE_REQUEST,
+			    &err) < 0) {
+				tui_msg(t, true, "pause: %s", err);
+				free(err);
+			}
+		} else if (t->proc == NULL || t->proc->state != PROC_PAUSED) {
 			tui_msg(t, true, "continue: pid %d is not paused",
 			    (int)t->pid);
 		} else if (tracer_continue(t->tr, t->proc, &err) < 0) {

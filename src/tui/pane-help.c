@@ -18,7 +18,7 @@ static const struct pane_key global_keys[] = {
 	{ "!", "run a shell command; $PTINSPECT_PID names the process" },
 	{ "p F11", "the Process pane: files, env, limits, signals, /proc" },
 	{ "? F1", "this help" },
-	{ "F8", "continue: let the held exit or signal happen" },
+	{ "F8", "pause the running process now; continue a held one" },
 	{ "F9", "kill the process" },
 	{ "q F10", "quit (asks: let the exit finish, or kill)" },
 	{ "Ctrl-L", "redraw the screen" },

@@ -186,6 +186,7 @@ find_proc(struct tui *t, pid_t pid)
 void
 tui_sync_proc(struct tui *t)
 {
+	bool was_paused;
 	int state;
 
 	if (t->pid == 0)
@@ -194,6 +195,7 @@ tui_sync_proc(struct tui *t)
 	state = t->proc != NULL ? (int)t->proc->state : PROC_GONE;
 	if (state == last_state)
 		return;
+	was_paused = last_state == PROC_PAUSED;
 	last_state = state;
 	t->paused = state == PROC_PAUSED;
 	if (t->paused) {
@@ -212,9 +214,21 @@ tui_sync_proc(struct tui *t)
 	} else if (state == PROC_GONE) {
 		maps_free(&t->maps);
 		tui_broadcast(t, TUI_EV_GONE);
-	} else if (state == PROC_RELEASED) {
+	} else if (state == PROC_RELEASED ||
+	    (state == PROC_RUNNING && was_paused)) {
 		tui_broadcast(t, TUI_EV_RESUMED);
 	}
+}
+
+/*
+ * F8's label: it pauses a running process on demand and continues a
+ * held one.
+ */
+const char *
+tui_continue_label(const struct tui *t)
+{
+	return t->proc != NULL && t->proc->state == PROC_RUNNING ? "Pause" :
+	    "Cont";
 }
 
 void

@@ -87,6 +87,8 @@ extern const size_t tui_nfkeys;
 /* session.c */
 void tui_broadcast(struct tui *t, enum tui_event ev);
 void tui_sync_proc(struct tui *t);
+/* F8's label: "Pause" for a running process, else "Cont". */
+const char *tui_continue_label(const struct tui *t);
 void tui_release_all(struct tui *t, bool kill_them);
 void session_handle_tracer(struct tui *t);
 bool session_nothing_held(struct tui *t);
