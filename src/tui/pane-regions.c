@@ -105,7 +105,7 @@ region_cmp(const void *a, const void *b)
 
 		c = rx + 1 > ry + 1 ? -1 : rx + 1 < ry + 1 ? 1 : 0;
 	} else if (rg.sort == SORT_NAME) {
-		c = strcmp(tui_region_name(x), tui_region_name(y));
+		c = strcmp(region_basename(x), region_basename(y));
 	}
 	if (c == 0)
 		c = x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
@@ -123,7 +123,7 @@ rebuild(struct tui *t)
 		const struct region *r = &t->maps.regions[i];
 
 		if (rg.filter != NULL &&
-		    strstr(tui_region_name(r), rg.filter) == NULL &&
+		    strstr(region_basename(r), rg.filter) == NULL &&
 		    strstr(r->perms, rg.filter) == NULL)
 			continue;
 		rg.view[rg.nview++] = i;
@@ -186,8 +186,8 @@ regions_draw(struct tui *t, WINDOW *w, bool focused)
 		    TC_COPY), shared ? "S" : "c");
 		tui_put(w, y, x + 2, i == rg.sel ? tui_attr(t, focused ?
 		    TC_CURSOR : TC_CURSOR_DIM) : A_NORMAL,
-		    ends && *tui_region_name(r) != '\0' ? r->name :
-		    tui_region_name(r));
+		    ends && *region_basename(r) != '\0' ? r->name :
+		    region_basename(r));
 	}
 }
 

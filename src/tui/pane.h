@@ -161,12 +161,6 @@ int tui_refresh_maps(struct tui *t);
 /* A command context on the shown process and thread (out/err unset). */
 void tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx);
 
-/*
- * The name to show for a region: its basename, or "" for anonymous memory,
- * including what ptinspect moved into its own memfd ("/memfd:ptinspect").
- */
-const char *tui_region_name(const struct region *r);
-
 /* "[heap]+0x40", "libc.so.6+0x1f00", "0x10 (unmapped)". */
 void tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len);
 

@@ -102,16 +102,6 @@ tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
 	ctx->json = false;
 }
 
-const char *
-tui_region_name(const struct region *r)
-{
-	static const char ours[] = "/memfd:ptinspect";
-
-	if (strncmp(r->name, ours, sizeof(ours) - 1) == 0)
-		return "";
-	return region_basename(r);
-}
-
 void
 tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 {
@@ -123,7 +113,7 @@ tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 		snprintf(buf, len, "0x%" PRIx64 " (unmapped)", addr);
 		return;
 	}
-	name = tui_region_name(r);
+	name = region_basename(r);
 	/* Code: the function it is in, when the symbols say. */
 	if (t->proc != NULL && r->perms[2] == 'x' && *name != '\0' &&
 	    *name != '[' &&
