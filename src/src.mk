@@ -32,3 +32,8 @@ src_libptinspect_a_SOURCES += \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
 	src/cmd-proc.c src/cmd-shell.c
+
+# Code and source of the program: disassembly (capstone), symbols, lines.
+src_libptinspect_a_SOURCES += \
+	src/disas.c src/disas.h \
+	src/cmd-disas.c
