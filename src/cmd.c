@@ -47,6 +47,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_stats_entry,
 	&cmd_bt_entry,
 	&cmd_disas_entry,
+	&cmd_sym_entry,
 	/* The process as /proc shows it (cmd-proc.c, cmd-shell.c). */
 	&cmd_fds_entry,
 	&cmd_env_entry,

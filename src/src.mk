@@ -36,4 +36,4 @@ src_libptinspect_a_SOURCES += \
 # Code and source of the program: disassembly (capstone), symbols, lines.
 src_libptinspect_a_SOURCES += \
 	src/disas.c src/disas.h \
-	src/cmd-disas.c
+	src/cmd-disas.c src/cmd-sym.c

@@ -53,6 +53,8 @@ static void symbols_resolve(struct symbols *s, uint64_t pc,
     bool return_address, struct sym_info *info);
 static void symbols_inlines(Dwfl_Module *mod, uint64_t addr,
     struct sym_info *info);
+static void symbols_last_stmt(Dwfl_Module *mod, uint64_t addr,
+    struct sym_info *info);
 static char *symbols_call_site(Dwarf_Die *cu, Dwarf_Die *die, int *line);
 static char *symbols_source_path(const char *dir, const char *name);
 static void symbols_clean_path(char *path);
@@ -232,8 +234,51 @@ symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
 		info->file = symbols_source_path(dwfl_line_comp_dir(line),
 		    name);
 		info->line = lineno;
+		symbols_last_stmt(mod, addr, info);
 	}
 	symbols_inlines(mod, addr, info);
+}
+
+/*
+ * Where several line-table rows start at addr (a function's opening brace
+ * and its first statement, at -O2), gdb takes the last of them that is a
+ * statement, the earlier ones being empty; libdwfl gives the first. Do as
+ * gdb does, so `sym` and frame #0 agree with it.
+ */
+static void
+symbols_last_stmt(Dwfl_Module *mod, uint64_t addr, struct sym_info *info)
+{
+	Dwarf_Die *cu;
+	Dwarf_Lines *lines;
+	Dwarf_Line *l;
+	Dwarf_Addr bias, a;
+	const char *name, *dir = NULL;
+	Dwarf_Attribute attr;
+	bool stmt;
+	size_t n, i;
+	int lineno, best = -1;
+
+	cu = dwfl_module_addrdie(mod, addr, &bias);
+	if (cu == NULL || dwarf_getsrclines(cu, &lines, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		l = dwarf_onesrcline(lines, i);
+		if (l == NULL || dwarf_lineaddr(l, &a) != 0 ||
+		    a != addr - bias)
+			continue;
+		if (dwarf_linebeginstatement(l, &stmt) == 0 && stmt)
+			best = (int)i;
+	}
+	if (best < 0)
+		return;
+	l = dwarf_onesrcline(lines, (size_t)best);
+	if (dwarf_lineno(l, &lineno) != 0 || lineno == info->line ||
+	    (name = dwarf_linesrc(l, NULL, NULL)) == NULL)
+		return;
+	dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	free((char *)info->file);
+	info->file = symbols_source_path(dir, name);
+	info->line = lineno;
 }
 
 /*

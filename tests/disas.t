@@ -90,7 +90,7 @@ tap_ok "at least 20 instructions compared ($r)" \
 # The default: around $rip, one current instruction, in level_d, not first.
 cur=$(pti_json_eval disas \
 	'[(k, i["symbol"]) for k, i in enumerate(o["insns"]) if i["current"]]' |
-	head -1)
+	sed -n 1p)
 tap_like "$cur" "^\\[\\(3, 'level_d\\+0x[0-9a-f]+'\\)\\]\$" \
 	"default disas: \$rip in level_d is the 4th instruction, marked current"
 n=$(pti_json_eval disas 'len(o["insns"])' | head -1)
@@ -121,5 +121,56 @@ tap_like "$TAP_ERR" '^disas: 0x10: address not mapped' \
 	"disas 0x10: address not mapped"
 pti_run --batch -ex "disas $level_a 0" "$prog"
 tap_like "$TAP_ERR" '^disas: 0: not a count' "disas ADDR 0: bad count"
+
+# sym ADDR against gdb's `info symbol` and `info line *ADDR` on the same
+# file: each instruction address of level_b and level_d, and the object
+# sink (no line). Lines compared as "NAME OFFSET BASENAME:LINE".
+if command -v gdb >/dev/null 2>&1; then
+	sink=$(sym_addr sink)
+	pti_run --batch --json -ex "disas $level_b 8" -ex "disas $level_d 8" \
+		"$prog"
+	addrs="$(pti_json_eval disas \
+		'" ".join(i["addr"] for i in o["insns"])' | tr '\n' ' ')$sink"
+	set --
+	for a in $addrs; do
+		set -- "$@" -ex "sym $a"
+	done
+	pti_run --batch --json "$@" "$prog"
+	ours=$(pti_json_eval sym '"%s %s %s:%s" % (o["symbol"], o["offset"],
+		(o["file"] or "").rsplit("/", 1)[-1], o["line"] or "")')
+	set --
+	for a in $addrs; do
+		set -- "$@" -ex "info symbol $a" -ex "info line *$a"
+	done
+	gdbs=$(gdb -nx -batch "$@" "$prog" 2>&1 | python3 -c '
+import re, sys
+out = []
+for l in sys.stdin:
+	m = re.match(r"^(\S+)(?: \+ (\d+))? in section", l)
+	if m:
+		out.append("%s %s" % (m.group(1), m.group(2) or 0))
+		continue
+	if l.startswith("No symbol matches"):
+		out.append("None None")
+		continue
+	m = re.match(r"^Line (\d+) of \"([^\"]*)\"", l)
+	if m:
+		out[-1] += " %s:%s" % (m.group(2).rsplit("/", 1)[-1], m.group(1))
+	elif l.startswith("No line number"):
+		out[-1] += " :"
+print("\n".join(out))')
+	tap_is "$ours" "$gdbs" "sym: symbol+offset and file:line as gdb's info symbol/line ($(echo "$addrs" | wc -w) addresses)"
+	tap_like "$ours" '^sink 0 :$' "sym: the object sink, no line"
+else
+	tap_skip "no gdb" 2
+fi
+
+# sym's region and text form.
+pti_run --batch -ex "sym $level_b" -ex 'sym $rsp' -ex 'sym 0x10' "$prog"
+tap_like "$TAP_OUT" "^$level_b is level_b\\+0x0 at /.*/bt-nested\\.c:[0-9]+, in /.*/bt-nested-nopie \\(0x[0-9a-f]+-0x[0-9a-f]+ r-xp\\)\$" \
+	"sym text: level_b, its line, its r-xp region"
+tap_like "$TAP_OUT" '^0x[0-9a-f]+ is no symbol, in \[stack\] ' \
+	"sym \$rsp: no symbol, in [stack]"
+tap_like "$TAP_ERR" '^sym: 0x10: address not mapped' "sym 0x10: not mapped"
 
 pti_done
