@@ -108,7 +108,7 @@ static const char help_text[] =
     "\n"
     "Commands: status, maps, x ADDR [LEN], write ADDR DATA, find DATA\n"
     "[REGION], regs [TID], threads, bt [TID|all], disas [ADDR] [COUNT],\n"
-    "stats, fds, env [NAME],\n"
+    "sym ADDR, stats, fds, env [NAME],\n"
     "cmdline, cwd, exe, root, limits, signals [TID], proc [FILE], shell CMD,\n"
     "hold [SECONDS], continue, kill, help. ADDR: 0x7ffd..., 4096, $rsp,\n"
     "[heap]+0x40, libc.so.6-16.\n"

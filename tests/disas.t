@@ -93,9 +93,9 @@ cur=$(pti_json_eval disas \
 	sed -n 1p)
 tap_like "$cur" "^\\[\\(3, 'level_d\\+0x[0-9a-f]+'\\)\\]\$" \
 	"default disas: \$rip in level_d is the 4th instruction, marked current"
-n=$(pti_json_eval disas 'len(o["insns"])' | head -1)
+n=$(pti_json_eval disas 'len(o["insns"])' | sed -n 1p)
 tap_is "$n" 10 "default disas: 10 instructions"
-prev=$(pti_json_eval disas 'o["insns"][2]["text"]' | head -1)
+prev=$(pti_json_eval disas 'o["insns"][2]["text"]' | sed -n 1p)
 tap_is "$prev" syscall "default disas: the instruction before \$rip is syscall"
 n=$(pti_json_eval disas 'len(o["insns"])' | sed -n 2p)
 tap_is "$n" 12 "disas ADDR 12: 12 instructions"
