@@ -36,4 +36,5 @@ src_libptinspect_a_SOURCES += \
 # Code and source of the program: disassembly (capstone), symbols, lines.
 src_libptinspect_a_SOURCES += \
 	src/disas.c src/disas.h \
-	src/cmd-disas.c src/cmd-sym.c
+	src/source.c src/source.h \
+	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c

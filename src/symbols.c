@@ -448,3 +448,80 @@ symbols_free_info(struct sym_info *info)
 	free((char *)info->file);
 	free((char *)info->module);
 }
+
+struct symbols_search {
+	const char *name;
+	bool found;
+	uint64_t addr;
+	char *path;
+};
+
+static int
+symbols_function_cb(Dwfl_Module *mod, void **userdata, const char *modname,
+    Dwarf_Addr start, void *arg)
+{
+	struct symbols_search *q = arg;
+	GElf_Sym sym;
+	GElf_Addr addr;
+	const char *name;
+	int i, n;
+
+	(void)userdata, (void)modname, (void)start;
+	n = dwfl_module_getsymtab(mod);
+	for (i = 1; i < n; i++) {
+		name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL,
+		    NULL);
+		if (name != NULL && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+		    sym.st_shndx != SHN_UNDEF && strcmp(name, q->name) == 0) {
+			q->found = true;
+			q->addr = addr;
+			return DWARF_CB_ABORT;
+		}
+	}
+	return DWARF_CB_OK;
+}
+
+bool
+symbols_find_function(struct symbols *s, const char *name, uint64_t *addr)
+{
+	struct symbols_search q = { .name = name };
+
+	symbols_pid = s->pid;
+	dwfl_getmodules(s->dwfl, symbols_function_cb, &q, 0);
+	if (q.found)
+		*addr = q.addr;
+	return q.found;
+}
+
+static int
+symbols_source_cb(Dwfl_Module *mod, void **userdata, const char *modname,
+    Dwarf_Addr start, void *arg)
+{
+	struct symbols_search *q = arg;
+	Dwfl_Line **lines = NULL;
+	const char *file;
+	size_t n = 0;
+
+	(void)userdata, (void)modname, (void)start;
+	if (dwfl_module_getsrc_file(mod, q->name, 0, 0, &lines, &n) != 0 ||
+	    n == 0) {
+		free(lines);
+		return DWARF_CB_OK;
+	}
+	file = dwfl_lineinfo(lines[0], NULL, NULL, NULL, NULL, NULL);
+	if (file != NULL)
+		q->path = symbols_source_path(dwfl_line_comp_dir(lines[0]),
+		    file);
+	free(lines);
+	return q->path != NULL ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+char *
+symbols_find_source(struct symbols *s, const char *name)
+{
+	struct symbols_search q = { .name = name };
+
+	symbols_pid = s->pid;
+	dwfl_getmodules(s->dwfl, symbols_source_cb, &q, 0);
+	return q.path;
+}

@@ -332,6 +332,15 @@ unwind_lookup(struct proc *p, uint64_t addr)
 	return symbols_lookup(up->syms, addr, false);
 }
 
+struct symbols *
+unwind_symbols(struct proc *p)
+{
+	struct unwind_proc *up;
+
+	up = unwind_proc_get(p, NULL);
+	return up != NULL ? up->syms : NULL;
+}
+
 void
 unwind_get_stats(struct unwind_stats *out)
 {

@@ -74,6 +74,10 @@ bool unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len);
 struct sym_info;
 const struct sym_info *unwind_lookup(struct proc *p, uint64_t addr);
 
+/* p's symbol cache itself, for name lookups; NULL as above. */
+struct symbols;
+struct symbols *unwind_symbols(struct proc *p);
+
 /*
  * Forgets everything cached for p. Call it when p's mappings changed
  * (exec, munmap, mremap, MAP_FIXED over code) and when p is gone. Newly
