@@ -173,4 +173,49 @@ tap_like "$TAP_OUT" '^0x[0-9a-f]+ is no symbol, in \[stack\] ' \
 	"sym \$rsp: no symbol, in [stack]"
 tap_like "$TAP_ERR" '^sym: 0x10: address not mapped' "sym 0x10: not mapped"
 
+# list against gdb's own list of the same file (function, FILE:LINE),
+# and the default around $rip against the source file itself, at the
+# line gdb's info line gives for $rip.
+src=$TOP_SRCDIR/tests/progs/bt-nested.c
+if command -v gdb >/dev/null 2>&1; then
+	pti_run --batch -ex 'list level_b' -ex 'list bt-nested.c:20' \
+		-ex 'list main' "$prog"
+	ours=$(printf '%s\n' "$TAP_OUT" | grep -v '^nested:')
+	gdbs=$(gdb -nx -batch -ex 'list level_b' -ex 'list bt-nested.c:20' \
+		-ex 'list main' "$prog" 2>&1)
+	tap_is "$ours" "$gdbs" "list FUNCTION, list FILE:LINE: as gdb's list"
+	pti_run --batch --json -ex 'sym $rip' -ex list "$prog"
+	rip=$(pti_json_eval sym 'o["addr"]')
+	line=$(gdb -nx -batch -ex "info line *$rip" "$prog" 2>&1 |
+		sed -n 's/^Line \([0-9]*\) of .*/\1/p')
+	want=$(awk -v a=$((line - 5)) -v b=$((line + 4)) \
+		'NR >= a && NR <= b { print NR "\t" $0 }' "$src")
+	got=$(pti_json_eval list \
+		'"\n".join("%d\t%s" % (l["line"], l["text"]) for l in o["lines"])')
+	tap_is "$got" "$want" "list: the source around \$rip's line $line (gdb's)"
+else
+	tap_skip "no gdb" 2
+fi
+
+# --source-dir: a program whose source moved after it was built.
+if command -v gcc >/dev/null 2>&1; then
+	mkdir -p "$TAP_TMP/built" "$TAP_TMP/moved"
+	printf '%s\n' '/* moved.c */' '#include <stdlib.h>' '' \
+		'int main(void)' '{' '	exit(3);' '}' >"$TAP_TMP/built/moved.c"
+	(cd "$TAP_TMP/built" && gcc -g -O0 -o ../moved-prog moved.c)
+	mv "$TAP_TMP/built/moved.c" "$TAP_TMP/moved/"
+	pti_run --batch -ex 'list main' "$TAP_TMP/moved-prog"
+	tap_like "$TAP_ERR" '^list: /.*/built/moved\.c: source file not found' \
+		"list: a moved source file is not found"
+	pti_run --batch --source-dir="$TAP_TMP/nowhere" \
+		--source-dir="$TAP_TMP/moved" -ex 'list main' "$TAP_TMP/moved-prog"
+	tap_is "$TAP_OUT" "$(awk '{ print NR "\t" $0 }' "$TAP_TMP/moved/moved.c")" \
+		"list --source-dir=DIR (the second of two): the moved file"
+else
+	tap_skip "no gcc" 2
+fi
+pti_run --batch -ex 'list no_such_fn' "$prog"
+tap_like "$TAP_ERR" '^list: no_such_fn: no such function' \
+	"list: an unknown function is named"
+
 pti_done
