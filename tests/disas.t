@@ -122,6 +122,34 @@ tap_like "$TAP_ERR" '^disas: 0x10: address not mapped' \
 pti_run --batch -ex "disas $level_a 0" "$prog"
 tap_like "$TAP_ERR" '^disas: 0: not a count' "disas ADDR 0: bad count"
 
+# A PIE at a crash: the faulting instruction is current, in crash_here,
+# and is the instruction objdump has at the same offset in the file.
+crash=$PROGS/bt-crash
+pti_run --batch --json -ex disas "$crash"
+tap_is "$TAP_RC" 139 "bt-crash: dies of SIGSEGV after disas"
+cur=$(pti_json_eval disas \
+	'[(int(i["addr"], 16), i["symbol"], i["text"]) for i in o["insns"] if i["current"]]')
+file_fn=$(nm "$crash" | awk '$3 == "crash_here" { print $1 }')
+got=$(printf '%s\n' "$cur" | python3 -c '
+import ast, re, sys
+c = ast.literal_eval(sys.stdin.read())
+assert len(c) == 1, c
+addr, sym, text = c[0]
+m = re.fullmatch(r"crash_here(?:\+0x([0-9a-f]+))?", sym or "")
+off = int(m.group(1) or "0", 16) if m else None
+print("%x %s" % (int(sys.argv[1], 16) + off, text.split()[0]) if m else sym)
+' "$file_fn" 2>&1)
+want=$(objdump -d --no-show-raw-insn "$crash" | awk -v a="${got%% *}" '
+	$1 == a ":" { print a, $2 }')
+tap_like "$got" '^[0-9a-f]+ [a-z]+$' "bt-crash: one current instruction, in crash_here"
+same=no
+if [ -n "$want" ] && { [ "$got" = "$want" ] || [ "${got%?}" = "$want" ]; }
+then
+	same=yes
+fi
+tap_is "$same" yes \
+	"bt-crash: current '$got' is objdump's '$want' at that file offset"
+
 # sym ADDR against gdb's `info symbol` and `info line *ADDR` on the same
 # file: each instruction address of level_b and level_d, and the object
 # sink (no line). Lines compared as "NAME OFFSET BASENAME:LINE".
