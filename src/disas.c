@@ -7,7 +7,10 @@
  * Capstone's AT&T text differs from objdump's in spacing only: it writes
  * "%rsp, %rbp" where objdump and gdb write "%rsp,%rbp"; the comma's space
  * is dropped so the output reads as theirs. Mnemonics keep capstone's
- * size suffixes ("callq", "pushq"), which binutils 2.40 prints bare.
+ * size suffixes ("callq", "pushq"), which binutils 2.40 prints bare where
+ * a register operand gives the size, and immediates below 10 stay decimal
+ * ("$7", objdump "$0x7"): rewriting either safely needs the operand
+ * details (cmovl and shl end in a "suffix" too), left for later.
  */
 #include "config.h"
 
