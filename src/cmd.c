@@ -46,6 +46,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_help_entry,
 	&cmd_stats_entry,
 	&cmd_bt_entry,
+	&cmd_disas_entry,
+	&cmd_sym_entry,
+	&cmd_list_entry,
 	/* The process as /proc shows it (cmd-proc.c, cmd-shell.c). */
 	&cmd_fds_entry,
 	&cmd_env_entry,

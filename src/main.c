@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "source.h"
 #include "summary.h"
 #include "tracer.h"
 #include "tui/tui.h"
@@ -62,6 +63,7 @@ enum {
 	OPT_TIMEOUT_SIGNAL,
 	OPT_KILL_AFTER,
 	OPT_SUMMARY,
+	OPT_SOURCE_DIR,
 };
 
 static const char usage_line[] =
@@ -93,6 +95,7 @@ static const char help_text[] =
     "  -ex CMD, --ex CMD, --eval-command CMD\n"
     "                          run CMD at the pause (repeatable)\n"
     "  -x FILE, --command FILE run the commands in FILE, one a line\n"
+    "      --source-dir=DIR    look for source files in DIR too (repeatable)\n"
     "  -j, --json[=FILE]       print each command's result as one JSON line,\n"
     "                          to FILE (not the program's stdout) if given\n"
     "      --summary[=FILE]    batch: once all is gone, one line per traced\n"
@@ -107,7 +110,8 @@ static const char help_text[] =
     "  -V, --version           show the version and exit\n"
     "\n"
     "Commands: status, maps, x ADDR [LEN], write ADDR DATA, find DATA\n"
-    "[REGION], regs [TID], threads, bt [TID|all], stats, fds, env [NAME],\n"
+    "[REGION], regs [TID], threads, bt [TID|all], disas [ADDR] [COUNT],\n"
+    "sym ADDR, list [FUNCTION|FILE:LINE], stats, fds, env [NAME],\n"
     "cmdline, cwd, exe, root, limits, signals [TID], proc [FILE], shell CMD,\n"
     "hold [SECONDS], continue, kill, help. ADDR: 0x7ffd..., 4096, $rsp,\n"
     "[heap]+0x40, libc.so.6-16.\n"
@@ -349,6 +353,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "timeout-signal", required_argument, NULL,
 		    OPT_TIMEOUT_SIGNAL },
 		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
+		{ "source-dir", required_argument, NULL, OPT_SOURCE_DIR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -398,6 +403,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PAUSE_ON:
 			o->tracer.pause_on |= parse_pause_on(optarg);
 			o->tracer.pause_on_exit = true;
+			break;
+		case OPT_SOURCE_DIR:
+			source_add_dir(optarg);
 			break;
 		case OPT_ONLY:
 			o->only = xreallocarray(o->only, o->nonly + 1,

@@ -32,3 +32,9 @@ src_libptinspect_a_SOURCES += \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
 	src/cmd-proc.c src/cmd-shell.c
+
+# Code and source of the program: disassembly (capstone), symbols, lines.
+src_libptinspect_a_SOURCES += \
+	src/disas.c src/disas.h \
+	src/source.c src/source.h \
+	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c

@@ -53,6 +53,8 @@ static void symbols_resolve(struct symbols *s, uint64_t pc,
     bool return_address, struct sym_info *info);
 static void symbols_inlines(Dwfl_Module *mod, uint64_t addr,
     struct sym_info *info);
+static void symbols_last_stmt(Dwfl_Module *mod, uint64_t addr,
+    struct sym_info *info);
 static char *symbols_call_site(Dwarf_Die *cu, Dwarf_Die *die, int *line);
 static char *symbols_source_path(const char *dir, const char *name);
 static void symbols_clean_path(char *path);
@@ -232,8 +234,51 @@ symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
 		info->file = symbols_source_path(dwfl_line_comp_dir(line),
 		    name);
 		info->line = lineno;
+		symbols_last_stmt(mod, addr, info);
 	}
 	symbols_inlines(mod, addr, info);
+}
+
+/*
+ * Where several line-table rows start at addr (a function's opening brace
+ * and its first statement, at -O2), gdb takes the last of them that is a
+ * statement, the earlier ones being empty; libdwfl gives the first. Do as
+ * gdb does, so `sym` and frame #0 agree with it.
+ */
+static void
+symbols_last_stmt(Dwfl_Module *mod, uint64_t addr, struct sym_info *info)
+{
+	Dwarf_Die *cu;
+	Dwarf_Lines *lines;
+	Dwarf_Line *l;
+	Dwarf_Addr bias, a;
+	const char *name, *dir = NULL;
+	Dwarf_Attribute attr;
+	bool stmt;
+	size_t n, i;
+	int lineno, best = -1;
+
+	cu = dwfl_module_addrdie(mod, addr, &bias);
+	if (cu == NULL || dwarf_getsrclines(cu, &lines, &n) != 0)
+		return;
+	for (i = 0; i < n; i++) {
+		l = dwarf_onesrcline(lines, i);
+		if (l == NULL || dwarf_lineaddr(l, &a) != 0 ||
+		    a != addr - bias)
+			continue;
+		if (dwarf_linebeginstatement(l, &stmt) == 0 && stmt)
+			best = (int)i;
+	}
+	if (best < 0)
+		return;
+	l = dwarf_onesrcline(lines, (size_t)best);
+	if (dwarf_lineno(l, &lineno) != 0 || lineno == info->line ||
+	    (name = dwarf_linesrc(l, NULL, NULL)) == NULL)
+		return;
+	dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+	free((char *)info->file);
+	info->file = symbols_source_path(dir, name);
+	info->line = lineno;
 }
 
 /*
@@ -402,4 +447,81 @@ symbols_free_info(struct sym_info *info)
 	free((char *)info->function);
 	free((char *)info->file);
 	free((char *)info->module);
+}
+
+struct symbols_search {
+	const char *name;
+	bool found;
+	uint64_t addr;
+	char *path;
+};
+
+static int
+symbols_function_cb(Dwfl_Module *mod, void **userdata, const char *modname,
+    Dwarf_Addr start, void *arg)
+{
+	struct symbols_search *q = arg;
+	GElf_Sym sym;
+	GElf_Addr addr;
+	const char *name;
+	int i, n;
+
+	(void)userdata, (void)modname, (void)start;
+	n = dwfl_module_getsymtab(mod);
+	for (i = 1; i < n; i++) {
+		name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL,
+		    NULL);
+		if (name != NULL && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+		    sym.st_shndx != SHN_UNDEF && strcmp(name, q->name) == 0) {
+			q->found = true;
+			q->addr = addr;
+			return DWARF_CB_ABORT;
+		}
+	}
+	return DWARF_CB_OK;
+}
+
+bool
+symbols_find_function(struct symbols *s, const char *name, uint64_t *addr)
+{
+	struct symbols_search q = { .name = name };
+
+	symbols_pid = s->pid;
+	dwfl_getmodules(s->dwfl, symbols_function_cb, &q, 0);
+	if (q.found)
+		*addr = q.addr;
+	return q.found;
+}
+
+static int
+symbols_source_cb(Dwfl_Module *mod, void **userdata, const char *modname,
+    Dwarf_Addr start, void *arg)
+{
+	struct symbols_search *q = arg;
+	Dwfl_Line **lines = NULL;
+	const char *file;
+	size_t n = 0;
+
+	(void)userdata, (void)modname, (void)start;
+	if (dwfl_module_getsrc_file(mod, q->name, 0, 0, &lines, &n) != 0 ||
+	    n == 0) {
+		free(lines);
+		return DWARF_CB_OK;
+	}
+	file = dwfl_lineinfo(lines[0], NULL, NULL, NULL, NULL, NULL);
+	if (file != NULL)
+		q->path = symbols_source_path(dwfl_line_comp_dir(lines[0]),
+		    file);
+	free(lines);
+	return q->path != NULL ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+char *
+symbols_find_source(struct symbols *s, const char *name)
+{
+	struct symbols_search q = { .name = name };
+
+	symbols_pid = s->pid;
+	dwfl_getmodules(s->dwfl, symbols_source_cb, &q, 0);
+	return q.path;
 }

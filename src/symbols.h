@@ -58,4 +58,18 @@ int symbols_refresh(struct symbols *s, char **errp);
 const struct sym_info *symbols_lookup(struct symbols *s, uint64_t pc,
     bool return_address);
 
+/*
+ * The address of the function (STT_FUNC symbol) called name in any
+ * module, the program's first. false when there is none.
+ */
+bool symbols_find_function(struct symbols *s, const char *name,
+    uint64_t *addr);
+
+/*
+ * The full path (made absolute with its CU's DW_AT_comp_dir) of the source
+ * file the line tables call name, or end in "/name". NULL when none does;
+ * free the result.
+ */
+char *symbols_find_source(struct symbols *s, const char *name);
+
 #endif

@@ -321,6 +321,26 @@ unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len)
 	return true;
 }
 
+const struct sym_info *
+unwind_lookup(struct proc *p, uint64_t addr)
+{
+	struct unwind_proc *up;
+
+	up = unwind_proc_get(p, NULL);
+	if (up == NULL || up->syms == NULL)
+		return NULL;
+	return symbols_lookup(up->syms, addr, false);
+}
+
+struct symbols *
+unwind_symbols(struct proc *p)
+{
+	struct unwind_proc *up;
+
+	up = unwind_proc_get(p, NULL);
+	return up != NULL ? up->syms : NULL;
+}
+
 void
 unwind_get_stats(struct unwind_stats *out)
 {

@@ -67,6 +67,18 @@ void backtrace_free(struct backtrace *bt);
 bool unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len);
 
 /*
+ * What the symbol cache of p knows about addr (symbols.h): function or
+ * object + offset, file:line, module. NULL when p's symbols cannot be
+ * loaded. The result stays valid until unwind_forget(p).
+ */
+struct sym_info;
+const struct sym_info *unwind_lookup(struct proc *p, uint64_t addr);
+
+/* p's symbol cache itself, for name lookups; NULL as above. */
+struct symbols;
+struct symbols *unwind_symbols(struct proc *p);
+
+/*
  * Forgets everything cached for p. Call it when p's mappings changed
  * (exec, munmap, mremap, MAP_FIXED over code) and when p is gone. Newly
  * mapped code at fresh addresses is noticed without it.

@@ -12,6 +12,7 @@ foundation_tests = \
 	tests/summary.t \
 	tests/batch-out.t \
 	tests/cli.t \
+	tests/disas.t \
 	tests/errors.t \
 	tests/exit-status.t \
 	tests/fallback.t \
