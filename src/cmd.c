@@ -58,6 +58,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_proc_entry,
 	&cmd_shell_entry,
 	&cmd_hold_entry,
+	&cmd_gcore_entry,
 	NULL,
 };
 

@@ -21,7 +21,8 @@ src_libptinspect_a_SOURCES += \
 	src/mem.c src/mem.h \
 	src/unwind.c src/unwind.h \
 	src/symbols.c src/symbols.h \
-	src/procinfo.c src/procinfo.h
+	src/procinfo.c src/procinfo.h \
+	src/coredump.c src/coredump.h
 
 # The command language shared by batch mode and the TUI's prompt.
 src_libptinspect_a_SOURCES += \
@@ -30,4 +31,4 @@ src_libptinspect_a_SOURCES += \
 	src/cmd-status.c src/cmd-maps.c src/cmd-x.c src/cmd-write.c \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
-	src/cmd-proc.c src/cmd-shell.c
+	src/cmd-proc.c src/cmd-shell.c src/cmd-gcore.c

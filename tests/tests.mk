@@ -15,6 +15,7 @@ foundation_tests = \
 	tests/exit-status.t \
 	tests/fallback.t \
 	tests/forks.t \
+	tests/gcore.t \
 	tests/kill.t \
 	tests/memcmds.t \
 	tests/memory.t \
@@ -40,6 +41,7 @@ check_PROGRAMS += \
 	tests/progs/exit-code \
 	tests/progs/fault \
 	tests/progs/fork-exec \
+	tests/progs/gcore \
 	tests/progs/kill-me \
 	tests/progs/last-thread \
 	tests/progs/markers \
@@ -58,6 +60,8 @@ tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_gcore_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_gcore_LDFLAGS = -pthread
 tests_progs_kill_me_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_kill_me_LDFLAGS = -pthread
 tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
