@@ -1,0 +1,125 @@
+#!/bin/sh
+# gcore.t: `gcore FILE` at a crash pause and at an exit pause of
+# tests/progs/gcore (a heap marker, a 64 MiB malloc never touched, two
+# blocked threads, a nested call chain), checked against outside oracles:
+# gdb loads the core and shows the frames ptinspect's `bt` showed (same
+# functions, same return addresses), the marker's bytes at the address
+# `find` gave, the fatal signal and three threads; eu-stack --core
+# unwinds it; eu-readelf -n lists every note; du finds the file sparse.
+# Run it with PTI_EXTRA_ARGS=--no-redirect too: private memory then.
+
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/pti.sh"
+tap_require_cmd python3 gdb
+
+marker=GCORE-MARKER-7f3a9c-in-the-heap
+
+# frames_of: "FUNCTION PC" per frame of the last run's first bt JSON
+# object, from frame #1 (a return address, as gdb prints it) to main.
+frames_of()
+{
+	printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, sys
+for l in sys.stdin:
+	o = json.loads(l) if l.startswith("{") else {}
+	if o.get("cmd") != "bt":
+		continue
+	for f in o["threads"][0]["frames"][1:]:
+		print(f["function"], int(f["pc"], 16))
+		if f["function"] == "main":
+			break
+	break
+'
+}
+
+# gdb_frames FILE: the same from gdb's `bt` text.
+gdb_frames()
+{
+	python3 -c '
+import re, sys
+for l in open(sys.argv[1]):
+	m = re.match(r"#([0-9]+) +0x([0-9a-f]+) in (\S+) ", l)
+	if m and m.group(1) != "0":
+		print(m.group(3), int(m.group(2), 16))
+		if m.group(3) == "main":
+			break
+' "$1"
+}
+
+for mode in crash exit; do
+	core=$TAP_TMP/core.$mode
+	pti_run --batch --json -ex "gcore $core" -ex bt \
+		-ex "find \"$marker\"" "$PROGS/gcore" "$mode"
+	if [ "$mode" = crash ]; then want_rc=139; else want_rc=3; fi
+	tap_is "$TAP_RC" "$want_rc" "$mode: exit status $want_rc"
+	tap_is "$(tap_json "$TAP_OUT" gcore threads)" 3 \
+		"$mode: gcore wrote three threads"
+	tap_ok "$mode: the core file exists" test -s "$core"
+	addr=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^marker \(0x[0-9a-f]*\) .*/\1/p')
+	matches=$(tap_json "$TAP_OUT" find matches)
+	tap_like "$matches" "\"$addr\"" \
+		"$mode: find saw the marker at $addr, where the program put it"
+	frames=$(frames_of)
+	tap_like "$frames" '^main ' "$mode: ptinspect's bt reaches main"
+
+	# gdb: frames, bytes, signal, threads.
+	tap_run gdb -nx -batch -ex bt -ex "x/s $addr" -ex 'info threads' \
+		"$PROGS/gcore" "$core"
+	printf '%s\n' "$TAP_OUT" >"$TAP_TMP/gdb.out"
+	tap_is "$(gdb_frames "$TAP_TMP/gdb.out")" "$frames" \
+		"$mode: gdb shows ptinspect's frames and return addresses"
+	tap_like "$TAP_OUT" "^#0 .*gcore_c.* at .*gcore\\.c:[0-9]+|^#0 .*_exit " \
+		"$mode: gdb's frame #0 is where the program stopped"
+	tap_like "$TAP_OUT" "^$addr:[[:space:]]+\"$marker\"" \
+		"$mode: gdb reads the marker's bytes at $addr"
+	tap_is "$(printf '%s\n' "$TAP_OUT" | grep -cE '^[* ] +[0-9]+ +Thread ')" \
+		3 "$mode: gdb sees three threads"
+	if [ "$mode" = crash ]; then
+		tap_like "$TAP_OUT" '^Program terminated with signal SIGSEGV' \
+			"$mode: gdb names the fatal signal"
+	fi
+
+	# elfutils.
+	if command -v eu-stack >/dev/null 2>&1; then
+		tap_run eu-stack --core="$core" -e "$PROGS/gcore"
+		tap_is "$TAP_RC" 0 "$mode: eu-stack --core unwinds it"
+		tap_like "$(printf '%s\n' "$TAP_OUT" | awk '{print $3}' |
+			tr '\n' ' ')" 'gcore_c gcore_b gcore_a main ' \
+			"$mode: eu-stack shows gcore_c gcore_b gcore_a main"
+		tap_is "$(printf '%s\n' "$TAP_OUT" | grep -c '^TID ')" 3 \
+			"$mode: eu-stack shows three threads"
+		tap_run eu-readelf -n "$core"
+		notes=$(printf '%s\n' "$TAP_OUT" |
+			awk '/^  (CORE|LINUX) /{print $3}' | sort | uniq -c |
+			awk '{print $2 "=" $1}' | tr '\n' ' ')
+		tap_is "$notes" "AUXV=1 FILE=1 FPREGSET=3 PRPSINFO=1 PRSTATUS=3 SIGINFO=1 X86_XSTATE=3 " \
+			"$mode: eu-readelf -n lists every note"
+		if [ "$mode" = crash ]; then
+			tap_like "$TAP_OUT" 'si_signo: 11,' \
+				"$mode: NT_SIGINFO holds SIGSEGV"
+			tap_like "$TAP_OUT" 'fault address: 0x28$' \
+				"$mode: ... and its fault address"
+		fi
+	else
+		echo "# SKIP no eu-stack"
+		tap_skip "no eu-stack (elfutils)" 5
+	fi
+
+	# Sparse: the 64 MiB malloc'd but never written are holes.
+	apparent=$(du -k --apparent-size "$core" | cut -f1)
+	used=$(du -k "$core" | cut -f1)
+	tap_ok "$mode: sparse, ${used} KiB on disk of ${apparent} KiB" \
+		test "$apparent" -gt 65536 -a "$used" -lt $((apparent / 8))
+done
+
+# The default name, and an error that names the file.
+cd "$TAP_TMP" || tap_bail "cd $TAP_TMP"
+pti_run --batch --json -ex gcore -ex 'gcore /nonexistent/dir/core' \
+	"$PROGS/gcore" exit
+pid=$(tap_json "$TAP_OUT" gcore file | sed 's/^core\.//')
+tap_ok "gcore without FILE writes core.PID" test -s "core.$pid"
+tap_like "$TAP_OUT" '"error":.*/nonexistent/dir/core: No such file' \
+	"an unwritable FILE is named in the error"
+cd - >/dev/null || true
+
+pti_done
