@@ -39,6 +39,7 @@ extern const struct cmd_entry cmd_proc_entry;
 extern const struct cmd_entry cmd_shell_entry;
 extern const struct cmd_entry cmd_hold_entry;
 extern const struct cmd_entry cmd_gcore_entry;
+extern const struct cmd_entry cmd_save_entry;
 
 /*
  * What `status` adds (cmd-proc.c): ppid, comm, argv, exe, ids, lifetime,

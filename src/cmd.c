@@ -59,6 +59,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_shell_entry,
 	&cmd_hold_entry,
 	&cmd_gcore_entry,
+	&cmd_save_entry,
 	NULL,
 };
 

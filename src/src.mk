@@ -31,4 +31,5 @@ src_libptinspect_a_SOURCES += \
 	src/cmd-status.c src/cmd-maps.c src/cmd-x.c src/cmd-write.c \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
-	src/cmd-proc.c src/cmd-shell.c src/cmd-gcore.c
+	src/cmd-proc.c src/cmd-shell.c src/cmd-gcore.c src/cmd-save.c \
+	src/snapshot.c src/snapshot.h
