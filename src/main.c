@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "snapshot.h"
 #include "tracer.h"
 #include "tui/tui.h"
 #include "unwind.h"
@@ -31,6 +32,7 @@ struct options {
 	bool json;
 	FILE *cmd_out;		/* --json=FILE, else stdout */
 	const char *output_file;
+	const char *save_dir;	/* --save=DIR */
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
 };
@@ -45,6 +47,7 @@ enum {
 	OPT_NO_SECCOMP = 256,
 	OPT_NO_REDIRECT,
 	OPT_EX,
+	OPT_SAVE,
 };
 
 static const char usage_line[] =
@@ -65,6 +68,8 @@ static const char help_text[] =
     "  -j, --json[=FILE]       print each command's result as one JSON line,\n"
     "                          to FILE (not the program's stdout) if given\n"
     "  -o FILE, --output FILE  TUI: send the program's output to FILE\n"
+    "      --save=DIR          save every paused process into DIR/PID-COMM/\n"
+    "                          (as `save` does) before anything else; implies -p\n"
     "      --no-seccomp        trace every syscall instead of using a\n"
     "                          seccomp filter (slow; for comparison)\n"
     "      --no-redirect       leave the program's memory private: no\n"
@@ -75,8 +80,8 @@ static const char help_text[] =
     "Commands: status, maps, x ADDR [LEN], write ADDR DATA, find DATA\n"
     "[REGION], regs [TID], threads, bt [TID|all], stats, fds, env [NAME],\n"
     "cmdline, cwd, exe, root, limits, signals [TID], proc [FILE], shell CMD,\n"
-    "hold [SECONDS], continue, kill, help. ADDR: 0x7ffd..., 4096, $rsp,\n"
-    "[heap]+0x40, libc.so.6-16.\n"
+    "hold [SECONDS], gcore [FILE], save [DIR], continue, kill, help. ADDR:\n"
+    "0x7ffd..., 4096, $rsp, [heap]+0x40, libc.so.6-16.\n"
     "\n"
     "Exit status: the program's own; 128+N if it died of signal N; 125 if\n"
     "ptinspect failed, 126 if PROGRAM is not executable, 127 if not found.\n"
@@ -207,6 +212,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "command", required_argument, NULL, 'x' },
 		{ "json", optional_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "no-redirect", no_argument, NULL, OPT_NO_REDIRECT },
 		{ "help", no_argument, NULL, 'h' },
@@ -242,6 +248,10 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'o':
 			o->output_file = optarg;
+			break;
+		case OPT_SAVE:
+			o->save_dir = optarg;
+			o->tracer.pause_on_exit = true;
 			break;
 		case OPT_NO_SECCOMP:
 			o->tracer.no_seccomp = true;
@@ -279,6 +289,25 @@ parse_options(int argc, char **argv, struct options *o)
 	return optind;
 }
 
+/* --save: the paused process into DIR/PID-COMM, said on stderr. */
+static void
+save_paused(struct tracer *tr, struct proc *p, const char *base)
+{
+	struct snapshot_stats st;
+	char *dir, *err = NULL;
+
+	if ((dir = snapshot_save_under(tr, p, base, &st, &err)) == NULL) {
+		warnx_msg("--save: %s", err);
+		free(err);
+		return;
+	}
+	if (st.errors > 0)
+		warnx_msg("pid %d saved in %s, %u part%s missing (see "
+		    "summary.json)", (int)p->pid, dir, st.errors,
+		    st.errors == 1 ? "" : "s");
+	free(dir);
+}
+
 /*
  * Runs the command list against one paused process. Once the command
  * output cannot be written (the reader went away: EPIPE; a full disk:
@@ -299,6 +328,8 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 	};
 	size_t i;
 
+	if (o->save_dir != NULL)
+		save_paused(tr, p, o->save_dir);
 	for (i = 0; i < o->ncommands && out_error == 0; i++) {
 		ctx.where = o->commands[i].where;
 		if (cmd_run(&ctx, o->commands[i].line) == CMD_RESUMED)
@@ -403,6 +434,7 @@ main(int argc, char **argv)
 		tui = (struct tui_opts){
 			.tracer = o.tracer,
 			.output_file = o.output_file,
+			.save_dir = o.save_dir,
 		};
 		status = tui_run(&tui, argv + first);
 	}

@@ -155,6 +155,33 @@ snapshot_save(struct cmd_ctx *ctx, const char *dir,
 	return 0;
 }
 
+char *
+snapshot_save_under(struct tracer *tr, struct proc *p, const char *base,
+    struct snapshot_stats *st, char **errp)
+{
+	struct cmd_ctx ctx = {
+		.tracer = tr,
+		.proc = p,
+		.thread = proc_main_thread(p),
+		.out = stderr,
+		.err = stderr,
+	};
+	char *name, *dir;
+
+	if (mkdir(base, 0755) < 0 && errno != EEXIST) {
+		set_error(errp, "%s: %s", base, strerror(errno));
+		return NULL;
+	}
+	name = snapshot_proc_name(p);
+	dir = xstrfmt("%s/%s", base, name);
+	free(name);
+	if (snapshot_save(&ctx, dir, st, errp) < 0) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 static void
 snap_error(struct snap *s, const char *fmt, ...)
 {

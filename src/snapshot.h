@@ -11,6 +11,7 @@
 
 struct cmd_ctx;
 struct proc;
+struct tracer;
 
 struct snapshot_stats {
 	unsigned files;		/* files written */
@@ -34,5 +35,12 @@ char *snapshot_proc_name(const struct proc *p);
  */
 int snapshot_save(struct cmd_ctx *ctx, const char *dir,
     struct snapshot_stats *st, char **errp);
+
+/*
+ * --save=DIR: saves p as DIR/PID-COMM (DIR created if missing) and
+ * returns that path (malloc'd), or NULL with *errp.
+ */
+char *snapshot_save_under(struct tracer *tr, struct proc *p,
+    const char *base, struct snapshot_stats *st, char **errp);
 
 #endif

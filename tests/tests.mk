@@ -21,6 +21,7 @@ foundation_tests = \
 	tests/memory.t \
 	tests/output.t \
 	tests/pause.t \
+	tests/save.t \
 	tests/setid.t \
 	tests/threads.t
 TESTS += $(foundation_tests)
