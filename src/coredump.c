@@ -18,7 +18,8 @@
  * shared memory whose file is gone (MAP_SHARED|MAP_ANONYMOUS, memfd,
  * SysV) whole; the first page of a file mapping at offset 0 that starts
  * with ELF magic (build ids for eu-stack); [vdso] whole; nothing of other
- * file mappings, of unreadable regions, [vvar] or [vsyscall] (p_filesz 0).
+ * file mappings, of unreadable regions, [vvar], [vsyscall], or what smaps
+ * marks "dd" (MADV_DONTDUMP: sanitizer shadows) or "io" (p_filesz 0).
  * The program's redirected memory (a MAP_SHARED memfd mapping in
  * /proc/PID/maps) is what it is natively: private anonymous memory, not a
  * file. ptinspect's own mmap stub is left out.
@@ -129,6 +130,12 @@ struct cd_state {
 	char **errp;
 };
 
+/* What smaps says of one region. */
+struct cd_smaps {
+	uint64_t anon_kb;	/* "Anonymous:": copy-on-write pages */
+	bool dontdump;		/* VmFlags "dd" (MADV_DONTDUMP) or "io" */
+};
+
 /* Fields of /proc/PID/stat (or task/TID/stat) after the comm. */
 struct cd_stat {
 	char state;
@@ -155,9 +162,9 @@ static bool cd_is_redirected(struct proc *p, const struct region *r);
 static bool cd_is_file(struct proc *p, const struct region *r);
 static void cd_file_note(struct cd_buf *b, struct proc *p,
     const struct maps *maps);
-static uint64_t *cd_smaps_anon(pid_t tid, const struct maps *maps);
+static struct cd_smaps *cd_smaps_read(pid_t tid, const struct maps *maps);
 static void cd_classify(struct cd_state *cs, const struct region *r,
-    uint64_t anon_kb, struct cd_seg *seg);
+    const struct cd_smaps *sm, struct cd_seg *seg);
 static int cd_write_segment(struct cd_state *cs, const struct cd_seg *seg);
 static int cd_write_private(struct cd_state *cs, const struct cd_seg *seg,
     uint64_t start, uint64_t end);
@@ -185,7 +192,8 @@ coredump_write(struct proc *p, const char *path, struct coredump_stats *st,
 	Elf64_Ehdr eh;
 	Elf64_Phdr *ph = NULL;
 	Elf64_Shdr sh;
-	uint64_t *anon = NULL, off, t0 = 0, size;
+	struct cd_smaps *sm = NULL, none = { 0, false };
+	uint64_t off, t0 = 0, size;
 	size_t nthreads = 0, nsegs = 0, i, phnum, hdr_len;
 	unsigned nprstatus = 0;
 	struct timespec ts;
@@ -202,7 +210,7 @@ coredump_write(struct proc *p, const char *path, struct coredump_stats *st,
 	cs.tid = proc_access_tid(p);
 	if (mem_maps_read(p, &maps, errp) < 0)
 		return -1;
-	anon = cd_smaps_anon(cs.tid, &maps);
+	sm = cd_smaps_read(cs.tid, &maps);
 
 	/* The notes, in the kernel's order. */
 	threads = cd_threads(p, &nthreads);
@@ -236,8 +244,8 @@ coredump_write(struct proc *p, const char *path, struct coredump_stats *st,
 	for (i = 0; i < maps.count; i++) {
 		if (strcmp(maps.regions[i].name, "[ptinspect]") == 0)
 			continue;
-		cd_classify(&cs, &maps.regions[i], anon ? anon[i] : 0,
-		    &segs[nsegs++]);
+		cd_classify(&cs, &maps.regions[i], sm != NULL ? &sm[i] :
+		    &none, &segs[nsegs++]);
 	}
 	phnum = nsegs + 1;
 	hdr_len = sizeof eh + phnum * sizeof *ph;
@@ -341,7 +349,7 @@ out:
 	free(ph);
 	free(segs);
 	free(threads);
-	free(anon);
+	free(sm);
 	free(notes.p);
 	maps_free(&maps);
 	return rc;
@@ -653,16 +661,18 @@ cd_file_note(struct cd_buf *b, struct proc *p, const struct maps *maps)
 }
 
 /*
- * "Anonymous:" of /proc/TID/smaps in kB for each region of maps (by start
- * address): whether a private file mapping has copy-on-write pages, the
- * kernel's anon_vma test. NULL when smaps cannot be read.
+ * /proc/TID/smaps for each region of maps (by start address): "Anonymous:"
+ * in kB, whether a private file mapping has copy-on-write pages (the
+ * kernel's anon_vma test), and VmFlags "dd" (MADV_DONTDUMP: sanitizer
+ * shadows, JIT reservations) or "io", which the kernel never dumps.
+ * NULL when smaps cannot be read.
  */
-static uint64_t *
-cd_smaps_anon(pid_t tid, const struct maps *maps)
+static struct cd_smaps *
+cd_smaps_read(pid_t tid, const struct maps *maps)
 {
 	char path[64], line[512];
 	unsigned long long start, end, kb;
-	uint64_t *anon;
+	struct cd_smaps *sm;
 	size_t i = 0;
 	bool have = false;
 	FILE *f;
@@ -670,7 +680,7 @@ cd_smaps_anon(pid_t tid, const struct maps *maps)
 	snprintf(path, sizeof path, "/proc/%d/smaps", (int)tid);
 	if ((f = fopen(path, "re")) == NULL)
 		return NULL;
-	anon = xcalloc(maps->count + 1, sizeof *anon);
+	sm = xcalloc(maps->count + 1, sizeof *sm);
 	while (fgets(line, sizeof line, f) != NULL) {
 		/* A region's header line: "start-end perms ...". */
 		if (sscanf(line, "%llx-%llx ", &start, &end) == 2 &&
@@ -680,17 +690,20 @@ cd_smaps_anon(pid_t tid, const struct maps *maps)
 			have = i < maps->count &&
 			    maps->regions[i].start == start;
 		} else if (have && sscanf(line, "Anonymous: %llu kB", &kb) == 1) {
-			anon[i] = kb;
+			sm[i].anon_kb = kb;
+		} else if (have && strncmp(line, "VmFlags:", 8) == 0) {
+			sm[i].dontdump = strstr(line, " dd") != NULL ||
+			    strstr(line, " io") != NULL;
 		}
 	}
 	fclose(f);
-	return anon;
+	return sm;
 }
 
 /* What of region r the core holds (see the comment atop this file). */
 static void
-cd_classify(struct cd_state *cs, const struct region *r, uint64_t anon_kb,
-    struct cd_seg *seg)
+cd_classify(struct cd_state *cs, const struct region *r,
+    const struct cd_smaps *sm, struct cd_seg *seg)
 {
 	const char *n = r->name;
 	uint64_t len = r->end - r->start;
@@ -702,7 +715,7 @@ cd_classify(struct cd_state *cs, const struct region *r, uint64_t anon_kb,
 	seg->end = r->end;
 	seg->flags = (r->perms[0] == 'r' ? PF_R : 0) |
 	    (r->perms[1] == 'w' ? PF_W : 0) | (r->perms[2] == 'x' ? PF_X : 0);
-	if (!region_readable(r) || strcmp(n, "[vvar]") == 0 ||
+	if (!region_readable(r) || sm->dontdump || strcmp(n, "[vvar]") == 0 ||
 	    strcmp(n, "[vvar_vclock]") == 0 || strcmp(n, "[vsyscall]") == 0)
 		return;
 	if (strcmp(n, "[vdso]") == 0 || cd_is_redirected(cs->p, r) ||
@@ -721,7 +734,7 @@ cd_classify(struct cd_state *cs, const struct region *r, uint64_t anon_kb,
 			seg->dump_len = len;
 		return;
 	}
-	if (anon_kb > 0 || strncmp(n, "/anon_hugepage", 14) == 0) {
+	if (sm->anon_kb > 0 || strncmp(n, "/anon_hugepage", 14) == 0) {
 		seg->dump_len = len;
 		return;
 	}
