@@ -268,7 +268,7 @@ tests_tui_progs_tui_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/crash.t \
 	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
 	tests/tui/threads.t \
-	tests/tui/resize.t tests/tui/procs.t
+	tests/tui/resize.t tests/tui/procs.t tests/tui/save.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 
