@@ -4,7 +4,8 @@
 # blocked threads, a nested call chain), checked against outside oracles:
 # gdb loads the core and shows the frames ptinspect's `bt` showed (same
 # functions, same return addresses), the marker's bytes at the address
-# `find` gave, the fatal signal and three threads; eu-stack --core
+# `find` gave, the registers `regs` showed, the 256 bytes at $rsp `x`
+# showed, the fatal signal and the same three threads; eu-stack --core
 # unwinds it; eu-readelf -n lists every note; du finds the file sparse.
 # Run it with PTI_EXTRA_ARGS=--no-redirect too: private memory then.
 
@@ -49,7 +50,8 @@ for l in open(sys.argv[1]):
 for mode in crash exit; do
 	core=$TAP_TMP/core.$mode
 	pti_run --batch --json -ex "gcore $core" -ex bt \
-		-ex "find \"$marker\"" "$PROGS/gcore" "$mode"
+		-ex "find \"$marker\"" -ex regs -ex 'x $rsp 256' -ex threads \
+		"$PROGS/gcore" "$mode"
 	if [ "$mode" = crash ]; then want_rc=139; else want_rc=3; fi
 	tap_is "$TAP_RC" "$want_rc" "$mode: exit status $want_rc"
 	tap_is "$(tap_json "$TAP_OUT" gcore threads)" 3 \
@@ -60,12 +62,35 @@ for mode in crash exit; do
 	tap_like "$matches" "\"$addr\"" \
 		"$mode: find saw the marker at $addr, where the program put it"
 	frames=$(frames_of)
+	regs=$(pti_json_eval regs \
+		'" ".join("%s=%d" % (k, int(v, 16)) for k, v in o["regs"].items())')
+	stack=$(tap_json "$TAP_OUT" x bytes)
+	tids=$(pti_json_eval threads \
+		'" ".join(sorted(str(t["tid"]) for t in o["threads"]))')
 	tap_like "$frames" '^main ' "$mode: ptinspect's bt reaches main"
 
 	# gdb: frames, bytes, signal, threads.
 	tap_run gdb -nx -batch -ex bt -ex "x/s $addr" -ex 'info threads' \
-		"$PROGS/gcore" "$core"
+		-ex 'info registers' -ex 'x/256xb $rsp' "$PROGS/gcore" "$core"
 	printf '%s\n' "$TAP_OUT" >"$TAP_TMP/gdb.out"
+	tap_is "$(python3 -c '
+import re, sys
+got = dict(re.findall(r"^([a-z0-9_]+) +(0x[0-9a-f]+) ", open(sys.argv[1]).read(), re.M))
+bad = []
+for kv in sys.argv[2].split():
+	k, v = kv.split("=")
+	if k in got and int(got[k], 16) != int(v):
+		bad.append("%s: gdb %s, ptinspect %#x" % (k, got[k], int(v)))
+print("; ".join(bad) if bad else "same (%d registers)" % len([k for k in got if k + "=" in sys.argv[2]]))
+' "$TAP_TMP/gdb.out" "$regs")" "same (24 registers)" \
+		"$mode: gdb reads the registers ptinspect's regs showed"
+	tap_is "$(grep -E '^0x[0-9a-f]+:[[:space:]]+0x[0-9a-f]{2}([[:space:]]|$)' \
+		"$TAP_TMP/gdb.out" | sed 's/^0x[0-9a-f]*:[[:space:]]*//' |
+		tr -d ' \t\n' | sed 's/0x//g')" "$stack" \
+		"$mode: gdb reads the 256 bytes at \$rsp that x showed"
+	tap_is "$(sed -n 's/^[* ] *[0-9]* *Thread 0x[0-9a-f]* (LWP \([0-9]*\)).*/\1/p' \
+		"$TAP_TMP/gdb.out" | sort | tr '\n' ' ')" "$tids " \
+		"$mode: gdb's threads are ptinspect's"
 	tap_is "$(gdb_frames "$TAP_TMP/gdb.out")" "$frames" \
 		"$mode: gdb shows ptinspect's frames and return addresses"
 	tap_like "$TAP_OUT" "^#0 .*gcore_c.* at .*gcore\\.c:[0-9]+|^#0 .*_exit " \
