@@ -685,11 +685,13 @@ cd_smaps_read(pid_t tid, const struct maps *maps)
 		/* A region's header line: "start-end perms ...". */
 		if (sscanf(line, "%llx-%llx ", &start, &end) == 2 &&
 		    line[strspn(line, "0123456789abcdef")] == '-') {
-			while (i < maps->count && maps->regions[i].start < start)
+			while (i < maps->count &&
+			    maps->regions[i].start < start)
 				i++;
 			have = i < maps->count &&
 			    maps->regions[i].start == start;
-		} else if (have && sscanf(line, "Anonymous: %llu kB", &kb) == 1) {
+		} else if (have &&
+		    sscanf(line, "Anonymous: %llu kB", &kb) == 1) {
 			sm[i].anon_kb = kb;
 		} else if (have && strncmp(line, "VmFlags:", 8) == 0) {
 			sm[i].dontdump = strstr(line, " dd") != NULL ||

@@ -15,7 +15,7 @@ struct coredump_stats {
 	unsigned threads;	/* NT_PRSTATUS notes written */
 	unsigned segments;	/* PT_LOAD headers */
 	uint64_t size;		/* the file's apparent size */
-	uint64_t data_bytes;	/* memory bytes actually written (not holes) */
+	uint64_t data_bytes;	/* memory bytes written (holes not counted) */
 	uint64_t ms;		/* how long it took */
 };
 
