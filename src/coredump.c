@@ -333,7 +333,8 @@ coredump_write(struct proc *p, const char *path, struct coredump_stats *st,
 	goto out;
 
 fail:
-	if (*errp != NULL && strncmp(*errp, path, strlen(path)) != 0) {
+	if (errp != NULL && *errp != NULL &&
+	    strncmp(*errp, path, strlen(path)) != 0) {
 		char *e = xstrfmt("%s: %s", path, *errp);
 
 		free(*errp);
@@ -484,6 +485,8 @@ static bool
 cd_prstatus(struct cd_state *cs, struct thread *t, struct elf_prstatus *pr)
 {
 	struct user_regs_struct regs;
+	struct user_fpregs_struct fp;
+	struct iovec fp_iov = { &fp, sizeof fp };
 	struct cd_stat st, pst;
 	char path[64], *status, *err = NULL;
 
@@ -493,7 +496,9 @@ cd_prstatus(struct cd_state *cs, struct thread *t, struct elf_prstatus *pr)
 	}
 	memset(pr, 0, sizeof *pr);
 	memcpy(&pr->pr_reg, &regs, sizeof regs);
-	pr->pr_fpvalid = 1;
+	/* Whether NT_FPREGSET follows (cd_thread_regsets). */
+	pr->pr_fpvalid = ptrace(PTRACE_GETREGSET, t->tid, (void *)NT_PRFPREG,
+	    &fp_iov) == 0;
 	if (cs->p->reason == PAUSE_SIGNAL) {
 		pr->pr_info.si_signo = cs->p->signal;
 		pr->pr_cursig = (short)cs->p->signal;
