@@ -305,6 +305,8 @@ save_paused(struct tracer *tr, struct proc *p, const char *base)
 		warnx_msg("pid %d saved in %s, %u part%s missing (see "
 		    "summary.json)", (int)p->pid, dir, st.errors,
 		    st.errors == 1 ? "" : "s");
+	else
+		warnx_msg("pid %d saved in %s", (int)p->pid, dir);
 	free(dir);
 }
 

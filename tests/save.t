@@ -80,6 +80,8 @@ tap_is "$(summary "$gdir" 's["signal"], len(s["errors"])')" "('SIGSEGV', 0)" \
 tap_like "$TAP_OUT" "^[0-9]+-gcore\$" \
 	"--save: its directory existed when the -ex commands ran"
 tap_ok "--save: its core is there" test -s "$gdir/core"
+tap_like "$TAP_ERR" "^ptinspect: pid [0-9]+ saved in $gdir\$" \
+	"--save: stderr names each directory"
 cd - >/dev/null || true
 
 pti_done
