@@ -155,6 +155,7 @@ static bool arena_probe(struct arena *a, uint64_t off, uint64_t len,
     uint64_t *run);
 static inline bool arena_known(const struct arena *a, uint64_t off);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
+static int arena_prepare_fd(int fd, char **errp);
 static void arena_pread(struct arena *a, uint64_t off, void *buf,
     uint64_t len);
 static size_t arena_read_any(struct arena *a, uint64_t addr, void *buf,
@@ -204,28 +205,9 @@ struct arena *
 arena_new_fd(int fd, char **errp)
 {
 	struct arena *a;
-	struct stat st;
 
-	if (fstat(fd, &st) != 0 || st.st_size != 0 ||
-	    fcntl(fd, F_GET_SEALS) != 0) {
-		set_error(errp, "arena: the memfd is not a fresh one");
-		close(fd);
+	if (arena_prepare_fd(fd, errp) != 0)
 		return NULL;
-	}
-	if (ftruncate(fd, (off_t)ARENA_FILE_SIZE) < 0) {
-		set_error(errp, "arena: ftruncate to %llu bytes: %s",
-		    ARENA_FILE_SIZE, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	/* Not F_SEAL_WRITE: it would forbid punching holes. */
-	if (fcntl(fd, F_ADD_SEALS,
-	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
-		set_error(errp, "arena: sealing the memfd: %s",
-		    strerror(errno));
-		close(fd);
-		return NULL;
-	}
 	a = xcalloc(1, sizeof(*a));
 	a->fd = fd;
 	a->win = xcalloc(ARENA_NWINDOWS, sizeof(*a->win));
@@ -240,6 +222,65 @@ arena_new_fd(int fd, char **errp)
 	a->free[0].len = ARENA_FILE_SIZE;
 	a->nfree = 1;
 	return a;
+}
+
+/* Sizes and seals a fresh memfd; closes it on failure. */
+static int
+arena_prepare_fd(int fd, char **errp)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || st.st_size != 0 ||
+	    fcntl(fd, F_GET_SEALS) != 0) {
+		close(fd);
+		return set_error(errp, "arena: the memfd is not a fresh one");
+	}
+	if (ftruncate(fd, (off_t)ARENA_FILE_SIZE) < 0) {
+		set_error(errp, "arena: ftruncate to %llu bytes: %s",
+		    ARENA_FILE_SIZE, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Not F_SEAL_WRITE: it would forbid punching holes. */
+	if (fcntl(fd, F_ADD_SEALS,
+	    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		set_error(errp, "arena: sealing the memfd: %s",
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Only while nothing maps the old file: no extent, so no data either (a
+ * slot handed out for a mapping not made yet keeps its offset).
+ */
+int
+arena_adopt_fd(struct arena *a, int fd, char **errp)
+{
+	size_t i;
+
+	if (a->next != 0) {
+		close(fd);
+		return set_error(errp, "arena: changing the memfd of an "
+		    "arena in use");
+	}
+	if (arena_prepare_fd(fd, errp) != 0)
+		return -1;
+	for (i = 0; i < ARENA_NWINDOWS; i++) {
+		if (a->win[i] != NULL && a->win[i] != ARENA_NO_WINDOW)
+			munmap(a->win[i], ARENA_WINDOW);
+		a->win[i] = NULL;
+	}
+	for (i = 0; i < a->leaves_end; i++) {
+		free(a->leaves[i]);
+		a->leaves[i] = NULL;
+	}
+	a->leaves_end = 0;
+	close(a->fd);
+	a->fd = fd;
+	return 0;
 }
 
 void

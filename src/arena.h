@@ -45,6 +45,11 @@ struct arena *arena_new(char **errp);
  * failure too.
  */
 struct arena *arena_new_fd(int fd, char **errp);
+/*
+ * Puts fd (as for arena_new_fd) in place of the arena's memfd, which no
+ * tracee mapping may use yet (no extent). 0, or -1 with *errp (fd closed).
+ */
+int arena_adopt_fd(struct arena *a, int fd, char **errp);
 void arena_free(struct arena *a);
 /* The memfd, for installing into the tracee (via pidfd_getfd's reverse). */
 int arena_fd(const struct arena *a);

@@ -22,6 +22,26 @@ const struct cmd_entry cmd_status_entry = {
 	.exec = cmd_status_exec,
 };
 
+/* The "state" of status --json. */
+static const char *
+pause_reason_word(enum pause_reason why)
+{
+	switch (why) {
+	case PAUSE_EXIT:
+		return "exit";
+	case PAUSE_SIGNAL:
+		return "signal";
+	case PAUSE_EXEC:
+		return "exec";
+	case PAUSE_TIMEOUT:
+		return "timeout";
+	case PAUSE_REQUEST:
+		return "request";
+	default:
+		return "running";
+	}
+}
+
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
@@ -36,8 +56,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return cmd_usage(&cmd_status_entry, errp);
 	if (ctx->json) {
 		fprintf(f, "{\"cmd\":\"status\",\"pid\":%d,\"state\":\"%s\"",
-		    (int)p->pid, p->reason == PAUSE_EXIT ? "exit" :
-		    p->reason == PAUSE_SIGNAL ? "signal" : "running");
+		    (int)p->pid, pause_reason_word(p->reason));
 		if (p->reason == PAUSE_EXIT)
 			fprintf(f, ",\"exit_code\":%d,\"exit_via\":\"%s\"",
 			    p->exit_code, p->last_thread_exit ? "last_thread" :
@@ -66,6 +85,12 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		fprintf(f, "paused before %s", sig);
 	else if (p->reason == PAUSE_SIGNAL)
 		fprintf(f, "paused before signal %d", p->signal);
+	else if (p->reason == PAUSE_EXEC)
+		fputs("paused after exec, before its first instruction", f);
+	else if (p->reason == PAUSE_TIMEOUT)
+		fputs("paused by --timeout", f);
+	else if (p->reason == PAUSE_REQUEST)
+		fputs("paused by request", f);
 	else
 		fputs("running", f);
 	if (fault)

@@ -134,8 +134,16 @@ inject_scratch(struct inject *inj, const void *data, size_t len)
 	pid_t tid = inj->thread->tid;
 	struct iovec local, remote;
 
-	if (len > SCRATCH_MAX || scratch_len != 0)
+	if (len > SCRATCH_MAX)
 		fatalx("inject_scratch: %zu bytes (bug)", len);
+	/* A second use in one session: the first one's bytes go back. */
+	if (scratch_len != 0) {
+		remote = (struct iovec){ (void *)(uintptr_t)scratch_addr,
+		    scratch_len };
+		local = (struct iovec){ scratch_saved, scratch_len };
+		process_vm_writev(tid, &local, 1, &remote, 1, 0);
+		scratch_len = 0;
+	}
 	scratch_addr = (inj->saved.rsp - RED_ZONE - SCRATCH_MAX) & ~15ULL;
 	remote = (struct iovec){ (void *)(uintptr_t)scratch_addr, len };
 	local = (struct iovec){ scratch_saved, len };

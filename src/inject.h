@@ -46,6 +46,7 @@ long inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
 /*
  * Copies len bytes into the thread's stack below the red zone and returns
  * their address (for path arguments); inject_end restores what was there.
+ * A later call in the same session replaces them (0 on failure).
  */
 uint64_t inject_scratch(struct inject *inj, const void *data, size_t len);
 

@@ -10,11 +10,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -35,6 +38,11 @@ struct options {
 	const char *save_dir;	/* --save=DIR */
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
+	char **only;		/* --only globs */
+	size_t nonly;
+	long timeout_ms;	/* --timeout; 0: none */
+	int timeout_signal;	/* --timeout-signal, default SIGTERM */
+	long kill_after_ms;	/* --kill-after; 0: none */
 };
 
 /* One command line, and for a -x line the "FILE:LINE" it came from. */
@@ -48,6 +56,11 @@ enum {
 	OPT_NO_REDIRECT,
 	OPT_EX,
 	OPT_SAVE,
+	OPT_PAUSE_ON,
+	OPT_ONLY,
+	OPT_TIMEOUT,
+	OPT_TIMEOUT_SIGNAL,
+	OPT_KILL_AFTER,
 };
 
 static const char usage_line[] =
@@ -60,6 +73,20 @@ static const char help_text[] =
     "                          when its last thread exits, or just before a\n"
     "                          fatal signal kills it\n"
     "  -f, --follow-forks      child processes pause at their exit too\n"
+    "      --pause-on=WHEN[,WHEN...]\n"
+    "                          which processes pause (implies -p): exit\n"
+    "                          (every exit, as -p), failure (non-zero exit\n"
+    "                          or fatal signal), crash (fatal signal),\n"
+    "                          exec (after execve, before its first\n"
+    "                          instruction)\n"
+    "      --only=GLOB         only processes whose comm, executable path\n"
+    "                          or its base name match GLOB pause\n"
+    "                          (repeatable)\n"
+    "      --timeout=DURATION  at DURATION (10, 2.5s, 1m, 1h) pause every\n"
+    "                          traced process, run the commands, then send\n"
+    "                          the --timeout-signal and exit 124\n"
+    "      --timeout-signal=SIG  the signal sent then (default TERM)\n"
+    "      --kill-after=DURATION  SIGKILL what is left this long after\n"
     "  -b, --batch             no TUI: run the commands at each pause, then\n"
     "                          let the exit happen (with -ex implies -p)\n"
     "  -ex CMD, --ex CMD, --eval-command CMD\n"
@@ -83,7 +110,8 @@ static const char help_text[] =
     "hold [SECONDS], gcore [FILE], save [DIR], continue, kill, help. ADDR:\n"
     "0x7ffd..., 4096, $rsp, [heap]+0x40, libc.so.6-16.\n"
     "\n"
-    "Exit status: the program's own; 128+N if it died of signal N; 125 if\n"
+    "Exit status: the program's own; 128+N if it died of signal N; 124 if\n"
+    "--timeout ran out (137 if --kill-after had to SIGKILL); 125 if\n"
     "ptinspect failed, 126 if PROGRAM is not executable, 127 if not found.\n"
     "See ptinspect(1).\n";
 
@@ -183,6 +211,91 @@ rewrite_gdb_style_options(int argc, char **argv)
 }
 
 /*
+ * A duration as timeout(1) reads it: a non-negative number with an
+ * optional unit s, m, h or d. In milliseconds, rounded up; -1 if invalid.
+ */
+static long
+parse_duration(const char *s)
+{
+	double v, unit = 1000;
+	char *end;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno != 0 || !(v >= 0) || *s == '-' || *s == '+')
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 's': unit = 1000; break;
+		case 'm': unit = 60 * 1000; break;
+		case 'h': unit = 3600 * 1000; break;
+		case 'd': unit = 86400 * 1000; break;
+		default: return -1;
+		}
+		if (end[1] != '\0')
+			return -1;
+	}
+	v *= unit;
+	if (v > (double)LONG_MAX / 2)
+		return -1;
+	return v > 0 && v < 1 ? 1 : (long)(v + 0.999);
+}
+
+/* A signal by name (TERM, SIGTERM, sigterm) or number; -1 if unknown. */
+static int
+parse_signal(const char *s)
+{
+	char *end;
+	long n;
+	int sig;
+
+	n = strtol(s, &end, 10);
+	if (end != s && *end == '\0')
+		return n > 0 && n < NSIG ? (int)n : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (sig = 1; sig < NSIG; sig++)
+		if (signal_name(sig) != NULL &&
+		    strcasecmp(signal_name(sig) + 3, s) == 0)
+			return sig;
+	return -1;
+}
+
+/* --pause-on=WHEN[,WHEN...] as a PAUSE_ON_* mask. */
+static unsigned
+parse_pause_on(const char *arg)
+{
+	static const struct {
+		const char *word;
+		unsigned bit;
+	} words[] = {
+		{ "exit", PAUSE_ON_EXIT },
+		{ "failure", PAUSE_ON_FAILURE },
+		{ "crash", PAUSE_ON_CRASH },
+		{ "exec", PAUSE_ON_EXEC },
+	};
+	unsigned mask = 0;
+	size_t len, k;
+	const char *w;
+
+	for (w = arg; ; w += len + 1) {
+		len = strcspn(w, ",");
+		for (k = 0; k < ARRAY_SIZE(words); k++)
+			if (strlen(words[k].word) == len &&
+			    strncmp(words[k].word, w, len) == 0)
+				break;
+		if (k == ARRAY_SIZE(words))
+			usage_error(xstrfmt("--pause-on=%s: '%.*s' is not one "
+			    "of exit, failure, crash, exec", arg, (int)len,
+			    w));
+		mask |= words[k].bit;
+		if (w[len] == '\0')
+			break;
+	}
+	return mask;
+}
+
+/*
  * --json=FILE: the command results go to FILE, so they never mix with the
  * program's own stdout. Opened (close-on-exec) before the program starts,
  * so a bad FILE costs nothing.
@@ -215,10 +328,17 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "no-redirect", no_argument, NULL, OPT_NO_REDIRECT },
+		{ "pause-on", required_argument, NULL, OPT_PAUSE_ON },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "timeout-signal", required_argument, NULL,
+		    OPT_TIMEOUT_SIGNAL },
+		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	long ms;
 	int c;
 
 	rewrite_gdb_style_options(argc, argv);
@@ -259,6 +379,32 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_NO_REDIRECT:
 			o->tracer.no_redirect = true;
 			break;
+		case OPT_PAUSE_ON:
+			o->tracer.pause_on |= parse_pause_on(optarg);
+			o->tracer.pause_on_exit = true;
+			break;
+		case OPT_ONLY:
+			o->only = xreallocarray(o->only, o->nonly + 1,
+			    sizeof(*o->only));
+			o->only[o->nonly++] = optarg;
+			break;
+		case OPT_TIMEOUT:
+		case OPT_KILL_AFTER:
+			ms = parse_duration(optarg);
+			if (ms < 0)
+				usage_error(xstrfmt("--%s=%s: not a duration "
+				    "(such as 10, 2.5s, 1m, 1h)",
+				    c == OPT_TIMEOUT ? "timeout" :
+				    "kill-after", optarg));
+			*(c == OPT_TIMEOUT ? &o->timeout_ms :
+			    &o->kill_after_ms) = ms;
+			break;
+		case OPT_TIMEOUT_SIGNAL:
+			o->timeout_signal = parse_signal(optarg);
+			if (o->timeout_signal < 0)
+				usage_error(xstrfmt("--timeout-signal=%s: no "
+				    "such signal", optarg));
+			break;
 		case 'h':
 			printf("%s\n\n%s", usage_line, help_text);
 			exit(0);
@@ -276,6 +422,13 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind >= argc)
 		usage_error("no PROGRAM given");
+	o->tracer.only = o->only;
+	o->tracer.nonly = o->nonly;
+	if (o->timeout_signal == 0)
+		o->timeout_signal = SIGTERM;
+	if (o->timeout_ms > 0 && !o->batch)
+		usage_error("--timeout needs --batch (in the TUI, pause a "
+		    "process with its key instead)");
 	if (o->batch && o->ncommands > 0)
 		o->tracer.pause_on_exit = true;
 	if (!o->batch && o->ncommands > 0)
@@ -342,8 +495,14 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 			    "the program goes on", strerror(out_error));
 		}
 	}
-	if (p->state == PROC_PAUSED)
-		tracer_continue(tr, p, NULL);
+	if (p->state != PROC_PAUSED)
+		return;
+	if (p->reason == PAUSE_TIMEOUT) {
+		/* Its end, as timeout(1) makes it: the signal, no pause. */
+		tracer_forgo_pauses(p);
+		kill(p->pid, o->timeout_signal);
+	}
+	tracer_continue(tr, p, NULL);
 }
 
 /* SIGPIPE caught rather than ignored: exec gives the program SIG_DFL. */
@@ -389,9 +548,52 @@ report_unpaused_root(const struct proc *root, const struct options *o)
 		    (int)root->pid);
 }
 
+static long
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * --timeout ran out: every traced process that runs is paused (the -ex
+ * commands then run on each, and it gets the timeout signal).
+ */
+static void
+pause_everything(struct tracer *tr, const struct options *o)
+{
+	struct proc *p;
+
+	warnx_msg("--timeout: %.3g s passed; pausing every process",
+	    o->timeout_ms / 1000.0);
+	for (p = tracer_procs(tr); p != NULL; p = p->next) {
+		tracer_forgo_pauses(p);
+		if (p->state == PROC_RUNNING && p->execed)
+			tracer_pause(tr, p, PAUSE_TIMEOUT, NULL);
+		else if (p->state != PROC_GONE)
+			kill(p->pid, o->timeout_signal);
+	}
+}
+
+/* --kill-after ran out too: SIGKILL whatever is left. */
+static void
+kill_everything(struct tracer *tr)
+{
+	struct proc *p;
+
+	warnx_msg("--kill-after: sending SIGKILL");
+	for (p = tracer_procs(tr); p != NULL; p = p->next)
+		if (p->state != PROC_GONE)
+			tracer_kill(tr, p, NULL);
+}
+
 static int
 run_batch(const struct options *o, char **argv)
 {
+	long start = monotonic_ms(), deadline = -1;
+	bool timed_out = false, killed = false;
 	struct tracer *tr;
 	struct proc *p;
 	int status, n;
@@ -400,12 +602,30 @@ run_batch(const struct options *o, char **argv)
 	tr = tracer_spawn(&o->tracer, argv, &status);
 	if (tr == NULL)
 		return status;
+	if (o->timeout_ms > 0)
+		deadline = start + o->timeout_ms;
 	do {
-		n = tracer_poll(tr, -1);
+		n = tracer_poll(tr, deadline < 0 ? -1 :
+		    (int)(deadline > monotonic_ms() ?
+		    deadline - monotonic_ms() : 0));
+		if (deadline >= 0 && monotonic_ms() >= deadline) {
+			if (!timed_out) {
+				timed_out = true;
+				pause_everything(tr, o);
+				deadline = o->kill_after_ms > 0 ?
+				    monotonic_ms() + o->kill_after_ms : -1;
+			} else if (!killed) {
+				killed = true;
+				kill_everything(tr);
+				deadline = -1;
+			}
+		}
 		while ((p = tracer_next_paused(tr)) != NULL)
 			run_batch_commands(tr, p, o);
 	} while (n >= 0);
 	status = tracer_finish(tr);
+	if (timed_out)
+		status = killed ? 128 + SIGKILL : 124;
 	report_unpaused_root(tracer_root(tr), o);
 	tracer_destroy(tr);
 	return status;
@@ -445,6 +665,7 @@ main(int argc, char **argv)
 		free(o.commands[i].where);
 	}
 	free(o.commands);
+	free(o.only);
 	if (o.cmd_out != NULL && fclose(o.cmd_out) != 0 && status == 0) {
 		warnx_msg("--json: %s", strerror(errno));
 		status = 125;

@@ -193,12 +193,22 @@ mem_maps_read(struct proc *p, struct maps *out, char **errp)
 		if (p->stub != NULL && stub_contains(r->start)) {
 			free(r->name);
 			r->name = xstrdup("[ptinspect]");
-		} else if (p->brk.mode == BRK_EMULATED &&
-		    r->start >= heap_start && r->end <= heap_end &&
-		    strstr(r->name, "memfd:") != NULL) {
-			free(r->name);
-			r->name = xstrdup("[heap]");
+			continue;
 		}
+		if (!mem_is_shared(p, r->start) || r->perms[3] != 's')
+			continue;
+		/*
+		 * Redirected: shown as the program made it, private anonymous
+		 * memory ([heap] for the emulated brk heap); the access
+		 * column says it is shared with ptinspect.
+		 */
+		free(r->name);
+		r->name = xstrdup(p->brk.mode == BRK_EMULATED &&
+		    r->start >= heap_start && r->end <= heap_end ? "[heap]" : "");
+		r->perms[3] = 'p';
+		r->offset = 0;
+		r->dev_major = r->dev_minor = 0;
+		r->inode = 0;
 	}
 	return 0;
 }

@@ -42,9 +42,11 @@ long mem_find(struct proc *p, const struct maps *maps,
     int (*found)(uint64_t addr, void *arg), void *arg, char **errp);
 
 /*
- * The process's regions as /proc/PID/maps lists them, read through a live
- * thread, with the pages of an emulated brk heap named "[heap]" as they
- * would be natively. 0, or -1 with *errp.
+ * The process's regions as the program made them: /proc/PID/maps read
+ * through a live thread, where redirected memory (a MAP_SHARED mapping of
+ * the memfd to the kernel) is shown as the private anonymous memory it is
+ * to the program ("rw-p", offset 0, no name, "[heap]" for an emulated brk
+ * heap) and the mmap stub as "[ptinspect]". 0, or -1 with *errp.
  */
 int mem_maps_read(struct proc *p, struct maps *out, char **errp);
 

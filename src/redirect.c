@@ -36,10 +36,18 @@
  * The memfd reaches the tracee once per address space: openat of
  * /proc/<ptinspect>/fd/<n> run inside it, moved to the reserved fd, above
  * the program's RLIMIT_NOFILE where possible so no fd number it can use
- * is taken. If the program closes it we reinstall it on the next mmap; if
- * the program makes the number its own (dup2 onto it), no new mappings
- * are redirected in that process. Anything we cannot redirect stays
- * private and is served by the copy path in mem.c.
+ * is taken. Where the tracee may not open that path (it changed to
+ * another user, or chrooted), it makes the memfd itself (an injected
+ * memfd_create) and ptinspect takes its own descriptor of it with
+ * pidfd_getfd, which the tracer may always do. Where the reserved number
+ * cannot be had (a non-root program lowered its hard limit below it), the
+ * process gets the memfd for each call only. If the program closes it we
+ * reinstall it on the next mmap; if the program makes the number its own
+ * (dup2 onto it), no new mappings are redirected in that process.
+ * Anything we cannot redirect stays private and is served by the copy path
+ * in mem.c; a fork child that cannot have its own memfd gets its memory
+ * copied back into private memory, never shared with its parent, and is
+ * never killed. Such fallbacks are said once per run.
  */
 #include "config.h"
 
@@ -54,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -124,6 +133,11 @@ static size_t nholders, holders_cap;
 #define TRANSIENT_FILTER_FD 0x7fffffff
 
 static int reserved_fd = -1;
+static bool said_private;
+
+#ifndef MFD_EXEC		/* linux/memfd.h, Linux 6.3 */
+#define MFD_EXEC 0x0010U
+#endif
 
 /* A raw syscall result that is an error (-4095..-1), not an address. */
 static bool
@@ -138,6 +152,7 @@ static void mm_load(struct proc *p);
 static void mm_store(struct proc *p);
 static void holder_add(struct proc *p);
 static long fd_acquire(struct inject *inj, struct proc *p);
+static void say_private(pid_t pid, const char *why);
 static void fd_release(struct inject *inj, long fd);
 static uint64_t read_stat_address(pid_t tid, int n);
 
@@ -161,17 +176,17 @@ redirect_reserved_fd(void)
 	if (reserved_fd >= 0)
 		return reserved_fd;
 	/*
-	 * The first number the program cannot open: the soft limit when it is
-	 * below the hard one; else the hard limit, which root may lift for
-	 * the moment of the dup3. Otherwise every number is the program's,
-	 * and the memfd visits only for the length of a call.
+	 * The first number the program can never open: the hard limit, which
+	 * root may lift for the moment of the dup3. Not the soft limit when it
+	 * is below the hard one: the program may raise its soft limit, and
+	 * then close() of that number would close our memfd and open() would
+	 * skip it. Otherwise every number is the program's, and the memfd
+	 * visits only for the length of a call.
 	 */
 	reserved_fd = TRANSIENT_FILTER_FD;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_max >= (1 << 20))
 		return reserved_fd;
-	if (rl.rlim_cur < rl.rlim_max)
-		reserved_fd = (int)rl.rlim_cur;
-	else if (can_lift_hard_limit(&rl))
+	if (can_lift_hard_limit(&rl))
 		reserved_fd = (int)rl.rlim_max;
 	return reserved_fd;
 }
@@ -189,8 +204,7 @@ ensure_arena(struct proc *p)
 		return true;
 	p->arena = arena_new(&err);
 	if (p->arena == NULL) {
-		warnx_msg("pid %d: memory stays private: %s", (int)p->pid,
-		    err);
+		say_private(p->pid, err);
 		free(err);
 		p->redirect_disabled = true;
 		return false;
@@ -327,6 +341,27 @@ mm_detach(struct proc *p)
 	return false;
 }
 
+/*
+ * Once per run, not per process: a tree of processes in the same state
+ * (ulimit -v, another user) would repeat it on the program's stderr.
+ */
+static void
+say_private(pid_t pid, const char *why)
+{
+	if (said_private)
+		return;
+	said_private = true;
+	warnx_msg("pid %d: memory stays private (read the slow way; said "
+	    "once): %s", (int)pid, why);
+}
+
+/* Does p get the memfd for each call only (no reserved number)? */
+static bool
+fd_transient(const struct proc *p)
+{
+	return reserved_fd == TRANSIENT_FILTER_FD || p->fd_transient;
+}
+
 /* Opens the arena inside the tracee; its descriptor there, or -errno. */
 static long
 open_in_tracee(struct inject *inj, struct proc *p)
@@ -344,16 +379,77 @@ open_in_tracee(struct inject *inj, struct proc *p)
 }
 
 /*
- * Puts the arena at the reserved number in the tracee, lifting its
- * RLIMIT_NOFILE for the moment (the number is just above it); the program
- * then cannot open, dup2 onto or see a limit change for that number.
+ * The tracee cannot open ptinspect's memfd by path (another user, a
+ * chroot, no /proc): it makes one itself and ptinspect takes its own
+ * descriptor of it (pidfd_getfd: PTRACE_MODE_ATTACH, which the tracer
+ * has; else /proc/PID/fd), which becomes the arena's file. Only while no
+ * tracee mapping uses the old one. The tracee's descriptor, or -errno.
+ */
+static long
+memfd_from_tracee(struct inject *inj, struct proc *p)
+{
+	static const char name[] = "ptinspect";
+	char path[64];
+	uint64_t addr;
+	long tfd;
+	int pfd, fd = -1;
+
+	if (arena_extent_count(p->arena) != 0)
+		return -EBUSY;
+	addr = inject_scratch(inj, name, sizeof(name));
+	if (addr == 0)
+		return -EFAULT;
+	/* Executable, as in arena_new (a JIT's mprotect). */
+	tfd = inject_syscall(inj, SYS_memfd_create, (long)addr,
+	    MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC, 0, 0, 0, 0);
+	if (tfd == -EINVAL || tfd == -EACCES)
+		tfd = inject_syscall(inj, SYS_memfd_create, (long)addr,
+		    MFD_CLOEXEC | MFD_ALLOW_SEALING, 0, 0, 0, 0);
+	if (tfd < 0)
+		return tfd;
+	pfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (pfd >= 0) {
+		fd = (int)syscall(SYS_pidfd_getfd, pfd, (int)tfd, 0);
+		close(pfd);
+	}
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd/%ld", (int)p->pid,
+		    tfd);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+	}
+	if (fd < 0 || arena_adopt_fd(p->arena, fd, NULL) != 0) {
+		inject_syscall(inj, SYS_close, tfd, 0, 0, 0, 0, 0);
+		return -EACCES;
+	}
+	return tfd;
+}
+
+/* A new descriptor of the arena in the tracee, or -errno. */
+static long
+fd_open(struct inject *inj, struct proc *p)
+{
+	long fd = open_in_tracee(inj, p);
+
+	if (fd < 0 && fd != -ESRCH)
+		fd = memfd_from_tracee(inj, p);
+	return fd;
+}
+
+/*
+ * Moves the tracee's descriptor fd of the arena to the reserved number,
+ * lifting its RLIMIT_NOFILE for the moment (the number is just above it);
+ * the program then cannot open, dup2 onto or see a limit change for that
+ * number. Where the number cannot be had (a non-root program lowered its
+ * hard limit below it), the process goes over to a descriptor for each
+ * call (fd_transient), fd serving this one, and whatever an earlier image
+ * or its parent left at the number is closed.
  */
 static bool
-install_fd(struct inject *inj, struct proc *p)
+install_fd(struct inject *inj, struct proc *p, long fd)
 {
 	struct rlimit old, raised;
 	bool lifted = false;
-	long fd, r;
+	long r = fd;
 
 	if (prlimit(p->pid, RLIMIT_NOFILE, NULL, &old) == 0 &&
 	    old.rlim_cur != RLIM_INFINITY &&
@@ -363,16 +459,21 @@ install_fd(struct inject *inj, struct proc *p)
 		    old.rlim_max : raised.rlim_cur;
 		lifted = prlimit(p->pid, RLIMIT_NOFILE, &raised, NULL) == 0;
 	}
-	fd = open_in_tracee(inj, p);
-	r = fd;
-	if (fd >= 0 && fd != reserved_fd) {
+	if (fd != reserved_fd) {
 		r = inject_syscall(inj, SYS_dup3, fd, reserved_fd, O_CLOEXEC,
 		    0, 0, 0);
-		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
+		if (r == reserved_fd)
+			inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
 	}
 	if (lifted)
 		prlimit(p->pid, RLIMIT_NOFILE, &old, NULL);
 	p->arena_fd_installed = r == reserved_fd;
+	if (!p->arena_fd_installed && r != -ESRCH) {
+		p->fd_transient = true;
+		if (!p->redirect_disabled)
+			inject_syscall(inj, SYS_close, reserved_fd, 0, 0, 0,
+			    0, 0);
+	}
 	return p->arena_fd_installed;
 }
 
@@ -382,19 +483,21 @@ fd_acquire(struct inject *inj, struct proc *p)
 {
 	long fd;
 
-	if (reserved_fd == TRANSIENT_FILTER_FD) {
-		fd = open_in_tracee(inj, p);
-		return fd >= 0 ? fd : -1;
-	}
-	if (!p->arena_fd_installed && !install_fd(inj, p))
+	if (!fd_transient(p) && p->arena_fd_installed)
+		return reserved_fd;
+	fd = fd_open(inj, p);
+	if (fd < 0)
 		return -1;
+	if (fd_transient(p) || !install_fd(inj, p, fd))
+		return fd;
 	return reserved_fd;
 }
 
+/* Closes a descriptor fd_acquire opened for one call. */
 static void
 fd_release(struct inject *inj, long fd)
 {
-	if (reserved_fd == TRANSIENT_FILTER_FD && fd >= 0)
+	if (fd >= 0 && fd_transient(inj->thread->proc))
 		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
@@ -559,10 +662,9 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	 * The common case: one stop, the stub does the rest, with the memfd
 	 * kept at reserved_fd, or opening it by path (-1).
 	 */
-	if (stub_ready(p) && (reserved_fd == TRANSIENT_FILTER_FD ||
-	    p->arena_fd_installed)) {
+	if (stub_ready(p) && (fd_transient(p) || p->arena_fd_installed)) {
 		stub_send(t, regs, PAGE_UP(len), off, shared_flags,
-		    reserved_fd == TRANSIENT_FILTER_FD ? -1 : reserved_fd);
+		    fd_transient(p) ? -1 : reserved_fd);
 		return;
 	}
 	if (inject_begin(&inj, t, true) != 0) {
@@ -1048,7 +1150,20 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	}
 	if (inject_begin(&inj, t, true) != 0)
 		return;
-	if (new_top > old_top) {
+	if (p->arena == NULL && p->redirect_disabled) {
+		/* A fork child left private (redirect_child): same, privately. */
+		r = new_top > old_top ? inject_syscall(&inj, SYS_mmap,
+		    (long)old_top, (long)(new_top - old_top),
+		    PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) :
+		    inject_syscall(&inj, SYS_munmap, (long)new_top,
+		    (long)(old_top - new_top), 0, 0, 0, 0);
+		if (r == (new_top > old_top ? (long)old_top : 0))
+			b->cur = want;
+		else if (new_top > old_top && !syscall_failed(r))
+			inject_syscall(&inj, SYS_munmap, r,
+			    (long)(new_top - old_top), 0, 0, 0, 0);
+	} else if (new_top > old_top) {
 		if (!b->has_slot && ensure_arena(p) &&
 		    arena_alloc(p->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
 			b->has_slot = true;
@@ -1070,7 +1185,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			inject_end(&inj, true, r);
 			return;
 		}
-		if (fd >= 0 && p->stub != NULL &&
+		if (p->stub != NULL &&
 		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
 			stub_evict(&inj, p);
 		/*
@@ -1141,7 +1256,7 @@ on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
 	struct proc *p = t->proc;
 	long nr = (long)regs->orig_rax;
 
-	if (reserved_fd == TRANSIENT_FILTER_FD)
+	if (fd_transient(p))
 		return;
 	/* The program is closing our number, or making it its own. */
 	p->arena_fd_installed = false;
@@ -1335,50 +1450,66 @@ redirect_fork_needs_copy(const struct proc *p)
 	return p->arena != NULL && arena_extent_count(p->arena) > 0;
 }
 
+/* Is r a mapping of the file behind the arena a (inode st)? */
+static bool
+maps_arena(const struct region *r, const struct stat *st)
+{
+	return r->inode == st->st_ino && strstr(r->name, "memfd:") != NULL;
+}
+
 /*
  * The child shares the parent's memfd pages until each of its memfd
- * mappings is replaced by the same range of its own copy.
+ * mappings is replaced by the same range of its own copy. 0, or -1 (*why
+ * says why) with some of them perhaps replaced: child_private then copies
+ * them all (they hold the same bytes either way).
  */
-int
-redirect_child(struct proc *parent, struct thread *child)
+static int
+child_own_copy(struct proc *parent, struct thread *child,
+    struct inject *inj, const char **why)
 {
 	struct proc *cp = child->proc;
 	const struct region *r;
 	struct fork_advice *fa;
-	struct inject inj;
 	struct maps maps;
 	struct stat st;
 	size_t i;
 	long res, fd;
 	int ok = 0;
 
+	*why = "cannot read the child's /proc/PID/maps";
 	if (fstat(arena_fd(parent->arena), &st) != 0 ||
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
 	cp->brk = parent->brk;
+	*why = "no memfd for the child";
 	cp->arena = arena_new(NULL);
-	if (cp->arena == NULL || arena_clone(parent->arena, cp->arena,
-	    NULL) != 0 || inject_begin(&inj, child, false) != 0) {
+	cp->arena_fd_installed = false;
+	/* First, while the new arena is empty: the child may make the file. */
+	fd = cp->arena == NULL ? -1 : fd_acquire(inj, cp);
+	if (fd < 0) {
 		maps_free(&maps);
 		return -1;
 	}
 	holder_add(cp);
-	cp->arena_fd_installed = false;
-	fd = fd_acquire(&inj, cp);
-	if (fd < 0)
+	*why = "copying the parent's memfd";
+	if (arena_clone(parent->arena, cp->arena, NULL) != 0)
 		ok = -1;
+	*why = "mapping the child's memfd";
 	for (i = 0; ok == 0 && i < maps.count; i++) {
 		r = &maps.regions[i];
-		if (r->inode != st.st_ino || strstr(r->name, "memfd:") == NULL)
+		if (!maps_arena(r, &st))
 			continue;
-		res = inject_syscall(&inj, SYS_mmap, (long)r->start,
+		res = inject_syscall(inj, SYS_mmap, (long)r->start,
 		    (long)(r->end - r->start), region_prot(r),
 		    MAP_SHARED | MAP_FIXED,
 		    fd, (long)r->offset);
 		if (res != (long)r->start)
 			ok = -1;
 	}
-	fd_release(&inj, fd);
+	fd_release(inj, fd);
+	maps_free(&maps);
+	if (ok != 0)
+		return -1;
 	stub_inherit(parent, cp);
 	for (fa = parent->fork_advice; fa != NULL; fa = fa->next) {
 		if (fa->advice == MADV_DONTFORK) {
@@ -1389,7 +1520,158 @@ redirect_child(struct proc *parent, struct thread *child)
 			    fa->advice);
 		}
 	}
+	return 0;
+}
+
+/* Writes len bytes to the tracee at addr; ptrace words if need be. */
+static int
+poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	uint64_t word;
+	size_t i;
+
+	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	/* Page-sized, page-aligned pieces: whole words. */
+	for (i = 0; i + sizeof(word) <= len; i += sizeof(word)) {
+		memcpy(&word, buf + i, sizeof(word));
+		if (ptrace(PTRACE_POKEDATA, tid, (void *)(uintptr_t)(addr + i),
+		    (void *)(uintptr_t)word) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Is [addr, addr + len) within a WIPEONFORK range of p? */
+static bool
+wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
+{
+	const struct fork_advice *fa;
+
+	for (fa = p->fork_advice; fa != NULL; fa = fa->next)
+		if (fa->advice == MADV_WIPEONFORK && fa->start <= addr &&
+		    addr + len <= fa->start + fa->len)
+			return true;
+	return false;
+}
+
+/*
+ * The child could not have its own memfd: every range it maps from one
+ * (the parent's, or a copy half set up) becomes private memory holding
+ * the parent's bytes (built aside, then moved over it), and the child
+ * redirects nothing more. Exact: memory is what it would be natively.
+ */
+static int
+child_private(struct proc *parent, struct thread *child, struct inject *inj)
+{
+	static unsigned char buf[PAGE_SIZE_BYTES];
+	static const unsigned char zeros[PAGE_SIZE_BYTES];
+	struct proc *cp = child->proc;
+	struct stat st, cst;
+	const struct region *r;
+	struct fork_advice *fa;
+	struct maps maps;
+	uint64_t len, at;
+	long tmp, res, prot;
+	bool have_cst;
+	size_t i;
+	int ok = 0;
+
+	if (fstat(arena_fd(parent->arena), &st) != 0 ||
+	    maps_read(child->tid, &maps, NULL) != 0)
+		return -1;
+	have_cst = cp->arena != NULL && fstat(arena_fd(cp->arena), &cst) == 0;
+	for (i = 0; ok == 0 && i < maps.count; i++) {
+		r = &maps.regions[i];
+		if (!maps_arena(r, &st) && !(have_cst && maps_arena(r, &cst)))
+			continue;
+		len = r->end - r->start;
+		prot = region_prot(r);
+		tmp = inject_syscall(inj, SYS_mmap, 0, (long)len,
+		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (syscall_failed(tmp)) {
+			ok = -1;
+			break;
+		}
+		for (at = 0; ok == 0 && at < len; at += PAGE_SIZE_BYTES) {
+			if (wiped_on_fork(parent, r->start + at,
+			    PAGE_SIZE_BYTES))
+				continue;
+			memset(buf, 0, sizeof(buf));
+			arena_read(parent->arena, r->start + at, buf,
+			    sizeof(buf));
+			if (memcmp(buf, zeros, sizeof(buf)) != 0 &&
+			    poke_bytes(child->tid, (uint64_t)tmp + at, buf,
+			    sizeof(buf)) != 0)
+				ok = -1;
+		}
+		if (ok == 0 && prot != (PROT_READ | PROT_WRITE) &&
+		    inject_syscall(inj, SYS_mprotect, tmp, (long)len, prot,
+		    0, 0, 0) != 0)
+			ok = -1;
+		res = ok != 0 ? -1 : inject_syscall(inj, SYS_mremap, tmp,
+		    (long)len, (long)len, MREMAP_MAYMOVE | MREMAP_FIXED,
+		    (long)r->start, 0);
+		if (res != (long)r->start) {
+			inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0,
+			    0, 0);
+			ok = -1;
+		}
+	}
 	maps_free(&maps);
+	if (ok != 0)
+		return -1;
+	if (cp->arena_fd_installed)
+		inject_syscall(inj, SYS_close, reserved_fd, 0, 0, 0, 0, 0);
+	/* Private now: the kernel does WIPEONFORK itself from here on. */
+	for (fa = parent->fork_advice; fa != NULL; fa = fa->next)
+		if (fa->advice == MADV_WIPEONFORK)
+			inject_syscall(inj, SYS_madvise, (long)fa->start,
+			    (long)fa->len, MADV_WIPEONFORK, 0, 0, 0);
+	holder_remove(cp);
+	if (cp->arena != NULL)
+		arena_free(cp->arena);
+	cp->arena = NULL;
+	cp->arena_fd_installed = false;
+	cp->redirect_disabled = true;
+	return 0;
+}
+
+/*
+ * Never kills the child: its own copy, or else private memory. A child
+ * of a non-dumpable process is made dumpable for the moment (a non-root
+ * tracer may not read its /proc files or memory otherwise), and back.
+ */
+int
+redirect_child(struct proc *parent, struct thread *child)
+{
+	struct proc *cp = child->proc;
+	const char *why = NULL;
+	struct inject inj;
+	long dumpable;
+	int ok;
+
+	cp->brk = parent->brk;
+	cp->redirect_disabled = parent->redirect_disabled;
+	cp->fd_transient = parent->fd_transient;
+	if (inject_begin(&inj, child, false) != 0)
+		return -1;
+	dumpable = inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
+	    0, 0);
+	if (dumpable == 0)
+		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0,
+		    0);
+	ok = child_own_copy(parent, child, &inj, &why);
+	if (ok != 0 && !child->has_deferred) {
+		ok = child_private(parent, child, &inj);
+		if (ok == 0)
+			say_private(cp->pid, why);
+	}
+	if (dumpable == 0)
+		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0,
+		    0);
 	inject_end(&inj, false, 0);
 	return ok;
 }

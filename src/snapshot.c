@@ -345,14 +345,29 @@ snap_summary(struct snap *s, const char *dir,
 	    (long long)now, snap_now_ms() - t0, (int)p->pid);
 	json_str(f, p->comm);
 	fputs(",\"paused_by\":", f);
-	if (p->reason == PAUSE_SIGNAL) {
+	switch (p->reason) {
+	case PAUSE_SIGNAL:
 		fputs("\"signal\",\"signal\":", f);
 		json_str(f, signal_name(p->signal));
 		fprintf(f, ",\"signal_number\":%d", p->signal);
-	} else {
+		break;
+	case PAUSE_EXIT:
 		fprintf(f, "\"exit\",\"exit_code\":%d,\"exit_via\":\"%s\"",
 		    p->exit_code, p->last_thread_exit ? "exit" :
 		    "exit_group");
+		break;
+	case PAUSE_EXEC:
+		fputs("\"exec\"", f);
+		break;
+	case PAUSE_TIMEOUT:
+		fputs("\"timeout\"", f);
+		break;
+	case PAUSE_REQUEST:
+		fputs("\"request\"", f);
+		break;
+	default:
+		fputs("null", f);
+		break;
 	}
 	fprintf(f, ",\"paused_tid\":%d,\"cwd\":", (int)p->paused_tid);
 	json_str(f, cwd);

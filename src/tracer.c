@@ -36,8 +36,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -459,6 +461,8 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	pid_t pid;
 
 	tr->opts = *opts;
+	if (tr->opts.pause_on == 0)
+		tr->opts.pause_on = PAUSE_ON_EXIT;
 	tr->sigchld_fd = -1;
 	reserved_fd = opts->no_redirect ? -1 : redirect_reserved_fd();
 	if (pipe2(go_pipe, O_CLOEXEC) != 0 ||
@@ -609,6 +613,63 @@ should_pause(const struct proc *p)
 	return p->pause_wanted && p->execed && p->state == PROC_RUNNING;
 }
 
+/* --only: does a glob match p's comm, executable path or its base name? */
+static bool
+proc_matches_only(const struct tracer *tr, struct proc *p)
+{
+	char path[64], exe[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	size_t i;
+
+	if (tr->opts.nonly == 0)
+		return true;
+	read_comm(p);
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	base = strrchr(exe, '/') != NULL ? strrchr(exe, '/') + 1 : exe;
+	for (i = 0; i < tr->opts.nonly; i++) {
+		if (fnmatch(tr->opts.only[i], p->comm, 0) == 0 ||
+		    (n > 0 && (fnmatch(tr->opts.only[i], exe, 0) == 0 ||
+		    fnmatch(tr->opts.only[i], base, 0) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * --pause-on and --only: is p to be held at this event? exit_code is the
+ * exit status for PAUSE_EXIT.
+ */
+static bool
+pause_chosen(const struct tracer *tr, struct proc *p, enum pause_reason why,
+    int exit_code)
+{
+	unsigned on = tr->opts.pause_on;
+
+	if (!should_pause(p))
+		return false;
+	switch (why) {
+	case PAUSE_EXIT:
+		if (!(on & PAUSE_ON_EXIT) &&
+		    !((on & PAUSE_ON_FAILURE) && exit_code != 0))
+			return false;
+		break;
+	case PAUSE_SIGNAL:
+		if (!(on & (PAUSE_ON_EXIT | PAUSE_ON_FAILURE | PAUSE_ON_CRASH)))
+			return false;
+		break;
+	case PAUSE_EXEC:
+		if (!(on & PAUSE_ON_EXEC))
+			return false;
+		break;
+	default:
+		break;
+	}
+	return proc_matches_only(tr, p);
+}
+
 struct proc *
 tracer_next_paused(struct tracer *tr)
 {
@@ -630,10 +691,30 @@ tracer_continue(struct tracer *tr, struct proc *p, char **errp)
 
 	if (p->state != PROC_PAUSED)
 		return set_error(errp, "process %d is not paused", (int)p->pid);
-	p->state = PROC_RELEASED;
+	/* Held at its end, it goes; held on the way, it runs on. */
+	p->state = p->reason == PAUSE_EXIT || p->reason == PAUSE_SIGNAL ?
+	    PROC_RELEASED : PROC_RUNNING;
 	for (t = p->threads; t != NULL; t = t->next)
 		resume_thread(tr, t);
 	return 0;
+}
+
+int
+tracer_pause(struct tracer *tr, struct proc *p, enum pause_reason why,
+    char **errp)
+{
+	(void)tr;
+	if (p->state != PROC_RUNNING || !p->execed || p->threads == NULL)
+		return set_error(errp, "process %d is not running",
+		    (int)p->pid);
+	start_pause(p, proc_main_thread(p), why);
+	return 0;
+}
+
+void
+tracer_forgo_pauses(struct proc *p)
+{
+	p->pause_wanted = false;
 }
 
 int
@@ -718,7 +799,8 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 	struct proc *p = t->proc;
 
 	t->resume_sig = sig;
-	if (should_pause(p) && signal_is_fatal(t->tid, sig)) {
+	if (pause_chosen(tr, p, PAUSE_SIGNAL, 0) &&
+	    signal_is_fatal(t->tid, sig)) {
 		p->signal = sig;
 		record_fault_addr(p, t->tid, sig);
 		start_pause(p, t, PAUSE_SIGNAL);
@@ -732,7 +814,7 @@ on_exit_group(struct tracer *tr, struct thread *t, int status)
 {
 	struct proc *p = t->proc;
 
-	if (should_pause(p)) {
+	if (pause_chosen(tr, p, PAUSE_EXIT, status & 0xff)) {
 		p->exit_code = status & 0xff;
 		p->last_thread_exit = false;
 		start_pause(p, t, PAUSE_EXIT);
@@ -1092,6 +1174,11 @@ on_exit_event(struct tracer *tr, struct thread *t)
 	t->exiting = true;
 	if (should_pause(p) && last_live_thread(t)) {
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status);
+		if (!pause_chosen(tr, p, WIFSIGNALED((int)status) ?
+		    PAUSE_SIGNAL : PAUSE_EXIT, WEXITSTATUS((int)status))) {
+			hold_or_resume(tr, t);
+			return;
+		}
 		if (WIFSIGNALED((int)status)) {
 			p->signal = WTERMSIG((int)status);
 			p->has_fault_addr = false;
@@ -1177,6 +1264,10 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	forget_address_space(p);
 	read_comm(p);
 	warn_unprivileged_setid(p);
+	if (pause_chosen(tr, p, PAUSE_EXEC, 0)) {
+		start_pause(p, t, PAUSE_EXEC);
+		return;
+	}
 	hold_or_resume(tr, t);
 }
 

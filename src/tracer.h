@@ -44,6 +44,17 @@ enum pause_reason {
 	PAUSE_NONE,
 	PAUSE_EXIT,		/* exit_group(exit_code), or last thread exit */
 	PAUSE_SIGNAL,		/* about to die of `signal` */
+	PAUSE_EXEC,		/* just after execve, before its first instruction */
+	PAUSE_TIMEOUT,		/* --timeout ran out (tracer_pause) */
+	PAUSE_REQUEST,		/* the user asked (tracer_pause) */
+};
+
+/* Which events hold a process (--pause-on); a mask. */
+enum {
+	PAUSE_ON_EXIT = 1 << 0,		/* every exit and fatal signal */
+	PAUSE_ON_FAILURE = 1 << 1,	/* non-zero exit code, fatal signal */
+	PAUSE_ON_CRASH = 1 << 2,	/* fatal signal only */
+	PAUSE_ON_EXEC = 1 << 3,		/* after each successful execve */
 };
 
 struct thread {
@@ -87,6 +98,7 @@ struct proc {
 	int mem_fd;		/* /proc/PID/mem, opened lazily by mem.c; -1 */
 	struct arena *arena;	/* shared-memory fast path, NULL if none */
 	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
+	bool fd_transient;	/* no reserved fd here: opened for each call */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
 	struct fork_advice *fork_advice;	/* owned by redirect.c */
 	struct stub *stub;	/* the mmap stub, owned by stub.c; NULL if none */
@@ -101,6 +113,10 @@ struct proc {
 struct tracer_opts {
 	bool pause_on_exit;	/* pause the root process at its exit */
 	bool follow_forks;	/* ... and every child process too */
+	unsigned pause_on;	/* PAUSE_ON_* (0: PAUSE_ON_EXIT) */
+	/* --only: globs of comm or executable path; none: every process */
+	char *const *only;
+	size_t nonly;
 	bool no_seccomp;	/* force the PTRACE_SYSCALL fallback */
 	bool no_redirect;	/* keep memory private (copy path only) */
 	/* Run in the child just before exec (pty set-up); may be NULL. */
@@ -151,8 +167,21 @@ int thread_get_regs(struct thread *t, struct user_regs_struct *regs,
 int thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
     char **errp);
 
-/* Lets a paused process's exit or death happen with its own status. */
+/*
+ * Lets a paused process go on: its exit or death happens with its own
+ * status; after a pause at exec or by tracer_pause it runs on (and may
+ * pause again).
+ */
 int tracer_continue(struct tracer *tr, struct proc *p, char **errp);
+/*
+ * Pauses a running process now (why: PAUSE_TIMEOUT or PAUSE_REQUEST):
+ * every thread is interrupted; it shows up in tracer_next_paused once all
+ * are held. 0, or -1 with *errp.
+ */
+int tracer_pause(struct tracer *tr, struct proc *p, enum pause_reason why,
+    char **errp);
+/* No more pauses for p (a process being ended: --timeout). */
+void tracer_forgo_pauses(struct proc *p);
 /* Kills a process (paused or not) with SIGKILL. */
 int tracer_kill(struct tracer *tr, struct proc *p, char **errp);
 

@@ -41,6 +41,10 @@ redirected_at_exit="sem-closefds sem-memfd sem-threads sem-exec"
 # afterwards stays private by design (redirect.c, on_own_filter), their
 # [heap] included; the rest of the redirection check applies.
 private_heap="sem-foreign-trace sem-own-filter"
+# Programs whose heap (brk) must exist at the pause, shared: the check
+# above cannot tell a heap emulated with private memory (unnamed) from
+# no heap at all.
+heap_required="sem-brk sem-brk-far"
 marker_addr=0x5e5e00000000
 
 # Programs that fork: the plain run follows them with -f; the batch run
@@ -134,13 +138,14 @@ report() {
 }
 
 # redirected LOG MARKED HEAP: checks the JSON lines of a batch run (HEAP
-# "yes": [heap] must be shared too); prints "ok" or what was not
-# redirected.
+# "yes": [heap] must be shared too, "required": and be there); prints "ok"
+# or what was not redirected.
 redirected() {
 	python3 - "$1" "$2" "$marker_addr" "$3" <<'PY'
 import json, sys
 log, marked, marker = sys.argv[1], sys.argv[2] == "yes", sys.argv[3]
-heap = sys.argv[4] == "yes"
+heap = sys.argv[4] in ("yes", "required")
+heap_required = sys.argv[4] == "required"
 stats, maps, markers, bad = 0, 0, 0, []
 for line in open(log, errors="replace"):
 	if not line.startswith("{"):
@@ -157,6 +162,8 @@ for line in open(log, errors="replace"):
 		continue
 	maps += 1
 	regs = o["regions"]
+	if heap_required and not any(r["name"] == "[heap]" for r in regs):
+		bad.append("no [heap]")
 	for r in regs:
 		if heap and r["name"] == "[heap]" and r["access"] != "shared":
 			bad.append("[heap] %s" % r["access"])
@@ -217,6 +224,7 @@ for prog in "${progs[@]}"; do
 	else
 		heap=yes
 		in_list "$name" "$private_heap" && heap=no
+		in_list "$name" "$heap_required" && heap=required
 		v=$(redirected "$tmp/$name.batch" "$marked" "$heap")
 		if [ "$v" = ok ]; then
 			ok "$what"

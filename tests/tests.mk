@@ -17,8 +17,11 @@ foundation_tests = \
 	tests/forks.t \
 	tests/gcore.t \
 	tests/kill.t \
+	tests/mapsview.t \
+	tests/pauseon.t \
 	tests/memcmds.t \
 	tests/memory.t \
+	tests/nokill.t \
 	tests/output.t \
 	tests/pause.t \
 	tests/save.t \
@@ -43,6 +46,7 @@ check_PROGRAMS += \
 	tests/progs/fault \
 	tests/progs/fork-exec \
 	tests/progs/gcore \
+	tests/progs/hang \
 	tests/progs/kill-me \
 	tests/progs/last-thread \
 	tests/progs/markers \
@@ -60,6 +64,7 @@ tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_hang_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_gcore_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_gcore_LDFLAGS = -pthread
@@ -209,7 +214,12 @@ SEM_PROGS = \
 	tests/progs/sem-fork-many \
 	tests/progs/sem-untraced \
 	tests/progs/sem-foreign-trace \
-	tests/progs/sem-own-filter
+	tests/progs/sem-own-filter \
+	tests/progs/sem-fork-setuid \
+	tests/progs/sem-fork-nodump \
+	tests/progs/sem-fork-nofile \
+	tests/progs/sem-fork-nofds \
+	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
