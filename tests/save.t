@@ -4,7 +4,9 @@
 # commands said at the same pause (bt.txt is `bt all`'s text, environ
 # holds the test's tag, cwd is where it ran); summary.json says why it
 # paused; the core loads in gdb; --save saves every paused process of a
-# tree as DIR/PID-COMM before the -ex commands run.
+# tree as DIR/PID-COMM before the -ex commands run; with --pause-on=failure
+# only the failing process of a pipeline is saved; with --timeout the hung
+# one is saved where it hangs.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -82,6 +84,40 @@ tap_like "$TAP_OUT" "^[0-9]+-gcore\$" \
 tap_ok "--save: its core is there" test -s "$gdir/core"
 tap_like "$TAP_ERR" "^ptinspect: pid [0-9]+ saved in $gdir\$" \
 	"--save: stderr names each directory"
+
+# The CI use: a three-process pipeline where only one process fails;
+# with --pause-on=failure only that one pauses, and only its directory
+# appears, complete. ptinspect exits with the pipeline's status (cat's).
+rm -rf failures
+pti_run --batch -f --pause-on=failure --save=failures -- \
+	sh -c "\"$PROGS/exit-code\" 0 | \"$PROGS/gcore\" crash | cat"
+tap_is "$TAP_RC" 0 "pipeline: exit status is the pipeline's (0)"
+tap_is "$(ls failures | sed 's/^[0-9]*-//' | tr '\n' ' ')" "gcore " \
+	"pipeline: only the failing process has a directory"
+gdir=$(ls -d failures/*-gcore)
+missing=
+for f in $files; do
+	[ -s "$gdir/$f" ] || missing="$missing $f"
+done
+tap_is "$missing" "" "pipeline: its directory is complete"
+tap_is "$(summary "$gdir" 's["paused_by"], s["signal"], s["errors"]')" \
+	"('signal', 'SIGSEGV', [])" "pipeline: summary.json says SIGSEGV"
+
+# --timeout: the hung program is saved where it hangs, then ended (124).
+rm -rf hung
+pti_run --batch --timeout=0.5 --save=hung -- "$PROGS/hang"
+tap_is "$TAP_RC" 124 "--timeout: exit status 124"
+hdir=$(ls -d hung/*-hang 2>/dev/null)
+tap_is "$(summary "$hdir" 's["paused_by"]')" timeout \
+	"--timeout: summary.json says paused by timeout"
+tap_like "$(cat "$hdir/bt.txt")" "hang_inner.*" \
+	"--timeout: bt.txt shows where it hangs"
+if command -v gdb >/dev/null 2>&1; then
+	tap_run gdb -nx -batch -ex bt "$PROGS/hang" "$hdir/core"
+	tap_like "$TAP_OUT" "hang_middle" "--timeout: gdb reads the hung core"
+else
+	tap_skip "no gdb"
+fi
 cd - >/dev/null || true
 
 pti_done
