@@ -114,7 +114,12 @@ struct cd_seg {
 	uint64_t start, end;
 	uint32_t flags;		/* PF_R | PF_W | PF_X */
 	uint64_t dump_len;	/* p_filesz: 0, one page, or end - start */
-	bool whole_file;	/* file-backed: read every page, no pagemap */
+	/*
+	 * Read every page: not anonymous private memory, where a page
+	 * pagemap does not show present or swapped is a page of zeros
+	 * (a vdso page never touched, a file page not faulted in are not).
+	 */
+	bool every_page;
 	uint64_t offset;	/* p_offset */
 };
 
@@ -729,9 +734,13 @@ cd_classify(struct cd_state *cs, const struct region *r,
 	    n[0] != '/') {
 		/* Anonymous (heap, stacks, [anon:...]) and the vdso: whole. */
 		seg->dump_len = len;
+		seg->every_page = !cd_is_redirected(cs->p, r) &&
+		    (r->perms[3] != 'p' || !(n[0] == '\0' ||
+		    strcmp(n, "[heap]") == 0 || strncmp(n, "[stack", 6) == 0 ||
+		    strncmp(n, "[anon:", 6) == 0));
 		return;
 	}
-	seg->whole_file = true;
+	seg->every_page = true;
 	if (r->perms[3] == 's') {
 		/* Shared: dumped when its file is gone (anonymous shared). */
 		if (strstr(n, " (deleted)") != NULL ||
@@ -763,7 +772,7 @@ cd_write_segment(struct cd_state *cs, const struct cd_seg *seg)
 	uint64_t off, avail, xs, xe, rs, re, next;
 	struct arena *a = cs->p->arena;
 
-	if (a == NULL || seg->whole_file)
+	if (a == NULL || seg->every_page)
 		return cd_write_private(cs, seg, addr, end);
 	while (addr < end) {
 		if (arena_lookup(a, addr, &off, &avail)) {
@@ -803,7 +812,7 @@ cd_write_private(struct cd_state *cs, const struct cd_seg *seg,
 	char path[64];
 	int r;
 
-	if (seg->whole_file)
+	if (seg->every_page)
 		return cd_copy(cs, seg, start, end, -1, 0);
 	if (cs->pagemap_fd == -1) {
 		snprintf(path, sizeof path, "/proc/%d/pagemap", (int)cs->tid);

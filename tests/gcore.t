@@ -47,11 +47,21 @@ for l in open(sys.argv[1]):
 ' "$1"
 }
 
+# The kernel's vdso as this machine maps it into every process (python's).
+python3 -c '
+import re, sys
+m = re.search(r"^([0-9a-f]+)-([0-9a-f]+) .*\[vdso\]$",
+    open("/proc/self/maps").read(), re.M)
+f = open("/proc/self/mem", "rb")
+f.seek(int(m.group(1), 16))
+open(sys.argv[1], "wb").write(f.read(int(m.group(2), 16) - int(m.group(1), 16)))
+' "$TAP_TMP/vdso.live"
+
 for mode in crash exit; do
 	core=$TAP_TMP/core.$mode
 	pti_run --batch --json -ex "gcore $core" -ex bt \
 		-ex "find \"$marker\"" -ex regs -ex 'x $rsp 256' -ex threads \
-		"$PROGS/gcore" "$mode"
+		-ex maps "$PROGS/gcore" "$mode"
 	if [ "$mode" = crash ]; then want_rc=139; else want_rc=3; fi
 	tap_is "$TAP_RC" "$want_rc" "$mode: exit status $want_rc"
 	tap_is "$(tap_json "$TAP_OUT" gcore threads)" 3 \
@@ -67,11 +77,15 @@ for mode in crash exit; do
 	stack=$(tap_json "$TAP_OUT" x bytes)
 	tids=$(pti_json_eval threads \
 		'" ".join(sorted(str(t["tid"]) for t in o["threads"]))')
+	vdso=$(pti_json_eval maps '" ".join(r["start"] + " " + r["end"]
+		for r in o["regions"] if r["name"] == "[vdso]")')
 	tap_like "$frames" '^main ' "$mode: ptinspect's bt reaches main"
 
 	# gdb: frames, bytes, signal, threads.
 	tap_run gdb -nx -batch -ex bt -ex "x/s $addr" -ex 'info threads' \
-		-ex 'info registers' -ex 'x/256xb $rsp' "$PROGS/gcore" "$core"
+		-ex 'info registers' -ex 'x/256xb $rsp' \
+		-ex "dump binary memory $TAP_TMP/vdso.core $vdso" \
+		"$PROGS/gcore" "$core"
 	printf '%s\n' "$TAP_OUT" >"$TAP_TMP/gdb.out"
 	tap_is "$(python3 -c '
 import re, sys
@@ -88,6 +102,11 @@ print("; ".join(bad) if bad else "same (%d registers)" % len([k for k in got if 
 		"$TAP_TMP/gdb.out" | sed 's/^0x[0-9a-f]*:[[:space:]]*//' |
 		tr -d ' \t\n' | sed 's/0x//g')" "$stack" \
 		"$mode: gdb reads the 256 bytes at \$rsp that x showed"
+	tap_unlike "$TAP_OUT
+$TAP_ERR" 'BFD: |Failed to read|[Cc]annot access memory' \
+		"$mode: gdb finds every page it needs (the vdso's too)"
+	tap_ok "$mode: the vdso in the core is the kernel's vdso" \
+		cmp -s "$TAP_TMP/vdso.core" "$TAP_TMP/vdso.live"
 	tap_is "$(sed -n 's/^[* ] *[0-9]* *Thread 0x[0-9a-f]* (LWP \([0-9]*\)).*/\1/p' \
 		"$TAP_TMP/gdb.out" | sort | tr '\n' ' ')" "$tids " \
 		"$mode: gdb's threads are ptinspect's"
