@@ -21,14 +21,24 @@
  * file mappings, of unreadable regions, [vvar], [vsyscall], or what smaps
  * marks "dd" (MADV_DONTDUMP: sanitizer shadows) or "io" (p_filesz 0).
  * The program's redirected memory (a MAP_SHARED memfd mapping in
- * /proc/PID/maps) is what it is natively: private anonymous memory, not a
- * file. ptinspect's own mmap stub is left out.
+ * /proc/PID/maps; arena_lookup knows it) is what it is natively: private
+ * anonymous memory, not a file, not in NT_FILE. ptinspect's own mmap stub
+ * ("[ptinspect]") is left out.
+ *
+ * Registers are the program's view (stub_program_regs: a thread caught
+ * in the mmap stub shows its own syscall), NT_SIGINFO the pausing
+ * thread's PTRACE_GETSIGINFO. gdb 13 warns that .reg-xstate is "too
+ * small" on CPUs whose XSAVE layout is not Intel's (AMD Zen): it sizes
+ * the area by Intel's offsets; the kernel's own cores get the same.
  *
  * Sparseness: within what is dumped, only pages that may hold data are
  * read: for redirected memory the memfd's data runs (SEEK_DATA via
- * arena_next_data), for private memory the present or swapped pages
- * (PAGEMAP_SCAN, else /proc/PID/pagemap, else all of it); and a page that
- * reads as all zeros is not written either. The file is written with
+ * arena_next_data), for private anonymous memory the present or swapped
+ * pages (PAGEMAP_SCAN, else /proc/PID/pagemap, else all of it), where a
+ * page never faulted in is a page of zeros; everything else (the vdso,
+ * whose pages most programs never touch, shared memory, file pages) is
+ * read whole, as the kernel faults it in for a dump. A page that reads as
+ * all zeros is not written either. The file is written with
  * pwrite at its offsets and sized with ftruncate, so what is not written
  * stays a hole and reads back as zeros, as the kernel's own dump_skip
  * leaves it.
