@@ -9,7 +9,8 @@
  * triggered the pause, as the dumping thread comes first in a kernel
  * core) NT_PRSTATUS, NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE, then its
  * NT_FPREGSET and NT_X86_XSTATE; for every other thread (by tid)
- * NT_PRSTATUS, NT_FPREGSET, NT_X86_XSTATE. With 65535 segments or more the
+ * NT_PRSTATUS, NT_FPREGSET, NT_X86_XSTATE; last NT_X86_XSAVE_LAYOUT
+ * (where each XSAVE feature lies). With 65535 segments or more the
  * real count goes into section header 0's sh_info (PN_XNUM).
  *
  * What a segment holds follows the default coredump_filter (0x33), as the
@@ -51,6 +52,7 @@
  */
 #include "config.h"
 
+#include <cpuid.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,6 +83,15 @@
 #define CD_PAGE 4096ULL
 #define CD_CHUNK (1024 * 1024)	/* bytes read and checked at a time */
 #define CD_XSTATE_MAX 65536	/* room for NT_X86_XSTATE (AMX: ~11 KiB) */
+/*
+ * XCR0 in the software-reserved bytes of the XSAVE legacy area, where
+ * Linux's NT_X86_XSTATE regset puts it (gdb: I386_LINUX_XSAVE_XCR0_OFFSET).
+ */
+#define CD_XCR0_OFFSET 464
+
+#ifndef NT_X86_XSAVE_LAYOUT
+#define NT_X86_XSAVE_LAYOUT 0x205	/* <elf.h> of glibc 2.41 */
+#endif
 
 #ifndef PAGEMAP_SCAN
 /* <linux/fs.h> of Linux 6.7, for older headers. */
@@ -172,7 +183,8 @@ static bool cd_prstatus(struct cd_state *cs, struct thread *t,
     struct elf_prstatus *pr);
 static void cd_prpsinfo(struct cd_state *cs, struct elf_prpsinfo *ps);
 static void cd_siginfo(struct cd_state *cs, siginfo_t *si);
-static void cd_thread_regsets(struct cd_buf *b, struct thread *t);
+static uint64_t cd_thread_regsets(struct cd_buf *b, struct thread *t);
+static void cd_xsave_layout(struct cd_buf *b, uint64_t xfeatures);
 static bool cd_is_redirected(struct proc *p, const struct region *r);
 static bool cd_is_file(struct proc *p, const struct region *r);
 static void cd_file_note(struct cd_buf *b, struct proc *p,
@@ -208,7 +220,7 @@ coredump_write(struct proc *p, const char *path, struct coredump_stats *st,
 	Elf64_Phdr *ph = NULL;
 	Elf64_Shdr sh;
 	struct cd_smaps *sm = NULL, none = { 0, false };
-	uint64_t off, t0 = 0, size;
+	uint64_t off, t0 = 0, size, xfeatures = 0;
 	size_t nthreads = 0, nsegs = 0, i, phnum, hdr_len;
 	unsigned nprstatus = 0;
 	struct timespec ts;
@@ -247,8 +259,9 @@ coredump_write(struct proc *p, const char *path, struct coredump_stats *st,
 			}
 			cd_file_note(&notes, p, &maps);
 		}
-		cd_thread_regsets(&notes, threads[i]);
+		xfeatures |= cd_thread_regsets(&notes, threads[i]);
 	}
+	cd_xsave_layout(&notes, xfeatures);
 	if (nprstatus == 0) {
 		set_error(errp, "no thread's registers could be read");
 		goto out;
@@ -611,22 +624,63 @@ cd_siginfo(struct cd_state *cs, siginfo_t *si)
 		si->si_addr = (void *)(uintptr_t)cs->p->fault_addr;
 }
 
-/* NT_FPREGSET and NT_X86_XSTATE of one held thread, when ptrace has them. */
-static void
+/*
+ * NT_FPREGSET and NT_X86_XSTATE of one held thread, when ptrace has them.
+ * Returns the XSAVE features the area holds (XCR0 as the regset gives
+ * it), or 0.
+ */
+static uint64_t
 cd_thread_regsets(struct cd_buf *b, struct thread *t)
 {
 	struct user_fpregs_struct fp;
 	struct iovec iov = { &fp, sizeof fp };
-	void *xs;
+	uint64_t xfeatures = 0;
+	unsigned char *xs;
 
 	if (ptrace(PTRACE_GETREGSET, t->tid, (void *)NT_PRFPREG, &iov) == 0)
 		cd_note(b, "CORE", NT_FPREGSET, &fp, iov.iov_len);
 	xs = xcalloc(1, CD_XSTATE_MAX);
 	iov.iov_base = xs;
 	iov.iov_len = CD_XSTATE_MAX;
-	if (ptrace(PTRACE_GETREGSET, t->tid, (void *)NT_X86_XSTATE, &iov) == 0)
+	if (ptrace(PTRACE_GETREGSET, t->tid, (void *)NT_X86_XSTATE,
+	    &iov) == 0) {
 		cd_note(b, "LINUX", NT_X86_XSTATE, xs, iov.iov_len);
+		if (iov.iov_len >= CD_XCR0_OFFSET + sizeof xfeatures)
+			memcpy(&xfeatures, xs + CD_XCR0_OFFSET,
+			    sizeof xfeatures);
+	}
 	free(xs);
+	return xfeatures;
+}
+
+/*
+ * NT_X86_XSAVE_LAYOUT, after every thread's notes as Linux 6.12+ writes
+ * it: where each extended feature of the XSAVE areas lies (CPUID leaf
+ * 0xd), so a debugger need not assume Intel's offsets, which AMD's
+ * differ from (gdb 15+ reads it).
+ */
+static void
+cd_xsave_layout(struct cd_buf *b, uint64_t xfeatures)
+{
+	struct cd_buf d = { NULL, 0, 0 };
+	unsigned a, bx, c, dx, i;
+	uint32_t rec[4];
+
+	if (__get_cpuid_max(0, NULL) < 0xd)
+		return;
+	for (i = 2; i < 64; i++) {
+		if (!(xfeatures >> i & 1))
+			continue;
+		__cpuid_count(0xd, i, a, bx, c, dx);
+		rec[0] = i;		/* type */
+		rec[1] = a;		/* size */
+		rec[2] = bx;		/* offset */
+		rec[3] = 0;		/* flags */
+		cd_put(&d, rec, sizeof rec);
+	}
+	if (d.len > 0)
+		cd_note(b, "LINUX", NT_X86_XSAVE_LAYOUT, d.p, d.len);
+	free(d.p);
 }
 
 /* Memory redirect.c moved into the arena: private anonymous natively. */

@@ -6,7 +6,9 @@
 # functions, same return addresses), the marker's bytes at the address
 # `find` gave, the registers `regs` showed, the 256 bytes at $rsp `x`
 # showed, the fatal signal and the same three threads; eu-stack --core
-# unwinds it; eu-readelf -n lists every note; du finds the file sparse.
+# unwinds it; eu-readelf -n lists every note; du finds the file sparse;
+# the notes match a kernel core of the same program (where core_pattern
+# lets one be written).
 # Run it with PTI_EXTRA_ARGS=--no-redirect too: private memory then.
 
 . "$TOP_SRCDIR/tests/tap.sh"
@@ -134,10 +136,12 @@ $TAP_ERR" 'BFD: |Failed to read|[Cc]annot access memory' \
 			"$mode: eu-stack shows three threads"
 		tap_run eu-readelf -n "$core"
 		notes=$(printf '%s\n' "$TAP_OUT" |
-			awk '/^  (CORE|LINUX) /{print $3}' | sort | uniq -c |
+			awk '/^  (CORE|LINUX) /{ t = $3
+				if (t == "<unknown>:") t = "type" $4
+				print t }' | LC_ALL=C sort | uniq -c |
 			awk '{print $2 "=" $1}' | tr '\n' ' ')
-		tap_is "$notes" "AUXV=1 FILE=1 FPREGSET=3 PRPSINFO=1 PRSTATUS=3 SIGINFO=1 X86_XSTATE=3 " \
-			"$mode: eu-readelf -n lists every note"
+		tap_is "$notes" "AUXV=1 FILE=1 FPREGSET=3 PRPSINFO=1 PRSTATUS=3 SIGINFO=1 X86_XSTATE=3 type517=1 " \
+			"$mode: eu-readelf -n lists every note (517: XSAVE layout)"
 		if [ "$mode" = crash ]; then
 			tap_like "$TAP_OUT" 'si_signo: 11,' \
 				"$mode: NT_SIGINFO holds SIGSEGV"
@@ -155,6 +159,42 @@ $TAP_ERR" 'BFD: |Failed to read|[Cc]annot access memory' \
 	tap_ok "$mode: sparse, ${used} KiB on disk of ${apparent} KiB" \
 		test "$apparent" -gt 65536 -a "$used" -lt $((apparent / 8))
 done
+
+# The kernel's own core of the same program, where core_pattern writes a
+# file into the working directory: the same notes, in the same order, of
+# the same sizes, and the same XSAVE layout.
+notes_of()
+{
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+phoff, = struct.unpack_from("<Q", d, 0x20)
+t, fl, off, va, pa, fs = struct.unpack_from("<IIQQQQ", d, phoff)
+p = off
+while p < off + fs:
+	nsz, dsz, typ = struct.unpack_from("<III", d, p)
+	p += 12
+	name = d[p:p + nsz - 1].decode()
+	p += (nsz + 3) // 4 * 4
+	desc = d[p:p + dsz]
+	p += (dsz + 3) // 4 * 4
+	print(name, hex(typ), dsz, desc.hex() if typ == 0x205 else "")
+' "$1"
+}
+kdir=$TAP_TMP/kernel-core
+mkdir -p "$kdir"
+pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+(cd "$kdir" && ulimit -c unlimited 2>/dev/null &&
+	exec "$PROGS/gcore" crash) >/dev/null 2>&1
+kcore=$(ls "$kdir" | head -n 1)
+if [ -n "$kcore" ]; then
+	tap_is "$(notes_of "$TAP_TMP/core.crash")" \
+		"$(notes_of "$kdir/$kcore")" \
+		"the notes are the kernel's core's: order, sizes, XSAVE layout"
+else
+	echo "# SKIP no kernel core to compare with (core_pattern '$pattern')"
+	tap_skip "no kernel core (core_pattern '$pattern', ulimit -c)"
+fi
 
 # The default name, and an error that names the file.
 cd "$TAP_TMP" || tap_bail "cd $TAP_TMP"
