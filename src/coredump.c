@@ -654,8 +654,8 @@ cd_thread_regsets(struct cd_buf *b, struct thread *t)
 }
 
 /*
- * NT_X86_XSAVE_LAYOUT, after every thread's notes as Linux 6.12+ writes
- * it: where each extended feature of the XSAVE areas lies (CPUID leaf
+ * NT_X86_XSAVE_LAYOUT, after every thread's notes as recent kernels write
+ * it (Linux 6.18's cores have it): where each extended feature of the XSAVE areas lies (CPUID leaf
  * 0xd), so a debugger need not assume Intel's offsets, which AMD's
  * differ from (gdb 15+ reads it).
  */
