@@ -654,10 +654,10 @@ cd_thread_regsets(struct cd_buf *b, struct thread *t)
 }
 
 /*
- * NT_X86_XSAVE_LAYOUT, after every thread's notes as recent kernels write
- * it (Linux 6.18's cores have it): where each extended feature of the XSAVE areas lies (CPUID leaf
- * 0xd), so a debugger need not assume Intel's offsets, which AMD's
- * differ from (gdb 15+ reads it).
+ * NT_X86_XSAVE_LAYOUT, after every thread's notes, as recent kernels
+ * write it (Linux 6.18's cores have it): where each extended feature of
+ * the XSAVE areas lies (CPUID leaf 0xd), so that a debugger need not
+ * assume Intel's offsets, from which AMD's differ.
  */
 static void
 cd_xsave_layout(struct cd_buf *b, uint64_t xfeatures)
