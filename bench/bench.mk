@@ -76,3 +76,9 @@ bench_mem_read_bench_LDADD = $(PTI_TEST_LIBS)
 
 # The TUI's CPU benchmark, run by hand: bench/tui-redraw [BUILDDIR].
 EXTRA_DIST += bench/tui-redraw
+
+# gcore against gdb's, run by hand: bench/gcore-bench [PTINSPECT]
+# (1 GiB mapped, 256 MiB written; time and size on disk).
+check_PROGRAMS += bench/gcore-mem
+EXTRA_DIST += bench/gcore-bench
+bench_gcore_mem_CFLAGS = $(AM_CFLAGS)

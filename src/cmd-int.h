@@ -41,6 +41,8 @@ extern const struct cmd_entry cmd_hold_entry;
 extern const struct cmd_entry cmd_disas_entry;
 extern const struct cmd_entry cmd_sym_entry;
 extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_gcore_entry;
+extern const struct cmd_entry cmd_save_entry;
 
 /*
  * What `status` adds (cmd-proc.c): ppid, comm, argv, exe, ids, lifetime,

@@ -61,6 +61,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_proc_entry,
 	&cmd_shell_entry,
 	&cmd_hold_entry,
+	&cmd_gcore_entry,
+	&cmd_save_entry,
 	NULL,
 };
 

@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "source.h"
 #include "summary.h"
+#include "snapshot.h"
 #include "tracer.h"
 #include "tui/tui.h"
 #include "unwind.h"
@@ -38,6 +39,7 @@ struct options {
 	bool summary;		/* --summary */
 	FILE *summary_out;	/* --summary=FILE, else stderr */
 	const char *output_file;
+	const char *save_dir;	/* --save=DIR */
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
 	char **only;		/* --only globs */
@@ -57,6 +59,7 @@ enum {
 	OPT_NO_SECCOMP = 256,
 	OPT_NO_REDIRECT,
 	OPT_EX,
+	OPT_SAVE,
 	OPT_PAUSE_ON,
 	OPT_ONLY,
 	OPT_TIMEOUT,
@@ -102,6 +105,8 @@ static const char help_text[] =
     "                          process (pid, ppid, comm, lifetime in ms,\n"
     "                          exit code or signal) to stderr or FILE\n"
     "  -o FILE, --output FILE  TUI: send the program's output to FILE\n"
+    "      --save=DIR          at each pause, first save the process into\n"
+    "                          DIR/PID-COMM/ as `save` does; implies -p\n"
     "      --no-seccomp        trace every syscall instead of using a\n"
     "                          seccomp filter (slow; for comparison)\n"
     "      --no-redirect       leave the program's memory private: no\n"
@@ -113,8 +118,8 @@ static const char help_text[] =
     "[REGION], regs [TID], threads, bt [TID|all], disas [ADDR] [COUNT],\n"
     "sym ADDR, list [FUNCTION|FILE:LINE], stats, fds, env [NAME],\n"
     "cmdline, cwd, exe, root, limits, signals [TID], proc [FILE], shell CMD,\n"
-    "hold [SECONDS], continue, kill, help. ADDR: 0x7ffd..., 4096, $rsp,\n"
-    "[heap]+0x40, libc.so.6-16.\n"
+    "hold [SECONDS], gcore [FILE], save [DIR], continue, kill, help. ADDR:\n"
+    "0x7ffd..., 4096, $rsp, [heap]+0x40, libc.so.6-16.\n"
     "\n"
     "Exit status: the program's own; 128+N if it died of signal N; 124 if\n"
     "--timeout ran out (137 if --kill-after had to SIGKILL); 125 if\n"
@@ -345,6 +350,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "json", optional_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "summary", optional_argument, NULL, OPT_SUMMARY },
+		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "no-redirect", no_argument, NULL, OPT_NO_REDIRECT },
 		{ "pause-on", required_argument, NULL, OPT_PAUSE_ON },
@@ -393,6 +399,10 @@ parse_options(int argc, char **argv, struct options *o)
 			o->summary = true;
 			if (optarg != NULL)
 				open_summary_file(o, optarg);
+			break;
+		case OPT_SAVE:
+			o->save_dir = optarg;
+			o->tracer.pause_on_exit = true;
 			break;
 		case OPT_NO_SECCOMP:
 			o->tracer.no_seccomp = true;
@@ -468,6 +478,27 @@ parse_options(int argc, char **argv, struct options *o)
 	return optind;
 }
 
+/* --save: the paused process into DIR/PID-COMM, said on stderr. */
+static void
+save_paused(struct tracer *tr, struct proc *p, const char *base)
+{
+	struct snapshot_stats st;
+	char *dir, *err = NULL;
+
+	if ((dir = snapshot_save_under(tr, p, base, &st, &err)) == NULL) {
+		warnx_msg("--save: %s", err);
+		free(err);
+		return;
+	}
+	if (st.errors > 0)
+		warnx_msg("pid %d saved in %s, %u part%s missing (see "
+		    "summary.json)", (int)p->pid, dir, st.errors,
+		    st.errors == 1 ? "" : "s");
+	else
+		warnx_msg("pid %d saved in %s", (int)p->pid, dir);
+	free(dir);
+}
+
 /*
  * With -f, once more than one process has been traced, text output names
  * the process each pause's lines are about, as strace -f prefixes its
@@ -510,6 +541,8 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 
 	if (out_error == 0)
 		batch_header(tr, p, o, ctx.out);
+	if (o->save_dir != NULL)
+		save_paused(tr, p, o->save_dir);
 	for (i = 0; i < o->ncommands && out_error == 0; i++) {
 		ctx.where = o->commands[i].where;
 		if (cmd_run(&ctx, o->commands[i].line) == CMD_RESUMED)
@@ -699,6 +732,7 @@ main(int argc, char **argv)
 		tui = (struct tui_opts){
 			.tracer = o.tracer,
 			.output_file = o.output_file,
+			.save_dir = o.save_dir,
 		};
 		status = tui_run(&tui, argv + first);
 	}

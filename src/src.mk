@@ -22,7 +22,8 @@ src_libptinspect_a_SOURCES += \
 	src/unwind.c src/unwind.h \
 	src/symbols.c src/symbols.h \
 	src/procinfo.c src/procinfo.h \
-	src/summary.c src/summary.h
+	src/summary.c src/summary.h \
+	src/coredump.c src/coredump.h
 
 # The command language shared by batch mode and the TUI's prompt.
 src_libptinspect_a_SOURCES += \
@@ -31,7 +32,8 @@ src_libptinspect_a_SOURCES += \
 	src/cmd-status.c src/cmd-maps.c src/cmd-x.c src/cmd-write.c \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
-	src/cmd-proc.c src/cmd-shell.c
+	src/cmd-proc.c src/cmd-shell.c src/cmd-gcore.c src/cmd-save.c \
+	src/snapshot.c src/snapshot.h
 
 # Code and source of the program: disassembly (capstone), symbols, lines.
 src_libptinspect_a_SOURCES += \

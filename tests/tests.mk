@@ -17,6 +17,7 @@ foundation_tests = \
 	tests/exit-status.t \
 	tests/fallback.t \
 	tests/forks.t \
+	tests/gcore.t \
 	tests/kill.t \
 	tests/docs.t \
 	tests/mapsview.t \
@@ -26,6 +27,7 @@ foundation_tests = \
 	tests/nokill.t \
 	tests/output.t \
 	tests/pause.t \
+	tests/save.t \
 	tests/setid.t \
 	tests/threads.t
 TESTS += $(foundation_tests)
@@ -46,6 +48,7 @@ check_PROGRAMS += \
 	tests/progs/exit-code \
 	tests/progs/fault \
 	tests/progs/fork-exec \
+	tests/progs/gcore \
 	tests/progs/hang \
 	tests/progs/kill-me \
 	tests/progs/last-thread \
@@ -66,6 +69,8 @@ tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_hang_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_gcore_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
+tests_progs_gcore_LDFLAGS = -pthread
 tests_progs_kill_me_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_kill_me_LDFLAGS = -pthread
 tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
@@ -278,7 +283,7 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/cras
 	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
-	tests/tui/shell.t
+	tests/tui/shell.t tests/tui/save.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 

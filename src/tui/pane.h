@@ -115,6 +115,7 @@ struct tui {
 	bool color;		/* colours in use (not NO_COLOR, not mono) */
 	struct scrollback out;	/* the program's output */
 	const char *output_file;	/* -o FILE, or NULL */
+	const char *save_dir;		/* --save=DIR, or NULL */
 };
 
 /* Attributes for a semantic colour, colour or monochrome. */

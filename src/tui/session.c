@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "maps.h"
 #include "mem.h"
+#include "snapshot.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "tui/tui-int.h"
@@ -221,6 +222,22 @@ tui_continue_label(const struct tui *t)
 	    "Cont";
 }
 
+/* --save: every process as it pauses, before the user sees it. */
+static void
+session_save(struct tui *t, struct proc *p)
+{
+	char *dir, *err = NULL;
+
+	if ((dir = snapshot_save_under(t->tr, p, t->save_dir, NULL,
+	    &err)) == NULL) {
+		tui_msg(t, true, "--save: %s", err);
+		free(err);
+		return;
+	}
+	tui_msg(t, false, "pid %d saved in %s", (int)p->pid, dir);
+	free(dir);
+}
+
 void
 session_handle_tracer(struct tui *t)
 {
@@ -229,6 +246,8 @@ session_handle_tracer(struct tui *t)
 	if (!t->all_gone && tracer_poll(t->tr, 0) < 0)
 		t->all_gone = true;
 	while ((p = tracer_next_paused(t->tr)) != NULL) {
+		if (t->save_dir != NULL)
+			session_save(t, p);
 		if (p->pid != t->pid)
 			tui_msg(t, false, "pid %d (%s) paused: see "
 			    "Processes (Tab)", (int)p->pid, p->comm);

@@ -183,6 +183,7 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	t->follow_forks = opts->tracer.follow_forks;
 	t->pause_on_exit = opts->tracer.pause_on_exit;
 	t->output_file = opts->output_file;
+	t->save_dir = opts->save_dir;
 	t->live_hz = hz != NULL && atoi(hz) > 0 && atoi(hz) <= 100 ?
 	    atoi(hz) : 30;
 	scrollback_init(&t->out, 10000);

@@ -12,6 +12,7 @@
 struct tui_opts {
 	struct tracer_opts tracer;	/* child_setup is the TUI's to set */
 	const char *output_file;	/* -o FILE: tracee output goes there */
+	const char *save_dir;		/* --save=DIR, or NULL */
 };
 
 /* Returns the exit status for ptinspect (the tracee's, see tracer_finish). */
