@@ -36,6 +36,8 @@ static const char *cmd_bt_basename(const char *path);
 const struct cmd_entry cmd_bt_entry = {
 	.name = "bt",
 	.args = "[TID|all]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "backtrace of the selected thread, thread TID, or every thread",
 	.exec = cmd_bt_exec,
 };
@@ -48,8 +50,6 @@ cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	struct backtrace bt;
 	uint64_t tid;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_bt_entry, errp);
 	if (argc == 2 && strcmp(argv[1], "all") == 0)
 		return cmd_bt_all(ctx);
 	if (argc == 2) {

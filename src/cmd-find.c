@@ -34,6 +34,8 @@ static void cmd_find_search(struct cmd_find_state *st,
 const struct cmd_entry cmd_find_entry = {
 	.name = "find",
 	.args = "DATA [REGION]",
+	.min_args = 1,
+	.max_args = -1,
 	.help = "addresses of DATA in readable memory, or in REGION only",
 	.exec = cmd_find_exec,
 };
@@ -51,8 +53,6 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	char *data;
 	size_t len;
 
-	if (argc < 2)
-		return cmd_usage(&cmd_find_entry, errp);
 	data = xstrndup(raw, (size_t)(data_end - raw));
 	if (cmd_parse_data(data, &needle, &len, errp) < 0)
 		goto out;

@@ -19,6 +19,8 @@ static void cmd_help_one(struct cmd_ctx *ctx, const struct cmd_entry *e,
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.args = "[COMMAND]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "list the commands, or describe one",
 	.exec = cmd_help_exec,
 };
@@ -30,8 +32,6 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	const struct cmd_entry *const *e;
 	const struct cmd_entry *only = NULL;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_help_entry, errp);
 	if (argc == 2 && (only = cmd_lookup(argv[1])) == NULL) {
 		set_error(errp, "%s: unknown command", argv[1]);
 		return CMD_FAILED;

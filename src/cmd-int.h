@@ -57,9 +57,6 @@ extern const struct cmd_reg cmd_regs[];
 /* The command called name, or NULL. */
 const struct cmd_entry *cmd_lookup(const char *name);
 
-/* Sets *errp to "usage: NAME ARGS"; returns CMD_FAILED. */
-enum cmd_result cmd_usage(const struct cmd_entry *e, char **errp);
-
 /*
  * The thread a TID argument names; with tid NULL the selected thread, else
  * the process's main one. NULL with *errp ("123: no such thread").

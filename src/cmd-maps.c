@@ -19,6 +19,8 @@ static enum cmd_result cmd_maps_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_maps_entry = {
 	.name = "maps",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "memory regions: START-END PERMS OFFSET ACCESS NAME",
 	.exec = cmd_maps_exec,
 };
@@ -31,8 +33,6 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	FILE *f = ctx->out;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_maps_entry, errp);
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)

@@ -47,6 +47,8 @@ static void cmd_proc_hexdump(FILE *f, const char *data, size_t len);
 const struct cmd_entry cmd_fds_entry = {
 	.name = "fds",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "open descriptors: type, flags, position, target, peer",
 	.exec = cmd_fds_exec,
 };
@@ -54,6 +56,8 @@ const struct cmd_entry cmd_fds_entry = {
 const struct cmd_entry cmd_env_entry = {
 	.name = "env",
 	.args = "[NAME]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "the environment, or one variable's value",
 	.exec = cmd_env_exec,
 };
@@ -61,6 +65,8 @@ const struct cmd_entry cmd_env_entry = {
 const struct cmd_entry cmd_cmdline_entry = {
 	.name = "cmdline",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the argument list, one argument a line",
 	.exec = cmd_cmdline_exec,
 };
@@ -68,6 +74,8 @@ const struct cmd_entry cmd_cmdline_entry = {
 const struct cmd_entry cmd_cwd_entry = {
 	.name = "cwd",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the working directory",
 	.exec = cmd_link_exec,
 };
@@ -75,6 +83,8 @@ const struct cmd_entry cmd_cwd_entry = {
 const struct cmd_entry cmd_exe_entry = {
 	.name = "exe",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the executable file",
 	.exec = cmd_link_exec,
 };
@@ -82,6 +92,8 @@ const struct cmd_entry cmd_exe_entry = {
 const struct cmd_entry cmd_root_entry = {
 	.name = "root",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the root directory",
 	.exec = cmd_link_exec,
 };
@@ -89,6 +101,8 @@ const struct cmd_entry cmd_root_entry = {
 const struct cmd_entry cmd_limits_entry = {
 	.name = "limits",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "resource limits: NAME SOFT HARD UNITS",
 	.exec = cmd_limits_exec,
 };
@@ -96,6 +110,8 @@ const struct cmd_entry cmd_limits_entry = {
 const struct cmd_entry cmd_signals_entry = {
 	.name = "signals",
 	.args = "[TID]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "pending, blocked, ignored and caught signals per thread",
 	.exec = cmd_signals_exec,
 };
@@ -103,6 +119,8 @@ const struct cmd_entry cmd_signals_entry = {
 const struct cmd_entry cmd_proc_entry = {
 	.name = "proc",
 	.args = "[FILE]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "list /proc/PID, or show one file under it",
 	.exec = cmd_proc_exec,
 };
@@ -118,8 +136,6 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	int own_fd = redirect_reserved_fd();
 	FILE *f = ctx->out;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_fds_entry, errp);
 	for (q = ctx->tracer != NULL ? tracer_procs(ctx->tracer) : NULL;
 	    q != NULL; q = q->next) {
 		if (q == p || q->state == PROC_GONE)
@@ -275,8 +291,6 @@ cmd_env_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	FILE *f = ctx->out;
 	size_t i, n;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_env_entry, errp);
 	if (procinfo_strv_read(proc_access_tid(ctx->proc), "environ", &env, errp) < 0)
 		return CMD_FAILED;
 	if (argc == 2) {
@@ -318,8 +332,6 @@ cmd_cmdline_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	struct procinfo_strv args;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_cmdline_entry, errp);
 	if (procinfo_strv_read(proc_access_tid(ctx->proc), "cmdline", &args,
 	    errp) < 0)
 		return CMD_FAILED;
@@ -342,8 +354,6 @@ cmd_link_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	char *path;
 
-	if (argc != 1)
-		return cmd_usage(cmd_lookup(argv[0]), errp);
 	if ((path = procinfo_link(proc_access_tid(ctx->proc), argv[0],
 	    errp)) == NULL)
 		return CMD_FAILED;
@@ -375,8 +385,6 @@ cmd_limits_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	FILE *f = ctx->out;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_limits_entry, errp);
 	if (procinfo_limits_read(proc_access_tid(ctx->proc), &lim, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)
@@ -451,8 +459,6 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	FILE *f = ctx->out;
 	int s;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_signals_entry, errp);
 	if (argc == 2 && (t = cmd_thread_arg(ctx, argv[1], errp)) == NULL)
 		return CMD_FAILED;
 	if (procinfo_signals_read(ctx->proc->pid, t != NULL ? t->tid : 0,
@@ -529,8 +535,6 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	bool text;
 	size_t i;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_proc_entry, errp);
 	if (procinfo_file_read(proc_access_tid(ctx->proc), name, &pf, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {

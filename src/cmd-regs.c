@@ -36,6 +36,8 @@ static enum cmd_result cmd_regs_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_regs_entry = {
 	.name = "regs",
 	.args = "[TID]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "registers of the selected thread, or of thread TID",
 	.exec = cmd_regs_exec,
 };
@@ -49,8 +51,6 @@ cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	FILE *f = ctx->out;
 	size_t i;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_regs_entry, errp);
 	t = cmd_thread_arg(ctx, argc == 2 ? argv[1] : NULL, errp);
 	if (t == NULL || stub_program_regs(t, &regs, errp) < 0)
 		return CMD_FAILED;

@@ -38,6 +38,8 @@ static bool cmd_hold_wait(int tty, int64_t ms);
 const struct cmd_entry cmd_shell_entry = {
 	.name = "shell",
 	.args = "CMD",
+	.min_args = 1,
+	.max_args = -1,
 	.help = "run CMD with /bin/sh; $PTINSPECT_PID names the process",
 	.exec = cmd_shell_exec,
 };
@@ -45,6 +47,8 @@ const struct cmd_entry cmd_shell_entry = {
 const struct cmd_entry cmd_hold_entry = {
 	.name = "hold",
 	.args = "[SECONDS]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "keep the process held until Enter (or for SECONDS)",
 	.exec = cmd_hold_exec,
 };
@@ -60,8 +64,6 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	size_t len = 0;
 	pid_t child;
 
-	if (*raw == '\0')
-		return cmd_usage(&cmd_shell_entry, errp);
 	fflush(ctx->out);
 	fflush(errf);
 	if (capture && pipe2(pipefd, O_CLOEXEC) < 0)
@@ -185,8 +187,6 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	bool enter;
 	char *msg;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_hold_entry, errp);
 	/* The TUI's streams have no descriptor, and it holds already. */
 	if (fileno(ctx->out) < 0)
 		return set_error(errp, "for batch mode: here the process "

@@ -22,6 +22,8 @@ static enum cmd_result cmd_stats_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "shared (zero-copy) and copy-path regions, memfd use, accesses",
 	.exec = cmd_stats_exec,
 };
@@ -61,8 +63,6 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	bool first = true;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_stats_entry, errp);
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->proc->arena != NULL)

@@ -18,6 +18,8 @@ static enum cmd_result cmd_status_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "why the process is paused, and its thread count",
 	.exec = cmd_status_exec,
 };
@@ -32,8 +34,6 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	bool fault = p->reason == PAUSE_SIGNAL && p->has_fault_addr;
 	FILE *f = ctx->out;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_status_entry, errp);
 	if (ctx->json) {
 		fprintf(f, "{\"cmd\":\"status\",\"pid\":%d,\"state\":\"%s\"",
 		    (int)p->pid, p->reason == PAUSE_EXIT ? "exit" :

@@ -25,6 +25,8 @@ static int cmd_threads_cmp(const void *a, const void *b);
 const struct cmd_entry cmd_threads_entry = {
 	.name = "threads",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "threads: TID, name, held or running, pc",
 	.exec = cmd_threads_exec,
 };
@@ -37,8 +39,6 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	FILE *f = ctx->out;
 	size_t n = 0, i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_threads_entry, errp);
 	/* In tid order, so the output does not depend on the list's. */
 	for (t = ctx->proc->threads; t != NULL; t = t->next)
 		n++;

@@ -7,6 +7,8 @@
  * group and take C escapes (\n \t \r \a \b \e \f \v \\ \" \' \xNN \NNN,
  * \0), 'single quotes' group literally. Each command gets the split argv
  * and also the raw text after its name, for DATA that may hold NUL bytes.
+ * Argument counts are checked here against what each entry declares
+ * (min_args, max_args), so no command counts its own.
  * Errors print as "NAME: message" on ctx->err (after "FILE:LINE: " for a
  * line of a -x file), or with --json as
  * {"cmd":"NAME","error":"message"} on ctx->out; the caller goes on with the
@@ -69,6 +71,8 @@ struct cmd_args {
 	char **argv;
 };
 
+static bool cmd_argc_ok(const struct cmd_entry *e, int n);
+static void cmd_usage(const struct cmd_entry *e, char **errp);
 static bool cmd_space(int c);
 static int cmd_split(const char *s, struct cmd_args *args, char **errp);
 static void cmd_args_free(struct cmd_args *args);
@@ -125,6 +129,10 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 	} else if (cmd_split(line, &args, &err) < 0) {
 		cmd_print_error(ctx, name, err);
 		rc = CMD_FAILED;
+	} else if (!cmd_argc_ok(e, args.argc - 1)) {
+		cmd_usage(e, &err);
+		cmd_print_error(ctx, name, err);
+		rc = CMD_FAILED;
 	} else {
 		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
 		if (rc == CMD_FAILED && err != NULL)
@@ -154,12 +162,19 @@ cmd_lookup(const char *name)
 	return NULL;
 }
 
-enum cmd_result
+/* Whether n arguments after the name are within what e declares. */
+static bool
+cmd_argc_ok(const struct cmd_entry *e, int n)
+{
+	return n >= e->min_args && (e->max_args < 0 || n <= e->max_args);
+}
+
+/* Sets *errp to "usage: NAME ARGS". */
+static void
 cmd_usage(const struct cmd_entry *e, char **errp)
 {
 	set_error(errp, "usage: %s%s%s", e->name, *e->args ? " " : "",
 	    e->args);
-	return CMD_FAILED;
 }
 
 struct thread *
