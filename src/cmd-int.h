@@ -15,6 +15,8 @@
 
 #include "cmd.h"
 
+struct json;
+
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_maps_entry;
 extern const struct cmd_entry cmd_x_entry;
@@ -41,10 +43,10 @@ extern const struct cmd_entry cmd_hold_entry;
 
 /*
  * What `status` adds (cmd-proc.c): ppid, comm, argv, exe, ids, lifetime,
- * CPU, peak RSS, context switches; JSON keys before the closing brace or
- * text lines after the first.
+ * CPU, peak RSS, context switches: members of the status object j, or
+ * with j NULL text lines after the first.
  */
-void cmd_proc_status(struct cmd_ctx *ctx);
+void cmd_proc_status(struct cmd_ctx *ctx, struct json *j);
 
 /* One register of struct user_regs_struct, by name (cmd-regs.c). */
 struct cmd_reg {

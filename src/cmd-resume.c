@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cmd-int.h"
+#include "json.h"
 #include "tracer.h"
 
 static enum cmd_result cmd_continue_exec(struct cmd_ctx *ctx, int argc,
@@ -56,10 +57,14 @@ cmd_kill_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 static enum cmd_result
 cmd_resume_report(struct cmd_ctx *ctx, const char *name, const char *done)
 {
-	if (ctx->json)
-		fprintf(ctx->out, "{\"cmd\":\"%s\",\"pid\":%d}\n", name,
-		    (int)ctx->proc->pid);
-	else
+	struct json j;
+
+	if (ctx->json) {
+		json_begin(&j, ctx->out, name);
+		json_put_int(&j, "pid", ctx->proc->pid);
+		json_end(&j);
+	} else {
 		fprintf(ctx->out, "pid %d: %s\n", (int)ctx->proc->pid, done);
+	}
 	return CMD_RESUMED;
 }

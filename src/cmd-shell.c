@@ -93,17 +93,20 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 			    strerror(errno)), CMD_FAILED;
 		}
 	if (ctx->json) {
-		fputs("{\"cmd\":\"shell\",\"command\":", ctx->out);
-		json_str(ctx->out, raw);
-		if (WIFEXITED(status))
-			fprintf(ctx->out, ",\"exit_code\":%d,\"signal\":null",
-			    WEXITSTATUS(status));
-		else
-			fprintf(ctx->out, ",\"exit_code\":null,\"signal\":"
-			    "\"%s\"", signal_name(WTERMSIG(status)));
-		fputs(",\"output\":", ctx->out);
-		json_str(ctx->out, output);
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, "shell");
+		json_put_str(&j, "command", raw);
+		if (WIFEXITED(status)) {
+			json_put_int(&j, "exit_code", WEXITSTATUS(status));
+			json_put_null(&j, "signal");
+		} else {
+			json_put_null(&j, "exit_code");
+			json_put_str(&j, "signal",
+			    signal_name(WTERMSIG(status)));
+		}
+		json_put_str(&j, "output", output);
+		json_end(&j);
 		free(output);
 		return CMD_OK;
 	}
@@ -221,9 +224,14 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	enter = cmd_hold_wait(tty, argc == 2 ? (int64_t)secs * 1000 : -1);
 	if (tty >= 0)
 		close(tty);
-	if (ctx->json)
-		fprintf(ctx->out, "{\"cmd\":\"hold\",\"pid\":%d,\"ended_by\":"
-		    "\"%s\"}\n", pid, enter ? "enter" : "timeout");
+	if (ctx->json) {
+		struct json j;
+
+		json_begin(&j, ctx->out, "hold");
+		json_put_int(&j, "pid", pid);
+		json_put_str(&j, "ended_by", enter ? "enter" : "timeout");
+		json_end(&j);
+	}
 	return CMD_OK;
 }
 

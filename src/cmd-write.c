@@ -56,9 +56,12 @@ cmd_write_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	/* The write may have changed code or a stack the unwinder cached. */
 	unwind_forget(ctx->proc);
 	if (ctx->json) {
-		fputs("{\"cmd\":\"write\",\"addr\":", ctx->out);
-		json_addr(ctx->out, addr);
-		fprintf(ctx->out, ",\"len\":%zu}\n", len);
+		struct json j;
+
+		json_begin(&j, ctx->out, "write");
+		json_put_addr(&j, "addr", addr);
+		json_put_uint(&j, "len", len);
+		json_end(&j);
 	} else {
 		fprintf(ctx->out, "wrote %zu bytes at 0x%" PRIx64 "\n", len,
 		    addr);

@@ -74,15 +74,14 @@ cmd_x_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_FAILED;
 	}
 	if (ctx->json) {
-		fputs("{\"cmd\":\"x\",\"addr\":", ctx->out);
-		json_addr(ctx->out, addr);
-		fputs(",\"bytes\":", ctx->out);
-		json_hex(ctx->out, buf, (size_t)n);
-		if (err != NULL) {
-			fputs(",\"error\":", ctx->out);
-			json_str(ctx->out, err);
-		}
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, "x");
+		json_put_addr(&j, "addr", addr);
+		json_put_hex(&j, "bytes", buf, (size_t)n);
+		if (err != NULL)
+			json_put_str(&j, "error", err);
+		json_end(&j);
 		free(err);
 		err = NULL;
 	} else if (len == 0) {

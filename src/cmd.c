@@ -537,11 +537,11 @@ static void
 cmd_print_error(struct cmd_ctx *ctx, const char *name, const char *msg)
 {
 	if (ctx->json) {
-		fputs("{\"cmd\":", ctx->out);
-		json_str(ctx->out, name);
-		fputs(",\"error\":", ctx->out);
-		json_str(ctx->out, msg);
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, name);
+		json_put_str(&j, "error", msg);
+		json_end(&j);
 	} else {
 		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s%s%s: %s\n",
 		    ctx->where != NULL ? ctx->where : "",
