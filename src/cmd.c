@@ -71,6 +71,8 @@ struct cmd_args {
 	char **argv;
 };
 
+static enum cmd_result cmd_run_entry(struct cmd_ctx *ctx,
+    const struct cmd_entry *e, const char *line, const char *raw);
 static bool cmd_argc_ok(const struct cmd_entry *e, int n);
 static void cmd_usage(const struct cmd_entry *e, char **errp);
 static bool cmd_space(int c);
@@ -98,10 +100,9 @@ enum cmd_result
 cmd_run(struct cmd_ctx *ctx, const char *line)
 {
 	const struct cmd_entry *e;
-	struct cmd_args args = { 0, NULL };
 	enum cmd_result rc;
 	const char *s = line, *name_end;
-	char *name, *raw, *err = NULL;
+	char *name, *raw;
 	size_t raw_len;
 
 	while (cmd_space(*s))
@@ -126,17 +127,8 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 	} else if (ctx->proc == NULL && e != &cmd_help_entry) {
 		cmd_print_error(ctx, name, "no process");
 		rc = CMD_FAILED;
-	} else if (cmd_split(line, &args, &err) < 0) {
-		cmd_print_error(ctx, name, err);
-		rc = CMD_FAILED;
-	} else if (!cmd_argc_ok(e, args.argc - 1)) {
-		cmd_usage(e, &err);
-		cmd_print_error(ctx, name, err);
-		rc = CMD_FAILED;
 	} else {
-		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
-		if (rc == CMD_FAILED && err != NULL)
-			cmd_print_error(ctx, name, err);
+		rc = cmd_run_entry(ctx, e, line, raw);
 	}
 	errno = 0;
 	if ((fflush(ctx->out) == EOF || ferror(ctx->out)) &&
@@ -144,10 +136,35 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 		ctx->out_error = errno != 0 ? errno : EIO;
 	if (ctx->err != NULL)
 		fflush(ctx->err);
-	cmd_args_free(&args);
-	free(err);
 	free(raw);
 	free(name);
+	return rc;
+}
+
+/*
+ * Splits line, checks the argument count against what e declares, and
+ * calls e->exec only when it fits; any error is printed under e's name.
+ */
+static enum cmd_result
+cmd_run_entry(struct cmd_ctx *ctx, const struct cmd_entry *e,
+    const char *line, const char *raw)
+{
+	struct cmd_args args = { 0, NULL };
+	enum cmd_result rc = CMD_FAILED;
+	char *err = NULL;
+
+	if (cmd_split(line, &args, &err) < 0) {
+		cmd_print_error(ctx, e->name, err);
+	} else if (!cmd_argc_ok(e, args.argc - 1)) {
+		cmd_usage(e, &err);
+		cmd_print_error(ctx, e->name, err);
+	} else {
+		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
+		if (rc == CMD_FAILED && err != NULL)
+			cmd_print_error(ctx, e->name, err);
+	}
+	cmd_args_free(&args);
+	free(err);
 	return rc;
 }
 
