@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd-int.h"
@@ -242,19 +241,16 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 static bool
 cmd_hold_wait(int tty, int64_t ms)
 {
-	struct timespec start, now;
+	uint64_t start = monotonic_ms();
 	char buf[256];
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd pfd = { .fd = tty, .events = POLLIN };
 		int64_t left = -1;
 		ssize_t n;
 
 		if (ms >= 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left = ms - ((int64_t)(now.tv_sec - start.tv_sec) *
-			    1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+			left = ms - (int64_t)(monotonic_ms() - start);
 			if (left <= 0)
 				return false;
 		}

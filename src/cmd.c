@@ -79,7 +79,6 @@ static bool cmd_space(int c);
 static int cmd_split(const char *s, struct cmd_args *args, char **errp);
 static void cmd_args_free(struct cmd_args *args);
 static int cmd_escape(const char **sp, unsigned char *out, char **errp);
-static int cmd_hex_digit(int c);
 static void cmd_print_error(struct cmd_ctx *ctx, const char *name,
     const char *msg);
 static int cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
@@ -225,7 +224,7 @@ cmd_parse_number(const char *s, uint64_t *out)
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
-		d = cmd_hex_digit((unsigned char)*s);
+		d = hex_digit((unsigned char)*s);
 		if (d < 0 || d >= base || v > (UINT64_MAX - (uint64_t)d) /
 		    (uint64_t)base)
 			return -1;
@@ -411,7 +410,7 @@ cmd_data_end(const char *s)
 	for (end = s; *s != '\0';) {
 		const char *t = s;
 
-		while (cmd_hex_digit((unsigned char)*t) >= 0)
+		while (hex_digit((unsigned char)*t) >= 0)
 			t++;
 		if (t == s || (*t != '\0' && !cmd_space(*t)))
 			break;
@@ -513,7 +512,7 @@ cmd_escape(const char **sp, unsigned char *out, char **errp)
 		int d;
 
 		for (i = 1; i <= 2 &&
-		    (d = cmd_hex_digit((unsigned char)s[i])) >= 0; i++)
+		    (d = hex_digit((unsigned char)s[i])) >= 0; i++)
 			v = v * 16 + (unsigned)d;
 		if (i == 1)
 			return set_error(errp, "\\x: bad escape");
@@ -536,18 +535,6 @@ cmd_escape(const char **sp, unsigned char *out, char **errp)
 	*out = (unsigned char)to[hit - from];
 	*sp = s + 1;
 	return 0;
-}
-
-static int
-cmd_hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void
@@ -706,9 +693,9 @@ cmd_parse_hex_data(const char *s, uint8_t *buf, size_t *len, char **errp)
 			s++;
 			continue;
 		}
-		hi = cmd_hex_digit((unsigned char)s[0]);
+		hi = hex_digit((unsigned char)s[0]);
 		lo = hi < 0 || s[1] == '\0' ? -1 :
-		    cmd_hex_digit((unsigned char)s[1]);
+		    hex_digit((unsigned char)s[1]);
 		if (hi < 0 || lo < 0) {
 			size_t n = s[1] != '\0' && !cmd_space(s[1]) ? 2 : 1;
 

@@ -32,6 +32,8 @@ static struct thread self_thread;
 static unsigned char dump_me[40] = "ptinspect\n\x01\x7f\xff hexdump -C line 2!";
 
 static struct run run_cmd(bool json, const char *line);
+static struct run run_entry(const struct cmd_entry *e, bool json,
+    const char *line);
 static void run_free(struct run *r);
 static char *json_of(const char *s);
 static void test_split(void);
@@ -99,6 +101,16 @@ main(void)
 static struct run
 run_cmd(bool json, const char *line)
 {
+	return run_entry(NULL, json, line);
+}
+
+/*
+ * Runs line as a call of entry e (through cmd_run_entry, so entries that
+ * are not in cmd_table run too), or with e NULL through cmd_run.
+ */
+static struct run
+run_entry(const struct cmd_entry *e, bool json, const char *line)
+{
 	struct run r;
 	size_t n;
 	struct cmd_ctx ctx = {
@@ -106,10 +118,13 @@ run_cmd(bool json, const char *line)
 		.thread = &self_thread,
 		.json = json,
 	};
+	const char *raw = line + strcspn(line, " ");
 
+	raw += strspn(raw, " ");
 	ctx.out = open_memstream(&r.out, &n);
 	ctx.err = open_memstream(&r.err, &n);
-	r.rc = cmd_run(&ctx, line);
+	r.rc = e != NULL ? cmd_run_entry(&ctx, e, line, raw) :
+	    cmd_run(&ctx, line);
 	fclose(ctx.out);
 	fclose(ctx.err);
 	return r;
@@ -654,28 +669,6 @@ probe_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	probe_argc = argc;
 	fprintf(ctx->out, "ran %s\n", argv[0]);
 	return CMD_OK;
-}
-
-/* Runs line as a call of entry e; output and errors as strings. */
-static struct run
-run_entry(const struct cmd_entry *e, bool json, const char *line)
-{
-	struct run r;
-	size_t n;
-	struct cmd_ctx ctx = {
-		.proc = &self_proc,
-		.thread = &self_thread,
-		.json = json,
-	};
-	const char *raw = line + strcspn(line, " ");
-
-	raw += strspn(raw, " ");
-	ctx.out = open_memstream(&r.out, &n);
-	ctx.err = open_memstream(&r.err, &n);
-	r.rc = cmd_run_entry(&ctx, e, line, raw);
-	fclose(ctx.out);
-	fclose(ctx.err);
-	return r;
 }
 
 /*
