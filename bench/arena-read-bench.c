@@ -19,7 +19,6 @@
 #include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -30,7 +29,6 @@
 #define BENCH_FAST_N	2000000
 #define BENCH_SLOW_N	200000
 
-static double bench_now(void);
 static uint64_t bench_rand(uint64_t *state);
 static pid_t bench_child(struct arena *a, uint64_t off, uint64_t *addr,
     int *release);
@@ -45,15 +43,6 @@ static double bench_bulk(int how, struct arena *a, pid_t pid, uint64_t base,
 static const char *bench_verdict(bool met);
 
 enum { BULK_ARENA, BULK_PVR, BULK_MEMCPY };
-
-static double
-bench_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t
 bench_rand(uint64_t *state)
@@ -113,7 +102,7 @@ static double
 bench_small_arena(struct arena *a, uint64_t base, const uint64_t *offs,
     size_t n, uint64_t *sum)
 {
-	double t = bench_now();
+	double t = monotonic_sec();
 	uint64_t v;
 	size_t i;
 
@@ -123,14 +112,14 @@ bench_small_arena(struct arena *a, uint64_t base, const uint64_t *offs,
 			    (unsigned long long)(base + offs[i]));
 		*sum += v;
 	}
-	return (bench_now() - t) / (double)n * 1e9;
+	return (monotonic_sec() - t) / (double)n * 1e9;
 }
 
 static double
 bench_small_pvr(pid_t pid, uint64_t base, const uint64_t *offs, size_t n,
     uint64_t *sum)
 {
-	double t = bench_now();
+	double t = monotonic_sec();
 	struct iovec local, remote;
 	uint64_t v;
 	size_t i;
@@ -145,14 +134,14 @@ bench_small_pvr(pid_t pid, uint64_t base, const uint64_t *offs, size_t n,
 			fatal("process_vm_readv");
 		*sum += v;
 	}
-	return (bench_now() - t) / (double)n * 1e9;
+	return (monotonic_sec() - t) / (double)n * 1e9;
 }
 
 static double
 bench_small_memcpy(const unsigned char *src, const uint64_t *offs, size_t n,
     uint64_t *sum)
 {
-	double t = bench_now();
+	double t = monotonic_sec();
 	uint64_t v;
 	size_t i;
 
@@ -160,7 +149,7 @@ bench_small_memcpy(const unsigned char *src, const uint64_t *offs, size_t n,
 		memcpy(&v, src + offs[i], sizeof(v));
 		*sum += v;
 	}
-	return (bench_now() - t) / (double)n * 1e9;
+	return (monotonic_sec() - t) / (double)n * 1e9;
 }
 
 /* Best GB/s of BENCH_RUNS reads of the whole 64 MiB. */
@@ -174,7 +163,7 @@ bench_bulk(int how, struct arena *a, pid_t pid, uint64_t base,
 	int r;
 
 	for (r = 0; r < BENCH_RUNS; r++) {
-		t = bench_now();
+		t = monotonic_sec();
 		for (done = 0; done < BENCH_LEN; done += n) {
 			if (how == BULK_ARENA) {
 				n = arena_read(a, base + done, dst + done,
@@ -194,7 +183,7 @@ bench_bulk(int how, struct arena *a, pid_t pid, uint64_t base,
 			if (n == 0 || n == (size_t)-1)
 				fatalx("bulk read stopped at %zu", done);
 		}
-		gbs = (double)BENCH_LEN / (bench_now() - t) / 1e9;
+		gbs = (double)BENCH_LEN / (monotonic_sec() - t) / 1e9;
 		if (gbs > best)
 			best = gbs;
 	}
@@ -233,12 +222,12 @@ main(void)
 	for (i = 0; i < BENCH_LEN; i++)
 		src[i] = (unsigned char)(i * 31 + (i >> 12));
 	memset(dst, 0, BENCH_LEN);
-	t = bench_now();
+	t = monotonic_sec();
 	if (arena_read(a, base, dst, BENCH_LEN) != BENCH_LEN ||
 	    memcmp(dst, src, BENCH_LEN) != 0)
 		fatalx("arena_read does not see what the child wrote");
 	printf("first 64 MiB arena_read (residency + page faults): %.1f ms\n",
-	    (bench_now() - t) * 1e3);
+	    (monotonic_sec() - t) * 1e3);
 
 	offs = xreallocarray(NULL, BENCH_FAST_N, sizeof(*offs));
 	for (i = 0; i < BENCH_FAST_N; i++)

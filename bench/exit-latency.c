@@ -30,7 +30,6 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tracer.h"
@@ -38,7 +37,6 @@
 
 #define EL_MAX_ROUNDS	200
 
-static double el_now(void);
 static int el_tracee(const char *path, long mib);
 static void el_self(char *buf, size_t size);
 static double el_stamp(const volatile double *page);
@@ -107,15 +105,6 @@ main(int argc, char **argv)
 	return 0;
 }
 
-static double
-el_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The tracee: touch mib MiB, store the time, exit_group at once. */
 static int
 el_tracee(const char *path, long mib)
@@ -138,7 +127,7 @@ el_tracee(const char *path, long mib)
 		for (size_t i = 0; i < len; i += 4096)
 			p[i] = 1;
 	}
-	page[0] = el_now();
+	page[0] = monotonic_sec();
 	syscall(SYS_exit_group, 0);
 	return 1;
 }
@@ -183,15 +172,15 @@ el_traced(char *const argv[], bool redirect, volatile double *page,
 	while ((p = tracer_next_paused(tr)) == NULL)
 		if (tracer_poll(tr, -1) < 0)
 			fatalx("exit-latency: the tracee never paused");
-	t = el_now();
+	t = monotonic_sec();
 	*pause_us = (t - el_stamp(page)) * 1e6;
 	if (p->reason != PAUSE_EXIT || p->exit_code != 0)
 		fatalx("exit-latency: the tracee paused, but not at exit(0)");
-	t = el_now();
+	t = monotonic_sec();
 	if (tracer_continue(tr, p, &err) != 0)
 		fatalx("exit-latency: continue: %s", err);
 	status = tracer_finish(tr);
-	*gone_us = (el_now() - t) * 1e6;
+	*gone_us = (monotonic_sec() - t) * 1e6;
 	tracer_destroy(tr);
 	if (status != 0)
 		fatalx("exit-latency: the tracee exited with %d", status);
@@ -215,7 +204,7 @@ el_native(char *const argv[], volatile double *page)
 		fatal("exit-latency: waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		fatalx("exit-latency: the native tracee failed");
-	return (el_now() - el_stamp(page)) * 1e6;
+	return (monotonic_sec() - el_stamp(page)) * 1e6;
 }
 
 static void

@@ -17,19 +17,10 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "procinfo.h"
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "util.h"
 
 static int
 cmp_double(const void *a, const void *b)
@@ -104,13 +95,13 @@ main(int argc, char **argv)
 	for (i = 0; i < rounds; i++) {
 		struct procinfo_fds fds;
 		char *err = NULL;
-		double start = now_ms();
+		double start = monotonic_sec() * 1e3;
 
 		if (procinfo_fds_read(child, &self, 1, -1, &fds, &err) < 0) {
 			fprintf(stderr, "procinfo_fds_read: %s\n", err);
 			return 1;
 		}
-		t[i] = now_ms() - start;
+		t[i] = monotonic_sec() * 1e3 - start;
 		count = fds.count;
 		procinfo_fds_free(&fds);
 	}

@@ -35,7 +35,6 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "maps.h"
@@ -66,7 +65,6 @@ struct ma_ctx {
 	double target_s;
 };
 
-static double ma_now(void);
 static uint64_t ma_word(size_t i);
 static int ma_run(struct ma_ctx *c, bool redirect);
 static int ma_tracee(void);
@@ -190,15 +188,6 @@ ma_run(struct ma_ctx *c, bool redirect)
 		close(fd);
 	free(local);
 	return 0;
-}
-
-static double
-ma_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The tracee's word number i: every word its own. */
@@ -363,14 +352,14 @@ ma_batch(const struct ma_target *t, const struct ma_ctx *c, bool write,
 {
 	size_t align = size < 4096 ? size : 4096;
 	uint64_t span = (MA_LEN - size) / align + 1;
-	double t0 = ma_now();
+	double t0 = monotonic_sec();
 
 	for (long i = 0; i < n; i++) {
 		uint64_t off = (c->offs[i % MA_NOFFS] % span) * align;
 
 		ma_access(t, write, off, c->buf, size);
 	}
-	return ma_now() - t0;
+	return monotonic_sec() - t0;
 }
 
 /* Warm-up, then the rounds of one point; prints its line. */

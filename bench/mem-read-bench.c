@@ -27,7 +27,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "maps.h"
@@ -48,7 +47,6 @@ struct mrb_result {
 	double pvr_bulk_s;
 };
 
-static double mrb_now(void);
 static int mrb_tracee(void);
 static void mrb_fill(unsigned char *p, size_t len);
 static int mrb_measure(bool redirect, const uint64_t *offs,
@@ -88,7 +86,7 @@ main(int argc, char **argv)
 		return 1;
 
 	/* The ceiling: the same reads from our own memory. */
-	t = mrb_now();
+	t = monotonic_sec();
 	for (size_t i = 0; i < MRB_SMALL_N; i++) {
 		uint64_t v;
 
@@ -96,12 +94,12 @@ main(int argc, char **argv)
 		sum += v;
 		__asm__ volatile("" : : "r"(sum) : "memory");
 	}
-	memcpy_small_ns = (mrb_now() - t) / MRB_SMALL_N * 1e9;
+	memcpy_small_ns = (monotonic_sec() - t) / MRB_SMALL_N * 1e9;
 	for (int r = 0; r < MRB_RUNS; r++) {
-		t = mrb_now();
+		t = monotonic_sec();
 		memcpy(buf, ref, MRB_LEN);
 		__asm__ volatile("" : : "r"(buf) : "memory");
-		t = mrb_now() - t;
+		t = monotonic_sec() - t;
 		if (t < memcpy_bulk_s)
 			memcpy_bulk_s = t;
 	}
@@ -133,15 +131,6 @@ main(int argc, char **argv)
 	free(ref);
 	free(buf);
 	return 0;
-}
-
-static double
-mrb_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Deterministic contents: every 8-byte word its own. */
@@ -285,7 +274,7 @@ static double
 mrb_small_mem(struct proc *p, uint64_t base, const uint64_t *offs,
     uint64_t *sum)
 {
-	double t = mrb_now();
+	double t = monotonic_sec();
 
 	for (size_t i = 0; i < MRB_SMALL_N; i++) {
 		uint64_t v = 0;
@@ -296,13 +285,13 @@ mrb_small_mem(struct proc *p, uint64_t base, const uint64_t *offs,
 			    (unsigned long long)offs[i]);
 		*sum += v;
 	}
-	return (mrb_now() - t) / MRB_SMALL_N * 1e9;
+	return (monotonic_sec() - t) / MRB_SMALL_N * 1e9;
 }
 
 static double
 mrb_small_pvr(pid_t pid, uint64_t base, const uint64_t *offs, uint64_t *sum)
 {
-	double t = mrb_now();
+	double t = monotonic_sec();
 
 	for (size_t i = 0; i < MRB_SMALL_N; i++) {
 		uint64_t v = 0;
@@ -315,7 +304,7 @@ mrb_small_pvr(pid_t pid, uint64_t base, const uint64_t *offs, uint64_t *sum)
 			fatal("mem-read-bench: process_vm_readv");
 		*sum += v;
 	}
-	return (mrb_now() - t) / MRB_SMALL_N * 1e9;
+	return (monotonic_sec() - t) / MRB_SMALL_N * 1e9;
 }
 
 /* Best time of MRB_RUNS 64 MiB reads; -1 on failure. */
@@ -325,13 +314,13 @@ mrb_bulk_mem(struct proc *p, uint64_t base, unsigned char *buf)
 	double best = 1e9;
 
 	for (int r = 0; r < MRB_RUNS; r++) {
-		double t = mrb_now();
+		double t = monotonic_sec();
 
 		if (mem_read(p, base, buf, MRB_LEN, NULL) != (ssize_t)MRB_LEN) {
 			warnx_msg("mem-read-bench: bulk mem_read failed");
 			return -1;
 		}
-		t = mrb_now() - t;
+		t = monotonic_sec() - t;
 		if (t < best)
 			best = t;
 	}
@@ -346,14 +335,14 @@ mrb_bulk_pvr(pid_t pid, uint64_t base, unsigned char *buf)
 	for (int r = 0; r < MRB_RUNS; r++) {
 		struct iovec local = { buf, MRB_LEN };
 		struct iovec remote = { (void *)(uintptr_t)base, MRB_LEN };
-		double t = mrb_now();
+		double t = monotonic_sec();
 
 		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) !=
 		    (ssize_t)MRB_LEN) {
 			warn_msg("mem-read-bench: bulk process_vm_readv");
 			return -1;
 		}
-		t = mrb_now() - t;
+		t = monotonic_sec() - t;
 		if (t < best)
 			best = t;
 	}

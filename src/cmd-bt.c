@@ -29,13 +29,15 @@ static enum cmd_result cmd_bt_exec(struct cmd_ctx *ctx, int argc,
 static enum cmd_result cmd_bt_all(struct cmd_ctx *ctx);
 static int cmd_bt_tid_cmp(const void *a, const void *b);
 static void cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt);
-static void cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
+static void cmd_bt_json(struct json *j, const struct backtrace *bt,
     const char *error);
 static const char *cmd_bt_basename(const char *path);
 
 const struct cmd_entry cmd_bt_entry = {
 	.name = "bt",
 	.args = "[TID|all]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "backtrace of the selected thread, thread TID, or every thread",
 	.exec = cmd_bt_exec,
 };
@@ -46,10 +48,9 @@ cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	struct thread *t = ctx->thread;
 	struct backtrace bt;
+	struct json j;
 	uint64_t tid;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_bt_entry, errp);
 	if (argc == 2 && strcmp(argv[1], "all") == 0)
 		return cmd_bt_all(ctx);
 	if (argc == 2) {
@@ -68,9 +69,10 @@ cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (unwind_thread(ctx->proc, t, &bt, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
-		fputs("{\"cmd\":\"bt\",\"threads\":[", ctx->out);
-		cmd_bt_json(ctx, &bt, NULL);
-		fputs("]}\n", ctx->out);
+		json_begin(&j, ctx->out, "bt");
+		json_open(&j, "threads", '[');
+		cmd_bt_json(&j, &bt, NULL);
+		json_end(&j);
 	} else {
 		cmd_bt_text(ctx, &bt);
 	}
@@ -84,6 +86,7 @@ cmd_bt_all(struct cmd_ctx *ctx)
 {
 	struct thread *t, **threads;
 	struct backtrace bt;
+	struct json j;
 	size_t n = 0, i;
 	char *err;
 
@@ -94,15 +97,15 @@ cmd_bt_all(struct cmd_ctx *ctx)
 	for (t = ctx->proc->threads; t != NULL; t = t->next)
 		threads[n++] = t;
 	qsort(threads, n, sizeof *threads, cmd_bt_tid_cmp);
-	if (ctx->json)
-		fputs("{\"cmd\":\"bt\",\"threads\":[", ctx->out);
+	if (ctx->json) {
+		json_begin(&j, ctx->out, "bt");
+		json_open(&j, "threads", '[');
+	}
 	for (i = 0; i < n; i++) {
 		err = NULL;
 		unwind_thread(ctx->proc, threads[i], &bt, &err);
 		if (ctx->json) {
-			if (i > 0)
-				putc(',', ctx->out);
-			cmd_bt_json(ctx, &bt, err);
+			cmd_bt_json(&j, &bt, err);
 		} else {
 			fprintf(ctx->out, "%sthread %d:\n", i > 0 ? "\n" : "",
 			    (int)threads[i]->tid);
@@ -115,7 +118,7 @@ cmd_bt_all(struct cmd_ctx *ctx)
 		free(err);
 	}
 	if (ctx->json)
-		fputs("]}\n", ctx->out);
+		json_end(&j);
 	free(threads);
 	return CMD_OK;
 }
@@ -164,39 +167,35 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
  * frames).
  */
 static void
-cmd_bt_json(struct cmd_ctx *ctx, const struct backtrace *bt,
-    const char *error)
+cmd_bt_json(struct json *j, const struct backtrace *bt, const char *error)
 {
 	const struct frame *fr;
-	FILE *f = ctx->out;
 	size_t i;
 
-	fprintf(f, "{\"tid\":%d,\"frames\":[", (int)bt->tid);
+	json_open(j, NULL, '{');
+	json_put_int(j, "tid", bt->tid);
+	json_open(j, "frames", '[');
 	for (i = 0; error == NULL && i < bt->count; i++) {
 		fr = &bt->frames[i];
-		fputs(i > 0 ? ",{\"pc\":" : "{\"pc\":", f);
-		json_addr(f, fr->pc);
-		fputs(",\"function\":", f);
-		json_str(f, fr->function);
-		fprintf(f, ",\"offset\":%" PRIu64 ",\"file\":", fr->offset);
-		json_str(f, fr->file);
+		json_open(j, NULL, '{');
+		json_put_addr(j, "pc", fr->pc);
+		json_put_str(j, "function", fr->function);
+		json_put_uint(j, "offset", fr->offset);
+		json_put_str(j, "file", fr->file);
 		if (fr->line > 0)
-			fprintf(f, ",\"line\":%d", fr->line);
+			json_put_int(j, "line", fr->line);
 		else
-			fputs(",\"line\":null", f);
-		fprintf(f, ",\"signal_frame\":%s,\"inlined\":%s,\"module\":",
-		    fr->signal_frame ? "true" : "false",
-		    fr->inlined ? "true" : "false");
-		json_str(f, fr->module);
-		putc('}', f);
+			json_put_null(j, "line");
+		json_put_bool(j, "signal_frame", fr->signal_frame);
+		json_put_bool(j, "inlined", fr->inlined);
+		json_put_str(j, "module", fr->module);
+		json_close(j);
 	}
-	fprintf(f, "],\"truncated\":%s",
-	    error != NULL || bt->truncated ? "true" : "false");
-	if (error != NULL || bt->truncated) {
-		fputs(",\"error\":", f);
-		json_str(f, error != NULL ? error : bt->error);
-	}
-	putc('}', f);
+	json_close(j);
+	json_put_bool(j, "truncated", error != NULL || bt->truncated);
+	if (error != NULL || bt->truncated)
+		json_put_str(j, "error", error != NULL ? error : bt->error);
+	json_close(j);
 }
 
 static const char *

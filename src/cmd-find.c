@@ -21,6 +21,7 @@
 
 struct cmd_find_state {
 	struct cmd_ctx *ctx;
+	struct json j;		/* with --json */
 	long count;
 };
 
@@ -34,6 +35,8 @@ static void cmd_find_search(struct cmd_find_state *st,
 const struct cmd_entry cmd_find_entry = {
 	.name = "find",
 	.args = "DATA [REGION]",
+	.min_args = 1,
+	.max_args = -1,
 	.help = "addresses of DATA in readable memory, or in REGION only",
 	.exec = cmd_find_exec,
 };
@@ -42,7 +45,7 @@ static enum cmd_result
 cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
-	struct cmd_find_state st = { ctx, 0 };
+	struct cmd_find_state st = { .ctx = ctx };
 	struct maps maps = { NULL, 0 };
 	const struct region *first = NULL;
 	const char *data_end = cmd_data_end(raw), *region;
@@ -51,8 +54,6 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	char *data;
 	size_t len;
 
-	if (argc < 2)
-		return cmd_usage(&cmd_find_entry, errp);
 	data = xstrndup(raw, (size_t)(data_end - raw));
 	if (cmd_parse_data(data, &needle, &len, errp) < 0)
 		goto out;
@@ -73,13 +74,17 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		goto out;
 	}
 
-	if (ctx->json)
-		fputs("{\"cmd\":\"find\",\"matches\":[", ctx->out);
+	if (ctx->json) {
+		json_begin(&st.j, ctx->out, "find");
+		json_open(&st.j, "matches", '[');
+	}
 	cmd_find_search(&st, &maps, first, needle, len);
-	if (ctx->json)
-		fprintf(ctx->out, "]%s}\n", st.count > CMD_FIND_MAX ?
-		    ",\"truncated\":true" : "");
-	else if (st.count > CMD_FIND_MAX)
+	if (ctx->json) {
+		json_close(&st.j);
+		if (st.count > CMD_FIND_MAX)
+			json_put_bool(&st.j, "truncated", true);
+		json_end(&st.j);
+	} else if (st.count > CMD_FIND_MAX)
 		fprintf(ctx->err, "find: more than %d matches, the rest not "
 		    "shown\n", CMD_FIND_MAX);
 	rc = CMD_OK;
@@ -125,12 +130,9 @@ cmd_find_one(uint64_t addr, void *arg)
 
 	if (++st->count > CMD_FIND_MAX)
 		return 1;
-	if (st->ctx->json) {
-		if (st->count > 1)
-			putc(',', f);
-		json_addr(f, addr);
-	} else {
+	if (st->ctx->json)
+		json_put_addr(&st->j, NULL, addr);
+	else
 		fprintf(f, "0x%" PRIx64 "\n", addr);
-	}
 	return 0;
 }

@@ -13,12 +13,14 @@
 
 static enum cmd_result cmd_help_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
-static void cmd_help_one(struct cmd_ctx *ctx, const struct cmd_entry *e,
-    bool first);
+static void cmd_help_one(struct cmd_ctx *ctx, struct json *j,
+    const struct cmd_entry *e);
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.args = "[COMMAND]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "list the commands, or describe one",
 	.exec = cmd_help_exec,
 };
@@ -29,27 +31,29 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	const struct cmd_entry *const *e;
 	const struct cmd_entry *only = NULL;
+	struct json j;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_help_entry, errp);
 	if (argc == 2 && (only = cmd_lookup(argv[1])) == NULL) {
 		set_error(errp, "%s: unknown command", argv[1]);
 		return CMD_FAILED;
 	}
-	if (ctx->json)
-		fputs("{\"cmd\":\"help\",\"commands\":[", ctx->out);
+	if (ctx->json) {
+		json_begin(&j, ctx->out, "help");
+		json_open(&j, "commands", '[');
+	}
 	if (only != NULL)
-		cmd_help_one(ctx, only, true);
+		cmd_help_one(ctx, &j, only);
 	else
 		for (e = cmd_table; *e != NULL; e++)
-			cmd_help_one(ctx, *e, e == cmd_table);
+			cmd_help_one(ctx, &j, *e);
 	if (ctx->json)
-		fputs("]}\n", ctx->out);
+		json_end(&j);
 	return CMD_OK;
 }
 
+/* One command: a text line, or an element of j's list with --json. */
 static void
-cmd_help_one(struct cmd_ctx *ctx, const struct cmd_entry *e, bool first)
+cmd_help_one(struct cmd_ctx *ctx, struct json *j, const struct cmd_entry *e)
 {
 	FILE *f = ctx->out;
 	int width;
@@ -60,11 +64,9 @@ cmd_help_one(struct cmd_ctx *ctx, const struct cmd_entry *e, bool first)
 		fprintf(f, "%*s%s\n", width < 20 ? 20 - width : 1, "", e->help);
 		return;
 	}
-	fputs(first ? "{\"name\":" : ",{\"name\":", f);
-	json_str(f, e->name);
-	fputs(",\"args\":", f);
-	json_str(f, e->args);
-	fputs(",\"help\":", f);
-	json_str(f, e->help);
-	putc('}', f);
+	json_open(j, NULL, '{');
+	json_put_str(j, "name", e->name);
+	json_put_str(j, "args", e->args);
+	json_put_str(j, "help", e->help);
+	json_close(j);
 }

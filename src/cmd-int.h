@@ -15,6 +15,8 @@
 
 #include "cmd.h"
 
+struct json;
+
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_maps_entry;
 extern const struct cmd_entry cmd_x_entry;
@@ -46,10 +48,10 @@ extern const struct cmd_entry cmd_save_entry;
 
 /*
  * What `status` adds (cmd-proc.c): ppid, comm, argv, exe, ids, lifetime,
- * CPU, peak RSS, context switches; JSON keys before the closing brace or
- * text lines after the first.
+ * CPU, peak RSS, context switches: members of the status object j, or
+ * with j NULL text lines after the first.
  */
-void cmd_proc_status(struct cmd_ctx *ctx);
+void cmd_proc_status(struct cmd_ctx *ctx, struct json *j);
 
 /* One register of struct user_regs_struct, by name (cmd-regs.c). */
 struct cmd_reg {
@@ -61,9 +63,6 @@ extern const struct cmd_reg cmd_regs[];
 
 /* The command called name, or NULL. */
 const struct cmd_entry *cmd_lookup(const char *name);
-
-/* Sets *errp to "usage: NAME ARGS"; returns CMD_FAILED. */
-enum cmd_result cmd_usage(const struct cmd_entry *e, char **errp);
 
 /*
  * The thread a TID argument names; with tid NULL the selected thread, else

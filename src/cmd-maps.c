@@ -19,6 +19,8 @@ static enum cmd_result cmd_maps_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_maps_entry = {
 	.name = "maps",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "memory regions: START-END PERMS OFFSET ACCESS NAME",
 	.exec = cmd_maps_exec,
 };
@@ -29,14 +31,15 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	struct maps maps;
 	FILE *f = ctx->out;
+	struct json j;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_maps_entry, errp);
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
-	if (ctx->json)
-		fputs("{\"cmd\":\"maps\",\"regions\":[", f);
+	if (ctx->json) {
+		json_begin(&j, f, "maps");
+		json_open(&j, "regions", '[');
+	}
 	for (i = 0; i < maps.count; i++) {
 		const struct region *r = &maps.regions[i];
 		const char *access = mem_region_access(ctx->proc, r);
@@ -47,17 +50,17 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 			    r->offset, access, *r->name ? " " : "", r->name);
 			continue;
 		}
-		fputs(i > 0 ? ",{\"start\":" : "{\"start\":", f);
-		json_addr(f, r->start);
-		fputs(",\"end\":", f);
-		json_addr(f, r->end);
-		fprintf(f, ",\"perms\":\"%s\",\"offset\":%" PRIu64 ",\"name\":",
-		    r->perms, r->offset);
-		json_str(f, r->name);
-		fprintf(f, ",\"access\":\"%s\"}", access);
+		json_open(&j, NULL, '{');
+		json_put_addr(&j, "start", r->start);
+		json_put_addr(&j, "end", r->end);
+		json_put_str(&j, "perms", r->perms);
+		json_put_uint(&j, "offset", r->offset);
+		json_put_str(&j, "name", r->name);
+		json_put_str(&j, "access", access);
+		json_close(&j);
 	}
 	if (ctx->json)
-		fputs("]}\n", f);
+		json_end(&j);
 	maps_free(&maps);
 	return CMD_OK;
 }

@@ -36,17 +36,23 @@ static enum cmd_result cmd_signals_exec(struct cmd_ctx *ctx, int argc,
 static enum cmd_result cmd_proc_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
 static void cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d);
-static void cmd_proc_fd_json(FILE *f, const struct procinfo_fd *d);
+static void cmd_proc_fd_json(struct json *j, const struct procinfo_fd *d);
 static const char *cmd_proc_sock_proto(const struct procinfo_sock *s);
-static void cmd_proc_strv_json(FILE *f, const struct procinfo_strv *sv);
-static void cmd_proc_sigset(FILE *f, bool json, uint64_t mask);
-static void cmd_proc_limit_value(FILE *f, bool json, bool unlimited,
-    uint64_t v);
+static void cmd_proc_strv_json(struct json *j, const char *key,
+    const struct procinfo_strv *sv);
+static void cmd_proc_sigset_text(FILE *f, uint64_t mask);
+static void cmd_proc_sigset_json(struct json *j, const char *key,
+    uint64_t mask);
+static void cmd_proc_limit_text(FILE *f, bool unlimited, uint64_t v);
+static void cmd_proc_limit_json(struct json *j, const char *key,
+    bool unlimited, uint64_t v);
 static void cmd_proc_hexdump(FILE *f, const char *data, size_t len);
 
 const struct cmd_entry cmd_fds_entry = {
 	.name = "fds",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "open descriptors: type, flags, position, target, peer",
 	.exec = cmd_fds_exec,
 };
@@ -54,6 +60,8 @@ const struct cmd_entry cmd_fds_entry = {
 const struct cmd_entry cmd_env_entry = {
 	.name = "env",
 	.args = "[NAME]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "the environment, or one variable's value",
 	.exec = cmd_env_exec,
 };
@@ -61,6 +69,8 @@ const struct cmd_entry cmd_env_entry = {
 const struct cmd_entry cmd_cmdline_entry = {
 	.name = "cmdline",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the argument list, one argument a line",
 	.exec = cmd_cmdline_exec,
 };
@@ -68,6 +78,8 @@ const struct cmd_entry cmd_cmdline_entry = {
 const struct cmd_entry cmd_cwd_entry = {
 	.name = "cwd",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the working directory",
 	.exec = cmd_link_exec,
 };
@@ -75,6 +87,8 @@ const struct cmd_entry cmd_cwd_entry = {
 const struct cmd_entry cmd_exe_entry = {
 	.name = "exe",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the executable file",
 	.exec = cmd_link_exec,
 };
@@ -82,6 +96,8 @@ const struct cmd_entry cmd_exe_entry = {
 const struct cmd_entry cmd_root_entry = {
 	.name = "root",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "the root directory",
 	.exec = cmd_link_exec,
 };
@@ -89,6 +105,8 @@ const struct cmd_entry cmd_root_entry = {
 const struct cmd_entry cmd_limits_entry = {
 	.name = "limits",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "resource limits: NAME SOFT HARD UNITS",
 	.exec = cmd_limits_exec,
 };
@@ -96,6 +114,8 @@ const struct cmd_entry cmd_limits_entry = {
 const struct cmd_entry cmd_signals_entry = {
 	.name = "signals",
 	.args = "[TID]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "pending, blocked, ignored and caught signals per thread",
 	.exec = cmd_signals_exec,
 };
@@ -103,6 +123,8 @@ const struct cmd_entry cmd_signals_entry = {
 const struct cmd_entry cmd_proc_entry = {
 	.name = "proc",
 	.args = "[FILE]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "list /proc/PID, or show one file under it",
 	.exec = cmd_proc_exec,
 };
@@ -117,9 +139,8 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	size_t npeers = 0, cap = 0, i;
 	int own_fd = redirect_reserved_fd();
 	FILE *f = ctx->out;
+	struct json j;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_fds_entry, errp);
 	for (q = ctx->tracer != NULL ? tracer_procs(ctx->tracer) : NULL;
 	    q != NULL; q = q->next) {
 		if (q == p || q->state == PROC_GONE)
@@ -135,22 +156,20 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_FAILED;
 	}
 	free(peers);
-	if (ctx->json)
-		fputs("{\"cmd\":\"fds\",\"fds\":[", f);
-	else
+	if (ctx->json) {
+		json_begin(&j, f, "fds");
+		json_open(&j, "fds", '[');
+	} else
 		fprintf(f, "%3s %-6s %-34s %8s %s\n", "FD", "TYPE", "FLAGS",
 		    "POS", "TARGET");
 	for (i = 0; i < fds.count; i++) {
-		if (ctx->json) {
-			if (i > 0)
-				putc(',', f);
-			cmd_proc_fd_json(f, &fds.fds[i]);
-		} else {
+		if (ctx->json)
+			cmd_proc_fd_json(&j, &fds.fds[i]);
+		else
 			cmd_proc_fd_text(f, &fds.fds[i]);
-		}
 	}
 	if (ctx->json)
-		fputs("]}\n", f);
+		json_end(&j);
 	procinfo_fds_free(&fds);
 	return CMD_OK;
 }
@@ -204,66 +223,66 @@ cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d)
 }
 
 static void
-cmd_proc_fd_json(FILE *f, const struct procinfo_fd *d)
+cmd_proc_fd_json(struct json *j, const struct procinfo_fd *d)
 {
 	char flags[160];
 
-	fprintf(f, "{\"fd\":%d,\"type\":\"%s\",\"target\":", d->fd,
-	    procinfo_fd_type_name(d->type));
-	json_str(f, d->target);
-	fprintf(f, ",\"deleted\":%s,\"ptinspect\":%s,\"inode\":%" PRIu64,
-	    d->deleted ? "true" : "false", d->ptinspect ? "true" : "false",
-	    d->inode);
+	json_open(j, NULL, '{');
+	json_put_int(j, "fd", d->fd);
+	json_put_str(j, "type", procinfo_fd_type_name(d->type));
+	json_put_str(j, "target", d->target);
+	json_put_bool(j, "deleted", d->deleted);
+	json_put_bool(j, "ptinspect", d->ptinspect);
+	json_put_uint(j, "inode", d->inode);
 	if (d->has_fdinfo) {
 		procinfo_flags_str(d->flags, flags, sizeof flags);
-		fprintf(f, ",\"pos\":%" PRIu64 ",\"flags\":\"%s\","
-		    "\"flags_value\":%u", d->pos, flags, d->flags);
+		json_put_uint(j, "pos", d->pos);
+		json_put_str(j, "flags", flags);
+		json_put_uint(j, "flags_value", d->flags);
 	} else {
-		fputs(",\"pos\":null,\"flags\":null,\"flags_value\":null", f);
+		json_put_null(j, "pos");
+		json_put_null(j, "flags");
+		json_put_null(j, "flags_value");
 	}
-	fputs(",\"socket\":", f);
 	if (d->has_sock) {
 		const struct procinfo_sock *s = &d->sock;
 
-		fprintf(f, "{\"family\":\"%s\",\"type\":\"%s\",\"local\":",
-		    s->family, s->type);
-		json_str(f, s->local);
-		fputs(",\"peer\":", f);
-		json_str(f, s->peer[0] != '\0' ? s->peer : NULL);
-		fputs(",\"state\":", f);
-		json_str(f, s->state);
+		json_open(j, "socket", '{');
+		json_put_str(j, "family", s->family);
+		json_put_str(j, "type", s->type);
+		json_put_str(j, "local", s->local);
+		json_put_str(j, "peer", s->peer[0] != '\0' ? s->peer : NULL);
+		json_put_str(j, "state", s->state);
 		if (s->peer_inode != 0)
-			fprintf(f, ",\"peer_inode\":%" PRIu64 "}",
-			    s->peer_inode);
+			json_put_uint(j, "peer_inode", s->peer_inode);
 		else
-			fputs(",\"peer_inode\":null}", f);
+			json_put_null(j, "peer_inode");
+		json_close(j);
 	} else {
-		fputs("null", f);
+		json_put_null(j, "socket");
 	}
-	fputs(",\"peer\":", f);
 	if (d->peer_pid != 0) {
-		fprintf(f, "{\"pid\":%d,\"fd\":%d,\"comm\":", (int)d->peer_pid,
-		    d->peer_fd);
-		json_str(f, d->peer_comm);
-		putc('}', f);
+		json_open(j, "peer", '{');
+		json_put_int(j, "pid", d->peer_pid);
+		json_put_int(j, "fd", d->peer_fd);
+		json_put_str(j, "comm", d->peer_comm);
+		json_close(j);
 	} else {
-		fputs("null", f);
+		json_put_null(j, "peer");
 	}
-	putc('}', f);
+	json_close(j);
 }
 
 static void
-cmd_proc_strv_json(FILE *f, const struct procinfo_strv *sv)
+cmd_proc_strv_json(struct json *j, const char *key,
+    const struct procinfo_strv *sv)
 {
 	size_t i;
 
-	putc('[', f);
-	for (i = 0; i < sv->count; i++) {
-		if (i > 0)
-			putc(',', f);
-		json_str(f, sv->v[i]);
-	}
-	putc(']', f);
+	json_open(j, key, '[');
+	for (i = 0; i < sv->count; i++)
+		json_put_str(j, NULL, sv->v[i]);
+	json_close(j);
 }
 
 static enum cmd_result
@@ -273,10 +292,9 @@ cmd_env_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	struct procinfo_strv env;
 	const char *value = NULL;
 	FILE *f = ctx->out;
+	struct json j;
 	size_t i, n;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_env_entry, errp);
 	if (procinfo_strv_read(proc_access_tid(ctx->proc), "environ", &env, errp) < 0)
 		return CMD_FAILED;
 	if (argc == 2) {
@@ -291,18 +309,17 @@ cmd_env_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 			return CMD_FAILED;
 		}
 		if (ctx->json) {
-			fputs("{\"cmd\":\"env\",\"name\":", f);
-			json_str(f, argv[1]);
-			fputs(",\"value\":", f);
-			json_str(f, value);
-			fputs("}\n", f);
+			json_begin(&j, f, "env");
+			json_put_str(&j, "name", argv[1]);
+			json_put_str(&j, "value", value);
+			json_end(&j);
 		} else {
 			fprintf(f, "%s\n", value);
 		}
 	} else if (ctx->json) {
-		fputs("{\"cmd\":\"env\",\"env\":", f);
-		cmd_proc_strv_json(f, &env);
-		fputs("}\n", f);
+		json_begin(&j, f, "env");
+		cmd_proc_strv_json(&j, "env", &env);
+		json_end(&j);
 	} else {
 		for (i = 0; i < env.count; i++)
 			fprintf(f, "%s\n", env.v[i]);
@@ -316,17 +333,16 @@ cmd_cmdline_exec(struct cmd_ctx *ctx, int argc, char **argv,
     const char *raw, char **errp)
 {
 	struct procinfo_strv args;
+	struct json j;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_cmdline_entry, errp);
 	if (procinfo_strv_read(proc_access_tid(ctx->proc), "cmdline", &args,
 	    errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
-		fputs("{\"cmd\":\"cmdline\",\"argv\":", ctx->out);
-		cmd_proc_strv_json(ctx->out, &args);
-		fputs("}\n", ctx->out);
+		json_begin(&j, ctx->out, "cmdline");
+		cmd_proc_strv_json(&j, "argv", &args);
+		json_end(&j);
 	} else {
 		for (i = 0; i < args.count; i++)
 			fprintf(ctx->out, "%s\n", args.v[i]);
@@ -342,15 +358,15 @@ cmd_link_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	char *path;
 
-	if (argc != 1)
-		return cmd_usage(cmd_lookup(argv[0]), errp);
 	if ((path = procinfo_link(proc_access_tid(ctx->proc), argv[0],
 	    errp)) == NULL)
 		return CMD_FAILED;
 	if (ctx->json) {
-		fprintf(ctx->out, "{\"cmd\":\"%s\",\"path\":", argv[0]);
-		json_str(ctx->out, path);
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, argv[0]);
+		json_put_str(&j, "path", path);
+		json_end(&j);
 	} else {
 		fprintf(ctx->out, "%s\n", path);
 	}
@@ -359,12 +375,22 @@ cmd_link_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 }
 
 static void
-cmd_proc_limit_value(FILE *f, bool json, bool unlimited, uint64_t v)
+cmd_proc_limit_text(FILE *f, bool unlimited, uint64_t v)
 {
 	if (unlimited)
-		fprintf(f, json ? "\"unlimited\"" : " %-20s", "unlimited");
+		fprintf(f, " %-20s", "unlimited");
 	else
-		fprintf(f, json ? "%" PRIu64 : " %-20" PRIu64, v);
+		fprintf(f, " %-20" PRIu64, v);
+}
+
+static void
+cmd_proc_limit_json(struct json *j, const char *key, bool unlimited,
+    uint64_t v)
+{
+	if (unlimited)
+		json_put_str(j, key, "unlimited");
+	else
+		json_put_uint(j, key, v);
 }
 
 static enum cmd_result
@@ -373,72 +399,71 @@ cmd_limits_exec(struct cmd_ctx *ctx, int argc, char **argv,
 {
 	struct procinfo_limits lim;
 	FILE *f = ctx->out;
+	struct json j;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_limits_entry, errp);
 	if (procinfo_limits_read(proc_access_tid(ctx->proc), &lim, errp) < 0)
 		return CMD_FAILED;
-	if (ctx->json)
-		fputs("{\"cmd\":\"limits\",\"limits\":[", f);
-	else
+	if (ctx->json) {
+		json_begin(&j, f, "limits");
+		json_open(&j, "limits", '[');
+	} else
 		fprintf(f, "%-10s %-20s %-20s %s\n", "NAME", "SOFT", "HARD",
 		    "UNITS");
 	for (i = 0; i < lim.count; i++) {
 		const struct procinfo_limit *l = &lim.v[i];
 
 		if (ctx->json) {
-			fputs(i > 0 ? ",{\"name\":" : "{\"name\":", f);
-			json_str(f, l->name);
-			fputs(",\"description\":", f);
-			json_str(f, l->desc);
-			fputs(",\"soft\":", f);
-			cmd_proc_limit_value(f, true, l->soft_unlimited,
+			json_open(&j, NULL, '{');
+			json_put_str(&j, "name", l->name);
+			json_put_str(&j, "description", l->desc);
+			cmd_proc_limit_json(&j, "soft", l->soft_unlimited,
 			    l->soft);
-			fputs(",\"hard\":", f);
-			cmd_proc_limit_value(f, true, l->hard_unlimited,
+			cmd_proc_limit_json(&j, "hard", l->hard_unlimited,
 			    l->hard);
-			fputs(",\"units\":", f);
-			json_str(f, l->units);
-			putc('}', f);
+			json_put_str(&j, "units", l->units);
+			json_close(&j);
 			continue;
 		}
 		fprintf(f, "%-10s", l->name);
-		cmd_proc_limit_value(f, false, l->soft_unlimited, l->soft);
-		cmd_proc_limit_value(f, false, l->hard_unlimited, l->hard);
+		cmd_proc_limit_text(f, l->soft_unlimited, l->soft);
+		cmd_proc_limit_text(f, l->hard_unlimited, l->hard);
 		fprintf(f, " %s\n", l->units);
 	}
 	if (ctx->json)
-		fputs("]}\n", f);
+		json_end(&j);
 	procinfo_limits_free(&lim);
 	return CMD_OK;
 }
 
-/* The signals of a mask by name: a JSON list, or words ("-" if none). */
+/* The signals of a mask by name, as words ("-" if none). */
 static void
-cmd_proc_sigset(FILE *f, bool json, uint64_t mask)
+cmd_proc_sigset_text(FILE *f, uint64_t mask)
 {
 	char buf[16];
-	bool first = true;
 	int sig;
 
-	if (json)
-		putc('[', f);
-	for (sig = 1; sig <= 64; sig++) {
-		if ((mask & (1ULL << (sig - 1))) == 0)
-			continue;
-		if (json)
-			fprintf(f, "%s\"%s\"", first ? "" : ",",
-			    procinfo_signal_name(sig, buf, sizeof buf));
-		else
+	if (mask == 0)
+		fputs(" -", f);
+	for (sig = 1; sig <= 64; sig++)
+		if ((mask & (1ULL << (sig - 1))) != 0)
 			fprintf(f, " %s", procinfo_signal_name(sig, buf,
 			    sizeof buf));
-		first = false;
-	}
-	if (json)
-		putc(']', f);
-	else if (first)
-		fputs(" -", f);
+}
+
+/* The signals of a mask by name, as a JSON list. */
+static void
+cmd_proc_sigset_json(struct json *j, const char *key, uint64_t mask)
+{
+	char buf[16];
+	int sig;
+
+	json_open(j, key, '[');
+	for (sig = 1; sig <= 64; sig++)
+		if ((mask & (1ULL << (sig - 1))) != 0)
+			json_put_str(j, NULL, procinfo_signal_name(sig, buf,
+			    sizeof buf));
+	json_close(j);
 }
 
 static enum cmd_result
@@ -449,45 +474,51 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	struct thread *t = NULL;
 	size_t count, i;
 	FILE *f = ctx->out;
+	struct json j;
+	char mask[24];
 	int s;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_signals_entry, errp);
 	if (argc == 2 && (t = cmd_thread_arg(ctx, argv[1], errp)) == NULL)
 		return CMD_FAILED;
 	if (procinfo_signals_read(ctx->proc->pid, t != NULL ? t->tid : 0,
 	    &sigs, &count, errp) < 0)
 		return CMD_FAILED;
-	if (ctx->json)
-		fputs("{\"cmd\":\"signals\",\"threads\":[", f);
+	if (ctx->json) {
+		json_begin(&j, f, "signals");
+		json_open(&j, "threads", '[');
+	}
 	for (i = 0; i < count; i++) {
-		if (ctx->json)
-			fprintf(f, "%s{\"tid\":%d", i > 0 ? "," : "",
-			    (int)sigs[i].tid);
-		else
+		if (ctx->json) {
+			json_open(&j, NULL, '{');
+			json_put_int(&j, "tid", sigs[i].tid);
+		} else {
 			fprintf(f, "thread %d\n", (int)sigs[i].tid);
+		}
 		for (s = 0; s < PROCINFO_NSIGSETS; s++) {
 			if (ctx->json) {
-				fprintf(f, ",\"%s\":", procinfo_sigset_key(s));
-				cmd_proc_sigset(f, true, sigs[i].mask[s]);
+				cmd_proc_sigset_json(&j, procinfo_sigset_key(s),
+				    sigs[i].mask[s]);
 				continue;
 			}
 			fprintf(f, "  %-6s %016" PRIx64 " ",
 			    procinfo_sigset_field(s), sigs[i].mask[s]);
-			cmd_proc_sigset(f, false, sigs[i].mask[s]);
+			cmd_proc_sigset_text(f, sigs[i].mask[s]);
 			putc('\n', f);
 		}
 		if (ctx->json) {
-			fputs(",\"masks\":{", f);
-			for (s = 0; s < PROCINFO_NSIGSETS; s++)
-				fprintf(f, "%s\"%s\":\"%016" PRIx64 "\"",
-				    s > 0 ? "," : "", procinfo_sigset_field(s),
+			json_open(&j, "masks", '{');
+			for (s = 0; s < PROCINFO_NSIGSETS; s++) {
+				snprintf(mask, sizeof mask, "%016" PRIx64,
 				    sigs[i].mask[s]);
-			fputs("}}", f);
+				json_put_str(&j, procinfo_sigset_field(s),
+				    mask);
+			}
+			json_close(&j);
+			json_close(&j);
 		}
 	}
 	if (ctx->json)
-		fputs("]}\n", f);
+		json_end(&j);
 	free(sigs);
 	return CMD_OK;
 }
@@ -526,20 +557,19 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	const char *name = argc == 2 ? argv[1] : "";
 	struct procinfo_file pf;
 	FILE *f = ctx->out;
+	struct json j;
 	bool text;
 	size_t i;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_proc_entry, errp);
 	if (procinfo_file_read(proc_access_tid(ctx->proc), name, &pf, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
-		fputs("{\"cmd\":\"proc\",\"file\":", f);
-		json_str(f, name);
+		json_begin(&j, f, "proc");
+		json_put_str(&j, "file", name);
 	}
 	if (pf.is_dir) {
 		if (ctx->json)
-			fputs(",\"entries\":[", f);
+			json_open(&j, "entries", '[');
 		for (i = 0; i < pf.count; i++) {
 			const struct procinfo_entry *e = &pf.entries[i];
 
@@ -550,28 +580,26 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 				    e->link != NULL ? e->link : "");
 				continue;
 			}
-			fputs(i > 0 ? ",{\"name\":" : "{\"name\":", f);
-			json_str(f, e->name);
-			fprintf(f, ",\"type\":\"%s\",\"target\":",
-			    e->kind == 'd' ? "dir" : e->kind == 'l' ? "link" :
-			    "file");
-			json_str(f, e->link);
-			putc('}', f);
+			json_open(&j, NULL, '{');
+			json_put_str(&j, "name", e->name);
+			json_put_str(&j, "type", e->kind == 'd' ? "dir" :
+			    e->kind == 'l' ? "link" : "file");
+			json_put_str(&j, "target", e->link);
+			json_close(&j);
 		}
 		if (ctx->json)
-			fputs("]}\n", f);
+			json_end(&j);
 		procinfo_file_free(&pf);
 		return CMD_OK;
 	}
 	text = procinfo_is_text(pf.data, pf.len);
 	if (ctx->json) {
-		fputs(text ? ",\"text\":" : ",\"hex\":", f);
 		if (text)
-			json_str(f, pf.data);
+			json_put_str(&j, "text", pf.data);
 		else
-			json_hex(f, pf.data, pf.len);
-		fprintf(f, ",\"truncated\":%s}\n", pf.truncated ? "true" :
-		    "false");
+			json_put_hex(&j, "hex", pf.data, pf.len);
+		json_put_bool(&j, "truncated", pf.truncated);
+		json_end(&j);
 	} else if (text) {
 		fputs(pf.data, f);
 		if (pf.len > 0 && pf.data[pf.len - 1] != '\n')
@@ -588,11 +616,11 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 }
 
 /*
- * What `status` adds: JSON keys (each with its leading comma) before the
- * object's closing brace, or text lines after its first line.
+ * What `status` adds: members of its JSON object j, or with j NULL text
+ * lines after its first line.
  */
 void
-cmd_proc_status(struct cmd_ctx *ctx)
+cmd_proc_status(struct cmd_ctx *ctx, struct json *j)
 {
 	struct procinfo_status st;
 	struct procinfo_strv args = { NULL, 0 };
@@ -605,19 +633,19 @@ cmd_proc_status(struct cmd_ctx *ctx)
 		return;
 	procinfo_strv_read(tid, "cmdline", &args, NULL);
 	exe = procinfo_link(tid, "exe", NULL);
-	if (ctx->json) {
-		fprintf(f, ",\"ppid\":%d,\"comm\":", (int)st.ppid);
-		json_str(f, st.comm);
-		fputs(",\"argv\":", f);
-		cmd_proc_strv_json(f, &args);
-		fputs(",\"exe\":", f);
-		json_str(f, exe);
-		fprintf(f, ",\"uid\":%u,\"gid\":%u,\"lifetime_ms\":%" PRIu64
-		    ",\"cpu_user_ms\":%" PRIu64 ",\"cpu_system_ms\":%" PRIu64
-		    ",\"peak_rss_kb\":%" PRIu64 ",\"voluntary_ctxt_switches\":%"
-		    PRIu64 ",\"involuntary_ctxt_switches\":%" PRIu64,
-		    st.uid[0], st.gid[0], st.lifetime_ms, st.utime_ms,
-		    st.stime_ms, st.peak_rss_kb, st.vol_ctxt, st.nonvol_ctxt);
+	if (j != NULL) {
+		json_put_int(j, "ppid", st.ppid);
+		json_put_str(j, "comm", st.comm);
+		cmd_proc_strv_json(j, "argv", &args);
+		json_put_str(j, "exe", exe);
+		json_put_uint(j, "uid", st.uid[0]);
+		json_put_uint(j, "gid", st.gid[0]);
+		json_put_uint(j, "lifetime_ms", st.lifetime_ms);
+		json_put_uint(j, "cpu_user_ms", st.utime_ms);
+		json_put_uint(j, "cpu_system_ms", st.stime_ms);
+		json_put_uint(j, "peak_rss_kb", st.peak_rss_kb);
+		json_put_uint(j, "voluntary_ctxt_switches", st.vol_ctxt);
+		json_put_uint(j, "involuntary_ctxt_switches", st.nonvol_ctxt);
 	} else {
 		fprintf(f, "  ppid %d, comm %s, uid %u, gid %u\n", (int)st.ppid,
 		    st.comm, st.uid[0], st.gid[0]);

@@ -11,6 +11,7 @@
 #include <sys/user.h>
 
 #include "cmd-int.h"
+#include "json.h"
 #include "stub.h"
 #include "tracer.h"
 #include "util.h"
@@ -36,6 +37,8 @@ static enum cmd_result cmd_regs_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_regs_entry = {
 	.name = "regs",
 	.args = "[TID]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "registers of the selected thread, or of thread TID",
 	.exec = cmd_regs_exec,
 };
@@ -47,28 +50,28 @@ cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	struct user_regs_struct regs;
 	struct thread *t;
 	FILE *f = ctx->out;
+	struct json j;
 	size_t i;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_regs_entry, errp);
 	t = cmd_thread_arg(ctx, argc == 2 ? argv[1] : NULL, errp);
 	if (t == NULL || stub_program_regs(t, &regs, errp) < 0)
 		return CMD_FAILED;
-	if (ctx->json)
-		fprintf(f, "{\"cmd\":\"regs\",\"tid\":%d,\"regs\":{",
-		    (int)t->tid);
+	if (ctx->json) {
+		json_begin(&j, f, "regs");
+		json_put_int(&j, "tid", t->tid);
+		json_open(&j, "regs", '{');
+	}
 	for (i = 0; cmd_regs[i].name != NULL; i++) {
 		uint64_t v;
 
 		memcpy(&v, (const char *)&regs + cmd_regs[i].offset, sizeof v);
 		if (ctx->json)
-			fprintf(f, "%s\"%s\":\"0x%" PRIx64 "\"", i ? "," : "",
-			    cmd_regs[i].name, v);
+			json_put_addr(&j, cmd_regs[i].name, v);
 		else
 			fprintf(f, "%-9s0x%016" PRIx64 "\n", cmd_regs[i].name,
 			    v);
 	}
 	if (ctx->json)
-		fputs("}}\n", f);
+		json_end(&j);
 	return CMD_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cmd-int.h"
+#include "json.h"
 #include "tracer.h"
 
 static enum cmd_result cmd_continue_exec(struct cmd_ctx *ctx, int argc,
@@ -20,6 +21,8 @@ static enum cmd_result cmd_resume_report(struct cmd_ctx *ctx,
 const struct cmd_entry cmd_continue_entry = {
 	.name = "continue",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "let the exit (or the fatal signal) happen",
 	.exec = cmd_continue_exec,
 };
@@ -27,6 +30,8 @@ const struct cmd_entry cmd_continue_entry = {
 const struct cmd_entry cmd_kill_entry = {
 	.name = "kill",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "kill the process with SIGKILL",
 	.exec = cmd_kill_exec,
 };
@@ -35,8 +40,6 @@ static enum cmd_result
 cmd_continue_exec(struct cmd_ctx *ctx, int argc, char **argv,
     const char *raw, char **errp)
 {
-	if (argc != 1)
-		return cmd_usage(&cmd_continue_entry, errp);
 	if (tracer_continue(ctx->tracer, ctx->proc, errp) < 0)
 		return CMD_FAILED;
 	return cmd_resume_report(ctx, "continue", "continued");
@@ -46,8 +49,6 @@ static enum cmd_result
 cmd_kill_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
-	if (argc != 1)
-		return cmd_usage(&cmd_kill_entry, errp);
 	if (tracer_kill(ctx->tracer, ctx->proc, errp) < 0)
 		return CMD_FAILED;
 	return cmd_resume_report(ctx, "kill", "killed");
@@ -56,10 +57,14 @@ cmd_kill_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 static enum cmd_result
 cmd_resume_report(struct cmd_ctx *ctx, const char *name, const char *done)
 {
-	if (ctx->json)
-		fprintf(ctx->out, "{\"cmd\":\"%s\",\"pid\":%d}\n", name,
-		    (int)ctx->proc->pid);
-	else
+	struct json j;
+
+	if (ctx->json) {
+		json_begin(&j, ctx->out, name);
+		json_put_int(&j, "pid", ctx->proc->pid);
+		json_end(&j);
+	} else {
 		fprintf(ctx->out, "pid %d: %s\n", (int)ctx->proc->pid, done);
+	}
 	return CMD_RESUMED;
 }

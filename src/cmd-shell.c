@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd-int.h"
@@ -38,6 +37,8 @@ static bool cmd_hold_wait(int tty, int64_t ms);
 const struct cmd_entry cmd_shell_entry = {
 	.name = "shell",
 	.args = "CMD",
+	.min_args = 1,
+	.max_args = -1,
 	.help = "run CMD with /bin/sh; $PTINSPECT_PID names the process",
 	.exec = cmd_shell_exec,
 };
@@ -45,6 +46,8 @@ const struct cmd_entry cmd_shell_entry = {
 const struct cmd_entry cmd_hold_entry = {
 	.name = "hold",
 	.args = "[SECONDS]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "keep the process held until Enter (or for SECONDS)",
 	.exec = cmd_hold_exec,
 };
@@ -60,8 +63,6 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	size_t len = 0;
 	pid_t child;
 
-	if (*raw == '\0')
-		return cmd_usage(&cmd_shell_entry, errp);
 	fflush(ctx->out);
 	fflush(errf);
 	if (capture && pipe2(pipefd, O_CLOEXEC) < 0)
@@ -91,17 +92,20 @@ cmd_shell_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 			    strerror(errno)), CMD_FAILED;
 		}
 	if (ctx->json) {
-		fputs("{\"cmd\":\"shell\",\"command\":", ctx->out);
-		json_str(ctx->out, raw);
-		if (WIFEXITED(status))
-			fprintf(ctx->out, ",\"exit_code\":%d,\"signal\":null",
-			    WEXITSTATUS(status));
-		else
-			fprintf(ctx->out, ",\"exit_code\":null,\"signal\":"
-			    "\"%s\"", signal_name(WTERMSIG(status)));
-		fputs(",\"output\":", ctx->out);
-		json_str(ctx->out, output);
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, "shell");
+		json_put_str(&j, "command", raw);
+		if (WIFEXITED(status)) {
+			json_put_int(&j, "exit_code", WEXITSTATUS(status));
+			json_put_null(&j, "signal");
+		} else {
+			json_put_null(&j, "exit_code");
+			json_put_str(&j, "signal",
+			    signal_name(WTERMSIG(status)));
+		}
+		json_put_str(&j, "output", output);
+		json_end(&j);
 		free(output);
 		return CMD_OK;
 	}
@@ -185,8 +189,6 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	bool enter;
 	char *msg;
 
-	if (argc > 2)
-		return cmd_usage(&cmd_hold_entry, errp);
 	/* The TUI's streams have no descriptor, and it holds already. */
 	if (fileno(ctx->out) < 0)
 		return set_error(errp, "for batch mode: here the process "
@@ -221,9 +223,14 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	enter = cmd_hold_wait(tty, argc == 2 ? (int64_t)secs * 1000 : -1);
 	if (tty >= 0)
 		close(tty);
-	if (ctx->json)
-		fprintf(ctx->out, "{\"cmd\":\"hold\",\"pid\":%d,\"ended_by\":"
-		    "\"%s\"}\n", pid, enter ? "enter" : "timeout");
+	if (ctx->json) {
+		struct json j;
+
+		json_begin(&j, ctx->out, "hold");
+		json_put_int(&j, "pid", pid);
+		json_put_str(&j, "ended_by", enter ? "enter" : "timeout");
+		json_end(&j);
+	}
 	return CMD_OK;
 }
 
@@ -234,19 +241,16 @@ cmd_hold_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 static bool
 cmd_hold_wait(int tty, int64_t ms)
 {
-	struct timespec start, now;
+	uint64_t start = monotonic_ms();
 	char buf[256];
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd pfd = { .fd = tty, .events = POLLIN };
 		int64_t left = -1;
 		ssize_t n;
 
 		if (ms >= 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			left = ms - ((int64_t)(now.tv_sec - start.tv_sec) *
-			    1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+			left = ms - (int64_t)(monotonic_ms() - start);
 			if (left <= 0)
 				return false;
 		}

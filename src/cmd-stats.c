@@ -22,6 +22,8 @@ static enum cmd_result cmd_stats_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_stats_entry = {
 	.name = "stats",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "shared (zero-copy) and copy-path regions, memfd use, accesses",
 	.exec = cmd_stats_exec,
 };
@@ -58,11 +60,9 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	struct mem_stats ms;
 	struct maps maps;
 	FILE *f = ctx->out;
-	bool first = true;
+	struct json j;
 	size_t i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_stats_entry, errp);
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->proc->arena != NULL)
@@ -79,12 +79,14 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		}
 	}
 	if (ctx->json) {
-		fprintf(f, "{\"cmd\":\"stats\",\"shared_regions\":%" PRIu64
-		    ",\"shared_bytes\":%" PRIu64 ",\"copy_regions\":%" PRIu64
-		    ",\"resident_bytes\":%" PRIu64 ",\"fast_accesses\":%"
-		    PRIu64 ",\"slow_accesses\":%" PRIu64 ",\"copy\":[",
-		    shared_regions, shared_bytes, copy_regions,
-		    as.resident_bytes, ms.fast_accesses, ms.slow_accesses);
+		json_begin(&j, f, "stats");
+		json_put_uint(&j, "shared_regions", shared_regions);
+		json_put_uint(&j, "shared_bytes", shared_bytes);
+		json_put_uint(&j, "copy_regions", copy_regions);
+		json_put_uint(&j, "resident_bytes", as.resident_bytes);
+		json_put_uint(&j, "fast_accesses", ms.fast_accesses);
+		json_put_uint(&j, "slow_accesses", ms.slow_accesses);
+		json_open(&j, "copy", '[');
 	} else {
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
 		    "(memfd resident %" PRIu64 " bytes)\ncopy:   %" PRIu64
@@ -103,17 +105,14 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 			    r->start, r->end, why, r->name);
 			continue;
 		}
-		fputs(first ? "{\"start\":" : ",{\"start\":", f);
-		json_addr(f, r->start);
-		fputs(",\"end\":", f);
-		json_addr(f, r->end);
-		fputs(",\"reason\":", f);
-		json_str(f, why);
-		fputc('}', f);
-		first = false;
+		json_open(&j, NULL, '{');
+		json_put_addr(&j, "start", r->start);
+		json_put_addr(&j, "end", r->end);
+		json_put_str(&j, "reason", why);
+		json_close(&j);
 	}
 	if (ctx->json)
-		fputs("]}\n", f);
+		json_end(&j);
 	else
 		fprintf(f, "accesses: %" PRIu64 " fast, %" PRIu64 " slow\n",
 		    ms.fast_accesses, ms.slow_accesses);

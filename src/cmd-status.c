@@ -18,6 +18,8 @@ static enum cmd_result cmd_status_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "why the process is paused, and its thread count",
 	.exec = cmd_status_exec,
 };
@@ -51,28 +53,28 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	    NULL;
 	bool fault = p->reason == PAUSE_SIGNAL && p->has_fault_addr;
 	FILE *f = ctx->out;
+	struct json j;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_status_entry, errp);
 	if (ctx->json) {
-		fprintf(f, "{\"cmd\":\"status\",\"pid\":%d,\"state\":\"%s\"",
-		    (int)p->pid, pause_reason_word(p->reason));
-		if (p->reason == PAUSE_EXIT)
-			fprintf(f, ",\"exit_code\":%d,\"exit_via\":\"%s\"",
-			    p->exit_code, p->last_thread_exit ? "last_thread" :
-			    "exit_group");
-		else
-			fputs(",\"exit_code\":null,\"exit_via\":null", f);
-		fputs(",\"signal\":", f);
-		json_str(f, sig);
-		fputs(",\"fault_addr\":", f);
+		json_begin(&j, f, "status");
+		json_put_int(&j, "pid", p->pid);
+		json_put_str(&j, "state", pause_reason_word(p->reason));
+		if (p->reason == PAUSE_EXIT) {
+			json_put_int(&j, "exit_code", p->exit_code);
+			json_put_str(&j, "exit_via", p->last_thread_exit ?
+			    "last_thread" : "exit_group");
+		} else {
+			json_put_null(&j, "exit_code");
+			json_put_null(&j, "exit_via");
+		}
+		json_put_str(&j, "signal", sig);
 		if (fault)
-			json_addr(f, p->fault_addr);
+			json_put_addr(&j, "fault_addr", p->fault_addr);
 		else
-			fputs("null", f);
-		fprintf(f, ",\"threads\":%d", p->nthreads);
-		cmd_proc_status(ctx);
-		fputs("}\n", f);
+			json_put_null(&j, "fault_addr");
+		json_put_int(&j, "threads", p->nthreads);
+		cmd_proc_status(ctx, &j);
+		json_end(&j);
 		return CMD_OK;
 	}
 	fprintf(f, "pid %d: ", (int)p->pid);
@@ -96,6 +98,6 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (fault)
 		fprintf(f, " (fault address 0x%" PRIx64 ")", p->fault_addr);
 	fprintf(f, "; %d thread%s\n", p->nthreads, p->nthreads == 1 ? "" : "s");
-	cmd_proc_status(ctx);
+	cmd_proc_status(ctx, NULL);
 	return CMD_OK;
 }

@@ -25,6 +25,8 @@ static int cmd_threads_cmp(const void *a, const void *b);
 const struct cmd_entry cmd_threads_entry = {
 	.name = "threads",
 	.args = "",
+	.min_args = 0,
+	.max_args = 0,
 	.help = "threads: TID, name, held or running, pc",
 	.exec = cmd_threads_exec,
 };
@@ -35,10 +37,9 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 {
 	struct thread **sorted, *t;
 	FILE *f = ctx->out;
+	struct json j;
 	size_t n = 0, i;
 
-	if (argc != 1)
-		return cmd_usage(&cmd_threads_entry, errp);
 	/* In tid order, so the output does not depend on the list's. */
 	for (t = ctx->proc->threads; t != NULL; t = t->next)
 		n++;
@@ -46,8 +47,10 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	for (n = 0, t = ctx->proc->threads; t != NULL; t = t->next)
 		sorted[n++] = t;
 	qsort(sorted, n, sizeof *sorted, cmd_threads_cmp);
-	if (ctx->json)
-		fputs("{\"cmd\":\"threads\",\"threads\":[", f);
+	if (ctx->json) {
+		json_begin(&j, f, "threads");
+		json_open(&j, "threads", '[');
+	}
 	for (i = 0; i < n; i++) {
 		struct user_regs_struct regs;
 		bool have_pc;
@@ -59,15 +62,15 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		state = t->stopped ? "held" : "running";
 		name = cmd_threads_name(t);
 		if (ctx->json) {
-			fprintf(f, "%s{\"tid\":%d,\"name\":", i > 0 ? "," : "",
-			    (int)t->tid);
-			json_str(f, name);
-			fprintf(f, ",\"state\":\"%s\",\"pc\":", state);
+			json_open(&j, NULL, '{');
+			json_put_int(&j, "tid", t->tid);
+			json_put_str(&j, "name", name);
+			json_put_str(&j, "state", state);
 			if (have_pc)
-				json_addr(f, regs.rip);
+				json_put_addr(&j, "pc", regs.rip);
 			else
-				fputs("null", f);
-			putc('}', f);
+				json_put_null(&j, "pc");
+			json_close(&j);
 		} else {
 			fprintf(f, "%c %-7d %-16s %-7s ",
 			    t == ctx->thread ? '*' : ' ', (int)t->tid, name,
@@ -81,7 +84,7 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		free(name);
 	}
 	if (ctx->json)
-		fputs("]}\n", f);
+		json_end(&j);
 	free(sorted);
 	return CMD_OK;
 }

@@ -23,6 +23,8 @@ static enum cmd_result cmd_write_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_write_entry = {
 	.name = "write",
 	.args = "ADDR DATA",
+	.min_args = 2,
+	.max_args = -1,
 	.help = "write hex bytes (de ad be ef) or a \"string\" at ADDR",
 	.exec = cmd_write_exec,
 };
@@ -36,8 +38,6 @@ cmd_write_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	size_t len;
 	ssize_t n;
 
-	if (argc < 3)
-		return cmd_usage(&cmd_write_entry, errp);
 	if (cmd_eval_address(ctx, argv[1], &addr, errp) < 0)
 		return CMD_FAILED;
 	/* DATA is the raw text after ADDR: strings may hold \0. */
@@ -56,9 +56,12 @@ cmd_write_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	/* The write may have changed code or a stack the unwinder cached. */
 	unwind_forget(ctx->proc);
 	if (ctx->json) {
-		fputs("{\"cmd\":\"write\",\"addr\":", ctx->out);
-		json_addr(ctx->out, addr);
-		fprintf(ctx->out, ",\"len\":%zu}\n", len);
+		struct json j;
+
+		json_begin(&j, ctx->out, "write");
+		json_put_addr(&j, "addr", addr);
+		json_put_uint(&j, "len", len);
+		json_end(&j);
 	} else {
 		fprintf(ctx->out, "wrote %zu bytes at 0x%" PRIx64 "\n", len,
 		    addr);

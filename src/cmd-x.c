@@ -26,6 +26,8 @@ static void cmd_x_dump(FILE *f, uint64_t addr, const unsigned char *buf,
 const struct cmd_entry cmd_x_entry = {
 	.name = "x",
 	.args = "ADDR [LEN]",
+	.min_args = 1,
+	.max_args = 2,
 	.help = "hex dump of LEN bytes (default 64, at most 1 MiB)",
 	.exec = cmd_x_exec,
 };
@@ -39,8 +41,6 @@ cmd_x_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	char *err = NULL;
 	ssize_t n;
 
-	if (argc < 2 || argc > 3)
-		return cmd_usage(&cmd_x_entry, errp);
 	if (cmd_eval_address(ctx, argv[1], &addr, errp) < 0)
 		return CMD_FAILED;
 	if (argc == 3 && cmd_parse_number(argv[2], &len) < 0) {
@@ -74,15 +74,14 @@ cmd_x_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_FAILED;
 	}
 	if (ctx->json) {
-		fputs("{\"cmd\":\"x\",\"addr\":", ctx->out);
-		json_addr(ctx->out, addr);
-		fputs(",\"bytes\":", ctx->out);
-		json_hex(ctx->out, buf, (size_t)n);
-		if (err != NULL) {
-			fputs(",\"error\":", ctx->out);
-			json_str(ctx->out, err);
-		}
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, "x");
+		json_put_addr(&j, "addr", addr);
+		json_put_hex(&j, "bytes", buf, (size_t)n);
+		if (err != NULL)
+			json_put_str(&j, "error", err);
+		json_end(&j);
 		free(err);
 		err = NULL;
 	} else if (len == 0) {

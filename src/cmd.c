@@ -7,6 +7,8 @@
  * group and take C escapes (\n \t \r \a \b \e \f \v \\ \" \' \xNN \NNN,
  * \0), 'single quotes' group literally. Each command gets the split argv
  * and also the raw text after its name, for DATA that may hold NUL bytes.
+ * Argument counts are checked here against what each entry declares
+ * (min_args, max_args), so no command counts its own.
  * Errors print as "NAME: message" on ctx->err (after "FILE:LINE: " for a
  * line of a -x file), or with --json as
  * {"cmd":"NAME","error":"message"} on ctx->out; the caller goes on with the
@@ -74,11 +76,14 @@ struct cmd_args {
 	char **argv;
 };
 
+static enum cmd_result cmd_run_entry(struct cmd_ctx *ctx,
+    const struct cmd_entry *e, const char *line, const char *raw);
+static bool cmd_argc_ok(const struct cmd_entry *e, int n);
+static void cmd_usage(const struct cmd_entry *e, char **errp);
 static bool cmd_space(int c);
 static int cmd_split(const char *s, struct cmd_args *args, char **errp);
 static void cmd_args_free(struct cmd_args *args);
 static int cmd_escape(const char **sp, unsigned char *out, char **errp);
-static int cmd_hex_digit(int c);
 static void cmd_print_error(struct cmd_ctx *ctx, const char *name,
     const char *msg);
 static int cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
@@ -99,10 +104,9 @@ enum cmd_result
 cmd_run(struct cmd_ctx *ctx, const char *line)
 {
 	const struct cmd_entry *e;
-	struct cmd_args args = { 0, NULL };
 	enum cmd_result rc;
 	const char *s = line, *name_end;
-	char *name, *raw, *err = NULL;
+	char *name, *raw;
 	size_t raw_len;
 
 	while (cmd_space(*s))
@@ -127,13 +131,8 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 	} else if (ctx->proc == NULL && e != &cmd_help_entry) {
 		cmd_print_error(ctx, name, "no process");
 		rc = CMD_FAILED;
-	} else if (cmd_split(line, &args, &err) < 0) {
-		cmd_print_error(ctx, name, err);
-		rc = CMD_FAILED;
 	} else {
-		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
-		if (rc == CMD_FAILED && err != NULL)
-			cmd_print_error(ctx, name, err);
+		rc = cmd_run_entry(ctx, e, line, raw);
 	}
 	errno = 0;
 	if ((fflush(ctx->out) == EOF || ferror(ctx->out)) &&
@@ -141,10 +140,35 @@ cmd_run(struct cmd_ctx *ctx, const char *line)
 		ctx->out_error = errno != 0 ? errno : EIO;
 	if (ctx->err != NULL)
 		fflush(ctx->err);
-	cmd_args_free(&args);
-	free(err);
 	free(raw);
 	free(name);
+	return rc;
+}
+
+/*
+ * Splits line, checks the argument count against what e declares, and
+ * calls e->exec only when it fits; any error is printed under e's name.
+ */
+static enum cmd_result
+cmd_run_entry(struct cmd_ctx *ctx, const struct cmd_entry *e,
+    const char *line, const char *raw)
+{
+	struct cmd_args args = { 0, NULL };
+	enum cmd_result rc = CMD_FAILED;
+	char *err = NULL;
+
+	if (cmd_split(line, &args, &err) < 0) {
+		cmd_print_error(ctx, e->name, err);
+	} else if (!cmd_argc_ok(e, args.argc - 1)) {
+		cmd_usage(e, &err);
+		cmd_print_error(ctx, e->name, err);
+	} else {
+		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
+		if (rc == CMD_FAILED && err != NULL)
+			cmd_print_error(ctx, e->name, err);
+	}
+	cmd_args_free(&args);
+	free(err);
 	return rc;
 }
 
@@ -159,12 +183,19 @@ cmd_lookup(const char *name)
 	return NULL;
 }
 
-enum cmd_result
+/* Whether n arguments after the name are within what e declares. */
+static bool
+cmd_argc_ok(const struct cmd_entry *e, int n)
+{
+	return n >= e->min_args && (e->max_args < 0 || n <= e->max_args);
+}
+
+/* Sets *errp to "usage: NAME ARGS". */
+static void
 cmd_usage(const struct cmd_entry *e, char **errp)
 {
 	set_error(errp, "usage: %s%s%s", e->name, *e->args ? " " : "",
 	    e->args);
-	return CMD_FAILED;
 }
 
 struct thread *
@@ -198,7 +229,7 @@ cmd_parse_number(const char *s, uint64_t *out)
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
-		d = cmd_hex_digit((unsigned char)*s);
+		d = hex_digit((unsigned char)*s);
 		if (d < 0 || d >= base || v > (UINT64_MAX - (uint64_t)d) /
 		    (uint64_t)base)
 			return -1;
@@ -384,7 +415,7 @@ cmd_data_end(const char *s)
 	for (end = s; *s != '\0';) {
 		const char *t = s;
 
-		while (cmd_hex_digit((unsigned char)*t) >= 0)
+		while (hex_digit((unsigned char)*t) >= 0)
 			t++;
 		if (t == s || (*t != '\0' && !cmd_space(*t)))
 			break;
@@ -486,7 +517,7 @@ cmd_escape(const char **sp, unsigned char *out, char **errp)
 		int d;
 
 		for (i = 1; i <= 2 &&
-		    (d = cmd_hex_digit((unsigned char)s[i])) >= 0; i++)
+		    (d = hex_digit((unsigned char)s[i])) >= 0; i++)
 			v = v * 16 + (unsigned)d;
 		if (i == 1)
 			return set_error(errp, "\\x: bad escape");
@@ -511,27 +542,15 @@ cmd_escape(const char **sp, unsigned char *out, char **errp)
 	return 0;
 }
 
-static int
-cmd_hex_digit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 cmd_print_error(struct cmd_ctx *ctx, const char *name, const char *msg)
 {
 	if (ctx->json) {
-		fputs("{\"cmd\":", ctx->out);
-		json_str(ctx->out, name);
-		fputs(",\"error\":", ctx->out);
-		json_str(ctx->out, msg);
-		fputs("}\n", ctx->out);
+		struct json j;
+
+		json_begin(&j, ctx->out, name);
+		json_put_str(&j, "error", msg);
+		json_end(&j);
 	} else {
 		fprintf(ctx->err != NULL ? ctx->err : stderr, "%s%s%s: %s\n",
 		    ctx->where != NULL ? ctx->where : "",
@@ -679,9 +698,9 @@ cmd_parse_hex_data(const char *s, uint8_t *buf, size_t *len, char **errp)
 			s++;
 			continue;
 		}
-		hi = cmd_hex_digit((unsigned char)s[0]);
+		hi = hex_digit((unsigned char)s[0]);
 		lo = hi < 0 || s[1] == '\0' ? -1 :
-		    cmd_hex_digit((unsigned char)s[1]);
+		    hex_digit((unsigned char)s[1]);
 		if (hi < 0 || lo < 0) {
 			size_t n = s[1] != '\0' && !cmd_space(s[1]) ? 2 : 1;
 

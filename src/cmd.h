@@ -39,12 +39,20 @@ enum cmd_result {
 struct cmd_entry {
 	const char *name;
 	const char *args;	/* usage of the arguments: "ADDR [LEN]" */
+	/*
+	 * How many arguments may follow the name (max_args -1: any number).
+	 * cmd_run checks them before exec and prints "usage: NAME ARGS", so
+	 * exec never counts argc itself.
+	 */
+	int min_args;
+	int max_args;
 	const char *help;	/* one line */
 	/*
 	 * argv[0] is the command name; quoted arguments arrive unquoted with
 	 * C escapes already applied, and `raw` is everything after the name,
 	 * untouched (for `write ADDR "str"` style arguments). On failure the
 	 * command returns CMD_FAILED with *errp set; cmd_run prints it.
+	 * argc - 1 is within [min_args, max_args].
 	 */
 	enum cmd_result (*exec)(struct cmd_ctx *ctx, int argc, char **argv,
 	    const char *raw, char **errp);

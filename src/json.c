@@ -1,5 +1,6 @@
 /*
- * json.c: JSON string, address and hex writers for the command language.
+ * json.c: the object writer of the command language (struct json: nesting
+ * and punctuation) and the string, address and hex value writers under it.
  *
  * Strings come from the tracee's world (file names, thread names) and may
  * hold any byte. Output is always valid JSON in UTF-8: control characters
@@ -13,8 +14,117 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
+static void json_key(struct json *j, const char *key);
 static size_t json_utf8_len(const unsigned char *s);
+
+void
+json_begin(struct json *j, FILE *f, const char *cmd)
+{
+	j->f = f;
+	j->depth = 0;
+	json_open(j, NULL, '{');
+	if (cmd != NULL)
+		json_put_str(j, "cmd", cmd);
+}
+
+void
+json_end(struct json *j)
+{
+	while (j->depth > 0)
+		json_close(j);
+	putc('\n', j->f);
+}
+
+void
+json_open(struct json *j, const char *key, char bracket)
+{
+	if (j->depth == JSON_DEPTH)
+		fatalx("json: nested deeper than %d", JSON_DEPTH);
+	if (j->depth > 0)
+		json_key(j, key);
+	putc(bracket, j->f);
+	j->close[j->depth] = bracket == '{' ? '}' : ']';
+	j->more[j->depth] = false;
+	j->depth++;
+}
+
+void
+json_close(struct json *j)
+{
+	if (j->depth == 0)
+		fatalx("json: close without open");
+	j->depth--;
+	putc(j->close[j->depth], j->f);
+}
+
+void
+json_put_str(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_str(j->f, s);
+}
+
+void
+json_put_int(struct json *j, const char *key, long long v)
+{
+	json_key(j, key);
+	fprintf(j->f, "%lld", v);
+}
+
+void
+json_put_uint(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void
+json_put_bool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+void
+json_put_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
+}
+
+void
+json_put_addr(struct json *j, const char *key, uint64_t addr)
+{
+	json_key(j, key);
+	json_addr(j->f, addr);
+}
+
+void
+json_put_hex(struct json *j, const char *key, const void *buf, size_t len)
+{
+	json_key(j, key);
+	json_hex(j->f, buf, len);
+}
+
+/*
+ * What comes before a value in the innermost open object or list: a comma
+ * after its first member, and "key": in an object.
+ */
+static void
+json_key(struct json *j, const char *key)
+{
+	if (j->depth == 0)
+		fatalx("json: value outside an object");
+	if (j->more[j->depth - 1])
+		putc(',', j->f);
+	j->more[j->depth - 1] = true;
+	if (key != NULL) {
+		json_str(j->f, key);
+		putc(':', j->f);
+	}
+}
 
 void
 json_str(FILE *f, const char *s)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,20 +105,12 @@ maps_free(struct maps *maps)
 const struct region *
 maps_find(const struct maps *maps, uint64_t addr)
 {
-	size_t lo = 0, hi = maps->count;
+	size_t i = sorted_upper_bound(maps->regions, maps->count,
+	    sizeof *maps->regions, offsetof(struct region, end), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct region *r = &maps->regions[mid];
-
-		if (addr < r->start)
-			hi = mid;
-		else if (addr >= r->end)
-			lo = mid + 1;
-		else
-			return r;
-	}
-	return NULL;
+	if (i == maps->count || addr < maps->regions[i].start)
+		return NULL;
+	return &maps->regions[i];
 }
 
 const struct region *

@@ -56,6 +56,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,6 @@
 #include "unwind.h"
 #include "util.h"
 
-#define UNWIND_PAGE 4096u
 #define UNWIND_CHUNK 16384u	/* bytes copied per chunk */
 #define UNWIND_NCHUNKS 4
 #define UNWIND_NENDS 8		/* outermost pcs remembered (_start...) */
@@ -654,9 +654,9 @@ unwind_load_bias(const struct unwind_file *f, const struct region *r,
 	ph = unwind_phdrs(f, &n);
 	for (i = 0; i < n; i++) {
 		if (ph[i].p_type == PT_LOAD &&
-		    (ph[i].p_offset & ~(uint64_t)(UNWIND_PAGE - 1)) == 0) {
+		    (ph[i].p_offset & ~(uint64_t)(PTI_PAGE_SIZE - 1)) == 0) {
 			*bias = r->start -
-			    (ph[i].p_vaddr & ~(uint64_t)(UNWIND_PAGE - 1));
+			    (ph[i].p_vaddr & ~(uint64_t)(PTI_PAGE_SIZE - 1));
 			return true;
 		}
 	}
@@ -671,7 +671,7 @@ static void
 unwind_add_span(struct unwind_proc *up, const struct unwind_file *f,
     const struct region *r, uint64_t bias)
 {
-	const uint64_t mask = ~(uint64_t)(UNWIND_PAGE - 1);
+	const uint64_t mask = ~(uint64_t)(PTI_PAGE_SIZE - 1);
 	const Elf64_Phdr *ph;
 	uint64_t rel = r->start - bias, seg_start, seg_end, end;
 	struct unwind_span *s;
@@ -1020,21 +1020,15 @@ static const struct unwind_span *
 unwind_span_find(struct unwind_proc *up, uint64_t addr, size_t len)
 {
 	const struct unwind_span *s = up->last_span;
-	size_t lo = 0, hi = up->nspans, mid;
+	size_t i;
 
 	if (s == NULL || addr < s->start || addr >= s->end) {
 		s = NULL;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (addr < up->spans[mid].start) {
-				hi = mid;
-			} else if (addr >= up->spans[mid].end) {
-				lo = mid + 1;
-			} else {
-				s = &up->spans[mid];
-				up->last_span = s;
-				break;
-			}
+		i = sorted_upper_bound(up->spans, up->nspans, sizeof *up->spans,
+		    offsetof(struct unwind_span, end), addr);
+		if (i < up->nspans && addr >= up->spans[i].start) {
+			s = &up->spans[i];
+			up->last_span = s;
 		}
 	}
 	return s != NULL && len <= s->end - addr ? s : NULL;
@@ -1072,7 +1066,7 @@ unwind_read(struct unwind_proc *up, uint64_t addr, void *buf, size_t len)
 	}
 	c = &up->chunks[up->next_chunk];
 	up->next_chunk = (up->next_chunk + 1) % UNWIND_NCHUNKS;
-	c->start = addr & ~(uint64_t)(UNWIND_PAGE - 1);
+	c->start = addr & ~(uint64_t)(PTI_PAGE_SIZE - 1);
 	/* Stop at the region's end: reading past it costs failing syscalls. */
 	r = maps_find(&up->maps, addr);
 	if (r != NULL && r->end - c->start < want &&

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -258,4 +259,56 @@ signal_name(int sig)
 		return buf;
 	}
 	return NULL;
+}
+
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+uint64_t
+monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t
+monotonic_ms(void)
+{
+	return monotonic_ns() / 1000000;
+}
+
+double
+monotonic_sec(void)
+{
+	return (double)monotonic_ns() / 1e9;
+}
+
+size_t
+sorted_upper_bound(const void *base, size_t n, size_t size, size_t field,
+    uint64_t key)
+{
+	const unsigned char *p = base;
+	size_t lo = 0, hi = n, mid;
+	uint64_t v;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		memcpy(&v, p + mid * size + field, sizeof v);
+		if (v <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

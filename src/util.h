@@ -20,6 +20,13 @@
 #define PTI_NORETURN __attribute__((noreturn))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The page size: x86-64's base page, the unit of mmap, madvise, the
+ * memfd arena and /proc/PID/mem reads. Not sysconf(_SC_PAGESIZE): that is
+ * ours, and the tracee's is the same fixed 4 KiB on the one target.
+ */
+#define PTI_PAGE_SIZE 4096ULL
+
 /* The program name for messages: "ptinspect". */
 extern const char *progname;
 
@@ -59,5 +66,23 @@ char *read_fd_str(int fd, size_t max, size_t *lenp);
 
 /* Signal name without "SIG" prefix handling: returns "SIGSEGV", or NULL. */
 const char *signal_name(int sig);
+
+/* The value of hex digit c (0-9, a-f, A-F), or -1. */
+int hex_digit(int c);
+
+/* CLOCK_MONOTONIC in nanoseconds, milliseconds, and seconds. */
+uint64_t monotonic_ns(void);
+uint64_t monotonic_ms(void);
+double monotonic_sec(void);
+
+/*
+ * The index of the first of n elements at base (size bytes each, sorted by
+ * the uint64_t field at byte offset field) whose field is greater than
+ * key; n if none. The one binary search of our sorted tables: "the region
+ * holding addr" is the first whose end is greater than addr, if its start
+ * is not.
+ */
+size_t sorted_upper_bound(const void *base, size_t n, size_t size,
+    size_t field, uint64_t key);
 
 #endif

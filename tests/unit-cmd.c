@@ -6,7 +6,9 @@
  *
  * Covers: splitting and C escapes, DATA parsing good and bad, numbers,
  * address arithmetic over hand-built maps, every error message cli.md
- * fixes, the hexdump layout, JSON output and JSON string escaping.
+ * fixes, the hexdump layout, JSON output and JSON string escaping, the
+ * argument counts cmd_run checks before exec (with a probe command of our
+ * own), and the JSON object writer's punctuation.
  */
 #include "../src/cmd.c"
 
@@ -30,6 +32,8 @@ static struct thread self_thread;
 static unsigned char dump_me[40] = "ptinspect\n\x01\x7f\xff hexdump -C line 2!";
 
 static struct run run_cmd(bool json, const char *line);
+static struct run run_entry(const struct cmd_entry *e, bool json,
+    const char *line);
 static void run_free(struct run *r);
 static char *json_of(const char *s);
 static void test_split(void);
@@ -39,6 +43,30 @@ static void test_eval(void);
 static void test_errors(void);
 static void test_commands(void);
 static void test_json(void);
+static void test_argc(void);
+static void test_json_writer(void);
+static enum cmd_result probe_exec(struct cmd_ctx *ctx, int argc,
+    char **argv, const char *raw, char **errp);
+
+/* A command of the tests' own, run through cmd_run_entry: counts calls. */
+static int probe_calls;
+static int probe_argc;
+static const struct cmd_entry probe_entry = {
+	.name = "probe",
+	.args = "A [B]",
+	.min_args = 1,
+	.max_args = 2,
+	.help = "counts its calls",
+	.exec = probe_exec,
+};
+static const struct cmd_entry probe_any_entry = {
+	.name = "any",
+	.args = "A...",
+	.min_args = 1,
+	.max_args = -1,
+	.help = "counts its calls",
+	.exec = probe_exec,
+};
 
 int
 main(void)
@@ -64,12 +92,24 @@ main(void)
 	test_errors();
 	test_commands();
 	test_json();
+	test_argc();
+	test_json_writer();
 	return tap_exit();
 }
 
 /* Runs one line against this process; output and errors as strings. */
 static struct run
 run_cmd(bool json, const char *line)
+{
+	return run_entry(NULL, json, line);
+}
+
+/*
+ * Runs line as a call of entry e (through cmd_run_entry, so entries that
+ * are not in cmd_table run too), or with e NULL through cmd_run.
+ */
+static struct run
+run_entry(const struct cmd_entry *e, bool json, const char *line)
 {
 	struct run r;
 	size_t n;
@@ -78,10 +118,13 @@ run_cmd(bool json, const char *line)
 		.thread = &self_thread,
 		.json = json,
 	};
+	const char *raw = line + strcspn(line, " ");
 
+	raw += strspn(raw, " ");
 	ctx.out = open_memstream(&r.out, &n);
 	ctx.err = open_memstream(&r.err, &n);
-	r.rc = cmd_run(&ctx, line);
+	r.rc = e != NULL ? cmd_run_entry(&ctx, e, line, raw) :
+	    cmd_run(&ctx, line);
 	fclose(ctx.out);
 	fclose(ctx.err);
 	return r;
@@ -615,5 +658,174 @@ test_json(void)
 	fclose(f);
 	tap_ok(strcmp(buf, "null \"0x7ffd0010\" \"00ab10ff\"") == 0,
 	    "json null, addr, hex: %s", buf);
+	free(buf);
+}
+
+static enum cmd_result
+probe_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
+    char **errp)
+{
+	probe_calls++;
+	probe_argc = argc;
+	fprintf(ctx->out, "ran %s\n", argv[0]);
+	return CMD_OK;
+}
+
+/*
+ * cmd_run checks the argument count an entry declares before exec: too
+ * few or too many prints the usage (text and JSON) and exec never runs.
+ */
+static void
+test_argc(void)
+{
+	static const struct {
+		const struct cmd_entry *e;
+		const char *line;
+		int argc;		/* exec's argc, or 0: exec must not run */
+	} cases[] = {
+		{ &probe_entry, "probe", 0 },
+		{ &probe_entry, "probe a", 2 },
+		{ &probe_entry, "probe a 'b c'", 3 },
+		{ &probe_entry, "probe a b c", 0 },
+		{ &probe_entry, "probe a b c d e", 0 },
+		{ &probe_any_entry, "any", 0 },
+		{ &probe_any_entry, "any a", 2 },
+		{ &probe_any_entry, "any a b c d e f g h i j", 11 },
+	};
+	const struct cmd_entry *const *e;
+	struct run t;
+	char *line;
+	size_t i;
+	int json;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (json = 0; json <= 1; json++) {
+			const char *name = cases[i].e->name;
+			char *want;
+
+			probe_calls = 0;
+			t = run_entry(cases[i].e, json, cases[i].line);
+			if (cases[i].argc == 0 && json)
+				want = xstrfmt("{\"cmd\":\"%s\",\"error\":"
+				    "\"usage: %s %s\"}\n", name, name,
+				    cases[i].e->args);
+			else if (cases[i].argc == 0)
+				want = xstrfmt("%s: usage: %s %s\n", name, name,
+				    cases[i].e->args);
+			else
+				want = xstrfmt("ran %s\n", name);
+			tap_ok(cases[i].argc == 0 ?
+			    probe_calls == 0 && t.rc == CMD_FAILED &&
+			    strcmp(json ? t.out : t.err, want) == 0 &&
+			    *(json ? t.err : t.out) == '\0' :
+			    probe_calls == 1 && probe_argc == cases[i].argc &&
+			    t.rc == CMD_OK && strcmp(t.out, want) == 0,
+			    "'%s' (%s): exec %s: %.*s", cases[i].line,
+			    json ? "JSON" : "text", cases[i].argc == 0 ?
+			    "not called, usage" : "called",
+			    L(*t.err != '\0' ? t.err : t.out));
+			run_free(&t);
+			free(want);
+		}
+	}
+
+	/*
+	 * Every real command declares sane counts, and one argument too many
+	 * (or one too few) gets the usage from cmd_run before exec (continue
+	 * and kill would reach the NULL tracer if exec ran).
+	 */
+	for (e = cmd_table; *e != NULL; e++) {
+		const struct cmd_entry *c = *e;
+		int n;
+
+		tap_ok(c->min_args >= 0 && (c->max_args == -1 ||
+		    c->max_args >= c->min_args), "%s: %d to %d arguments",
+		    c->name, c->min_args, c->max_args);
+		for (n = c->min_args - 1; n <= c->min_args + 1 ||
+		    n <= c->max_args + 1; n++) {
+			char *want;
+			int k;
+
+			/* One too few, one too many. */
+			if (n != c->min_args - 1 && (c->max_args < 0 ||
+			    n != c->max_args + 1))
+				continue;
+			if (n < 0)
+				continue;
+			line = xstrdup(c->name);
+			for (k = 0; k < n; k++) {
+				char *longer = xstrfmt("%s 1", line);
+
+				free(line);
+				line = longer;
+			}
+			want = xstrfmt("%s: usage: %s%s%s\n", c->name, c->name,
+			    *c->args ? " " : "", c->args);
+			t = run_cmd(false, line);
+			tap_ok(t.rc == CMD_FAILED && *t.out == '\0' &&
+			    strcmp(t.err, want) == 0, "'%s': %.*s", line,
+			    L(t.err));
+			run_free(&t);
+			free(want);
+			free(line);
+		}
+	}
+}
+
+/*
+ * The object writer places commas, colons and brackets: nested lists and
+ * objects, empty ones, members after a closed list, keys and strings
+ * escaped, and json_end closing what is still open.
+ */
+static void
+test_json_writer(void)
+{
+	struct json j;
+	char *buf;
+	size_t n;
+	FILE *f;
+
+	f = open_memstream(&buf, &n);
+	json_begin(&j, f, "t\"q");
+	json_put_int(&j, "n", -3);
+	json_open(&j, "list", '[');
+	json_put_str(&j, NULL, "a\n\x01");
+	json_open(&j, NULL, '{');
+	json_close(&j);
+	json_open(&j, NULL, '[');
+	json_put_null(&j, NULL);
+	json_put_bool(&j, NULL, true);
+	json_open(&j, NULL, '[');
+	json_close(&j);
+	json_close(&j);
+	json_open(&j, NULL, '{');
+	json_put_addr(&j, "k\\ey", 0x10);
+	json_put_hex(&j, "h", "\x01\xfe", 2);
+	json_put_str(&j, "s", NULL);
+	json_close(&j);
+	json_close(&j);
+	json_put_bool(&j, "after", false);
+	json_open(&j, "open", '[');
+	json_open(&j, NULL, '{');
+	json_put_uint(&j, "u", UINT64_MAX);
+	json_end(&j);
+	json_begin(&j, f, NULL);
+	json_end(&j);
+	json_begin(&j, f, "e");
+	json_open(&j, "o", '{');
+	json_open(&j, "p", '{');
+	json_put_int(&j, "z", 0);
+	json_close(&j);
+	json_put_int(&j, "y", 1);
+	json_end(&j);
+	fclose(f);
+	if (!tap_ok(strcmp(buf, "{\"cmd\":\"t\\\"q\",\"n\":-3,\"list\":"
+	    "[\"a\\n\\u0001\",{},[null,true,[]],{\"k\\\\ey\":\"0x10\","
+	    "\"h\":\"01fe\",\"s\":null}],\"after\":false,\"open\":"
+	    "[{\"u\":18446744073709551615}]}\n"
+	    "{}\n"
+	    "{\"cmd\":\"e\",\"o\":{\"p\":{\"z\":0},\"y\":1}}\n") == 0,
+	    "json writer punctuation: %.*s", L(buf)))
+		tap_diag("got:\n%s", buf);
 	free(buf);
 }

@@ -32,7 +32,6 @@
 #define MAX_BACK 64
 #define MAX_UNDO 256
 #define MAX_MATCHES 65536
-#define PAGE 4096
 
 struct undo {
 	uint64_t addr;
@@ -99,7 +98,7 @@ hex_read(struct tui *t)
 	hx.copy_view = false;
 	while (t->proc != NULL && t->proc->state != PROC_GONE && off < n) {
 		uint64_t a = hx.top + off;
-		size_t chunk = PAGE - (size_t)(a % PAGE);
+		size_t chunk = PTI_PAGE_SIZE - (size_t)(a % PTI_PAGE_SIZE);
 		const struct region *r = maps_find(&t->maps, a);
 		ssize_t got;
 
@@ -494,18 +493,6 @@ write_byte(struct tui *t, uint64_t addr, uint8_t v, bool undo)
 		hx.undo[hx.nundo++] = (struct undo){ addr, old };
 	}
 	hx.stale = true;
-}
-
-static int
-hex_digit(int key)
-{
-	if (key >= '0' && key <= '9')
-		return key - '0';
-	if (key >= 'a' && key <= 'f')
-		return key - 'a' + 10;
-	if (key >= 'A' && key <= 'F')
-		return key - 'A' + 10;
-	return -1;
 }
 
 /*

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tracer.h"
@@ -36,21 +35,11 @@
 static int signal_pipe[2] = { -1, -1 };	/* SIGTERM wakes poll() */
 static volatile sig_atomic_t terminate_requested;
 
-static uint64_t now_ms(void);
 static void read_pty(struct tui *t);
 static void on_sigterm(int sig);
 static int catch_sigterm(void);
 static void loop(struct tui *t);
 static void cleanup_terminal(void);
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 read_pty(struct tui *t)
@@ -111,7 +100,7 @@ loop(struct tui *t)
 			.events = POLLIN };
 		pfd[nfd++] = (struct pollfd){ .fd = signal_pipe[0],
 			.events = POLLIN };
-		t->now_ms = now_ms();
+		t->now_ms = monotonic_ms();
 		if (live) {
 			if (next_tick == 0)
 				next_tick = t->now_ms + 1000 / t->live_hz;
@@ -122,7 +111,7 @@ loop(struct tui *t)
 			timeout = 50;
 		if (poll(pfd, (nfds_t)nfd, timeout) < 0 && errno != EINTR)
 			fatal("poll");
-		t->now_ms = now_ms();
+		t->now_ms = monotonic_ms();
 		if (terminate_requested) {
 			core.quit_killed = true;
 			tui_release_all(t, true);
