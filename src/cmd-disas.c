@@ -48,6 +48,8 @@ static void cmd_disas_print(struct cmd_ctx *ctx, const struct disas_insn *in,
 const struct cmd_entry cmd_disas_entry = {
 	.name = "disas",
 	.args = "[ADDR] [COUNT]",
+	.min_args = 0,
+	.max_args = 2,
 	.help = "disassemble COUNT (10) instructions at ADDR or around $rip",
 	.exec = cmd_disas_exec,
 };
@@ -64,8 +66,6 @@ cmd_disas_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	long n = -1;
 
 	(void)raw;
-	if (argc > 3)
-		return cmd_usage(&cmd_disas_entry, errp);
 	if (argc == 3 && (cmd_parse_number(argv[2], &count) < 0 ||
 	    count == 0 || count > DISAS_MAX_COUNT)) {
 		set_error(errp, "%s: not a count from 1 to %d", argv[2],
@@ -179,10 +179,13 @@ cmd_disas_print(struct cmd_ctx *ctx, const struct disas_insn *in, size_t n,
 {
 	char sym[256], tsym[256];
 	bool cur, has_sym;
+	struct json j;
 	size_t i;
 
-	if (ctx->json)
-		fputs("{\"cmd\":\"disas\",\"insns\":[", ctx->out);
+	if (ctx->json) {
+		json_begin(&j, ctx->out, "disas");
+		json_open(&j, "insns", '[');
+	}
 	for (i = 0; i < n; i++) {
 		cur = has_pc && in[i].addr == pc;
 		has_sym = cmd_disas_symbol(ctx, in[i].addr, sym, sizeof sym);
@@ -199,25 +202,18 @@ cmd_disas_print(struct cmd_ctx *ctx, const struct disas_insn *in, size_t n,
 			    tsym[0] != '\0' ? ">" : "");
 			continue;
 		}
-		fputs(i > 0 ? ",{\"addr\":" : "{\"addr\":", ctx->out);
-		json_addr(ctx->out, in[i].addr);
-		fputs(",\"bytes\":", ctx->out);
-		json_hex(ctx->out, in[i].bytes, in[i].size);
-		fputs(",\"text\":", ctx->out);
-		json_str(ctx->out, in[i].text);
-		fputs(",\"symbol\":", ctx->out);
-		if (has_sym)
-			json_str(ctx->out, sym);
-		else
-			fputs("null", ctx->out);
+		json_open(&j, NULL, '{');
+		json_put_addr(&j, "addr", in[i].addr);
+		json_put_hex(&j, "bytes", in[i].bytes, in[i].size);
+		json_put_str(&j, "text", in[i].text);
+		json_put_str(&j, "symbol", has_sym ? sym : NULL);
 		if (tsym[0] != '\0') {
-			fputs(",\"target\":", ctx->out);
-			json_addr(ctx->out, in[i].target);
-			fputs(",\"target_symbol\":", ctx->out);
-			json_str(ctx->out, tsym);
+			json_put_addr(&j, "target", in[i].target);
+			json_put_str(&j, "target_symbol", tsym);
 		}
-		fprintf(ctx->out, ",\"current\":%s}", cur ? "true" : "false");
+		json_put_bool(&j, "current", cur);
+		json_close(&j);
 	}
 	if (ctx->json)
-		fputs("]}\n", ctx->out);
+		json_end(&j);
 }

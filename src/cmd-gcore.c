@@ -24,6 +24,8 @@ static enum cmd_result cmd_gcore_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_gcore_entry = {
 	.name = "gcore",
 	.args = "[FILE]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "write an ELF core file of the process (default core.PID)",
 	.exec = cmd_gcore_exec,
 };
@@ -33,11 +35,10 @@ cmd_gcore_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
 	struct coredump_stats st;
+	struct json j;
 	char *path;
 
 	(void)raw;
-	if (argc > 2)
-		return cmd_usage(&cmd_gcore_entry, errp);
 	path = argc == 2 ? xstrdup(argv[1]) :
 	    xstrfmt("core.%d", (int)ctx->proc->pid);
 	if (coredump_write(ctx->proc, path, &st, errp) < 0) {
@@ -45,12 +46,14 @@ cmd_gcore_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_FAILED;
 	}
 	if (ctx->json) {
-		fputs("{\"cmd\":\"gcore\",\"file\":", ctx->out);
-		json_str(ctx->out, path);
-		fprintf(ctx->out, ",\"threads\":%u,\"segments\":%u,"
-		    "\"size\":%" PRIu64 ",\"data_bytes\":%" PRIu64
-		    ",\"ms\":%" PRIu64 "}\n", st.threads, st.segments,
-		    st.size, st.data_bytes, st.ms);
+		json_begin(&j, ctx->out, "gcore");
+		json_put_str(&j, "file", path);
+		json_put_uint(&j, "threads", st.threads);
+		json_put_uint(&j, "segments", st.segments);
+		json_put_uint(&j, "size", st.size);
+		json_put_uint(&j, "data_bytes", st.data_bytes);
+		json_put_uint(&j, "ms", st.ms);
+		json_end(&j);
 	} else {
 		fprintf(ctx->out, "%s: %u thread%s, %u segments, %.1f MiB "
 		    "written of %.1f MiB\n", path, st.threads,

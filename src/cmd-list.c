@@ -35,6 +35,8 @@ static int cmd_list_print(struct cmd_ctx *ctx, const char *file, int line,
 const struct cmd_entry cmd_list_entry = {
 	.name = "list",
 	.args = "[FUNCTION|FILE:LINE]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "source lines around $rip's line, a function or FILE:LINE",
 	.exec = cmd_list_exec,
 };
@@ -47,8 +49,6 @@ cmd_list_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	int line = 0, r;
 
 	(void)raw;
-	if (argc > 2)
-		return cmd_usage(&cmd_list_entry, errp);
 	if (cmd_list_locate(ctx, argc == 2 ? argv[1] : NULL, &file, &line,
 	    errp) < 0)
 		return CMD_FAILED;
@@ -112,14 +112,16 @@ cmd_list_print(struct cmd_ctx *ctx, const char *file, int line, char **errp)
 	size_t cap = 0;
 	ssize_t len;
 	int first = line > 5 ? line - 5 : 1, no = 0, shown = 0;
+	struct json j;
 	FILE *f;
 
 	if ((f = source_open(file, &path, errp)) == NULL)
 		return -1;
 	if (ctx->json) {
-		fputs("{\"cmd\":\"list\",\"file\":", ctx->out);
-		json_str(ctx->out, path);
-		fprintf(ctx->out, ",\"line\":%d,\"lines\":[", line);
+		json_begin(&j, ctx->out, "list");
+		json_put_str(&j, "file", path);
+		json_put_int(&j, "line", line);
+		json_open(&j, "lines", '[');
 	}
 	while ((len = getline(&text, &cap, f)) >= 0 &&
 	    ++no < first + LIST_LINES) {
@@ -128,17 +130,17 @@ cmd_list_print(struct cmd_ctx *ctx, const char *file, int line, char **errp)
 		if (len > 0 && text[len - 1] == '\n')
 			text[--len] = '\0';
 		if (ctx->json) {
-			fprintf(ctx->out, "%s{\"line\":%d,\"text\":",
-			    shown > 0 ? "," : "", no);
-			json_str(ctx->out, text);
-			fputc('}', ctx->out);
+			json_open(&j, NULL, '{');
+			json_put_int(&j, "line", no);
+			json_put_str(&j, "text", text);
+			json_close(&j);
 		} else {
 			fprintf(ctx->out, "%d\t%s\n", no, text);
 		}
 		shown++;
 	}
 	if (ctx->json)
-		fputs("]}\n", ctx->out);
+		json_end(&j);
 	free(text);
 	fclose(f);
 	if (shown == 0 && !ctx->json) {

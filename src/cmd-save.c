@@ -24,6 +24,8 @@ static enum cmd_result cmd_save_exec(struct cmd_ctx *ctx, int argc,
 const struct cmd_entry cmd_save_entry = {
 	.name = "save",
 	.args = "[DIR]",
+	.min_args = 0,
+	.max_args = 1,
 	.help = "save core, /proc files, fds, bt and summary.json into DIR",
 	.exec = cmd_save_exec,
 };
@@ -33,22 +35,23 @@ cmd_save_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
 	struct snapshot_stats st;
+	struct json j;
 	char *dir;
 
 	(void)raw;
-	if (argc > 2)
-		return cmd_usage(&cmd_save_entry, errp);
 	dir = argc == 2 ? xstrdup(argv[1]) : snapshot_default_name(ctx->proc);
 	if (snapshot_save(ctx, dir, &st, errp) < 0) {
 		free(dir);
 		return CMD_FAILED;
 	}
 	if (ctx->json) {
-		fputs("{\"cmd\":\"save\",\"dir\":", ctx->out);
-		json_str(ctx->out, dir);
-		fprintf(ctx->out, ",\"files\":%u,\"errors\":%u,\"core_size\":%"
-		    PRIu64 ",\"ms\":%" PRIu64 "}\n", st.files, st.errors,
-		    st.core_size, st.ms);
+		json_begin(&j, ctx->out, "save");
+		json_put_str(&j, "dir", dir);
+		json_put_uint(&j, "files", st.files);
+		json_put_uint(&j, "errors", st.errors);
+		json_put_uint(&j, "core_size", st.core_size);
+		json_put_uint(&j, "ms", st.ms);
+		json_end(&j);
 	} else {
 		fprintf(ctx->out, "%s: %u files (core %.1f MiB), %u error%s"
 		    "%s\n", dir, st.files, (double)st.core_size / (1 << 20),

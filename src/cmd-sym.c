@@ -31,6 +31,8 @@ static void cmd_sym_json(struct cmd_ctx *ctx, uint64_t addr,
 const struct cmd_entry cmd_sym_entry = {
 	.name = "sym",
 	.args = "ADDR",
+	.min_args = 1,
+	.max_args = 1,
 	.help = "the symbol+offset, region and source line of ADDR",
 	.exec = cmd_sym_exec,
 };
@@ -45,8 +47,6 @@ cmd_sym_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	uint64_t addr;
 
 	(void)raw;
-	if (argc != 2)
-		return cmd_usage(&cmd_sym_entry, errp);
 	if (cmd_eval_address(ctx, argv[1], &addr, errp) < 0)
 		return CMD_FAILED;
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
@@ -83,26 +83,24 @@ cmd_sym_json(struct cmd_ctx *ctx, uint64_t addr, const struct sym_info *si,
 {
 	bool named = si != NULL && si->function != NULL;
 	bool lined = si != NULL && si->file != NULL && si->line > 0;
+	struct json j;
 
-	fputs("{\"cmd\":\"sym\",\"addr\":", ctx->out);
-	json_addr(ctx->out, addr);
-	fputs(",\"symbol\":", ctx->out);
-	json_str(ctx->out, named ? si->function : NULL);
+	json_begin(&j, ctx->out, "sym");
+	json_put_addr(&j, "addr", addr);
+	json_put_str(&j, "symbol", named ? si->function : NULL);
 	if (named)
-		fprintf(ctx->out, ",\"offset\":%" PRIu64, si->offset);
+		json_put_uint(&j, "offset", si->offset);
 	else
-		fputs(",\"offset\":null", ctx->out);
-	fputs(",\"file\":", ctx->out);
-	json_str(ctx->out, lined ? si->file : NULL);
+		json_put_null(&j, "offset");
+	json_put_str(&j, "file", lined ? si->file : NULL);
 	if (lined)
-		fprintf(ctx->out, ",\"line\":%d", si->line);
+		json_put_int(&j, "line", si->line);
 	else
-		fputs(",\"line\":null", ctx->out);
-	fputs(",\"region\":{\"start\":", ctx->out);
-	json_addr(ctx->out, r->start);
-	fputs(",\"end\":", ctx->out);
-	json_addr(ctx->out, r->end);
-	fprintf(ctx->out, ",\"perms\":\"%s\",\"name\":", r->perms);
-	json_str(ctx->out, r->name);
-	fputs("}}\n", ctx->out);
+		json_put_null(&j, "line");
+	json_open(&j, "region", '{');
+	json_put_addr(&j, "start", r->start);
+	json_put_addr(&j, "end", r->end);
+	json_put_str(&j, "perms", r->perms);
+	json_put_str(&j, "name", r->name);
+	json_end(&j);
 }

@@ -606,13 +606,11 @@ report_unpaused_root(const struct proc *root, const struct options *o)
 		    (int)root->pid);
 }
 
+/* The monotonic clock in ms, signed for deadline arithmetic. */
 static long
-monotonic_ms(void)
+now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return (long)monotonic_ms();
 }
 
 /*
@@ -651,7 +649,7 @@ static int
 run_batch(const struct options *o, char **argv)
 {
 	struct summary *sum = o->summary ? summary_new() : NULL;
-	long start = monotonic_ms(), deadline = -1;
+	long deadline = -1;	/* monotonic ms of --timeout's next step */
 	bool timed_out = false, killed = false;
 	struct tracer *tr;
 	struct proc *p;
@@ -666,17 +664,16 @@ run_batch(const struct options *o, char **argv)
 	if (sum != NULL)
 		summary_update(sum, tr);
 	if (o->timeout_ms > 0)
-		deadline = start + o->timeout_ms;
+		deadline = now_ms() + o->timeout_ms;
 	do {
 		n = tracer_poll(tr, deadline < 0 ? -1 :
-		    (int)(deadline > monotonic_ms() ?
-		    deadline - monotonic_ms() : 0));
-		if (deadline >= 0 && monotonic_ms() >= deadline) {
+		    (int)(deadline > now_ms() ? deadline - now_ms() : 0));
+		if (deadline >= 0 && now_ms() >= deadline) {
 			if (!timed_out) {
 				timed_out = true;
 				pause_everything(tr, o);
 				deadline = o->kill_after_ms > 0 ?
-				    monotonic_ms() + o->kill_after_ms : -1;
+				    now_ms() + o->kill_after_ms : -1;
 			} else if (!killed) {
 				killed = true;
 				kill_everything(tr);
