@@ -601,7 +601,9 @@ report_unpaused_root(const struct proc *root, const struct options *o)
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
 		warnx_msg("pid %d was killed by SIGKILL, which cannot be "
 		    "paused: no command ran", (int)root->pid);
-	else
+	else if ((o->tracer.pause_on == 0 ||
+	    (o->tracer.pause_on & PAUSE_ON_EXIT)) && o->nonly == 0)
+		/* Not when --pause-on or --only chose to let it go. */
 		warnx_msg("pid %d ended without a pause: no command ran",
 		    (int)root->pid);
 }

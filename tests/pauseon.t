@@ -59,6 +59,8 @@ tap_is "$(paused_comms)" "crash " \
 	"crash: the crash pauses, the exit code 3 does not"
 tap_is "$(tap_json "$(cat "$json")" status signal)" SIGSEGV \
 	"crash: held before SIGSEGV"
+tap_unlike "$TAP_ERR" "ended without a pause" \
+	"crash: no complaint that the shell, which exited, did not pause"
 
 # --- --pause-on=exec ---------------------------------------------------------
 static=$PROGS/sem-brk-far
