@@ -2,7 +2,9 @@
 # cpython.t: CPython's own regression tests for mmap, threads, subprocesses,
 # os and signals, natively and under ptinspect -f; the result lines
 # (SUCCESS, tests OK / failed / skipped and their names) must be the same.
-# About 80 s natively on the 2-core VM, most of it test_signal's sleeps.
+# Two test workers (-j2): most of the time is test_signal's sleeps, so
+# the pair nearly halves it (about 80 s natively with one, on the 2-core
+# VM); each worker is one more process tree under ptinspect -f.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/real/real.sh"
 
@@ -22,7 +24,7 @@ real_filter()
 REAL_STDERR=ignore
 TAP_TIMEOUT=1200
 REAL_MIN_PAUSES=10	# test_subprocess alone starts hundreds of processes
-real_compare "python3 -m test" -f -- "$PY" -m test \
+real_compare "python3 -m test" -f -- "$PY" -m test -j2 \
 	test_mmap test_threading test_subprocess test_os test_signal
 tap_diag "native: $(tr '\n' ' ' <"$REAL_TMP/native.cmp")"
 # Which test cases failed, and why, in either run.
