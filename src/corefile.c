@@ -118,6 +118,16 @@ corefile_open(const char *path, struct corefile **out, char **errp)
 		}
 	}
 
+	/* A cut in the notes is named as such, before any segment's. */
+	for (i = 0; i < n; i++)
+		if (ph[i].p_type == PT_NOTE && (ph[i].p_offset > cf->size ||
+		    cf->size - ph[i].p_offset < ph[i].p_filesz)) {
+			set_error(errp, "%s: truncated: the notes need bytes "
+			    "up to %" PRIu64 ", the file has %zu", path,
+			    (uint64_t)(ph[i].p_offset + ph[i].p_filesz),
+			    cf->size);
+			goto fail;
+		}
 	cf->maps.regions = xcalloc(n ? n : 1, sizeof *cf->maps.regions);
 	cf->segs = xcalloc(n ? n : 1, sizeof *cf->segs);
 	for (i = 0; i < n; i++) {
