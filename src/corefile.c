@@ -352,6 +352,13 @@ read_note(struct corefile *cf, uint32_t type, const unsigned char *desc,
 		cf->psinfo.psargs[sizeof psi.pr_psargs] = '\0';
 		break;
 	case NT_SIGINFO:
+		/*
+		 * The kernel writes one, for the dumping thread; gdb one per
+		 * thread after its NT_PRSTATUS (the others' SIGSTOPs): the
+		 * first is the one that killed the process.
+		 */
+		if (cf->siginfo.present)
+			break;
 		if (size < sizeof si)
 			return set_error(errp, "%s: NT_SIGINFO of %u bytes, "
 			    "expected %zu", cf->path, size, sizeof si);

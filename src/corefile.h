@@ -34,7 +34,7 @@ struct corefile_psinfo {
 	char psargs[81];		/* the first 80 bytes of argv, joined */
 };
 
-/* NT_SIGINFO (present false when the core has none). */
+/* The first NT_SIGINFO, the fatal one (present false when none). */
 struct corefile_siginfo {
 	bool present;
 	int signo, code, errno_;
