@@ -2,10 +2,12 @@
  * corefile.c: reading an ELF64 x86-64 core file (the layout coredump.c
  * writes, fs/binfmt_elf.c's elf_core_dump, and gdb's gcore).
  *
- * The file is mapped read-only whole; nothing is copied but the notes'
- * small structs. Every offset and size read from the file is checked
- * against the file's size before it is used, so a corrupt or truncated
- * file is an error message, never a read past the mapping.
+ * The file is mapped read-only while corefile_open reads its headers and
+ * notes (copied into small structs), then unmapped: memory is read with
+ * pread, so a core cut short by someone else while it is open gives an
+ * error, not a SIGBUS. Every offset and size read from the file is
+ * checked against the file's size before it is used, so a corrupt or
+ * truncated file is an error message, never a read past the mapping.
  *
  * Regions: one per PT_LOAD (the kernel writes one per VMA, p_filesz 0 for
  * what it left out), permissions from p_flags. The sharing bit is not in
@@ -55,6 +57,8 @@ static void add_warning(struct corefile *cf, const char *fmt, ...)
     PTI_PRINTF(2, 3);
 static void name_special(struct corefile *cf);
 static int cmp_region(const void *a, const void *b);
+static int pread_full(int fd, unsigned char *buf, size_t n, uint64_t off);
+static ssize_t seg_index(const struct corefile *cf, uint64_t addr);
 
 int
 corefile_open(const char *path, struct corefile **out, char **errp)
@@ -197,6 +201,8 @@ corefile_open(const char *path, struct corefile **out, char **errp)
 		cf->segs = sorted;
 	}
 	name_special(cf);
+	munmap((void *)cf->map, cf->size);
+	cf->map = NULL;
 	*out = cf;
 	return 0;
 
@@ -262,8 +268,9 @@ check_header(struct corefile *cf, const Elf64_Ehdr **ehp, char **errp)
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return set_error(errp, "%s: bad e_phentsize %u", p,
 		    eh->e_phentsize);
-	if (eh->e_phoff > cf->size || (cf->size - eh->e_phoff) /
-	    sizeof(Elf64_Phdr) < eh->e_phnum)
+	/* With PN_XNUM, corefile_open checks the real count. */
+	if (eh->e_phoff > cf->size || (eh->e_phnum != PN_XNUM &&
+	    (cf->size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum))
 		return set_error(errp, "%s: truncated: the program headers "
 		    "lie past the end of the file (%zu bytes)", p, cf->size);
 	if (eh->e_phoff % 8 != 0)
@@ -485,6 +492,27 @@ cmp_region(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* pread until n bytes; -1 with errno (0 at an early end of file). */
+static int
+pread_full(int fd, unsigned char *buf, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		ssize_t r = pread(fd, buf, n, (off_t)off);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = 0;
+			return -1;
+		}
+		buf += r;
+		off += (uint64_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
 /* The index of the segment holding addr, or -1. */
 static ssize_t
 seg_index(const struct corefile *cf, uint64_t addr)
@@ -528,7 +556,16 @@ corefile_read(const struct corefile *cf, uint64_t addr, void *buf,
 		file = in < s->filesz ? s->filesz - in : 0;
 		if (file > n)
 			file = n;
-		memcpy(out, cf->map + s->offset + in, file);
+		if (file > 0 && pread_full(cf->fd, out, file,
+		    s->offset + in) < 0) {
+			int e = errno;
+
+			set_error(errp, "%s: reading 0x%" PRIx64 ": %s",
+			    cf->path, addr, e ? strerror(e) :
+			    "the file shrank while open");
+			errno = e ? e : EIO;
+			return -1;
+		}
 		memset(out + file, 0, n - file);
 		out += n;
 		addr += n;

@@ -46,8 +46,8 @@ struct corefile_segment;
 struct corefile {
 	char *path;
 	int fd;				/* open read-only; libdwfl reads it too */
-	const unsigned char *map;	/* the whole file, PROT_READ */
-	size_t size;
+	const unsigned char *map;	/* the file, during corefile_open only */
+	size_t size;			/* its size when opened */
 	/* One region per PT_LOAD, in address order; named from NT_FILE. */
 	struct maps maps;
 	struct corefile_segment *segs;	/* parallel to maps.regions */
@@ -77,7 +77,8 @@ void corefile_close(struct corefile *cf);
  * zeros for what lies past p_filesz within p_memsz (memory the dumper
  * left out). A read may span adjacent segments. 0, or -1 with errno
  * EFAULT (and *errp, "0x10: address not mapped in the core") when any
- * byte is outside every segment.
+ * byte is outside every segment, or EIO when the file shrank since it
+ * was opened.
  */
 int corefile_read(const struct corefile *cf, uint64_t addr, void *buf,
     size_t len, char **errp);

@@ -46,6 +46,7 @@ static char *write_file(const char *name, const void *p, size_t n);
 static bool open_fails(const char *path, const char *want, const char *what);
 static void test_good(const char *path);
 static void test_bad(const struct buf *core);
+static void test_xnum(const struct buf *core);
 
 static char *dir;
 
@@ -64,6 +65,7 @@ main(void)
 	test_good(path);
 	free(path);
 	test_bad(&core);
+	test_xnum(&core);
 	free(core.p);
 	path = xstrfmt("rm -rf '%s'", dir);
 	if (system(path) != 0)
@@ -319,6 +321,55 @@ test_good(const char *path)
 	    "address 0 and the top are unmapped; a zero-length read is fine");
 	free(err);
 	corefile_close(cf);
+
+	/* Cut short by someone else while open: an error, not a SIGBUS. */
+	if (!tap_ok(corefile_open(path, &cf, NULL) == 0 &&
+	    truncate(path, 0x1800) == 0, "open, then the file is cut"))
+		return;
+	err = NULL;
+	errno = 0;
+	i = corefile_read(cf, DATA_AT, b, 0x10, &err) < 0 && errno == EIO;
+	tap_ok(i && err && strstr(err, "shrank"),
+	    "a read of what was cut off: EIO: %s", err ? err : "");
+	free(err);
+	corefile_close(cf);
+}
+
+/* e_phnum PN_XNUM: the count in section header 0's sh_info, as with
+ * 65535 segments or more. */
+static void
+test_xnum(const struct buf *core)
+{
+	struct buf b = { 0 };
+	Elf64_Shdr sh;
+	Elf64_Ehdr *eh;
+	struct corefile *cf;
+	char *path, *err = NULL;
+
+	put(&b, core->p, core->len);
+	memset(&sh, 0, sizeof sh);
+	sh.sh_info = 5;
+	eh = (Elf64_Ehdr *)b.p;
+	eh->e_phnum = PN_XNUM;
+	eh->e_shoff = b.len;
+	eh->e_shnum = 1;
+	eh->e_shentsize = sizeof sh;
+	put(&b, &sh, sizeof sh);
+	eh = (Elf64_Ehdr *)b.p;
+	path = write_file("xnum", b.p, b.len);
+	tap_ok(corefile_open(path, &cf, &err) == 0 && cf->maps.count == 4 &&
+	    cf->nthreads == 2, "PN_XNUM: the segment count from sh_info%s%s",
+	    err ? ": " : "", err ? err : "");
+	if (err == NULL)
+		corefile_close(cf);
+	free(err);
+	free(path);
+	eh->e_shoff = b.len - 10;
+	path = write_file("xnum-cut", b.p, b.len);
+	open_fails(path, "PN_XNUM without its section header",
+	    "PN_XNUM with the section header cut off");
+	free(path);
+	free(b.p);
 }
 
 static void
