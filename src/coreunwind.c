@@ -3,8 +3,8 @@
  * eu-stack --core does: dwfl_core_file_report finds the modules (NT_FILE
  * and the link_map in the core's memory; ELF files by build id, then by
  * path), dwfl_core_file_attach gives libdwfl the threads' registers from
- * NT_PRSTATUS, and dwfl_getthread_frames unwinds each thread with the
- * modules' CFI (frame pointers where there is none).
+ * NT_PRSTATUS, and dwfl_getthreads/dwfl_thread_getframes unwind each
+ * thread with the modules' CFI (frame pointers where there is none).
  *
  * Symbols: a return address is looked up at pc - 1 (the call, not the
  * instruction after it, which may belong to the next function or line);
@@ -30,10 +30,12 @@
 
 struct unwind_arg {
 	Dwfl *dwfl;
+	struct coreunwind *out;
 	struct coreunwind_thread *t;
 	size_t max;
 };
 
+static int thread_cb(Dwfl_Thread *thread, void *arg);
 static int frame_cb(Dwfl_Frame *frame, void *arg);
 static int module_cb(Dwfl_Module *mod, void **userdata, const char *name,
     Dwarf_Addr start, void *arg);
@@ -90,21 +92,22 @@ coreunwind(const struct corefile *cf, const char *exe, size_t max_frames,
 
 	out->threads = xcalloc(cf->nthreads ? cf->nthreads : 1,
 	    sizeof *out->threads);
-	for (i = 0; i < cf->nthreads; i++) {
+	for (i = 0; i < cf->nthreads; i++)
+		out->threads[i].tid = cf->threads[i].tid;
+	out->count = cf->nthreads;
+	{
 		struct unwind_arg a = {
 			.dwfl = dwfl,
-			.t = &out->threads[out->count++],
+			.out = out,
 			.max = max_frames,
 		};
-		int r;
 
-		a.t->tid = cf->threads[i].tid;
-		r = dwfl_getthread_frames(dwfl, a.t->tid, frame_cb, &a);
-		if (r < 0 && a.t->count < a.max)
-			a.t->error = xstrdup(dwfl_errmsg(-1));
-		else if (r > 0)
-			a.t->error = xstrfmt("stopped after %zu frames",
-			    a.t->count);
+		if (dwfl_getthreads(dwfl, thread_cb, &a) < 0 &&
+		    dwfl_errno() != 0) {
+			set_error(errp, "%s: libdwfl: %s", cf->path,
+			    dwfl_errmsg(-1));
+			goto done;
+		}
 	}
 	ret = 0;
 
@@ -116,6 +119,34 @@ done:
 	if (ret < 0)
 		coreunwind_free(out);
 	return ret;
+}
+
+/*
+ * One thread of the core, in note order. dwfl_getthreads rather than
+ * dwfl_getthread_frames per tid: with elfutils 0.188 valgrind finds 16
+ * bytes lost per dwfl_getthread_frames call, and it walks the notes
+ * again for every thread.
+ */
+static int
+thread_cb(Dwfl_Thread *thread, void *arg)
+{
+	struct unwind_arg *a = arg;
+	pid_t tid = dwfl_thread_tid(thread);
+	size_t i;
+	int r;
+
+	a->t = NULL;
+	for (i = 0; i < a->out->count; i++)
+		if (a->out->threads[i].tid == tid && a->out->threads[i].count == 0)
+			a->t = &a->out->threads[i];
+	if (a->t == NULL)
+		return DWARF_CB_OK;
+	r = dwfl_thread_getframes(thread, frame_cb, a);
+	if (r < 0 && a->t->count < a->max)
+		a->t->error = xstrdup(dwfl_errmsg(-1));
+	else if (r > 0)
+		a->t->error = xstrfmt("stopped after %zu frames", a->t->count);
+	return DWARF_CB_OK;
 }
 
 /* Records one frame; stops (1) at max_frames. */
