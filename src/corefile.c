@@ -13,8 +13,9 @@
  * what it left out), permissions from p_flags. The sharing bit is not in
  * a core, so every region shows 'p'. Names come from NT_FILE (the entry
  * whose range holds the segment; its page offset gives the file offset);
- * [vdso] is the segment at AT_SYSINFO_EHDR and [stack] the one holding
- * AT_EXECFN's string, as /proc/PID/maps would have named them. A file
+ * [vdso] is the segment at AT_SYSINFO_EHDR, [stack] the one holding
+ * AT_EXECFN's string and [vsyscall] the fixed page, as /proc/PID/maps
+ * would have named them; [heap] and [vvar] cannot be told from a core. A file
  * NT_FILE names that no longer exists is a warning: the core's memory is
  * still good, only symbols from that file will be missing.
  *
@@ -463,7 +464,7 @@ add_warning(struct corefile *cf, const char *fmt, ...)
 	cf->warnings[cf->nwarnings++] = msg;
 }
 
-/* [vdso] and [stack], as the kernel names them in /proc/PID/maps. */
+/* [vdso], [vsyscall], [stack], as the kernel names them in /proc/PID/maps. */
 static void
 name_special(struct corefile *cf)
 {
@@ -475,6 +476,12 @@ name_special(struct corefile *cf)
 	    r->name[0] == '\0') {
 		free(r->name);
 		r->name = xstrdup("[vdso]");
+	}
+	/* The legacy vsyscall page is at a fixed address (x86-64 ABI). */
+	if ((r = (struct region *)maps_find(&cf->maps,
+	    0xffffffffff600000ULL)) != NULL && r->name[0] == '\0') {
+		free(r->name);
+		r->name = xstrdup("[vsyscall]");
 	}
 	if (corefile_auxv(cf, AT_EXECFN, &v) &&
 	    (r = (struct region *)maps_find(&cf->maps, v)) != NULL &&

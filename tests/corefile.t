@@ -8,7 +8,8 @@
 # `info threads` and `info registers` for every thread, gdb's `x/s` at the
 # marker the program printed, eu-stack --core and gdb's `bt`. Then a core
 # whose executable moved away (a warning naming it; frames found again
-# with the executable given), and a kernel core of a 32-bit program.
+# with the executable given), bad input (text, head -c cuts, an
+# executable, a kernel core of a 32-bit program), all under valgrind too.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -168,6 +169,7 @@ pti_run --batch -ex "gcore $TAP_TMP/core.pti" "$PROG" crash
 printf '%s\n' "$TAP_OUT" >"$TAP_TMP/prog.pti"
 tap_ok "ptinspect wrote a core" test -s "$TAP_TMP/core.pti"
 check_core pti "$TAP_TMP/core.pti"
+pti_addr=$addr
 
 # (b) gdb's gcore at the SIGSEGV, /proc/PID/maps read just before.
 tap_run gdb -nx -batch -ex run \
@@ -248,6 +250,24 @@ else
 	echo "# SKIP no 32-bit core: gcc -m32 -nostdlib failed, the kernel" \
 		"cannot run 32-bit programs (no IA32 emulation), or no kernel cores"
 	tap_skip "no 32-bit kernel core could be made"
+fi
+
+# valgrind: the reader and the unwinder on a real core, and on bad input.
+if command -v valgrind >/dev/null 2>&1; then
+	bad=
+	for args in "$TAP_TMP/core.pti" "-s $pti_addr $TAP_TMP/core.pti" \
+		"-b -e $PROG $TAP_TMP/core.pti" "-b $TAP_TMP/core.moved" \
+		"$TAP_TMP/text" "$TAP_TMP/core.cut" "$PROG"; do
+		# shellcheck disable=SC2086 # split on purpose
+		TAP_TIMEOUT=120 tap_run valgrind -q --error-exitcode=99 \
+			--leak-check=full --errors-for-leak-kinds=definite \
+			"$DUMP" $args
+		[ "$TAP_RC" = 99 ] && bad="$bad [$args]"
+	done
+	tap_is "$bad" "" "valgrind: no errors or leaks, good cores and bad input"
+else
+	echo "# SKIP no valgrind"
+	tap_skip "no valgrind"
 fi
 
 pti_done
