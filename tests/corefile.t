@@ -134,6 +134,7 @@ check_core()
 	addr=$(sed -n 's/^marker \(0x[0-9a-f]*\) .*/\1/p' "$TAP_TMP/prog.$name")
 	tap_run gdb -nx -batch -ex 'echo BT-BEGIN\n' -ex bt \
 		-ex 'echo BT-END\n' -ex 'info threads' \
+		-ex 'x/64xb $rsp' -ex 'echo X-END\n' \
 		-ex 'thread apply all info registers' -ex "x/s $addr" \
 		-ex 'thread apply all bt' "$PROG" "$core"
 	printf '%s\n' "$TAP_OUT" >"$TAP_TMP/gdb.$name"
@@ -142,6 +143,12 @@ check_core()
 		"$name: threads and registers are gdb's"
 	tap_like "$TAP_OUT" "^$addr:[[:space:]]+\"$marker\"" \
 		"$name: gdb reads the marker at $addr"
+	rsp=$(sed -n '/^thread /{s/.* rsp=\([0-9]*\) .*/\1/p;q;}' "$TAP_TMP/dump.$name")
+	gdbx=$(sed -n '/^BT-END/,/^X-END/p' "$TAP_TMP/gdb.$name" |
+		grep -E '^0x[0-9a-f]+.*:[[:space:]]+0x[0-9a-f]{2}([[:space:]]|$)' |
+		sed 's/^[^:]*:[[:space:]]*//' | tr -d ' \t\n' | sed 's/0x//g')
+	tap_run "$DUMP" -x "$rsp" -n 64 "$core"
+	tap_is "$TAP_OUT" "$gdbx" "$name: the 64 bytes at the first thread's rsp are gdb's"
 	tap_run "$DUMP" -s "$addr" "$core"
 	tap_is "$TAP_OUT" "$marker" "$name: corefile_read reads it too"
 
@@ -193,7 +200,7 @@ if [ -n "$kcore" ]; then
 	check_core kernel "$kdir/$kcore"
 else
 	echo "# SKIP no kernel core (core_pattern '$pattern', ulimit -c)"
-	tap_skip "no kernel core (core_pattern '$pattern')" 17
+	tap_skip "no kernel core (core_pattern '$pattern')" 14
 fi
 
 # A core whose executable moved: a warning naming it, not a failure;
