@@ -72,7 +72,6 @@ corefile_open(const char *path, struct corefile **out, char **errp)
 	void *map;
 
 	cf = xcalloc(1, sizeof *cf);
-	cf->fd = -1;
 	cf->path = xstrdup(path);
 	cf->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (cf->fd < 0) {
@@ -106,16 +105,16 @@ corefile_open(const char *path, struct corefile **out, char **errp)
 	n = eh->e_phnum;
 	if (n == PN_XNUM) {
 		/* The real count is in section header 0's sh_info. */
-		const Elf64_Shdr *sh;
+		Elf64_Shdr sh;
 
 		if (eh->e_shoff == 0 || eh->e_shoff > cf->size ||
-		    cf->size - eh->e_shoff < sizeof *sh) {
+		    cf->size - eh->e_shoff < sizeof sh) {
 			set_error(errp, "%s: truncated: PN_XNUM without its "
 			    "section header", path);
 			goto fail;
 		}
-		sh = (const Elf64_Shdr *)(cf->map + eh->e_shoff);
-		n = sh->sh_info;
+		memcpy(&sh, cf->map + eh->e_shoff, sizeof sh);
+		n = sh.sh_info;
 		if (n > (cf->size - eh->e_phoff) / sizeof *ph) {
 			set_error(errp, "%s: truncated: %zu program headers "
 			    "past the end of the file", path, n);
@@ -193,6 +192,17 @@ corefile_open(const char *path, struct corefile **out, char **errp)
 		sorted = xcalloc(cf->maps.count ? cf->maps.count : 1,
 		    sizeof *sorted);
 		for (i = 0; i < cf->maps.count; i++) {
+			const struct region *r = &cf->maps.regions[i];
+
+			/* corefile_read's binary search needs them apart. */
+			if (i > 0 && r->start < r[-1].end) {
+				set_error(errp, "%s: segments 0x%" PRIx64 "-0x%"
+				    PRIx64 " and 0x%" PRIx64 "-0x%" PRIx64
+				    " overlap", path, r[-1].start, r[-1].end,
+				    r->start, r->end);
+				free(sorted);
+				goto fail;
+			}
 			sorted[i] = cf->segs[cf->maps.regions[i].inode];
 			cf->maps.regions[i].inode = 0;
 			if (cf->maps.regions[i].name == NULL)

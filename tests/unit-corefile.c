@@ -428,6 +428,13 @@ test_bad(const struct buf *core)
 	open_fails(path, "past the end of its segment", "a note too long");
 	free(path);
 	memcpy(copy, core->p, core->len);
+	/* Two segments claiming the same addresses. */
+	ph[3].p_vaddr = DATA_AT - 0x800;
+	path = write_file("core-overlap", copy, core->len);
+	open_fails(path, "segments 0x400000-0x402000 and 0x401800-0x402800 "
+	    "overlap", "overlapping segments");
+	free(path);
+	memcpy(copy, core->p, core->len);
 	/* An NT_PRSTATUS too short to be one. */
 	((Elf64_Nhdr *)(copy + ph[0].p_offset))->n_descsz = 8;
 	path = write_file("core-shortnote", copy, core->len);
