@@ -40,3 +40,8 @@ src_libptinspect_a_SOURCES += \
 	src/disas.c src/disas.h \
 	src/source.c src/source.h \
 	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c
+
+# Post-mortem: core files read back (no tracer, no terminal).
+src_libptinspect_a_SOURCES += \
+	src/corefile.c src/corefile.h \
+	src/coreunwind.c src/coreunwind.h

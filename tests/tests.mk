@@ -166,6 +166,22 @@ tests_progs_bt_plugin_so_SOURCES = tests/progs/bt-plugin.c
 tests_progs_bt_plugin_so_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIC
 tests_progs_bt_plugin_so_LDFLAGS = -shared
 
+# Post-mortem: the core file reader and unwinder, without a tracer.
+# unit-corefile checks hand-made cores and bad input; corefile.t checks
+# cores by ptinspect, gdb and the kernel against gdb and elfutils through
+# the corefile-dump driver.
+check_PROGRAMS += tests/unit-corefile tests/corefile-dump
+TESTS += tests/unit-corefile tests/corefile.t
+EXTRA_DIST += tests/corefile.t
+tests_unit_corefile_SOURCES = tests/unit-corefile.c
+tests_unit_corefile_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_corefile_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_corefile_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+tests_corefile_dump_SOURCES = tests/corefile-dump.c
+tests_corefile_dump_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_corefile_dump_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_corefile_dump_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
 # The unwinder without the tracer: its own small ptrace harness.
 check_PROGRAMS += tests/unit-unwind
 TESTS += tests/unit-unwind tests/bt-stacks.t
