@@ -21,7 +21,7 @@ src_libptinspect_a_SOURCES += \
 	src/mem.c src/mem.h \
 	src/unwind.c src/unwind.h \
 	src/symbols.c src/symbols.h \
-	src/procinfo.c src/procinfo.h \
+	src/procinfo.c src/procinfo.h src/procinfo-int.h src/procinfo-net.c \
 	src/summary.c src/summary.h \
 	src/coredump.c src/coredump.h
 
