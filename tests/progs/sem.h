@@ -400,4 +400,40 @@ static inline unsigned char *sem_free_range(size_t len, size_t guard)
 	return p;
 }
 
+/*
+ * One copy-on-write round: a region filled with `seed` before the fork;
+ * the child checks it, writes its own pattern, maps and fills fresh memory
+ * (redirected in the child itself), and exits 3; the parent must still see
+ * its own bytes and the child's exit status (a killed child: signal 9).
+ */
+static inline void sem_cow_round(const char *what, uint64_t seed)
+{
+	size_t len = (size_t)1 << 20;
+	unsigned char *r = sem_map(len, PROT_READ | PROT_WRITE);
+	unsigned char *h = malloc(100000), *fresh;
+	pid_t pid;
+
+	if (h == NULL)
+		sem_fail(what, "malloc failed");
+	sem_fill(r, len, seed);
+	sem_fill(h, 100000, seed + 1);
+	pid = sem_fork();
+	if (pid == 0) {
+		sem_verify(what, r, len, seed);
+		sem_verify(what, h, 100000, seed + 1);
+		sem_fill(r, len, seed + 2);
+		sem_fill(h, 100000, seed + 3);
+		fresh = sem_map(len, PROT_READ | PROT_WRITE);
+		sem_fill(fresh, len, seed + 4);
+		sem_verify(what, fresh, len, seed + 4);
+		sem_verify(what, r, len, seed + 2);
+		_exit(3);
+	}
+	sem_wait_status(pid, 3, what);
+	sem_verify(what, r, len, seed);
+	sem_verify(what, h, 100000, seed + 1);
+	sem_unmap(r, len);
+	free(h);
+}
+
 #endif
