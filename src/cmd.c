@@ -170,7 +170,7 @@ cmd_thread_arg(struct cmd_ctx *ctx, const char *tid, char **errp)
 
 	if (tid != NULL) {
 		if (cmd_parse_number(tid, &n) < 0 || n > INT32_MAX ||
-		    (t = tracer_find_thread(ctx->proc, (pid_t)n)) == NULL)
+		    (t = proc_find_thread(ctx->proc, (pid_t)n)) == NULL)
 			set_error(errp, "%s: no such thread", tid);
 		return t;
 	}

@@ -36,7 +36,7 @@
 #include "mem.h"
 #include "redirect.h"
 #include "stub.h"
-#include "tracer.h"
+#include "task.h"
 #include "util.h"
 
 /*

@@ -77,7 +77,7 @@
 #include "redirect.h"
 #include "seccomp.h"
 #include "stub.h"
-#include "tracer.h"
+#include "task.h"
 #include "util.h"
 
 #define PAGE_SIZE_BYTES 4096ULL

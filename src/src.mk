@@ -2,9 +2,11 @@
 # (docs/HACKING.md has the map). Programs and tests live in tests/tests.mk,
 # benchmarks in bench/bench.mk.
 
-# Helpers, the process lifecycle, the seccomp filter, remote system calls.
+# Helpers, the task model, the process lifecycle, the seccomp filter,
+# remote system calls.
 src_libptinspect_a_SOURCES += \
 	src/util.c src/util.h \
+	src/task.c src/task.h \
 	src/tracer.c src/tracer.h \
 	src/seccomp.c src/seccomp.h \
 	src/inject.c src/inject.h

@@ -45,7 +45,7 @@
 #include "arena.h"
 #include "inject.h"
 #include "stub.h"
-#include "tracer.h"
+#include "task.h"
 #include "util.h"
 
 /* Lane data, at the lane's code + STUB_CODE_BYTES (see the asm below). */
@@ -380,7 +380,7 @@ stub_collect(struct proc *p)
 		l = &s->lanes[i];
 		if (!lane_done(p, i, &result, &how)) {
 			/* Its thread died (killed) before it finished. */
-			if (tracer_find_thread(p, l->tid) == NULL) {
+			if (proc_find_thread(p, l->tid) == NULL) {
 				arena_release(p->arena, l->off);
 				s->busy &= ~(1ULL << i);
 			}

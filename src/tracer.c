@@ -55,17 +55,15 @@
 #include "mem.h"
 #include "redirect.h"
 #include "seccomp.h"
+#include "task.h"
 #include "tracer.h"
 #include "util.h"
-
-#define THREAD_HASH_SIZE 1024
 
 struct tracer {
 	struct tracer_opts opts;
 	bool use_seccomp;
-	struct proc *procs;
+	struct task_table tasks;
 	struct proc *root;
-	struct thread *thread_hash[THREAD_HASH_SIZE];
 	int sigchld_fd;
 	sigset_t saved_mask;
 	struct sigaction saved_sigint;
@@ -87,105 +85,20 @@ static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
 
 /* ---------------------------------------------------------------------
- * Tables of processes and threads
+ * Processes and threads (task.c keeps them)
  * ------------------------------------------------------------------- */
 
-static struct thread *
-thread_lookup(struct tracer *tr, pid_t tid)
-{
-	struct thread *t;
-
-	for (t = tr->thread_hash[tid % THREAD_HASH_SIZE]; t; t = t->hash_next)
-		if (t->tid == tid)
-			return t;
-	return NULL;
-}
-
-static void
-thread_hash_insert(struct tracer *tr, struct thread *t)
-{
-	struct thread **head = &tr->thread_hash[t->tid % THREAD_HASH_SIZE];
-
-	t->hash_next = *head;
-	*head = t;
-}
-
-static void
-thread_hash_remove(struct tracer *tr, struct thread *t)
-{
-	struct thread **pp = &tr->thread_hash[t->tid % THREAD_HASH_SIZE];
-
-	for (; *pp != NULL; pp = &(*pp)->hash_next) {
-		if (*pp == t) {
-			*pp = t->hash_next;
-			return;
-		}
-	}
-}
-
-static void
-read_comm(struct proc *p)
-{
-	char path[64], *s;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)p->pid);
-	s = read_file_str(path, NULL);
-	if (s == NULL)
-		return;
-	s[strcspn(s, "\n")] = '\0';
-	snprintf(p->comm, sizeof(p->comm), "%s", s);
-	free(s);
-}
-
+/* A new process, with what the tracer's options say of it. */
 static struct proc *
 proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
 {
-	struct proc *p = xcalloc(1, sizeof(*p));
-	struct proc **tail;
+	struct proc *p = task_proc_new(&tr->tasks, pid, parent_pid);
 
-	p->pid = pid;
-	p->parent_pid = parent_pid;
-	p->state = PROC_RUNNING;
-	p->mem_fd = -1;
 	/* Children run the user's program too (they fork from it). */
 	p->execed = true;
 	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;
-	read_comm(p);
-	for (tail = &tr->procs; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = p;
+	proc_read_comm(p);
 	return p;
-}
-
-static struct thread *
-thread_new(struct tracer *tr, struct proc *p, pid_t tid)
-{
-	struct thread *t = xcalloc(1, sizeof(*t));
-
-	t->tid = tid;
-	t->proc = p;
-	t->next = p->threads;
-	p->threads = t;
-	p->nthreads++;
-	thread_hash_insert(tr, t);
-	return t;
-}
-
-static void
-thread_delete(struct tracer *tr, struct thread *t)
-{
-	struct proc *p = t->proc;
-	struct thread **pp;
-
-	for (pp = &p->threads; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			p->nthreads--;
-			break;
-		}
-	}
-	thread_hash_remove(tr, t);
-	free(t);
 }
 
 static pid_t
@@ -212,7 +125,7 @@ read_tgid(pid_t tid)
 static struct thread *
 adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
 {
-	struct thread *parent = thread_lookup(tr, parent_tid);
+	struct thread *parent = task_find_thread(&tr->tasks, parent_tid);
 	struct proc *p;
 	pid_t tgid;
 
@@ -229,29 +142,13 @@ adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
 	} else {
 		p = proc_new(tr, tid, parent != NULL ? parent->proc->pid : 0);
 	}
-	return thread_new(tr, p, tid);
+	return task_thread_new(&tr->tasks, p, tid);
 }
 
 struct proc *
 tracer_find_proc(struct tracer *tr, pid_t pid)
 {
-	struct proc *p;
-
-	for (p = tr->procs; p != NULL; p = p->next)
-		if (p->pid == pid && p->state != PROC_GONE)
-			return p;
-	return NULL;
-}
-
-struct thread *
-tracer_find_thread(struct proc *p, pid_t tid)
-{
-	struct thread *t;
-
-	for (t = p->threads; t != NULL; t = t->next)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return task_find_proc(&tr->tasks, pid);
 }
 
 struct proc *
@@ -263,37 +160,7 @@ tracer_root(struct tracer *tr)
 struct proc *
 tracer_procs(struct tracer *tr)
 {
-	return tr->procs;
-}
-
-struct thread *
-proc_main_thread(struct proc *p)
-{
-	struct thread *t;
-
-	if (p->paused_tid != 0 && (t = tracer_find_thread(p, p->paused_tid)))
-		return t;
-	if ((t = tracer_find_thread(p, p->pid)) != NULL)
-		return t;
-	return p->threads;
-}
-
-pid_t
-proc_access_tid(struct proc *p)
-{
-	struct thread *t;
-
-	/* The leader's /proc entries lose the mm once it has exited. */
-	t = tracer_find_thread(p, p->pid);
-	if (t != NULL && !t->exiting)
-		return p->pid;
-	for (t = p->threads; t != NULL; t = t->next)
-		if (!t->exiting)
-			return t->tid;
-	/* All exiting (a SIGKILL): the last one, held, still has the mm. */
-	if (p->paused_tid != 0 && tracer_find_thread(p, p->paused_tid))
-		return p->paused_tid;
-	return p->pid;
+	return tr->tasks.procs;
 }
 
 void
@@ -316,39 +183,6 @@ int
 tracer_event_fd(struct tracer *tr)
 {
 	return tr->sigchld_fd;
-}
-
-/* ---------------------------------------------------------------------
- * Registers
- * ------------------------------------------------------------------- */
-
-int
-thread_get_regs(struct thread *t, struct user_regs_struct *regs, char **errp)
-{
-	if (!t->stopped)
-		return set_error(errp, "thread %d is running", (int)t->tid);
-	if (!t->regs_valid) {
-		if (ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs) != 0)
-			return set_error(errp, "thread %d: %s", (int)t->tid,
-			    strerror(errno));
-		t->regs_valid = true;
-	}
-	*regs = t->regs;
-	return 0;
-}
-
-int
-thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
-    char **errp)
-{
-	if (!t->stopped)
-		return set_error(errp, "thread %d is running", (int)t->tid);
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, regs) != 0)
-		return set_error(errp, "thread %d: %s", (int)t->tid,
-		    strerror(errno));
-	t->regs = *regs;
-	t->regs_valid = true;
-	return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -509,7 +343,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	tr->root->is_root = true;
 	tr->root->execed = false;
 	tr->root->pause_wanted = opts->pause_on_exit;
-	thread_new(tr, tr->root, pid);
+	task_thread_new(&tr->tasks, tr->root, pid);
 	close(go_pipe[1]);
 
 	n = read_full(report_pipe[0], &seccomp_errno, sizeof(seccomp_errno));
@@ -581,7 +415,7 @@ check_paused(struct proc *p)
 		if (!t->stopped && !t->exiting)
 			return;
 	p->state = PROC_PAUSED;
-	read_comm(p);
+	proc_read_comm(p);
 }
 
 static void
@@ -614,7 +448,7 @@ tracer_next_paused(struct tracer *tr)
 {
 	struct proc *p;
 
-	for (p = tr->procs; p != NULL; p = p->next) {
+	for (p = tr->tasks.procs; p != NULL; p = p->next) {
 		if (p->state == PROC_PAUSED && !p->pause_reported) {
 			p->pause_reported = true;
 			return p;
@@ -878,7 +712,7 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
 			;
 		if (WIFSTOPPED(status)) {
-			c = thread_lookup(tr, child);
+			c = task_find_thread(&tr->tasks, child);
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
@@ -1114,7 +948,7 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	child = (pid_t)msg;
-	if (child > 0 && thread_lookup(tr, child) == NULL)
+	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
 		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
 		    read_tgid(child) == t->proc->pid);
 	restore_clone_flags(t);
@@ -1166,16 +1000,14 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	for (o = p->threads; o != NULL; o = next) {
 		next = o->next;
 		if (o != t)
-			thread_delete(tr, o);
+			task_thread_delete(&tr->tasks, o);
 	}
 	if (t->tid != p->pid) {
-		thread_hash_remove(tr, t);
-		t->tid = p->pid;
-		thread_hash_insert(tr, t);
+		task_thread_set_tid(&tr->tasks, t, p->pid);
 	}
 	p->execed = true;
 	forget_address_space(p);
-	read_comm(p);
+	proc_read_comm(p);
 	warn_unprivileged_setid(p);
 	hold_or_resume(tr, t);
 }
@@ -1197,20 +1029,20 @@ on_stop_event(struct tracer *tr, struct thread *t, int sig)
 static void
 on_death(struct tracer *tr, pid_t tid, int status)
 {
-	struct thread *t = thread_lookup(tr, tid);
+	struct thread *t = task_find_thread(&tr->tasks, tid);
 	struct proc *p;
 
 	if (t == NULL)
 		return;
 	p = t->proc;
-	thread_delete(tr, t);
+	task_thread_delete(&tr->tasks, t);
 	if (tid == p->pid) {
 		struct thread *o, *next;
 
 		/* The leader is reported last: the whole group is gone. */
 		for (o = p->threads; o != NULL; o = next) {
 			next = o->next;
-			thread_delete(tr, o);
+			task_thread_delete(&tr->tasks, o);
 		}
 		p->wait_status = status;
 		p->state = PROC_GONE;
@@ -1232,7 +1064,7 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	}
 	if (!WIFSTOPPED(status))
 		return;
-	t = thread_lookup(tr, tid);
+	t = task_find_thread(&tr->tasks, tid);
 	if (t == NULL)
 		t = adopt_task(tr, tid, 0, false);
 	t->stopped = true;
@@ -1388,23 +1220,16 @@ tracer_finish(struct tracer *tr)
 void
 tracer_destroy(struct tracer *tr)
 {
-	struct proc *p, *next;
-	struct thread *t, *tnext;
+	struct proc *p;
 
 	if (tr == NULL)
 		return;
-	for (p = tr->procs; p != NULL; p = p->next)
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
 		if (p->state != PROC_GONE)
 			kill(p->pid, SIGKILL);
-	for (p = tr->procs; p != NULL; p = next) {
-		next = p->next;
-		for (t = p->threads; t != NULL; t = tnext) {
-			tnext = t->next;
-			free(t);
-		}
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
 		forget_address_space(p);
-		free(p);
-	}
+	task_table_free(&tr->tasks);
 	if (tr->sigchld_fd >= 0)
 		close(tr->sigchld_fd);
 	sigaction(SIGINT, &tr->saved_sigint, NULL);

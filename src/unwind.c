@@ -73,7 +73,7 @@
 #include "mem.h"
 #include "stub.h"
 #include "symbols.h"
-#include "tracer.h"
+#include "task.h"
 #include "unwind.h"
 #include "util.h"
 
