@@ -11,7 +11,6 @@
 #include <sys/user.h>
 
 #include "cmd-int.h"
-#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -52,7 +51,7 @@ cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (argc > 2)
 		return cmd_usage(&cmd_regs_entry, errp);
 	t = cmd_thread_arg(ctx, argc == 2 ? argv[1] : NULL, errp);
-	if (t == NULL || stub_program_regs(t, &regs, errp) < 0)
+	if (t == NULL || thread_program_regs(t, &regs, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json)
 		fprintf(f, "{\"cmd\":\"regs\",\"tid\":%d,\"regs\":{",

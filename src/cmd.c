@@ -28,7 +28,6 @@
 #include "json.h"
 #include "maps.h"
 #include "mem.h"
-#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -604,7 +603,7 @@ cmd_eval_register(struct cmd_ctx *ctx, const char *name, uint64_t *out,
 		return set_error(errp, "%s: no such register", name);
 	if (ctx->thread == NULL)
 		return set_error(errp, "%s: no thread selected", name);
-	if (stub_program_regs(ctx->thread, &regs, errp) < 0)
+	if (thread_program_regs(ctx->thread, &regs, errp) < 0)
 		return -1;
 	memcpy(out, (const char *)&regs + cmd_regs[i].offset, sizeof *out);
 	return 0;

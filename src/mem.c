@@ -35,7 +35,6 @@
 #include "maps.h"
 #include "mem.h"
 #include "redirect.h"
-#include "stub.h"
 #include "task.h"
 #include "util.h"
 
@@ -179,27 +178,10 @@ mem_find(struct proc *p, const struct maps *maps,
 int
 mem_maps_read(struct proc *p, struct maps *out, char **errp)
 {
-	uint64_t heap_start, heap_end;
-	struct region *r;
-	size_t i;
-
 	redirect_sync(p);
 	if (maps_read(proc_access_tid(p), out, errp) < 0)
 		return -1;
-	heap_start = p->brk.start & ~(uint64_t)4095;
-	heap_end = (p->brk.cur + 4095) & ~(uint64_t)4095;
-	for (i = 0; i < out->count; i++) {
-		r = &out->regions[i];
-		if (p->stub != NULL && stub_contains(r->start)) {
-			free(r->name);
-			r->name = xstrdup("[ptinspect]");
-		} else if (p->brk.mode == BRK_EMULATED &&
-		    r->start >= heap_start && r->end <= heap_end &&
-		    strstr(r->name, "memfd:") != NULL) {
-			free(r->name);
-			r->name = xstrdup("[heap]");
-		}
-	}
+	redirect_name_regions(p, out);
 	return 0;
 }
 

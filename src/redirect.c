@@ -706,6 +706,29 @@ redirect_sync(struct proc *p)
 }
 
 void
+redirect_name_regions(struct proc *p, struct maps *maps)
+{
+	uint64_t heap_start, heap_end;
+	struct region *r;
+	size_t i;
+
+	heap_start = p->brk.start & ~(uint64_t)4095;
+	heap_end = (p->brk.cur + 4095) & ~(uint64_t)4095;
+	for (i = 0; i < maps->count; i++) {
+		r = &maps->regions[i];
+		if (p->stub != NULL && stub_contains(r->start)) {
+			free(r->name);
+			r->name = xstrdup("[ptinspect]");
+		} else if (p->brk.mode == BRK_EMULATED &&
+		    r->start >= heap_start && r->end <= heap_end &&
+		    strstr(r->name, "memfd:") != NULL) {
+			free(r->name);
+			r->name = xstrdup("[heap]");
+		}
+	}
+}
+
+void
 redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 {
 	stub_yield(p, addr, PAGE_UP(len));

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct maps;
 struct proc;
 struct thread;
 
@@ -23,17 +24,22 @@ int redirect_reserved_fd(void);
  */
 void redirect_syscall(struct thread *t, int rule);
 
+/* Brings p->arena up to date with the mmaps the stub finished. */
+void redirect_sync(struct proc *p);
+
+/*
+ * Names regions of p's maps as the program would see them natively: the
+ * pages of an emulated brk heap "[heap]", and the stub's "[ptinspect]".
+ */
+void redirect_name_regions(struct proc *p, struct maps *maps);
+
 /*
  * munmap(addr, len) by p: the arena forgets the range and punches it. It
  * needs nothing of the thread, so the tracer calls it after resuming the
  * thread, keeping the punch off the program's path.
  */
-/* Brings p->arena up to date with the mmaps the stub finished. */
-void redirect_sync(struct proc *p);
-
 void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
-/* Does a fork from p need the child's memory copied (redirect_child)? */
 /*
  * mprotect adding PROT_EXEC to redirected memory: such pages go back to
  * private memory (the copy path), as executable pages start out. The
@@ -43,6 +49,7 @@ void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 bool redirect_mprotect_needs_copy(struct thread *t);
 void redirect_mprotect(struct thread *t);
 
+/* Does a fork from p need the child's memory copied (redirect_child)? */
 bool redirect_fork_needs_copy(const struct proc *p);
 
 /*

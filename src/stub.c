@@ -166,6 +166,8 @@ struct stub {
 
 static_assert(STUB_LANES <= 64, "one bit per lane in stub->busy");
 
+static bool stub_program_view(struct proc *p, struct user_regs_struct *regs);
+
 bool
 stub_contains(uint64_t addr)
 {
@@ -242,6 +244,7 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 
 	if (p->stub != NULL)
 		return 0;
+	task_set_program_view(stub_program_view);
 	if (p->stub_failed || tracee_fd < 0 ||
 	    arena_alloc(p->arena, STUB_CODE_BYTES, &off, NULL) != 0)
 		return -1;
@@ -311,7 +314,16 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 	thread_set_regs(t, &r, NULL);
 }
 
-bool
+/*
+ * A thread held inside a lane (a pause caught it mid-mmap) is running our
+ * code with the program's r8-r10 (and, while the memfd is opened,
+ * rdi/rsi/rdx) borrowed. For what ptinspect shows (regs, bt, threads, the
+ * TUI), this rewrites regs to the program's own view: at its syscall
+ * instruction, in mmap (rax -ENOSYS, or the result once the lane has
+ * it), every register it set as it set it. False, regs untouched, when
+ * rip is not in a lane. The task model's program view (task.h).
+ */
+static bool
 stub_program_view(struct proc *p, struct user_regs_struct *regs)
 {
 	struct lane_data ld;
@@ -337,16 +349,6 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 	regs->r8 = ld.orig_r8;
 	regs->r9 = ld.orig_r9;
 	return true;
-}
-
-int
-stub_program_regs(struct thread *t, struct user_regs_struct *regs,
-    char **errp)
-{
-	if (thread_get_regs(t, regs, errp) < 0)
-		return -1;
-	stub_program_view(t->proc, regs);
-	return 0;
 }
 
 /* A lane's result and how it got it; false while it is still running. */

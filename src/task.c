@@ -18,6 +18,8 @@
 #include "task.h"
 #include "util.h"
 
+static bool (*program_view)(struct proc *p, struct user_regs_struct *regs);
+
 /* ---------------------------------------------------------------------
  * The table
  * ------------------------------------------------------------------- */
@@ -227,5 +229,28 @@ thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
 		    strerror(errno));
 	t->regs = *regs;
 	t->regs_valid = true;
+	return 0;
+}
+
+void
+task_set_program_view(bool (*view)(struct proc *p,
+    struct user_regs_struct *regs))
+{
+	program_view = view;
+}
+
+bool
+proc_program_view(struct proc *p, struct user_regs_struct *regs)
+{
+	return program_view != NULL && program_view(p, regs);
+}
+
+int
+thread_program_regs(struct thread *t, struct user_regs_struct *regs,
+    char **errp)
+{
+	if (thread_get_regs(t, regs, errp) < 0)
+		return -1;
+	proc_program_view(t->proc, regs);
 	return 0;
 }

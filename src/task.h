@@ -152,4 +152,20 @@ int thread_get_regs(struct thread *t, struct user_regs_struct *regs,
 int thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
     char **errp);
 
+/*
+ * Where the program really is. The redirection layer may hold a thread
+ * inside code of its own (the mmap stub, mid-mmap) with some registers
+ * borrowed; it registers a view that rewrites such registers to the
+ * program's own (true when it did), so that what ptinspect shows (regs,
+ * bt, threads, the TUI) is the program's. Without one, registers are
+ * shown as they are.
+ */
+void task_set_program_view(bool (*view)(struct proc *p,
+    struct user_regs_struct *regs));
+bool proc_program_view(struct proc *p, struct user_regs_struct *regs);
+
+/* thread_get_regs, then proc_program_view: what ptinspect shows. */
+int thread_program_regs(struct thread *t, struct user_regs_struct *regs,
+    char **errp);
+
 #endif

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stub.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "unwind.h"
@@ -276,7 +275,7 @@ threads_enter(struct tui *t)
 		return PANE_REDRAW;
 	}
 	x = proc_find_thread(t->proc, r->tid);
-	if (x == NULL || stub_program_regs(x, &regs, &err) < 0) {
+	if (x == NULL || thread_program_regs(x, &regs, &err) < 0) {
 		tui_msg(t, true, "thread %d: %s", (int)r->tid, err != NULL ?
 		    err : "gone");
 		free(err);
