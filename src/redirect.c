@@ -75,6 +75,7 @@
 #include "inject.h"
 #include "maps.h"
 #include "redirect.h"
+#include "redirect-int.h"
 #include "seccomp.h"
 #include "stub.h"
 #include "task.h"
@@ -96,14 +97,6 @@
 #ifndef MADV_GUARD_INSTALL	/* Linux 6.13 */
 #define MADV_GUARD_INSTALL 102
 #endif
-
-/* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
-struct fork_advice {
-	uint64_t start;
-	uint64_t len;
-	int advice;
-	struct fork_advice *next;
-};
 
 /*
  * An address space shared by processes that CLONE_VM made without
@@ -155,6 +148,43 @@ static long fd_acquire(struct inject *inj, struct proc *p);
 static void say_private(pid_t pid, const char *why);
 static void fd_release(struct inject *inj, long fd);
 static uint64_t read_stat_address(pid_t tid, int n);
+static void redirect_release(struct proc *p);
+
+/* ---------------------------------------------------------------------
+ * The state kept per process (redirect-int.h)
+ * ------------------------------------------------------------------- */
+
+struct redirect_state *
+redir(struct proc *p)
+{
+	if (p->redirect == NULL) {
+		p->redirect = xcalloc(1, sizeof(*p->redirect));
+		task_add_forget_hook(redirect_forget);
+		task_add_release_hook(redirect_release);
+	}
+	return p->redirect;
+}
+
+struct arena *
+redirect_arena(const struct proc *p)
+{
+	return redir_peek(p)->arena;
+}
+
+bool
+redirect_is_disabled(const struct proc *p)
+{
+	return redir_peek(p)->redirect_disabled;
+}
+
+/* p is freed: what redirect_forget leaves (it outlives an exec) too. */
+static void
+redirect_release(struct proc *p)
+{
+	redirect_forget(p);
+	free(p->redirect);
+	p->redirect = NULL;
+}
 
 /* Lifting a hard limit takes CAP_SYS_RESOURCE: try it on ourselves. */
 static bool
@@ -198,18 +228,19 @@ redirect_reserved_fd(void)
 static bool
 ensure_arena(struct proc *p)
 {
+	struct redirect_state *rs = redir(p);
 	char *err = NULL;
 
-	if (p->arena != NULL || mm_attach(p))
+	if (rs->arena != NULL || mm_attach(p))
 		return true;
-	p->arena = arena_new(&err);
-	if (p->arena == NULL) {
+	rs->arena = arena_new(&err);
+	if (rs->arena == NULL) {
 		say_private(p->pid, err);
 		free(err);
-		p->redirect_disabled = true;
+		rs->redirect_disabled = true;
 		return false;
 	}
-	p->arena_fd_installed = false;
+	rs->arena_fd_installed = false;
 	holder_add(p);
 	return true;
 }
@@ -257,12 +288,13 @@ mm_share_of(const struct arena *a)
 static bool
 mm_attach(struct proc *p)
 {
+	struct redirect_state *rs = redir(p), *qrs;
 	struct mm_share *sh;
 	struct proc *q = NULL;
 	pid_t parent = p->parent_pid;
 	size_t i;
 
-	if (p->is_root || p->redirect_disabled || nholders == 0)
+	if (p->is_root || rs->redirect_disabled || nholders == 0)
 		return false;
 	/* Its first stop may have come before the clone event: ask. */
 	if (parent == 0)
@@ -270,24 +302,24 @@ mm_attach(struct proc *p)
 	for (i = 0; i < nholders && q == NULL; i++)
 		if (holders[i]->pid == parent && holders[i] != p)
 			q = holders[i];
-	if (q == NULL || q->arena == NULL ||
+	if (q == NULL || (qrs = redir(q))->arena == NULL ||
 	    syscall(SYS_kcmp, p->pid, q->pid, KCMP_VM, 0, 0) != 0)
 		return false;
-	sh = mm_share_of(q->arena);
+	sh = mm_share_of(qrs->arena);
 	if (sh == NULL) {
 		sh = xcalloc(1, sizeof(*sh));
-		*sh = (struct mm_share){ q->arena, 1, q->brk, q->fork_advice,
-		    mm_shares };
+		*sh = (struct mm_share){ qrs->arena, 1, qrs->brk,
+		    qrs->fork_advice, mm_shares };
 		mm_shares = sh;
 	}
 	sh->refs++;
-	p->arena = q->arena;
-	p->arena_fd_installed = false;
-	p->redirect_disabled = q->redirect_disabled;
-	p->brk = sh->brk;
-	p->fork_advice = sh->fork_advice;
+	rs->arena = qrs->arena;
+	rs->arena_fd_installed = false;
+	rs->redirect_disabled = qrs->redirect_disabled;
+	rs->brk = sh->brk;
+	rs->fork_advice = sh->fork_advice;
 	stub_forget(p);
-	p->stub_failed = true;
+	rs->stub_failed = true;
 	holder_add(p);
 	return true;
 }
@@ -296,26 +328,28 @@ mm_attach(struct proc *p)
 static void
 mm_load(struct proc *p)
 {
+	struct redirect_state *rs = redir(p);
 	struct mm_share *sh;
 
-	if (p->arena == NULL)
+	if (rs->arena == NULL)
 		mm_attach(p);
-	if ((sh = mm_share_of(p->arena)) == NULL)
+	if ((sh = mm_share_of(rs->arena)) == NULL)
 		return;
-	p->brk = sh->brk;
-	p->fork_advice = sh->fork_advice;
+	rs->brk = sh->brk;
+	rs->fork_advice = sh->fork_advice;
 }
 
 /* After a handler changed p's heap or fork advice. */
 static void
 mm_store(struct proc *p)
 {
-	struct mm_share *sh = mm_share_of(p->arena);
+	struct redirect_state *rs = redir(p);
+	struct mm_share *sh = mm_share_of(rs->arena);
 
 	if (sh == NULL)
 		return;
-	sh->brk = p->brk;
-	sh->fork_advice = p->fork_advice;
+	sh->brk = rs->brk;
+	sh->fork_advice = rs->fork_advice;
 }
 
 /*
@@ -325,11 +359,12 @@ mm_store(struct proc *p)
 static bool
 mm_detach(struct proc *p)
 {
+	struct redirect_state *rs = redir(p);
 	struct mm_share **pp, *sh;
 
 	holder_remove(p);
 	for (pp = &mm_shares; (sh = *pp) != NULL; pp = &sh->next)
-		if (sh->arena == p->arena && p->arena != NULL)
+		if (sh->arena == rs->arena && rs->arena != NULL)
 			break;
 	if (sh == NULL)
 		return false;
@@ -359,7 +394,8 @@ say_private(pid_t pid, const char *why)
 static bool
 fd_transient(const struct proc *p)
 {
-	return reserved_fd == TRANSIENT_FILTER_FD || p->fd_transient;
+	return reserved_fd == TRANSIENT_FILTER_FD ||
+	    redir_peek(p)->fd_transient;
 }
 
 /* Opens the arena inside the tracee; its descriptor there, or -errno. */
@@ -370,7 +406,7 @@ open_in_tracee(struct inject *inj, struct proc *p)
 	uint64_t addr;
 
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(p->arena));
+	    arena_fd(redir(p)->arena));
 	addr = inject_scratch(inj, path, strlen(path) + 1);
 	if (addr == 0)
 		return -EFAULT;
@@ -388,13 +424,14 @@ open_in_tracee(struct inject *inj, struct proc *p)
 static long
 memfd_from_tracee(struct inject *inj, struct proc *p)
 {
+	struct redirect_state *rs = redir(p);
 	static const char name[] = "ptinspect";
 	char path[64];
 	uint64_t addr;
 	long tfd;
 	int pfd, fd = -1;
 
-	if (arena_extent_count(p->arena) != 0)
+	if (arena_extent_count(rs->arena) != 0)
 		return -EBUSY;
 	addr = inject_scratch(inj, name, sizeof(name));
 	if (addr == 0)
@@ -417,7 +454,7 @@ memfd_from_tracee(struct inject *inj, struct proc *p)
 		    tfd);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 	}
-	if (fd < 0 || arena_adopt_fd(p->arena, fd, NULL) != 0) {
+	if (fd < 0 || arena_adopt_fd(rs->arena, fd, NULL) != 0) {
 		inject_syscall(inj, SYS_close, tfd, 0, 0, 0, 0, 0);
 		return -EACCES;
 	}
@@ -447,6 +484,7 @@ fd_open(struct inject *inj, struct proc *p)
 static bool
 install_fd(struct inject *inj, struct proc *p, long fd)
 {
+	struct redirect_state *rs = redir(p);
 	struct rlimit old, raised;
 	bool lifted = false;
 	long r = fd;
@@ -467,14 +505,14 @@ install_fd(struct inject *inj, struct proc *p, long fd)
 	}
 	if (lifted)
 		prlimit(p->pid, RLIMIT_NOFILE, &old, NULL);
-	p->arena_fd_installed = r == reserved_fd;
-	if (!p->arena_fd_installed && r != -ESRCH) {
-		p->fd_transient = true;
-		if (!p->redirect_disabled)
+	rs->arena_fd_installed = r == reserved_fd;
+	if (!rs->arena_fd_installed && r != -ESRCH) {
+		rs->fd_transient = true;
+		if (!rs->redirect_disabled)
 			inject_syscall(inj, SYS_close, reserved_fd, 0, 0, 0,
 			    0, 0);
 	}
-	return p->arena_fd_installed;
+	return rs->arena_fd_installed;
 }
 
 /* The arena's descriptor in the tracee for the next call, or -1. */
@@ -483,7 +521,7 @@ fd_acquire(struct inject *inj, struct proc *p)
 {
 	long fd;
 
-	if (!fd_transient(p) && p->arena_fd_installed)
+	if (!fd_transient(p) && redir(p)->arena_fd_installed)
 		return reserved_fd;
 	fd = fd_open(inj, p);
 	if (fd < 0)
@@ -531,7 +569,8 @@ give_stub_addresses(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	stub_evict(&inj, t->proc);
 	if ((long)regs->r10 & MAP_FIXED)
-		arena_unmap(t->proc->arena, regs->rdi, PAGE_UP(regs->rsi));
+		arena_unmap(redir(t->proc)->arena, regs->rdi,
+		    PAGE_UP(regs->rsi));
 	result = inject_syscall(&inj, SYS_mmap, (long)regs->rdi,
 	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10,
 	    (long)regs->r8, (long)regs->r9);
@@ -589,6 +628,7 @@ commit_refused(uint64_t len, long flags)
 static bool
 data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
 {
+	struct redirect_state *rs = redir(p);
 	uint64_t total = PAGE_UP(len), kb;
 	char path[64], line[128];
 	struct rlimit rl;
@@ -598,8 +638,8 @@ data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
 	FILE *f;
 
 	if (prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
-	    rl.rlim_cur == RLIM_INFINITY || p->arena == NULL ||
-	    fstat(arena_fd(p->arena), &st) != 0)
+	    rl.rlim_cur == RLIM_INFINITY || rs->arena == NULL ||
+	    fstat(arena_fd(rs->arena), &st) != 0)
 		return false;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	if ((f = fopen(path, "r")) == NULL)
@@ -623,6 +663,7 @@ static void
 on_mmap(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
 	uint64_t addr = regs->rdi, len = regs->rsi, off;
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
 	long shared_flags;
@@ -635,16 +676,16 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	/* The program asks for the stub's addresses: they are its own. */
 	at_stub = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
 	    stub_in_range(addr, PAGE_UP(len));
-	if (at_stub && p->stub != NULL) {
+	if (at_stub && rs->stub != NULL) {
 		give_stub_addresses(t, regs);
 		return;
 	}
 	/* Whatever MAP_FIXED maps replaces what was there. */
-	if ((flags & MAP_FIXED) && p->arena != NULL && len != 0 &&
+	if ((flags & MAP_FIXED) && rs->arena != NULL && len != 0 &&
 	    (addr & (PAGE_SIZE_BYTES - 1)) == 0)
-		arena_unmap(p->arena, addr, PAGE_UP(len));
+		arena_unmap(rs->arena, addr, PAGE_UP(len));
 	if (!private_anon || (prot & PROT_EXEC) || len == 0 ||
-	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || p->redirect_disabled ||
+	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || rs->redirect_disabled ||
 	    !ensure_arena(p))
 		return;
 	/* The memory limits a shared mapping would escape. */
@@ -654,27 +695,27 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	}
 	if ((prot & PROT_WRITE) && commit_refused(len, flags))
 		return;
-	if (arena_extent_count(p->arena) >= MAX_REDIRECTED_EXTENTS ||
-	    arena_alloc(p->arena, PAGE_UP(len), &off, NULL) != 0)
+	if (arena_extent_count(rs->arena) >= MAX_REDIRECTED_EXTENTS ||
+	    arena_alloc(rs->arena, PAGE_UP(len), &off, NULL) != 0)
 		return;
 	shared_flags = (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED;
 	/*
 	 * The common case: one stop, the stub does the rest, with the memfd
 	 * kept at reserved_fd, or opening it by path (-1).
 	 */
-	if (stub_ready(p) && (fd_transient(p) || p->arena_fd_installed)) {
+	if (stub_ready(p) && (fd_transient(p) || rs->arena_fd_installed)) {
 		stub_send(t, regs, PAGE_UP(len), off, shared_flags,
 		    fd_transient(p) ? -1 : reserved_fd);
 		return;
 	}
 	if (inject_begin(&inj, t, true) != 0) {
-		arena_release(p->arena, off);
+		arena_release(rs->arena, off);
 		return;
 	}
 	fd = fd_acquire(&inj, p);
 	if (fd < 0) {
 		/* Run the original call; this mapping stays private. */
-		arena_release(p->arena, off);
+		arena_release(rs->arena, off);
 		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
 		    prot, flags, (long)regs->r8, (long)regs->r9);
 		inject_end(&inj, true, result);
@@ -687,13 +728,13 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	    shared_flags, fd, (long)off);
 	fd_release(&inj, fd);
 	if (syscall_failed(result)) {
-		arena_release(p->arena, off);
+		arena_release(rs->arena, off);
 		if (result == -ESRCH)
 			return;
 		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
 		    prot, flags, (long)regs->r8, (long)regs->r9);
 	} else {
-		arena_map(p->arena, (uint64_t)result, PAGE_UP(len), off);
+		arena_map(rs->arena, (uint64_t)result, PAGE_UP(len), off);
 	}
 	inject_end(&inj, true, result);
 }
@@ -708,18 +749,19 @@ redirect_sync(struct proc *p)
 void
 redirect_name_regions(struct proc *p, struct maps *maps)
 {
+	const struct redirect_state *rs = redir_peek(p);
 	uint64_t heap_start, heap_end;
 	struct region *r;
 	size_t i;
 
-	heap_start = p->brk.start & ~(uint64_t)4095;
-	heap_end = (p->brk.cur + 4095) & ~(uint64_t)4095;
+	heap_start = rs->brk.start & ~(uint64_t)4095;
+	heap_end = (rs->brk.cur + 4095) & ~(uint64_t)4095;
 	for (i = 0; i < maps->count; i++) {
 		r = &maps->regions[i];
-		if (p->stub != NULL && stub_contains(r->start)) {
+		if (rs->stub != NULL && stub_contains(r->start)) {
 			free(r->name);
 			r->name = xstrdup("[ptinspect]");
-		} else if (p->brk.mode == BRK_EMULATED &&
+		} else if (rs->brk.mode == BRK_EMULATED &&
 		    r->start >= heap_start && r->end <= heap_end &&
 		    strstr(r->name, "memfd:") != NULL) {
 			free(r->name);
@@ -731,25 +773,29 @@ redirect_name_regions(struct proc *p, struct maps *maps)
 void
 redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 {
+	struct redirect_state *rs = redir(p);
+
 	stub_yield(p, addr, PAGE_UP(len));
 	/* Punching while the unmap runs is safe: the range is going away. */
-	if (p->arena != NULL && len != 0 && (addr & (PAGE_SIZE_BYTES - 1)) == 0)
-		arena_unmap(p->arena, addr, PAGE_UP(len));
+	if (rs->arena != NULL && len != 0 &&
+	    (addr & (PAGE_SIZE_BYTES - 1)) == 0)
+		arena_unmap(rs->arena, addr, PAGE_UP(len));
 }
 
 static void
 remember_fork_advice(struct proc *p, uint64_t start, uint64_t len, int adv)
 {
+	struct redirect_state *rs = redir(p);
 	struct fork_advice *fa = xmalloc(sizeof(*fa));
 
-	*fa = (struct fork_advice){ start, len, adv, p->fork_advice };
-	p->fork_advice = fa;
+	*fa = (struct fork_advice){ start, len, adv, rs->fork_advice };
+	rs->fork_advice = fa;
 }
 
 static void
 forget_fork_advice(struct proc *p, uint64_t start, uint64_t len, int adv)
 {
-	struct fork_advice **pp = &p->fork_advice, *fa;
+	struct fork_advice **pp = &redir(p)->fork_advice, *fa;
 
 	while ((fa = *pp) != NULL) {
 		if (fa->advice == adv && fa->start < start + len &&
@@ -775,12 +821,13 @@ static long
 advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
     uint64_t end, int advice)
 {
+	struct redirect_state *rs = redir(p);
 	uint64_t at, s, e;
 	bool hole = false;
 	long r;
 
 	for (at = addr; at < end; at = e) {
-		if (!arena_next(p->arena, at, &s, &e) || s >= end)
+		if (!arena_next(rs->arena, at, &s, &e) || s >= end)
 			s = e = end;
 		if (s > at) {
 			r = inject_syscall(inj, SYS_madvise, (long)at,
@@ -797,7 +844,7 @@ advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
 		if (advice == MADV_REMOVE)
 			return -EINVAL;
 		if (advice == MADV_FREE) {
-			arena_zero(p->arena, s, e - s);
+			arena_zero(rs->arena, s, e - s);
 		} else {
 			forget_fork_advice(p, s, e - s, MADV_WIPEONFORK);
 			remember_fork_advice(p, s, e - s, MADV_WIPEONFORK);
@@ -815,19 +862,20 @@ static void
 on_madvise(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
 	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), s, e;
 	int advice = (int)regs->rdx;
 	struct inject inj;
 	long result;
 
-	if (p->arena == NULL || len == 0 ||
+	if (rs->arena == NULL || len == 0 ||
 	    (addr & (PAGE_SIZE_BYTES - 1)) != 0 || addr + len < addr ||
-	    !arena_next(p->arena, addr, &s, &e) || s >= addr + len)
+	    !arena_next(rs->arena, addr, &s, &e) || s >= addr + len)
 		return;
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:
-		arena_zero(p->arena, addr, len);
+		arena_zero(rs->arena, addr, len);
 		break;
 	case MADV_GUARD_INSTALL:
 		/* Guard pages read zeros once removed: punch if it took. */
@@ -836,7 +884,7 @@ on_madvise(struct thread *t, const struct user_regs_struct *regs)
 		result = inject_syscall(&inj, SYS_madvise, (long)addr,
 		    (long)regs->rsi, advice, 0, 0, 0);
 		if (result == 0)
-			arena_zero(p->arena, addr, len);
+			arena_zero(rs->arena, addr, len);
 		inject_end(&inj, true, result);
 		break;
 	case MADV_FREE:
@@ -904,7 +952,7 @@ mergeable_span(const struct proc *p, pid_t tid, uint64_t addr, uint64_t len)
 	size_t i;
 
 	for (at = addr; at < addr + len; at += avail)
-		if (!arena_lookup(p->arena, at, &off, &avail))
+		if (!arena_lookup(redir_peek(p)->arena, at, &off, &avail))
 			return false;
 	if (maps_read(tid, &maps, NULL) != 0)
 		return false;
@@ -932,18 +980,19 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_len, long flags, uint64_t new_addr,
     long tracee_fd)
 {
-	int fd = arena_fd(p->arena);
+	struct redirect_state *rs = redir(p);
+	int fd = arena_fd(rs->arena);
 	loff_t in, out;
 	uint64_t off, old_off, avail, done = 0;
 	long prot, r = -ENOMEM;
 	ssize_t n;
 
 	prot = prot_at(inj->thread->tid, old_addr);
-	if (prot < 0 || arena_alloc(p->arena, new_len, &off, NULL) != 0)
+	if (prot < 0 || arena_alloc(rs->arena, new_len, &off, NULL) != 0)
 		return -ENOMEM;
 	/* Extent by extent: the range may be mappings the kernel merged. */
 	while (done < old_len) {
-		if (!arena_lookup(p->arena, old_addr + done, &old_off,
+		if (!arena_lookup(rs->arena, old_addr + done, &old_off,
 		    &avail))
 			break;
 		in = (loff_t)old_off;
@@ -955,7 +1004,7 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		done += (uint64_t)n;
 	}
 	if (done < old_len) {
-		arena_release(p->arena, off);
+		arena_release(rs->arena, off);
 		return -ENOMEM;
 	}
 	if (!(flags & MREMAP_FIXED)) {
@@ -979,17 +1028,17 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		    (long)off);
 	}
 	if (syscall_failed(r)) {
-		arena_release(p->arena, off);
+		arena_release(rs->arena, off);
 		return r == -EEXIST ? -ENOMEM : r;
 	}
 	if ((uint64_t)r != old_addr) {
 		inject_syscall(inj, SYS_munmap, (long)old_addr, (long)old_len,
 		    0, 0, 0, 0);
-		arena_unmap(p->arena, old_addr, old_len);
+		arena_unmap(rs->arena, old_addr, old_len);
 	} else {
-		arena_unmap(p->arena, old_addr, new_len);
+		arena_unmap(rs->arena, old_addr, new_len);
 	}
-	arena_map(p->arena, (uint64_t)r, new_len, off);
+	arena_map(rs->arena, (uint64_t)r, new_len, off);
 	return r;
 }
 
@@ -1001,27 +1050,29 @@ static void
 mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_addr, uint64_t new_len)
 {
+	struct redirect_state *rs = redir(p);
 	uint64_t off;
 	long prot, r, fd;
 
-	arena_move(p->arena, old_addr, old_len, new_addr, new_len);
+	arena_move(rs->arena, old_addr, old_len, new_addr, new_len);
 	prot = prot_at(inj->thread->tid, old_addr);
-	if (prot < 0 || arena_alloc(p->arena, old_len, &off, NULL) != 0)
+	if (prot < 0 || arena_alloc(rs->arena, old_len, &off, NULL) != 0)
 		return;
 	fd = fd_acquire(inj, p);
 	r = fd < 0 ? -EBADF : inject_syscall(inj, SYS_mmap, (long)old_addr,
 	    (long)old_len, prot, MAP_SHARED | MAP_FIXED, fd, (long)off);
 	fd_release(inj, fd);
 	if (r == (long)old_addr)
-		arena_map(p->arena, old_addr, old_len, off);
+		arena_map(rs->arena, old_addr, old_len, off);
 	else
-		arena_release(p->arena, off);
+		arena_release(rs->arena, off);
 }
 
 static void
 on_mremap(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
 	uint64_t old_addr = regs->rdi, old_len = PAGE_UP(regs->rsi);
 	uint64_t new_len = PAGE_UP(regs->rdx), new_addr = regs->r8;
 	uint64_t off, avail;
@@ -1031,8 +1082,8 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	stub_yield(p, old_addr, old_len);
 	if (flags & MREMAP_FIXED)
 		stub_yield(p, new_addr, new_len);
-	if (p->arena == NULL ||
-	    !arena_lookup(p->arena, old_addr, &off, &avail) || new_len == 0)
+	if (rs->arena == NULL ||
+	    !arena_lookup(rs->arena, old_addr, &off, &avail) || new_len == 0)
 		return;
 	if (old_len == 0) {
 		/* Duplicating works only on shared memory: not natively. */
@@ -1042,7 +1093,7 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	if (inject_begin(&inj, t, true) != 0)
 		return;
 	if ((flags & MREMAP_DONTUNMAP) || new_len <= old_len ||
-	    (avail == old_len && new_len <= arena_slot_room(p->arena, off))) {
+	    (avail == old_len && new_len <= arena_slot_room(rs->arena, off))) {
 		/*
 		 * The kernel can do it: the file range shrinks or grows within
 		 * its slot, or (DONTUNMAP) moves and leaves the old range to
@@ -1055,7 +1106,7 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 			mremap_left_behind(&inj, p, old_addr, old_len,
 			    (uint64_t)result, new_len);
 		else if (!syscall_failed(result))
-			arena_move(p->arena, old_addr, old_len,
+			arena_move(rs->arena, old_addr, old_len,
 			    (uint64_t)result, new_len);
 	} else if (avail < old_len &&
 	    !mergeable_span(p, inj.thread->tid, old_addr, old_len)) {
@@ -1103,19 +1154,20 @@ read_stat_address(pid_t tid, int n)
 static void
 decide_brk(struct proc *p, pid_t tid)
 {
+	struct redirect_state *rs = redir(p);
 	struct maps maps;
 	bool has_heap;
 
-	p->brk.mode = BRK_NATIVE;
-	if (p->redirect_disabled || maps_read(tid, &maps, NULL) != 0)
+	rs->brk.mode = BRK_NATIVE;
+	if (rs->redirect_disabled || maps_read(tid, &maps, NULL) != 0)
 		return;
 	has_heap = maps_find_name(&maps, "[heap]") != NULL;
 	maps_free(&maps);
-	p->brk.start = read_stat_address(tid, 47);
-	if (has_heap || p->brk.start == 0)
+	rs->brk.start = read_stat_address(tid, 47);
+	if (has_heap || rs->brk.start == 0)
 		return;
-	p->brk.cur = p->brk.start;
-	p->brk.mode = BRK_EMULATED;
+	rs->brk.cur = rs->brk.start;
+	rs->brk.mode = BRK_EMULATED;
 }
 
 /*
@@ -1129,7 +1181,8 @@ static void
 on_brk(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
-	struct brk_state *b = &p->brk;
+	struct redirect_state *rs = redir(p);
+	struct brk_state *b = &rs->brk;
 	uint64_t want = regs->rdi, base, old_top, new_top, off;
 	struct inject inj;
 	struct rlimit rl;
@@ -1137,7 +1190,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 
 	if (b->mode == BRK_UNDECIDED)
 		decide_brk(p, t->tid);
-	if (b->mode == BRK_NATIVE && p->stub != NULL && b->start != 0 &&
+	if (b->mode == BRK_NATIVE && rs->stub != NULL && b->start != 0 &&
 	    b->start < STUB_ADDR && want + PAGE_SIZE_BYTES > STUB_ADDR) {
 		/* The heap reaches the stub's addresses: they are its own. */
 		if (inject_begin(&inj, t, true) != 0)
@@ -1173,7 +1226,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 	}
 	if (inject_begin(&inj, t, true) != 0)
 		return;
-	if (p->arena == NULL && p->redirect_disabled) {
+	if (rs->arena == NULL && rs->redirect_disabled) {
 		/* A fork child left private (redirect_child): same, privately. */
 		r = new_top > old_top ? inject_syscall(&inj, SYS_mmap,
 		    (long)old_top, (long)(new_top - old_top),
@@ -1188,10 +1241,11 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			    (long)(new_top - old_top), 0, 0, 0, 0);
 	} else if (new_top > old_top) {
 		if (!b->has_slot && ensure_arena(p) &&
-		    arena_alloc(p->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
+		    arena_alloc(rs->arena, HEAP_SLOT_BYTES, &b->slot,
+		    NULL) == 0)
 			b->has_slot = true;
 		off = b->slot + (old_top - base);
-		fd = b->has_slot && !p->redirect_disabled ?
+		fd = b->has_slot && !rs->redirect_disabled ?
 		    fd_acquire(&inj, p) : -1;
 		if (fd < 0 && old_top == base) {
 			/*
@@ -1200,7 +1254,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			 * emulated yet, so the kernel's heap serves it.
 			 */
 			if (b->has_slot)
-				arena_release(p->arena, b->slot);
+				arena_release(rs->arena, b->slot);
 			b->has_slot = false;
 			b->mode = BRK_NATIVE;
 			r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0,
@@ -1208,7 +1262,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 			inject_end(&inj, true, r);
 			return;
 		}
-		if (p->stub != NULL &&
+		if (rs->stub != NULL &&
 		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
 			stub_evict(&inj, p);
 		/*
@@ -1222,7 +1276,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 		fd_release(&inj, fd);
 		if (r == (long)old_top) {
 			if (fd >= 0)
-				arena_map(p->arena, old_top, new_top - old_top,
+				arena_map(rs->arena, old_top, new_top - old_top,
 				    off);
 			b->cur = want;
 		} else if (!syscall_failed(r)) {
@@ -1234,7 +1288,7 @@ on_brk(struct thread *t, const struct user_regs_struct *regs)
 		r = inject_syscall(&inj, SYS_munmap, (long)new_top,
 		    (long)(old_top - new_top), 0, 0, 0, 0);
 		if (r == 0) {
-			arena_unmap(p->arena, new_top, old_top - new_top);
+			arena_unmap(rs->arena, new_top, old_top - new_top);
 			b->cur = want;
 			/* The slot goes with its last page. */
 			if (new_top == base)
@@ -1252,12 +1306,13 @@ static void
 on_shmat(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
 	const struct region *r;
 	struct inject inj;
 	struct maps maps;
 	long result;
 
-	if (p->arena == NULL || inject_begin(&inj, t, true) != 0)
+	if (rs->arena == NULL || inject_begin(&inj, t, true) != 0)
 		return;
 	result = inject_syscall(&inj, SYS_shmat, (long)regs->rdi,
 	    (long)regs->rsi, (long)regs->rdx, 0, 0, 0);
@@ -1266,7 +1321,7 @@ on_shmat(struct thread *t, const struct user_regs_struct *regs)
 		r = maps_find(&maps, (uint64_t)result);
 		if (r != NULL) {
 			stub_yield(p, r->start, r->end - r->start);
-			arena_unmap(p->arena, r->start, r->end - r->start);
+			arena_unmap(rs->arena, r->start, r->end - r->start);
 		}
 		maps_free(&maps);
 	}
@@ -1277,14 +1332,15 @@ static void
 on_reserved_fd(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
 	long nr = (long)regs->orig_rax;
 
 	if (fd_transient(p))
 		return;
 	/* The program is closing our number, or making it its own. */
-	p->arena_fd_installed = false;
+	rs->arena_fd_installed = false;
 	if (nr == SYS_dup2 || nr == SYS_dup3)
-		p->redirect_disabled = true;
+		rs->redirect_disabled = true;
 }
 
 /*
@@ -1298,13 +1354,14 @@ static void
 on_own_filter(struct thread *t, const struct user_regs_struct *regs)
 {
 	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
 
-	if (p->redirect_disabled ||
+	if (rs->redirect_disabled ||
 	    (regs->orig_rax == SYS_seccomp &&
 	    regs->rdi != SECCOMP_SET_MODE_STRICT &&
 	    regs->rdi != SECCOMP_SET_MODE_FILTER))
 		return;
-	p->redirect_disabled = true;
+	rs->redirect_disabled = true;
 	warnx_msg("pid %d installs its own seccomp filter: its new memory "
 	    "stays private", (int)p->pid);
 }
@@ -1350,14 +1407,15 @@ redirect_syscall(struct thread *t, int rule)
 bool
 redirect_mprotect_needs_copy(struct thread *t)
 {
+	struct arena *a = redir_peek(t->proc)->arena;
 	struct user_regs_struct regs;
 	uint64_t start, end;
 
-	if (t->proc->arena == NULL || thread_get_regs(t, &regs, NULL) != 0 ||
+	if (a == NULL || thread_get_regs(t, &regs, NULL) != 0 ||
 	    !(regs.rdx & PROT_EXEC) || regs.rsi == 0 ||
 	    (regs.rdi & (PAGE_SIZE_BYTES - 1)) != 0)
 		return false;
-	return arena_next(t->proc->arena, regs.rdi, &start, &end) &&
+	return arena_next(a, regs.rdi, &start, &end) &&
 	    start < regs.rdi + PAGE_UP(regs.rsi);
 }
 
@@ -1377,7 +1435,7 @@ copy_out_of_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t len,
 
 	for (done = 0; done < len; done += n) {
 		n = len - done < sizeof(buf) ? len - done : sizeof(buf);
-		if (arena_read(p->arena, start + done, buf, n) != n)
+		if (arena_read(redir(p)->arena, start + done, buf, n) != n)
 			return -1;
 		for (pg = 0; pg < n; pg += PAGE_SIZE_BYTES) {
 			if (memcmp(buf + pg, zeros, PAGE_SIZE_BYTES) == 0)
@@ -1403,6 +1461,7 @@ static int
 make_private(struct inject *inj, struct proc *p, uint64_t start,
     uint64_t len)
 {
+	struct redirect_state *rs = redir(p);
 	struct fork_advice *fa;
 	uint64_t s, e;
 	long tmp, r;
@@ -1419,9 +1478,9 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
 		inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0, 0, 0);
 		return -1;
 	}
-	arena_unmap(p->arena, start, len);
+	arena_unmap(rs->arena, start, len);
 	/* What we emulated for fork, the kernel now does itself. */
-	for (fa = p->fork_advice; fa != NULL; fa = fa->next) {
+	for (fa = rs->fork_advice; fa != NULL; fa = fa->next) {
 		s = fa->start > start ? fa->start : start;
 		e = fa->start + fa->len < start + len ? fa->start + fa->len :
 		    start + len;
@@ -1448,7 +1507,7 @@ redirect_mprotect(struct thread *t)
 		return;
 	addr = regs.rdi;
 	end = addr + PAGE_UP(regs.rsi);
-	for (at = addr; at < end && arena_next(p->arena, at, &s, &e) &&
+	for (at = addr; at < end && arena_next(redir(p)->arena, at, &s, &e) &&
 	    s < end; at = e) {
 		s = s > at ? s : at;
 		e = e < end ? e : end;
@@ -1470,7 +1529,9 @@ redirect_mprotect(struct thread *t)
 bool
 redirect_fork_needs_copy(const struct proc *p)
 {
-	return p->arena != NULL && arena_extent_count(p->arena) > 0;
+	const struct redirect_state *rs = redir_peek(p);
+
+	return rs->arena != NULL && arena_extent_count(rs->arena) > 0;
 }
 
 /* Is r a mapping of the file behind the arena a (inode st)? */
@@ -1490,7 +1551,9 @@ static int
 child_own_copy(struct proc *parent, struct thread *child,
     struct inject *inj, const char **why)
 {
+	struct redirect_state *prs = redir(parent);
 	struct proc *cp = child->proc;
+	struct redirect_state *crs = redir(cp);
 	const struct region *r;
 	struct fork_advice *fa;
 	struct maps maps;
@@ -1500,22 +1563,22 @@ child_own_copy(struct proc *parent, struct thread *child,
 	int ok = 0;
 
 	*why = "cannot read the child's /proc/PID/maps";
-	if (fstat(arena_fd(parent->arena), &st) != 0 ||
+	if (fstat(arena_fd(prs->arena), &st) != 0 ||
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
-	cp->brk = parent->brk;
+	crs->brk = prs->brk;
 	*why = "no memfd for the child";
-	cp->arena = arena_new(NULL);
-	cp->arena_fd_installed = false;
+	crs->arena = arena_new(NULL);
+	crs->arena_fd_installed = false;
 	/* First, while the new arena is empty: the child may make the file. */
-	fd = cp->arena == NULL ? -1 : fd_acquire(inj, cp);
+	fd = crs->arena == NULL ? -1 : fd_acquire(inj, cp);
 	if (fd < 0) {
 		maps_free(&maps);
 		return -1;
 	}
 	holder_add(cp);
 	*why = "copying the parent's memfd";
-	if (arena_clone(parent->arena, cp->arena, NULL) != 0)
+	if (arena_clone(prs->arena, crs->arena, NULL) != 0)
 		ok = -1;
 	*why = "mapping the child's memfd";
 	for (i = 0; ok == 0 && i < maps.count; i++) {
@@ -1534,11 +1597,11 @@ child_own_copy(struct proc *parent, struct thread *child,
 	if (ok != 0)
 		return -1;
 	stub_inherit(parent, cp);
-	for (fa = parent->fork_advice; fa != NULL; fa = fa->next) {
+	for (fa = prs->fork_advice; fa != NULL; fa = fa->next) {
 		if (fa->advice == MADV_DONTFORK) {
-			arena_unmap(cp->arena, fa->start, fa->len);
+			arena_unmap(crs->arena, fa->start, fa->len);
 		} else {
-			arena_zero(cp->arena, fa->start, fa->len);
+			arena_zero(crs->arena, fa->start, fa->len);
 			remember_fork_advice(cp, fa->start, fa->len,
 			    fa->advice);
 		}
@@ -1573,7 +1636,7 @@ wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
 {
 	const struct fork_advice *fa;
 
-	for (fa = p->fork_advice; fa != NULL; fa = fa->next)
+	for (fa = redir_peek(p)->fork_advice; fa != NULL; fa = fa->next)
 		if (fa->advice == MADV_WIPEONFORK && fa->start <= addr &&
 		    addr + len <= fa->start + fa->len)
 			return true;
@@ -1589,9 +1652,11 @@ wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
 static int
 child_private(struct proc *parent, struct thread *child, struct inject *inj)
 {
+	struct redirect_state *prs = redir(parent);
 	static unsigned char buf[PAGE_SIZE_BYTES];
 	static const unsigned char zeros[PAGE_SIZE_BYTES];
 	struct proc *cp = child->proc;
+	struct redirect_state *crs = redir(cp);
 	struct stat st, cst;
 	const struct region *r;
 	struct fork_advice *fa;
@@ -1602,10 +1667,10 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 	size_t i;
 	int ok = 0;
 
-	if (fstat(arena_fd(parent->arena), &st) != 0 ||
+	if (fstat(arena_fd(prs->arena), &st) != 0 ||
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
-	have_cst = cp->arena != NULL && fstat(arena_fd(cp->arena), &cst) == 0;
+	have_cst = crs->arena != NULL && fstat(arena_fd(crs->arena), &cst) == 0;
 	for (i = 0; ok == 0 && i < maps.count; i++) {
 		r = &maps.regions[i];
 		if (!maps_arena(r, &st) && !(have_cst && maps_arena(r, &cst)))
@@ -1623,7 +1688,7 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 			    PAGE_SIZE_BYTES))
 				continue;
 			memset(buf, 0, sizeof(buf));
-			arena_read(parent->arena, r->start + at, buf,
+			arena_read(prs->arena, r->start + at, buf,
 			    sizeof(buf));
 			if (memcmp(buf, zeros, sizeof(buf)) != 0 &&
 			    poke_bytes(child->tid, (uint64_t)tmp + at, buf,
@@ -1646,19 +1711,19 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 	maps_free(&maps);
 	if (ok != 0)
 		return -1;
-	if (cp->arena_fd_installed)
+	if (crs->arena_fd_installed)
 		inject_syscall(inj, SYS_close, reserved_fd, 0, 0, 0, 0, 0);
 	/* Private now: the kernel does WIPEONFORK itself from here on. */
-	for (fa = parent->fork_advice; fa != NULL; fa = fa->next)
+	for (fa = prs->fork_advice; fa != NULL; fa = fa->next)
 		if (fa->advice == MADV_WIPEONFORK)
 			inject_syscall(inj, SYS_madvise, (long)fa->start,
 			    (long)fa->len, MADV_WIPEONFORK, 0, 0, 0);
 	holder_remove(cp);
-	if (cp->arena != NULL)
-		arena_free(cp->arena);
-	cp->arena = NULL;
-	cp->arena_fd_installed = false;
-	cp->redirect_disabled = true;
+	if (crs->arena != NULL)
+		arena_free(crs->arena);
+	crs->arena = NULL;
+	crs->arena_fd_installed = false;
+	crs->redirect_disabled = true;
 	return 0;
 }
 
@@ -1670,15 +1735,17 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 int
 redirect_child(struct proc *parent, struct thread *child)
 {
+	struct redirect_state *prs = redir(parent);
 	struct proc *cp = child->proc;
+	struct redirect_state *crs = redir(cp);
 	const char *why = NULL;
 	struct inject inj;
 	long dumpable;
 	int ok;
 
-	cp->brk = parent->brk;
-	cp->redirect_disabled = parent->redirect_disabled;
-	cp->fd_transient = parent->fd_transient;
+	crs->brk = prs->brk;
+	crs->redirect_disabled = prs->redirect_disabled;
+	crs->fd_transient = prs->fd_transient;
 	if (inject_begin(&inj, child, false) != 0)
 		return -1;
 	dumpable = inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
@@ -1702,19 +1769,23 @@ redirect_child(struct proc *parent, struct thread *child)
 void
 redirect_forget(struct proc *p)
 {
+	struct redirect_state *rs = p->redirect;
 	struct fork_advice *fa, *next;
-	bool shared = mm_detach(p);
+	bool shared;
 
-	for (fa = shared ? NULL : p->fork_advice; fa != NULL; fa = next) {
+	if (rs == NULL)
+		return;
+	shared = mm_detach(p);
+	for (fa = shared ? NULL : rs->fork_advice; fa != NULL; fa = next) {
 		next = fa->next;
 		free(fa);
 	}
-	p->fork_advice = NULL;
+	rs->fork_advice = NULL;
 	stub_forget(p);
 	/* Still in use by the processes that share the address space. */
-	if (p->arena != NULL && !shared)
-		arena_free(p->arena);
-	p->arena = NULL;
-	p->arena_fd_installed = false;
-	p->brk = (struct brk_state){ .mode = BRK_UNDECIDED };
+	if (rs->arena != NULL && !shared)
+		arena_free(rs->arena);
+	rs->arena = NULL;
+	rs->arena_fd_installed = false;
+	rs->brk = (struct brk_state){ .mode = BRK_UNDECIDED };
 }

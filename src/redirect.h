@@ -10,9 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct arena;
 struct maps;
 struct proc;
 struct thread;
+
+/* p's arena (shared-memory fast path), or NULL: memory is private. */
+struct arena *redirect_arena(const struct proc *p);
+/* Does p get no new redirections (see redirect.c)? */
+bool redirect_is_disabled(const struct proc *p);
 
 /* The descriptor number the arena's memfd gets in every tracee. */
 int redirect_reserved_fd(void);
@@ -24,7 +30,7 @@ int redirect_reserved_fd(void);
  */
 void redirect_syscall(struct thread *t, int rule);
 
-/* Brings p->arena up to date with the mmaps the stub finished. */
+/* Brings p's arena up to date with the mmaps the stub finished. */
 void redirect_sync(struct proc *p);
 
 /*
@@ -59,7 +65,10 @@ bool redirect_fork_needs_copy(const struct proc *p);
  */
 int redirect_child(struct proc *parent, struct thread *child);
 
-/* exec replaced the address space, or the process is gone. */
+/*
+ * exec replaced the address space, or the process is gone: a forget hook
+ * of the task model (task.h), added when p first gets redirection state.
+ */
 void redirect_forget(struct proc *p);
 
 #endif

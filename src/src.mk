@@ -14,8 +14,8 @@ src_libptinspect_a_SOURCES += \
 # Memory redirection: the memfd arena, syscall rewriting, the mmap stub.
 src_libptinspect_a_SOURCES += \
 	src/arena.c src/arena.h \
-	src/redirect.c src/redirect.h \
-	src/stub.c src/stub.h
+	src/redirect.c src/redirect.h src/redirect-int.h \
+	src/stub.c src/stub.h src/stub-layout.h
 
 # Reading a process: maps, memory, backtraces and symbols, /proc.
 src_libptinspect_a_SOURCES += \

@@ -44,6 +44,7 @@
 
 #include "arena.h"
 #include "inject.h"
+#include "redirect-int.h"
 #include "stub.h"
 #include "task.h"
 #include "util.h"
@@ -225,36 +226,38 @@ write_code(pid_t tid)
 static void
 write_paths(struct proc *p)
 {
+	struct redirect_state *rs = p->redirect;
 	char path[sizeof(((struct lane_data *)0)->path)];
 	unsigned i;
 
 	memset(path, 0, sizeof(path));
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(p->arena));
+	    arena_fd(rs->arena));
 	for (i = 0; i < STUB_LANES; i++)
-		arena_write(p->arena, lane_data(i) +
+		arena_write(rs->arena, lane_data(i) +
 		    offsetof(struct lane_data, path), path, sizeof(path));
 }
 
 int
 stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 {
+	struct redirect_state *rs = p->redirect;
 	bool code_mapped;
 	uint64_t off;
 
-	if (p->stub != NULL)
+	if (rs->stub != NULL)
 		return 0;
 	task_set_program_view(stub_program_view);
-	if (p->stub_failed || tracee_fd < 0 ||
-	    arena_alloc(p->arena, STUB_CODE_BYTES, &off, NULL) != 0)
+	if (rs->stub_failed || tracee_fd < 0 ||
+	    arena_alloc(rs->arena, STUB_CODE_BYTES, &off, NULL) != 0)
 		return -1;
 	if (!map_exactly(inj, STUB_DATA_ADDR, STUB_CODE_BYTES,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, tracee_fd, off)) {
-		arena_release(p->arena, off);
-		p->stub_failed = true;
+		arena_release(rs->arena, off);
+		rs->stub_failed = true;
 		return -1;
 	}
-	arena_map(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
+	arena_map(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
 	code_mapped = map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
 	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!code_mapped || write_code(inj->thread->tid) != 0 ||
@@ -264,11 +267,11 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 		inject_syscall(inj, SYS_munmap, (long)(code_mapped ? STUB_ADDR :
 		    STUB_DATA_ADDR), (long)(code_mapped ? STUB_BYTES :
 		    STUB_CODE_BYTES), 0, 0, 0, 0);
-		arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
-		p->stub_failed = true;
+		arena_unmap(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
+		rs->stub_failed = true;
 		return -1;
 	}
-	p->stub = xcalloc(1, sizeof(*p->stub));
+	rs->stub = xcalloc(1, sizeof(*rs->stub));
 	write_paths(p);
 	return 0;
 }
@@ -276,7 +279,9 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 bool
 stub_ready(const struct proc *p)
 {
-	return p->stub != NULL && ~p->stub->busy != 0;
+	const struct redirect_state *rs = redir_peek(p);
+
+	return rs->stub != NULL && ~rs->stub->busy != 0;
 }
 
 void
@@ -284,7 +289,8 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
     uint64_t len, uint64_t off, long flags, long tracee_fd)
 {
 	struct proc *p = t->proc;
-	struct stub *s = p->stub;
+	struct redirect_state *rs = p->redirect;
+	struct stub *s = rs->stub;
 	struct user_regs_struct r = *regs;
 	struct lane_data ld;
 	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
@@ -304,7 +310,7 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 		.saved_rsi = regs->rsi,
 		.saved_rdx = regs->rdx,
 	};
-	arena_write(p->arena, lane_data(i), &ld,
+	arena_write(rs->arena, lane_data(i), &ld,
 	    offsetof(struct lane_data, shared_result));
 	s->busy |= 1ULL << i;
 	s->lanes[i] = (struct lane){ t->tid, len, off };
@@ -326,14 +332,15 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 static bool
 stub_program_view(struct proc *p, struct user_regs_struct *regs)
 {
+	const struct redirect_state *rs = redir_peek(p);
 	struct lane_data ld;
 	unsigned i;
 
-	if (p->stub == NULL || regs->rip < STUB_ADDR ||
+	if (rs->stub == NULL || regs->rip < STUB_ADDR ||
 	    regs->rip >= STUB_ADDR + STUB_CODE_BYTES)
 		return false;
 	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
-	if (arena_read(p->arena, lane_data(i), &ld,
+	if (arena_read(rs->arena, lane_data(i), &ld,
 	    offsetof(struct lane_data, shared_result)) !=
 	    offsetof(struct lane_data, shared_result))
 		return false;
@@ -355,13 +362,15 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 static bool
 lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 {
+	const struct redirect_state *rs = redir_peek(p);
+
 	/* result, then how, in two loads: the lane stores how first. */
-	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, result),
+	arena_read(rs->arena, lane_data(i) + offsetof(struct lane_data, result),
 	    result, sizeof(*result));
 	if (*result == LANE_PENDING)
 		return false;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, how),
+	arena_read(rs->arena, lane_data(i) + offsetof(struct lane_data, how),
 	    how, sizeof(*how));
 	return true;
 }
@@ -369,12 +378,13 @@ lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 void
 stub_collect(struct proc *p)
 {
-	struct stub *s = p->stub;
+	const struct redirect_state *rs = redir_peek(p);
+	struct stub *s = rs->stub;
 	int64_t result, how;
 	struct lane *l;
 	unsigned i;
 
-	if (s == NULL || s->busy == 0 || p->arena == NULL)
+	if (s == NULL || s->busy == 0 || rs->arena == NULL)
 		return;
 	for (i = 0; i < STUB_LANES; i++) {
 		if (!(s->busy & (1ULL << i)))
@@ -383,17 +393,17 @@ stub_collect(struct proc *p)
 		if (!lane_done(p, i, &result, &how)) {
 			/* Its thread died (killed) before it finished. */
 			if (proc_find_thread(p, l->tid) == NULL) {
-				arena_release(p->arena, l->off);
+				arena_release(rs->arena, l->off);
 				s->busy &= ~(1ULL << i);
 			}
 			continue;
 		}
 		if (how == LANE_SHARED) {
 			/* Whatever was recorded there is gone. */
-			arena_unmap(p->arena, (uint64_t)result, l->len);
-			arena_map(p->arena, (uint64_t)result, l->len, l->off);
+			arena_unmap(rs->arena, (uint64_t)result, l->len);
+			arena_map(rs->arena, (uint64_t)result, l->len, l->off);
 		} else {
-			arena_release(p->arena, l->off);
+			arena_release(rs->arena, l->off);
 		}
 		s->busy &= ~(1ULL << i);
 	}
@@ -402,9 +412,11 @@ stub_collect(struct proc *p)
 void
 stub_inherit(struct proc *parent, struct proc *child)
 {
-	if (parent->stub == NULL || child->arena == NULL)
+	struct redirect_state *chrs = child->redirect;
+
+	if (parent->redirect->stub == NULL || chrs->arena == NULL)
 		return;
-	child->stub = xcalloc(1, sizeof(*child->stub));
+	chrs->stub = xcalloc(1, sizeof(*chrs->stub));
 	write_paths(child);
 }
 
@@ -418,34 +430,42 @@ stub_in_range(uint64_t addr, uint64_t len)
 static bool
 stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len)
 {
-	return p->stub != NULL && stub_in_range(addr, len);
+	return redir_peek(p)->stub != NULL && stub_in_range(addr, len);
 }
 
 void
 stub_yield(struct proc *p, uint64_t addr, uint64_t len)
 {
+	struct redirect_state *rs = p->redirect;
+
 	if (!stub_overlaps(p, addr, len))
 		return;
-	free(p->stub);
-	p->stub = NULL;
-	p->stub_failed = true;
+	free(rs->stub);
+	rs->stub = NULL;
+	rs->stub_failed = true;
 }
 
 void
 stub_evict(struct inject *inj, struct proc *p)
 {
-	if (p->stub == NULL)
+	struct redirect_state *rs = p->redirect;
+
+	if (rs == NULL || rs->stub == NULL)
 		return;
 	inject_syscall(inj, SYS_munmap, (long)STUB_ADDR, (long)STUB_BYTES, 0,
 	    0, 0, 0);
-	arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
+	arena_unmap(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
 	stub_yield(p, STUB_ADDR, STUB_BYTES);
 }
 
 void
 stub_forget(struct proc *p)
 {
-	free(p->stub);
-	p->stub = NULL;
-	p->stub_failed = false;
+	struct redirect_state *rs = p->redirect;
+
+	if (rs == NULL)
+		return;
+	free(rs->stub);
+	rs->stub = NULL;
+	rs->stub_failed = false;
 }

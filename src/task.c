@@ -18,7 +18,18 @@
 #include "task.h"
 #include "util.h"
 
+#define TASK_MAX_HOOKS 8
+
+struct hook_list {
+	void (*hooks[TASK_MAX_HOOKS])(struct proc *p);
+	int n;
+};
+
 static bool (*program_view)(struct proc *p, struct user_regs_struct *regs);
+static struct hook_list forget_hooks, release_hooks;
+
+static void hook_add(struct hook_list *l, void (*hook)(struct proc *p));
+static void hook_call(const struct hook_list *l, struct proc *p);
 
 /* ---------------------------------------------------------------------
  * The table
@@ -77,7 +88,6 @@ task_proc_new(struct task_table *tt, pid_t pid, pid_t parent_pid)
 	p->pid = pid;
 	p->parent_pid = parent_pid;
 	p->state = PROC_RUNNING;
-	p->mem_fd = -1;
 	for (tail = &tt->procs; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = p;
@@ -131,6 +141,7 @@ task_table_free(struct task_table *tt)
 
 	for (p = tt->procs; p != NULL; p = next) {
 		next = p->next;
+		hook_call(&release_hooks, p);
 		for (t = p->threads; t != NULL; t = tnext) {
 			tnext = t->next;
 			free(t);
@@ -253,4 +264,48 @@ thread_program_regs(struct thread *t, struct user_regs_struct *regs,
 		return -1;
 	proc_program_view(t->proc, regs);
 	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Listeners
+ * ------------------------------------------------------------------- */
+
+static void
+hook_add(struct hook_list *l, void (*hook)(struct proc *p))
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->hooks[i] == hook)
+			return;
+	if (l->n == TASK_MAX_HOOKS)
+		fatalx("task: too many hooks");
+	l->hooks[l->n++] = hook;
+}
+
+static void
+hook_call(const struct hook_list *l, struct proc *p)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		l->hooks[i](p);
+}
+
+void
+task_add_forget_hook(void (*hook)(struct proc *p))
+{
+	hook_add(&forget_hooks, hook);
+}
+
+void
+task_add_release_hook(void (*hook)(struct proc *p))
+{
+	hook_add(&release_hooks, hook);
+}
+
+void
+task_forget(struct proc *p)
+{
+	hook_call(&forget_hooks, p);
 }

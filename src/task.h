@@ -20,22 +20,8 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-struct arena;
-
-/* The brk heap, emulated in the arena by redirect.c. */
-enum brk_mode {
-	BRK_UNDECIDED,		/* no brk call seen since exec */
-	BRK_NATIVE,		/* the kernel's (a heap existed already) */
-	BRK_EMULATED,		/* [start, cur) lives in the arena */
-};
-
-struct brk_state {
-	enum brk_mode mode;
-	uint64_t start;		/* the kernel's start_brk, page aligned */
-	uint64_t cur;		/* the program's break */
-	uint64_t slot;		/* file offset of the heap's slot */
-	bool has_slot;
-};
+struct mem_state;
+struct redirect_state;
 
 enum proc_state {
 	PROC_RUNNING,		/* running (or stopped by job control) */
@@ -89,15 +75,9 @@ struct proc {
 	int nthreads;
 	struct thread *threads;
 
-	int mem_fd;		/* /proc/PID/mem, opened lazily by mem.c; -1 */
-	struct arena *arena;	/* shared-memory fast path, NULL if none */
-	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
-	bool fd_transient;	/* no reserved fd here: opened for each call */
-	bool redirect_disabled;	/* no new redirections (see redirect.c) */
-	struct fork_advice *fork_advice;	/* owned by redirect.c */
-	struct stub *stub;	/* the mmap stub, owned by stub.c; NULL if none */
-	bool stub_failed;	/* it could not be placed: no retry till exec */
-	struct brk_state brk;			/* owned by redirect.c */
+	/* Owned by mem.c and the redirection layer; NULL until they need it. */
+	struct mem_state *mem;
+	struct redirect_state *redirect;
 
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */
@@ -124,7 +104,7 @@ struct thread *task_thread_new(struct task_table *tt, struct proc *p,
 void task_thread_delete(struct task_table *tt, struct thread *t);
 /* t takes the id tid (a non-leader thread that execs becomes the leader). */
 void task_thread_set_tid(struct task_table *tt, struct thread *t, pid_t tid);
-/* Frees every process and thread. */
+/* Frees every process and thread, telling the release hooks first. */
 void task_table_free(struct task_table *tt);
 
 /* The live thread with id tid, in any process, or NULL. */
@@ -167,5 +147,17 @@ bool proc_program_view(struct proc *p, struct user_regs_struct *regs);
 /* thread_get_regs, then proc_program_view: what ptinspect shows. */
 int thread_program_regs(struct thread *t, struct user_regs_struct *regs,
     char **errp);
+
+/*
+ * Listeners. A forget hook is called when a process's address space goes
+ * away (exec, death, teardown), a release hook just before its struct proc
+ * is freed: how the layers that keep something per process (redirect.c,
+ * mem.c, unwind.c) drop it without the tracer knowing them. Hooks are
+ * called in the order they were added; adding one twice adds it once.
+ */
+void task_add_forget_hook(void (*hook)(struct proc *p));
+void task_add_release_hook(void (*hook)(struct proc *p));
+/* The tracer: p's address space is gone; tells every forget hook. */
+void task_forget(struct proc *p);
 
 #endif

@@ -52,7 +52,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mem.h"
 #include "redirect.h"
 #include "seccomp.h"
 #include "task.h"
@@ -77,8 +76,6 @@ struct tracer {
  */
 #define SPIN_US 50
 #define BURST_US 200
-
-static void (*forget_hook)(struct proc *p);
 
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
@@ -161,22 +158,6 @@ struct proc *
 tracer_procs(struct tracer *tr)
 {
 	return tr->tasks.procs;
-}
-
-void
-tracer_set_forget_hook(void (*hook)(struct proc *p))
-{
-	forget_hook = hook;
-}
-
-/* The address space of p is gone: drop everything kept about it. */
-static void
-forget_address_space(struct proc *p)
-{
-	if (forget_hook != NULL)
-		forget_hook(p);
-	redirect_forget(p);
-	mem_forget(p);
 }
 
 int
@@ -1006,7 +987,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 		task_thread_set_tid(&tr->tasks, t, p->pid);
 	}
 	p->execed = true;
-	forget_address_space(p);
+	task_forget(p);
 	proc_read_comm(p);
 	warn_unprivileged_setid(p);
 	hold_or_resume(tr, t);
@@ -1046,7 +1027,7 @@ on_death(struct tracer *tr, pid_t tid, int status)
 		}
 		p->wait_status = status;
 		p->state = PROC_GONE;
-		forget_address_space(p);
+		task_forget(p);
 	} else {
 		check_paused(p);
 	}
@@ -1228,7 +1209,7 @@ tracer_destroy(struct tracer *tr)
 		if (p->state != PROC_GONE)
 			kill(p->pid, SIGKILL);
 	for (p = tr->tasks.procs; p != NULL; p = p->next)
-		forget_address_space(p);
+		task_forget(p);
 	task_table_free(&tr->tasks);
 	if (tr->sigchld_fd >= 0)
 		close(tr->sigchld_fd);

@@ -68,11 +68,4 @@ int tracer_finish(struct tracer *tr);
 /* Kills every tracee and frees the tracer. */
 void tracer_destroy(struct tracer *tr);
 
-/*
- * A function the tracer calls when a process's address space goes away
- * (exec, death, teardown): how layers above it (unwind.c) drop what they
- * cache per process without the tracer depending on them.
- */
-void tracer_set_forget_hook(void (*hook)(struct proc *p));
-
 #endif
