@@ -15,6 +15,8 @@ src_libptinspect_a_SOURCES += \
 src_libptinspect_a_SOURCES += \
 	src/arena.c src/arena.h \
 	src/redirect.c src/redirect.h src/redirect-int.h \
+	src/redirect-brk.c src/redirect-fork.c src/redirect-fd.c \
+	src/redirect-state.c \
 	src/stub.c src/stub.h src/stub-layout.h
 
 # Reading a process: maps, memory, backtraces and symbols, /proc.
