@@ -56,6 +56,7 @@
 #include "seccomp.h"
 #include "task.h"
 #include "tracer.h"
+#include "tracer-int.h"
 #include "util.h"
 
 struct tracer {
@@ -175,70 +176,6 @@ static const long seize_options = PTRACE_O_TRACESYSGOOD |
     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
     PTRACE_O_EXITKILL;
 
-/* What the child tells the parent through the report pipe before exec. */
-struct child_report {
-	int seccomp_errno;	/* 0: filter installed */
-	int exec_errno;		/* only sent when exec failed */
-};
-
-static void PTI_NORETURN
-child_main(const struct tracer_opts *opts, char *const argv[], int go_fd,
-    int report_fd, const sigset_t *mask, int reserved_fd)
-{
-	struct child_report report = { 0, 0 };
-	char c;
-
-	/* Wait until the parent has seized us. */
-	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
-		;
-	close(go_fd);
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	if (opts->child_setup != NULL)
-		opts->child_setup(opts->child_setup_arg);
-	if (!opts->no_seccomp && seccomp_install(reserved_fd) != 0)
-		report.seccomp_errno = errno ? errno : ENOSYS;
-	if (opts->no_seccomp)
-		report.seccomp_errno = -1;
-	if (write(report_fd, &report.seccomp_errno,
-	    sizeof(report.seccomp_errno)) < 0)
-		_exit(125);
-	execvp(argv[0], argv);
-	report.exec_errno = errno;
-	if (write(report_fd, &report.exec_errno,
-	    sizeof(report.exec_errno)) < 0)
-		_exit(125);
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = read(fd, (char *)buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -1 : (ssize_t)done;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-static void
-report_exec_failure(const char *prog, int err, int *exit_code)
-{
-	if (err == ENOENT) {
-		warnx_msg("%s: not found", prog);
-		*exit_code = 127;
-	} else {
-		warnx_msg("%s: %s", prog, strerror(err));
-		*exit_code = 126;
-	}
-}
-
 /* Lets the failed child finish, answering whatever stops it makes. */
 static void
 reap_failed_child(struct tracer *tr, pid_t pid)
@@ -294,7 +231,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	if (pid == 0) {
 		close(go_pipe[1]);
 		close(report_pipe[0]);
-		child_main(opts, argv, go_pipe[0], report_pipe[1],
+		tracer_child_main(opts, argv, go_pipe[0], report_pipe[1],
 		    &tr->saved_mask, reserved_fd);
 	}
 	close(go_pipe[0]);
@@ -327,16 +264,18 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	task_thread_new(&tr->tasks, tr->root, pid);
 	close(go_pipe[1]);
 
-	n = read_full(report_pipe[0], &seccomp_errno, sizeof(seccomp_errno));
+	n = tracer_read_full(report_pipe[0], &seccomp_errno,
+	    sizeof(seccomp_errno));
 	if (n == sizeof(seccomp_errno))
-		n = read_full(report_pipe[0], &exec_errno, sizeof(exec_errno));
+		n = tracer_read_full(report_pipe[0], &exec_errno,
+		    sizeof(exec_errno));
 	close(report_pipe[0]);
 	tr->use_seccomp = seccomp_errno == 0;
 	if (seccomp_errno > 0)
 		warnx_msg("seccomp unavailable (%s): tracing every syscall, "
 		    "expect a slowdown", strerror(seccomp_errno));
 	if (exec_errno != 0) {
-		report_exec_failure(argv[0], exec_errno, exit_code);
+		tracer_report_exec_failure(argv[0], exec_errno, exit_code);
 		reap_failed_child(tr, pid);
 		tracer_destroy(tr);
 		return NULL;
