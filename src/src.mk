@@ -17,7 +17,7 @@ src_libptinspect_a_SOURCES += \
 	src/redirect.c src/redirect.h src/redirect-int.h \
 	src/redirect-brk.c src/redirect-fork.c src/redirect-fd.c \
 	src/redirect-state.c \
-	src/stub.c src/stub.h src/stub-layout.h
+	src/stub.c src/stub.h src/stub-layout.h src/stub-code.S
 
 # Reading a process: maps, memory, backtraces and symbols, /proc.
 src_libptinspect_a_SOURCES += \

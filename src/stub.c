@@ -1,6 +1,6 @@
 /*
- * stub.c: the mmap stub (see stub.h). It owns the lane code, its place in
- * each address space and the lanes that are out.
+ * stub.c: the mmap stub (see stub.h). It owns the lane code (stub-code.S),
+ * its place in each address space and the lanes that are out.
  *
  * Why. Redirecting an mmap means running a different mmap (MAP_SHARED of
  * the arena) and then learning where the kernel put it and putting r8-r10
@@ -49,7 +49,7 @@
 #include "task.h"
 #include "util.h"
 
-/* Lane data, at the lane's code + STUB_CODE_BYTES (see the asm below). */
+/* Lane data, at the lane's code + STUB_CODE_BYTES (stub-layout.h). */
 struct lane_data {
 	int64_t flags;		/* r10 for the shared mmap */
 	int64_t fd;		/* r8: the memfd, or -1 to open path */
@@ -67,90 +67,26 @@ struct lane_data {
 	char path[152];		/* /proc/<ptinspect>/fd/<memfd> */
 };
 
-/* Neither a page address nor -errno: what no mmap returns. */
-#define LANE_PENDING 1
-#define LANE_SHARED 1
-#define LANE_PRIVATE 2
-
 static_assert(sizeof(struct lane_data) == STUB_LANE_BYTES,
     "lane data fills a lane");
-static_assert(STUB_CODE_BYTES == 16384, "the asm below says 16384");
-static_assert(offsetof(struct lane_data, return_rip) == 48 &&
-    offsetof(struct lane_data, how) == 64 &&
-    offsetof(struct lane_data, shared_result) == 96 &&
-    offsetof(struct lane_data, path) == 104, "the asm below has them");
+/* The lane code (stub-code.S) reads and writes these. */
+static_assert(offsetof(struct lane_data, flags) == LANE_FLAGS &&
+    offsetof(struct lane_data, fd) == LANE_FD &&
+    offsetof(struct lane_data, offset) == LANE_OFFSET &&
+    offsetof(struct lane_data, orig_r10) == LANE_ORIG_R10 &&
+    offsetof(struct lane_data, orig_r8) == LANE_ORIG_R8 &&
+    offsetof(struct lane_data, orig_r9) == LANE_ORIG_R9 &&
+    offsetof(struct lane_data, return_rip) == LANE_RETURN_RIP &&
+    offsetof(struct lane_data, result) == LANE_RESULT &&
+    offsetof(struct lane_data, how) == LANE_HOW &&
+    offsetof(struct lane_data, saved_rdi) == LANE_SAVED_RDI &&
+    offsetof(struct lane_data, saved_rsi) == LANE_SAVED_RSI &&
+    offsetof(struct lane_data, saved_rdx) == LANE_SAVED_RDX &&
+    offsetof(struct lane_data, shared_result) == LANE_SHARED_RESULT &&
+    offsetof(struct lane_data, path) == LANE_PATH,
+    "stub-layout.h has the offsets of struct lane_data");
 
-/*
- * The lane code. D(x): field x of this lane's data (struct lane_data:
- * 0 flags, 8 fd, 16 offset, 24/32/40 the program's r10/r8/r9, 48
- * return_rip, 56 result, 64 how, 72/80/88 saved rdi/rsi/rdx, 96
- * shared_result, 104 path). A local label, so the assembler fixes every
- * displacement: the bytes work wherever a lane is copied. Syscall
- * numbers: openat 257, mmap 9, close 3; AT_FDCWD is -100; O_RDWR |
- * O_CLOEXEC is 0x80002.
- */
-#define D(x) ".Llane+16384+" #x "(%rip)"
-__asm__(
-	".pushsection .rodata\n"
-	".globl pti_stub_lane\n"
-	".globl pti_stub_lane_end\n"
-	".p2align 8\n"
-	"pti_stub_lane:\n"
-	".Llane:\n"
-	/* The memfd: kept in the tracee, or opened for this call. */
-	"	movq " D(8) ", %r8\n"
-	"	testq %r8, %r8\n"
-	"	jns 1f\n"
-	"	movq %rdi, " D(72) "\n"
-	"	movq %rsi, " D(80) "\n"
-	"	movq %rdx, " D(88) "\n"
-	"	movl $-100, %edi\n"
-	"	leaq " D(104) ", %rsi\n"
-	"	movl $0x80002, %edx\n"
-	"	xorl %r10d, %r10d\n"
-	"	movl $257, %eax\n"
-	"	syscall\n"
-	"	movq " D(72) ", %rdi\n"
-	"	movq " D(80) ", %rsi\n"
-	"	movq " D(88) ", %rdx\n"
-	"	movq %rax, %r8\n"
-	"	testq %rax, %rax\n"
-	"	js 3f\n"
-	/* The shared mapping; then close what was opened for it. */
-	"1:	movq " D(0) ", %r10\n"
-	"	movq " D(16) ", %r9\n"
-	"	movl $9, %eax\n"
-	"	syscall\n"
-	"	movq %rax, " D(96) "\n"
-	"	cmpq $0, " D(8) "\n"
-	"	jns 2f\n"
-	"	movq %r8, %rdi\n"
-	"	movl $3, %eax\n"
-	"	syscall\n"
-	"	movq " D(72) ", %rdi\n"
-	"2:	movq " D(96) ", %rax\n"
-	"	cmpq $-4095, %rax\n"
-	"	jae 3f\n"
-	"	movl $1, " D(64) "\n"
-	"	jmp 4f\n"
-	/* It could not be made: the program's own call, as it asked. */
-	"3:	movq " D(24) ", %r10\n"
-	"	movq " D(32) ", %r8\n"
-	"	movq " D(40) ", %r9\n"
-	"	movl $9, %eax\n"
-	"	syscall\n"
-	"	movl $2, " D(64) "\n"
-	/* how is stored before result: ptinspect reads them the other way. */
-	"4:	movq %rax, " D(56) "\n"
-	"	movq " D(24) ", %r10\n"
-	"	movq " D(32) ", %r8\n"
-	"	movq " D(40) ", %r9\n"
-	"	movq " D(48) ", %rcx\n"
-	"	jmpq *%rcx\n"
-	"pti_stub_lane_end:\n"
-	".popsection\n");
-#undef D
-
+/* The lane code, in stub-code.S. */
 extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
 
 /* A lane that is out: whose, and what its mapping is for. */
