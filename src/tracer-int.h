@@ -7,8 +7,9 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "tracer.h"
 #include "util.h"
+
+struct tracer_opts;
 
 /*
  * The forked child: waits for a byte on go_fd (the parent has seized
