@@ -186,7 +186,7 @@ bench_run_ours(pid_t pid, long iterations, const char *mode)
 {
 	struct thread t = { .tid = pid, .stopped = true };
 	struct proc p = { .pid = pid, .state = PROC_PAUSED, .nthreads = 1,
-		.threads = &t, .mem_fd = -1, .paused_tid = pid };
+		.threads = &t, .paused_tid = pid };
 	struct backtrace bt;
 	double t0, cold;
 	char *err = NULL;

@@ -55,7 +55,7 @@ cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return cmd_bt_all(ctx);
 	if (argc == 2) {
 		if (cmd_parse_number(argv[1], &tid) < 0 || tid > INT32_MAX ||
-		    (t = tracer_find_thread(ctx->proc, (pid_t)tid)) == NULL) {
+		    (t = proc_find_thread(ctx->proc, (pid_t)tid)) == NULL) {
 			set_error(errp, "%s: no such thread", argv[1]);
 			return CMD_FAILED;
 		}

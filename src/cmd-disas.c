@@ -23,7 +23,6 @@
 #include "disas.h"
 #include "json.h"
 #include "mem.h"
-#include "stub.h"
 #include "symbols.h"
 #include "tracer.h"
 #include "unwind.h"
@@ -123,7 +122,7 @@ cmd_disas_pc(struct cmd_ctx *ctx, uint64_t *pc)
 
 	if (t == NULL)
 		t = proc_main_thread(ctx->proc);
-	if (t == NULL || stub_program_regs(t, &regs, NULL) < 0)
+	if (t == NULL || thread_program_regs(t, &regs, NULL) < 0)
 		return false;
 	*pc = regs.rip;
 	return true;

@@ -17,7 +17,6 @@
 #include "cmd-int.h"
 #include "json.h"
 #include "source.h"
-#include "stub.h"
 #include "symbols.h"
 #include "tracer.h"
 #include "unwind.h"
@@ -89,7 +88,7 @@ cmd_list_locate(struct cmd_ctx *ctx, const char *loc, char **file, int *line,
 			t = proc_main_thread(ctx->proc);
 		if (t == NULL)
 			return set_error(errp, "no thread");
-		if (stub_program_regs(t, &regs, errp) < 0)
+		if (thread_program_regs(t, &regs, errp) < 0)
 			return -1;
 		addr = regs.rip;
 	}

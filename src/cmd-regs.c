@@ -12,7 +12,6 @@
 
 #include "cmd-int.h"
 #include "json.h"
-#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -54,7 +53,7 @@ cmd_regs_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	size_t i;
 
 	t = cmd_thread_arg(ctx, argc == 2 ? argv[1] : NULL, errp);
-	if (t == NULL || stub_program_regs(t, &regs, errp) < 0)
+	if (t == NULL || thread_program_regs(t, &regs, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
 		json_begin(&j, f, "regs");

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "maps.h"
 #include "mem.h"
+#include "redirect.h"
 #include "tracer.h"
 
 static enum cmd_result cmd_stats_exec(struct cmd_ctx *ctx, int argc,
@@ -46,8 +47,8 @@ copy_reason(const struct proc *p, const struct region *r)
 		return "shared mapping";
 	if (r->name[0] != '\0')
 		return "file-backed";
-	if (p->arena == NULL)
-		return p->redirect_disabled ? "redirection off" : "no arena";
+	if (redirect_arena(p) == NULL)
+		return redirect_is_disabled(p) ? "redirection off" : "no arena";
 	return "not redirected";
 }
 
@@ -65,8 +66,8 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
-	if (ctx->proc->arena != NULL)
-		arena_get_stats(ctx->proc->arena, &as);
+	if (redirect_arena(ctx->proc) != NULL)
+		arena_get_stats(redirect_arena(ctx->proc), &as);
 	mem_get_stats(&ms);
 	for (i = 0; i < maps.count; i++) {
 		const struct region *r = &maps.regions[i];

@@ -13,7 +13,6 @@
 
 #include "cmd-int.h"
 #include "json.h"
-#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -58,7 +57,7 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		char *name;
 
 		t = sorted[i];
-		have_pc = t->stopped && stub_program_regs(t, &regs, NULL) == 0;
+		have_pc = t->stopped && thread_program_regs(t, &regs, NULL) == 0;
 		state = t->stopped ? "held" : "running";
 		name = cmd_threads_name(t);
 		if (ctx->json) {

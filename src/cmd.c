@@ -30,7 +30,6 @@
 #include "json.h"
 #include "maps.h"
 #include "mem.h"
-#include "stub.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -206,7 +205,7 @@ cmd_thread_arg(struct cmd_ctx *ctx, const char *tid, char **errp)
 
 	if (tid != NULL) {
 		if (cmd_parse_number(tid, &n) < 0 || n > INT32_MAX ||
-		    (t = tracer_find_thread(ctx->proc, (pid_t)n)) == NULL)
+		    (t = proc_find_thread(ctx->proc, (pid_t)n)) == NULL)
 			set_error(errp, "%s: no such thread", tid);
 		return t;
 	}
@@ -628,7 +627,7 @@ cmd_eval_register(struct cmd_ctx *ctx, const char *name, uint64_t *out,
 		return set_error(errp, "%s: no such register", name);
 	if (ctx->thread == NULL)
 		return set_error(errp, "%s: no thread selected", name);
-	if (stub_program_regs(ctx->thread, &regs, errp) < 0)
+	if (thread_program_regs(ctx->thread, &regs, errp) < 0)
 		return -1;
 	memcpy(out, (const char *)&regs + cmd_regs[i].offset, sizeof *out);
 	return 0;

@@ -26,7 +26,7 @@
  * anonymous memory, not a file, not in NT_FILE. ptinspect's own mmap stub
  * ("[ptinspect]") is left out.
  *
- * Registers are the program's view (stub_program_regs: a thread caught
+ * Registers are the program's view (thread_program_regs: a thread caught
  * in the mmap stub shows its own syscall), NT_SIGINFO the pausing
  * thread's PTRACE_GETSIGINFO. gdb 13 warns that .reg-xstate is "too
  * small" on CPUs whose XSAVE layout is not Intel's (AMD Zen): it sizes
@@ -76,7 +76,7 @@
 #include "coredump.h"
 #include "maps.h"
 #include "mem.h"
-#include "stub.h"
+#include "redirect.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -518,7 +518,7 @@ cd_prstatus(struct cd_state *cs, struct thread *t, struct elf_prstatus *pr)
 	struct cd_stat st, pst;
 	char path[64], *status, *err = NULL;
 
-	if (stub_program_regs(t, &regs, &err) < 0) {
+	if (thread_program_regs(t, &regs, &err) < 0) {
 		free(err);
 		return false;
 	}
@@ -687,10 +687,10 @@ cd_xsave_layout(struct cd_buf *b, uint64_t xfeatures)
 static bool
 cd_is_redirected(struct proc *p, const struct region *r)
 {
+	struct arena *a = redirect_arena(p);
 	uint64_t off, avail;
 
-	return p->arena != NULL && arena_lookup(p->arena, r->start, &off,
-	    &avail);
+	return a != NULL && arena_lookup(a, r->start, &off, &avail);
 }
 
 /* A mapping of a file (not anonymous memory, not a kernel region). */
@@ -834,7 +834,7 @@ cd_write_segment(struct cd_state *cs, const struct cd_seg *seg)
 {
 	uint64_t end = seg->start + seg->dump_len, addr = seg->start;
 	uint64_t off, avail, xs, xe, rs, re, next;
-	struct arena *a = cs->p->arena;
+	struct arena *a = redirect_arena(cs->p);
 
 	if (a == NULL || seg->every_page)
 		return cd_write_private(cs, seg, addr, end);

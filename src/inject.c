@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 
 #include "inject.h"
-#include "tracer.h"
+#include "task.h"
 #include "util.h"
 
 #define RED_ZONE 128

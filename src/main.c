@@ -715,7 +715,7 @@ main(int argc, char **argv)
 	size_t i;
 
 	first = parse_options(argc, argv, &o);
-	tracer_set_forget_hook(unwind_forget);
+	task_add_forget_hook(unwind_forget);
 	if (o.batch) {
 		status = run_batch(&o, argv + first);
 	} else {

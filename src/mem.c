@@ -5,12 +5,13 @@
  *
  * Paths, fastest first:
  *  - the shared memfd mapping (plain loads and stores), for addresses
- *    redirect.c put in p->arena (mem_shared_copy, mem_is_shared).
+ *    redirect.c put in the process's arena (redirect_arena; mem_shared_copy,
+ *    mem_is_shared).
  *  - process_vm_readv/writev: one syscall per access, but it honours page
  *    protections, so it cannot write text or read PROT_NONE pages.
  *  - pread/pwrite on /proc/PID/mem: the kernel accesses the pages with
  *    FOLL_FORCE, like a debugger, so read-only pages (text, mprotect'd
- *    data) can be written. Opened lazily into p->mem_fd through a live
+ *    data) can be written. Opened lazily (p->mem, this file's) through a live
  *    thread (proc_access_tid), re-opened once when it stops working (the
  *    thread it was opened through exited, or the process ran exec).
  *
@@ -35,8 +36,7 @@
 #include "maps.h"
 #include "mem.h"
 #include "redirect.h"
-#include "stub.h"
-#include "tracer.h"
+#include "task.h"
 #include "util.h"
 
 /*
@@ -86,6 +86,11 @@ struct mem_search {
 	long matches;
 	bool stopped;		/* found() asked to stop */
 	int pagemap_fd;		/* /proc/PID/pagemap, opened on first use */
+};
+
+/* What mem.c keeps per process, behind p->mem. */
+struct mem_state {
+	int fd;			/* /proc/PID/mem, or -1 */
 };
 
 static struct mem_stats mem_stats;
@@ -179,37 +184,10 @@ mem_find(struct proc *p, const struct maps *maps,
 int
 mem_maps_read(struct proc *p, struct maps *out, char **errp)
 {
-	uint64_t heap_start, heap_end;
-	struct region *r;
-	size_t i;
-
 	redirect_sync(p);
 	if (maps_read(proc_access_tid(p), out, errp) < 0)
 		return -1;
-	heap_start = p->brk.start & ~(uint64_t)4095;
-	heap_end = (p->brk.cur + 4095) & ~(uint64_t)4095;
-	for (i = 0; i < out->count; i++) {
-		r = &out->regions[i];
-		if (p->stub != NULL && stub_contains(r->start)) {
-			free(r->name);
-			r->name = xstrdup("[ptinspect]");
-			continue;
-		}
-		if (!mem_is_shared(p, r->start) || r->perms[3] != 's')
-			continue;
-		/*
-		 * Redirected: shown as the program made it, private anonymous
-		 * memory ([heap] for the emulated brk heap); the access
-		 * column says it is shared with ptinspect.
-		 */
-		free(r->name);
-		r->name = xstrdup(p->brk.mode == BRK_EMULATED &&
-		    r->start >= heap_start && r->end <= heap_end ? "[heap]" : "");
-		r->perms[3] = 'p';
-		r->offset = 0;
-		r->dev_major = r->dev_minor = 0;
-		r->inode = 0;
-	}
+	redirect_name_regions(p, out);
 	return 0;
 }
 
@@ -228,9 +206,18 @@ mem_get_stats(struct mem_stats *out)
 void
 mem_forget(struct proc *p)
 {
-	if (p->mem_fd >= 0)
-		close(p->mem_fd);
-	p->mem_fd = -1;
+	if (p->mem == NULL)
+		return;
+	if (p->mem->fd >= 0)
+		close(p->mem->fd);
+	free(p->mem);
+	p->mem = NULL;
+}
+
+int
+mem_proc_fd(const struct proc *p)
+{
+	return p->mem != NULL ? p->mem->fd : -1;
 }
 
 /*
@@ -242,7 +229,9 @@ mem_is_shared(struct proc *p, uint64_t addr)
 {
 	uint64_t off, avail;
 
-	return p->arena != NULL && arena_lookup(p->arena, addr, &off, &avail);
+	struct arena *a = redirect_arena(p);
+
+	return a != NULL && arena_lookup(a, addr, &off, &avail);
 }
 
 /*
@@ -255,14 +244,15 @@ static size_t
 mem_shared_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
     bool write)
 {
+	struct arena *a = redirect_arena(p);
 	size_t done = 0, n;
 
-	if (p->arena == NULL)
+	if (a == NULL)
 		return 0;
 	while (done < len) {
-		n = write ? arena_write(p->arena, addr + done,
+		n = write ? arena_write(a, addr + done,
 		    (const char *)buf + done, len - done) :
-		    arena_read(p->arena, addr + done, (char *)buf + done,
+		    arena_read(a, addr + done, (char *)buf + done,
 		    len - done);
 		if (n == 0)
 			break;
@@ -349,17 +339,17 @@ mem_file_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
 	size_t done = 0;
 	bool reopened = false;
 
-	if (p->mem_fd < 0 && mem_open(p, errnop) < 0)
+	if (mem_proc_fd(p) < 0 && mem_open(p, errnop) < 0)
 		return 0;
 	while (done < len) {
 		ssize_t n;
 
 		mem_stats.slow_accesses++;
 		if (write)
-			n = pwrite(p->mem_fd, (const char *)buf + done,
+			n = pwrite(p->mem->fd, (const char *)buf + done,
 			    len - done, (off_t)(addr + done));
 		else
-			n = pread(p->mem_fd, (char *)buf + done, len - done,
+			n = pread(p->mem->fd, (char *)buf + done, len - done,
 			    (off_t)(addr + done));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -391,8 +381,14 @@ mem_open(struct proc *p, int *errnop)
 	char path[64];
 
 	snprintf(path, sizeof path, "/proc/%d/mem", (int)proc_access_tid(p));
-	p->mem_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (p->mem_fd < 0) {
+	if (p->mem == NULL) {
+		p->mem = xcalloc(1, sizeof(*p->mem));
+		/* Closed, and freed, when the address space or p goes. */
+		task_add_forget_hook(mem_forget);
+		task_add_release_hook(mem_forget);
+	}
+	p->mem->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (p->mem->fd < 0) {
 		*errnop = errno == ENOENT ? ESRCH : errno;
 		return -1;
 	}
@@ -474,15 +470,14 @@ mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
 static int
 mem_find_in_arena(struct mem_search *s, const struct region *r)
 {
+	struct arena *a = redirect_arena(s->p);
 	uint64_t off, avail, at = r->start, rs, re;
 	uint64_t run_start = 0, run_end = 0;
 
-	if (s->p->arena == NULL ||
-	    !arena_lookup(s->p->arena, r->start, &off, &avail) ||
+	if (a == NULL || !arena_lookup(a, r->start, &off, &avail) ||
 	    avail < r->end - r->start)
 		return -1;
-	while (!s->stopped &&
-	    arena_next_data(s->p->arena, at, r->end, &rs, &re)) {
+	while (!s->stopped && arena_next_data(a, at, r->end, &rs, &re)) {
 		/* Runs that touch make one range: matches may span them. */
 		if (rs != run_end) {
 			if (run_end != 0)

@@ -60,7 +60,13 @@ struct mem_stats {
 };
 void mem_get_stats(struct mem_stats *out);
 
-/* Drops cached descriptors for p (after exec, or when it is gone). */
+/*
+ * Drops cached descriptors for p (after exec, or when it is gone): a
+ * forget and release hook of the task model (task.h).
+ */
 void mem_forget(struct proc *p);
+
+/* The /proc/PID/mem descriptor held for p, or -1 (for tests). */
+int mem_proc_fd(const struct proc *p);
 
 #endif

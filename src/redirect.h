@@ -10,8 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct arena;
+struct maps;
 struct proc;
 struct thread;
+
+/* p's arena (shared-memory fast path), or NULL: memory is private. */
+struct arena *redirect_arena(const struct proc *p);
+/* Does p get no new redirections (see redirect.c)? */
+bool redirect_is_disabled(const struct proc *p);
 
 /* The descriptor number the arena's memfd gets in every tracee. */
 int redirect_reserved_fd(void);
@@ -23,17 +30,22 @@ int redirect_reserved_fd(void);
  */
 void redirect_syscall(struct thread *t, int rule);
 
+/* Brings p's arena up to date with the mmaps the stub finished. */
+void redirect_sync(struct proc *p);
+
+/*
+ * Names regions of p's maps as the program would see them natively: the
+ * pages of an emulated brk heap "[heap]", and the stub's "[ptinspect]".
+ */
+void redirect_name_regions(struct proc *p, struct maps *maps);
+
 /*
  * munmap(addr, len) by p: the arena forgets the range and punches it. It
  * needs nothing of the thread, so the tracer calls it after resuming the
  * thread, keeping the punch off the program's path.
  */
-/* Brings p->arena up to date with the mmaps the stub finished. */
-void redirect_sync(struct proc *p);
-
 void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
-/* Does a fork from p need the child's memory copied (redirect_child)? */
 /*
  * mprotect adding PROT_EXEC to redirected memory: such pages go back to
  * private memory (the copy path), as executable pages start out. The
@@ -43,6 +55,7 @@ void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 bool redirect_mprotect_needs_copy(struct thread *t);
 void redirect_mprotect(struct thread *t);
 
+/* Does a fork from p need the child's memory copied (redirect_child)? */
 bool redirect_fork_needs_copy(const struct proc *p);
 
 /*
@@ -52,7 +65,10 @@ bool redirect_fork_needs_copy(const struct proc *p);
  */
 int redirect_child(struct proc *parent, struct thread *child);
 
-/* exec replaced the address space, or the process is gone. */
+/*
+ * exec replaced the address space, or the process is gone: a forget hook
+ * of the task model (task.h), added when p first gets redirection state.
+ */
 void redirect_forget(struct proc *p);
 
 #endif

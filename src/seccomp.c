@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "seccomp.h"
-#include "stub.h"
+#include "stub-layout.h"
 #include "util.h"
 
 #define X32_SYSCALL_BIT 0x40000000u
@@ -90,7 +90,7 @@
 	TRACE(RULE_OWN_FILTER), \
 	RET(SECCOMP_RET_ALLOW), \
 	/* \
-	 * mmap: not from the stub's lanes (stub.h), and private \
+	 * mmap: not from the stub's lanes (stub-layout.h), and private \
 	 * anonymous and not executable, or MAP_FIXED(_NOREPLACE) \
 	 */ \
 	JUMP(BPF_JEQ, __NR_mmap, 0, 13), \

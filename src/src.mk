@@ -2,18 +2,22 @@
 # (docs/HACKING.md has the map). Programs and tests live in tests/tests.mk,
 # benchmarks in bench/bench.mk.
 
-# Helpers, the process lifecycle, the seccomp filter, remote system calls.
+# Helpers, the task model, the process lifecycle, the seccomp filter,
+# remote system calls.
 src_libptinspect_a_SOURCES += \
 	src/util.c src/util.h \
-	src/tracer.c src/tracer.h \
+	src/task.c src/task.h \
+	src/tracer.c src/tracer.h src/tracer-int.h src/tracer-child.c \
 	src/seccomp.c src/seccomp.h \
 	src/inject.c src/inject.h
 
 # Memory redirection: the memfd arena, syscall rewriting, the mmap stub.
 src_libptinspect_a_SOURCES += \
 	src/arena.c src/arena.h \
-	src/redirect.c src/redirect.h \
-	src/stub.c src/stub.h
+	src/redirect.c src/redirect.h src/redirect-int.h \
+	src/redirect-brk.c src/redirect-fork.c src/redirect-fd.c \
+	src/redirect-state.c \
+	src/stub.c src/stub.h src/stub-layout.h src/stub-code.S
 
 # Reading a process: maps, memory, backtraces and symbols, /proc.
 src_libptinspect_a_SOURCES += \

@@ -1,6 +1,6 @@
 /*
- * stub.c: the mmap stub (see stub.h). It owns the lane code, its place in
- * each address space and the lanes that are out.
+ * stub.c: the mmap stub (see stub.h). It owns the lane code (stub-code.S),
+ * its place in each address space and the lanes that are out.
  *
  * Why. Redirecting an mmap means running a different mmap (MAP_SHARED of
  * the arena) and then learning where the kernel put it and putting r8-r10
@@ -44,11 +44,12 @@
 
 #include "arena.h"
 #include "inject.h"
+#include "redirect-int.h"
 #include "stub.h"
-#include "tracer.h"
+#include "task.h"
 #include "util.h"
 
-/* Lane data, at the lane's code + STUB_CODE_BYTES (see the asm below). */
+/* Lane data, at the lane's code + STUB_CODE_BYTES (stub-layout.h). */
 struct lane_data {
 	int64_t flags;		/* r10 for the shared mmap */
 	int64_t fd;		/* r8: the memfd, or -1 to open path */
@@ -66,90 +67,26 @@ struct lane_data {
 	char path[152];		/* /proc/<ptinspect>/fd/<memfd> */
 };
 
-/* Neither a page address nor -errno: what no mmap returns. */
-#define LANE_PENDING 1
-#define LANE_SHARED 1
-#define LANE_PRIVATE 2
-
 static_assert(sizeof(struct lane_data) == STUB_LANE_BYTES,
     "lane data fills a lane");
-static_assert(STUB_CODE_BYTES == 16384, "the asm below says 16384");
-static_assert(offsetof(struct lane_data, return_rip) == 48 &&
-    offsetof(struct lane_data, how) == 64 &&
-    offsetof(struct lane_data, shared_result) == 96 &&
-    offsetof(struct lane_data, path) == 104, "the asm below has them");
+/* The lane code (stub-code.S) reads and writes these. */
+static_assert(offsetof(struct lane_data, flags) == LANE_FLAGS &&
+    offsetof(struct lane_data, fd) == LANE_FD &&
+    offsetof(struct lane_data, offset) == LANE_OFFSET &&
+    offsetof(struct lane_data, orig_r10) == LANE_ORIG_R10 &&
+    offsetof(struct lane_data, orig_r8) == LANE_ORIG_R8 &&
+    offsetof(struct lane_data, orig_r9) == LANE_ORIG_R9 &&
+    offsetof(struct lane_data, return_rip) == LANE_RETURN_RIP &&
+    offsetof(struct lane_data, result) == LANE_RESULT &&
+    offsetof(struct lane_data, how) == LANE_HOW &&
+    offsetof(struct lane_data, saved_rdi) == LANE_SAVED_RDI &&
+    offsetof(struct lane_data, saved_rsi) == LANE_SAVED_RSI &&
+    offsetof(struct lane_data, saved_rdx) == LANE_SAVED_RDX &&
+    offsetof(struct lane_data, shared_result) == LANE_SHARED_RESULT &&
+    offsetof(struct lane_data, path) == LANE_PATH,
+    "stub-layout.h has the offsets of struct lane_data");
 
-/*
- * The lane code. D(x): field x of this lane's data (struct lane_data:
- * 0 flags, 8 fd, 16 offset, 24/32/40 the program's r10/r8/r9, 48
- * return_rip, 56 result, 64 how, 72/80/88 saved rdi/rsi/rdx, 96
- * shared_result, 104 path). A local label, so the assembler fixes every
- * displacement: the bytes work wherever a lane is copied. Syscall
- * numbers: openat 257, mmap 9, close 3; AT_FDCWD is -100; O_RDWR |
- * O_CLOEXEC is 0x80002.
- */
-#define D(x) ".Llane+16384+" #x "(%rip)"
-__asm__(
-	".pushsection .rodata\n"
-	".globl pti_stub_lane\n"
-	".globl pti_stub_lane_end\n"
-	".p2align 8\n"
-	"pti_stub_lane:\n"
-	".Llane:\n"
-	/* The memfd: kept in the tracee, or opened for this call. */
-	"	movq " D(8) ", %r8\n"
-	"	testq %r8, %r8\n"
-	"	jns 1f\n"
-	"	movq %rdi, " D(72) "\n"
-	"	movq %rsi, " D(80) "\n"
-	"	movq %rdx, " D(88) "\n"
-	"	movl $-100, %edi\n"
-	"	leaq " D(104) ", %rsi\n"
-	"	movl $0x80002, %edx\n"
-	"	xorl %r10d, %r10d\n"
-	"	movl $257, %eax\n"
-	"	syscall\n"
-	"	movq " D(72) ", %rdi\n"
-	"	movq " D(80) ", %rsi\n"
-	"	movq " D(88) ", %rdx\n"
-	"	movq %rax, %r8\n"
-	"	testq %rax, %rax\n"
-	"	js 3f\n"
-	/* The shared mapping; then close what was opened for it. */
-	"1:	movq " D(0) ", %r10\n"
-	"	movq " D(16) ", %r9\n"
-	"	movl $9, %eax\n"
-	"	syscall\n"
-	"	movq %rax, " D(96) "\n"
-	"	cmpq $0, " D(8) "\n"
-	"	jns 2f\n"
-	"	movq %r8, %rdi\n"
-	"	movl $3, %eax\n"
-	"	syscall\n"
-	"	movq " D(72) ", %rdi\n"
-	"2:	movq " D(96) ", %rax\n"
-	"	cmpq $-4095, %rax\n"
-	"	jae 3f\n"
-	"	movl $1, " D(64) "\n"
-	"	jmp 4f\n"
-	/* It could not be made: the program's own call, as it asked. */
-	"3:	movq " D(24) ", %r10\n"
-	"	movq " D(32) ", %r8\n"
-	"	movq " D(40) ", %r9\n"
-	"	movl $9, %eax\n"
-	"	syscall\n"
-	"	movl $2, " D(64) "\n"
-	/* how is stored before result: ptinspect reads them the other way. */
-	"4:	movq %rax, " D(56) "\n"
-	"	movq " D(24) ", %r10\n"
-	"	movq " D(32) ", %r8\n"
-	"	movq " D(40) ", %r9\n"
-	"	movq " D(48) ", %rcx\n"
-	"	jmpq *%rcx\n"
-	"pti_stub_lane_end:\n"
-	".popsection\n");
-#undef D
-
+/* The lane code, in stub-code.S. */
 extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
 
 /* A lane that is out: whose, and what its mapping is for. */
@@ -165,6 +102,8 @@ struct stub {
 };
 
 static_assert(STUB_LANES <= 64, "one bit per lane in stub->busy");
+
+static bool stub_program_view(struct proc *p, struct user_regs_struct *regs);
 
 bool
 stub_contains(uint64_t addr)
@@ -223,35 +162,38 @@ write_code(pid_t tid)
 static void
 write_paths(struct proc *p)
 {
+	struct redirect_state *rs = p->redirect;
 	char path[sizeof(((struct lane_data *)0)->path)];
 	unsigned i;
 
 	memset(path, 0, sizeof(path));
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(p->arena));
+	    arena_fd(rs->arena));
 	for (i = 0; i < STUB_LANES; i++)
-		arena_write(p->arena, lane_data(i) +
+		arena_write(rs->arena, lane_data(i) +
 		    offsetof(struct lane_data, path), path, sizeof(path));
 }
 
 int
 stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 {
+	struct redirect_state *rs = p->redirect;
 	bool code_mapped;
 	uint64_t off;
 
-	if (p->stub != NULL)
+	if (rs->stub != NULL)
 		return 0;
-	if (p->stub_failed || tracee_fd < 0 ||
-	    arena_alloc(p->arena, STUB_CODE_BYTES, &off, NULL) != 0)
+	task_set_program_view(stub_program_view);
+	if (rs->stub_failed || tracee_fd < 0 ||
+	    arena_alloc(rs->arena, STUB_CODE_BYTES, &off, NULL) != 0)
 		return -1;
 	if (!map_exactly(inj, STUB_DATA_ADDR, STUB_CODE_BYTES,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, tracee_fd, off)) {
-		arena_release(p->arena, off);
-		p->stub_failed = true;
+		arena_release(rs->arena, off);
+		rs->stub_failed = true;
 		return -1;
 	}
-	arena_map(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
+	arena_map(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
 	code_mapped = map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
 	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!code_mapped || write_code(inj->thread->tid) != 0 ||
@@ -261,11 +203,11 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 		inject_syscall(inj, SYS_munmap, (long)(code_mapped ? STUB_ADDR :
 		    STUB_DATA_ADDR), (long)(code_mapped ? STUB_BYTES :
 		    STUB_CODE_BYTES), 0, 0, 0, 0);
-		arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
-		p->stub_failed = true;
+		arena_unmap(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
+		rs->stub_failed = true;
 		return -1;
 	}
-	p->stub = xcalloc(1, sizeof(*p->stub));
+	rs->stub = xcalloc(1, sizeof(*rs->stub));
 	write_paths(p);
 	return 0;
 }
@@ -273,7 +215,9 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 bool
 stub_ready(const struct proc *p)
 {
-	return p->stub != NULL && ~p->stub->busy != 0;
+	const struct redirect_state *rs = redir_peek(p);
+
+	return rs->stub != NULL && ~rs->stub->busy != 0;
 }
 
 void
@@ -281,7 +225,8 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
     uint64_t len, uint64_t off, long flags, long tracee_fd)
 {
 	struct proc *p = t->proc;
-	struct stub *s = p->stub;
+	struct redirect_state *rs = p->redirect;
+	struct stub *s = rs->stub;
 	struct user_regs_struct r = *regs;
 	struct lane_data ld;
 	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
@@ -301,7 +246,7 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 		.saved_rsi = regs->rsi,
 		.saved_rdx = regs->rdx,
 	};
-	arena_write(p->arena, lane_data(i), &ld,
+	arena_write(rs->arena, lane_data(i), &ld,
 	    offsetof(struct lane_data, shared_result));
 	s->busy |= 1ULL << i;
 	s->lanes[i] = (struct lane){ t->tid, len, off };
@@ -311,17 +256,27 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 	thread_set_regs(t, &r, NULL);
 }
 
-bool
+/*
+ * A thread held inside a lane (a pause caught it mid-mmap) is running our
+ * code with the program's r8-r10 (and, while the memfd is opened,
+ * rdi/rsi/rdx) borrowed. For what ptinspect shows (regs, bt, threads, the
+ * TUI), this rewrites regs to the program's own view: at its syscall
+ * instruction, in mmap (rax -ENOSYS, or the result once the lane has
+ * it), every register it set as it set it. False, regs untouched, when
+ * rip is not in a lane. The task model's program view (task.h).
+ */
+static bool
 stub_program_view(struct proc *p, struct user_regs_struct *regs)
 {
+	const struct redirect_state *rs = redir_peek(p);
 	struct lane_data ld;
 	unsigned i;
 
-	if (p->stub == NULL || regs->rip < STUB_ADDR ||
+	if (rs->stub == NULL || regs->rip < STUB_ADDR ||
 	    regs->rip >= STUB_ADDR + STUB_CODE_BYTES)
 		return false;
 	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
-	if (arena_read(p->arena, lane_data(i), &ld,
+	if (arena_read(rs->arena, lane_data(i), &ld,
 	    offsetof(struct lane_data, shared_result)) !=
 	    offsetof(struct lane_data, shared_result))
 		return false;
@@ -339,27 +294,19 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 	return true;
 }
 
-int
-stub_program_regs(struct thread *t, struct user_regs_struct *regs,
-    char **errp)
-{
-	if (thread_get_regs(t, regs, errp) < 0)
-		return -1;
-	stub_program_view(t->proc, regs);
-	return 0;
-}
-
 /* A lane's result and how it got it; false while it is still running. */
 static bool
 lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 {
+	const struct redirect_state *rs = redir_peek(p);
+
 	/* result, then how, in two loads: the lane stores how first. */
-	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, result),
+	arena_read(rs->arena, lane_data(i) + offsetof(struct lane_data, result),
 	    result, sizeof(*result));
 	if (*result == LANE_PENDING)
 		return false;
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	arena_read(p->arena, lane_data(i) + offsetof(struct lane_data, how),
+	arena_read(rs->arena, lane_data(i) + offsetof(struct lane_data, how),
 	    how, sizeof(*how));
 	return true;
 }
@@ -367,12 +314,13 @@ lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 void
 stub_collect(struct proc *p)
 {
-	struct stub *s = p->stub;
+	const struct redirect_state *rs = redir_peek(p);
+	struct stub *s = rs->stub;
 	int64_t result, how;
 	struct lane *l;
 	unsigned i;
 
-	if (s == NULL || s->busy == 0 || p->arena == NULL)
+	if (s == NULL || s->busy == 0 || rs->arena == NULL)
 		return;
 	for (i = 0; i < STUB_LANES; i++) {
 		if (!(s->busy & (1ULL << i)))
@@ -380,18 +328,18 @@ stub_collect(struct proc *p)
 		l = &s->lanes[i];
 		if (!lane_done(p, i, &result, &how)) {
 			/* Its thread died (killed) before it finished. */
-			if (tracer_find_thread(p, l->tid) == NULL) {
-				arena_release(p->arena, l->off);
+			if (proc_find_thread(p, l->tid) == NULL) {
+				arena_release(rs->arena, l->off);
 				s->busy &= ~(1ULL << i);
 			}
 			continue;
 		}
 		if (how == LANE_SHARED) {
 			/* Whatever was recorded there is gone. */
-			arena_unmap(p->arena, (uint64_t)result, l->len);
-			arena_map(p->arena, (uint64_t)result, l->len, l->off);
+			arena_unmap(rs->arena, (uint64_t)result, l->len);
+			arena_map(rs->arena, (uint64_t)result, l->len, l->off);
 		} else {
-			arena_release(p->arena, l->off);
+			arena_release(rs->arena, l->off);
 		}
 		s->busy &= ~(1ULL << i);
 	}
@@ -400,9 +348,11 @@ stub_collect(struct proc *p)
 void
 stub_inherit(struct proc *parent, struct proc *child)
 {
-	if (parent->stub == NULL || child->arena == NULL)
+	struct redirect_state *chrs = child->redirect;
+
+	if (parent->redirect->stub == NULL || chrs->arena == NULL)
 		return;
-	child->stub = xcalloc(1, sizeof(*child->stub));
+	chrs->stub = xcalloc(1, sizeof(*chrs->stub));
 	write_paths(child);
 }
 
@@ -416,34 +366,42 @@ stub_in_range(uint64_t addr, uint64_t len)
 static bool
 stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len)
 {
-	return p->stub != NULL && stub_in_range(addr, len);
+	return redir_peek(p)->stub != NULL && stub_in_range(addr, len);
 }
 
 void
 stub_yield(struct proc *p, uint64_t addr, uint64_t len)
 {
+	struct redirect_state *rs = p->redirect;
+
 	if (!stub_overlaps(p, addr, len))
 		return;
-	free(p->stub);
-	p->stub = NULL;
-	p->stub_failed = true;
+	free(rs->stub);
+	rs->stub = NULL;
+	rs->stub_failed = true;
 }
 
 void
 stub_evict(struct inject *inj, struct proc *p)
 {
-	if (p->stub == NULL)
+	struct redirect_state *rs = p->redirect;
+
+	if (rs == NULL || rs->stub == NULL)
 		return;
 	inject_syscall(inj, SYS_munmap, (long)STUB_ADDR, (long)STUB_BYTES, 0,
 	    0, 0, 0);
-	arena_unmap(p->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
+	arena_unmap(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
 	stub_yield(p, STUB_ADDR, STUB_BYTES);
 }
 
 void
 stub_forget(struct proc *p)
 {
-	free(p->stub);
-	p->stub = NULL;
-	p->stub_failed = false;
+	struct redirect_state *rs = p->redirect;
+
+	if (rs == NULL)
+		return;
+	free(rs->stub);
+	rs->stub = NULL;
+	rs->stub_failed = false;
 }

@@ -12,22 +12,11 @@
 #include <stdint.h>
 #include <sys/user.h>
 
+#include "stub-layout.h"
+
 struct inject;
 struct proc;
 struct thread;
-
-/*
- * Where the stub lives: rr keeps its own page at the same spot for the
- * same reason (the seccomp filter lets syscalls made from there through,
- * and it must know the address before exec). Lanes of STUB_LANE_BYTES
- * code at STUB_ADDR and as many of data STUB_CODE_BYTES above them.
- */
-#define STUB_ADDR 0x70000000ULL
-#define STUB_LANES 64
-#define STUB_LANE_BYTES 256
-#define STUB_CODE_BYTES ((uint64_t)STUB_LANES * STUB_LANE_BYTES)
-#define STUB_DATA_ADDR (STUB_ADDR + STUB_CODE_BYTES)
-#define STUB_BYTES (2 * STUB_CODE_BYTES)
 
 /* Is addr in the stub's pages (code or data) of a traced process? */
 bool stub_contains(uint64_t addr);
@@ -59,21 +48,6 @@ void stub_send(struct thread *t, const struct user_regs_struct *regs,
  * when no lane is out; every user of the arena calls it first.
  */
 void stub_collect(struct proc *p);
-
-/*
- * A thread held inside a lane (a pause caught it mid-mmap) is running our
- * code with the program's r8-r10 (and, while the memfd is opened,
- * rdi/rsi/rdx) borrowed. For what ptinspect shows (regs, bt, threads, the
- * TUI), this rewrites regs to the program's own view: at its syscall
- * instruction, in mmap (rax -ENOSYS, or the result once the lane has
- * it), every register it set as it set it. False, regs untouched, when
- * rip is not in a lane.
- */
-bool stub_program_view(struct proc *p, struct user_regs_struct *regs);
-
-/* thread_get_regs, then stub_program_view: what ptinspect shows. */
-int stub_program_regs(struct thread *t, struct user_regs_struct *regs,
-    char **errp);
 
 /* The child of a fork has the parent's stub, with no lane out. */
 void stub_inherit(struct proc *parent, struct proc *child);

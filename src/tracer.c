@@ -54,20 +54,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mem.h"
 #include "redirect.h"
 #include "seccomp.h"
+#include "task.h"
 #include "tracer.h"
+#include "tracer-int.h"
 #include "util.h"
-
-#define THREAD_HASH_SIZE 1024
 
 struct tracer {
 	struct tracer_opts opts;
 	bool use_seccomp;
-	struct proc *procs;
+	struct task_table tasks;
 	struct proc *root;
-	struct thread *thread_hash[THREAD_HASH_SIZE];
 	int sigchld_fd;
 	sigset_t saved_mask;
 	struct sigaction saved_sigint;
@@ -82,112 +80,25 @@ struct tracer {
 #define SPIN_US 50
 #define BURST_US 200
 
-static void (*forget_hook)(struct proc *p);
-
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
 
 /* ---------------------------------------------------------------------
- * Tables of processes and threads
+ * Processes and threads (task.c keeps them)
  * ------------------------------------------------------------------- */
 
-static struct thread *
-thread_lookup(struct tracer *tr, pid_t tid)
-{
-	struct thread *t;
-
-	for (t = tr->thread_hash[tid % THREAD_HASH_SIZE]; t; t = t->hash_next)
-		if (t->tid == tid)
-			return t;
-	return NULL;
-}
-
-static void
-thread_hash_insert(struct tracer *tr, struct thread *t)
-{
-	struct thread **head = &tr->thread_hash[t->tid % THREAD_HASH_SIZE];
-
-	t->hash_next = *head;
-	*head = t;
-}
-
-static void
-thread_hash_remove(struct tracer *tr, struct thread *t)
-{
-	struct thread **pp = &tr->thread_hash[t->tid % THREAD_HASH_SIZE];
-
-	for (; *pp != NULL; pp = &(*pp)->hash_next) {
-		if (*pp == t) {
-			*pp = t->hash_next;
-			return;
-		}
-	}
-}
-
-static void
-read_comm(struct proc *p)
-{
-	char path[64], *s;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)p->pid);
-	s = read_file_str(path, NULL);
-	if (s == NULL)
-		return;
-	s[strcspn(s, "\n")] = '\0';
-	snprintf(p->comm, sizeof(p->comm), "%s", s);
-	free(s);
-}
-
+/* A new process, with what the tracer's options say of it. */
 static struct proc *
 proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
 {
-	struct proc *p = xcalloc(1, sizeof(*p));
-	struct proc **tail;
+	struct proc *p = task_proc_new(&tr->tasks, pid, parent_pid);
 
-	p->pid = pid;
-	p->parent_pid = parent_pid;
-	p->state = PROC_RUNNING;
-	p->mem_fd = -1;
 	/* Children run the user's program too (they fork from it). */
 	p->execed = true;
 	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;
-	read_comm(p);
-	for (tail = &tr->procs; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = p;
+	proc_read_comm(p);
 	return p;
-}
-
-static struct thread *
-thread_new(struct tracer *tr, struct proc *p, pid_t tid)
-{
-	struct thread *t = xcalloc(1, sizeof(*t));
-
-	t->tid = tid;
-	t->proc = p;
-	t->next = p->threads;
-	p->threads = t;
-	p->nthreads++;
-	thread_hash_insert(tr, t);
-	return t;
-}
-
-static void
-thread_delete(struct tracer *tr, struct thread *t)
-{
-	struct proc *p = t->proc;
-	struct thread **pp;
-
-	for (pp = &p->threads; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == t) {
-			*pp = t->next;
-			p->nthreads--;
-			break;
-		}
-	}
-	thread_hash_remove(tr, t);
-	free(t);
 }
 
 static pid_t
@@ -214,7 +125,7 @@ read_tgid(pid_t tid)
 static struct thread *
 adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
 {
-	struct thread *parent = thread_lookup(tr, parent_tid);
+	struct thread *parent = task_find_thread(&tr->tasks, parent_tid);
 	struct proc *p;
 	pid_t tgid;
 
@@ -231,29 +142,13 @@ adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
 	} else {
 		p = proc_new(tr, tid, parent != NULL ? parent->proc->pid : 0);
 	}
-	return thread_new(tr, p, tid);
+	return task_thread_new(&tr->tasks, p, tid);
 }
 
 struct proc *
 tracer_find_proc(struct tracer *tr, pid_t pid)
 {
-	struct proc *p;
-
-	for (p = tr->procs; p != NULL; p = p->next)
-		if (p->pid == pid && p->state != PROC_GONE)
-			return p;
-	return NULL;
-}
-
-struct thread *
-tracer_find_thread(struct proc *p, pid_t tid)
-{
-	struct thread *t;
-
-	for (t = p->threads; t != NULL; t = t->next)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return task_find_proc(&tr->tasks, pid);
 }
 
 struct proc *
@@ -265,92 +160,13 @@ tracer_root(struct tracer *tr)
 struct proc *
 tracer_procs(struct tracer *tr)
 {
-	return tr->procs;
-}
-
-struct thread *
-proc_main_thread(struct proc *p)
-{
-	struct thread *t;
-
-	if (p->paused_tid != 0 && (t = tracer_find_thread(p, p->paused_tid)))
-		return t;
-	if ((t = tracer_find_thread(p, p->pid)) != NULL)
-		return t;
-	return p->threads;
-}
-
-pid_t
-proc_access_tid(struct proc *p)
-{
-	struct thread *t;
-
-	/* The leader's /proc entries lose the mm once it has exited. */
-	t = tracer_find_thread(p, p->pid);
-	if (t != NULL && !t->exiting)
-		return p->pid;
-	for (t = p->threads; t != NULL; t = t->next)
-		if (!t->exiting)
-			return t->tid;
-	/* All exiting (a SIGKILL): the last one, held, still has the mm. */
-	if (p->paused_tid != 0 && tracer_find_thread(p, p->paused_tid))
-		return p->paused_tid;
-	return p->pid;
-}
-
-void
-tracer_set_forget_hook(void (*hook)(struct proc *p))
-{
-	forget_hook = hook;
-}
-
-/* The address space of p is gone: drop everything kept about it. */
-static void
-forget_address_space(struct proc *p)
-{
-	if (forget_hook != NULL)
-		forget_hook(p);
-	redirect_forget(p);
-	mem_forget(p);
+	return tr->tasks.procs;
 }
 
 int
 tracer_event_fd(struct tracer *tr)
 {
 	return tr->sigchld_fd;
-}
-
-/* ---------------------------------------------------------------------
- * Registers
- * ------------------------------------------------------------------- */
-
-int
-thread_get_regs(struct thread *t, struct user_regs_struct *regs, char **errp)
-{
-	if (!t->stopped)
-		return set_error(errp, "thread %d is running", (int)t->tid);
-	if (!t->regs_valid) {
-		if (ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs) != 0)
-			return set_error(errp, "thread %d: %s", (int)t->tid,
-			    strerror(errno));
-		t->regs_valid = true;
-	}
-	*regs = t->regs;
-	return 0;
-}
-
-int
-thread_set_regs(struct thread *t, const struct user_regs_struct *regs,
-    char **errp)
-{
-	if (!t->stopped)
-		return set_error(errp, "thread %d is running", (int)t->tid);
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, regs) != 0)
-		return set_error(errp, "thread %d: %s", (int)t->tid,
-		    strerror(errno));
-	t->regs = *regs;
-	t->regs_valid = true;
-	return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -361,70 +177,6 @@ static const long seize_options = PTRACE_O_TRACESYSGOOD |
     PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
     PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
     PTRACE_O_EXITKILL;
-
-/* What the child tells the parent through the report pipe before exec. */
-struct child_report {
-	int seccomp_errno;	/* 0: filter installed */
-	int exec_errno;		/* only sent when exec failed */
-};
-
-static void PTI_NORETURN
-child_main(const struct tracer_opts *opts, char *const argv[], int go_fd,
-    int report_fd, const sigset_t *mask, int reserved_fd)
-{
-	struct child_report report = { 0, 0 };
-	char c;
-
-	/* Wait until the parent has seized us. */
-	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
-		;
-	close(go_fd);
-	sigprocmask(SIG_SETMASK, mask, NULL);
-	if (opts->child_setup != NULL)
-		opts->child_setup(opts->child_setup_arg);
-	if (!opts->no_seccomp && seccomp_install(reserved_fd) != 0)
-		report.seccomp_errno = errno ? errno : ENOSYS;
-	if (opts->no_seccomp)
-		report.seccomp_errno = -1;
-	if (write(report_fd, &report.seccomp_errno,
-	    sizeof(report.seccomp_errno)) < 0)
-		_exit(125);
-	execvp(argv[0], argv);
-	report.exec_errno = errno;
-	if (write(report_fd, &report.exec_errno,
-	    sizeof(report.exec_errno)) < 0)
-		_exit(125);
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = read(fd, (char *)buf + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -1 : (ssize_t)done;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-static void
-report_exec_failure(const char *prog, int err, int *exit_code)
-{
-	if (err == ENOENT) {
-		warnx_msg("%s: not found", prog);
-		*exit_code = 127;
-	} else {
-		warnx_msg("%s: %s", prog, strerror(err));
-		*exit_code = 126;
-	}
-}
 
 /* Lets the failed child finish, answering whatever stops it makes. */
 static void
@@ -483,7 +235,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	if (pid == 0) {
 		close(go_pipe[1]);
 		close(report_pipe[0]);
-		child_main(opts, argv, go_pipe[0], report_pipe[1],
+		tracer_child_main(opts, argv, go_pipe[0], report_pipe[1],
 		    &tr->saved_mask, reserved_fd);
 	}
 	close(go_pipe[0]);
@@ -513,19 +265,21 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	tr->root->is_root = true;
 	tr->root->execed = false;
 	tr->root->pause_wanted = opts->pause_on_exit;
-	thread_new(tr, tr->root, pid);
+	task_thread_new(&tr->tasks, tr->root, pid);
 	close(go_pipe[1]);
 
-	n = read_full(report_pipe[0], &seccomp_errno, sizeof(seccomp_errno));
+	n = tracer_read_full(report_pipe[0], &seccomp_errno,
+	    sizeof(seccomp_errno));
 	if (n == sizeof(seccomp_errno))
-		n = read_full(report_pipe[0], &exec_errno, sizeof(exec_errno));
+		n = tracer_read_full(report_pipe[0], &exec_errno,
+		    sizeof(exec_errno));
 	close(report_pipe[0]);
 	tr->use_seccomp = seccomp_errno == 0;
 	if (seccomp_errno > 0)
 		warnx_msg("seccomp unavailable (%s): tracing every syscall, "
 		    "expect a slowdown", strerror(seccomp_errno));
 	if (exec_errno != 0) {
-		report_exec_failure(argv[0], exec_errno, exit_code);
+		tracer_report_exec_failure(argv[0], exec_errno, exit_code);
 		reap_failed_child(tr, pid);
 		tracer_destroy(tr);
 		return NULL;
@@ -585,7 +339,7 @@ check_paused(struct proc *p)
 		if (!t->stopped && !t->exiting)
 			return;
 	p->state = PROC_PAUSED;
-	read_comm(p);
+	proc_read_comm(p);
 }
 
 static void
@@ -624,7 +378,7 @@ proc_matches_only(const struct tracer *tr, struct proc *p)
 
 	if (tr->opts.nonly == 0)
 		return true;
-	read_comm(p);
+	proc_read_comm(p);
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->pid);
 	n = readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = '\0';
@@ -675,7 +429,7 @@ tracer_next_paused(struct tracer *tr)
 {
 	struct proc *p;
 
-	for (p = tr->procs; p != NULL; p = p->next) {
+	for (p = tr->tasks.procs; p != NULL; p = p->next) {
 		if (p->state == PROC_PAUSED && !p->pause_reported) {
 			p->pause_reported = true;
 			return p;
@@ -960,7 +714,7 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
 			;
 		if (WIFSTOPPED(status)) {
-			c = thread_lookup(tr, child);
+			c = task_find_thread(&tr->tasks, child);
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
@@ -1201,7 +955,7 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	child = (pid_t)msg;
-	if (child > 0 && thread_lookup(tr, child) == NULL)
+	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
 		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
 		    read_tgid(child) == t->proc->pid);
 	restore_clone_flags(t);
@@ -1253,16 +1007,14 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	for (o = p->threads; o != NULL; o = next) {
 		next = o->next;
 		if (o != t)
-			thread_delete(tr, o);
+			task_thread_delete(&tr->tasks, o);
 	}
 	if (t->tid != p->pid) {
-		thread_hash_remove(tr, t);
-		t->tid = p->pid;
-		thread_hash_insert(tr, t);
+		task_thread_set_tid(&tr->tasks, t, p->pid);
 	}
 	p->execed = true;
-	forget_address_space(p);
-	read_comm(p);
+	task_forget(p);
+	proc_read_comm(p);
 	warn_unprivileged_setid(p);
 	if (pause_chosen(tr, p, PAUSE_EXEC, 0)) {
 		start_pause(p, t, PAUSE_EXEC);
@@ -1288,24 +1040,24 @@ on_stop_event(struct tracer *tr, struct thread *t, int sig)
 static void
 on_death(struct tracer *tr, pid_t tid, int status)
 {
-	struct thread *t = thread_lookup(tr, tid);
+	struct thread *t = task_find_thread(&tr->tasks, tid);
 	struct proc *p;
 
 	if (t == NULL)
 		return;
 	p = t->proc;
-	thread_delete(tr, t);
+	task_thread_delete(&tr->tasks, t);
 	if (tid == p->pid) {
 		struct thread *o, *next;
 
 		/* The leader is reported last: the whole group is gone. */
 		for (o = p->threads; o != NULL; o = next) {
 			next = o->next;
-			thread_delete(tr, o);
+			task_thread_delete(&tr->tasks, o);
 		}
 		p->wait_status = status;
 		p->state = PROC_GONE;
-		forget_address_space(p);
+		task_forget(p);
 	} else {
 		check_paused(p);
 	}
@@ -1323,7 +1075,7 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	}
 	if (!WIFSTOPPED(status))
 		return;
-	t = thread_lookup(tr, tid);
+	t = task_find_thread(&tr->tasks, tid);
 	if (t == NULL)
 		t = adopt_task(tr, tid, 0, false);
 	t->stopped = true;
@@ -1479,23 +1231,16 @@ tracer_finish(struct tracer *tr)
 void
 tracer_destroy(struct tracer *tr)
 {
-	struct proc *p, *next;
-	struct thread *t, *tnext;
+	struct proc *p;
 
 	if (tr == NULL)
 		return;
-	for (p = tr->procs; p != NULL; p = p->next)
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
 		if (p->state != PROC_GONE)
 			kill(p->pid, SIGKILL);
-	for (p = tr->procs; p != NULL; p = next) {
-		next = p->next;
-		for (t = p->threads; t != NULL; t = tnext) {
-			tnext = t->next;
-			free(t);
-		}
-		forget_address_space(p);
-		free(p);
-	}
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		task_forget(p);
+	task_table_free(&tr->tasks);
 	if (tr->sigchld_fd >= 0)
 		close(tr->sigchld_fd);
 	sigaction(SIGINT, &tr->saved_sigint, NULL);

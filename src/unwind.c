@@ -72,9 +72,8 @@
 
 #include "maps.h"
 #include "mem.h"
-#include "stub.h"
 #include "symbols.h"
-#include "tracer.h"
+#include "task.h"
 #include "unwind.h"
 #include "util.h"
 
@@ -262,7 +261,7 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
 	/* Held inside the mmap stub: the stack is the program's call. */
-	stub_program_view(p, &regs);
+	proc_program_view(p, &regs);
 	unwind_stats.unwinds++;
 	up = unwind_proc_get(p, errp);
 	if (up == NULL)

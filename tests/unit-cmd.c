@@ -72,7 +72,6 @@ int
 main(void)
 {
 	self_proc.pid = getpid();
-	self_proc.mem_fd = -1;
 	self_proc.nthreads = 1;
 	self_proc.threads = &self_thread;
 	self_proc.reason = PAUSE_EXIT;

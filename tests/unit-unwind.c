@@ -119,7 +119,6 @@ tracee_start(struct tracee *tr, const char *prog, const char *arg)
 	tr->proc.paused_tid = pid;
 	tr->proc.nthreads = 1;
 	tr->proc.threads = &tr->thread;
-	tr->proc.mem_fd = -1;
 	tr->thread.tid = pid;
 	tr->thread.proc = &tr->proc;
 	tr->thread.stopped = true;

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "maps.h"
-#include "stub.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "util.h"
@@ -78,7 +77,7 @@ regs_fetch(struct tui *t)
 	memset(rs.changed, 0, sizeof(rs.changed));
 	if (th == NULL || !t->paused)
 		return;
-	if (stub_program_regs(th, &rs.regs, &rs.error) < 0)
+	if (thread_program_regs(th, &rs.regs, &rs.error) < 0)
 		return;
 	rs.valid = true;
 	rs.tid = th->tid;

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stub.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "unwind.h"
@@ -68,7 +67,7 @@ static size_t
 threads_in_order(struct proc *p, struct thread **out, size_t max)
 {
 	struct thread *first = p->state == PROC_PAUSED ?
-	    tracer_find_thread(p, p->paused_tid) : NULL;
+	    proc_find_thread(p, p->paused_tid) : NULL;
 	size_t n = 0;
 
 	if (first != NULL && n < max)
@@ -215,7 +214,7 @@ threads_draw(struct tui *t, WINDOW *w, bool focused)
 	th.top = tui_scroll_to(th.sel, th.top, h);
 	for (int y = 0; y < h && th.top + y < (int)th.nrows; y++) {
 		const struct trow *r = &th.rows[th.top + y];
-		struct thread *x = tracer_find_thread(t->proc, r->tid);
+		struct thread *x = proc_find_thread(t->proc, r->tid);
 		char line[512];
 		attr_t a = A_NORMAL;
 
@@ -275,8 +274,8 @@ threads_enter(struct tui *t)
 		tui_goto(t, bt->frames[r->frame].pc);
 		return PANE_REDRAW;
 	}
-	x = tracer_find_thread(t->proc, r->tid);
-	if (x == NULL || stub_program_regs(x, &regs, &err) < 0) {
+	x = proc_find_thread(t->proc, r->tid);
+	if (x == NULL || thread_program_regs(x, &regs, &err) < 0) {
 		tui_msg(t, true, "thread %d: %s", (int)r->tid, err != NULL ?
 		    err : "gone");
 		free(err);

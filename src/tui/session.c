@@ -35,7 +35,7 @@ tui_thread(struct tui *t)
 
 	if (t->proc == NULL)
 		return NULL;
-	th = tracer_find_thread(t->proc, t->tid);
+	th = proc_find_thread(t->proc, t->tid);
 	if (th == NULL) {
 		th = proc_main_thread(t->proc);
 		if (th != NULL)
@@ -190,7 +190,7 @@ tui_sync_proc(struct tui *t)
 	last_state = state;
 	t->paused = state == PROC_PAUSED;
 	if (t->paused) {
-		struct thread *th = tracer_find_thread(t->proc,
+		struct thread *th = proc_find_thread(t->proc,
 		    t->proc->paused_tid);
 
 		if (th != NULL)

@@ -1,0 +1,227 @@
+/*
+ * redirect-brk.c: the brk heap, emulated in the arena. The first brk of
+ * an address space decides (decide_brk): where the kernel's heap is still
+ * empty, the heap becomes a slot of HEAP_SLOT_BYTES file space, mapped
+ * from the arena page by page as the program's break moves, so it is
+ * read and written the fast way like the rest of its private memory and
+ * shows as "[heap]" (redirect_name_regions). RLIMIT_DATA is checked as the
+ * kernel would (redirect_data_limit_exceeded, which mmap shares).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "inject.h"
+#include "maps.h"
+#include "redirect.h"
+#include "redirect-int.h"
+#include "stub.h"
+#include "task.h"
+#include "util.h"
+
+/* File space kept for an emulated brk heap: its largest size. */
+#define HEAP_SLOT_BYTES (64ULL << 30)
+
+static void decide_brk(struct proc *p, pid_t tid);
+
+/*
+ * RLIMIT_DATA counts private writable memory (VmData); the kernel does
+ * not count redirected memory there, being shared, so the limit is
+ * checked here: VmData, plus the writable redirected regions, plus len.
+ * Only when the program has such a limit (it costs a read of its maps).
+ */
+bool
+redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
+{
+	struct redirect_state *rs = redir(p);
+	uint64_t total = PAGE_UP(len), kb;
+	char path[64], line[128];
+	struct rlimit rl;
+	struct maps maps;
+	struct stat st;
+	size_t i;
+	FILE *f;
+
+	if (prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY || rs->arena == NULL ||
+	    fstat(arena_fd(rs->arena), &st) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmData: %" SCNu64, &kb) == 1)
+			total += kb * 1024;
+	fclose(f);
+	if (maps_read(tid, &maps, NULL) != 0)
+		return false;
+	for (i = 0; i < maps.count; i++)
+		if (maps.regions[i].inode == st.st_ino &&
+		    maps.regions[i].perms[1] == 'w' &&
+		    maps.regions[i].perms[3] == 's')
+			total += maps.regions[i].end - maps.regions[i].start;
+	maps_free(&maps);
+	return total > rl.rlim_cur;
+}
+
+/*
+ * The first brk of an address space decides: emulate it in the arena when
+ * the kernel's heap is still empty, else leave the kernel's heap alone.
+ */
+static void
+decide_brk(struct proc *p, pid_t tid)
+{
+	struct redirect_state *rs = redir(p);
+	struct maps maps;
+	bool has_heap;
+
+	rs->brk.mode = BRK_NATIVE;
+	if (rs->redirect_disabled || maps_read(tid, &maps, NULL) != 0)
+		return;
+	has_heap = maps_find_name(&maps, "[heap]") != NULL;
+	maps_free(&maps);
+	rs->brk.start = redirect_stat_address(tid, 47);
+	if (has_heap || rs->brk.start == 0)
+		return;
+	rs->brk.cur = rs->brk.start;
+	rs->brk.mode = BRK_EMULATED;
+}
+
+/*
+ * brk as the kernel does it, in shared memory: the break moves within a
+ * slot of HEAP_SLOT_BYTES, pages are mapped from the arena as it grows
+ * (MAP_FIXED_NOREPLACE: like the kernel, never over another mapping) and
+ * unmapped, punched, as it shrinks. It returns the new break, or the old
+ * one when it cannot move.
+ */
+void
+redirect_brk(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
+	struct brk_state *b = &rs->brk;
+	uint64_t want = regs->rdi, base, old_top, new_top, off;
+	struct inject inj;
+	struct rlimit rl;
+	long r, fd;
+
+	if (b->mode == BRK_UNDECIDED)
+		decide_brk(p, t->tid);
+	if (b->mode == BRK_NATIVE && rs->stub != NULL && b->start != 0 &&
+	    b->start < STUB_ADDR && want + PAGE_SIZE_BYTES > STUB_ADDR) {
+		/* The heap reaches the stub's addresses: they are its own. */
+		if (inject_begin(&inj, t, true) != 0)
+			return;
+		stub_evict(&inj, p);
+		r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0, 0, 0);
+		inject_end(&inj, true, r);
+		return;
+	}
+	if (b->mode != BRK_EMULATED)
+		return;
+	base = PAGE_UP(b->start);
+	old_top = PAGE_UP(b->cur);
+	new_top = PAGE_UP(want);
+	/*
+	 * RLIMIT_DATA, as the kernel's brk checks it: the heap and the data
+	 * segment (check_data_rlimit), then all data memory (may_expand_vm).
+	 */
+	if (new_top > old_top && want >= b->start &&
+	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
+	    redirect_stat_address(t->tid, 46) -
+	    redirect_stat_address(t->tid, 45) > rl.rlim_cur ||
+	    redirect_data_limit_exceeded(p, t->tid, new_top - old_top))) {
+		redirect_skip_syscall(t, regs, (long)b->cur);
+		return;
+	}
+	if (want < b->start || new_top - base > HEAP_SLOT_BYTES ||
+	    new_top == old_top) {
+		if (want >= b->start && new_top - base <= HEAP_SLOT_BYTES)
+			b->cur = want;
+		redirect_skip_syscall(t, regs, (long)b->cur);
+		return;
+	}
+	if (inject_begin(&inj, t, true) != 0)
+		return;
+	if (rs->arena == NULL && rs->redirect_disabled) {
+		/* A fork child left private (redirect_child): same, privately. */
+		r = new_top > old_top ? inject_syscall(&inj, SYS_mmap,
+		    (long)old_top, (long)(new_top - old_top),
+		    PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) :
+		    inject_syscall(&inj, SYS_munmap, (long)new_top,
+		    (long)(old_top - new_top), 0, 0, 0, 0);
+		if (r == (new_top > old_top ? (long)old_top : 0))
+			b->cur = want;
+		else if (new_top > old_top && !syscall_failed(r))
+			inject_syscall(&inj, SYS_munmap, r,
+			    (long)(new_top - old_top), 0, 0, 0, 0);
+	} else if (new_top > old_top) {
+		if (!b->has_slot && redirect_ensure_arena(p) &&
+		    arena_alloc(rs->arena, HEAP_SLOT_BYTES, &b->slot,
+		    NULL) == 0)
+			b->has_slot = true;
+		off = b->slot + (old_top - base);
+		fd = b->has_slot && !rs->redirect_disabled ?
+		    redirect_fd_acquire(&inj, p) : -1;
+		if (fd < 0 && old_top == base) {
+			/*
+			 * No arena in this process (the memfd cannot reach
+			 * it, e.g. it runs as another user): nothing is
+			 * emulated yet, so the kernel's heap serves it.
+			 */
+			if (b->has_slot)
+				arena_release(rs->arena, b->slot);
+			b->has_slot = false;
+			b->mode = BRK_NATIVE;
+			r = inject_syscall(&inj, SYS_brk, (long)want, 0, 0, 0,
+			    0, 0);
+			inject_end(&inj, true, r);
+			return;
+		}
+		if (rs->stub != NULL &&
+		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
+			stub_evict(&inj, p);
+		/*
+		 * Without the memfd (redirection ended: on_own_filter) the
+		 * heap grows with private memory, as the kernel's would.
+		 */
+		r = inject_syscall(&inj, SYS_mmap, (long)old_top,
+		    (long)(new_top - old_top), PROT_READ | PROT_WRITE,
+		    fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE :
+		    MAP_SHARED | MAP_FIXED_NOREPLACE, fd, fd < 0 ? 0 : (long)off);
+		redirect_fd_release(&inj, fd);
+		if (r == (long)old_top) {
+			if (fd >= 0)
+				arena_map(rs->arena, old_top, new_top - old_top,
+				    off);
+			b->cur = want;
+		} else if (!syscall_failed(r)) {
+			/* Placed elsewhere: an old kernel without NOREPLACE. */
+			inject_syscall(&inj, SYS_munmap, r,
+			    (long)(new_top - old_top), 0, 0, 0, 0);
+		}
+	} else {
+		r = inject_syscall(&inj, SYS_munmap, (long)new_top,
+		    (long)(old_top - new_top), 0, 0, 0, 0);
+		if (r == 0) {
+			arena_unmap(rs->arena, new_top, old_top - new_top);
+			b->cur = want;
+			/* The slot goes with its last page. */
+			if (new_top == base)
+				b->has_slot = false;
+		}
+	}
+	inject_end(&inj, true, (long)b->cur);
+}

@@ -1,0 +1,53 @@
+/*
+ * stub-layout.h: where the mmap stub (stub.h) lives in every traced
+ * address space, and the layout of a lane's data. Constants only, for C
+ * and for the assembler: the seccomp filter (seccomp.c) lets mmap from the
+ * stub's code through without depending on the redirection layer, and
+ * the lane code (stub-code.S) and stub.c read the same offsets.
+ *
+ * rr keeps its own page at the same spot for the same reason (the seccomp
+ * filter lets syscalls made from there through, and it must know the
+ * address before exec). Lanes of STUB_LANE_BYTES code at STUB_ADDR and as
+ * many of data STUB_CODE_BYTES above them.
+ */
+#ifndef PTI_STUB_LAYOUT_H
+#define PTI_STUB_LAYOUT_H
+
+#ifdef __ASSEMBLER__
+#define STUB_ADDR 0x70000000
+#define STUB_CODE_BYTES (STUB_LANES*STUB_LANE_BYTES)
+#else
+#include <stdint.h>
+#define STUB_ADDR 0x70000000ULL
+#define STUB_CODE_BYTES ((uint64_t)STUB_LANES * STUB_LANE_BYTES)
+#endif
+#define STUB_LANES 64
+#define STUB_LANE_BYTES 256
+#define STUB_DATA_ADDR (STUB_ADDR + STUB_CODE_BYTES)
+#define STUB_BYTES (2 * STUB_CODE_BYTES)
+
+/*
+ * A lane's data, at the lane's code + STUB_CODE_BYTES: byte offsets of
+ * struct lane_data's fields (stub.c checks them against the struct).
+ */
+#define LANE_FLAGS 0		/* r10 for the shared mmap */
+#define LANE_FD 8		/* r8: the memfd, or -1 to open path */
+#define LANE_OFFSET 16		/* r9: the slot's file offset */
+#define LANE_ORIG_R10 24	/* the program's r10, r8, r9 */
+#define LANE_ORIG_R8 32
+#define LANE_ORIG_R9 40
+#define LANE_RETURN_RIP 48	/* after the program's syscall instruction */
+#define LANE_RESULT 56		/* LANE_PENDING until the lane is done */
+#define LANE_HOW 64		/* LANE_SHARED or LANE_PRIVATE (low half) */
+#define LANE_SAVED_RDI 72	/* the lane's own scratch */
+#define LANE_SAVED_RSI 80
+#define LANE_SAVED_RDX 88
+#define LANE_SHARED_RESULT 96	/* the lane's own scratch, too */
+#define LANE_PATH 104		/* /proc/<ptinspect>/fd/<memfd> */
+
+/* Neither a page address nor -errno: what no mmap returns. */
+#define LANE_PENDING 1
+#define LANE_SHARED 1
+#define LANE_PRIVATE 2
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * tracer-int.h: what tracer.c and tracer-child.c share, private to them.
+ */
+#ifndef PTI_TRACER_INT_H
+#define PTI_TRACER_INT_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+struct tracer_opts;
+
+/*
+ * The forked child: waits for a byte on go_fd (the parent has seized
+ * it), restores the signal mask, runs opts->child_setup, installs the
+ * filter (watching reserved_fd; -1: exit rules only), writes to report_fd
+ * the filter's errno (0: installed, -1: not asked) and execs argv; if exec
+ * fails, writes its errno too and exits 127 (not found) or 126.
+ */
+void tracer_child_main(const struct tracer_opts *opts, char *const argv[],
+    int go_fd, int report_fd, const sigset_t *mask, int reserved_fd)
+    PTI_NORETURN;
+
+/* Reads len bytes unless EOF comes first: how many, or -1. */
+ssize_t tracer_read_full(int fd, void *buf, size_t len);
+
+/* "PROG: not found" (127) or "PROG: why" (126) into *exit_code. */
+void tracer_report_exec_failure(const char *prog, int err, int *exit_code);
+
+#endif
