@@ -65,8 +65,9 @@ enum cmd_result cmd_run(struct cmd_ctx *ctx, const char *line);
 extern const struct cmd_entry *const cmd_table[];
 
 /*
- * Evaluates an address expression: hex, decimal, $register, region name
- * ([heap], [stack], libc.so.6), joined with + and -. 0 or -1 with *errp.
+ * Evaluates an address expression (expr.h): hex, decimal, $register,
+ * region ([heap], libc.so.6), symbol (main, malloc@libc.so.6), &NAME,
+ * *EXPR (8-byte load), parentheses, + - *. 0 or -1 with *errp.
  */
 int cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
     char **errp);

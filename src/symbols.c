@@ -62,6 +62,10 @@ static void symbols_grow(struct symbols *s);
 static struct sym_entry *symbols_slot(struct sym_entry *table, size_t size,
     uint64_t key);
 static void symbols_free_info(struct sym_info *info);
+struct symbols_search;
+static bool symbols_module_is(const char *modname, const char *want);
+static bool symbols_type_ok(const struct symbols_search *q,
+    const GElf_Sym *sym);
 
 static char *symbols_debuginfo_path;
 
@@ -451,6 +455,8 @@ symbols_free_info(struct sym_info *info)
 
 struct symbols_search {
 	const char *name;
+	const char *module;	/* a module's path or file name, or NULL */
+	bool any;		/* objects too, not only functions */
 	bool found;
 	uint64_t addr;
 	char *path;
@@ -466,12 +472,14 @@ symbols_function_cb(Dwfl_Module *mod, void **userdata, const char *modname,
 	const char *name;
 	int i, n;
 
-	(void)userdata, (void)modname, (void)start;
+	(void)userdata, (void)start;
+	if (q->module != NULL && !symbols_module_is(modname, q->module))
+		return DWARF_CB_OK;
 	n = dwfl_module_getsymtab(mod);
 	for (i = 1; i < n; i++) {
 		name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL,
 		    NULL);
-		if (name != NULL && GELF_ST_TYPE(sym.st_info) == STT_FUNC &&
+		if (name != NULL && symbols_type_ok(q, &sym) &&
 		    sym.st_shndx != SHN_UNDEF && strcmp(name, q->name) == 0) {
 			q->found = true;
 			q->addr = addr;
@@ -491,6 +499,52 @@ symbols_find_function(struct symbols *s, const char *name, uint64_t *addr)
 	if (q.found)
 		*addr = q.addr;
 	return q.found;
+}
+
+bool
+symbols_find_symbol(struct symbols *s, const char *name, uint64_t *addr)
+{
+	struct symbols_search q = { .name = name, .any = true };
+	const char *at = strrchr(name, '@');
+	char *base = NULL;
+
+	/* "malloc@libc.so.6": the module after the last '@'. */
+	if (at != NULL && at != name && at[1] != '\0') {
+		base = xstrndup(name, (size_t)(at - name));
+		q.name = base;
+		q.module = at + 1;
+	}
+	symbols_pid = s->pid;
+	dwfl_getmodules(s->dwfl, symbols_function_cb, &q, 0);
+	if (q.found)
+		*addr = q.addr;
+	free(base);
+	return q.found;
+}
+
+/* Whether the module modname (a path) is want: its path or file name. */
+static bool
+symbols_module_is(const char *modname, const char *want)
+{
+	const char *slash;
+
+	if (modname == NULL)
+		return false;
+	if (strcmp(modname, want) == 0)
+		return true;
+	slash = strrchr(modname, '/');
+	return slash != NULL && strcmp(slash + 1, want) == 0;
+}
+
+/* Functions, and with q->any data objects and indirect functions. */
+static bool
+symbols_type_ok(const struct symbols_search *q, const GElf_Sym *sym)
+{
+	int t = GELF_ST_TYPE(sym->st_info);
+
+	if (t == STT_FUNC)
+		return true;
+	return q->any && (t == STT_OBJECT || t == STT_GNU_IFUNC);
 }
 
 static int

@@ -66,6 +66,14 @@ bool symbols_find_function(struct symbols *s, const char *name,
     uint64_t *addr);
 
 /*
+ * The address of the function or data object called name, the program's
+ * first; "name@MODULE" (a file name such as libc.so.6, or a path) looks
+ * only in that module. false when there is none.
+ */
+bool symbols_find_symbol(struct symbols *s, const char *name,
+    uint64_t *addr);
+
+/*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source
  * file the line tables call name, or end in "/name". NULL when none does;
  * free the result.

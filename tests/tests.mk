@@ -99,6 +99,14 @@ tests_progs_procinfo_CFLAGS = $(AM_CFLAGS) -g -O0
 check_PROGRAMS += tests/unit-cmd tests/unit-maps tests/unit-mem
 TESTS += tests/unit-cmd tests/unit-maps tests/unit-mem
 
+# The address expression grammar alone.
+check_PROGRAMS += tests/unit-expr
+TESTS += tests/unit-expr
+tests_unit_expr_SOURCES = tests/unit-expr.c
+tests_unit_expr_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_expr_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_expr_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
 tests_unit_cmd_SOURCES = tests/unit-cmd.c
 tests_unit_cmd_CFLAGS = $(PTI_TOOL_CFLAGS_)
 tests_unit_cmd_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
