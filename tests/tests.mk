@@ -15,6 +15,7 @@ foundation_tests = \
 	tests/disas.t \
 	tests/errors.t \
 	tests/exit-status.t \
+	tests/expr.t \
 	tests/fallback.t \
 	tests/forks.t \
 	tests/gcore.t \
@@ -46,6 +47,7 @@ check_PROGRAMS += \
 	tests/progs/crash \
 	tests/progs/deny-seccomp \
 	tests/progs/exit-code \
+	tests/progs/expr-ptrs \
 	tests/progs/fault \
 	tests/progs/fork-exec \
 	tests/progs/gcore \
@@ -66,6 +68,8 @@ tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_expr_ptrs_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
+tests_progs_expr_ptrs_LDFLAGS = -pie
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_hang_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
