@@ -54,6 +54,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_disas_entry,
 	&cmd_sym_entry,
 	&cmd_list_entry,
+	&cmd_frame_entry,
+	&cmd_up_entry,
+	&cmd_down_entry,
 	/* The process as /proc shows it (cmd-proc.c, cmd-shell.c). */
 	&cmd_fds_entry,
 	&cmd_env_entry,
@@ -99,6 +102,8 @@ static int cmd_eval_register(void *arg, const char *name, uint64_t *out,
     char **errp);
 static int cmd_eval_load(void *arg, uint64_t addr, uint64_t *out,
     char **errp);
+static int cmd_eval_frame_register(struct cmd_ctx *ctx, const char *name,
+    const char *reg, uint64_t *out, char **errp);
 static int cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps,
     char **errp);
 static const char *cmd_region_refusal(const struct region *r);
@@ -621,9 +626,53 @@ cmd_eval_register(void *arg, const char *name, uint64_t *out, char **errp)
 		return set_error(errp, "%s: no such register", name);
 	if (ctx->thread == NULL)
 		return set_error(errp, "%s: no thread selected", name);
+	if (ctx->frame > 0)
+		return cmd_eval_frame_register(ctx, name, want, out, errp);
 	if (stub_program_regs(ctx->thread, &regs, errp) < 0)
 		return -1;
 	memcpy(out, (const char *)&regs + cmd_regs[i].offset, sizeof *out);
+	return 0;
+}
+
+/*
+ * A register in a selected frame past #0: the unwinder keeps only pc and
+ * sp of outer frames, so the others are refused rather than shown with
+ * frame #0's values.
+ */
+static int
+cmd_eval_frame_register(struct cmd_ctx *ctx, const char *name,
+    const char *reg, uint64_t *out, char **errp)
+{
+	struct backtrace bt;
+	const struct frame *fr;
+
+	if (strcmp(reg, "rip") != 0 && strcmp(reg, "rsp") != 0)
+		return set_error(errp, "%s: not known in frame #%u (only $pc "
+		    "and $sp are)", name, ctx->frame);
+	if (cmd_selected_frame(ctx, &bt, &fr, errp) < 0)
+		return -1;
+	*out = strcmp(reg, "rip") == 0 ? fr->pc : fr->sp;
+	backtrace_free(&bt);
+	return 0;
+}
+
+int
+cmd_selected_frame(struct cmd_ctx *ctx, struct backtrace *bt,
+    const struct frame **fr, char **errp)
+{
+	struct thread *t;
+
+	if ((t = cmd_thread_arg(ctx, NULL, errp)) == NULL)
+		return -1;
+	if (unwind_thread(ctx->proc, t, bt, errp) < 0)
+		return -1;
+	if (ctx->frame >= bt->count) {
+		set_error(errp, "frame %u: no such frame (%zu frames)",
+		    ctx->frame, bt->count);
+		backtrace_free(bt);
+		return -1;
+	}
+	*fr = &bt->frames[ctx->frame];
 	return 0;
 }
 

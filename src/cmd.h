@@ -23,6 +23,11 @@ struct cmd_ctx {
 	struct tracer *tracer;
 	struct proc *proc;	/* the process commands act on */
 	struct thread *thread;	/* selected thread, for $registers; may be NULL */
+	/*
+	 * Selected frame of that thread's backtrace (`frame`, `up`, `down`),
+	 * 0 the innermost: $pc and $sp, `list` and `disas` use it.
+	 */
+	unsigned frame;
 	bool json;		/* one JSON object per command on `out` */
 	FILE *out;		/* results (and JSON errors) */
 	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */

@@ -39,4 +39,4 @@ src_libptinspect_a_SOURCES += \
 src_libptinspect_a_SOURCES += \
 	src/disas.c src/disas.h \
 	src/source.c src/source.h \
-	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c
+	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c src/cmd-frame.c

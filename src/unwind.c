@@ -866,6 +866,10 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 		f = &bt->frames[bt->count++];
 		memset(f, 0, sizeof *f);
 		f->pc = ip;
+		f->sp = sp;
+		/* The caller's sp is the callee's canonical frame address. */
+		if (bt->count > 1)
+			bt->frames[bt->count - 2].cfa = sp;
 		prev_ip = ip;
 		prev_sp = sp;
 		r = unw_step(&cursor);
@@ -965,6 +969,8 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 			g = &out[n++];
 			memset(g, 0, sizeof *g);
 			g->pc = f->pc;
+			g->sp = f->sp;
+			g->cfa = f->cfa;
 			g->function = si->inlined[k].function;
 			g->file = si->inlined[k].file;
 			g->line = si->inlined[k].line;

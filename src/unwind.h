@@ -22,6 +22,14 @@ struct thread;
 
 struct frame {
 	uint64_t pc;
+	/*
+	 * The stack pointer in this frame (for frames past #0, as the call
+	 * left it: libunwind's unwound rsp) and its canonical frame address
+	 * (the caller's sp, 0 for the outermost frame). No other register
+	 * of an outer frame is kept.
+	 */
+	uint64_t sp;
+	uint64_t cfa;
 	const char *function;	/* NULL when unknown */
 	uint64_t offset;	/* pc - function start */
 	const char *file;	/* source file, or NULL */
