@@ -76,4 +76,72 @@ tap_like "$TAP_ERR" "^x: main\\): unmatched '\\)' at column 5\$" \
 tap_like "$TAP_ERR" '^x: 0x10: address not mapped$' \
 	"*0x10: the load fails, naming the address"
 
+# Frames: bt-nested (PIE) paused in level_d, 6 frames of its own; a core
+# of the pause for gdb. For each frame N: `frame N`, then $pc and $sp
+# through sym, against gdb's `frame N`, `p/x $pc`, `p/x $sp` on the core.
+if command -v gdb >/dev/null 2>&1; then
+	nested=$PROGS/bt-nested
+	set -- -ex "gcore $TAP_TMP/core"
+	gset=
+	for n in 0 1 2 3 4 5; do
+		set -- "$@" -ex "frame $n" -ex 'sym $pc' -ex 'sym $sp'
+		gset="$gset -ex 'frame $n' -ex 'p/x \$pc' -ex 'p/x \$sp'"
+	done
+	set -- "$@" -ex 'frame 1' -ex 'up 2' -ex 'sym $pc' -ex 'down' \
+		-ex 'sym $pc' -ex 'up 3' -ex 'sym $pc' -ex 'frame 3' -ex list \
+		-ex disas -ex 'frame 0'
+	pti_run --batch --json "$@" "$nested"
+	tap_is "$TAP_RC" 7 "bt-nested: exit status 7 after frame, up, down"
+	json=$TAP_OUT
+	ours=$(pti_json_eval sym 'o["addr"]' | sed -n 1,12p | paste -d' ' - -)
+	frames=$(pti_json_eval frame '"#%d %s %s:%s" % (o["frame"],
+		o["function"], (o["file"] or "").rsplit("/", 1)[-1], o["line"])')
+	eval "gdb -nx -batch $gset -ex 'frame 1' -ex 'up 2' -ex 'p/x \$pc' \
+		-ex 'down' -ex 'p/x \$pc' -ex 'up 3' -ex 'p/x \$pc' \
+		\"$nested\" \"$TAP_TMP/core\"" >"$TAP_TMP/gdb.out" 2>&1
+	gdbs=$(sed -n 's/^\$[0-9]* = //p' "$TAP_TMP/gdb.out" | sed -n 1,12p |
+		paste -d' ' - -)
+	tap_is "$ours" "$gdbs" "frame 0..5: \$pc and \$sp as gdb's on the core"
+	gframes=$(python3 -c '
+import re, sys
+for l in open(sys.argv[1]):
+	m = re.match(r"^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \(.*\) at (\S+):(\d+)", l)
+	if m:
+		print("#%s %s %s:%s" % (m.group(1), m.group(2),
+			m.group(3).rsplit("/", 1)[-1], m.group(4)))
+' "$TAP_TMP/gdb.out")
+	tap_is "$(printf '%s\n' "$frames" | sed -n 1,9p)" \
+		"$(printf '%s\n' "$gframes" | sed -n 2,10p)" \
+		"frame lines: function and file:line as gdb's (frames 0-5, frame 1, up 2, down)"
+	ours=$(pti_json_eval sym 'o["addr"]' | sed -n 13,15p | tr '\n' ' ')
+	gdbs=$(sed -n 's/^\$[0-9]* = //p' "$TAP_TMP/gdb.out" | sed -n 13,15p |
+		tr '\n' ' ')
+	tap_is "$ours" "$gdbs" "up 2, down, up 3: the frames gdb selects"
+	line=$(pti_json_eval frame 'o["line"]' | sed -n 11p)
+	want=$(awk -v a=$((line - 5)) -v b=$((line + 4)) \
+		'NR >= a && NR <= b { print NR "\t" $0 }' \
+		"$TOP_SRCDIR/tests/progs/bt-nested.c")
+	TAP_OUT=$json
+	got=$(pti_json_eval list \
+		'"\n".join("%d\t%s" % (l["line"], l["text"]) for l in o["lines"])')
+	tap_is "$got" "$want" "list in frame 3: the source around line $line"
+	pc3=$(pti_json_eval frame 'o["pc"]' | sed -n 11p)
+	cur=$(pti_json_eval disas \
+		'[i["addr"] for i in o["insns"] if i["current"]]')
+	tap_is "$cur" "['$pc3']" "disas in frame 3: that frame's pc is current"
+	TAP_OUT=$json
+else
+	tap_skip "no gdb" 5
+fi
+pti_run --batch -ex 'frame 1' -ex 'x $rax' -ex 'frame 99' -ex 'down 2' \
+	-ex 'frame 8' -ex 'up' "$PROGS/bt-nested-nopie"
+tap_like "$TAP_OUT" '^#1  0x[0-9a-f]{16} in level_inl \(\.\.\.\) at bt-nested\.c:[0-9]+$' \
+	"frame 1: gdb's frame line"
+tap_like "$TAP_ERR" '^x: \$rax: not known in frame #1 \(only \$pc and \$sp are\)$' \
+	"frame 1: \$rax refused, not frame 0's"
+tap_like "$TAP_ERR" '^frame: frame 99: no such frame \(9 frames\)$' \
+	"frame 99: no such frame"
+tap_like "$TAP_ERR" '^up: initial frame selected; you cannot go up$' \
+	"up from the outermost frame refused"
+
 pti_done
