@@ -7,9 +7,10 @@
  *	#6  0x00007f79f7d1724a in __libc_start_call_main () from libc.so.6
  *
  * The selection lives in struct cmd_ctx (ctx->frame); $pc and $sp, and
- * `list` and `disas` without arguments, then use that frame. The
- * arguments are not shown yet: "(...)" for a function with line
- * information, "()" as gdb for one without.
+ * `list` and `disas` without arguments, then use that frame. Arguments
+ * as `bt` shows them (unwind_frame_args); "(...)" for an inlined call,
+ * whose arguments are not read, "()" as gdb for a function without line
+ * information.
  */
 #include "config.h"
 
@@ -149,12 +150,15 @@ cmd_frame_show(struct cmd_ctx *ctx, unsigned n, char **errp)
 	unsigned saved = ctx->frame;
 	struct json j;
 	FILE *f = ctx->out;
+	char args[1024];
+	bool has_args;
 
 	ctx->frame = n;
 	if (cmd_selected_frame(ctx, &bt, &fr, errp) < 0) {
 		ctx->frame = saved;
 		return CMD_FAILED;
 	}
+	has_args = unwind_frame_args(ctx->proc, &bt, n, args, sizeof args);
 	if (ctx->json) {
 		json_begin(&j, f, "frame");
 		json_put_uint(&j, "frame", n);
@@ -173,12 +177,13 @@ cmd_frame_show(struct cmd_ctx *ctx, unsigned n, char **errp)
 			json_put_null(&j, "line");
 		json_put_str(&j, "module", fr->module);
 		json_put_bool(&j, "inlined", fr->inlined);
+		json_put_str(&j, "args", has_args ? args : NULL);
 		json_end(&j);
 	} else {
 		fprintf(f, "#%-2u 0x%016" PRIx64 " in %s", n, fr->pc,
 		    fr->function != NULL ? fr->function : "??");
 		if (fr->file != NULL && fr->line > 0)
-			fprintf(f, " (...) at %s:%d\n",
+			fprintf(f, " (%s) at %s:%d\n", has_args ? args : "...",
 			    cmd_frame_basename(fr->file), fr->line);
 		else if (fr->module != NULL)
 			fprintf(f, " () from %s\n", fr->module);

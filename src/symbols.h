@@ -73,6 +73,29 @@ bool symbols_find_function(struct symbols *s, const char *name,
 bool symbols_find_symbol(struct symbols *s, const char *name,
     uint64_t *addr);
 
+/* What symbols_frame_args needs of one frame of a stopped thread. */
+struct sym_frame {
+	uint64_t pc;
+	bool return_address;	/* look pc up at pc - 1, as bt does */
+	uint64_t cfa;		/* 0 when unknown */
+	/* Tracee memory: bytes read at addr (short or -1 on failure). */
+	long (*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	void *arg;
+};
+
+/*
+ * Writes the formal parameters of the function (DW_TAG_subprogram, not an
+ * inlined call) holding f->pc as gdb's bt shows them, "x=7, p=0x4011b0,
+ * c=99 'c'", into buf: base types, bool, and pointers (char * with its
+ * string); "..." for other types; "<optimized out>" for a parameter whose
+ * location is not known at that pc, or needs registers of an outer frame.
+ * Only DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base) and
+ * DW_OP_addr locations are read. false (buf untouched) when pc has no
+ * debug information.
+ */
+bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,
+    char *buf, size_t len);
+
 /*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source
  * file the line tables call name, or end in "/name". NULL when none does;

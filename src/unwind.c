@@ -332,6 +332,44 @@ unwind_lookup(struct proc *p, uint64_t addr)
 	return symbols_lookup(up->syms, addr, false);
 }
 
+static long
+unwind_args_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return (long)mem_read(arg, addr, buf, len, NULL);
+}
+
+bool
+unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
+    char *buf, size_t len)
+{
+	const struct frame *fr = &bt->frames[i];
+	struct unwind_proc *up;
+	struct sym_frame sf = {
+		.pc = fr->pc,
+		.cfa = fr->cfa,
+		.read = unwind_args_read,
+		.arg = p,
+	};
+	size_t j;
+
+	if (fr->inlined)
+		return false;
+	up = unwind_proc_get(p, NULL);
+	if (up == NULL || up->syms == NULL)
+		return false;
+	/*
+	 * A return address unless this is the innermost real frame (only
+	 * inlined calls before it) or a signal interrupted it, as
+	 * unwind_name_frames looks it up.
+	 */
+	for (j = 0; j < i; j++)
+		if (!bt->frames[j].inlined)
+			sf.return_address = true;
+	if (fr->signal_frame || (i > 0 && bt->frames[i - 1].signal_frame))
+		sf.return_address = false;
+	return symbols_frame_args(up->syms, &sf, buf, len);
+}
+
 struct symbols *
 unwind_symbols(struct proc *p)
 {

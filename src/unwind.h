@@ -87,6 +87,14 @@ struct symbols;
 struct symbols *unwind_symbols(struct proc *p);
 
 /*
+ * The arguments of frame i of bt (a backtrace of p) as gdb's bt shows
+ * them ("x=7, s=0x4020 \"hi\""), from DWARF (symbols_frame_args). false
+ * for an inlined call, or a function without debug information.
+ */
+bool unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
+    char *buf, size_t len);
+
+/*
  * Forgets everything cached for p. Call it when p's mappings changed
  * (exec, munmap, mremap, MAP_FIXED over code) and when p is gone. Newly
  * mapped code at fresh addresses is noticed without it.
