@@ -133,6 +133,39 @@ for l in open(sys.argv[1]):
 else
 	tap_skip "no gdb" 5
 fi
+# Arguments: bt-args (its frames kept at -O0) against gdb's bt on a core
+# of the same pause: every frame to main, "function (args)", gdb's
+# <symbol> after a pointer aside; and `frame 2`'s line as gdb's.
+if command -v gdb >/dev/null 2>&1; then
+	argsprog=$PROGS/bt-args
+	pti_run --batch --json -ex "gcore $TAP_TMP/args.core" -ex bt \
+		-ex 'frame 2' "$argsprog"
+	tap_is "$TAP_RC" 5 "bt-args: exit status 5 after bt"
+	ours=$(pti_json_eval bt '"\n".join("%s (%s)" % (f["function"],
+		f["args"]) for f in o["threads"][0]["frames"][:4])')
+	frame2=$(pti_json_eval frame 'o["args"]')
+	gdb -nx -batch -ex bt -ex 'frame 2' "$argsprog" "$TAP_TMP/args.core" \
+		>"$TAP_TMP/gdb-args.out" 2>&1
+	gdbs=$(python3 -c '
+import re, sys
+out = []
+for l in open(sys.argv[1]):
+	m = re.match(r"^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \((.*)\) at \S+$", l)
+	if m:
+		out.append("%s (%s)" % (m.group(2),
+			re.sub(r"(0x[0-9a-f]+) <[^>]*>", r"\1", m.group(3))))
+# the core-load line, the bt, then frame 2
+print("\n".join(out[1:5]))
+print("FRAME2 " + out[5].split(" (", 1)[1][:-1] if len(out) > 5 else "")
+' "$TAP_TMP/gdb-args.out")
+	tap_is "$ours" "$(printf '%s\n' "$gdbs" | sed -n 1,4p)" \
+		"bt arguments (int, long, char, bool, char *, pointers, unsigned, short, double) as gdb's bt"
+	tap_is "FRAME2 $frame2" "$(printf '%s\n' "$gdbs" | sed -n 5p)" \
+		"frame 2: the arguments gdb's frame 2 shows"
+else
+	tap_skip "no gdb" 3
+fi
+
 pti_run --batch -ex 'frame 1' -ex 'x $rax' -ex 'frame 99' -ex 'down 2' \
 	-ex 'frame 8' -ex 'up' "$PROGS/bt-nested-nopie"
 tap_like "$TAP_OUT" '^#1  0x[0-9a-f]{16} in level_inl \(\.\.\.\) at bt-nested\.c:[0-9]+$' \

@@ -138,6 +138,7 @@ tests_unit_arena_LDADD = $(PTI_TEST_LIBS)
 # bt-nested is built three ways: PIE and non-PIE with frame pointers, and
 # -O2 without them (configure's CFLAGS, -g -O2 by default, come last).
 check_PROGRAMS += \
+	tests/progs/bt-args \
 	tests/progs/bt-nested \
 	tests/progs/bt-nested-nopie \
 	tests/progs/bt-nested-nofp \
@@ -151,6 +152,7 @@ check_PROGRAMS += \
 	tests/progs/bt-selfdel \
 	tests/progs/bt-vdso
 
+tests_progs_bt_args_CFLAGS = $(AM_CFLAGS) -g -O0 -fno-omit-frame-pointer
 tests_progs_bt_nested_SOURCES = tests/progs/bt-nested.c
 tests_progs_bt_nested_CFLAGS = $(AM_CFLAGS) -g -O0 \
 	-fno-omit-frame-pointer -fPIE
