@@ -625,10 +625,20 @@ symbols_frame_args(struct symbols *s, const struct sym_frame *f, char *buf,
 	/* The frame base: gcc and clang say DW_OP_call_frame_cfa. */
 	if (dwarf_attr_integrate(fn, DW_AT_frame_base, &attr) != NULL &&
 	    dwarf_getlocation_addr(&attr, pc - bias, &expr, &nexpr, 1) == 1 &&
-	    nexpr == 1 && expr[0].atom == DW_OP_call_frame_cfa &&
-	    f->cfa != 0) {
-		fb = f->cfa;
-		have_fb = true;
+	    nexpr == 1) {
+		if (expr[0].atom == DW_OP_call_frame_cfa && f->cfa != 0) {
+			fb = f->cfa;
+			have_fb = true;
+		} else if (f->regs != NULL && expr[0].atom >= DW_OP_breg0 &&
+		    expr[0].atom <= DW_OP_breg16) {
+			fb = f->regs[expr[0].atom - DW_OP_breg0] +
+			    (uint64_t)(int64_t)expr[0].number;
+			have_fb = true;
+		} else if (f->regs != NULL && expr[0].atom >= DW_OP_reg0 &&
+		    expr[0].atom <= DW_OP_reg16) {
+			fb = f->regs[expr[0].atom - DW_OP_reg0];
+			have_fb = true;
+		}
 	}
 	buf[0] = '\0';
 	if (dwarf_child(fn, &child) == 0) {
@@ -673,10 +683,29 @@ symbols_param(Dwarf_Die *param, uint64_t pc, uint64_t fb, bool have_fb,
 		symbols_append(buf, len, "<optimized out>");
 		return;
 	}
+	if (f->regs != NULL && ((expr[0].atom >= DW_OP_reg0 &&
+	    expr[0].atom <= DW_OP_reg16) || (expr[0].atom == DW_OP_regx &&
+	    expr[0].number <= 16))) {
+		/* The value is the register's low bytes. */
+		uint64_t r = f->regs[expr[0].atom == DW_OP_regx ?
+		    expr[0].number : (uint64_t)(expr[0].atom - DW_OP_reg0)];
+
+		if ((size_t)size > sizeof r) {
+			symbols_append(buf, len, "...");
+			return;
+		}
+		memcpy(bytes, &r, sizeof r);
+		symbols_value(&type, bytes, (size_t)size, f, buf, len);
+		return;
+	}
 	if (expr[0].atom == DW_OP_fbreg && have_fb)
 		addr = fb + (uint64_t)(int64_t)expr[0].number;
 	else if (expr[0].atom == DW_OP_addr)
 		addr = expr[0].number;
+	else if (f->regs != NULL && expr[0].atom >= DW_OP_breg0 &&
+	    expr[0].atom <= DW_OP_breg16)
+		addr = f->regs[expr[0].atom - DW_OP_breg0] +
+		    (uint64_t)(int64_t)expr[0].number;
 	else {
 		/* Registers, entry values, pieces: not read yet. */
 		symbols_append(buf, len, "<optimized out>");

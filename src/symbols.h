@@ -78,6 +78,12 @@ struct sym_frame {
 	uint64_t pc;
 	bool return_address;	/* look pc up at pc - 1, as bt does */
 	uint64_t cfa;		/* 0 when unknown */
+	/*
+	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
+	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip): known for the
+	 * innermost frame only, else NULL.
+	 */
+	const uint64_t *regs;
 	/* Tracee memory: bytes read at addr (short or -1 on failure). */
 	long (*read)(void *arg, uint64_t addr, void *buf, size_t len);
 	void *arg;
@@ -89,8 +95,9 @@ struct sym_frame {
  * c=99 'c'", into buf: base types, bool, and pointers (char * with its
  * string); "..." for other types; "<optimized out>" for a parameter whose
  * location is not known at that pc, or needs registers of an outer frame.
- * Only DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base) and
- * DW_OP_addr locations are read. false (buf untouched) when pc has no
+ * Locations read: DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base, or
+ * a register one with f->regs), DW_OP_addr, and with f->regs DW_OP_reg*,
+ * DW_OP_regx and DW_OP_breg*; location lists through libdw. false (buf untouched) when pc has no
  * debug information.
  */
 bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,

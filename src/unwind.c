@@ -343,7 +343,10 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
     char *buf, size_t len)
 {
 	const struct frame *fr = &bt->frames[i];
+	struct user_regs_struct regs;
+	uint64_t dregs[17];
 	struct unwind_proc *up;
+	struct thread *t;
 	struct sym_frame sf = {
 		.pc = fr->pc,
 		.cfa = fr->cfa,
@@ -367,6 +370,22 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 			sf.return_address = true;
 	if (fr->signal_frame || (i > 0 && bt->frames[i - 1].signal_frame))
 		sf.return_address = false;
+	/* The innermost real frame: the thread's registers are its own. */
+	for (j = 0; j < i && bt->frames[j].inlined; j++)
+		;
+	if (j == i && (t = tracer_find_thread(p, bt->tid)) != NULL &&
+	    stub_program_regs(t, &regs, NULL) == 0) {
+		const unsigned long long dw[17] = {
+			regs.rax, regs.rdx, regs.rcx, regs.rbx, regs.rsi,
+			regs.rdi, regs.rbp, regs.rsp, regs.r8, regs.r9,
+			regs.r10, regs.r11, regs.r12, regs.r13, regs.r14,
+			regs.r15, regs.rip,
+		};
+
+		for (j = 0; j < 17; j++)
+			dregs[j] = dw[j];
+		sf.regs = dregs;
+	}
 	return symbols_frame_args(up->syms, &sf, buf, len);
 }
 

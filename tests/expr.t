@@ -162,8 +162,18 @@ print("FRAME2 " + out[5].split(" (", 1)[1][:-1] if len(out) > 5 else "")
 		"bt arguments (int, long, char, bool, char *, pointers, unsigned, short, double) as gdb's bt"
 	tap_is "FRAME2 $frame2" "$(printf '%s\n' "$gdbs" | sed -n 5p)" \
 		"frame 2: the arguments gdb's frame 2 shows"
+	# Frame 0 of an -O2 crash: p in a register (DW_OP_reg5), read from
+	# the thread's registers; gdb's "p=p@entry=V" is the same value.
+	pti_run --batch --json -ex "gcore $TAP_TMP/crash.core" -ex bt \
+		"$PROGS/bt-crash"
+	ours=$(pti_json_eval bt '"%s (%s)" % (o["threads"][0]["frames"][0]["function"],
+		o["threads"][0]["frames"][0]["args"])')
+	gdbs=$(gdb -nx -batch -ex bt "$PROGS/bt-crash" "$TAP_TMP/crash.core" \
+		2>&1 | sed -n 's/^#0  \(.*\) at .*/\1/p' | sed -n 2p |
+		sed 's/\([a-z_]*\)=\1@entry=/\1=/g')
+	tap_is "$ours" "$gdbs" "bt-crash frame 0: a register argument as gdb's"
 else
-	tap_skip "no gdb" 3
+	tap_skip "no gdb" 4
 fi
 
 pti_run --batch -ex 'frame 1' -ex 'x $rax' -ex 'frame 99' -ex 'down 2' \
