@@ -37,6 +37,16 @@ tap_is "$7" "$(printed main)" "sym (main+0x10)*1-0x10: main"
 v=$(pti_json_eval x 'int.from_bytes(bytes.fromhex(o["bytes"]), "little")')
 tap_is "$v" "$(printed value)" "x *planet_list+8 8: the first node's value"
 
+# find's REGION as an expression: the region holding *planet_list (the
+# heap), where the first node's value (101, 8 bytes) is at planet_list+8.
+pti_run --batch --json -ex 'find 6500000000000000 *planet_list' \
+	-ex 'find 6500 frob' "$prog"
+m=$(pti_json_eval find 'o.get("matches", [None])[0]' | sed -n 1p)
+tap_is "$m" "$(printf '0x%x' $(($(printed planet_list) + 8)))" \
+	"find DATA *planet_list: the value at planet_list+8, in that region"
+tap_like "$TAP_OUT" '"error":"frob: no such symbol or region"' \
+	"find DATA frob: no such symbol or region"
+
 # The non-PIE program against gdb and nm on its file.
 nopie=$PROGS/bt-nested-nopie
 pti_run --batch --json -ex 'sym level_b' -ex 'sym &sink' -ex 'sym main+4' \
