@@ -3,9 +3,10 @@
  * TID, or of every thread (by increasing tid), through unwind.h.
  *
  * Text, like gdb's, one line per frame:
- *	#0  0x0000555555555139 in crash_here+0x10 (crash.c:12)
+ *	#0  0x0000555555555139 in crash_here+0x10 (p=0x0) (crash.c:12)
  *	#1  0x00007f0e2c23c1ca in __libc_start_call_main+0x7a (libc.so.6)
- * with file:line when known, else the module; "??" for an unknown
+ * with the arguments as gdb shows them for a function with debug
+ * information (unwind_frame_args), file:line when known, else the module; "??" for an unknown
  * function; "NAME [inlined]" for a call inlined into the next frame;
  * " <signal handler called>" after the signal trampoline's frame;
  * a `thread TID:` header per thread for `all`; and a last line saying why
@@ -29,8 +30,8 @@ static enum cmd_result cmd_bt_exec(struct cmd_ctx *ctx, int argc,
 static enum cmd_result cmd_bt_all(struct cmd_ctx *ctx);
 static int cmd_bt_tid_cmp(const void *a, const void *b);
 static void cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt);
-static void cmd_bt_json(struct json *j, const struct backtrace *bt,
-    const char *error);
+static void cmd_bt_json(struct cmd_ctx *ctx, struct json *j,
+    const struct backtrace *bt, const char *error);
 static const char *cmd_bt_basename(const char *path);
 
 const struct cmd_entry cmd_bt_entry = {
@@ -71,7 +72,7 @@ cmd_bt_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (ctx->json) {
 		json_begin(&j, ctx->out, "bt");
 		json_open(&j, "threads", '[');
-		cmd_bt_json(&j, &bt, NULL);
+		cmd_bt_json(ctx, &j, &bt, NULL);
 		json_end(&j);
 	} else {
 		cmd_bt_text(ctx, &bt);
@@ -105,7 +106,7 @@ cmd_bt_all(struct cmd_ctx *ctx)
 		err = NULL;
 		unwind_thread(ctx->proc, threads[i], &bt, &err);
 		if (ctx->json) {
-			cmd_bt_json(&j, &bt, err);
+			cmd_bt_json(ctx, &j, &bt, err);
 		} else {
 			fprintf(ctx->out, "%sthread %d:\n", i > 0 ? "\n" : "",
 			    (int)threads[i]->tid);
@@ -137,6 +138,7 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
 {
 	const struct frame *fr;
 	FILE *f = ctx->out;
+	char args[1024];
 	size_t i;
 
 	for (i = 0; i < bt->count; i++) {
@@ -148,6 +150,8 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
 			fprintf(f, "%s+0x%" PRIx64, fr->function, fr->offset);
 		else
 			fputs("??", f);
+		if (unwind_frame_args(ctx->proc, bt, i, args, sizeof args))
+			fprintf(f, " (%s)", args);
 		if (fr->file != NULL && fr->line > 0)
 			fprintf(f, " (%s:%d)", cmd_bt_basename(fr->file),
 			    fr->line);
@@ -167,9 +171,11 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
  * frames).
  */
 static void
-cmd_bt_json(struct json *j, const struct backtrace *bt, const char *error)
+cmd_bt_json(struct cmd_ctx *ctx, struct json *j, const struct backtrace *bt,
+    const char *error)
 {
 	const struct frame *fr;
+	char args[1024];
 	size_t i;
 
 	json_open(j, NULL, '{');
@@ -189,6 +195,8 @@ cmd_bt_json(struct json *j, const struct backtrace *bt, const char *error)
 		json_put_bool(j, "signal_frame", fr->signal_frame);
 		json_put_bool(j, "inlined", fr->inlined);
 		json_put_str(j, "module", fr->module);
+		json_put_str(j, "args", unwind_frame_args(ctx->proc, bt, i,
+		    args, sizeof args) ? args : NULL);
 		json_close(j);
 	}
 	json_close(j);

@@ -1,6 +1,7 @@
 /*
  * cmd-disas.c: `disas [ADDR] [COUNT]`, COUNT instructions (10) at ADDR, by
- * default around the selected thread's $rip: from up to DISAS_BEFORE
+ * default around the selected thread's $rip (the selected frame's pc after
+ * `frame N`): from up to DISAS_BEFORE
  * instructions before it when the function it is in is known (decoded
  * from the function's start, so no guess at where an instruction begins),
  * the current one marked "=>" as gdb's x/i does:
@@ -113,12 +114,25 @@ cmd_disas_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	return CMD_OK;
 }
 
-/* The selected (else main) thread's $rip as the program sees it. */
+/*
+ * The selected (else main) thread's $rip as the program sees it, or the
+ * selected frame's pc (`frame`) past frame #0.
+ */
 static bool
 cmd_disas_pc(struct cmd_ctx *ctx, uint64_t *pc)
 {
 	struct user_regs_struct regs;
 	struct thread *t = ctx->thread;
+	struct backtrace bt;
+	const struct frame *fr;
+
+	if (ctx->frame > 0) {
+		if (cmd_selected_frame(ctx, &bt, &fr, NULL) < 0)
+			return false;
+		*pc = fr->pc;
+		backtrace_free(&bt);
+		return true;
+	}
 
 	if (t == NULL)
 		t = proc_main_thread(ctx->proc);

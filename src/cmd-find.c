@@ -1,6 +1,8 @@
 /*
  * cmd-find.c: `find DATA [REGION]`, every occurrence of DATA in readable
- * memory, or only in the regions called REGION ([heap], libc.so.6, ...).
+ * memory, or only in the regions called REGION ([heap], libc.so.6, ...),
+ * or in the one region holding the address REGION evaluates to (main,
+ * *planet_list: cmd_eval_address) when no region has that name.
  */
 #include "config.h"
 
@@ -23,6 +25,7 @@ struct cmd_find_state {
 	struct cmd_ctx *ctx;
 	struct json j;		/* with --json */
 	long count;
+	bool only;		/* the first region alone, not its namesakes */
 };
 
 static enum cmd_result cmd_find_exec(struct cmd_ctx *ctx, int argc,
@@ -51,6 +54,7 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	const char *data_end = cmd_data_end(raw), *region;
 	enum cmd_result rc = CMD_FAILED;
 	uint8_t *needle = NULL;
+	uint64_t addr;
 	char *data;
 	size_t len;
 
@@ -70,8 +74,15 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		goto out;
 	if (*region != '\0' && (first = maps_find_name(&maps, region)) ==
 	    NULL) {
-		set_error(errp, "%s: no such region", region);
-		goto out;
+		/* An address expression: the one region holding it. */
+		if (cmd_eval_address(ctx, region, &addr, errp) < 0)
+			goto out;
+		if ((first = maps_find(&maps, addr)) == NULL) {
+			set_error(errp, "%s: 0x%" PRIx64 " is not mapped",
+			    region, addr);
+			goto out;
+		}
+		st.only = true;
 	}
 
 	if (ctx->json) {
@@ -105,8 +116,8 @@ cmd_find_search(struct cmd_find_state *st, const struct maps *maps,
 {
 	size_t i;
 
-	if (first == NULL) {
-		mem_find(st->ctx->proc, maps, NULL, needle, len, cmd_find_one,
+	if (first == NULL || st->only) {
+		mem_find(st->ctx->proc, maps, first, needle, len, cmd_find_one,
 		    st, NULL);
 		return;
 	}

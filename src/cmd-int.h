@@ -43,6 +43,9 @@ extern const struct cmd_entry cmd_hold_entry;
 extern const struct cmd_entry cmd_disas_entry;
 extern const struct cmd_entry cmd_sym_entry;
 extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_frame_entry;
+extern const struct cmd_entry cmd_up_entry;
+extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_gcore_entry;
 extern const struct cmd_entry cmd_save_entry;
 
@@ -79,6 +82,16 @@ struct thread *cmd_thread_arg(struct cmd_ctx *ctx, const char *tid,
  */
 int cmd_check_range(struct cmd_ctx *ctx, uint64_t addr, uint64_t len,
     bool write, char **errp);
+
+/*
+ * Unwinds the selected (else the main) thread into *bt and points *fr at
+ * frame ctx->frame. 0, or -1 with *errp ("frame 9: no such frame (6
+ * frames)"), bt then freed. Free bt with backtrace_free.
+ */
+struct backtrace;
+struct frame;
+int cmd_selected_frame(struct cmd_ctx *ctx, struct backtrace *bt,
+    const struct frame **fr, char **errp);
 
 /* A whole string as 0x-prefixed hex or decimal. 0, or -1 if malformed. */
 int cmd_parse_number(const char *s, uint64_t *out);

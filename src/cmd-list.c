@@ -1,8 +1,8 @@
 /*
  * cmd-list.c: `list [LOCATION]`, ten source lines around a line, as gdb's
  * `list` prints them ("34\t  code"): LOCATION is a function (its first
- * line), FILE:LINE, or by default the line of the selected thread's $rip
- * (frame #0). Line numbers come from the process's symbol cache
+ * line), FILE:LINE, or by default the line of the selected frame (`frame`;
+ * frame #0 at the selected thread's $rip). Line numbers come from the process's symbol cache
  * (unwind_lookup, symbols_find_*), the file from source.h (the DWARF path,
  * then the --source-dir directories).
  */
@@ -28,6 +28,8 @@ static enum cmd_result cmd_list_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
 static int cmd_list_locate(struct cmd_ctx *ctx, const char *loc, char **file,
     int *line, char **errp);
+static int cmd_list_frame(struct cmd_ctx *ctx, char **file, int *line,
+    char **errp);
 static int cmd_list_print(struct cmd_ctx *ctx, const char *file, int line,
     char **errp);
 
@@ -83,6 +85,8 @@ cmd_list_locate(struct cmd_ctx *ctx, const char *loc, char **file, int *line,
 	if (loc != NULL) {
 		if (syms == NULL || !symbols_find_function(syms, loc, &addr))
 			return set_error(errp, "%s: no such function", loc);
+	} else if (ctx->frame > 0) {
+		return cmd_list_frame(ctx, file, line, errp);
 	} else {
 		if (t == NULL)
 			t = proc_main_thread(ctx->proc);
@@ -101,6 +105,31 @@ cmd_list_locate(struct cmd_ctx *ctx, const char *loc, char **file, int *line,
 	*file = xstrdup(si->file);
 	*line = si->line;
 	return 0;
+}
+
+/*
+ * The line of the selected frame past #0: where its call is (the return
+ * address looked up inside the call, as bt shows it).
+ */
+static int
+cmd_list_frame(struct cmd_ctx *ctx, char **file, int *line, char **errp)
+{
+	struct backtrace bt;
+	const struct frame *fr;
+	int rc = 0;
+
+	if (cmd_selected_frame(ctx, &bt, &fr, errp) < 0)
+		return -1;
+	if (fr->file == NULL || fr->line <= 0) {
+		rc = set_error(errp, "frame #%u (0x%" PRIx64 "%s%s): no line "
+		    "information", ctx->frame, fr->pc, fr->function ? " " : "",
+		    fr->function ? fr->function : "");
+	} else {
+		*file = xstrdup(fr->file);
+		*line = fr->line;
+	}
+	backtrace_free(&bt);
+	return rc;
 }
 
 /* Lines line-5 .. line+4 of file, as gdb centres them. */

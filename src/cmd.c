@@ -27,10 +27,13 @@
 #include <sys/user.h>
 
 #include "cmd-int.h"
+#include "expr.h"
 #include "json.h"
 #include "maps.h"
 #include "mem.h"
+#include "symbols.h"
 #include "tracer.h"
+#include "unwind.h"
 #include "util.h"
 
 /* The only list of commands; `help` prints them in this order. */
@@ -50,6 +53,9 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_disas_entry,
 	&cmd_sym_entry,
 	&cmd_list_entry,
+	&cmd_frame_entry,
+	&cmd_up_entry,
+	&cmd_down_entry,
 	/* The process as /proc shows it (cmd-proc.c, cmd-shell.c). */
 	&cmd_fds_entry,
 	&cmd_env_entry,
@@ -87,12 +93,16 @@ static void cmd_print_error(struct cmd_ctx *ctx, const char *name,
     const char *msg);
 static int cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
     uint64_t *out, char **errp);
-static int cmd_eval_term(struct cmd_ctx *ctx, const char *s,
-    const char **endp, uint64_t *out, struct maps *maps, char **errp);
-static int cmd_eval_register(struct cmd_ctx *ctx, const char *name,
-    uint64_t *out, char **errp);
-static int cmd_eval_name(struct cmd_ctx *ctx, const char *s,
-    const char **endp, uint64_t *out, struct maps *maps, char **errp);
+static int cmd_eval_name(void *arg, const char *name, uint64_t *out,
+    char **errp);
+static int cmd_eval_region(void *arg, const char *name, uint64_t *out,
+    char **errp);
+static int cmd_eval_register(void *arg, const char *name, uint64_t *out,
+    char **errp);
+static int cmd_eval_load(void *arg, uint64_t addr, uint64_t *out,
+    char **errp);
+static int cmd_eval_frame_register(struct cmd_ctx *ctx, const char *name,
+    const char *reg, uint64_t *out, char **errp);
 static int cmd_need_maps(struct cmd_ctx *ctx, struct maps *maps,
     char **errp);
 static const char *cmd_region_refusal(const struct region *r);
@@ -250,49 +260,30 @@ cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
 	return rc;
 }
 
-/* Evaluates expr; maps is read on first use of a region name. */
+/* What expr_eval's callbacks need: the context, and maps read once. */
+struct cmd_eval_env {
+	struct cmd_ctx *ctx;
+	struct maps *maps;
+};
+
+/*
+ * Evaluates expr (expr.h) against ctx's process; maps is read on first
+ * use of a name.
+ */
 static int
 cmd_eval(struct cmd_ctx *ctx, const char *expr, struct maps *maps,
     uint64_t *out, char **errp)
 {
-	const char *s = expr;
-	uint64_t total = 0;
-	int sign = 1, rc = -1;
+	struct cmd_eval_env ee = { ctx, maps };
+	const struct expr_env env = {
+		.name = cmd_eval_name,
+		.region = cmd_eval_region,
+		.reg = cmd_eval_register,
+		.load = cmd_eval_load,
+		.arg = &ee,
+	};
 
-	while (cmd_space(*s))
-		s++;
-	if (*s == '\0')
-		return set_error(errp, "missing address");
-	for (;;) {
-		uint64_t v = 0;
-
-		if (*s == '\0') {
-			set_error(errp, "%s: bad address", expr);
-			break;
-		}
-		if (cmd_eval_term(ctx, s, &s, &v, maps, errp) < 0)
-			break;
-		if (sign > 0 ? v > UINT64_MAX - total : v > total) {
-			set_error(errp, "%s: address out of range", expr);
-			break;
-		}
-		total = sign > 0 ? total + v : total - v;
-		while (cmd_space(*s))
-			s++;
-		if (*s == '\0') {
-			*out = total;
-			rc = 0;
-			break;
-		}
-		if (*s != '+' && *s != '-') {
-			set_error(errp, "%s: bad address", s);
-			break;
-		}
-		sign = *s == '+' ? 1 : -1;
-		for (s++; cmd_space(*s); s++)
-			;
-	}
-	return rc;
+	return expr_eval(expr, &env, out, errp);
 }
 
 int
@@ -557,61 +548,68 @@ cmd_print_error(struct cmd_ctx *ctx, const char *name, const char *msg)
 	}
 }
 
-/* One operand of an address expression, starting at s. */
+/* "[heap]", "[stack]": a region by its name in maps. */
 static int
-cmd_eval_term(struct cmd_ctx *ctx, const char *s, const char **endp,
-    uint64_t *out, struct maps *maps, char **errp)
+cmd_eval_region(void *arg, const char *name, uint64_t *out, char **errp)
 {
+	struct cmd_eval_env *ee = arg;
 	const struct region *r;
-	const char *end;
-	char *tok;
+
+	if (cmd_need_maps(ee->ctx, ee->maps, errp) < 0)
+		return -1;
+	r = maps_find_name(ee->maps, name);
+	if (r == NULL)
+		return 0;
+	*out = r->start;
+	return 1;
+}
+
+/*
+ * A bare name: a region (libc.so.6, a path) first, as before symbols were
+ * known, then a function or object of the program or its libraries
+ * ("main", "planet_list", "malloc@libc.so.6").
+ */
+static int
+cmd_eval_name(void *arg, const char *name, uint64_t *out, char **errp)
+{
+	struct cmd_eval_env *ee = arg;
+	struct symbols *syms;
 	int rc;
 
-	if (*s >= '0' && *s <= '9') {
-		for (end = s; isalnum((unsigned char)*end); end++)
-			;
-		tok = xstrndup(s, (size_t)(end - s));
-		rc = cmd_parse_number(tok, out);
-		if (rc < 0)
-			set_error(errp, "%s: bad address", tok);
-		free(tok);
-		*endp = end;
+	rc = cmd_eval_region(arg, name, out, errp);
+	if (rc != 0)
 		return rc;
-	}
-	if (*s == '$') {
-		for (end = s + 1; isalnum((unsigned char)*end) || *end == '_';
-		    end++)
-			;
-		tok = xstrndup(s, (size_t)(end - s));
-		rc = cmd_eval_register(ctx, tok, out, errp);
-		free(tok);
-		*endp = end;
-		return rc;
-	}
-	if (*s != '[')
-		return cmd_eval_name(ctx, s, endp, out, maps, errp);
-	end = strchr(s, ']');
-	if (end == NULL)
-		return set_error(errp, "%s: bad address", s);
-	end++;
-	if (cmd_need_maps(ctx, maps, errp) < 0)
+	syms = unwind_symbols(ee->ctx->proc);
+	return syms != NULL && symbols_find_symbol(syms, name, out) ? 1 : 0;
+}
+
+/* "*ADDR": the 8 bytes at addr as a little-endian number. */
+static int
+cmd_eval_load(void *arg, uint64_t addr, uint64_t *out, char **errp)
+{
+	struct cmd_eval_env *ee = arg;
+	uint8_t buf[8];
+	ssize_t n;
+	int i;
+
+	n = mem_read(ee->ctx->proc, addr, buf, sizeof buf, errp);
+	if (n < 0)
 		return -1;
-	tok = xstrndup(s, (size_t)(end - s));
-	r = maps_find_name(maps, tok);
-	if (r == NULL)
-		set_error(errp, "%s: no such region", tok);
-	else
-		*out = r->start;
-	free(tok);
-	*endp = end;
-	return r != NULL ? 0 : -1;
+	if (n < (ssize_t)sizeof buf)
+		return set_error(errp, "*0x%" PRIx64 ": only %zd of 8 bytes "
+		    "readable", addr, n);
+	*out = 0;
+	for (i = 7; i >= 0; i--)
+		*out = *out << 8 | buf[i];
+	return 0;
 }
 
 /* "$rip": a register of the selected thread. */
 static int
-cmd_eval_register(struct cmd_ctx *ctx, const char *name, uint64_t *out,
-    char **errp)
+cmd_eval_register(void *arg, const char *name, uint64_t *out, char **errp)
 {
+	struct cmd_eval_env *ee = arg;
+	struct cmd_ctx *ctx = ee->ctx;
 	struct user_regs_struct regs;
 	const char *want = name + 1;
 	size_t i;
@@ -627,6 +625,8 @@ cmd_eval_register(struct cmd_ctx *ctx, const char *name, uint64_t *out,
 		return set_error(errp, "%s: no such register", name);
 	if (ctx->thread == NULL)
 		return set_error(errp, "%s: no thread selected", name);
+	if (ctx->frame > 0)
+		return cmd_eval_frame_register(ctx, name, want, out, errp);
 	if (thread_program_regs(ctx->thread, &regs, errp) < 0)
 		return -1;
 	memcpy(out, (const char *)&regs + cmd_regs[i].offset, sizeof *out);
@@ -634,47 +634,45 @@ cmd_eval_register(struct cmd_ctx *ctx, const char *name, uint64_t *out,
 }
 
 /*
- * A mapped file's name, which may itself hold '+' and '-'
- * (libstdc++.so.6, ld-linux-x86-64.so.2): the longest prefix of s up to
- * whitespace or an operator that names a region wins.
+ * A register in a selected frame past #0: the unwinder keeps only pc and
+ * sp of outer frames, so the others are refused rather than shown with
+ * frame #0's values.
  */
 static int
-cmd_eval_name(struct cmd_ctx *ctx, const char *s, const char **endp,
-    uint64_t *out, struct maps *maps, char **errp)
+cmd_eval_frame_register(struct cmd_ctx *ctx, const char *name,
+    const char *reg, uint64_t *out, char **errp)
 {
-	const char *end, *first_op = NULL;
-	char *tok;
+	struct backtrace bt;
+	const struct frame *fr;
 
-	if (*s == '+' || *s == '-')
-		return set_error(errp, "%s: bad address", s);
-	for (end = s; *end != '\0' && !cmd_space(*end); end++)
-		if (first_op == NULL && (*end == '+' || *end == '-'))
-			first_op = end;
-	if (cmd_need_maps(ctx, maps, errp) < 0)
+	if (strcmp(reg, "rip") != 0 && strcmp(reg, "rsp") != 0)
+		return set_error(errp, "%s: not known in frame #%u (only $pc "
+		    "and $sp are)", name, ctx->frame);
+	if (cmd_selected_frame(ctx, &bt, &fr, errp) < 0)
 		return -1;
-	for (;;) {
-		const struct region *r;
+	*out = strcmp(reg, "rip") == 0 ? fr->pc : fr->sp;
+	backtrace_free(&bt);
+	return 0;
+}
 
-		tok = xstrndup(s, (size_t)(end - s));
-		r = maps_find_name(maps, tok);
-		free(tok);
-		if (r != NULL) {
-			*out = r->start;
-			*endp = end;
-			return 0;
-		}
-		if (end == s || end == first_op || first_op == NULL)
-			break;
-		/* Back off to the previous operator. */
-		do
-			end--;
-		while (end > first_op && *end != '+' && *end != '-');
+int
+cmd_selected_frame(struct cmd_ctx *ctx, struct backtrace *bt,
+    const struct frame **fr, char **errp)
+{
+	struct thread *t;
+
+	if ((t = cmd_thread_arg(ctx, NULL, errp)) == NULL)
+		return -1;
+	if (unwind_thread(ctx->proc, t, bt, errp) < 0)
+		return -1;
+	if (ctx->frame >= bt->count) {
+		set_error(errp, "frame %u: no such frame (%zu frames)",
+		    ctx->frame, bt->count);
+		backtrace_free(bt);
+		return -1;
 	}
-	end = first_op != NULL ? first_op : end;
-	tok = xstrndup(s, (size_t)(end - s));
-	set_error(errp, "%s: no such region", tok);
-	free(tok);
-	return -1;
+	*fr = &bt->frames[ctx->frame];
+	return 0;
 }
 
 static int

@@ -23,6 +23,11 @@ struct cmd_ctx {
 	struct tracer *tracer;
 	struct proc *proc;	/* the process commands act on */
 	struct thread *thread;	/* selected thread, for $registers; may be NULL */
+	/*
+	 * Selected frame of that thread's backtrace (`frame`, `up`, `down`),
+	 * 0 the innermost: $pc and $sp, `list` and `disas` use it.
+	 */
+	unsigned frame;
 	bool json;		/* one JSON object per command on `out` */
 	FILE *out;		/* results (and JSON errors) */
 	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
@@ -65,8 +70,9 @@ enum cmd_result cmd_run(struct cmd_ctx *ctx, const char *line);
 extern const struct cmd_entry *const cmd_table[];
 
 /*
- * Evaluates an address expression: hex, decimal, $register, region name
- * ([heap], [stack], libc.so.6), joined with + and -. 0 or -1 with *errp.
+ * Evaluates an address expression (expr.h): hex, decimal, $register,
+ * region ([heap], libc.so.6), symbol (main, malloc@libc.so.6), &NAME,
+ * *EXPR (8-byte load), parentheses, + - *. 0 or -1 with *errp.
  */
 int cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
     char **errp);

@@ -66,6 +66,44 @@ bool symbols_find_function(struct symbols *s, const char *name,
     uint64_t *addr);
 
 /*
+ * The address of the function or data object called name, the program's
+ * first; "name@MODULE" (a file name such as libc.so.6, or a path) looks
+ * only in that module. false when there is none.
+ */
+bool symbols_find_symbol(struct symbols *s, const char *name,
+    uint64_t *addr);
+
+/* What symbols_frame_args needs of one frame of a stopped thread. */
+struct sym_frame {
+	uint64_t pc;
+	bool return_address;	/* look pc up at pc - 1, as bt does */
+	uint64_t cfa;		/* 0 when unknown */
+	/*
+	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
+	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip): known for the
+	 * innermost frame only, else NULL.
+	 */
+	const uint64_t *regs;
+	/* Tracee memory: bytes read at addr (short or -1 on failure). */
+	long (*read)(void *arg, uint64_t addr, void *buf, size_t len);
+	void *arg;
+};
+
+/*
+ * Writes the formal parameters of the function (DW_TAG_subprogram, not an
+ * inlined call) holding f->pc as gdb's bt shows them, "x=7, p=0x4011b0,
+ * c=99 'c'", into buf: base types, bool, and pointers (char * with its
+ * string); "..." for other types; "<optimized out>" for a parameter whose
+ * location is not known at that pc, or needs registers of an outer frame.
+ * Locations read: DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base, or
+ * a register one with f->regs), DW_OP_addr, and with f->regs DW_OP_reg*,
+ * DW_OP_regx and DW_OP_breg*; location lists through libdw. false (buf untouched) when pc has no
+ * debug information.
+ */
+bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,
+    char *buf, size_t len);
+
+/*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source
  * file the line tables call name, or end in "/name". NULL when none does;
  * free the result.

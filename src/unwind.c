@@ -331,6 +331,63 @@ unwind_lookup(struct proc *p, uint64_t addr)
 	return symbols_lookup(up->syms, addr, false);
 }
 
+static long
+unwind_args_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	return (long)mem_read(arg, addr, buf, len, NULL);
+}
+
+bool
+unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
+    char *buf, size_t len)
+{
+	const struct frame *fr = &bt->frames[i];
+	struct user_regs_struct regs;
+	uint64_t dregs[17];
+	struct unwind_proc *up;
+	struct thread *t;
+	struct sym_frame sf = {
+		.pc = fr->pc,
+		.cfa = fr->cfa,
+		.read = unwind_args_read,
+		.arg = p,
+	};
+	size_t j;
+
+	if (fr->inlined)
+		return false;
+	up = unwind_proc_get(p, NULL);
+	if (up == NULL || up->syms == NULL)
+		return false;
+	/*
+	 * A return address unless this is the innermost real frame (only
+	 * inlined calls before it) or a signal interrupted it, as
+	 * unwind_name_frames looks it up.
+	 */
+	for (j = 0; j < i; j++)
+		if (!bt->frames[j].inlined)
+			sf.return_address = true;
+	if (fr->signal_frame || (i > 0 && bt->frames[i - 1].signal_frame))
+		sf.return_address = false;
+	/* The innermost real frame: the thread's registers are its own. */
+	for (j = 0; j < i && bt->frames[j].inlined; j++)
+		;
+	if (j == i && (t = proc_find_thread(p, bt->tid)) != NULL &&
+	    thread_program_regs(t, &regs, NULL) == 0) {
+		const unsigned long long dw[17] = {
+			regs.rax, regs.rdx, regs.rcx, regs.rbx, regs.rsi,
+			regs.rdi, regs.rbp, regs.rsp, regs.r8, regs.r9,
+			regs.r10, regs.r11, regs.r12, regs.r13, regs.r14,
+			regs.r15, regs.rip,
+		};
+
+		for (j = 0; j < 17; j++)
+			dregs[j] = dw[j];
+		sf.regs = dregs;
+	}
+	return symbols_frame_args(up->syms, &sf, buf, len);
+}
+
 struct symbols *
 unwind_symbols(struct proc *p)
 {
@@ -865,6 +922,10 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 		f = &bt->frames[bt->count++];
 		memset(f, 0, sizeof *f);
 		f->pc = ip;
+		f->sp = sp;
+		/* The caller's sp is the callee's canonical frame address. */
+		if (bt->count > 1)
+			bt->frames[bt->count - 2].cfa = sp;
 		prev_ip = ip;
 		prev_sp = sp;
 		r = unw_step(&cursor);
@@ -964,6 +1025,8 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 			g = &out[n++];
 			memset(g, 0, sizeof *g);
 			g->pc = f->pc;
+			g->sp = f->sp;
+			g->cfa = f->cfa;
 			g->function = si->inlined[k].function;
 			g->file = si->inlined[k].file;
 			g->line = si->inlined[k].line;

@@ -22,6 +22,14 @@ struct thread;
 
 struct frame {
 	uint64_t pc;
+	/*
+	 * The stack pointer in this frame (for frames past #0, as the call
+	 * left it: libunwind's unwound rsp) and its canonical frame address
+	 * (the caller's sp, 0 for the outermost frame). No other register
+	 * of an outer frame is kept.
+	 */
+	uint64_t sp;
+	uint64_t cfa;
 	const char *function;	/* NULL when unknown */
 	uint64_t offset;	/* pc - function start */
 	const char *file;	/* source file, or NULL */
@@ -77,6 +85,14 @@ const struct sym_info *unwind_lookup(struct proc *p, uint64_t addr);
 /* p's symbol cache itself, for name lookups; NULL as above. */
 struct symbols;
 struct symbols *unwind_symbols(struct proc *p);
+
+/*
+ * The arguments of frame i of bt (a backtrace of p) as gdb's bt shows
+ * them ("x=7, s=0x4020 \"hi\""), from DWARF (symbols_frame_args). false
+ * for an inlined call, or a function without debug information.
+ */
+bool unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
+    char *buf, size_t len);
 
 /*
  * Forgets everything cached for p. Call it when p's mappings changed

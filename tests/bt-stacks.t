@@ -71,14 +71,15 @@ tap_like "$(field 2 "$s")" '^crash_here crash_b crash_a main ' \
 tap_like "$(field 6 "$s")" '^bt-crash\.c:[0-9]+$' \
 	"bt-crash: frame #0 has its source line"
 
-# The text form, as gdb prints it.
+# The text form, as gdb prints it (the arguments, when known, before the
+# source line: expr.t checks them against gdb).
 pc='0x[0-9a-f]{16}'
 pti_run --batch -ex bt "$PROGS/bt-crash"
 tap_like "$TAP_OUT" \
-	"^#0  $pc in crash_here\\+0x[0-9a-f]+ \\(bt-crash\\.c:[0-9]+\\)\$" \
+	"^#0  $pc in crash_here\\+0x[0-9a-f]+ \\(p=[^)]*\\) \\(bt-crash\\.c:[0-9]+\\)\$" \
 	"bt-crash: text frame #0"
 tap_like "$TAP_OUT" \
-	"^#3  $pc in main\\+0x[0-9a-f]+ \\(bt-crash\\.c:[0-9]+\\)\$" \
+	"^#3  $pc in main\\+0x[0-9a-f]+ \\(\\) \\(bt-crash\\.c:[0-9]+\\)\$" \
 	"bt-crash: text frame #3"
 
 # A crash inside a SIGFPE handler: handler frames, the signal frame, then

@@ -15,6 +15,7 @@ foundation_tests = \
 	tests/disas.t \
 	tests/errors.t \
 	tests/exit-status.t \
+	tests/expr.t \
 	tests/fallback.t \
 	tests/forks.t \
 	tests/gcore.t \
@@ -46,6 +47,7 @@ check_PROGRAMS += \
 	tests/progs/crash \
 	tests/progs/deny-seccomp \
 	tests/progs/exit-code \
+	tests/progs/expr-ptrs \
 	tests/progs/fault \
 	tests/progs/fork-exec \
 	tests/progs/gcore \
@@ -66,6 +68,8 @@ tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_expr_ptrs_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
+tests_progs_expr_ptrs_LDFLAGS = -pie
 tests_progs_fault_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_hang_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_fork_exec_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -99,6 +103,14 @@ tests_progs_procinfo_CFLAGS = $(AM_CFLAGS) -g -O0
 check_PROGRAMS += tests/unit-cmd tests/unit-maps tests/unit-mem
 TESTS += tests/unit-cmd tests/unit-maps tests/unit-mem
 
+# The address expression grammar alone.
+check_PROGRAMS += tests/unit-expr
+TESTS += tests/unit-expr
+tests_unit_expr_SOURCES = tests/unit-expr.c
+tests_unit_expr_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_expr_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_expr_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
+
 tests_unit_cmd_SOURCES = tests/unit-cmd.c
 tests_unit_cmd_CFLAGS = $(PTI_TOOL_CFLAGS_)
 tests_unit_cmd_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
@@ -126,6 +138,7 @@ tests_unit_arena_LDADD = $(PTI_TEST_LIBS)
 # bt-nested is built three ways: PIE and non-PIE with frame pointers, and
 # -O2 without them (configure's CFLAGS, -g -O2 by default, come last).
 check_PROGRAMS += \
+	tests/progs/bt-args \
 	tests/progs/bt-nested \
 	tests/progs/bt-nested-nopie \
 	tests/progs/bt-nested-nofp \
@@ -139,6 +152,7 @@ check_PROGRAMS += \
 	tests/progs/bt-selfdel \
 	tests/progs/bt-vdso
 
+tests_progs_bt_args_CFLAGS = $(AM_CFLAGS) -g -O0 -fno-omit-frame-pointer
 tests_progs_bt_nested_SOURCES = tests/progs/bt-nested.c
 tests_progs_bt_nested_CFLAGS = $(AM_CFLAGS) -g -O0 \
 	-fno-omit-frame-pointer -fPIE

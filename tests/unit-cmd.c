@@ -313,16 +313,16 @@ test_eval(void)
 		{ "0xzz", "0xzz: bad address" },
 		{ "[heap]+0xzz", "0xzz: bad address" },
 		{ "[foo]", "[foo]: no such region" },
-		{ "foo+4", "foo: no such region" },
+		{ "foo+4", "foo: no such symbol or region" },
 		{ "$foo", "$foo: no such register" },
-		{ "$rsp+", "$rsp+: bad address" },
-		{ "$rsp 16", "16: bad address" },
+		{ "$rsp+", "$rsp+: operand expected at column 6" },
+		{ "$rsp 16", "$rsp 16: operator expected at column 6" },
 		{ "", "missing address" },
 		{ "[heap", "[heap: bad address" },
 		{ "0-1", "0-1: address out of range" },
 		{ "0xffffffffffffffff+1",
 		  "0xffffffffffffffff+1: address out of range" },
-		{ "$rsp+-1", "-1: bad address" },
+		{ "$rsp+-1", "$rsp+-1: operand expected at column 6" },
 	};
 	struct maps maps = { regions, ARRAY_SIZE(regions) };
 	struct cmd_ctx ctx = { .proc = &self_proc, .thread = &self_thread };
