@@ -101,21 +101,22 @@ proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
 	return p;
 }
 
+/* A "Key:" number of /proc/TID/status (Tgid, PPid); 0 if unknown. */
 static pid_t
-read_tgid(pid_t tid)
+read_status_pid(pid_t tid, const char *key)
 {
 	char path[64], *s, *line;
-	pid_t tgid = 0;
+	pid_t v = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
 	s = read_file_str(path, NULL);
 	if (s == NULL)
 		return 0;
-	line = strstr(s, "\nTgid:");
+	line = strstr(s, key);
 	if (line != NULL)
-		tgid = (pid_t)strtol(line + 6, NULL, 10);
+		v = (pid_t)strtol(line + strlen(key), NULL, 10);
 	free(s);
-	return tgid;
+	return v;
 }
 
 /*
@@ -130,7 +131,7 @@ adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
 	pid_t tgid;
 
 	if (parent_tid == 0) {
-		tgid = read_tgid(tid);
+		tgid = read_status_pid(tid, "\nTgid:");
 		is_thread = tgid != 0 && tgid != tid;
 	} else {
 		tgid = is_thread && parent != NULL ? parent->proc->pid : tid;
@@ -140,7 +141,9 @@ adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
 		if (p == NULL)
 			p = proc_new(tr, tgid, 0);
 	} else {
-		p = proc_new(tr, tid, parent != NULL ? parent->proc->pid : 0);
+		/* Its first stop overtook the fork event: /proc knows. */
+		p = proc_new(tr, tid, parent != NULL ? parent->proc->pid :
+		    read_status_pid(tid, "\nPPid:"));
 	}
 	return task_thread_new(&tr->tasks, p, tid);
 }
@@ -957,7 +960,7 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 	child = (pid_t)msg;
 	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
 		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
-		    read_tgid(child) == t->proc->pid);
+		    read_status_pid(child, "\nTgid:") == t->proc->pid);
 	restore_clone_flags(t);
 	hold_or_resume(tr, t);
 }
