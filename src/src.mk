@@ -8,6 +8,7 @@ src_libptinspect_a_SOURCES += \
 	src/util.c src/util.h \
 	src/task.c src/task.h \
 	src/tracer.c src/tracer.h src/tracer-int.h src/tracer-child.c \
+	src/tracer-policy.c \
 	src/seccomp.c src/seccomp.h \
 	src/inject.c src/inject.h
 
@@ -23,7 +24,7 @@ src_libptinspect_a_SOURCES += \
 src_libptinspect_a_SOURCES += \
 	src/maps.c src/maps.h \
 	src/mem.c src/mem.h \
-	src/unwind.c src/unwind.h \
+	src/unwind.c src/unwind.h src/unwind-int.h src/unwind-files.c \
 	src/symbols.c src/symbols.h \
 	src/procinfo.c src/procinfo.h src/procinfo-int.h src/procinfo-net.c \
 	src/summary.c src/summary.h \

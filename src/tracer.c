@@ -37,8 +37,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
-#include <limits.h>
 #include <sched.h>
 #include <poll.h>
 #include <signal.h>
@@ -51,7 +49,6 @@
 #include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "redirect.h"
@@ -364,69 +361,6 @@ start_pause(struct proc *p, struct thread *trigger, enum pause_reason reason)
 	check_paused(p);
 }
 
-static bool
-should_pause(const struct proc *p)
-{
-	return p->pause_wanted && p->execed && p->state == PROC_RUNNING;
-}
-
-/* --only: does a glob match p's comm, executable path or its base name? */
-static bool
-proc_matches_only(const struct tracer *tr, struct proc *p)
-{
-	char path[64], exe[PATH_MAX];
-	const char *base;
-	ssize_t n;
-	size_t i;
-
-	if (tr->opts.nonly == 0)
-		return true;
-	proc_read_comm(p);
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->pid);
-	n = readlink(path, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	base = strrchr(exe, '/') != NULL ? strrchr(exe, '/') + 1 : exe;
-	for (i = 0; i < tr->opts.nonly; i++) {
-		if (fnmatch(tr->opts.only[i], p->comm, 0) == 0 ||
-		    (n > 0 && (fnmatch(tr->opts.only[i], exe, 0) == 0 ||
-		    fnmatch(tr->opts.only[i], base, 0) == 0)))
-			return true;
-	}
-	return false;
-}
-
-/*
- * --pause-on and --only: is p to be held at this event? exit_code is the
- * exit status for PAUSE_EXIT.
- */
-static bool
-pause_chosen(const struct tracer *tr, struct proc *p, enum pause_reason why,
-    int exit_code)
-{
-	unsigned on = tr->opts.pause_on;
-
-	if (!should_pause(p))
-		return false;
-	switch (why) {
-	case PAUSE_EXIT:
-		if (!(on & PAUSE_ON_EXIT) &&
-		    !((on & PAUSE_ON_FAILURE) && exit_code != 0))
-			return false;
-		break;
-	case PAUSE_SIGNAL:
-		if (!(on & (PAUSE_ON_EXIT | PAUSE_ON_FAILURE | PAUSE_ON_CRASH)))
-			return false;
-		break;
-	case PAUSE_EXEC:
-		if (!(on & PAUSE_ON_EXEC))
-			return false;
-		break;
-	default:
-		break;
-	}
-	return proc_matches_only(tr, p);
-}
-
 struct proc *
 tracer_next_paused(struct tracer *tr)
 {
@@ -501,41 +435,6 @@ tracer_kill(struct tracer *tr, struct proc *p, char **errp)
  * Stops
  * ------------------------------------------------------------------- */
 
-/* Bit N-1 of a /proc/PID/status signal mask line such as "SigCgt:". */
-static bool
-sigmask_has(const char *status, const char *key, int sig)
-{
-	const char *line = strstr(status, key);
-	unsigned long long mask;
-
-	if (line == NULL)
-		return false;
-	mask = strtoull(line + strlen(key), NULL, 16);
-	return (mask >> (sig - 1)) & 1;
-}
-
-/* Does delivering sig kill the process (default action, not caught)? */
-static bool
-signal_is_fatal(pid_t tid, int sig)
-{
-	char path[64], *status;
-	bool fatal;
-
-	switch (sig) {
-	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return false;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	status = read_file_str(path, NULL);
-	if (status == NULL)
-		return false;
-	fatal = !sigmask_has(status, "\nSigCgt:", sig) &&
-	    !sigmask_has(status, "\nSigIgn:", sig);
-	free(status);
-	return fatal;
-}
-
 static void
 record_fault_addr(struct proc *p, pid_t tid, int sig)
 {
@@ -556,8 +455,8 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 	struct proc *p = t->proc;
 
 	t->resume_sig = sig;
-	if (pause_chosen(tr, p, PAUSE_SIGNAL, 0) &&
-	    signal_is_fatal(t->tid, sig)) {
+	if (tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) &&
+	    tracer_signal_is_fatal(t->tid, sig)) {
 		p->signal = sig;
 		record_fault_addr(p, t->tid, sig);
 		start_pause(p, t, PAUSE_SIGNAL);
@@ -571,7 +470,7 @@ on_exit_group(struct tracer *tr, struct thread *t, int status)
 {
 	struct proc *p = t->proc;
 
-	if (pause_chosen(tr, p, PAUSE_EXIT, status & 0xff)) {
+	if (tracer_pause_chosen(&tr->opts, p, PAUSE_EXIT, status & 0xff)) {
 		p->exit_code = status & 0xff;
 		p->last_thread_exit = false;
 		start_pause(p, t, PAUSE_EXIT);
@@ -929,9 +828,9 @@ on_exit_event(struct tracer *tr, struct thread *t)
 	unsigned long status = 0;
 
 	t->exiting = true;
-	if (should_pause(p) && last_live_thread(t)) {
+	if (tracer_should_pause(p) && last_live_thread(t)) {
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status);
-		if (!pause_chosen(tr, p, WIFSIGNALED((int)status) ?
+		if (!tracer_pause_chosen(&tr->opts, p, WIFSIGNALED((int)status) ?
 		    PAUSE_SIGNAL : PAUSE_EXIT, WEXITSTATUS((int)status))) {
 			hold_or_resume(tr, t);
 			return;
@@ -1019,7 +918,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	task_forget(p);
 	proc_read_comm(p);
 	warn_unprivileged_setid(p);
-	if (pause_chosen(tr, p, PAUSE_EXEC, 0)) {
+	if (tracer_pause_chosen(&tr->opts, p, PAUSE_EXEC, 0)) {
 		start_pause(p, t, PAUSE_EXEC);
 		return;
 	}
@@ -1120,21 +1019,6 @@ handle_status(struct tracer *tr, pid_t tid, int status)
  * The event loop
  * ------------------------------------------------------------------- */
 
-static long
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000L;
-}
-
-static long
-now_ms(void)
-{
-	return now_us() / 1000;
-}
-
 /* Handles every pending wait status; -1 when no tracee is left. */
 static int
 drain_events(struct tracer *tr)
@@ -1173,17 +1057,17 @@ drain_events(struct tracer *tr)
 static int
 wait_event(struct tracer *tr)
 {
-	long start = now_us(), spin_until = tr->in_burst ? start + SPIN_US : 0;
+	long start = (long)(monotonic_ns() / 1000), spin_until = tr->in_burst ? start + SPIN_US : 0;
 	int status;
 	pid_t tid;
 
 	for (;;) {
 		tid = waitpid(-1, &status,
-		    __WALL | (now_us() < spin_until ? WNOHANG : 0));
+		    __WALL | ((long)(monotonic_ns() / 1000) < spin_until ? WNOHANG : 0));
 		if (tid == 0)
 			continue;
 		if (tid > 0) {
-			tr->in_burst = now_us() - start < BURST_US;
+			tr->in_burst = (long)(monotonic_ns() / 1000) - start < BURST_US;
 			handle_status(tr, tid, status);
 			return 1;
 		}
@@ -1196,7 +1080,7 @@ int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = tr->sigchld_fd, .events = POLLIN };
-	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
 	int n, wait_ms;
 
 	for (;;) {
@@ -1205,7 +1089,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 			return n;
 		if (timeout_ms < 0)
 			return wait_event(tr);
-		wait_ms = (int)(deadline - now_ms());
+		wait_ms = (int)(deadline - (long)monotonic_ms());
 		if (wait_ms <= 0)
 			return 0;
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
