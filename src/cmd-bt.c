@@ -39,6 +39,7 @@ const struct cmd_entry cmd_bt_entry = {
 	.args = "[TID|all]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "backtrace of the selected thread, thread TID, or every thread",
 	.exec = cmd_bt_exec,
 };

@@ -40,6 +40,7 @@ const struct cmd_entry cmd_find_entry = {
 	.args = "DATA [REGION]",
 	.min_args = 1,
 	.max_args = -1,
+	.core_ok = true,
 	.help = "addresses of DATA in readable memory, or in REGION only",
 	.exec = cmd_find_exec,
 };

@@ -42,6 +42,7 @@ const struct cmd_entry cmd_frame_entry = {
 	.args = "[N]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "select frame N of the selected thread (for $pc, $sp, list, "
 	    "disas)",
 	.exec = cmd_frame_exec,
@@ -52,6 +53,7 @@ const struct cmd_entry cmd_up_entry = {
 	.args = "[N]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "select the frame N (1) calls out from the selected one",
 	.exec = cmd_frame_up,
 };
@@ -61,6 +63,7 @@ const struct cmd_entry cmd_down_entry = {
 	.args = "[N]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "select the frame N (1) calls in from the selected one",
 	.exec = cmd_frame_down,
 };

@@ -21,6 +21,7 @@ const struct cmd_entry cmd_help_entry = {
 	.args = "[COMMAND]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "list the commands, or describe one",
 	.exec = cmd_help_exec,
 };

@@ -21,6 +21,7 @@ const struct cmd_entry cmd_maps_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "memory regions: START-END PERMS OFFSET ACCESS NAME",
 	.exec = cmd_maps_exec,
 };

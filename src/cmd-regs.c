@@ -38,6 +38,7 @@ const struct cmd_entry cmd_regs_entry = {
 	.args = "[TID]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "registers of the selected thread, or of thread TID",
 	.exec = cmd_regs_exec,
 };

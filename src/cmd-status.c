@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cmd-int.h"
+#include "corefile.h"
 #include "json.h"
 #include "tracer.h"
 #include "util.h"
@@ -20,6 +21,7 @@ const struct cmd_entry cmd_status_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "why the process is paused, and its thread count",
 	.exec = cmd_status_exec,
 };
@@ -44,6 +46,34 @@ pause_reason_word(enum pause_reason why)
 	}
 }
 
+/*
+ * What a core says of its process (NT_PRPSINFO), in place of the /proc
+ * lines of a live one: to j, or as indented text lines on f.
+ */
+static void
+cmd_status_core(const struct proc *p, struct json *j, FILE *f)
+{
+	const struct corefile *cf = p->core;
+
+	if (j != NULL) {
+		json_put_str(j, "core", cf->path);
+		if (!cf->psinfo.present)
+			return;
+		json_put_int(j, "ppid", cf->psinfo.ppid);
+		json_put_str(j, "comm", cf->psinfo.fname);
+		json_put_str(j, "psargs", cf->psinfo.psargs);
+		json_put_int(j, "uid", cf->psinfo.uid);
+		json_put_int(j, "gid", cf->psinfo.gid);
+		return;
+	}
+	fprintf(f, "  core %s\n", cf->path);
+	if (cf->psinfo.present)
+		fprintf(f, "  ppid %d, comm %s, uid %d, gid %d\n  args: %s\n",
+		    (int)cf->psinfo.ppid, cf->psinfo.fname,
+		    (int)cf->psinfo.uid, (int)cf->psinfo.gid,
+		    cf->psinfo.psargs);
+}
+
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
@@ -58,7 +88,8 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (ctx->json) {
 		json_begin(&j, f, "status");
 		json_put_int(&j, "pid", p->pid);
-		json_put_str(&j, "state", pause_reason_word(p->reason));
+		json_put_str(&j, "state", p->core != NULL ? "core" :
+		    pause_reason_word(p->reason));
 		if (p->reason == PAUSE_EXIT) {
 			json_put_int(&j, "exit_code", p->exit_code);
 			json_put_str(&j, "exit_via", p->last_thread_exit ?
@@ -73,12 +104,19 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		else
 			json_put_null(&j, "fault_addr");
 		json_put_int(&j, "threads", p->nthreads);
-		cmd_proc_status(ctx, &j);
+		if (p->core != NULL)
+			cmd_status_core(p, &j, NULL);
+		else
+			cmd_proc_status(ctx, &j);
 		json_end(&j);
 		return CMD_OK;
 	}
 	fprintf(f, "pid %d: ", (int)p->pid);
-	if (p->reason == PAUSE_EXIT && p->last_thread_exit)
+	if (p->core != NULL && sig != NULL)
+		fprintf(f, "core file, %s", sig);
+	else if (p->core != NULL)
+		fputs("core file, no signal", f);
+	else if (p->reason == PAUSE_EXIT && p->last_thread_exit)
 		fprintf(f, "paused at its last thread's exit(%d)",
 		    p->exit_code);
 	else if (p->reason == PAUSE_EXIT)
@@ -98,6 +136,9 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (fault)
 		fprintf(f, " (fault address 0x%" PRIx64 ")", p->fault_addr);
 	fprintf(f, "; %d thread%s\n", p->nthreads, p->nthreads == 1 ? "" : "s");
-	cmd_proc_status(ctx, NULL);
+	if (p->core != NULL)
+		cmd_status_core(p, NULL, f);
+	else
+		cmd_proc_status(ctx, NULL);
 	return CMD_OK;
 }

@@ -26,6 +26,7 @@ const struct cmd_entry cmd_threads_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "threads: TID, name, held or running, pc",
 	.exec = cmd_threads_exec,
 };
@@ -94,6 +95,9 @@ cmd_threads_name(const struct thread *t)
 {
 	char path[64], *name;
 
+	/* A core's process is gone: its pid may be another's now. */
+	if (t->proc->core != NULL)
+		return xstrdup("");
 	snprintf(path, sizeof path, "/proc/%d/task/%d/comm",
 	    (int)t->proc->pid, (int)t->tid);
 	name = read_file_str(path, NULL);

@@ -28,6 +28,7 @@ const struct cmd_entry cmd_x_entry = {
 	.args = "ADDR [LEN]",
 	.min_args = 1,
 	.max_args = 2,
+	.core_ok = true,
 	.help = "hex dump of LEN bytes (default 64, at most 1 MiB)",
 	.exec = cmd_x_exec,
 };

@@ -171,6 +171,10 @@ cmd_run_entry(struct cmd_ctx *ctx, const struct cmd_entry *e,
 	} else if (!cmd_argc_ok(e, args.argc - 1)) {
 		cmd_usage(e, &err);
 		cmd_print_error(ctx, e->name, err);
+	} else if (ctx->proc != NULL && ctx->proc->core != NULL &&
+	    !e->core_ok) {
+		cmd_print_error(ctx, e->name, "not available for a core file "
+		    "(it needs the live process)");
 	} else {
 		rc = e->exec(ctx, args.argc, args.argv, raw, &err);
 		if (rc == CMD_FAILED && err != NULL)

@@ -51,6 +51,11 @@ struct cmd_entry {
 	 */
 	int min_args;
 	int max_args;
+	/*
+	 * It works on a core file (--core) too: it reads only memory,
+	 * regions, registers and backtraces, never /proc/PID or ptrace.
+	 */
+	bool core_ok;
 	const char *help;	/* one line */
 	/*
 	 * argv[0] is the command name; quoted arguments arrive unquoted with

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "postmortem.h"
 #include "source.h"
 #include "summary.h"
 #include "snapshot.h"
@@ -40,6 +41,7 @@ struct options {
 	FILE *summary_out;	/* --summary=FILE, else stderr */
 	const char *output_file;
 	const char *save_dir;	/* --save=DIR */
+	const char *core_file;	/* --core=FILE */
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
 	char **only;		/* --only globs */
@@ -67,10 +69,12 @@ enum {
 	OPT_KILL_AFTER,
 	OPT_SUMMARY,
 	OPT_SOURCE_DIR,
+	OPT_CORE,
 };
 
 static const char usage_line[] =
-    "usage: ptinspect [OPTIONS] [--] PROGRAM [ARG...]";
+    "usage: ptinspect [OPTIONS] [--] PROGRAM [ARG...]\n"
+    "       ptinspect --core=FILE --batch [OPTIONS] [PROGRAM]";
 
 static const char help_text[] =
     "Run PROGRAM under ptrace and inspect its memory, live and at its exit.\n"
@@ -99,6 +103,9 @@ static const char help_text[] =
     "                          run CMD at the pause (repeatable)\n"
     "  -x FILE, --command FILE run the commands in FILE, one a line\n"
     "      --source-dir=DIR    look for source files in DIR too (repeatable)\n"
+    "      --core=FILE         batch: run the commands on a core file (ours,\n"
+    "                          gdb's or the kernel's) instead of a program;\n"
+    "                          PROGRAM, if given, is its executable\n"
     "  -j, --json[=FILE]       print each command's result as one JSON line,\n"
     "                          to FILE (not the program's stdout) if given\n"
     "      --summary[=FILE]    batch: once all is gone, one line per traced\n"
@@ -361,6 +368,7 @@ parse_options(int argc, char **argv, struct options *o)
 		    OPT_TIMEOUT_SIGNAL },
 		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
 		{ "source-dir", required_argument, NULL, OPT_SOURCE_DIR },
+		{ "core", required_argument, NULL, OPT_CORE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -415,6 +423,9 @@ parse_options(int argc, char **argv, struct options *o)
 			o->tracer.pause_on |= parse_pause_on(optarg);
 			o->tracer.pause_on_exit = true;
 			break;
+		case OPT_CORE:
+			o->core_file = optarg;
+			break;
 		case OPT_SOURCE_DIR:
 			source_add_dir(optarg);
 			break;
@@ -454,6 +465,15 @@ parse_options(int argc, char **argv, struct options *o)
 			usage_error(xstrfmt("unknown option '%s'",
 			    argv[optind - 1]));
 		}
+	}
+	if (o->core_file != NULL) {
+		if (!o->batch)
+			usage_error("--core needs --batch for now (the TUI "
+			    "cannot open a core file yet)");
+		if (argc - optind > 1)
+			usage_error("--core takes one PROGRAM (its "
+			    "executable), without arguments");
+		return optind;
 	}
 	if (optind >= argc)
 		usage_error("no PROGRAM given");
@@ -562,6 +582,40 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 		kill(p->pid, o->timeout_signal);
 	}
 	tracer_continue(tr, p, NULL);
+}
+
+/*
+ * --core: the commands run once against the process the core file holds.
+ * Exit status 0, 1 if a command failed, 2 if the core cannot be read.
+ */
+static int
+run_core(const struct options *o, const char *exe)
+{
+	struct cmd_ctx ctx = {
+		.json = o->json,
+		.out = o->cmd_out != NULL ? o->cmd_out : stdout,
+		.err = stderr,
+	};
+	char *err = NULL;
+	struct proc *p;
+	int status = 0;
+	size_t i;
+
+	p = postmortem_open(o->core_file, exe, &err);
+	if (p == NULL) {
+		warnx_msg("--core=%s", err);
+		free(err);
+		return EXIT_USAGE;
+	}
+	ctx.proc = p;
+	ctx.thread = proc_main_thread(p);
+	for (i = 0; i < o->ncommands && ctx.out_error == 0; i++) {
+		ctx.where = o->commands[i].where;
+		if (cmd_run(&ctx, o->commands[i].line) == CMD_FAILED)
+			status = 1;
+	}
+	postmortem_close(p);
+	return status;
 }
 
 /* SIGPIPE caught rather than ignored: exec gives the program SIG_DFL. */
@@ -717,7 +771,9 @@ main(int argc, char **argv)
 
 	first = parse_options(argc, argv, &o);
 	task_add_forget_hook(unwind_forget);
-	if (o.batch) {
+	if (o.core_file != NULL) {
+		status = run_core(&o, argv[first]);
+	} else if (o.batch) {
 		status = run_batch(&o, argv + first);
 	} else {
 		/*

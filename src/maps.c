@@ -90,6 +90,22 @@ maps_parse_text(const char *text, const char *what, struct maps *out,
 	return 0;
 }
 
+int
+maps_copy(const struct maps *from, struct maps *out, char **errp)
+{
+	size_t i;
+
+	(void)errp;
+	out->count = from->count;
+	out->regions = xcalloc(from->count > 0 ? from->count : 1,
+	    sizeof(*out->regions));
+	for (i = 0; i < from->count; i++) {
+		out->regions[i] = from->regions[i];
+		out->regions[i].name = xstrdup(from->regions[i].name);
+	}
+	return 0;
+}
+
 void
 maps_free(struct maps *maps)
 {

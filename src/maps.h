@@ -29,6 +29,10 @@ struct maps {
 
 /* Reads /proc/PID/maps (PID may be a thread id). 0, or -1 with *errp. */
 int maps_read(pid_t pid, struct maps *out, char **errp);
+
+/* A deep copy of from into out (always 0; errp for symmetry). */
+int maps_copy(const struct maps *from, struct maps *out, char **errp);
+
 void maps_free(struct maps *maps);
 
 /* The region containing addr, or NULL. */

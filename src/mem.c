@@ -34,6 +34,7 @@
 
 #include "arena.h"
 #include "maps.h"
+#include "corefile.h"
 #include "mem.h"
 #include "redirect.h"
 #include "task.h"
@@ -167,11 +168,11 @@ mem_find(struct proc *p, const struct maps *maps,
 		if (mem_skip_region(r))
 			continue;
 		/* Private anonymous memory: only the pages ever touched. */
-		if (r->inode == 0 && r->perms[3] == 'p' &&
+		if (p->core == NULL && r->inode == 0 && r->perms[3] == 'p' &&
 		    mem_find_populated(&s, r) == 0)
 			continue;
 		/* Redirected memory: only the pages that hold data. */
-		if (mem_find_in_arena(&s, r) == 0)
+		if (p->core == NULL && mem_find_in_arena(&s, r) == 0)
 			continue;
 		mem_find_range(&s, r->start, r->end);
 	}
@@ -184,6 +185,8 @@ mem_find(struct proc *p, const struct maps *maps,
 int
 mem_maps_read(struct proc *p, struct maps *out, char **errp)
 {
+	if (p->core != NULL)
+		return maps_copy(&p->core->maps, out, errp);
 	redirect_sync(p);
 	if (maps_read(proc_access_tid(p), out, errp) < 0)
 		return -1;
@@ -194,6 +197,8 @@ mem_maps_read(struct proc *p, struct maps *out, char **errp)
 const char *
 mem_region_access(struct proc *p, const struct region *r)
 {
+	if (p->core != NULL)
+		return "core";
 	return mem_is_shared(p, r->start) ? "shared" : "copy";
 }
 
@@ -267,6 +272,65 @@ mem_shared_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
  * Copies as much of [addr, addr + len) as can be reached, in order, and
  * returns how many bytes that was; *errnop says why it stopped short.
  */
+/*
+ * n bytes at addr of a file mapping the core left out (the default
+ * coredump_filter dumps no file-backed pages but ELF headers), read from
+ * the file itself as gdb does. 0, or -1 if it cannot be read.
+ */
+static int
+mem_core_file_read(const struct region *r, uint64_t addr, void *buf,
+    size_t n)
+{
+	int fd = open(r->name, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return -1;
+	got = pread(fd, buf, n, (off_t)(r->offset + (addr - r->start)));
+	close(fd);
+	return got == (ssize_t)n ? 0 : -1;
+}
+
+/*
+ * A post-mortem process: its memory is what the core file holds (and, for
+ * file mappings it left out, the file), and a core is never written. Page
+ * by page, so a read stops where the core's mappings do, as a live read
+ * stops at unmapped memory.
+ */
+static size_t
+mem_core_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
+    bool write, int *errnop)
+{
+	const struct region *r;
+	size_t done = 0, n;
+	uint64_t at;
+	int rc;
+
+	if (write) {
+		*errnop = EROFS;
+		return 0;
+	}
+	while (done < len) {
+		at = addr + done;
+		n = PTI_PAGE_SIZE - (at & (PTI_PAGE_SIZE - 1));
+		if (n > len - done)
+			n = len - done;
+		r = maps_find(&p->core->maps, at);
+		if (r != NULL && r->name[0] == '/' &&
+		    corefile_dumped(p->core, at) < n)
+			rc = mem_core_file_read(r, at, (char *)buf + done, n);
+		else
+			rc = corefile_read(p->core, at, (char *)buf + done, n,
+			    NULL);
+		if (r == NULL || rc != 0) {
+			*errnop = EFAULT;
+			break;
+		}
+		done += n;
+	}
+	return done;
+}
+
 static size_t
 mem_copy(struct proc *p, uint64_t addr, void *buf, size_t len, bool write,
     int *errnop)
@@ -280,6 +344,8 @@ mem_copy(struct proc *p, uint64_t addr, void *buf, size_t len, bool write,
 		}
 		len = (size_t)(MEM_MAX_OFFSET - addr);
 	}
+	if (p->core != NULL)
+		return mem_core_copy(p, addr, buf, len, write, errnop);
 	redirect_sync(p);
 	done = mem_shared_copy(p, addr, buf, len, write);
 	if (done == len)
@@ -408,6 +474,9 @@ mem_fail(char **errp, uint64_t addr, int err)
 		    addr);
 	case ESRCH:
 		return set_error(errp, "0x%" PRIx64 ": process is gone", addr);
+	case EROFS:
+		return set_error(errp, "0x%" PRIx64 ": a core file is "
+		    "read-only", addr);
 	default:
 		return set_error(errp, "0x%" PRIx64 ": %s", addr,
 		    strerror(err));

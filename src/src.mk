@@ -49,4 +49,5 @@ src_libptinspect_a_SOURCES += \
 # Post-mortem: core files read back (no tracer, no terminal).
 src_libptinspect_a_SOURCES += \
 	src/corefile.c src/corefile.h \
-	src/coreunwind.c src/coreunwind.h
+	src/coreunwind.c src/coreunwind.h \
+	src/postmortem.c src/postmortem.h

@@ -20,6 +20,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+struct corefile;
 struct mem_state;
 struct redirect_state;
 
@@ -74,6 +75,12 @@ struct proc {
 	uint64_t fault_addr;	/* si_addr of SIGSEGV/SIGBUS/SIGFPE/SIGILL */
 	pid_t paused_tid;	/* the thread that triggered the pause */
 	char comm[32];		/* /proc/PID/comm at the last update */
+	/*
+	 * Post-mortem (postmortem.c): the process is a core file, read
+	 * through it and never through /proc/PID; NULL for a live one.
+	 */
+	struct corefile *core;
+	char *core_exe;		/* its executable, if the user named it */
 
 	int nthreads;
 	struct thread *threads;

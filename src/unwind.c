@@ -71,6 +71,7 @@
 #include "mem.h"
 #include "symbols.h"
 #include "task.h"
+#include "coreunwind.h"
 #include "unwind.h"
 #include "unwind-int.h"
 #include "util.h"
@@ -161,6 +162,9 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 
 	memset(out, 0, sizeof *out);
 	out->tid = t->tid;
+	if (p->core != NULL)
+		return coreunwind_backtrace(p->core, p->core_exe, t->tid, out,
+		    errp);
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
 	/* Held inside the mmap stub: the stack is the program's call. */
@@ -318,6 +322,10 @@ unwind_proc_get(struct proc *p, char **errp)
 {
 	struct unwind_proc *up;
 
+	if (p->core != NULL) {
+		set_error(errp, "not available for a core file");
+		return NULL;
+	}
 	for (up = unwind_procs; up != NULL; up = up->next) {
 		if (up->pid == p->pid)
 			break;

@@ -23,6 +23,7 @@ foundation_tests = \
 	tests/docs.t \
 	tests/mapsview.t \
 	tests/pauseon.t \
+	tests/postmortem.t \
 	tests/memcmds.t \
 	tests/memory.t \
 	tests/nokill.t \
