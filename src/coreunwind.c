@@ -26,7 +26,6 @@
 
 #include "corefile.h"
 #include "coreunwind.h"
-#include "unwind.h"
 #include "util.h"
 
 struct unwind_arg {
@@ -237,73 +236,4 @@ coreunwind_free(struct coreunwind *bt)
 		free(bt->missing[i]);
 	free(bt->missing);
 	memset(bt, 0, sizeof *bt);
-}
-
-/* strlen + 1, or 0 for NULL. */
-static size_t
-cu_strsize(const char *s)
-{
-	return s != NULL ? strlen(s) + 1 : 0;
-}
-
-/* Copies s to *p and advances it; NULL stays NULL. */
-static const char *
-cu_strcopy(char **p, const char *s)
-{
-	char *d = *p;
-	size_t n = cu_strsize(s);
-
-	if (n == 0)
-		return NULL;
-	memcpy(d, s, n);
-	*p += n;
-	return d;
-}
-
-int
-coreunwind_backtrace(const struct corefile *cf, const char *exe, pid_t tid,
-    struct backtrace *out, char **errp)
-{
-	const struct coreunwind_thread *th = NULL;
-	struct coreunwind cu;
-	size_t i, size = 0;
-	char *at;
-
-	memset(out, 0, sizeof *out);
-	out->tid = tid;
-	if (coreunwind(cf, exe, UNWIND_MAX_FRAMES, &cu, errp) < 0)
-		return -1;
-	for (i = 0; i < cu.count; i++)
-		if (cu.threads[i].tid == tid)
-			th = &cu.threads[i];
-	if (th == NULL) {
-		coreunwind_free(&cu);
-		return set_error(errp, "thread %d is not in the core",
-		    (int)tid);
-	}
-	out->frames = xcalloc(th->count > 0 ? th->count : 1,
-	    sizeof(*out->frames));
-	out->count = th->count;
-	for (i = 0; i < th->count; i++)
-		size += cu_strsize(th->frames[i].function) +
-		    cu_strsize(th->frames[i].file) +
-		    cu_strsize(th->frames[i].module);
-	at = out->strings = xmalloc(size > 0 ? size : 1);
-	for (i = 0; i < th->count; i++) {
-		const struct coreunwind_frame *f = &th->frames[i];
-		struct frame *fr = &out->frames[i];
-
-		fr->pc = f->pc;
-		fr->offset = f->offset;
-		fr->line = f->line;
-		fr->function = cu_strcopy(&at, f->function);
-		fr->file = cu_strcopy(&at, f->file);
-		fr->module = cu_strcopy(&at, f->module);
-	}
-	if (th->error != NULL) {
-		out->truncated = true;
-		out->error = xstrdup(th->error);
-	}
-	coreunwind_free(&cu);
-	return 0;
 }

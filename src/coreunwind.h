@@ -49,13 +49,4 @@ int coreunwind(const struct corefile *cf, const char *exe, size_t max_frames,
     struct coreunwind *out, char **errp);
 void coreunwind_free(struct coreunwind *bt);
 
-struct backtrace;
-
-/*
- * Thread tid's backtrace from the core, in unwind.h's shape (what `bt`
- * prints for a live process). 0, or -1 with *errp.
- */
-int coreunwind_backtrace(const struct corefile *cf, const char *exe,
-    pid_t tid, struct backtrace *out, char **errp);
-
 #endif

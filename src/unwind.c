@@ -98,6 +98,8 @@ static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
 static size_t unwind_strsize(const char *s);
+static int unwind_core_thread(const struct corefile *cf, const char *exe,
+    pid_t tid, struct backtrace *out, char **errp);
 static const char *unwind_strcopy(char **p, const char *s);
 static const struct unwind_span *unwind_span_find(struct unwind_proc *up,
     uint64_t addr, size_t len);
@@ -163,7 +165,7 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	memset(out, 0, sizeof *out);
 	out->tid = t->tid;
 	if (p->core != NULL)
-		return coreunwind_backtrace(p->core, p->core_exe, t->tid, out,
+		return unwind_core_thread(p->core, p->core_exe, t->tid, out,
 		    errp);
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
@@ -893,4 +895,56 @@ unwind_eh_table(const struct unwind_file *f, uint64_t bias,
 	di->u.rti.table_data = bias + eh->p_vaddr + 12;
 	di->u.rti.table_len = (uint64_t)count * 8 / sizeof(unw_word_t);
 	return true;
+}
+
+/*
+ * Thread tid's backtrace from a core file (postmortem.c), by libdwfl
+ * (coreunwind.c), in the shape of a live one.
+ */
+static int
+unwind_core_thread(const struct corefile *cf, const char *exe, pid_t tid,
+    struct backtrace *out, char **errp)
+{
+	const struct coreunwind_thread *th = NULL;
+	struct coreunwind cu;
+	size_t i, size = 0;
+	char *at;
+
+	memset(out, 0, sizeof *out);
+	out->tid = tid;
+	if (coreunwind(cf, exe, UNWIND_MAX_FRAMES, &cu, errp) < 0)
+		return -1;
+	for (i = 0; i < cu.count; i++)
+		if (cu.threads[i].tid == tid)
+			th = &cu.threads[i];
+	if (th == NULL) {
+		coreunwind_free(&cu);
+		return set_error(errp, "thread %d is not in the core",
+		    (int)tid);
+	}
+	out->frames = xcalloc(th->count > 0 ? th->count : 1,
+	    sizeof(*out->frames));
+	out->count = th->count;
+	for (i = 0; i < th->count; i++)
+		size += unwind_strsize(th->frames[i].function) +
+		    unwind_strsize(th->frames[i].file) +
+		    unwind_strsize(th->frames[i].module);
+	at = out->strings = xmalloc(size > 0 ? size : 1);
+	for (i = 0; i < th->count; i++) {
+		const struct coreunwind_frame *f = &th->frames[i];
+		struct frame *fr = &out->frames[i];
+
+		fr->pc = f->pc;
+		fr->offset = f->offset;
+		fr->line = f->line;
+		fr->function = unwind_strcopy(&at, f->function);
+		fr->file = unwind_strcopy(&at, f->file);
+		fr->module = unwind_strcopy(&at, f->module);
+	}
+	if (th->error != NULL) {
+		out->truncated = true;
+		out->error = xstrdup(th->error);
+	}
+	coreunwind_free(&cu);
+	return 0;
 }
