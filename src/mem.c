@@ -167,12 +167,15 @@ mem_find(struct proc *p, const struct maps *maps,
 
 		if (mem_skip_region(r))
 			continue;
+		/*
+		 * Redirected memory (which maps shows as the private memory it
+		 * is to the program): only the pages that hold data.
+		 */
+		if (p->core == NULL && mem_find_in_arena(&s, r) == 0)
+			continue;
 		/* Private anonymous memory: only the pages ever touched. */
 		if (p->core == NULL && r->inode == 0 && r->perms[3] == 'p' &&
 		    mem_find_populated(&s, r) == 0)
-			continue;
-		/* Redirected memory: only the pages that hold data. */
-		if (p->core == NULL && mem_find_in_arena(&s, r) == 0)
 			continue;
 		mem_find_range(&s, r->start, r->end);
 	}
@@ -269,10 +272,6 @@ mem_shared_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
 }
 
 /*
- * Copies as much of [addr, addr + len) as can be reached, in order, and
- * returns how many bytes that was; *errnop says why it stopped short.
- */
-/*
  * n bytes at addr of a file mapping the core left out (the default
  * coredump_filter dumps no file-backed pages but ELF headers), read from
  * the file itself as gdb does. 0, or -1 if it cannot be read.
@@ -331,6 +330,10 @@ mem_core_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
 	return done;
 }
 
+/*
+ * Copies as much of [addr, addr + len) as can be reached, in order, and
+ * returns how many bytes that was; *errnop says why it stopped short.
+ */
 static size_t
 mem_copy(struct proc *p, uint64_t addr, void *buf, size_t len, bool write,
     int *errnop)
