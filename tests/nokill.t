@@ -94,15 +94,21 @@ sys.exit(0 if st == 768 and b[0] == ord("p") else 1)' >"$tmp/log" 2>&1
 fi
 
 # Under `ulimit -v`, warnings about memory staying private come once.
-(ulimit -v 4000000 && "$PTINSPECT" --batch -ex status -- sh -c \
-    '/bin/true; /bin/true; /bin/echo x | /bin/cat; /bin/true; /bin/true') \
-    >"$tmp/log" 2>&1
-rc=$?
-w=$(grep -c "memory stays private" "$tmp/log")
-if [ "$rc" -eq 0 ] && [ "$w" -le 1 ]; then
-	ok "ulimit -v: exit 0, $w warning(s)"
+# (An AddressSanitizer build of ptinspect cannot start under it: its
+# shadow memory alone is terabytes of address space.)
+if ldd "$PTINSPECT" 2>/dev/null | grep -q libasan; then
+	skip "ptinspect is built with AddressSanitizer" "ulimit -v"
 else
-	not_ok "ulimit -v: exit status $rc, $w warnings"
-	diag "$tmp/log"
+	(ulimit -v 4000000 && "$PTINSPECT" --batch -ex status -- sh -c \
+	    '/bin/true; /bin/true; /bin/echo x | /bin/cat; /bin/true; /bin/true') \
+	    >"$tmp/log" 2>&1
+	rc=$?
+	w=$(grep -c "memory stays private" "$tmp/log")
+	if [ "$rc" -eq 0 ] && [ "$w" -le 1 ]; then
+		ok "ulimit -v: exit 0, $w warning(s)"
+	else
+		not_ok "ulimit -v: exit status $rc, $w warnings"
+		diag "$tmp/log"
+	fi
 fi
 echo "1..$n"

@@ -4,7 +4,7 @@
 # ptinspect, the TUI's tmux tests, and `make check-real`. The TAP helpers
 # (tap.h for C, tap.sh and pti.sh for shell) are shared by all of them.
 
-EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh
+EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh tests/lsan.supp
 
 # Shell TAP tests running the programs below under ptinspect.
 foundation_tests = \
