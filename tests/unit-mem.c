@@ -108,6 +108,8 @@ main(void)
 
 	mem_forget(&p);
 	tap_ok(mem_proc_fd(&p) == -1, "mem_forget closes the descriptor");
+	/* What the task model's release hook does for its own processes. */
+	free(p.redirect);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return tap_exit();
