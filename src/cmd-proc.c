@@ -46,7 +46,6 @@ static void cmd_proc_sigset_json(struct json *j, const char *key,
 static void cmd_proc_limit_text(FILE *f, bool unlimited, uint64_t v);
 static void cmd_proc_limit_json(struct json *j, const char *key,
     bool unlimited, uint64_t v);
-static void cmd_proc_hexdump(FILE *f, const char *data, size_t len);
 
 const struct cmd_entry cmd_fds_entry = {
 	.name = "fds",
@@ -523,33 +522,6 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return CMD_OK;
 }
 
-/* hexdump -C style: offset, 16 bytes, the printable ones. */
-static void
-cmd_proc_hexdump(FILE *f, const char *data, size_t len)
-{
-	size_t off, i;
-
-	for (off = 0; off < len; off += 16) {
-		fprintf(f, "%08zx ", off);
-		for (i = 0; i < 16; i++) {
-			if (i == 8)
-				putc(' ', f);
-			if (off + i < len)
-				fprintf(f, " %02x",
-				    (unsigned char)data[off + i]);
-			else
-				fputs("   ", f);
-		}
-		fputs("  |", f);
-		for (i = 0; i < 16 && off + i < len; i++) {
-			unsigned char c = (unsigned char)data[off + i];
-
-			putc(c >= 0x20 && c < 0x7f ? c : '.', f);
-		}
-		fputs("|\n", f);
-	}
-}
-
 static enum cmd_result
 cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
@@ -605,7 +577,7 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		if (pf.len > 0 && pf.data[pf.len - 1] != '\n')
 			putc('\n', f);
 	} else {
-		cmd_proc_hexdump(f, pf.data, pf.len);
+		hexdump_write(f, pf.data, pf.len);
 	}
 	if (!ctx->json && pf.truncated)
 		fprintf(ctx->err != NULL ? ctx->err : stderr,

@@ -74,6 +74,7 @@
 
 #include "arena.h"
 #include "coredump.h"
+#include "pagemap-scan.h"
 #include "maps.h"
 #include "mem.h"
 #include "redirect.h"
@@ -91,32 +92,6 @@
 
 #ifndef NT_X86_XSAVE_LAYOUT
 #define NT_X86_XSAVE_LAYOUT 0x205	/* <elf.h> of glibc 2.41 */
-#endif
-
-#ifndef PAGEMAP_SCAN
-/* <linux/fs.h> of Linux 6.7, for older headers. */
-#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_PRESENT (1 << 3)
-#define PAGE_IS_SWAPPED (1 << 4)
-struct page_region {
-	uint64_t start;
-	uint64_t end;
-	uint64_t categories;
-};
-struct pm_scan_arg {
-	uint64_t size;
-	uint64_t flags;
-	uint64_t start;
-	uint64_t end;
-	uint64_t walk_end;
-	uint64_t vec;
-	uint64_t vec_len;
-	uint64_t max_pages;
-	uint64_t category_inverted;
-	uint64_t category_mask;
-	uint64_t category_anyof_mask;
-	uint64_t return_mask;
-};
 #endif
 
 _Static_assert(sizeof(struct elf_prstatus) == 336, "elf_prstatus layout");

@@ -36,6 +36,7 @@
 #include "maps.h"
 #include "corefile.h"
 #include "mem.h"
+#include "pagemap-scan.h"
 #include "redirect.h"
 #include "task.h"
 #include "util.h"
@@ -48,32 +49,6 @@
 
 /* /proc/PID/mem takes the address as a file offset: at most 2^63 - 1. */
 #define MEM_MAX_OFFSET ((uint64_t)INT64_MAX)
-
-#ifndef PAGEMAP_SCAN
-/* <linux/fs.h> of Linux 6.7, for older headers. */
-#define PAGEMAP_SCAN _IOWR('f', 16, struct pm_scan_arg)
-#define PAGE_IS_PRESENT (1 << 3)
-#define PAGE_IS_SWAPPED (1 << 4)
-struct page_region {
-	uint64_t start;
-	uint64_t end;
-	uint64_t categories;
-};
-struct pm_scan_arg {
-	uint64_t size;
-	uint64_t flags;
-	uint64_t start;
-	uint64_t end;
-	uint64_t walk_end;
-	uint64_t vec;
-	uint64_t vec_len;
-	uint64_t max_pages;
-	uint64_t category_inverted;
-	uint64_t category_mask;
-	uint64_t category_anyof_mask;
-	uint64_t return_mask;
-};
-#endif
 
 /* One mem_find call. */
 struct mem_search {

@@ -312,3 +312,29 @@ sorted_upper_bound(const void *base, size_t n, size_t size, size_t field,
 	}
 	return lo;
 }
+
+void
+hexdump_write(FILE *f, const char *data, size_t len)
+{
+	size_t off, i;
+
+	for (off = 0; off < len; off += 16) {
+		fprintf(f, "%08zx ", off);
+		for (i = 0; i < 16; i++) {
+			if (i == 8)
+				putc(' ', f);
+			if (off + i < len)
+				fprintf(f, " %02x",
+				    (unsigned char)data[off + i]);
+			else
+				fputs("   ", f);
+		}
+		fputs("  |", f);
+		for (i = 0; i < 16 && off + i < len; i++) {
+			unsigned char c = (unsigned char)data[off + i];
+
+			putc(c >= 0x20 && c < 0x7f ? c : '.', f);
+		}
+		fputs("|\n", f);
+	}
+}

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PTI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define PTI_NORETURN __attribute__((noreturn))
@@ -84,5 +85,8 @@ double monotonic_sec(void);
  */
 size_t sorted_upper_bound(const void *base, size_t n, size_t size,
     size_t field, uint64_t key);
+
+/* data as hexdump -C prints it: offset, 16 bytes, the printable ones. */
+void hexdump_write(FILE *f, const char *data, size_t len);
 
 #endif

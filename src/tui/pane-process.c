@@ -567,25 +567,7 @@ hexdump(const char *data, size_t len)
 
 	if (f == NULL)
 		fatal("open_memstream");
-	for (size_t off = 0; off < len; off += 16) {
-		fprintf(f, "%08zx ", off);
-		for (size_t i = 0; i < 16; i++) {
-			if (i == 8)
-				putc(' ', f);
-			if (off + i < len)
-				fprintf(f, " %02x",
-				    (unsigned char)data[off + i]);
-			else
-				fputs("   ", f);
-		}
-		fputs("  |", f);
-		for (size_t i = 0; i < 16 && off + i < len; i++) {
-			unsigned char c = (unsigned char)data[off + i];
-
-			putc(c >= 0x20 && c < 0x7f ? c : '.', f);
-		}
-		fputs("|\n", f);
-	}
+	hexdump_write(f, data, len);
 	fclose(f);
 	return buf;
 }
