@@ -34,6 +34,8 @@ const struct tui_fkey tui_fkeys[] = {
 	{ KEY_F(10), "Quit", NULL, 0 },
 	/* Past 80 columns: p shows the Process pane too. */
 	{ KEY_F(11), "Proc", &pane_process_ops, 'P' },
+	/* The selected frame's source; again, its code (input.c). */
+	{ KEY_F(12), "Src", NULL, 0 },
 };
 const size_t tui_nfkeys = ARRAY_SIZE(tui_fkeys);
 
