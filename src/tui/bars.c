@@ -297,8 +297,8 @@ bars_draw_bottom(struct tui *t)
 
 /*
  * A tab's name as drawn (" Threads "), and the columns it takes with the
- * gap after it. When the names do not all fit, the hidden tabs shrink to
- * their initial (" T ").
+ * gap after it. When the names do not all fit, or would crowd out the
+ * shown pane's title text, the hidden tabs shrink to their initial (" T ").
  */
 int
 bars_tab_label(const struct slot *s, int j, char *buf, size_t len)
@@ -307,7 +307,8 @@ bars_tab_label(const struct slot *s, int j, char *buf, size_t len)
 
 	for (int k = 0; k < s->npanes; k++)
 		total += (int)strlen(s->panes[k]->name) + 3;
-	if (total > s->r.w - 10 && j != s->shown)
+	if ((total > s->r.w - 10 || total + s->title_len > s->r.w) &&
+	    j != s->shown)
 		snprintf(buf, len, " %c ", s->panes[j]->name[0]);
 	else
 		snprintf(buf, len, " %s ", s->panes[j]->name);
@@ -319,8 +320,13 @@ bars_draw_title(struct tui *t, struct slot *s,
     const struct pane_ops *focus)
 {
 	WINDOW *w = s->title;
+	char extra[160];
 	int x = 0;
 
+	extra[0] = '\0';
+	if (s->panes[s->shown]->title != NULL)
+		s->panes[s->shown]->title(t, extra, sizeof(extra));
+	s->title_len = extra[0] != '\0' ? (int)strlen(extra) + 1 : 0;
 	werase(w);
 	wattrset(w, tui_attr(t, TC_TITLE));
 	mvwhline(w, 0, 0, ACS_HLINE, getmaxx(w));
@@ -335,16 +341,10 @@ bars_draw_title(struct tui *t, struct slot *s,
 		    (shown ? A_BOLD : 0), name);
 	}
 	/* The shown pane's own title text follows the names. */
-	if (s->panes[s->shown]->title != NULL) {
-		char extra[160];
-
-		extra[0] = '\0';
-		s->panes[s->shown]->title(t, extra, sizeof(extra));
-		if (extra[0] != '\0') {
-			tui_put(w, 0, x, tui_attr(t, TC_TITLE), extra);
-			x += (int)strlen(extra);
-			tui_put(w, 0, x, tui_attr(t, TC_TITLE), " ");
-		}
+	if (extra[0] != '\0') {
+		tui_put(w, 0, x, tui_attr(t, TC_TITLE), extra);
+		x += (int)strlen(extra);
+		tui_put(w, 0, x, tui_attr(t, TC_TITLE), " ");
 	}
 	wnoutrefresh(w);
 }

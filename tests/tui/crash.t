@@ -1,10 +1,10 @@
 #!/bin/sh
 # crash.t: tui-crash dies of SIGSEGV at 0x10 in crash_here, three calls
 # below main. The status line says so, the TUI opens on the threads pane
-# (on frame #0, see srcview.t), which shows the frames in order with
-# source lines, Enter on a frame
-# shows its code, the output pane has what it printed (or -o FILE has
-# it), and letting the signal happen makes ptinspect exit 128+11.
+# (on frame #0, see source.t), which shows the frames in order with
+# source lines, Enter on a frame shows its code, the output pane has what
+# it printed (or -o FILE has it), and letting the signal happen makes
+# ptinspect exit 128+11.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 

@@ -25,7 +25,7 @@ tui_wait "data at 0x10000000000" &&
     tap_pass "Shift-Tab from Memory goes back to the last pane (Output)"
 tui_keys Tab j j l l l
 tui_wait "+0x23 " &&
-    tap_like "$(title)" "^ Memory ─ Process ─010000000023 anon@10000000000\+0x23" \
+    tap_like "$(title)" "^ Memory ─ Process ─ Source ─010000000023 anon@10000000000\+0x23" \
     "j j l l l moves the cursor to +0x23"
 tui_keys NPage
 tui_wait "+0x113 " && tap_pass "page down moves 15 rows"
