@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,65 @@ tui_scroll_to(int sel, int top, int rows)
 	if (sel >= top + rows)
 		top = sel - rows + 1;
 	return top < 0 ? 0 : top;
+}
+
+enum pane_result
+tui_view_key(struct tui_view *v, int key)
+{
+	int page = v->height > 1 ? v->height - 1 : 1;
+
+	switch (key) {
+	case KEY_DOWN: case 'j':
+		v->top++;
+		break;
+	case KEY_UP: case 'k':
+		v->top--;
+		break;
+	case KEY_NPAGE: case ' ':
+		v->top += page;
+		break;
+	case KEY_PPAGE: case 'b':
+		v->top -= page;
+		break;
+	case KEY_HOME: case 'g':
+		v->top = 0;
+		break;
+	case KEY_END: case 'G':
+		v->top = INT_MAX / 2;	/* tui_view_place clamps it */
+		break;
+	case '\r': case '\n': case KEY_ENTER:
+		v->centre = true;
+		break;
+	default:
+		return PANE_IGNORED;
+	}
+	if (v->top < 0)
+		v->top = 0;
+	return PANE_REDRAW;
+}
+
+enum pane_result
+tui_view_mouse(struct tui_view *v, mmask_t bstate)
+{
+	if (bstate & BUTTON4_PRESSED)
+		return tui_view_key(v, KEY_UP);
+	if (bstate & BUTTON5_PRESSED)
+		return tui_view_key(v, KEY_DOWN);
+	return PANE_HANDLED;
+}
+
+void
+tui_view_place(struct tui_view *v, int mark, int n, int h)
+{
+	v->height = h;
+	if (v->centre) {
+		v->top = mark - h / 2;
+		v->centre = false;
+	}
+	if (v->top > n - h)
+		v->top = n - h;
+	if (v->top < 0)
+		v->top = 0;
 }
 
 void

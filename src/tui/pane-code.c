@@ -38,9 +38,7 @@ static struct {
 	size_t n;
 	size_t cur;		/* the index of pc, n when it is not there */
 	char *err;		/* why nothing is shown */
-	int top;
-	int height;
-	bool centre;
+	struct tui_view view;
 } code;
 
 static void code_forget(void);
@@ -100,7 +98,7 @@ code_load(struct tui *t, uint64_t pc)
 	code_forget();
 	code.loaded = true;
 	code.pc = pc;
-	code.centre = true;
+	code.view.centre = true;
 	if (si != NULL && si->function != NULL)
 		code.function = xstrdup(si->function);
 	if (si != NULL && si->function != NULL &&
@@ -170,7 +168,6 @@ code_draw(struct tui *t, WINDOW *w, bool focused)
 	char line[512], row[600];
 
 	(void)focused;
-	code.height = h;
 	if (fr == NULL) {
 		tui_put(w, 0, 0, tui_attr(t, TC_ZERO), "(the selected frame's "
 		    "code shows while the process is held)");
@@ -183,16 +180,9 @@ code_draw(struct tui *t, WINDOW *w, bool focused)
 		tui_put(w, 0, 0, tui_attr(t, TC_ERROR), row);
 		return;
 	}
-	if (code.centre) {
-		code.top = (int)code.cur - h / 2;
-		code.centre = false;
-	}
-	if (code.top > (int)code.n - h)
-		code.top = (int)code.n - h;
-	if (code.top < 0)
-		code.top = 0;
-	for (int y = 0; y < h && code.top + y < (int)code.n; y++) {
-		const struct disas_insn *in = &code.insns[code.top + y];
+	tui_view_place(&code.view, (int)code.cur, (int)code.n, h);
+	for (int y = 0; y < h && code.view.top + y < (int)code.n; y++) {
+		const struct disas_insn *in = &code.insns[code.view.top + y];
 
 		code_line(t, in, width >= CODE_WIDE, line, sizeof(line));
 		if (in->addr == code.pc) {
@@ -216,49 +206,17 @@ code_title(struct tui *t, char *buf, size_t len)
 static enum pane_result
 code_key(struct tui *t, int key)
 {
-	int page = code.height > 1 ? code.height - 1 : 1;
-
 	(void)t;
-	switch (key) {
-	case KEY_DOWN: case 'j':
-		code.top++;
-		break;
-	case KEY_UP: case 'k':
-		code.top--;
-		break;
-	case KEY_NPAGE: case ' ':
-		code.top += page;
-		break;
-	case KEY_PPAGE: case 'b':
-		code.top -= page;
-		break;
-	case KEY_HOME: case 'g':
-		code.top = 0;
-		break;
-	case KEY_END: case 'G':
-		code.top = (int)code.n;
-		break;
-	case '\r': case '\n': case KEY_ENTER:
-		code.centre = true;
-		break;
-	default:
-		return PANE_IGNORED;
-	}
-	if (code.top < 0)
-		code.top = 0;
-	return PANE_REDRAW;
+	return tui_view_key(&code.view, key);
 }
 
 static enum pane_result
 code_mouse(struct tui *t, int y, int x, mmask_t bstate)
 {
+	(void)t;
 	(void)y;
 	(void)x;
-	if (bstate & BUTTON4_PRESSED)
-		return code_key(t, KEY_UP);
-	if (bstate & BUTTON5_PRESSED)
-		return code_key(t, KEY_DOWN);
-	return PANE_HANDLED;
+	return tui_view_mouse(&code.view, bstate);
 }
 
 static void
@@ -271,11 +229,11 @@ code_event(struct tui *t, enum tui_event ev)
 	case TUI_EV_RESUMED:
 		/* The same pc may hold other code now (JIT, dlopen). */
 		code_forget();
-		code.centre = true;
+		code.view.centre = true;
 		break;
 	case TUI_EV_THREAD:
 	case TUI_EV_FRAME:
-		code.centre = true;
+		code.view.centre = true;
 		break;
 	default:
 		break;

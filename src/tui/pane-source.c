@@ -24,9 +24,7 @@ static struct {
 	char **lines;		/* its lines, without newlines */
 	size_t nlines;
 	bool missing;		/* file could not be found */
-	int top;		/* the first line shown, 0-based */
-	int height;
-	bool centre;		/* put the frame's line mid-pane when drawn */
+	struct tui_view view;
 } src;
 
 static void source_forget(void);
@@ -102,7 +100,6 @@ source_draw(struct tui *t, WINDOW *w, bool focused)
 	char text[512], row[600];
 
 	(void)focused;
-	src.height = h;
 	if (fr == NULL) {
 		tui_put(w, 0, 0, tui_attr(t, TC_ZERO), "(the selected frame's "
 		    "source shows while the process is held)");
@@ -122,16 +119,9 @@ source_draw(struct tui *t, WINDOW *w, bool focused)
 		tui_put(w, 0, 0, tui_attr(t, TC_ERROR), row);
 		return;
 	}
-	if (src.centre) {
-		src.top = fr->line - 1 - h / 2;
-		src.centre = false;
-	}
-	if (src.top > (int)src.nlines - h)
-		src.top = (int)src.nlines - h;
-	if (src.top < 0)
-		src.top = 0;
-	for (int y = 0; y < h && src.top + y < (int)src.nlines; y++) {
-		int no = src.top + y + 1;
+	tui_view_place(&src.view, fr->line - 1, (int)src.nlines, h);
+	for (int y = 0; y < h && src.view.top + y < (int)src.nlines; y++) {
+		int no = src.view.top + y + 1;
 
 		source_expand(src.lines[no - 1], text, sizeof(text));
 		if (no == fr->line) {
@@ -164,49 +154,17 @@ source_title(struct tui *t, char *buf, size_t len)
 static enum pane_result
 source_key(struct tui *t, int key)
 {
-	int page = src.height > 1 ? src.height - 1 : 1;
-
 	(void)t;
-	switch (key) {
-	case KEY_DOWN: case 'j':
-		src.top++;
-		break;
-	case KEY_UP: case 'k':
-		src.top--;
-		break;
-	case KEY_NPAGE: case ' ':
-		src.top += page;
-		break;
-	case KEY_PPAGE: case 'b':
-		src.top -= page;
-		break;
-	case KEY_HOME: case 'g':
-		src.top = 0;
-		break;
-	case KEY_END: case 'G':
-		src.top = (int)src.nlines;
-		break;
-	case '\r': case '\n': case KEY_ENTER:
-		src.centre = true;
-		break;
-	default:
-		return PANE_IGNORED;
-	}
-	if (src.top < 0)
-		src.top = 0;
-	return PANE_REDRAW;
+	return tui_view_key(&src.view, key);
 }
 
 static enum pane_result
 source_mouse(struct tui *t, int y, int x, mmask_t bstate)
 {
+	(void)t;
 	(void)y;
 	(void)x;
-	if (bstate & BUTTON4_PRESSED)
-		return source_key(t, KEY_UP);
-	if (bstate & BUTTON5_PRESSED)
-		return source_key(t, KEY_DOWN);
-	return PANE_HANDLED;
+	return tui_view_mouse(&src.view, bstate);
 }
 
 static void
@@ -216,12 +174,12 @@ source_event(struct tui *t, enum tui_event ev)
 	switch (ev) {
 	case TUI_EV_PROC:
 		source_forget();
-		src.centre = true;
+		src.view.centre = true;
 		break;
 	case TUI_EV_PAUSED:
 	case TUI_EV_THREAD:
 	case TUI_EV_FRAME:
-		src.centre = true;
+		src.view.centre = true;
 		break;
 	default:
 		break;

@@ -187,4 +187,20 @@ void tui_put(WINDOW *w, int y, int x, attr_t attr, const char *s);
 /* Shared helpers of list panes: scroll `top` so `sel` is visible. */
 int tui_scroll_to(int sel, int top, int rows);
 
+/*
+ * A scrolled view of lines with a marked one (Source, Code): the keys
+ * j k, arrows, PgUp PgDn, g G and the wheel scroll it, Enter (`centre`)
+ * brings the marked line back to the middle.
+ */
+struct tui_view {
+	int top;		/* the first line shown */
+	int height;		/* the rows it had when last drawn */
+	bool centre;		/* put the marked line mid-view when drawn */
+};
+
+enum pane_result tui_view_key(struct tui_view *v, int key);
+enum pane_result tui_view_mouse(struct tui_view *v, mmask_t bstate);
+/* Before drawing n lines, the marked one `mark`, in h rows. */
+void tui_view_place(struct tui_view *v, int mark, int n, int h);
+
 #endif
