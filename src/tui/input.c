@@ -101,6 +101,9 @@ command_done(struct tui *t, const char *line)
 	if (ctx.out == NULL || ctx.err == NULL)
 		fatal("open_memstream");
 	cmd_run(&ctx, line);
+	/* frame, up, down: Source, Code and Threads follow. */
+	if (ctx.frame != t->sel_frame)
+		tui_select_frame(t, t->tid, ctx.frame);
 	fclose(ctx.out);
 	fclose(ctx.err);
 	text = xstrfmt("%s%s", out, err);

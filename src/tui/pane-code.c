@@ -118,6 +118,17 @@ code_load(struct tui *t, uint64_t pc)
 		n = 0;
 	}
 	code.n = (size_t)n;
+	/* Zero bytes past pc: the end of the code, not "addb %al,(%rax)". */
+	for (size_t i = code.cur + 1; i < code.n; i++) {
+		size_t k = 0;
+
+		while (k < code.insns[i].size && code.insns[i].bytes[k] == 0)
+			k++;
+		if (k == code.insns[i].size) {
+			code.n = i;
+			break;
+		}
+	}
 }
 
 /*

@@ -396,6 +396,22 @@ threads_mouse(struct tui *t, int y, int x, mmask_t bstate)
 	return threads_select(t, th.top + y);
 }
 
+/* A frame selected elsewhere (: frame, up, down): select its row. */
+static void
+threads_follow(struct tui *t)
+{
+	const struct trow *r = th.sel < (int)th.nrows ? &th.rows[th.sel] :
+	    NULL;
+
+	if (r != NULL && r->tid == t->tid && (r->frame == (int)t->sel_frame ||
+	    (r->frame < 0 && t->sel_frame == 0)))
+		return;
+	for (size_t i = 0; i < th.nrows; i++)
+		if (th.rows[i].tid == t->tid &&
+		    th.rows[i].frame == (int)t->sel_frame)
+			th.sel = (int)i;
+}
+
 static void
 threads_event(struct tui *t, enum tui_event ev)
 {
@@ -415,6 +431,9 @@ threads_event(struct tui *t, enum tui_event ev)
 			tui_focus(t, &pane_code_ops);
 			tui_focus(t, &pane_threads_ops);
 		}
+		break;
+	case TUI_EV_FRAME:
+		threads_follow(t);
 		break;
 	default:
 		break;

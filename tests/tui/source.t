@@ -4,7 +4,7 @@
 # (gdb's line for the pc; addr2line's for the symbol+offset the Code
 # title names) and the faulting instruction marked in Code (the one batch
 # `disas` marks, at gdb's offset). Selecting frame #2 in Threads moves
-# both; both scroll (C, F12, g, G, Enter). abort(3) opens on main, not
+# both, as does :down; both scroll (C, F12, g, G, Enter). abort(3) opens on main, not
 # on libc's raise. A moved source file is said to be missing, and found
 # with --source-dir.
 . "$TOP_SRCDIR/tests/tap.sh"
@@ -81,10 +81,13 @@ tap_is "$(src_mark | awk '{ print $2 }')" "$want" \
 tap_is "<$title>	$(code_mark | sed 's/^=> +0x[0-9a-f]* *//')" \
     "$(disas_mark 2)" "frame #2: Code follows, as batch frame 2; disas"
 
-# Back to frame #0. Both scroll; Enter comes back to the frame; from
-# Code F12 shows Source.
-tui_keys k k
-tui_wait "in crash_here, frame #0"
+# :down selects frame #1 for Source and for Threads, whose k then goes
+# to frame #0. Both scroll; Enter comes back to the frame; from Code F12
+# shows Source.
+tui_keys :; tui_type down; tui_keys Enter
+tui_wait "in middle, frame #1" && tap_pass ":down: Source follows to frame #1"
+tui_keys k
+tui_wait "in crash_here, frame #0" && tap_pass "... and so does Threads"
 tui_keys C G
 i=0
 while [ -n "$(code_mark)" ] && [ $i -lt 50 ]; do
