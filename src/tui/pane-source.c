@@ -20,7 +20,7 @@
 #define SOURCE_TAB 8
 
 static struct {
-	char *file;		/* the loaded file, as the debug info names it */
+	char *file;		/* the loaded file, as debug info names it */
 	char **lines;		/* its lines, without newlines */
 	size_t nlines;
 	bool missing;		/* file could not be found */

@@ -195,7 +195,7 @@ int tui_scroll_to(int sel, int top, int rows);
 struct tui_view {
 	int top;		/* the first line shown */
 	int height;		/* the rows it had when last drawn */
-	bool centre;		/* put the marked line mid-view when drawn */
+	bool centre;		/* the marked line mid-view at the next draw */
 };
 
 enum pane_result tui_view_key(struct tui_view *v, int key);

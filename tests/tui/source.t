@@ -4,9 +4,9 @@
 # (gdb's line for the pc; addr2line's for the symbol+offset the Code
 # title names) and the faulting instruction marked in Code (the one batch
 # `disas` marks, at gdb's offset). Selecting frame #2 in Threads moves
-# both, as does :down; both scroll (C, F12, g, G, Enter). abort(3) opens on main, not
-# on libc's raise. A moved source file is said to be missing, and found
-# with --source-dir.
+# both, as does :down; both scroll (C, F12, g, G, Enter). abort(3) opens
+# on main, not on libc's raise. A moved source file is said to be
+# missing, and found with --source-dir.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
