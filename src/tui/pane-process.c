@@ -54,6 +54,7 @@ static struct {
 	int sel;
 	int top;
 	int rows;
+	int xoff;		/* columns scrolled off at the left (< >) */
 	char *header;
 	struct pline *lines;
 	int n;
@@ -67,6 +68,7 @@ static struct {
 } pv = { .stale = true };
 
 static uint64_t mono_ms(void);
+static const char *skip_columns(const char *s, int n);
 static void lines_clear(void);
 static void add(enum tui_color c, int ref, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -434,8 +436,21 @@ process_draw(struct tui *t, WINDOW *w, bool focused)
 			wattrset(w, a);
 			mvwhline(w, y, 0, ' ', getmaxx(w));
 		}
-		tui_put(w, y, 0, a, pv.lines[i].text);
+		tui_put(w, y, 0, a, skip_columns(pv.lines[i].text, pv.xoff));
 	}
+}
+
+/* s past its first n columns (UTF-8: continuation bytes take none). */
+static const char *
+skip_columns(const char *s, int n)
+{
+	while (*s != '\0' && n > 0) {
+		s++;
+		while (((unsigned char)*s & 0xc0) == 0x80)
+			s++;
+		n--;
+	}
+	return s;
 }
 
 static void
@@ -457,7 +472,7 @@ process_event(struct tui *t, enum tui_event ev)
 
 	switch (ev) {
 	case TUI_EV_PROC:
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		free(pv.procdir);
 		pv.procdir = NULL;
 		pv.stale = true;
@@ -548,7 +563,7 @@ proc_open(struct tui *t, const struct procinfo_entry *e)
 	if (e->kind == 'd') {
 		free(pv.procdir);
 		pv.procdir = name;
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		pv.stale = true;
 		return;
 	}
@@ -587,7 +602,7 @@ proc_up(void)
 		*slash = '\0';
 	else
 		pv.procdir[0] = '\0';
-	pv.sel = pv.top = 0;
+	pv.sel = pv.top = pv.xoff = 0;
 	pv.stale = true;
 }
 
@@ -598,7 +613,7 @@ process_key(struct tui *t, int key)
 
 	if (key >= '1' && key < '1' + V_COUNT) {
 		pv.view = (enum view)(key - '1');
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		pv.stale = true;
 		return PANE_REDRAW;
 	}
@@ -609,8 +624,19 @@ process_key(struct tui *t, int key)
 	case KEY_LEFT: case 'h':
 		pv.view = (enum view)((pv.view + (key == KEY_RIGHT ||
 		    key == 'l' ? 1 : V_COUNT - 1)) % V_COUNT);
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		pv.stale = true;
+		break;
+	case '>': case KEY_SRIGHT:
+		/* Not past the point where the longest line ends. */
+		for (int i = 0; i < pv.n; i++)
+			if ((int)strlen(pv.lines[i].text) > pv.xoff + 8) {
+				pv.xoff += 8;
+				break;
+			}
+		break;
+	case '<': case KEY_SLEFT:
+		pv.xoff = pv.xoff > 8 ? pv.xoff - 8 : 0;
 		break;
 	case KEY_DOWN: case 'j':
 		pv.sel++;
@@ -677,6 +703,7 @@ static const struct pane_key process_keys[] = {
 	{ "p F11", "show this pane" },
 	{ "1-6, Left Right", "Summary Files Env Limits Signals /proc" },
 	{ "jk, PgUp PgDn", "select a line" },
+	{ "< >", "scroll long lines left and right" },
 	{ "Enter", "fd: path, position, flags; /proc: open" },
 	{ "Backspace u", "/proc: the directory above" },
 	{ "r", "read it again now" },

@@ -90,6 +90,12 @@ down "$(tr '\0' '\n' < "/proc/$pid/environ" | grep -n '^PTI_PANE_VAR=' |
     cut -d: -f1)"
 sleep 0.3
 tap_like "$(pane)" "^PTI_PANE_VAR=pane-value-42\$" "Env: the variable it was given"
+tui_keys '>' '>'
+sleep 0.3
+tap_like "$(pane)" "^e-value-42\$" "> >: long lines scroll 16 columns left"
+tui_keys '<' '<'
+sleep 0.3
+tap_like "$(pane)" "^PTI_PANE_VAR=pane-value-42\$" "< <: and back"
 n=$(tr '\0' '\n' < "/proc/$pid/environ" | grep -c .)
 tap_like "$(tui_cut 2 2 0 78)" "^$n variables" "Env: as many as /proc/PID/environ"
 
