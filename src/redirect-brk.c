@@ -118,7 +118,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	if (b->mode == BRK_UNDECIDED)
 		decide_brk(p, t->tid);
 	if (b->mode == BRK_NATIVE && rs->stub != NULL && b->start != 0 &&
-	    b->start < STUB_ADDR && want + PAGE_SIZE_BYTES > STUB_ADDR) {
+	    b->start < STUB_ADDR && want + PTI_PAGE_SIZE > STUB_ADDR) {
 		/* The heap reaches the stub's addresses: they are its own. */
 		if (inject_begin(&inj, t, true) != 0)
 			return;
@@ -191,7 +191,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 			return;
 		}
 		if (rs->stub != NULL &&
-		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
+		    stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))
 			stub_evict(&inj, p);
 		/*
 		 * Without the memfd (redirection ended: on_own_filter) the

@@ -168,8 +168,8 @@ static int
 child_private(struct proc *parent, struct thread *child, struct inject *inj)
 {
 	struct redirect_state *prs = redir(parent);
-	static unsigned char buf[PAGE_SIZE_BYTES];
-	static const unsigned char zeros[PAGE_SIZE_BYTES];
+	static unsigned char buf[PTI_PAGE_SIZE];
+	static const unsigned char zeros[PTI_PAGE_SIZE];
 	struct proc *cp = child->proc;
 	struct redirect_state *crs = redir(cp);
 	struct stat st, cst;
@@ -198,9 +198,9 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 			ok = -1;
 			break;
 		}
-		for (at = 0; ok == 0 && at < len; at += PAGE_SIZE_BYTES) {
+		for (at = 0; ok == 0 && at < len; at += PTI_PAGE_SIZE) {
 			if (wiped_on_fork(parent, r->start + at,
-			    PAGE_SIZE_BYTES))
+			    PTI_PAGE_SIZE))
 				continue;
 			memset(buf, 0, sizeof(buf));
 			arena_read(prs->arena, r->start + at, buf,

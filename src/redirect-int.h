@@ -24,14 +24,15 @@
 #include <sys/user.h>
 
 #include "task.h"
+#include "util.h"
 
 struct arena;
 struct inject;
 struct region;
 struct stub;
 
-#define PAGE_SIZE_BYTES 4096ULL
-#define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
+/* Rounded up to whole pages. */
+#define PAGE_UP(x) (((x) + PTI_PAGE_SIZE - 1) & ~(PTI_PAGE_SIZE - 1))
 
 /* The brk heap, emulated in the arena. */
 enum brk_mode {
