@@ -60,10 +60,11 @@ bool redirect_fork_needs_copy(const struct proc *p);
 
 /*
  * Gives a freshly forked child, stopped at its first stop, its own arena
- * holding a copy of the parent's redirected memory. 0, or -1 when the
- * child could not be set up (it is then killed: it would share memory).
+ * holding a copy of the parent's redirected memory, or else private
+ * memory holding it (said once). Never kills the child: where even that
+ * fails, it runs on sharing that memory with its parent, said once.
  */
-int redirect_child(struct proc *parent, struct thread *child);
+void redirect_child(struct proc *parent, struct thread *child);
 
 /*
  * exec replaced the address space, or the process is gone: a forget hook

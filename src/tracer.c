@@ -620,12 +620,7 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
-			if (redirect_child(p, c) != 0) {
-				warnx_msg("pid %d: could not give the child "
-				    "its own copy of memory; killing it",
-				    (int)child);
-				kill(child, SIGKILL);
-			}
+			redirect_child(p, c);
 			if (!handle_deferred(tr, c))
 				hold_or_resume(tr, c);
 		} else {

@@ -253,6 +253,7 @@ SEM_PROGS = \
 	tests/progs/sem-fork-nodump \
 	tests/progs/sem-fork-nofile \
 	tests/progs/sem-fork-nofds \
+	tests/progs/sem-fork-degrade \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
