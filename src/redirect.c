@@ -571,6 +571,13 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	stub_yield(p, old_addr, old_len);
 	if (flags & MREMAP_FIXED)
 		stub_yield(p, new_addr, new_len);
+	/* Growth is data where the mapping is (DONTUNMAP: all of it). */
+	if (old_len != 0 && (new_len > old_len || (flags & MREMAP_DONTUNMAP)) &&
+	    redirect_data_grow_refused(p, t->tid, old_addr,
+	    (flags & MREMAP_DONTUNMAP) ? new_len : new_len - old_len)) {
+		redirect_skip_syscall(t, regs, -ENOMEM);
+		return;
+	}
 	if (rs->arena == NULL ||
 	    !arena_lookup(rs->arena, old_addr, &off, &avail) || new_len == 0)
 		return;

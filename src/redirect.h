@@ -47,6 +47,14 @@ void redirect_name_regions(struct proc *p, struct maps *maps);
 void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
 /*
+ * mprotect adding PROT_WRITE: RLIMIT_DATA, which the kernel cannot apply
+ * to redirected memory, as the kernel would apply it. True when the call
+ * was refused (it returns ENOMEM, having changed the mappings before the
+ * one that did not fit, as natively).
+ */
+bool redirect_mprotect_refused(struct thread *t);
+
+/*
  * mprotect adding PROT_EXEC to redirected memory: such pages go back to
  * private memory (the copy path), as executable pages start out. The
  * caller stops the process's other threads around redirect_mprotect, so

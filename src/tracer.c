@@ -765,6 +765,11 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		on_untraced_clone(tr, t);
 		return;
 	case RULE_MPROTECT:
+		if (redirect_mprotect_refused(t)) {
+			if (handle_deferred(tr, t))
+				return;
+			break;
+		}
 		if (!redirect_mprotect_needs_copy(t))
 			break;
 		stop_other_threads(t->proc, t);

@@ -25,6 +25,7 @@ foundation_tests = \
 	tests/pauseon.t \
 	tests/postmortem.t \
 	tests/memcmds.t \
+	tests/datalimit.t \
 	tests/memory.t \
 	tests/nokill.t \
 	tests/output.t \
@@ -254,6 +255,7 @@ SEM_PROGS = \
 	tests/progs/sem-fork-nofile \
 	tests/progs/sem-fork-nofds \
 	tests/progs/sem-fork-degrade \
+	tests/progs/sem-data-limit \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
