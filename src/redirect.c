@@ -255,6 +255,7 @@ redirect_sync(struct proc *p)
 {
 	redirect_mm_load(p);
 	stub_collect(p);
+	stub_audit(p);
 }
 
 void

@@ -256,6 +256,7 @@ SEM_PROGS = \
 	tests/progs/sem-fork-nofds \
 	tests/progs/sem-fork-degrade \
 	tests/progs/sem-data-limit \
+	tests/progs/sem-stub-jit \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
