@@ -105,23 +105,7 @@ data_in_use(struct proc *p, pid_t tid, struct maps *maps, struct stat *st,
  * program has such a limit (it costs a read of its maps).
  */
 bool
-redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
-{
-	uint64_t limit = data_limit(p), total;
-	struct maps maps = { 0 };
-	struct stat st;
-	bool over;
-
-	if (limit == 0)
-		return false;
-	over = data_in_use(p, tid, &maps, &st, &total) &&
-	    total + PAGE_UP(len) > limit;
-	maps_free(&maps);
-	return over;
-}
-
-bool
-redirect_data_grow_refused(struct proc *p, pid_t tid, uint64_t addr,
+redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
     uint64_t len)
 {
 	uint64_t limit = data_limit(p), total;
@@ -133,8 +117,11 @@ redirect_data_grow_refused(struct proc *p, pid_t tid, uint64_t addr,
 	if (limit == 0)
 		return false;
 	over = data_in_use(p, tid, &maps, &st, &total) &&
-	    (r = maps_find(&maps, addr)) != NULL &&
-	    is_data(r, &st, r->perms[1] == 'w') && total + len > limit;
+	    total + PAGE_UP(len) > limit;
+	/* A mapping that grows adds data only if it is data. */
+	if (over && grows != 0)
+		over = (r = maps_find(&maps, grows)) != NULL &&
+		    is_data(r, &st, r->perms[1] == 'w');
 	maps_free(&maps);
 	return over;
 }
@@ -266,7 +253,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
 	    redirect_stat_address(t->tid, 46) -
 	    redirect_stat_address(t->tid, 45) > rl.rlim_cur ||
-	    redirect_data_limit_exceeded(p, t->tid, new_top - old_top))) {
+	    redirect_data_limit_exceeded(p, t->tid, 0, new_top - old_top))) {
 		redirect_skip_syscall(t, regs, (long)b->cur);
 		return;
 	}

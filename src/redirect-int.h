@@ -133,10 +133,11 @@ void redirect_fd_release(struct inject *inj, long fd);
 
 /* brk, at its seccomp stop. */
 void redirect_brk(struct thread *t, const struct user_regs_struct *regs);
-/* Would len more bytes of private writable memory pass RLIMIT_DATA? */
-bool redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len);
-/* Would the mapping at addr growing by len bytes (mremap) pass it? */
-bool redirect_data_grow_refused(struct proc *p, pid_t tid, uint64_t addr,
+/*
+ * Would len more bytes of private writable memory pass RLIMIT_DATA: new
+ * memory (grows 0), or the mapping at `grows` growing (mremap)?
+ */
+bool redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
     uint64_t len);
 
 #endif

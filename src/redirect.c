@@ -199,7 +199,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	/* The memory limits a shared mapping would escape. */
 	if ((prot & PROT_WRITE) &&
-	    redirect_data_limit_exceeded(p, t->tid, len)) {
+	    redirect_data_limit_exceeded(p, t->tid, 0, len)) {
 		redirect_skip_syscall(t, regs, -ENOMEM);
 		return;
 	}
@@ -574,7 +574,7 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 		stub_yield(p, new_addr, new_len);
 	/* Growth is data where the mapping is (DONTUNMAP: all of it). */
 	if (old_len != 0 && (new_len > old_len || (flags & MREMAP_DONTUNMAP)) &&
-	    redirect_data_grow_refused(p, t->tid, old_addr,
+	    redirect_data_limit_exceeded(p, t->tid, old_addr,
 	    (flags & MREMAP_DONTUNMAP) ? new_len : new_len - old_len)) {
 		redirect_skip_syscall(t, regs, -ENOMEM);
 		return;
