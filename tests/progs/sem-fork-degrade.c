@@ -5,7 +5,7 @@
  * private memory holding its parent's bytes, with the protections they
  * had, and run to its own exit status. The last fork comes after
  * RLIMIT_AS was lowered so far that the child has no room for a second
- * copy of the 32 MiB region: that copy must be made in place.
+ * copy of the 8 MiB region: that copy must be made in place.
  *
  * With the argument "survive" (run with PTI_TEST_FORK_FAIL=own,private:
  * not even private memory can be had) it checks only that each child
@@ -16,7 +16,7 @@
 
 #include <sys/resource.h>
 
-#define BIG ((size_t)32 << 20)
+#define BIG ((size_t)8 << 20)
 
 /* VmSize of this process, in bytes. */
 static size_t vm_size(void)
