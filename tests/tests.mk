@@ -25,6 +25,7 @@ foundation_tests = \
 	tests/pauseon.t \
 	tests/postmortem.t \
 	tests/memcmds.t \
+	tests/datalimit.t \
 	tests/memory.t \
 	tests/nokill.t \
 	tests/output.t \
@@ -253,6 +254,9 @@ SEM_PROGS = \
 	tests/progs/sem-fork-nodump \
 	tests/progs/sem-fork-nofile \
 	tests/progs/sem-fork-nofds \
+	tests/progs/sem-fork-degrade \
+	tests/progs/sem-data-limit \
+	tests/progs/sem-stub-jit \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
