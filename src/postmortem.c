@@ -15,6 +15,7 @@
 
 #include "corefile.h"
 #include "postmortem.h"
+#include "symbols.h"
 #include "task.h"
 #include "util.h"
 
@@ -82,7 +83,9 @@ postmortem_close(struct proc *p)
 		next = t->next;
 		free(t);
 	}
+	symbols_free(p->core_syms);
 	corefile_close(p->core);
 	free(p->core_exe);
+	free(p->snapshot);
 	free(p);
 }

@@ -71,6 +71,7 @@
 #include "mem.h"
 #include "symbols.h"
 #include "task.h"
+#include "corefile.h"
 #include "coreunwind.h"
 #include "unwind.h"
 #include "unwind-int.h"
@@ -216,13 +217,12 @@ unwind_forget(struct proc *p)
 bool
 unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len)
 {
+	struct symbols *syms = unwind_symbols(p);
 	const struct sym_info *info;
-	struct unwind_proc *up;
 
-	up = unwind_proc_get(p, NULL);
-	if (up == NULL || up->syms == NULL)
+	if (syms == NULL)
 		return false;
-	info = symbols_lookup(up->syms, addr, false);
+	info = symbols_lookup(syms, addr, false);
 	if (info->function == NULL)
 		return false;
 	snprintf(buf, len, "%s+0x%" PRIx64, info->function, info->offset);
@@ -232,12 +232,9 @@ unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len)
 const struct sym_info *
 unwind_lookup(struct proc *p, uint64_t addr)
 {
-	struct unwind_proc *up;
+	struct symbols *syms = unwind_symbols(p);
 
-	up = unwind_proc_get(p, NULL);
-	if (up == NULL || up->syms == NULL)
-		return NULL;
-	return symbols_lookup(up->syms, addr, false);
+	return syms != NULL ? symbols_lookup(syms, addr, false) : NULL;
 }
 
 static long
@@ -253,7 +250,7 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 	const struct frame *fr = &bt->frames[i];
 	struct user_regs_struct regs;
 	uint64_t dregs[17];
-	struct unwind_proc *up;
+	struct symbols *syms;
 	struct thread *t;
 	struct sym_frame sf = {
 		.pc = fr->pc,
@@ -263,10 +260,7 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 	};
 	size_t j;
 
-	if (fr->inlined)
-		return false;
-	up = unwind_proc_get(p, NULL);
-	if (up == NULL || up->syms == NULL)
+	if (fr->inlined || (syms = unwind_symbols(p)) == NULL)
 		return false;
 	/*
 	 * A return address unless this is the innermost real frame (only
@@ -294,14 +288,21 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 			dregs[j] = dw[j];
 		sf.regs = dregs;
 	}
-	return symbols_frame_args(up->syms, &sf, buf, len);
+	return symbols_frame_args(syms, &sf, buf, len);
 }
 
+/* A core's are built on first use and go with it (postmortem_close). */
 struct symbols *
 unwind_symbols(struct proc *p)
 {
 	struct unwind_proc *up;
 
+	if (p->core != NULL) {
+		if (p->core_syms == NULL)
+			p->core_syms = symbols_new_core(p->core->fd,
+			    p->core->path, p->core_exe, NULL);
+		return p->core_syms;
+	}
 	up = unwind_proc_get(p, NULL);
 	return up != NULL ? up->syms : NULL;
 }
@@ -935,6 +936,12 @@ unwind_core_thread(const struct corefile *cf, const char *exe, pid_t tid,
 		struct frame *fr = &out->frames[i];
 
 		fr->pc = f->pc;
+		/* x86-64: a frame's CFA is its caller's stack pointer. */
+		fr->cfa = i + 1 < th->count ? th->frames[i + 1].sp : 0;
+		/* The interrupted frame's pc is exact: the one before it is
+		 * the signal trampoline. */
+		fr->signal_frame = i + 1 < th->count &&
+		    th->frames[i + 1].activation;
 		fr->offset = f->offset;
 		fr->line = f->line;
 		fr->function = unwind_strcopy(&at, f->function);
