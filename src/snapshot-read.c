@@ -22,6 +22,9 @@
 #include "task.h"
 #include "util.h"
 
+static const char snapshot_none[] = "not available for a core file (it "
+    "needs the live process, or a snapshot: --snapshot)";
+
 static int snapshot_check(const char *dir, char **errp);
 static bool snapshot_name_ok(const char *name);
 static int snapshot_cmp(const void *a, const void *b);
@@ -93,8 +96,7 @@ snapshot_file(const struct proc *p, const char *name, size_t *lenp,
 	char *path, *data;
 
 	if (p->snapshot == NULL) {
-		set_error(errp, "not in a core file (it needs the live "
-		    "process, or a snapshot: --snapshot)");
+		set_error(errp, "%s", snapshot_none);
 		return NULL;
 	}
 	if (!snapshot_name_ok(name)) {
@@ -127,8 +129,7 @@ snapshot_list(const struct proc *p, const char *sub, size_t *count,
 	DIR *d;
 
 	if (p->snapshot == NULL) {
-		set_error(errp, "not in a core file (it needs the live "
-		    "process, or a snapshot: --snapshot)");
+		set_error(errp, "%s", snapshot_none);
 		return NULL;
 	}
 	if (*sub != '\0' && !snapshot_name_ok(sub)) {

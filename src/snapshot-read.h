@@ -22,8 +22,8 @@ struct proc *snapshot_open(const char *dir, const char *exe, char **errp);
  * The bytes of the snapshot's file name ("environ", "fdinfo/3"),
  * NUL-terminated, *lenp set if lenp is not NULL; malloc'd. NULL with
  * *errp: "DIR/NAME: not in this snapshot", or for a core opened without
- * a snapshot "not in a core file (it needs the live process, or a
- * snapshot: --snapshot)".
+ * a snapshot "not available for a core file (it needs the live process,
+ * or a snapshot: --snapshot)".
  */
 char *snapshot_file(const struct proc *p, const char *name, size_t *lenp,
     char **errp);

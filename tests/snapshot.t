@@ -114,7 +114,7 @@ fi
 pti_run --core="$snap/core" --batch -ex fds -ex 'env HOME' -ex 'sym main' \
 	"$prog"
 tap_is "$TAP_RC" 1 "--core: fds and env fail, sym works"
-tap_like "$TAP_ERR" "fds: not in a core file \(it needs the live process, or a snapshot: --snapshot\)" \
+tap_like "$TAP_ERR" "fds: not available for a core file \(it needs the live process, or a snapshot: --snapshot\)" \
 	"--core: fds says a snapshot has it"
 tap_like "$TAP_OUT" "is main\+0x0 at .*gcore.c:" "--core: sym main"
 
