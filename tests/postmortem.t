@@ -23,13 +23,7 @@ printf '%s\n' bt 'find "GCORE-MARKER-7f3a9c"' 'x $rsp 64' regs threads \
 # functions (every thread), find's matches, x's bytes, regs, thread ids.
 facts()
 {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-	if not line.startswith("{"):
-		continue
-	o = json.loads(line)
-	c = o.get("cmd")
+	pti_json_facts "$1" '
 	if c == "bt":
 		for t in o["threads"]:
 			print("bt", t["tid"], " ".join(f["function"] or "??"
@@ -42,7 +36,7 @@ for line in open(sys.argv[1]):
 		print("regs", " ".join("%s=%s" % kv for kv in sorted(o["regs"].items())))
 	elif c == "threads":
 		print("threads", " ".join(str(t["tid"]) for t in o["threads"]))
-' "$1"
+'
 }
 
 pti_run --batch --json="$TAP_TMP/live.json" -ex "gcore $core" -x "$cmds" \

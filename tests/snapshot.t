@@ -21,13 +21,7 @@ printf '%s\n' bt 'x $rsp 64' maps fds env cwd cmdline exe limits \
 # facts FILE: one line per command of the JSON lines in FILE.
 facts()
 {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-	if not line.startswith("{"):
-		continue
-	o = json.loads(line)
-	c = o.get("cmd")
+	pti_json_facts "$1" '
 	if "error" in o:
 		print(c, "error", o["error"])
 	elif c == "bt":
@@ -62,7 +56,7 @@ for line in open(sys.argv[1]):
 		print(c, o)
 	elif c == "disas":
 		print(c, [(i["addr"], i["text"]) for i in o["insns"]])
-' "$1"
+'
 }
 
 cd "$TAP_TMP" || tap_bail "cd $TAP_TMP"

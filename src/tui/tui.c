@@ -41,6 +41,7 @@ static void on_sigterm(int sig);
 static int catch_sigterm(void);
 static void loop(struct tui *t);
 static void screen_start(struct tui *t);
+static void screen_end(struct tui *t);
 static void cleanup_terminal(void);
 
 static void
@@ -173,6 +174,19 @@ screen_start(struct tui *t)
 	tui_broadcast(t, TUI_EV_PROC);
 }
 
+/* What the run kept, once the terminal is the user's again. */
+static void
+screen_end(struct tui *t)
+{
+	layout_free();
+	maps_free(&t->maps);
+	scrollback_free(&t->out);
+	bars_msg_clear();
+	signal(SIGTERM, SIG_DFL);
+	close(signal_pipe[0]);
+	close(signal_pipe[1]);
+}
+
 static void
 cleanup_terminal(void)
 {
@@ -240,13 +254,7 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 		code = 128 + SIGTERM;
 	tracer_destroy(t->tr);
 	tui_pty_close(&core.pty);
-	layout_free();
-	maps_free(&t->maps);
-	scrollback_free(&t->out);
-	bars_msg_clear();
-	signal(SIGTERM, SIG_DFL);
-	close(signal_pipe[0]);
-	close(signal_pipe[1]);
+	screen_end(t);
 	return code;
 }
 
@@ -275,12 +283,6 @@ tui_run_post(struct proc *p)
 	loop(t);
 	endwin();
 	set_fatal_cleanup(NULL);
-	layout_free();
-	maps_free(&t->maps);
-	scrollback_free(&t->out);
-	bars_msg_clear();
-	signal(SIGTERM, SIG_DFL);
-	close(signal_pipe[0]);
-	close(signal_pipe[1]);
+	screen_end(t);
 	return terminate_requested ? 128 + SIGTERM : 0;
 }
