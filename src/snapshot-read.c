@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "corefile.h"
+#include "maps.h"
 #include "postmortem.h"
 #include "snapshot-read.h"
 #include "task.h"
@@ -26,6 +28,7 @@ static const char snapshot_none[] = "not available for a core file (it "
     "needs the live process, or a snapshot: --snapshot)";
 
 static int snapshot_check(const char *dir, char **errp);
+static int snapshot_name_regions(struct proc *p, char **errp);
 static bool snapshot_name_ok(const char *name);
 static int snapshot_cmp(const void *a, const void *b);
 
@@ -40,9 +43,52 @@ snapshot_open(const char *dir, const char *exe, char **errp)
 	core = xstrfmt("%s/core", dir);
 	p = postmortem_open(core, exe, errp);
 	free(core);
-	if (p != NULL)
-		p->snapshot = xstrdup(dir);
+	if (p == NULL)
+		return NULL;
+	p->snapshot = xstrdup(dir);
+	if (snapshot_name_regions(p, errp) < 0) {
+		postmortem_close(p);
+		return NULL;
+	}
 	return p;
+}
+
+/*
+ * The names a core has no note for ([vvar], [vvar_vclock]; [heap] when
+ * ptinspect did not redirect it) from the saved maps, where a region
+ * there has the same range. A maps file that does not parse (cut short)
+ * is bad input; none at all is not.
+ */
+static int
+snapshot_name_regions(struct proc *p, char **errp)
+{
+	struct maps *cm = &p->core->maps, saved;
+	char *text, *what;
+	size_t i, j = 0;
+	int rc;
+
+	if ((text = snapshot_file(p, "maps", NULL, NULL)) == NULL)
+		return 0;
+	what = xstrfmt("%s/maps", p->snapshot);
+	rc = maps_parse_text(text, what, &saved, errp);
+	free(what);
+	free(text);
+	if (rc < 0)
+		return -1;
+	for (i = 0; i < cm->count; i++) {
+		struct region *r = &cm->regions[i];
+
+		while (j < saved.count && saved.regions[j].start < r->start)
+			j++;
+		if (j < saved.count && saved.regions[j].start == r->start &&
+		    saved.regions[j].end == r->end && r->name[0] == '\0' &&
+		    saved.regions[j].name[0] == '[') {
+			free(r->name);
+			r->name = xstrdup(saved.regions[j].name);
+		}
+	}
+	maps_free(&saved);
+	return 0;
 }
 
 /* The directory, its summary.json and its core are there and whole. */

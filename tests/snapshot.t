@@ -5,8 +5,9 @@
 # environment, cwd, cmdline, exe and limits the live process had. Symbols
 # on the core (sym, disas, a symbol in an address) equal the live ones,
 # and gdb on the snapshot's core agrees on main's address. A plain --core
-# says it has no saved /proc files; a corrupted snapshot is refused with
-# the file that is wrong named (exit 2).
+# says it has no saved /proc files; a corrupted snapshot (no summary.json
+# or a cut one, no core or a cut one, a cut maps file) is refused with the
+# file that is wrong named (exit 2).
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -32,10 +33,10 @@ facts()
 		print("x", o["addr"], o["bytes"])
 	elif c == "maps":
 		# The core has no [ptinspect] regions (ours, not the
-		# program'"'"'s), nor names for [heap] and [vvar]: the
-		# ranges, permissions and files must be the same.
+		# program'"'"'s), nor a name for the redirected [heap]
+		# (its saved maps line is our memfd): the rest is the same.
 		print("maps", " ".join("%s-%s %s %s" % (r["start"], r["end"],
-		    r["perms"], r["name"] if r["name"].startswith("/") else "")
+		    r["perms"], r["name"] if r["name"] != "[heap]" else "")
 		    for r in o["regions"] if r["name"] != "[ptinspect]"))
 	elif c == "fds":
 		if "saved_text" in o:
@@ -129,6 +130,14 @@ tap_like "$TAP_ERR" "$bad/summary.json: truncated" "a truncated summary.json"
 cp "$snap/summary.json" "$bad/summary.json"
 pti_run --snapshot="$bad" --batch -ex status
 tap_like "$TAP_ERR" "$bad/core: No such file.*no core" "no core"
+cp "$snap/core" "$bad/core"
+# Cut short in the second line's address range.
+{ head -n 1 "$snap/maps"; head -n 2 "$snap/maps" | tail -n 1 | cut -c1-5; } |
+	head -c -1 >"$bad/maps"
+pti_run --snapshot="$bad" --batch -ex status
+tap_is "$TAP_RC" 2 "a truncated maps file: exit 2"
+tap_like "$TAP_ERR" "$bad/maps: line [0-9]+: malformed" "... named"
+cp "$snap/maps" "$bad/maps"
 head -c 3000 "$snap/core" >"$bad/core"
 pti_run --snapshot="$bad" --batch -ex status
 tap_is "$TAP_RC" 2 "a truncated core: exit 2"

@@ -51,6 +51,9 @@ tui_wait "edit: core is read-only (no live process)" &&
 tap_unlike "$(tui_screen)" "EDIT hex" "... and no edit mode"
 tui_keys F8
 tui_wait "continue: no live process" && tap_pass "F8 (continue) is refused"
+tui_keys e
+tui_wait "edit: core is read-only (no live process)" &&
+    tap_pass "e (edit) in the Memory pane is refused too"
 tui_keys F9
 tui_wait "kill: no live process" && tap_pass "F9 (kill) is refused"
 tui_keys '!'
