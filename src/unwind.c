@@ -99,8 +99,8 @@ static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
 static size_t unwind_strsize(const char *s);
-static int unwind_core_thread(const struct corefile *cf, const char *exe,
-    pid_t tid, struct backtrace *out, char **errp);
+static int unwind_core_thread(struct proc *p, pid_t tid,
+    struct backtrace *out, char **errp);
 static const char *unwind_strcopy(char **p, const char *s);
 static const struct unwind_span *unwind_span_find(struct unwind_proc *up,
     uint64_t addr, size_t len);
@@ -166,8 +166,7 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	memset(out, 0, sizeof *out);
 	out->tid = t->tid;
 	if (p->core != NULL)
-		return unwind_core_thread(p->core, p->core_exe, t->tid, out,
-		    errp);
+		return unwind_core_thread(p, t->tid, out, errp);
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
 	/* Held inside the mmap stub: the stack is the program's call. */
@@ -900,20 +899,28 @@ unwind_eh_table(const struct unwind_file *f, uint64_t bias,
 
 /*
  * Thread tid's backtrace from a core file (postmortem.c), by libdwfl
- * (coreunwind.c), in the shape of a live one.
+ * (coreunwind.c), in the shape of a live one. Source lines come from the
+ * core's symbols (unwind_symbols), as a live frame's: absolute paths, and
+ * gdb's line where several rows start at the pc; the module is the path
+ * of the region the pc is in (libdwfl names it by its base name).
  */
 static int
-unwind_core_thread(const struct corefile *cf, const char *exe, pid_t tid,
-    struct backtrace *out, char **errp)
+unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
+    char **errp)
 {
 	const struct coreunwind_thread *th = NULL;
+	const struct sym_info **info;
+	const struct region *r;
+	const char **module;
+	struct symbols *syms = unwind_symbols(p);
 	struct coreunwind cu;
 	size_t i, size = 0;
 	char *at;
 
 	memset(out, 0, sizeof *out);
 	out->tid = tid;
-	if (coreunwind(cf, exe, UNWIND_MAX_FRAMES, &cu, errp) < 0)
+	if (coreunwind(p->core, p->core_exe, UNWIND_MAX_FRAMES, &cu,
+	    errp) < 0)
 		return -1;
 	for (i = 0; i < cu.count; i++)
 		if (cu.threads[i].tid == tid)
@@ -925,17 +932,30 @@ unwind_core_thread(const struct corefile *cf, const char *exe, pid_t tid,
 	}
 	out->frames = xcalloc(th->count > 0 ? th->count : 1,
 	    sizeof(*out->frames));
+	info = xcalloc(th->count > 0 ? th->count : 1, sizeof(*info));
+	module = xcalloc(th->count > 0 ? th->count : 1, sizeof(*module));
 	out->count = th->count;
-	for (i = 0; i < th->count; i++)
-		size += unwind_strsize(th->frames[i].function) +
-		    unwind_strsize(th->frames[i].file) +
-		    unwind_strsize(th->frames[i].module);
+	for (i = 0; i < th->count; i++) {
+		const struct coreunwind_frame *f = &th->frames[i];
+
+		if (syms != NULL)
+			info[i] = symbols_lookup(syms, f->pc, !f->activation);
+		if (info[i] != NULL && info[i]->file == NULL)
+			info[i] = NULL;
+		r = maps_find(&p->core->maps, f->pc);
+		module[i] = r != NULL && r->name[0] == '/' ? r->name :
+		    f->module;
+		size += unwind_strsize(f->function) +
+		    unwind_strsize(info[i] != NULL ? info[i]->file :
+		    f->file) + unwind_strsize(module[i]);
+	}
 	at = out->strings = xmalloc(size > 0 ? size : 1);
 	for (i = 0; i < th->count; i++) {
 		const struct coreunwind_frame *f = &th->frames[i];
 		struct frame *fr = &out->frames[i];
 
 		fr->pc = f->pc;
+		fr->sp = f->sp;
 		/* x86-64: a frame's CFA is its caller's stack pointer. */
 		fr->cfa = i + 1 < th->count ? th->frames[i + 1].sp : 0;
 		/* The interrupted frame's pc is exact: the one before it is
@@ -943,11 +963,14 @@ unwind_core_thread(const struct corefile *cf, const char *exe, pid_t tid,
 		fr->signal_frame = i + 1 < th->count &&
 		    th->frames[i + 1].activation;
 		fr->offset = f->offset;
-		fr->line = f->line;
+		fr->line = info[i] != NULL ? info[i]->line : f->line;
 		fr->function = unwind_strcopy(&at, f->function);
-		fr->file = unwind_strcopy(&at, f->file);
-		fr->module = unwind_strcopy(&at, f->module);
+		fr->file = unwind_strcopy(&at, info[i] != NULL ?
+		    info[i]->file : f->file);
+		fr->module = unwind_strcopy(&at, module[i]);
 	}
+	free(info);
+	free(module);
 	if (th->error != NULL) {
 		out->truncated = true;
 		out->error = xstrdup(th->error);

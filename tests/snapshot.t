@@ -17,7 +17,7 @@ prog=$PROGS/gcore
 snap=$TAP_TMP/snap
 cmds=$TAP_TMP/cmds
 printf '%s\n' bt 'x $rsp 64' maps fds env cwd cmdline exe limits \
-	'sym main' 'disas main 6' 'x gcore_c 16' >"$cmds"
+	'sym main' 'disas main 6' 'x gcore_c 16' 'frame 2' list >"$cmds"
 
 # facts FILE: one line per command of the JSON lines in FILE.
 facts()
@@ -53,7 +53,7 @@ facts()
 		print(c, o["argv"])
 	elif c == "limits":
 		print(c, [(l["name"], l["soft"], l["hard"]) for l in o["limits"]])
-	elif c == "sym":
+	elif c in ("sym", "frame", "list"):
 		print(c, o)
 	elif c == "disas":
 		print(c, [(i["addr"], i["text"]) for i in o["insns"]])
@@ -70,7 +70,7 @@ pti_run --snapshot="$snap" --batch --json -x "$cmds" "$prog"
 tap_is "$TAP_RC" 0 "--snapshot: every command ran (exit 0)"
 printf '%s\n' "$TAP_OUT" >"$TAP_TMP/snap.json"
 facts "$TAP_TMP/snap.json" >"$TAP_TMP/snap.facts"
-for what in bt x maps fds env cwd cmdline exe limits sym disas; do
+for what in bt x maps fds env cwd cmdline exe limits sym disas frame list; do
 	live=$(grep "^$what " "$TAP_TMP/live.facts")
 	tap_unlike "$live" "^$what error|^$" "live run: $what printed"
 	tap_is "$(grep "^$what " "$TAP_TMP/snap.facts")" "$live" \
