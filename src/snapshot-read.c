@@ -29,6 +29,7 @@ static const char snapshot_none[] = "not available for a core file (it "
 
 static int snapshot_check(const char *dir, char **errp);
 static int snapshot_name_regions(struct proc *p, char **errp);
+static char *snapshot_inside(const char *dir);
 static bool snapshot_name_ok(const char *name);
 static int snapshot_cmp(const void *a, const void *b);
 
@@ -107,8 +108,16 @@ snapshot_check(const char *dir, char **errp)
 	path = xstrfmt("%s/summary.json", dir);
 	text = read_file_str(path, &len);
 	if (text == NULL) {
-		set_error(errp, "%s: %s (not a snapshot directory?)", path,
-		    strerror(errno));
+		char *sub = snapshot_inside(dir);
+
+		if (sub != NULL)
+			set_error(errp, "%s: not a snapshot, but it holds "
+			    "some (--save=DIR makes one per process): %s",
+			    dir, sub);
+		else
+			set_error(errp, "%s: %s (not a snapshot directory?)",
+			    path, strerror(errno));
+		free(sub);
 		free(path);
 		return -1;
 	}
@@ -132,6 +141,29 @@ snapshot_check(const char *dir, char **errp)
 	}
 	free(path);
 	return 0;
+}
+
+/* The first snapshot directory directly under dir ("DIR/PID-COMM"), or NULL. */
+static char *
+snapshot_inside(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	char *path, *found = NULL;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while (found == NULL && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = xstrfmt("%s/%s/summary.json", dir, de->d_name);
+		if (stat(path, &st) == 0)
+			found = xstrfmt("%s/%s", dir, de->d_name);
+		free(path);
+	}
+	closedir(d);
+	return found;
 }
 
 char *

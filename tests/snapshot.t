@@ -119,6 +119,12 @@ tap_is "$TAP_RC" 2 "a missing directory: exit 2"
 tap_like "$TAP_ERR" "--snapshot=$TAP_TMP/none: No such file" "... named"
 pti_run --snapshot="$snap/core" --batch -ex status
 tap_like "$TAP_ERR" "$snap/core: not a directory" "a file: not a directory"
+# --save=DIR's DIR holds one snapshot per process: say so, name one.
+mkdir "$TAP_TMP/base"
+ln -s "$snap" "$TAP_TMP/base/1234-gcore"
+pti_run --snapshot="$TAP_TMP/base" --batch -ex status
+tap_like "$TAP_ERR" "$TAP_TMP/base: not a snapshot, but it holds some .*: $TAP_TMP/base/1234-gcore\$" \
+	"--save's directory: points at the snapshot inside"
 bad=$TAP_TMP/bad
 mkdir "$bad"
 pti_run --snapshot="$bad" --batch -ex status
