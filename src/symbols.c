@@ -14,9 +14,10 @@
  * looked up, through /proc/PID/map_files when the path no longer names
  * the mapped file. For a process that is gone it comes from its core file
  * instead (dwfl_core_file_report: the NT_FILE mappings and the link_map,
- * files found by build id, then by path; symbols_new_core). Results are kept in an open-addressing hash table keyed
- * by the address (and whether it is a return address); the strings are
- * copies, so a refresh that drops modules leaves the cache valid.
+ * files found by build id, then by path; symbols_new_core). Results are
+ * kept in an open-addressing hash table keyed by the address (and whether
+ * it is a return address); the strings are copies, so a refresh that
+ * drops modules leaves the cache valid.
  *
  * If DEBUGINFOD_URLS is set, libdw may ask those servers for missing debug
  * files, as gdb and eu-stack do; that is the user's choice.
