@@ -2,7 +2,7 @@
 # core.t: the TUI on a process that is gone. A core of tui-crash (written
 # by `gcore` at its SIGSEGV) opens with --core=FILE: the status line names
 # the signal, address and function, the Threads pane shows the frames gdb
-# shows on the same core, the Regions pane lists the program's mappings,
+# shows on the same core, the Source pane frame #0's line as gdb's, the Regions pane lists the program's mappings,
 # and edits and live-only keys (F2/e, F8, F9, !) are refused in the
 # status line without a crash; q quits at once, exit status 0. A snapshot
 # (--snapshot=DIR) shows its saved descriptors in the Process pane.
@@ -26,6 +26,14 @@ tui_wait "SIGSEGV at 0x10 in crash_here" &&
 tui_wait "core $core: read-only" &&
     tap_pass "it says the core is read-only"
 tui_wait "#3" || tap_bail "no backtrace"
+if command -v gdb >/dev/null 2>&1; then
+	line=$(gdb -nx -batch -ex 'frame 0' "$prog" "$core" 2>/dev/null |
+	    sed -n 's/^#0 .* at .*tui-crash\.c:\([0-9]*\)$/\1/p' | head -1)
+else
+	line=21
+fi
+tap_like "$(tui_cut 1 1 0 78)" "Source ─tui-crash.c:$line in crash_here, frame #0" \
+    "the Source pane shows frame #0's line (gdb's: $line)"
 got=$(tui_cut 18 28 47 99 | sed -n 's/^ *#[0-9]*  \([a-z_]*\)+0x.*/\1/p' |
     tr '\n' ' ')
 if command -v gdb >/dev/null 2>&1; then
@@ -45,6 +53,10 @@ tap_like "$(tui_cut 17 17 47 99)" "─$n of $n, by size" \
 tap_like "$(tui_cut 18 28 47 99)" " r-xp .* libc.so.6$" \
     "... libc's code among them"
 tap_like "$(tui_cut 18 28 47 99)" " rw-p .*\[stack\]$" "... and the stack"
+# F2 first brings the Memory pane to the front (the crash opens on
+# Source), then asks it to edit.
+tui_keys F2
+tui_wait "  core  held"
 tui_keys F2
 tui_wait "edit: core is read-only (no live process)" &&
     tap_pass "F2 (edit) is refused: core is read-only"
