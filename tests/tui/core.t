@@ -26,26 +26,22 @@ tui_wait "SIGSEGV at 0x10 in crash_here" &&
 tui_wait "core $core: read-only" &&
     tap_pass "it says the core is read-only"
 tui_wait "#3" || tap_bail "no backtrace"
+got=$(tui_cut 18 28 47 99 | sed -n 's/^ *#[0-9]*  \([a-z_]*\)+0x.*/\1/p' |
+    head -4 | tr '\n' ' ')
 if command -v gdb >/dev/null 2>&1; then
-	line=$(gdb -nx -batch -ex 'frame 0' "$prog" "$core" 2>/dev/null |
-	    sed -n 's/^#0 .* at .*tui-crash\.c:\([0-9]*\)$/\1/p' | head -1)
+	gdb -nx -batch -ex bt "$prog" "$core" >"$TAP_TMP/gdb.bt" 2>/dev/null
+	line=$(sed -n 's/^#0 .* at .*tui-crash\.c:\([0-9]*\)$/\1/p' \
+	    "$TAP_TMP/gdb.bt" | head -1)
+	want=$(sed -n 's/^#[0-9]* .* in \([a-z_]*\) (.*/\1/p
+	    s/^#0  \([a-z_]*\) (.*/\1/p' "$TAP_TMP/gdb.bt" |
+	    awk '!seen[$0]++' | head -4 | tr '\n' ' ')
 else
 	line=21
+	want="crash_here middle outer main "
 fi
+tap_is "$got" "$want" "the Threads pane shows gdb's frames"
 tap_like "$(tui_cut 1 1 0 78)" "Source ─tui-crash.c:$line in crash_here, frame #0" \
     "the Source pane shows frame #0's line (gdb's: $line)"
-got=$(tui_cut 18 28 47 99 | sed -n 's/^ *#[0-9]*  \([a-z_]*\)+0x.*/\1/p' |
-    tr '\n' ' ')
-if command -v gdb >/dev/null 2>&1; then
-	want=$(gdb -nx -batch -ex bt "$prog" "$core" 2>/dev/null |
-	    sed -n 's/^#[0-9]* .* in \([a-z_]*\) (.*/\1/p; s/^#0  \([a-z_]*\) (.*/\1/p' |
-	    awk '!seen[$0]++' | head -4 | tr '\n' ' ')
-	tap_is "$(printf '%s\n' "$got" | cut -d' ' -f1-4) " "$want" \
-	    "the Threads pane shows gdb's frames"
-else
-	tap_is "$(printf '%s\n' "$got" | cut -d' ' -f1-4)" \
-	    "crash_here middle outer main" "the Threads pane shows the frames"
-fi
 tui_keys F6
 tui_wait "by size"
 tap_like "$(tui_cut 17 17 47 99)" "─$n of $n, by size" \
