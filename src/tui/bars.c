@@ -343,13 +343,24 @@ bars_draw_bottom(struct tui *t)
 		    " INPUT: keys go to the program; Ctrl-] gives them back ");
 		return;
 	}
+	/*
+	 * Labels padded to 6 columns as htop pads them; where that does not
+	 * fit (80 columns), unpadded: the colours still tell key from label,
+	 * and F12 stays on screen.
+	 */
+	int width = 6, padded = 0;
+
+	for (size_t i = 0; i < tui_nfkeys; i++)
+		padded += (i + 1 < 10 ? 2 : 3) + (i + 1 < tui_nfkeys ? 6 : 3);
+	if (padded > COLS)
+		width = 0;
 	for (size_t i = 0; i < tui_nfkeys; i++) {
-		char key[24], label[8];
+		char key[24], label[16];
 
 		snprintf(key, sizeof(key), "F%zu", i + 1);
-		snprintf(label, sizeof(label), i + 1 < tui_nfkeys ?
-		    "%-6s" : "%s", tui_fkeys[i].key == KEY_F(8) ?
-		    tui_continue_label(t) : tui_fkeys[i].label);
+		snprintf(label, sizeof(label), "%-*s",
+		    i + 1 < tui_nfkeys ? width : 0, tui_fkeys[i].key ==
+		    KEY_F(8) ? tui_continue_label(t) : tui_fkeys[i].label);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEY), key);
 		x += (int)strlen(key);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEYLABEL), label);

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "cmd.h"
@@ -74,7 +73,6 @@ static uint64_t mono_ms(void);
 static void lines_clear(void);
 static void add(enum tui_color c, int ref, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void pause_text(const struct proc *p, char *buf, size_t len);
 static void load_summary(struct tui *t, pid_t tid);
 static void fd_line(const struct procinfo_fd *d, char *buf, size_t len);
 static void load_files(struct tui *t, pid_t tid);
@@ -125,46 +123,6 @@ add(enum tui_color c, int ref, const char *fmt, ...)
 	pv.n++;
 }
 
-/* Why the process is where it is, as the status line says it. */
-static void
-pause_text(const struct proc *p, char *buf, size_t len)
-{
-	switch (p->state) {
-	case PROC_RUNNING:
-		snprintf(buf, len, "running");
-		break;
-	case PROC_PAUSING:
-		snprintf(buf, len, "pausing");
-		break;
-	case PROC_PAUSED:
-		if (p->reason == PAUSE_SIGNAL && p->has_fault_addr)
-			snprintf(buf, len, "held before %s (address 0x%"
-			    PRIx64 ")", signal_name(p->signal) ?
-			    signal_name(p->signal) : "a signal",
-			    p->fault_addr);
-		else if (p->reason == PAUSE_SIGNAL)
-			snprintf(buf, len, "held before %s",
-			    signal_name(p->signal) ? signal_name(p->signal) :
-			    "a signal");
-		else
-			snprintf(buf, len, p->last_thread_exit ?
-			    "held at its last thread's exit(%d)" :
-			    "held at exit_group(%d)", p->exit_code);
-		break;
-	case PROC_RELEASED:
-		snprintf(buf, len, "exiting");
-		break;
-	case PROC_GONE:
-		if (WIFSIGNALED(p->wait_status))
-			snprintf(buf, len, "killed by %s",
-			    signal_name(WTERMSIG(p->wait_status)));
-		else
-			snprintf(buf, len, "exited with status %d",
-			    WEXITSTATUS(p->wait_status));
-		break;
-	}
-}
-
 static void
 load_summary(struct tui *t, pid_t tid)
 {
@@ -173,7 +131,7 @@ load_summary(struct tui *t, pid_t tid)
 	char why[160], *err = NULL, *s;
 	size_t i;
 
-	pause_text(t->proc, why, sizeof(why));
+	cmd_status_why(t->proc, why, sizeof(why));
 	pv.header = xstrfmt("pid %d: %s", (int)t->pid, why);
 	if (procinfo_status_read(t->pid, tid, &st, &err) < 0) {
 		add(TC_ERROR, -1, "status: %s", err);
@@ -455,7 +413,7 @@ load(struct tui *t)
 		char why[160] = "not started";
 
 		if (t->proc != NULL)
-			pause_text(t->proc, why, sizeof(why));
+			cmd_status_why(t->proc, why, sizeof(why));
 		pv.header = xstrfmt("pid %d: %s", (int)t->pid, why);
 		add(TC_ZERO, -1, "/proc/%d is gone: nothing to show",
 		    (int)t->pid);

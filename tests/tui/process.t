@@ -54,7 +54,7 @@ tap_like "$s" "^cwd +$(readlink "/proc/$pid/cwd")\$" "Summary: cwd"
 tap_like "$s" "^uid +$uid " "Summary: uid"
 tap_like "$s" "^lifetime +[0-9]+ ms\$" "Summary: lifetime"
 tap_like "$s" "^peak RSS +[1-9][0-9]* kB\$" "Summary: peak RSS"
-tap_like "$s" "^state +held at exit_group\(7\)\$" "Summary: why it is held"
+tap_like "$s" "^state +paused at exit_group\(7\)\$" "Summary: why it is held"
 
 tui_keys 2
 tui_wait "[2 Files]"
