@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "corefile.h"
+#include "coreunwind.h"
 #include "postmortem.h"
 #include "symbols.h"
 #include "task.h"
@@ -84,6 +85,9 @@ postmortem_close(struct proc *p)
 		free(t);
 	}
 	symbols_free(p->core_syms);
+	if (p->core_bt != NULL)
+		coreunwind_free(p->core_bt);
+	free(p->core_bt);
 	corefile_close(p->core);
 	free(p->core_exe);
 	free(p->snapshot);

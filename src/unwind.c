@@ -913,23 +913,29 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 	const struct region *r;
 	const char **module;
 	struct symbols *syms = unwind_symbols(p);
-	struct coreunwind cu;
+	struct coreunwind *cu;
 	size_t i, size = 0;
 	char *at;
 
 	memset(out, 0, sizeof *out);
 	out->tid = tid;
-	if (coreunwind(p->core, p->core_exe, UNWIND_MAX_FRAMES, &cu,
-	    errp) < 0)
-		return -1;
-	for (i = 0; i < cu.count; i++)
-		if (cu.threads[i].tid == tid)
-			th = &cu.threads[i];
-	if (th == NULL) {
-		coreunwind_free(&cu);
+	/* libdwfl unwinds every thread at once: keep them all. */
+	if (p->core_bt == NULL) {
+		cu = xcalloc(1, sizeof *cu);
+		if (coreunwind(p->core, p->core_exe, UNWIND_MAX_FRAMES, cu,
+		    errp) < 0) {
+			free(cu);
+			return -1;
+		}
+		p->core_bt = cu;
+	}
+	cu = p->core_bt;
+	for (i = 0; i < cu->count; i++)
+		if (cu->threads[i].tid == tid)
+			th = &cu->threads[i];
+	if (th == NULL)
 		return set_error(errp, "thread %d is not in the core",
 		    (int)tid);
-	}
 	out->frames = xcalloc(th->count > 0 ? th->count : 1,
 	    sizeof(*out->frames));
 	info = xcalloc(th->count > 0 ? th->count : 1, sizeof(*info));
@@ -975,6 +981,5 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 		out->truncated = true;
 		out->error = xstrdup(th->error);
 	}
-	coreunwind_free(&cu);
 	return 0;
 }
