@@ -351,6 +351,42 @@ open_summary_file(struct options *o, const char *path)
 	}
 }
 
+/*
+ * --core and --snapshot run no program: the options that shape a run are
+ * refused by name rather than ignored.
+ */
+static void
+post_mortem_options(const struct options *o)
+{
+	const char *live = NULL;
+
+	/* Those that imply -p first. */
+	if (o->save_dir != NULL)
+		live = "--save";
+	else if (o->timeout_ms > 0)
+		live = "--timeout";
+	else if (o->tracer.pause_on != 0)
+		live = "--pause-on";
+	else if (o->nonly > 0)
+		live = "--only";
+	else if (o->tracer.pause_on_exit)
+		live = "-p (--pause-on-exit)";
+	else if (o->tracer.follow_forks)
+		live = "-f";
+	else if (o->tracer.no_seccomp)
+		live = "--no-seccomp";
+	else if (o->tracer.no_redirect)
+		live = "--no-redirect";
+	else if (o->output_file != NULL)
+		live = "-o";
+	else if (o->summary)
+		live = "--summary";
+	if (live != NULL)
+		usage_error(xstrfmt("%s is for a program ptinspect runs, not "
+		    "with --%s", live, o->core_file != NULL ? "core" :
+		    "snapshot"));
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -487,6 +523,7 @@ parse_options(int argc, char **argv, struct options *o)
 		if (!o->batch && o->ncommands > 0)
 			usage_error("-ex and -x need --batch (the TUI has a : "
 			    "prompt instead)");
+		post_mortem_options(o);
 		return optind;
 	}
 	if (optind >= argc)

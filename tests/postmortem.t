@@ -110,6 +110,13 @@ tap_like "$TAP_ERR" "text" "a text file: the message names it"
 pti_run --core="$TAP_TMP/missing" --batch -ex status
 tap_is "$TAP_RC" 2 "a missing file: refused (exit 2)"
 pti_run --core="$core" -- "$prog"
-tap_is "$TAP_RC" 2 "--core without --batch: refused (exit 2)"
+tap_is "$TAP_RC" 2 "--core's TUI without a terminal: refused (exit 2)"
+tap_like "$TAP_ERR" "terminal" "... the message says why"
+for opt in -f -p --save="$TAP_TMP/s" --no-redirect --timeout=5; do
+	pti_run --core="$core" --batch $opt -ex status -- "$prog"
+	tap_is "$TAP_RC" 2 "--core with ${opt%%=*}: refused (exit 2)"
+	tap_like "$TAP_ERR" "^ptinspect: ${opt%%=*}.* not with --core" \
+	    "--core with ${opt%%=*}: the message names it"
+done
 
 pti_done
