@@ -74,6 +74,7 @@ main(void)
 	self_proc.pid = getpid();
 	self_proc.nthreads = 1;
 	self_proc.threads = &self_thread;
+	self_proc.state = PROC_PAUSED;
 	self_proc.reason = PAUSE_EXIT;
 	self_proc.exit_code = 42;
 	self_thread.tid = getpid();
