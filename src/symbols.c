@@ -589,6 +589,13 @@ symbols_find_source(struct symbols *s, const char *name)
 	return q.path;
 }
 
+struct Dwfl *
+symbols_dwfl(struct symbols *s)
+{
+	symbols_pid = s->pid;
+	return s->dwfl;
+}
+
 bool
 symbols_frame_args(struct symbols *s, const struct sym_frame *f, char *buf,
     size_t len)

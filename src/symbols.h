@@ -104,6 +104,13 @@ bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,
     char *buf, size_t len);
 
 /*
+ * s's libdwfl session, for DWARF readers (dwarf-value.c); its modules open
+ * through s's process. Valid until symbols_free(s).
+ */
+struct Dwfl;
+struct Dwfl *symbols_dwfl(struct symbols *s);
+
+/*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source
  * file the line tables call name, or end in "/name". NULL when none does;
  * free the result.

@@ -250,24 +250,35 @@ bool
 unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
     char *buf, size_t len)
 {
+	struct sym_frame sf;
+	uint64_t dregs[17];
+	struct symbols *syms;
+
+	if (bt->frames[i].inlined)
+		return false;
+	if ((syms = unwind_sym_frame(p, bt, i, &sf, dregs)) == NULL)
+		return false;
+	return symbols_frame_args(syms, &sf, buf, len);
+}
+
+struct symbols *
+unwind_sym_frame(struct proc *p, const struct backtrace *bt, size_t i,
+    struct sym_frame *sf, uint64_t dregs[17])
+{
 	const struct frame *fr = &bt->frames[i];
 	struct user_regs_struct regs;
-	uint64_t dregs[17];
 	struct unwind_proc *up;
 	struct thread *t;
-	struct sym_frame sf = {
-		.pc = fr->pc,
-		.cfa = fr->cfa,
-		.read = unwind_args_read,
-		.arg = p,
-	};
 	size_t j;
 
-	if (fr->inlined)
-		return false;
 	up = unwind_proc_get(p, NULL);
 	if (up == NULL || up->syms == NULL)
-		return false;
+		return NULL;
+	memset(sf, 0, sizeof *sf);
+	sf->pc = fr->pc;
+	sf->cfa = fr->cfa;
+	sf->read = unwind_args_read;
+	sf->arg = p;
 	/*
 	 * A return address unless this is the innermost real frame (only
 	 * inlined calls before it) or a signal interrupted it, as
@@ -275,9 +286,9 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 	 */
 	for (j = 0; j < i; j++)
 		if (!bt->frames[j].inlined)
-			sf.return_address = true;
+			sf->return_address = true;
 	if (fr->signal_frame || (i > 0 && bt->frames[i - 1].signal_frame))
-		sf.return_address = false;
+		sf->return_address = false;
 	/* The innermost real frame: the thread's registers are its own. */
 	for (j = 0; j < i && bt->frames[j].inlined; j++)
 		;
@@ -292,9 +303,9 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 
 		for (j = 0; j < 17; j++)
 			dregs[j] = dw[j];
-		sf.regs = dregs;
+		sf->regs = dregs;
 	}
-	return symbols_frame_args(up->syms, &sf, buf, len);
+	return up->syms;
 }
 
 struct symbols *

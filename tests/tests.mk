@@ -57,6 +57,7 @@ check_PROGRAMS += \
 	tests/progs/last-thread \
 	tests/progs/markers \
 	tests/progs/output \
+	tests/progs/print-vars \
 	tests/progs/raise \
 	tests/progs/shared-page \
 	tests/progs/stack-overflow \
@@ -82,6 +83,8 @@ tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_print_vars_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
+tests_progs_print_vars_LDFLAGS = -pie
 tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_shared_page_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_stack_overflow_CFLAGS = $(AM_CFLAGS) -g -O0
