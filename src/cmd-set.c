@@ -26,6 +26,8 @@ static enum cmd_result cmd_set_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
 static enum cmd_result cmd_set_var(struct cmd_ctx *ctx, const char *raw,
     char **errp);
+static int cmd_set_address(struct cmd_ctx *ctx, const char *s,
+    uint64_t *addr, char **errp);
 static int cmd_set_value(const char *type, const char *s, uint8_t *buf,
     size_t *len, char **errp);
 
@@ -56,7 +58,7 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		return CMD_FAILED;
 	}
 	if (cmd_set_value(argv[1], argv[3], buf, &len, errp) < 0 ||
-	    cmd_eval_address(ctx, argv[2], &addr, errp) < 0 ||
+	    cmd_set_address(ctx, argv[2], &addr, errp) < 0 ||
 	    cmd_check_range(ctx, addr, len, true, errp) < 0 ||
 	    mem_write(ctx->proc, addr, buf, len, errp) < 0)
 		return CMD_FAILED;
@@ -85,7 +87,11 @@ cmd_set_var(struct cmd_ctx *ctx, const char *raw, char **errp)
 		set_error(errp, "set var%s: '=' expected", raw);
 		return CMD_FAILED;
 	}
+	while (*raw == ' ' || *raw == '\t')
+		raw++;
 	lhs = xstrndup(raw, (size_t)(eq - raw));
+	while (*lhs != '\0' && strchr(" \t", lhs[strlen(lhs) - 1]) != NULL)
+		lhs[strlen(lhs) - 1] = '\0';
 	if (cmd_print_env(ctx, &pf, &env, errp) == 0 &&
 	    dwv_assign(&env, lhs, eq + 1, errp) == 0) {
 		rc = CMD_OK;
@@ -97,6 +103,31 @@ cmd_set_var(struct cmd_ctx *ctx, const char *raw, char **errp)
 	}
 	cmd_print_env_free(&pf);
 	free(lhs);
+	return rc;
+}
+
+/*
+ * ADDR: an address expression (expr.h), else a C expression over the
+ * program's variables (&numbers[2], p->next); the first one's error when
+ * both fail.
+ */
+static int
+cmd_set_address(struct cmd_ctx *ctx, const char *s, uint64_t *addr,
+    char **errp)
+{
+	struct cmd_print_frame pf;
+	struct dwv_env env;
+	char *err = NULL;
+	int rc;
+
+	if (cmd_eval_address(ctx, s, addr, &err) == 0)
+		return 0;
+	rc = cmd_print_env(ctx, &pf, &env, NULL) == 0 &&
+	    dwv_eval_u64(&env, s, addr, NULL) == 0 ? 0 : -1;
+	cmd_print_env_free(&pf);
+	if (rc < 0)
+		set_error(errp, "%s", err);
+	free(err);
 	return rc;
 }
 

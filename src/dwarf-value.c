@@ -131,10 +131,13 @@ static int dwv_scalar(const struct dwv_env *env, const struct dwv_value *v,
 static int dwv_fetch(const struct dwv_env *env, const struct dwv_value *v,
     uint64_t off, void *buf, size_t len, char **errp);
 static bool dwv_is_signed(const struct dwv_type *t);
+struct dwv_search;
 static bool dwv_find_var(const struct dwv_env *env, const char *name,
     Dwarf_Die *var, Dwarf_Die *fn, bool *have_fn, Dwarf_Addr *bias);
 static bool dwv_find_type(const struct dwv_env *env, const char *name,
     int tag, Dwarf_Die *out);
+static bool dwv_search_enumerators(struct dwv_search *q, Dwarf_Die *e,
+    Dwarf_Addr bias);
 static int dwv_locate(const struct dwv_env *env, Dwarf_Die *var,
     Dwarf_Die *fn, bool have_fn, Dwarf_Addr bias, struct dwv_value *v,
     char **errp);
@@ -990,7 +993,7 @@ dwv_variable(struct dwv_parser *ps, const char *name)
 	Dwarf_Die var, fn, type;
 	Dwarf_Attribute attr;
 	Dwarf_Addr bias = 0;
-	struct dwv_value *v;
+	struct dwv_value *v, *r;
 	bool have_fn = false;
 	uint64_t addr;
 	char *err = NULL;
@@ -1020,6 +1023,22 @@ dwv_variable(struct dwv_parser *ps, const char *name)
 		else
 			v->place = DWV_OPTIMIZED;
 		return v;
+	}
+	if (dwarf_tag(&var) == DW_TAG_enumerator) {
+		/* Its type is the enumeration holding it. */
+		Dwarf_Sword val = 0;
+		struct dwv_type et;
+
+		if (dwarf_formsdata(dwarf_attr(&var, DW_AT_const_value, &attr),
+		    &val) != 0) {
+			dwv_fail(ps, "%s: has no value", name);
+			dwv_free(v);
+			return NULL;
+		}
+		dwv_type_of(&fn, &et);
+		r = dwv_int_value(&et, (uint64_t)val);
+		dwv_free(v);
+		return r;
 	}
 	if (dwarf_attr_integrate(&var, DW_AT_type, &attr) == NULL ||
 	    dwarf_formref_die(&attr, &type) == NULL) {
@@ -1089,10 +1108,34 @@ struct dwv_search {
 	const char *name;
 	int tag;		/* 0: a variable or function */
 	Dwarf_Die *out;
+	Dwarf_Die owner;	/* an enumerator's enumeration type */
 	Dwarf_Addr bias;
 	bool found;
 	bool any_cu;		/* some module has debug information */
 };
+
+/* An enumerator of enumeration type e called q->name. */
+static bool
+dwv_search_enumerators(struct dwv_search *q, Dwarf_Die *e, Dwarf_Addr bias)
+{
+	Dwarf_Die child;
+	const char *n;
+
+	if (dwarf_child(e, &child) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_enumerator ||
+		    (n = dwarf_diename(&child)) == NULL ||
+		    strcmp(n, q->name) != 0)
+			continue;
+		*q->out = child;
+		q->owner = *e;
+		q->bias = bias;
+		q->found = true;
+		return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
 
 /* One module's CUs for a variable, function or type called q->name. */
 static int
@@ -1115,6 +1158,9 @@ dwv_search_module(Dwfl_Module *mod, void **userdata, const char *modname,
 			continue;
 		do {
 			tag = dwarf_tag(&child);
+			if (q->tag == 0 && tag == DW_TAG_enumeration_type &&
+			    dwv_search_enumerators(q, &child, bias))
+				return DWARF_CB_ABORT;
 			if (q->tag != 0 ? tag != q->tag :
 			    tag != DW_TAG_variable && tag != DW_TAG_subprogram)
 				continue;
@@ -1185,6 +1231,8 @@ dwv_find_var(const struct dwv_env *env, const char *name, Dwarf_Die *var,
 	}
 	dwfl_getmodules(env->dwfl, dwv_search_module, &q, 0);
 	*bias = q.bias;
+	if (q.found && dwarf_tag(var) == DW_TAG_enumerator)
+		*fn = q.owner;
 	return q.found;
 }
 
@@ -1937,9 +1985,9 @@ dwv_write_scalar(const struct dwv_env *env, struct dwv_value *v,
 			} else {
 				fprintf(f, " <%s>", sym);
 			}
-		} else if (u != 0 && dwv_char_type(&target)) {
-			dwv_write_string_at(env, u, f, json);
 		}
+		if (u != 0 && dwv_char_type(&target))
+			dwv_write_string_at(env, u, f, json);
 		return;
 	case DWV_BOOL:
 		if (u <= 1)
@@ -2314,6 +2362,29 @@ dwv_frame_vars(const struct dwv_env *env, bool args,
 }
 
 int
+dwv_eval_u64(const struct dwv_env *env, const char *expr, uint64_t *out,
+    char **errp)
+{
+	struct dwv_value *v;
+	enum dwv_class c;
+	int rc = -1;
+
+	if ((v = dwv_eval(env, expr, errp)) == NULL)
+		return -1;
+	c = dwv_class(&v->type, NULL);
+	if (c == DWV_ARRAY && v->place == DWV_MEM) {
+		*out = v->addr;
+		rc = 0;
+	} else if (c == DWV_FLOAT || c > DWV_PTR || c == DWV_VOID) {
+		set_error(errp, "%s: not an integer or pointer", expr);
+	} else {
+		rc = dwv_scalar(env, v, out, errp);
+	}
+	dwv_free(v);
+	return rc;
+}
+
+int
 dwv_assign(const struct dwv_env *env, const char *lhs, const char *rhs,
     char **errp)
 {
@@ -2326,6 +2397,8 @@ dwv_assign(const struct dwv_env *env, const char *lhs, const char *rhs,
 	size_t n;
 	int ret = -1;
 
+	while (isspace((unsigned char)*rhs))
+		rhs++;
 	if ((l = dwv_eval(env, lhs, errp)) == NULL)
 		return -1;
 	lc = dwv_class(&l->type, NULL);
@@ -2347,8 +2420,20 @@ dwv_assign(const struct dwv_env *env, const char *lhs, const char *rhs,
 		while (isspace((unsigned char)*end))
 			end++;
 		if (errno != 0 || end == rhs || *end != '\0') {
-			set_error(errp, "%s: not a number", rhs);
-			goto out_l;
+			/* Not a literal: an integer expression. */
+			if ((r = dwv_eval(env, rhs, errp)) == NULL)
+				goto out_l;
+			rc = dwv_class(&r->type, NULL);
+			if (rc != DWV_INT || dwv_scalar(env, r, &u, errp) < 0) {
+				if (rc != DWV_INT)
+					set_error(errp, "%s: type mismatch: "
+					    "not a number", rhs);
+				dwv_free(r);
+				goto out_l;
+			}
+			d = dwv_is_signed(&r->type) ? (double)(int64_t)u :
+			    (double)u;
+			dwv_free(r);
 		}
 		fl = (float)d;
 		if (size == 4)

@@ -88,6 +88,13 @@ int dwv_frame_vars(const struct dwv_env *env, bool args,
     void *arg, char **errp);
 
 /*
+ * expr's value as an address or integer (an array: its address). 0, or
+ * -1 with *errp.
+ */
+int dwv_eval_u64(const struct dwv_env *env, const char *expr, uint64_t *out,
+    char **errp);
+
+/*
  * `set var LHS = RHS`: evaluates both, and writes RHS converted to LHS's
  * scalar type (integer, enum, bool, char, pointer, float, bit field)
  * into LHS's memory. 0, or -1 with *errp.

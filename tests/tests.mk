@@ -24,6 +24,7 @@ foundation_tests = \
 	tests/mapsview.t \
 	tests/pauseon.t \
 	tests/postmortem.t \
+	tests/print.t \
 	tests/memcmds.t \
 	tests/memory.t \
 	tests/nokill.t \
