@@ -105,6 +105,7 @@ cmd_print_env(struct cmd_ctx *ctx, struct cmd_print_frame *pf,
 	if ((syms = unwind_symbols(ctx->proc)) == NULL)
 		return set_error(errp, "the program's symbols cannot be read");
 	env->dwfl = symbols_dwfl(syms);
+	env->index = symbols_cache_slot(syms, dwv_index_free);
 	/* Without a frame, globals are still there. */
 	if (cmd_selected_frame(ctx, &pf->bt, &fr, NULL) < 0)
 		return 0;

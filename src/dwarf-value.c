@@ -131,13 +131,10 @@ static int dwv_scalar(const struct dwv_env *env, const struct dwv_value *v,
 static int dwv_fetch(const struct dwv_env *env, const struct dwv_value *v,
     uint64_t off, void *buf, size_t len, char **errp);
 static bool dwv_is_signed(const struct dwv_type *t);
-struct dwv_search;
 static bool dwv_find_var(const struct dwv_env *env, const char *name,
     Dwarf_Die *var, Dwarf_Die *fn, bool *have_fn, Dwarf_Addr *bias);
 static bool dwv_find_type(const struct dwv_env *env, const char *name,
     int tag, Dwarf_Die *out);
-static bool dwv_search_enumerators(struct dwv_search *q, Dwarf_Die *e,
-    Dwarf_Addr bias);
 static int dwv_locate(const struct dwv_env *env, Dwarf_Die *var,
     Dwarf_Die *fn, bool have_fn, Dwarf_Addr bias, struct dwv_value *v,
     char **errp);
@@ -691,6 +688,7 @@ dwv_binary(struct dwv_parser *ps, char op, struct dwv_value *a,
 		r = dwv_int_value(&t, a->addr);
 		dwv_free(a);
 		a = r;
+		r = NULL;
 		ca = DWV_PTR;
 	}
 	if (ca > DWV_PTR || cb > DWV_PTR || ca == DWV_FLOAT ||
@@ -1104,48 +1102,89 @@ dwv_var_named(Dwarf_Die *die, const char *name, bool params)
 	return n != NULL && strcmp(n, name) == 0;
 }
 
-struct dwv_search {
-	const char *name;
-	int tag;		/* 0: a variable or function */
-	Dwarf_Die *out;
+/*
+ * The name index: every CU's top-level variables (with a location),
+ * functions (with code), enumerators and named types of every module,
+ * built on the first global lookup and kept in env->index (the symbol
+ * cache's slot) until the modules change. Class 0 is a value (variable,
+ * function, enumerator), else the DWARF tag of a type. The first of a
+ * name and class wins, in libdwfl's module order.
+ */
+struct dwv_entry {
+	const char *name;	/* in the DWARF string table */
+	int class;
+	Dwarf_Die die;
 	Dwarf_Die owner;	/* an enumerator's enumeration type */
 	Dwarf_Addr bias;
-	bool found;
-	bool any_cu;		/* some module has debug information */
 };
 
-/* An enumerator of enumeration type e called q->name. */
-static bool
-dwv_search_enumerators(struct dwv_search *q, Dwarf_Die *e, Dwarf_Addr bias)
-{
-	Dwarf_Die child;
-	const char *n;
+struct dwv_index {
+	struct dwv_entry *slots;
+	size_t size;		/* a power of two */
+	size_t used;
+};
 
-	if (dwarf_child(e, &child) != 0)
-		return false;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_enumerator ||
-		    (n = dwarf_diename(&child)) == NULL ||
-		    strcmp(n, q->name) != 0)
-			continue;
-		*q->out = child;
-		q->owner = *e;
-		q->bias = bias;
-		q->found = true;
-		return true;
-	} while (dwarf_siblingof(&child, &child) == 0);
-	return false;
+static uint64_t
+dwv_hash(const char *name, int class)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)class;
+
+	while (*name != '\0')
+		h = (h ^ (unsigned char)*name++) * 1099511628211ULL;
+	return h;
 }
 
-/* One module's CUs for a variable, function or type called q->name. */
+static struct dwv_entry *
+dwv_index_slot(struct dwv_index *ix, const char *name, int class)
+{
+	size_t i = (size_t)dwv_hash(name, class) & (ix->size - 1);
+
+	while (ix->slots[i].name != NULL && (ix->slots[i].class != class ||
+	    strcmp(ix->slots[i].name, name) != 0))
+		i = (i + 1) & (ix->size - 1);
+	return &ix->slots[i];
+}
+
+static void
+dwv_index_add(struct dwv_index *ix, const char *name, int class,
+    Dwarf_Die *die, Dwarf_Die *owner, Dwarf_Addr bias)
+{
+	struct dwv_entry *e, *old;
+	size_t i, n;
+
+	if ((ix->used + 1) * 2 > ix->size) {
+		old = ix->slots;
+		n = ix->size;
+		ix->size = n != 0 ? n * 2 : 1024;
+		ix->slots = xcalloc(ix->size, sizeof *ix->slots);
+		ix->used = 0;
+		for (i = 0; i < n; i++)
+			if (old[i].name != NULL) {
+				*dwv_index_slot(ix, old[i].name,
+				    old[i].class) = old[i];
+				ix->used++;
+			}
+		free(old);
+	}
+	e = dwv_index_slot(ix, name, class);
+	if (e->name != NULL)
+		return;
+	e->name = name;
+	e->class = class;
+	e->die = *die;
+	if (owner != NULL)
+		e->owner = *owner;
+	e->bias = bias;
+	ix->used++;
+}
+
 static int
-dwv_search_module(Dwfl_Module *mod, void **userdata, const char *modname,
+dwv_index_module(Dwfl_Module *mod, void **userdata, const char *modname,
     Dwarf_Addr base, void *arg)
 {
-	struct dwv_search *q = arg;
-	Dwarf_Die *cu = NULL, child;
+	struct dwv_index *ix = arg;
+	Dwarf_Die *cu = NULL, child, en;
 	Dwarf_Addr bias;
-	Dwarf_Word decl;
 	const char *n;
 	int tag;
 
@@ -1153,36 +1192,65 @@ dwv_search_module(Dwfl_Module *mod, void **userdata, const char *modname,
 	(void)modname;
 	(void)base;
 	while ((cu = dwfl_module_nextcu(mod, cu, &bias)) != NULL) {
-		q->any_cu = true;
 		if (dwarf_child(cu, &child) != 0)
 			continue;
 		do {
 			tag = dwarf_tag(&child);
-			if (q->tag == 0 && tag == DW_TAG_enumeration_type &&
-			    dwv_search_enumerators(q, &child, bias))
-				return DWARF_CB_ABORT;
-			if (q->tag != 0 ? tag != q->tag :
-			    tag != DW_TAG_variable && tag != DW_TAG_subprogram)
+			if (tag == DW_TAG_enumeration_type &&
+			    dwarf_child(&child, &en) == 0) {
+				do {
+					if (dwarf_tag(&en) ==
+					    DW_TAG_enumerator &&
+					    (n = dwarf_diename(&en)) != NULL)
+						dwv_index_add(ix, n, 0, &en,
+						    &child, bias);
+				} while (dwarf_siblingof(&en, &en) == 0);
+			}
+			if ((n = dwarf_diename(&child)) == NULL ||
+			    dwarf_hasattr(&child, DW_AT_declaration))
 				continue;
-			if (dwv_attr_int(&child, DW_AT_declaration,
-			    &decl) == 0 && decl != 0 && q->tag == 0)
-				continue;
-			if (dwarf_hasattr(&child, DW_AT_declaration) &&
-			    q->tag != 0)
-				continue;
-			if (tag == DW_TAG_subprogram &&
-			    !dwarf_hasattr(&child, DW_AT_low_pc))
-				continue;
-			n = dwarf_diename(&child);
-			if (n == NULL || strcmp(n, q->name) != 0)
-				continue;
-			*q->out = child;
-			q->bias = bias;
-			q->found = true;
-			return DWARF_CB_ABORT;
+			if ((tag == DW_TAG_variable && (dwarf_hasattr(&child,
+			    DW_AT_location) || dwarf_hasattr(&child,
+			    DW_AT_const_value))) || (tag == DW_TAG_subprogram &&
+			    dwarf_hasattr(&child, DW_AT_low_pc)))
+				dwv_index_add(ix, n, 0, &child, NULL, bias);
+			else if (tag == DW_TAG_structure_type ||
+			    tag == DW_TAG_union_type ||
+			    tag == DW_TAG_enumeration_type ||
+			    tag == DW_TAG_typedef || tag == DW_TAG_base_type)
+				dwv_index_add(ix, n, tag, &child, NULL, bias);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	return DWARF_CB_OK;
+}
+
+void
+dwv_index_free(void *index)
+{
+	struct dwv_index *ix = index;
+
+	if (ix == NULL)
+		return;
+	free(ix->slots);
+	free(ix);
+}
+
+/* The entry for name in class, building the index first if need be. */
+static const struct dwv_entry *
+dwv_lookup(const struct dwv_env *env, const char *name, int class)
+{
+	struct dwv_index *ix = *env->index;
+	const struct dwv_entry *e;
+
+	if (ix == NULL) {
+		ix = xcalloc(1, sizeof *ix);
+		dwfl_getmodules(env->dwfl, dwv_index_module, ix, 0);
+		*env->index = ix;
+	}
+	if (ix->size == 0)
+		return NULL;
+	e = dwv_index_slot(ix, name, class);
+	return e->name != NULL ? e : NULL;
 }
 
 /*
@@ -1194,7 +1262,7 @@ static bool
 dwv_find_var(const struct dwv_env *env, const char *name, Dwarf_Die *var,
     Dwarf_Die *fn, bool *have_fn, Dwarf_Addr *bias)
 {
-	struct dwv_search q = { .name = name, .out = var };
+	const struct dwv_entry *e;
 	Dwarf_Die *cu, *scopes = NULL, child;
 	Dwfl_Module *mod;
 	uint64_t pc;
@@ -1229,11 +1297,13 @@ dwv_find_var(const struct dwv_env *env, const char *name, Dwarf_Die *var,
 		if (found)
 			return true;
 	}
-	dwfl_getmodules(env->dwfl, dwv_search_module, &q, 0);
-	*bias = q.bias;
-	if (q.found && dwarf_tag(var) == DW_TAG_enumerator)
-		*fn = q.owner;
-	return q.found;
+	if ((e = dwv_lookup(env, name, 0)) == NULL)
+		return false;
+	*var = e->die;
+	*bias = e->bias;
+	if (dwarf_tag(var) == DW_TAG_enumerator)
+		*fn = e->owner;
+	return true;
 }
 
 /* A type by name: struct/union/enum tag, typedef or base type. */
@@ -1241,10 +1311,11 @@ static bool
 dwv_find_type(const struct dwv_env *env, const char *name, int tag,
     Dwarf_Die *out)
 {
-	struct dwv_search q = { .name = name, .tag = tag, .out = out };
+	const struct dwv_entry *e = dwv_lookup(env, name, tag);
 
-	dwfl_getmodules(env->dwfl, dwv_search_module, &q, 0);
-	return q.found;
+	if (e != NULL)
+		*out = e->die;
+	return e != NULL;
 }
 
 /* Where var lives at the frame's pc (or, for a global, always). */

@@ -46,7 +46,14 @@ struct dwv_env {
 	/* "$rsp" (with the $): 0, or -1 with *errp. */
 	int (*reg)(void *arg, const char *name, uint64_t *out, char **errp);
 	void *arg;
+	/*
+	 * Where the index of global names lives between evaluations (NULL
+	 * at first); free it with dwv_index_free when dwfl's modules change.
+	 */
+	void **index;
 };
+
+void dwv_index_free(void *index);
 
 /*
  * Evaluates expr. The value, or NULL with *errp naming the bad token

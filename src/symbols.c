@@ -46,6 +46,9 @@ struct symbols {
 	struct sym_entry *table;
 	size_t size;		/* slots, a power of two */
 	size_t used;
+	/* A reader's cache of the modules' DWARF (symbols_cache_slot). */
+	void *cache;
+	void (*cache_free)(void *);
 };
 
 static int symbols_report(struct symbols *s, char **errp);
@@ -121,6 +124,8 @@ symbols_free(struct symbols *s)
 			symbols_free_info(&s->table[i].info);
 	}
 	free(s->table);
+	if (s->cache != NULL)
+		s->cache_free(s->cache);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
 	free(s);
@@ -129,6 +134,10 @@ symbols_free(struct symbols *s)
 int
 symbols_refresh(struct symbols *s, char **errp)
 {
+	/* Modules may go: what the cache points into with them. */
+	if (s->cache != NULL)
+		s->cache_free(s->cache);
+	s->cache = NULL;
 	dwfl_report_begin(s->dwfl);
 	return symbols_report(s, errp);
 }
@@ -594,6 +603,13 @@ symbols_dwfl(struct symbols *s)
 {
 	symbols_pid = s->pid;
 	return s->dwfl;
+}
+
+void **
+symbols_cache_slot(struct symbols *s, void (*free_fn)(void *))
+{
+	s->cache_free = free_fn;
+	return &s->cache;
 }
 
 bool

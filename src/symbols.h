@@ -111,6 +111,12 @@ struct Dwfl;
 struct Dwfl *symbols_dwfl(struct symbols *s);
 
 /*
+ * Where one reader keeps its cache of s's DWARF (dwarf-value.c's name
+ * index): free_fn frees it when s is freed or its modules re-read.
+ */
+void **symbols_cache_slot(struct symbols *s, void (*free_fn)(void *));
+
+/*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source
  * file the line tables call name, or end in "/name". NULL when none does;
  * free the result.

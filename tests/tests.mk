@@ -351,3 +351,12 @@ check-real: all
 		TEST_SUITE_LOG=check-real.log
 
 .PHONY: check-real
+
+# print's C expressions and gdb-style values over the test's own globals,
+# and a fuzz loop over the parser.
+check_PROGRAMS += tests/unit-print
+TESTS += tests/unit-print
+tests_unit_print_SOURCES = tests/unit-print.c
+tests_unit_print_CFLAGS = $(PTI_TOOL_CFLAGS_) -g -O0
+tests_unit_print_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_print_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
