@@ -1122,6 +1122,12 @@ struct dwv_index {
 	struct dwv_entry *slots;
 	size_t size;		/* a power of two */
 	size_t used;
+	/*
+	 * Modules are indexed one at a time, as lookups miss: where
+	 * dwfl_getmodules goes on, and whether every module is in.
+	 */
+	ptrdiff_t next;
+	bool complete;
 };
 
 static uint64_t
@@ -1221,7 +1227,7 @@ dwv_index_module(Dwfl_Module *mod, void **userdata, const char *modname,
 				dwv_index_add(ix, n, tag, &child, NULL, bias);
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
-	return DWARF_CB_OK;
+	return DWARF_CB_ABORT;	/* one module per call */
 }
 
 void
@@ -1244,13 +1250,21 @@ dwv_lookup(const struct dwv_env *env, const char *name, int class)
 
 	if (ix == NULL) {
 		ix = xcalloc(1, sizeof *ix);
-		dwfl_getmodules(env->dwfl, dwv_index_module, ix, 0);
 		*env->index = ix;
 	}
-	if (ix->size == 0)
-		return NULL;
-	e = dwv_index_slot(ix, name, class);
-	return e->name != NULL ? e : NULL;
+	for (;;) {
+		if (ix->size != 0) {
+			e = dwv_index_slot(ix, name, class);
+			if (e->name != NULL)
+				return e;
+		}
+		if (ix->complete)
+			return NULL;
+		ix->next = dwfl_getmodules(env->dwfl, dwv_index_module, ix,
+		    ix->next);
+		if (ix->next <= 0)
+			ix->complete = true;
+	}
 }
 
 /*
