@@ -8,7 +8,9 @@
  * It also binds dwarf-value's environment to the process for `set var`
  * (cmd-set.c): memory through mem.h (so redirected regions, --no-redirect
  * and cores read alike), the symbol cache's libdwfl session, frame
- * registers and CFA from the unwinder (unwind_sym_frame).
+ * registers and CFA from the unwinder (unwind_sym_frame). On a core file
+ * (--core) a libdwfl session of its own (coreunwind_open) gives the
+ * globals; its frames' variables are not read yet.
  */
 #include "config.h"
 
@@ -17,7 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <elfutils/libdwfl.h>
+#include <libelf.h>
+
 #include "cmd-int.h"
+#include "coreunwind.h"
 #include "dwarf-value.h"
 #include "json.h"
 #include "mem.h"
@@ -93,15 +99,22 @@ cmd_print_env(struct cmd_ctx *ctx, struct cmd_print_frame *pf,
 
 	memset(pf, 0, sizeof *pf);
 	memset(env, 0, sizeof *env);
+	pf->ctx = ctx;
 	env->read = cmd_print_read;
 	env->write = cmd_print_write;
 	env->symbolize = cmd_print_symbolize;
 	env->symbol = cmd_print_symbol;
 	env->reg = cmd_print_reg;
-	env->arg = ctx;
-	if (ctx->proc->core != NULL)
-		return set_error(errp, "variables of a core file are not read "
-		    "yet (print works on the held process)");
+	env->arg = pf;
+	if (ctx->proc->core != NULL) {
+		/* The core's modules; its frames are not read yet. */
+		if (coreunwind_open(ctx->proc->core, ctx->proc->core_exe,
+		    &pf->core_dwfl, &pf->core_elf, errp) < 0)
+			return -1;
+		env->dwfl = pf->core_dwfl;
+		env->index = &pf->core_index;
+		return 0;
+	}
 	if ((syms = unwind_symbols(ctx->proc)) == NULL)
 		return set_error(errp, "the program's symbols cannot be read");
 	env->dwfl = symbols_dwfl(syms);
@@ -122,6 +135,14 @@ cmd_print_env_free(struct cmd_print_frame *pf)
 	if (pf->have_bt)
 		backtrace_free(&pf->bt);
 	pf->have_bt = false;
+	dwv_index_free(pf->core_index);
+	pf->core_index = NULL;
+	if (pf->core_dwfl != NULL)
+		dwfl_end(pf->core_dwfl);
+	pf->core_dwfl = NULL;
+	if (pf->core_elf != NULL)
+		elf_end(pf->core_elf);
+	pf->core_elf = NULL;
 }
 
 static enum cmd_result
@@ -193,8 +214,9 @@ cmd_print_vars(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (cmd_print_env(ctx, &pf, &env, errp) < 0)
 		goto out;
 	if (env.frame == NULL) {
-		set_error(errp, "frame %u: no frame to read variables of",
-		    ctx->frame);
+		set_error(errp, ctx->proc->core != NULL ? "the frames of a "
+		    "core file are not read yet (print reads its globals)" :
+		    "frame %u: no frame to read variables of", ctx->frame);
 		goto out;
 	}
 	if (ctx->json) {
@@ -238,20 +260,20 @@ cmd_print_var(void *arg, const char *name, struct dwv_value *v)
 static long
 cmd_print_read(void *arg, uint64_t addr, void *buf, size_t len)
 {
-	struct cmd_ctx *ctx = arg;
+	struct cmd_print_frame *pf = arg;
 
-	return (long)mem_read(ctx->proc, addr, buf, len, NULL);
+	return (long)mem_read(pf->ctx->proc, addr, buf, len, NULL);
 }
 
 static int
 cmd_print_write(void *arg, uint64_t addr, const void *buf, size_t len,
     char **errp)
 {
-	struct cmd_ctx *ctx = arg;
+	struct cmd_print_frame *pf = arg;
 
-	if (cmd_check_range(ctx, addr, len, true, errp) < 0)
+	if (cmd_check_range(pf->ctx, addr, len, true, errp) < 0)
 		return -1;
-	return mem_write(ctx->proc, addr, buf, len, errp) < 0 ? -1 : 0;
+	return mem_write(pf->ctx->proc, addr, buf, len, errp) < 0 ? -1 : 0;
 }
 
 /*
@@ -261,30 +283,47 @@ cmd_print_write(void *arg, uint64_t addr, const void *buf, size_t len,
 static bool
 cmd_print_symbolize(void *arg, uint64_t addr, char *buf, size_t len)
 {
-	struct cmd_ctx *ctx = arg;
-	const struct sym_info *info = unwind_lookup(ctx->proc, addr);
+	struct cmd_print_frame *pf = arg;
+	const struct sym_info *info;
+	const char *name = NULL;
+	Dwfl_Module *mod;
+	GElf_Off off = 0;
+	GElf_Sym sym;
 
-	if (info == NULL || info->function == NULL)
+	if (pf->core_dwfl != NULL) {
+		mod = dwfl_addrmodule(pf->core_dwfl, addr);
+		if (mod != NULL)
+			name = dwfl_module_addrinfo(mod, addr, &off, &sym,
+			    NULL, NULL, NULL);
+	} else if ((info = unwind_lookup(pf->ctx->proc, addr)) != NULL) {
+		name = info->function;
+		off = info->offset;
+	}
+	if (name == NULL)
 		return false;
-	if (info->offset == 0)
-		snprintf(buf, len, "%s", info->function);
+	if (off == 0)
+		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "%s+%" PRIu64, info->function,
-		    info->offset);
+		snprintf(buf, len, "%s+%" PRIu64, name, (uint64_t)off);
 	return true;
 }
 
 static bool
 cmd_print_symbol(void *arg, const char *name, uint64_t *addr)
 {
-	struct cmd_ctx *ctx = arg;
-	struct symbols *syms = unwind_symbols(ctx->proc);
+	struct cmd_print_frame *pf = arg;
+	struct symbols *syms;
 
+	if (pf->core_dwfl != NULL)
+		return false;
+	syms = unwind_symbols(pf->ctx->proc);
 	return syms != NULL && symbols_find_symbol(syms, name, addr);
 }
 
 static int
 cmd_print_reg(void *arg, const char *name, uint64_t *out, char **errp)
 {
-	return cmd_eval_address(arg, name, out, errp);
+	struct cmd_print_frame *pf = arg;
+
+	return cmd_eval_address(pf->ctx, name, out, errp);
 }

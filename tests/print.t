@@ -4,7 +4,8 @@
 # each frame's info locals / info args, must be gdb's text on a core that
 # ptinspect wrote of the same pause; `set var` and typed `set` must show
 # in gdb's reading of a core written after them. Also --json's typed tree,
-# --no-redirect, a core file, and errors naming the bad token.
+# --no-redirect, a core file (its globals against gdb's reading of it),
+# and errors naming the bad token.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -198,10 +199,26 @@ tap_like "$TAP_ERR" '^p: planet_list: no symbol in the current context' \
 	"no debug information: the name is refused"
 tap_like "$TAP_OUT" '^\$1 = 42$' "no debug information: arithmetic still works"
 pti_run --core="$TAP_TMP/pv.core" --batch -ex 'set u32 $sp 1' \
-	-ex 'set var hidden_counter = 1' "$prog"
+	-ex 'set var hidden_counter = 1' -ex locals "$prog"
 tap_like "$TAP_ERR" '^set: 0x[0-9a-f]+: a core file is read-only$' \
 	"set on a core: read-only"
-tap_like "$TAP_ERR" '^set: variables of a core file are not read yet' \
-	"set var on a core: refused"
+tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c 'read-only$')" 2 \
+	"set var on a core: read-only too"
+tap_like "$TAP_ERR" '^locals: the frames of a core file are not read yet' \
+	"locals on a core: said not to be read"
+# A core's globals: as gdb prints them from the same core.
+set --
+: >"$TAP_TMP/gdb-core.cmds"
+for e in mixed '*planet_list' 'planet_list->next->next->name' numbers \
+	grid greeting motto repeated odd_color int_ptr '&hidden_counter' \
+	'mixed.cb'; do
+	set -- "$@" -ex "p $e"
+	printf 'p %s\n' "$e" >>"$TAP_TMP/gdb-core.cmds"
+done
+pti_run --core="$TAP_TMP/pv.core" --batch "$@" "$prog"
+gdb -nx -batch -x "$TAP_TMP/gdb-core.cmds" "$prog" "$TAP_TMP/pv.core" \
+	2>/dev/null | grep '^\$' >"$TAP_TMP/gdb-core"
+tap_is "$TAP_OUT" "$(cat "$TAP_TMP/gdb-core")" \
+	"--core: globals, the heap list, arrays, pointers to symbols as gdb's"
 
 pti_done
