@@ -206,19 +206,14 @@ tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c 'read-only$')" 2 \
 	"set var on a core: read-only too"
 tap_like "$TAP_ERR" '^locals: the frames of a core file are not read yet' \
 	"locals on a core: said not to be read"
-# A core's globals: as gdb prints them from the same core.
+# A core's globals: the first 20 expressions of frame 0 are globals;
+# as gdb printed them from the same core above.
 set --
-: >"$TAP_TMP/gdb-core.cmds"
-for e in mixed '*planet_list' 'planet_list->next->next->name' numbers \
-	grid greeting motto repeated odd_color int_ptr '&hidden_counter' \
-	'mixed.cb'; do
+for e in $(sed -n 2,21p "$TAP_TMP/exprs"); do
 	set -- "$@" -ex "p $e"
-	printf 'p %s\n' "$e" >>"$TAP_TMP/gdb-core.cmds"
 done
 pti_run --core="$TAP_TMP/pv.core" --batch "$@" "$prog"
-gdb -nx -batch -x "$TAP_TMP/gdb-core.cmds" "$prog" "$TAP_TMP/pv.core" \
-	2>/dev/null | grep '^\$' >"$TAP_TMP/gdb-core"
-tap_is "$TAP_OUT" "$(cat "$TAP_TMP/gdb-core")" \
-	"--core: globals, the heap list, arrays, pointers to symbols as gdb's"
+tap_is "$TAP_OUT" "$(grep '^\$' "$TAP_TMP/gdb" | head -20)" \
+	"--core: 20 globals (the heap list, arrays, strings, pointers to symbols) as gdb's"
 
 pti_done
