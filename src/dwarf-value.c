@@ -58,7 +58,8 @@ static const struct {
 static int dwv_fail(struct dwv_parser *ps, const char *fmt, ...)
     PTI_PRINTF(2, 3);
 static struct dwv_value *dwv_parse_expr(struct dwv_parser *ps, int depth);
-static struct dwv_value *dwv_parse_mul(struct dwv_parser *ps, int depth);
+static struct dwv_value *dwv_parse_binary(struct dwv_parser *ps, int depth,
+    bool mul);
 static struct dwv_value *dwv_parse_unary(struct dwv_parser *ps, int depth);
 static struct dwv_value *dwv_parse_postfix(struct dwv_parser *ps,
     int depth);
@@ -157,43 +158,37 @@ dwv_ident(struct dwv_parser *ps)
 static struct dwv_value *
 dwv_parse_expr(struct dwv_parser *ps, int depth)
 {
-	struct dwv_value *a, *b;
-	char op;
-
 	if (depth > DWV_MAX_DEPTH) {
 		dwv_fail(ps, "%s: nested too deeply", ps->s);
 		return NULL;
 	}
-	if ((a = dwv_parse_mul(ps, depth + 1)) == NULL)
-		return NULL;
-	for (;;) {
-		dwv_skip(ps);
-		if ((*ps->p != '+' && *ps->p != '-') || ps->p[1] == '>')
-			return a;
-		op = *ps->p++;
-		if ((b = dwv_parse_mul(ps, depth + 1)) == NULL) {
-			dwv_free(a);
-			return NULL;
-		}
-		if ((a = dwv_binary(ps, op, a, b)) == NULL)
-			return NULL;
-	}
+	return dwv_parse_binary(ps, depth + 1, false);
 }
 
+/*
+ * Left-associative operands of "+" "-" (mul false: over "*" "/" "%"
+ * levels) or of "*" "/" "%" (mul true: over unary operands).
+ */
 static struct dwv_value *
-dwv_parse_mul(struct dwv_parser *ps, int depth)
+dwv_parse_binary(struct dwv_parser *ps, int depth, bool mul)
 {
 	struct dwv_value *a, *b;
+	const char *ops = mul ? "*/%" : "+-";
 	char op;
 
-	if ((a = dwv_parse_unary(ps, depth + 1)) == NULL)
+	a = mul ? dwv_parse_unary(ps, depth + 1) :
+	    dwv_parse_binary(ps, depth + 1, true);
+	if (a == NULL)
 		return NULL;
 	for (;;) {
 		dwv_skip(ps);
-		if (*ps->p != '*' && *ps->p != '/' && *ps->p != '%')
+		if (*ps->p == '\0' || strchr(ops, *ps->p) == NULL ||
+		    (*ps->p == '-' && ps->p[1] == '>'))
 			return a;
 		op = *ps->p++;
-		if ((b = dwv_parse_unary(ps, depth + 1)) == NULL) {
+		b = mul ? dwv_parse_unary(ps, depth + 1) :
+		    dwv_parse_binary(ps, depth + 1, true);
+		if (b == NULL) {
 			dwv_free(a);
 			return NULL;
 		}
