@@ -65,7 +65,8 @@ dwv_name_decl(const struct dwv_type *t, const char *suffix)
 		return r;
 	}
 	if (!t->has_die)
-		return xstrfmt("%s%s%s", t->name != NULL ? t->name : "void",
+		return xstrfmt("%s%s%s%s", t->is_const ? "const " : "",
+		    t->name != NULL ? t->name : "void",
 		    *suffix != '\0' ? " " : "", suffix);
 	d = t->die;
 	if (t->dim > 0 || dwarf_tag(&d) == DW_TAG_array_type) {
@@ -85,8 +86,11 @@ dwv_name_decl(const struct dwv_type *t, const char *suffix)
 	case DW_TAG_pointer_type:
 	case DW_TAG_const_type:
 	case DW_TAG_volatile_type:
-		dwv_target(&(struct dwv_type){ .die = d, .has_die = true },
-		    &inner);
+		/* Not dwv_target: it would peel the qualifier first. */
+		inner = (struct dwv_type){ .name = "void" };
+		if (dwarf_attr(&d, DW_AT_type, &attr) != NULL &&
+		    dwarf_formref_die(&attr, &child) != NULL)
+			dwv_type_of(&child, &inner);
 		if (tag == DW_TAG_pointer_type) {
 			s = xstrfmt("*%s", suffix);
 		} else {

@@ -36,6 +36,7 @@ struct dwv_type {
 	unsigned size;
 	int enc;		/* DW_ATE_signed, _unsigned, _float, ... */
 	const char *name;
+	bool is_const;		/* (const char *)... */
 };
 
 enum dwv_place { DWV_MEM, DWV_BYTES, DWV_OPTIMIZED };

@@ -230,7 +230,6 @@ dwv_parse_unary(struct dwv_parser *ps, int depth)
 			r = dwv_new();
 			r->type = v->type;
 			r->type.ptrs++;
-			r->type.dim = 0;
 			r->place = DWV_BYTES;
 			r->nbytes = 8;
 			r->bytes = xmalloc(8);
@@ -460,10 +459,13 @@ dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
 	char *id;
 	size_t i;
 	int tag = 0;
+	bool is_const = false;
 
 	memset(t, 0, sizeof *t);
 	while ((id = dwv_ident(ps)) != NULL) {
 		if (strcmp(id, "const") == 0 || strcmp(id, "volatile") == 0) {
+			if (id[0] == 'c')
+				is_const = true;
 			free(id);
 			continue;
 		}
@@ -502,6 +504,7 @@ dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
 			t->size = dwv_c_types[i].size;
 			t->enc = dwv_c_types[i].enc;
 			t->name = dwv_c_types[i].name;
+			t->is_const = is_const;
 		} else if (strchr(words, ' ') == NULL &&
 		    dwv_find_type(ps->env, words, DW_TAG_typedef, &t->die)) {
 			t->has_die = true;

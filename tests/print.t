@@ -68,6 +68,14 @@ add_one
 int_ptr-1
 *(int_ptr+2)
 (char)mixed.num.i
+&motto
+(const char **)&motto
+&mixed.cb
+&grid
+&grid[1]
+*&grid[1]
+(const char *)motto
+BLUE
 frame 1
 count
 scale
@@ -115,6 +123,18 @@ tap_like "$(cat "$TAP_TMP/ours")" \
 	"a top-level pointer shows its type"
 tap_like "$(cat "$TAP_TMP/ours")" 'mixed = |= \{tag = "mix\\000' \
 	"a struct prints as gdb's"
+
+# -O2: frame 0's parameter in a register (DW_OP_reg5), as gdb reads it;
+# in frame 1 only an entry value, which is not read (gdb's p@entry).
+pti_run --batch -ex "gcore $TAP_TMP/crash.core" -ex 'p p' -ex args \
+	-ex 'frame 1' -ex 'p p' "$PROGS/bt-crash"
+ours=$(printf '%s\n' "$TAP_OUT" | grep -v '^#' | sed -n '/^\$1/,$p')
+gdbs=$(gdb -nx -batch -ex 'p p' -ex 'info args' "$PROGS/bt-crash" \
+	"$TAP_TMP/crash.core" 2>/dev/null | sed -n '/^\$1/,$p')
+tap_is "$(printf '%s\n' "$ours" | sed -n 1,2p)" "$gdbs" \
+	"bt-crash (-O2) frame 0: a register parameter as gdb's"
+tap_is "$(printf '%s\n' "$ours" | sed -n 3p)" '$2 = <optimized out>' \
+	"bt-crash frame 1: an entry-value parameter is <optimized out>"
 
 # set var and typed set, then a core for gdb to read them back.
 pti_run --batch -ex 'set var hidden_counter = 99' \
