@@ -176,6 +176,7 @@ struct dwv_index {
 	 */
 	ptrdiff_t next;
 	bool complete;
+	bool any_cu;		/* some module has DWARF */
 };
 
 static uint64_t
@@ -246,6 +247,7 @@ dwv_index_module(Dwfl_Module *mod, void **userdata, const char *modname,
 	(void)modname;
 	(void)base;
 	while ((cu = dwfl_module_nextcu(mod, cu, &bias)) != NULL) {
+		ix->any_cu = true;
 		if (dwarf_child(cu, &child) != 0)
 			continue;
 		do {
@@ -276,6 +278,15 @@ dwv_index_module(Dwfl_Module *mod, void **userdata, const char *modname,
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	return DWARF_CB_ABORT;	/* one module per call */
+}
+
+bool
+dwv_have_debug_info(const struct dwv_env *env)
+{
+	const struct dwv_index *ix = *env->index;
+
+	/* Only known once a lookup missed and indexed every module. */
+	return ix == NULL || !ix->complete || ix->any_cu;
 }
 
 void

@@ -88,4 +88,7 @@ const char *dwv_die_name(Dwarf_Die *die);
 struct dwv_value *dwv_sub(const struct dwv_value *v,
     const struct dwv_type *t, uint64_t bit_pos, unsigned bit_size);
 
+/* false when no module has DWARF (known after a lookup missed). */
+bool dwv_have_debug_info(const struct dwv_env *env);
+
 #endif

@@ -831,12 +831,12 @@ dwv_variable(struct dwv_parser *ps, const char *name)
 		if (ps->env->symbol != NULL &&
 		    ps->env->symbol(ps->env->arg, name, &addr))
 			dwv_fail(ps, "%s: symbol at 0x%" PRIx64 " has no debug "
-			    "information (cast its address: *(int *)&%s "
-			    "does not work either; use x %s)", name, addr,
-			    name, name);
+			    "information, so no type (x %s reads it)", name,
+			    addr, name);
 		else
-			dwv_fail(ps, "%s: no symbol in the current context",
-			    name);
+			dwv_fail(ps, "%s: no symbol in the current context%s",
+			    name, dwv_have_debug_info(ps->env) ? "" :
+			    " (the program has no debug information)");
 		return NULL;
 	}
 	v = dwv_new();
