@@ -327,6 +327,57 @@ dwv_lookup(const struct dwv_env *env, const char *name, int class)
 }
 
 /*
+ * The selected frame's scopes at its pc, innermost first, the CU last:
+ * its function, then the lexical blocks (and for an inlined frame the
+ * inlined calls) holding pc, found by descending from the CU, because
+ * dwarf_getscopes goes on from an inlined call into the inlined
+ * function's abstract scopes and never reaches the function it was
+ * inlined into. The count (0 without debug information at pc); free
+ * *scopes.
+ */
+int
+dwv_frame_scopes(const struct dwv_env *env, Dwarf_Die **scopes,
+    Dwarf_Addr *bias)
+{
+	Dwarf_Die chain[DWV_MAX_DEPTH], *cu, child;
+	Dwfl_Module *mod;
+	uint64_t pc = dwv_pc(env);
+	int n = 0, i, tag;
+	bool deeper = true;
+
+	*scopes = NULL;
+	mod = dwfl_addrmodule(env->dwfl, pc);
+	cu = mod != NULL ? dwfl_module_addrdie(mod, pc, bias) : NULL;
+	if (cu == NULL)
+		return 0;
+	chain[n++] = *cu;
+	pc -= *bias;
+	while (deeper && n < DWV_MAX_DEPTH &&
+	    dwarf_child(&chain[n - 1], &child) == 0) {
+		deeper = false;
+		do {
+			tag = dwarf_tag(&child);
+			if (n == 1 ? tag != DW_TAG_subprogram :
+			    tag != DW_TAG_lexical_block &&
+			    (tag != DW_TAG_inlined_subroutine ||
+			    !env->frame->inlined))
+				continue;
+			if (dwarf_haspc(&child, pc) == 1) {
+				chain[n++] = child;
+				deeper = true;
+				break;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (n == 1)
+		return 0;	/* no function's code holds pc */
+	*scopes = xreallocarray(NULL, (size_t)n, sizeof **scopes);
+	for (i = 0; i < n; i++)
+		(*scopes)[i] = chain[n - 1 - i];
+	return n;
+}
+
+/*
  * name in the selected frame's scopes (innermost first, then its CU),
  * then in every CU. *fn is the frame's function when the variable is
  * the frame's (for DW_AT_frame_base).
@@ -336,18 +387,13 @@ dwv_find_var(const struct dwv_env *env, const char *name, Dwarf_Die *var,
     Dwarf_Die *fn, bool *have_fn, Dwarf_Addr *bias)
 {
 	const struct dwv_entry *e;
-	Dwarf_Die *cu, *scopes = NULL, child;
-	Dwfl_Module *mod;
-	uint64_t pc;
+	Dwarf_Die *scopes = NULL, child;
 	int n, i, j;
 	bool found = false;
 
 	*have_fn = false;
 	if (env->frame != NULL) {
-		pc = dwv_pc(env);
-		mod = dwfl_addrmodule(env->dwfl, pc);
-		cu = mod != NULL ? dwfl_module_addrdie(mod, pc, bias) : NULL;
-		n = cu != NULL ? dwarf_getscopes(cu, pc - *bias, &scopes) : 0;
+		n = dwv_frame_scopes(env, &scopes, bias);
 		for (i = 0; i < n && !found; i++) {
 			if (dwarf_child(&scopes[i], &child) != 0)
 				continue;

@@ -88,6 +88,10 @@ const char *dwv_die_name(Dwarf_Die *die);
 struct dwv_value *dwv_sub(const struct dwv_value *v,
     const struct dwv_type *t, uint64_t bit_pos, unsigned bit_size);
 
+/* The selected frame's scopes, innermost first (dwarf-types.c). */
+int dwv_frame_scopes(const struct dwv_env *env, Dwarf_Die **scopes,
+    Dwarf_Addr *bias);
+
 /* false when no module has DWARF (known after a lookup missed). */
 bool dwv_have_debug_info(const struct dwv_env *env);
 

@@ -10,7 +10,7 @@
  * reports, plus "ptrs" pointers added on top (&x, casts) and synthetic C
  * base types for literals and casts to int, long and the like, so no type
  * is ever made up inside libdw. Names are looked up the way gdb's C scope
- * goes: the selected frame's blocks innermost first (dwarf_getscopes),
+ * goes: the selected frame's blocks innermost first (dwv_frame_scopes),
  * its CU, then the index of every module's globals (dwarf-types.c).
  */
 #include "config.h"
@@ -892,21 +892,16 @@ dwv_frame_vars(const struct dwv_env *env, bool args,
     void *arg, char **errp)
 {
 	struct dwv_parser ps = { env, "", "", NULL };
-	Dwarf_Die *cu, *scopes = NULL, child;
-	Dwfl_Module *mod;
+	Dwarf_Die *scopes = NULL, child;
 	Dwarf_Addr bias;
 	struct dwv_value *v;
 	const char *name;
-	uint64_t pc;
 	int n, i, tag, count = 0;
 	bool done = false;
 
 	if (env->frame == NULL)
 		return set_error(errp, "no frame selected");
-	pc = dwv_pc(env);
-	mod = dwfl_addrmodule(env->dwfl, pc);
-	cu = mod != NULL ? dwfl_module_addrdie(mod, pc, &bias) : NULL;
-	n = cu != NULL ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+	n = dwv_frame_scopes(env, &scopes, &bias);
 	if (n <= 0)
 		return set_error(errp, "no debug information at 0x%" PRIx64,
 		    env->frame->pc);

@@ -77,6 +77,7 @@ bool symbols_find_symbol(struct symbols *s, const char *name,
 struct sym_frame {
 	uint64_t pc;
 	bool return_address;	/* look pc up at pc - 1, as bt does */
+	bool inlined;		/* a call inlined into the next frame */
 	uint64_t cfa;		/* 0 when unknown */
 	/*
 	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,

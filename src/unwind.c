@@ -276,6 +276,7 @@ unwind_sym_frame(struct proc *p, const struct backtrace *bt, size_t i,
 		return NULL;
 	memset(sf, 0, sizeof *sf);
 	sf->pc = fr->pc;
+	sf->inlined = fr->inlined;
 	sf->cfa = fr->cfa;
 	sf->read = unwind_args_read;
 	sf->arg = p;
