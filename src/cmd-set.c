@@ -2,8 +2,9 @@
  * cmd-set.c: typed writes to the held process, through the memory layer
  * (mem.h), so they reach redirected memory and read-only pages alike:
  *
- *	set TYPE ADDR VALUE	TYPE u8..u64, i8..i64, f32, f64, ptr; ADDR an
- *				address expression; VALUE a number in range
+ *	set TYPE ADDR VALUE	TYPE u8..u64, i8..i64, f32, f64, ptr;
+ *				ADDR an address expression (or a C one);
+ *				VALUE a number in range
  *	set var EXPR = VALUE	a scalar variable (dwarf-value.h)
  *
  * A core file is read-only: mem_write refuses, naming the address.

@@ -659,7 +659,7 @@ dwv_run_ops(const struct dwv_env *env, const Dwarf_Op *ops, size_t nops,
 				memcpy(comp + ncomp, implicit,
 				    n < nimplicit ? n : nimplicit);
 			} else if (sp == 0) {
-				/* An empty piece: that part is optimized out. */
+				/* An empty piece: optimized out. */
 			} else {
 				POP(a);
 				if (env->read(env->arg, a, comp + ncomp, n) !=

@@ -7,7 +7,8 @@
  *			locals and args
  *	dwarf-types.c	types, the name index, DWARF locations, reading a
  *			value's bytes
- *	dwarf-print.c	values as gdb prints them, the JSON tree, type names
+ *	dwarf-print.c	values as gdb prints them, the JSON tree, type
+ *			names
  */
 #ifndef PTI_DWARF_VALUE_INT_H
 #define PTI_DWARF_VALUE_INT_H
@@ -31,7 +32,7 @@ struct dwv_type {
 	Dwarf_Die die;
 	bool has_die;
 	unsigned ptrs;		/* pointers added on top of die */
-	unsigned dim;		/* leading array dimensions already indexed */
+	unsigned dim;		/* array dimensions already indexed */
 	/* Synthetic base type (when !has_die): size 0 is void. */
 	unsigned size;
 	int enc;		/* DW_ATE_signed, _unsigned, _float, ... */

@@ -85,7 +85,8 @@ main(void)
 		    "union" },
 		{ "*unit_tail.next", "error: *unit_tail.next: cannot access "
 		    "memory at address 0x0 (null pointer)" },
-		{ "(unit_head", "error: (unit_head: ')' expected at column 11" },
+		{ "(unit_head",
+		    "error: (unit_head: ')' expected at column 11" },
 		{ "unit_head +", "error: unit_head +: operand expected at "
 		    "column 12" },
 		{ "1 / 0", "error: 1 / 0: division by zero" },
