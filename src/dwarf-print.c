@@ -615,3 +615,46 @@ dwv_write_string_at(const struct dwv_env *env, uint64_t addr, FILE *f,
 	fputc(' ', f);
 	dwv_write_chars((const uint8_t *)buf, n, n == DWV_PRINT_MAX, f);
 }
+
+struct dwv_args_text {
+	const struct dwv_env *env;
+	char *buf;
+	size_t len, used;
+};
+
+/* "name=value" after the others; "..." for a non-scalar, as gdb's bt. */
+static void
+dwv_args_text_var(void *arg, const char *name, struct dwv_value *v)
+{
+	struct dwv_args_text *q = arg;
+	enum dwv_class c = dwv_class(&v->type, NULL);
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&text, &n)) == NULL)
+		fatal("open_memstream");
+	fprintf(f, "%s%s=", q->used > 0 ? ", " : "", name);
+	if (v->place != DWV_OPTIMIZED && (c == DWV_STRUCT ||
+	    c == DWV_UNION || c == DWV_ARRAY || c == DWV_VOID))
+		fputs("...", f);
+	else
+		dwv_write_text(q->env, v, f, false);
+	fclose(f);
+	if (q->used + n < q->len) {
+		memcpy(q->buf + q->used, text, n + 1);
+		q->used += n;
+	}
+	free(text);
+}
+
+bool
+dwv_frame_args_text(const struct dwv_env *env, char *buf, size_t len)
+{
+	struct dwv_args_text q = { env, buf, len, 0 };
+
+	if (len == 0)
+		return false;
+	buf[0] = '\0';
+	return dwv_frame_vars(env, true, dwv_args_text_var, &q, NULL) >= 0;
+}

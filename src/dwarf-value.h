@@ -102,6 +102,13 @@ int dwv_eval_u64(const struct dwv_env *env, const char *expr, uint64_t *out,
     char **errp);
 
 /*
+ * The selected frame's arguments as gdb's bt shows them, "x=7, s=0x4020
+ * \"hi\", pt=...", into buf (cut at len). false when the frame's pc has
+ * no debug information.
+ */
+bool dwv_frame_args_text(const struct dwv_env *env, char *buf, size_t len);
+
+/*
  * `set var LHS = RHS`: evaluates both, and writes RHS converted to LHS's
  * scalar type (integer, enum, bool, char, pointer, float, bit field)
  * into LHS's memory. 0, or -1 with *errp.

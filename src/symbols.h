@@ -73,7 +73,10 @@ bool symbols_find_function(struct symbols *s, const char *name,
 bool symbols_find_symbol(struct symbols *s, const char *name,
     uint64_t *addr);
 
-/* What symbols_frame_args needs of one frame of a stopped thread. */
+/*
+ * One frame of a stopped thread as DWARF readers (dwarf-value.h) need it
+ * to locate its variables.
+ */
 struct sym_frame {
 	uint64_t pc;
 	bool return_address;	/* look pc up at pc - 1, as bt does */
@@ -89,20 +92,6 @@ struct sym_frame {
 	long (*read)(void *arg, uint64_t addr, void *buf, size_t len);
 	void *arg;
 };
-
-/*
- * Writes the formal parameters of the function (DW_TAG_subprogram, not an
- * inlined call) holding f->pc as gdb's bt shows them, "x=7, p=0x4011b0,
- * c=99 'c'", into buf: base types, bool, and pointers (char * with its
- * string); "..." for other types; "<optimized out>" for a parameter whose
- * location is not known at that pc, or needs registers of an outer frame.
- * Locations read: DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base, or
- * a register one with f->regs), DW_OP_addr, and with f->regs DW_OP_reg*,
- * DW_OP_regx and DW_OP_breg*; location lists through libdw. false (buf untouched) when pc has no
- * debug information.
- */
-bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,
-    char *buf, size_t len);
 
 /*
  * s's libdwfl session, for DWARF readers (dwarf-value.c); its modules open

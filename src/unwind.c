@@ -69,6 +69,7 @@
 
 #include "maps.h"
 #include "mem.h"
+#include "dwarf-value.h"
 #include "symbols.h"
 #include "task.h"
 #include "coreunwind.h"
@@ -253,12 +254,16 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 	struct sym_frame sf;
 	uint64_t dregs[17];
 	struct symbols *syms;
+	struct dwv_env env = { .read = unwind_args_read, .arg = p };
 
 	if (bt->frames[i].inlined)
 		return false;
 	if ((syms = unwind_sym_frame(p, bt, i, &sf, dregs)) == NULL)
 		return false;
-	return symbols_frame_args(syms, &sf, buf, len);
+	env.dwfl = symbols_dwfl(syms);
+	env.index = symbols_cache_slot(syms, dwv_index_free);
+	env.frame = &sf;
+	return dwv_frame_args_text(&env, buf, len);
 }
 
 struct symbols *

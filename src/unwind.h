@@ -88,7 +88,7 @@ struct symbols *unwind_symbols(struct proc *p);
 
 /*
  * The arguments of frame i of bt (a backtrace of p) as gdb's bt shows
- * them ("x=7, s=0x4020 \"hi\""), from DWARF (symbols_frame_args). false
+ * them ("x=7, s=0x4020 \"hi\""), from DWARF (dwv_frame_args_text). false
  * for an inlined call, or a function without debug information.
  */
 bool unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
