@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/wait.h>
 
 #include "cmd-int.h"
 #include "corefile.h"
@@ -74,6 +75,66 @@ cmd_status_core(const struct proc *p, struct json *j, FILE *f)
 		    cf->psinfo.psargs);
 }
 
+/*
+ * Where p is and why, as `status` says it: "paused at exit_group(42)",
+ * "paused before SIGSEGV (fault address 0x10)", "exited with status 1".
+ */
+void
+cmd_status_why(const struct proc *p, char *buf, size_t len)
+{
+	const char *sig = p->reason == PAUSE_SIGNAL ? signal_name(p->signal) :
+	    NULL;
+	int n;
+
+	if (p->core != NULL) {
+		snprintf(buf, len, "core file, %s", sig ? sig : "no signal");
+		return;
+	}
+	switch (p->state) {
+	case PROC_RUNNING:
+		snprintf(buf, len, "running");
+		return;
+	case PROC_PAUSING:
+		snprintf(buf, len, "pausing");
+		return;
+	case PROC_RELEASED:
+		snprintf(buf, len, "exiting");
+		return;
+	case PROC_GONE:
+		if (WIFSIGNALED(p->wait_status))
+			snprintf(buf, len, "killed by %s",
+			    signal_name(WTERMSIG(p->wait_status)) ?
+			    signal_name(WTERMSIG(p->wait_status)) : "a signal");
+		else
+			snprintf(buf, len, "exited with status %d",
+			    WEXITSTATUS(p->wait_status));
+		return;
+	case PROC_PAUSED:
+		break;
+	}
+	if (p->reason == PAUSE_EXIT && p->last_thread_exit)
+		n = snprintf(buf, len, "paused at its last thread's exit(%d)",
+		    p->exit_code);
+	else if (p->reason == PAUSE_EXIT)
+		n = snprintf(buf, len, "paused at exit_group(%d)",
+		    p->exit_code);
+	else if (p->reason == PAUSE_SIGNAL && sig != NULL)
+		n = snprintf(buf, len, "paused before %s", sig);
+	else if (p->reason == PAUSE_SIGNAL)
+		n = snprintf(buf, len, "paused before signal %d", p->signal);
+	else if (p->reason == PAUSE_EXEC)
+		n = snprintf(buf, len,
+		    "paused after exec, before its first instruction");
+	else if (p->reason == PAUSE_TIMEOUT)
+		n = snprintf(buf, len, "paused by --timeout");
+	else
+		n = snprintf(buf, len, "paused by request");
+	if (p->reason == PAUSE_SIGNAL && p->has_fault_addr && n >= 0 &&
+	    (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n,
+		    " (fault address 0x%" PRIx64 ")", p->fault_addr);
+}
+
 static enum cmd_result
 cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
@@ -83,6 +144,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	    NULL;
 	bool fault = p->reason == PAUSE_SIGNAL && p->has_fault_addr;
 	FILE *f = ctx->out;
+	char why[160];
 	struct json j;
 
 	if (ctx->json) {
@@ -111,31 +173,9 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_end(&j);
 		return CMD_OK;
 	}
-	fprintf(f, "pid %d: ", (int)p->pid);
-	if (p->core != NULL && sig != NULL)
-		fprintf(f, "core file, %s", sig);
-	else if (p->core != NULL)
-		fputs("core file, no signal", f);
-	else if (p->reason == PAUSE_EXIT && p->last_thread_exit)
-		fprintf(f, "paused at its last thread's exit(%d)",
-		    p->exit_code);
-	else if (p->reason == PAUSE_EXIT)
-		fprintf(f, "paused at exit_group(%d)", p->exit_code);
-	else if (p->reason == PAUSE_SIGNAL && sig != NULL)
-		fprintf(f, "paused before %s", sig);
-	else if (p->reason == PAUSE_SIGNAL)
-		fprintf(f, "paused before signal %d", p->signal);
-	else if (p->reason == PAUSE_EXEC)
-		fputs("paused after exec, before its first instruction", f);
-	else if (p->reason == PAUSE_TIMEOUT)
-		fputs("paused by --timeout", f);
-	else if (p->reason == PAUSE_REQUEST)
-		fputs("paused by request", f);
-	else
-		fputs("running", f);
-	if (fault)
-		fprintf(f, " (fault address 0x%" PRIx64 ")", p->fault_addr);
-	fprintf(f, "; %d thread%s\n", p->nthreads, p->nthreads == 1 ? "" : "s");
+	cmd_status_why(p, why, sizeof(why));
+	fprintf(f, "pid %d: %s; %d thread%s\n", (int)p->pid, why, p->nthreads,
+	    p->nthreads == 1 ? "" : "s");
 	if (p->core != NULL)
 		cmd_status_core(p, NULL, f);
 	else

@@ -71,6 +71,12 @@ struct cmd_entry {
 /* Runs one command line. Blank lines and # comments are CMD_OK no-ops. */
 enum cmd_result cmd_run(struct cmd_ctx *ctx, const char *line);
 
+/*
+ * Where p is and why, as `status` says it ("paused at exit_group(42)",
+ * "paused before SIGSEGV (fault address 0x10)", "exited with status 1").
+ */
+void cmd_status_why(const struct proc *p, char *buf, size_t len);
+
 /* All commands, NULL-terminated (for help and completion). */
 extern const struct cmd_entry *const cmd_table[];
 

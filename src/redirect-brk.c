@@ -4,8 +4,10 @@
  * empty, the heap becomes a slot of HEAP_SLOT_BYTES file space, mapped
  * from the arena page by page as the program's break moves, so it is
  * read and written the fast way like the rest of its private memory and
- * shows as "[heap]" (redirect_name_regions). RLIMIT_DATA is checked as the
- * kernel would (redirect_data_limit_exceeded, which mmap shares).
+ * shows as "[heap]" (redirect_name_regions). RLIMIT_DATA, which the
+ * kernel cannot apply to redirected memory (it is shared), is checked here
+ * as the kernel would with it counted: for brk, mmap, mremap growth and
+ * mprotect adding PROT_WRITE.
  */
 #include "config.h"
 
@@ -34,44 +36,154 @@
 
 static void decide_brk(struct proc *p, pid_t tid);
 
-/*
- * RLIMIT_DATA counts private writable memory (VmData); the kernel does
- * not count redirected memory there, being shared, so the limit is
- * checked here: VmData, plus the writable redirected regions, plus len.
- * Only when the program has such a limit (it costs a read of its maps).
- */
-bool
-redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len)
+/* The program's RLIMIT_DATA when it matters here (p redirects), or 0. */
+static uint64_t
+data_limit(const struct proc *p)
 {
-	struct redirect_state *rs = redir(p);
-	uint64_t total = PAGE_UP(len), kb;
-	char path[64], line[128];
 	struct rlimit rl;
-	struct maps maps;
-	struct stat st;
+
+	if (redir_peek(p)->arena == NULL ||
+	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY)
+		return 0;
+	return rl.rlim_cur;
+}
+
+/*
+ * Would r be data, as the kernel counts it (private, writable, not the
+ * stack), with write permission or without? A redirected region counts:
+ * natively it is private. The stub's does not: it is ours.
+ */
+static bool
+is_data(const struct region *r, const struct stat *st, bool writable)
+{
+	if (!writable || strcmp(r->name, "[stack]") == 0)
+		return false;
+	if (r->perms[3] == 'p')
+		return true;
+	return r->inode == st->st_ino && !stub_contains(r->start);
+}
+
+/*
+ * p's data as a native run would count it: VmData, which leaves out
+ * redirected memory, being shared, plus the writable redirected regions.
+ * Fills *maps (the caller frees it). False if it cannot be read.
+ */
+static bool
+data_in_use(struct proc *p, pid_t tid, struct maps *maps, struct stat *st,
+    uint64_t *total)
+{
+	char path[64], line[128];
+	const struct region *r;
+	uint64_t kb;
 	size_t i;
 	FILE *f;
 
-	if (prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
-	    rl.rlim_cur == RLIM_INFINITY || rs->arena == NULL ||
-	    fstat(arena_fd(rs->arena), &st) != 0)
-		return false;
+	*total = 0;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if ((f = fopen(path, "r")) == NULL)
+	if (fstat(arena_fd(redir(p)->arena), st) != 0 ||
+	    (f = fopen(path, "r")) == NULL)
 		return false;
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (sscanf(line, "VmData: %" SCNu64, &kb) == 1)
-			total += kb * 1024;
+			*total += kb * 1024;
 	fclose(f);
-	if (maps_read(tid, &maps, NULL) != 0)
+	if (maps_read(tid, maps, NULL) != 0)
 		return false;
-	for (i = 0; i < maps.count; i++)
-		if (maps.regions[i].inode == st.st_ino &&
-		    maps.regions[i].perms[1] == 'w' &&
-		    maps.regions[i].perms[3] == 's')
-			total += maps.regions[i].end - maps.regions[i].start;
+	for (i = 0; i < maps->count; i++) {
+		r = &maps->regions[i];
+		if (r->perms[3] == 's' && is_data(r, st, r->perms[1] == 'w'))
+			*total += r->end - r->start;
+	}
+	return true;
+}
+
+/*
+ * RLIMIT_DATA counts private writable memory (VmData); the kernel does
+ * not count redirected memory there, being shared, so the limit is
+ * checked here as the kernel would with it counted. Only when the
+ * program has such a limit (it costs a read of its maps).
+ */
+bool
+redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
+    uint64_t len)
+{
+	uint64_t limit = data_limit(p), total;
+	const struct region *r;
+	struct maps maps = { 0 };
+	struct stat st;
+	bool over;
+
+	if (limit == 0)
+		return false;
+	over = data_in_use(p, tid, &maps, &st, &total) &&
+	    total + PAGE_UP(len) > limit;
+	/* A mapping that grows adds data only if it is data. */
+	if (over && grows != 0)
+		over = (r = maps_find(&maps, grows)) != NULL &&
+		    is_data(r, &st, r->perms[1] == 'w');
 	maps_free(&maps);
-	return total > rl.rlim_cur;
+	return over;
+}
+
+/*
+ * As the kernel's mprotect_fixup: mapping by mapping, in address order,
+ * each piece that turns into data must fit; at the first that does not
+ * the call fails with ENOMEM, the pieces before it changed. A gap ends
+ * the walk (the kernel fails there itself).
+ */
+bool
+redirect_mprotect_refused(struct thread *t)
+{
+	struct proc *p = t->proc;
+	uint64_t limit = data_limit(p), total, addr, end, at, e;
+	struct user_regs_struct regs;
+	const struct region *r;
+	struct maps maps = { 0 };
+	bool refused = false;
+	struct inject inj;
+	struct stat st;
+	size_t i;
+
+	if (limit == 0 || thread_get_regs(t, &regs, NULL) != 0 ||
+	    !(regs.rdx & PROT_WRITE) ||
+	    (regs.rdi & (PTI_PAGE_SIZE - 1)) != 0)
+		return false;
+	addr = regs.rdi;
+	end = addr + PAGE_UP(regs.rsi);
+	if (end <= addr || !data_in_use(p, t->tid, &maps, &st, &total)) {
+		maps_free(&maps);
+		return false;
+	}
+	for (i = 0, at = addr; !refused && i < maps.count && at < end; i++) {
+		r = &maps.regions[i];
+		if (r->end <= at)
+			continue;
+		if (r->start > at)
+			break;
+		e = r->end < end ? r->end : end;
+		if (!is_data(r, &st, r->perms[1] == 'w') &&
+		    is_data(r, &st, true)) {
+			refused = total + (e - at) > limit;
+			total += e - at;
+		}
+		if (!refused)
+			at = e;
+	}
+	maps_free(&maps);
+	if (!refused)
+		return false;
+	if (at == addr) {
+		redirect_skip_syscall(t, &regs, -ENOMEM);
+		return true;
+	}
+	/* Refused at `at`: what comes before it changes, as natively. */
+	if (inject_begin(&inj, t, true) != 0)
+		return false;
+	inject_syscall(&inj, (long)regs.orig_rax, (long)addr, (long)(at - addr),
+	    (long)regs.rdx, (long)regs.r10, 0, 0);
+	inject_end(&inj, true, -ENOMEM);
+	return true;
 }
 
 /*
@@ -118,7 +230,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	if (b->mode == BRK_UNDECIDED)
 		decide_brk(p, t->tid);
 	if (b->mode == BRK_NATIVE && rs->stub != NULL && b->start != 0 &&
-	    b->start < STUB_ADDR && want + PAGE_SIZE_BYTES > STUB_ADDR) {
+	    b->start < STUB_ADDR && want + PTI_PAGE_SIZE > STUB_ADDR) {
 		/* The heap reaches the stub's addresses: they are its own. */
 		if (inject_begin(&inj, t, true) != 0)
 			return;
@@ -141,7 +253,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
 	    redirect_stat_address(t->tid, 46) -
 	    redirect_stat_address(t->tid, 45) > rl.rlim_cur ||
-	    redirect_data_limit_exceeded(p, t->tid, new_top - old_top))) {
+	    redirect_data_limit_exceeded(p, t->tid, 0, new_top - old_top))) {
 		redirect_skip_syscall(t, regs, (long)b->cur);
 		return;
 	}
@@ -191,7 +303,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 			return;
 		}
 		if (rs->stub != NULL &&
-		    stub_in_range(old_top, new_top - old_top + PAGE_SIZE_BYTES))
+		    stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))
 			stub_evict(&inj, p);
 		/*
 		 * Without the memfd (redirection ended: on_own_filter) the

@@ -3,10 +3,13 @@
  * parent's memfd: it must not share it. It gets an arena of its own, a
  * copy of the parent's (arena_clone), mapped over every range of the old
  * one before it runs (child_own_copy); where it cannot have a memfd, the
- * ranges become private memory holding the parent's bytes and the child
+ * ranges become private memory holding the parent's bytes (built aside,
+ * or in place where the child has no room for two copies) and the child
  * redirects nothing more (child_private). MADV_DONTFORK and
  * MADV_WIPEONFORK ranges get what the kernel gives them. Never kills the
- * child.
+ * child: where not even private memory can be had (the child refuses
+ * every call), it runs on sharing those ranges with its parent, and that
+ * is said once.
  */
 #include "config.h"
 
@@ -38,7 +41,12 @@ static int poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf,
     size_t len);
 static bool wiped_on_fork(const struct proc *p, uint64_t addr,
     uint64_t len);
-static int child_private(struct proc *parent, struct thread *child,
+static bool fork_test_fails(const char *what);
+static int fill_private(struct proc *parent, pid_t tid, uint64_t to,
+    uint64_t start, uint64_t len);
+static int make_range_private(struct proc *parent, struct thread *child,
+    struct inject *inj, const struct region *r);
+static uint64_t child_private(struct proc *parent, struct thread *child,
     struct inject *inj);
 
 bool
@@ -159,73 +167,130 @@ wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
 }
 
 /*
- * The child could not have its own memfd: every range it maps from one
- * (the parent's, or a copy half set up) becomes private memory holding
- * the parent's bytes (built aside, then moved over it), and the child
- * redirects nothing more. Exact: memory is what it would be natively.
+ * Test-only: PTI_TEST_FORK_FAIL holding "own" makes child_own_copy fail
+ * at once (as where no memfd can reach the child), holding "private"
+ * makes child_private leave every range as it is (as where the child
+ * refuses every call), so tests/nokill.t reaches the paths that natural
+ * causes reach only rarely.
+ */
+static bool
+fork_test_fails(const char *what)
+{
+	const char *v = getenv("PTI_TEST_FORK_FAIL");
+
+	return v != NULL && strstr(v, what) != NULL;
+}
+
+/*
+ * The parent's bytes of [start, start + len) into the child's private
+ * memory at `to`, page by page; pages of zeros and WIPEONFORK pages need
+ * nothing (the memory is fresh).
  */
 static int
+fill_private(struct proc *parent, pid_t tid, uint64_t to, uint64_t start,
+    uint64_t len)
+{
+	struct redirect_state *prs = redir(parent);
+	static unsigned char buf[PTI_PAGE_SIZE];
+	static const unsigned char zeros[PTI_PAGE_SIZE];
+	uint64_t at;
+
+	for (at = 0; at < len; at += PTI_PAGE_SIZE) {
+		if (wiped_on_fork(parent, start + at, PTI_PAGE_SIZE))
+			continue;
+		memset(buf, 0, sizeof(buf));
+		arena_read(prs->arena, start + at, buf, sizeof(buf));
+		if (memcmp(buf, zeros, sizeof(buf)) != 0 &&
+		    poke_bytes(tid, to + at, buf, sizeof(buf)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Range r of the child, a memfd mapping, becomes private memory holding
+ * the parent's bytes: built aside and moved over r, so a failure leaves
+ * r as it was. Where the child has no room for a second copy (RLIMIT_AS,
+ * strict overcommit) it is made in place: private memory mapped over r,
+ * then filled (the parent's arena still holds the bytes), as much as a
+ * native fork needs. 0, or -1 with r perhaps still the memfd's.
+ */
+static int
+make_range_private(struct proc *parent, struct thread *child,
+    struct inject *inj, const struct region *r)
+{
+	uint64_t len = r->end - r->start;
+	long prot = redirect_region_prot(r), at;
+	bool in_place = false;
+
+	at = inject_syscall(inj, SYS_mmap, 0, (long)len,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (at == -ESRCH)
+		return -1;
+	if (syscall_failed(at)) {
+		in_place = true;
+		at = inject_syscall(inj, SYS_mmap, (long)r->start, (long)len,
+		    PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (at != (long)r->start)
+			return -1;
+	}
+	if (fill_private(parent, child->tid, (uint64_t)at, r->start,
+	    len) != 0 || (prot != (PROT_READ | PROT_WRITE) &&
+	    inject_syscall(inj, SYS_mprotect, at, (long)len, prot, 0, 0,
+	    0) != 0)) {
+		if (!in_place)
+			inject_syscall(inj, SYS_munmap, at, (long)len, 0, 0,
+			    0, 0);
+		return -1;
+	}
+	if (in_place || inject_syscall(inj, SYS_mremap, at, (long)len,
+	    (long)len, MREMAP_MAYMOVE | MREMAP_FIXED, (long)r->start,
+	    0) == (long)r->start)
+		return 0;
+	inject_syscall(inj, SYS_munmap, at, (long)len, 0, 0, 0, 0);
+	return -1;
+}
+
+/*
+ * The child could not have its own memfd: every range it maps from one
+ * (the parent's, or a copy half set up) becomes private memory holding
+ * the parent's bytes, and the child redirects nothing more. Exact:
+ * memory is what it would be natively. Returns how many bytes still map
+ * the parent's memfd (shared with it) when some range could not be made
+ * private; the child keeps running either way.
+ */
+static uint64_t
 child_private(struct proc *parent, struct thread *child, struct inject *inj)
 {
 	struct redirect_state *prs = redir(parent);
-	static unsigned char buf[PAGE_SIZE_BYTES];
-	static const unsigned char zeros[PAGE_SIZE_BYTES];
 	struct proc *cp = child->proc;
 	struct redirect_state *crs = redir(cp);
 	struct stat st, cst;
 	const struct region *r;
 	struct fork_advice *fa;
-	struct maps maps;
-	uint64_t len, at;
-	long tmp, res, prot;
-	bool have_cst;
+	uint64_t shared = 0;
+	struct maps maps = { 0 };
+	bool have_maps, have_cst;
 	size_t i;
-	int ok = 0;
 
-	if (fstat(arena_fd(prs->arena), &st) != 0 ||
-	    maps_read(child->tid, &maps, NULL) != 0)
-		return -1;
+	have_maps = fstat(arena_fd(prs->arena), &st) == 0 &&
+	    maps_read(child->tid, &maps, NULL) == 0;
 	have_cst = crs->arena != NULL && fstat(arena_fd(crs->arena), &cst) == 0;
-	for (i = 0; ok == 0 && i < maps.count; i++) {
+	for (i = 0; i < maps.count; i++) {
 		r = &maps.regions[i];
 		if (!maps_arena(r, &st) && !(have_cst && maps_arena(r, &cst)))
 			continue;
-		len = r->end - r->start;
-		prot = redirect_region_prot(r);
-		tmp = inject_syscall(inj, SYS_mmap, 0, (long)len,
-		    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (syscall_failed(tmp)) {
-			ok = -1;
-			break;
-		}
-		for (at = 0; ok == 0 && at < len; at += PAGE_SIZE_BYTES) {
-			if (wiped_on_fork(parent, r->start + at,
-			    PAGE_SIZE_BYTES))
-				continue;
-			memset(buf, 0, sizeof(buf));
-			arena_read(prs->arena, r->start + at, buf,
-			    sizeof(buf));
-			if (memcmp(buf, zeros, sizeof(buf)) != 0 &&
-			    poke_bytes(child->tid, (uint64_t)tmp + at, buf,
-			    sizeof(buf)) != 0)
-				ok = -1;
-		}
-		if (ok == 0 && prot != (PROT_READ | PROT_WRITE) &&
-		    inject_syscall(inj, SYS_mprotect, tmp, (long)len, prot,
-		    0, 0, 0) != 0)
-			ok = -1;
-		res = ok != 0 ? -1 : inject_syscall(inj, SYS_mremap, tmp,
-		    (long)len, (long)len, MREMAP_MAYMOVE | MREMAP_FIXED,
-		    (long)r->start, 0);
-		if (res != (long)r->start) {
-			inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0,
-			    0, 0);
-			ok = -1;
-		}
+		/* One of the child's own copy stays its own: not shared. */
+		if ((fork_test_fails("private") ||
+		    make_range_private(parent, child, inj, r) != 0) &&
+		    maps_arena(r, &st))
+			shared += r->end - r->start;
 	}
+	/* Unknown: the child's maps cannot be read, all is still shared. */
+	if (!have_maps)
+		shared = UINT64_MAX;
 	maps_free(&maps);
-	if (ok != 0)
-		return -1;
 	if (crs->arena_fd_installed)
 		inject_syscall(inj, SYS_close, redirect_reserved_fd(), 0, 0, 0,
 		    0, 0);
@@ -240,44 +305,56 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 	crs->arena = NULL;
 	crs->arena_fd_installed = false;
 	crs->redirect_disabled = true;
-	return 0;
+	return shared;
 }
 
 /*
- * Never kills the child: its own copy, or else private memory. A child
- * of a non-dumpable process is made dumpable for the moment (a non-root
- * tracer may not read its /proc files or memory otherwise), and back.
+ * Never kills the child: its own copy, or else private memory, or, where
+ * not even that can be had, it runs on sharing what could not be copied
+ * with its parent, and that is said once. A child of a non-dumpable
+ * process is made dumpable for the moment (a non-root tracer may not read
+ * its /proc files or memory otherwise), and back.
  */
-int
+void
 redirect_child(struct proc *parent, struct thread *child)
 {
 	struct redirect_state *prs = redir(parent);
 	struct proc *cp = child->proc;
 	struct redirect_state *crs = redir(cp);
-	const char *why = NULL;
+	static bool said_shared;
+	const char *why = "forced by PTI_TEST_FORK_FAIL";
 	struct inject inj;
+	uint64_t shared;
 	long dumpable;
-	int ok;
 
 	crs->brk = prs->brk;
 	crs->redirect_disabled = prs->redirect_disabled;
 	crs->fd_transient = prs->fd_transient;
+	/* Registers unreadable: the child is gone already. */
 	if (inject_begin(&inj, child, false) != 0)
-		return -1;
+		return;
 	dumpable = inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
 	    0, 0);
 	if (dumpable == 0)
 		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0,
 		    0);
-	ok = child_own_copy(parent, child, &inj, &why);
-	if (ok != 0 && !child->has_deferred) {
-		ok = child_private(parent, child, &inj);
-		if (ok == 0)
+	if ((fork_test_fails("own") ||
+	    child_own_copy(parent, child, &inj, &why) != 0) &&
+	    !child->has_deferred) {
+		shared = child_private(parent, child, &inj);
+		if (shared == 0)
 			redirect_say_private(cp->pid, why);
+		else if (!child->has_deferred && !said_shared) {
+			said_shared = true;
+			warnx_msg("pid %d: the child could not be given memory "
+			    "of its own (%s): it runs on, sharing %s with its "
+			    "parent (said once)", (int)cp->pid, why,
+			    shared == UINT64_MAX ? "its redirected memory" :
+			    "part of its memory");
+		}
 	}
 	if (dumpable == 0)
 		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0,
 		    0);
 	inject_end(&inj, false, 0);
-	return ok;
 }

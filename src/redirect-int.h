@@ -24,14 +24,15 @@
 #include <sys/user.h>
 
 #include "task.h"
+#include "util.h"
 
 struct arena;
 struct inject;
 struct region;
 struct stub;
 
-#define PAGE_SIZE_BYTES 4096ULL
-#define PAGE_UP(x) (((x) + PAGE_SIZE_BYTES - 1) & ~(PAGE_SIZE_BYTES - 1))
+/* Rounded up to whole pages. */
+#define PAGE_UP(x) (((x) + PTI_PAGE_SIZE - 1) & ~(PTI_PAGE_SIZE - 1))
 
 /* The brk heap, emulated in the arena. */
 enum brk_mode {
@@ -132,7 +133,11 @@ void redirect_fd_release(struct inject *inj, long fd);
 
 /* brk, at its seccomp stop. */
 void redirect_brk(struct thread *t, const struct user_regs_struct *regs);
-/* Would len more bytes of private writable memory pass RLIMIT_DATA? */
-bool redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t len);
+/*
+ * Would len more bytes of private writable memory pass RLIMIT_DATA: new
+ * memory (grows 0), or the mapping at `grows` growing (mremap)?
+ */
+bool redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
+    uint64_t len);
 
 #endif

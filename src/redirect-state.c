@@ -151,13 +151,13 @@ mm_share_of(const struct arena *a)
 static bool
 mm_attach(struct proc *p)
 {
-	struct redirect_state *rs = redir(p), *qrs;
+	struct redirect_state *rs, *qrs;
 	struct mm_share *sh;
 	struct proc *q = NULL;
 	pid_t parent = p->parent_pid;
 	size_t i;
 
-	if (p->is_root || rs->redirect_disabled || nholders == 0)
+	if (p->is_root || redir_peek(p)->redirect_disabled || nholders == 0)
 		return false;
 	/* Its first stop may have come before the clone event: ask. */
 	if (parent == 0)
@@ -168,6 +168,7 @@ mm_attach(struct proc *p)
 	if (q == NULL || (qrs = redir(q))->arena == NULL ||
 	    syscall(SYS_kcmp, p->pid, q->pid, KCMP_VM, 0, 0) != 0)
 		return false;
+	rs = redir(p);
 	sh = mm_share_of(qrs->arena);
 	if (sh == NULL) {
 		sh = xcalloc(1, sizeof(*sh));
@@ -187,15 +188,19 @@ mm_attach(struct proc *p)
 	return true;
 }
 
-/* Brings p's copies of the shared state up to date (at its stops). */
+/*
+ * Brings p's copies of the shared state up to date (at its stops, and
+ * before reads): makes p's state only when p joins a shared arena.
+ */
 void
 redirect_mm_load(struct proc *p)
 {
-	struct redirect_state *rs = redir(p);
+	struct redirect_state *rs;
 	struct mm_share *sh;
 
-	if (rs->arena == NULL)
-		mm_attach(p);
+	if (redir_peek(p)->arena == NULL && !mm_attach(p))
+		return;
+	rs = redir(p);
 	if ((sh = mm_share_of(rs->arena)) == NULL)
 		return;
 	rs->brk = sh->brk;

@@ -152,9 +152,9 @@ commit_refused(uint64_t len, long flags)
 	}
 	if (mode == 0) {
 		return !(flags & MAP_NORESERVE) && len >= (1ULL << 30) &&
-		    sysinfo(&si) == 0 && len / PAGE_SIZE_BYTES >
+		    sysinfo(&si) == 0 && len / PTI_PAGE_SIZE >
 		    ((uint64_t)si.totalram + si.totalswap) * si.mem_unit /
-		    PAGE_SIZE_BYTES;
+		    PTI_PAGE_SIZE;
 	}
 	if (mode != 2 || (f = fopen("/proc/meminfo", "r")) == NULL)
 		return false;
@@ -191,7 +191,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	}
 	/* Whatever MAP_FIXED maps replaces what was there. */
 	if ((flags & MAP_FIXED) && rs->arena != NULL && len != 0 &&
-	    (addr & (PAGE_SIZE_BYTES - 1)) == 0)
+	    (addr & (PTI_PAGE_SIZE - 1)) == 0)
 		arena_unmap(rs->arena, addr, PAGE_UP(len));
 	if (!private_anon || (prot & PROT_EXEC) || len == 0 ||
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || rs->redirect_disabled ||
@@ -199,7 +199,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	/* The memory limits a shared mapping would escape. */
 	if ((prot & PROT_WRITE) &&
-	    redirect_data_limit_exceeded(p, t->tid, len)) {
+	    redirect_data_limit_exceeded(p, t->tid, 0, len)) {
 		redirect_skip_syscall(t, regs, -ENOMEM);
 		return;
 	}
@@ -255,6 +255,7 @@ redirect_sync(struct proc *p)
 {
 	redirect_mm_load(p);
 	stub_collect(p);
+	stub_audit(p);
 }
 
 void
@@ -265,8 +266,8 @@ redirect_name_regions(struct proc *p, struct maps *maps)
 	struct region *r;
 	size_t i;
 
-	heap_start = rs->brk.start & ~(uint64_t)4095;
-	heap_end = (rs->brk.cur + 4095) & ~(uint64_t)4095;
+	heap_start = rs->brk.start & ~(PTI_PAGE_SIZE - 1);
+	heap_end = PAGE_UP(rs->brk.cur);
 	for (i = 0; i < maps->count; i++) {
 		r = &maps->regions[i];
 		if (rs->stub != NULL && stub_contains(r->start)) {
@@ -300,7 +301,7 @@ redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 	stub_yield(p, addr, PAGE_UP(len));
 	/* Punching while the unmap runs is safe: the range is going away. */
 	if (rs->arena != NULL && len != 0 &&
-	    (addr & (PAGE_SIZE_BYTES - 1)) == 0)
+	    (addr & (PTI_PAGE_SIZE - 1)) == 0)
 		arena_unmap(rs->arena, addr, PAGE_UP(len));
 }
 
@@ -367,7 +368,7 @@ on_madvise(struct thread *t, const struct user_regs_struct *regs)
 	long result;
 
 	if (rs->arena == NULL || len == 0 ||
-	    (addr & (PAGE_SIZE_BYTES - 1)) != 0 || addr + len < addr ||
+	    (addr & (PTI_PAGE_SIZE - 1)) != 0 || addr + len < addr ||
 	    !arena_next(rs->arena, addr, &s, &e) || s >= addr + len)
 		return;
 	switch (advice) {
@@ -571,6 +572,13 @@ on_mremap(struct thread *t, const struct user_regs_struct *regs)
 	stub_yield(p, old_addr, old_len);
 	if (flags & MREMAP_FIXED)
 		stub_yield(p, new_addr, new_len);
+	/* Growth is data where the mapping is (DONTUNMAP: all of it). */
+	if (old_len != 0 && (new_len > old_len || (flags & MREMAP_DONTUNMAP)) &&
+	    redirect_data_limit_exceeded(p, t->tid, old_addr,
+	    (flags & MREMAP_DONTUNMAP) ? new_len : new_len - old_len)) {
+		redirect_skip_syscall(t, regs, -ENOMEM);
+		return;
+	}
 	if (rs->arena == NULL ||
 	    !arena_lookup(rs->arena, old_addr, &off, &avail) || new_len == 0)
 		return;
@@ -726,7 +734,7 @@ redirect_mprotect_needs_copy(struct thread *t)
 
 	if (a == NULL || thread_get_regs(t, &regs, NULL) != 0 ||
 	    !(regs.rdx & PROT_EXEC) || regs.rsi == 0 ||
-	    (regs.rdi & (PAGE_SIZE_BYTES - 1)) != 0)
+	    (regs.rdi & (PTI_PAGE_SIZE - 1)) != 0)
 		return false;
 	return arena_next(a, regs.rdi, &start, &end) &&
 	    start < regs.rdi + PAGE_UP(regs.rsi);
@@ -742,7 +750,7 @@ copy_out_of_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t len,
     uint64_t to)
 {
 	static unsigned char buf[256 * 1024];
-	static const unsigned char zeros[PAGE_SIZE_BYTES];
+	static const unsigned char zeros[PTI_PAGE_SIZE];
 	struct iovec local, remote;
 	uint64_t done, n, pg;
 
@@ -750,15 +758,15 @@ copy_out_of_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t len,
 		n = len - done < sizeof(buf) ? len - done : sizeof(buf);
 		if (arena_read(redir(p)->arena, start + done, buf, n) != n)
 			return -1;
-		for (pg = 0; pg < n; pg += PAGE_SIZE_BYTES) {
-			if (memcmp(buf + pg, zeros, PAGE_SIZE_BYTES) == 0)
+		for (pg = 0; pg < n; pg += PTI_PAGE_SIZE) {
+			if (memcmp(buf + pg, zeros, PTI_PAGE_SIZE) == 0)
 				continue;
-			local = (struct iovec){ buf + pg, PAGE_SIZE_BYTES };
+			local = (struct iovec){ buf + pg, PTI_PAGE_SIZE };
 			remote = (struct iovec){
 			    (void *)(uintptr_t)(to + done + pg),
-			    PAGE_SIZE_BYTES };
+			    PTI_PAGE_SIZE };
 			if (process_vm_writev(tid, &local, 1, &remote, 1, 0) !=
-			    (ssize_t)PAGE_SIZE_BYTES)
+			    (ssize_t)PTI_PAGE_SIZE)
 				return -1;
 		}
 	}

@@ -47,6 +47,14 @@ void redirect_name_regions(struct proc *p, struct maps *maps);
 void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
 /*
+ * mprotect adding PROT_WRITE: RLIMIT_DATA, which the kernel cannot apply
+ * to redirected memory, as the kernel would apply it. True when the call
+ * was refused (it returns ENOMEM, having changed the mappings before the
+ * one that did not fit, as natively).
+ */
+bool redirect_mprotect_refused(struct thread *t);
+
+/*
  * mprotect adding PROT_EXEC to redirected memory: such pages go back to
  * private memory (the copy path), as executable pages start out. The
  * caller stops the process's other threads around redirect_mprotect, so
@@ -60,10 +68,11 @@ bool redirect_fork_needs_copy(const struct proc *p);
 
 /*
  * Gives a freshly forked child, stopped at its first stop, its own arena
- * holding a copy of the parent's redirected memory. 0, or -1 when the
- * child could not be set up (it is then killed: it would share memory).
+ * holding a copy of the parent's redirected memory, or else private
+ * memory holding it (said once). Never kills the child: where even that
+ * fails, it runs on sharing that memory with its parent, said once.
  */
-int redirect_child(struct proc *parent, struct thread *child);
+void redirect_child(struct proc *parent, struct thread *child);
 
 /*
  * exec replaced the address space, or the process is gone: a forget hook

@@ -108,11 +108,14 @@
 	TRACE(RULE_MMAP), \
 	RET(SECCOMP_RET_ALLOW), \
 	IF_EQ_RET(__NR_munmap, SECCOMP_RET_TRACE | RULE_MUNMAP), \
-	/* mprotect, pkey_mprotect: making memory executable */ \
+	/* \
+	 * mprotect, pkey_mprotect: making memory executable, or writable \
+	 * (RLIMIT_DATA) \
+	 */ \
 	JUMP(BPF_JEQ, __NR_mprotect, 1, 0), \
 	JUMP(BPF_JEQ, __NR_pkey_mprotect, 0, 4), \
 	LOAD_ARG(2), \
-	JUMP(BPF_JSET, PROT_EXEC, 0, 1), \
+	JUMP(BPF_JSET, PROT_EXEC | PROT_WRITE, 0, 1), \
 	TRACE(RULE_MPROTECT), \
 	RET(SECCOMP_RET_ALLOW), \
 	IF_EQ_RET(__NR_brk, SECCOMP_RET_TRACE | RULE_BRK), \

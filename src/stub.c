@@ -28,6 +28,10 @@
  * and the end of the lane runs its handler with rip inside the lane (it
  * returns into it and all is well; a handler that longjmps away leaves
  * the mmap unmade and the lane lost); the pages show in /proc/PID/maps.
+ *
+ * Once the program has the addresses (it mapped there), the filter still
+ * lets mmap from them through untraced: its own code there maps without
+ * a stop. stub_audit then keeps the arena true to the maps.
  */
 #include "config.h"
 
@@ -38,12 +42,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "inject.h"
+#include "maps.h"
 #include "redirect-int.h"
 #include "stub.h"
 #include "task.h"
@@ -343,6 +349,75 @@ stub_collect(struct proc *p)
 		}
 		s->busy &= ~(1ULL << i);
 	}
+}
+
+/* Does anything of the program's own sit at the stub's code addresses? */
+static bool
+program_at_stub_code(pid_t pid)
+{
+	struct iovec local, remote;
+	unsigned char byte;
+	uint64_t at;
+
+	for (at = STUB_ADDR; at < STUB_ADDR + STUB_CODE_BYTES;
+	    at += PTI_PAGE_SIZE) {
+		local = (struct iovec){ &byte, 1 };
+		remote = (struct iovec){ (void *)(uintptr_t)at, 1 };
+		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == 1)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The first piece of [addr, end) that the maps agree with the arena
+ * about (mapped from the memfd, inode ino, at the file offset the arena
+ * has) or disagree about throughout: its end, and *agree.
+ */
+static uint64_t
+audit_piece(const struct arena *a, const struct maps *maps, ino_t ino,
+    uint64_t addr, uint64_t end, bool *agree)
+{
+	const struct region *r = NULL;
+	uint64_t off = 0, avail;
+	size_t i;
+
+	if (arena_lookup(a, addr, &off, &avail) && addr + avail < end)
+		end = addr + avail;
+	for (i = 0; i < maps->count && r == NULL; i++)
+		if (maps->regions[i].end > addr)
+			r = &maps->regions[i];
+	if (r == NULL || r->start > addr) {
+		*agree = false;
+		return r != NULL && r->start < end ? r->start : end;
+	}
+	*agree = r->inode == ino && r->perms[3] == 's' &&
+	    r->offset + (addr - r->start) == off;
+	return r->end < end ? r->end : end;
+}
+
+void
+stub_audit(struct proc *p)
+{
+	const struct redirect_state *rs = redir_peek(p);
+	uint64_t at, s, e;
+	struct maps maps;
+	struct stat st;
+	bool agree;
+
+	if (rs->arena == NULL || rs->stub != NULL ||
+	    !program_at_stub_code(p->pid) ||
+	    fstat(arena_fd(rs->arena), &st) != 0 ||
+	    maps_read(p->pid, &maps, NULL) != 0)
+		return;
+	for (at = 0; arena_next(rs->arena, at, &s, &e); at = e) {
+		s = s > at ? s : at;
+		e = audit_piece(rs->arena, &maps, st.st_ino, s, e, &agree);
+		/* Mapped over without our seeing it: those pages are dead. */
+		if (!agree)
+			arena_unmap(rs->arena, s, e - s);
+	}
+	maps_free(&maps);
 }
 
 void

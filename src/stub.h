@@ -49,6 +49,16 @@ void stub_send(struct thread *t, const struct user_regs_struct *regs,
  */
 void stub_collect(struct proc *p);
 
+/*
+ * The filter lets mmap made from the stub's code addresses through
+ * untraced (seccomp.c). Where the stub is not in place and the program
+ * has something of its own there, its code may map over redirected
+ * memory without our seeing it: then the arena is checked against the
+ * maps (cheap otherwise), and what the program mapped over is forgotten.
+ * Called with stub_collect, before anything consults the arena.
+ */
+void stub_audit(struct proc *p);
+
 /* The child of a fork has the parent's stub, with no lane out. */
 void stub_inherit(struct proc *parent, struct proc *child);
 

@@ -620,12 +620,7 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
-			if (redirect_child(p, c) != 0) {
-				warnx_msg("pid %d: could not give the child "
-				    "its own copy of memory; killing it",
-				    (int)child);
-				kill(child, SIGKILL);
-			}
+			redirect_child(p, c);
 			if (!handle_deferred(tr, c))
 				hold_or_resume(tr, c);
 		} else {
@@ -770,6 +765,11 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		on_untraced_clone(tr, t);
 		return;
 	case RULE_MPROTECT:
+		if (redirect_mprotect_refused(t)) {
+			if (handle_deferred(tr, t))
+				return;
+			break;
+		}
 		if (!redirect_mprotect_needs_copy(t))
 			break;
 		stop_other_threads(t->proc, t);

@@ -6,7 +6,11 @@
 # root), after PR_SET_DUMPABLE 0 or a lowered hard RLIMIT_NOFILE (as a
 # non-root user with soft < hard RLIMIT_NOFILE, the case CI sets up); the
 # reserved descriptor is unreachable; under `ulimit -v` any warning comes
-# once. Each program checks itself natively and under ptinspect.
+# once. With no memfd for a child (forced through the test-only
+# PTI_TEST_FORK_FAIL, src/redirect-fork.c) it gets private memory, made
+# in place where RLIMIT_AS leaves no room for a copy aside; with no private
+# memory either it runs on, said once. Each program checks itself natively
+# and under ptinspect.
 
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
@@ -18,7 +22,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/nokill.XXXXXX") || exit 1
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 progs="sem-fork-many sem-fork-setuid sem-fork-nodump sem-fork-nofile
-	sem-fork-nofds sem-reserved-fd"
+	sem-fork-nofds sem-fork-degrade sem-reserved-fd"
 
 # check NAME LOG RC NATIVE_RC: a run passes with status 0 and no kill.
 check() {
@@ -66,6 +70,22 @@ for who in $users; do
 		    >"$tmp/log" 2>&1 </dev/null
 		check "$p as $who" "$tmp/log" $? $nrc
 	done
+	# Children that cannot have a memfd of their own (forced: see
+	# sem-fork-degrade.c): private memory, built aside or in place; and
+	# where not even that can be had, they run on sharing, said once.
+	PTI_TEST_FORK_FAIL=own as "$who" "$PTINSPECT" --batch -ex status -- \
+	    "$PROGS/sem-fork-degrade" >"$tmp/log" 2>&1 </dev/null
+	rc=$?
+	[ "$(grep -c 'memory stays private' "$tmp/log")" -eq 1 ] || rc=1
+	check "sem-fork-degrade, no memfd for the children, as $who" \
+	    "$tmp/log" $rc 0
+	PTI_TEST_FORK_FAIL=own,private as "$who" "$PTINSPECT" --batch \
+	    -ex status -- "$PROGS/sem-fork-degrade" survive >"$tmp/log" 2>&1 \
+	    </dev/null
+	rc=$?
+	[ "$(grep -c 'runs on, sharing' "$tmp/log")" -eq 1 ] || rc=1
+	check "sem-fork-degrade, no private memory either, as $who" \
+	    "$tmp/log" $rc 0
 	# Hundreds of live processes, none killed (xargs waits for all).
 	seq 300 | as "$who" "$PTINSPECT" --batch -ex status -- \
 	    xargs -P 300 -n 1 sh -c 'sleep 1' >"$tmp/log" 2>&1

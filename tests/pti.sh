@@ -21,6 +21,11 @@
 # of every run of "$PTINSPECT": pti.sh points PTINSPECT at a wrapper that
 # adds them. .ci/run uses it to require that the redirection tests fail
 # with redirection forced off.
+# PTI_SECOND_PASS, when set, marks a second run of the suite (.ci/run's
+# sanitizer build, after a full first pass): the tests whose cost is in
+# native runs or in repeating one check in several modes (output.t,
+# pause.t, semantics.t) keep what exercises ptinspect's code and say what
+# they left out.
 
 : "${PTINSPECT:?PTINSPECT is not set (run the tests through make check)}"
 : "${PROGS:?PROGS is not set (run the tests through make check)}"

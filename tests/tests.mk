@@ -26,6 +26,7 @@ foundation_tests = \
 	tests/postmortem.t \
 	tests/print.t \
 	tests/memcmds.t \
+	tests/datalimit.t \
 	tests/memory.t \
 	tests/nokill.t \
 	tests/output.t \
@@ -257,6 +258,9 @@ SEM_PROGS = \
 	tests/progs/sem-fork-nodump \
 	tests/progs/sem-fork-nofile \
 	tests/progs/sem-fork-nofds \
+	tests/progs/sem-fork-degrade \
+	tests/progs/sem-data-limit \
+	tests/progs/sem-stub-jit \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
@@ -318,7 +322,7 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/cras
 	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
-	tests/tui/shell.t tests/tui/save.t
+	tests/tui/shell.t tests/tui/save.t tests/tui/source.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 

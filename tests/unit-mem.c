@@ -108,8 +108,8 @@ main(void)
 
 	mem_forget(&p);
 	tap_ok(mem_proc_fd(&p) == -1, "mem_forget closes the descriptor");
-	/* What the task model's release hook does for its own processes. */
-	free(p.redirect);
+	/* Reading a process makes no redirection state for it. */
+	tap_ok(p.redirect == NULL, "reads leave the redirection state unmade");
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	return tap_exit();

@@ -154,9 +154,6 @@ static void
 tracee_kill(struct tracee *tr)
 {
 	unwind_forget(&tr->proc);
-	/* What the task model's release hook does for its own. */
-	free(tr->proc.redirect);
-	tr->proc.redirect = NULL;
 	/*
 	 * At the exit event the process is already exiting and ignores the
 	 * SIGKILL; only resuming it lets it go.
@@ -366,9 +363,6 @@ test_written_code(struct tracee *tr, const struct backtrace *bt)
 	long word;
 
 	unwind_forget(&tr->proc);
-	/* What the task model's release hook does for its own. */
-	free(tr->proc.redirect);
-	tr->proc.redirect = NULL;
 	unwind_get_stats(&s0);
 	if (!unwind_ok(tr, &cold))
 		tap_bail("bt-nested: cold unwind");
@@ -389,9 +383,6 @@ test_written_code(struct tracee *tr, const struct backtrace *bt)
 	    (void *)(word ^ 0x20)) != 0)
 		tap_bail("bt-nested: cannot write the string");
 	unwind_forget(&tr->proc);
-	/* What the task model's release hook does for its own. */
-	free(tr->proc.redirect);
-	tr->proc.redirect = NULL;
 	if (!unwind_ok(tr, &cold))
 		tap_bail("bt-nested: cold unwind after the write");
 	unwind_get_stats(&s2);
@@ -678,7 +669,4 @@ test_not_stopped(void)
 	    "a thread that is gone is refused (%s)", err ? err : "no error");
 	free(err);
 	unwind_forget(&tr.proc);
-	/* What the task model's release hook does for its own. */
-	free(tr.proc.redirect);
-	tr.proc.redirect = NULL;
 }

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ const struct tui_fkey tui_fkeys[] = {
 	{ KEY_F(10), "Quit", NULL, 0 },
 	/* Past 80 columns: p shows the Process pane too. */
 	{ KEY_F(11), "Proc", &pane_process_ops, 'P' },
+	/* The selected frame's source; again, its code (input.c). */
+	{ KEY_F(12), "Src", NULL, 0 },
 };
 const size_t tui_nfkeys = ARRAY_SIZE(tui_fkeys);
 
@@ -136,6 +139,65 @@ tui_scroll_to(int sel, int top, int rows)
 	if (sel >= top + rows)
 		top = sel - rows + 1;
 	return top < 0 ? 0 : top;
+}
+
+enum pane_result
+tui_view_key(struct tui_view *v, int key)
+{
+	int page = v->height > 1 ? v->height - 1 : 1;
+
+	switch (key) {
+	case KEY_DOWN: case 'j':
+		v->top++;
+		break;
+	case KEY_UP: case 'k':
+		v->top--;
+		break;
+	case KEY_NPAGE: case ' ':
+		v->top += page;
+		break;
+	case KEY_PPAGE: case 'b':
+		v->top -= page;
+		break;
+	case KEY_HOME: case 'g':
+		v->top = 0;
+		break;
+	case KEY_END: case 'G':
+		v->top = INT_MAX / 2;	/* tui_view_place clamps it */
+		break;
+	case '\r': case '\n': case KEY_ENTER:
+		v->centre = true;
+		break;
+	default:
+		return PANE_IGNORED;
+	}
+	if (v->top < 0)
+		v->top = 0;
+	return PANE_REDRAW;
+}
+
+enum pane_result
+tui_view_mouse(struct tui_view *v, mmask_t bstate)
+{
+	if (bstate & BUTTON4_PRESSED)
+		return tui_view_key(v, KEY_UP);
+	if (bstate & BUTTON5_PRESSED)
+		return tui_view_key(v, KEY_DOWN);
+	return PANE_HANDLED;
+}
+
+void
+tui_view_place(struct tui_view *v, int mark, int n, int h)
+{
+	v->height = h;
+	if (v->centre) {
+		v->top = mark - h / 2;
+		v->centre = false;
+	}
+	if (v->top > n - h)
+		v->top = n - h;
+	if (v->top < 0)
+		v->top = 0;
 }
 
 void
@@ -279,13 +341,24 @@ bars_draw_bottom(struct tui *t)
 		    " INPUT: keys go to the program; Ctrl-] gives them back ");
 		return;
 	}
+	/*
+	 * Labels padded to 6 columns as htop pads them; where that does not
+	 * fit (80 columns), unpadded: the colours still tell key from label,
+	 * and F12 stays on screen.
+	 */
+	int width = 6, padded = 0;
+
+	for (size_t i = 0; i < tui_nfkeys; i++)
+		padded += (i + 1 < 10 ? 2 : 3) + (i + 1 < tui_nfkeys ? 6 : 3);
+	if (padded > COLS)
+		width = 0;
 	for (size_t i = 0; i < tui_nfkeys; i++) {
-		char key[24], label[8];
+		char key[24], label[16];
 
 		snprintf(key, sizeof(key), "F%zu", i + 1);
-		snprintf(label, sizeof(label), i + 1 < tui_nfkeys ?
-		    "%-6s" : "%s", tui_fkeys[i].key == KEY_F(8) ?
-		    tui_continue_label(t) : tui_fkeys[i].label);
+		snprintf(label, sizeof(label), "%-*s",
+		    i + 1 < tui_nfkeys ? width : 0, tui_fkeys[i].key ==
+		    KEY_F(8) ? tui_continue_label(t) : tui_fkeys[i].label);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEY), key);
 		x += (int)strlen(key);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEYLABEL), label);
@@ -295,8 +368,8 @@ bars_draw_bottom(struct tui *t)
 
 /*
  * A tab's name as drawn (" Threads "), and the columns it takes with the
- * gap after it. When the names do not all fit, the hidden tabs shrink to
- * their initial (" T ").
+ * gap after it. When the names do not all fit, or would crowd out the
+ * shown pane's title text, the hidden tabs shrink to their initial (" T ").
  */
 int
 bars_tab_label(const struct slot *s, int j, char *buf, size_t len)
@@ -305,7 +378,8 @@ bars_tab_label(const struct slot *s, int j, char *buf, size_t len)
 
 	for (int k = 0; k < s->npanes; k++)
 		total += (int)strlen(s->panes[k]->name) + 3;
-	if (total > s->r.w - 10 && j != s->shown)
+	if ((total > s->r.w - 10 || total + s->title_len > s->r.w) &&
+	    j != s->shown)
 		snprintf(buf, len, " %c ", s->panes[j]->name[0]);
 	else
 		snprintf(buf, len, " %s ", s->panes[j]->name);
@@ -317,8 +391,13 @@ bars_draw_title(struct tui *t, struct slot *s,
     const struct pane_ops *focus)
 {
 	WINDOW *w = s->title;
+	char extra[160];
 	int x = 0;
 
+	extra[0] = '\0';
+	if (s->panes[s->shown]->title != NULL)
+		s->panes[s->shown]->title(t, extra, sizeof(extra));
+	s->title_len = extra[0] != '\0' ? (int)strlen(extra) + 1 : 0;
 	werase(w);
 	wattrset(w, tui_attr(t, TC_TITLE));
 	mvwhline(w, 0, 0, ACS_HLINE, getmaxx(w));
@@ -333,16 +412,10 @@ bars_draw_title(struct tui *t, struct slot *s,
 		    (shown ? A_BOLD : 0), name);
 	}
 	/* The shown pane's own title text follows the names. */
-	if (s->panes[s->shown]->title != NULL) {
-		char extra[160];
-
-		extra[0] = '\0';
-		s->panes[s->shown]->title(t, extra, sizeof(extra));
-		if (extra[0] != '\0') {
-			tui_put(w, 0, x, tui_attr(t, TC_TITLE), extra);
-			x += (int)strlen(extra);
-			tui_put(w, 0, x, tui_attr(t, TC_TITLE), " ");
-		}
+	if (extra[0] != '\0') {
+		tui_put(w, 0, x, tui_attr(t, TC_TITLE), extra);
+		x += (int)strlen(extra);
+		tui_put(w, 0, x, tui_attr(t, TC_TITLE), " ");
 	}
 	wnoutrefresh(w);
 }

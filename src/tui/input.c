@@ -2,8 +2,9 @@
  * input.c: keys and the mouse. A key goes to the quit question, the
  * prompt, the program (in input mode), the pop-up or help when one of
  * them is up; otherwise to the focused pane, and what it ignores is
- * handled here: Tab, the function keys, :, !, ?, p, q, Ctrl-C. The terminal is
- * raw, so Ctrl-C is a key; typed to the program it reaches its terminal.
+ * handled here: Tab, the function keys, :, !, ?, p, S, C, q, Ctrl-C. The
+ * terminal is raw, so Ctrl-C is a key; typed to the program it reaches its
+ * terminal.
  */
 #include "config.h"
 
@@ -100,6 +101,9 @@ command_done(struct tui *t, const char *line)
 	if (ctx.out == NULL || ctx.err == NULL)
 		fatal("open_memstream");
 	cmd_run(&ctx, line);
+	/* frame, up, down: Source, Code and Threads follow. */
+	if (ctx.frame != t->sel_frame)
+		tui_select_frame(t, t->tid, ctx.frame);
 	fclose(ctx.out);
 	fclose(ctx.err);
 	text = xstrfmt("%s%s", out, err);
@@ -257,6 +261,16 @@ global_key(struct tui *t, int key)
 		return PANE_REDRAW;
 	case 'p':
 		tui_focus(t, &pane_process_ops);
+		return PANE_REDRAW;
+	case 'S':
+		tui_focus(t, &pane_source_ops);
+		return PANE_REDRAW;
+	case 'C':
+		tui_focus(t, &pane_code_ops);
+		return PANE_REDRAW;
+	case KEY_F(12):
+		tui_focus(t, layout_focused() == &pane_source_ops ?
+		    &pane_code_ops : &pane_source_ops);
 		return PANE_REDRAW;
 	case KEY_F(8):
 		if (t->proc != NULL && t->proc->state == PROC_RUNNING) {

@@ -6,8 +6,8 @@
  * rest, and layout_draw calls doupdate() once.
  *
  *	row 0		status line: pid, name, state, threads, live rate
- *	rows 1..H-2	slots: Memory/Process | Registers over Inspector |
- *			tabs
+ *	rows 1..H-2	slots: Memory/Process/Source | Registers over
+ *			Inspector/Code | tabs
  *	row H-1		function-key bar, messages, or the prompt
  */
 #include "config.h"
@@ -25,7 +25,9 @@
 /* The only list of panes, in Tab order; help is the overlay, not a stop. */
 static const struct pane_ops *const all_panes[] = {
 	&pane_hex_ops,
+	&pane_source_ops,
 	&pane_inspector_ops,
+	&pane_code_ops,
 	&pane_regs_ops,
 	&pane_regions_ops,
 	&pane_threads_ops,
@@ -81,10 +83,13 @@ sep_add(struct layout *l, int x, int y, int h)
 /*
  * The layout depends only on the size, so the program's terminal can be
  * sized before curses starts. The Process pane is a tab beside Memory:
- * it wants the width and the height. Normal (80-149 columns): Memory with
- * Registers beside it when they fit, then the Inspector beside a tab slot
- * (Regions, Threads, Output, Processes). Wide (150+ columns, 36+ rows):
- * Memory | Inspector | Registers over Regions | Threads | Output.
+ * it wants the width and the height, and so does Source; Code is a tab
+ * beside the Inspector, so that source, code and the Threads pane that
+ * selects their frame can all be seen at once. Normal (80-149 columns):
+ * Memory with Registers beside it when they fit, then the Inspector beside
+ * a tab slot (Regions, Threads, Output, Processes). Wide (150+ columns,
+ * 36+ rows): Memory | Inspector | Registers over Regions | Threads |
+ * Output.
  */
 static void
 layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
@@ -108,10 +113,11 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 		top = body - bot;
 		slot_add(l, (struct rect){ 1, 0, top, HEX_WIDTH },
 		    (const struct pane_ops *[]){ &pane_hex_ops,
-		    &pane_process_ops }, 2);
+		    &pane_process_ops, &pane_source_ops }, 3);
 		sep_add(l, HEX_WIDTH, 1, top);
 		slot_add(l, (struct rect){ 1, HEX_WIDTH + 1, top, INSP_WIDTH },
-		    (const struct pane_ops *[]){ &pane_inspector_ops }, 1);
+		    (const struct pane_ops *[]){ &pane_inspector_ops,
+		    &pane_code_ops }, 2);
 		sep_add(l, HEX_WIDTH + INSP_WIDTH + 1, 1, top);
 		slot_add(l, (struct rect){ 1, HEX_WIDTH + INSP_WIDTH + 2, top,
 		    cols - HEX_WIDTH - INSP_WIDTH - 2 },
@@ -139,14 +145,15 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 
 		slot_add(l, (struct rect){ 1, 0, top, HEX_WIDTH },
 		    (const struct pane_ops *[]){ &pane_hex_ops,
-		    &pane_process_ops }, 2);
+		    &pane_process_ops, &pane_source_ops }, 3);
 		sep_add(l, HEX_WIDTH, 1, top);
 		slot_add(l, (struct rect){ 1, HEX_WIDTH + 1, top,
 		    cols - HEX_WIDTH - 1 },
 		    (const struct pane_ops *[]){ &pane_regs_ops }, 1);
 		y = 1 + top;
 		slot_add(l, (struct rect){ y, 0, bot, INSP_WIDTH },
-		    (const struct pane_ops *[]){ &pane_inspector_ops }, 1);
+		    (const struct pane_ops *[]){ &pane_inspector_ops,
+		    &pane_code_ops }, 2);
 		sep_add(l, INSP_WIDTH, y + 1, bot - 1);
 		slot_add(l, (struct rect){ y, INSP_WIDTH + 1, bot,
 		    cols - INSP_WIDTH - 1 }, tabs, 4);
@@ -157,10 +164,11 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 
 		slot_add(l, (struct rect){ 1, 0, top, cols },
 		    (const struct pane_ops *[]){ &pane_hex_ops,
-		    &pane_process_ops }, 2);
+		    &pane_process_ops, &pane_source_ops }, 3);
 		y = 1 + top;
 		slot_add(l, (struct rect){ y, 0, bot, INSP_WIDTH },
-		    (const struct pane_ops *[]){ &pane_inspector_ops }, 1);
+		    (const struct pane_ops *[]){ &pane_inspector_ops,
+		    &pane_code_ops }, 2);
 		sep_add(l, INSP_WIDTH, y + 1, bot - 1);
 		slot_add(l, (struct rect){ y, INSP_WIDTH + 1, bot,
 		    cols - INSP_WIDTH - 1 }, tabs, 5);
@@ -272,8 +280,12 @@ layout_focus_cycle(struct tui *t, int dir)
 		const struct pane_ops *p =
 		    all_panes[(cur + dir * step + n) % n];
 
-		/* The Process pane would hide Memory: p, F11, its tab. */
-		if (p == &pane_process_ops)
+		/*
+		 * The Process and Source panes would hide Memory, Code the
+		 * Inspector: their keys and tabs reach them.
+		 */
+		if (p == &pane_process_ops || p == &pane_source_ops ||
+		    p == &pane_code_ops)
 			continue;
 		if (pane_enabled(t, p) && layout_slot_of(p) != NULL) {
 			tui_focus(t, p);
@@ -302,6 +314,17 @@ crash_function(struct tui *t)
 	for (int i = 0; all_panes[i] != NULL; i++)
 		if (all_panes[i]->thread_function != NULL)
 			return all_panes[i]->thread_function(t, p->paused_tid);
+	return NULL;
+}
+
+const struct frame *
+tui_frame(struct tui *t)
+{
+	if (t->proc == NULL || !t->paused || tui_thread(t) == NULL)
+		return NULL;
+	for (int i = 0; all_panes[i] != NULL; i++)
+		if (all_panes[i]->frame != NULL)
+			return all_panes[i]->frame(t, t->tid, t->sel_frame);
 	return NULL;
 }
 

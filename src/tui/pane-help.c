@@ -17,6 +17,7 @@ static const struct pane_key global_keys[] = {
 	{ ":", "run a command (x, write, find, regs, bt, ...)" },
 	{ "!", "run a shell command; $PTINSPECT_PID names the process" },
 	{ "p F11", "the Process pane: files, env, limits, signals, /proc" },
+	{ "S F12, C", "Source and Code of the frame selected in Threads" },
 	{ "? F1", "this help" },
 	{ "F8", "pause the running process now; continue a held one" },
 	{ "F9", "kill the process" },

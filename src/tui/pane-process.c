@@ -20,9 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 
+#include "cmd.h"
 #include "procinfo.h"
 #include "redirect.h"
 #include "tracer.h"
@@ -54,6 +54,7 @@ static struct {
 	int sel;
 	int top;
 	int rows;
+	int xoff;		/* columns scrolled off at the left (< >) */
 	char *header;
 	struct pline *lines;
 	int n;
@@ -67,10 +68,10 @@ static struct {
 } pv = { .stale = true };
 
 static uint64_t mono_ms(void);
+static const char *skip_columns(const char *s, int n);
 static void lines_clear(void);
 static void add(enum tui_color c, int ref, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void pause_text(const struct proc *p, char *buf, size_t len);
 static void load_summary(struct tui *t, pid_t tid);
 static void fd_line(const struct procinfo_fd *d, char *buf, size_t len);
 static void load_files(struct tui *t, pid_t tid);
@@ -120,46 +121,6 @@ add(enum tui_color c, int ref, const char *fmt, ...)
 	pv.n++;
 }
 
-/* Why the process is where it is, as the status line says it. */
-static void
-pause_text(const struct proc *p, char *buf, size_t len)
-{
-	switch (p->state) {
-	case PROC_RUNNING:
-		snprintf(buf, len, "running");
-		break;
-	case PROC_PAUSING:
-		snprintf(buf, len, "pausing");
-		break;
-	case PROC_PAUSED:
-		if (p->reason == PAUSE_SIGNAL && p->has_fault_addr)
-			snprintf(buf, len, "held before %s (address 0x%"
-			    PRIx64 ")", signal_name(p->signal) ?
-			    signal_name(p->signal) : "a signal",
-			    p->fault_addr);
-		else if (p->reason == PAUSE_SIGNAL)
-			snprintf(buf, len, "held before %s",
-			    signal_name(p->signal) ? signal_name(p->signal) :
-			    "a signal");
-		else
-			snprintf(buf, len, p->last_thread_exit ?
-			    "held at its last thread's exit(%d)" :
-			    "held at exit_group(%d)", p->exit_code);
-		break;
-	case PROC_RELEASED:
-		snprintf(buf, len, "exiting");
-		break;
-	case PROC_GONE:
-		if (WIFSIGNALED(p->wait_status))
-			snprintf(buf, len, "killed by %s",
-			    signal_name(WTERMSIG(p->wait_status)));
-		else
-			snprintf(buf, len, "exited with status %d",
-			    WEXITSTATUS(p->wait_status));
-		break;
-	}
-}
-
 static void
 load_summary(struct tui *t, pid_t tid)
 {
@@ -168,7 +129,7 @@ load_summary(struct tui *t, pid_t tid)
 	char why[160], *err = NULL, *s;
 	size_t i;
 
-	pause_text(t->proc, why, sizeof(why));
+	cmd_status_why(t->proc, why, sizeof(why));
 	pv.header = xstrfmt("pid %d: %s", (int)t->pid, why);
 	if (procinfo_status_read(t->pid, tid, &st, &err) < 0) {
 		add(TC_ERROR, -1, "status: %s", err);
@@ -422,7 +383,7 @@ load(struct tui *t)
 		char why[160] = "not started";
 
 		if (t->proc != NULL)
-			pause_text(t->proc, why, sizeof(why));
+			cmd_status_why(t->proc, why, sizeof(why));
 		pv.header = xstrfmt("pid %d: %s", (int)t->pid, why);
 		add(TC_ZERO, -1, "/proc/%d is gone: nothing to show",
 		    (int)t->pid);
@@ -475,8 +436,21 @@ process_draw(struct tui *t, WINDOW *w, bool focused)
 			wattrset(w, a);
 			mvwhline(w, y, 0, ' ', getmaxx(w));
 		}
-		tui_put(w, y, 0, a, pv.lines[i].text);
+		tui_put(w, y, 0, a, skip_columns(pv.lines[i].text, pv.xoff));
 	}
+}
+
+/* s past its first n columns (UTF-8: continuation bytes take none). */
+static const char *
+skip_columns(const char *s, int n)
+{
+	while (*s != '\0' && n > 0) {
+		s++;
+		while (((unsigned char)*s & 0xc0) == 0x80)
+			s++;
+		n--;
+	}
+	return s;
 }
 
 static void
@@ -498,7 +472,7 @@ process_event(struct tui *t, enum tui_event ev)
 
 	switch (ev) {
 	case TUI_EV_PROC:
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		free(pv.procdir);
 		pv.procdir = NULL;
 		pv.stale = true;
@@ -589,7 +563,7 @@ proc_open(struct tui *t, const struct procinfo_entry *e)
 	if (e->kind == 'd') {
 		free(pv.procdir);
 		pv.procdir = name;
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		pv.stale = true;
 		return;
 	}
@@ -628,7 +602,7 @@ proc_up(void)
 		*slash = '\0';
 	else
 		pv.procdir[0] = '\0';
-	pv.sel = pv.top = 0;
+	pv.sel = pv.top = pv.xoff = 0;
 	pv.stale = true;
 }
 
@@ -639,7 +613,7 @@ process_key(struct tui *t, int key)
 
 	if (key >= '1' && key < '1' + V_COUNT) {
 		pv.view = (enum view)(key - '1');
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		pv.stale = true;
 		return PANE_REDRAW;
 	}
@@ -650,8 +624,19 @@ process_key(struct tui *t, int key)
 	case KEY_LEFT: case 'h':
 		pv.view = (enum view)((pv.view + (key == KEY_RIGHT ||
 		    key == 'l' ? 1 : V_COUNT - 1)) % V_COUNT);
-		pv.sel = pv.top = 0;
+		pv.sel = pv.top = pv.xoff = 0;
 		pv.stale = true;
+		break;
+	case '>': case KEY_SRIGHT:
+		/* Not past the point where the longest line ends. */
+		for (int i = 0; i < pv.n; i++)
+			if ((int)strlen(pv.lines[i].text) > pv.xoff + 8) {
+				pv.xoff += 8;
+				break;
+			}
+		break;
+	case '<': case KEY_SLEFT:
+		pv.xoff = pv.xoff > 8 ? pv.xoff - 8 : 0;
 		break;
 	case KEY_DOWN: case 'j':
 		pv.sel++;
@@ -718,6 +703,7 @@ static const struct pane_key process_keys[] = {
 	{ "p F11", "show this pane" },
 	{ "1-6, Left Right", "Summary Files Env Limits Signals /proc" },
 	{ "jk, PgUp PgDn", "select a line" },
+	{ "< >", "scroll long lines left and right" },
 	{ "Enter", "fd: path, position, flags; /proc: open" },
 	{ "Backspace u", "/proc: the directory above" },
 	{ "r", "read it again now" },

@@ -5,7 +5,11 @@
  * selecting a row selects its thread (registers and $regs follow); Enter
  * on a frame shows its code in the memory pane, on a thread its stack.
  * Backtraces are taken once per pause and kept until the process moves.
- * The thread that caused the pause comes first, and is selected.
+ * The thread that caused the pause comes first, and is selected; after a
+ * fatal signal, its faulting frame is (the first one of the program, not
+ * of libc's raise and abort), with Source and Code shown on it. The
+ * selected frame is the TUI's (tui_select_frame), which Source, Code and
+ * : commands follow.
  */
 #include "config.h"
 
@@ -35,9 +39,13 @@ static struct {
 	int sel;
 	int top;
 	int height;
+	bool crash_pending;	/* select the faulting frame once unwound */
 } th;
 
 static const char *threads_function(struct tui *t, pid_t tid);
+static void rows_build(struct tui *t);
+static unsigned fault_frame(const struct backtrace *bt);
+static void select_fault(struct tui *t);
 
 static void
 forget(void)
@@ -105,6 +113,66 @@ unwind_all(struct tui *t)
 		th.bts = xreallocarray(th.bts, th.nbts + 1, sizeof(*th.bts));
 		th.bts[th.nbts++] = bt;
 	}
+	if (th.crash_pending)
+		select_fault(t);
+}
+
+/*
+ * Where a fatal signal hit the program: the first frame not in the C
+ * library or the dynamic linker (raise, abort, pthread_kill), nor the
+ * signal trampoline; frame #0 when every frame is theirs.
+ */
+static unsigned
+fault_frame(const struct backtrace *bt)
+{
+	static const char *const libs[] = { "libc.so", "libc-", "ld-linux",
+		"libpthread" };
+
+	for (size_t i = 0; i < bt->count; i++) {
+		const struct frame *f = &bt->frames[i];
+		const char *base;
+		bool lib = false;
+
+		if (f->signal_frame || f->module == NULL)
+			continue;
+		base = strrchr(f->module, '/') ? strrchr(f->module, '/') + 1 :
+		    f->module;
+		for (size_t k = 0; k < ARRAY_SIZE(libs); k++)
+			if (strncmp(base, libs[k], strlen(libs[k])) == 0)
+				lib = true;
+		if (!lib)
+			return (unsigned)i;
+	}
+	return 0;
+}
+
+/* Selects the faulting frame's row of the thread that took the signal. */
+static void
+select_fault(struct tui *t)
+{
+	pid_t tid = t->proc->paused_tid;
+	const struct backtrace *bt = bt_of(tid);
+	unsigned n;
+
+	th.crash_pending = false;
+	if (bt == NULL || bt->count == 0)
+		return;
+	n = fault_frame(bt);
+	rows_build(t);
+	for (size_t i = 0; i < th.nrows; i++)
+		if (th.rows[i].tid == tid && th.rows[i].frame == (int)n)
+			th.sel = (int)i;
+	tui_select_frame(t, tid, n);
+}
+
+static const struct frame *
+threads_frame(struct tui *t, pid_t tid, unsigned n)
+{
+	const struct backtrace *bt;
+
+	unwind_all(t);
+	bt = bt_of(tid);
+	return bt != NULL && n < bt->count ? &bt->frames[n] : NULL;
 }
 
 static const char *
@@ -246,6 +314,9 @@ threads_title(struct tui *t, char *buf, size_t len)
 static enum pane_result
 threads_select(struct tui *t, int sel)
 {
+	const struct trow *r;
+	const struct backtrace *bt;
+
 	if (th.nrows == 0)
 		return PANE_REDRAW;
 	if (sel < 0)
@@ -253,7 +324,11 @@ threads_select(struct tui *t, int sel)
 	if (sel >= (int)th.nrows)
 		sel = (int)th.nrows - 1;
 	th.sel = sel;
-	tui_select_thread(t, th.rows[sel].tid);
+	r = &th.rows[sel];
+	bt = bt_of(r->tid);
+	/* A thread's own row (or the cut-short note): its frame #0. */
+	tui_select_frame(t, r->tid, r->frame >= 0 && bt != NULL &&
+	    r->frame < (int)bt->count ? (unsigned)r->frame : 0);
 	return PANE_REDRAW;
 }
 
@@ -321,6 +396,22 @@ threads_mouse(struct tui *t, int y, int x, mmask_t bstate)
 	return threads_select(t, th.top + y);
 }
 
+/* A frame selected elsewhere (: frame, up, down): select its row. */
+static void
+threads_follow(struct tui *t)
+{
+	const struct trow *r = th.sel < (int)th.nrows ? &th.rows[th.sel] :
+	    NULL;
+
+	if (r != NULL && r->tid == t->tid && (r->frame == (int)t->sel_frame ||
+	    (r->frame < 0 && t->sel_frame == 0)))
+		return;
+	for (size_t i = 0; i < th.nrows; i++)
+		if (th.rows[i].tid == t->tid &&
+		    th.rows[i].frame == (int)t->sel_frame)
+			th.sel = (int)i;
+}
+
 static void
 threads_event(struct tui *t, enum tui_event ev)
 {
@@ -331,6 +422,18 @@ threads_event(struct tui *t, enum tui_event ev)
 	case TUI_EV_PAUSED:
 		forget();
 		th.sel = 0;
+		t->sel_frame = 0;
+		th.crash_pending = ev == TUI_EV_PAUSED && t->proc != NULL &&
+		    t->proc->reason == PAUSE_SIGNAL;
+		if (th.crash_pending) {
+			/* Source above, Code beside: Threads moves both. */
+			tui_focus(t, &pane_source_ops);
+			tui_focus(t, &pane_code_ops);
+			tui_focus(t, &pane_threads_ops);
+		}
+		break;
+	case TUI_EV_FRAME:
+		threads_follow(t);
 		break;
 	default:
 		break;
@@ -340,6 +443,7 @@ threads_event(struct tui *t, enum tui_event ev)
 static const struct pane_key threads_keys[] = {
 	{ "jk, arrows, PgUp PgDn", "select a thread or a frame" },
 	{ "Enter, click twice", "frame: its code in Memory; thread: stack" },
+	{ "(frame)", "Source (S) and Code (C) show the selected frame" },
 	{ "(selection)", "the selected thread's registers are shown" },
 	{ NULL, NULL },
 };
@@ -353,4 +457,5 @@ const struct pane_ops pane_threads_ops = {
 	.event = threads_event,
 	.keys = threads_keys,
 	.thread_function = threads_function,
+	.frame = threads_frame,
 };

@@ -22,6 +22,7 @@
 #include "tui/format.h"
 
 struct cmd_ctx;
+struct frame;
 
 enum pane_result {
 	PANE_IGNORED,		/* not this pane's key: input.c tries it */
@@ -38,6 +39,7 @@ enum tui_event {
 	TUI_EV_MAPS,		/* t->maps was re-read */
 	TUI_EV_TICK,		/* a live-refresh frame while it runs */
 	TUI_EV_THREAD,		/* another thread is selected */
+	TUI_EV_FRAME,		/* another frame of it is selected */
 };
 
 /* One line of the help screen: the keys and what they do. */
@@ -63,6 +65,8 @@ struct pane_ops {
 	void (*show_addr)(struct tui *t, uint64_t addr);
 	/* Threads: the function tid is in, frame 0 (NULL elsewhere). */
 	const char *(*thread_function)(struct tui *t, pid_t tid);
+	/* Threads: frame n of tid's backtrace, or NULL (NULL elsewhere). */
+	const struct frame *(*frame)(struct tui *t, pid_t tid, unsigned n);
 };
 
 extern const struct pane_ops pane_hex_ops;
@@ -74,6 +78,8 @@ extern const struct pane_ops pane_output_ops;
 extern const struct pane_ops pane_procs_ops;
 extern const struct pane_ops pane_process_ops;
 extern const struct pane_ops pane_help_ops;
+extern const struct pane_ops pane_source_ops;
+extern const struct pane_ops pane_code_ops;
 
 /* Semantic colours; tui_attr() maps them to colour or monochrome attrs. */
 enum tui_color {
@@ -104,6 +110,7 @@ struct tui {
 	bool all_gone;		/* tracer_poll said no process is left */
 	pid_t pid;		/* the process shown; 0 before the spawn */
 	pid_t tid;		/* the selected thread */
+	unsigned sel_frame;	/* its selected frame (as bt numbers them) */
 	struct proc *proc;	/* tracer_find_proc(pid), NULL once unknown */
 	bool paused;		/* proc is PROC_PAUSED: threads held */
 	struct maps maps;	/* a snapshot of its maps (count 0 if none) */
@@ -153,6 +160,12 @@ struct thread *tui_thread(struct tui *t);
 /* Selects another thread (registers, $regs in expressions follow it). */
 void tui_select_thread(struct tui *t, pid_t tid);
 
+/* Selects frame n of thread tid (Source, Code and : commands follow). */
+void tui_select_frame(struct tui *t, pid_t tid, unsigned n);
+
+/* The selected frame of the selected thread while held, or NULL. */
+const struct frame *tui_frame(struct tui *t);
+
 /* Shows another process (-f). */
 void tui_select_proc(struct tui *t, pid_t pid);
 
@@ -173,5 +186,21 @@ void tui_put(WINDOW *w, int y, int x, attr_t attr, const char *s);
 
 /* Shared helpers of list panes: scroll `top` so `sel` is visible. */
 int tui_scroll_to(int sel, int top, int rows);
+
+/*
+ * A scrolled view of lines with a marked one (Source, Code): the keys
+ * j k, arrows, PgUp PgDn, g G and the wheel scroll it, Enter (`centre`)
+ * brings the marked line back to the middle.
+ */
+struct tui_view {
+	int top;		/* the first line shown */
+	int height;		/* the rows it had when last drawn */
+	bool centre;		/* the marked line mid-view at the next draw */
+};
+
+enum pane_result tui_view_key(struct tui_view *v, int key);
+enum pane_result tui_view_mouse(struct tui_view *v, mmask_t bstate);
+/* Before drawing n lines, the marked one `mark`, in h rows. */
+void tui_view_place(struct tui_view *v, int mark, int n, int h);
 
 #endif

@@ -50,7 +50,18 @@ tui_select_thread(struct tui *t, pid_t tid)
 	if (tid == t->tid)
 		return;
 	t->tid = tid;
+	t->sel_frame = 0;
 	tui_broadcast(t, TUI_EV_THREAD);
+}
+
+void
+tui_select_frame(struct tui *t, pid_t tid, unsigned n)
+{
+	tui_select_thread(t, tid);
+	if (n == t->sel_frame)
+		return;
+	t->sel_frame = n;
+	tui_broadcast(t, TUI_EV_FRAME);
 }
 
 void
@@ -100,6 +111,7 @@ tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
 	ctx->tracer = t->tr;
 	ctx->proc = t->proc;
 	ctx->thread = tui_thread(t);
+	ctx->frame = t->sel_frame;
 	ctx->json = false;
 }
 

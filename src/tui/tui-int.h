@@ -46,6 +46,7 @@ struct slot {
 	int npanes;
 	int shown;
 	struct rect r;		/* title row included */
+	int title_len;		/* the shown pane's title text, last drawn */
 	WINDOW *title;
 	WINDOW *body;
 };

@@ -7,5 +7,6 @@ src_libptinspect_a_SOURCES += \
 	src/tui/pane-hex.c src/tui/pane-inspector.c src/tui/pane-regs.c \
 	src/tui/pane-regions.c src/tui/pane-threads.c src/tui/pane-output.c \
 	src/tui/pane-procs.c src/tui/pane-process.c src/tui/pane-help.c \
+	src/tui/pane-source.c src/tui/pane-code.c \
 	src/tui/format.c src/tui/format.h \
 	src/tui/pty.c src/tui/pty.h

@@ -54,7 +54,7 @@ tap_like "$s" "^cwd +$(readlink "/proc/$pid/cwd")\$" "Summary: cwd"
 tap_like "$s" "^uid +$uid " "Summary: uid"
 tap_like "$s" "^lifetime +[0-9]+ ms\$" "Summary: lifetime"
 tap_like "$s" "^peak RSS +[1-9][0-9]* kB\$" "Summary: peak RSS"
-tap_like "$s" "^state +held at exit_group\(7\)\$" "Summary: why it is held"
+tap_like "$s" "^state +paused at exit_group\(7\)\$" "Summary: why it is held"
 
 tui_keys 2
 tui_wait "[2 Files]"
@@ -90,6 +90,12 @@ down "$(tr '\0' '\n' < "/proc/$pid/environ" | grep -n '^PTI_PANE_VAR=' |
     cut -d: -f1)"
 sleep 0.3
 tap_like "$(pane)" "^PTI_PANE_VAR=pane-value-42\$" "Env: the variable it was given"
+tui_keys '>' '>'
+sleep 0.3
+tap_like "$(pane)" "^e-value-42\$" "> >: long lines scroll 16 columns left"
+tui_keys '<' '<'
+sleep 0.3
+tap_like "$(pane)" "^PTI_PANE_VAR=pane-value-42\$" "< <: and back"
 n=$(tr '\0' '\n' < "/proc/$pid/environ" | grep -c .)
 tap_like "$(tui_cut 2 2 0 78)" "^$n variables" "Env: as many as /proc/PID/environ"
 

@@ -29,8 +29,9 @@ tap_like "$(threads_rows | sed -n 2p)" "^ +#0  crash_in_worker\+0x" \
 tid=$(printf '%s\n' "$first" | sed -n 's/^> \([0-9]*\) .*/\1/p')
 tap_like "$(tui_cut 1 1 80 99)" "Registers ─$tid" \
     "... and its registers are shown"
-# The pane fills in as each thread's row is read: give it a few seconds.
-for i in 1 2 3 4 5 6 7 8 9 10; do
+# The pane fills in as each thread's row is read: give it up to 10 s
+# (a loaded machine; the loop ends as soon as both are there).
+for i in $(seq 20); do
 	[ "$(threads_rows | grep -c ' waiter  *held$')" = 2 ] && break
 	sleep 0.5
 done

@@ -1,0 +1,172 @@
+/*
+ * sem-data-limit: where RLIMIT_DATA stops each way of growing private
+ * writable memory, to the page. Under a 32 MiB limit it grows, 1 MiB at
+ * a time then a page at a time, until refused, and prints how many pages
+ * it got: by mmap, by sbrk, by mremap (MREMAP_MAYMOVE), and by mprotect
+ * adding PROT_WRITE to a PROT_READ and to a PROT_NONE mapping (writable
+ * private memory is data). tests/memory.t requires the same numbers under
+ * ptinspect as natively; the program itself checks that each stop was
+ * ENOMEM (sbrk: the break did not move) and came at the limit, give or
+ * take what the program had before. On stderr, how much writable memfd
+ * memory it had at each limit (ptinspect's redirected memory).
+ */
+#include "sem.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+
+#define MIB ((size_t)1 << 20)
+#define LIMIT (32 * MIB)
+#define ROOM (2 * LIMIT)
+
+static size_t pg;
+
+/* Grows by steps of `step` while grow(len + step) works; returns len. */
+static size_t grow_by(size_t len, size_t step, bool (*grow)(size_t))
+{
+	while (len + step <= ROOM && grow(len + step))
+		len += step;
+	return len;
+}
+
+/*
+ * Writable memfd mappings in /proc/self/maps, in KiB: under ptinspect,
+ * the redirected memory (natively 0). Printed to stderr for the test.
+ */
+static size_t shared_kb(void)
+{
+	static char buf[1 << 16];
+	char *line, *save, perms[8];
+	unsigned long start, end;
+	size_t kb = 0, len = 0;
+	ssize_t n;
+	int fd = open("/proc/self/maps", O_RDONLY);
+
+	/* No stdio here: at the limit it cannot allocate its buffer. */
+	if (fd < 0)
+		sem_fail("maps", "/proc/self/maps: %s", strerror(errno));
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 &&
+		    strcmp(perms, "rw-s") == 0 && strstr(line, "memfd:"))
+			kb += (end - start) / 1024;
+	return kb;
+}
+
+static size_t measure(const char *what, bool (*grow)(size_t))
+{
+	size_t len = grow_by(grow_by(0, MIB, grow), pg, grow);
+	int err = errno;
+
+	dprintf(2, "redirected at the %s limit: %zu kB\n", what, shared_kb());
+	errno = err;
+
+	if (errno != ENOMEM)
+		sem_fail(what, "refused with %s, expected ENOMEM",
+			 strerror(errno));
+	if (len > LIMIT || len < LIMIT - 8 * MIB)
+		sem_fail(what, "stopped at %zu pages of %zu", len / pg,
+			 LIMIT / pg);
+	printf("%s: %zu pages\n", what, len / pg);
+	return len;
+}
+
+/* mmap: pieces mapped so far make up `mapped` bytes. */
+static size_t mapped;
+static unsigned char *pieces[ROOM / 4096];
+static size_t piece_len[ROOM / 4096], npieces;
+
+static bool grow_mmap(size_t len)
+{
+	void *p = mmap(NULL, len - mapped, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return false;
+	memset(p, 1, len - mapped);
+	pieces[npieces] = p;
+	piece_len[npieces++] = len - mapped;
+	mapped = len;
+	return true;
+}
+
+static unsigned char *brk0;
+
+static bool grow_sbrk(size_t len)
+{
+	unsigned char *cur = sbrk(0);
+
+	errno = 0;
+	if (sbrk((intptr_t)(brk0 + len - cur)) == (void *)-1) {
+		if (sbrk(0) != cur)
+			sem_fail("sbrk", "a refused sbrk moved the break");
+		return false;
+	}
+	memset(cur, 1, (size_t)(brk0 + len - cur));
+	return true;
+}
+
+static unsigned char *remapped;
+static size_t remapped_len;
+
+static bool grow_mremap(size_t len)
+{
+	void *p = mremap(remapped, remapped_len, len, MREMAP_MAYMOVE);
+
+	if (p == MAP_FAILED)
+		return false;
+	remapped = p;
+	memset(remapped + remapped_len, 1, len - remapped_len);
+	remapped_len = len;
+	return true;
+}
+
+static unsigned char *reserved;
+
+static bool grow_mprotect(size_t len)
+{
+	if (mprotect(reserved, len, PROT_READ | PROT_WRITE) != 0)
+		return false;
+	memset(reserved, 1, len);
+	return true;
+}
+
+int main(void)
+{
+	struct rlimit rl = { LIMIT, LIMIT };
+
+	sem_watchdog(60);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	pg = sem_page();
+	brk0 = sbrk(0);
+	sem_syscall_ok(setrlimit(RLIMIT_DATA, &rl), "setrlimit", "DATA");
+
+	measure("mmap", grow_mmap);
+	while (npieces > 0) {
+		npieces--;
+		sem_unmap(pieces[npieces], piece_len[npieces]);
+	}
+
+	measure("sbrk", grow_sbrk);
+	if (brk(brk0) != 0)
+		sem_fail("brk", "back to the start: %s", strerror(errno));
+
+	remapped = sem_map(pg, PROT_READ | PROT_WRITE);
+	remapped_len = pg;
+	measure("mremap", grow_mremap);
+	sem_unmap(remapped, remapped_len);
+
+	reserved = sem_map(ROOM, PROT_READ);
+	measure("mprotect read-only", grow_mprotect);
+	sem_unmap(reserved, ROOM);
+
+	reserved = sem_map(ROOM, PROT_NONE);
+	measure("mprotect none", grow_mprotect);
+	sem_unmap(reserved, ROOM);
+	return 0;
+}
