@@ -218,21 +218,20 @@ pti_run --batch -ex 'p planet_list' -ex 'p 6*7' /bin/true
 tap_like "$TAP_ERR" '^p: planet_list: no symbol in the current context' \
 	"no debug information: the name is refused"
 tap_like "$TAP_OUT" '^\$1 = 42$' "no debug information: arithmetic still works"
-pti_run --core="$TAP_TMP/pv.core" --batch -ex 'set u32 $sp 1' \
-	-ex 'set var hidden_counter = 1' -ex locals "$prog"
+# A core file: writes refused, frames not read, and the first 20
+# expressions of frame 0 (all globals) as gdb printed them from the same
+# core above.
+set -- -ex 'set u32 $sp 1' -ex 'set var hidden_counter = 1' -ex locals
+for e in $(sed -n 2,21p "$TAP_TMP/exprs"); do
+	set -- "$@" -ex "p $e"
+done
+pti_run --core="$TAP_TMP/pv.core" --batch "$@" "$prog"
 tap_like "$TAP_ERR" '^set: 0x[0-9a-f]+: a core file is read-only$' \
 	"set on a core: read-only"
 tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c 'read-only$')" 2 \
 	"set var on a core: read-only too"
 tap_like "$TAP_ERR" '^locals: the frames of a core file are not read yet' \
 	"locals on a core: said not to be read"
-# A core's globals: the first 20 expressions of frame 0 are globals;
-# as gdb printed them from the same core above.
-set --
-for e in $(sed -n 2,21p "$TAP_TMP/exprs"); do
-	set -- "$@" -ex "p $e"
-done
-pti_run --core="$TAP_TMP/pv.core" --batch "$@" "$prog"
 tap_is "$TAP_OUT" "$(grep '^\$' "$TAP_TMP/gdb" | head -20)" \
 	"--core: 20 globals (the heap list, arrays, strings, pointers to symbols) as gdb's"
 
