@@ -478,20 +478,27 @@ dwv_write_array(const struct dwv_env *env, struct dwv_value *v, FILE *f,
 
 	dwv_array_dims(&v->type, &count, &elem);
 	esize = dwv_size(&elem);
-	if (dwv_char_type(&elem) && esize == 1 && !json) {
+	if (dwv_char_type(&elem) && esize == 1) {
 		n = count > DWV_PRINT_MAX * 4 ? DWV_PRINT_MAX * 4 : count;
 		buf = xmalloc(n + 1);
 		if (dwv_fetch(env, v, 0, buf, n, &err) < 0) {
-			fprintf(f, "<error: %s>", err);
+			if (!json)
+				fprintf(f, "<error: %s>", err);
 			free(err);
+		} else if (json) {
+			/* The C string, then the elements. */
+			buf[n] = '\0';
+			fputs(",\"string\":", f);
+			json_str(f, (char *)buf);
 		} else {
 			/* gdb drops the NUL that ends the array. */
 			if (n == count && n > 0 && buf[n - 1] == '\0')
 				n--;
-			dwv_write_chars(buf, n, n < count - 1, f);
+			dwv_write_chars(buf, n, count > 0 && n < count - 1, f);
 		}
 		free(buf);
-		return;
+		if (!json)
+			return;
 	}
 	fputs(json ? ",\"elements\":[" : "{", f);
 	for (i = 0; i < count && shown < DWV_PRINT_MAX; i = j) {
@@ -520,9 +527,10 @@ dwv_write_array(const struct dwv_env *env, struct dwv_value *v, FILE *f,
 		shown += j - i > 1 ? DWV_REPEATS : 1;
 		dwv_free(e);
 	}
-	if (i < count)
-		fputs(json ? "" : "...", f);
-	fputs(json ? "]" : "}", f);
+	if (json)
+		fputs(i < count ? "],\"truncated\":true" : "]", f);
+	else
+		fputs(i < count ? "...}" : "}", f);
 }
 
 /* One character inside quote ('"' or '\''), escaped as gdb does. */

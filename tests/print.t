@@ -156,7 +156,7 @@ tap_is "$got" '99|{ready = 1, mode = 2, delta = -7, tail = 122 '"'z'"'}|2.5|BLUE
 
 # JSON: a typed tree.
 pti_run --batch --json -ex 'p mixed' -ex 'p planet_list' -ex locals \
-	"$prog"
+	-ex 'p greeting' "$prog"
 tap_is "$(pti_json_eval print '[(f["name"], f["kind"], f["type"]) for f in o["value"].get("fields", [])][:4]' | sed -n 1p)" \
 	"[('tag', 'array', 'char [8]'), ('ratio', 'float', 'double'), ('color', 'enum', 'enum color'), ('num', 'union', 'union number')]" \
 	"--json: struct fields with names, kinds and types"
@@ -166,6 +166,8 @@ tap_is "$(pti_json_eval print '[(k, v) for k, v in o["value"]["fields"][4]["fiel
 tap_is "$(pti_json_eval print '(o["type"], o["value"]["kind"], o["text"].split(")")[0])' | sed -n 2p)" \
 	"('struct planet *', 'pointer', '(struct planet *')" \
 	"--json: a pointer's type and text"
+tap_is "$(pti_json_eval print '(o["value"].get("string"), len(o["value"].get("elements", [])), o["value"].get("elements", [{}])[0].get("char"))' | sed -n 3p)" \
+	"('earth', 16, 'e')" "--json: a char array's string and elements"
 tap_is "$(pti_json_eval locals '[v["name"] for v in o["vars"]]')" \
 	"['ret', 'local_sum', 'letter', 'copy']" "--json: locals by name"
 
