@@ -22,6 +22,7 @@
 #define DWV_PRINT_MAX 200	/* gdb's `print elements` */
 #define DWV_REPEATS 10		/* gdb's `print repeats` */
 
+static char *dwv_name_decl(const struct dwv_type *t, const char *suffix);
 static void dwv_write(const struct dwv_env *env, struct dwv_value *v,
     FILE *f, bool json, bool top, int depth);
 static void dwv_write_scalar(const struct dwv_env *env, struct dwv_value *v,
@@ -36,7 +37,8 @@ static void dwv_write_char(int c, int quote, FILE *f);
 static void dwv_write_string_at(const struct dwv_env *env, uint64_t addr,
     FILE *f, bool json);
 static void dwv_json_head(struct dwv_value *v, const char *kind, FILE *f);
-
+static void dwv_args_text_var(void *arg, const char *name,
+    struct dwv_value *v);
 
 char *
 dwv_type_name(const struct dwv_value *v)
@@ -45,7 +47,7 @@ dwv_type_name(const struct dwv_value *v)
 }
 
 /* t named as C declares it, around the declarator suffix. */
-char *
+static char *
 dwv_name_decl(const struct dwv_type *t, const char *suffix)
 {
 	struct dwv_type inner;

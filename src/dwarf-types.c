@@ -21,9 +21,25 @@
 
 #define DWV_STACK 64		/* DWARF expression stack */
 
+struct dwv_index;
+struct dwv_entry;
+
+static uint64_t dwv_pc(const struct dwv_env *env);
 static int dwv_run_ops(const struct dwv_env *env, const Dwarf_Op *ops,
     size_t nops, Dwarf_Die *fn, bool have_fn, Dwarf_Addr bias,
     struct dwv_value *v, char **errp);
+static bool dwv_var_named(Dwarf_Die *die, const char *name, bool params);
+static uint64_t dwv_hash(const char *name, int class);
+static struct dwv_entry *dwv_index_slot(struct dwv_index *ix, const char *name,
+    int class);
+static void dwv_index_add(struct dwv_index *ix, const char *name, int class,
+    Dwarf_Die *die, Dwarf_Die *owner, Dwarf_Addr bias);
+static int dwv_index_module(Dwfl_Module *mod, void **userdata,
+    const char *modname, Dwarf_Addr base, void *arg);
+static const struct dwv_entry *dwv_lookup(const struct dwv_env *env,
+    const char *name, int class);
+static bool dwv_frame_reg(const struct dwv_env *env, uint64_t regno,
+    uint64_t *out);
 
 struct dwv_value *
 dwv_new(void)
@@ -110,7 +126,7 @@ dwv_type_of(Dwarf_Die *die, struct dwv_type *t)
 	t->has_die = true;
 }
 
-uint64_t
+static uint64_t
 dwv_pc(const struct dwv_env *env)
 {
 	const struct sym_frame *f = env->frame;

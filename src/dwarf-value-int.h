@@ -76,14 +76,12 @@ bool dwv_find_type(const struct dwv_env *env, const char *name,
 int dwv_locate(const struct dwv_env *env, Dwarf_Die *var,
     Dwarf_Die *fn, bool have_fn, Dwarf_Addr bias, struct dwv_value *v,
     char **errp);
-uint64_t dwv_pc(const struct dwv_env *env);
 void dwv_type_of(Dwarf_Die *die, struct dwv_type *t);
 enum dwv_class dwv_class(const struct dwv_type *t, Dwarf_Die *peeled);
 uint64_t dwv_size(const struct dwv_type *t);
 void dwv_target(const struct dwv_type *t, struct dwv_type *out);
 bool dwv_array_dims(const struct dwv_type *t, uint64_t *count,
     struct dwv_type *elem);
-char *dwv_name_decl(const struct dwv_type *t, const char *suffix);
 int dwv_attr_int(Dwarf_Die *die, unsigned name, Dwarf_Word *out);
 const char *dwv_die_name(Dwarf_Die *die);
 struct dwv_value *dwv_sub(const struct dwv_value *v,

@@ -698,6 +698,7 @@ dwv_member(struct dwv_parser *ps, struct dwv_value *v, const char *name)
 	struct dwv_value *r = NULL, *anon;
 	enum dwv_class c = dwv_class(&v->type, &peeled);
 	const char *n;
+	char *tn;
 
 	if (c != DWV_STRUCT && c != DWV_UNION) {
 		dwv_fail(ps, "%s: %s is not a struct or union", name,
@@ -759,15 +760,10 @@ dwv_member(struct dwv_parser *ps, struct dwv_value *v, const char *name)
 		} while (dwarf_siblingof(&child, &child) == 0);
 	}
 	if (r == NULL && ps->err == NULL) {
-		t = v->type;
-		n = NULL;
-		{
-			char *tn = dwv_name_decl(&t, "");
-
-			dwv_fail(ps, "%s: there is no member named %s in %s",
-			    name, name, tn);
-			free(tn);
-		}
+		tn = dwv_type_name(v);
+		dwv_fail(ps, "%s: there is no member named %s in %s", name,
+		    name, tn);
+		free(tn);
 	}
 	dwv_free(v);
 	return r;
