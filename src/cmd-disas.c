@@ -50,6 +50,7 @@ const struct cmd_entry cmd_disas_entry = {
 	.args = "[ADDR] [COUNT]",
 	.min_args = 0,
 	.max_args = 2,
+	.core_ok = true,
 	.help = "disassemble COUNT (10) instructions at ADDR or around $rip",
 	.exec = cmd_disas_exec,
 };

@@ -38,6 +38,7 @@ const struct cmd_entry cmd_list_entry = {
 	.args = "[FUNCTION|FILE:LINE]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "source lines around $rip's line, a function or FILE:LINE",
 	.exec = cmd_list_exec,
 };

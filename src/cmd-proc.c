@@ -5,7 +5,9 @@
  * parses its arguments, asks procinfo.c and prints text or JSON; nothing
  * here reads /proc itself. Once the leader thread has exited its
  * /proc/PID entries lose the process's files and memory: they are read
- * through a live thread's /proc/TID (proc_access_tid).
+ * through a live thread's /proc/TID (proc_access_tid). On a core they
+ * read the copies of a snapshot (--snapshot, snapshot-read.c), and say
+ * so when there is none.
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 #include "json.h"
 #include "procinfo.h"
 #include "redirect.h"
+#include "snapshot-read.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -35,6 +38,15 @@ static enum cmd_result cmd_signals_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
 static enum cmd_result cmd_proc_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
+static enum cmd_result cmd_fds_saved(struct cmd_ctx *ctx, char **errp);
+static int cmd_proc_strv(struct cmd_ctx *ctx, const char *name,
+    struct procinfo_strv *out, char **errp);
+static char *cmd_proc_link(struct cmd_ctx *ctx, const char *name,
+    char **errp);
+static int cmd_proc_file(struct cmd_ctx *ctx, const char *name,
+    struct procinfo_file *out, char **errp);
+static int cmd_signals_saved(struct cmd_ctx *ctx, const struct thread *t,
+    struct procinfo_signals **out, size_t *count, char **errp);
 static void cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d);
 static void cmd_proc_fd_json(struct json *j, const struct procinfo_fd *d);
 static const char *cmd_proc_sock_proto(const struct procinfo_sock *s);
@@ -52,6 +64,7 @@ const struct cmd_entry cmd_fds_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "open descriptors: type, flags, position, target, peer",
 	.exec = cmd_fds_exec,
 };
@@ -61,6 +74,7 @@ const struct cmd_entry cmd_env_entry = {
 	.args = "[NAME]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "the environment, or one variable's value",
 	.exec = cmd_env_exec,
 };
@@ -70,6 +84,7 @@ const struct cmd_entry cmd_cmdline_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "the argument list, one argument a line",
 	.exec = cmd_cmdline_exec,
 };
@@ -79,6 +94,7 @@ const struct cmd_entry cmd_cwd_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "the working directory",
 	.exec = cmd_link_exec,
 };
@@ -88,6 +104,7 @@ const struct cmd_entry cmd_exe_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "the executable file",
 	.exec = cmd_link_exec,
 };
@@ -97,6 +114,7 @@ const struct cmd_entry cmd_root_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "the root directory",
 	.exec = cmd_link_exec,
 };
@@ -106,6 +124,7 @@ const struct cmd_entry cmd_limits_entry = {
 	.args = "",
 	.min_args = 0,
 	.max_args = 0,
+	.core_ok = true,
 	.help = "resource limits: NAME SOFT HARD UNITS",
 	.exec = cmd_limits_exec,
 };
@@ -115,6 +134,7 @@ const struct cmd_entry cmd_signals_entry = {
 	.args = "[TID]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "pending, blocked, ignored and caught signals per thread",
 	.exec = cmd_signals_exec,
 };
@@ -124,6 +144,7 @@ const struct cmd_entry cmd_proc_entry = {
 	.args = "[FILE]",
 	.min_args = 0,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "list /proc/PID, or show one file under it",
 	.exec = cmd_proc_exec,
 };
@@ -140,6 +161,8 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	FILE *f = ctx->out;
 	struct json j;
 
+	if (p->core != NULL)
+		return cmd_fds_saved(ctx, errp);
 	for (q = ctx->tracer != NULL ? tracer_procs(ctx->tracer) : NULL;
 	    q != NULL; q = q->next) {
 		if (q == p || q->state == PROC_GONE)
@@ -171,6 +194,96 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_end(&j);
 	procinfo_fds_free(&fds);
 	return CMD_OK;
+}
+
+/* A snapshot's fds: the text `fds` printed when it was saved. */
+static enum cmd_result
+cmd_fds_saved(struct cmd_ctx *ctx, char **errp)
+{
+	char *text;
+	struct json j;
+
+	if ((text = snapshot_file(ctx->proc, "fds.txt", NULL, errp)) == NULL)
+		return CMD_FAILED;
+	if (ctx->json) {
+		json_begin(&j, ctx->out, "fds");
+		json_put_str(&j, "saved_text", text);
+		json_end(&j);
+	} else {
+		fputs(text, ctx->out);
+	}
+	free(text);
+	return CMD_OK;
+}
+
+/* environ or cmdline: the live process's, or a snapshot's copy. */
+static int
+cmd_proc_strv(struct cmd_ctx *ctx, const char *name,
+    struct procinfo_strv *out, char **errp)
+{
+	size_t len;
+	char *text;
+
+	if (ctx->proc->core == NULL)
+		return procinfo_strv_read(proc_access_tid(ctx->proc), name,
+		    out, errp);
+	if ((text = snapshot_file(ctx->proc, name, &len, errp)) == NULL)
+		return -1;
+	procinfo_strv_parse(text, len, out);
+	free(text);
+	return 0;
+}
+
+/* cwd, exe, root: the link's target, or a snapshot's line. */
+static char *
+cmd_proc_link(struct cmd_ctx *ctx, const char *name, char **errp)
+{
+	char *text;
+
+	if (ctx->proc->core == NULL)
+		return procinfo_link(proc_access_tid(ctx->proc), name, errp);
+	if ((text = snapshot_file(ctx->proc, name, NULL, errp)) != NULL)
+		text[strcspn(text, "\n")] = '\0';
+	return text;
+}
+
+/* `proc [FILE]`: under /proc/PID, or in a snapshot's directory. */
+static int
+cmd_proc_file(struct cmd_ctx *ctx, const char *name,
+    struct procinfo_file *out, char **errp)
+{
+	char **names;
+	size_t n, i;
+
+	if (ctx->proc->core == NULL)
+		return procinfo_file_read(proc_access_tid(ctx->proc), name,
+		    out, errp);
+	memset(out, 0, sizeof *out);
+	names = snapshot_list(ctx->proc, name, &n, NULL);
+	if (names == NULL) {
+		out->data = snapshot_file(ctx->proc, name, &out->len, errp);
+		if (out->data == NULL)
+			return -1;
+		if (out->len > PROCINFO_FILE_MAX) {
+			out->len = PROCINFO_FILE_MAX;
+			out->data[out->len] = '\0';
+			out->truncated = true;
+		}
+		return 0;
+	}
+	out->is_dir = true;
+	out->entries = xcalloc(n ? n : 1, sizeof *out->entries);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+
+		out->entries[i].kind = names[i][len - 1] == '/' ? 'd' : 'f';
+		if (out->entries[i].kind == 'd')
+			names[i][len - 1] = '\0';
+		out->entries[i].name = names[i];
+	}
+	out->count = n;
+	free(names);
+	return 0;
 }
 
 /* "tcp", "udp6", "unix": what the text column says. */
@@ -294,7 +407,7 @@ cmd_env_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	struct json j;
 	size_t i, n;
 
-	if (procinfo_strv_read(proc_access_tid(ctx->proc), "environ", &env, errp) < 0)
+	if (cmd_proc_strv(ctx, "environ", &env, errp) < 0)
 		return CMD_FAILED;
 	if (argc == 2) {
 		n = strlen(argv[1]);
@@ -335,8 +448,7 @@ cmd_cmdline_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	struct json j;
 	size_t i;
 
-	if (procinfo_strv_read(proc_access_tid(ctx->proc), "cmdline", &args,
-	    errp) < 0)
+	if (cmd_proc_strv(ctx, "cmdline", &args, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
 		json_begin(&j, ctx->out, "cmdline");
@@ -357,8 +469,7 @@ cmd_link_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	char *path;
 
-	if ((path = procinfo_link(proc_access_tid(ctx->proc), argv[0],
-	    errp)) == NULL)
+	if ((path = cmd_proc_link(ctx, argv[0], errp)) == NULL)
 		return CMD_FAILED;
 	if (ctx->json) {
 		struct json j;
@@ -401,8 +512,18 @@ cmd_limits_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	struct json j;
 	size_t i;
 
-	if (procinfo_limits_read(proc_access_tid(ctx->proc), &lim, errp) < 0)
+	char *text;
+
+	if (ctx->proc->core != NULL) {
+		if ((text = snapshot_file(ctx->proc, "limits", NULL,
+		    errp)) == NULL)
+			return CMD_FAILED;
+		procinfo_limits_parse(text, &lim);
+		free(text);
+	} else if (procinfo_limits_read(proc_access_tid(ctx->proc), &lim,
+	    errp) < 0) {
 		return CMD_FAILED;
+	}
 	if (ctx->json) {
 		json_begin(&j, f, "limits");
 		json_open(&j, "limits", '[');
@@ -479,9 +600,13 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 
 	if (argc == 2 && (t = cmd_thread_arg(ctx, argv[1], errp)) == NULL)
 		return CMD_FAILED;
-	if (procinfo_signals_read(ctx->proc->pid, t != NULL ? t->tid : 0,
-	    &sigs, &count, errp) < 0)
+	if (ctx->proc->core != NULL) {
+		if (cmd_signals_saved(ctx, t, &sigs, &count, errp) < 0)
+			return CMD_FAILED;
+	} else if (procinfo_signals_read(ctx->proc->pid, t != NULL ? t->tid :
+	    0, &sigs, &count, errp) < 0) {
 		return CMD_FAILED;
+	}
 	if (ctx->json) {
 		json_begin(&j, f, "signals");
 		json_open(&j, "threads", '[');
@@ -522,6 +647,40 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 	return CMD_OK;
 }
 
+/*
+ * A snapshot's signal masks: those of the thread whose status it saved
+ * (the leader while it lived), the only one it has.
+ */
+static int
+cmd_signals_saved(struct cmd_ctx *ctx, const struct thread *t,
+    struct procinfo_signals **out, size_t *count, char **errp)
+{
+	const char *pid;
+	char *text;
+
+	if ((text = snapshot_file(ctx->proc, "status", NULL, errp)) == NULL)
+		return -1;
+	*out = xcalloc(1, sizeof **out);
+	*count = 1;
+	pid = strstr(text, "\nPid:");
+	(*out)->tid = pid != NULL ? (pid_t)atoi(pid + 5) : 0;
+	if (procinfo_parse_sigmasks(text, *out) < 0 ||
+	    (t != NULL && t->tid != (*out)->tid)) {
+		if (t != NULL && t->tid != (*out)->tid)
+			set_error(errp, "thread %d: not in this snapshot (it "
+			    "has thread %d's status)", (int)t->tid,
+			    (int)(*out)->tid);
+		else
+			set_error(errp, "%s/status: no signal masks",
+			    ctx->proc->snapshot);
+		free(*out);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 0;
+}
+
 static enum cmd_result
 cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
@@ -533,7 +692,7 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	bool text;
 	size_t i;
 
-	if (procinfo_file_read(proc_access_tid(ctx->proc), name, &pf, errp) < 0)
+	if (cmd_proc_file(ctx, name, &pf, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
 		json_begin(&j, f, "proc");
@@ -588,6 +747,54 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 }
 
 /*
+ * What `status` adds on a snapshot, after what the core says (ppid, comm,
+ * uid, gid): the saved argv, exe, cwd and status file's figures.
+ */
+static void
+cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
+{
+	struct procinfo_status st = { 0 };
+	struct procinfo_strv args = { NULL, 0 };
+	char *exe, *cwd, *status;
+	FILE *f = ctx->out;
+	size_t i;
+
+	if ((status = snapshot_file(ctx->proc, "status", NULL, NULL)) != NULL)
+		procinfo_status_parse(status, &st);
+	cmd_proc_strv(ctx, "cmdline", &args, NULL);
+	exe = cmd_proc_link(ctx, "exe", NULL);
+	cwd = cmd_proc_link(ctx, "cwd", NULL);
+	if (j != NULL) {
+		json_put_str(j, "snapshot", ctx->proc->snapshot);
+		cmd_proc_strv_json(j, "argv", &args);
+		json_put_str(j, "exe", exe);
+		json_put_str(j, "cwd", cwd);
+		if (status != NULL) {
+			json_put_uint(j, "peak_rss_kb", st.peak_rss_kb);
+			json_put_uint(j, "voluntary_ctxt_switches",
+			    st.vol_ctxt);
+			json_put_uint(j, "involuntary_ctxt_switches",
+			    st.nonvol_ctxt);
+		}
+	} else {
+		fprintf(f, "  snapshot %s\n  argv:", ctx->proc->snapshot);
+		for (i = 0; i < args.count; i++)
+			fprintf(f, " %s", args.v[i]);
+		fprintf(f, "\n  exe: %s\n  cwd: %s\n", exe != NULL ? exe :
+		    "?", cwd != NULL ? cwd : "?");
+		if (status != NULL)
+			fprintf(f, "  peak RSS %" PRIu64 " kB; context "
+			    "switches %" PRIu64 " voluntary, %" PRIu64
+			    " involuntary\n", st.peak_rss_kb, st.vol_ctxt,
+			    st.nonvol_ctxt);
+	}
+	free(status);
+	free(exe);
+	free(cwd);
+	procinfo_strv_free(&args);
+}
+
+/*
  * What `status` adds: members of its JSON object j, or with j NULL text
  * lines after its first line.
  */
@@ -601,6 +808,10 @@ cmd_proc_status(struct cmd_ctx *ctx, struct json *j)
 	FILE *f = ctx->out;
 	size_t i;
 
+	if (ctx->proc->snapshot != NULL) {
+		cmd_proc_status_saved(ctx, j);
+		return;
+	}
 	if (procinfo_status_read(ctx->proc->pid, tid, &st, NULL) < 0)
 		return;
 	procinfo_strv_read(tid, "cmdline", &args, NULL);

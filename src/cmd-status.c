@@ -168,7 +168,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_put_int(&j, "threads", p->nthreads);
 		if (p->core != NULL)
 			cmd_status_core(p, &j, NULL);
-		else
+		if (p->core == NULL || p->snapshot != NULL)
 			cmd_proc_status(ctx, &j);
 		json_end(&j);
 		return CMD_OK;
@@ -178,7 +178,7 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	    p->nthreads == 1 ? "" : "s");
 	if (p->core != NULL)
 		cmd_status_core(p, NULL, f);
-	else
+	if (p->core == NULL || p->snapshot != NULL)
 		cmd_proc_status(ctx, NULL);
 	return CMD_OK;
 }

@@ -33,6 +33,7 @@ const struct cmd_entry cmd_sym_entry = {
 	.args = "ADDR",
 	.min_args = 1,
 	.max_args = 1,
+	.core_ok = true,
 	.help = "the symbol+offset, region and source line of ADDR",
 	.exec = cmd_sym_exec,
 };

@@ -95,9 +95,12 @@ cmd_threads_name(const struct thread *t)
 {
 	char path[64], *name;
 
-	/* A core's process is gone: its pid may be another's now. */
+	/*
+	 * A core's process is gone: its pid may be another's now. Its notes
+	 * name the process (NT_PRPSINFO: the leader's comm), no other thread.
+	 */
 	if (t->proc->core != NULL)
-		return xstrdup("");
+		return xstrdup(t->tid == t->proc->pid ? t->proc->comm : "");
 	snprintf(path, sizeof path, "/proc/%d/task/%d/comm",
 	    (int)t->proc->pid, (int)t->tid);
 	name = read_file_str(path, NULL);

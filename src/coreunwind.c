@@ -165,6 +165,7 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 	Dwfl_Module *mod;
 	Dwfl_Line *line;
 	Dwarf_Addr pc, at;
+	Dwarf_Word sp;
 	GElf_Off off;
 	GElf_Sym sym;
 	const char *name;
@@ -180,6 +181,7 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 	f = &a->t->frames[a->t->count++];
 	memset(f, 0, sizeof *f);
 	f->pc = pc;
+	f->sp = dwfl_frame_reg(frame, 7, &sp) == 0 ? sp : 0;
 	f->activation = act;
 	at = act || pc == 0 ? pc : pc - 1;
 	mod = dwfl_addrmodule(a->dwfl, at);

@@ -15,6 +15,7 @@ struct corefile;
 
 struct coreunwind_frame {
 	uint64_t pc;
+	uint64_t sp;		/* rsp in the frame, 0 when unknown */
 	bool activation;	/* frame #0 or a signal frame: pc is exact */
 	char *function;		/* NULL when no symbol covers it */
 	uint64_t offset;	/* pc - the function's start */

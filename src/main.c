@@ -25,6 +25,7 @@
 #include "source.h"
 #include "summary.h"
 #include "snapshot.h"
+#include "snapshot-read.h"
 #include "tracer.h"
 #include "tui/tui.h"
 #include "unwind.h"
@@ -42,6 +43,7 @@ struct options {
 	const char *output_file;
 	const char *save_dir;	/* --save=DIR */
 	const char *core_file;	/* --core=FILE */
+	const char *snapshot_dir;	/* --snapshot=DIR */
 	struct command *commands;	/* -ex and -x lines, in order */
 	size_t ncommands;
 	char **only;		/* --only globs */
@@ -70,11 +72,12 @@ enum {
 	OPT_SUMMARY,
 	OPT_SOURCE_DIR,
 	OPT_CORE,
+	OPT_SNAPSHOT,
 };
 
 static const char usage_line[] =
     "usage: ptinspect [OPTIONS] [--] PROGRAM [ARG...]\n"
-    "       ptinspect --core=FILE --batch [OPTIONS] [PROGRAM]";
+    "       ptinspect --core=FILE|--snapshot=DIR [OPTIONS] [PROGRAM]";
 
 static const char help_text[] =
     "Run PROGRAM under ptrace and inspect its memory, live and at its exit.\n"
@@ -103,9 +106,12 @@ static const char help_text[] =
     "                          run CMD at the pause (repeatable)\n"
     "  -x FILE, --command FILE run the commands in FILE, one a line\n"
     "      --source-dir=DIR    look for source files in DIR too (repeatable)\n"
-    "      --core=FILE         batch: run the commands on a core file (ours,\n"
-    "                          gdb's or the kernel's) instead of a program;\n"
-    "                          PROGRAM, if given, is its executable\n"
+    "      --core=FILE         a core file (ours, gdb's or the kernel's)\n"
+    "                          instead of a program, read-only: the TUI,\n"
+    "                          or with --batch the commands; PROGRAM, if\n"
+    "                          given, is its executable\n"
+    "      --snapshot=DIR      as --core, on a directory `save` wrote: its\n"
+    "                          core, and its fds, env, limits... as saved\n"
     "  -j, --json[=FILE]       print each command's result as one JSON line,\n"
     "                          to FILE (not the program's stdout) if given\n"
     "      --summary[=FILE]    batch: once all is gone, one line per traced\n"
@@ -346,6 +352,42 @@ open_summary_file(struct options *o, const char *path)
 	}
 }
 
+/*
+ * --core and --snapshot run no program: the options that shape a run are
+ * refused by name rather than ignored.
+ */
+static void
+post_mortem_options(const struct options *o)
+{
+	const char *live = NULL;
+
+	/* Those that imply -p first. */
+	if (o->save_dir != NULL)
+		live = "--save";
+	else if (o->timeout_ms > 0)
+		live = "--timeout";
+	else if (o->tracer.pause_on != 0)
+		live = "--pause-on";
+	else if (o->nonly > 0)
+		live = "--only";
+	else if (o->tracer.pause_on_exit)
+		live = "-p (--pause-on-exit)";
+	else if (o->tracer.follow_forks)
+		live = "-f";
+	else if (o->tracer.no_seccomp)
+		live = "--no-seccomp";
+	else if (o->tracer.no_redirect)
+		live = "--no-redirect";
+	else if (o->output_file != NULL)
+		live = "-o";
+	else if (o->summary)
+		live = "--summary";
+	if (live != NULL)
+		usage_error(xstrfmt("%s is for a program ptinspect runs, not "
+		    "with --%s", live, o->core_file != NULL ? "core" :
+		    "snapshot"));
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -370,6 +412,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
 		{ "source-dir", required_argument, NULL, OPT_SOURCE_DIR },
 		{ "core", required_argument, NULL, OPT_CORE },
+		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -427,6 +470,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_CORE:
 			o->core_file = optarg;
 			break;
+		case OPT_SNAPSHOT:
+			o->snapshot_dir = optarg;
+			break;
 		case OPT_SOURCE_DIR:
 			source_add_dir(optarg);
 			break;
@@ -467,13 +513,18 @@ parse_options(int argc, char **argv, struct options *o)
 			    argv[optind - 1]));
 		}
 	}
-	if (o->core_file != NULL) {
-		if (!o->batch)
-			usage_error("--core needs --batch for now (the TUI "
-			    "cannot open a core file yet)");
+	if (o->core_file != NULL || o->snapshot_dir != NULL) {
+		if (o->core_file != NULL && o->snapshot_dir != NULL)
+			usage_error("--core and --snapshot: one or the other "
+			    "(a snapshot has its own core)");
 		if (argc - optind > 1)
-			usage_error("--core takes one PROGRAM (its "
-			    "executable), without arguments");
+			usage_error(xstrfmt("--%s takes one PROGRAM (its "
+			    "executable), without arguments",
+			    o->core_file != NULL ? "core" : "snapshot"));
+		if (!o->batch && o->ncommands > 0)
+			usage_error("-ex and -x need --batch (the TUI has a : "
+			    "prompt instead)");
+		post_mortem_options(o);
 		return optind;
 	}
 	if (optind >= argc)
@@ -586,11 +637,12 @@ run_batch_commands(struct tracer *tr, struct proc *p, const struct options *o)
 }
 
 /*
- * --core: the commands run once against the process the core file holds.
- * Exit status 0, 1 if a command failed, 2 if the core cannot be read.
+ * --core, --snapshot: the commands run once against the process the core
+ * file holds, or without --batch the TUI shows it. Exit status 0, 1 if a
+ * command failed, 2 if the core or snapshot cannot be read.
  */
 static int
-run_core(const struct options *o, const char *exe)
+run_post(const struct options *o, const char *exe)
 {
 	struct cmd_ctx ctx = {
 		.json = o->json,
@@ -602,11 +654,25 @@ run_core(const struct options *o, const char *exe)
 	int status = 0;
 	size_t i;
 
-	p = postmortem_open(o->core_file, exe, &err);
+	if (!o->batch && (!isatty(0) || !isatty(1))) {
+		warnx_msg("the TUI needs a terminal on stdin and stdout; use "
+		    "--batch");
+		return EXIT_USAGE;
+	}
+	if (o->snapshot_dir != NULL)
+		p = snapshot_open(o->snapshot_dir, exe, &err);
+	else
+		p = postmortem_open(o->core_file, exe, &err);
 	if (p == NULL) {
-		warnx_msg("--core=%s", err);
+		warnx_msg("--%s=%s", o->snapshot_dir != NULL ? "snapshot" :
+		    "core", err);
 		free(err);
 		return EXIT_USAGE;
+	}
+	if (!o->batch) {
+		status = tui_run_post(p);
+		postmortem_close(p);
+		return status;
 	}
 	ctx.proc = p;
 	ctx.thread = proc_main_thread(p);
@@ -772,8 +838,8 @@ main(int argc, char **argv)
 
 	first = parse_options(argc, argv, &o);
 	task_add_forget_hook(unwind_forget);
-	if (o.core_file != NULL) {
-		status = run_core(&o, argv[first]);
+	if (o.core_file != NULL || o.snapshot_dir != NULL) {
+		status = run_post(&o, argv[first]);
 	} else if (o.batch) {
 		status = run_batch(&o, argv + first);
 	} else {

@@ -22,8 +22,6 @@
 
 #define MAPS_DELETED " (deleted)"
 
-static int maps_parse_text(const char *text, const char *what,
-    struct maps *out, char **errp);
 static int maps_parse_line(const char *line, size_t len, struct region *r);
 static int maps_parse_hex(const char **sp, const char *end, int stop,
     uint64_t *out);
@@ -48,8 +46,7 @@ maps_read(pid_t pid, struct maps *out, char **errp)
 	return rc;
 }
 
-/* Parses the text of a maps file; `what` names it in error messages. */
-static int
+int
 maps_parse_text(const char *text, const char *what, struct maps *out,
     char **errp)
 {

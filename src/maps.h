@@ -30,6 +30,13 @@ struct maps {
 /* Reads /proc/PID/maps (PID may be a thread id). 0, or -1 with *errp. */
 int maps_read(pid_t pid, struct maps *out, char **errp);
 
+/*
+ * Parses the text of a maps file (a saved copy); `what` names it in error
+ * messages. 0, or -1 with *errp ("WHAT: line 3: malformed").
+ */
+int maps_parse_text(const char *text, const char *what, struct maps *out,
+    char **errp);
+
 /* A deep copy of from into out (always 0; errp for symmetry). */
 int maps_copy(const struct maps *from, struct maps *out, char **errp);
 

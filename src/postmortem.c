@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "corefile.h"
+#include "coreunwind.h"
 #include "postmortem.h"
+#include "symbols.h"
 #include "task.h"
 #include "util.h"
 
@@ -82,7 +84,12 @@ postmortem_close(struct proc *p)
 		next = t->next;
 		free(t);
 	}
+	symbols_free(p->core_syms);
+	if (p->core_bt != NULL)
+		coreunwind_free(p->core_bt);
+	free(p->core_bt);
 	corefile_close(p->core);
 	free(p->core_exe);
+	free(p->snapshot);
 	free(p);
 }

@@ -441,13 +441,24 @@ int
 procinfo_strv_read(pid_t pid, const char *name, struct procinfo_strv *out,
     char **errp)
 {
-	size_t len, i, cap = 16;
-	char *text = pi_read_proc(pid, name, &len, errp), *p;
+	size_t len;
+	char *text = pi_read_proc(pid, name, &len, errp);
 
 	out->v = NULL;
 	out->count = 0;
 	if (text == NULL)
 		return -1;
+	procinfo_strv_parse(text, len, out);
+	free(text);
+	return 0;
+}
+
+void
+procinfo_strv_parse(const char *text, size_t len, struct procinfo_strv *out)
+{
+	size_t i, cap = 16;
+	const char *p;
+
 	out->v = xreallocarray(NULL, cap, sizeof *out->v);
 	for (p = text, i = 0; p < text + len; p += strlen(p) + 1, i++) {
 		if (i + 1 >= cap) {
@@ -458,8 +469,6 @@ procinfo_strv_read(pid_t pid, const char *name, struct procinfo_strv *out,
 	}
 	out->v[i] = NULL;
 	out->count = i;
-	free(text);
-	return 0;
 }
 
 void
@@ -497,6 +506,20 @@ procinfo_link(pid_t pid, const char *name, char **errp)
 int
 procinfo_limits_read(pid_t pid, struct procinfo_limits *out, char **errp)
 {
+	char *text = pi_read_proc(pid, "limits", NULL, errp);
+
+	out->v = NULL;
+	out->count = 0;
+	if (text == NULL)
+		return -1;
+	procinfo_limits_parse(text, out);
+	free(text);
+	return 0;
+}
+
+void
+procinfo_limits_parse(char *text, struct procinfo_limits *out)
+{
 	/* /proc/PID/limits's descriptions and prlimit(1)'s names. */
 	static const char *const names[][2] = {
 		{ "Max cpu time", "CPU" }, { "Max file size", "FSIZE" },
@@ -512,12 +535,9 @@ procinfo_limits_read(pid_t pid, struct procinfo_limits *out, char **errp)
 		{ "Max realtime priority", "RTPRIO" },
 		{ "Max realtime timeout", "RTTIME" },
 	};
-	char *text = pi_read_proc(pid, "limits", NULL, errp), *line, *next;
+	char *line, *next;
 
-	out->v = NULL;
 	out->count = 0;
-	if (text == NULL)
-		return -1;
 	out->v = xcalloc(ARRAY_SIZE(names) + 8, sizeof *out->v);
 	/* "%-25s %-20s %-20s %-10s": the description may hold spaces. */
 	for (line = strchr(text, '\n'); line != NULL &&
@@ -547,8 +567,6 @@ procinfo_limits_read(pid_t pid, struct procinfo_limits *out, char **errp)
 		l->units = xstrdup(units);
 		out->count++;
 	}
-	free(text);
-	return 0;
 }
 
 void
@@ -682,7 +700,6 @@ procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
 	long hz = sysconf(_SC_CLK_TCK);
 	struct timespec now;
 	uint64_t now_ms, start_ms;
-	const char *v;
 	int ppid;
 
 	memset(out, 0, sizeof *out);
@@ -714,6 +731,16 @@ procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
 	free(comm);
 	if ((status = pi_read_proc(tid, "status", NULL, errp)) == NULL)
 		return -1;
+	procinfo_status_parse(status, out);
+	free(status);
+	return 0;
+}
+
+void
+procinfo_status_parse(const char *status, struct procinfo_status *out)
+{
+	const char *v;
+
 	if ((v = pi_field(status, "Uid:")) != NULL)
 		sscanf(v, "%u %u %u %u", &out->uid[0], &out->uid[1],
 		    &out->uid[2], &out->uid[3]);
@@ -726,8 +753,6 @@ procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
 		out->vol_ctxt = strtoull(v, NULL, 10);
 	if ((v = pi_field(status, "nonvoluntary_ctxt_switches:")) != NULL)
 		out->nonvol_ctxt = strtoull(v, NULL, 10);
-	free(status);
-	return 0;
 }
 
 /*

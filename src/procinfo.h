@@ -96,6 +96,9 @@ struct procinfo_strv {
 /* name is "environ" or "cmdline". 0, or -1 with *errp. */
 int procinfo_strv_read(pid_t pid, const char *name, struct procinfo_strv *out,
     char **errp);
+/* The same from len bytes of such a file's text (a saved copy). */
+void procinfo_strv_parse(const char *text, size_t len,
+    struct procinfo_strv *out);
 void procinfo_strv_free(struct procinfo_strv *sv);
 
 /* readlink of /proc/PID/NAME ("cwd", "exe", "root"); NULL with *errp. */
@@ -114,6 +117,8 @@ struct procinfo_limits {
 };
 int procinfo_limits_read(pid_t pid, struct procinfo_limits *out,
     char **errp);
+/* The same from a limits file's text (changed in place: a saved copy). */
+void procinfo_limits_parse(char *text, struct procinfo_limits *out);
 void procinfo_limits_free(struct procinfo_limits *lim);
 
 /* The masks of /proc/PID/task/TID/status; bit N-1 is signal N. */
@@ -155,6 +160,8 @@ struct procinfo_status {
  */
 int procinfo_status_read(pid_t pid, pid_t tid, struct procinfo_status *out,
     char **errp);
+/* The ids, VmHWM and context switches of a status file's text. */
+void procinfo_status_parse(const char *status, struct procinfo_status *out);
 
 /*
  * The resident size of each mapping, from /proc/PID/smaps (its Rss: what

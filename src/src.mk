@@ -56,4 +56,5 @@ src_libptinspect_a_SOURCES += \
 src_libptinspect_a_SOURCES += \
 	src/corefile.c src/corefile.h \
 	src/coreunwind.c src/coreunwind.h \
-	src/postmortem.c src/postmortem.h
+	src/postmortem.c src/postmortem.h \
+	src/snapshot-read.c src/snapshot-read.h

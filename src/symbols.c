@@ -12,9 +12,12 @@
  * The module list comes from /proc/PID/maps (dwfl_linux_proc_report); ELF
  * and DWARF are opened lazily, the first time an address in a module is
  * looked up, through /proc/PID/map_files when the path no longer names
- * the mapped file. Results are kept in an open-addressing hash table keyed
- * by the address (and whether it is a return address); the strings are
- * copies, so a refresh that drops modules leaves the cache valid.
+ * the mapped file. For a process that is gone it comes from its core file
+ * instead (dwfl_core_file_report: the NT_FILE mappings and the link_map,
+ * files found by build id, then by path; symbols_new_core). Results are
+ * kept in an open-addressing hash table keyed by the address (and whether
+ * it is a return address); the strings are copies, so a refresh that
+ * drops modules leaves the cache valid.
  *
  * If DEBUGINFOD_URLS is set, libdw may ask those servers for missing debug
  * files, as gdb and eu-stack do; that is the user's choice.
@@ -40,7 +43,8 @@ struct sym_entry {
 };
 
 struct symbols {
-	pid_t pid;
+	pid_t pid;		/* 0 for a core */
+	Elf *core;		/* the core file's, for a core */
 	Dwfl *dwfl;
 	struct sym_entry *table;
 	size_t size;		/* slots, a power of two */
@@ -82,6 +86,12 @@ static const Dwfl_Callbacks symbols_callbacks = {
 	.debuginfo_path = &symbols_debuginfo_path,
 };
 
+static const Dwfl_Callbacks symbols_core_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &symbols_debuginfo_path,
+};
+
 struct symbols *
 symbols_new(pid_t pid, char **errp)
 {
@@ -96,6 +106,39 @@ symbols_new(pid_t pid, char **errp)
 		return NULL;
 	}
 	if (symbols_report(s, errp) == -1) {
+		symbols_free(s);
+		return NULL;
+	}
+	s->size = 256;
+	s->table = xcalloc(s->size, sizeof *s->table);
+	return s;
+}
+
+struct symbols *
+symbols_new_core(int core_fd, const char *core_path, const char *exe,
+    char **errp)
+{
+	struct symbols *s;
+
+	s = xcalloc(1, sizeof *s);
+	elf_version(EV_CURRENT);
+	s->core = elf_begin(core_fd, ELF_C_READ_MMAP, NULL);
+	if (s->core == NULL) {
+		set_error(errp, "%s: libelf: %s", core_path, elf_errmsg(-1));
+		free(s);
+		return NULL;
+	}
+	s->dwfl = dwfl_begin(&symbols_core_callbacks);
+	if (s->dwfl == NULL) {
+		set_error(errp, "libdwfl: %s", dwfl_errmsg(-1));
+		symbols_free(s);
+		return NULL;
+	}
+	dwfl_report_begin(s->dwfl);
+	if (dwfl_core_file_report(s->dwfl, s->core, exe) < 0 ||
+	    dwfl_report_end(s->dwfl, NULL, NULL) != 0) {
+		set_error(errp, "%s: libdwfl cannot read its modules: %s",
+		    core_path, dwfl_errmsg(-1));
 		symbols_free(s);
 		return NULL;
 	}
@@ -120,12 +163,16 @@ symbols_free(struct symbols *s)
 		s->cache_free(s->cache);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
+	if (s->core != NULL)
+		elf_end(s->core);
 	free(s);
 }
 
 int
 symbols_refresh(struct symbols *s, char **errp)
 {
+	if (s->core != NULL)
+		return 0;	/* a core's modules never change */
 	/* Modules may go: what the cache points into with them. */
 	if (s->cache != NULL)
 		s->cache_free(s->cache);

@@ -41,6 +41,13 @@ struct sym_info {
  * /proc/PID/maps. NULL with *errp when the process cannot be read.
  */
 struct symbols *symbols_new(pid_t pid, char **errp);
+/*
+ * The same for a process that is gone: the modules its core file (open on
+ * core_fd, named core_path in errors) maps, exe (may be NULL) for the
+ * program when the core's own path to it is gone. NULL with *errp.
+ */
+struct symbols *symbols_new_core(int core_fd, const char *core_path,
+    const char *exe, char **errp);
 void symbols_free(struct symbols *s);
 
 /*

@@ -23,6 +23,8 @@
 struct corefile;
 struct mem_state;
 struct redirect_state;
+struct symbols;
+struct coreunwind;
 
 enum proc_state {
 	PROC_RUNNING,		/* running (or stopped by job control) */
@@ -81,6 +83,10 @@ struct proc {
 	 */
 	struct corefile *core;
 	char *core_exe;		/* its executable, if the user named it */
+	/* --snapshot: the directory `save` wrote the core into, or NULL. */
+	char *snapshot;
+	struct symbols *core_syms;	/* the core's modules (unwind.c) */
+	struct coreunwind *core_bt;	/* its threads unwound, once */
 
 	int nthreads;
 	struct thread *threads;

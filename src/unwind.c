@@ -72,6 +72,7 @@
 #include "dwarf-value.h"
 #include "symbols.h"
 #include "task.h"
+#include "corefile.h"
 #include "coreunwind.h"
 #include "unwind.h"
 #include "unwind-int.h"
@@ -99,8 +100,8 @@ static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
 static size_t unwind_strsize(const char *s);
-static int unwind_core_thread(const struct corefile *cf, const char *exe,
-    pid_t tid, struct backtrace *out, char **errp);
+static int unwind_core_thread(struct proc *p, pid_t tid,
+    struct backtrace *out, char **errp);
 static const char *unwind_strcopy(char **p, const char *s);
 static const struct unwind_span *unwind_span_find(struct unwind_proc *up,
     uint64_t addr, size_t len);
@@ -166,8 +167,7 @@ unwind_thread(struct proc *p, struct thread *t, struct backtrace *out,
 	memset(out, 0, sizeof *out);
 	out->tid = t->tid;
 	if (p->core != NULL)
-		return unwind_core_thread(p->core, p->core_exe, t->tid, out,
-		    errp);
+		return unwind_core_thread(p, t->tid, out, errp);
 	if (unwind_get_regs(t->tid, &regs, errp) == -1)
 		return -1;
 	/* Held inside the mmap stub: the stack is the program's call. */
@@ -217,13 +217,12 @@ unwind_forget(struct proc *p)
 bool
 unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len)
 {
+	struct symbols *syms = unwind_symbols(p);
 	const struct sym_info *info;
-	struct unwind_proc *up;
 
-	up = unwind_proc_get(p, NULL);
-	if (up == NULL || up->syms == NULL)
+	if (syms == NULL)
 		return false;
-	info = symbols_lookup(up->syms, addr, false);
+	info = symbols_lookup(syms, addr, false);
 	if (info->function == NULL)
 		return false;
 	snprintf(buf, len, "%s+0x%" PRIx64, info->function, info->offset);
@@ -233,12 +232,9 @@ unwind_symbolize(struct proc *p, uint64_t addr, char *buf, size_t len)
 const struct sym_info *
 unwind_lookup(struct proc *p, uint64_t addr)
 {
-	struct unwind_proc *up;
+	struct symbols *syms = unwind_symbols(p);
 
-	up = unwind_proc_get(p, NULL);
-	if (up == NULL || up->syms == NULL)
-		return NULL;
-	return symbols_lookup(up->syms, addr, false);
+	return syms != NULL ? symbols_lookup(syms, addr, false) : NULL;
 }
 
 static long
@@ -272,12 +268,11 @@ unwind_sym_frame(struct proc *p, const struct backtrace *bt, size_t i,
 {
 	const struct frame *fr = &bt->frames[i];
 	struct user_regs_struct regs;
-	struct unwind_proc *up;
+	struct symbols *syms;
 	struct thread *t;
 	size_t j;
 
-	up = unwind_proc_get(p, NULL);
-	if (up == NULL || up->syms == NULL)
+	if ((syms = unwind_symbols(p)) == NULL)
 		return NULL;
 	memset(sf, 0, sizeof *sf);
 	sf->pc = fr->pc;
@@ -311,14 +306,21 @@ unwind_sym_frame(struct proc *p, const struct backtrace *bt, size_t i,
 			dregs[j] = dw[j];
 		sf->regs = dregs;
 	}
-	return up->syms;
+	return syms;
 }
 
+/* A core's are built on first use and go with it (postmortem_close). */
 struct symbols *
 unwind_symbols(struct proc *p)
 {
 	struct unwind_proc *up;
 
+	if (p->core != NULL) {
+		if (p->core_syms == NULL)
+			p->core_syms = symbols_new_core(p->core->fd,
+			    p->core->path, p->core_exe, NULL);
+		return p->core_syms;
+	}
 	up = unwind_proc_get(p, NULL);
 	return up != NULL ? up->syms : NULL;
 }
@@ -916,52 +918,87 @@ unwind_eh_table(const struct unwind_file *f, uint64_t bias,
 
 /*
  * Thread tid's backtrace from a core file (postmortem.c), by libdwfl
- * (coreunwind.c), in the shape of a live one.
+ * (coreunwind.c), in the shape of a live one. Source lines come from the
+ * core's symbols (unwind_symbols), as a live frame's: absolute paths, and
+ * gdb's line where several rows start at the pc; the module is the path
+ * of the region the pc is in (libdwfl names it by its base name).
  */
 static int
-unwind_core_thread(const struct corefile *cf, const char *exe, pid_t tid,
-    struct backtrace *out, char **errp)
+unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
+    char **errp)
 {
 	const struct coreunwind_thread *th = NULL;
-	struct coreunwind cu;
+	const struct sym_info **info;
+	const struct region *r;
+	const char **module;
+	struct symbols *syms = unwind_symbols(p);
+	struct coreunwind *cu;
 	size_t i, size = 0;
 	char *at;
 
 	memset(out, 0, sizeof *out);
 	out->tid = tid;
-	if (coreunwind(cf, exe, UNWIND_MAX_FRAMES, &cu, errp) < 0)
-		return -1;
-	for (i = 0; i < cu.count; i++)
-		if (cu.threads[i].tid == tid)
-			th = &cu.threads[i];
-	if (th == NULL) {
-		coreunwind_free(&cu);
+	/* libdwfl unwinds every thread at once: keep them all. */
+	if (p->core_bt == NULL) {
+		cu = xcalloc(1, sizeof *cu);
+		if (coreunwind(p->core, p->core_exe, UNWIND_MAX_FRAMES, cu,
+		    errp) < 0) {
+			free(cu);
+			return -1;
+		}
+		p->core_bt = cu;
+	}
+	cu = p->core_bt;
+	for (i = 0; i < cu->count; i++)
+		if (cu->threads[i].tid == tid)
+			th = &cu->threads[i];
+	if (th == NULL)
 		return set_error(errp, "thread %d is not in the core",
 		    (int)tid);
-	}
 	out->frames = xcalloc(th->count > 0 ? th->count : 1,
 	    sizeof(*out->frames));
+	info = xcalloc(th->count > 0 ? th->count : 1, sizeof(*info));
+	module = xcalloc(th->count > 0 ? th->count : 1, sizeof(*module));
 	out->count = th->count;
-	for (i = 0; i < th->count; i++)
-		size += unwind_strsize(th->frames[i].function) +
-		    unwind_strsize(th->frames[i].file) +
-		    unwind_strsize(th->frames[i].module);
+	for (i = 0; i < th->count; i++) {
+		const struct coreunwind_frame *f = &th->frames[i];
+
+		if (syms != NULL)
+			info[i] = symbols_lookup(syms, f->pc, !f->activation);
+		if (info[i] != NULL && info[i]->file == NULL)
+			info[i] = NULL;
+		r = maps_find(&p->core->maps, f->pc);
+		module[i] = r != NULL && r->name[0] == '/' ? r->name :
+		    f->module;
+		size += unwind_strsize(f->function) +
+		    unwind_strsize(info[i] != NULL ? info[i]->file :
+		    f->file) + unwind_strsize(module[i]);
+	}
 	at = out->strings = xmalloc(size > 0 ? size : 1);
 	for (i = 0; i < th->count; i++) {
 		const struct coreunwind_frame *f = &th->frames[i];
 		struct frame *fr = &out->frames[i];
 
 		fr->pc = f->pc;
+		fr->sp = f->sp;
+		/* x86-64: a frame's CFA is its caller's stack pointer. */
+		fr->cfa = i + 1 < th->count ? th->frames[i + 1].sp : 0;
+		/* The interrupted frame's pc is exact: the one before it is
+		 * the signal trampoline. */
+		fr->signal_frame = i + 1 < th->count &&
+		    th->frames[i + 1].activation;
 		fr->offset = f->offset;
-		fr->line = f->line;
+		fr->line = info[i] != NULL ? info[i]->line : f->line;
 		fr->function = unwind_strcopy(&at, f->function);
-		fr->file = unwind_strcopy(&at, f->file);
-		fr->module = unwind_strcopy(&at, f->module);
+		fr->file = unwind_strcopy(&at, info[i] != NULL ?
+		    info[i]->file : f->file);
+		fr->module = unwind_strcopy(&at, module[i]);
 	}
+	free(info);
+	free(module);
 	if (th->error != NULL) {
 		out->truncated = true;
 		out->error = xstrdup(th->error);
 	}
-	coreunwind_free(&cu);
 	return 0;
 }

@@ -17,19 +17,14 @@ core=$TAP_TMP/live.core
 # The same commands at the live pause and on the core.
 cmds=$TAP_TMP/cmds
 printf '%s\n' bt 'find "GCORE-MARKER-7f3a9c"' 'x $rsp 64' regs threads \
-	>"$cmds"
+	'sym main' 'disas main 6' >"$cmds"
 
 # facts FILE: one line per command of the JSON lines in FILE: bt's
-# functions (every thread), find's matches, x's bytes, regs, thread ids.
+# functions (every thread), find's matches, x's bytes, regs, thread ids,
+# sym's and disas's objects.
 facts()
 {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-	if not line.startswith("{"):
-		continue
-	o = json.loads(line)
-	c = o.get("cmd")
+	pti_json_facts "$1" '
 	if c == "bt":
 		for t in o["threads"]:
 			print("bt", t["tid"], " ".join(f["function"] or "??"
@@ -42,7 +37,11 @@ for line in open(sys.argv[1]):
 		print("regs", " ".join("%s=%s" % kv for kv in sorted(o["regs"].items())))
 	elif c == "threads":
 		print("threads", " ".join(str(t["tid"]) for t in o["threads"]))
-' "$1"
+	elif c == "sym":
+		print("sym", o)
+	elif c == "disas":
+		print("disas", [(i["addr"], i["text"]) for i in o["insns"]])
+'
 }
 
 pti_run --batch --json="$TAP_TMP/live.json" -ex "gcore $core" -x "$cmds" \
@@ -54,7 +53,7 @@ pti_run --core="$core" --batch --json -x "$cmds" "$prog"
 tap_is "$TAP_RC" 0 "--core: every command ran (exit 0)"
 printf '%s\n' "$TAP_OUT" >"$TAP_TMP/core.json"
 facts "$TAP_TMP/core.json" >"$TAP_TMP/core.facts"
-for what in bt find x regs threads; do
+for what in bt find x regs threads sym disas; do
 	live=$(grep "^$what " "$TAP_TMP/live.facts")
 	tap_isnt "$live" "" "live run: $what printed"
 	tap_is "$(grep "^$what " "$TAP_TMP/core.facts")" "$live" \
@@ -111,6 +110,13 @@ tap_like "$TAP_ERR" "text" "a text file: the message names it"
 pti_run --core="$TAP_TMP/missing" --batch -ex status
 tap_is "$TAP_RC" 2 "a missing file: refused (exit 2)"
 pti_run --core="$core" -- "$prog"
-tap_is "$TAP_RC" 2 "--core without --batch: refused (exit 2)"
+tap_is "$TAP_RC" 2 "--core's TUI without a terminal: refused (exit 2)"
+tap_like "$TAP_ERR" "terminal" "... the message says why"
+for opt in -f -p --save="$TAP_TMP/s" --no-redirect --timeout=5; do
+	pti_run --core="$core" --batch $opt -ex status -- "$prog"
+	tap_is "$TAP_RC" 2 "--core with ${opt%%=*}: refused (exit 2)"
+	tap_like "$TAP_ERR" "^ptinspect: ${opt%%=*}.* not with --core" \
+	    "--core with ${opt%%=*}: the message names it"
+done
 
 pti_done

@@ -59,6 +59,20 @@ for line in sys.stdin:
 ' "$1" "$2"
 }
 
+# pti_json_facts FILE BODY: runs BODY (python, indented one tab) for
+# each JSON object o of FILE's JSON lines, c its command's name.
+pti_json_facts()
+{
+	python3 -c "
+import json, sys
+for line in open(sys.argv[1]):
+	if not line.startswith('{'):
+		continue
+	o = json.loads(line)
+	c = o.get('cmd')
+$2" "$1"
+}
+
 pti_run()
 {
 	tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" "$@"

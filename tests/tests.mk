@@ -33,6 +33,7 @@ foundation_tests = \
 	tests/pause.t \
 	tests/save.t \
 	tests/setid.t \
+	tests/snapshot.t \
 	tests/threads.t
 TESTS += $(foundation_tests)
 EXTRA_DIST += $(foundation_tests)
@@ -322,7 +323,8 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/cras
 	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
-	tests/tui/shell.t tests/tui/save.t tests/tui/source.t
+	tests/tui/shell.t tests/tui/save.t tests/tui/source.t \
+	tests/tui/core.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 

@@ -247,6 +247,8 @@ status_text(struct tui *t, const char *fn, char *buf, size_t len,
 			if (fn != NULL && n < (int)len)
 				snprintf(buf + n, len - (size_t)n, " in %s",
 				    fn);
+		} else if (p->core != NULL) {
+			snprintf(buf, len, "core file, no signal");
 		} else if (p->reason == PAUSE_EXEC) {
 			snprintf(buf, len, "paused after exec");
 		} else if (p->reason == PAUSE_REQUEST ||

@@ -178,6 +178,11 @@ shell_done(struct tui *t, const char *line)
 void
 tui_input_start(struct tui *t)
 {
+	if (t->tr == NULL) {
+		tui_msg(t, true, "input: no live process (a core is "
+		    "read-only)");
+		return;
+	}
 	if (core.pty_eof || t->all_gone) {
 		tui_msg(t, true, "input: the program's terminal is closed");
 		return;
@@ -257,6 +262,11 @@ global_key(struct tui *t, int key)
 		tui_prompt(t, ":", 0, command_done);
 		return PANE_REDRAW;
 	case '!':
+		if (t->tr == NULL) {
+			tui_msg(t, true, "shell: no live process (a core is "
+			    "read-only)");
+			return PANE_REDRAW;
+		}
 		tui_prompt(t, "!", 4, shell_done);
 		return PANE_REDRAW;
 	case 'p':
@@ -273,7 +283,10 @@ global_key(struct tui *t, int key)
 		    &pane_code_ops : &pane_source_ops);
 		return PANE_REDRAW;
 	case KEY_F(8):
-		if (t->proc != NULL && t->proc->state == PROC_RUNNING) {
+		if (t->tr == NULL) {
+			tui_msg(t, true, "continue: no live process (a core "
+			    "is read-only)");
+		} else if (t->proc != NULL && t->proc->state == PROC_RUNNING) {
 			/* Pause on demand, as gdb's Ctrl-C. */
 			if (tracer_pause(t->tr, t->proc, PAUSE_REQUEST,
 			    &err) < 0) {
@@ -290,7 +303,10 @@ global_key(struct tui *t, int key)
 		tui_sync_proc(t);
 		return PANE_REDRAW;
 	case KEY_F(9):
-		if (t->proc == NULL || t->proc->state == PROC_GONE)
+		if (t->tr == NULL)
+			tui_msg(t, true, "kill: no live process (a core is "
+			    "read-only)");
+		else if (t->proc == NULL || t->proc->state == PROC_GONE)
 			tui_msg(t, true, "kill: pid %d is gone", (int)t->pid);
 		else
 			core.quit_state = QUIT_KILL_ASK;

@@ -653,6 +653,11 @@ hex_key(struct tui *t, int key)
 		hx.stale = true;
 		break;
 	case 'e': case 'i':
+		if (t->proc != NULL && t->proc->core != NULL) {
+			tui_msg(t, true, "edit: core is read-only (no live "
+			    "process)");
+			break;
+		}
 		if (!t->paused && (t->proc == NULL ||
 		    t->proc->state != PROC_RUNNING)) {
 			tui_msg(t, true, "edit: the process is gone");

@@ -6,7 +6,10 @@
  * Environment, Limits, Signals (per thread) and a /proc browser (Enter
  * opens a directory, or shows a file as text, or as hex when binary).
  *
- * Everything comes from procinfo.c; nothing here reads /proc itself. A
+ * Everything comes from procinfo.c; nothing here reads /proc itself. On
+ * a core (--core, --snapshot) each view is the text of its command (status,
+ * fds, env, limits, signals, proc), which reads a snapshot's copies or
+ * says the core has none. A
  * view is turned into lines (text, colour, and the index of the
  * descriptor or entry it stands for) when it is drawn and stale: on the
  * process's events, and while it runs on the live tick, at most as often
@@ -79,6 +82,7 @@ static void load_env(pid_t tid);
 static void load_limits(pid_t tid);
 static void load_signals(struct tui *t);
 static void load_proc(pid_t tid);
+static void load_saved(struct tui *t);
 static void load(struct tui *t);
 static void fd_details(struct tui *t, const struct procinfo_fd *d);
 static void proc_open(struct tui *t, const struct procinfo_entry *e);
@@ -234,7 +238,7 @@ load_files(struct tui *t, pid_t tid)
 	char *err = NULL, line[600];
 
 	/* Pipes and sockets held by another traced process name it. */
-	for (struct proc *q = tracer_procs(t->tr); q != NULL; q = q->next) {
+	for (struct proc *q = tui_procs(t); q != NULL; q = q->next) {
 		if (q == t->proc || q->state == PROC_GONE)
 			continue;
 		peers = xreallocarray(peers, npeers + 1, sizeof(*peers));
@@ -368,6 +372,34 @@ load_proc(pid_t tid)
 	}
 }
 
+/* A core's view: its command's text, errors included, a line each. */
+static void
+load_saved(struct tui *t)
+{
+	static const char *const cmds[V_COUNT] = {
+		"status", "fds", "env", "limits", "signals", "proc",
+	};
+	struct cmd_ctx ctx;
+	char *out = NULL, *line, *next;
+	size_t len = 0;
+
+	pv.header = xstrfmt("%s (`%s` on the %s)", view_names[pv.view],
+	    cmds[pv.view], t->proc->snapshot != NULL ? "snapshot" : "core");
+	tui_cmd_ctx(t, &ctx);
+	if ((ctx.out = open_memstream(&out, &len)) == NULL)
+		fatal("open_memstream");
+	ctx.err = ctx.out;
+	cmd_run(&ctx, cmds[pv.view]);
+	fclose(ctx.out);
+	for (line = out; line != NULL && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		add(TC_NORMAL, -1, "%s", line);
+	}
+	free(out);
+}
+
 /* Reads the view afresh; keeps the selection's index. */
 static void
 load(struct tui *t)
@@ -387,6 +419,10 @@ load(struct tui *t)
 		pv.header = xstrfmt("pid %d: %s", (int)t->pid, why);
 		add(TC_ZERO, -1, "/proc/%d is gone: nothing to show",
 		    (int)t->pid);
+		return;
+	}
+	if (t->proc->core != NULL) {
+		load_saved(t);
 		return;
 	}
 	tid = proc_access_tid(t->proc);

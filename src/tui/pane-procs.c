@@ -53,7 +53,7 @@ procs_draw(struct tui *t, WINDOW *w, bool focused)
 
 	/* Reaped processes stay on the tracer's list, with their status. */
 	pr.n = 0;
-	for (struct proc *p = tracer_procs(t->tr); p != NULL &&
+	for (struct proc *p = tui_procs(t); p != NULL &&
 	    pr.n < (int)ARRAY_SIZE(pr.pids); p = p->next) {
 		procs[pr.n] = p;
 		pr.pids[pr.n++] = p->pid;

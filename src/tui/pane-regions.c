@@ -72,7 +72,7 @@ read_rss(struct tui *t)
 	rg.rss_kb = NULL;
 	rg.nrss = 0;
 	if (t->proc == NULL || t->proc->state == PROC_GONE ||
-	    t->maps.count == 0 ||
+	    t->proc->core != NULL || t->maps.count == 0 ||
 	    procinfo_rss_read(proc_access_tid(t->proc), &v, &n, NULL) < 0)
 		return;
 	rg.rss_kb = xreallocarray(NULL, t->maps.count, sizeof(*rg.rss_kb));

@@ -259,7 +259,11 @@ thread_text(struct tui *t, struct thread *x, char *buf, size_t len)
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)t->pid,
 	    (int)x->tid);
-	comm = read_file_str(path, NULL);
+	/* A core names its process (NT_PRPSINFO), not each thread. */
+	if (t->proc->core != NULL)
+		comm = x->tid == t->pid ? xstrdup(t->proc->comm) : NULL;
+	else
+		comm = read_file_str(path, NULL);
 	if (comm != NULL)
 		comm[strcspn(comm, "\n")] = '\0';
 	snprintf(buf, len, "%c %d %s  %s", x->tid == t->tid ? '>' : ' ',

@@ -168,6 +168,8 @@ const struct frame *tui_frame(struct tui *t);
 
 /* Shows another process (-f). */
 void tui_select_proc(struct tui *t, pid_t pid);
+/* Every process seen, gone ones too (a core's one): a list by ->next. */
+struct proc *tui_procs(struct tui *t);
 
 /* Re-reads the maps now; 0, or -1 with a message shown. */
 int tui_refresh_maps(struct tui *t);

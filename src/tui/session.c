@@ -82,6 +82,12 @@ tui_select_proc(struct tui *t, pid_t pid)
 	tui_sync_proc(t);
 }
 
+struct proc *
+tui_procs(struct tui *t)
+{
+	return t->tr != NULL ? tracer_procs(t->tr) : t->proc;
+}
+
 int
 tui_refresh_maps(struct tui *t)
 {
@@ -173,7 +179,13 @@ tui_broadcast(struct tui *t, enum tui_event ev)
 static struct proc *
 find_proc(struct tui *t, pid_t pid)
 {
-	struct proc *found = tracer_find_proc(t->tr, pid);
+	struct proc *found;
+
+	/* A core (tui_run_post): the one process there is. */
+	if (t->tr == NULL)
+		return t->proc != NULL && t->proc->pid == pid ? t->proc :
+		    NULL;
+	found = tracer_find_proc(t->tr, pid);
 
 	for (struct proc *p = tracer_procs(t->tr); found == NULL && p != NULL;
 	    p = p->next)
@@ -212,7 +224,7 @@ tui_sync_proc(struct tui *t)
 		/* A crash: what matters first is where each thread was. */
 		if (t->proc->reason == PAUSE_SIGNAL)
 			tui_focus(t, &pane_threads_ops);
-		if (!t->proc->is_root || t->follow_forks)
+		if (t->tr != NULL && (!t->proc->is_root || t->follow_forks))
 			tui_msg(t, false, "pid %d paused", (int)t->pid);
 	} else if (state == PROC_GONE) {
 		maps_free(&t->maps);
@@ -283,6 +295,8 @@ session_nothing_held(struct tui *t)
 void
 tui_release_all(struct tui *t, bool kill_them)
 {
+	if (t->tr == NULL)
+		return;
 	for (struct proc *p = tracer_procs(t->tr); p != NULL; p = p->next) {
 		char *err = NULL;
 		int rc = 0;

@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "corefile.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "tui/pty.h"
@@ -39,6 +40,8 @@ static void read_pty(struct tui *t);
 static void on_sigterm(int sig);
 static int catch_sigterm(void);
 static void loop(struct tui *t);
+static void screen_start(struct tui *t);
+static void screen_end(struct tui *t);
 static void cleanup_terminal(void);
 
 static void
@@ -80,7 +83,7 @@ catch_sigterm(void)
 static void
 loop(struct tui *t)
 {
-	int evfd = tracer_event_fd(t->tr);
+	int evfd = t->tr != NULL ? tracer_event_fd(t->tr) : -1;
 	uint64_t next_tick = 0;
 	bool dirty = true;
 
@@ -149,6 +152,41 @@ loop(struct tui *t)
 	}
 }
 
+/* Curses on, the panes laid out and told of the process. */
+static void
+screen_start(struct tui *t)
+{
+	if (initscr() == NULL)
+		fatalx("cannot start the terminal interface");
+	set_fatal_cleanup(cleanup_terminal);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+	    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	bars_colors_init(t);
+	layout_apply(t);
+	tui_broadcast(t, TUI_EV_PROC);
+}
+
+/* What the run kept, once the terminal is the user's again. */
+static void
+screen_end(struct tui *t)
+{
+	layout_free();
+	maps_free(&t->maps);
+	scrollback_free(&t->out);
+	bars_msg_clear();
+	signal(SIGTERM, SIG_DFL);
+	close(signal_pipe[0]);
+	close(signal_pipe[1]);
+}
+
 static void
 cleanup_terminal(void)
 {
@@ -199,22 +237,7 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	if (catch_sigterm() < 0)
 		fatal("SIGTERM");
 
-	if (initscr() == NULL)
-		fatalx("cannot start the terminal interface");
-	set_fatal_cleanup(cleanup_terminal);
-	raw();
-	noecho();
-	nonl();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
-	curs_set(0);
-	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
-	    BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
-	mouseinterval(0);
-	bars_colors_init(t);
-	layout_apply(t);
-	tui_broadcast(t, TUI_EV_PROC);
+	screen_start(t);
 	tui_sync_proc(t);
 	tui_refresh_maps(t);
 
@@ -231,12 +254,35 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 		code = 128 + SIGTERM;
 	tracer_destroy(t->tr);
 	tui_pty_close(&core.pty);
-	layout_free();
-	maps_free(&t->maps);
-	scrollback_free(&t->out);
-	bars_msg_clear();
-	signal(SIGTERM, SIG_DFL);
-	close(signal_pipe[0]);
-	close(signal_pipe[1]);
+	screen_end(t);
 	return code;
+}
+
+int
+tui_run_post(struct proc *p)
+{
+	static struct tui tui;
+	struct tui *t = &tui;
+
+	memset(t, 0, sizeof(*t));
+	t->proc = p;
+	t->pid = p->pid;
+	t->all_gone = true;	/* no tracer: nothing will happen to it */
+	t->live_hz = 30;
+	core.pty.master = -1;
+	core.pty_eof = true;
+	scrollback_init(&t->out, 16);
+	setlocale(LC_ALL, "");
+	if (catch_sigterm() < 0)
+		fatal("SIGTERM");
+	screen_start(t);
+	tui_sync_proc(t);
+	tui_msg(t, false, "%s %s: read-only, no live process",
+	    p->snapshot != NULL ? "snapshot" : "core",
+	    p->snapshot != NULL ? p->snapshot : p->core->path);
+	loop(t);
+	endwin();
+	set_fatal_cleanup(NULL);
+	screen_end(t);
+	return terminate_requested ? 128 + SIGTERM : 0;
 }

@@ -18,4 +18,11 @@ struct tui_opts {
 /* Returns the exit status for ptinspect (the tracee's, see tracer_finish). */
 int tui_run(const struct tui_opts *opts, char *const argv[]);
 
+/*
+ * The same screens on a process that is gone (postmortem.c: --core,
+ * --snapshot), read-only: no tracer, no program terminal. Returns 0 when
+ * the user quits (128+15 on SIGTERM).
+ */
+int tui_run_post(struct proc *p);
+
 #endif

@@ -1,0 +1,81 @@
+#!/bin/sh
+# core.t: the TUI on a process that is gone. A core of tui-crash (written
+# by `gcore` at its SIGSEGV) opens with --core=FILE: the status line names
+# the signal, address and function, the Threads pane shows the frames gdb
+# shows on the same core, the Source pane frame #0's line as gdb's, the Regions pane lists the program's mappings,
+# and edits and live-only keys (F2/e, F8, F9, !) are refused in the
+# status line without a crash; q quits at once, exit status 0. A snapshot
+# (--snapshot=DIR) shows its saved descriptors in the Process pane.
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/tui/tui-lib.sh"
+
+prog=$TUI_PROGS/tui-crash
+core=$TAP_TMP/crash.core
+snap=$TAP_TMP/snap
+pti_run --batch -ex "gcore $core" -ex "save $snap" -- "$prog"
+tap_is "$TAP_RC" 139 "the core is written at the crash (139)"
+
+# Batch runs first: pti_run counts a tagged process alive after it (the
+# TUI's ptinspect) as left behind.
+pti_run --core="$core" --batch -ex maps "$prog"
+n=$(printf '%s\n' "$TAP_OUT" | grep -c '^ *[0-9a-f]*-[0-9a-f]* ')
+
+tui_start -- --core="$core" "$prog"
+tui_wait "SIGSEGV at 0x10 in crash_here" &&
+    tap_pass "the status line names the signal, address and function"
+tui_wait "core $core: read-only" &&
+    tap_pass "it says the core is read-only"
+tui_wait "#3" || tap_bail "no backtrace"
+got=$(tui_cut 18 28 47 99 | sed -n 's/^ *#[0-9]*  \([a-z_]*\)+0x.*/\1/p' |
+    head -4 | tr '\n' ' ')
+if command -v gdb >/dev/null 2>&1; then
+	gdb -nx -batch -ex bt "$prog" "$core" >"$TAP_TMP/gdb.bt" 2>/dev/null
+	line=$(sed -n 's/^#0 .* at .*tui-crash\.c:\([0-9]*\)$/\1/p' \
+	    "$TAP_TMP/gdb.bt" | head -1)
+	want=$(sed -n 's/^#[0-9]* .* in \([a-z_]*\) (.*/\1/p
+	    s/^#0  \([a-z_]*\) (.*/\1/p' "$TAP_TMP/gdb.bt" |
+	    awk '!seen[$0]++' | head -4 | tr '\n' ' ')
+else
+	line=21
+	want="crash_here middle outer main "
+fi
+tap_is "$got" "$want" "the Threads pane shows gdb's frames"
+tap_like "$(tui_cut 1 1 0 78)" "Source ─tui-crash.c:$line in crash_here, frame #0" \
+    "the Source pane shows frame #0's line (gdb's: $line)"
+tui_keys F6
+tui_wait "by size"
+tap_like "$(tui_cut 17 17 47 99)" "─$n of $n, by size" \
+    "the Regions pane lists the core's $n regions"
+tap_like "$(tui_cut 18 28 47 99)" " r-xp .* libc.so.6$" \
+    "... libc's code among them"
+tap_like "$(tui_cut 18 28 47 99)" " rw-p .*\[stack\]$" "... and the stack"
+# F2 first brings the Memory pane to the front (the crash opens on
+# Source), then asks it to edit.
+tui_keys F2
+tui_wait "  core  held"
+tui_keys F2
+tui_wait "edit: core is read-only (no live process)" &&
+    tap_pass "F2 (edit) is refused: core is read-only"
+tap_unlike "$(tui_screen)" "EDIT hex" "... and no edit mode"
+tui_keys F8
+tui_wait "continue: no live process" && tap_pass "F8 (continue) is refused"
+tui_keys e
+tui_wait "edit: core is read-only (no live process)" &&
+    tap_pass "e (edit) in the Memory pane is refused too"
+tui_keys F9
+tui_wait "kill: no live process" && tap_pass "F9 (kill) is refused"
+tui_keys '!'
+tui_wait "shell: no live process" && tap_pass "! (shell) is refused"
+tui_keys q
+tap_is "$(tui_exit_status)" 0 "q quits at once: exit status 0"
+
+tui_start -- --snapshot="$snap" "$prog"
+tui_wait "snapshot $snap: read-only" || tap_bail "the snapshot did not open"
+tui_keys p 2
+tui_wait "Files (\`fds\` on the snapshot)" &&
+    tap_pass "the Process pane reads the snapshot"
+tap_is "$(tui_cut 4 5 0 40 | sed 's/^ *//; s/ .*//' | tr '\n' ' ')" "0 1 " \
+    "... its saved descriptors"
+tui_keys q
+tap_is "$(tui_exit_status)" 0 "q quits: exit status 0"
+tui_done
