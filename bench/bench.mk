@@ -8,6 +8,9 @@
 # bench/allow-all (built by make check) gives the seccomp floor line.
 
 EXTRA_DIST += bench/syscall-slowdown
+# `print` of a 100-field struct, first and warm, by hand:
+#	bench/print-bench [PTINSPECT]
+EXTRA_DIST += bench/print-bench
 check_PROGRAMS += bench/allow-all
 bench_allow_all_CFLAGS = $(AM_CFLAGS)
 

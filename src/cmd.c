@@ -56,6 +56,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_frame_entry,
 	&cmd_up_entry,
 	&cmd_down_entry,
+	/* Variables by their DWARF types (cmd-print.c, cmd-set.c). */
+	&cmd_print_entry,
+	&cmd_p_entry,
+	&cmd_locals_entry,
+	&cmd_args_entry,
+	&cmd_set_entry,
 	/* The process as /proc shows it (cmd-proc.c, cmd-shell.c). */
 	&cmd_fds_entry,
 	&cmd_env_entry,

@@ -49,6 +49,36 @@ static const Dwfl_Callbacks coreunwind_callbacks = {
 };
 
 int
+coreunwind_open(const struct corefile *cf, const char *exe, Dwfl **dwflp,
+    Elf **elfp, char **errp)
+{
+	Dwfl *dwfl = NULL;
+	Elf *elf;
+
+	*dwflp = NULL;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(cf->fd, ELF_C_READ_MMAP, NULL);
+	*elfp = elf;
+	if (elf == NULL)
+		return set_error(errp, "%s: libelf: %s", cf->path,
+		    elf_errmsg(-1));
+	dwfl = dwfl_begin(&coreunwind_callbacks);
+	if (dwfl == NULL)
+		return set_error(errp, "libdwfl: %s", dwfl_errmsg(-1));
+	*dwflp = dwfl;
+	if (exe != NULL && access(exe, R_OK) < 0)
+		return set_error(errp, "%s: %s", exe, strerror(errno));
+	dwfl_report_begin(dwfl);
+	if (dwfl_core_file_report(dwfl, elf, exe) < 0)
+		return set_error(errp, "%s: libdwfl cannot read its modules: "
+		    "%s", cf->path, dwfl_errmsg(-1));
+	if (dwfl_report_end(dwfl, NULL, NULL) != 0)
+		return set_error(errp, "%s: libdwfl: %s", cf->path,
+		    dwfl_errmsg(-1));
+	return 0;
+}
+
+int
 coreunwind(const struct corefile *cf, const char *exe, size_t max_frames,
     struct coreunwind *out, char **errp)
 {
@@ -58,31 +88,8 @@ coreunwind(const struct corefile *cf, const char *exe, size_t max_frames,
 	int ret = -1;
 
 	memset(out, 0, sizeof *out);
-	elf_version(EV_CURRENT);
-	elf = elf_begin(cf->fd, ELF_C_READ_MMAP, NULL);
-	if (elf == NULL) {
-		set_error(errp, "%s: libelf: %s", cf->path, elf_errmsg(-1));
+	if (coreunwind_open(cf, exe, &dwfl, &elf, errp) < 0)
 		goto done;
-	}
-	dwfl = dwfl_begin(&coreunwind_callbacks);
-	if (dwfl == NULL) {
-		set_error(errp, "libdwfl: %s", dwfl_errmsg(-1));
-		goto done;
-	}
-	if (exe != NULL && access(exe, R_OK) < 0) {
-		set_error(errp, "%s: %s", exe, strerror(errno));
-		goto done;
-	}
-	dwfl_report_begin(dwfl);
-	if (dwfl_core_file_report(dwfl, elf, exe) < 0) {
-		set_error(errp, "%s: libdwfl cannot read its modules: %s",
-		    cf->path, dwfl_errmsg(-1));
-		goto done;
-	}
-	if (dwfl_report_end(dwfl, NULL, NULL) != 0) {
-		set_error(errp, "%s: libdwfl: %s", cf->path, dwfl_errmsg(-1));
-		goto done;
-	}
 	dwfl_getmodules(dwfl, module_cb, out, 0);
 	if (dwfl_core_file_attach(dwfl, elf) < 0) {
 		set_error(errp, "%s: libdwfl cannot attach to its threads: %s",

@@ -50,4 +50,14 @@ int coreunwind(const struct corefile *cf, const char *exe, size_t max_frames,
     struct coreunwind *out, char **errp);
 void coreunwind_free(struct coreunwind *bt);
 
+/*
+ * The libdwfl session coreunwind works in: cf's modules reported (exe as
+ * above), not yet attached to its threads. 0, or -1 with *errp; either
+ * way free what *dwflp and *elfp hold (dwfl_end, elf_end; NULL-safe).
+ */
+struct Dwfl;
+struct Elf;
+int coreunwind_open(const struct corefile *cf, const char *exe,
+    struct Dwfl **dwflp, struct Elf **elfp, char **errp);
+
 #endif

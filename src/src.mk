@@ -46,6 +46,12 @@ src_libptinspect_a_SOURCES += \
 	src/source.c src/source.h \
 	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c src/cmd-frame.c
 
+# Variables: DWARF types and locations, print, locals, args, set.
+src_libptinspect_a_SOURCES += \
+	src/dwarf-value.c src/dwarf-value.h src/dwarf-value-int.h \
+	src/dwarf-types.c src/dwarf-print.c \
+	src/cmd-print.c src/cmd-set.c
+
 # Post-mortem: core files read back (no tracer, no terminal).
 src_libptinspect_a_SOURCES += \
 	src/corefile.c src/corefile.h \

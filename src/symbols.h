@@ -80,10 +80,14 @@ bool symbols_find_function(struct symbols *s, const char *name,
 bool symbols_find_symbol(struct symbols *s, const char *name,
     uint64_t *addr);
 
-/* What symbols_frame_args needs of one frame of a stopped thread. */
+/*
+ * One frame of a stopped thread as DWARF readers (dwarf-value.h) need it
+ * to locate its variables.
+ */
 struct sym_frame {
 	uint64_t pc;
 	bool return_address;	/* look pc up at pc - 1, as bt does */
+	bool inlined;		/* a call inlined into the next frame */
 	uint64_t cfa;		/* 0 when unknown */
 	/*
 	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
@@ -97,18 +101,17 @@ struct sym_frame {
 };
 
 /*
- * Writes the formal parameters of the function (DW_TAG_subprogram, not an
- * inlined call) holding f->pc as gdb's bt shows them, "x=7, p=0x4011b0,
- * c=99 'c'", into buf: base types, bool, and pointers (char * with its
- * string); "..." for other types; "<optimized out>" for a parameter whose
- * location is not known at that pc, or needs registers of an outer frame.
- * Locations read: DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base, or
- * a register one with f->regs), DW_OP_addr, and with f->regs DW_OP_reg*,
- * DW_OP_regx and DW_OP_breg*; location lists through libdw. false (buf untouched) when pc has no
- * debug information.
+ * s's libdwfl session, for DWARF readers (dwarf-value.c); its modules open
+ * through s's process. Valid until symbols_free(s).
  */
-bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,
-    char *buf, size_t len);
+struct Dwfl;
+struct Dwfl *symbols_dwfl(struct symbols *s);
+
+/*
+ * Where one reader keeps its cache of s's DWARF (dwarf-value.c's name
+ * index): free_fn frees it when s is freed or its modules re-read.
+ */
+void **symbols_cache_slot(struct symbols *s, void (*free_fn)(void *));
 
 /*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source

@@ -69,6 +69,7 @@
 
 #include "maps.h"
 #include "mem.h"
+#include "dwarf-value.h"
 #include "symbols.h"
 #include "task.h"
 #include "corefile.h"
@@ -246,21 +247,39 @@ bool
 unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
     char *buf, size_t len)
 {
-	const struct frame *fr = &bt->frames[i];
-	struct user_regs_struct regs;
+	struct sym_frame sf;
 	uint64_t dregs[17];
 	struct symbols *syms;
+	struct dwv_env env = { .read = unwind_args_read, .arg = p };
+
+	if (bt->frames[i].inlined)
+		return false;
+	if ((syms = unwind_sym_frame(p, bt, i, &sf, dregs)) == NULL)
+		return false;
+	env.dwfl = symbols_dwfl(syms);
+	env.index = symbols_cache_slot(syms, dwv_index_free);
+	env.frame = &sf;
+	return dwv_frame_args_text(&env, buf, len);
+}
+
+struct symbols *
+unwind_sym_frame(struct proc *p, const struct backtrace *bt, size_t i,
+    struct sym_frame *sf, uint64_t dregs[17])
+{
+	const struct frame *fr = &bt->frames[i];
+	struct user_regs_struct regs;
+	struct symbols *syms;
 	struct thread *t;
-	struct sym_frame sf = {
-		.pc = fr->pc,
-		.cfa = fr->cfa,
-		.read = unwind_args_read,
-		.arg = p,
-	};
 	size_t j;
 
-	if (fr->inlined || (syms = unwind_symbols(p)) == NULL)
-		return false;
+	if ((syms = unwind_symbols(p)) == NULL)
+		return NULL;
+	memset(sf, 0, sizeof *sf);
+	sf->pc = fr->pc;
+	sf->inlined = fr->inlined;
+	sf->cfa = fr->cfa;
+	sf->read = unwind_args_read;
+	sf->arg = p;
 	/*
 	 * A return address unless this is the innermost real frame (only
 	 * inlined calls before it) or a signal interrupted it, as
@@ -268,9 +287,9 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 	 */
 	for (j = 0; j < i; j++)
 		if (!bt->frames[j].inlined)
-			sf.return_address = true;
+			sf->return_address = true;
 	if (fr->signal_frame || (i > 0 && bt->frames[i - 1].signal_frame))
-		sf.return_address = false;
+		sf->return_address = false;
 	/* The innermost real frame: the thread's registers are its own. */
 	for (j = 0; j < i && bt->frames[j].inlined; j++)
 		;
@@ -285,9 +304,9 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 
 		for (j = 0; j < 17; j++)
 			dregs[j] = dw[j];
-		sf.regs = dregs;
+		sf->regs = dregs;
 	}
-	return symbols_frame_args(syms, &sf, buf, len);
+	return syms;
 }
 
 /* A core's are built on first use and go with it (postmortem_close). */

@@ -88,11 +88,21 @@ struct symbols *unwind_symbols(struct proc *p);
 
 /*
  * The arguments of frame i of bt (a backtrace of p) as gdb's bt shows
- * them ("x=7, s=0x4020 \"hi\""), from DWARF (symbols_frame_args). false
+ * them ("x=7, s=0x4020 \"hi\""), from DWARF (dwv_frame_args_text). false
  * for an inlined call, or a function without debug information.
  */
 bool unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
     char *buf, size_t len);
+
+/*
+ * Fills *sf with what DWARF readers need of frame i of bt: pc, whether
+ * it is a return address, cfa, memory reads through mem.h, and for the
+ * innermost real frame its registers (stored in dregs). p's symbol cache,
+ * or NULL when p's symbols cannot be loaded (sf untouched).
+ */
+struct sym_frame;
+struct symbols *unwind_sym_frame(struct proc *p, const struct backtrace *bt,
+    size_t i, struct sym_frame *sf, uint64_t dregs[17]);
 
 /*
  * Forgets everything cached for p. Call it when p's mappings changed

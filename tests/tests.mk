@@ -24,6 +24,7 @@ foundation_tests = \
 	tests/mapsview.t \
 	tests/pauseon.t \
 	tests/postmortem.t \
+	tests/print.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
 	tests/memory.t \
@@ -59,6 +60,7 @@ check_PROGRAMS += \
 	tests/progs/last-thread \
 	tests/progs/markers \
 	tests/progs/output \
+	tests/progs/print-vars \
 	tests/progs/raise \
 	tests/progs/shared-page \
 	tests/progs/stack-overflow \
@@ -84,6 +86,8 @@ tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_print_vars_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
+tests_progs_print_vars_LDFLAGS = -pie
 tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_shared_page_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_stack_overflow_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -353,3 +357,12 @@ check-real: all
 		TEST_SUITE_LOG=check-real.log
 
 .PHONY: check-real
+
+# print's C expressions and gdb-style values over the test's own globals,
+# and a fuzz loop over the parser.
+check_PROGRAMS += tests/unit-print
+TESTS += tests/unit-print
+tests_unit_print_SOURCES = tests/unit-print.c
+tests_unit_print_CFLAGS = $(PTI_TOOL_CFLAGS_) -g -O0
+tests_unit_print_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_print_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
