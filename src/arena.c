@@ -61,6 +61,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -75,9 +76,8 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-#define ARENA_PAGE		4096ULL
 #define ARENA_CHUNK		(2ULL << 20)
-#define ARENA_CHUNK_PAGES	(ARENA_CHUNK / ARENA_PAGE)
+#define ARENA_CHUNK_PAGES	(ARENA_CHUNK / PTI_PAGE_SIZE)
 #define ARENA_NCHUNKS		(ARENA_FILE_SIZE / ARENA_CHUNK)
 #define ARENA_SMALL_GRANULE	(64ULL << 10)
 #define ARENA_HEADROOM_MAX	(1ULL << 30)
@@ -323,7 +323,7 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 	if (len == 0 || len > ARENA_FILE_SIZE)
 		return set_error(errp, "arena: slot of %llu bytes: bad length",
 		    (unsigned long long)len);
-	plen = arena_round_up(len, ARENA_PAGE);
+	plen = arena_round_up(len, PTI_PAGE_SIZE);
 	want = plen + (plen < ARENA_HEADROOM_MAX ? plen : ARENA_HEADROOM_MAX);
 	granule = want < ARENA_CHUNK ? ARENA_SMALL_GRANULE : ARENA_CHUNK;
 	size = arena_round_up(want, granule);
@@ -334,7 +334,7 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 		size = arena_round_up(plen, granule);
 		if (!arena_take(a, size, granule, off)) {
 			size = plen;
-			if (!arena_take(a, size, ARENA_PAGE, off))
+			if (!arena_take(a, size, PTI_PAGE_SIZE, off))
 				return set_error(errp, "arena: no file space "
 				    "left for a mapping of %llu bytes",
 				    (unsigned long long)len);
@@ -397,16 +397,8 @@ arena_release(struct arena *a, uint64_t off)
 static size_t
 arena_slot_index(const struct arena *a, uint64_t off)
 {
-	size_t lo = 0, hi = a->nslots, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a->slots[mid].off <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_upper_bound(a->slots, a->nslots, sizeof(*a->slots),
+	    offsetof(struct arena_slot, off), off);
 }
 
 static struct arena_slot *
@@ -447,17 +439,16 @@ arena_slot_unref(struct arena *a, uint64_t slot)
 static void
 arena_free_insert(struct arena *a, uint64_t off, uint64_t len)
 {
-	size_t lo = 0, hi = a->nfree, mid, i;
 	struct arena_range *prev, *next;
+	size_t i;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a->free[mid].off < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	i = lo;
+	/*
+	 * Where off goes: the first free range starting after it. The upper
+	 * bound is the lower bound here, as no free range starts at off (it
+	 * is being freed, so it is not free yet).
+	 */
+	i = sorted_upper_bound(a->free, a->nfree, sizeof(*a->free),
+	    offsetof(struct arena_range, off), off);
 	prev = i > 0 ? &a->free[i - 1] : NULL;
 	next = i < a->nfree ? &a->free[i] : NULL;
 	if (prev != NULL && prev->off + prev->len == off) {
@@ -539,16 +530,8 @@ arena_punch(struct arena *a, uint64_t off, uint64_t len)
 static size_t
 arena_ext_index(const struct arena *a, uint64_t addr)
 {
-	size_t lo = 0, hi = a->next, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a->ext[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_upper_bound(a->ext, a->next, sizeof(*a->ext),
+	    offsetof(struct arena_extent, end), addr);
 }
 
 static const struct arena_extent *
@@ -635,7 +618,7 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 	struct arena_extent e;
 	struct arena_slot *s;
 
-	len = arena_round_up(len, ARENA_PAGE);
+	len = arena_round_up(len, PTI_PAGE_SIZE);
 	if (len == 0)
 		return;
 	s = arena_slot_of(a, off);
@@ -656,13 +639,13 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 void
 arena_unmap(struct arena *a, uint64_t start, uint64_t len)
 {
-	arena_remove(a, start, start + arena_round_up(len, ARENA_PAGE));
+	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
 }
 
 void
 arena_zero(struct arena *a, uint64_t start, uint64_t len)
 {
-	uint64_t end = start + arena_round_up(len, ARENA_PAGE), s, e;
+	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE), s, e;
 	size_t i;
 
 	for (i = arena_ext_index(a, start);
@@ -688,8 +671,8 @@ arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 	uint64_t keep, grow = 0;
 	size_t i, j, n, k;
 
-	old_len = arena_round_up(old_len, ARENA_PAGE);
-	new_len = arena_round_up(new_len, ARENA_PAGE);
+	old_len = arena_round_up(old_len, PTI_PAGE_SIZE);
+	new_len = arena_round_up(new_len, PTI_PAGE_SIZE);
 	if (new_len < old_len)
 		arena_remove(a, old_start + new_len, old_start + old_len);
 	keep = new_len < old_len ? new_len : old_len;
@@ -785,8 +768,8 @@ arena_next_data(const struct arena *a, uint64_t addr, uint64_t end,
 static void
 arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on)
 {
-	uint64_t page = off / ARENA_PAGE;
-	uint64_t last = (off + len - 1) / ARENA_PAGE;
+	uint64_t page = off / PTI_PAGE_SIZE;
+	uint64_t last = (off + len - 1) / PTI_PAGE_SIZE;
 	uint64_t chunk, p0, p1, p;
 	struct arena_leaf *leaf;
 
@@ -854,9 +837,9 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 {
 	uint64_t chunk = off / ARENA_CHUNK, cend = (chunk + 1) * ARENA_CHUNK;
 	uint64_t end = off + len < cend ? off + len : cend;
-	uint64_t p0 = off % ARENA_CHUNK / ARENA_PAGE;
-	uint64_t p1 = (end - 1) % ARENA_CHUNK / ARENA_PAGE;
-	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * ARENA_PAGE, p;
+	uint64_t p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
+	uint64_t p1 = (end - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
+	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * PTI_PAGE_SIZE, p;
 	unsigned char vec[ARENA_CHUNK_PAGES];
 	struct arena_leaf *leaf = a->leaves[chunk];
 	off_t data;
@@ -866,25 +849,25 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 	w = q == p0 ? arena_window(a, pstart) : NULL;
 	if (q == p0 && w != NULL) {
 		/* Unknown: ask the page cache about the rest of the chunk. */
-		if (mincore(w, (p1 - p0 + 1) * ARENA_PAGE, vec) == 0) {
+		if (mincore(w, (p1 - p0 + 1) * PTI_PAGE_SIZE, vec) == 0) {
 			for (p = p0; p <= p1; p++)
 				if (vec[p - p0] & 1)
 					arena_mark(a, chunk * ARENA_CHUNK +
-					    p * ARENA_PAGE, ARENA_PAGE, true);
+					    p * PTI_PAGE_SIZE, PTI_PAGE_SIZE, true);
 			leaf = a->leaves[chunk];
 			q = arena_bits_run(leaf, p0, p1, true);
 		}
 	}
 	if (q > p0) {
-		q = chunk * ARENA_CHUNK + q * ARENA_PAGE;
+		q = chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
 		*run = (q < off + len ? q : off + len) - off;
 		return true;
 	}
 	/* Not in the page cache: a hole, or swapped out. */
 	data = lseek(a->fd, (off_t)pstart, SEEK_DATA);
 	if (data == (off_t)pstart) {
-		arena_mark(a, pstart, ARENA_PAGE, true);
-		*run = (pstart + ARENA_PAGE < off + len ? pstart + ARENA_PAGE
+		arena_mark(a, pstart, PTI_PAGE_SIZE, true);
+		*run = (pstart + PTI_PAGE_SIZE < off + len ? pstart + PTI_PAGE_SIZE
 		    : off + len) - off;
 		return true;
 	}
@@ -903,7 +886,7 @@ static inline bool
 arena_known(const struct arena *a, uint64_t off)
 {
 	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
-	uint64_t p = off % ARENA_CHUNK / ARENA_PAGE;
+	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE;
 
 	return leaf != NULL && (leaf->bits[p / 64] >> (p % 64) & 1) != 0;
 }
@@ -989,7 +972,7 @@ arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
 		off = e->off + (addr - e->start);
 		if (addr >= e->start && addr < e->end &&
 		    len <= e->end - addr &&
-		    off % ARENA_PAGE + len <= ARENA_PAGE &&
+		    off % PTI_PAGE_SIZE + len <= PTI_PAGE_SIZE &&
 		    arena_known(a, off) &&
 		    (w = a->win[off >> ARENA_WINDOW_SHIFT]) != NULL &&
 		    w != ARENA_NO_WINDOW) {
