@@ -29,16 +29,16 @@
  * spawns a redirected and a --no-redirect tracee (taking turns at going
  * first) and measures, on each:
  *
- *	cold METHOD 8		8-byte reads, one in each of 1024 / ROUNDS
- *				64 KiB blocks no round used before (a
- *				fault maps its 64 KiB neighbourhood)
- *	cold METHOD 67108864	one 64 MiB read of a fresh tracee
- *	warm METHOD 67108864	the same read again
- *	find1 METHOD 536870912	mem_find over a 512 MiB region of another
- *				fresh tracee, the pattern nowhere in it
- *	find2 METHOD 536870912	the same search again
+ *	cold M 8	8-byte reads, one in each of 1024 / ROUNDS
+ *			64 KiB blocks no round used before (a fault
+ *			maps its 64 KiB neighbourhood)
+ *	cold M 67108864	one 64 MiB read of a fresh tracee
+ *	warm M 67108864	the same read again
+ *	find1 M 536870912	mem_find over a 512 MiB region of
+ *			another fresh tracee, the pattern nowhere in it
+ *	find2 M 536870912	the same search again
  *
- * METHOD is mem (redirected), mem-copy (--no-redirect: the API on
+ * The method M is mem (redirected), mem-copy (--no-redirect: the API on
  * process_vm_readv) and pvr (process_vm_readv itself, on the
  * --no-redirect tracee); one line each, nanoseconds per access as above.
  *

@@ -126,7 +126,7 @@ struct arena_range {
 /* What a leaf knows of a page (arena_mark, arena_page_bits). */
 #define ARENA_DATA	1U	/* holds data */
 #define ARENA_SEEN	2U	/* read by a small pread, data or hole */
-#define ARENA_MAPPED	4U	/* mapped in ptinspect's view (holds data) */
+#define ARENA_MAPPED	4U	/* in ptinspect's view (so holds data) */
 
 /* A leaf of the residency bitmaps: bits per page of a 2 MiB chunk. */
 struct arena_leaf {
@@ -915,8 +915,8 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 	data = lseek(a->fd, (off_t)pstart, SEEK_DATA);
 	if (data == (off_t)pstart) {
 		arena_mark(a, pstart, PTI_PAGE_SIZE, ARENA_DATA);
-		*run = (pstart + PTI_PAGE_SIZE < off + len ? pstart + PTI_PAGE_SIZE
-		    : off + len) - off;
+		*run = (pstart + PTI_PAGE_SIZE < off + len ?
+		    pstart + PTI_PAGE_SIZE : off + len) - off;
 		return true;
 	}
 	if (data < 0)		/* ENXIO: no data from here to the end */
