@@ -26,8 +26,8 @@
  * With -c, cold reads instead: every access on a page ptinspect has not
  * touched, which in ptinspect's view of redirected memory (a fresh
  * MAP_SHARED mapping of the memfd) would be a page fault. Each round
- * spawns a redirected and a --no-redirect tracee (taking turns at going
- * first) and measures, on each:
+ * spawns fresh tracees for each method (taking turns at going first:
+ * ma_cold_run) and measures:
  *
  *	cold M 8	8-byte reads, one in each of 1024 / ROUNDS
  *			64 KiB blocks no round used before (a fault
@@ -98,8 +98,8 @@ struct ma_cold {
 static uint64_t ma_word(size_t i);
 static int ma_run(struct ma_ctx *c, bool redirect);
 static int ma_cold_run(struct ma_ctx *c);
-static int ma_cold_round(struct ma_ctx *c, int round, bool redirect,
-    struct ma_cold *fig);
+static int ma_cold_round(struct ma_ctx *c, int round, int m,
+    struct ma_cold *figs);
 static void ma_cold_print(const struct ma_cold *fig, int rounds);
 static int ma_tracee(size_t len);
 static struct proc *ma_wait_paused(struct tracer *tr);
@@ -467,8 +467,11 @@ ma_verify(const struct ma_target *t, unsigned char *buf)
 }
 
 /*
- * The cold figures: ROUNDS rounds, each a redirected and a --no-redirect
- * tracee of 64 MiB and two of 512 MiB. 0, or -1 after a message.
+ * The cold figures: ROUNDS rounds, each a fresh tracee of 64 MiB per
+ * method (the first kernel copy out of fresh pages costs more than the
+ * next, so no method reads after another on the same tracee) and one of
+ * 512 MiB per find method, the methods taking turns at going first.
+ * 0, or -1 after a message.
  */
 static int
 ma_cold_run(struct ma_ctx *c)
@@ -482,8 +485,8 @@ ma_cold_run(struct ma_ctx *c)
 	};
 
 	for (int r = 0; r < c->rounds; r++)
-		for (int k = 0; k < 2; k++)
-			if (ma_cold_round(c, r, (r + k) % 2 == 0, figs) != 0)
+		for (int k = 0; k < 3; k++)
+			if (ma_cold_round(c, r, (r + k) % 3, figs) != 0)
 				return -1;
 	for (size_t i = 0; i < sizeof(figs) / sizeof(*figs); i++)
 		ma_cold_print(&figs[i], c->rounds);
@@ -502,17 +505,18 @@ ma_cold_none(uint64_t addr, void *arg)
 }
 
 /*
- * Round `round` of every cold figure on one fresh tracee of each size
- * (figs as ma_cold_run's). 0, or -1 after a message.
+ * Round `round` of every cold figure of method m (0 mem, 1 mem-copy,
+ * 2 pvr) on fresh tracees (figs as ma_cold_run's). 0, or -1 after a
+ * message.
  */
 static int
-ma_cold_round(struct ma_ctx *c, int round, bool redirect,
-    struct ma_cold *figs)
+ma_cold_round(struct ma_ctx *c, int round, int m, struct ma_cold *figs)
 {
-	size_t per = MA_COLD_BLOCKS / (size_t)c->rounds, nm = redirect ? 1 : 2;
-	struct ma_target t[2];
+	size_t per = MA_COLD_BLOCKS / (size_t)c->rounds;
+	bool redirect = m == 0;
 	struct maps maps = { 0 };
 	const struct region *r;
+	struct ma_target t;
 	struct tracer *tr;
 	struct proc *p;
 	char *err = NULL;
@@ -527,38 +531,30 @@ ma_cold_round(struct ma_ctx *c, int round, bool redirect,
 	 * write faults each page. Not the reads' cost: paid here.
 	 */
 	memset(c->buf, 0, MA_LEN);
-	t[0] = (struct ma_target){ MA_MEM, redirect ? "mem" : "mem-copy", p,
-	    -1, NULL };
-	t[1] = (struct ma_target){ MA_PVR, "pvr", p, -1, NULL };
-	for (size_t m = 0; m < nm; m++) {
-		int col = redirect ? 0 : (int)m + 1;
+	t = (struct ma_target){ m == 2 ? MA_PVR : MA_MEM,
+	    m == 0 ? "mem" : m == 1 ? "mem-copy" : "pvr", p, -1, NULL };
+	/* Blocks of this round's own, in shuffled order. */
+	t0 = monotonic_sec();
+	for (size_t i = 0; i < per; i++) {
+		size_t b = c->blocks[(size_t)round * per + i];
 
-		/* Blocks of this round's own, in shuffled order. */
+		ma_access(&t, false, b * MA_COLD_STRIDE +
+		    (size_t)round * 4096 % MA_COLD_STRIDE, c->buf, 8);
+	}
+	figs[0].ns[m][round] = (monotonic_sec() - t0) / (double)per * 1e9;
+	/* The 8-byte reads touched at most 1/16 of it: cold enough. */
+	for (int k = 1; k <= 2; k++) {
 		t0 = monotonic_sec();
-		for (size_t i = 0; i < per; i++) {
-			size_t b = c->blocks[(size_t)round * per + i];
-
-			ma_access(&t[m], false, b * MA_COLD_STRIDE +
-			    (size_t)round * 4096 % MA_COLD_STRIDE, c->buf, 8);
-		}
-		figs[0].ns[col][round] = (monotonic_sec() - t0) / (double)per *
-		    1e9;
+		ma_access(&t, false, 0, c->buf, MA_LEN);
+		figs[k].ns[m][round] = (monotonic_sec() - t0) * 1e9;
 	}
-	for (size_t m = 0; m < nm; m++) {
-		int col = redirect ? 0 : (int)m + 1;
-
-		/* The 8-byte reads touched at most 1/16 of it: cold enough. */
-		for (int k = 1; k <= 2; k++) {
-			t0 = monotonic_sec();
-			ma_access(&t[m], false, 0, c->buf, MA_LEN);
-			figs[k].ns[col][round] = (monotonic_sec() - t0) * 1e9;
-		}
-		ma_verify(&t[m], c->buf);
-	}
+	ma_verify(&t, c->buf);
 	if (tracer_continue(tr, p, &err) != 0)
 		fatalx("mem-access: continue: %s", err);
 	tracer_finish(tr);
 	tracer_destroy(tr);
+	if (m == 2)
+		return 0;
 
 	tr = ma_spawn(redirect, MA_FIND_LEN, &p);
 	if (tr == NULL)
@@ -571,8 +567,7 @@ ma_cold_round(struct ma_ctx *c, int round, bool redirect,
 		t0 = monotonic_sec();
 		found = mem_find(p, &maps, r, ma_absent, sizeof(ma_absent) - 1,
 		    ma_cold_none, NULL, &err);
-		figs[k].ns[redirect ? 0 : 1][round] = (monotonic_sec() - t0) *
-		    1e9;
+		figs[k].ns[m][round] = (monotonic_sec() - t0) * 1e9;
 		if (found != 0)
 			fatalx("mem-access: find: %ld matches of a pattern "
 			    "that is not there", found);
