@@ -1062,8 +1062,10 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 /*
  * Reads the start of [off, off+len), data within one chunk, and returns
  * how much: a run of pages in ptinspect's view is copied from it; a run
- * not in it is streamed with pread by a bulk read, and read through the
- * view by a small one (which has read them before), mapping them for good.
+ * not in it is read through the view by a small read (which has read
+ * them before), mapping them for good. A bulk read takes all of it with
+ * one pread unless all of it is in the view: pieces would cost a system
+ * call each.
  */
 static uint64_t
 arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
@@ -1074,22 +1076,19 @@ arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
 	uint64_t end;
 
 	end = arena_view_run(a, off, off + len, mapped);
-	len = end - off;
 	if (w == NULL) {
 		arena_pread(a, off, buf, len);
 		return len;
 	}
-	if (mapped) {
-		memcpy(buf, w, len);
-		return len;
-	}
-	if (bulk) {
+	if (bulk && (!mapped || end < off + len)) {
 		arena_pread(a, off, buf, len);
 		a->streamed += len;
 		return len;
 	}
+	len = end - off;
 	memcpy(buf, w, len);
-	arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);
+	if (!mapped)
+		arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);
 	return len;
 }
 
