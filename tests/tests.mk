@@ -12,6 +12,7 @@ foundation_tests = \
 	tests/summary.t \
 	tests/batch-out.t \
 	tests/cli.t \
+	tests/coldread.t \
 	tests/disas.t \
 	tests/errors.t \
 	tests/exit-status.t \
@@ -48,6 +49,7 @@ check_PROGRAMS += \
 	tests/progs/abort \
 	tests/progs/bad-rsp \
 	tests/progs/caught-signal \
+	tests/progs/cold-find \
 	tests/progs/crash \
 	tests/progs/deny-seccomp \
 	tests/progs/exit-code \
@@ -70,6 +72,7 @@ check_PROGRAMS += \
 tests_progs_abort_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bad_rsp_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_cold_find_CFLAGS = $(AM_CFLAGS)
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
