@@ -136,4 +136,11 @@ int cmd_parse_number(const char *s, uint64_t *out);
  */
 const char *cmd_data_end(const char *s);
 
+/*
+ * The tokenizer's quoting (cmd.c) and DATA's: whitespace, and a C escape
+ * after the backslash at *sp (advanced past it) into *out; -1 with *errp.
+ */
+bool cmd_space(int c);
+int cmd_escape(const char **sp, unsigned char *out, char **errp);
+
 #endif

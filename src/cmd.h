@@ -19,6 +19,14 @@ struct tracer;
 struct proc;
 struct thread;
 
+enum cmd_result {
+	CMD_OK,
+	CMD_FAILED,		/* error printed; later commands still run */
+	CMD_RESUMED,		/* continue/kill: the process is no longer held */
+};
+
+struct cmd_entry;
+
 struct cmd_ctx {
 	struct tracer *tracer;
 	struct proc *proc;	/* the process commands act on */
@@ -33,12 +41,13 @@ struct cmd_ctx {
 	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
 	const char *where;	/* "FILE:LINE" prefix of text errors, or NULL */
 	int out_error;		/* set by cmd_run: errno of a failed write to out */
-};
-
-enum cmd_result {
-	CMD_OK,
-	CMD_FAILED,		/* error printed; later commands still run */
-	CMD_RESUMED,		/* continue/kill: the process is no longer held */
+	/*
+	 * Set by cmd_run for the command it runs: the table (help lists it)
+	 * and cmd_run itself (save runs commands into its files), so that no
+	 * command calls back into cmd.c by name.
+	 */
+	const struct cmd_entry *const *table;
+	enum cmd_result (*run)(struct cmd_ctx *ctx, const char *line);
 };
 
 struct cmd_entry {

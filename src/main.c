@@ -558,7 +558,8 @@ save_paused(struct tracer *tr, struct proc *p, const char *base)
 	struct snapshot_stats st;
 	char *dir, *err = NULL;
 
-	if ((dir = snapshot_save_under(tr, p, base, &st, &err)) == NULL) {
+	if ((dir = snapshot_save_under(tr, p, base, cmd_run, &st,
+	    &err)) == NULL) {
 		warnx_msg("--save: %s", err);
 		free(err);
 		return;

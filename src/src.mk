@@ -33,7 +33,7 @@ src_libptinspect_a_SOURCES += \
 # The command language shared by batch mode and the TUI's prompt.
 src_libptinspect_a_SOURCES += \
 	src/json.c src/json.h \
-	src/cmd.c src/cmd.h src/cmd-int.h src/expr.c src/expr.h \
+	src/cmd.c src/cmd-args.c src/cmd.h src/cmd-int.h src/expr.c src/expr.h \
 	src/cmd-status.c src/cmd-maps.c src/cmd-x.c src/cmd-write.c \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
