@@ -113,9 +113,14 @@ insp_edit(struct tui *t)
 	snprintf(edit.type, sizeof(edit.type), "%s", sel == PTR_ROW ? "ptr" :
 	    rows[sel].type);
 	size = sel == PTR_ROW ? 8 : strtoul(edit.type + 1, NULL, 10) / 8;
+	if (got <= 0) {
+		tui_msg(t, true, "edit %s: 0x%" PRIx64 ": not readable",
+		    edit.type, t->cursor);
+		return;
+	}
 	if (got < (ssize_t)size) {
-		tui_msg(t, true, "edit %s: 0x%" PRIx64 ": fewer than %zu bytes "
-		    "readable", edit.type, t->cursor, size);
+		tui_msg(t, true, "edit %s: 0x%" PRIx64 ": only %zd bytes "
+		    "readable", edit.type, t->cursor, got);
 		return;
 	}
 	edit.pid = t->pid;
@@ -148,7 +153,7 @@ insp_edit_done(struct tui *t, const char *text)
 		free(err);
 		return;
 	}
-	/* Memory re-reads its bytes on this event, as after a : command. */
+	/* Its TUI_EV_MAPS makes Memory re-read, as after a : command. */
 	if (tui_refresh_maps(t) == 0)
 		tui_msg(t, false, "%s at 0x%" PRIx64 " = %s", edit.type,
 		    edit.addr, text);
