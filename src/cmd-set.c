@@ -7,7 +7,8 @@
  *				VALUE a number in range
  *	set var EXPR = VALUE	a scalar variable (dwarf-value.h)
  *
- * A core file is read-only: mem_write refuses, naming the address.
+ * A core file is read-only: mem_write refuses, naming the address. The
+ * TUI's inspector writes what it edits through cmd_set_typed (cmd.h).
  */
 #include "config.h"
 
@@ -31,6 +32,8 @@ static int cmd_set_address(struct cmd_ctx *ctx, const char *s,
     uint64_t *addr, char **errp);
 static int cmd_set_value(const char *type, const char *s, uint8_t *buf,
     size_t *len, char **errp);
+static int cmd_set_write(struct cmd_ctx *ctx, uint64_t addr,
+    const uint8_t *buf, size_t len, char **errp);
 
 const struct cmd_entry cmd_set_entry = {
 	.name = "set",
@@ -60,8 +63,7 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	}
 	if (cmd_set_value(argv[1], argv[3], buf, &len, errp) < 0 ||
 	    cmd_set_address(ctx, argv[2], &addr, errp) < 0 ||
-	    cmd_check_range(ctx, addr, len, true, errp) < 0 ||
-	    mem_write(ctx->proc, addr, buf, len, errp) < 0)
+	    cmd_set_write(ctx, addr, buf, len, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
 		json_begin(&j, ctx->out, "set");
@@ -71,6 +73,29 @@ cmd_set_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_end(&j);
 	}
 	return CMD_OK;
+}
+
+int
+cmd_set_typed(struct cmd_ctx *ctx, const char *type, uint64_t addr,
+    const char *value, char **errp)
+{
+	uint8_t buf[8];
+	size_t len = 0;
+
+	if (cmd_set_value(type, value, buf, &len, errp) < 0)
+		return -1;
+	return cmd_set_write(ctx, addr, buf, len, errp);
+}
+
+/* All of len bytes mapped and writable, then written; else nothing. */
+static int
+cmd_set_write(struct cmd_ctx *ctx, uint64_t addr, const uint8_t *buf,
+    size_t len, char **errp)
+{
+	if (cmd_check_range(ctx, addr, len, true, errp) < 0 ||
+	    mem_write(ctx->proc, addr, buf, len, errp) < 0)
+		return -1;
+	return 0;
 }
 
 /* "EXPR = VALUE" after `set var`. */

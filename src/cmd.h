@@ -103,4 +103,14 @@ int cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
  */
 int cmd_parse_data(const char *s, uint8_t **buf, size_t *len, char **errp);
 
+/*
+ * What `set TYPE ADDR VALUE` does once ADDR is known (cmd-set.c): VALUE
+ * (decimal, 0x hex, negative for i8..i64, a float for f32 and f64)
+ * range-checked for TYPE (u8..u64, i8..i64, f32, f64, ptr), then written
+ * little-endian at addr, all or nothing. 0, or -1 with *errp naming the
+ * bad value ("300: not a u8") or address; nothing is written on error.
+ */
+int cmd_set_typed(struct cmd_ctx *ctx, const char *type, uint64_t addr,
+    const char *value, char **errp);
+
 #endif
