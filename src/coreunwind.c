@@ -6,6 +6,9 @@
  * NT_PRSTATUS, and dwfl_getthreads/dwfl_thread_getframes unwind each
  * thread with the modules' CFI (frame pointers where there is none).
  *
+ * Registers: libdwfl's for each frame, as gdb reads variables with them:
+ * all in an activation, the callee-saved ones in the frames that called.
+ *
  * Symbols: a return address is looked up at pc - 1 (the call, not the
  * instruction after it, which may belong to the next function or line);
  * an activation (frame #0, a signal frame) at pc itself. Offsets are
@@ -26,6 +29,7 @@
 
 #include "corefile.h"
 #include "coreunwind.h"
+#include "symbols.h"
 #include "util.h"
 
 struct unwind_arg {
@@ -35,6 +39,8 @@ struct unwind_arg {
 	size_t max;
 };
 
+static int coreunwind_open(const struct corefile *cf, const char *exe,
+    Dwfl **dwflp, Elf **elfp, char **errp);
 static int thread_cb(Dwfl_Thread *thread, void *arg);
 static int frame_cb(Dwfl_Frame *frame, void *arg);
 static int module_cb(Dwfl_Module *mod, void **userdata, const char *name,
@@ -48,7 +54,12 @@ static const Dwfl_Callbacks coreunwind_callbacks = {
 	.debuginfo_path = &coreunwind_debuginfo_path,
 };
 
-int
+/*
+ * The libdwfl session coreunwind works in: cf's modules reported (exe as
+ * above), not yet attached to its threads. 0, or -1 with *errp; either
+ * way free what *dwflp and *elfp hold (dwfl_end, elf_end; NULL-safe).
+ */
+static int
 coreunwind_open(const struct corefile *cf, const char *exe, Dwfl **dwflp,
     Elf **elfp, char **errp)
 {
@@ -165,12 +176,13 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 	Dwfl_Module *mod;
 	Dwfl_Line *line;
 	Dwarf_Addr pc, at;
-	Dwarf_Word sp;
+	Dwarf_Word sp, val;
 	GElf_Off off;
 	GElf_Sym sym;
 	const char *name;
 	bool act;
 	int lineno;
+	unsigned r;
 
 	if (a->t->count >= a->max)
 		return DWARF_CB_ABORT;
@@ -183,6 +195,24 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 	f->pc = pc;
 	f->sp = dwfl_frame_reg(frame, 7, &sp) == 0 ? sp : 0;
 	f->activation = act;
+	/* Outside an activation only the callee-saved ones are the frame's. */
+	for (r = 0; r < 17; r++) {
+		if (((act ? SYM_REGS_ALL : SYM_REGS_KEPT) & 1u << r) != 0 &&
+		    dwfl_frame_reg(frame, r, &val) == 0) {
+			f->regs[r] = val;
+			f->regs_known |= 1u << r;
+		}
+	}
+	/*
+	 * elfutils' x86-64 ABI rules (0.188) say "same value" for register
+	 * 0 where rbx (3) is meant, so an rbx the callee neither saved nor
+	 * changed is lost: it is the callee's.
+	 */
+	if (!act && a->t->count > 1 && (f->regs_known & 1u << 3) == 0 &&
+	    (f[-1].regs_known & 1u << 3) != 0) {
+		f->regs[3] = f[-1].regs[3];
+		f->regs_known |= 1u << 3;
+	}
 	at = act || pc == 0 ? pc : pc - 1;
 	mod = dwfl_addrmodule(a->dwfl, at);
 	if (mod == NULL)
