@@ -6,8 +6,8 @@
  * NT_PRSTATUS, and dwfl_getthreads/dwfl_thread_getframes unwind each
  * thread with the modules' CFI (frame pointers where there is none).
  *
- * Registers: libdwfl's for each frame, as gdb reads variables with them:
- * all in an activation, the callee-saved ones in the frames that called.
+ * Registers: libdwfl's for each frame, and where it has none (a register
+ * the callee did not save) the callee's, as gdb reads them.
  *
  * Symbols: a return address is looked up at pc - 1 (the call, not the
  * instruction after it, which may belong to the next function or line);
@@ -29,7 +29,6 @@
 
 #include "corefile.h"
 #include "coreunwind.h"
-#include "symbols.h"
 #include "util.h"
 
 struct unwind_arg {
@@ -195,23 +194,25 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 	f->pc = pc;
 	f->sp = dwfl_frame_reg(frame, 7, &sp) == 0 ? sp : 0;
 	f->activation = act;
-	/* Outside an activation only the callee-saved ones are the frame's. */
 	for (r = 0; r < 17; r++) {
-		if (((act ? SYM_REGS_ALL : SYM_REGS_KEPT) & 1u << r) != 0 &&
-		    dwfl_frame_reg(frame, r, &val) == 0) {
+		if (dwfl_frame_reg(frame, r, &val) == 0) {
 			f->regs[r] = val;
 			f->regs_known |= 1u << r;
 		}
 	}
 	/*
-	 * elfutils' x86-64 ABI rules (0.188) say "same value" for register
-	 * 0 where rbx (3) is meant, so an rbx the callee neither saved nor
-	 * changed is lost: it is the callee's.
+	 * libdwfl leaves a register unknown when the callee's CFI does not
+	 * restore it and elfutils' x86-64 ABI rules do not say "same value"
+	 * (0.188 says it for the callee-saved ones but rbx, register 0 being
+	 * written where 3 is meant). gdb takes every such register as the
+	 * callee's; so do we, but for rsp and rip.
 	 */
-	if (!act && a->t->count > 1 && (f->regs_known & 1u << 3) == 0 &&
-	    (f[-1].regs_known & 1u << 3) != 0) {
-		f->regs[3] = f[-1].regs[3];
-		f->regs_known |= 1u << 3;
+	for (r = 0; r < 16 && !act && a->t->count > 1; r++) {
+		if (r != 7 && (f->regs_known & 1u << r) == 0 &&
+		    (f[-1].regs_known & 1u << r) != 0) {
+			f->regs[r] = f[-1].regs[r];
+			f->regs_known |= 1u << r;
+		}
 	}
 	at = act || pc == 0 ? pc : pc - 1;
 	mod = dwfl_addrmodule(a->dwfl, at);

@@ -18,9 +18,8 @@ struct coreunwind_frame {
 	uint64_t sp;		/* rsp in the frame, 0 when unknown */
 	bool activation;	/* frame #0 or a signal frame: pc is exact */
 	/*
-	 * Registers by DWARF number, bit n of regs_known set when libdwfl
-	 * knows regs[n]: all of them in an activation, the callee-saved
-	 * ones (rbx, rbp, r12-r15), rsp and rip in the others.
+	 * Registers by DWARF number, bit n of regs_known set when regs[n]
+	 * is known: libdwfl's, or the callee's for one it does not restore.
 	 */
 	uint64_t regs[17];
 	uint32_t regs_known;

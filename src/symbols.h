@@ -84,13 +84,8 @@ bool symbols_find_symbol(struct symbols *s, const char *name,
  * One frame of a stopped thread as DWARF readers (dwarf-value.h) need it
  * to locate its variables.
  */
-/*
- * Sets of registers by DWARF number (struct sym_frame's regs_known): all
- * 17, and those an unwinder recovers in a frame that made a call: the
- * callee-saved rbx (3), rbp (6), r12-r15, with rsp (7) and rip (16).
- */
+/* All 17 registers by DWARF number, in struct sym_frame's regs_known. */
 #define SYM_REGS_ALL 0x1ffffu
-#define SYM_REGS_KEPT (1u << 3 | 1u << 6 | 1u << 7 | 0xfu << 12 | 1u << 16)
 
 struct sym_frame {
 	uint64_t pc;
@@ -100,8 +95,9 @@ struct sym_frame {
 	/*
 	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
 	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip), or NULL; regs[n]
-	 * is known when bit n of regs_known is set (all of them for the
-	 * innermost frame, the callee-saved ones, rsp and rip for outer ones).
+	 * is known when bit n of regs_known is set. In an outer frame, as in
+	 * gdb, a register its callee's CFI does not restore is the callee's
+	 * (DWARF's "same value"), a caller-saved one too.
 	 */
 	const uint64_t *regs;
 	uint32_t regs_known;

@@ -97,8 +97,7 @@ static void unwind_remember(struct unwind_proc *up, pid_t tid,
     const struct backtrace *bt);
 static void unwind_forget_memos(struct unwind_proc *up);
 static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
-static void unwind_frame_regs(unw_cursor_t *cursor,
-    const struct backtrace *bt, struct frame *f);
+static void unwind_frame_regs(unw_cursor_t *cursor, struct frame *f);
 static bool unwind_caller(const struct sym_frame *sf, struct sym_frame *out,
     uint64_t regs[17]);
 static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
@@ -619,7 +618,7 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 		memset(f, 0, sizeof *f);
 		f->pc = ip;
 		f->sp = sp;
-		unwind_frame_regs(&cursor, bt, f);
+		unwind_frame_regs(&cursor, f);
 		/* The caller's sp is the callee's canonical frame address. */
 		if (bt->count > 1)
 			bt->frames[bt->count - 2].cfa = sp;
@@ -641,25 +640,20 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 }
 
 /*
- * Records the registers of frame f (the last of bt) that libunwind knows:
- * all of them in frame #0 and in the frame a signal interrupted (restored
- * from the signal frame), the callee-saved ones in a frame that made a
- * call (libunwind's others there are its callee's, not the frame's).
+ * Records the registers of frame f as libunwind has them: in frame #0
+ * and a frame a signal interrupted, its own; in the others, the ones the
+ * callee saved (rbx, rbp, r12-r15 by its CFI), and for the rest the
+ * callee's values, which gdb shows too (DWARF's "same value").
  */
 static void
-unwind_frame_regs(unw_cursor_t *cursor, const struct backtrace *bt,
-    struct frame *f)
+unwind_frame_regs(unw_cursor_t *cursor, struct frame *f)
 {
-	uint32_t want = SYM_REGS_KEPT;
 	unw_word_t val;
 	unsigned r;
 
-	if (bt->count == 1 || bt->frames[bt->count - 2].signal_frame)
-		want = SYM_REGS_ALL;
 	for (r = 0; r < 17; r++) {
 		/* libunwind's x86-64 register numbers are DWARF's. */
-		if ((want & 1u << r) != 0 &&
-		    unw_get_reg(cursor, (int)r, &val) == 0) {
+		if (unw_get_reg(cursor, (int)r, &val) == 0) {
 			f->regs[r] = val;
 			f->regs_known |= 1u << r;
 		}

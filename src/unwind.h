@@ -31,9 +31,9 @@ struct frame {
 	uint64_t cfa;
 	/*
 	 * The frame's registers by DWARF number (symbols.h's struct
-	 * sym_frame), bit n of regs_known set when regs[n] is known: all of
-	 * them in frame #0 and in a frame a signal interrupted, the
-	 * callee-saved ones (rbx, rbp, r12-r15), rsp and rip in the others.
+	 * sym_frame), bit n of regs_known set when regs[n] is known. In an
+	 * outer frame a register the callee did not save is the callee's, as
+	 * gdb reads it (so caller-saved ones are the callee's values).
 	 */
 	uint64_t regs[17];
 	uint32_t regs_known;
