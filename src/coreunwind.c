@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +43,8 @@ static int coreunwind_open(const struct corefile *cf, const char *exe,
     Dwfl **dwflp, Elf **elfp, char **errp);
 static int thread_cb(Dwfl_Thread *thread, void *arg);
 static int frame_cb(Dwfl_Frame *frame, void *arg);
+static uint64_t frame_cfa(Dwfl_Module *mod, Dwarf_Addr at,
+    const struct coreunwind_frame *f);
 static int module_cb(Dwfl_Module *mod, void **userdata, const char *name,
     Dwarf_Addr start, void *arg);
 
@@ -218,6 +221,7 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 	mod = dwfl_addrmodule(a->dwfl, at);
 	if (mod == NULL)
 		return DWARF_CB_OK;
+	f->cfa = frame_cfa(mod, at, f);
 	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 	if (name != NULL)
 		f->module = xstrdup(name);
@@ -234,6 +238,39 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 		f->line = lineno;
 	}
 	return DWARF_CB_OK;
+}
+
+/*
+ * The canonical frame address of frame f (looked up at at) by its
+ * module's CFI (.eh_frame, else .debug_frame): the rule's register plus
+ * offset, with f's registers. 0 when there is no rule or it is an
+ * expression (gcc writes those only for realigned stacks).
+ */
+static uint64_t
+frame_cfa(Dwfl_Module *mod, Dwarf_Addr at, const struct coreunwind_frame *f)
+{
+	Dwarf_CFI *cfi;
+	Dwarf_Frame *fr = NULL;
+	Dwarf_Addr bias;
+	Dwarf_Op *ops;
+	size_t nops;
+	uint64_t cfa = 0, reg;
+
+	if (((cfi = dwfl_module_eh_cfi(mod, &bias)) == NULL ||
+	    dwarf_cfi_addrframe(cfi, at - bias, &fr) != 0) &&
+	    ((cfi = dwfl_module_dwarf_cfi(mod, &bias)) == NULL ||
+	    dwarf_cfi_addrframe(cfi, at - bias, &fr) != 0))
+		return 0;
+	if (dwarf_frame_cfa(fr, &ops, &nops) == 0 && nops == 1) {
+		reg = ops[0].atom == DW_OP_bregx ? ops[0].number :
+		    ops[0].atom >= DW_OP_breg0 && ops[0].atom <= DW_OP_breg31 ?
+		    (uint64_t)(ops[0].atom - DW_OP_breg0) : 17;
+		if (reg < 17 && (f->regs_known & 1u << reg) != 0)
+			cfa = f->regs[reg] + (ops[0].atom == DW_OP_bregx ?
+			    ops[0].number2 : ops[0].number);
+	}
+	free(fr);
+	return cfa;
 }
 
 /* Loads each module's ELF now, so the ones that cannot be found are known. */

@@ -16,6 +16,7 @@ struct corefile;
 struct coreunwind_frame {
 	uint64_t pc;
 	uint64_t sp;		/* rsp in the frame, 0 when unknown */
+	uint64_t cfa;		/* by the module's CFI, 0 when unknown */
 	bool activation;	/* frame #0 or a signal frame: pc is exact */
 	/*
 	 * Registers by DWARF number, bit n of regs_known set when regs[n]

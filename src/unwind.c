@@ -1039,8 +1039,9 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 		fr->sp = f->sp;
 		memcpy(fr->regs, f->regs, sizeof fr->regs);
 		fr->regs_known = f->regs_known;
-		/* x86-64: a frame's CFA is its caller's stack pointer. */
-		fr->cfa = i + 1 < th->count ? th->frames[i + 1].sp : 0;
+		/* By its CFI, else (x86-64) its caller's stack pointer. */
+		fr->cfa = f->cfa != 0 ? f->cfa : i + 1 < th->count ?
+		    th->frames[i + 1].sp : 0;
 		/* The interrupted frame's pc is exact: the one before it is
 		 * the signal trampoline. */
 		fr->signal_frame = i + 1 < th->count &&
