@@ -5,8 +5,8 @@
 # their calls: frames 1 and 2 read them through the unwinder's registers
 # (libunwind live, libdwfl on a core), and inner's parameter, dead by its
 # system call, is an entry value read at middle's call site. Each frame's
-# print, args and locals, and bt's arguments, must be gdb's: live, and on
-# --core of that core.
+# print, args and locals, and bt's arguments, must be gdb's: live, on
+# --core of that core, and on --snapshot of a `save` of the same pause.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -39,7 +39,7 @@ k
 m
 n
 EOF2
-set -- -ex "gcore $TAP_TMP/pf.core"
+set -- -ex "gcore $TAP_TMP/pf.core" -ex "save $TAP_TMP/snap"
 : >"$TAP_TMP/gdb.cmds"
 while IFS= read -r e; do
 	case $e in
@@ -62,7 +62,8 @@ ours_out=$TAP_OUT
 # and source lines.
 values()
 {
-	grep -v '^#[0-9]' | grep -v '^print-frames:' | grep -v '^/.*: 1 thread'
+	grep -v '^#[0-9]' | grep -v '^print-frames:' |
+		grep -v '^/.*: 1 thread\|^/.*: [0-9]* files'
 }
 gdb -nx -batch -x "$TAP_TMP/gdb.cmds" "$prog" "$TAP_TMP/pf.core" \
 	>"$TAP_TMP/gdb.all" 2>/dev/null
@@ -112,10 +113,13 @@ check()
 	fi
 }
 check live "$ours_out"
-shift 2
+shift 4
 pti_run --core="$TAP_TMP/pf.core" --batch "$@" -ex bt "$prog"
 tap_is "$TAP_RC" 0 "--core: exit status 0"
 tap_is "$TAP_ERR" "" "--core: no errors"
 check --core "$TAP_OUT"
+pti_run --snapshot="$TAP_TMP/snap" --batch "$@" -ex bt "$prog"
+tap_is "$TAP_ERR" "" "--snapshot: no errors"
+check --snapshot "$TAP_OUT"
 
 pti_done
