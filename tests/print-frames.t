@@ -39,22 +39,10 @@ k
 m
 n
 EOF2
-set -- -ex "gcore $TAP_TMP/pf.core" -ex "save $TAP_TMP/snap"
-: >"$TAP_TMP/gdb.cmds"
-while IFS= read -r e; do
-	case $e in
-	frame*)
-		set -- "$@" -ex "$e" -ex args -ex locals
-		printf '%s\ninfo args\ninfo locals\n' "$e" >>"$TAP_TMP/gdb.cmds"
-		;;
-	*)
-		set -- "$@" -ex "p $e"
-		printf 'p %s\n' "$e" >>"$TAP_TMP/gdb.cmds"
-		;;
-	esac
-done <"$TAP_TMP/exprs"
-printf 'bt\n' >>"$TAP_TMP/gdb.cmds"
-pti_run --batch "$@" -ex bt "$prog"
+pti_print_cmds "$TAP_TMP/exprs" "$TAP_TMP/ours.cmds" "$TAP_TMP/gdb.cmds"
+printf 'bt\n' | tee -a "$TAP_TMP/ours.cmds" >>"$TAP_TMP/gdb.cmds"
+pti_run --batch -ex "gcore $TAP_TMP/pf.core" -ex "save $TAP_TMP/snap" \
+	-x "$TAP_TMP/ours.cmds" "$prog"
 tap_is "$TAP_RC" 3 "print-frames: exit status 3"
 ours_out=$TAP_OUT
 
@@ -113,12 +101,12 @@ check()
 	fi
 }
 check live "$ours_out"
-shift 4
-pti_run --core="$TAP_TMP/pf.core" --batch "$@" -ex bt "$prog"
+pti_run --core="$TAP_TMP/pf.core" --batch -x "$TAP_TMP/ours.cmds" "$prog"
 tap_is "$TAP_RC" 0 "--core: exit status 0"
 tap_is "$TAP_ERR" "" "--core: no errors"
 check --core "$TAP_OUT"
-pti_run --snapshot="$TAP_TMP/snap" --batch "$@" -ex bt "$prog"
+pti_run --snapshot="$TAP_TMP/snap" --batch -x "$TAP_TMP/ours.cmds" \
+	"$prog"
 tap_is "$TAP_ERR" "" "--snapshot: no errors"
 check --snapshot "$TAP_OUT"
 

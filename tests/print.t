@@ -89,21 +89,8 @@ pt
 pt.y
 negative
 EOF
-set -- -ex "gcore $TAP_TMP/pv.core"
-: >"$TAP_TMP/gdb.cmds"
-while IFS= read -r e; do
-	case $e in
-	frame*)
-		set -- "$@" -ex "$e" -ex locals -ex args
-		printf '%s\ninfo locals\ninfo args\n' "$e" >>"$TAP_TMP/gdb.cmds"
-		;;
-	*)
-		set -- "$@" -ex "p $e"
-		printf 'p %s\n' "$e" >>"$TAP_TMP/gdb.cmds"
-		;;
-	esac
-done <"$TAP_TMP/exprs"
-pti_run --batch "$@" "$prog"
+pti_print_cmds "$TAP_TMP/exprs" "$TAP_TMP/ours.cmds" "$TAP_TMP/gdb.cmds"
+pti_run --batch -ex "gcore $TAP_TMP/pv.core" -x "$TAP_TMP/ours.cmds" "$prog"
 tap_is "$TAP_RC" 3 "print-vars: exit status 3 after print, locals, args"
 printf '%s\n' "$TAP_OUT" | grep -v '^#[0-9]' | grep -v '^print-vars:' |
 	grep -v '^/.*: 1 thread' >"$TAP_TMP/ours"
