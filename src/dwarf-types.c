@@ -935,8 +935,8 @@ dwv_call_site(Dwarf_Die *scope, Dwarf_Addr ret, Dwarf_Die *out)
 		if (tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) {
 			if ((dwarf_attr(&child, DW_AT_call_return_pc,
 			    &attr) != NULL || dwarf_attr(&child, DW_AT_low_pc,
-			    &attr) != NULL) && dwarf_formaddr(&attr, &at) == 0 &&
-			    at == ret) {
+			    &attr) != NULL) &&
+			    dwarf_formaddr(&attr, &at) == 0 && at == ret) {
 				*out = child;
 				return true;
 			}

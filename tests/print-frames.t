@@ -19,8 +19,12 @@ prog=$PROGS/print-frames
 # call site that gives it.
 info=$(readelf --debug-dump=info,loc "$prog" 2>/dev/null)
 case $info in
-*DW_OP_entry_value*DW_TAG_call_site_parameter*|*DW_TAG_call_site_parameter*DW_OP_entry_value*) ;;
-*) tap_skip_all "print-frames has no entry value or call site (compiler?)" ;;
+*DW_TAG_call_site_parameter*) ;;
+*) tap_skip_all "print-frames has no call site information (compiler?)" ;;
+esac
+case $info in
+*DW_OP_entry_value*) ;;
+*) tap_skip_all "print-frames has no entry value (compiler?)" ;;
 esac
 
 cat >"$TAP_TMP/exprs" <<'EOF2'
@@ -69,7 +73,8 @@ tap_is "$(grep -c 'optimized out' "$TAP_TMP/gdb")" 4 \
 # gdb's "middle (a=12, c=c@entry=21)").
 bt_args()
 {
-	sed -n 's/^#\([0-9]\)  *\(0x[0-9a-f]* in \)\{0,1\}\([a-z_]*\)[+0-9a-fx]* \((.*)\) .*$/#\1 \3 \4/p' |
+	sed 's/^\(#[0-9]\)  *\(0x[0-9a-f]* in \)\{0,1\}/\1 /' |
+		sed -n 's/^\(#[0-9] [a-z_]*\)[+0-9a-fx]* \((.*)\) .*$/\1 \2/p' |
 		sed -n '/ main /q;p'
 }
 # bt is the last command: its frames 0-2 from the last "#0" (frame N
@@ -81,13 +86,15 @@ last_bt()
 }
 last_bt <"$TAP_TMP/gdb.all" >"$TAP_TMP/gdb.bt"
 tap_is "$(wc -l <"$TAP_TMP/gdb.bt")" 3 "gdb's bt has inner, middle, outer"
+tap_like "$(cat "$TAP_TMP/gdb.bt")" '^#0 inner \(v=v@entry=34\)$' \
+	"gdb's bt: inner's v, which only its entry value gives"
 
 check()
 {
 	what=$1 out=$2
 	printf '%s\n' "$out" | values >"$TAP_TMP/ours"
 	if cmp -s "$TAP_TMP/ours" "$TAP_TMP/gdb"; then
-		tap_pass "$what: frames 0-2: print, args and locals as gdb's ($n lines)"
+		tap_pass "$what: frames 0-2: print, args, locals as gdb's ($n)"
 	else
 		tap_fail "$what: frames 0-2: print, args and locals as gdb's"
 		diff "$TAP_TMP/gdb" "$TAP_TMP/ours" | sed 's/^/# /' | head -30

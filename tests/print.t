@@ -225,6 +225,6 @@ tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c 'read-only$')" 2 \
 	"set var on a core: read-only too"
 tap_is "$TAP_OUT" "$(sed -n '/^\$/q;p' "$TAP_TMP/gdb")
 $(grep '^\$' "$TAP_TMP/gdb" | head -20)" \
-	"--core: frame 0's locals and args, 20 globals (the heap list, arrays, strings, pointers to symbols) as gdb's"
+	"--core: frame 0's locals and args, 20 globals as gdb's"
 
 pti_done
