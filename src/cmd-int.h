@@ -111,16 +111,13 @@ struct cmd_print_frame {
 	bool have_bt;
 	struct sym_frame sf;
 	uint64_t regs[17];
-	/* A core file's own libdwfl session and name index (globals only). */
-	struct Dwfl *core_dwfl;
-	struct Elf *core_elf;
-	void *core_index;
 };
 
 /*
- * Binds *env to ctx's process and selected frame (only globals when no
- * frame can be unwound, and on a core file). 0, or -1 with *errp when the program's symbols
- * cannot be read. Call cmd_print_env_free(pf) after either.
+ * Binds *env to ctx's process (or core file) and selected frame (only
+ * globals when no frame can be unwound). 0, or -1 with *errp when the
+ * program's symbols cannot be read. Call cmd_print_env_free(pf) after
+ * either.
  */
 struct dwv_env;
 int cmd_print_env(struct cmd_ctx *ctx, struct cmd_print_frame *pf,

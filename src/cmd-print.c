@@ -8,9 +8,9 @@
  * It also binds dwarf-value's environment to the process for `set var`
  * (cmd-set.c): memory through mem.h (so redirected regions, --no-redirect
  * and cores read alike), the symbol cache's libdwfl session, frame
- * registers and CFA from the unwinder (unwind_sym_frame). On a core file
- * (--core) a libdwfl session of its own (coreunwind_open) gives the
- * globals; its frames' variables are not read yet.
+ * registers and CFA from the unwinder (unwind_sym_frame), a core file's
+ * (--core, --snapshot) as a live process's: its symbols and frames come
+ * from libdwfl (unwind_symbols, coreunwind.c).
  */
 #include "config.h"
 
@@ -19,11 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <elfutils/libdwfl.h>
-#include <libelf.h>
-
 #include "cmd-int.h"
-#include "coreunwind.h"
 #include "dwarf-value.h"
 #include "json.h"
 #include "mem.h"
@@ -106,15 +102,6 @@ cmd_print_env(struct cmd_ctx *ctx, struct cmd_print_frame *pf,
 	env->symbol = cmd_print_symbol;
 	env->reg = cmd_print_reg;
 	env->arg = pf;
-	if (ctx->proc->core != NULL) {
-		/* The core's modules; its frames are not read yet. */
-		if (coreunwind_open(ctx->proc->core, ctx->proc->core_exe,
-		    &pf->core_dwfl, &pf->core_elf, errp) < 0)
-			return -1;
-		env->dwfl = pf->core_dwfl;
-		env->index = &pf->core_index;
-		return 0;
-	}
 	if ((syms = unwind_symbols(ctx->proc)) == NULL)
 		return set_error(errp, "the program's symbols cannot be read");
 	env->dwfl = symbols_dwfl(syms);
@@ -135,14 +122,6 @@ cmd_print_env_free(struct cmd_print_frame *pf)
 	if (pf->have_bt)
 		backtrace_free(&pf->bt);
 	pf->have_bt = false;
-	dwv_index_free(pf->core_index);
-	pf->core_index = NULL;
-	if (pf->core_dwfl != NULL)
-		dwfl_end(pf->core_dwfl);
-	pf->core_dwfl = NULL;
-	if (pf->core_elf != NULL)
-		elf_end(pf->core_elf);
-	pf->core_elf = NULL;
 }
 
 static enum cmd_result
@@ -214,9 +193,8 @@ cmd_print_vars(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (cmd_print_env(ctx, &pf, &env, errp) < 0)
 		goto out;
 	if (env.frame == NULL) {
-		set_error(errp, ctx->proc->core != NULL ? "the frames of a "
-		    "core file are not read yet (print reads its globals)" :
-		    "frame %u: no frame to read variables of", ctx->frame);
+		set_error(errp, "frame %u: no frame to read variables of",
+		    ctx->frame);
 		goto out;
 	}
 	if (ctx->json) {
@@ -285,26 +263,15 @@ cmd_print_symbolize(void *arg, uint64_t addr, char *buf, size_t len)
 {
 	struct cmd_print_frame *pf = arg;
 	const struct sym_info *info;
-	const char *name = NULL;
-	Dwfl_Module *mod;
-	GElf_Off off = 0;
-	GElf_Sym sym;
 
-	if (pf->core_dwfl != NULL) {
-		mod = dwfl_addrmodule(pf->core_dwfl, addr);
-		if (mod != NULL)
-			name = dwfl_module_addrinfo(mod, addr, &off, &sym,
-			    NULL, NULL, NULL);
-	} else if ((info = unwind_lookup(pf->ctx->proc, addr)) != NULL) {
-		name = info->function;
-		off = info->offset;
-	}
-	if (name == NULL)
+	info = unwind_lookup(pf->ctx->proc, addr);
+	if (info == NULL || info->function == NULL)
 		return false;
-	if (off == 0)
-		snprintf(buf, len, "%s", name);
+	if (info->offset == 0)
+		snprintf(buf, len, "%s", info->function);
 	else
-		snprintf(buf, len, "%s+%" PRIu64, name, (uint64_t)off);
+		snprintf(buf, len, "%s+%" PRIu64, info->function,
+		    (uint64_t)info->offset);
 	return true;
 }
 
@@ -314,8 +281,6 @@ cmd_print_symbol(void *arg, const char *name, uint64_t *addr)
 	struct cmd_print_frame *pf = arg;
 	struct symbols *syms;
 
-	if (pf->core_dwfl != NULL)
-		return false;
 	syms = unwind_symbols(pf->ctx->proc);
 	return syms != NULL && symbols_find_symbol(syms, name, addr);
 }

@@ -16,7 +16,14 @@ struct corefile;
 struct coreunwind_frame {
 	uint64_t pc;
 	uint64_t sp;		/* rsp in the frame, 0 when unknown */
+	uint64_t cfa;		/* by the module's CFI, 0 when unknown */
 	bool activation;	/* frame #0 or a signal frame: pc is exact */
+	/*
+	 * Registers by DWARF number, bit n of regs_known set when regs[n]
+	 * is known: libdwfl's, or the callee's for one it does not restore.
+	 */
+	uint64_t regs[17];
+	uint32_t regs_known;
 	char *function;		/* NULL when no symbol covers it */
 	uint64_t offset;	/* pc - the function's start */
 	char *module;		/* the module's path or name, or NULL */
@@ -49,15 +56,5 @@ struct coreunwind {
 int coreunwind(const struct corefile *cf, const char *exe, size_t max_frames,
     struct coreunwind *out, char **errp);
 void coreunwind_free(struct coreunwind *bt);
-
-/*
- * The libdwfl session coreunwind works in: cf's modules reported (exe as
- * above), not yet attached to its threads. 0, or -1 with *errp; either
- * way free what *dwflp and *elfp hold (dwfl_end, elf_end; NULL-safe).
- */
-struct Dwfl;
-struct Elf;
-int coreunwind_open(const struct corefile *cf, const char *exe,
-    struct Dwfl **dwflp, struct Elf **elfp, char **errp);
 
 #endif

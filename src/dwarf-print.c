@@ -632,24 +632,51 @@ struct dwv_args_text {
 	size_t len, used;
 };
 
-/* "name=value" after the others; "..." for a non-scalar, as gdb's bt. */
+/*
+ * "name=value" after the others; "..." for a non-scalar, as gdb's bt.
+ * A scalar whose value on entry is known too (an entry value) is
+ * "name=name@entry=value" when both are the same, else
+ * "name=value, name@entry=value", as gdb's print entry-values default.
+ */
 static void
 dwv_args_text_var(void *arg, const char *name, struct dwv_value *v)
 {
 	struct dwv_args_text *q = arg;
 	enum dwv_class c = dwv_class(&v->type, NULL);
+	struct dwv_value *ev = NULL;
+	uint64_t size = dwv_size(&v->type), entry, now = 0;
 	char *text = NULL;
 	size_t n = 0;
+	bool same = false;
 	FILE *f;
 
 	if ((f = open_memstream(&text, &n)) == NULL)
 		fatal("open_memstream");
 	fprintf(f, "%s%s=", q->used > 0 ? ", " : "", name);
-	if (v->place != DWV_OPTIMIZED && (c == DWV_STRUCT ||
+	if (c != DWV_STRUCT && c != DWV_UNION && c != DWV_ARRAY &&
+	    c != DWV_VOID && size > 0 && size <= 8 && v->bit_size == 0 &&
+	    dwv_param_entry(q->env, name, &entry)) {
+		ev = dwv_int_value(&v->type, entry);
+		if (v->place != DWV_OPTIMIZED &&
+		    dwv_fetch(q->env, v, 0, &now, size, NULL) == 0 &&
+		    memcmp(&now, &entry, size) == 0) {
+			fprintf(f, "%s@entry=", name);
+			same = true;
+		}
+	}
+	if (same)
+		dwv_write_text(q->env, ev, f, false);
+	else if (v->place != DWV_OPTIMIZED && (c == DWV_STRUCT ||
 	    c == DWV_UNION || c == DWV_ARRAY || c == DWV_VOID))
 		fputs("...", f);
 	else
 		dwv_write_text(q->env, v, f, false);
+	if (ev != NULL && !same) {
+		fprintf(f, ", %s@entry=", name);
+		dwv_write_text(q->env, ev, f, false);
+	}
+	if (ev != NULL)
+		dwv_free(ev);
 	fclose(f);
 	if (q->used + n < q->len) {
 		memcpy(q->buf + q->used, text, n + 1);

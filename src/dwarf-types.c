@@ -40,6 +40,11 @@ static const struct dwv_entry *dwv_lookup(const struct dwv_env *env,
     const char *name, int class);
 static bool dwv_frame_reg(const struct dwv_env *env, uint64_t regno,
     uint64_t *out);
+static int dwv_entry_value(const struct dwv_env *env, const Dwarf_Op *op,
+    uint64_t *out, char **errp);
+static bool dwv_call_site(Dwarf_Die *scope, Dwarf_Addr ret, Dwarf_Die *out);
+static bool dwv_calls(const struct dwv_env *cenv, Dwarf_Die *site,
+    Dwarf_Die *fn, Dwarf_Addr entry, Dwarf_Die *cfn, Dwarf_Addr cbias);
 
 struct dwv_value *
 dwv_new(void)
@@ -497,7 +502,8 @@ dwv_locate(const struct dwv_env *env, Dwarf_Die *var, Dwarf_Die *fn,
 static bool
 dwv_frame_reg(const struct dwv_env *env, uint64_t regno, uint64_t *out)
 {
-	if (env->frame == NULL || env->frame->regs == NULL || regno > 16)
+	if (env->frame == NULL || env->frame->regs == NULL || regno > 16 ||
+	    (env->frame->regs_known & 1u << regno) == 0)
 		return false;
 	*out = env->frame->regs[regno];
 	return true;
@@ -514,6 +520,7 @@ dwv_run_ops(const struct dwv_env *env, const Dwarf_Op *ops, size_t nops,
 {
 	uint64_t st[DWV_STACK], a, b;
 	size_t sp = 0, i, n;
+	int ev;
 	uint8_t *comp = NULL;
 	size_t ncomp = 0;
 	/* The current piece: 0 memory at the top of the stack, 1 register,
@@ -589,6 +596,15 @@ dwv_run_ops(const struct dwv_env *env, const Dwarf_Op *ops, size_t nops,
 				free(fb.bytes);
 			}
 			PUSH(a + ops[i].number);
+			break;
+		case DW_OP_entry_value:
+		case DW_OP_GNU_entry_value:
+			ev = dwv_entry_value(env, &ops[i], &a, errp);
+			if (ev < 0)
+				goto fail;
+			if (ev == 0)
+				goto optimized;
+			PUSH(a);
 			break;
 		case DW_OP_call_frame_cfa:
 			if (env->frame == NULL || env->frame->cfa == 0)
@@ -689,7 +705,7 @@ dwv_run_ops(const struct dwv_env *env, const Dwarf_Op *ops, size_t nops,
 			kind = 0;
 			break;
 		default:
-			/* Entry values, implicit pointers, TLS: not read. */
+			/* Implicit pointers, TLS: not read. */
 			goto optimized;
 		}
 	}
@@ -731,6 +747,207 @@ bad:
 fail:
 	free(comp);
 	return -1;
+}
+
+/*
+ * DW_OP_entry_value of a register (the only kind gcc emits): the value
+ * the register had on entry to the frame's function (dwv_reg_entry).
+ * 1 with *out, 0 when unknown (optimized out), -1 with *errp.
+ */
+static int
+dwv_entry_value(const struct dwv_env *env, const Dwarf_Op *op, uint64_t *out,
+    char **errp)
+{
+	const uint8_t *blk = (const uint8_t *)(uintptr_t)op->number2;
+
+	/* DW_OP_regN, or DW_OP_regx with a one-byte number. */
+	if (op->number == 1 && blk[0] >= DW_OP_reg0 && blk[0] <= DW_OP_reg31)
+		return dwv_reg_entry(env, blk[0] - DW_OP_reg0, out, errp);
+	if (op->number == 2 && blk[0] == DW_OP_regx && blk[1] < 0x80)
+		return dwv_reg_entry(env, blk[1], out, errp);
+	return 0;
+}
+
+/*
+ * The value register regno had on entry to the frame's function, as gdb
+ * finds it: the caller's call site at its return address, which must call
+ * this function (DW_AT_call_origin, or DW_AT_call_target evaluated in the
+ * caller's frame), and whose DW_TAG_call_site_parameter for regno gives
+ * DW_AT_call_value, evaluated in the caller's frame (so through
+ * callee-saved registers, or the caller's own entry values). 1 with
+ * *out, 0 when unknown, -1 with *errp.
+ */
+int
+dwv_reg_entry(const struct dwv_env *env, uint64_t regno, uint64_t *out,
+    char **errp)
+{
+	struct sym_frame caller;
+	struct dwv_env cenv;
+	struct dwv_value v;
+	uint64_t regs[17];
+	Dwarf_Die *scopes = NULL, *cscopes = NULL, site, param;
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	Dwarf_Addr bias, cbias, entry;
+	size_t nops;
+	int n, cn, r = 0;
+
+	if (env->frame == NULL || env->frame->inlined ||
+	    env->frame->caller == NULL ||
+	    !env->frame->caller(env->frame, &caller, regs) ||
+	    !caller.return_address)
+		return 0;
+	n = dwv_frame_scopes(env, &scopes, &bias);
+	if (n < 2 || dwarf_entrypc(&scopes[n - 2], &entry) != 0)
+		goto done;
+	entry += bias;
+	cenv = *env;
+	cenv.frame = &caller;
+	cn = dwv_frame_scopes(&cenv, &cscopes, &cbias);
+	/* The outermost scope is the CU; the next one the caller's function. */
+	if (cn < 2 || !dwv_call_site(&cscopes[cn - 2], caller.pc - cbias,
+	    &site) || !dwv_calls(&cenv, &site, &scopes[n - 2], entry,
+	    &cscopes[cn - 2], cbias) || dwarf_child(&site, &param) != 0)
+		goto done;
+	do {
+		Dwarf_Word reg;
+
+		if ((dwarf_tag(&param) != DW_TAG_call_site_parameter &&
+		    dwarf_tag(&param) != DW_TAG_GNU_call_site_parameter) ||
+		    dwarf_attr(&param, DW_AT_location, &attr) == NULL ||
+		    dwarf_getlocation(&attr, &ops, &nops) != 0 || nops != 1)
+			continue;
+		reg = ops[0].atom == DW_OP_regx ? ops[0].number :
+		    ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31 ?
+		    (Dwarf_Word)(ops[0].atom - DW_OP_reg0) : (Dwarf_Word)-1;
+		if (reg != regno)
+			continue;
+		if ((dwarf_attr(&param, DW_AT_call_value, &attr) == NULL &&
+		    dwarf_attr(&param, DW_AT_GNU_call_site_value, &attr) ==
+		    NULL) || dwarf_getlocation(&attr, &ops, &nops) != 0)
+			break;
+		memset(&v, 0, sizeof v);
+		r = dwv_run_ops(&cenv, ops, nops, &cscopes[cn - 2], true,
+		    cbias, &v, errp);
+		if (r == 0 && v.place == DWV_MEM) {
+			*out = v.addr;
+			r = 1;
+		} else if (r == 0 && v.place == DWV_BYTES) {
+			*out = 0;
+			memcpy(out, v.bytes, v.nbytes < 8 ? v.nbytes : 8);
+			r = 1;
+		}
+		free(v.bytes);
+		break;
+	} while (dwarf_siblingof(&param, &param) == 0);
+done:
+	free(scopes);
+	free(cscopes);
+	return r;
+}
+
+/*
+ * Whether call site site (in the caller's function cfn) calls fn, whose
+ * entry is at entry: its DW_AT_call_origin names fn, or its
+ * DW_AT_call_target, evaluated in the caller's frame, is entry. gdb
+ * refuses entry values through a call site saying neither.
+ */
+static bool
+dwv_calls(const struct dwv_env *cenv, Dwarf_Die *site, Dwarf_Die *fn,
+    Dwarf_Addr entry, Dwarf_Die *cfn, Dwarf_Addr cbias)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die origin;
+	Dwarf_Op *ops;
+	size_t nops;
+	struct dwv_value v;
+	const char *a, *b;
+	bool ok;
+
+	if ((dwarf_attr(site, DW_AT_call_origin, &attr) != NULL ||
+	    dwarf_attr(site, DW_AT_abstract_origin, &attr) != NULL) &&
+	    dwarf_formref_die(&attr, &origin) != NULL) {
+		a = dwarf_attr_integrate(&origin, DW_AT_linkage_name, &attr) ?
+		    dwarf_formstring(&attr) : dwv_die_name(&origin);
+		b = dwarf_attr_integrate(fn, DW_AT_linkage_name, &attr) ?
+		    dwarf_formstring(&attr) : dwv_die_name(fn);
+		return a != NULL && b != NULL && strcmp(a, b) == 0;
+	}
+	if ((dwarf_attr(site, DW_AT_call_target, &attr) == NULL &&
+	    dwarf_attr(site, DW_AT_GNU_call_site_target, &attr) == NULL) ||
+	    dwarf_getlocation(&attr, &ops, &nops) != 0)
+		return false;
+	memset(&v, 0, sizeof v);
+	if (dwv_run_ops(cenv, ops, nops, cfn, true, cbias, &v, NULL) < 0)
+		return false;
+	ok = v.place == DWV_MEM && v.addr == entry;
+	if (v.place == DWV_BYTES && v.nbytes >= 8)
+		ok = memcmp(v.bytes, &entry, 8) == 0;
+	free(v.bytes);
+	return ok;
+}
+
+/*
+ * The value parameter name of the frame's function had on entry, for
+ * bt's "x=x@entry=5": its location at the function's entry, when that is
+ * a register, read as dwv_reg_entry does. true with *out.
+ */
+bool
+dwv_param_entry(const struct dwv_env *env, const char *name, uint64_t *out)
+{
+	Dwarf_Die var, fn;
+	Dwarf_Attribute attr;
+	Dwarf_Addr bias, entry;
+	Dwarf_Op *ops;
+	size_t nops;
+	bool have_fn;
+	uint64_t regno;
+
+	if (!dwv_find_var(env, name, &var, &fn, &have_fn, &bias) ||
+	    !have_fn || dwarf_tag(&var) != DW_TAG_formal_parameter ||
+	    dwarf_entrypc(&fn, &entry) != 0 ||
+	    dwarf_attr_integrate(&var, DW_AT_location, &attr) == NULL ||
+	    dwarf_getlocation_addr(&attr, entry, &ops, &nops, 1) != 1 ||
+	    nops != 1)
+		return false;
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		regno = ops[0].atom - DW_OP_reg0;
+	else if (ops[0].atom == DW_OP_regx)
+		regno = ops[0].number;
+	else
+		return false;
+	return dwv_reg_entry(env, regno, out, NULL) == 1;
+}
+
+/* The call site under scope (at any depth) returning to ret. */
+static bool
+dwv_call_site(Dwarf_Die *scope, Dwarf_Addr ret, Dwarf_Die *out)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Addr at;
+	Dwarf_Die child;
+	int tag;
+
+	if (dwarf_child(scope, &child) != 0)
+		return false;
+	do {
+		tag = dwarf_tag(&child);
+		if (tag == DW_TAG_call_site || tag == DW_TAG_GNU_call_site) {
+			if ((dwarf_attr(&child, DW_AT_call_return_pc,
+			    &attr) != NULL || dwarf_attr(&child, DW_AT_low_pc,
+			    &attr) != NULL) &&
+			    dwarf_formaddr(&attr, &at) == 0 && at == ret) {
+				*out = child;
+				return true;
+			}
+		} else if ((tag == DW_TAG_lexical_block ||
+		    tag == DW_TAG_inlined_subroutine) &&
+		    dwarf_haspc(&child, ret - 1) == 1 &&
+		    dwv_call_site(&child, ret, out)) {
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
 }
 
 /* The class of t; *peeled (if not NULL) its DIE without typedefs, cv. */

@@ -91,6 +91,16 @@ struct dwv_value *dwv_sub(const struct dwv_value *v,
 int dwv_frame_scopes(const struct dwv_env *env, Dwarf_Die **scopes,
     Dwarf_Addr *bias);
 
+/*
+ * Entry values (dwarf-types.c): register regno's value on entry to the
+ * selected frame's function, through its caller's call site (1 with *out,
+ * 0 unknown, -1 with *errp); a parameter's, when it came in a register.
+ */
+int dwv_reg_entry(const struct dwv_env *env, uint64_t regno, uint64_t *out,
+    char **errp);
+bool dwv_param_entry(const struct dwv_env *env, const char *name,
+    uint64_t *out);
+
 /* false when no module has DWARF (known after a lookup missed). */
 bool dwv_have_debug_info(const struct dwv_env *env);
 

@@ -84,6 +84,9 @@ bool symbols_find_symbol(struct symbols *s, const char *name,
  * One frame of a stopped thread as DWARF readers (dwarf-value.h) need it
  * to locate its variables.
  */
+/* All 17 registers by DWARF number, in struct sym_frame's regs_known. */
+#define SYM_REGS_ALL 0x1ffffu
+
 struct sym_frame {
 	uint64_t pc;
 	bool return_address;	/* look pc up at pc - 1, as bt does */
@@ -91,10 +94,22 @@ struct sym_frame {
 	uint64_t cfa;		/* 0 when unknown */
 	/*
 	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
-	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip): known for the
-	 * innermost frame only, else NULL.
+	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip), or NULL; regs[n]
+	 * is known when bit n of regs_known is set. In an outer frame, as in
+	 * gdb, a register its callee's CFI does not restore is the callee's
+	 * (DWARF's "same value"), a caller-saved one too.
 	 */
 	const uint64_t *regs;
+	uint32_t regs_known;
+	/*
+	 * The frame that called this one (DW_OP_entry_value reads the call
+	 * site there): fills *out, its registers in regs. false when unknown;
+	 * NULL: never known. walk and index are the caller's own.
+	 */
+	bool (*caller)(const struct sym_frame *sf, struct sym_frame *out,
+	    uint64_t regs[17]);
+	const void *walk;
+	size_t index;
 	/* Tracee memory: bytes read at addr (short or -1 on failure). */
 	long (*read)(void *arg, uint64_t addr, void *buf, size_t len);
 	void *arg;

@@ -26,6 +26,7 @@ foundation_tests = \
 	tests/pauseon.t \
 	tests/postmortem.t \
 	tests/print.t \
+	tests/print-frames.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
 	tests/memory.t \
@@ -62,6 +63,7 @@ check_PROGRAMS += \
 	tests/progs/last-thread \
 	tests/progs/markers \
 	tests/progs/output \
+	tests/progs/print-frames \
 	tests/progs/print-vars \
 	tests/progs/raise \
 	tests/progs/shared-page \
@@ -89,6 +91,7 @@ tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_print_frames_CFLAGS = $(AM_CFLAGS) -g -O2
 tests_progs_print_vars_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
 tests_progs_print_vars_LDFLAGS = -pie
 tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
