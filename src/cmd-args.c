@@ -408,25 +408,43 @@ cmd_eval_register(void *arg, const char *name, uint64_t *out, char **errp)
 }
 
 /*
- * A register in a selected frame past #0: the unwinder keeps only pc and
- * sp of outer frames, so the others are refused rather than shown with
- * frame #0's values.
+ * A register in a selected frame past #0, as the unwinder recovered it
+ * (struct frame's regs, by DWARF number; one the callee did not save is
+ * the callee's, as gdb reads it), or refused by name when unknown rather
+ * than shown with frame #0's value.
  */
 static int
 cmd_eval_frame_register(struct cmd_ctx *ctx, const char *name,
     const char *reg, uint64_t *out, char **errp)
 {
+	static const char *const dwarf_regs[] = {
+		"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	};
 	struct backtrace bt;
 	const struct frame *fr;
+	size_t n;
+	int rc = 0;
 
-	if (strcmp(reg, "rip") != 0 && strcmp(reg, "rsp") != 0)
-		return set_error(errp, "%s: not known in frame #%u (only $pc "
-		    "and $sp are)", name, ctx->frame);
+	for (n = 0; n < ARRAY_SIZE(dwarf_regs); n++)
+		if (strcmp(reg, dwarf_regs[n]) == 0)
+			break;
+	if (n == ARRAY_SIZE(dwarf_regs) && strcmp(reg, "rip") != 0)
+		return set_error(errp, "%s: not known in frame #%u (only the "
+		    "general registers and $pc are)", name, ctx->frame);
 	if (cmd_selected_frame(ctx, &bt, &fr, errp) < 0)
 		return -1;
-	*out = strcmp(reg, "rip") == 0 ? fr->pc : fr->sp;
+	if (strcmp(reg, "rip") == 0)
+		*out = fr->pc;
+	else if (strcmp(reg, "rsp") == 0)
+		*out = fr->sp;
+	else if (fr->regs_known & (1u << n))
+		*out = fr->regs[n];
+	else
+		rc = set_error(errp, "%s: not known in frame #%u (the unwinder "
+		    "did not recover it)", name, ctx->frame);
 	backtrace_free(&bt);
-	return 0;
+	return rc;
 }
 
 int

@@ -6,8 +6,9 @@
  *	#3  0x00005561066e21cc in level_b (...) at bt-nested.c:49
  *	#6  0x00007f79f7d1724a in __libc_start_call_main () from libc.so.6
  *
- * The selection lives in struct cmd_ctx (ctx->frame); $pc and $sp, and
- * `list` and `disas` without arguments, then use that frame. Arguments
+ * The selection lives in struct cmd_ctx (ctx->frame); $registers (those
+ * the unwinder recovered for it), and `list` and `disas` without
+ * arguments, then use that frame. Arguments
  * as `bt` shows them (unwind_frame_args); "(...)" for an inlined call,
  * whose arguments are not read, "()" as gdb for a function without line
  * information.

@@ -186,12 +186,12 @@ else
 	tap_skip "no gdb" 4
 fi
 
-pti_run --batch -ex 'frame 1' -ex 'x $rax' -ex 'frame 99' -ex 'down 2' \
+pti_run --batch -ex 'frame 1' -ex 'x $eflags' -ex 'frame 99' -ex 'down 2' \
 	-ex 'frame 8' -ex 'up' "$PROGS/bt-nested-nopie"
 tap_like "$TAP_OUT" '^#1  0x[0-9a-f]{16} in level_inl \(\.\.\.\) at bt-nested\.c:[0-9]+$' \
 	"frame 1: gdb's frame line"
-tap_like "$TAP_ERR" '^x: \$rax: not known in frame #1 \(only \$pc and \$sp are\)$' \
-	"frame 1: \$rax refused, not frame 0's"
+tap_like "$TAP_ERR" '^x: \$eflags: not known in frame #1 \(only the general registers and \$pc are\)$' \
+	"frame 1: \$eflags refused, not frame 0's"
 tap_like "$TAP_ERR" '^frame: frame 99: no such frame \(9 frames\)$' \
 	"frame 99: no such frame"
 tap_like "$TAP_ERR" '^up: initial frame selected; you cannot go up$' \

@@ -117,4 +117,29 @@ pti_run --snapshot="$TAP_TMP/snap" --batch -x "$TAP_TMP/ours.cmds" \
 tap_is "$TAP_ERR" "" "--snapshot: no errors"
 check --snapshot "$TAP_OUT"
 
+# Address expressions ($reg in x, sym, find) read the same recovered
+# registers in outer frames: `sym $REG`'s address (mapped or not) must be
+# gdb's p/x $REG in that frame, on the same core.
+: >"$TAP_TMP/regs.ours"
+: >"$TAP_TMP/regs.gdb"
+for f in 1 2; do
+	printf 'frame %s\n' "$f" >>"$TAP_TMP/regs.ours"
+	printf 'frame %s\n' "$f" >>"$TAP_TMP/regs.gdb"
+	for r in rbx rbp r12 r13; do
+		printf 'sym $%s\n' "$r" >>"$TAP_TMP/regs.ours"
+		printf 'p/x $%s\n' "$r" >>"$TAP_TMP/regs.gdb"
+	done
+done
+# (Unmapped values are errors, on stderr after the -x file's FILE:LINE:
+# both streams, in order.)
+"$PTINSPECT" --core="$TAP_TMP/pf.core" --batch -x "$TAP_TMP/regs.ours" \
+	"$prog" 2>&1 </dev/null |
+	sed -n 's/^\(.*: sym: \)\{0,1\}\(0x[0-9a-f]*\)[: ].*$/\2/p' \
+	>"$TAP_TMP/regs.o"
+gdb -nx -batch -x "$TAP_TMP/regs.gdb" "$prog" "$TAP_TMP/pf.core" 2>/dev/null |
+	sed -n 's/^\$[0-9]* = \(0x[0-9a-f]*\)$/\1/p' >"$TAP_TMP/regs.g"
+tap_is "$(wc -l <"$TAP_TMP/regs.g")" 8 "gdb: rbx rbp r12 r13 in frames 1-2"
+tap_is "$(cat "$TAP_TMP/regs.o")" "$(cat "$TAP_TMP/regs.g")" \
+	"--core: \$rbx \$rbp \$r12 \$r13 in frames 1-2 as gdb's"
+
 pti_done

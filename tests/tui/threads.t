@@ -29,14 +29,20 @@ tap_like "$(threads_rows | sed -n 2p)" "^ +#0  crash_in_worker\+0x" \
 tid=$(printf '%s\n' "$first" | sed -n 's/^> \([0-9]*\) .*/\1/p')
 tap_like "$(tui_cut 1 1 80 99)" "Registers ─$tid" \
     "... and its registers are shown"
-# The pane fills in as each thread's row is read: give it up to 10 s
-# (a loaded machine; the loop ends as soon as both are there).
+# The pane fills in as each thread's row is read, each with its
+# backtrace, so the waiters may lie below the pane's rows: walk the
+# selection down (the view follows it) until both waiters' tids were seen,
+# for up to 20 steps.
+seen=
 for i in $(seq 20); do
-	[ "$(threads_rows | grep -c ' waiter  *held$')" = 2 ] && break
-	sleep 0.5
+	seen="$seen $(threads_rows |
+	    sed -n 's/^[> ] *\([0-9][0-9]*\) waiter  *held$/\1/p')"
+	n=$(printf '%s\n' $seen | sort -u | grep -c .)
+	[ "$n" = 2 ] && break
+	tui_keys j
+	sleep 0.3
 done
-tap_is "$(threads_rows | grep -c ' waiter  *held$')" 2 \
-    "the waiting threads follow"
+tap_is "$n" 2 "the waiting threads follow"
 tui_keys q
 tui_wait "let the exit finish"
 tui_keys c
