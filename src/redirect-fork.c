@@ -10,6 +10,59 @@
  * child: where not even private memory can be had (the child refuses
  * every call), it runs on sharing those ranges with its parent, and that
  * is said once.
+ *
+ * DESIGN: borrowing (issue 15, "fork without copying the whole arena").
+ * The copy costs what the parent has resident (256 MiB: copy_file_range
+ * 250-280 ms here, and 40-55 ms more to free it), though most children
+ * of big processes exec at once (shells, make, subprocess). So at the
+ * fork the child first borrows (redirect_child_borrow): each of its
+ * ranges that maps the parent's memfd is mapped again MAP_PRIVATE|
+ * MAP_FIXED from the same file at the same offset (the parent's
+ * descriptor it inherited at the reserved number, or one opened for the
+ * call). Its reads see the file; its first write to a page gives it an
+ * anonymous page of its own, as copy-on-write after a native fork. That
+ * is exact only while the file does not change, so the tracer (tracer.c,
+ * "Borrowing") holds the parent, every thread, at its fork's return
+ * until the borrow ends:
+ *   - the child execs or dies: nothing to copy; the parent goes on;
+ *   - it stops where it needs memory of its own (any seccomp stop but an
+ *     exit_group that does not pause it: an mmap, munmap, mremap, brk,
+ *     madvise, mprotect or fork could change the mappings; a pause,
+ *     whether at exit or at a fatal signal, must show the child's memory
+ *     redirected; a new thread), or it sleeps (looked at every 5 ms: it
+ *     may be waiting on its parent), or 200 ms went by (it may spin on its
+ *     parent) but for an uninterruptible wait (a vfork waiting for its
+ *     child, which cannot be stopped), or the parent is about to go for another reason (killed,
+ *     continued from a pause): it "materializes"
+ *     (redirect_child_materialize). The pages it wrote are found in
+ *     /proc/PID/pagemap (present or swapped, not a file page) and read
+ *     from it; then the copy path above runs as at any fork (the parent's
+ *     memfd is as at the fork, the parent being held) and those pages are
+ *     written over the copy (or into the private memory of the fallbacks).
+ *     Then the parent goes.
+ * Invariants: a borrowing child has no arena (crs->arena NULL), so
+ * ptinspect reads and writes its memory through the non-redirected path
+ * (process_vm_readv, /proc/PID/mem), which sees exactly what it sees; its
+ * parent is held for the whole borrow, and a borrow always ends (the
+ * 200 ms cap), so holding never deadlocks; at most one child borrows from
+ * a parent (the parent cannot fork again while held); a borrowing child
+ * cannot fork, clone or exec a thread without a stop that ends the borrow
+ * first (clone3 and fork are seccomp stops, CLONE_VM clones make an
+ * event stop). A seccomp stop that ends the borrow injects the copy at
+ * the stop, then the syscall runs again from its instruction (it stops
+ * anew, with the child's own memory); a signal-delivery-stop likewise
+ * (a fault re-runs the instruction, other signals are sent again);
+ * elsewhere (an interrupt) the copy runs from the syscall instruction of
+ * the child's fork, its registers put back after, a syscall interrupted
+ * there restarted as the kernel would.
+ * Not borrowed (the copy at the fork, as before): a parent with fork
+ * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
+ * read, where the private mapping is refused (RLIMIT_DATA counts private
+ * writable mappings: the copy path then applies), under the tests'
+ * PTI_TEST_FORK_FAIL, and with PTI_TEST_NO_BORROW (for measuring).
+ * CLONE_VM children (threads, vfork, posix_spawn) share memory anyway.
+ * Measured (bench/fork-slowdown, this 2-core VM, loaded): see
+ * docs/BENCHMARKS.md, fork rows.
  */
 #include "config.h"
 

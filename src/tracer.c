@@ -90,7 +90,6 @@ struct tracer {
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
-static bool last_live_thread(const struct thread *t);
 static void end_lending(struct tracer *tr, struct proc *p);
 
 /* ---------------------------------------------------------------------
@@ -721,41 +720,46 @@ materialize(struct tracer *tr, struct proc *cp, struct thread *self,
 	}
 	stop_other_threads(cp, self);
 	for (t = self != NULL ? self : cp->threads; t != NULL &&
-	    (!t->stopped || t->has_deferred); t = t->next)
+	    (!t->stopped || t->has_deferred || t->exiting); t = t->next)
 		;
 	if (t != NULL) {
 		materialize_in(p, t, self != NULL && at_entry);
 		end_borrow(tr, cp);
 	} else {
-		/* None at a plain stop: at the next stop of one, then. */
-		cp->borrow_deadline_ms = monotonic_ms() + 1;
+		/* None where a call can run: at its next stop, then. */
+		cp->borrow_deadline_ms = monotonic_ms() + BORROW_MAX_MS;
 	}
 	restart_other_threads(tr, cp);
 }
 
-/* Is the process running (or runnable), per /proc/PID/stat? */
-static bool
-proc_is_running(pid_t pid)
+/* The process's state letter in /proc/PID/stat ('R', 'S', 'D', ...). */
+static char
+proc_state_letter(pid_t pid)
 {
-	char path[64], *s, *paren;
-	bool running;
+	char path[64], *s, *paren, state = '?';
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	s = read_file_str(path, NULL);
 	if (s == NULL)
-		return false;
+		return state;
 	paren = strrchr(s, ')');
-	running = paren != NULL && paren[1] == ' ' && paren[2] == 'R';
+	if (paren != NULL && paren[1] == ' ')
+		state = paren[2];
 	free(s);
-	return running;
+	return state;
 }
 
-/* Borrowing children that sleep, or borrowed too long, are done. */
+/*
+ * Borrowing children that sleep, or borrowed too long, are done; not one
+ * in an uninterruptible wait ('D': a vfork waiting for its child, whose
+ * first stop only this loop lets go), which cannot be stopped.
+ */
 static void
 expire_borrows(struct tracer *tr)
 {
 	uint64_t now;
 	struct proc *cp;
+	char state;
 
 	if (tr->borrows == 0)
 		return;
@@ -764,8 +768,9 @@ expire_borrows(struct tracer *tr)
 		if (cp->lender == 0 || cp->state == PROC_GONE ||
 		    now < cp->borrow_deadline_ms)
 			continue;
-		if (now < cp->borrow_start_ms + BORROW_MAX_MS &&
-		    proc_is_running(cp->pid))
+		state = proc_state_letter(cp->pid);
+		if (state == 'D' || (state == 'R' &&
+		    now < cp->borrow_start_ms + BORROW_MAX_MS))
 			cp->borrow_deadline_ms = now + BORROW_CHECK_MS;
 		else
 			materialize(tr, cp, NULL, false);
@@ -798,7 +803,9 @@ end_lending(struct tracer *tr, struct proc *p)
 	if (p->borrower == 0)
 		return;
 	cp = task_find_proc(&tr->tasks, p->borrower);
-	if (cp != NULL && cp->lender == p->pid)
+	/* Not in a vfork's wait, which cannot be stopped (expire_borrows). */
+	if (cp != NULL && cp->lender == p->pid &&
+	    proc_state_letter(cp->pid) != 'D')
 		materialize(tr, cp, NULL, false);
 	/* Gone or not materialized: the parent goes all the same. */
 	if (p->borrower != 0 && cp != NULL && cp->lender == p->pid)
@@ -809,18 +816,23 @@ end_lending(struct tracer *tr, struct proc *p)
 /*
  * Does this stop of a borrowing thread let the borrow go on? Exec, death
  * and signals that do not pause it do; an exit that does not pause it
- * runs on borrowing until it is reaped.
+ * runs on borrowing until it is reaped. So do the event stops inside a
+ * system call, where no call can be injected: vfork and clone (the new
+ * task shares the memory; a new thread's first stop ends the borrow),
+ * and PTRACE_EVENT_EXIT, even where it pauses: the pause then shows the
+ * borrowed memory, read through the non-redirected path, and the parent
+ * stays held until the child is let go.
  */
 static bool
 borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
 {
 	struct proc *p = t->proc;
 	struct user_regs_struct regs;
-	unsigned long rule = 0, status = 0;
+	unsigned long rule = 0;
 
 	switch (event) {
-	case PTRACE_EVENT_EXEC:
-		return true;
+	case PTRACE_EVENT_STOP:
+		return false;
 	case PTRACE_EVENT_SECCOMP:
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
 		return rule == RULE_EXIT_GROUP &&
@@ -828,18 +840,12 @@ borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
 		    regs.orig_rax == SYS_exit_group &&
 		    !tracer_pause_chosen(&tr->opts, p, PAUSE_EXIT,
 		    (int)regs.rdi & 0xff);
-	case PTRACE_EVENT_EXIT:
-		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status);
-		return !tracer_should_pause(p) || !last_live_thread(t) ||
-		    !tracer_pause_chosen(&tr->opts, p,
-		    WIFSIGNALED((int)status) ? PAUSE_SIGNAL : PAUSE_EXIT,
-		    WEXITSTATUS((int)status));
 	case 0:
-		return sig != (SIGTRAP | 0x80) &&
-		    (!tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) ||
-		    !tracer_signal_is_fatal(t->tid, sig));
+		return sig == (SIGTRAP | 0x80) ||
+		    !tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) ||
+		    !tracer_signal_is_fatal(t->tid, sig);
 	default:
-		return false;
+		return true;
 	}
 }
 
