@@ -8,6 +8,9 @@
 # bench/allow-all (built by make check) gives the seccomp floor line.
 
 EXTRA_DIST += bench/syscall-slowdown
+# `print` of a 100-field struct, first and warm, by hand:
+#	bench/print-bench [PTINSPECT]
+EXTRA_DIST += bench/print-bench
 check_PROGRAMS += bench/allow-all
 bench_allow_all_CFLAGS = $(AM_CFLAGS)
 
@@ -76,6 +79,12 @@ bench_mem_read_bench_LDADD = $(PTI_TEST_LIBS)
 
 # The TUI's CPU benchmark, run by hand: bench/tui-redraw [BUILDDIR].
 EXTRA_DIST += bench/tui-redraw
+
+# Real programs under -f (make, gcc, python3, its test_json, sqlite3, git,
+# node): native, allow-all, strace, ptinspect with both RLIMIT_NOFILE
+# cases, and ptinspect's stops by rule; bench/run runs it, or by hand:
+#	bench/real-workloads [--quick] [BUILDDIR]
+EXTRA_DIST += bench/real-workloads
 
 # gcore against gdb's, run by hand: bench/gcore-bench [PTINSPECT]
 # (1 GiB mapped, 256 MiB written; time and size on disk).

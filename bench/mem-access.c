@@ -23,7 +23,26 @@
  * seconds per access; the line is straight). Exit 1 when an access fails
  * or returns other bytes than the tracee wrote.
  *
- *	bench/mem-access [-r ROUNDS] [-t TARGET_MS]
+ * With -c, cold reads instead: every access on a page ptinspect has not
+ * touched, which in ptinspect's view of redirected memory (a fresh
+ * MAP_SHARED mapping of the memfd) would be a page fault. Each round
+ * spawns fresh tracees for each method (taking turns at going first:
+ * ma_cold_run) and measures:
+ *
+ *	cold M 8	8-byte reads, one in each of 1024 / ROUNDS
+ *			64 KiB blocks no round used before (a fault
+ *			maps its 64 KiB neighbourhood)
+ *	cold M 67108864	one 64 MiB read of a fresh tracee
+ *	warm M 67108864	the same read again
+ *	find1 M 536870912	mem_find over a 512 MiB region of
+ *			another fresh tracee, the pattern nowhere in it
+ *	find2 M 536870912	the same search again
+ *
+ * The method M is mem (redirected), mem-copy (--no-redirect: the API on
+ * process_vm_readv) and pvr (process_vm_readv itself, on the
+ * --no-redirect tracee); one line each, nanoseconds per access as above.
+ *
+ *	bench/mem-access [-c] [-r ROUNDS] [-t TARGET_MS]
  */
 #include "config.h"
 
@@ -47,6 +66,10 @@
 #define MA_PEEK_MAX	((size_t)2 << 20)
 #define MA_NOFFS	4096
 #define MA_MAX_ROUNDS	64
+#define MA_FIND_LEN	((size_t)512 << 20)
+#define MA_SMALL	((size_t)64 << 10)	/* arena.c's ARENA_BULK */
+#define MA_COLD_STRIDE	((size_t)64 << 10)
+#define MA_COLD_BLOCKS	(MA_LEN / MA_COLD_STRIDE)
 
 enum ma_method { MA_PEEK, MA_PVR, MA_PROCMEM, MA_MEM, MA_MEMCPY };
 
@@ -61,16 +84,28 @@ struct ma_target {
 struct ma_ctx {
 	unsigned char *buf;	/* our side of every access */
 	uint64_t offs[MA_NOFFS];
+	uint32_t blocks[MA_COLD_BLOCKS];	/* cold: a shuffled 0..n-1 */
 	int rounds;
 	double target_s;
 };
 
+/* One cold figure's rounds, by method: mem, mem-copy, pvr. */
+struct ma_cold {
+	const char *op;
+	size_t size;
+	double ns[3][MA_MAX_ROUNDS];
+};
+
 static uint64_t ma_word(size_t i);
 static int ma_run(struct ma_ctx *c, bool redirect);
-static int ma_tracee(void);
+static int ma_cold_run(struct ma_ctx *c);
+static int ma_cold_round(struct ma_ctx *c, int round, int m,
+    struct ma_cold *figs);
+static void ma_cold_print(const struct ma_cold *fig, int rounds);
+static int ma_tracee(size_t len);
 static struct proc *ma_wait_paused(struct tracer *tr);
-static struct tracer *ma_spawn(bool redirect, struct proc **pp);
-static int ma_check_region(struct proc *p, bool redirect);
+static struct tracer *ma_spawn(bool redirect, size_t len, struct proc **pp);
+static int ma_check_region(struct proc *p, bool redirect, size_t len);
 static void ma_access(const struct ma_target *t, bool write, uint64_t off,
     unsigned char *buf, size_t size);
 static double ma_batch(const struct ma_target *t, const struct ma_ctx *c,
@@ -85,12 +120,16 @@ main(int argc, char **argv)
 {
 	struct ma_ctx ctx = { .rounds = 7, .target_s = 0.02 };
 	uint64_t state = 0x6d612d616363ull;
+	bool cold = false;
 	int c;
 
-	if (argc > 1 && strcmp(argv[1], "tracee") == 0)
-		return ma_tracee();
-	while ((c = getopt(argc, argv, "r:t:")) != -1) {
+	if (argc > 2 && strcmp(argv[1], "tracee") == 0)
+		return ma_tracee(strtoull(argv[2], NULL, 0));
+	while ((c = getopt(argc, argv, "cr:t:")) != -1) {
 		switch (c) {
+		case 'c':
+			cold = true;
+			break;
 		case 'r':
 			ctx.rounds = atoi(optarg);
 			break;
@@ -98,7 +137,7 @@ main(int argc, char **argv)
 			ctx.target_s = atof(optarg) / 1000;
 			break;
 		default:
-			fprintf(stderr, "usage: mem-access [-r ROUNDS] "
+			fprintf(stderr, "usage: mem-access [-c] [-r ROUNDS] "
 			    "[-t TARGET_MS]\n");
 			return 2;
 		}
@@ -111,10 +150,22 @@ main(int argc, char **argv)
 		state = state * 6364136223846793005ull + 1442695040888963407ull;
 		ctx.offs[i] = state >> 16;
 	}
+	for (size_t i = 0; i < MA_COLD_BLOCKS; i++) {
+		size_t j = (size_t)(ctx.offs[i] % (i + 1));
+
+		ctx.blocks[i] = ctx.blocks[j];
+		ctx.blocks[j] = (uint32_t)i;
+	}
 	ctx.buf = xmalloc(MA_LEN);
 	memset(ctx.buf, 0, MA_LEN);
 
 	printf("# op\tmethod\tsize\tmedian_ns\tmin_ns\tmax_ns\n");
+	if (cold) {
+		if (ma_cold_run(&ctx) != 0)
+			return 1;
+		free(ctx.buf);
+		return 0;
+	}
 	/* One tracer at a time: each waits for its own children only. */
 	if (ma_run(&ctx, true) != 0 || ma_run(&ctx, false) != 0)
 		return 1;
@@ -138,7 +189,7 @@ ma_run(struct ma_ctx *c, bool redirect)
 	int nt = 0, fd = -1;
 	unsigned char *local = NULL;
 
-	tr = ma_spawn(redirect, &p);
+	tr = ma_spawn(redirect, MA_LEN, &p);
 	if (!tr)
 		return -1;
 	if (redirect) {
@@ -197,11 +248,11 @@ ma_word(size_t i)
 	return (i + 1) * 0x9e3779b97f4a7c15ull;
 }
 
-/* The tracee: 64 MiB at MA_ADDR, filled, then exit (the pause). */
+/* The tracee: len bytes at MA_ADDR, filled, then exit (the pause). */
 static int
-ma_tracee(void)
+ma_tracee(size_t len)
 {
-	uint64_t *p = mmap((void *)(uintptr_t)MA_ADDR, MA_LEN,
+	uint64_t *p = mmap((void *)(uintptr_t)MA_ADDR, len,
 	    PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
@@ -209,7 +260,7 @@ ma_tracee(void)
 		perror("mem-access: tracee: mmap");
 		return 1;
 	}
-	for (size_t i = 0; i < MA_LEN / 8; i++)
+	for (size_t i = 0; i < len / 8; i++)
 		p[i] = ma_word(i);
 	return 0;
 }
@@ -227,14 +278,14 @@ ma_wait_paused(struct tracer *tr)
 
 /* Spawns the tracee and waits for its exit pause; NULL after a message. */
 static struct tracer *
-ma_spawn(bool redirect, struct proc **pp)
+ma_spawn(bool redirect, size_t len, struct proc **pp)
 {
 	struct tracer_opts opts = {
 		.pause_on_exit = true,
 		.no_redirect = !redirect,
 	};
-	char self[4096];
-	char *argv[] = { self, "tracee", NULL };
+	char self[4096], arg[32];
+	char *argv[] = { self, "tracee", arg, NULL };
 	struct tracer *tr;
 	ssize_t n;
 	int status;
@@ -245,12 +296,13 @@ ma_spawn(bool redirect, struct proc **pp)
 		return NULL;
 	}
 	self[n] = '\0';
+	snprintf(arg, sizeof(arg), "%zu", len);
 	tr = tracer_spawn(&opts, argv, &status);
 	if (!tr)
 		return NULL;
 	*pp = ma_wait_paused(tr);
 	if (!*pp || (*pp)->reason != PAUSE_EXIT || (*pp)->exit_code != 0 ||
-	    ma_check_region(*pp, redirect) != 0) {
+	    ma_check_region(*pp, redirect, len) != 0) {
 		warnx_msg("mem-access: the tracee did not pause at a clean "
 		    "exit with its region");
 		tracer_destroy(tr);
@@ -261,7 +313,7 @@ ma_spawn(bool redirect, struct proc **pp)
 
 /* The region is there, served the way the mode says. 0, or -1. */
 static int
-ma_check_region(struct proc *p, bool redirect)
+ma_check_region(struct proc *p, bool redirect, size_t len)
 {
 	struct maps maps = { 0 };
 	const struct region *r;
@@ -274,7 +326,7 @@ ma_check_region(struct proc *p, bool redirect)
 		return -1;
 	}
 	r = maps_find(&maps, MA_ADDR);
-	if (!r || r->end < MA_ADDR + MA_LEN)
+	if (!r || r->end < MA_ADDR + len)
 		warnx_msg("mem-access: no region at 0x%llx",
 		    (unsigned long long)MA_ADDR);
 	else if (strcmp(mem_region_access(p, r), redirect ? "shared" :
@@ -370,6 +422,14 @@ ma_point(const struct ma_target *t, const struct ma_ctx *c, bool write,
 	double per[MA_MAX_ROUNDS], est, spent = 0;
 	long n = 1, k = 0;
 
+	/*
+	 * Warm means every offset read before: twice for a small read, whose
+	 * first read of a page ptinspect's view has not mapped is a pread
+	 * and whose second maps it (src/arena.c, "Our own view").
+	 */
+	if (size < MA_SMALL)
+		for (int pass = 0; pass < 2; pass++)
+			ma_batch(t, c, write, size, MA_NOFFS);
 	/* Warm-up: doubles until a batch fills the target; gives the rate. */
 	for (;;) {
 		spent = ma_batch(t, c, write, size, n);
@@ -413,4 +473,138 @@ ma_verify(const struct ma_target *t, unsigned char *buf)
 			fatalx("mem-access: %s read other bytes at +0x%zx",
 			    t->name, i * 8);
 	}
+}
+
+/*
+ * The cold figures: ROUNDS rounds, each a fresh tracee of 64 MiB per
+ * method (the first kernel copy out of fresh pages costs more than the
+ * next, so no method reads after another on the same tracee) and one of
+ * 512 MiB per find method, the methods taking turns at going first.
+ * 0, or -1 after a message.
+ */
+static int
+ma_cold_run(struct ma_ctx *c)
+{
+	static struct ma_cold figs[] = {
+		{ "cold", 8, { { 0 } } },
+		{ "cold", MA_LEN, { { 0 } } },
+		{ "warm", MA_LEN, { { 0 } } },
+		{ "find1", MA_FIND_LEN, { { 0 } } },
+		{ "find2", MA_FIND_LEN, { { 0 } } },
+	};
+
+	for (int r = 0; r < c->rounds; r++)
+		for (int k = 0; k < 3; k++)
+			if (ma_cold_round(c, r, (r + k) % 3, figs) != 0)
+				return -1;
+	for (size_t i = 0; i < sizeof(figs) / sizeof(*figs); i++)
+		ma_cold_print(&figs[i], c->rounds);
+	return 0;
+}
+
+/* A 64-bit pattern found nowhere in the tracee's words. */
+static const char ma_absent[] = "\x01\x23\x45\x67\x89\xab\xcd\xef";
+
+static int
+ma_cold_none(uint64_t addr, void *arg)
+{
+	(void)addr;
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Round `round` of every cold figure of method m (0 mem, 1 mem-copy,
+ * 2 pvr) on fresh tracees (figs as ma_cold_run's). 0, or -1 after a
+ * message.
+ */
+static int
+ma_cold_round(struct ma_ctx *c, int round, int m, struct ma_cold *figs)
+{
+	size_t per = MA_COLD_BLOCKS / (size_t)c->rounds;
+	bool redirect = m == 0;
+	struct maps maps = { 0 };
+	const struct region *r;
+	struct ma_target t;
+	struct tracer *tr;
+	struct proc *p;
+	char *err = NULL;
+	double t0;
+	long found;
+
+	tr = ma_spawn(redirect, MA_LEN, &p);
+	if (tr == NULL)
+		return -1;
+	/*
+	 * Our buffer went copy-on-write in the fork of the spawn: its first
+	 * write faults each page. Not the reads' cost: paid here.
+	 */
+	memset(c->buf, 0, MA_LEN);
+	t = (struct ma_target){ m == 2 ? MA_PVR : MA_MEM,
+	    m == 0 ? "mem" : m == 1 ? "mem-copy" : "pvr", p, -1, NULL };
+	/* Blocks of this round's own, in shuffled order. */
+	t0 = monotonic_sec();
+	for (size_t i = 0; i < per; i++) {
+		size_t b = c->blocks[(size_t)round * per + i];
+
+		ma_access(&t, false, b * MA_COLD_STRIDE +
+		    (size_t)round * 4096 % MA_COLD_STRIDE, c->buf, 8);
+	}
+	figs[0].ns[m][round] = (monotonic_sec() - t0) / (double)per * 1e9;
+	/* The 8-byte reads touched at most 1/16 of it: cold enough. */
+	for (int k = 1; k <= 2; k++) {
+		t0 = monotonic_sec();
+		ma_access(&t, false, 0, c->buf, MA_LEN);
+		figs[k].ns[m][round] = (monotonic_sec() - t0) * 1e9;
+	}
+	ma_verify(&t, c->buf);
+	if (tracer_continue(tr, p, &err) != 0)
+		fatalx("mem-access: continue: %s", err);
+	tracer_finish(tr);
+	tracer_destroy(tr);
+	if (m == 2)
+		return 0;
+
+	tr = ma_spawn(redirect, MA_FIND_LEN, &p);
+	if (tr == NULL)
+		return -1;
+	if (mem_maps_read(p, &maps, &err) != 0 ||
+	    (r = maps_find(&maps, MA_ADDR)) == NULL)
+		fatalx("mem-access: no region at 0x%llx: %s",
+		    (unsigned long long)MA_ADDR, err ? err : "not mapped");
+	for (int k = 3; k <= 4; k++) {
+		t0 = monotonic_sec();
+		found = mem_find(p, &maps, r, ma_absent, sizeof(ma_absent) - 1,
+		    ma_cold_none, NULL, &err);
+		figs[k].ns[m][round] = (monotonic_sec() - t0) * 1e9;
+		if (found != 0)
+			fatalx("mem-access: find: %ld matches of a pattern "
+			    "that is not there", found);
+	}
+	maps_free(&maps);
+	if (tracer_continue(tr, p, &err) != 0)
+		fatalx("mem-access: continue: %s", err);
+	tracer_finish(tr);
+	tracer_destroy(tr);
+	return 0;
+}
+
+/* The lines of one cold figure: median, min, max of its rounds. */
+static void
+ma_cold_print(const struct ma_cold *fig, int rounds)
+{
+	static const char *const names[] = { "mem", "mem-copy", "pvr" };
+	double v[MA_MAX_ROUNDS];
+
+	for (int m = 0; m < 3; m++) {
+		if (fig->size == MA_FIND_LEN && m == 2)
+			continue;
+		memcpy(v, fig->ns[m], (size_t)rounds * sizeof(*v));
+		qsort(v, (size_t)rounds, sizeof(*v), ma_cmp_double);
+		printf("%s\t%s\t%zu\t%.1f\t%.1f\t%.1f\n", fig->op, names[m],
+		    fig->size, rounds % 2 ? v[rounds / 2] :
+		    (v[rounds / 2 - 1] + v[rounds / 2]) / 2, v[0],
+		    v[rounds - 1]);
+	}
+	fflush(stdout);
 }

@@ -40,6 +40,22 @@
  * through the mapping. Writes go straight through it (the tracee would
  * have populated the page just the same).
  *
+ * Our own view. A page of ptinspect's mapping that was never touched costs
+ * a fault in ptinspect on first access, where process_vm_readv (which
+ * copies through the kernel's own mapping) costs none. On the 2-core
+ * PVM guest the benchmarks run on, 20-90 us for a single page and about
+ * 2.5 us a page for a pass over 256 MiB (700 ms; a second pass 30 ms, a
+ * pread of the memfd 70-100 ms), and populating the page tables first
+ * (MADV_POPULATE_READ, MAP_POPULATE: 18 ms) leaves the copy after it just
+ * as slow: the cost is the hypervisor's shadow page tables, filled on
+ * first access. So the leaf also remembers which pages are mapped in the
+ * view (written or read through it) and which were read once by pread.
+ * Mapped pages are copied with memcpy; the others are read with pread, by
+ * a bulk read (ARENA_BULK or more: a search, a big `x`) every time, by a
+ * small read the first time; the second small read goes through the view
+ * and maps them, so reads that come back (a pointer, a screenful in the
+ * TUI) are loads from then on. A punch forgets all three.
+ *
  * fork. The child's memfd gets a copy of every data range of the parent's
  * (SEEK_DATA/SEEK_HOLE, then copy_file_range, which the kernel does
  * without touching either mapping: about 0.1-0.3 s for 256 MiB here) and
@@ -61,6 +77,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -75,9 +92,8 @@
 #define MFD_EXEC 0x0010U
 #endif
 
-#define ARENA_PAGE		4096ULL
 #define ARENA_CHUNK		(2ULL << 20)
-#define ARENA_CHUNK_PAGES	(ARENA_CHUNK / ARENA_PAGE)
+#define ARENA_CHUNK_PAGES	(ARENA_CHUNK / PTI_PAGE_SIZE)
 #define ARENA_NCHUNKS		(ARENA_FILE_SIZE / ARENA_CHUNK)
 #define ARENA_SMALL_GRANULE	(64ULL << 10)
 #define ARENA_HEADROOM_MAX	(1ULL << 30)
@@ -86,6 +102,8 @@
 #define ARENA_NWINDOWS		(ARENA_FILE_SIZE / ARENA_WINDOW)
 /* A window that could not be mapped: use pread/pwrite. */
 #define ARENA_NO_WINDOW		((unsigned char *)-1)
+/* A read of at least this much is a bulk read (see "Our own view"). */
+#define ARENA_BULK		(64ULL << 10)
 
 struct arena_extent {
 	uint64_t start;		/* tracee address, page aligned */
@@ -105,9 +123,16 @@ struct arena_range {
 	uint64_t len;
 };
 
-/* A leaf of the residency bitmap: one bit per page of a 2 MiB chunk. */
+/* What a leaf knows of a page (arena_mark, arena_page_bits). */
+#define ARENA_DATA	1U	/* holds data */
+#define ARENA_SEEN	2U	/* read by a small pread, data or hole */
+#define ARENA_MAPPED	4U	/* in ptinspect's view (so holds data) */
+
+/* A leaf of the residency bitmaps: bits per page of a 2 MiB chunk. */
 struct arena_leaf {
-	uint64_t bits[ARENA_CHUNK_PAGES / 64];
+	uint64_t data[ARENA_CHUNK_PAGES / 64];
+	uint64_t seen[ARENA_CHUNK_PAGES / 64];
+	uint64_t mapped[ARENA_CHUNK_PAGES / 64];
 };
 
 struct arena {
@@ -131,6 +156,8 @@ struct arena {
 
 	struct arena_leaf **leaves;	/* ARENA_NCHUNKS, NULL: none known */
 	size_t leaves_end;		/* no leaf at or past this index */
+
+	uint64_t streamed;		/* bytes bulk reads took by pread */
 };
 
 static uint64_t arena_round_up(uint64_t x, uint64_t to);
@@ -148,12 +175,18 @@ static void arena_free_insert(struct arena *a, uint64_t off, uint64_t len);
 static bool arena_take(struct arena *a, uint64_t size, uint64_t align,
     uint64_t *off);
 static void arena_punch(struct arena *a, uint64_t off, uint64_t len);
-static void arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on);
-static uint64_t arena_bits_run(const struct arena_leaf *leaf, uint64_t p0,
+static void arena_mark(struct arena *a, uint64_t off, uint64_t len,
+    unsigned what);
+static uint64_t arena_bits_run(const uint64_t *bits, uint64_t p0,
     uint64_t p1, bool on);
 static bool arena_probe(struct arena *a, uint64_t off, uint64_t len,
     uint64_t *run);
-static inline bool arena_known(const struct arena *a, uint64_t off);
+static inline bool arena_mapped(const struct arena *a, uint64_t off);
+static unsigned arena_page_bits(const struct arena *a, uint64_t off);
+static uint64_t arena_view_run(const struct arena *a, uint64_t off,
+    uint64_t end, bool mapped);
+static uint64_t arena_read_data(struct arena *a, uint64_t off, void *buf,
+    uint64_t len, bool bulk);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
 static int arena_prepare_fd(int fd, char **errp);
 static void arena_pread(struct arena *a, uint64_t off, void *buf,
@@ -323,7 +356,7 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 	if (len == 0 || len > ARENA_FILE_SIZE)
 		return set_error(errp, "arena: slot of %llu bytes: bad length",
 		    (unsigned long long)len);
-	plen = arena_round_up(len, ARENA_PAGE);
+	plen = arena_round_up(len, PTI_PAGE_SIZE);
 	want = plen + (plen < ARENA_HEADROOM_MAX ? plen : ARENA_HEADROOM_MAX);
 	granule = want < ARENA_CHUNK ? ARENA_SMALL_GRANULE : ARENA_CHUNK;
 	size = arena_round_up(want, granule);
@@ -334,7 +367,7 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 		size = arena_round_up(plen, granule);
 		if (!arena_take(a, size, granule, off)) {
 			size = plen;
-			if (!arena_take(a, size, ARENA_PAGE, off))
+			if (!arena_take(a, size, PTI_PAGE_SIZE, off))
 				return set_error(errp, "arena: no file space "
 				    "left for a mapping of %llu bytes",
 				    (unsigned long long)len);
@@ -397,16 +430,8 @@ arena_release(struct arena *a, uint64_t off)
 static size_t
 arena_slot_index(const struct arena *a, uint64_t off)
 {
-	size_t lo = 0, hi = a->nslots, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a->slots[mid].off <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_upper_bound(a->slots, a->nslots, sizeof(*a->slots),
+	    offsetof(struct arena_slot, off), off);
 }
 
 static struct arena_slot *
@@ -447,17 +472,16 @@ arena_slot_unref(struct arena *a, uint64_t slot)
 static void
 arena_free_insert(struct arena *a, uint64_t off, uint64_t len)
 {
-	size_t lo = 0, hi = a->nfree, mid, i;
 	struct arena_range *prev, *next;
+	size_t i;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a->free[mid].off < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	i = lo;
+	/*
+	 * Where off goes: the first free range starting after it. The upper
+	 * bound is the lower bound here, as no free range starts at off (it
+	 * is being freed, so it is not free yet).
+	 */
+	i = sorted_upper_bound(a->free, a->nfree, sizeof(*a->free),
+	    offsetof(struct arena_range, off), off);
 	prev = i > 0 ? &a->free[i - 1] : NULL;
 	next = i < a->nfree ? &a->free[i] : NULL;
 	if (prev != NULL && prev->off + prev->len == off) {
@@ -526,7 +550,7 @@ arena_punch(struct arena *a, uint64_t off, uint64_t len)
 {
 	if (len == 0)
 		return;
-	arena_mark(a, off, len, false);
+	arena_mark(a, off, len, 0);
 	if (fallocate(a->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 	    (off_t)off, (off_t)len) < 0)
 		warn_msg("arena: punching 0x%llx+0x%llx",
@@ -539,16 +563,8 @@ arena_punch(struct arena *a, uint64_t off, uint64_t len)
 static size_t
 arena_ext_index(const struct arena *a, uint64_t addr)
 {
-	size_t lo = 0, hi = a->next, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a->ext[mid].end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return sorted_upper_bound(a->ext, a->next, sizeof(*a->ext),
+	    offsetof(struct arena_extent, end), addr);
 }
 
 static const struct arena_extent *
@@ -635,7 +651,7 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 	struct arena_extent e;
 	struct arena_slot *s;
 
-	len = arena_round_up(len, ARENA_PAGE);
+	len = arena_round_up(len, PTI_PAGE_SIZE);
 	if (len == 0)
 		return;
 	s = arena_slot_of(a, off);
@@ -656,13 +672,13 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 void
 arena_unmap(struct arena *a, uint64_t start, uint64_t len)
 {
-	arena_remove(a, start, start + arena_round_up(len, ARENA_PAGE));
+	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
 }
 
 void
 arena_zero(struct arena *a, uint64_t start, uint64_t len)
 {
-	uint64_t end = start + arena_round_up(len, ARENA_PAGE), s, e;
+	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE), s, e;
 	size_t i;
 
 	for (i = arena_ext_index(a, start);
@@ -688,8 +704,8 @@ arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 	uint64_t keep, grow = 0;
 	size_t i, j, n, k;
 
-	old_len = arena_round_up(old_len, ARENA_PAGE);
-	new_len = arena_round_up(new_len, ARENA_PAGE);
+	old_len = arena_round_up(old_len, PTI_PAGE_SIZE);
+	new_len = arena_round_up(new_len, PTI_PAGE_SIZE);
 	if (new_len < old_len)
 		arena_remove(a, old_start + new_len, old_start + old_len);
 	keep = new_len < old_len ? new_len : old_len;
@@ -781,14 +797,18 @@ arena_next_data(const struct arena *a, uint64_t addr, uint64_t end,
 
 /* ---- residency ---- */
 
-/* Sets or clears the known-data bits of the pages in [off, off+len). */
+/*
+ * Sets the `what` bits of the pages in [off, off+len); what 0 forgets all
+ * that is known of them (a punch).
+ */
 static void
-arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on)
+arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
 {
-	uint64_t page = off / ARENA_PAGE;
-	uint64_t last = (off + len - 1) / ARENA_PAGE;
-	uint64_t chunk, p0, p1, p;
+	uint64_t page = off / PTI_PAGE_SIZE;
+	uint64_t last = (off + len - 1) / PTI_PAGE_SIZE;
+	uint64_t chunk, p0, p1, p, bit;
 	struct arena_leaf *leaf;
+	size_t k;
 
 	if (len == 0)
 		return;
@@ -799,9 +819,9 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on)
 		    ? last % ARENA_CHUNK_PAGES : ARENA_CHUNK_PAGES - 1;
 		page += p1 - p0 + 1;
 		leaf = a->leaves[chunk];
-		if (!on && leaf == NULL)
+		if (what == 0 && leaf == NULL)
 			continue;
-		if (!on && p0 == 0 && p1 == ARENA_CHUNK_PAGES - 1) {
+		if (what == 0 && p0 == 0 && p1 == ARENA_CHUNK_PAGES - 1) {
 			free(leaf);
 			a->leaves[chunk] = NULL;
 			continue;
@@ -812,25 +832,34 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, bool on)
 				a->leaves_end = chunk + 1;
 		}
 		for (p = p0; p <= p1; p++) {
-			if (on)
-				leaf->bits[p / 64] |= 1ULL << (p % 64);
-			else
-				leaf->bits[p / 64] &= ~(1ULL << (p % 64));
+			k = p / 64;
+			bit = 1ULL << (p % 64);
+			if (what == 0) {
+				leaf->data[k] &= ~bit;
+				leaf->seen[k] &= ~bit;
+				leaf->mapped[k] &= ~bit;
+				continue;
+			}
+			if (what & ARENA_DATA)
+				leaf->data[k] |= bit;
+			if (what & ARENA_SEEN)
+				leaf->seen[k] |= bit;
+			if (what & ARENA_MAPPED)
+				leaf->mapped[k] |= bit;
 		}
 	}
 }
 
-/* First page in [p0, p1] whose bit is not `on`, or p1 + 1. */
+/* First page in [p0, p1] whose bit is not `on`, or p1 + 1. NULL: all 0. */
 static uint64_t
-arena_bits_run(const struct arena_leaf *leaf, uint64_t p0, uint64_t p1,
-    bool on)
+arena_bits_run(const uint64_t *bits, uint64_t p0, uint64_t p1, bool on)
 {
 	uint64_t p = p0, w;
 
-	if (leaf == NULL)
+	if (bits == NULL)
 		return on ? p0 : p1 + 1;
 	while (p <= p1) {
-		w = leaf->bits[p / 64] >> (p % 64);
+		w = bits[p / 64] >> (p % 64);
 		if (on)
 			w = ~w;
 		/* The shift brought in zeros (ones, inverted): drop them. */
@@ -854,38 +883,40 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 {
 	uint64_t chunk = off / ARENA_CHUNK, cend = (chunk + 1) * ARENA_CHUNK;
 	uint64_t end = off + len < cend ? off + len : cend;
-	uint64_t p0 = off % ARENA_CHUNK / ARENA_PAGE;
-	uint64_t p1 = (end - 1) % ARENA_CHUNK / ARENA_PAGE;
-	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * ARENA_PAGE, p;
+	uint64_t p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
+	uint64_t p1 = (end - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
+	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * PTI_PAGE_SIZE, p;
 	unsigned char vec[ARENA_CHUNK_PAGES];
 	struct arena_leaf *leaf = a->leaves[chunk];
 	off_t data;
 	unsigned char *w;
 
-	q = arena_bits_run(leaf, p0, p1, true);
+	q = arena_bits_run(leaf != NULL ? leaf->data : NULL, p0, p1, true);
 	w = q == p0 ? arena_window(a, pstart) : NULL;
 	if (q == p0 && w != NULL) {
 		/* Unknown: ask the page cache about the rest of the chunk. */
-		if (mincore(w, (p1 - p0 + 1) * ARENA_PAGE, vec) == 0) {
+		if (mincore(w, (p1 - p0 + 1) * PTI_PAGE_SIZE, vec) == 0) {
 			for (p = p0; p <= p1; p++)
 				if (vec[p - p0] & 1)
 					arena_mark(a, chunk * ARENA_CHUNK +
-					    p * ARENA_PAGE, ARENA_PAGE, true);
+					    p * PTI_PAGE_SIZE, PTI_PAGE_SIZE,
+					    ARENA_DATA);
 			leaf = a->leaves[chunk];
-			q = arena_bits_run(leaf, p0, p1, true);
+			q = arena_bits_run(leaf != NULL ? leaf->data : NULL,
+			    p0, p1, true);
 		}
 	}
 	if (q > p0) {
-		q = chunk * ARENA_CHUNK + q * ARENA_PAGE;
+		q = chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
 		*run = (q < off + len ? q : off + len) - off;
 		return true;
 	}
 	/* Not in the page cache: a hole, or swapped out. */
 	data = lseek(a->fd, (off_t)pstart, SEEK_DATA);
 	if (data == (off_t)pstart) {
-		arena_mark(a, pstart, ARENA_PAGE, true);
-		*run = (pstart + ARENA_PAGE < off + len ? pstart + ARENA_PAGE
-		    : off + len) - off;
+		arena_mark(a, pstart, PTI_PAGE_SIZE, ARENA_DATA);
+		*run = (pstart + PTI_PAGE_SIZE < off + len ?
+		    pstart + PTI_PAGE_SIZE : off + len) - off;
 		return true;
 	}
 	if (data < 0)		/* ENXIO: no data from here to the end */
@@ -895,17 +926,59 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 }
 
 /*
- * Whether the page at off is known to hold data. Inline: with the last-hit
- * extent this is all a small read costs besides the copy, short enough
- * that the CPU overlaps the cache misses of consecutive random reads.
+ * Whether the page at off is mapped in ptinspect's view (so holds data).
+ * Inline: with the last-hit extent this is all a small read costs besides
+ * the copy, short enough that the CPU overlaps the cache misses of
+ * consecutive random reads.
  */
 static inline bool
-arena_known(const struct arena *a, uint64_t off)
+arena_mapped(const struct arena *a, uint64_t off)
 {
 	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
-	uint64_t p = off % ARENA_CHUNK / ARENA_PAGE;
+	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE;
 
-	return leaf != NULL && (leaf->bits[p / 64] >> (p % 64) & 1) != 0;
+	return leaf != NULL && (leaf->mapped[p / 64] >> (p % 64) & 1) != 0;
+}
+
+/* What is known of the page at off: ARENA_DATA, ARENA_SEEN, ARENA_MAPPED. */
+static unsigned
+arena_page_bits(const struct arena *a, uint64_t off)
+{
+	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
+	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE, k = p / 64;
+
+	if (leaf == NULL)
+		return 0;
+	return (unsigned)(leaf->data[k] >> (p % 64) & 1) * ARENA_DATA |
+	    (unsigned)(leaf->seen[k] >> (p % 64) & 1) * ARENA_SEEN |
+	    (unsigned)(leaf->mapped[k] >> (p % 64) & 1) * ARENA_MAPPED;
+}
+
+/*
+ * The first page boundary in [off, end) whose page is (mapped true: is
+ * not; false: is) mapped in ptinspect's view, or end.
+ */
+static uint64_t
+arena_view_run(const struct arena *a, uint64_t off, uint64_t end,
+    bool mapped)
+{
+	uint64_t chunk, p0, p1, q, cend;
+	const struct arena_leaf *leaf;
+
+	while (off < end) {
+		chunk = off / ARENA_CHUNK;
+		cend = (chunk + 1) * ARENA_CHUNK < end ?
+		    (chunk + 1) * ARENA_CHUNK : end;
+		p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
+		p1 = (cend - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
+		leaf = a->leaves[chunk];
+		q = arena_bits_run(leaf != NULL ? leaf->mapped : NULL, p0, p1,
+		    mapped);
+		if (q <= p1)
+			return chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
+		off = cend;
+	}
+	return end;
 }
 
 /*
@@ -957,7 +1030,6 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 	const struct arena_extent *e = arena_ext_at(a, addr);
 	unsigned char *dst = buf;
 	uint64_t off, n, run;
-	unsigned char *w;
 	size_t done;
 
 	if (e == NULL)
@@ -966,14 +1038,58 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 	off = e->off + (addr - e->start);
 	n = e->end - addr < len ? e->end - addr : len;
 	for (done = 0; done < n; done += run) {
+		/*
+		 * A small read of pages never read: one pread, holes and all
+		 * (a hole reads as zeros, unallocated), no probe.
+		 */
+		if (len < ARENA_BULK &&
+		    (arena_page_bits(a, off + done) &
+		    (ARENA_SEEN | ARENA_MAPPED)) == 0) {
+			run = n - done;
+			arena_pread(a, off + done, dst + done, run);
+			arena_mark(a, off + done, run, ARENA_SEEN);
+			continue;
+		}
 		if (!arena_probe(a, off + done, n - done, &run))
 			memset(dst + done, 0, run);
-		else if ((w = arena_window(a, off + done)) != NULL)
-			memcpy(dst + done, w, run);
 		else
-			arena_pread(a, off + done, dst + done, run);
+			run = arena_read_data(a, off + done, dst + done, run,
+			    len >= ARENA_BULK);
 	}
 	return n;
+}
+
+/*
+ * Reads the start of [off, off+len), data within one chunk, and returns
+ * how much: a run of pages in ptinspect's view is copied from it; a run
+ * not in it is read through the view by a small read (which has read
+ * them before), mapping them for good. A bulk read takes all of it with
+ * one pread unless all of it is in the view: pieces would cost a system
+ * call each.
+ */
+static uint64_t
+arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
+    bool bulk)
+{
+	bool mapped = arena_mapped(a, off);
+	unsigned char *w = arena_window(a, off);
+	uint64_t end;
+
+	end = arena_view_run(a, off, off + len, mapped);
+	if (w == NULL) {
+		arena_pread(a, off, buf, len);
+		return len;
+	}
+	if (bulk && (!mapped || end < off + len)) {
+		arena_pread(a, off, buf, len);
+		a->streamed += len;
+		return len;
+	}
+	len = end - off;
+	memcpy(buf, w, len);
+	if (!mapped)
+		arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);
+	return len;
 }
 
 size_t
@@ -989,8 +1105,8 @@ arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
 		off = e->off + (addr - e->start);
 		if (addr >= e->start && addr < e->end &&
 		    len <= e->end - addr &&
-		    off % ARENA_PAGE + len <= ARENA_PAGE &&
-		    arena_known(a, off) &&
+		    off % PTI_PAGE_SIZE + len <= PTI_PAGE_SIZE &&
+		    arena_mapped(a, off) &&
 		    (w = a->win[off >> ARENA_WINDOW_SHIFT]) != NULL &&
 		    w != ARENA_NO_WINDOW) {
 			w += off & (ARENA_WINDOW - 1);
@@ -1023,6 +1139,8 @@ arena_write(struct arena *a, uint64_t addr, const void *buf, size_t len)
 		run = run < n - done ? run : n - done;
 		if ((w = arena_window(a, off + done)) != NULL) {
 			memcpy(w, (const char *)buf + done, run);
+			arena_mark(a, off + done, run,
+			    ARENA_DATA | ARENA_MAPPED);
 			continue;
 		}
 		r = pwrite(a->fd, (const char *)buf + done, run,
@@ -1030,8 +1148,8 @@ arena_write(struct arena *a, uint64_t addr, const void *buf, size_t len)
 		if (r <= 0)
 			break;
 		run = (uint64_t)r;
+		arena_mark(a, off + done, run, ARENA_DATA);
 	}
-	arena_mark(a, off, done, true);
 	return done;
 }
 
@@ -1077,7 +1195,8 @@ arena_clone(const struct arena *src, struct arena *dst, char **errp)
 		if (arena_copy_file(src, dst, (uint64_t)data,
 		    (uint64_t)(hole - data), errp) < 0)
 			return -1;
-		arena_mark(dst, (uint64_t)data, (uint64_t)(hole - data), true);
+		arena_mark(dst, (uint64_t)data, (uint64_t)(hole - data),
+		    ARENA_DATA);
 	}
 	dst->ext_cap = src->ext_cap;
 	dst->ext = xreallocarray(dst->ext, dst->ext_cap, sizeof(*dst->ext));
@@ -1109,6 +1228,7 @@ arena_get_stats(struct arena *a, struct arena_stats *out)
 
 	out->regions = a->next;
 	out->bytes = a->ext_bytes;
+	out->streamed_bytes = a->streamed;
 	out->resident_bytes = fstat(a->fd, &st) == 0
 	    ? (uint64_t)st.st_blocks * 512 : 0;
 }

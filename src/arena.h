@@ -15,7 +15,10 @@
  * growth does not alias the next mapping; a released range is punched
  * before it can be handed out again. Reading a hole through the mapping
  * would allocate a page, so reads check residency (mincore, cached per
- * page once known resident) and return zeros for holes instead.
+ * page once known resident) and return zeros for holes instead. A page
+ * ptinspect's view has not mapped yet costs a page fault on first touch,
+ * so reads of such pages use pread: bulk reads always, a small read the
+ * first time.
  *
  * Pure memory and file operations: no ptrace, no knowledge of the tracee.
  */
@@ -35,6 +38,7 @@ struct arena_stats {
 	uint64_t regions;		/* extents in the table */
 	uint64_t bytes;			/* bytes they cover */
 	uint64_t resident_bytes;	/* memfd blocks allocated (st_blocks) */
+	uint64_t streamed_bytes;	/* bulk reads served by pread */
 };
 
 /* A new, empty arena (memfd created, sized, sealed). */
@@ -90,11 +94,6 @@ bool arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
     uint64_t *avail);
 
 /*
- * Plain-memory access through ptinspect's mapping, stopping at the end of
- * the extent holding addr. Reads of holes give zeros without allocating.
- * Return bytes done (0 when addr is not redirected).
- */
-/*
  * The first extent that ends after addr: [*start, *end). False if none.
  */
 bool arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
@@ -108,6 +107,11 @@ bool arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
 bool arena_next_data(const struct arena *a, uint64_t addr, uint64_t end,
     uint64_t *run_start, uint64_t *run_end);
 
+/*
+ * Plain-memory access through ptinspect's mapping, stopping at the end of
+ * the extent holding addr. Reads of holes give zeros without allocating.
+ * Return bytes done (0 when addr is not redirected).
+ */
 size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
 size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
     size_t len);

@@ -1,5 +1,5 @@
 /*
- * cmd-help.c: `help [COMMAND]`, the commands of cmd_table with their
+ * cmd-help.c: `help [COMMAND]`, the commands of the table with their
  * arguments and one line each.
  */
 #include "config.h"
@@ -34,9 +34,14 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	const struct cmd_entry *only = NULL;
 	struct json j;
 
-	if (argc == 2 && (only = cmd_lookup(argv[1])) == NULL) {
-		set_error(errp, "%s: unknown command", argv[1]);
-		return CMD_FAILED;
+	if (argc == 2) {
+		for (e = ctx->table; *e != NULL && only == NULL; e++)
+			if (strcmp((*e)->name, argv[1]) == 0)
+				only = *e;
+		if (only == NULL) {
+			set_error(errp, "%s: unknown command", argv[1]);
+			return CMD_FAILED;
+		}
 	}
 	if (ctx->json) {
 		json_begin(&j, ctx->out, "help");
@@ -45,7 +50,7 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (only != NULL)
 		cmd_help_one(ctx, &j, only);
 	else
-		for (e = cmd_table; *e != NULL; e++)
+		for (e = ctx->table; *e != NULL; e++)
 			cmd_help_one(ctx, &j, *e);
 	if (ctx->json)
 		json_end(&j);

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "cmd.h"
+#include "symbols.h"
+#include "unwind.h"
 
 struct json;
 
@@ -48,6 +50,11 @@ extern const struct cmd_entry cmd_up_entry;
 extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_gcore_entry;
 extern const struct cmd_entry cmd_save_entry;
+extern const struct cmd_entry cmd_print_entry;
+extern const struct cmd_entry cmd_p_entry;
+extern const struct cmd_entry cmd_locals_entry;
+extern const struct cmd_entry cmd_args_entry;
+extern const struct cmd_entry cmd_set_entry;
 
 /*
  * What `status` adds (cmd-proc.c): ppid, comm, argv, exe, ids, lifetime,
@@ -93,6 +100,30 @@ struct frame;
 int cmd_selected_frame(struct cmd_ctx *ctx, struct backtrace *bt,
     const struct frame **fr, char **errp);
 
+/*
+ * The selected frame as dwarf-value.h reads it (cmd-print.c): its
+ * backtrace, registers and struct sym_frame, kept until
+ * cmd_print_env_free.
+ */
+struct cmd_print_frame {
+	struct cmd_ctx *ctx;
+	struct backtrace bt;
+	bool have_bt;
+	struct sym_frame sf;
+	uint64_t regs[17];
+};
+
+/*
+ * Binds *env to ctx's process (or core file) and selected frame (only
+ * globals when no frame can be unwound). 0, or -1 with *errp when the
+ * program's symbols cannot be read. Call cmd_print_env_free(pf) after
+ * either.
+ */
+struct dwv_env;
+int cmd_print_env(struct cmd_ctx *ctx, struct cmd_print_frame *pf,
+    struct dwv_env *env, char **errp);
+void cmd_print_env_free(struct cmd_print_frame *pf);
+
 /* A whole string as 0x-prefixed hex or decimal. 0, or -1 if malformed. */
 int cmd_parse_number(const char *s, uint64_t *out);
 
@@ -101,5 +132,12 @@ int cmd_parse_number(const char *s, uint64_t *out);
  * "string", or after the last whitespace-separated run of hex digits.
  */
 const char *cmd_data_end(const char *s);
+
+/*
+ * The tokenizer's quoting (cmd.c) and DATA's: whitespace, and a C escape
+ * after the backslash at *sp (advanced past it) into *out; -1 with *errp.
+ */
+bool cmd_space(int c);
+int cmd_escape(const char **sp, unsigned char *out, char **errp);
 
 #endif

@@ -1,11 +1,10 @@
 /*
  * cmd-regs.c: `regs [TID]`, the general registers of the selected thread
- * or of thread TID; also the register table $name lookups use.
+ * or of thread TID, in cmd_regs's order (cmd-args.c).
  */
 #include "config.h"
 
 #include <inttypes.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/user.h>
@@ -14,21 +13,6 @@
 #include "json.h"
 #include "tracer.h"
 #include "util.h"
-
-#define CMD_REG(name) { #name, offsetof(struct user_regs_struct, name) }
-
-/* gdb's order: general registers, rip, flags, segments, then the rest. */
-const struct cmd_reg cmd_regs[] = {
-	CMD_REG(rax), CMD_REG(rbx), CMD_REG(rcx), CMD_REG(rdx),
-	CMD_REG(rsi), CMD_REG(rdi), CMD_REG(rbp), CMD_REG(rsp),
-	CMD_REG(r8), CMD_REG(r9), CMD_REG(r10), CMD_REG(r11),
-	CMD_REG(r12), CMD_REG(r13), CMD_REG(r14), CMD_REG(r15),
-	CMD_REG(rip), CMD_REG(eflags),
-	CMD_REG(cs), CMD_REG(ss), CMD_REG(ds), CMD_REG(es),
-	CMD_REG(fs), CMD_REG(gs), CMD_REG(fs_base), CMD_REG(gs_base),
-	CMD_REG(orig_rax),
-	{ NULL, 0 },
-};
 
 static enum cmd_result cmd_regs_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);

@@ -85,14 +85,16 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_put_uint(&j, "shared_bytes", shared_bytes);
 		json_put_uint(&j, "copy_regions", copy_regions);
 		json_put_uint(&j, "resident_bytes", as.resident_bytes);
+		json_put_uint(&j, "streamed_bytes", as.streamed_bytes);
 		json_put_uint(&j, "fast_accesses", ms.fast_accesses);
 		json_put_uint(&j, "slow_accesses", ms.slow_accesses);
 		json_open(&j, "copy", '[');
 	} else {
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
-		    "(memfd resident %" PRIu64 " bytes)\ncopy:   %" PRIu64
-		    " regions\n", shared_regions, shared_bytes,
-		    as.resident_bytes, copy_regions);
+		    "(memfd resident %" PRIu64 " bytes, %" PRIu64 " bytes "
+		    "streamed by bulk reads)\ncopy:   %" PRIu64 " regions\n",
+		    shared_regions, shared_bytes, as.resident_bytes,
+		    as.streamed_bytes, copy_regions);
 	}
 	for (i = 0; i < maps.count; i++) {
 		const struct region *r = &maps.regions[i];

@@ -19,6 +19,14 @@ struct tracer;
 struct proc;
 struct thread;
 
+enum cmd_result {
+	CMD_OK,
+	CMD_FAILED,		/* error printed; later commands still run */
+	CMD_RESUMED,		/* continue/kill: the process is no longer held */
+};
+
+struct cmd_entry;
+
 struct cmd_ctx {
 	struct tracer *tracer;
 	struct proc *proc;	/* the process commands act on */
@@ -33,12 +41,13 @@ struct cmd_ctx {
 	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
 	const char *where;	/* "FILE:LINE" prefix of text errors, or NULL */
 	int out_error;		/* set by cmd_run: errno of a failed write to out */
-};
-
-enum cmd_result {
-	CMD_OK,
-	CMD_FAILED,		/* error printed; later commands still run */
-	CMD_RESUMED,		/* continue/kill: the process is no longer held */
+	/*
+	 * Set by cmd_run for the command it runs: the table (help lists it)
+	 * and cmd_run itself (save runs commands into its files), so that no
+	 * command calls back into cmd.c by name.
+	 */
+	const struct cmd_entry *const *table;
+	enum cmd_result (*run)(struct cmd_ctx *ctx, const char *line);
 };
 
 struct cmd_entry {
@@ -93,5 +102,15 @@ int cmd_eval_address(struct cmd_ctx *ctx, const char *expr, uint64_t *out,
  * with C escapes. Returns a malloc'd buffer in *buf. 0 or -1 with *errp.
  */
 int cmd_parse_data(const char *s, uint8_t **buf, size_t *len, char **errp);
+
+/*
+ * What `set TYPE ADDR VALUE` does once ADDR is known (cmd-set.c): VALUE
+ * (decimal, 0x hex, negative for i8..i64, a float for f32 and f64)
+ * range-checked for TYPE (u8..u64, i8..i64, f32, f64, ptr), then written
+ * little-endian at addr, all or nothing. 0, or -1 with *errp naming the
+ * bad value ("300: not a u8") or address; nothing is written on error.
+ */
+int cmd_set_typed(struct cmd_ctx *ctx, const char *type, uint64_t addr,
+    const char *value, char **errp);
 
 #endif

@@ -16,7 +16,14 @@ struct corefile;
 struct coreunwind_frame {
 	uint64_t pc;
 	uint64_t sp;		/* rsp in the frame, 0 when unknown */
+	uint64_t cfa;		/* by the module's CFI, 0 when unknown */
 	bool activation;	/* frame #0 or a signal frame: pc is exact */
+	/*
+	 * Registers by DWARF number, bit n of regs_known set when regs[n]
+	 * is known: libdwfl's, or the callee's for one it does not restore.
+	 */
+	uint64_t regs[17];
+	uint32_t regs_known;
 	char *function;		/* NULL when no symbol covers it */
 	uint64_t offset;	/* pc - the function's start */
 	char *module;		/* the module's path or name, or NULL */

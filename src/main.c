@@ -129,11 +129,12 @@ static const char help_text[] =
     "\n"
     "Commands: status, maps, x ADDR [LEN], write ADDR DATA, find DATA\n"
     "[REGION], regs [TID], threads, bt [TID|all], disas [ADDR] [COUNT],\n"
-    "sym ADDR, list [FUNCTION|FILE:LINE], frame|up|down [N], stats, fds,\n"
-    "env [NAME], cmdline, cwd, exe, root, limits, signals [TID], proc\n"
-    "[FILE], shell CMD, hold [SECONDS], gcore [FILE], save [DIR], continue,\n"
-    "kill, help. ADDR: 0x7ffd..., 4096, $rsp, [heap]+0x40, libc.so.6-16,\n"
-    "main+4, *ptr.\n"
+    "sym ADDR, list [FUNCTION|FILE:LINE], frame|up|down [N], print|p\n"
+    "EXPR, locals, args, set TYPE ADDR VALUE, set var EXPR = VALUE, stats,\n"
+    "fds, env [NAME], cmdline, cwd, exe, root, limits, signals [TID],\n"
+    "proc [FILE], shell CMD, hold [SECONDS], gcore [FILE], save [DIR],\n"
+    "continue, kill, help. ADDR: 0x7ffd..., 4096, $rsp, [heap]+0x40,\n"
+    "libc.so.6-16, main+4, *ptr.\n"
     "\n"
     "Exit status: the program's own; 128+N if it died of signal N; 124 if\n"
     "--timeout ran out (137 if --kill-after had to SIGKILL); 125 if\n"
@@ -557,7 +558,8 @@ save_paused(struct tracer *tr, struct proc *p, const char *base)
 	struct snapshot_stats st;
 	char *dir, *err = NULL;
 
-	if ((dir = snapshot_save_under(tr, p, base, &st, &err)) == NULL) {
+	if ((dir = snapshot_save_under(tr, p, base, cmd_run, &st,
+	    &err)) == NULL) {
 		warnx_msg("--save: %s", err);
 		free(err);
 		return;

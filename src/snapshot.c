@@ -18,9 +18,10 @@
  *			command's JSON object, the core's figures, the files
  *			written and the parts that failed
  *
- * It sits with the commands (it runs `fds`, `bt all` and `status` through
- * cmd_run with ctx->out pointed at a file, so the files say exactly what
- * the commands would have) and below main.c, which calls it for --save.
+ * It sits below the commands (it runs `fds`, `bt all` and `status` through
+ * the ctx->run it is given, cmd_run, with ctx->out pointed at a file, so
+ * the files say exactly what the commands would have) and below main.c,
+ * which calls it for --save.
  * Files are created with openat in the directory, O_NOFOLLOW, 0600 like
  * a kernel core: they hold the program's memory and environment.
  */
@@ -157,6 +158,7 @@ snapshot_save(struct cmd_ctx *ctx, const char *dir,
 
 char *
 snapshot_save_under(struct tracer *tr, struct proc *p, const char *base,
+    enum cmd_result (*run)(struct cmd_ctx *ctx, const char *line),
     struct snapshot_stats *st, char **errp)
 {
 	struct cmd_ctx ctx = {
@@ -165,6 +167,7 @@ snapshot_save_under(struct tracer *tr, struct proc *p, const char *base,
 		.thread = proc_main_thread(p),
 		.out = stderr,
 		.err = stderr,
+		.run = run,
 	};
 	char *name, *dir;
 
@@ -301,7 +304,7 @@ snap_command(struct snap *s, const char *name, const char *line)
 	c.err = f;
 	c.where = NULL;
 	c.out_error = 0;
-	if (cmd_run(&c, line) == CMD_FAILED)
+	if (c.run(&c, line) == CMD_FAILED)
 		snap_error(s, "%s: `%s` failed (see the file)", name, line);
 	snap_close(s, name, f);
 }
@@ -325,7 +328,7 @@ snap_summary(struct snap *s, const char *dir,
 		c.err = mf;
 		c.where = NULL;
 		c.out_error = 0;
-		cmd_run(&c, "status");
+		c.run(&c, "status");
 		fclose(mf);
 		while (status_len > 0 && status[status_len - 1] == '\n')
 			status[--status_len] = '\0';

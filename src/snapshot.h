@@ -32,15 +32,18 @@ char *snapshot_proc_name(const struct proc *p);
  * cannot be written) is listed in summary.json's "errors" and counted in
  * st->errors, the rest is still saved. 0, or -1 with *errp when nothing
  * could be saved (dir not made, process not paused). st may be NULL.
+ * The commands it saves run through ctx->run (cmd_run sets it).
  */
 int snapshot_save(struct cmd_ctx *ctx, const char *dir,
     struct snapshot_stats *st, char **errp);
 
 /*
  * --save=DIR: saves p as DIR/PID-COMM (DIR created if missing) and
- * returns that path (malloc'd), or NULL with *errp.
+ * returns that path (malloc'd), or NULL with *errp. run is cmd_run (this
+ * layer sits below cmd.c, which runs it through `save`).
  */
 char *snapshot_save_under(struct tracer *tr, struct proc *p,
-    const char *base, struct snapshot_stats *st, char **errp);
+    const char *base, enum cmd_result (*run)(struct cmd_ctx *ctx,
+    const char *line), struct snapshot_stats *st, char **errp);
 
 #endif

@@ -33,7 +33,7 @@ src_libptinspect_a_SOURCES += \
 # The command language shared by batch mode and the TUI's prompt.
 src_libptinspect_a_SOURCES += \
 	src/json.c src/json.h \
-	src/cmd.c src/cmd.h src/cmd-int.h src/expr.c src/expr.h \
+	src/cmd.c src/cmd-args.c src/cmd.h src/cmd-int.h src/expr.c src/expr.h \
 	src/cmd-status.c src/cmd-maps.c src/cmd-x.c src/cmd-write.c \
 	src/cmd-find.c src/cmd-regs.c src/cmd-threads.c src/cmd-resume.c \
 	src/cmd-help.c src/cmd-stats.c src/cmd-bt.c \
@@ -45,6 +45,12 @@ src_libptinspect_a_SOURCES += \
 	src/disas.c src/disas.h \
 	src/source.c src/source.h \
 	src/cmd-disas.c src/cmd-sym.c src/cmd-list.c src/cmd-frame.c
+
+# Variables: DWARF types and locations, print, locals, args, set.
+src_libptinspect_a_SOURCES += \
+	src/dwarf-value.c src/dwarf-value.h src/dwarf-value-int.h \
+	src/dwarf-types.c src/dwarf-print.c \
+	src/cmd-print.c src/cmd-set.c
 
 # Post-mortem: core files read back (no tracer, no terminal).
 src_libptinspect_a_SOURCES += \

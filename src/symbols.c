@@ -26,7 +26,6 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +49,9 @@ struct symbols {
 	struct sym_entry *table;
 	size_t size;		/* slots, a power of two */
 	size_t used;
+	/* A reader's cache of the modules' DWARF (symbols_cache_slot). */
+	void *cache;
+	void (*cache_free)(void *);
 };
 
 static int symbols_report(struct symbols *s, char **errp);
@@ -69,13 +71,6 @@ static struct sym_entry *symbols_slot(struct sym_entry *table, size_t size,
     uint64_t key);
 static void symbols_free_info(struct sym_info *info);
 struct symbols_search;
-struct sym_frame;
-static void symbols_param(Dwarf_Die *param, uint64_t pc, uint64_t fb,
-    bool have_fb, const struct sym_frame *f, char *buf, size_t len);
-static void symbols_value(Dwarf_Die *type, const uint8_t *bytes, size_t size,
-    const struct sym_frame *f, char *buf, size_t len);
-static void symbols_append(char *buf, size_t len, const char *fmt, ...)
-    PTI_PRINTF(3, 4);
 static bool symbols_module_is(const char *modname, const char *want);
 static bool symbols_type_ok(const struct symbols_search *q,
     const GElf_Sym *sym);
@@ -164,6 +159,8 @@ symbols_free(struct symbols *s)
 			symbols_free_info(&s->table[i].info);
 	}
 	free(s->table);
+	if (s->cache != NULL)
+		s->cache_free(s->cache);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
 	if (s->core != NULL)
@@ -176,6 +173,10 @@ symbols_refresh(struct symbols *s, char **errp)
 {
 	if (s->core != NULL)
 		return 0;	/* a core's modules never change */
+	/* Modules may go: what the cache points into with them. */
+	if (s->cache != NULL)
+		s->cache_free(s->cache);
+	s->cache = NULL;
 	dwfl_report_begin(s->dwfl);
 	return symbols_report(s, errp);
 }
@@ -636,250 +637,17 @@ symbols_find_source(struct symbols *s, const char *name)
 	return q.path;
 }
 
-bool
-symbols_frame_args(struct symbols *s, const struct sym_frame *f, char *buf,
-    size_t len)
+struct Dwfl *
+symbols_dwfl(struct symbols *s)
 {
-	uint64_t pc = f->return_address ? f->pc - 1 : f->pc, fb = 0;
-	Dwarf_Die *cu, *fn = NULL, sub, child;
-	Dwarf_Attribute attr;
-	Dwarf_Op *expr;
-	Dwarf_Addr bias;
-	Dwfl_Module *mod;
-	size_t nexpr;
-	bool have_fb = false, first = true;
-
 	symbols_pid = s->pid;
-	mod = dwfl_addrmodule(s->dwfl, pc);
-	if (mod == NULL || (cu = dwfl_module_addrdie(mod, pc, &bias)) == NULL)
-		return false;
-	/*
-	 * The CU's function whose code holds pc. Not dwarf_getscopes: for a
-	 * pc inside an inlined call it goes on with the inlined function's
-	 * abstract scopes, never reaching the function it was inlined into.
-	 */
-	if (dwarf_child(cu, &sub) == 0) {
-		do {
-			if (dwarf_tag(&sub) == DW_TAG_subprogram &&
-			    dwarf_haspc(&sub, pc - bias) == 1) {
-				fn = &sub;
-				break;
-			}
-		} while (dwarf_siblingof(&sub, &sub) == 0);
-	}
-	if (fn == NULL)
-		return false;
-	/* The frame base: gcc and clang say DW_OP_call_frame_cfa. */
-	if (dwarf_attr_integrate(fn, DW_AT_frame_base, &attr) != NULL &&
-	    dwarf_getlocation_addr(&attr, pc - bias, &expr, &nexpr, 1) == 1 &&
-	    nexpr == 1) {
-		if (expr[0].atom == DW_OP_call_frame_cfa && f->cfa != 0) {
-			fb = f->cfa;
-			have_fb = true;
-		} else if (f->regs != NULL && expr[0].atom >= DW_OP_breg0 &&
-		    expr[0].atom <= DW_OP_breg16) {
-			fb = f->regs[expr[0].atom - DW_OP_breg0] +
-			    (uint64_t)(int64_t)expr[0].number;
-			have_fb = true;
-		} else if (f->regs != NULL && expr[0].atom >= DW_OP_reg0 &&
-		    expr[0].atom <= DW_OP_reg16) {
-			fb = f->regs[expr[0].atom - DW_OP_reg0];
-			have_fb = true;
-		}
-	}
-	buf[0] = '\0';
-	if (dwarf_child(fn, &child) == 0) {
-		do {
-			if (dwarf_tag(&child) != DW_TAG_formal_parameter)
-				continue;
-			if (!first)
-				symbols_append(buf, len, ", ");
-			first = false;
-			symbols_param(&child, pc - bias, fb, have_fb, f, buf,
-			    len);
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	return true;
+	return s->dwfl;
 }
 
-/* "name=value" of one parameter, appended to buf. */
-static void
-symbols_param(Dwarf_Die *param, uint64_t pc, uint64_t fb, bool have_fb,
-    const struct sym_frame *f, char *buf, size_t len)
+void **
+symbols_cache_slot(struct symbols *s, void (*free_fn)(void *))
 {
-	Dwarf_Attribute attr;
-	Dwarf_Die type;
-	Dwarf_Op *expr;
-	size_t nexpr;
-	uint8_t bytes[16];
-	uint64_t addr;
-	const char *name = dwarf_diename(param);
-	int size;
-
-	symbols_append(buf, len, "%s=", name != NULL ? name : "?");
-	if (dwarf_attr_integrate(param, DW_AT_type, &attr) == NULL ||
-	    dwarf_formref_die(&attr, &type) == NULL ||
-	    dwarf_peel_type(&type, &type) != 0 ||
-	    (size = dwarf_bytesize(&type)) <= 0) {
-		symbols_append(buf, len, "...");
-		return;
-	}
-	if (dwarf_attr_integrate(param, DW_AT_location, &attr) == NULL ||
-	    dwarf_getlocation_addr(&attr, pc, &expr, &nexpr, 1) != 1 ||
-	    nexpr != 1) {
-		symbols_append(buf, len, "<optimized out>");
-		return;
-	}
-	if (f->regs != NULL && ((expr[0].atom >= DW_OP_reg0 &&
-	    expr[0].atom <= DW_OP_reg16) || (expr[0].atom == DW_OP_regx &&
-	    expr[0].number <= 16))) {
-		/* The value is the register's low bytes. */
-		uint64_t r = f->regs[expr[0].atom == DW_OP_regx ?
-		    expr[0].number : (uint64_t)(expr[0].atom - DW_OP_reg0)];
-
-		if ((size_t)size > sizeof r) {
-			symbols_append(buf, len, "...");
-			return;
-		}
-		memcpy(bytes, &r, sizeof r);
-		symbols_value(&type, bytes, (size_t)size, f, buf, len);
-		return;
-	}
-	if (expr[0].atom == DW_OP_fbreg && have_fb)
-		addr = fb + (uint64_t)(int64_t)expr[0].number;
-	else if (expr[0].atom == DW_OP_addr)
-		addr = expr[0].number;
-	else if (f->regs != NULL && expr[0].atom >= DW_OP_breg0 &&
-	    expr[0].atom <= DW_OP_breg16)
-		addr = f->regs[expr[0].atom - DW_OP_breg0] +
-		    (uint64_t)(int64_t)expr[0].number;
-	else {
-		/* Registers, entry values, pieces: not read yet. */
-		symbols_append(buf, len, "<optimized out>");
-		return;
-	}
-	if ((size_t)size > sizeof bytes) {
-		symbols_append(buf, len, "...");
-		return;
-	}
-	if (f->read(f->arg, addr, bytes, (size_t)size) != size) {
-		symbols_append(buf, len, "<error: cannot read 0x%" PRIx64 ">",
-		    addr);
-		return;
-	}
-	symbols_value(&type, bytes, (size_t)size, f, buf, len);
+	s->cache_free = free_fn;
+	return &s->cache;
 }
 
-/*
- * A value of a base or pointer type as gdb prints it: integers in decimal,
- * chars as 99 'c', bool as true/false, pointers in hex (a char pointer
- * with its string), floating point with 17 significant digits.
- */
-static void
-symbols_value(Dwarf_Die *type, const uint8_t *bytes, size_t size,
-    const struct sym_frame *f, char *buf, size_t len)
-{
-	Dwarf_Attribute attr;
-	Dwarf_Word enc = 0;
-	Dwarf_Die target;
-	uint64_t u = 0;
-	int64_t v;
-	size_t i;
-	char str[201];
-	long got;
-
-	for (i = size; i-- > 0;)
-		u = u << 8 | bytes[i];
-	v = size < 8 && (u >> (size * 8 - 1)) != 0 ?
-	    (int64_t)(u | ~(uint64_t)0 << (size * 8)) : (int64_t)u;
-	if (dwarf_tag(type) == DW_TAG_pointer_type) {
-		symbols_append(buf, len, "0x%" PRIx64, u);
-		/* char *: gdb adds the string. */
-		if (u != 0 && dwarf_attr_integrate(type, DW_AT_type, &attr) &&
-		    dwarf_formref_die(&attr, &target) != NULL &&
-		    dwarf_peel_type(&target, &target) == 0 &&
-		    dwarf_tag(&target) == DW_TAG_base_type &&
-		    dwarf_bytesize(&target) == 1 &&
-		    dwarf_attr_integrate(&target, DW_AT_encoding, &attr) &&
-		    dwarf_formudata(&attr, &enc) == 0 &&
-		    (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) &&
-		    (got = f->read(f->arg, u, str, sizeof str - 1)) > 0) {
-			str[got] = '\0';
-			symbols_append(buf, len, " \"");
-			for (i = 0; i < (size_t)got && str[i] != '\0'; i++) {
-				unsigned char c = (unsigned char)str[i];
-
-				if (c == '"' || c == '\\')
-					symbols_append(buf, len, "\\%c", c);
-				else if (c >= 0x20 && c < 0x7f)
-					symbols_append(buf, len, "%c", c);
-				else
-					symbols_append(buf, len, "\\%03o", c);
-			}
-			symbols_append(buf, len, "\"%s", i == (size_t)got ?
-			    "..." : "");
-		}
-		return;
-	}
-	if (dwarf_tag(type) != DW_TAG_base_type ||
-	    dwarf_attr_integrate(type, DW_AT_encoding, &attr) == NULL ||
-	    dwarf_formudata(&attr, &enc) != 0) {
-		symbols_append(buf, len, "...");
-		return;
-	}
-	switch (enc) {
-	case DW_ATE_boolean:
-		symbols_append(buf, len, "%s", u != 0 ? "true" : "false");
-		break;
-	case DW_ATE_signed:
-		symbols_append(buf, len, "%" PRId64, v);
-		break;
-	case DW_ATE_unsigned:
-		symbols_append(buf, len, "%" PRIu64, u);
-		break;
-	case DW_ATE_signed_char:
-	case DW_ATE_unsigned_char:
-		if (enc == DW_ATE_signed_char)
-			symbols_append(buf, len, "%" PRId64, v);
-		else
-			symbols_append(buf, len, "%" PRIu64, u);
-		if (u == '\'' || u == '\\')
-			symbols_append(buf, len, " '\\%c'", (int)u);
-		else if (u >= 0x20 && u < 0x7f)
-			symbols_append(buf, len, " '%c'", (int)u);
-		else
-			symbols_append(buf, len, " '\\%03o'", (unsigned)(u & 0xff));
-		break;
-	case DW_ATE_float:
-		if (size == 8) {
-			double d;
-
-			memcpy(&d, bytes, 8);
-			symbols_append(buf, len, "%.17g", d);
-		} else if (size == 4) {
-			float fl;
-
-			memcpy(&fl, bytes, 4);
-			symbols_append(buf, len, "%.9g", (double)fl);
-		} else {
-			symbols_append(buf, len, "...");
-		}
-		break;
-	default:
-		symbols_append(buf, len, "...");
-	}
-}
-
-/* printf at the end of the string in buf, cut at len. */
-static void
-symbols_append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}

@@ -80,35 +80,53 @@ bool symbols_find_function(struct symbols *s, const char *name,
 bool symbols_find_symbol(struct symbols *s, const char *name,
     uint64_t *addr);
 
-/* What symbols_frame_args needs of one frame of a stopped thread. */
+/*
+ * One frame of a stopped thread as DWARF readers (dwarf-value.h) need it
+ * to locate its variables.
+ */
+/* All 17 registers by DWARF number, in struct sym_frame's regs_known. */
+#define SYM_REGS_ALL 0x1ffffu
+
 struct sym_frame {
 	uint64_t pc;
 	bool return_address;	/* look pc up at pc - 1, as bt does */
+	bool inlined;		/* a call inlined into the next frame */
 	uint64_t cfa;		/* 0 when unknown */
 	/*
 	 * The frame's registers by DWARF number (0 rax, 1 rdx, 2 rcx, 3 rbx,
-	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip): known for the
-	 * innermost frame only, else NULL.
+	 * 4 rsi, 5 rdi, 6 rbp, 7 rsp, 8-15 r8-r15, 16 rip), or NULL; regs[n]
+	 * is known when bit n of regs_known is set. In an outer frame, as in
+	 * gdb, a register its callee's CFI does not restore is the callee's
+	 * (DWARF's "same value"), a caller-saved one too.
 	 */
 	const uint64_t *regs;
+	uint32_t regs_known;
+	/*
+	 * The frame that called this one (DW_OP_entry_value reads the call
+	 * site there): fills *out, its registers in regs. false when unknown;
+	 * NULL: never known. walk and index are the caller's own.
+	 */
+	bool (*caller)(const struct sym_frame *sf, struct sym_frame *out,
+	    uint64_t regs[17]);
+	const void *walk;
+	size_t index;
 	/* Tracee memory: bytes read at addr (short or -1 on failure). */
 	long (*read)(void *arg, uint64_t addr, void *buf, size_t len);
 	void *arg;
 };
 
 /*
- * Writes the formal parameters of the function (DW_TAG_subprogram, not an
- * inlined call) holding f->pc as gdb's bt shows them, "x=7, p=0x4011b0,
- * c=99 'c'", into buf: base types, bool, and pointers (char * with its
- * string); "..." for other types; "<optimized out>" for a parameter whose
- * location is not known at that pc, or needs registers of an outer frame.
- * Locations read: DW_OP_fbreg (over a DW_OP_call_frame_cfa frame base, or
- * a register one with f->regs), DW_OP_addr, and with f->regs DW_OP_reg*,
- * DW_OP_regx and DW_OP_breg*; location lists through libdw. false (buf untouched) when pc has no
- * debug information.
+ * s's libdwfl session, for DWARF readers (dwarf-value.c); its modules open
+ * through s's process. Valid until symbols_free(s).
  */
-bool symbols_frame_args(struct symbols *s, const struct sym_frame *f,
-    char *buf, size_t len);
+struct Dwfl;
+struct Dwfl *symbols_dwfl(struct symbols *s);
+
+/*
+ * Where one reader keeps its cache of s's DWARF (dwarf-value.c's name
+ * index): free_fn frees it when s is freed or its modules re-read.
+ */
+void **symbols_cache_slot(struct symbols *s, void (*free_fn)(void *));
 
 /*
  * The full path (made absolute with its CU's DW_AT_comp_dir) of the source

@@ -1087,7 +1087,8 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 static void
 on_syscall_stop(struct tracer *tr, struct thread *t)
 {
-	struct __ptrace_syscall_info info;
+	/* Zeroed: valgrind does not know the kernel fills it. */
+	struct __ptrace_syscall_info info = { 0 };
 
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) > 0 &&
 	    info.op == PTRACE_SYSCALL_INFO_ENTRY &&

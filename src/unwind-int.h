@@ -65,7 +65,7 @@ struct unwind_memo {
 	struct user_regs_struct regs;
 	struct unwind_word *words;
 	size_t nwords;
-	struct frame *frames;	/* pc and signal_frame only */
+	struct frame *frames;	/* pc, sp, cfa, regs, signal_frame only */
 	size_t count;
 	bool truncated;
 	char *error;

@@ -69,6 +69,7 @@
 
 #include "maps.h"
 #include "mem.h"
+#include "dwarf-value.h"
 #include "symbols.h"
 #include "task.h"
 #include "corefile.h"
@@ -96,6 +97,9 @@ static void unwind_remember(struct unwind_proc *up, pid_t tid,
     const struct backtrace *bt);
 static void unwind_forget_memos(struct unwind_proc *up);
 static void unwind_walk(struct unwind_proc *up, struct backtrace *bt);
+static void unwind_frame_regs(unw_cursor_t *cursor, struct frame *f);
+static bool unwind_caller(const struct sym_frame *sf, struct sym_frame *out,
+    uint64_t regs[17]);
 static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
 static size_t unwind_strsize(const char *s);
@@ -246,21 +250,39 @@ bool
 unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
     char *buf, size_t len)
 {
-	const struct frame *fr = &bt->frames[i];
-	struct user_regs_struct regs;
+	struct sym_frame sf;
 	uint64_t dregs[17];
 	struct symbols *syms;
+	struct dwv_env env = { .read = unwind_args_read, .arg = p };
+
+	if (bt->frames[i].inlined)
+		return false;
+	if ((syms = unwind_sym_frame(p, bt, i, &sf, dregs)) == NULL)
+		return false;
+	env.dwfl = symbols_dwfl(syms);
+	env.index = symbols_cache_slot(syms, dwv_index_free);
+	env.frame = &sf;
+	return dwv_frame_args_text(&env, buf, len);
+}
+
+struct symbols *
+unwind_sym_frame(struct proc *p, const struct backtrace *bt, size_t i,
+    struct sym_frame *sf, uint64_t dregs[17])
+{
+	const struct frame *fr = &bt->frames[i];
+	struct user_regs_struct regs;
+	struct symbols *syms;
 	struct thread *t;
-	struct sym_frame sf = {
-		.pc = fr->pc,
-		.cfa = fr->cfa,
-		.read = unwind_args_read,
-		.arg = p,
-	};
 	size_t j;
 
-	if (fr->inlined || (syms = unwind_symbols(p)) == NULL)
-		return false;
+	if ((syms = unwind_symbols(p)) == NULL)
+		return NULL;
+	memset(sf, 0, sizeof *sf);
+	sf->pc = fr->pc;
+	sf->inlined = fr->inlined;
+	sf->cfa = fr->cfa;
+	sf->read = unwind_args_read;
+	sf->arg = p;
 	/*
 	 * A return address unless this is the innermost real frame (only
 	 * inlined calls before it) or a signal interrupted it, as
@@ -268,9 +290,12 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 	 */
 	for (j = 0; j < i; j++)
 		if (!bt->frames[j].inlined)
-			sf.return_address = true;
+			sf->return_address = true;
 	if (fr->signal_frame || (i > 0 && bt->frames[i - 1].signal_frame))
-		sf.return_address = false;
+		sf->return_address = false;
+	sf->caller = unwind_caller;
+	sf->walk = bt;
+	sf->index = i;
 	/* The innermost real frame: the thread's registers are its own. */
 	for (j = 0; j < i && bt->frames[j].inlined; j++)
 		;
@@ -285,9 +310,35 @@ unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
 
 		for (j = 0; j < 17; j++)
 			dregs[j] = dw[j];
-		sf.regs = dregs;
+		sf->regs = dregs;
+		sf->regs_known = SYM_REGS_ALL;
+	} else if (fr->regs_known != 0) {
+		/* An outer frame: those the unwinder recovered. */
+		memcpy(dregs, fr->regs, sizeof fr->regs);
+		sf->regs = dregs;
+		sf->regs_known = fr->regs_known;
 	}
-	return symbols_frame_args(syms, &sf, buf, len);
+	return syms;
+}
+
+/*
+ * The frame that called sf's function: past the inlined calls sharing
+ * its pc, the next frame of the walk (an inlined call there too, whose
+ * registers are its containing frame's). A signal frame has no call site.
+ */
+static bool
+unwind_caller(const struct sym_frame *sf, struct sym_frame *out,
+    uint64_t regs[17])
+{
+	const struct backtrace *bt = sf->walk;
+	size_t j = sf->index;
+
+	while (j < bt->count && bt->frames[j].inlined)
+		j++;
+	if (j + 1 >= bt->count || bt->frames[j].signal_frame ||
+	    bt->frames[j + 1].signal_frame)
+		return false;
+	return unwind_sym_frame(sf->arg, bt, j + 1, out, regs) != NULL;
 }
 
 /* A core's are built on first use and go with it (postmortem_close). */
@@ -567,6 +618,7 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 		memset(f, 0, sizeof *f);
 		f->pc = ip;
 		f->sp = sp;
+		unwind_frame_regs(&cursor, f);
 		/* The caller's sp is the callee's canonical frame address. */
 		if (bt->count > 1)
 			bt->frames[bt->count - 2].cfa = sp;
@@ -584,6 +636,27 @@ unwind_walk(struct unwind_proc *up, struct backtrace *bt)
 			return;
 		}
 		f->signal_frame = unw_is_signal_frame(&cursor) > 0;
+	}
+}
+
+/*
+ * Records the registers of frame f as libunwind has them: in frame #0
+ * and a frame a signal interrupted, its own; in the others, the ones the
+ * callee saved (rbx, rbp, r12-r15 by its CFI), and for the rest the
+ * callee's values, which gdb shows too (DWARF's "same value").
+ */
+static void
+unwind_frame_regs(unw_cursor_t *cursor, struct frame *f)
+{
+	unw_word_t val;
+	unsigned r;
+
+	for (r = 0; r < 17; r++) {
+		/* libunwind's x86-64 register numbers are DWARF's. */
+		if (unw_get_reg(cursor, (int)r, &val) == 0) {
+			f->regs[r] = val;
+			f->regs_known |= 1u << r;
+		}
 	}
 }
 
@@ -671,6 +744,8 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 			g->pc = f->pc;
 			g->sp = f->sp;
 			g->cfa = f->cfa;
+			memcpy(g->regs, f->regs, sizeof g->regs);
+			g->regs_known = f->regs_known;
 			g->function = si->inlined[k].function;
 			g->file = si->inlined[k].file;
 			g->line = si->inlined[k].line;
@@ -962,8 +1037,11 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 
 		fr->pc = f->pc;
 		fr->sp = f->sp;
-		/* x86-64: a frame's CFA is its caller's stack pointer. */
-		fr->cfa = i + 1 < th->count ? th->frames[i + 1].sp : 0;
+		memcpy(fr->regs, f->regs, sizeof fr->regs);
+		fr->regs_known = f->regs_known;
+		/* By its CFI, else (x86-64) its caller's stack pointer. */
+		fr->cfa = f->cfa != 0 ? f->cfa : i + 1 < th->count ?
+		    th->frames[i + 1].sp : 0;
 		/* The interrupted frame's pc is exact: the one before it is
 		 * the signal trampoline. */
 		fr->signal_frame = i + 1 < th->count &&

@@ -25,11 +25,18 @@ struct frame {
 	/*
 	 * The stack pointer in this frame (for frames past #0, as the call
 	 * left it: libunwind's unwound rsp) and its canonical frame address
-	 * (the caller's sp, 0 for the outermost frame). No other register
-	 * of an outer frame is kept.
+	 * (the caller's sp, 0 for the outermost frame).
 	 */
 	uint64_t sp;
 	uint64_t cfa;
+	/*
+	 * The frame's registers by DWARF number (symbols.h's struct
+	 * sym_frame), bit n of regs_known set when regs[n] is known. In an
+	 * outer frame a register the callee did not save is the callee's, as
+	 * gdb reads it (so caller-saved ones are the callee's values).
+	 */
+	uint64_t regs[17];
+	uint32_t regs_known;
 	const char *function;	/* NULL when unknown */
 	uint64_t offset;	/* pc - function start */
 	const char *file;	/* source file, or NULL */
@@ -88,11 +95,23 @@ struct symbols *unwind_symbols(struct proc *p);
 
 /*
  * The arguments of frame i of bt (a backtrace of p) as gdb's bt shows
- * them ("x=7, s=0x4020 \"hi\""), from DWARF (symbols_frame_args). false
+ * them ("x=7, s=0x4020 \"hi\""), from DWARF (dwv_frame_args_text). false
  * for an inlined call, or a function without debug information.
  */
 bool unwind_frame_args(struct proc *p, const struct backtrace *bt, size_t i,
     char *buf, size_t len);
+
+/*
+ * Fills *sf with what DWARF readers need of frame i of bt: pc, whether
+ * it is a return address, cfa, memory reads through mem.h, its registers
+ * (stored in dregs; all of them for the innermost real frame, those the
+ * unwinder recovered for the others) and the way to its caller's frame
+ * for entry values (bt must outlive sf). p's symbol cache,
+ * or NULL when p's symbols cannot be loaded (sf untouched).
+ */
+struct sym_frame;
+struct symbols *unwind_sym_frame(struct proc *p, const struct backtrace *bt,
+    size_t i, struct sym_frame *sf, uint64_t dregs[17]);
 
 /*
  * Forgets everything cached for p. Call it when p's mappings changed

@@ -17,6 +17,9 @@
 # pti_json_eval CMD EXPR evaluates the Python expression EXPR, with o bound
 # to each JSON object of the last run's stdout whose "cmd" is CMD, and
 # prints one result a line (python3 needed).
+# pti_print_cmds EXPRS OURS GDB turns EXPRS (one a line: "frame N", or an
+# expression) into command files for ptinspect -x (frame, locals, args;
+# p EXPR) and gdb -x (frame, info locals, info args; p EXPR).
 # PTI_EXTRA_ARGS, when set (e.g. --no-redirect), goes before the arguments
 # of every run of "$PTINSPECT": pti.sh points PTINSPECT at a wrapper that
 # adds them. .ci/run uses it to require that the redirection tests fail
@@ -71,6 +74,23 @@ for line in open(sys.argv[1]):
 	o = json.loads(line)
 	c = o.get('cmd')
 $2" "$1"
+}
+
+pti_print_cmds()
+{
+	: >"$2"
+	: >"$3"
+	while IFS= read -r pti_e; do
+		case $pti_e in
+		frame*)
+			printf '%s\nlocals\nargs\n' "$pti_e" >>"$2"
+			printf '%s\ninfo locals\ninfo args\n' "$pti_e" >>"$3"
+			;;
+		*)
+			printf 'p %s\n' "$pti_e" | tee -a "$2" >>"$3"
+			;;
+		esac
+	done <"$1"
 }
 
 pti_run()

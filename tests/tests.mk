@@ -12,6 +12,7 @@ foundation_tests = \
 	tests/summary.t \
 	tests/batch-out.t \
 	tests/cli.t \
+	tests/coldread.t \
 	tests/disas.t \
 	tests/errors.t \
 	tests/exit-status.t \
@@ -25,6 +26,8 @@ foundation_tests = \
 	tests/mapsview.t \
 	tests/pauseon.t \
 	tests/postmortem.t \
+	tests/print.t \
+	tests/print-frames.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
 	tests/memory.t \
@@ -48,6 +51,7 @@ check_PROGRAMS += \
 	tests/progs/abort \
 	tests/progs/bad-rsp \
 	tests/progs/caught-signal \
+	tests/progs/cold-find \
 	tests/progs/crash \
 	tests/progs/deny-seccomp \
 	tests/progs/exit-code \
@@ -60,6 +64,8 @@ check_PROGRAMS += \
 	tests/progs/last-thread \
 	tests/progs/markers \
 	tests/progs/output \
+	tests/progs/print-frames \
+	tests/progs/print-vars \
 	tests/progs/raise \
 	tests/progs/shared-page \
 	tests/progs/stack-overflow \
@@ -69,6 +75,7 @@ check_PROGRAMS += \
 tests_progs_abort_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bad_rsp_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_cold_find_CFLAGS = $(AM_CFLAGS)
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -85,6 +92,9 @@ tests_progs_last_thread_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_last_thread_LDFLAGS = -pthread
 tests_progs_markers_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_output_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_print_frames_CFLAGS = $(AM_CFLAGS) -g -O2
+tests_progs_print_vars_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
+tests_progs_print_vars_LDFLAGS = -pie
 tests_progs_raise_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_shared_page_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_stack_overflow_CFLAGS = $(AM_CFLAGS) -g -O0
@@ -322,7 +332,7 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/cras
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
 	tests/tui/shell.t tests/tui/save.t tests/tui/source.t \
-	tests/tui/core.t
+	tests/tui/core.t tests/tui/inspect.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
 
@@ -355,3 +365,12 @@ check-real: all
 		TEST_SUITE_LOG=check-real.log
 
 .PHONY: check-real
+
+# print's C expressions and gdb-style values over the test's own globals,
+# and a fuzz loop over the parser.
+check_PROGRAMS += tests/unit-print
+TESTS += tests/unit-print
+tests_unit_print_SOURCES = tests/unit-print.c
+tests_unit_print_CFLAGS = $(PTI_TOOL_CFLAGS_) -g -O0
+tests_unit_print_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_print_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)

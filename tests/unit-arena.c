@@ -45,6 +45,8 @@ static void test_move(void);
 static void test_edges(void);
 static void test_holes(void);
 static void test_outside_writes(void);
+static uint64_t view_rss(void);
+static void test_cold_reads(void);
 static void test_clone(void);
 static void test_loop(void);
 static void test_many_small(void);
@@ -457,6 +459,98 @@ test_outside_writes(void)
 	arena_free(a);
 }
 
+/*
+ * Bytes of ptinspect's own view (the arena's 1 GiB windows of the memfd)
+ * that are mapped in, from /proc/self/smaps: pages read through the view
+ * fault in, pages read by pread do not.
+ */
+static uint64_t
+view_rss(void)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	unsigned long long lo, hi, kb;
+	char line[512];
+	bool ours = false;
+	uint64_t rss = 0;
+
+	if (f == NULL)
+		tap_bail("/proc/self/smaps: %s", strerror(errno));
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%llx-%llx ", &lo, &hi) == 2 &&
+		    strchr(line, '/') != NULL)
+			ours = hi - lo == GIB && strstr(line, "memfd:") != NULL;
+		else if (sscanf(line, "%llx-%llx ", &lo, &hi) == 2)
+			ours = false;
+		else if (ours && sscanf(line, "Rss: %llu kB", &kb) == 1)
+			rss += kb * 1024;
+	}
+	fclose(f);
+	return rss;
+}
+
+/*
+ * Pages of the file that ptinspect's view never mapped: a first small read
+ * and every bulk read take pread (the view stays unmapped, the bytes are
+ * counted as streamed); a second small read maps the page; mapped pages
+ * are not streamed again; a punch forgets it all.
+ */
+static void
+test_cold_reads(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off = slot(a, 4 * MIB), v, rss;
+	unsigned char *t, *buf = xmalloc(1 * MIB);
+	struct arena_stats st;
+	bool same = true;
+	size_t i;
+
+	t = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    arena_fd(a), (off_t)off);
+	if (t == MAP_FAILED)
+		tap_bail("mmap of the memfd: %s", strerror(errno));
+	arena_map(a, BASE, 4 * MIB, off);
+	for (i = 0; i < 4 * MIB / PAGE; i++)
+		memset(t + i * PAGE, (int)(i % 251 + 1), PAGE);
+	tap_ok(arena_read(a, BASE + 5 * PAGE + 8, &v, 8) == 8 &&
+	    v == 0x0606060606060606ULL && view_rss() == 0,
+	    "a first small read: the bytes, by pread (view unmapped)");
+	v = 0;
+	arena_read(a, BASE + 5 * PAGE + 8, &v, 8);
+	rss = view_rss();
+	tap_ok(v == 0x0606060606060606ULL && rss >= PAGE,
+	    "the second: the bytes, through the view (%llu bytes mapped)",
+	    (unsigned long long)rss);
+	tap_ok(arena_read(a, BASE + 1 * MIB, buf, 1 * MIB) == 1 * MIB,
+	    "a 1 MiB read");
+	for (i = 0; i < 1 * MIB; i++)
+		if (buf[i] != (1 * MIB + i) / PAGE % 251 + 1)
+			same = false;
+	tap_ok(same, "the 1 MiB read: every page's own bytes");
+	arena_get_stats(a, &st);
+	tap_ok(st.streamed_bytes == 1 * MIB && view_rss() < 64 * PAGE,
+	    "a bulk read streams the pages the view has not mapped "
+	    "(%llu bytes streamed)", (unsigned long long)st.streamed_bytes);
+	fill(a, BASE + 3 * MIB, 64 * PAGE, 0x5a);
+	tap_ok(reads(a, BASE + 3 * MIB, 64 * PAGE, 0x5a),
+	    "a bulk read of pages written through the view: the new bytes");
+	arena_get_stats(a, &st);
+	tap_ok(st.streamed_bytes == 1 * MIB,
+	    "pages all in the view are not streamed");
+	memset(buf, 0, 66 * PAGE);
+	arena_read(a, BASE + 3 * MIB - PAGE, buf, 66 * PAGE);
+	tap_ok(all_bytes(buf, PAGE, (3 * MIB / PAGE - 1) % 251 + 1) &&
+	    all_bytes(buf + PAGE, 64 * PAGE, 0x5a) &&
+	    all_bytes(buf + 65 * PAGE, PAGE, (3 * MIB / PAGE + 64) % 251 + 1),
+	    "a bulk read partly in the view: every page's own bytes");
+	arena_zero(a, BASE, 4 * MIB);
+	tap_ok(reads(a, BASE + 5 * PAGE, 8, 0) &&
+	    reads(a, BASE + 3 * MIB, 64 * PAGE, 0) && blocks(a) == 0,
+	    "punched: zeros, nothing allocated by reading the holes");
+	munmap(t, 4 * MIB);
+	free(buf);
+	arena_free(a);
+}
+
 static void
 test_clone(void)
 {
@@ -610,6 +704,7 @@ main(void)
 	test_edges();
 	test_holes();
 	test_outside_writes();
+	test_cold_reads();
 	test_clone();
 	test_loop();
 	test_many_small();

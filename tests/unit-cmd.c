@@ -1,16 +1,18 @@
 /*
- * unit-cmd.c: the command language without a tracer. Includes cmd.c to
- * reach the tokenizer and the evaluator; the commands run against this
- * very process (a struct proc built by hand, pid = getpid(), one "held"
- * thread with made-up registers), whose memory and maps we know.
+ * unit-cmd.c: the command language without a tracer. Includes cmd.c and
+ * cmd-args.c to reach the tokenizer and the evaluator; the commands run
+ * against this very process (a struct proc built by hand, pid = getpid(),
+ * one "held" thread with made-up registers), whose memory and maps we
+ * know.
  *
  * Covers: splitting and C escapes, DATA parsing good and bad, numbers,
- * address arithmetic over hand-built maps, every error message cli.md
- * fixes, the hexdump layout, JSON output and JSON string escaping, the
+ * address arithmetic over hand-built maps, every error message the man
+ * page gives, the hexdump layout, JSON output and JSON string escaping, the
  * argument counts cmd_run checks before exec (with a probe command of our
  * own), and the JSON object writer's punctuation.
  */
 #include "../src/cmd.c"
+#include "../src/cmd-args.c"
 
 #include <signal.h>
 #include <sys/mman.h>
@@ -74,6 +76,7 @@ main(void)
 	self_proc.pid = getpid();
 	self_proc.nthreads = 1;
 	self_proc.threads = &self_thread;
+	self_proc.state = PROC_PAUSED;
 	self_proc.reason = PAUSE_EXIT;
 	self_proc.exit_code = 42;
 	self_thread.tid = getpid();

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "cmd.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "tui/tui-int.h"
@@ -213,68 +213,34 @@ tui_msg(struct tui *t, bool error, const char *fmt, ...)
 }
 
 /*
- * "paused at exit_group(3)", "SIGSEGV at 0x10 in crash_here", ...; fn is
- * the function the thread that caused a signal pause is in, or NULL.
+ * As `status` says it (cmd_status_why), but a signal pause tersely, with
+ * the function: "SIGSEGV at 0x10 in crash_here"; fn is the function the
+ * thread that caused a signal pause is in, or NULL.
  */
 static void
 status_text(struct tui *t, const char *fn, char *buf, size_t len,
     bool *paused)
 {
 	struct proc *p = t->proc;
+	const char *sig;
+	int n;
 
-	*paused = false;
+	*paused = p != NULL && p->state == PROC_PAUSED;
 	if (p == NULL) {
 		snprintf(buf, len, "%s", t->pid ? "gone" : "starting");
 		return;
 	}
-	switch (p->state) {
-	case PROC_RUNNING:
-		snprintf(buf, len, "running");
-		break;
-	case PROC_PAUSING:
-		snprintf(buf, len, "pausing");
-		break;
-	case PROC_PAUSED:
-		*paused = true;
-		if (p->reason == PAUSE_SIGNAL) {
-			const char *sig = signal_name(p->signal);
-			int n;
-
-			n = snprintf(buf, len, "%s", sig ? sig : "signal");
-			if (p->has_fault_addr && n < (int)len)
-				n += snprintf(buf + n, len - (size_t)n,
-				    " at 0x%" PRIx64, p->fault_addr);
-			if (fn != NULL && n < (int)len)
-				snprintf(buf + n, len - (size_t)n, " in %s",
-				    fn);
-		} else if (p->core != NULL) {
-			snprintf(buf, len, "core file, no signal");
-		} else if (p->reason == PAUSE_EXEC) {
-			snprintf(buf, len, "paused after exec");
-		} else if (p->reason == PAUSE_REQUEST ||
-		    p->reason == PAUSE_TIMEOUT) {
-			snprintf(buf, len, "paused by request");
-		} else {
-			snprintf(buf, len, p->last_thread_exit ?
-			    "paused at its last thread's exit(%d)" :
-			    "paused at exit_group(%d)", p->exit_code);
-		}
-		break;
-	case PROC_RELEASED:
-		snprintf(buf, len, "exiting");
-		break;
-	case PROC_GONE:
-		if (WIFSIGNALED(p->wait_status)) {
-			const char *sig = signal_name(WTERMSIG(p->wait_status));
-
-			snprintf(buf, len, "killed by %s",
-			    sig ? sig : "signal");
-		} else {
-			snprintf(buf, len, "exited with status %d",
-			    WEXITSTATUS(p->wait_status));
-		}
-		break;
+	if (!*paused || p->reason != PAUSE_SIGNAL) {
+		cmd_status_why(p, buf, len);
+		return;
 	}
+	sig = signal_name(p->signal);
+	n = snprintf(buf, len, "%s", sig ? sig : "signal");
+	if (p->has_fault_addr && n >= 0 && n < (int)len)
+		n += snprintf(buf + n, len - (size_t)n, " at 0x%" PRIx64,
+		    p->fault_addr);
+	if (fn != NULL && n >= 0 && n < (int)len)
+		snprintf(buf + n, len - (size_t)n, " in %s", fn);
 }
 
 void

@@ -134,10 +134,12 @@ void tui_msg(struct tui *t, bool error, const char *fmt, ...)
 
 /*
  * Opens the one-line prompt at the bottom; on Enter, done(t, text) runs
- * (not on Escape). `history` groups prompts sharing Up/Down history (0..4).
+ * (not on Escape). `history` groups prompts sharing Up/Down history (0..5).
  */
 void tui_prompt(struct tui *t, const char *label, int history,
     void (*done)(struct tui *t, const char *text));
+/* The prompt just opened starts with text, the cursor at its end. */
+void tui_prompt_text(const char *text);
 
 /*
  * Keys go to the program's terminal (typed input, Enter, Backspace,

@@ -13,7 +13,7 @@
 #include "tui/tui-int.h"
 #include "util.h"
 
-#define NHIST 5
+#define NHIST 6
 #define HIST_LEN 32
 
 struct prompt {
@@ -43,6 +43,13 @@ tui_prompt(struct tui *t, const char *label, int history_kind,
 	prompt.hpos = -1;
 	prompt.done = done;
 	curs_set(1);
+}
+
+void
+tui_prompt_text(const char *text)
+{
+	snprintf(prompt.buf, sizeof(prompt.buf), "%s", text);
+	prompt.len = prompt.pos = (int)strlen(prompt.buf);
 }
 
 static void

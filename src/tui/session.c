@@ -252,7 +252,7 @@ session_save(struct tui *t, struct proc *p)
 {
 	char *dir, *err = NULL;
 
-	if ((dir = snapshot_save_under(t->tr, p, t->save_dir, NULL,
+	if ((dir = snapshot_save_under(t->tr, p, t->save_dir, cmd_run, NULL,
 	    &err)) == NULL) {
 		tui_msg(t, true, "--save: %s", err);
 		free(err);
