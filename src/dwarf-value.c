@@ -253,7 +253,10 @@ dwv_parse_binary(struct dwv_parser *ps, int depth, int min_prec)
 	return a;
 }
 
-/* a && b, a || b: b is parsed but not evaluated when a decides. */
+/*
+ * a && b, a || b: b is parsed and type-checked but not evaluated when a
+ * decides.
+ */
 static struct dwv_value *
 dwv_logical(struct dwv_parser *ps, int depth, int op, int prec,
     struct dwv_value *a)
@@ -272,7 +275,10 @@ dwv_logical(struct dwv_parser *ps, int depth, int op, int prec,
 	ps->skip -= decided;
 	if (b == NULL)
 		return NULL;
-	rc = decided ? 0 : dwv_truth(ps, b, &y);
+	/* Type-checked even when not taken, as gdb does. */
+	ps->skip += decided;
+	rc = dwv_truth(ps, b, &y);
+	ps->skip -= decided;
 	dwv_free(b);
 	if (rc < 0)
 		return NULL;

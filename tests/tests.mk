@@ -27,6 +27,7 @@ foundation_tests = \
 	tests/postmortem.t \
 	tests/print.t \
 	tests/print-frames.t \
+	tests/print-ops.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
 	tests/memory.t \
