@@ -331,6 +331,7 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/cras
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
 	tests/tui/shell.t tests/tui/save.t tests/tui/source.t \
+	tests/tui/code-end.t \
 	tests/tui/core.t tests/tui/inspect.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden
