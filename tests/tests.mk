@@ -28,6 +28,7 @@ foundation_tests = \
 	tests/print.t \
 	tests/print-frames.t \
 	tests/print-ops.t \
+	tests/print-entry.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
 	tests/memory.t \
