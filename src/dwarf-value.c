@@ -72,6 +72,7 @@ static struct dwv_value *dwv_parse_primary(struct dwv_parser *ps,
 static bool dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t);
 static void dwv_skip(struct dwv_parser *ps);
 static bool dwv_accept(struct dwv_parser *ps, const char *tok);
+static bool dwv_expect(struct dwv_parser *ps, const char *tok);
 static char *dwv_ident(struct dwv_parser *ps);
 static struct dwv_value *dwv_deref(struct dwv_parser *ps,
     struct dwv_value *v, const char *what);
@@ -123,6 +124,17 @@ dwv_accept(struct dwv_parser *ps, const char *tok)
 	return true;
 }
 
+/* dwv_accept, or false with "'tok' expected at column N". */
+static bool
+dwv_expect(struct dwv_parser *ps, const char *tok)
+{
+	if (dwv_accept(ps, tok))
+		return true;
+	dwv_fail(ps, "%s: '%s' expected at column %zu", ps->s, tok,
+	    (size_t)(ps->p - ps->s) + 1);
+	return false;
+}
+
 /* An identifier (letters, digits, _, and @MODULE's . and -), or NULL. */
 static char *
 dwv_ident(struct dwv_parser *ps)
@@ -167,9 +179,7 @@ dwv_parse_expr(struct dwv_parser *ps, int depth)
 	ps->skip -= !yes;
 	if (a == NULL)
 		return NULL;
-	if (!dwv_accept(ps, ":")) {
-		dwv_fail(ps, "%s: ':' expected at column %zu", ps->s,
-		    (size_t)(ps->p - ps->s) + 1);
+	if (!dwv_expect(ps, ":")) {
 		dwv_free(a);
 		return NULL;
 	}
@@ -398,9 +408,7 @@ dwv_parse_postfix(struct dwv_parser *ps, int depth)
 				dwv_free(v);
 				return NULL;
 			}
-			if (!dwv_accept(ps, "]")) {
-				dwv_fail(ps, "%s: ']' expected at column %zu",
-				    ps->s, (size_t)(ps->p - ps->s) + 1);
+			if (!dwv_expect(ps, "]")) {
 				dwv_free(i);
 				dwv_free(v);
 				return NULL;
@@ -448,9 +456,7 @@ dwv_parse_primary(struct dwv_parser *ps, int depth)
 	if (dwv_accept(ps, "(")) {
 		if ((v = dwv_parse_expr(ps, depth + 1)) == NULL)
 			return NULL;
-		if (!dwv_accept(ps, ")")) {
-			dwv_fail(ps, "%s: ')' expected at column %zu", ps->s,
-			    (size_t)(ps->p - ps->s) + 1);
+		if (!dwv_expect(ps, ")")) {
 			dwv_free(v);
 			return NULL;
 		}
