@@ -170,16 +170,15 @@ dwv_bits_of(const struct dwv_type *t, double d)
 	return u;
 }
 
-/* d truncated to an integer; NaN and what no long holds saturate. */
+/*
+ * d truncated to a long, as gdb converts it before narrowing: what no
+ * long holds saturates, NaN to the largest.
+ */
 static uint64_t
 dwv_int_of_double(double d)
 {
-	if (isnan(d))
-		return 0;
-	if (d >= 18446744073709551616.0)
-		return UINT64_MAX;
-	if (d >= 9223372036854775808.0)
-		return (uint64_t)d;
+	if (isnan(d) || d >= 9223372036854775808.0)
+		return (uint64_t)INT64_MAX;
 	if (d < -9223372036854775808.0)
 		return (uint64_t)INT64_MIN;
 	return (uint64_t)(int64_t)d;
@@ -550,7 +549,7 @@ dwv_cast(struct dwv_parser *ps, const struct dwv_type *t,
 		if (to == DWV_FLOAT)
 			u = dwv_bits_of(t, d);
 		else if (to == DWV_BOOL)
-			u = from == DWV_FLOAT ? d != 0 : u != 0;
+			u = (from == DWV_FLOAT ? dwv_int_of_double(d) : u) != 0;
 		else if (from == DWV_FLOAT)
 			u = dwv_int_of_double(d);
 		r = dwv_int_value(t, u);

@@ -69,7 +69,8 @@ static struct dwv_value *dwv_parse_postfix(struct dwv_parser *ps,
     int depth);
 static struct dwv_value *dwv_parse_primary(struct dwv_parser *ps,
     int depth);
-static bool dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t);
+static bool dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t,
+    uint64_t *count);
 static void dwv_skip(struct dwv_parser *ps);
 static bool dwv_accept(struct dwv_parser *ps, const char *tok);
 static bool dwv_expect(struct dwv_parser *ps, const char *tok);
@@ -296,7 +297,7 @@ dwv_logical(struct dwv_parser *ps, int depth, int op, int prec,
 }
 
 /*
- * sizeof(TYPE) or sizeof unary (not evaluated): an int, as gdb's sizeof
+ * sizeof(TYPE), sizeof(TYPE[N]) or sizeof unary (not evaluated): an int, as gdb's sizeof
  * is; void and functions count 1, as in gdb.
  */
 static struct dwv_value *
@@ -307,8 +308,9 @@ dwv_sizeof(struct dwv_parser *ps, int depth)
 	struct dwv_value *v;
 	const char *save = ps->p;
 	enum dwv_class c;
+	uint64_t count = 1;
 
-	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &of)) {
+	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &of, &count)) {
 		dwv_accept(ps, ")");
 	} else {
 		if (ps->err != NULL)
@@ -324,7 +326,7 @@ dwv_sizeof(struct dwv_parser *ps, int depth)
 	}
 	c = dwv_class(&of, NULL);
 	return dwv_int_value(&t, c == DWV_VOID || c == DWV_FUNC ? 1 :
-	    dwv_size(&of));
+	    dwv_size(&of) * count);
 }
 
 static struct dwv_value *
@@ -379,7 +381,7 @@ dwv_parse_unary(struct dwv_parser *ps, int depth)
 	}
 	/* A cast: "(" TYPE ")" unary; else a parenthesized expression. */
 	save = ps->p;
-	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &t)) {
+	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &t, NULL)) {
 		dwv_accept(ps, ")");
 		if ((v = dwv_parse_unary(ps, depth + 1)) == NULL)
 			return NULL;
@@ -573,15 +575,18 @@ bad:
 
 /*
  * A type name at ps->p (struct NAME, a C base type, a typedef) and its
- * "*"s into *t; false, ps->p unmoved, when there is none.
+ * "*"s into *t, then, with count (sizeof's), array dimensions "[N]" whose
+ * product goes to *count (1 without); false, ps->p unmoved, when there is
+ * none.
  */
 static bool
-dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
+dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t, uint64_t *count)
 {
 	const char *save = ps->p;
 	char words[128] = "";
-	char *id;
+	char *id, *end;
 	size_t i;
+	uint64_t n;
 	int tag = 0;
 	bool is_const = false;
 
@@ -641,6 +646,20 @@ dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
 	}
 	while (dwv_accept(ps, "*"))
 		t->ptrs++;
+	if (count != NULL)
+		*count = 1;
+	while (count != NULL && dwv_accept(ps, "[")) {
+		dwv_skip(ps);
+		errno = 0;
+		n = strtoull(ps->p, &end, 0);
+		if (errno != 0 || end == ps->p || (n != 0 &&
+		    *count > UINT64_MAX / n))
+			goto none;
+		*count *= n;
+		ps->p = end;
+		if (!dwv_accept(ps, "]"))
+			goto none;
+	}
 	dwv_skip(ps);
 	if (*ps->p != ')')
 		goto none;

@@ -100,6 +100,9 @@ sizeof(third * 2)
 sizeof(int) * 2
 sizeof(int) - 5
 sizeof(struct planet) * 2 + 1
+sizeof(int[3])
+sizeof(struct planet[2][3])
+sizeof(char *[4])
 1.5
 .5
 1.
@@ -132,6 +135,14 @@ third * 3
 (double)third
 (double)3
 (int)2.7
+(long)1e300
+(int)-1e300
+(int)(0.0/0)
+(unsigned char)(0.0/0)
+(unsigned long)-1.5
+(unsigned)1e10
+(_Bool)0.5
+(_Bool)2
 numbers[0] * 1.5
 big * 1.0
 mixed.ratio*4

@@ -186,6 +186,7 @@ unit_fuzz(const struct dwv_env *env, FILE *null)
 		"==", "!=", "<", "<=", ">", ">=", "&&", "||", "|", "^", "<<",
 		">>", "?", ":", "sizeof", "sizeof(int)", "1.5", ".5e3",
 		"1e", "2.5f", "7u", "8ul", "0x1L", "(float)", "--", "++",
+		"1e300", "(int)", "63", "-9223372036854775807", "0.0/0",
 	};
 	static const char *const valid[] = {
 		"unit_head.next->name", "(struct unit_node *)&unit_tail",
@@ -194,6 +195,7 @@ unit_fuzz(const struct dwv_env *env, FILE *null)
 		"unit_tail.next && unit_tail.next->weight > 1 || !unit_ratio",
 		"sizeof(struct unit_node) << 2 | unit_numbers[1] ^ 3",
 		"unit_ratio >= 0.5 ? unit_numbers[0] * 2.5f : -unit_ratio",
+		"(long)1e300 + (int)(0.0/0) - (1L << 63) / -1 % -1",
 	};
 	char expr[256], *err;
 	struct dwv_value *v;
