@@ -4,15 +4,19 @@
 # the signal, address and function, the Threads pane shows the frames gdb
 # shows on the same core, the Source pane frame #0's line as gdb's, the Regions pane lists the program's mappings,
 # and edits and live-only keys (F2/e, F8, F9, !) are refused in the
-# status line without a crash; q quits at once, exit status 0. A snapshot
-# (--snapshot=DIR) shows its saved descriptors in the Process pane.
+# status line without a crash; q quits at once, exit status 0; the
+# Regions pane's RSS column is "?" (a core has no smaps). A snapshot
+# (--snapshot=DIR) shows its saved descriptors in the Process pane, and
+# in the Regions pane the RSS the live `maps` gave at the pause (from the
+# saved smaps).
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
 prog=$TUI_PROGS/tui-crash
 core=$TAP_TMP/crash.core
 snap=$TAP_TMP/snap
-pti_run --batch -ex "gcore $core" -ex "save $snap" -- "$prog"
+pti_run --batch --json="$TAP_TMP/live.json" -ex "gcore $core" -ex maps \
+    -ex "save $snap" -- "$prog"
 tap_is "$TAP_RC" 139 "the core is written at the crash (139)"
 
 # Batch runs first: pti_run counts a tagged process alive after it (the
@@ -49,6 +53,8 @@ tap_like "$(tui_cut 17 17 47 99)" "─$n of $n, by size" \
 tap_like "$(tui_cut 18 28 47 99)" " r-xp .* libc.so.6$" \
     "... libc's code among them"
 tap_like "$(tui_cut 18 28 47 99)" " rw-p .*\[stack\]$" "... and the stack"
+tap_is "$(tui_cut 18 28 47 99 | awk '{ print $4 }' | sort -u)" "?" \
+    "... with no RSS (a core has no smaps)"
 # F2 first brings the Memory pane to the front (the crash opens on
 # Source), then asks it to edit.
 tui_keys F2
@@ -76,6 +82,36 @@ tui_wait "Files (\`fds\` on the snapshot)" &&
     tap_pass "the Process pane reads the snapshot"
 tap_is "$(tui_cut 4 5 0 40 | sed 's/^ *//; s/ .*//' | tr '\n' ' ')" "0 1 " \
     "... its saved descriptors"
+tui_keys F6
+tui_wait "by size"
+tui_keys s
+tui_wait "by RSS" || tap_bail "the Regions pane did not sort by RSS"
+# Each row's start and RSS against the live maps' rss_kb, formatted as
+# the pane's fmt_size does.
+tui_cut 18 28 47 99 >"$TAP_TMP/rows"
+got=$(python3 - "$TAP_TMP/live.json" "$TAP_TMP/rows" <<'PY'
+import json, sys
+def fmt(n):
+	if n < 1024:
+		return str(n)
+	v, u = float(n), -1
+	while v >= 1024 and u < 5:
+		v /= 1024
+		u += 1
+	if v < 10 and v != int(v):
+		return "%.1f%s" % (v, "KMGTPE"[u])
+	return "%.0f%s" % (v, "KMGTPE"[u])
+live = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+rss = {int(r["start"], 16): r["rss_kb"] for o in live if o["cmd"] == "maps"
+    for r in o["regions"]}
+rows = [l.split() for l in open(sys.argv[2]) if l.strip()]
+bad = [r for r in rows if rss.get(int(r[0], 16)) is None or
+    fmt(rss[int(r[0], 16)] * 1024) != r[3]]
+print(len(rows), "bad:", bad)
+PY
+)
+tap_like "$got" "^1[01] bad: \[\]$" \
+    "the Regions pane's RSS on the snapshot: the live pause's"
 tui_keys q
 tap_is "$(tui_exit_status)" 0 "q quits: exit status 0"
 tui_done
