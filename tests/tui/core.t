@@ -8,7 +8,8 @@
 # Regions pane's RSS column is "?" (a core has no smaps). A snapshot
 # (--snapshot=DIR) shows its saved descriptors in the Process pane, and
 # in the Regions pane the RSS the live `maps` gave at the pause (from the
-# saved smaps).
+# saved smaps). A snapshot of tui-threads (four named threads) names
+# them in the Threads pane, as the live pause did.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
@@ -23,6 +24,11 @@ tap_is "$TAP_RC" 139 "the core is written at the crash (139)"
 # TUI's ptinspect) as left behind.
 pti_run --core="$core" --batch -ex maps "$prog"
 n=$(printf '%s\n' "$TAP_OUT" | grep -c '^ *[0-9a-f]*-[0-9a-f]* ')
+tsnap=$TAP_TMP/tsnap
+pti_run --batch -ex threads -ex "save $tsnap" -- "$TUI_PROGS/tui-threads"
+# "TID NAME" of each thread, as the live `threads` printed them.
+printf '%s\n' "$TAP_OUT" | awk '$NF ~ /^0x/ { print $(NF - 3), $(NF - 2) }' |
+    sort >"$TAP_TMP/tnames"
 
 tui_start -- --core="$core" "$prog"
 tui_wait "SIGSEGV at 0x10 in crash_here" &&
@@ -114,4 +120,15 @@ tap_like "$got" "^1[01] bad: \[\]$" \
     "the Regions pane's RSS on the snapshot: the live pause's"
 tui_keys q
 tap_is "$(tui_exit_status)" 0 "q quits: exit status 0"
+
+tui_start -- --snapshot="$tsnap" "$TUI_PROGS/tui-threads"
+tui_wait "crash_in_worker+0x" || tap_bail "the threads snapshot did not open"
+# The rows shown (each thread's backtrace follows it: not all fit).
+tui_cut 18 28 47 99 | sed -n 's/^[> ] *\([0-9][0-9]*\) \([^ ]*\)  *held$/\1 \2/p' |
+    sort >"$TAP_TMP/tshown"
+tap_like "$(tui_cut 18 18 47 99)" "^> [0-9]+ crasher +held$" \
+    "the Threads pane on a snapshot: the crashing thread by its name"
+tap_is "$(comm -23 "$TAP_TMP/tshown" "$TAP_TMP/tnames" | tr '\n' ' ')$(wc -l <"$TAP_TMP/tshown")" "2" \
+    "... and the threads shown have the names the live threads had"
+tui_keys q
 tui_done
