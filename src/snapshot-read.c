@@ -99,7 +99,11 @@ snapshot_check_sizes(const char *dir, const char *summary, char **errp)
 	for (i = 0, rc = 0; i < n && rc == 0; i++) {
 		char *path = xstrfmt("%s/%s", dir, v[i].name);
 
-		if (lstat(path, &st) < 0)
+		if (!snapshot_name_ok(v[i].name))
+			rc = set_error(errp, "%s/summary.json: \"file_bytes\" "
+			    "names %s, not a file inside the snapshot", dir,
+			    v[i].name);
+		else if (lstat(path, &st) < 0)
 			rc = set_error(errp, "%s: %s (saved with %" PRIu64
 			    " bytes)", path, strerror(errno), v[i].n);
 		else if ((uint64_t)st.st_size < v[i].n)

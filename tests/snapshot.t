@@ -232,6 +232,13 @@ pti_run --snapshot="$bad" --batch -ex status
 tap_like "$TAP_ERR" "$bad/fdinfo/0: No such file .*\(saved with [0-9]+ bytes\)" \
 	"a missing file: named"
 cp "$snap/fdinfo/0" "$bad/fdinfo/0"
+# summary.json may come from elsewhere: a size for a name outside the
+# directory is refused, not looked at.
+sed 's|"file_bytes":{|&"../x":1,|' "$snap/summary.json" >"$bad/summary.json"
+pti_run --snapshot="$bad" --batch -ex status
+tap_like "$TAP_ERR" "$bad/summary.json: \"file_bytes\" names \.\./x, not a file inside" \
+	"file_bytes naming ../x: refused"
+cp "$snap/summary.json" "$bad/summary.json"
 head -c 3000 "$snap/core" >"$bad/core"
 pti_run --snapshot="$bad" --batch -ex status
 tap_is "$TAP_RC" 2 "a truncated core: exit 2"
