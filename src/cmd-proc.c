@@ -56,6 +56,8 @@ static void cmd_proc_sigset_text(FILE *f, uint64_t mask);
 static void cmd_proc_sigset_json(struct json *j, const char *key,
     uint64_t mask);
 static void cmd_proc_limit_text(FILE *f, bool unlimited, uint64_t v);
+static void cmd_proc_usage_text(FILE *f, const struct procinfo_status *st,
+    bool timed);
 static void cmd_proc_limit_json(struct json *j, const char *key,
     bool unlimited, uint64_t v);
 
@@ -747,20 +749,39 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 }
 
 /*
+ * status's line of times and usage; a snapshot saved before its times
+ * were recorded (timed false) has no lifetime or CPU times.
+ */
+static void
+cmd_proc_usage_text(FILE *f, const struct procinfo_status *st, bool timed)
+{
+	if (timed)
+		fprintf(f, "  lifetime %" PRIu64 " ms; cpu user %" PRIu64
+		    " ms, system %" PRIu64 " ms;", st->lifetime_ms,
+		    st->utime_ms, st->stime_ms);
+	else
+		fputc(' ', f);
+	fprintf(f, " peak RSS %" PRIu64 " kB; context switches %" PRIu64
+	    " voluntary, %" PRIu64 " involuntary\n", st->peak_rss_kb,
+	    st->vol_ctxt, st->nonvol_ctxt);
+}
+
+/*
  * What `status` adds on a snapshot, after what the core says (ppid, comm,
- * uid, gid): the saved argv, exe, cwd and status file's figures.
+ * uid, gid): the saved argv, exe, cwd and status file's figures, and the
+ * lifetime and CPU times when it was saved.
  */
 static void
 cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
 {
-	struct procinfo_status st = { 0 };
+	struct procinfo_status st;
 	struct procinfo_strv args = { NULL, 0 };
-	char *exe, *cwd, *status;
+	bool status, timed;
+	char *exe, *cwd;
 	FILE *f = ctx->out;
 	size_t i;
 
-	if ((status = snapshot_file(ctx->proc, "status", NULL, NULL)) != NULL)
-		procinfo_status_parse(status, &st);
+	status = snapshot_status(ctx->proc, &st, &timed) == 0;
 	cmd_proc_strv(ctx, "cmdline", &args, NULL);
 	exe = cmd_proc_link(ctx, "exe", NULL);
 	cwd = cmd_proc_link(ctx, "cwd", NULL);
@@ -769,7 +790,12 @@ cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
 		cmd_proc_strv_json(j, "argv", &args);
 		json_put_str(j, "exe", exe);
 		json_put_str(j, "cwd", cwd);
-		if (status != NULL) {
+		if (timed) {
+			json_put_uint(j, "lifetime_ms", st.lifetime_ms);
+			json_put_uint(j, "cpu_user_ms", st.utime_ms);
+			json_put_uint(j, "cpu_system_ms", st.stime_ms);
+		}
+		if (status) {
 			json_put_uint(j, "peak_rss_kb", st.peak_rss_kb);
 			json_put_uint(j, "voluntary_ctxt_switches",
 			    st.vol_ctxt);
@@ -782,13 +808,9 @@ cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
 			fprintf(f, " %s", args.v[i]);
 		fprintf(f, "\n  exe: %s\n  cwd: %s\n", exe != NULL ? exe :
 		    "?", cwd != NULL ? cwd : "?");
-		if (status != NULL)
-			fprintf(f, "  peak RSS %" PRIu64 " kB; context "
-			    "switches %" PRIu64 " voluntary, %" PRIu64
-			    " involuntary\n", st.peak_rss_kb, st.vol_ctxt,
-			    st.nonvol_ctxt);
+		if (status)
+			cmd_proc_usage_text(f, &st, timed);
 	}
-	free(status);
 	free(exe);
 	free(cwd);
 	procinfo_strv_free(&args);
@@ -836,11 +858,7 @@ cmd_proc_status(struct cmd_ctx *ctx, struct json *j)
 		for (i = 0; i < args.count; i++)
 			fprintf(f, " %s", args.v[i]);
 		fprintf(f, "\n  exe: %s\n", exe != NULL ? exe : "?");
-		fprintf(f, "  lifetime %" PRIu64 " ms; cpu user %" PRIu64
-		    " ms, system %" PRIu64 " ms; peak RSS %" PRIu64 " kB; "
-		    "context switches %" PRIu64 " voluntary, %" PRIu64
-		    " involuntary\n", st.lifetime_ms, st.utime_ms, st.stime_ms,
-		    st.peak_rss_kb, st.vol_ctxt, st.nonvol_ctxt);
+		cmd_proc_usage_text(f, &st, true);
 	}
 	free(exe);
 	procinfo_strv_free(&args);
