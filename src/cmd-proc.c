@@ -47,6 +47,10 @@ static int cmd_proc_file(struct cmd_ctx *ctx, const char *name,
     struct procinfo_file *out, char **errp);
 static int cmd_signals_saved(struct cmd_ctx *ctx, const struct thread *t,
     struct procinfo_signals **out, size_t *count, char **errp);
+static int cmd_signals_by_tid(const void *a, const void *b);
+static int cmd_signals_saved_status(struct cmd_ctx *ctx,
+    const struct thread *t, struct procinfo_signals **out, size_t *count,
+    char **errp);
 static void cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d);
 static void cmd_proc_fd_json(struct json *j, const struct procinfo_fd *d);
 static const char *cmd_proc_sock_proto(const struct procinfo_sock *s);
@@ -650,11 +654,60 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 }
 
 /*
- * A snapshot's signal masks: those of the thread whose status it saved
- * (the leader while it lived), the only one it has.
+ * A snapshot's signal masks: each thread's from its saved task/TID/status
+ * (by tid, as /proc/PID/task lists them); a snapshot saved before those
+ * were kept has only the status of the thread it was read through.
  */
 static int
 cmd_signals_saved(struct cmd_ctx *ctx, const struct thread *t,
+    struct procinfo_signals **out, size_t *count, char **errp)
+{
+	const struct thread *x;
+	size_t n = 0;
+
+	for (x = ctx->proc->threads; x != NULL; x = x->next)
+		n++;
+	*out = xcalloc(n, sizeof **out);
+	*count = 0;
+	for (x = ctx->proc->threads; x != NULL; x = x->next) {
+		char name[64], *text;
+
+		if (t != NULL && x != t)
+			continue;
+		snprintf(name, sizeof name, "task/%d/status", (int)x->tid);
+		if ((text = snapshot_file(ctx->proc, name, NULL, NULL)) ==
+		    NULL)
+			continue;
+		(*out)[*count].tid = x->tid;
+		if (procinfo_parse_sigmasks(text, &(*out)[*count]) < 0) {
+			set_error(errp, "%s/%s: no signal masks",
+			    ctx->proc->snapshot, name);
+			free(text);
+			free(*out);
+			return -1;
+		}
+		free(text);
+		(*count)++;
+	}
+	if (*count > 0) {
+		qsort(*out, *count, sizeof **out, cmd_signals_by_tid);
+		return 0;
+	}
+	free(*out);
+	return cmd_signals_saved_status(ctx, t, out, count, errp);
+}
+
+static int
+cmd_signals_by_tid(const void *a, const void *b)
+{
+	const struct procinfo_signals *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* The masks of a snapshot with one status file: the thread it names. */
+static int
+cmd_signals_saved_status(struct cmd_ctx *ctx, const struct thread *t,
     struct procinfo_signals **out, size_t *count, char **errp)
 {
 	const char *pid;

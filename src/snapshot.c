@@ -8,6 +8,7 @@
  *			first: writing the core reads memory, which can
  *			fault pages in and change smaps' and status's sizes
  *	task/TID/comm	each thread's name
+ *	task/TID/status	each thread's status (its signal masks)
  *	core		coredump.c (gcore)
  *	cwd exe		the targets of /proc/TID/cwd and exe, one line each
  *			(text, not symbolic links: an artifact upload that
@@ -331,8 +332,9 @@ snap_fdinfo(struct snap *s)
 }
 
 /*
- * task/TID/comm of every thread ptinspect knows, as /proc has them: the
- * names `threads` shows (a core has none but the process's).
+ * task/TID/comm and task/TID/status of every thread ptinspect knows, as
+ * /proc has them: the names `threads` shows (a core has none but the
+ * process's) and the signal masks `signals` shows per thread.
  */
 static void
 snap_threads(struct snap *s)
@@ -347,6 +349,8 @@ snap_threads(struct snap *s)
 		if (!snap_mkdir(s, name))
 			continue;
 		snprintf(name, sizeof name, "task/%d/comm", (int)t->tid);
+		snap_copy_proc(s, name, name);
+		snprintf(name, sizeof name, "task/%d/status", (int)t->tid);
 		snap_copy_proc(s, name, name);
 	}
 }

@@ -6,7 +6,8 @@
 # on the core (sym, disas, a symbol in an address) equal the live ones,
 # and gdb on the snapshot's core agrees on main's address. On a program
 # with named threads, the snapshot's status (lifetime and CPU times among
-# the rest), threads (each one's name) and maps' RSS are those of the
+# the rest), threads (each one's name), signals (each thread's masks)
+# and maps' RSS are those of the
 # live pause it was saved at. A plain --core says it has no saved /proc
 # files; a corrupted snapshot (no summary.json or a cut one, no core or a
 # cut one, a file cut short, grown or missing against the size
@@ -117,10 +118,10 @@ fi
 tprog=$PROGS/threads
 tsnap=$TAP_TMP/tsnap
 pti_run --batch --json="$TAP_TMP/tlive.json" -ex status -ex threads -ex maps \
-	-ex "save $tsnap" -ex status -- "$tprog"
+	-ex signals -ex "save $tsnap" -ex status -- "$tprog"
 tap_is "$TAP_RC" 0 "threads: the live run exits 0"
 pti_run --snapshot="$tsnap" --batch --json -ex status -ex threads -ex maps \
-	"$tprog"
+	-ex signals "$tprog"
 printf '%s\n' "$TAP_OUT" >"$TAP_TMP/tsnap.json"
 python3 - "$TAP_TMP/tlive.json" "$TAP_TMP/tsnap.json" >"$TAP_TMP/tcmp" <<'PY'
 import json, sys
@@ -142,6 +143,9 @@ lt = [o for o in live if o["cmd"] == "threads"][0]["threads"]
 st = [o for o in snap if o["cmd"] == "threads"][0]["threads"]
 print("threads", st == lt or (lt, st))
 print("names", " ".join(sorted(t["name"] for t in st)))
+lsig = [o for o in live if o["cmd"] == "signals"][0]["threads"]
+ssig = [o for o in snap if o["cmd"] == "signals"][0]["threads"]
+print("signals", len(ssig), ssig == lsig or (lsig, ssig))
 lm = {(r["start"], r["end"]): r["rss_kb"]
     for r in [o for o in live if o["cmd"] == "maps"][0]["regions"]}
 sm = [(r["start"], r["end"], r["rss_kb"])
@@ -158,6 +162,8 @@ tap_is "$(sed -n 's/^threads //p' "$TAP_TMP/tcmp")" True \
 tap_is "$(sed -n 's/^names //p' "$TAP_TMP/tcmp")" \
 	"threads worker-0 worker-1 worker-2 worker-3 worker-4 worker-5 worker-6 worker-7" \
 	"... each with the name it gave itself"
+tap_is "$(sed -n 's/^signals //p' "$TAP_TMP/tcmp")" "9 True" \
+	"signals: --snapshot has each of the 9 threads' masks, the live ones"
 tap_like "$(sed -n 's/^rss //p' "$TAP_TMP/tcmp")" "^[1-9][0-9]* [1-9][0-9]* \[\]$" \
 	"maps: every region's RSS on --snapshot is the live pause's"
 pti_run --snapshot="$tsnap" --batch -ex status "$tprog"
