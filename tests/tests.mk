@@ -42,6 +42,11 @@ foundation_tests = \
 TESTS += $(foundation_tests)
 EXTRA_DIST += $(foundation_tests)
 
+# The include and call graphs of docs/HACKING.md: no circles (reads the
+# sources and the built library, runs nothing).
+TESTS += tests/layers.t
+EXTRA_DIST += tests/layers.t
+
 # The README quick start's demo: built by plain `make`.
 noinst_PROGRAMS += tests/progs/demo
 tests_progs_demo_CFLAGS = $(AM_CFLAGS) -g -O0
