@@ -46,8 +46,8 @@
  *
  * Reading: redirected runs are read with pread from the arena's memfd
  * (arena_fd at the offset arena_lookup gives): a bulk read through
- * ptinspect's own mapping would fault every page in cold (DESIGN.md,
- * "Our own view faults cold"), pread streams. Everything else goes
+ * ptinspect's own mapping would fault every page in cold (arena-view.c,
+ * "Our own view"), pread streams. Everything else goes
  * through mem_read.
  */
 #include "config.h"

@@ -1,8 +1,8 @@
 /*
- * disas.c: x86-64 decoding with capstone (a maintained disassembler, as
- * issue 14 asks, rather than tables of our own). One capstone handle,
- * opened on first use with AT&T syntax and instruction details (for the
- * targets of direct branches), and kept for the life of the program.
+ * disas.c: x86-64 decoding with capstone (a maintained disassembler
+ * rather than tables of our own). One capstone handle, opened on first
+ * use with AT&T syntax and instruction details (for the targets of direct
+ * branches), and kept for the life of the program.
  *
  * Capstone's AT&T text differs from objdump's in spacing only: it writes
  * "%rsp, %rbp" where objdump and gdb write "%rsp,%rbp"; the comma's space

@@ -14,7 +14,7 @@ src_libptinspect_a_SOURCES += \
 
 # Memory redirection: the memfd arena, syscall rewriting, the mmap stub.
 src_libptinspect_a_SOURCES += \
-	src/arena.c src/arena.h \
+	src/arena.c src/arena-view.c src/arena-int.h src/arena.h \
 	src/redirect.c src/redirect.h src/redirect-int.h \
 	src/redirect-brk.c src/redirect-fork.c src/redirect-fd.c \
 	src/redirect-state.c \

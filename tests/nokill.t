@@ -1,7 +1,6 @@
 #!/bin/bash
-# nokill.t: ptinspect never kills a program's process to save itself
-# (issue 10, reliability item 1, items 15 and 16 in part). Forked children
-# that cannot get their own memfd keep private memory instead of being
+# nokill.t: ptinspect never kills a program's process to save itself.
+# Forked children that cannot get their own memfd keep private memory instead of being
 # SIGKILLed: hundreds of live processes, a fork after setuid or chroot (as
 # root), after PR_SET_DUMPABLE 0 or a lowered hard RLIMIT_NOFILE (as a
 # non-root user with soft < hard RLIMIT_NOFILE, the case CI sets up); the

@@ -1,0 +1,121 @@
+/*
+ * arena-int.h: what arena.c (file space, the table, fork) and arena-view.c
+ * (residency, ptinspect's view, reads and writes) share: the arena's
+ * structures, the extent lookup both use, and arena_mark, which arena.c's
+ * punch calls. Nothing else includes it.
+ */
+#ifndef PTI_ARENA_INT_H
+#define PTI_ARENA_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#ifndef MFD_EXEC		/* linux/memfd.h, Linux 6.3 */
+#define MFD_NOEXEC_SEAL 0x0008U
+#define MFD_EXEC 0x0010U
+#endif
+
+#define ARENA_CHUNK		(2ULL << 20)
+#define ARENA_CHUNK_PAGES	(ARENA_CHUNK / PTI_PAGE_SIZE)
+#define ARENA_NCHUNKS		(ARENA_FILE_SIZE / ARENA_CHUNK)
+#define ARENA_SMALL_GRANULE	(64ULL << 10)
+#define ARENA_HEADROOM_MAX	(1ULL << 30)
+#define ARENA_WINDOW_SHIFT	30
+#define ARENA_WINDOW		(1ULL << ARENA_WINDOW_SHIFT)
+#define ARENA_NWINDOWS		(ARENA_FILE_SIZE / ARENA_WINDOW)
+/* A window that could not be mapped: use pread/pwrite. */
+#define ARENA_NO_WINDOW		((unsigned char *)-1)
+/* A read of at least this much is a bulk read (see "Our own view"). */
+#define ARENA_BULK		(64ULL << 10)
+
+struct arena_extent {
+	uint64_t start;		/* tracee address, page aligned */
+	uint64_t end;
+	uint64_t off;		/* file offset of start */
+	uint64_t slot;		/* file offset of its slot */
+};
+
+struct arena_slot {
+	uint64_t off;
+	uint64_t size;
+	uint64_t nextents;	/* extents referencing it */
+};
+
+struct arena_range {
+	uint64_t off;
+	uint64_t len;
+};
+
+/* What a leaf knows of a page (arena_mark, arena_page_bits). */
+#define ARENA_DATA	1U	/* holds data */
+#define ARENA_SEEN	2U	/* read by a small pread, data or hole */
+#define ARENA_MAPPED	4U	/* in ptinspect's view (so holds data) */
+
+/* A leaf of the residency bitmaps: bits per page of a 2 MiB chunk. */
+struct arena_leaf {
+	uint64_t data[ARENA_CHUNK_PAGES / 64];
+	uint64_t seen[ARENA_CHUNK_PAGES / 64];
+	uint64_t mapped[ARENA_CHUNK_PAGES / 64];
+};
+
+struct arena {
+	int fd;
+	/* ptinspect's mappings of the file, by window; NULL: not yet. */
+	unsigned char **win;
+
+	struct arena_extent *ext;	/* sorted by start, disjoint */
+	size_t next;
+	size_t ext_cap;
+	uint64_t ext_bytes;
+	size_t hint;			/* last extent looked up */
+
+	struct arena_slot *slots;	/* sorted by off */
+	size_t nslots;
+	size_t slots_cap;
+
+	struct arena_range *free;	/* sorted, coalesced */
+	size_t nfree;
+	size_t free_cap;
+
+	struct arena_leaf **leaves;	/* ARENA_NCHUNKS, NULL: none known */
+	size_t leaves_end;		/* no leaf at or past this index */
+
+	uint64_t streamed;		/* bytes bulk reads took by pread */
+};
+
+/* Index of the first extent that ends after addr. */
+static inline size_t
+arena_ext_index(const struct arena *a, uint64_t addr)
+{
+	return sorted_upper_bound(a->ext, a->next, sizeof(*a->ext),
+	    offsetof(struct arena_extent, end), addr);
+}
+
+/* The extent holding tracee address addr, or NULL. */
+static inline const struct arena_extent *
+arena_ext_at(const struct arena *a, uint64_t addr)
+{
+	const struct arena_extent *e;
+	size_t i;
+
+	if (a->hint < a->next) {
+		e = &a->ext[a->hint];
+		if (e->start <= addr && addr < e->end)
+			return e;
+	}
+	i = arena_ext_index(a, addr);
+	if (i == a->next || a->ext[i].start > addr)
+		return NULL;
+	return &a->ext[i];
+}
+
+/*
+ * Sets the `what` bits of the pages in [off, off+len); what 0 forgets all
+ * that is known of them, as a punch does (arena-view.c).
+ */
+void arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what);
+
+#endif

@@ -1,0 +1,429 @@
+/*
+ * arena-view.c: what is known of which pages of an arena's memfd hold
+ * data, and reading and writing them through ptinspect's own view of the
+ * file (see arena.c for the file space and the table of extents).
+ *
+ * Residency. Touching a hole through ptinspect's mapping would allocate a
+ * page (the tracee may reserve tens of GiB it never uses), so before a
+ * page is read it must be known to hold data. A two-level bitmap, one lazily
+ * allocated 512-bit leaf per 2 MiB of file, remembers pages known to hold
+ * data; a punch clears them. An unknown page is checked with mincore() on
+ * ptinspect's mapping (page-cache residency of the shmem file, a whole
+ * 2 MiB chunk per call); a page mincore calls absent is confirmed with
+ * lseek(SEEK_DATA), which also sees swapped-out pages (mincore does not)
+ * and says how far the hole goes. Holes read as zeros and are never touched
+ * through the mapping. Writes go straight through it (the tracee would
+ * have populated the page just the same).
+ *
+ * Our own view. A page of ptinspect's mapping that was never touched costs
+ * a fault in ptinspect on first access, where process_vm_readv (which
+ * copies through the kernel's own mapping) costs none. On the 2-core
+ * PVM guest the benchmarks run on, 20-90 us for a single page and about
+ * 2.5 us a page for a pass over 256 MiB (700 ms; a second pass 30 ms, a
+ * pread of the memfd 70-100 ms), and populating the page tables first
+ * (MADV_POPULATE_READ, MAP_POPULATE: 18 ms) leaves the copy after it just
+ * as slow: the cost is the hypervisor's shadow page tables, filled on
+ * first access. So the leaf also remembers which pages are mapped in the
+ * view (written or read through it) and which were read once by pread.
+ * Mapped pages are copied with memcpy; the others are read with pread, by
+ * a bulk read (ARENA_BULK or more: a search, a big `x`) every time, by a
+ * small read the first time; the second small read goes through the view
+ * and maps them, so reads that come back (a pointer, a screenful in the
+ * TUI) are loads from then on. A punch forgets all three.
+ *
+ * Address space. ptinspect maps the file in windows of ARENA_WINDOW bytes,
+ * each the first time it is read or written through, never the whole file
+ * up front: a traced process whose memory nobody looks at costs none of
+ * ptinspect's address space (mapping all 1 TiB per arena ran out of the
+ * 128 TiB of x86-64 user space at about 125 live processes). A window
+ * that cannot be mapped (`ulimit -v`, address space exhausted) is served
+ * by pread/pwrite of the memfd instead, which read holes as zeros without
+ * allocating them, so nothing fails and nothing is said.
+ *
+ * Pure memory and file operations: no ptrace, no tracee knowledge. Not
+ * thread-safe: one caller (the tracer loop) at a time.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "arena-int.h"
+#include "util.h"
+
+static uint64_t arena_bits_run(const uint64_t *bits, uint64_t p0,
+    uint64_t p1, bool on);
+static bool arena_probe(struct arena *a, uint64_t off, uint64_t len,
+    uint64_t *run);
+static inline bool arena_mapped(const struct arena *a, uint64_t off);
+static unsigned arena_page_bits(const struct arena *a, uint64_t off);
+static uint64_t arena_view_run(const struct arena *a, uint64_t off,
+    uint64_t end, bool mapped);
+static uint64_t arena_read_data(struct arena *a, uint64_t off, void *buf,
+    uint64_t len, bool bulk);
+static unsigned char *arena_window(struct arena *a, uint64_t off);
+static void arena_pread(struct arena *a, uint64_t off, void *buf,
+    uint64_t len);
+static size_t arena_read_any(struct arena *a, uint64_t addr, void *buf,
+    size_t len) __attribute__((noinline));
+
+/*
+ * Sets the `what` bits of the pages in [off, off+len); what 0 forgets all
+ * that is known of them (a punch).
+ */
+void
+arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
+{
+	uint64_t page = off / PTI_PAGE_SIZE;
+	uint64_t last = (off + len - 1) / PTI_PAGE_SIZE;
+	uint64_t chunk, p0, p1, p, bit;
+	struct arena_leaf *leaf;
+	size_t k;
+
+	if (len == 0)
+		return;
+	while (page <= last) {
+		chunk = page / ARENA_CHUNK_PAGES;
+		p0 = page % ARENA_CHUNK_PAGES;
+		p1 = last / ARENA_CHUNK_PAGES == chunk
+		    ? last % ARENA_CHUNK_PAGES : ARENA_CHUNK_PAGES - 1;
+		page += p1 - p0 + 1;
+		leaf = a->leaves[chunk];
+		if (what == 0 && leaf == NULL)
+			continue;
+		if (what == 0 && p0 == 0 && p1 == ARENA_CHUNK_PAGES - 1) {
+			free(leaf);
+			a->leaves[chunk] = NULL;
+			continue;
+		}
+		if (leaf == NULL) {
+			leaf = a->leaves[chunk] = xcalloc(1, sizeof(*leaf));
+			if (chunk >= a->leaves_end)
+				a->leaves_end = chunk + 1;
+		}
+		for (p = p0; p <= p1; p++) {
+			k = p / 64;
+			bit = 1ULL << (p % 64);
+			if (what == 0) {
+				leaf->data[k] &= ~bit;
+				leaf->seen[k] &= ~bit;
+				leaf->mapped[k] &= ~bit;
+				continue;
+			}
+			if (what & ARENA_DATA)
+				leaf->data[k] |= bit;
+			if (what & ARENA_SEEN)
+				leaf->seen[k] |= bit;
+			if (what & ARENA_MAPPED)
+				leaf->mapped[k] |= bit;
+		}
+	}
+}
+
+/* First page in [p0, p1] whose bit is not `on`, or p1 + 1. NULL: all 0. */
+static uint64_t
+arena_bits_run(const uint64_t *bits, uint64_t p0, uint64_t p1, bool on)
+{
+	uint64_t p = p0, w;
+
+	if (bits == NULL)
+		return on ? p0 : p1 + 1;
+	while (p <= p1) {
+		w = bits[p / 64] >> (p % 64);
+		if (on)
+			w = ~w;
+		/* The shift brought in zeros (ones, inverted): drop them. */
+		if (p % 64 != 0)
+			w &= ~0ULL >> (p % 64);
+		if (w != 0) {
+			p += (uint64_t)__builtin_ctzll(w);
+			return p <= p1 ? p : p1 + 1;
+		}
+		p = (p / 64 + 1) * 64;
+	}
+	return p1 + 1;
+}
+
+/*
+ * Whether the file at off holds data, and *run, the bytes from off (at
+ * most len) known to be in the same state.
+ */
+static bool
+arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
+{
+	uint64_t chunk = off / ARENA_CHUNK, cend = (chunk + 1) * ARENA_CHUNK;
+	uint64_t end = off + len < cend ? off + len : cend;
+	uint64_t p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
+	uint64_t p1 = (end - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
+	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * PTI_PAGE_SIZE, p;
+	unsigned char vec[ARENA_CHUNK_PAGES];
+	struct arena_leaf *leaf = a->leaves[chunk];
+	off_t data;
+	unsigned char *w;
+
+	q = arena_bits_run(leaf != NULL ? leaf->data : NULL, p0, p1, true);
+	w = q == p0 ? arena_window(a, pstart) : NULL;
+	if (q == p0 && w != NULL) {
+		/* Unknown: ask the page cache about the rest of the chunk. */
+		if (mincore(w, (p1 - p0 + 1) * PTI_PAGE_SIZE, vec) == 0) {
+			for (p = p0; p <= p1; p++)
+				if (vec[p - p0] & 1)
+					arena_mark(a, chunk * ARENA_CHUNK +
+					    p * PTI_PAGE_SIZE, PTI_PAGE_SIZE,
+					    ARENA_DATA);
+			leaf = a->leaves[chunk];
+			q = arena_bits_run(leaf != NULL ? leaf->data : NULL,
+			    p0, p1, true);
+		}
+	}
+	if (q > p0) {
+		q = chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
+		*run = (q < off + len ? q : off + len) - off;
+		return true;
+	}
+	/* Not in the page cache: a hole, or swapped out. */
+	data = lseek(a->fd, (off_t)pstart, SEEK_DATA);
+	if (data == (off_t)pstart) {
+		arena_mark(a, pstart, PTI_PAGE_SIZE, ARENA_DATA);
+		*run = (pstart + PTI_PAGE_SIZE < off + len ?
+		    pstart + PTI_PAGE_SIZE : off + len) - off;
+		return true;
+	}
+	if (data < 0)		/* ENXIO: no data from here to the end */
+		data = (off_t)ARENA_FILE_SIZE;
+	*run = ((uint64_t)data < off + len ? (uint64_t)data : off + len) - off;
+	return false;
+}
+
+/*
+ * Whether the page at off is mapped in ptinspect's view (so holds data).
+ * Inline: with the last-hit extent this is all a small read costs besides
+ * the copy, short enough that the CPU overlaps the cache misses of
+ * consecutive random reads.
+ */
+static inline bool
+arena_mapped(const struct arena *a, uint64_t off)
+{
+	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
+	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE;
+
+	return leaf != NULL && (leaf->mapped[p / 64] >> (p % 64) & 1) != 0;
+}
+
+/* What is known of the page at off: ARENA_DATA, ARENA_SEEN, ARENA_MAPPED. */
+static unsigned
+arena_page_bits(const struct arena *a, uint64_t off)
+{
+	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
+	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE, k = p / 64;
+
+	if (leaf == NULL)
+		return 0;
+	return (unsigned)(leaf->data[k] >> (p % 64) & 1) * ARENA_DATA |
+	    (unsigned)(leaf->seen[k] >> (p % 64) & 1) * ARENA_SEEN |
+	    (unsigned)(leaf->mapped[k] >> (p % 64) & 1) * ARENA_MAPPED;
+}
+
+/*
+ * The first page boundary in [off, end) whose page is (mapped true: is
+ * not; false: is) mapped in ptinspect's view, or end.
+ */
+static uint64_t
+arena_view_run(const struct arena *a, uint64_t off, uint64_t end,
+    bool mapped)
+{
+	uint64_t chunk, p0, p1, q, cend;
+	const struct arena_leaf *leaf;
+
+	while (off < end) {
+		chunk = off / ARENA_CHUNK;
+		cend = (chunk + 1) * ARENA_CHUNK < end ?
+		    (chunk + 1) * ARENA_CHUNK : end;
+		p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
+		p1 = (cend - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
+		leaf = a->leaves[chunk];
+		q = arena_bits_run(leaf != NULL ? leaf->mapped : NULL, p0, p1,
+		    mapped);
+		if (q <= p1)
+			return chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
+		off = cend;
+	}
+	return end;
+}
+
+/*
+ * ptinspect's pointer to file offset off, valid to the end of its window,
+ * the window mapped on first use; NULL when it cannot be (then pread and
+ * pwrite serve, and the window is not tried again).
+ */
+static unsigned char *
+arena_window(struct arena *a, uint64_t off)
+{
+	unsigned char **w = &a->win[off >> ARENA_WINDOW_SHIFT];
+	void *m;
+
+	if (*w == NULL) {
+		m = mmap(NULL, ARENA_WINDOW, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_NORESERVE, a->fd,
+		    (off_t)(off & ~(ARENA_WINDOW - 1)));
+		*w = m == MAP_FAILED ? ARENA_NO_WINDOW : m;
+	}
+	if (*w == ARENA_NO_WINDOW)
+		return NULL;
+	return *w + (off & (ARENA_WINDOW - 1));
+}
+
+/* Reads file data (holes give zeros, unallocated) without a window. */
+static void
+arena_pread(struct arena *a, uint64_t off, void *buf, uint64_t len)
+{
+	uint64_t done = 0;
+	ssize_t r;
+
+	while (done < len) {
+		r = pread(a->fd, (char *)buf + done, len - done,
+		    (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		done += (uint64_t)r;
+	}
+	if (done < len)
+		memset((char *)buf + done, 0, len - done);
+}
+
+/* Any read: extent by extent lookup, page runs by residency. */
+static size_t
+arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
+{
+	const struct arena_extent *e = arena_ext_at(a, addr);
+	unsigned char *dst = buf;
+	uint64_t off, n, run;
+	size_t done;
+
+	if (e == NULL)
+		return 0;
+	a->hint = (size_t)(e - a->ext);
+	off = e->off + (addr - e->start);
+	n = e->end - addr < len ? e->end - addr : len;
+	for (done = 0; done < n; done += run) {
+		/*
+		 * A small read of pages never read: one pread, holes and all
+		 * (a hole reads as zeros, unallocated), no probe.
+		 */
+		if (len < ARENA_BULK &&
+		    (arena_page_bits(a, off + done) &
+		    (ARENA_SEEN | ARENA_MAPPED)) == 0) {
+			run = n - done;
+			arena_pread(a, off + done, dst + done, run);
+			arena_mark(a, off + done, run, ARENA_SEEN);
+			continue;
+		}
+		if (!arena_probe(a, off + done, n - done, &run))
+			memset(dst + done, 0, run);
+		else
+			run = arena_read_data(a, off + done, dst + done, run,
+			    len >= ARENA_BULK);
+	}
+	return n;
+}
+
+/*
+ * Reads the start of [off, off+len), data within one chunk, and returns
+ * how much: a run of pages in ptinspect's view is copied from it; a run
+ * not in it is read through the view by a small read (which has read
+ * them before), mapping them for good. A bulk read takes all of it with
+ * one pread unless all of it is in the view: pieces would cost a system
+ * call each.
+ */
+static uint64_t
+arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
+    bool bulk)
+{
+	bool mapped = arena_mapped(a, off);
+	unsigned char *w = arena_window(a, off);
+	uint64_t end;
+
+	end = arena_view_run(a, off, off + len, mapped);
+	if (w == NULL) {
+		arena_pread(a, off, buf, len);
+		return len;
+	}
+	if (bulk && (!mapped || end < off + len)) {
+		arena_pread(a, off, buf, len);
+		a->streamed += len;
+		return len;
+	}
+	len = end - off;
+	memcpy(buf, w, len);
+	if (!mapped)
+		arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);
+	return len;
+}
+
+size_t
+arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
+{
+	const struct arena_extent *e;
+	unsigned char *w;
+	uint64_t off;
+
+	/* The common case first: a small read in the last extent's page. */
+	if (a->hint < a->next) {
+		e = &a->ext[a->hint];
+		off = e->off + (addr - e->start);
+		if (addr >= e->start && addr < e->end &&
+		    len <= e->end - addr &&
+		    off % PTI_PAGE_SIZE + len <= PTI_PAGE_SIZE &&
+		    arena_mapped(a, off) &&
+		    (w = a->win[off >> ARENA_WINDOW_SHIFT]) != NULL &&
+		    w != ARENA_NO_WINDOW) {
+			w += off & (ARENA_WINDOW - 1);
+			/* A word (a pointer, a counter): one load, no call. */
+			if (len == sizeof(uint64_t))
+				memcpy(buf, w, sizeof(uint64_t));
+			else
+				memcpy(buf, w, len);
+			return len;
+		}
+	}
+	return arena_read_any(a, addr, buf, len);
+}
+
+size_t
+arena_write(struct arena *a, uint64_t addr, const void *buf, size_t len)
+{
+	const struct arena_extent *e = arena_ext_at(a, addr);
+	uint64_t off, n, done, run;
+	unsigned char *w;
+	ssize_t r;
+
+	if (e == NULL)
+		return 0;
+	a->hint = (size_t)(e - a->ext);
+	off = e->off + (addr - e->start);
+	n = e->end - addr < len ? e->end - addr : len;
+	for (done = 0; done < n; done += run) {
+		run = ARENA_WINDOW - ((off + done) & (ARENA_WINDOW - 1));
+		run = run < n - done ? run : n - done;
+		if ((w = arena_window(a, off + done)) != NULL) {
+			memcpy(w, (const char *)buf + done, run);
+			arena_mark(a, off + done, run,
+			    ARENA_DATA | ARENA_MAPPED);
+			continue;
+		}
+		r = pwrite(a->fd, (const char *)buf + done, run,
+		    (off_t)(off + done));
+		if (r <= 0)
+			break;
+		run = (uint64_t)r;
+		arena_mark(a, off + done, run, ARENA_DATA);
+	}
+	return done;
+}
