@@ -10,10 +10,64 @@
  * child: where not even private memory can be had (the child refuses
  * every call), it runs on sharing those ranges with its parent, and that
  * is said once.
+ *
+ * DESIGN: borrowing (issue 15, "fork without copying the whole arena").
+ * The copy costs what the parent has resident (256 MiB: copy_file_range
+ * 250-280 ms here, and 40-55 ms more to free it), though most children
+ * of big processes exec at once (shells, make, subprocess). So at the
+ * fork the child first borrows (redirect_child_borrow): each of its
+ * ranges that maps the parent's memfd is mapped again MAP_PRIVATE|
+ * MAP_FIXED from the same file at the same offset (the parent's
+ * descriptor it inherited at the reserved number, or one opened for the
+ * call). Its reads see the file; its first write to a page gives it an
+ * anonymous page of its own, as copy-on-write after a native fork. That
+ * is exact only while the file does not change, so the tracer (tracer.c,
+ * "Borrowing") holds the parent, every thread, at its fork's return
+ * until the borrow ends:
+ *   - the child execs or dies: nothing to copy; the parent goes on;
+ *   - it stops where it needs memory of its own (any seccomp stop but an
+ *     exit_group that does not pause it: an mmap, munmap, mremap, brk,
+ *     madvise, mprotect or fork could change the mappings; a pause,
+ *     whether at exit or at a fatal signal, must show the child's memory
+ *     redirected; a new thread), or it sleeps (looked at every 5 ms: it
+ *     may be waiting on its parent), or 200 ms went by (it may spin on its
+ *     parent) but for an uninterruptible wait (a vfork waiting for its
+ *     child, which cannot be stopped), or the parent is about to go for another reason (killed,
+ *     continued from a pause): it "materializes"
+ *     (redirect_child_materialize). The pages it wrote are found in
+ *     /proc/PID/pagemap (present or swapped, not a file page) and read
+ *     from it; then the copy path above runs as at any fork (the parent's
+ *     memfd is as at the fork, the parent being held) and those pages are
+ *     written over the copy (or into the private memory of the fallbacks).
+ *     Then the parent goes.
+ * Invariants: a borrowing child has no arena (crs->arena NULL), so
+ * ptinspect reads and writes its memory through the non-redirected path
+ * (process_vm_readv, /proc/PID/mem), which sees exactly what it sees; its
+ * parent is held for the whole borrow, and a borrow always ends (the
+ * 200 ms cap), so holding never deadlocks; at most one child borrows from
+ * a parent (the parent cannot fork again while held); a borrowing child
+ * cannot fork, clone or exec a thread without a stop that ends the borrow
+ * first (clone3 and fork are seccomp stops, CLONE_VM clones make an
+ * event stop). A seccomp stop that ends the borrow injects the copy at
+ * the stop, then the syscall runs again from its instruction (it stops
+ * anew, with the child's own memory); a signal-delivery-stop likewise
+ * (a fault re-runs the instruction, other signals are sent again);
+ * elsewhere (an interrupt) the copy runs from the syscall instruction of
+ * the child's fork, its registers put back after, a syscall interrupted
+ * there restarted as the kernel would.
+ * Not borrowed (the copy at the fork, as before): a parent with fork
+ * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
+ * read, where the private mapping is refused (RLIMIT_DATA counts private
+ * writable mappings: the copy path then applies), under the tests'
+ * PTI_TEST_FORK_FAIL, and with PTI_TEST_NO_BORROW (for measuring).
+ * CLONE_VM children (threads, vfork, posix_spawn) share memory anyway.
+ * Measured (bench/fork-slowdown, this 2-core VM, loaded): see
+ * docs/BENCHMARKS.md, fork rows.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,52 +363,330 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 }
 
 /*
- * Never kills the child: its own copy, or else private memory, or, where
- * not even that can be had, it runs on sharing what could not be copied
- * with its parent, and that is said once. A child of a non-dumpable
- * process is made dumpable for the moment (a non-root tracer may not read
- * its /proc files or memory otherwise), and back.
+ * Gives the child memory of its own (child_own_copy), else private memory
+ * (child_private), saying so once where even that fails.
  */
-void
-redirect_child(struct proc *parent, struct thread *child)
+static void
+give_own_memory(struct proc *parent, struct thread *child,
+    struct inject *inj)
 {
-	struct redirect_state *prs = redir(parent);
 	struct proc *cp = child->proc;
-	struct redirect_state *crs = redir(cp);
 	static bool said_shared;
 	const char *why = "forced by PTI_TEST_FORK_FAIL";
-	struct inject inj;
 	uint64_t shared;
-	long dumpable;
+
+	if (!fork_test_fails("own") &&
+	    child_own_copy(parent, child, inj, &why) == 0)
+		return;
+	if (child->has_deferred)
+		return;
+	shared = child_private(parent, child, inj);
+	if (shared == 0)
+		redirect_say_private(cp->pid, why);
+	else if (!child->has_deferred && !said_shared) {
+		said_shared = true;
+		warnx_msg("pid %d: the child could not be given memory "
+		    "of its own (%s): it runs on, sharing %s with its "
+		    "parent (said once)", (int)cp->pid, why,
+		    shared == UINT64_MAX ? "its redirected memory" :
+		    "part of its memory");
+	}
+}
+
+/*
+ * An injection session on the child, made dumpable for the moment if it
+ * is not (a non-root tracer may not read its /proc files or memory
+ * otherwise): *dumpable for child_end. -1: the child is gone.
+ */
+static int
+child_begin(struct thread *child, struct inject *inj, bool at_entry,
+    long *dumpable)
+{
+	if (inject_begin(inj, child, at_entry) != 0)
+		return -1;
+	*dumpable = inject_syscall(inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
+	    0, 0);
+	if (*dumpable == 0)
+		inject_syscall(inj, SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0,
+		    0);
+	return 0;
+}
+
+static void
+child_end(struct inject *inj, long dumpable)
+{
+	if (dumpable == 0)
+		inject_syscall(inj, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0,
+		    0);
+	inject_end(inj, false, 0);
+}
+
+/* What the child inherits of its parent's redirection state. */
+static void
+child_inherit(struct proc *parent, struct proc *cp)
+{
+	struct redirect_state *prs = redir(parent);
+	struct redirect_state *crs = redir(cp);
 
 	crs->brk = prs->brk;
 	crs->redirect_disabled = prs->redirect_disabled;
 	crs->fd_transient = prs->fd_transient;
+}
+
+/*
+ * Never kills the child: its own copy, or else private memory, or, where
+ * not even that can be had, it runs on sharing what could not be copied
+ * with its parent, and that is said once.
+ */
+void
+redirect_child(struct proc *parent, struct thread *child)
+{
+	struct inject inj;
+	long dumpable;
+
+	child_inherit(parent, child->proc);
 	/* Registers unreadable: the child is gone already. */
-	if (inject_begin(&inj, child, false) != 0)
+	if (child_begin(child, &inj, false, &dumpable) != 0)
 		return;
-	dumpable = inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
-	    0, 0);
-	if (dumpable == 0)
-		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0,
-		    0);
-	if ((fork_test_fails("own") ||
-	    child_own_copy(parent, child, &inj, &why) != 0) &&
-	    !child->has_deferred) {
-		shared = child_private(parent, child, &inj);
-		if (shared == 0)
-			redirect_say_private(cp->pid, why);
-		else if (!child->has_deferred && !said_shared) {
-			said_shared = true;
-			warnx_msg("pid %d: the child could not be given memory "
-			    "of its own (%s): it runs on, sharing %s with its "
-			    "parent (said once)", (int)cp->pid, why,
-			    shared == UINT64_MAX ? "its redirected memory" :
-			    "part of its memory");
+	give_own_memory(parent, child, &inj);
+	child_end(&inj, dumpable);
+}
+
+/* ---------------------------------------------------------------------
+ * Borrowing: the child maps the parent's memfd copy-on-write until it
+ * execs, exits or must have memory of its own (see the DESIGN note).
+ * ------------------------------------------------------------------- */
+
+/* The child's descriptor of the parent's memfd: -1 if none. */
+static long
+lender_fd(struct proc *parent, struct inject *inj, bool *opened)
+{
+	struct redirect_state *prs = redir(parent);
+	char path[64];
+	uint64_t addr;
+	long fd;
+
+	*opened = false;
+	/* The child inherited the parent's descriptor table. */
+	if (!redirect_fd_transient(parent) && prs->arena_fd_installed)
+		return redirect_reserved_fd();
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
+	    arena_fd(prs->arena));
+	addr = inject_scratch(inj, path, strlen(path) + 1);
+	if (addr == 0)
+		return -1;
+	fd = inject_syscall(inj, SYS_openat, AT_FDCWD, (long)addr,
+	    O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	*opened = fd >= 0;
+	return fd >= 0 ? fd : -1;
+}
+
+/*
+ * Maps every range of the child that maps the parent's memfd MAP_PRIVATE
+ * from the same file at the same offset: the same bytes, but the child's
+ * writes go to pages of its own. 0, or -1 with some ranges perhaps
+ * remapped (they hold the same bytes: the copy path takes them as they
+ * are).
+ */
+static int
+borrow_ranges(struct proc *parent, struct thread *child, struct inject *inj)
+{
+	const struct region *r;
+	struct maps maps;
+	struct stat st;
+	char path[64];
+	bool opened;
+	size_t i;
+	long fd, res;
+	int ok = 0;
+
+	/* The overlay needs the child's pagemap: no borrowing without it. */
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)child->tid);
+	if (access(path, R_OK) != 0 ||
+	    fstat(arena_fd(redir(parent)->arena), &st) != 0 ||
+	    maps_read(child->tid, &maps, NULL) != 0)
+		return -1;
+	fd = lender_fd(parent, inj, &opened);
+	for (i = 0; fd >= 0 && ok == 0 && i < maps.count; i++) {
+		r = &maps.regions[i];
+		if (!maps_arena(r, &st))
+			continue;
+		res = inject_syscall(inj, SYS_mmap, (long)r->start,
+		    (long)(r->end - r->start), redirect_region_prot(r),
+		    MAP_PRIVATE | MAP_FIXED, fd, (long)r->offset);
+		if (res != (long)r->start)
+			ok = -1;
+	}
+	if (opened)
+		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
+	maps_free(&maps);
+	return fd >= 0 ? ok : -1;
+}
+
+bool
+redirect_child_borrow(struct proc *parent, struct thread *child)
+{
+	const struct redirect_state *prs = redir_peek(parent);
+	struct inject inj;
+	long dumpable;
+	int ok;
+
+	/* Fork advice and the tests' forced failures take the copy path. */
+	if (prs->arena == NULL || prs->fork_advice != NULL ||
+	    getenv("PTI_TEST_FORK_FAIL") != NULL ||
+	    getenv("PTI_TEST_NO_BORROW") != NULL)
+		return false;
+	child_inherit(parent, child->proc);
+	if (child_begin(child, &inj, false, &dumpable) != 0)
+		return false;
+	ok = borrow_ranges(parent, child, &inj);
+	child_end(&inj, dumpable);
+	return ok == 0 && !child->has_deferred;
+}
+
+/* Pages the child wrote while it borrowed: their addresses and bytes. */
+struct own_pages {
+	uint64_t *addr;
+	unsigned char *data;
+	size_t count;
+	size_t cap;
+};
+
+static void
+own_pages_add(struct own_pages *own, uint64_t addr)
+{
+	if (own->count == own->cap) {
+		own->cap = own->cap != 0 ? own->cap * 2 : 64;
+		own->addr = xrealloc(own->addr, own->cap * sizeof(*own->addr));
+	}
+	own->addr[own->count++] = addr;
+}
+
+/*
+ * The child's own pages in range r (a private mapping of the parent's
+ * memfd): anonymous in /proc/TID/pagemap (present or swapped, not a file
+ * page). Where the pagemap cannot be read (pagemap -1), every page.
+ */
+static void
+find_own_pages(int pagemap, const struct region *r, struct own_pages *own)
+{
+	uint64_t ent[512], at, n, k;
+
+	for (at = r->start; at < r->end; at += n * PTI_PAGE_SIZE) {
+		n = (r->end - at) / PTI_PAGE_SIZE;
+		if (n > 512)
+			n = 512;
+		if (pagemap < 0 || pread(pagemap, ent, n * sizeof(ent[0]),
+		    (off_t)(at / PTI_PAGE_SIZE * sizeof(ent[0]))) !=
+		    (ssize_t)(n * sizeof(ent[0])))
+			for (k = 0; k < n; k++)
+				ent[k] = 1ULL << 62;
+		for (k = 0; k < n; k++)
+			if ((ent[k] >> 62) != 0 && !(ent[k] >> 61 & 1))
+				own_pages_add(own, at + k * PTI_PAGE_SIZE);
+	}
+}
+
+/*
+ * Reads the bytes of every page in own from the child: process_vm_readv,
+ * else /proc/TID/mem (which reads PROT_NONE pages too). 0 or -1.
+ */
+static int
+read_own_pages(pid_t tid, struct own_pages *own)
+{
+	struct iovec local, remote[256];
+	unsigned char *to;
+	char path[64];
+	size_t i, k, n;
+	int mem = -1, ok = 0;
+
+	own->data = xmalloc(own->count * PTI_PAGE_SIZE + 1);
+	for (i = 0; ok == 0 && i < own->count; i += n) {
+		n = own->count - i < 256 ? own->count - i : 256;
+		for (k = 0; k < n; k++)
+			remote[k] = (struct iovec){
+				(void *)(uintptr_t)own->addr[i + k],
+				PTI_PAGE_SIZE };
+		local = (struct iovec){ own->data + i * PTI_PAGE_SIZE,
+		    n * PTI_PAGE_SIZE };
+		if (process_vm_readv(tid, &local, 1, remote, n, 0) ==
+		    (ssize_t)(n * PTI_PAGE_SIZE))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
+		if (mem < 0)
+			mem = open(path, O_RDONLY | O_CLOEXEC);
+		for (k = 0; k < n; k++) {
+			to = own->data + (i + k) * PTI_PAGE_SIZE;
+			if (mem < 0 || pread(mem, to, PTI_PAGE_SIZE,
+			    (off_t)own->addr[i + k]) != PTI_PAGE_SIZE)
+				ok = -1;
 		}
 	}
-	if (dumpable == 0)
-		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0,
-		    0);
-	inject_end(&inj, false, 0);
+	if (mem >= 0)
+		close(mem);
+	return ok;
+}
+
+/*
+ * The child's own pages in every range borrowed from parent, read from
+ * it. 0, or -1 (its maps or memory cannot be read).
+ */
+static int
+collect_own_pages(struct proc *parent, pid_t tid, struct own_pages *own)
+{
+	struct maps maps;
+	struct stat st;
+	char path[64];
+	size_t i;
+	int pagemap;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)tid);
+	if (fstat(arena_fd(redir(parent)->arena), &st) != 0 ||
+	    maps_read(tid, &maps, NULL) != 0)
+		return -1;
+	pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	for (i = 0; i < maps.count; i++)
+		if (maps_arena(&maps.regions[i], &st))
+			find_own_pages(pagemap, &maps.regions[i], own);
+	if (pagemap >= 0)
+		close(pagemap);
+	maps_free(&maps);
+	return read_own_pages(tid, own);
+}
+
+/* Puts the child's own pages back over what give_own_memory made. */
+static void
+restore_own_pages(struct thread *child, const struct own_pages *own)
+{
+	struct arena *a = redir(child->proc)->arena;
+	const unsigned char *page;
+	size_t i;
+
+	for (i = 0; i < own->count; i++) {
+		page = own->data + i * PTI_PAGE_SIZE;
+		if (a == NULL || arena_write(a, own->addr[i], page,
+		    PTI_PAGE_SIZE) != PTI_PAGE_SIZE)
+			poke_bytes(child->tid, own->addr[i], page,
+			    PTI_PAGE_SIZE);
+	}
+}
+
+void
+redirect_child_materialize(struct proc *parent, struct thread *child,
+    bool at_entry)
+{
+	struct own_pages own = { 0 };
+	struct inject inj;
+	long dumpable;
+
+	if (child_begin(child, &inj, at_entry, &dumpable) != 0)
+		return;
+	/* Unreadable: nothing can be copied either; the child is going. */
+	if (collect_own_pages(parent, child->tid, &own) == 0) {
+		give_own_memory(parent, child, &inj);
+		restore_own_pages(child, &own);
+	}
+	free(own.addr);
+	free(own.data);
+	child_end(&inj, dumpable);
 }
