@@ -35,11 +35,15 @@
  *     child, which cannot be stopped), or the parent is about to go for another reason (killed,
  *     continued from a pause): it "materializes"
  *     (redirect_child_materialize). The pages it wrote are found in
- *     /proc/PID/pagemap (present or swapped, not a file page) and read
- *     from it; then the copy path above runs as at any fork (the parent's
- *     memfd is as at the fork, the parent being held) and those pages are
- *     written over the copy (or into the private memory of the fallbacks).
- *     Then the parent goes.
+ *     /proc/PID/pagemap (present or swapped, not a file page); then the
+ *     copy path above runs as at any fork (the parent's memfd is as at
+ *     the fork, the parent being held), and each range's own pages go
+ *     from the child into the copy after arena_clone, before the range
+ *     is mapped from it (or into the private memory of the fallbacks
+ *     before it is moved over the range), a 256 KiB chunk at a time:
+ *     ptinspect's memory stays bounded however much the child wrote (a
+ *     buffer of it all, kept by ASan's quarantine, once took the
+ *     sanitizer build past semantics.t's bound). Then the parent goes.
  * Invariants: a borrowing child has no arena (crs->arena NULL), so
  * ptinspect reads and writes its memory through the non-redirected path
  * (process_vm_readv, /proc/PID/mem), which sees exactly what it sees; its
@@ -59,7 +63,7 @@
  * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
  * read, where the private mapping is refused (RLIMIT_DATA counts private
  * writable mappings: the copy path then applies), under the tests'
- * PTI_TEST_FORK_FAIL, and with PTI_TEST_NO_BORROW (for measuring).
+ * PTI_TEST_FORK_FAIL (but with "borrow" in it), and with PTI_TEST_NO_BORROW (for measuring).
  * CLONE_VM children (threads, vfork, posix_spawn) share memory anyway.
  * Measured (bench/fork-slowdown, this 2-core VM, loaded): see
  * docs/BENCHMARKS.md, fork rows.
@@ -88,9 +92,32 @@
 #include "task.h"
 #include "util.h"
 
+/* Runs of pages a borrowing child wrote: its own, not its parent's. */
+struct own_pages {
+	struct own_run {
+		uint64_t start;
+		uint64_t end;
+	} *runs;
+	size_t count;
+	size_t cap;
+};
+
+/*
+ * Where copy_own puts the child's bytes at tracee address addr: at
+ * addr - from + to in the file fd, or (fd -1) in tid's memory.
+ */
+struct own_dest {
+	int fd;
+	pid_t tid;
+	uint64_t from;
+	uint64_t to;
+};
+
 static bool maps_arena(const struct region *r, const struct stat *st);
+static int copy_own(pid_t tid, const struct own_pages *own, uint64_t lo,
+    uint64_t hi, int src, const struct own_dest *dst);
 static int child_own_copy(struct proc *parent, struct thread *child,
-    struct inject *inj, const char **why);
+    struct inject *inj, const struct own_pages *own, const char **why);
 static int poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf,
     size_t len);
 static bool wiped_on_fork(const struct proc *p, uint64_t addr,
@@ -99,9 +126,10 @@ static bool fork_test_fails(const char *what);
 static int fill_private(struct proc *parent, pid_t tid, uint64_t to,
     uint64_t start, uint64_t len);
 static int make_range_private(struct proc *parent, struct thread *child,
-    struct inject *inj, const struct region *r);
+    struct inject *inj, const struct region *r,
+    const struct own_pages *own);
 static uint64_t child_private(struct proc *parent, struct thread *child,
-    struct inject *inj);
+    struct inject *inj, const struct own_pages *own);
 
 bool
 redirect_fork_needs_copy(const struct proc *p)
@@ -119,14 +147,80 @@ maps_arena(const struct region *r, const struct stat *st)
 }
 
 /*
+ * One chunk of a borrowing child's own pages on their way to its new
+ * memory: however much it wrote, ptinspect holds no more than this.
+ */
+static unsigned char own_buf[256 << 10];
+
+/*
+ * Reads [addr, addr + len) of tid into own_buf: process_vm_readv, else
+ * /proc/TID/mem (which reads PROT_NONE pages too), opened into *mem on
+ * first need. 0 or -1.
+ */
+static int
+read_child(pid_t tid, int *mem, uint64_t addr, size_t len)
+{
+	struct iovec local = { own_buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	char path[64];
+
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	if (*mem < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
+		*mem = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (*mem < 0 || pread(*mem, own_buf, len, (off_t)addr) != (ssize_t)len)
+		return -1;
+	return 0;
+}
+
+/*
+ * Copies the child's own pages within [lo, hi) to dst, a chunk at a
+ * time: read from the child (src -1), or from the file src at offset
+ * addr - lo. 0 (nothing to do where own is NULL) or -1.
+ */
+static int
+copy_own(pid_t tid, const struct own_pages *own, uint64_t lo, uint64_t hi,
+    int src, const struct own_dest *dst)
+{
+	uint64_t at, end, n, to;
+	size_t i;
+	int mem = -1, ok = 0;
+
+	for (i = 0; own != NULL && ok == 0 && i < own->count; i++) {
+		at = own->runs[i].start > lo ? own->runs[i].start : lo;
+		end = own->runs[i].end < hi ? own->runs[i].end : hi;
+		for (; ok == 0 && at < end; at += n) {
+			n = end - at < sizeof(own_buf) ? end - at :
+			    sizeof(own_buf);
+			to = at - dst->from + dst->to;
+			if (src >= 0 ? pread(src, own_buf, n,
+			    (off_t)(at - lo)) != (ssize_t)n :
+			    read_child(tid, &mem, at, n) != 0)
+				ok = -1;
+			else if (dst->fd >= 0 ? pwrite(dst->fd, own_buf, n,
+			    (off_t)to) != (ssize_t)n :
+			    poke_bytes(dst->tid, to, own_buf, n) != 0)
+				ok = -1;
+		}
+	}
+	if (mem >= 0)
+		close(mem);
+	return ok;
+}
+
+/*
  * The child shares the parent's memfd pages until each of its memfd
- * mappings is replaced by the same range of its own copy. 0, or -1 (*why
- * says why) with some of them perhaps replaced: child_private then copies
- * them all (they hold the same bytes either way).
+ * mappings is replaced by the same range of its own copy; the pages it
+ * wrote while it borrowed (own, NULL if it did not borrow) go into the
+ * copy just before its range is replaced. 0, or -1 (*why says why) with
+ * some of them perhaps replaced: child_private then copies them all (they
+ * hold the same bytes either way).
  */
 static int
 child_own_copy(struct proc *parent, struct thread *child,
-    struct inject *inj, const char **why)
+    struct inject *inj, const struct own_pages *own, const char **why)
 {
 	struct redirect_state *prs = redir(parent);
 	struct proc *cp = child->proc;
@@ -162,6 +256,14 @@ child_own_copy(struct proc *parent, struct thread *child,
 		r = &maps.regions[i];
 		if (!maps_arena(r, &st))
 			continue;
+		*why = "copying the child's own pages";
+		if (copy_own(child->tid, own, r->start, r->end, -1,
+		    &(struct own_dest){ arena_fd(crs->arena), 0, r->start,
+		    r->offset }) != 0) {
+			ok = -1;
+			break;
+		}
+		*why = "mapping the child's memfd";
 		res = inject_syscall(inj, SYS_mmap, (long)r->start,
 		    (long)(r->end - r->start), redirect_region_prot(r),
 		    MAP_SHARED | MAP_FIXED,
@@ -225,7 +327,9 @@ wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
  * at once (as where no memfd can reach the child), holding "private"
  * makes child_private leave every range as it is (as where the child
  * refuses every call), so tests/nokill.t reaches the paths that natural
- * causes reach only rarely.
+ * causes reach only rarely. Either takes the copy at the fork (no
+ * borrowing) unless it also holds "borrow": then the failures come when
+ * the borrowing child materializes, with pages of its own to keep.
  */
 static bool
 fork_test_fails(const char *what)
@@ -263,19 +367,24 @@ fill_private(struct proc *parent, pid_t tid, uint64_t to, uint64_t start,
 
 /*
  * Range r of the child, a memfd mapping, becomes private memory holding
- * the parent's bytes: built aside and moved over r, so a failure leaves
- * r as it was. Where the child has no room for a second copy (RLIMIT_AS,
- * strict overcommit) it is made in place: private memory mapped over r,
- * then filled (the parent's arena still holds the bytes), as much as a
- * native fork needs. 0, or -1 with r perhaps still the memfd's.
+ * the parent's bytes, and over them the pages the child wrote while it
+ * borrowed (own, NULL if it did not): built aside and moved over r, so a
+ * failure leaves r as it was. Where the child has no room for a second
+ * copy (RLIMIT_AS, strict overcommit) it is made in place: private
+ * memory mapped over r, then filled (the parent's arena still holds its
+ * bytes; the child's own wait in a memfd of ptinspect's meanwhile), as
+ * much as a native fork needs. 0, or -1 with r perhaps still the
+ * memfd's.
  */
 static int
 make_range_private(struct proc *parent, struct thread *child,
-    struct inject *inj, const struct region *r)
+    struct inject *inj, const struct region *r,
+    const struct own_pages *own)
 {
 	uint64_t len = r->end - r->start;
 	long prot = redirect_region_prot(r), at;
 	bool in_place = false;
+	int stash = -1, ok;
 
 	at = inject_syscall(inj, SYS_mmap, 0, (long)len,
 	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -283,14 +392,31 @@ make_range_private(struct proc *parent, struct thread *child,
 		return -1;
 	if (syscall_failed(at)) {
 		in_place = true;
+		if (own != NULL && ((stash = memfd_create("ptinspect-own",
+		    MFD_CLOEXEC)) < 0 || copy_own(child->tid, own, r->start,
+		    r->end, -1, &(struct own_dest){ stash, 0, r->start,
+		    0 }) != 0)) {
+			if (stash >= 0)
+				close(stash);
+			return -1;
+		}
 		at = inject_syscall(inj, SYS_mmap, (long)r->start, (long)len,
 		    PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-		if (at != (long)r->start)
+		if (at != (long)r->start) {
+			if (stash >= 0)
+				close(stash);
 			return -1;
+		}
 	}
-	if (fill_private(parent, child->tid, (uint64_t)at, r->start,
-	    len) != 0 || (prot != (PROT_READ | PROT_WRITE) &&
+	ok = fill_private(parent, child->tid, (uint64_t)at, r->start, len);
+	if (ok == 0)
+		ok = copy_own(child->tid, own, r->start, r->end, stash,
+		    &(struct own_dest){ -1, child->tid, r->start,
+		    (uint64_t)at });
+	if (stash >= 0)
+		close(stash);
+	if (ok != 0 || (prot != (PROT_READ | PROT_WRITE) &&
 	    inject_syscall(inj, SYS_mprotect, at, (long)len, prot, 0, 0,
 	    0) != 0)) {
 		if (!in_place)
@@ -309,13 +435,15 @@ make_range_private(struct proc *parent, struct thread *child,
 /*
  * The child could not have its own memfd: every range it maps from one
  * (the parent's, or a copy half set up) becomes private memory holding
- * the parent's bytes, and the child redirects nothing more. Exact:
+ * the parent's bytes and its own (own), and the child redirects nothing
+ * more. Exact:
  * memory is what it would be natively. Returns how many bytes still map
  * the parent's memfd (shared with it) when some range could not be made
  * private; the child keeps running either way.
  */
 static uint64_t
-child_private(struct proc *parent, struct thread *child, struct inject *inj)
+child_private(struct proc *parent, struct thread *child, struct inject *inj,
+    const struct own_pages *own)
 {
 	struct redirect_state *prs = redir(parent);
 	struct proc *cp = child->proc;
@@ -337,7 +465,7 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 			continue;
 		/* One of the child's own copy stays its own: not shared. */
 		if ((fork_test_fails("private") ||
-		    make_range_private(parent, child, inj, r) != 0) &&
+		    make_range_private(parent, child, inj, r, own) != 0) &&
 		    maps_arena(r, &st))
 			shared += r->end - r->start;
 	}
@@ -364,11 +492,12 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj)
 
 /*
  * Gives the child memory of its own (child_own_copy), else private memory
- * (child_private), saying so once where even that fails.
+ * (child_private), saying so once where even that fails; own: the pages
+ * it wrote while it borrowed, NULL if it did not.
  */
 static void
 give_own_memory(struct proc *parent, struct thread *child,
-    struct inject *inj)
+    struct inject *inj, const struct own_pages *own)
 {
 	struct proc *cp = child->proc;
 	static bool said_shared;
@@ -376,11 +505,11 @@ give_own_memory(struct proc *parent, struct thread *child,
 	uint64_t shared;
 
 	if (!fork_test_fails("own") &&
-	    child_own_copy(parent, child, inj, &why) == 0)
+	    child_own_copy(parent, child, inj, own, &why) == 0)
 		return;
 	if (child->has_deferred)
 		return;
-	shared = child_private(parent, child, inj);
+	shared = child_private(parent, child, inj, own);
 	if (shared == 0)
 		redirect_say_private(cp->pid, why);
 	else if (!child->has_deferred && !said_shared) {
@@ -448,7 +577,7 @@ redirect_child(struct proc *parent, struct thread *child)
 	/* Registers unreadable: the child is gone already. */
 	if (child_begin(child, &inj, false, &dumpable) != 0)
 		return;
-	give_own_memory(parent, child, &inj);
+	give_own_memory(parent, child, &inj, NULL);
 	child_end(&inj, dumpable);
 }
 
@@ -533,7 +662,8 @@ redirect_child_borrow(struct proc *parent, struct thread *child)
 
 	/* Fork advice and the tests' forced failures take the copy path. */
 	if (prs->arena == NULL || prs->fork_advice != NULL ||
-	    getenv("PTI_TEST_FORK_FAIL") != NULL ||
+	    (getenv("PTI_TEST_FORK_FAIL") != NULL &&
+	    !fork_test_fails("borrow")) ||
 	    getenv("PTI_TEST_NO_BORROW") != NULL)
 		return false;
 	child_inherit(parent, child->proc);
@@ -544,22 +674,21 @@ redirect_child_borrow(struct proc *parent, struct thread *child)
 	return ok == 0 && !child->has_deferred;
 }
 
-/* Pages the child wrote while it borrowed: their addresses and bytes. */
-struct own_pages {
-	uint64_t *addr;
-	unsigned char *data;
-	size_t count;
-	size_t cap;
-};
-
+/* Adds the page at addr to own, joining it to the last run if it can. */
 static void
 own_pages_add(struct own_pages *own, uint64_t addr)
 {
+	if (own->count > 0 && own->runs[own->count - 1].end == addr) {
+		own->runs[own->count - 1].end += PTI_PAGE_SIZE;
+		return;
+	}
 	if (own->count == own->cap) {
 		own->cap = own->cap != 0 ? own->cap * 2 : 64;
-		own->addr = xrealloc(own->addr, own->cap * sizeof(*own->addr));
+		own->runs = xreallocarray(own->runs, own->cap,
+		    sizeof(*own->runs));
 	}
-	own->addr[own->count++] = addr;
+	own->runs[own->count++] = (struct own_run){ addr,
+	    addr + PTI_PAGE_SIZE };
 }
 
 /*
@@ -588,51 +717,12 @@ find_own_pages(int pagemap, const struct region *r, struct own_pages *own)
 }
 
 /*
- * Reads the bytes of every page in own from the child: process_vm_readv,
- * else /proc/TID/mem (which reads PROT_NONE pages too). 0 or -1.
+ * Where the child's own pages are, in every range borrowed from parent
+ * (their bytes stay in the child until give_own_memory copies them). 0,
+ * or -1 (its maps cannot be read).
  */
 static int
-read_own_pages(pid_t tid, struct own_pages *own)
-{
-	struct iovec local, remote[256];
-	unsigned char *to;
-	char path[64];
-	size_t i, k, n;
-	int mem = -1, ok = 0;
-
-	own->data = xmalloc(own->count * PTI_PAGE_SIZE + 1);
-	for (i = 0; ok == 0 && i < own->count; i += n) {
-		n = own->count - i < 256 ? own->count - i : 256;
-		for (k = 0; k < n; k++)
-			remote[k] = (struct iovec){
-				(void *)(uintptr_t)own->addr[i + k],
-				PTI_PAGE_SIZE };
-		local = (struct iovec){ own->data + i * PTI_PAGE_SIZE,
-		    n * PTI_PAGE_SIZE };
-		if (process_vm_readv(tid, &local, 1, remote, n, 0) ==
-		    (ssize_t)(n * PTI_PAGE_SIZE))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
-		if (mem < 0)
-			mem = open(path, O_RDONLY | O_CLOEXEC);
-		for (k = 0; k < n; k++) {
-			to = own->data + (i + k) * PTI_PAGE_SIZE;
-			if (mem < 0 || pread(mem, to, PTI_PAGE_SIZE,
-			    (off_t)own->addr[i + k]) != PTI_PAGE_SIZE)
-				ok = -1;
-		}
-	}
-	if (mem >= 0)
-		close(mem);
-	return ok;
-}
-
-/*
- * The child's own pages in every range borrowed from parent, read from
- * it. 0, or -1 (its maps or memory cannot be read).
- */
-static int
-collect_own_pages(struct proc *parent, pid_t tid, struct own_pages *own)
+find_all_own_pages(struct proc *parent, pid_t tid, struct own_pages *own)
 {
 	struct maps maps;
 	struct stat st;
@@ -651,24 +741,7 @@ collect_own_pages(struct proc *parent, pid_t tid, struct own_pages *own)
 	if (pagemap >= 0)
 		close(pagemap);
 	maps_free(&maps);
-	return read_own_pages(tid, own);
-}
-
-/* Puts the child's own pages back over what give_own_memory made. */
-static void
-restore_own_pages(struct thread *child, const struct own_pages *own)
-{
-	struct arena *a = redir(child->proc)->arena;
-	const unsigned char *page;
-	size_t i;
-
-	for (i = 0; i < own->count; i++) {
-		page = own->data + i * PTI_PAGE_SIZE;
-		if (a == NULL || arena_write(a, own->addr[i], page,
-		    PTI_PAGE_SIZE) != PTI_PAGE_SIZE)
-			poke_bytes(child->tid, own->addr[i], page,
-			    PTI_PAGE_SIZE);
-	}
+	return 0;
 }
 
 void
@@ -682,11 +755,8 @@ redirect_child_materialize(struct proc *parent, struct thread *child,
 	if (child_begin(child, &inj, at_entry, &dumpable) != 0)
 		return;
 	/* Unreadable: nothing can be copied either; the child is going. */
-	if (collect_own_pages(parent, child->tid, &own) == 0) {
-		give_own_memory(parent, child, &inj);
-		restore_own_pages(child, &own);
-	}
-	free(own.addr);
-	free(own.data);
+	if (find_all_own_pages(parent, child->tid, &own) == 0)
+		give_own_memory(parent, child, &inj, &own);
+	free(own.runs);
 	child_end(&inj, dumpable);
 }
