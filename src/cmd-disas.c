@@ -9,6 +9,11 @@
  *	   0x401136 <level_b+0x4>:	mov    %edi,-0x14(%rbp)
  *	=> 0x401139 <level_b+0x7>:	callq  0x401120 <level_c>
  *
+ * ADDR at a function's first byte (`disas level_b`, by name or number)
+ * lists that function, all of it without COUNT, as gdb's disassemble; no
+ * listing runs past the end of the function it starts in when the symbol
+ * has a size (ELF st_size, as objdump -d and nm -S see it).
+ *
  * Bytes come through mem.h, text from disas.h, names from the process's
  * symbol cache (unwind_lookup).
  */
@@ -38,6 +43,8 @@
 static enum cmd_result cmd_disas_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
 static bool cmd_disas_pc(struct cmd_ctx *ctx, uint64_t *pc);
+static size_t cmd_disas_span(struct cmd_ctx *ctx, uint64_t addr,
+    size_t len);
 static long cmd_disas_read(struct cmd_ctx *ctx, uint64_t addr, size_t len,
     struct disas_insn **out, char **errp);
 static bool cmd_disas_symbol(struct cmd_ctx *ctx, uint64_t addr, char *buf,
@@ -77,8 +84,12 @@ cmd_disas_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (argc >= 2) {
 		if (cmd_eval_address(ctx, argv[1], &addr, errp) < 0)
 			return CMD_FAILED;
-		n = cmd_disas_read(ctx, addr, count * DISAS_MAX_INSN, &insns,
-		    errp);
+		si = unwind_lookup(ctx->proc, addr);
+		if (argc == 2 && si != NULL && si->function != NULL &&
+		    si->offset == 0 && si->size > 0)
+			count = DISAS_MAX_COUNT;	/* the whole function */
+		n = cmd_disas_read(ctx, addr, cmd_disas_span(ctx, addr,
+		    count * DISAS_MAX_INSN), &insns, errp);
 	} else if (!has_pc) {
 		set_error(errp, "no thread to take $rip from");
 		return CMD_FAILED;
@@ -87,8 +98,9 @@ cmd_disas_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		si = unwind_lookup(ctx->proc, pc);
 		if (si != NULL && si->function != NULL &&
 		    si->offset <= DISAS_MAX_PREFIX) {
-			n = cmd_disas_read(ctx, pc - si->offset, si->offset +
-			    count * DISAS_MAX_INSN, &insns, NULL);
+			n = cmd_disas_read(ctx, pc - si->offset,
+			    cmd_disas_span(ctx, pc - si->offset, si->offset +
+			    count * DISAS_MAX_INSN), &insns, NULL);
 			for (i = 0; n > 0 && i < (size_t)n; i++)
 				if (insns[i].addr == pc)
 					break;
@@ -100,8 +112,8 @@ cmd_disas_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		if (n < 0) {
 			free(insns);
 			insns = NULL;
-			n = cmd_disas_read(ctx, pc, count * DISAS_MAX_INSN,
-			    &insns, errp);
+			n = cmd_disas_read(ctx, pc, cmd_disas_span(ctx, pc,
+			    count * DISAS_MAX_INSN), &insns, errp);
 		}
 	}
 	if (n < 0) {
@@ -141,6 +153,23 @@ cmd_disas_pc(struct cmd_ctx *ctx, uint64_t *pc)
 		return false;
 	*pc = regs.rip;
 	return true;
+}
+
+/*
+ * len, or less so that bytes from addr stop at the end of the function
+ * addr is in, when its symbol has a size.
+ */
+static size_t
+cmd_disas_span(struct cmd_ctx *ctx, uint64_t addr, size_t len)
+{
+	const struct sym_info *si = unwind_lookup(ctx->proc, addr);
+	uint64_t left;
+
+	if (si == NULL || si->function == NULL || si->size == 0 ||
+	    si->offset >= si->size)
+		return len;
+	left = si->size - si->offset;
+	return left < len ? (size_t)left : len;
 }
 
 /*

@@ -1,16 +1,20 @@
 /*
  * cmd-maps.c: `maps`, the regions of /proc/PID/maps and how ptinspect
  * reaches each: "shared" (memfd mapping) or "copy" (a syscall per access).
+ * The JSON form adds each region's resident size from smaps (a
+ * snapshot's saved smaps; null on a plain core).
  */
 #include "config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cmd-int.h"
 #include "json.h"
 #include "maps.h"
 #include "mem.h"
+#include "snapshot-read.h"
 #include "tracer.h"
 
 static enum cmd_result cmd_maps_exec(struct cmd_ctx *ctx, int argc,
@@ -31,6 +35,7 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
 	struct maps maps;
+	uint64_t *rss_kb = NULL;
 	FILE *f = ctx->out;
 	struct json j;
 	size_t i;
@@ -38,6 +43,7 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (mem_maps_read(ctx->proc, &maps, errp) < 0)
 		return CMD_FAILED;
 	if (ctx->json) {
+		rss_kb = snapshot_rss_kb(ctx->proc, &maps);
 		json_begin(&j, f, "maps");
 		json_open(&j, "regions", '[');
 	}
@@ -58,10 +64,15 @@ cmd_maps_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_put_uint(&j, "offset", r->offset);
 		json_put_str(&j, "name", r->name);
 		json_put_str(&j, "access", access);
+		if (rss_kb != NULL && rss_kb[i] != UINT64_MAX)
+			json_put_uint(&j, "rss_kb", rss_kb[i]);
+		else
+			json_put_null(&j, "rss_kb");
 		json_close(&j);
 	}
 	if (ctx->json)
 		json_end(&j);
 	maps_free(&maps);
+	free(rss_kb);
 	return CMD_OK;
 }

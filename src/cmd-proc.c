@@ -47,6 +47,10 @@ static int cmd_proc_file(struct cmd_ctx *ctx, const char *name,
     struct procinfo_file *out, char **errp);
 static int cmd_signals_saved(struct cmd_ctx *ctx, const struct thread *t,
     struct procinfo_signals **out, size_t *count, char **errp);
+static int cmd_signals_by_tid(const void *a, const void *b);
+static int cmd_signals_saved_status(struct cmd_ctx *ctx,
+    const struct thread *t, struct procinfo_signals **out, size_t *count,
+    char **errp);
 static void cmd_proc_fd_text(FILE *f, const struct procinfo_fd *d);
 static void cmd_proc_fd_json(struct json *j, const struct procinfo_fd *d);
 static const char *cmd_proc_sock_proto(const struct procinfo_sock *s);
@@ -56,6 +60,8 @@ static void cmd_proc_sigset_text(FILE *f, uint64_t mask);
 static void cmd_proc_sigset_json(struct json *j, const char *key,
     uint64_t mask);
 static void cmd_proc_limit_text(FILE *f, bool unlimited, uint64_t v);
+static void cmd_proc_usage_text(FILE *f, const struct procinfo_status *st,
+    bool timed);
 static void cmd_proc_limit_json(struct json *j, const char *key,
     bool unlimited, uint64_t v);
 
@@ -648,11 +654,60 @@ cmd_signals_exec(struct cmd_ctx *ctx, int argc, char **argv,
 }
 
 /*
- * A snapshot's signal masks: those of the thread whose status it saved
- * (the leader while it lived), the only one it has.
+ * A snapshot's signal masks: each thread's from its saved task/TID/status
+ * (by tid, as /proc/PID/task lists them); a snapshot saved before those
+ * were kept has only the status of the thread it was read through.
  */
 static int
 cmd_signals_saved(struct cmd_ctx *ctx, const struct thread *t,
+    struct procinfo_signals **out, size_t *count, char **errp)
+{
+	const struct thread *x;
+	size_t n = 0;
+
+	for (x = ctx->proc->threads; x != NULL; x = x->next)
+		n++;
+	*out = xcalloc(n, sizeof **out);
+	*count = 0;
+	for (x = ctx->proc->threads; x != NULL; x = x->next) {
+		char name[64], *text;
+
+		if (t != NULL && x != t)
+			continue;
+		snprintf(name, sizeof name, "task/%d/status", (int)x->tid);
+		if ((text = snapshot_file(ctx->proc, name, NULL, NULL)) ==
+		    NULL)
+			continue;
+		(*out)[*count].tid = x->tid;
+		if (procinfo_parse_sigmasks(text, &(*out)[*count]) < 0) {
+			set_error(errp, "%s/%s: no signal masks",
+			    ctx->proc->snapshot, name);
+			free(text);
+			free(*out);
+			return -1;
+		}
+		free(text);
+		(*count)++;
+	}
+	if (*count > 0) {
+		qsort(*out, *count, sizeof **out, cmd_signals_by_tid);
+		return 0;
+	}
+	free(*out);
+	return cmd_signals_saved_status(ctx, t, out, count, errp);
+}
+
+static int
+cmd_signals_by_tid(const void *a, const void *b)
+{
+	const struct procinfo_signals *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* The masks of a snapshot with one status file: the thread it names. */
+static int
+cmd_signals_saved_status(struct cmd_ctx *ctx, const struct thread *t,
     struct procinfo_signals **out, size_t *count, char **errp)
 {
 	const char *pid;
@@ -747,20 +802,39 @@ cmd_proc_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 }
 
 /*
+ * status's line of times and usage; a snapshot saved before its times
+ * were recorded (timed false) has no lifetime or CPU times.
+ */
+static void
+cmd_proc_usage_text(FILE *f, const struct procinfo_status *st, bool timed)
+{
+	if (timed)
+		fprintf(f, "  lifetime %" PRIu64 " ms; cpu user %" PRIu64
+		    " ms, system %" PRIu64 " ms;", st->lifetime_ms,
+		    st->utime_ms, st->stime_ms);
+	else
+		fputc(' ', f);
+	fprintf(f, " peak RSS %" PRIu64 " kB; context switches %" PRIu64
+	    " voluntary, %" PRIu64 " involuntary\n", st->peak_rss_kb,
+	    st->vol_ctxt, st->nonvol_ctxt);
+}
+
+/*
  * What `status` adds on a snapshot, after what the core says (ppid, comm,
- * uid, gid): the saved argv, exe, cwd and status file's figures.
+ * uid, gid): the saved argv, exe, cwd and status file's figures, and the
+ * lifetime and CPU times when it was saved.
  */
 static void
 cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
 {
-	struct procinfo_status st = { 0 };
+	struct procinfo_status st;
 	struct procinfo_strv args = { NULL, 0 };
-	char *exe, *cwd, *status;
+	bool status, timed;
+	char *exe, *cwd;
 	FILE *f = ctx->out;
 	size_t i;
 
-	if ((status = snapshot_file(ctx->proc, "status", NULL, NULL)) != NULL)
-		procinfo_status_parse(status, &st);
+	status = snapshot_status(ctx->proc, &st, &timed) == 0;
 	cmd_proc_strv(ctx, "cmdline", &args, NULL);
 	exe = cmd_proc_link(ctx, "exe", NULL);
 	cwd = cmd_proc_link(ctx, "cwd", NULL);
@@ -769,7 +843,12 @@ cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
 		cmd_proc_strv_json(j, "argv", &args);
 		json_put_str(j, "exe", exe);
 		json_put_str(j, "cwd", cwd);
-		if (status != NULL) {
+		if (timed) {
+			json_put_uint(j, "lifetime_ms", st.lifetime_ms);
+			json_put_uint(j, "cpu_user_ms", st.utime_ms);
+			json_put_uint(j, "cpu_system_ms", st.stime_ms);
+		}
+		if (status) {
 			json_put_uint(j, "peak_rss_kb", st.peak_rss_kb);
 			json_put_uint(j, "voluntary_ctxt_switches",
 			    st.vol_ctxt);
@@ -782,13 +861,9 @@ cmd_proc_status_saved(struct cmd_ctx *ctx, struct json *j)
 			fprintf(f, " %s", args.v[i]);
 		fprintf(f, "\n  exe: %s\n  cwd: %s\n", exe != NULL ? exe :
 		    "?", cwd != NULL ? cwd : "?");
-		if (status != NULL)
-			fprintf(f, "  peak RSS %" PRIu64 " kB; context "
-			    "switches %" PRIu64 " voluntary, %" PRIu64
-			    " involuntary\n", st.peak_rss_kb, st.vol_ctxt,
-			    st.nonvol_ctxt);
+		if (status)
+			cmd_proc_usage_text(f, &st, timed);
 	}
-	free(status);
 	free(exe);
 	free(cwd);
 	procinfo_strv_free(&args);
@@ -836,11 +911,7 @@ cmd_proc_status(struct cmd_ctx *ctx, struct json *j)
 		for (i = 0; i < args.count; i++)
 			fprintf(f, " %s", args.v[i]);
 		fprintf(f, "\n  exe: %s\n", exe != NULL ? exe : "?");
-		fprintf(f, "  lifetime %" PRIu64 " ms; cpu user %" PRIu64
-		    " ms, system %" PRIu64 " ms; peak RSS %" PRIu64 " kB; "
-		    "context switches %" PRIu64 " voluntary, %" PRIu64
-		    " involuntary\n", st.lifetime_ms, st.utime_ms, st.stime_ms,
-		    st.peak_rss_kb, st.vol_ctxt, st.nonvol_ctxt);
+		cmd_proc_usage_text(f, &st, true);
 	}
 	free(exe);
 	procinfo_strv_free(&args);

@@ -1,7 +1,7 @@
 /*
  * cmd-threads.c: `threads`, every thread of the process with its name
- * (/proc/PID/task/TID/comm), whether ptinspect holds it, and its pc. The
- * selected thread is marked with '*' in text form.
+ * (/proc/PID/task/TID/comm, or a snapshot's copy), whether ptinspect holds
+ * it, and its pc. The selected thread is marked with '*' in text form.
  */
 #include "config.h"
 
@@ -13,12 +13,12 @@
 
 #include "cmd-int.h"
 #include "json.h"
+#include "snapshot-read.h"
 #include "tracer.h"
 #include "util.h"
 
 static enum cmd_result cmd_threads_exec(struct cmd_ctx *ctx, int argc,
     char **argv, const char *raw, char **errp);
-static char *cmd_threads_name(const struct thread *t);
 static int cmd_threads_cmp(const void *a, const void *b);
 
 const struct cmd_entry cmd_threads_entry = {
@@ -60,7 +60,8 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		t = sorted[i];
 		have_pc = t->stopped && thread_program_regs(t, &regs, NULL) == 0;
 		state = t->stopped ? "held" : "running";
-		name = cmd_threads_name(t);
+		if ((name = snapshot_thread_name(ctx->proc, t->tid)) == NULL)
+			name = xstrdup("");
 		if (ctx->json) {
 			json_open(&j, NULL, '{');
 			json_put_int(&j, "tid", t->tid);
@@ -87,27 +88,6 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		json_end(&j);
 	free(sorted);
 	return CMD_OK;
-}
-
-/* The thread's comm without its newline, "" when it cannot be read. */
-static char *
-cmd_threads_name(const struct thread *t)
-{
-	char path[64], *name;
-
-	/*
-	 * A core's process is gone: its pid may be another's now. Its notes
-	 * name the process (NT_PRPSINFO: the leader's comm), no other thread.
-	 */
-	if (t->proc->core != NULL)
-		return xstrdup(t->tid == t->proc->pid ? t->proc->comm : "");
-	snprintf(path, sizeof path, "/proc/%d/task/%d/comm",
-	    (int)t->proc->pid, (int)t->tid);
-	name = read_file_str(path, NULL);
-	if (name == NULL)
-		return xstrdup("");
-	name[strcspn(name, "\n")] = '\0';
-	return name;
 }
 
 static int

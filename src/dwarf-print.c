@@ -3,11 +3,13 @@
  * default settings (`print elements` 200, more than 10 equal elements
  * folded into <repeats N times>, the NUL ending a char array dropped,
  * pointers to a symbol with <name+off>, a top-level pointer with its type
- * in parentheses), the typed JSON tree, and C type names.
+ * in parentheses), and the typed JSON tree. Type names are
+ * dwarf-names.c's; member values come through dwv_member (dwarf-value.c).
  */
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +24,6 @@
 #define DWV_PRINT_MAX 200	/* gdb's `print elements` */
 #define DWV_REPEATS 10		/* gdb's `print repeats` */
 
-static char *dwv_name_decl(const struct dwv_type *t, const char *suffix);
 static void dwv_write(const struct dwv_env *env, struct dwv_value *v,
     FILE *f, bool json, bool top, int depth);
 static void dwv_write_scalar(const struct dwv_env *env, struct dwv_value *v,
@@ -32,6 +33,8 @@ static void dwv_write_fields(const struct dwv_env *env, struct dwv_value *v,
 static void dwv_write_array(const struct dwv_env *env, struct dwv_value *v,
     FILE *f, bool json, int depth);
 static bool dwv_char_type(const struct dwv_type *t);
+static void dwv_write_float(uint64_t u, uint64_t size, FILE *f,
+    bool json);
 static void dwv_write_chars(const uint8_t *s, size_t n, bool more, FILE *f);
 static void dwv_write_char(int c, int quote, FILE *f);
 static void dwv_write_string_at(const struct dwv_env *env, uint64_t addr,
@@ -39,131 +42,6 @@ static void dwv_write_string_at(const struct dwv_env *env, uint64_t addr,
 static void dwv_json_head(struct dwv_value *v, const char *kind, FILE *f);
 static void dwv_args_text_var(void *arg, const char *name,
     struct dwv_value *v);
-
-char *
-dwv_type_name(const struct dwv_value *v)
-{
-	return dwv_name_decl(&v->type, "");
-}
-
-/* t named as C declares it, around the declarator suffix. */
-static char *
-dwv_name_decl(const struct dwv_type *t, const char *suffix)
-{
-	struct dwv_type inner;
-	Dwarf_Die d, child;
-	Dwarf_Attribute attr;
-	char *s, *r, *params;
-	const char *n, *kw = "";
-	uint64_t count;
-	int tag;
-
-	if (t->ptrs > 0) {
-		inner = *t;
-		inner.ptrs--;
-		s = xstrfmt("*%s", suffix);
-		r = dwv_name_decl(&inner, s);
-		free(s);
-		return r;
-	}
-	if (!t->has_die)
-		return xstrfmt("%s%s%s%s", t->is_const ? "const " : "",
-		    t->name != NULL ? t->name : "void",
-		    *suffix != '\0' ? " " : "", suffix);
-	d = t->die;
-	if (t->dim > 0 || dwarf_tag(&d) == DW_TAG_array_type) {
-		if (dwarf_tag(&d) != DW_TAG_array_type)
-			dwarf_peel_type(&d, &d);
-		inner = *t;
-		inner.die = d;
-		dwv_array_dims(&inner, &count, &inner);
-		s = *suffix == '*' ? xstrfmt("(%s)[%" PRIu64 "]", suffix,
-		    count) : xstrfmt("%s[%" PRIu64 "]", suffix, count);
-		r = dwv_name_decl(&inner, s);
-		free(s);
-		return r;
-	}
-	tag = dwarf_tag(&d);
-	switch (tag) {
-	case DW_TAG_pointer_type:
-	case DW_TAG_const_type:
-	case DW_TAG_volatile_type:
-		/* Not dwv_target: it would peel the qualifier first. */
-		inner = (struct dwv_type){ .name = "void" };
-		if (dwarf_attr(&d, DW_AT_type, &attr) != NULL &&
-		    dwarf_formref_die(&attr, &child) != NULL)
-			dwv_type_of(&child, &inner);
-		if (tag == DW_TAG_pointer_type) {
-			s = xstrfmt("*%s", suffix);
-		} else {
-			kw = tag == DW_TAG_const_type ? "const" : "volatile";
-			if (inner.has_die && dwarf_tag(&inner.die) ==
-			    DW_TAG_pointer_type)
-				s = xstrfmt("%s%s%s", kw,
-				    *suffix != '\0' ? " " : "", suffix);
-			else {
-				r = dwv_name_decl(&inner, suffix);
-				s = xstrfmt("%s %s", kw, r);
-				free(r);
-				return s;
-			}
-		}
-		r = dwv_name_decl(&inner, s);
-		free(s);
-		return r;
-	case DW_TAG_subroutine_type:
-	case DW_TAG_subprogram:
-		dwv_target(&(struct dwv_type){ .die = d, .has_die = true },
-		    &inner);
-		params = xstrdup("");
-		if (dwarf_child(&d, &child) == 0) {
-			do {
-				if (dwarf_tag(&child) !=
-				    DW_TAG_formal_parameter ||
-				    dwarf_attr_integrate(&child, DW_AT_type,
-				    &attr) == NULL)
-					continue;
-				struct dwv_type pt;
-				Dwarf_Die ptd;
-
-				if (dwarf_formref_die(&attr, &ptd) == NULL)
-					continue;
-				dwv_type_of(&ptd, &pt);
-				s = dwv_name_decl(&pt, "");
-				r = xstrfmt("%s%s%s", params,
-				    *params != '\0' ? ", " : "", s);
-				free(s);
-				free(params);
-				params = r;
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
-		if (*params == '\0' && dwarf_hasattr(&d, DW_AT_prototyped)) {
-			free(params);
-			params = xstrdup("void");
-		}
-		s = *suffix != '\0' ? xstrfmt("(%s)(%s)", suffix, params) :
-		    xstrfmt("(%s)", params);
-		free(params);
-		r = dwv_name_decl(&inner, s);
-		free(s);
-		return r;
-	case DW_TAG_structure_type:
-		kw = "struct ";
-		break;
-	case DW_TAG_union_type:
-		kw = "union ";
-		break;
-	case DW_TAG_enumeration_type:
-		kw = "enum ";
-		break;
-	default:
-		break;
-	}
-	n = dwarf_diename(&d);
-	return xstrfmt("%s%s%s%s", kw, n != NULL ? n : "{...}",
-	    *suffix != '\0' && *suffix != '(' ? " " : *suffix == '(' ? " " :
-	    "", suffix);
-}
 
 void
 dwv_write_text(const struct dwv_env *env, struct dwv_value *v, FILE *f,
@@ -311,18 +189,7 @@ dwv_write_scalar(const struct dwv_env *env, struct dwv_value *v,
 			fprintf(f, "%" PRIu64, u);
 		return;
 	case DWV_FLOAT:
-		if (size == 4) {
-			float fl;
-			uint32_t w = (uint32_t)u;
-
-			memcpy(&fl, &w, 4);
-			fprintf(f, json ? "%.9g" : "%.9g", (double)fl);
-		} else {
-			double d;
-
-			memcpy(&d, &u, 8);
-			fprintf(f, "%.17g", d);
-		}
+		dwv_write_float(u, size, f, json);
 		return;
 	case DWV_ENUM:
 		if (dwarf_child(peeled, &child) == 0) {
@@ -375,11 +242,41 @@ dwv_write_scalar(const struct dwv_env *env, struct dwv_value *v,
 	}
 }
 
+/*
+ * A float (size 4) or double as gdb prints it: 9 or 17 significant
+ * digits, inf, and a NaN with its mantissa, "-nan(0x8000000000000)"; in
+ * JSON a number, or a string for what JSON has no number for.
+ */
+static void
+dwv_write_float(uint64_t u, uint64_t size, FILE *f, bool json)
+{
+	unsigned mbits = size == 4 ? 23 : 52;
+	uint64_t mant = u & (((uint64_t)1 << mbits) - 1);
+	bool neg = (u >> (size * 8 - 1) & 1) != 0;
+	uint32_t w = (uint32_t)u;
+	double d;
+	float fl;
+
+	if (size == 4) {
+		memcpy(&fl, &w, 4);
+		d = fl;
+	} else {
+		memcpy(&d, &u, 8);
+	}
+	if (isnan(d))
+		fprintf(f, "%s%snan(0x%" PRIx64 ")%s", json ? "\"" : "",
+		    neg ? "-" : "", mant, json ? "\"" : "");
+	else if (isinf(d))
+		fprintf(f, json ? "\"%sinf\"" : "%sinf", neg ? "-" : "");
+	else
+		fprintf(f, size == 4 ? "%.9g" : "%.17g", d);
+}
+
 static void
 dwv_write_fields(const struct dwv_env *env, struct dwv_value *v,
     Dwarf_Die *peeled, FILE *f, bool json, int depth)
 {
-	struct dwv_parser ps = { env, "", "", NULL };
+	struct dwv_parser ps = { env, "", "", NULL, 0 };
 	Dwarf_Die child, inner;
 	Dwarf_Attribute attr;
 	Dwarf_Word loc;

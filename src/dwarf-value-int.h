@@ -3,12 +3,17 @@
  * nobody else: values and types (struct dwv_value, struct dwv_type), the
  * parser state, and the helpers each file lends the others.
  *
- *	dwarf-value.c	the C expression parser and evaluator, set var,
- *			locals and args
+ *	dwarf-value.c	the C expression parser, names and members,
+ *			set var, locals and args
+ *	dwarf-ops.c	operators: conversions, arithmetic, comparisons,
+ *			casts, truth
  *	dwarf-types.c	types, the name index, DWARF locations, reading a
  *			value's bytes
- *	dwarf-print.c	values as gdb prints them, the JSON tree, type
- *			names
+ *	dwarf-print.c	values as gdb prints them, the JSON tree
+ *	dwarf-names.c	type names
+ *
+ * Calls point one way: print -> value -> ops -> types, and print and
+ * value -> names -> types.
  */
 #ifndef PTI_DWARF_VALUE_INT_H
 #define PTI_DWARF_VALUE_INT_H
@@ -20,6 +25,7 @@
 #include <elfutils/libdw.h>
 
 #include "dwarf-value.h"
+#include "util.h"
 
 #define DWV_MAX_DEPTH 32	/* nesting of expressions and printed values */
 
@@ -57,7 +63,36 @@ struct dwv_parser {
 	const struct dwv_env *env;
 	const char *s, *p;
 	char *err;
+	/* > 0: parsing an operand C does not evaluate (dwarf-ops.c). */
+	int skip;
 };
+
+/* Binary operators of two characters (one-character ones are theirs). */
+enum dwv_op {
+	DWV_OP_EQ = 256, DWV_OP_NE, DWV_OP_LE, DWV_OP_GE, DWV_OP_SHL,
+	DWV_OP_SHR, DWV_OP_AND, DWV_OP_OR,
+};
+
+/* dwarf-ops.c: the first error of a parse is kept; returns -1. */
+int dwv_fail(struct dwv_parser *ps, const char *fmt, ...) PTI_PRINTF(2, 3);
+/* dwv_scalar, or 0 without reading while ps->skip. */
+int dwv_operand(struct dwv_parser *ps, const struct dwv_value *v,
+    uint64_t *u, char **errp);
+const char *dwv_op_name(int op);
+/*
+ * a op b (arithmetic, comparison, bitwise, shift; not && ||), -v, ~v, !v,
+ * (t)v: the result, or NULL with ps->err; they free their operands.
+ */
+struct dwv_value *dwv_binary(struct dwv_parser *ps, int op,
+    struct dwv_value *a, struct dwv_value *b);
+struct dwv_value *dwv_unary(struct dwv_parser *ps, char op,
+    struct dwv_value *v, const char *at);
+struct dwv_value *dwv_cast(struct dwv_parser *ps, const struct dwv_type *t,
+    struct dwv_value *v, const char *at);
+/* v as a condition (a number or pointer): 0 with *out, or -1. */
+int dwv_truth(struct dwv_parser *ps, struct dwv_value *v, bool *out);
+/* An int 1 or 0, as C's comparisons and ! give. */
+struct dwv_value *dwv_bool_value(bool b);
 
 struct dwv_value *dwv_new(void);
 struct dwv_value *dwv_member(struct dwv_parser *ps,

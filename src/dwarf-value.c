@@ -51,26 +51,30 @@ static const struct {
 	{ "unsigned long long", 8, DW_ATE_unsigned },
 	{ "float", 4, DW_ATE_float },
 	{ "double", 8, DW_ATE_float },
+	{ "long double", 16, DW_ATE_float },
 	{ "_Bool", 1, DW_ATE_boolean },
 	{ "void", 0, 0 },
 };
 
-static int dwv_fail(struct dwv_parser *ps, const char *fmt, ...)
-    PTI_PRINTF(2, 3);
 static struct dwv_value *dwv_parse_expr(struct dwv_parser *ps, int depth);
 static struct dwv_value *dwv_parse_binary(struct dwv_parser *ps, int depth,
-    bool mul);
+    int min_prec);
+static int dwv_peek_binop(struct dwv_parser *ps, int *prec, size_t *len);
+static struct dwv_value *dwv_logical(struct dwv_parser *ps, int depth,
+    int op, int prec, struct dwv_value *a);
+static struct dwv_value *dwv_sizeof(struct dwv_parser *ps, int depth);
+static struct dwv_value *dwv_number(struct dwv_parser *ps);
 static struct dwv_value *dwv_parse_unary(struct dwv_parser *ps, int depth);
 static struct dwv_value *dwv_parse_postfix(struct dwv_parser *ps,
     int depth);
 static struct dwv_value *dwv_parse_primary(struct dwv_parser *ps,
     int depth);
-static bool dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t);
+static bool dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t,
+    uint64_t *count);
 static void dwv_skip(struct dwv_parser *ps);
 static bool dwv_accept(struct dwv_parser *ps, const char *tok);
+static bool dwv_expect(struct dwv_parser *ps, const char *tok);
 static char *dwv_ident(struct dwv_parser *ps);
-static struct dwv_value *dwv_binary(struct dwv_parser *ps, char op,
-    struct dwv_value *a, struct dwv_value *b);
 static struct dwv_value *dwv_deref(struct dwv_parser *ps,
     struct dwv_value *v, const char *what);
 static struct dwv_value *dwv_index(struct dwv_parser *ps,
@@ -79,24 +83,10 @@ static struct dwv_value *dwv_variable(struct dwv_parser *ps,
     const char *name);
 
 
-/* Records the first error of a parse; returns -1. */
-static int
-dwv_fail(struct dwv_parser *ps, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ps->err == NULL) {
-		va_start(ap, fmt);
-		ps->err = xvasprintf_str(fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 struct dwv_value *
 dwv_eval(const struct dwv_env *env, const char *expr, char **errp)
 {
-	struct dwv_parser ps = { env, expr, expr, NULL };
+	struct dwv_parser ps = { env, expr, expr, NULL, 0 };
 	struct dwv_value *v;
 
 	v = dwv_parse_expr(&ps, 0);
@@ -135,6 +125,17 @@ dwv_accept(struct dwv_parser *ps, const char *tok)
 	return true;
 }
 
+/* dwv_accept, or false with "'tok' expected at column N". */
+static bool
+dwv_expect(struct dwv_parser *ps, const char *tok)
+{
+	if (dwv_accept(ps, tok))
+		return true;
+	dwv_fail(ps, "%s: '%s' expected at column %zu", ps->s, tok,
+	    (size_t)(ps->p - ps->s) + 1);
+	return false;
+}
+
 /* An identifier (letters, digits, _, and @MODULE's . and -), or NULL. */
 static char *
 dwv_ident(struct dwv_parser *ps)
@@ -155,46 +156,177 @@ dwv_ident(struct dwv_parser *ps)
 	return xstrndup(start, (size_t)(ps->p - start));
 }
 
+/* expr := binary [ "?" expr ":" expr ], the chosen side unconverted. */
 static struct dwv_value *
 dwv_parse_expr(struct dwv_parser *ps, int depth)
 {
+	struct dwv_value *c, *a, *b;
+	bool yes = false;
+
 	if (depth > DWV_MAX_DEPTH) {
 		dwv_fail(ps, "%s: nested too deeply", ps->s);
 		return NULL;
 	}
-	return dwv_parse_binary(ps, depth + 1, false);
+	if ((c = dwv_parse_binary(ps, depth + 1, 1)) == NULL ||
+	    !dwv_accept(ps, "?"))
+		return c;
+	if (dwv_truth(ps, c, &yes) < 0) {
+		dwv_free(c);
+		return NULL;
+	}
+	dwv_free(c);
+	ps->skip += !yes;
+	a = dwv_parse_expr(ps, depth + 1);
+	ps->skip -= !yes;
+	if (a == NULL)
+		return NULL;
+	if (!dwv_expect(ps, ":")) {
+		dwv_free(a);
+		return NULL;
+	}
+	ps->skip += yes;
+	b = dwv_parse_expr(ps, depth + 1);
+	ps->skip -= yes;
+	if (b == NULL) {
+		dwv_free(a);
+		return NULL;
+	}
+	dwv_free(yes ? b : a);
+	return yes ? a : b;
 }
 
 /*
- * Left-associative operands of "+" "-" (mul false: over "*" "/" "%"
- * levels) or of "*" "/" "%" (mul true: over unary operands).
+ * The binary operator at ps->p (not consumed) and its C precedence in
+ * *prec (|| 1 up to * / % 10), or 0 when there is none.
+ */
+static int
+dwv_peek_binop(struct dwv_parser *ps, int *prec, size_t *len)
+{
+	static const struct {
+		const char *tok;
+		int op, prec;
+	} ops[] = {
+		{ "||", DWV_OP_OR, 1 }, { "&&", DWV_OP_AND, 2 },
+		{ "==", DWV_OP_EQ, 6 }, { "!=", DWV_OP_NE, 6 },
+		{ "<=", DWV_OP_LE, 7 }, { ">=", DWV_OP_GE, 7 },
+		{ "<<", DWV_OP_SHL, 8 }, { ">>", DWV_OP_SHR, 8 },
+		{ "|", '|', 3 }, { "^", '^', 4 }, { "&", '&', 5 },
+		{ "<", '<', 7 }, { ">", '>', 7 },
+		{ "+", '+', 9 }, { "-", '-', 9 },
+		{ "*", '*', 10 }, { "/", '/', 10 }, { "%", '%', 10 },
+	};
+	size_t i, n;
+
+	dwv_skip(ps);
+	/* "--" and "++" (C's, with side effects) are not operators here. */
+	if ((ps->p[0] == '-' && (ps->p[1] == '>' || ps->p[1] == '-')) ||
+	    (ps->p[0] == '+' && ps->p[1] == '+'))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		n = strlen(ops[i].tok);
+		if (strncmp(ps->p, ops[i].tok, n) == 0) {
+			*prec = ops[i].prec;
+			*len = n;
+			return ops[i].op;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Left-associative binary operators of precedence min_prec and higher,
+ * by precedence climbing over unary operands.
  */
 static struct dwv_value *
-dwv_parse_binary(struct dwv_parser *ps, int depth, bool mul)
+dwv_parse_binary(struct dwv_parser *ps, int depth, int min_prec)
 {
 	struct dwv_value *a, *b;
-	const char *ops = mul ? "*/%" : "+-";
-	char op;
+	size_t len;
+	int op, prec;
 
-	a = mul ? dwv_parse_unary(ps, depth + 1) :
-	    dwv_parse_binary(ps, depth + 1, true);
-	if (a == NULL)
+	if ((a = dwv_parse_unary(ps, depth + 1)) == NULL)
 		return NULL;
-	for (;;) {
-		dwv_skip(ps);
-		if (*ps->p == '\0' || strchr(ops, *ps->p) == NULL ||
-		    (*ps->p == '-' && ps->p[1] == '>'))
-			return a;
-		op = *ps->p++;
-		b = mul ? dwv_parse_unary(ps, depth + 1) :
-		    dwv_parse_binary(ps, depth + 1, true);
-		if (b == NULL) {
+	while ((op = dwv_peek_binop(ps, &prec, &len)) != 0 &&
+	    prec >= min_prec) {
+		ps->p += len;
+		if (op == DWV_OP_AND || op == DWV_OP_OR) {
+			if ((a = dwv_logical(ps, depth, op, prec, a)) == NULL)
+				return NULL;
+			continue;
+		}
+		if ((b = dwv_parse_binary(ps, depth + 1, prec + 1)) == NULL) {
 			dwv_free(a);
 			return NULL;
 		}
 		if ((a = dwv_binary(ps, op, a, b)) == NULL)
 			return NULL;
 	}
+	return a;
+}
+
+/*
+ * a && b, a || b: b is parsed and type-checked but not evaluated when a
+ * decides.
+ */
+static struct dwv_value *
+dwv_logical(struct dwv_parser *ps, int depth, int op, int prec,
+    struct dwv_value *a)
+{
+	struct dwv_value *b;
+	bool x = false, y = false, decided;
+	int rc;
+
+	rc = dwv_truth(ps, a, &x);
+	dwv_free(a);
+	if (rc < 0)
+		return NULL;
+	decided = op == DWV_OP_AND ? !x : x;
+	ps->skip += decided;
+	b = dwv_parse_binary(ps, depth + 1, prec + 1);
+	ps->skip -= decided;
+	if (b == NULL)
+		return NULL;
+	/* Type-checked even when not taken, as gdb does. */
+	ps->skip += decided;
+	rc = dwv_truth(ps, b, &y);
+	ps->skip -= decided;
+	dwv_free(b);
+	if (rc < 0)
+		return NULL;
+	return dwv_bool_value(decided ? x : y);
+}
+
+/*
+ * sizeof(TYPE), sizeof(TYPE[N]) or sizeof unary (not evaluated): an int, as gdb's sizeof
+ * is; void and functions count 1, as in gdb.
+ */
+static struct dwv_value *
+dwv_sizeof(struct dwv_parser *ps, int depth)
+{
+	struct dwv_type t = { .size = 4, .enc = DW_ATE_signed, .name = "int" };
+	struct dwv_type of;
+	struct dwv_value *v;
+	const char *save = ps->p;
+	enum dwv_class c;
+	uint64_t count = 1;
+
+	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &of, &count)) {
+		dwv_accept(ps, ")");
+	} else {
+		if (ps->err != NULL)
+			return NULL;
+		ps->p = save;
+		ps->skip++;
+		v = dwv_parse_unary(ps, depth + 1);
+		ps->skip--;
+		if (v == NULL)
+			return NULL;
+		of = v->type;
+		dwv_free(v);
+	}
+	c = dwv_class(&of, NULL);
+	return dwv_int_value(&t, c == DWV_VOID || c == DWV_FUNC ? 1 :
+	    dwv_size(&of) * count);
 }
 
 static struct dwv_value *
@@ -204,8 +336,6 @@ dwv_parse_unary(struct dwv_parser *ps, int depth)
 	struct dwv_type t;
 	const char *at, *save;
 	char op;
-	uint64_t u;
-	char *err = NULL;
 
 	if (depth > DWV_MAX_DEPTH) {
 		dwv_fail(ps, "%s: nested too deeply", ps->s);
@@ -214,101 +344,48 @@ dwv_parse_unary(struct dwv_parser *ps, int depth)
 	dwv_skip(ps);
 	at = ps->p;
 	op = *ps->p;
+	if (strncmp(ps->p, "sizeof", 6) == 0 &&
+	    !isalnum((unsigned char)ps->p[6]) && ps->p[6] != '_') {
+		ps->p += 6;
+		return dwv_sizeof(ps, depth + 1);
+	}
+	if ((op == '-' || op == '+') && ps->p[1] == op) {
+		dwv_fail(ps, "%s: '%c%c' at column %zu: increment and "
+		    "decrement are not supported", ps->s, op, op,
+		    (size_t)(ps->p - ps->s) + 1);
+		return NULL;
+	}
 	if (op == '-' || op == '!' || op == '~' || op == '*' || op == '&') {
 		ps->p++;
 		if ((v = dwv_parse_unary(ps, depth + 1)) == NULL)
 			return NULL;
 		if (op == '*')
 			return dwv_deref(ps, v, at);
-		if (op == '&') {
-			if (v->place != DWV_MEM || v->bit_size != 0) {
-				dwv_fail(ps, "%.*s: not an lvalue in memory",
-				    (int)(ps->p - at), at);
-				dwv_free(v);
-				return NULL;
-			}
-			r = dwv_new();
-			r->type = v->type;
-			r->type.ptrs++;
-			r->place = DWV_BYTES;
-			r->nbytes = 8;
-			r->bytes = xmalloc(8);
-			memcpy(r->bytes, &v->addr, 8);
-			dwv_free(v);
-			return r;
-		}
-		if (dwv_scalar(ps->env, v, &u, &err) < 0) {
-			dwv_fail(ps, "%.*s: %s", (int)(ps->p - at), at, err);
-			free(err);
+		if (op != '&')
+			return dwv_unary(ps, op, v, at);
+		if (v->place != DWV_MEM || v->bit_size != 0) {
+			dwv_fail(ps, "%.*s: not an lvalue in memory",
+			    (int)(ps->p - at), at);
 			dwv_free(v);
 			return NULL;
 		}
-		t = v->type;
-		if (dwv_class(&t, NULL) != DWV_INT || dwv_size(&t) < 4)
-			t = (struct dwv_type){ .size = 4,
-			    .enc = DW_ATE_signed, .name = "int" };
-		if (op == '!')
-			t = (struct dwv_type){ .size = 4,
-			    .enc = DW_ATE_signed, .name = "int" };
+		r = dwv_new();
+		r->type = v->type;
+		r->type.ptrs++;
+		r->place = DWV_BYTES;
+		r->nbytes = 8;
+		r->bytes = xmalloc(8);
+		memcpy(r->bytes, &v->addr, 8);
 		dwv_free(v);
-		return dwv_int_value(&t, op == '-' ? (uint64_t)0 - u :
-		    op == '~' ? ~u : (uint64_t)(u == 0));
+		return r;
 	}
 	/* A cast: "(" TYPE ")" unary; else a parenthesized expression. */
 	save = ps->p;
-	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &t)) {
-		if (!dwv_accept(ps, ")")) {
-			dwv_fail(ps, "%s: ')' expected at column %zu", ps->s,
-			    (size_t)(ps->p - ps->s) + 1);
-			return NULL;
-		}
+	if (dwv_accept(ps, "(") && dwv_parse_type(ps, &t, NULL)) {
+		dwv_accept(ps, ")");
 		if ((v = dwv_parse_unary(ps, depth + 1)) == NULL)
 			return NULL;
-		if (dwv_class(&t, NULL) > DWV_PTR ||
-		    dwv_class(&v->type, NULL) > DWV_PTR) {
-			if (dwv_class(&v->type, NULL) == DWV_ARRAY &&
-			    v->place == DWV_MEM && dwv_class(&t, NULL) ==
-			    DWV_PTR) {
-				/* An array decays to its address. */
-				r = dwv_int_value(&t, v->addr);
-				dwv_free(v);
-				return r;
-			}
-			dwv_fail(ps, "%.*s: invalid cast", (int)(ps->p - at),
-			    at);
-			dwv_free(v);
-			return NULL;
-		}
-		if (dwv_scalar(ps->env, v, &u, &err) < 0) {
-			dwv_fail(ps, "%.*s: %s", (int)(ps->p - at), at, err);
-			free(err);
-			dwv_free(v);
-			return NULL;
-		}
-		if (dwv_class(&v->type, NULL) == DWV_FLOAT) {
-			double d = 0;
-			float fl;
-
-			if (dwv_size(&v->type) == 4) {
-				memcpy(&fl, &u, 4);
-				d = fl;
-			} else {
-				memcpy(&d, &u, 8);
-			}
-			u = (uint64_t)(int64_t)d;
-		}
-		if (dwv_class(&t, NULL) == DWV_FLOAT) {
-			double d = dwv_is_signed(&v->type) ?
-			    (double)(int64_t)u : (double)u;
-			float fl = (float)d;
-
-			if (dwv_size(&t) == 4)
-				memcpy(&u, &fl, 4);
-			else
-				memcpy(&u, &d, 8);
-		}
-		dwv_free(v);
-		return dwv_int_value(&t, u);
+		return dwv_cast(ps, &t, v, at);
 	}
 	if (ps->err != NULL)
 		return NULL;
@@ -333,9 +410,7 @@ dwv_parse_postfix(struct dwv_parser *ps, int depth)
 				dwv_free(v);
 				return NULL;
 			}
-			if (!dwv_accept(ps, "]")) {
-				dwv_fail(ps, "%s: ']' expected at column %zu",
-				    ps->s, (size_t)(ps->p - ps->s) + 1);
+			if (!dwv_expect(ps, "]")) {
 				dwv_free(i);
 				dwv_free(v);
 				return NULL;
@@ -370,7 +445,7 @@ dwv_parse_primary(struct dwv_parser *ps, int depth)
 	struct dwv_type t = { .size = 4, .enc = DW_ATE_signed, .name = "int" };
 	struct dwv_value *v;
 	const char *start;
-	char *name, *end, *err = NULL;
+	char *name, *err = NULL;
 	uint64_t u;
 
 	dwv_skip(ps);
@@ -383,33 +458,15 @@ dwv_parse_primary(struct dwv_parser *ps, int depth)
 	if (dwv_accept(ps, "(")) {
 		if ((v = dwv_parse_expr(ps, depth + 1)) == NULL)
 			return NULL;
-		if (!dwv_accept(ps, ")")) {
-			dwv_fail(ps, "%s: ')' expected at column %zu", ps->s,
-			    (size_t)(ps->p - ps->s) + 1);
+		if (!dwv_expect(ps, ")")) {
 			dwv_free(v);
 			return NULL;
 		}
 		return v;
 	}
-	if (isdigit((unsigned char)*ps->p)) {
-		errno = 0;
-		u = strtoull(ps->p, &end, 0);
-		if (errno != 0 || isalnum((unsigned char)*end) ||
-		    *end == '_' || *end == '.') {
-			while (isalnum((unsigned char)*end) || *end == '.')
-				end++;
-			dwv_fail(ps, "%.*s: invalid number",
-			    (int)(end - start), start);
-			return NULL;
-		}
-		ps->p = end;
-		if (u > INT32_MAX)
-			t = (struct dwv_type){ .size = 8,
-			    .enc = u > INT64_MAX ? DW_ATE_unsigned :
-			    DW_ATE_signed, .name = u > INT64_MAX ?
-			    "unsigned long" : "long" };
-		return dwv_int_value(&t, u);
-	}
+	if (isdigit((unsigned char)*ps->p) || (*ps->p == '.' &&
+	    isdigit((unsigned char)ps->p[1])))
+		return dwv_number(ps);
 	if (*ps->p == '\'') {
 		if (ps->p[1] == '\0' || ps->p[1] == '\\' || ps->p[2] != '\'') {
 			dwv_fail(ps, "%s: bad character constant at column %zu",
@@ -448,16 +505,88 @@ dwv_parse_primary(struct dwv_parser *ps, int depth)
 }
 
 /*
+ * A number: a decimal, hex or octal integer with C's u and l suffixes (int
+ * when it fits, else long, else unsigned long, as gdb types them), or a
+ * floating constant (a double; an f suffix makes it a float).
+ */
+static struct dwv_value *
+dwv_number(struct dwv_parser *ps)
+{
+	struct dwv_type t = { .size = 4, .enc = DW_ATE_signed, .name = "int" };
+	const char *start = ps->p, *digits;
+	char *e;
+	unsigned us = 0, ls = 0;
+	uint64_t u = 0;
+	double d;
+	float fl;
+
+	digits = start + strspn(start, "0123456789");
+	if ((start[0] != '0' || (start[1] != 'x' && start[1] != 'X')) &&
+	    (*digits == '.' || *digits == 'e' || *digits == 'E')) {
+		errno = 0;
+		d = strtod(start, &e);
+		t = (struct dwv_type){ .size = 8, .enc = DW_ATE_float,
+		    .name = "double" };
+		if (*e == 'f' || *e == 'F') {
+			t = (struct dwv_type){ .size = 4,
+			    .enc = DW_ATE_float, .name = "float" };
+			e++;
+		}
+		if (e == start || isalnum((unsigned char)*e) || *e == '_' ||
+		    *e == '.')
+			goto bad;
+		ps->p = e;
+		fl = (float)d;
+		if (t.size == 4)
+			memcpy(&u, &fl, 4);
+		else
+			memcpy(&u, &d, 8);
+		return dwv_int_value(&t, u);
+	}
+	errno = 0;
+	u = strtoull(start, &e, 0);
+	for (; *e == 'u' || *e == 'U' || *e == 'l' || *e == 'L'; e++) {
+		if (*e == 'u' || *e == 'U')
+			us++;
+		else
+			ls++;
+	}
+	if (errno != 0 || us > 1 || ls > 2 || isalnum((unsigned char)*e) ||
+	    *e == '_' || *e == '.')
+		goto bad;
+	ps->p = e;
+	if (us > 0 && ls == 0 && u <= UINT32_MAX)
+		t = (struct dwv_type){ .size = 4, .enc = DW_ATE_unsigned,
+		    .name = "unsigned int" };
+	else if (us > 0 || u > INT64_MAX)
+		t = (struct dwv_type){ .size = 8, .enc = DW_ATE_unsigned,
+		    .name = "unsigned long" };
+	else if (ls > 0 || u > INT32_MAX)
+		t = (struct dwv_type){ .size = 8, .enc = DW_ATE_signed,
+		    .name = ls == 2 ? "long long" : "long" };
+	return dwv_int_value(&t, u);
+bad:
+	while (isalnum((unsigned char)*digits) || *digits == '.' ||
+	    *digits == '_')
+		digits++;
+	dwv_fail(ps, "%.*s: invalid number", (int)(digits - start), start);
+	return NULL;
+}
+
+/*
  * A type name at ps->p (struct NAME, a C base type, a typedef) and its
- * "*"s into *t; false, ps->p unmoved, when there is none.
+ * "*"s into *t, then, with count (sizeof's), array dimensions "[N]" whose
+ * product goes to *count (1 without); false, ps->p unmoved, when there is
+ * none.
  */
 static bool
-dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
+dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t, uint64_t *count)
 {
 	const char *save = ps->p;
 	char words[128] = "";
-	char *id;
+	char *id, *end;
 	size_t i;
+	uint64_t n;
 	int tag = 0;
 	bool is_const = false;
 
@@ -517,6 +646,20 @@ dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
 	}
 	while (dwv_accept(ps, "*"))
 		t->ptrs++;
+	if (count != NULL)
+		*count = 1;
+	while (count != NULL && dwv_accept(ps, "[")) {
+		dwv_skip(ps);
+		errno = 0;
+		n = strtoull(ps->p, &end, 0);
+		if (errno != 0 || end == ps->p || (n != 0 &&
+		    *count > UINT64_MAX / n))
+			goto none;
+		*count *= n;
+		ps->p = end;
+		if (!dwv_accept(ps, "]"))
+			goto none;
+	}
 	dwv_skip(ps);
 	if (*ps->p != ')')
 		goto none;
@@ -524,114 +667,6 @@ dwv_parse_type(struct dwv_parser *ps, struct dwv_type *t)
 none:
 	ps->p = save;
 	return false;
-}
-
-/* Integer arithmetic, and pointer +/- integer and pointer - pointer. */
-static struct dwv_value *
-dwv_binary(struct dwv_parser *ps, char op, struct dwv_value *a,
-    struct dwv_value *b)
-{
-	struct dwv_type t = { .size = 4, .enc = DW_ATE_signed, .name = "int" };
-	struct dwv_type target;
-	enum dwv_class ca = dwv_class(&a->type, NULL);
-	enum dwv_class cb = dwv_class(&b->type, NULL);
-	struct dwv_value *r = NULL;
-	uint64_t x, y, scale;
-	char *err = NULL;
-	bool sign;
-
-	if (ca == DWV_ARRAY && a->place == DWV_MEM) {
-		/* An array in arithmetic is a pointer to its first element. */
-		dwv_array_dims(&a->type, NULL, &target);
-		t = target;
-		t.ptrs++;
-		r = dwv_int_value(&t, a->addr);
-		dwv_free(a);
-		a = r;
-		r = NULL;
-		ca = DWV_PTR;
-	}
-	if (ca > DWV_PTR || cb > DWV_PTR || ca == DWV_FLOAT ||
-	    cb == DWV_FLOAT || ca == DWV_VOID || cb == DWV_VOID) {
-		dwv_fail(ps, "%s: operands of '%c' must be integers or "
-		    "pointers", ps->s, op);
-		goto out;
-	}
-	if (dwv_scalar(ps->env, a, &x, &err) < 0 ||
-	    dwv_scalar(ps->env, b, &y, &err) < 0) {
-		dwv_fail(ps, "%s: %s", ps->s, err);
-		goto out;
-	}
-	if (ca == DWV_PTR || cb == DWV_PTR) {
-		if (op != '+' && op != '-') {
-			dwv_fail(ps, "%s: '%c' of a pointer", ps->s, op);
-			goto out;
-		}
-		if (ca == DWV_PTR && cb == DWV_PTR && op == '+') {
-			dwv_fail(ps, "%s: pointer + pointer", ps->s);
-			goto out;
-		}
-		dwv_target(ca == DWV_PTR ? &a->type : &b->type, &target);
-		scale = dwv_size(&target);
-		if (scale == 0)
-			scale = 1;	/* void *: gdb counts bytes */
-		if (ca == DWV_PTR && cb == DWV_PTR) {
-			t = (struct dwv_type){ .size = 8,
-			    .enc = DW_ATE_signed, .name = "long" };
-			r = dwv_int_value(&t, (uint64_t)((int64_t)(x - y) /
-			    (int64_t)scale));
-		} else if (ca == DWV_PTR) {
-			y = dwv_is_signed(&b->type) && dwv_size(&b->type) < 8 ?
-			    (uint64_t)(int64_t)(int32_t)y : y;
-			r = dwv_int_value(&a->type, op == '+' ? x + y * scale :
-			    x - y * scale);
-		} else if (op == '+') {
-			r = dwv_int_value(&b->type, y + x * scale);
-		} else {
-			dwv_fail(ps, "%s: integer - pointer", ps->s);
-		}
-		goto out;
-	}
-	if (dwv_size(&a->type) == 8 || dwv_size(&b->type) == 8)
-		t = (struct dwv_type){ .size = 8, .enc = DW_ATE_signed,
-		    .name = "long" };
-	if ((dwv_size(&a->type) >= dwv_size(&t) && !dwv_is_signed(&a->type))
-	    || (dwv_size(&b->type) >= dwv_size(&t) &&
-	    !dwv_is_signed(&b->type))) {
-		t.enc = DW_ATE_unsigned;
-		t.name = t.size == 8 ? "unsigned long" : "unsigned int";
-	}
-	sign = t.enc == DW_ATE_signed;
-	if (sign && dwv_is_signed(&a->type) && dwv_size(&a->type) < 8)
-		x = (uint64_t)(int64_t)(int32_t)x;
-	if (sign && dwv_is_signed(&b->type) && dwv_size(&b->type) < 8)
-		y = (uint64_t)(int64_t)(int32_t)y;
-	if ((op == '/' || op == '%') && (t.size == 4 ? (uint32_t)y : y) == 0) {
-		dwv_fail(ps, "%s: division by zero", ps->s);
-		goto out;
-	}
-	if (t.size == 4) {
-		x = sign ? (uint64_t)(int64_t)(int32_t)x : (uint32_t)x;
-		y = sign ? (uint64_t)(int64_t)(int32_t)y : (uint32_t)y;
-	}
-	if (sign && (op == '/' || op == '%') && (int64_t)y == -1)
-		x = op == '/' ? (uint64_t)0 - x : 0;
-	else if (op == '/')
-		x = sign ? (uint64_t)((int64_t)x / (int64_t)y) : x / y;
-	else if (op == '%')
-		x = sign ? (uint64_t)((int64_t)x % (int64_t)y) : x % y;
-	else if (op == '*')
-		x *= y;
-	else if (op == '+')
-		x += y;
-	else
-		x -= y;
-	r = dwv_int_value(&t, x);
-out:
-	free(err);
-	dwv_free(a);
-	dwv_free(b);
-	return r;
 }
 
 /* *v: what a pointer points at, or an array's first element. */
@@ -657,7 +692,7 @@ dwv_deref(struct dwv_parser *ps, struct dwv_value *v, const char *what)
 		dwv_free(v);
 		return NULL;
 	}
-	if (dwv_scalar(ps->env, v, &u, &err) < 0) {
+	if (dwv_operand(ps, v, &u, &err) < 0) {
 		dwv_fail(ps, "%.*s: %s", len, what, err);
 		free(err);
 		dwv_free(v);
@@ -671,12 +706,12 @@ dwv_deref(struct dwv_parser *ps, struct dwv_value *v, const char *what)
 		dwv_target(&v->type, &t);
 	}
 	dwv_free(v);
-	if (dwv_class(&t, NULL) == DWV_VOID) {
+	if (dwv_class(&t, NULL) == DWV_VOID && ps->skip == 0) {
 		dwv_fail(ps, "%.*s: attempt to take contents of a void pointer",
 		    len, what);
 		return NULL;
 	}
-	if (u == 0) {
+	if (u == 0 && ps->skip == 0) {
 		dwv_fail(ps, "%.*s: cannot access memory at address 0x0 "
 		    "(null pointer)", len, what);
 		return NULL;
@@ -779,7 +814,7 @@ dwv_index(struct dwv_parser *ps, struct dwv_value *v, struct dwv_value *i)
 	char *err = NULL;
 
 	if (dwv_class(&i->type, NULL) != DWV_INT ||
-	    dwv_scalar(ps->env, i, &idx, &err) < 0) {
+	    dwv_operand(ps, i, &idx, &err) < 0) {
 		dwv_fail(ps, "%s: the index is not an integer%s%s", ps->s,
 		    err != NULL ? ": " : "", err != NULL ? err : "");
 		free(err);
@@ -887,7 +922,7 @@ dwv_frame_vars(const struct dwv_env *env, bool args,
     void (*fn)(void *arg, const char *name, struct dwv_value *v),
     void *arg, char **errp)
 {
-	struct dwv_parser ps = { env, "", "", NULL };
+	struct dwv_parser ps = { env, "", "", NULL, 0 };
 	Dwarf_Die *scopes = NULL, child;
 	Dwarf_Addr bias;
 	struct dwv_value *v;

@@ -5,14 +5,21 @@
  * tree, and typed writes to scalar variables. `print`, `locals`, `args`
  * and `set var` (cmd-print.c, cmd-set.c) are its users.
  *
- *	expr    := add
- *	add     := mul { ("+" | "-") mul }
- *	mul     := unary { ("*" | "/" | "%") unary }
+ *	expr    := binary [ "?" expr ":" expr ]
+ *	binary  := unary { BINOP unary }, by C's precedence, loosest first:
+ *		   || ; && ; | ; ^ ; & ; == != ; < <= > >= ; << >> ;
+ *		   + - ; * / %
  *	unary   := ("-" | "*" | "&" | "!" | "~") unary | "(" TYPE ")" unary
- *		 | postfix
+ *		 | "sizeof" "(" TYPE ")" | "sizeof" unary | postfix
  *	postfix := primary { "[" expr "]" | "." NAME | "->" NAME }
- *	primary := NUMBER | 'c' | NAME | $REGISTER | "(" expr ")"
+ *	primary := NUMBER | FLOAT | 'c' | NAME | $REGISTER | "(" expr ")"
  *	TYPE    := [struct|union|enum] NAME { "*" } | C base type { "*" }
+ *
+ * Comparisons, && || and ! give an int 0 or 1; the side of && || ?: not
+ * taken, and sizeof's operand, are type-checked but not evaluated.
+ * Integers follow C's usual arithmetic conversions (NUMBER takes u and l
+ * suffixes); a float operand makes the operation float or double (FLOAT:
+ * 1.5, .5, 1e3, 2.5f), and sizeof is an int, all as gdb's.
  *
  * The process comes in through struct dwv_env: its libdwfl session (the
  * symbol cache's, symbols.h), memory reads and writes (mem.h), symbols and

@@ -763,14 +763,24 @@ int
 procinfo_rss_read(pid_t pid, struct procinfo_rss **out, size_t *count,
     char **errp)
 {
-	char *text, *line, *next;
-	struct procinfo_rss *v = NULL;
-	size_t n = 0;
+	char *text;
 
 	*out = NULL;
 	*count = 0;
 	if ((text = pi_read_proc(pid, "smaps", NULL, errp)) == NULL)
 		return -1;
+	procinfo_rss_parse(text, out, count);
+	free(text);
+	return 0;
+}
+
+void
+procinfo_rss_parse(char *text, struct procinfo_rss **out, size_t *count)
+{
+	char *line, *next;
+	struct procinfo_rss *v = NULL;
+	size_t n = 0;
+
 	for (line = text; line != NULL && *line != '\0'; line = next) {
 		unsigned long long start, end, kb;
 		int len = 0;
@@ -787,10 +797,8 @@ procinfo_rss_read(pid_t pid, struct procinfo_rss **out, size_t *count,
 			v[n - 1].rss_kb = kb;
 		}
 	}
-	free(text);
 	*out = v;
 	*count = n;
-	return 0;
 }
 
 /* ---------------------------------------------------------------------

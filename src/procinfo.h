@@ -174,6 +174,8 @@ struct procinfo_rss {
 };
 int procinfo_rss_read(pid_t pid, struct procinfo_rss **out, size_t *count,
     char **errp);
+/* The same from a smaps file's text (a snapshot's copy); text is cut up. */
+void procinfo_rss_parse(char *text, struct procinfo_rss **out, size_t *count);
 
 /*
  * A file or directory under /proc/PID, reached one component at a time

@@ -2,10 +2,14 @@
  * snapshot.c: a held process saved into a directory. What goes in, and
  * from where:
  *
- *	core		coredump.c (gcore)
  *	maps smaps status environ cmdline limits cgroup mountinfo stat
  *	auxv		copied from /proc/TID (a live thread: the leader's
- *			entries lose the memory and files once it exited)
+ *			entries lose the memory and files once it exited),
+ *			first: writing the core reads memory, which can
+ *			fault pages in and change smaps' and status's sizes
+ *	task/TID/comm	each thread's name
+ *	task/TID/status	each thread's status (its signal masks)
+ *	core		coredump.c (gcore)
  *	cwd exe		the targets of /proc/TID/cwd and exe, one line each
  *			(text, not symbolic links: an artifact upload that
  *			follows links would copy the whole tree)
@@ -15,8 +19,12 @@
  *	bt.txt		the `bt all` command's text
  *	summary.json	ptinspect's version, when and how long, why the
  *			process was paused, argv, cwd, exe, the `status`
- *			command's JSON object, the core's figures, the files
- *			written and the parts that failed
+ *			command's JSON object, the lifetime and CPU times
+ *			when the save began ("times"), the core's figures,
+ *			the files written with the bytes of each
+ *			("file_bytes": a file cut short after the save is
+ *			found when the snapshot is read) and the parts that
+ *			failed
  *
  * It sits below the commands (it runs `fds`, `bt all` and `status` through
  * the ctx->run it is given, cmd_run, with ctx->out pointed at a file, so
@@ -54,7 +62,10 @@ struct snap {
 	pid_t tid;		/* live thread for /proc paths */
 	int dfd;		/* the directory */
 	char **files;		/* written, for summary.json */
+	uint64_t *bytes;	/* the size of each */
 	size_t nfiles;
+	struct procinfo_status times;	/* when the save began */
+	bool timed;		/* ... if /proc said */
 	char **errors;		/* "NAME: what went wrong" */
 	size_t nerrors;
 };
@@ -68,10 +79,13 @@ static void snap_error(struct snap *s, const char *fmt, ...)
     PTI_PRINTF(2, 3);
 static FILE *snap_open(struct snap *s, const char *name);
 static void snap_close(struct snap *s, const char *name, FILE *f);
+static void snap_written(struct snap *s, const char *name);
 static void snap_copy_proc(struct snap *s, const char *name,
     const char *dest);
 static void snap_link(struct snap *s, const char *name);
 static void snap_fdinfo(struct snap *s);
+static void snap_threads(struct snap *s);
+static bool snap_mkdir(struct snap *s, const char *name);
 static void snap_command(struct snap *s, const char *name,
     const char *line);
 static void snap_summary(struct snap *s, const char *dir,
@@ -119,20 +133,21 @@ snapshot_save(struct cmd_ctx *ctx, const char *dir,
 	if (s.dfd < 0)
 		return set_error(errp, "%s: %s", dir, strerror(errno));
 	s.tid = proc_access_tid(ctx->proc);
+	s.timed = procinfo_status_read(ctx->proc->pid, s.tid, &s.times,
+	    NULL) == 0;
 
-	core_path = xstrfmt("%s/core", dir);
-	core_ok = coredump_write(ctx->proc, core_path, &core, &err) == 0;
-	if (core_ok) {
-		s.files = xreallocarray(s.files, s.nfiles + 1, sizeof *s.files);
-		s.files[s.nfiles++] = xstrdup("core");
-	} else {
-		snap_error(&s, "core: %s", err);
-	}
-	free(err);
-	free(core_path);
 	for (i = 0; i < ARRAY_SIZE(snapshot_proc_files); i++)
 		snap_copy_proc(&s, snapshot_proc_files[i],
 		    snapshot_proc_files[i]);
+	snap_threads(&s);
+	core_path = xstrfmt("%s/core", dir);
+	core_ok = coredump_write(ctx->proc, core_path, &core, &err) == 0;
+	if (core_ok)
+		snap_written(&s, "core");
+	else
+		snap_error(&s, "core: %s", err);
+	free(err);
+	free(core_path);
 	snap_link(&s, "cwd");
 	snap_link(&s, "exe");
 	snap_command(&s, "fds.txt", "fds");
@@ -151,6 +166,7 @@ snapshot_save(struct cmd_ctx *ctx, const char *dir,
 	for (i = 0; i < s.nerrors; i++)
 		free(s.errors[i]);
 	free(s.files);
+	free(s.bytes);
 	free(s.errors);
 	close(s.dfd);
 	return 0;
@@ -222,8 +238,34 @@ snap_close(struct snap *s, const char *name, FILE *f)
 		snap_error(s, "%s: %s", name, strerror(errno ? errno : EIO));
 		return;
 	}
+	snap_written(s, name);
+}
+
+/* name is written: listed in summary.json with its size. */
+static void
+snap_written(struct snap *s, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(s->dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		snap_error(s, "%s: %s", name, strerror(errno));
+		return;
+	}
 	s->files = xreallocarray(s->files, s->nfiles + 1, sizeof *s->files);
+	s->bytes = xreallocarray(s->bytes, s->nfiles + 1, sizeof *s->bytes);
+	s->bytes[s->nfiles] = (uint64_t)st.st_size;
 	s->files[s->nfiles++] = xstrdup(name);
+}
+
+/* A subdirectory of the snapshot (made if missing), or false, recorded. */
+static bool
+snap_mkdir(struct snap *s, const char *name)
+{
+	if (mkdirat(s->dfd, name, 0700) < 0 && errno != EEXIST) {
+		snap_error(s, "%s: %s", name, strerror(errno));
+		return false;
+	}
+	return true;
 }
 
 static void
@@ -276,8 +318,7 @@ snap_fdinfo(struct snap *s)
 		snap_error(s, "%s: %s", path, strerror(errno));
 		return;
 	}
-	if (mkdirat(s->dfd, "fdinfo", 0700) < 0 && errno != EEXIST) {
-		snap_error(s, "fdinfo: %s", strerror(errno));
+	if (!snap_mkdir(s, "fdinfo")) {
 		closedir(d);
 		return;
 	}
@@ -288,6 +329,30 @@ snap_fdinfo(struct snap *s)
 		snap_copy_proc(s, name, name);
 	}
 	closedir(d);
+}
+
+/*
+ * task/TID/comm and task/TID/status of every thread ptinspect knows, as
+ * /proc has them: the names `threads` shows (a core has none but the
+ * process's) and the signal masks `signals` shows per thread.
+ */
+static void
+snap_threads(struct snap *s)
+{
+	struct thread *t;
+	char name[64];
+
+	if (!snap_mkdir(s, "task"))
+		return;
+	for (t = s->ctx->proc->threads; t != NULL; t = t->next) {
+		snprintf(name, sizeof name, "task/%d", (int)t->tid);
+		if (!snap_mkdir(s, name))
+			continue;
+		snprintf(name, sizeof name, "task/%d/comm", (int)t->tid);
+		snap_copy_proc(s, name, name);
+		snprintf(name, sizeof name, "task/%d/status", (int)t->tid);
+		snap_copy_proc(s, name, name);
+	}
 }
 
 /* A command's text output into a file, its errors included. */
@@ -378,6 +443,13 @@ snap_summary(struct snap *s, const char *dir,
 	json_str(f, exe);
 	fprintf(f, ",\"status\":%s", status_len > 0 && status[0] == '{' ?
 	    status : "null");
+	if (s->timed)
+		fprintf(f, ",\"times\":{\"lifetime_ms\":%" PRIu64
+		    ",\"cpu_user_ms\":%" PRIu64 ",\"cpu_system_ms\":%"
+		    PRIu64 "}", s->times.lifetime_ms, s->times.utime_ms,
+		    s->times.stime_ms);
+	else
+		fputs(",\"times\":null", f);
 	if (core_ok)
 		fprintf(f, ",\"core\":{\"file\":\"core\",\"threads\":%u,"
 		    "\"segments\":%u,\"size\":%" PRIu64 ",\"data_bytes\":%"
@@ -391,7 +463,14 @@ snap_summary(struct snap *s, const char *dir,
 			putc(',', f);
 		json_str(f, s->files[i]);
 	}
-	fputs(",\"summary.json\"],\"errors\":[", f);
+	fputs(",\"summary.json\"],\"file_bytes\":{", f);
+	for (i = 0; i < s->nfiles; i++) {
+		if (i > 0)
+			putc(',', f);
+		json_str(f, s->files[i]);
+		fprintf(f, ":%" PRIu64, s->bytes[i]);
+	}
+	fputs("},\"errors\":[", f);
 	for (i = 0; i < s->nerrors; i++) {
 		if (i > 0)
 			putc(',', f);

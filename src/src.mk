@@ -49,7 +49,8 @@ src_libptinspect_a_SOURCES += \
 # Variables: DWARF types and locations, print, locals, args, set.
 src_libptinspect_a_SOURCES += \
 	src/dwarf-value.c src/dwarf-value.h src/dwarf-value-int.h \
-	src/dwarf-types.c src/dwarf-print.c \
+	src/dwarf-types.c src/dwarf-ops.c src/dwarf-print.c \
+	src/dwarf-names.c \
 	src/cmd-print.c src/cmd-set.c
 
 # Post-mortem: core files read back (no tracer, no terminal).

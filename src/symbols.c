@@ -288,6 +288,7 @@ symbols_resolve(struct symbols *s, uint64_t pc, bool return_address,
 		/* Drop a symbol version: __libc_start_main@@GLIBC_2.34. */
 		info->function = xstrndup(name, strcspn(name, "@"));
 		info->offset = off + (pc - addr);
+		info->size = sym.st_size;
 	}
 	line = dwfl_module_getsrc(mod, addr);
 	if (line != NULL &&

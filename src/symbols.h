@@ -24,6 +24,7 @@ struct sym_inline {
 struct sym_info {
 	const char *function;	/* NULL when no symbol covers the pc */
 	uint64_t offset;	/* from the function's start */
+	uint64_t size;		/* the function's (ELF st_size); 0 unknown */
 	const char *file;	/* source file, absolute if known, or NULL */
 	int line;		/* 0 when unknown */
 	const char *module;	/* the mapped file's path, or NULL */

@@ -3,7 +3,8 @@
 # the process are those of the file), against objdump -d of the same file:
 # every instruction of level_d, level_c, level_b and level_a must be at
 # the address objdump gives and have the same mnemonic and operands
-# (capstone's size suffixes and decimal small immediates aside); call
+# (capstone's size suffixes and decimal small immediates aside), and
+# `disas FUNC` must stop at the function's end (nm -S's size); call
 # targets named as nm names them; $rip (in level_d, after its exit_group
 # syscall) marked as the current instruction, with the ones before it.
 
@@ -77,15 +78,44 @@ level_c=$(sym_addr level_c)
 level_d=$(sym_addr level_d)
 [ -n "$level_a" ] && [ -n "$level_d" ] || tap_bail "nm: no level_* in $prog"
 
-# Each function from its first byte; 12 instructions cover each whole.
-pti_run --batch --json -ex disas -ex "disas $level_d 12" \
-	-ex "disas $level_c 12" -ex "disas $level_b 12" \
-	-ex "disas $level_a 12" "$prog"
+# Each function by name (or its address): all of it and no further (its
+# ELF size), then a COUNT within a function and one past its end.
+pti_run --batch --json -ex disas -ex "disas level_d" -ex "disas level_c" \
+	-ex "disas level_b" -ex "disas $level_a" -ex "disas $level_b 3" \
+	-ex "disas level_b 100" "$prog"
 tap_is "$TAP_RC" 7 "bt-nested-nopie: exit status 7 after disas"
 r=$(compare_objdump)
 tap_like "$r" '^[0-9]+$' "every instruction of level_a..d as objdump -d has it"
 tap_ok "at least 20 instructions compared ($r)" \
 	[ "${r:-0}" -ge 20 ] 2>/dev/null
+# objdump's instruction addresses in [start, start + nm -S size) of each
+# function, against each listing's.
+spans=$(printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, re, sys
+size = {}
+for l in open(sys.argv[2]):
+	f = l.split()
+	if len(f) == 4:
+		size[int(f[0], 16)] = int(f[1], 16)
+ref = [int(m.group(1), 16) for m in
+	(re.match(r"^\s+([0-9a-f]+):\t", l) for l in open(sys.argv[1])) if m]
+out = []
+for l in sys.stdin:
+	if not l.startswith("{\"cmd\":\"disas\""):
+		continue
+	got = [int(i["addr"], 16) for i in json.loads(l)["insns"]]
+	s = got[0]
+	want = [a for a in ref if s <= a < s + size.get(s, 0)]
+	out.append("%s %d" % ("same" if got == want else "differ", len(got)))
+print(" ".join(out[1:]))
+' "$TAP_TMP/objdump" "$TAP_TMP/nm")
+set -- $spans
+tap_like "$1 $3 $5 $7" '^same same same same$' \
+	"disas level_d/c/b, disas ADDR of level_a: the whole function, its last instruction objdump's last before its nm -S end ($spans)"
+tap_is "$9" "differ" "disas ADDR 3 is not the whole function"
+tap_is "${10}" 3 "disas ADDR 3: 3 instructions"
+tap_is "${11} ${12}" "same $6" \
+	"disas level_b 100: stops at level_b's end ($6 instructions)"
 
 # The default: around $rip, one current instruction, in level_d, not first.
 cur=$(pti_json_eval disas \
@@ -93,12 +123,12 @@ cur=$(pti_json_eval disas \
 	sed -n 1p)
 tap_like "$cur" "^\\[\\(3, 'level_d\\+0x[0-9a-f]+'\\)\\]\$" \
 	"default disas: \$rip in level_d is the 4th instruction, marked current"
-n=$(pti_json_eval disas 'len(o["insns"])' | sed -n 1p)
-tap_is "$n" 10 "default disas: 10 instructions"
+last=$(pti_json_eval disas 'o["insns"][-1]["addr"]' | sed -n 1,2p |
+	tr '\n' ' ')
+tap_like "$last" '^(0x[0-9a-f]+) \1 $' \
+	"default disas: to level_d's last instruction, not past it ($last)"
 prev=$(pti_json_eval disas 'o["insns"][2]["text"]' | sed -n 1p)
 tap_is "$prev" syscall "default disas: the instruction before \$rip is syscall"
-n=$(pti_json_eval disas 'len(o["insns"])' | sed -n 2p)
-tap_is "$n" 12 "disas ADDR 12: 12 instructions"
 
 # level_b calls level_c: the target is named (nm's address and name).
 t=$(pti_json_eval disas \

@@ -17,7 +17,7 @@ core=$TAP_TMP/live.core
 # The same commands at the live pause and on the core.
 cmds=$TAP_TMP/cmds
 printf '%s\n' bt 'find "GCORE-MARKER-7f3a9c"' 'x $rsp 64' regs threads \
-	'sym main' 'disas main 6' >"$cmds"
+	'sym main' 'disas main 6' maps >"$cmds"
 
 # facts FILE: one line per command of the JSON lines in FILE: bt's
 # functions (every thread), find's matches, x's bytes, regs, thread ids,
@@ -59,6 +59,11 @@ for what in bt find x regs threads sym disas; do
 	tap_is "$(grep "^$what " "$TAP_TMP/core.facts")" "$live" \
 		"--core: $what as at the live pause"
 done
+# A core has no smaps: maps --json's rss_kb is null there, a number live.
+tap_is "$(grep '^{"cmd":"maps"' "$TAP_TMP/core.json" | grep -c '"rss_kb":[0-9]')" 0 \
+	"--core: maps has no RSS (rss_kb null)"
+tap_like "$(grep '^{"cmd":"maps"' "$TAP_TMP/live.json")" '"rss_kb":[1-9]' \
+	"... the live pause's maps has it"
 
 pti_run --core="$core" --batch --json -ex status "$prog"
 tap_is "$(tap_json "$TAP_OUT" status state)" core "status: state core"

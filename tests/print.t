@@ -190,7 +190,7 @@ tap_like "$err" '^p: \*null_ptr: attempt to take contents of a void pointer$' \
 tap_like "$err" "^p: \\(numbers: '\\)' expected at column 9\$" \
 	"syntax: the column"
 tap_like "$err" '^p: 1/0: division by zero$' "division by zero"
-tap_like "$err" "^p: mixed \\+ 1: operands of '\\+' must be integers or pointers\$" \
+tap_like "$err" "^p: mixed \\+ 1: operands of '\\+' must be numbers or pointers\$" \
 	"struct + int: type mismatch"
 tap_like "$err" '^p: 12abc: invalid number$' "bad number"
 tap_like "$err" '^set: mixed: not a scalar variable$' "set var on a struct"

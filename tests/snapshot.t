@@ -4,10 +4,15 @@
 # and arguments), x at $rsp, the regions, and the descriptors, the
 # environment, cwd, cmdline, exe and limits the live process had. Symbols
 # on the core (sym, disas, a symbol in an address) equal the live ones,
-# and gdb on the snapshot's core agrees on main's address. A plain --core
-# says it has no saved /proc files; a corrupted snapshot (no summary.json
-# or a cut one, no core or a cut one, a cut maps file) is refused with the
-# file that is wrong named (exit 2).
+# and gdb on the snapshot's core agrees on main's address. On a program
+# with named threads, the snapshot's status (lifetime and CPU times among
+# the rest), threads (each one's name), signals (each thread's masks)
+# and maps' RSS are those of the
+# live pause it was saved at. A plain --core says it has no saved /proc
+# files; a corrupted snapshot (no summary.json or a cut one, no core or a
+# cut one, a file cut short, grown or missing against the size
+# summary.json recorded) is refused with the file that is wrong named
+# (exit 2).
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -105,6 +110,67 @@ else
 	tap_skip "no gdb" "x main: at gdb's address of main"
 fi
 
+# The same pause, live and saved: status (lifetime at the save, between
+# the live status before it and after it; CPU times, ids, peak RSS and
+# context switches equal: the process is held), threads with their names,
+# and each region's RSS (from smaps; the saved one is copied before the
+# core is written, which reads memory).
+tprog=$PROGS/threads
+tsnap=$TAP_TMP/tsnap
+pti_run --batch --json="$TAP_TMP/tlive.json" -ex status -ex threads -ex maps \
+	-ex signals -ex "save $tsnap" -ex status -- "$tprog"
+tap_is "$TAP_RC" 0 "threads: the live run exits 0"
+pti_run --snapshot="$tsnap" --batch --json -ex status -ex threads -ex maps \
+	-ex signals "$tprog"
+printf '%s\n' "$TAP_OUT" >"$TAP_TMP/tsnap.json"
+python3 - "$TAP_TMP/tlive.json" "$TAP_TMP/tsnap.json" >"$TAP_TMP/tcmp" <<'PY'
+import json, sys
+def objs(path):
+	return [json.loads(l) for l in open(path) if l.startswith("{")]
+live, snap = objs(sys.argv[1]), objs(sys.argv[2])
+ls = [o for o in live if o["cmd"] == "status"]
+ss = [o for o in snap if o["cmd"] == "status"][0]
+keys = ("ppid", "comm", "argv", "exe", "uid", "gid", "cpu_user_ms",
+    "cpu_system_ms", "peak_rss_kb", "voluntary_ctxt_switches",
+    "involuntary_ctxt_switches")
+print("status", [(k, ss.get(k)) for k in keys] ==
+    [(k, ls[0][k]) for k in keys] or [(k, ss.get(k), ls[0][k])
+    for k in keys if ss.get(k) != ls[0][k]])
+print("lifetime", ls[0]["lifetime_ms"] <= ss.get("lifetime_ms", -1) <=
+    ls[1]["lifetime_ms"], ls[0]["lifetime_ms"], ss.get("lifetime_ms"),
+    ls[1]["lifetime_ms"])
+lt = [o for o in live if o["cmd"] == "threads"][0]["threads"]
+st = [o for o in snap if o["cmd"] == "threads"][0]["threads"]
+print("threads", st == lt or (lt, st))
+print("names", " ".join(sorted(t["name"] for t in st)))
+lsig = [o for o in live if o["cmd"] == "signals"][0]["threads"]
+ssig = [o for o in snap if o["cmd"] == "signals"][0]["threads"]
+print("signals", len(ssig), ssig == lsig or (lsig, ssig))
+lm = {(r["start"], r["end"]): r["rss_kb"]
+    for r in [o for o in live if o["cmd"] == "maps"][0]["regions"]}
+sm = [(r["start"], r["end"], r["rss_kb"])
+    for r in [o for o in snap if o["cmd"] == "maps"][0]["regions"]]
+bad = [r for r in sm if r[2] is None or lm.get(r[:2]) != r[2]]
+print("rss", len(sm), sum(r[2] or 0 for r in sm), bad)
+PY
+tap_is "$(sed -n 's/^status //p' "$TAP_TMP/tcmp")" True \
+	"threads: --snapshot's status has the live pause's ids, CPU times, peak RSS, switches"
+tap_like "$(sed -n 's/^lifetime //p' "$TAP_TMP/tcmp")" "^True [0-9]+ [0-9]+ [0-9]+$" \
+	"... and its lifetime at the save, between the live status before and after"
+tap_is "$(sed -n 's/^threads //p' "$TAP_TMP/tcmp")" True \
+	"threads: --snapshot's threads are the live ones (tid, name, state, pc)"
+tap_is "$(sed -n 's/^names //p' "$TAP_TMP/tcmp")" \
+	"threads worker-0 worker-1 worker-2 worker-3 worker-4 worker-5 worker-6 worker-7" \
+	"... each with the name it gave itself"
+tap_is "$(sed -n 's/^signals //p' "$TAP_TMP/tcmp")" "9 True" \
+	"signals: --snapshot has each of the 9 threads' masks, the live ones"
+tap_like "$(sed -n 's/^rss //p' "$TAP_TMP/tcmp")" "^[1-9][0-9]* [1-9][0-9]* \[\]$" \
+	"maps: every region's RSS on --snapshot is the live pause's"
+pti_run --snapshot="$tsnap" --batch -ex status "$tprog"
+set -- $(sed -n 's/^lifetime True \([0-9]*\) \([0-9]*\) .*/\1 \2/p' "$TAP_TMP/tcmp")
+tap_like "$TAP_OUT" "^  lifetime $2 ms; cpu user [0-9]+ ms, system [0-9]+ ms; peak RSS [0-9]+ kB; context switches" \
+	"status text: the lifetime and CPU line as a live process's"
+
 # A plain core has no saved /proc files: it says so.
 pti_run --core="$snap/core" --batch -ex fds -ex 'env HOME' -ex 'sym main' \
 	"$prog"
@@ -136,14 +202,49 @@ tap_like "$TAP_ERR" "$bad/summary.json: truncated" "a truncated summary.json"
 cp "$snap/summary.json" "$bad/summary.json"
 pti_run --snapshot="$bad" --batch -ex status
 tap_like "$TAP_ERR" "$bad/core: No such file.*no core" "no core"
-cp "$snap/core" "$bad/core"
+cp -R "$snap/." "$bad/"
+pti_run --snapshot="$bad" --batch -ex status
+tap_is "$TAP_RC" 0 "a whole copy opens"
 # Cut short in the second line's address range.
 { head -n 1 "$snap/maps"; head -n 2 "$snap/maps" | tail -n 1 | cut -c1-5; } |
 	head -c -1 >"$bad/maps"
 pti_run --snapshot="$bad" --batch -ex status
 tap_is "$TAP_RC" 2 "a truncated maps file: exit 2"
-tap_like "$TAP_ERR" "$bad/maps: line [0-9]+: malformed" "... named"
+tap_like "$TAP_ERR" "$bad/maps: cut short \([0-9]+ of $(wc -c <"$snap/maps") bytes\)" \
+	"... named, with the size it was saved with"
+# A snapshot without sizes (summary.json "file_bytes") still has its
+# maps parsed.
+sed 's/,"file_bytes":{[^}]*}//' "$snap/summary.json" >"$bad/summary.json"
+pti_run --snapshot="$bad" --batch -ex status
+tap_like "$TAP_ERR" "$bad/maps: line [0-9]+: malformed" \
+	"... without recorded sizes: the maps line that does not parse"
 cp "$snap/maps" "$bad/maps"
+cp "$snap/summary.json" "$bad/summary.json"
+for f in environ limits; do
+	head -c 100 "$snap/$f" >"$bad/$f"
+	pti_run --snapshot="$bad" --batch -ex status
+	tap_is "$TAP_RC" 2 "a cut $f: exit 2"
+	tap_like "$TAP_ERR" "$bad/$f: cut short \(100 of $(wc -c <"$snap/$f") bytes\)$" \
+		"... $f named, cut short"
+	cp "$snap/$f" "$bad/$f"
+done
+echo more >>"$bad/limits"
+pti_run --snapshot="$bad" --batch -ex status
+tap_like "$TAP_ERR" "$bad/limits: [0-9]+ bytes, [0-9]+ when saved \(changed since\)" \
+	"a grown file: named, changed"
+cp "$snap/limits" "$bad/limits"
+rm "$bad/fdinfo/0"
+pti_run --snapshot="$bad" --batch -ex status
+tap_like "$TAP_ERR" "$bad/fdinfo/0: No such file .*\(saved with [0-9]+ bytes\)" \
+	"a missing file: named"
+cp "$snap/fdinfo/0" "$bad/fdinfo/0"
+# summary.json may come from elsewhere: a size for a name outside the
+# directory is refused, not looked at.
+sed 's|"file_bytes":{|&"../x":1,|' "$snap/summary.json" >"$bad/summary.json"
+pti_run --snapshot="$bad" --batch -ex status
+tap_like "$TAP_ERR" "$bad/summary.json: \"file_bytes\" names \.\./x, not a file inside" \
+	"file_bytes naming ../x: refused"
+cp "$snap/summary.json" "$bad/summary.json"
 head -c 3000 "$snap/core" >"$bad/core"
 pti_run --snapshot="$bad" --batch -ex status
 tap_is "$TAP_RC" 2 "a truncated core: exit 2"

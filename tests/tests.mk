@@ -28,6 +28,8 @@ foundation_tests = \
 	tests/postmortem.t \
 	tests/print.t \
 	tests/print-frames.t \
+	tests/print-ops.t \
+	tests/print-entry.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
 	tests/memory.t \
@@ -40,6 +42,11 @@ foundation_tests = \
 	tests/threads.t
 TESTS += $(foundation_tests)
 EXTRA_DIST += $(foundation_tests)
+
+# The include and call graphs of docs/HACKING.md: no circles (reads the
+# sources and the built library, runs nothing).
+TESTS += tests/layers.t
+EXTRA_DIST += tests/layers.t
 
 # The README quick start's demo: built by plain `make`.
 noinst_PROGRAMS += tests/progs/demo
@@ -332,6 +339,7 @@ tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/cras
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
 	tests/tui/shell.t tests/tui/save.t tests/tui/source.t \
+	tests/tui/code-end.t \
 	tests/tui/core.t tests/tui/inspect.t
 TESTS += $(tui_tests)
 EXTRA_DIST += $(tui_tests) tests/tui/tui-lib.sh tests/tui/golden

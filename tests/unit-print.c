@@ -2,9 +2,11 @@
  * unit-print.c: the C expression evaluator and printer (src/dwarf-value.c)
  * over this test's own globals, through libdwfl's view of this process
  * and process_vm_readv of itself: values as gdb prints them, errors naming
- * the bad token, and a fuzz loop: 20000 random and truncated expressions over
- * the grammar's characters and the globals' names evaluate or fail with a
- * message, never crash (also under ASan/UBSan when built with them).
+ * the bad token, C's operators (comparisons, && || ?:, bitwise, shifts,
+ * sizeof, floats), and a fuzz loop: 20000 random and truncated
+ * expressions over the grammar's operators and the globals' names
+ * evaluate or fail with a message, never crash (also under ASan/UBSan
+ * when built with them).
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -91,6 +93,19 @@ main(void)
 		    "column 12" },
 		{ "1 / 0", "error: 1 / 0: division by zero" },
 		{ "(struct nope *)0", "error: struct nope: no such type" },
+		{ "unit_numbers[1] < 0 && unit_ratio > 0.25", "1" },
+		{ "unit_tail.next && unit_tail.next->weight", "0" },
+		{ "unit_numbers[0] | 6 ^ 1 & 3", "7" },
+		{ "1 + 2 << 3 >> 1", "12" },
+		{ "unit_numbers[2] == 3 ? unit_ratio * 3 : -1", "1.5" },
+		{ "sizeof(struct unit_node) + sizeof unit_numbers", "40" },
+		{ "-unit_ratio / 4", "-0.125" },
+		{ "unit_ratio != 0.5", "0" },
+		{ "~unit_numbers[1] >= 1", "1" },
+		{ "0.0 / 0 == 0.0 / 0", "0" },
+		{ "unit_ratio % 2", "error: unit_ratio % 2: operands of '%' "
+		    "must be integers" },
+		{ "1 ? 2", "error: 1 ? 2: ':' expected at column 6" },
 	};
 	void *index = NULL;
 	struct dwv_env env = {
@@ -168,11 +183,19 @@ unit_fuzz(const struct dwv_env *env, FILE *null)
 		"(long)", "(char *)", "(double)", "0", "1", "0x10", "'a'",
 		"$rsp", "UNIT_GREEN", "->", ".", "[", "]", "(", ")", "*", "&",
 		"-", "+", "/", "%", "!", "~", " ", "'", "9999999999999999999",
+		"==", "!=", "<", "<=", ">", ">=", "&&", "||", "|", "^", "<<",
+		">>", "?", ":", "sizeof", "sizeof(int)", "1.5", ".5e3",
+		"1e", "2.5f", "7u", "8ul", "0x1L", "(float)", "--", "++",
+		"1e300", "(int)", "63", "-9223372036854775807", "0.0/0",
 	};
 	static const char *const valid[] = {
 		"unit_head.next->name", "(struct unit_node *)&unit_tail",
 		"unit_matrix[1][1] * -3", "*unit_head.next",
 		"&unit_numbers[2] - 1", "unit_text[1]",
+		"unit_tail.next && unit_tail.next->weight > 1 || !unit_ratio",
+		"sizeof(struct unit_node) << 2 | unit_numbers[1] ^ 3",
+		"unit_ratio >= 0.5 ? unit_numbers[0] * 2.5f : -unit_ratio",
+		"(long)1e300 + (int)(0.0/0) - (1L << 63) / -1 % -1",
 	};
 	char expr[256], *err;
 	struct dwv_value *v;

@@ -4,7 +4,11 @@
  * (pid, name, state, threads, live rate), each slot's title row with its
  * tabs and the shown pane's title text, the bottom row (the prompt, the
  * quit question, a message, the input-mode banner or the function keys),
- * and the screen shown when the terminal is too small.
+ * and the screen shown when the terminal is too small; and the drawing
+ * helpers and messages of pane.h. It holds the modes (struct tui_core)
+ * that the bottom row shows and the loop and input set. The lowest of the
+ * TUI's files: it calls no other, and reaches the panes only through the
+ * struct pane_ops in the slots and the function-key table it is given.
  */
 #include "config.h"
 
@@ -21,24 +25,7 @@
 #include "tui/tui-int.h"
 #include "util.h"
 
-/* The function-key bar; input.c sends each key where it says. */
-const struct tui_fkey tui_fkeys[] = {
-	{ KEY_F(1), "Help", NULL, 0 },
-	{ KEY_F(2), "Edit", &pane_hex_ops, 'e' },
-	{ KEY_F(3), "Search", &pane_hex_ops, '/' },
-	{ KEY_F(4), "Filter", &pane_regions_ops, '/' },
-	{ KEY_F(5), "Goto", &pane_hex_ops, 'g' },
-	{ KEY_F(6), "Sort", &pane_regions_ops, 's' },
-	{ KEY_F(7), "Unit", &pane_hex_ops, 'w' },
-	{ KEY_F(8), "Cont", NULL, 0 },
-	{ KEY_F(9), "Kill", NULL, 0 },
-	{ KEY_F(10), "Quit", NULL, 0 },
-	/* Past 80 columns: p shows the Process pane too. */
-	{ KEY_F(11), "Proc", &pane_process_ops, 'P' },
-	/* The selected frame's source; again, its code (input.c). */
-	{ KEY_F(12), "Src", NULL, 0 },
-};
-const size_t tui_nfkeys = ARRAY_SIZE(tui_fkeys);
+struct tui_core core;
 
 static attr_t attrs[TC_COUNT];
 static char *message;
@@ -46,6 +33,7 @@ static bool message_error;
 
 static void status_text(struct tui *t, const char *fn, char *buf,
     size_t len, bool *paused);
+static const char *continue_label(const struct tui *t);
 static int wrap_text(const char *text, int width, char lines[][81],
     int max);
 
@@ -276,8 +264,19 @@ bars_draw_status(struct tui *t, const char *fn)
 	attrset(A_NORMAL);
 }
 
+/*
+ * F8's label: it pauses a running process on demand and continues a
+ * held one.
+ */
+static const char *
+continue_label(const struct tui *t)
+{
+	return t->proc != NULL && t->proc->state == PROC_RUNNING ? "Pause" :
+	    "Cont";
+}
+
 void
-bars_draw_bottom(struct tui *t)
+bars_draw_bottom(struct tui *t, const struct tui_fkey *fkeys, size_t n)
 {
 	int y = LINES - 1;
 	int x = 0;
@@ -316,17 +315,17 @@ bars_draw_bottom(struct tui *t)
 	 */
 	int width = 6, padded = 0;
 
-	for (size_t i = 0; i < tui_nfkeys; i++)
-		padded += (i + 1 < 10 ? 2 : 3) + (i + 1 < tui_nfkeys ? 6 : 3);
+	for (size_t i = 0; i < n; i++)
+		padded += (i + 1 < 10 ? 2 : 3) + (i + 1 < n ? 6 : 3);
 	if (padded > COLS)
 		width = 0;
-	for (size_t i = 0; i < tui_nfkeys; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char key[24], label[16];
 
 		snprintf(key, sizeof(key), "F%zu", i + 1);
 		snprintf(label, sizeof(label), "%-*s",
-		    i + 1 < tui_nfkeys ? width : 0, tui_fkeys[i].key ==
-		    KEY_F(8) ? tui_continue_label(t) : tui_fkeys[i].label);
+		    i + 1 < n ? width : 0, fkeys[i].key == KEY_F(8) ?
+		    continue_label(t) : fkeys[i].label);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEY), key);
 		x += (int)strlen(key);
 		tui_put(stdscr, y, x, tui_attr(t, TC_KEYLABEL), label);

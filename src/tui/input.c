@@ -4,7 +4,9 @@
  * them is up; otherwise to the focused pane, and what it ignores is
  * handled here: Tab, the function keys, :, !, ?, p, S, C, q, Ctrl-C. The
  * terminal is raw, so Ctrl-C is a key; typed to the program it reaches its
- * terminal.
+ * terminal. Below the loop only; it calls session.c, layout.c, the prompt,
+ * the pop-up, bars.c and the panes (through their struct pane_ops); the
+ * Output pane reaches input_start through t->ops.
  */
 #include "config.h"
 
@@ -21,7 +23,6 @@
 #include "tui/pane.h"
 #include "tui/tui-int.h"
 #include "util.h"
-
 
 static enum pane_result mouse_event(struct tui *t);
 static void command_done(struct tui *t, const char *line);
@@ -65,7 +66,7 @@ mouse_event(struct tui *t)
 				    sizeof(name));
 
 				if (ev.x >= x && ev.x < x + w)
-					tui_focus(t, s->panes[j]);
+					layout_focus(t, s->panes[j]);
 				x += w;
 			}
 			return PANE_REDRAW;
@@ -73,7 +74,7 @@ mouse_event(struct tui *t)
 		p = s->panes[s->shown];
 		if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED |
 		    BUTTON1_DOUBLE_CLICKED))
-			tui_focus(t, p);
+			layout_focus(t, p);
 		if (ev.y == s->r.y || p->mouse == NULL)
 			return PANE_REDRAW;
 		p->mouse(t, ev.y - s->r.y - 1, ev.x - s->r.x, ev.bstate);
@@ -95,7 +96,7 @@ command_done(struct tui *t, const char *line)
 		tui_msg(t, true, "%s: no process", line);
 		return;
 	}
-	tui_cmd_ctx(t, &ctx);
+	session_cmd_ctx(t, &ctx);
 	ctx.out = open_memstream(&out, &out_len);
 	ctx.err = open_memstream(&err, &err_len);
 	if (ctx.out == NULL || ctx.err == NULL)
@@ -103,7 +104,7 @@ command_done(struct tui *t, const char *line)
 	cmd_run(&ctx, line);
 	/* frame, up, down: Source, Code and Threads follow. */
 	if (ctx.frame != t->sel_frame)
-		tui_select_frame(t, t->tid, ctx.frame);
+		session_select_frame(t, t->tid, ctx.frame);
 	fclose(ctx.out);
 	fclose(ctx.err);
 	text = xstrfmt("%s%s", out, err);
@@ -148,7 +149,7 @@ shell_done(struct tui *t, const char *line)
 	endwin();
 	printf("\n$ %s\n", line);
 	fflush(stdout);
-	tui_cmd_ctx(t, &ctx);
+	session_cmd_ctx(t, &ctx);
 	ctx.out = stdout;
 	ctx.err = stderr;
 	cmd = xstrfmt("shell %s", line);
@@ -176,7 +177,7 @@ shell_done(struct tui *t, const char *line)
 }
 
 void
-tui_input_start(struct tui *t)
+input_start(struct tui *t)
 {
 	if (t->tr == NULL) {
 		tui_msg(t, true, "input: no live process (a core is "
@@ -239,12 +240,14 @@ global_key(struct tui *t, int key)
 {
 	char *err = NULL;
 
-	for (size_t i = 0; i < tui_nfkeys; i++) {
-		if (key != tui_fkeys[i].key || tui_fkeys[i].pane == NULL)
+	for (size_t i = 0; i < layout_nfkeys; i++) {
+		const struct tui_fkey *f = &layout_fkeys[i];
+
+		if (key != f->key || f->pane == NULL)
 			continue;
-		tui_focus(t, tui_fkeys[i].pane);
-		if (layout_focused() == tui_fkeys[i].pane)
-			return tui_fkeys[i].pane->key(t, tui_fkeys[i].send);
+		layout_focus(t, f->pane);
+		if (layout_focused() == f->pane)
+			return f->pane->key(t, f->send);
 		return PANE_REDRAW;
 	}
 	switch (key) {
@@ -270,16 +273,16 @@ global_key(struct tui *t, int key)
 		tui_prompt(t, "!", 4, shell_done);
 		return PANE_REDRAW;
 	case 'p':
-		tui_focus(t, &pane_process_ops);
+		layout_focus(t, &pane_process_ops);
 		return PANE_REDRAW;
 	case 'S':
-		tui_focus(t, &pane_source_ops);
+		layout_focus(t, &pane_source_ops);
 		return PANE_REDRAW;
 	case 'C':
-		tui_focus(t, &pane_code_ops);
+		layout_focus(t, &pane_code_ops);
 		return PANE_REDRAW;
 	case KEY_F(12):
-		tui_focus(t, layout_focused() == &pane_source_ops ?
+		layout_focus(t, layout_focused() == &pane_source_ops ?
 		    &pane_code_ops : &pane_source_ops);
 		return PANE_REDRAW;
 	case KEY_F(8):

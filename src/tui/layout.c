@@ -1,9 +1,13 @@
 /*
- * layout.c: where the panes go. It holds the only list of panes, plans
- * slots for the terminal's size (a slot shows one pane at a time when
- * several share it, like tabs), keeps which pane has the focus, and
- * composes a frame: each pane draws into its own window, bars.c draws the
- * rest, and layout_draw calls doupdate() once.
+ * layout.c: where the panes go. It holds the only list of panes and the
+ * function keys' table (which pane each key goes to), plans slots for the
+ * terminal's size (a slot shows one pane at a time when several share it,
+ * like tabs), keeps which pane has the focus, and composes a frame: each
+ * pane draws into its own window, bars.c, prompt.c and popup.c draw the
+ * rest, and layout_draw calls doupdate() once. Above the panes (it calls
+ * them through their struct pane_ops) and those three files; below
+ * session.c, input.c and the loop; the panes reach layout_focus and
+ * layout_panes through t->ops.
  *
  *	row 0		status line: pid, name, state, threads, live rate
  *	rows 1..H-2	slots: Memory/Process/Source | Registers over
@@ -37,6 +41,25 @@ static const struct pane_ops *const all_panes[] = {
 	&pane_help_ops,
 	NULL,
 };
+
+/* The function-key bar; input.c sends each key where it says. */
+const struct tui_fkey layout_fkeys[] = {
+	{ KEY_F(1), "Help", NULL, 0 },
+	{ KEY_F(2), "Edit", &pane_hex_ops, 'e' },
+	{ KEY_F(3), "Search", &pane_hex_ops, '/' },
+	{ KEY_F(4), "Filter", &pane_regions_ops, '/' },
+	{ KEY_F(5), "Goto", &pane_hex_ops, 'g' },
+	{ KEY_F(6), "Sort", &pane_regions_ops, 's' },
+	{ KEY_F(7), "Unit", &pane_hex_ops, 'w' },
+	{ KEY_F(8), "Cont", NULL, 0 },
+	{ KEY_F(9), "Kill", NULL, 0 },
+	{ KEY_F(10), "Quit", NULL, 0 },
+	/* Past 80 columns: p shows the Process pane too. */
+	{ KEY_F(11), "Proc", &pane_process_ops, 'P' },
+	/* The selected frame's source; again, its code (input.c). */
+	{ KEY_F(12), "Src", NULL, 0 },
+};
+const size_t layout_nfkeys = ARRAY_SIZE(layout_fkeys);
 
 static struct layout lay;
 static const struct pane_ops *focus = &pane_hex_ops;
@@ -254,7 +277,7 @@ output_size(int *rows, int *cols)
 }
 
 void
-tui_focus(struct tui *t, const struct pane_ops *ops)
+layout_focus(struct tui *t, const struct pane_ops *ops)
 {
 	struct slot *s = layout_slot_of(ops);
 
@@ -288,14 +311,14 @@ layout_focus_cycle(struct tui *t, int dir)
 		    p == &pane_code_ops)
 			continue;
 		if (pane_enabled(t, p) && layout_slot_of(p) != NULL) {
-			tui_focus(t, p);
+			layout_focus(t, p);
 			return;
 		}
 	}
 }
 
 const struct pane_ops *const *
-tui_panes(void)
+layout_panes(void)
 {
 	return all_panes;
 }
@@ -317,17 +340,6 @@ crash_function(struct tui *t)
 	return NULL;
 }
 
-const struct frame *
-tui_frame(struct tui *t)
-{
-	if (t->proc == NULL || !t->paused || tui_thread(t) == NULL)
-		return NULL;
-	for (int i = 0; all_panes[i] != NULL; i++)
-		if (all_panes[i]->frame != NULL)
-			return all_panes[i]->frame(t, t->tid, t->sel_frame);
-	return NULL;
-}
-
 /* The bottom row: the prompt when it is open, else bars.c's. */
 static void
 draw_bottom(struct tui *t)
@@ -337,7 +349,7 @@ draw_bottom(struct tui *t)
 		clrtoeol();
 		prompt_draw(t, LINES - 1);
 	} else {
-		bars_draw_bottom(t);
+		bars_draw_bottom(t, layout_fkeys, layout_nfkeys);
 	}
 }
 
@@ -411,10 +423,4 @@ const struct pane_ops *
 layout_focused(void)
 {
 	return focus;
-}
-
-WINDOW *
-layout_overlay(void)
-{
-	return overlay_win;
 }

@@ -6,7 +6,8 @@
  * named ("<level_c>"), scrolled to the middle each time another
  * frame is selected. Each line is "+offset" into the function, with the
  * address and symbol instead when the pane is wide; the title names
- * function and offset.
+ * function and offset. Where the function ends (its ELF symbol's size)
+ * a "-- end of NAME --" row separates it from the code that follows.
  * A tab beside the Inspector; C or F12 in Source shows it.
  */
 #include "config.h"
@@ -37,6 +38,7 @@ static struct {
 	struct disas_insn *insns;
 	size_t n;
 	size_t cur;		/* the index of pc, n when it is not there */
+	size_t end;		/* the first past the function's end, or n */
 	char *err;		/* why nothing is shown */
 	struct tui_view view;
 } code;
@@ -118,6 +120,13 @@ code_load(struct tui *t, uint64_t pc)
 		n = 0;
 	}
 	code.n = (size_t)n;
+	code.end = code.n;
+	for (size_t i = code.cur + 1; si != NULL && si->size > si->offset &&
+	    i < code.n; i++)
+		if (code.insns[i].addr >= pc - si->offset + si->size) {
+			code.end = i;
+			break;
+		}
 	/* Zero bytes past pc: the end of the code, not "addb %al,(%rax)". */
 	for (size_t i = code.cur + 1; i < code.n; i++) {
 		size_t k = 0;
@@ -129,6 +138,8 @@ code_load(struct tui *t, uint64_t pc)
 			break;
 		}
 	}
+	if (code.end > code.n)
+		code.end = code.n;
 }
 
 /*
@@ -177,6 +188,7 @@ code_draw(struct tui *t, WINDOW *w, bool focused)
 	const struct frame *fr = tui_frame(t);
 	int h = getmaxy(w), width = getmaxx(w);
 	char line[512], row[600];
+	size_t rows;
 
 	(void)focused;
 	if (fr == NULL) {
@@ -191,10 +203,20 @@ code_draw(struct tui *t, WINDOW *w, bool focused)
 		tui_put(w, 0, 0, tui_attr(t, TC_ERROR), row);
 		return;
 	}
-	tui_view_place(&code.view, (int)code.cur, (int)code.n, h);
-	for (int y = 0; y < h && code.view.top + y < (int)code.n; y++) {
-		const struct disas_insn *in = &code.insns[code.view.top + y];
+	/* Rows: the instructions, and the end row before insns[end]. */
+	rows = code.n + (code.end < code.n && code.function != NULL);
+	tui_view_place(&code.view, (int)code.cur, (int)rows, h);
+	for (int y = 0; y < h && code.view.top + y < (int)rows; y++) {
+		size_t r = (size_t)(code.view.top + y);
+		const struct disas_insn *in;
 
+		if (rows > code.n && r == code.end) {
+			snprintf(row, sizeof(row), "   -- end of %s --",
+			    code.function);
+			tui_put(w, y, 0, tui_attr(t, TC_ZERO), row);
+			continue;
+		}
+		in = &code.insns[rows > code.n && r > code.end ? r - 1 : r];
 		code_line(t, in, width >= CODE_WIDE, line, sizeof(line));
 		if (in->addr == code.pc) {
 			snprintf(row, sizeof(row), "%-*s", width, line);

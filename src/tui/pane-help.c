@@ -34,7 +34,7 @@ static int rows;
 static int
 help_lines(struct tui *t, WINDOW *w)
 {
-	const struct pane_ops *const *panes = tui_panes();
+	const struct pane_ops *const *panes = tui_panes(t);
 	int line = 0;
 
 	for (int p = -1; p < 0 || panes[p] != NULL; p++) {

@@ -11,7 +11,9 @@
  * MAP_SHARED memfd) that counts the memfd pages the tracee's page tables
  * map: pages it has touched. A page only ptinspect wrote through its own
  * mapping is resident in the memfd but not counted, as a page of any
- * shared file mapping the process has not touched would not be.
+ * shared file mapping the process has not touched would not be. On a
+ * snapshot it is the saved smaps' (the process as it was paused); a plain
+ * core has none.
  */
 #include "config.h"
 
@@ -22,7 +24,7 @@
 
 #include "maps.h"
 #include "mem.h"
-#include "procinfo.h"
+#include "snapshot-read.h"
 #include "tui/format.h"
 #include "tui/pane.h"
 #include "util.h"
@@ -58,34 +60,18 @@ region_rss(const struct maps *m, const struct region *r)
 	return i < rg.nrss ? rg.rss_kb[i] : UINT64_MAX;
 }
 
-/*
- * smaps for the maps just read: its ranges are the same mappings, so
- * both lists go in address order side by side.
- */
+/* smaps for the maps just read (snapshot_rss_kb). */
 static void
 read_rss(struct tui *t)
 {
-	struct procinfo_rss *v;
-	size_t n, j = 0;
-
 	free(rg.rss_kb);
 	rg.rss_kb = NULL;
 	rg.nrss = 0;
 	if (t->proc == NULL || t->proc->state == PROC_GONE ||
-	    t->proc->core != NULL || t->maps.count == 0 ||
-	    procinfo_rss_read(proc_access_tid(t->proc), &v, &n, NULL) < 0)
+	    t->maps.count == 0 ||
+	    (rg.rss_kb = snapshot_rss_kb(t->proc, &t->maps)) == NULL)
 		return;
-	rg.rss_kb = xreallocarray(NULL, t->maps.count, sizeof(*rg.rss_kb));
 	rg.nrss = t->maps.count;
-	for (size_t i = 0; i < t->maps.count; i++) {
-		const struct region *r = &t->maps.regions[i];
-
-		while (j < n && v[j].start < r->start)
-			j++;
-		rg.rss_kb[i] = j < n && v[j].start == r->start &&
-		    v[j].end == r->end ? v[j].rss_kb : UINT64_MAX;
-	}
-	free(v);
 }
 
 static int

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snapshot-read.h"
 #include "tracer.h"
 #include "tui/pane.h"
 #include "unwind.h"
@@ -255,17 +256,8 @@ frame_text(const struct backtrace *bt, int i, char *buf, size_t len)
 static void
 thread_text(struct tui *t, struct thread *x, char *buf, size_t len)
 {
-	char path[64], *comm;
+	char *comm = snapshot_thread_name(t->proc, x->tid);
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)t->pid,
-	    (int)x->tid);
-	/* A core names its process (NT_PRPSINFO), not each thread. */
-	if (t->proc->core != NULL)
-		comm = x->tid == t->pid ? xstrdup(t->proc->comm) : NULL;
-	else
-		comm = read_file_str(path, NULL);
-	if (comm != NULL)
-		comm[strcspn(comm, "\n")] = '\0';
 	snprintf(buf, len, "%c %d %s  %s", x->tid == t->tid ? '>' : ' ',
 	    (int)x->tid, comm ? comm : "?", x->stopped ? "held" : "running");
 	free(comm);

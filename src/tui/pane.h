@@ -7,6 +7,13 @@
  * statics (there is one TUI per process) and draws only into the WINDOW it
  * is given; layout.c composes the windows and calls doupdate().
  *
+ * The panes sit between the core's files: they call bars.c, prompt.c and
+ * popup.c (drawing helpers, messages, the prompt, pop-ups) by name, and
+ * what lives above them (session.c, layout.c, input.c: focus, the shown
+ * thread and frame, goto, maps) through the struct tui_ops that tui.c puts
+ * in t->ops, behind the inline tui_* calls below; so no pane names a file
+ * above it, and the call graph has no circle (docs/HACKING.md checks it).
+ *
  * Panes reach the tracee only through the lower layers' headers (mem.h,
  * maps.h, tracer.h, cmd.h, unwind.h, procinfo.h) and the helpers below.
  */
@@ -103,7 +110,10 @@ enum tui_color {
 	TC_COUNT
 };
 
+struct tui_ops;
+
 struct tui {
+	const struct tui_ops *ops;	/* the calls up (tui.c's table) */
 	struct tracer *tr;
 	bool follow_forks;
 	bool pause_on_exit;	/* -p: the root is held at its exit */
@@ -141,49 +151,115 @@ void tui_prompt(struct tui *t, const char *label, int history,
 /* The prompt just opened starts with text, the cursor at its end. */
 void tui_prompt_text(const char *text);
 
+/* Shows text (a command's output) in a scrollable pop-up. */
+void tui_popup(struct tui *t, const char *title, const char *text);
+
+/*
+ * What the panes ask of the files above them (session.c, layout.c,
+ * input.c), filled in by tui.c; the panes call the tui_* wrappers below.
+ */
+struct tui_ops {
+	void (*input_start)(struct tui *t);
+	void (*focus)(struct tui *t, const struct pane_ops *ops);
+	const struct pane_ops *const *(*panes)(void);
+	void (*go_to)(struct tui *t, uint64_t addr);
+	struct thread *(*thread)(struct tui *t);
+	void (*select_frame)(struct tui *t, pid_t tid, unsigned n);
+	const struct frame *(*frame)(struct tui *t);
+	void (*select_proc)(struct tui *t, pid_t pid);
+	struct proc *(*procs)(struct tui *t);
+	int (*refresh_maps)(struct tui *t);
+	void (*cmd_ctx)(struct tui *t, struct cmd_ctx *ctx);
+	void (*addr_label)(struct tui *t, uint64_t addr, char *buf,
+	    size_t len);
+};
+
 /*
  * Keys go to the program's terminal (typed input, Enter, Backspace,
  * arrows) until Ctrl-] gives them back.
  */
-void tui_input_start(struct tui *t);
-
-/* Shows text (a command's output) in a scrollable pop-up. */
-void tui_popup(struct tui *t, const char *title, const char *text);
+static inline void
+tui_input_start(struct tui *t)
+{
+	t->ops->input_start(t);
+}
 
 /* Moves the focus to a pane (showing it if it shares a slot). */
-void tui_focus(struct tui *t, const struct pane_ops *ops);
-
-/* The memory pane shows addr with the cursor on it and takes the focus. */
-void tui_goto(struct tui *t, uint64_t addr);
-
-/* The selected thread of the shown process, or NULL. */
-struct thread *tui_thread(struct tui *t);
-
-/* Selects another thread (registers, $regs in expressions follow it). */
-void tui_select_thread(struct tui *t, pid_t tid);
-
-/* Selects frame n of thread tid (Source, Code and : commands follow). */
-void tui_select_frame(struct tui *t, pid_t tid, unsigned n);
-
-/* The selected frame of the selected thread while held, or NULL. */
-const struct frame *tui_frame(struct tui *t);
-
-/* Shows another process (-f). */
-void tui_select_proc(struct tui *t, pid_t pid);
-/* Every process seen, gone ones too (a core's one): a list by ->next. */
-struct proc *tui_procs(struct tui *t);
-
-/* Re-reads the maps now; 0, or -1 with a message shown. */
-int tui_refresh_maps(struct tui *t);
-
-/* A command context on the shown process and thread (out/err unset). */
-void tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx);
-
-/* "[heap]+0x40", "libc.so.6+0x1f00", "0x10 (unmapped)". */
-void tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len);
+static inline void
+tui_focus(struct tui *t, const struct pane_ops *ops)
+{
+	t->ops->focus(t, ops);
+}
 
 /* Every pane in layout order, for help (NULL-terminated). */
-const struct pane_ops *const *tui_panes(void);
+static inline const struct pane_ops *const *
+tui_panes(struct tui *t)
+{
+	return t->ops->panes();
+}
+
+/* The memory pane shows addr with the cursor on it and takes the focus. */
+static inline void
+tui_goto(struct tui *t, uint64_t addr)
+{
+	t->ops->go_to(t, addr);
+}
+
+/* The selected thread of the shown process, or NULL. */
+static inline struct thread *
+tui_thread(struct tui *t)
+{
+	return t->ops->thread(t);
+}
+
+/* Selects frame n of thread tid (Source, Code and : commands follow). */
+static inline void
+tui_select_frame(struct tui *t, pid_t tid, unsigned n)
+{
+	t->ops->select_frame(t, tid, n);
+}
+
+/* The selected frame of the selected thread while held, or NULL. */
+static inline const struct frame *
+tui_frame(struct tui *t)
+{
+	return t->ops->frame(t);
+}
+
+/* Shows another process (-f). */
+static inline void
+tui_select_proc(struct tui *t, pid_t pid)
+{
+	t->ops->select_proc(t, pid);
+}
+
+/* Every process seen, gone ones too (a core's one): a list by ->next. */
+static inline struct proc *
+tui_procs(struct tui *t)
+{
+	return t->ops->procs(t);
+}
+
+/* Re-reads the maps now; 0, or -1 with a message shown. */
+static inline int
+tui_refresh_maps(struct tui *t)
+{
+	return t->ops->refresh_maps(t);
+}
+
+/* A command context on the shown process and thread (out/err unset). */
+static inline void
+tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
+{
+	t->ops->cmd_ctx(t, ctx);
+}
+
+/* "[heap]+0x40", "libc.so.6+0x1f00", "0x10 (unmapped)". */
+static inline void
+tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
+{
+	t->ops->addr_label(t, addr, buf, len);
+}
 
 /* Writes a string clipped to the window's width from (y, x). */
 void tui_put(WINDOW *w, int y, int x, attr_t attr, const char *s);

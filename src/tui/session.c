@@ -2,9 +2,10 @@
  * session.c: the shown process. It turns the tracer's events and the
  * process's state changes into events for the panes, lets processes go
  * or kills them at the quit question, and provides the part of the pane
- * API (pane.h) that is about the process: threads, maps, command
- * contexts, address labels, goto. Below the loop, input and relay; above
- * layout and bars only.
+ * API (pane.h) that is about the process: threads, frames, maps, command
+ * contexts, address labels, goto; the panes reach these through t->ops
+ * (tui.c's table), never by name. Below the loop, input and relay; above
+ * layout, the panes (reached through their struct pane_ops) and bars.
  */
 #include "config.h"
 
@@ -23,13 +24,13 @@
 #include "unwind.h"
 #include "util.h"
 
-struct tui_core core;
 static int last_state = -1;
 
+static void select_thread(struct tui *t, pid_t tid);
 static struct proc *find_proc(struct tui *t, pid_t pid);
 
 struct thread *
-tui_thread(struct tui *t)
+session_thread(struct tui *t)
 {
 	struct thread *th;
 
@@ -44,8 +45,8 @@ tui_thread(struct tui *t)
 	return th;
 }
 
-void
-tui_select_thread(struct tui *t, pid_t tid)
+static void
+select_thread(struct tui *t, pid_t tid)
 {
 	if (tid == t->tid)
 		return;
@@ -55,17 +56,34 @@ tui_select_thread(struct tui *t, pid_t tid)
 }
 
 void
-tui_select_frame(struct tui *t, pid_t tid, unsigned n)
+session_select_frame(struct tui *t, pid_t tid, unsigned n)
 {
-	tui_select_thread(t, tid);
+	select_thread(t, tid);
 	if (n == t->sel_frame)
 		return;
 	t->sel_frame = n;
 	tui_broadcast(t, TUI_EV_FRAME);
 }
 
+/*
+ * The selected frame of the selected thread while held, from the pane
+ * that keeps the backtraces (Threads).
+ */
+const struct frame *
+session_frame(struct tui *t)
+{
+	const struct pane_ops *const *panes = layout_panes();
+
+	if (t->proc == NULL || !t->paused || session_thread(t) == NULL)
+		return NULL;
+	for (int i = 0; panes[i] != NULL; i++)
+		if (panes[i]->frame != NULL)
+			return panes[i]->frame(t, t->tid, t->sel_frame);
+	return NULL;
+}
+
 void
-tui_select_proc(struct tui *t, pid_t pid)
+session_select_proc(struct tui *t, pid_t pid)
 {
 	struct proc *p = find_proc(t, pid);
 
@@ -83,13 +101,13 @@ tui_select_proc(struct tui *t, pid_t pid)
 }
 
 struct proc *
-tui_procs(struct tui *t)
+session_procs(struct tui *t)
 {
 	return t->tr != NULL ? tracer_procs(t->tr) : t->proc;
 }
 
 int
-tui_refresh_maps(struct tui *t)
+session_refresh_maps(struct tui *t)
 {
 	struct maps m;
 	char *err = NULL;
@@ -111,18 +129,18 @@ tui_refresh_maps(struct tui *t)
 }
 
 void
-tui_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
+session_cmd_ctx(struct tui *t, struct cmd_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->tracer = t->tr;
 	ctx->proc = t->proc;
-	ctx->thread = tui_thread(t);
+	ctx->thread = session_thread(t);
 	ctx->frame = t->sel_frame;
 	ctx->json = false;
 }
 
 void
-tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
+session_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 {
 	const struct region *r = maps_find(&t->maps, addr);
 	const char *name;
@@ -150,21 +168,21 @@ tui_addr_label(struct tui *t, uint64_t addr, char *buf, size_t len)
 }
 
 void
-tui_goto(struct tui *t, uint64_t addr)
+session_goto(struct tui *t, uint64_t addr)
 {
-	const struct pane_ops *const *panes = tui_panes();
+	const struct pane_ops *const *panes = layout_panes();
 
 	for (int i = 0; panes[i] != NULL; i++)
 		if (panes[i]->show_addr != NULL) {
 			panes[i]->show_addr(t, addr);
-			tui_focus(t, panes[i]);
+			layout_focus(t, panes[i]);
 		}
 }
 
 void
 tui_broadcast(struct tui *t, enum tui_event ev)
 {
-	const struct pane_ops *const *panes = tui_panes();
+	const struct pane_ops *const *panes = layout_panes();
 
 	for (int i = 0; panes[i] != NULL; i++)
 		if (panes[i]->event != NULL)
@@ -219,11 +237,11 @@ tui_sync_proc(struct tui *t)
 
 		if (th != NULL)
 			t->tid = th->tid;
-		tui_refresh_maps(t);
+		session_refresh_maps(t);
 		tui_broadcast(t, TUI_EV_PAUSED);
 		/* A crash: what matters first is where each thread was. */
 		if (t->proc->reason == PAUSE_SIGNAL)
-			tui_focus(t, &pane_threads_ops);
+			layout_focus(t, &pane_threads_ops);
 		if (t->tr != NULL && (!t->proc->is_root || t->follow_forks))
 			tui_msg(t, false, "pid %d paused", (int)t->pid);
 	} else if (state == PROC_GONE) {
@@ -233,17 +251,6 @@ tui_sync_proc(struct tui *t)
 	    (state == PROC_RUNNING && was_paused)) {
 		tui_broadcast(t, TUI_EV_RESUMED);
 	}
-}
-
-/*
- * F8's label: it pauses a running process on demand and continues a
- * held one.
- */
-const char *
-tui_continue_label(const struct tui *t)
-{
-	return t->proc != NULL && t->proc->state == PROC_RUNNING ? "Pause" :
-	    "Cont";
 }
 
 /* --save: every process as it pauses, before the user sees it. */

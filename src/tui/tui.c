@@ -7,8 +7,10 @@
  *
  * The other concerns have their own files (see tui-int.h): session.c,
  * layout.c, bars.c, prompt.c, popup.c, input.c, relay.c; this file is the
- * top of their graph and nothing calls back into it. The terminal is in
- * raw mode. SIGTERM kills every process and ends ptinspect with 128+15.
+ * top of their graph and nothing calls back into it. It fills the struct
+ * tui_ops through which the panes reach the files above them. The terminal
+ * is in raw mode. SIGTERM kills every process and ends ptinspect with
+ * 128+15.
  */
 #include "config.h"
 
@@ -32,6 +34,22 @@
 #include "util.h"
 
 #define MAPS_REFRESH_MS 1000
+
+/* What the panes call above them (pane.h), by pointer. */
+static const struct tui_ops calls_up = {
+	.input_start = input_start,
+	.focus = layout_focus,
+	.panes = layout_panes,
+	.go_to = session_goto,
+	.thread = session_thread,
+	.select_frame = session_select_frame,
+	.frame = session_frame,
+	.select_proc = session_select_proc,
+	.procs = session_procs,
+	.refresh_maps = session_refresh_maps,
+	.cmd_ctx = session_cmd_ctx,
+	.addr_label = session_addr_label,
+};
 
 static int signal_pipe[2] = { -1, -1 };	/* SIGTERM wakes poll() */
 static volatile sig_atomic_t terminate_requested;
@@ -143,7 +161,7 @@ loop(struct tui *t)
 			next_tick = t->now_ms + 1000 / t->live_hz;
 			t->frame++;
 			if (t->now_ms - t->maps_ms >= MAPS_REFRESH_MS)
-				tui_refresh_maps(t);
+				session_refresh_maps(t);
 			tui_broadcast(t, TUI_EV_TICK);
 			dirty = true;
 		} else if (!live) {
@@ -207,6 +225,7 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 	int code;
 
 	memset(t, 0, sizeof(*t));
+	t->ops = &calls_up;
 	t->follow_forks = opts->tracer.follow_forks;
 	t->pause_on_exit = opts->tracer.pause_on_exit;
 	t->output_file = opts->output_file;
@@ -239,7 +258,7 @@ tui_run(const struct tui_opts *opts, char *const argv[])
 
 	screen_start(t);
 	tui_sync_proc(t);
-	tui_refresh_maps(t);
+	session_refresh_maps(t);
 
 	loop(t);
 
@@ -265,6 +284,7 @@ tui_run_post(struct proc *p)
 	struct tui *t = &tui;
 
 	memset(t, 0, sizeof(*t));
+	t->ops = &calls_up;
 	t->proc = p;
 	t->pid = p->pid;
 	t->all_gone = true;	/* no tracer: nothing will happen to it */

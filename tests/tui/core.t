@@ -4,21 +4,31 @@
 # the signal, address and function, the Threads pane shows the frames gdb
 # shows on the same core, the Source pane frame #0's line as gdb's, the Regions pane lists the program's mappings,
 # and edits and live-only keys (F2/e, F8, F9, !) are refused in the
-# status line without a crash; q quits at once, exit status 0. A snapshot
-# (--snapshot=DIR) shows its saved descriptors in the Process pane.
+# status line without a crash; q quits at once, exit status 0; the
+# Regions pane's RSS column is "?" (a core has no smaps). A snapshot
+# (--snapshot=DIR) shows its saved descriptors in the Process pane, and
+# in the Regions pane the RSS the live `maps` gave at the pause (from the
+# saved smaps). A snapshot of tui-threads (four named threads) names
+# them in the Threads pane, as the live pause did.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
 prog=$TUI_PROGS/tui-crash
 core=$TAP_TMP/crash.core
 snap=$TAP_TMP/snap
-pti_run --batch -ex "gcore $core" -ex "save $snap" -- "$prog"
+pti_run --batch --json="$TAP_TMP/live.json" -ex "gcore $core" -ex maps \
+    -ex "save $snap" -- "$prog"
 tap_is "$TAP_RC" 139 "the core is written at the crash (139)"
 
 # Batch runs first: pti_run counts a tagged process alive after it (the
 # TUI's ptinspect) as left behind.
 pti_run --core="$core" --batch -ex maps "$prog"
 n=$(printf '%s\n' "$TAP_OUT" | grep -c '^ *[0-9a-f]*-[0-9a-f]* ')
+tsnap=$TAP_TMP/tsnap
+pti_run --batch -ex threads -ex "save $tsnap" -- "$TUI_PROGS/tui-threads"
+# "TID NAME" of each thread, as the live `threads` printed them.
+printf '%s\n' "$TAP_OUT" | awk '$NF ~ /^0x/ { print $(NF - 3), $(NF - 2) }' |
+    sort >"$TAP_TMP/tnames"
 
 tui_start -- --core="$core" "$prog"
 tui_wait "SIGSEGV at 0x10 in crash_here" &&
@@ -49,6 +59,8 @@ tap_like "$(tui_cut 17 17 47 99)" "─$n of $n, by size" \
 tap_like "$(tui_cut 18 28 47 99)" " r-xp .* libc.so.6$" \
     "... libc's code among them"
 tap_like "$(tui_cut 18 28 47 99)" " rw-p .*\[stack\]$" "... and the stack"
+tap_is "$(tui_cut 18 28 47 99 | awk '{ print $4 }' | sort -u)" "?" \
+    "... with no RSS (a core has no smaps)"
 # F2 first brings the Memory pane to the front (the crash opens on
 # Source), then asks it to edit.
 tui_keys F2
@@ -76,6 +88,50 @@ tui_wait "Files (\`fds\` on the snapshot)" &&
     tap_pass "the Process pane reads the snapshot"
 tap_is "$(tui_cut 4 5 0 40 | sed 's/^ *//; s/ .*//' | tr '\n' ' ')" "0 1 " \
     "... its saved descriptors"
+tui_keys F6 s
+tui_wait "by RSS" || tap_bail "the Regions pane did not sort by RSS"
+# Each row's start and RSS against the live maps' rss_kb, formatted as
+# the pane's fmt_size does.
+grep '^{"cmd":"maps"' "$TAP_TMP/live.json" | tr '{' '\n' |
+    sed -n 's/^"start":"0x\([0-9a-f]*\)".*"rss_kb":\([0-9]*\).*/\1 \2/p' \
+    >"$TAP_TMP/live.rss"
+got=$(tui_cut 18 28 47 99 | awk -v live="$TAP_TMP/live.rss" '
+function fmt(n, v, u) {
+	if (n < 1024)
+		return n
+	for (v = n; v >= 1024 && u < 6; u++)
+		v /= 1024
+	if (v < 10 && v != int(v))
+		return sprintf("%.1f%s", v, substr("KMGTPE", u, 1))
+	return sprintf("%.0f%s", v, substr("KMGTPE", u, 1))
+}
+BEGIN {
+	while ((getline l < live) > 0) {
+		split(l, f, " ")
+		rss[f[1]] = fmt(f[2] * 1024)
+	}
+}
+NF > 4 {
+	a = $1
+	sub(/^0+/, "", a)
+	n++
+	if (!(a in rss) || rss[a] != $4)
+		bad = bad " " $1 "=" $4 "(" rss[a] ")"
+}
+END { print n, "bad:" bad }')
+tap_is "$got" "11 bad:" \
+    "the Regions pane's RSS on the snapshot: the live pause's"
 tui_keys q
 tap_is "$(tui_exit_status)" 0 "q quits: exit status 0"
+
+tui_start -- --snapshot="$tsnap" "$TUI_PROGS/tui-threads"
+tui_wait "crash_in_worker+0x" || tap_bail "the threads snapshot did not open"
+# The rows shown (each thread's backtrace follows it: not all fit).
+tui_cut 18 28 47 99 | sed -n 's/^[> ] *\([0-9][0-9]*\) \([^ ]*\)  *held$/\1 \2/p' |
+    sort >"$TAP_TMP/tshown"
+tap_like "$(tui_cut 18 18 47 99)" "^> [0-9]+ crasher +held$" \
+    "the Threads pane on a snapshot: the crashing thread by its name"
+tap_is "$(comm -23 "$TAP_TMP/tshown" "$TAP_TMP/tnames" | tr '\n' ' ')$(wc -l <"$TAP_TMP/tshown")" "2" \
+    "... and the threads shown have the names the live threads had"
+tui_keys q
 tui_done
