@@ -75,6 +75,24 @@ bool redirect_fork_needs_copy(const struct proc *p);
 void redirect_child(struct proc *parent, struct thread *child);
 
 /*
+ * The fork path that copies nothing (see redirect-fork.c): the child,
+ * stopped at its first stop, maps the parent's memfd copy-on-write. True
+ * if it now borrows: the tracer then holds the parent, every thread,
+ * until the child execs or dies, or it calls redirect_child_materialize.
+ * False: nothing borrowed, redirect_child gives it its copy.
+ */
+bool redirect_child_borrow(struct proc *parent, struct thread *child);
+
+/*
+ * A borrowing child, stopped with every thread, gets what redirect_child
+ * gives (the parent's memfd as it still is, the parent being held), with
+ * the pages it wrote since fork on top. The tracer then lets the parent
+ * go.
+ */
+void redirect_child_materialize(struct proc *parent, struct thread *child,
+    bool at_entry);
+
+/*
  * exec replaced the address space, or the process is gone: a forget hook
  * of the task model (task.h), added when p first gets redirection state.
  */

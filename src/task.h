@@ -95,6 +95,19 @@ struct proc {
 	struct mem_state *mem;
 	struct redirect_state *redirect;
 
+	/*
+	 * A fork child borrowing its parent's memory (redirect-fork.c):
+	 * the child names its lender and since when it borrows; the parent, held meanwhile, its borrower and its thread
+	 * stopped after the fork. 0: none. borrow_rip is where injected calls
+	 * run from when the child is stopped elsewhere than at a syscall.
+	 */
+	pid_t lender;
+	uint64_t borrow_start_ms;
+	uint64_t borrow_deadline_ms;	/* when to look at it again */
+	uint64_t borrow_rip;	/* just after its fork's syscall instruction */
+	pid_t borrower;
+	pid_t held_tid;
+
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */
 	struct proc *next;

@@ -68,6 +68,7 @@ struct tracer {
 	struct sigaction saved_sigint;
 	struct sigaction saved_sigquit;
 	bool in_burst;		/* the last event came within BURST_US */
+	int borrows;		/* fork children borrowing (see below) */
 };
 
 /*
@@ -77,9 +78,19 @@ struct tracer {
 #define SPIN_US 50
 #define BURST_US 200
 
+/*
+ * How a fork child borrowing its parent's memory (redirect-fork.c) is
+ * watched while the parent is held: every BORROW_CHECK_MS, a child that
+ * sleeps (it may be waiting on its parent) gets memory of its own, and
+ * so does any child after BORROW_MAX_MS (it may spin on its parent).
+ */
+#define BORROW_CHECK_MS 5
+#define BORROW_MAX_MS 200
+
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
+static void end_lending(struct tracer *tr, struct proc *p);
 
 /* ---------------------------------------------------------------------
  * Processes and threads (task.c keeps them)
@@ -382,6 +393,7 @@ tracer_continue(struct tracer *tr, struct proc *p, char **errp)
 
 	if (p->state != PROC_PAUSED)
 		return set_error(errp, "process %d is not paused", (int)p->pid);
+	end_lending(tr, p);
 	/* Held at its end, it goes; held on the way, it runs on. */
 	p->state = p->reason == PAUSE_EXIT || p->reason == PAUSE_SIGNAL ?
 	    PROC_RELEASED : PROC_RUNNING;
@@ -415,6 +427,7 @@ tracer_kill(struct tracer *tr, struct proc *p, char **errp)
 
 	if (p->state == PROC_GONE)
 		return set_error(errp, "process %d is gone", (int)p->pid);
+	end_lending(tr, p);
 	if (kill(p->pid, SIGKILL) != 0)
 		return set_error(errp, "kill %d: %s", (int)p->pid,
 		    strerror(errno));
@@ -540,7 +553,7 @@ restart_other_threads(struct tracer *tr, struct proc *p)
 			continue;
 		o->world_stopped = false;
 		if (!handle_deferred(tr, o))
-			resume_thread(tr, o);
+			hold_or_resume(tr, o);
 	}
 }
 
@@ -598,6 +611,275 @@ clone3_shares_vm(struct thread *t)
 	return flags & CLONE_VM;
 }
 
+/*
+ * Borrowing. A fork child of a process with redirected memory starts out
+ * mapping its parent's memfd copy-on-write (redirect_child_borrow), and
+ * the parent stays held, every thread, so that memfd does not change
+ * under the child. It ends (end_borrow lets the parent go) when the
+ * child execs or dies, or when the child must have memory of its own
+ * (materialize): at any stop of it that is not one of those (the stops
+ * where it could change its mappings, pause, or that ptinspect could
+ * show), after BORROW_MS, or before the parent is let go by anything
+ * else (death, continue, kill).
+ */
+static void
+lend(struct tracer *tr, struct proc *p, struct thread *t, struct thread *c)
+{
+	struct proc *cp = c->proc;
+	struct user_regs_struct regs;
+
+	if (thread_get_regs(c, &regs, NULL) == 0)
+		cp->borrow_rip = regs.rip;
+	cp->lender = p->pid;
+	cp->borrow_start_ms = monotonic_ms();
+	cp->borrow_deadline_ms = cp->borrow_start_ms + BORROW_CHECK_MS;
+	p->borrower = cp->pid;
+	p->held_tid = t->tid;
+	tr->borrows++;
+}
+
+/* The child no longer borrows: the parent goes on as after any fork. */
+static void
+end_borrow(struct tracer *tr, struct proc *cp)
+{
+	struct proc *p = task_find_proc(&tr->tasks, cp->lender);
+	struct thread *t;
+
+	cp->lender = 0;
+	tr->borrows--;
+	if (p == NULL || p->borrower != cp->pid)
+		return;
+	p->borrower = 0;
+	t = proc_find_thread(p, p->held_tid);
+	restart_other_threads(tr, p);
+	if (t != NULL && !handle_deferred(tr, t) && t->stopped)
+		hold_or_resume(tr, t);
+}
+
+/*
+ * An interrupted syscall that the kernel would restart, had no signal
+ * handler run: what the kernel does, since nothing will do it once the
+ * thread has left the stop it was interrupted at.
+ */
+static void
+restart_interrupted(struct user_regs_struct *regs)
+{
+	long rax = (long)regs->rax;
+
+	if ((long long)regs->orig_rax < 0 || rax < -516 || rax > -512 ||
+	    rax == -514)
+		return;
+	regs->rax = rax == -516 ? SYS_restart_syscall : regs->orig_rax;
+	regs->rip -= 2;
+}
+
+/*
+ * The copy, in t, stopped at a seccomp stop (at_entry) or anywhere else:
+ * then the injected calls run from the syscall instruction the child
+ * forked with. t's registers are put back after; a syscall it was
+ * stopped at the entry of is set to run again (rip back on its syscall
+ * instruction), as the copy has ended that stop.
+ */
+static void
+materialize_in(struct proc *p, struct thread *t, bool at_entry)
+{
+	struct user_regs_struct saved, regs;
+
+	if (thread_get_regs(t, &saved, NULL) != 0)
+		return;
+	regs = saved;
+	regs.rip = t->proc->borrow_rip;
+	if (!at_entry && thread_set_regs(t, &regs, NULL) != 0)
+		return;
+	redirect_child_materialize(p, t, at_entry);
+	if (at_entry) {
+		saved.rax = saved.orig_rax;
+		saved.rip -= 2;
+	} else {
+		restart_interrupted(&saved);
+	}
+	if (!t->has_deferred)
+		thread_set_regs(t, &saved, NULL);
+}
+
+/*
+ * cp gets memory of its own and its parent goes: every thread of cp is
+ * stopped (self is, at a stop being handled, at a seccomp stop if
+ * at_entry; NULL: none) while the copy is made in one of them.
+ */
+static void
+materialize(struct tracer *tr, struct proc *cp, struct thread *self,
+    bool at_entry)
+{
+	struct proc *p = task_find_proc(&tr->tasks, cp->lender);
+	struct thread *t;
+
+	if (p == NULL) {
+		end_borrow(tr, cp);
+		return;
+	}
+	stop_other_threads(cp, self);
+	for (t = self != NULL ? self : cp->threads; t != NULL &&
+	    (!t->stopped || t->has_deferred || t->exiting); t = t->next)
+		;
+	if (t != NULL) {
+		materialize_in(p, t, self != NULL && at_entry);
+		end_borrow(tr, cp);
+	} else {
+		/* None where a call can run: at its next stop, then. */
+		cp->borrow_deadline_ms = monotonic_ms() + BORROW_MAX_MS;
+	}
+	restart_other_threads(tr, cp);
+}
+
+/* The process's state letter in /proc/PID/stat ('R', 'S', 'D', ...). */
+static char
+proc_state_letter(pid_t pid)
+{
+	char path[64], *s, *paren, state = '?';
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	s = read_file_str(path, NULL);
+	if (s == NULL)
+		return state;
+	paren = strrchr(s, ')');
+	if (paren != NULL && paren[1] == ' ')
+		state = paren[2];
+	free(s);
+	return state;
+}
+
+/*
+ * Borrowing children that sleep, or borrowed too long, are done; not one
+ * in an uninterruptible wait ('D': a vfork waiting for its child, whose
+ * first stop only this loop lets go), which cannot be stopped.
+ */
+static void
+expire_borrows(struct tracer *tr)
+{
+	uint64_t now;
+	struct proc *cp;
+	char state;
+
+	if (tr->borrows == 0)
+		return;
+	now = monotonic_ms();
+	for (cp = tr->tasks.procs; cp != NULL; cp = cp->next) {
+		if (cp->lender == 0 || cp->state == PROC_GONE ||
+		    now < cp->borrow_deadline_ms)
+			continue;
+		state = proc_state_letter(cp->pid);
+		if (state == 'D' || (state == 'R' &&
+		    now < cp->borrow_start_ms + BORROW_MAX_MS))
+			cp->borrow_deadline_ms = now + BORROW_CHECK_MS;
+		else
+			materialize(tr, cp, NULL, false);
+	}
+}
+
+/* Milliseconds until the first borrow ends, or -1 for none. */
+static int
+next_borrow_ms(struct tracer *tr)
+{
+	uint64_t now = monotonic_ms(), first = UINT64_MAX;
+	struct proc *cp;
+
+	if (tr->borrows == 0)
+		return -1;
+	for (cp = tr->tasks.procs; cp != NULL; cp = cp->next)
+		if (cp->lender != 0 && cp->borrow_deadline_ms < first)
+			first = cp->borrow_deadline_ms;
+	if (first == UINT64_MAX)
+		return -1;
+	return first <= now ? 0 : (int)(first - now);
+}
+
+/* Before anything lets p's held threads go: its borrower stops borrowing. */
+static void
+end_lending(struct tracer *tr, struct proc *p)
+{
+	struct proc *cp;
+
+	if (p->borrower == 0)
+		return;
+	cp = task_find_proc(&tr->tasks, p->borrower);
+	/* Not in a vfork's wait, which cannot be stopped (expire_borrows). */
+	if (cp != NULL && cp->lender == p->pid &&
+	    proc_state_letter(cp->pid) != 'D')
+		materialize(tr, cp, NULL, false);
+	/* Gone or not materialized: the parent goes all the same. */
+	if (p->borrower != 0 && cp != NULL && cp->lender == p->pid)
+		end_borrow(tr, cp);
+	p->borrower = 0;
+}
+
+/*
+ * Does this stop of a borrowing thread let the borrow go on? Exec, death
+ * and signals that do not pause it do; an exit that does not pause it
+ * runs on borrowing until it is reaped. So do the event stops inside a
+ * system call, where no call can be injected: vfork and clone (the new
+ * task shares the memory; a new thread's first stop ends the borrow),
+ * and PTRACE_EVENT_EXIT, even where it pauses: the pause then shows the
+ * borrowed memory, read through the non-redirected path, and the parent
+ * stays held until the child is let go.
+ */
+static bool
+borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
+{
+	struct proc *p = t->proc;
+	struct user_regs_struct regs;
+	unsigned long rule = 0;
+
+	switch (event) {
+	case PTRACE_EVENT_STOP:
+		return false;
+	case PTRACE_EVENT_SECCOMP:
+		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
+		return rule == RULE_EXIT_GROUP &&
+		    thread_get_regs(t, &regs, NULL) == 0 &&
+		    regs.orig_rax == SYS_exit_group &&
+		    !tracer_pause_chosen(&tr->opts, p, PAUSE_EXIT,
+		    (int)regs.rdi & 0xff);
+	case 0:
+		return sig == (SIGTRAP | 0x80) ||
+		    !tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) ||
+		    !tracer_signal_is_fatal(t->tid, sig);
+	default:
+		return true;
+	}
+}
+
+/*
+ * A stop of a borrowing child that needs memory of its own: it gets it
+ * now. True when the stop is over: the thread died meanwhile, or it was
+ * a seccomp or signal-delivery-stop, which the copy ends.
+ * A seccomp stop's syscall runs again (materialize_in), to stop anew
+ * with the borrow over; so does a signal-delivery-stop's signal, which
+ * the copy passes: a fault by re-running the instruction, others sent
+ * anew.
+ */
+static bool
+stop_ends_borrow(struct tracer *tr, struct thread *t, int event, int sig)
+{
+	bool refire = event == 0 && sig != (SIGTRAP | 0x80);
+	siginfo_t si;
+
+	if (refire && ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0)
+		si.si_code = 0;
+	materialize(tr, t->proc, t, event == PTRACE_EVENT_SECCOMP);
+	if (handle_deferred(tr, t))
+		return true;
+	if (event != PTRACE_EVENT_SECCOMP && !refire)
+		return false;
+	if (refire && (si.si_code <= 0 || (sig != SIGSEGV && sig != SIGBUS &&
+	    sig != SIGFPE && sig != SIGILL && sig != SIGTRAP)))
+		syscall(SYS_tgkill, t->proc->pid, t->tid, sig);
+	if (refire)
+		t->resume_sig = 0;
+	resume_thread(tr, t);
+	return true;
+}
+
 static void
 on_fork_stop(struct tracer *tr, struct thread *t)
 {
@@ -620,6 +902,13 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
+			if (!t->has_deferred && redirect_child_borrow(p, c)) {
+				/* p stays held until the borrow ends. */
+				lend(tr, p, t, c);
+				if (!handle_deferred(tr, c))
+					hold_or_resume(tr, c);
+				return;
+			}
 			redirect_child(p, c);
 			if (!handle_deferred(tr, c))
 				hold_or_resume(tr, c);
@@ -916,6 +1205,8 @@ on_exec_event(struct tracer *tr, struct thread *t)
 		task_thread_set_tid(&tr->tasks, t, p->pid);
 	}
 	p->execed = true;
+	if (p->lender != 0)
+		end_borrow(tr, p);
 	task_forget(p);
 	proc_read_comm(p);
 	warn_unprivileged_setid(p);
@@ -958,6 +1249,10 @@ on_death(struct tracer *tr, pid_t tid, int status)
 			next = o->next;
 			task_thread_delete(&tr->tasks, o);
 		}
+		/* Its memfd goes with it: the borrower copies it first. */
+		end_lending(tr, p);
+		if (p->lender != 0)
+			end_borrow(tr, p);
 		p->wait_status = status;
 		p->state = PROC_GONE;
 		task_forget(p);
@@ -985,6 +1280,9 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	t->regs_valid = false;
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
+	if (t->proc->lender != 0 && !borrow_survives(tr, t, event, sig) &&
+	    stop_ends_borrow(tr, t, event, sig))
+		return;
 
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
@@ -1082,17 +1380,22 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = tr->sigchld_fd, .events = POLLIN };
 	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
-	int n, wait_ms;
+	int n, wait_ms, borrow_ms;
 
 	for (;;) {
 		n = drain_events(tr);
+		expire_borrows(tr);
 		if (n != 0 || timeout_ms == 0)
 			return n;
-		if (timeout_ms < 0)
+		borrow_ms = next_borrow_ms(tr);
+		if (timeout_ms < 0 && borrow_ms < 0)
 			return wait_event(tr);
-		wait_ms = (int)(deadline - (long)monotonic_ms());
-		if (wait_ms <= 0)
+		wait_ms = timeout_ms < 0 ? borrow_ms :
+		    (int)(deadline - (long)monotonic_ms());
+		if (timeout_ms >= 0 && wait_ms <= 0)
 			return 0;
+		if (borrow_ms >= 0 && borrow_ms < wait_ms)
+			wait_ms = borrow_ms;
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
 			fatal("poll");
 	}

@@ -7,8 +7,9 @@
 # reserved descriptor is unreachable; under `ulimit -v` any warning comes
 # once. With no memfd for a child (forced through the test-only
 # PTI_TEST_FORK_FAIL, src/redirect-fork.c) it gets private memory, made
-# in place where RLIMIT_AS leaves no room for a copy aside; with no private
-# memory either it runs on, said once. Each program checks itself natively
+# in place where RLIMIT_AS leaves no room for a copy aside, holding what
+# it wrote while it borrowed its parent's memory where it did; with no
+# private memory either it runs on, said once. Each program checks itself natively
 # and under ptinspect.
 
 n=0
@@ -77,6 +78,14 @@ for who in $users; do
 	rc=$?
 	[ "$(grep -c 'memory stays private' "$tmp/log")" -eq 1 ] || rc=1
 	check "sem-fork-degrade, no memfd for the children, as $who" \
+	    "$tmp/log" $rc 0
+	# The same where the children borrowed their parent's memory first
+	# and wrote some of it: the private memory holds their writes.
+	PTI_TEST_FORK_FAIL=own,borrow as "$who" "$PTINSPECT" --batch \
+	    -ex status -- "$PROGS/sem-fork-degrade" >"$tmp/log" 2>&1 </dev/null
+	rc=$?
+	[ "$(grep -c 'memory stays private' "$tmp/log")" -eq 1 ] || rc=1
+	check "sem-fork-degrade, borrowed, then no memfd, as $who" \
 	    "$tmp/log" $rc 0
 	PTI_TEST_FORK_FAIL=own,private as "$who" "$PTINSPECT" --batch \
 	    -ex status -- "$PROGS/sem-fork-degrade" survive >"$tmp/log" 2>&1 \

@@ -19,6 +19,7 @@ foundation_tests = \
 	tests/expr.t \
 	tests/fallback.t \
 	tests/forks.t \
+	tests/fork-borrow.t \
 	tests/gcore.t \
 	tests/kill.t \
 	tests/docs.t \
@@ -273,6 +274,7 @@ SEM_PROGS = \
 	tests/progs/sem-fork-nofile \
 	tests/progs/sem-fork-nofds \
 	tests/progs/sem-fork-degrade \
+	tests/progs/sem-fork-borrow \
 	tests/progs/sem-data-limit \
 	tests/progs/sem-stub-jit \
 	tests/progs/sem-reserved-fd

@@ -5,7 +5,10 @@
  * private memory holding its parent's bytes, with the protections they
  * had, and run to its own exit status. The last fork comes after
  * RLIMIT_AS was lowered so far that the child has no room for a second
- * copy of the 8 MiB region: that copy must be made in place.
+ * copy of the 8 MiB region: that copy must be made in place. Each child
+ * that writes maps and unmaps a page after its writes: run with
+ * PTI_TEST_FORK_FAIL=own,borrow, it borrowed its parent's memory until
+ * then, and the private memory must hold its writes too.
  *
  * With the argument "survive" (run with PTI_TEST_FORK_FAIL=own,private:
  * not even private memory can be had) it checks only that each child
@@ -48,7 +51,13 @@ static void fork_round(const char *what, unsigned char *big,
 		if (!only_read) {
 			sem_expect_access(what, ro, true, false);
 			sem_fill(big, BIG, 3);
+			/* A borrowing child must have memory of its own now. */
+			if (munmap(mmap(NULL, pg, PROT_READ, MAP_PRIVATE |
+			    MAP_ANONYMOUS, -1, 0), pg) != 0)
+				sem_fail(what, "mmap, munmap: %s",
+				    strerror(errno));
 			sem_verify(what, big, BIG, 3);
+			sem_verify(what, ro, pg, 2);
 		}
 		_exit(3);
 	}

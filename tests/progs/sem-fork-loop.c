@@ -1,8 +1,10 @@
 /*
  * sem-fork-loop: 50 forks in a row of a process with 16 MiB resident,
  * every tenth from a second thread. Each child checks part of its copy,
- * writes every page of it, maps and fills 4 MiB more, and exits; the
- * parent checks that none of it reached its own memory. semantics.t also
+ * writes every page of it, maps and fills 4 MiB more, checks that its
+ * writes are still there (under ptinspect it has memory of its own by
+ * then), and exits; the parent checks that none of it reached its own
+ * memory. semantics.t also
  * watches the memfd size while this runs: a child's memory must be given
  * back when it exits.
  */
@@ -62,6 +64,9 @@ static void child(int i)
 	sem_expect_zero("a child's fresh mapping reads zeros", more, LEN / 4);
 	sem_fill(more, LEN / 4, 1000 + i);
 	sem_verify("a child's mapping keeps its bytes", more, LEN / 4, 1000 + i);
+	for (size_t off = 0; off < LEN; off += 4096)
+		sem_check(mem[off] == 0xee, "a child keeps its writes after "
+			  "a mmap", "byte %zu is %#x", off, mem[off]);
 	_exit(0);
 }
 
