@@ -80,6 +80,8 @@ struct tracer {
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
+static void restore_clone_flags(struct thread *t);
+static void untraced_child(const struct thread *caller, struct thread *c);
 
 /* ---------------------------------------------------------------------
  * Processes and threads (task.c keeps them)
@@ -300,7 +302,7 @@ resume_thread(struct tracer *tr, struct thread *t)
 		return;
 	if (t->in_group_stop)
 		req = PTRACE_LISTEN;
-	else if (tr->use_seccomp)
+	else if (tr->use_seccomp && !t->restore_clone_flags)
 		req = PTRACE_CONT;
 	else
 		req = PTRACE_SYSCALL;
@@ -544,7 +546,11 @@ restart_other_threads(struct tracer *tr, struct proc *p)
 	}
 }
 
-/* Runs t's fork to its syscall-exit stop; the child's pid, or 0. */
+/*
+ * Runs t's fork to its syscall-exit stop; the child's pid, or 0. A vfork
+ * (clone with CLONE_VFORK but not CLONE_VM) stops at its event instead:
+ * the caller waits there until the child, stopped for its copy, is gone.
+ */
 static pid_t
 run_fork(struct thread *t)
 {
@@ -555,6 +561,7 @@ run_fork(struct thread *t)
 
 	for (;;) {
 		t->stopped = false;
+		t->regs_valid = false;
 		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) != 0)
 			return child;
 		while (waitpid(t->tid, &status, __WALL) < 0 && errno == EINTR)
@@ -571,6 +578,8 @@ run_fork(struct thread *t)
 		    event == PTRACE_EVENT_CLONE) {
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
 				child = (pid_t)msg;
+			if (event == PTRACE_EVENT_VFORK)
+				return child;
 		} else if (WSTOPSIG(status) == (SIGTRAP | 0x80) &&
 		    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info),
 		    &info) > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT) {
@@ -620,6 +629,7 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
+			untraced_child(t, c);
 			redirect_child(p, c);
 			if (!handle_deferred(tr, c))
 				hold_or_resume(tr, c);
@@ -628,6 +638,8 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 		}
 	}
 	restart_other_threads(tr, p);
+	if (t->stopped)		/* at its syscall-exit or vfork stop */
+		restore_clone_flags(t);
 	if (!handle_deferred(tr, t) && t->stopped)
 		hold_or_resume(tr, t);
 }
@@ -687,11 +699,14 @@ refuse_foreign_trace(struct tracer *tr, struct thread *t,
 
 /*
  * clone(CLONE_UNTRACED): the child keeps the seccomp filter, so it must
- * keep a tracer too. The flag is taken out of the call, the child is then
- * followed like any other, and rdi gets the program's flags back at the
- * clone event, so its registers are what the kernel would leave. A child
- * that wants to ptrace its siblings (LeakSanitizer's stop-the-world task)
- * finds them traced, as under gdb or strace, and says so.
+ * keep a tracer too. The flag is taken out of the call and the child is
+ * followed like any other. rdi gets the program's flags back where the
+ * program could see it: the caller's at the call's syscall-exit stop
+ * (it is resumed with PTRACE_SYSCALL until then), whether the call made
+ * a child or failed, and the child's, a copy of the caller's rewritten
+ * one, at its first stop. A child that wants to ptrace its siblings
+ * (LeakSanitizer's stop-the-world task) finds them traced, as under gdb
+ * or strace, and says so.
  */
 static void
 on_untraced_clone(struct tracer *tr, struct thread *t)
@@ -718,7 +733,10 @@ on_untraced_clone(struct tracer *tr, struct thread *t)
 		on_fork_stop(tr, t);
 }
 
-/* At the clone event: rdi as the program passed it (see above). */
+/*
+ * rdi as the program passed it (see above), in the caller at its
+ * syscall-exit stop or in the child at its first stop.
+ */
 static void
 restore_clone_flags(struct thread *t)
 {
@@ -731,6 +749,48 @@ restore_clone_flags(struct thread *t)
 		regs.rdi = t->clone_flags;
 		thread_set_regs(t, &regs, NULL);
 	}
+}
+
+/*
+ * c is a new task made by `caller`: if that was an untraced clone, c's rdi
+ * gets the program's flags back, now if it is stopped, else at its first
+ * stop.
+ */
+static void
+untraced_child(const struct thread *caller, struct thread *c)
+{
+	if (caller == NULL || !caller->restore_clone_flags)
+		return;
+	c->restore_clone_flags = true;
+	c->clone_flags = caller->clone_flags;
+	if (c->stopped)
+		restore_clone_flags(c);
+}
+
+/*
+ * The thread whose untraced clone made new task c, when c's first stop
+ * overtook the clone event: the one in c's parent process (or, for a
+ * thread, its own) still in such a clone. NULL when there is none or
+ * more than one.
+ */
+static const struct thread *
+untraced_caller(struct tracer *tr, const struct thread *c)
+{
+	const struct thread *o, *found = NULL;
+	struct proc *in[2] = {
+		tracer_find_proc(tr, c->proc->parent_pid), c->proc,
+	};
+
+	for (int i = 0; i < 2; i++)
+		for (o = in[i] != NULL ? in[i]->threads : NULL; o != NULL;
+		    o = o->next) {
+			if (!o->restore_clone_flags || o == c)
+				continue;
+			if (found != NULL)
+				return NULL;
+			found = o;
+		}
+	return found;
 }
 
 static void
@@ -807,6 +867,8 @@ on_syscall_stop(struct tracer *tr, struct thread *t)
 		on_exit_group(tr, t, (int)info.entry.args[0]);
 		return;
 	}
+	if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+		restore_clone_flags(t);
 	hold_or_resume(tr, t);
 }
 
@@ -859,9 +921,9 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	child = (pid_t)msg;
 	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
-		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
-		    read_status_pid(child, "\nTgid:") == t->proc->pid);
-	restore_clone_flags(t);
+		untraced_child(t, adopt_task(tr, child, t->tid,
+		    event == PTRACE_EVENT_CLONE &&
+		    read_status_pid(child, "\nTgid:") == t->proc->pid));
 	hold_or_resume(tr, t);
 }
 
@@ -929,6 +991,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 static void
 on_stop_event(struct tracer *tr, struct thread *t, int sig)
 {
+	restore_clone_flags(t);	/* a new task's first stop (SIGSTOP) */
 	/* Job control: leave the group-stop alone, without holding it. */
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
 	    sig == SIGTTOU) {
@@ -979,8 +1042,10 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	t = task_find_thread(&tr->tasks, tid);
-	if (t == NULL)
+	if (t == NULL) {
 		t = adopt_task(tr, tid, 0, false);
+		untraced_child(untraced_caller(tr, t), t);
+	}
 	t->stopped = true;
 	t->regs_valid = false;
 	sig = WSTOPSIG(status);

@@ -259,6 +259,7 @@ SEM_PROGS = \
 	tests/progs/sem-shmat \
 	tests/progs/sem-fork-many \
 	tests/progs/sem-untraced \
+	tests/progs/sem-untraced-fork \
 	tests/progs/sem-foreign-trace \
 	tests/progs/sem-own-filter \
 	tests/progs/sem-fork-setuid \
