@@ -410,6 +410,15 @@ tracer_forgo_pauses(struct proc *p)
 	p->pause_wanted = false;
 }
 
+void
+tracer_continue_job(struct proc *p)
+{
+	pid_t pgid = getpgid(p->pid);
+
+	p->job_stopped = false;
+	kill(pgid > 0 ? -pgid : p->pid, SIGCONT);
+}
+
 int
 tracer_kill(struct tracer *tr, struct proc *p, char **errp)
 {
@@ -451,12 +460,33 @@ record_fault_addr(struct proc *p, pid_t tid, int sig)
 	p->fault_addr = (uint64_t)(uintptr_t)si.si_addr;
 }
 
+/*
+ * Under the TUI the program leads a session of its own on ptinspect's pty
+ * (tui/pty.c), so its process group is orphaned and the kernel discards a
+ * SIGTSTP, SIGTTIN or SIGTTOU that takes its default action: Ctrl-Z typed
+ * to it would do nothing. Run from a shell it would stop, so to a process
+ * of that group (the session's first: not a job of a shell inside it) such
+ * a signal goes as SIGSTOP, which the kernel never discards. Its parent's
+ * wait then says SIGSTOP.
+ */
+static bool
+job_stop_discarded(const struct tracer *tr, pid_t tid, int sig)
+{
+	pid_t sid;
+
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return false;
+	sid = getsid(tid);
+	return sid == tr->root->pid && sid != getsid(0) &&
+	    getpgid(tid) == sid && tracer_signal_is_default(tid, sig);
+}
+
 static void
 on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 {
 	struct proc *p = t->proc;
 
-	t->resume_sig = sig;
+	t->resume_sig = job_stop_discarded(tr, t->tid, sig) ? SIGSTOP : sig;
 	if (tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) &&
 	    tracer_signal_is_fatal(t->tid, sig)) {
 		p->signal = sig;
@@ -988,13 +1018,19 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	hold_or_resume(tr, t);
 }
 
+static bool
+job_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU;
+}
+
 static void
 on_stop_event(struct tracer *tr, struct thread *t, int sig)
 {
 	restore_clone_flags(t);	/* a new task's first stop (SIGSTOP) */
 	/* Job control: leave the group-stop alone, without holding it. */
-	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	    sig == SIGTTOU) {
+	if (job_stop_signal(sig)) {
 		t->in_group_stop = true;
 		hold_or_resume(tr, t);
 		return;
@@ -1050,6 +1086,8 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	t->regs_valid = false;
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
+	t->proc->job_stopped = event == PTRACE_EVENT_STOP &&
+	    job_stop_signal(sig);
 
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:

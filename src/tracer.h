@@ -84,6 +84,11 @@ int tracer_pause(struct tracer *tr, struct proc *p, enum pause_reason why,
 void tracer_forgo_pauses(struct proc *p);
 /* Kills a process (paused or not) with SIGKILL. */
 int tracer_kill(struct tracer *tr, struct proc *p, char **errp);
+/*
+ * Ends p's job-control stop (p->job_stopped) as a shell's fg would:
+ * SIGCONT to its process group.
+ */
+void tracer_continue_job(struct proc *p);
 
 /*
  * Runs until every traced process is gone, then returns ptinspect's exit

@@ -327,7 +327,8 @@ tests_tui_progs_tui_files_CFLAGS = $(AM_CFLAGS) -g -O0
 
 # The TUI tests: the real binary in a detached tmux (see tui-lib.sh).
 tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/crash.t \
-	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
+	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/suspend.t \
+	tests/tui/signals.t \
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
 	tests/tui/shell.t tests/tui/save.t tests/tui/source.t \

@@ -1,0 +1,102 @@
+#!/bin/sh
+# suspend.t: Ctrl-Z once the TUI has closed and the program was let run,
+# in an interactive bash (job control) in tmux. As for the same command
+# run natively first (the oracle: this shell reports a stopped job), the
+# shell gets a stopped job and the program's output stops; fg continues
+# both (new lines come) and Ctrl-C then ends it with 128+2.
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/tui/tui-lib.sh"
+
+command -v bash >/dev/null 2>&1 || tap_skip_all "bash is not installed"
+
+# The last "tick N" on screen (0 if none).
+last_tick()
+{
+	tui_screen | sed -n 's/^tick \([0-9][0-9]*\)$/\1/p' | tail -1 |
+	    grep . || echo 0
+}
+
+# Polls (up to 5 s) until the screen's text matches the extended regular
+# expression $1; false if it never does.
+screen_until()
+{
+	i=0
+	while ! tui_screen | grep -Eq -- "$1"; do
+		[ $i -lt 50 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# An interactive bash as the pane's program, tagged as tui_start's runs
+# are (tui_done's "no tracee left behind" check).
+tui_end_run
+tui_nstart=$((tui_nstart + 1))
+TUI_SOCK="$TAP_TMP/tmux.$tui_nstart"
+{
+	echo "cd '$TAP_TMP'"
+	printf 'PTI_TEST_TAG=%s PS1="bash> " exec bash --norc --noprofile -i\n' \
+	    "$pti_tag"
+} > "$TAP_TMP/run.sh"
+tui_tmux new-session -d -x "$TUI_COLS" -y "$TUI_ROWS" "sh '$TAP_TMP/run.sh'"
+tui_wait 'bash>' || tap_bail "bash did not start"
+
+# Natively: Ctrl-Z stops the job and bash says so.
+tui_type "sh -c 'echo native-run | tr a-z A-Z; exec sleep 1000'"
+tui_keys Enter
+screen_until NATIVE-RUN || tap_bail "the native run did not start"
+tui_keys C-z
+screen_until 'Stopped +sh -c' ||
+	tap_bail "no job control in this bash: Ctrl-Z did not stop a native run"
+tui_type 'kill -KILL %1; wait; clear'
+tui_keys Enter
+i=0
+while tui_screen | grep -q Stopped; do
+	[ $i -lt 50 ] || tap_bail "the native run's job stays"
+	sleep 0.1
+	i=$((i + 1))
+done
+
+# Under ptinspect, let run after the TUI closes.
+tui_type "'$PTINSPECT' sh -c 'i=0; while :; do i=\$((i+1)); echo tick \$i; sleep 0.05; done'"
+tui_keys Enter
+tui_wait "running" || tap_bail "the TUI did not start"
+tui_keys q
+tui_wait "let it run to its end"
+tui_keys c
+screen_until '^tick [0-9]+$' || tap_bail "no output after the TUI closed"
+tui_keys C-z
+if screen_until 'Stopped +.*ptinspect'; then
+	tap_pass "Ctrl-Z: the shell has a stopped job, ptinspect"
+else
+	tap_fail "Ctrl-Z: the shell has a stopped job, ptinspect"
+	tui_screen | tap_diag "$(cat)"
+fi
+tui_type 'jobs -l'
+tui_keys Enter
+screen_until '^\[1\]\+ +[0-9]+ Stopped +.*ptinspect'
+tap_like "$(tui_screen | grep ptinspect | tail -1)" \
+    "^\\[1\\]\\+ +[0-9]+ Stopped" "... as jobs -l says"
+n1=$(last_tick)
+sleep 0.6
+tap_is "$(last_tick)" "$n1" "... and the program writes no more (tick $n1)"
+
+tui_type fg
+tui_keys Enter
+i=0
+while [ "$(last_tick)" -le $((n1 + 3)) ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+n2=$(last_tick)
+tap_ok "fg: the program goes on (tick $n1, then $n2)" \
+    [ "$n2" -gt $((n1 + 3)) ]
+tui_keys C-c
+# Typed before bash has its terminal back, the line would go to ptinspect.
+screen_until '\^Cbash>$'
+tui_type 'echo status=$?'
+tui_keys Enter
+screen_until '^status='
+tap_like "$(tui_screen | grep '^status=' | tail -1)" "^status=130$" \
+    "then Ctrl-C ends it: exit 128+2"
+tui_done
