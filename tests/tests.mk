@@ -31,6 +31,7 @@ foundation_tests = \
 	tests/datalimit.t \
 	tests/memory.t \
 	tests/nokill.t \
+	tests/nodump.t \
 	tests/output.t \
 	tests/pause.t \
 	tests/save.t \
@@ -62,6 +63,7 @@ check_PROGRAMS += \
 	tests/progs/kill-me \
 	tests/progs/last-thread \
 	tests/progs/markers \
+	tests/progs/nodump \
 	tests/progs/output \
 	tests/progs/print-frames \
 	tests/progs/print-vars \
