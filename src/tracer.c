@@ -68,6 +68,7 @@ struct tracer {
 	struct sigaction saved_sigint;
 	struct sigaction saved_sigquit;
 	bool in_burst;		/* the last event came within BURST_US */
+	bool said_waiting;	/* say_waiting has been said */
 };
 
 /*
@@ -1180,6 +1181,33 @@ wait_event(struct tracer *tr)
 	}
 }
 
+/*
+ * Every process ptinspect traces has its seccomp filter, which needs a
+ * tracer (without one, the calls it stops fail with ENOSYS): a descendant
+ * that outlives the program cannot be let go, so ptinspect waits for it.
+ * Said once, when one still runs half a second after the program ended
+ * (tracer_poll).
+ */
+static void
+say_waiting(struct tracer *tr)
+{
+	struct proc *p, *first = NULL;
+	int n = 0;
+
+	tr->said_waiting = true;
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		if (p->state != PROC_GONE && n++ == 0)
+			first = p;
+	if (first == NULL)
+		return;
+	proc_read_comm(first);
+	warnx_msg("pid %d has ended; waiting for %d process%s it left running "
+	    "(pid %d, %s%s): each has ptinspect's seccomp filter and needs "
+	    "ptinspect as its tracer (killing ptinspect kills them)",
+	    (int)tr->root->pid, n, n == 1 ? "" : "es", (int)first->pid,
+	    first->comm, n == 1 ? "" : ", ...");
+}
+
 int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
@@ -1187,6 +1215,12 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
 	int n, wait_ms;
 
+	if (timeout_ms < 0 && !tr->said_waiting &&
+	    tr->root->state == PROC_GONE) {
+		if ((n = tracer_poll(tr, 500)) != 0)
+			return n;
+		say_waiting(tr);
+	}
 	for (;;) {
 		n = drain_events(tr);
 		if (n != 0 || timeout_ms == 0)

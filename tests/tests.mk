@@ -32,6 +32,7 @@ foundation_tests = \
 	tests/memory.t \
 	tests/nokill.t \
 	tests/nodump.t \
+	tests/daemon.t \
 	tests/output.t \
 	tests/pause.t \
 	tests/save.t \
