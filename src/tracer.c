@@ -69,6 +69,7 @@ struct tracer {
 	struct sigaction saved_sigquit;
 	bool in_burst;		/* the last event came within BURST_US */
 	bool said_waiting;	/* say_waiting has been said */
+	pid_t job_session;	/* the session the child set-up made, or 0 */
 };
 
 /*
@@ -277,6 +278,8 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		n = tracer_read_full(report_pipe[0], &exec_errno,
 		    sizeof(exec_errno));
 	close(report_pipe[0]);
+	/* Held at its exec event: only our set-up has run (a pty's setsid). */
+	tr->job_session = getsid(pid) == pid ? pid : 0;
 	tr->use_seccomp = seccomp_errno == 0;
 	if (seccomp_errno > 0)
 		warnx_msg("seccomp unavailable (%s): tracing every syscall, "
@@ -468,7 +471,8 @@ record_fault_addr(struct proc *p, pid_t tid, int sig)
  * to it would do nothing. Run from a shell it would stop, so to a process
  * of that group (the session's first: not a job of a shell inside it) such
  * a signal goes as SIGSTOP, which the kernel never discards. Its parent's
- * wait then says SIGSTOP.
+ * wait then says SIGSTOP. A program that makes a session itself (setsid)
+ * is orphaned natively too, and left alone.
  */
 static bool
 job_stop_discarded(const struct tracer *tr, pid_t tid, int sig)
@@ -478,7 +482,7 @@ job_stop_discarded(const struct tracer *tr, pid_t tid, int sig)
 	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
 		return false;
 	sid = getsid(tid);
-	return sid == tr->root->pid && sid != getsid(0) &&
+	return tr->job_session != 0 && sid == tr->job_session &&
 	    getpgid(tid) == sid && tracer_signal_is_default(tid, sig);
 }
 
@@ -766,7 +770,8 @@ on_untraced_clone(struct tracer *tr, struct thread *t)
 
 /*
  * rdi as the program passed it (see above), in the caller at its
- * syscall-exit stop or in the child at its first stop.
+ * syscall-exit stop or in the child at its first stop, if it holds the
+ * flags we rewrote (a child guessed wrongly by untraced_caller does not).
  */
 static void
 restore_clone_flags(struct thread *t)
@@ -776,7 +781,8 @@ restore_clone_flags(struct thread *t)
 	if (!t->restore_clone_flags)
 		return;
 	t->restore_clone_flags = false;
-	if (thread_get_regs(t, &regs, NULL) == 0) {
+	if (thread_get_regs(t, &regs, NULL) == 0 && regs.rdi ==
+	    (t->clone_flags & ~(unsigned long long)CLONE_UNTRACED)) {
 		regs.rdi = t->clone_flags;
 		thread_set_regs(t, &regs, NULL);
 	}

@@ -10,7 +10,9 @@
 . "$TOP_SRCDIR/tests/pti.sh"
 
 prog='(sleep 1.2; echo finished > "$1") & echo started; exit 3'
-why='^ptinspect: pid [0-9]+ has ended; waiting for [0-9]+ process(es)? it left running \(pid [0-9]+, [^)]*\): each has ptinspect.s seccomp filter and needs ptinspect as its tracer'
+why='^ptinspect: pid [0-9]+ has ended; waiting for [0-9]+ process(es)? it'
+why="$why"' left running \(pid [0-9]+, [^)]*\): each has ptinspect.s'
+why="$why"' seccomp filter and needs ptinspect as its tracer'
 
 pti_run --batch -- sh -c "$prog" sh "$TAP_TMP/done"
 tap_is "$TAP_RC" 3 "the program's exit status, after its descendant ended"

@@ -11,7 +11,8 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
 
-[ "$(id -u)" -eq 0 ] || tap_skip_all "needs root (to run ptinspect as uid 65534)"
+[ "$(id -u)" -eq 0 ] ||
+	tap_skip_all "needs root (to run ptinspect as uid 65534)"
 command -v setpriv >/dev/null || tap_skip_all "setpriv is not installed"
 # pti.sh's --no-redirect wrapper ($PTI_EXTRA_ARGS) is in $TAP_TMP.
 chmod 711 "$TAP_TMP"
@@ -47,18 +48,15 @@ tap_like "$TAP_OUT" '^0x10000000000$' \
     "nobody: find searches the redirected memory and finds it"
 tap_like "$TAP_OUT" '^010000000000-010000010000 rw-p .* shared' \
     "nobody: maps lists the redirected mapping"
-tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c \
-    'is not dumpable: /proc/[0-9]*/maps refused; only the memory ptinspect redirected is listed')" 1 \
+said='is not dumpable: /proc/[0-9]*/maps refused; only the memory'
+said="$said ptinspect redirected is listed"
+tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c "$said")" 1 \
     "nobody: that maps are only the redirected memory is said once"
-tap_like "$TAP_ERR" \
-    '^x: 0x7ff[0-9a-f]+: process is not dumpable: /proc/[0-9]+/mem refused$' \
+why='0x7ff[0-9a-f]+: process is not dumpable: /proc/[0-9]+/mem refused$'
+tap_like "$TAP_ERR" "^x: $why" \
     "nobody: x \$rsp says why it cannot read the stack"
-tap_like "$TAP_ERR" \
-    '^find: 0x7ff[0-9a-f]+: process is not dumpable: /proc/[0-9]+/mem refused$' \
-    "nobody: so does find in the stack's region"
-tap_like "$TAP_ERR" \
-    '^write: 0x7ff[0-9a-f]+: process is not dumpable: /proc/[0-9]+/mem refused$' \
-    "nobody: and write"
+tap_like "$TAP_ERR" "^find: $why" "nobody: so does find in the stack's region"
+tap_like "$TAP_ERR" "^write: $why" "nobody: and write"
 tap_unlike "$TAP_ERR" 'Permission denied|not mapped' \
     "nobody: no bare permission error, nothing called unmapped"
 pti_done

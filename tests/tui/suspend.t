@@ -35,8 +35,8 @@ tui_nstart=$((tui_nstart + 1))
 TUI_SOCK="$TAP_TMP/tmux.$tui_nstart"
 {
 	echo "cd '$TAP_TMP'"
-	printf 'PTI_TEST_TAG=%s PS1="bash> " exec bash --norc --noprofile -i\n' \
-	    "$pti_tag"
+	printf 'PTI_TEST_TAG=%s PS1="bash> " ' "$pti_tag"
+	echo 'exec bash --norc --noprofile -i'
 } > "$TAP_TMP/run.sh"
 tui_tmux new-session -d -x "$TUI_COLS" -y "$TUI_ROWS" "sh '$TAP_TMP/run.sh'"
 tui_wait 'bash>' || tap_bail "bash did not start"
@@ -58,7 +58,8 @@ while tui_screen | grep -q Stopped; do
 done
 
 # Under ptinspect, let run after the TUI closes.
-tui_type "'$PTINSPECT' sh -c 'i=0; while :; do i=\$((i+1)); echo tick \$i; sleep 0.05; done'"
+loop='i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done'
+tui_type "'$PTINSPECT' sh -c '$loop'"
 tui_keys Enter
 tui_wait "running" || tap_bail "the TUI did not start"
 tui_keys q
