@@ -55,15 +55,7 @@ raw_clone(unsigned long flags, unsigned long *rdi_after, unsigned char *poke)
 	    "mov $1, %%edi\n\t"
 	    "jmp 4f\n\t"
 	    "3:\n\t"
-	    /* mmap(0, 4096, RW, PRIVATE|ANONYMOUS, -1, 0) */
-	    "mov $9, %%eax\n\t"
-	    "xor %%edi, %%edi\n\t"
-	    "mov $4096, %%esi\n\t"
-	    "mov $3, %%edx\n\t"
-	    "mov $0x22, %%r10d\n\t"
-	    "mov $-1, %%r8\n\t"
-	    "xor %%r9d, %%r9d\n\t"
-	    "syscall\n\t"
+	    SEM_ASM_MMAP_PAGE
 	    "cmp $-4096, %%rax\n\t"
 	    "jb 5f\n\t"
 	    "mov $2, %%edi\n\t"
