@@ -486,11 +486,39 @@ job_stop_discarded(const struct tracer *tr, pid_t tid, int sig)
 	    getpgid(tid) == sid && tracer_signal_is_default(tid, sig);
 }
 
+/*
+ * When the program, leading the session ptinspect's set-up made, exits,
+ * the kernel hangs up its pty's foreground process group: a SIGHUP (from
+ * the kernel, SI_KERNEL) that a program run from a shell never gets, the
+ * shell leading its session. It is dropped, so what the program left
+ * running (sh -c 'cmd &') lives on as it would natively.
+ */
+static bool
+session_hangup(const struct tracer *tr, pid_t tid, int sig)
+{
+	const struct thread *o;
+	siginfo_t si;
+
+	if (sig != SIGHUP || tr->job_session == 0 ||
+	    getsid(tid) != tr->job_session)
+		return false;
+	for (o = tr->root->threads; o != NULL; o = o->next)
+		if (!o->exiting)
+			return false;
+	return ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
+	    si.si_code == SI_KERNEL;
+}
+
 static void
 on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 {
 	struct proc *p = t->proc;
 
+	if (session_hangup(tr, t->tid, sig)) {
+		t->resume_sig = 0;
+		hold_or_resume(tr, t);
+		return;
+	}
 	t->resume_sig = job_stop_discarded(tr, t->tid, sig) ? SIGSTOP : sig;
 	if (tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) &&
 	    tracer_signal_is_fatal(t->tid, sig)) {
@@ -1192,14 +1220,16 @@ wait_event(struct tracer *tr)
  * tracer (without one, the calls it stops fail with ENOSYS): a descendant
  * that outlives the program cannot be let go, so ptinspect waits for it.
  * Said once, when one still runs half a second after the program ended
- * (tracer_poll).
+ * (tracer_poll, or the TUI's relay).
  */
-static void
-say_waiting(struct tracer *tr)
+void
+tracer_say_waiting(struct tracer *tr)
 {
 	struct proc *p, *first = NULL;
 	int n = 0;
 
+	if (tr->said_waiting)
+		return;
 	tr->said_waiting = true;
 	for (p = tr->tasks.procs; p != NULL; p = p->next)
 		if (p->state != PROC_GONE && n++ == 0)
@@ -1225,7 +1255,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 	    tr->root->state == PROC_GONE) {
 		if ((n = tracer_poll(tr, 500)) != 0)
 			return n;
-		say_waiting(tr);
+		tracer_say_waiting(tr);
 	}
 	for (;;) {
 		n = drain_events(tr);

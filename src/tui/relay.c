@@ -75,7 +75,8 @@ relay_suspend(struct proc *root, const struct termios *saved,
  * foreground group) and its output to ours, letting any process that
  * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
  * wakes the poll, *terminating is set) kills. A job-control stop of the
- * program stops ptinspect (relay_suspend).
+ * program stops ptinspect (relay_suspend). Processes the program left
+ * running are waited for, which is said half a second after it ended.
  */
 void
 relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
@@ -85,6 +86,7 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 	bool raw_mode = false, stdin_eof = false;
 	int evfd = tracer_event_fd(t->tr);
 	struct proc *root = tracer_root(t->tr);
+	uint64_t root_gone_ms = 0;
 	char buf[8192];
 	ssize_t n;
 
@@ -116,6 +118,11 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 		if (root->state != PROC_GONE && root->job_stopped &&
 		    !kill_them)
 			relay_suspend(root, raw_mode ? &saved : NULL, &raw);
+		if (root->state == PROC_GONE && root_gone_ms == 0)
+			root_gone_ms = monotonic_ms();
+		else if (root_gone_ms != 0 &&
+		    monotonic_ms() - root_gone_ms >= 500)
+			tracer_say_waiting(t->tr);
 		if (poll(pfd, 4, 250) < 0 && errno != EINTR)
 			fatal("poll");
 		if (pfd[0].revents != 0) {

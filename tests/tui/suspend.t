@@ -1,9 +1,13 @@
 #!/bin/sh
-# suspend.t: Ctrl-Z once the TUI has closed and the program was let run,
-# in an interactive bash (job control) in tmux. As for the same command
-# run natively first (the oracle: this shell reports a stopped job), the
+# suspend.t: job control once the TUI has closed, in an interactive bash
+# in tmux. Ctrl-Z with the program let run: as for the same command run
+# natively first (the oracle: this shell reports a stopped job), the
 # shell gets a stopped job and the program's output stops; fg continues
-# both (new lines come) and Ctrl-C then ends it with 128+2.
+# both (new lines come) and Ctrl-C then ends it with 128+2. Then a
+# program that leaves a process running and exits: natively that process
+# outlives it; under the TUI too (the kernel's SIGHUP when the program,
+# leading the pty's session, exits is not delivered), ptinspect waits
+# for it, saying why, and exits with the program's status.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
@@ -100,4 +104,20 @@ tui_keys Enter
 screen_until '^status='
 tap_like "$(tui_screen | grep '^status=' | tail -1)" "^status=130$" \
     "then Ctrl-C ends it: exit 128+2"
+
+left='(sleep 1; echo finished > left) & echo started; exit 5'
+tui_type "clear; cd '$TAP_TMP'; '$PTINSPECT' sh -c '$left'; echo left=\$?"
+tui_keys Enter
+tui_wait "is gone" || tap_bail "the TUI did not start"
+tui_keys q
+tui_wait "let it run to its end"
+tui_keys c
+screen_until '^left=' || tui_screen | tap_diag "$(cat)"
+tap_is "$(cat "$TAP_TMP/left" 2>/dev/null)" finished \
+    "a process the program left running ran to its end"
+tap_like "$(tui_screen | grep '^left=')" '^left=5$' \
+    "... ptinspect waited for it and exits with the program's status"
+tap_like "$(tui_screen | tr -d '\n')" \
+    'has ended; waiting for [0-9]+ process(es)? it left running' \
+    "... saying why it waits"
 tui_done
