@@ -68,7 +68,7 @@ struct tracer {
 	struct sigaction saved_sigint;
 	struct sigaction saved_sigquit;
 	bool in_burst;		/* the last event came within BURST_US */
-	bool said_waiting;	/* say_waiting has been said */
+	bool said_waiting;	/* tracer_say_waiting has been said */
 	pid_t job_session;	/* the session the child set-up made, or 0 */
 };
 
@@ -1063,7 +1063,7 @@ job_stop_signal(int sig)
 static void
 on_stop_event(struct tracer *tr, struct thread *t, int sig)
 {
-	restore_clone_flags(t);	/* a new task's first stop (SIGSTOP) */
+	restore_clone_flags(t);	/* a new task's first stop */
 	/* Job control: leave the group-stop alone, without holding it. */
 	if (job_stop_signal(sig)) {
 		t->in_group_stop = true;
