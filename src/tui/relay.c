@@ -76,7 +76,8 @@ relay_suspend(struct proc *root, const struct termios *saved,
  * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
  * wakes the poll, *terminating is set) kills. A job-control stop of the
  * program stops ptinspect (relay_suspend). Processes the program left
- * running are waited for, which is said half a second after it ended.
+ * running are waited for, which is said at once if it ended before the
+ * TUI closed, else half a second after it ends.
  */
 void
 relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
@@ -86,7 +87,7 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 	bool raw_mode = false, stdin_eof = false;
 	int evfd = tracer_event_fd(t->tr);
 	struct proc *root = tracer_root(t->tr);
-	uint64_t root_gone_ms = 0;
+	uint64_t root_gone_ms = root->state == PROC_GONE ? 0 : UINT64_MAX;
 	char buf[8192];
 	ssize_t n;
 
@@ -118,10 +119,10 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 		if (root->state != PROC_GONE && root->job_stopped &&
 		    !kill_them)
 			relay_suspend(root, raw_mode ? &saved : NULL, &raw);
-		if (root->state == PROC_GONE && root_gone_ms == 0)
+		if (root->state == PROC_GONE && root_gone_ms == UINT64_MAX)
 			root_gone_ms = monotonic_ms();
-		else if (root_gone_ms != 0 &&
-		    monotonic_ms() - root_gone_ms >= 500)
+		if (root_gone_ms != UINT64_MAX &&
+		    monotonic_ms() >= root_gone_ms + 500)
 			tracer_say_waiting(t->tr);
 		if (poll(pfd, 4, 250) < 0 && errno != EINTR)
 			fatal("poll");

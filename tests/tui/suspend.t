@@ -105,7 +105,7 @@ screen_until '^status='
 tap_like "$(tui_screen | grep '^status=' | tail -1)" "^status=130$" \
     "then Ctrl-C ends it: exit 128+2"
 
-left='(sleep 1; echo finished > left) & echo started; exit 5'
+left='(sleep 2; echo finished > left) & echo started; exit 5'
 tui_type "clear; cd '$TAP_TMP'; '$PTINSPECT' sh -c '$left'; echo left=\$?"
 tui_keys Enter
 tui_wait "is gone" || tap_bail "the TUI did not start"
