@@ -26,7 +26,8 @@ run() {
 	tap_run env PTI_TEST_TAG="$pti_tag" "$@" "$PTINSPECT" --batch -p \
 	    -ex 'x 0x10000000000 16' -ex 'find "PTI-NODUMP-"' \
 	    -ex 'x $rsp 8' -ex 'find "PTI" $rsp' -ex 'write $rsp 00' \
-	    -ex maps -- "$PROGS/nodump"
+	    -ex maps -ex 'write 0x10000000010 41' -ex 'x 0x10000000010 1' \
+	    -- "$PROGS/nodump"
 	pti_collect_leftovers "$* ptinspect ... nodump"
 }
 
@@ -48,6 +49,8 @@ tap_like "$TAP_OUT" '^0x10000000000$' \
     "nobody: find searches the redirected memory and finds it"
 tap_like "$TAP_OUT" '^010000000000-010000010000 rw-p .* shared' \
     "nobody: maps lists the redirected mapping"
+tap_like "$TAP_OUT" '^0000010000000010  41 ' \
+    "nobody: write changes the redirected memory"
 said='is not dumpable: /proc/[0-9]*/maps refused; only the memory'
 said="$said ptinspect redirected is listed"
 tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c "$said")" 1 \
