@@ -160,8 +160,9 @@ cmd_check_range(struct cmd_ctx *ctx, uint64_t addr, uint64_t len,
 		/* A write that would have started says it did not. */
 		tail = write && at != addr ? "; nothing written" : "";
 		if (r == NULL) {
-			set_error(errp, "0x%" PRIx64 ": address not mapped%s",
-			    at, tail);
+			if (mem_unlisted(ctx->proc, at, errp) == 0)
+				set_error(errp, "0x%" PRIx64 ": address not "
+				    "mapped%s", at, tail);
 			goto out;
 		}
 		if (why != NULL) {

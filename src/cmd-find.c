@@ -79,8 +79,9 @@ cmd_find_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		if (cmd_eval_address(ctx, region, &addr, errp) < 0)
 			goto out;
 		if ((first = maps_find(&maps, addr)) == NULL) {
-			set_error(errp, "%s: 0x%" PRIx64 " is not mapped",
-			    region, addr);
+			if (mem_unlisted(ctx->proc, addr, errp) == 0)
+				set_error(errp, "%s: 0x%" PRIx64 " is not "
+				    "mapped", region, addr);
 			goto out;
 		}
 		st.only = true;

@@ -15,8 +15,14 @@
  *    thread (proc_access_tid), re-opened once when it stops working (the
  *    thread it was opened through exited, or the process ran exec).
  *
- * Both syscall paths stop at the first page they cannot reach, so a read
+ * The syscall paths stop at the first page they cannot reach, so a read
  * that runs off the end of a mapping returns the bytes before it.
+ *
+ * A process that made itself non-dumpable (PR_SET_DUMPABLE 0) refuses a
+ * non-root ptinspect /proc/PID/maps, /proc/PID/mem, process_vm_* and even
+ * PTRACE_PEEKDATA: only its redirected memory can be read, through the
+ * memfd. Its maps are then the regions ptinspect redirected (said once
+ * per process: mem_maps_redirected), and a read elsewhere says why.
  */
 #include "config.h"
 
@@ -29,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -67,6 +74,8 @@ struct mem_search {
 /* What mem.c keeps per process, behind p->mem. */
 struct mem_state {
 	int fd;			/* /proc/PID/mem, or -1 */
+	bool maps_partial;	/* mem_maps_read's last maps: redirected only */
+	bool said_no_maps;	/* ... which was said */
 };
 
 static struct mem_stats mem_stats;
@@ -81,7 +90,11 @@ static size_t mem_vm_copy(struct proc *p, uint64_t addr, void *buf,
 static size_t mem_file_copy(struct proc *p, uint64_t addr, void *buf,
     size_t len, bool write, int *errnop);
 static int mem_open(struct proc *p, int *errnop);
-static int mem_fail(char **errp, uint64_t addr, int err);
+static struct mem_state *mem_state(struct proc *p);
+static bool mem_not_dumpable(struct proc *p);
+static int mem_maps_redirected(struct proc *p, struct maps *out,
+    char **errp);
+static int mem_fail(struct proc *p, char **errp, uint64_t addr, int err);
 static bool mem_skip_region(const struct region *r);
 static void mem_find_range(struct mem_search *s, uint64_t start,
     uint64_t end);
@@ -98,7 +111,7 @@ mem_read(struct proc *p, uint64_t addr, void *buf, size_t len, char **errp)
 		return 0;
 	done = mem_copy(p, addr, buf, len, false, &err);
 	if (done == 0)
-		return mem_fail(errp, addr, err);
+		return mem_fail(p, errp, addr, err);
 	return (ssize_t)done;
 }
 
@@ -113,7 +126,7 @@ mem_write(struct proc *p, uint64_t addr, const void *buf, size_t len,
 		return 0;
 	done = mem_copy(p, addr, (void *)buf, len, true, &err);
 	if (done < len)
-		return mem_fail(errp, addr + done, err);
+		return mem_fail(p, errp, addr + done, err);
 	return (ssize_t)done;
 }
 
@@ -166,10 +179,61 @@ mem_maps_read(struct proc *p, struct maps *out, char **errp)
 	if (p->core != NULL)
 		return maps_copy(&p->core->maps, out, errp);
 	redirect_sync(p);
-	if (maps_read(proc_access_tid(p), out, errp) < 0)
+	if (p->mem != NULL)
+		p->mem->maps_partial = false;
+	if (maps_read(proc_access_tid(p), out, NULL) < 0 &&
+	    mem_maps_redirected(p, out, errp) < 0)
 		return -1;
 	redirect_name_regions(p, out);
 	return 0;
+}
+
+int
+mem_unlisted(struct proc *p, uint64_t addr, char **errp)
+{
+	if (p->mem == NULL || !p->mem->maps_partial)
+		return 0;
+	return mem_fail(p, errp, addr, EACCES);
+}
+
+/*
+ * /proc/PID/maps refused (not dumpable): the regions ptinspect redirected,
+ * from the arena, as read-write private anonymous memory; said once per
+ * process. Fails with maps_read's own error otherwise.
+ */
+static int
+mem_maps_redirected(struct proc *p, struct maps *out, char **errp)
+{
+	struct arena *a = redirect_arena(p);
+	uint64_t at = 0, start, end;
+	pid_t tid = proc_access_tid(p);
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+	int rc;
+
+	if (!mem_not_dumpable(p))
+		return maps_read(tid, out, errp);
+	if ((f = open_memstream(&text, &size)) == NULL)
+		fatal("open_memstream");
+	while (a != NULL && arena_next(a, at, &start, &end)) {
+		fprintf(f, "%" PRIx64 "-%" PRIx64 " rw-p 00000000 00:00 0\n",
+		    start, end);
+		at = end;
+	}
+	if (fclose(f) != 0)
+		fatal("open_memstream");
+	rc = maps_parse_text(text, "redirected memory", out, errp);
+	free(text);
+	if (rc == 0)
+		mem_state(p)->maps_partial = true;
+	if (rc == 0 && !mem_state(p)->said_no_maps) {
+		mem_state(p)->said_no_maps = true;
+		warnx_msg("pid %d is not dumpable: /proc/%d/maps refused; only "
+		    "the memory ptinspect redirected is listed", (int)p->pid,
+		    (int)tid);
+	}
+	return rc;
 }
 
 const char *
@@ -419,18 +483,27 @@ mem_file_copy(struct proc *p, uint64_t addr, void *buf, size_t len,
 	return done;
 }
 
+/* p's mem_state, made on first use (without a /proc/PID/mem descriptor). */
+static struct mem_state *
+mem_state(struct proc *p)
+{
+	if (p->mem == NULL) {
+		p->mem = xcalloc(1, sizeof(*p->mem));
+		p->mem->fd = -1;
+		/* Closed, and freed, when the address space or p goes. */
+		task_add_forget_hook(mem_forget);
+		task_add_release_hook(mem_forget);
+	}
+	return p->mem;
+}
+
 static int
 mem_open(struct proc *p, int *errnop)
 {
 	char path[64];
 
 	snprintf(path, sizeof path, "/proc/%d/mem", (int)proc_access_tid(p));
-	if (p->mem == NULL) {
-		p->mem = xcalloc(1, sizeof(*p->mem));
-		/* Closed, and freed, when the address space or p goes. */
-		task_add_forget_hook(mem_forget);
-		task_add_release_hook(mem_forget);
-	}
+	mem_state(p);
 	p->mem->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (p->mem->fd < 0) {
 		*errnop = errno == ENOENT ? ESRCH : errno;
@@ -439,10 +512,29 @@ mem_open(struct proc *p, int *errnop)
 	return 0;
 }
 
+/*
+ * Has p made itself non-dumpable, as a non-root ptinspect sees it? The
+ * kernel then gives the files in its /proc/PID (status among them) to root.
+ */
+static bool
+mem_not_dumpable(struct proc *p)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)proc_access_tid(p));
+	return geteuid() != 0 && stat(path, &st) == 0 && st.st_uid == 0;
+}
+
 /* Sets the message for a failure at addr; returns -1. */
 static int
-mem_fail(char **errp, uint64_t addr, int err)
+mem_fail(struct proc *p, char **errp, uint64_t addr, int err)
 {
+	if ((err == EACCES || err == EPERM) && p->core == NULL &&
+	    mem_not_dumpable(p))
+		return set_error(errp, "0x%" PRIx64 ": process is not "
+		    "dumpable: /proc/%d/mem refused", addr,
+		    (int)proc_access_tid(p));
 	switch (err) {
 	case EFAULT:
 	case EIO:

@@ -52,6 +52,12 @@ long mem_find(struct proc *p, const struct maps *maps,
  * heap) and the mmap stub as "[ptinspect]". 0, or -1 with *errp.
  */
 int mem_maps_read(struct proc *p, struct maps *out, char **errp);
+/*
+ * For addr, outside the maps mem_maps_read last gave for p: when those
+ * were only the redirected memory (p is not dumpable), sets *errp to say
+ * so and returns -1; else 0, and the caller says "not mapped".
+ */
+int mem_unlisted(struct proc *p, uint64_t addr, char **errp);
 
 /* "shared" when served from the memfd mapping, else "copy". */
 const char *mem_region_access(struct proc *p, const struct region *r);

@@ -68,6 +68,7 @@ struct proc {
 	bool is_root;		/* the process ptinspect started */
 	bool execed;		/* has run exec (the pre-exec ptinspect child no) */
 	bool pause_wanted;	/* --pause-on-exit applies to this process */
+	bool job_stopped;	/* in a job-control stop (SIGTSTP...) */
 	enum proc_state state;
 	enum pause_reason reason;
 	int exit_code;		/* PAUSE_EXIT: the exit status (0-255) */

@@ -41,5 +41,7 @@ bool tracer_pause_chosen(const struct tracer_opts *opts, struct proc *p,
     enum pause_reason why, int exit_code);
 /* Does delivering sig kill the process (default action, not caught)? */
 bool tracer_signal_is_fatal(pid_t tid, int sig);
+/* Does sig take its default action in tid (neither caught nor ignored)? */
+bool tracer_signal_is_default(pid_t tid, int sig);
 
 #endif

@@ -96,24 +96,30 @@ sigmask_has(const char *status, const char *key, int sig)
 	return (mask >> (sig - 1)) & 1;
 }
 
+bool
+tracer_signal_is_default(pid_t tid, int sig)
+{
+	char path[64], *status;
+	bool dfl;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	status = read_file_str(path, NULL);
+	if (status == NULL)
+		return false;
+	dfl = !sigmask_has(status, "\nSigCgt:", sig) &&
+	    !sigmask_has(status, "\nSigIgn:", sig);
+	free(status);
+	return dfl;
+}
+
 /* Does delivering sig kill the process (default action, not caught)? */
 bool
 tracer_signal_is_fatal(pid_t tid, int sig)
 {
-	char path[64], *status;
-	bool fatal;
-
 	switch (sig) {
 	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		return false;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	status = read_file_str(path, NULL);
-	if (status == NULL)
-		return false;
-	fatal = !sigmask_has(status, "\nSigCgt:", sig) &&
-	    !sigmask_has(status, "\nSigIgn:", sig);
-	free(status);
-	return fatal;
+	return tracer_signal_is_default(tid, sig);
 }

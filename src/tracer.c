@@ -69,6 +69,8 @@ struct tracer {
 	struct sigaction saved_sigquit;
 	bool in_burst;		/* the last event came within BURST_US */
 	int borrows;		/* fork children borrowing (see below) */
+	bool said_waiting;	/* tracer_say_waiting has been said */
+	pid_t job_session;	/* the session the child set-up made, or 0 */
 };
 
 /*
@@ -91,6 +93,8 @@ static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void resume_thread(struct tracer *tr, struct thread *t);
 static void check_paused(struct proc *p);
 static void end_lending(struct tracer *tr, struct proc *p);
+static void restore_clone_flags(struct thread *t);
+static void untraced_child(const struct thread *caller, struct thread *c);
 
 /* ---------------------------------------------------------------------
  * Processes and threads (task.c keeps them)
@@ -285,6 +289,8 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		n = tracer_read_full(report_pipe[0], &exec_errno,
 		    sizeof(exec_errno));
 	close(report_pipe[0]);
+	/* Held at its exec event: only our set-up has run (a pty's setsid). */
+	tr->job_session = getsid(pid) == pid ? pid : 0;
 	tr->use_seccomp = seccomp_errno == 0;
 	if (seccomp_errno > 0)
 		warnx_msg("seccomp unavailable (%s): tracing every syscall, "
@@ -311,7 +317,7 @@ resume_thread(struct tracer *tr, struct thread *t)
 		return;
 	if (t->in_group_stop)
 		req = PTRACE_LISTEN;
-	else if (tr->use_seccomp)
+	else if (tr->use_seccomp && !t->restore_clone_flags)
 		req = PTRACE_CONT;
 	else
 		req = PTRACE_SYSCALL;
@@ -420,6 +426,15 @@ tracer_forgo_pauses(struct proc *p)
 	p->pause_wanted = false;
 }
 
+void
+tracer_continue_job(struct proc *p)
+{
+	pid_t pgid = getpgid(p->pid);
+
+	p->job_stopped = false;
+	kill(pgid > 0 ? -pgid : p->pid, SIGCONT);
+}
+
 int
 tracer_kill(struct tracer *tr, struct proc *p, char **errp)
 {
@@ -462,12 +477,62 @@ record_fault_addr(struct proc *p, pid_t tid, int sig)
 	p->fault_addr = (uint64_t)(uintptr_t)si.si_addr;
 }
 
+/*
+ * Under the TUI the program leads a session of its own on ptinspect's pty
+ * (tui/pty.c), so its process group is orphaned and the kernel discards a
+ * SIGTSTP, SIGTTIN or SIGTTOU that takes its default action: Ctrl-Z typed
+ * to it would do nothing. Run from a shell it would stop, so to a process
+ * of that group (the session's first: not a job of a shell inside it) such
+ * a signal goes as SIGSTOP, which the kernel never discards. Its parent's
+ * wait then says SIGSTOP. A program that makes a session itself (setsid)
+ * is orphaned natively too, and left alone.
+ */
+static bool
+job_stop_discarded(const struct tracer *tr, pid_t tid, int sig)
+{
+	pid_t sid;
+
+	if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU)
+		return false;
+	sid = getsid(tid);
+	return tr->job_session != 0 && sid == tr->job_session &&
+	    getpgid(tid) == sid && tracer_signal_is_default(tid, sig);
+}
+
+/*
+ * When the program, leading the session ptinspect's set-up made, exits,
+ * the kernel hangs up its pty's foreground process group: a SIGHUP (from
+ * the kernel, SI_KERNEL) that a program run from a shell never gets, the
+ * shell leading its session. It is dropped, so what the program left
+ * running (sh -c 'cmd &') lives on as it would natively.
+ */
+static bool
+session_hangup(const struct tracer *tr, pid_t tid, int sig)
+{
+	const struct thread *o;
+	siginfo_t si;
+
+	if (sig != SIGHUP || tr->job_session == 0 ||
+	    getsid(tid) != tr->job_session)
+		return false;
+	for (o = tr->root->threads; o != NULL; o = o->next)
+		if (!o->exiting)
+			return false;
+	return ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
+	    si.si_code == SI_KERNEL;
+}
+
 static void
 on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 {
 	struct proc *p = t->proc;
 
-	t->resume_sig = sig;
+	if (session_hangup(tr, t->tid, sig)) {
+		t->resume_sig = 0;
+		hold_or_resume(tr, t);
+		return;
+	}
+	t->resume_sig = job_stop_discarded(tr, t->tid, sig) ? SIGSTOP : sig;
 	if (tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) &&
 	    tracer_signal_is_fatal(t->tid, sig)) {
 		p->signal = sig;
@@ -557,7 +622,11 @@ restart_other_threads(struct tracer *tr, struct proc *p)
 	}
 }
 
-/* Runs t's fork to its syscall-exit stop; the child's pid, or 0. */
+/*
+ * Runs t's fork to its syscall-exit stop; the child's pid, or 0. A vfork
+ * (clone with CLONE_VFORK but not CLONE_VM) stops at its event instead:
+ * the caller waits there until the child, stopped for its copy, is gone.
+ */
 static pid_t
 run_fork(struct thread *t)
 {
@@ -568,6 +637,7 @@ run_fork(struct thread *t)
 
 	for (;;) {
 		t->stopped = false;
+		t->regs_valid = false;
 		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) != 0)
 			return child;
 		while (waitpid(t->tid, &status, __WALL) < 0 && errno == EINTR)
@@ -584,6 +654,8 @@ run_fork(struct thread *t)
 		    event == PTRACE_EVENT_CLONE) {
 			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
 				child = (pid_t)msg;
+			if (event == PTRACE_EVENT_VFORK)
+				return child;
 		} else if (WSTOPSIG(status) == (SIGTRAP | 0x80) &&
 		    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info),
 		    &info) > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT) {
@@ -902,6 +974,7 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 			if (c == NULL)
 				c = adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
+			untraced_child(t, c);
 			if (!t->has_deferred && redirect_child_borrow(p, c)) {
 				/* p stays held until the borrow ends. */
 				lend(tr, p, t, c);
@@ -917,6 +990,8 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 		}
 	}
 	restart_other_threads(tr, p);
+	if (t->stopped)		/* at its syscall-exit or vfork stop */
+		restore_clone_flags(t);
 	if (!handle_deferred(tr, t) && t->stopped)
 		hold_or_resume(tr, t);
 }
@@ -976,11 +1051,14 @@ refuse_foreign_trace(struct tracer *tr, struct thread *t,
 
 /*
  * clone(CLONE_UNTRACED): the child keeps the seccomp filter, so it must
- * keep a tracer too. The flag is taken out of the call, the child is then
- * followed like any other, and rdi gets the program's flags back at the
- * clone event, so its registers are what the kernel would leave. A child
- * that wants to ptrace its siblings (LeakSanitizer's stop-the-world task)
- * finds them traced, as under gdb or strace, and says so.
+ * keep a tracer too. The flag is taken out of the call and the child is
+ * followed like any other. rdi gets the program's flags back where the
+ * program could see it: the caller's at the call's syscall-exit stop
+ * (it is resumed with PTRACE_SYSCALL until then), whether the call made
+ * a child or failed, and the child's, a copy of the caller's rewritten
+ * one, at its first stop. A child that wants to ptrace its siblings
+ * (LeakSanitizer's stop-the-world task) finds them traced, as under gdb
+ * or strace, and says so.
  */
 static void
 on_untraced_clone(struct tracer *tr, struct thread *t)
@@ -1007,7 +1085,11 @@ on_untraced_clone(struct tracer *tr, struct thread *t)
 		on_fork_stop(tr, t);
 }
 
-/* At the clone event: rdi as the program passed it (see above). */
+/*
+ * rdi as the program passed it (see above), in the caller at its
+ * syscall-exit stop or in the child at its first stop, if it holds the
+ * flags we rewrote (a child guessed wrongly by untraced_caller does not).
+ */
 static void
 restore_clone_flags(struct thread *t)
 {
@@ -1016,10 +1098,53 @@ restore_clone_flags(struct thread *t)
 	if (!t->restore_clone_flags)
 		return;
 	t->restore_clone_flags = false;
-	if (thread_get_regs(t, &regs, NULL) == 0) {
+	if (thread_get_regs(t, &regs, NULL) == 0 && regs.rdi ==
+	    (t->clone_flags & ~(unsigned long long)CLONE_UNTRACED)) {
 		regs.rdi = t->clone_flags;
 		thread_set_regs(t, &regs, NULL);
 	}
+}
+
+/*
+ * c is a new task made by `caller`: if that was an untraced clone, c's rdi
+ * gets the program's flags back, now if it is stopped, else at its first
+ * stop.
+ */
+static void
+untraced_child(const struct thread *caller, struct thread *c)
+{
+	if (caller == NULL || !caller->restore_clone_flags)
+		return;
+	c->restore_clone_flags = true;
+	c->clone_flags = caller->clone_flags;
+	if (c->stopped)
+		restore_clone_flags(c);
+}
+
+/*
+ * The thread whose untraced clone made new task c, when c's first stop
+ * overtook the clone event: the one in c's parent process (or, for a
+ * thread, its own) still in such a clone. NULL when there is none or
+ * more than one.
+ */
+static const struct thread *
+untraced_caller(struct tracer *tr, const struct thread *c)
+{
+	const struct thread *o, *found = NULL;
+	struct proc *in[2] = {
+		tracer_find_proc(tr, c->proc->parent_pid), c->proc,
+	};
+
+	for (int i = 0; i < 2; i++)
+		for (o = in[i] != NULL ? in[i]->threads : NULL; o != NULL;
+		    o = o->next) {
+			if (!o->restore_clone_flags || o == c)
+				continue;
+			if (found != NULL)
+				return NULL;
+			found = o;
+		}
+	return found;
 }
 
 static void
@@ -1096,6 +1221,8 @@ on_syscall_stop(struct tracer *tr, struct thread *t)
 		on_exit_group(tr, t, (int)info.entry.args[0]);
 		return;
 	}
+	if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+		restore_clone_flags(t);
 	hold_or_resume(tr, t);
 }
 
@@ -1148,9 +1275,9 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	child = (pid_t)msg;
 	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
-		adopt_task(tr, child, t->tid, event == PTRACE_EVENT_CLONE &&
-		    read_status_pid(child, "\nTgid:") == t->proc->pid);
-	restore_clone_flags(t);
+		untraced_child(t, adopt_task(tr, child, t->tid,
+		    event == PTRACE_EVENT_CLONE &&
+		    read_status_pid(child, "\nTgid:") == t->proc->pid));
 	hold_or_resume(tr, t);
 }
 
@@ -1217,12 +1344,19 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	hold_or_resume(tr, t);
 }
 
+static bool
+job_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	    sig == SIGTTOU;
+}
+
 static void
 on_stop_event(struct tracer *tr, struct thread *t, int sig)
 {
+	restore_clone_flags(t);	/* a new task's first stop */
 	/* Job control: leave the group-stop alone, without holding it. */
-	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	    sig == SIGTTOU) {
+	if (job_stop_signal(sig)) {
 		t->in_group_stop = true;
 		hold_or_resume(tr, t);
 		return;
@@ -1274,12 +1408,16 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	if (!WIFSTOPPED(status))
 		return;
 	t = task_find_thread(&tr->tasks, tid);
-	if (t == NULL)
+	if (t == NULL) {
 		t = adopt_task(tr, tid, 0, false);
+		untraced_child(untraced_caller(tr, t), t);
+	}
 	t->stopped = true;
 	t->regs_valid = false;
 	sig = WSTOPSIG(status);
 	event = (unsigned)status >> 16;
+	t->proc->job_stopped = event == PTRACE_EVENT_STOP &&
+	    job_stop_signal(sig);
 	if (t->proc->lender != 0 && !borrow_survives(tr, t, event, sig) &&
 	    stop_ends_borrow(tr, t, event, sig))
 		return;
@@ -1375,6 +1513,35 @@ wait_event(struct tracer *tr)
 	}
 }
 
+/*
+ * Every process ptinspect traces has its seccomp filter, which needs a
+ * tracer (without one, the calls it stops fail with ENOSYS): a descendant
+ * that outlives the program cannot be let go, so ptinspect waits for it.
+ * Said once, when one still runs half a second after the program ended
+ * (tracer_poll, or the TUI's relay).
+ */
+void
+tracer_say_waiting(struct tracer *tr)
+{
+	struct proc *p, *first = NULL;
+	int n = 0;
+
+	if (tr->said_waiting)
+		return;
+	tr->said_waiting = true;
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		if (p->state != PROC_GONE && n++ == 0)
+			first = p;
+	if (first == NULL)
+		return;
+	proc_read_comm(first);
+	warnx_msg("pid %d has ended; waiting for %d process%s it left running "
+	    "(pid %d, %s%s): each has ptinspect's seccomp filter and needs "
+	    "ptinspect as its tracer (killing ptinspect kills them)",
+	    (int)tr->root->pid, n, n == 1 ? "" : "es", (int)first->pid,
+	    first->comm, n == 1 ? "" : ", ...");
+}
+
 int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
@@ -1382,6 +1549,12 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
 	int n, wait_ms, borrow_ms;
 
+	if (timeout_ms < 0 && !tr->said_waiting &&
+	    tr->root->state == PROC_GONE) {
+		if ((n = tracer_poll(tr, 500)) != 0)
+			return n;
+		tracer_say_waiting(tr);
+	}
 	for (;;) {
 		n = drain_events(tr);
 		expire_borrows(tr);

@@ -84,6 +84,17 @@ int tracer_pause(struct tracer *tr, struct proc *p, enum pause_reason why,
 void tracer_forgo_pauses(struct proc *p);
 /* Kills a process (paused or not) with SIGKILL. */
 int tracer_kill(struct tracer *tr, struct proc *p, char **errp);
+/*
+ * Says once, on stderr, why ptinspect goes on after the program has ended:
+ * the processes it left running need their tracer. tracer_poll says it
+ * itself when it would block half a second after the program ended.
+ */
+void tracer_say_waiting(struct tracer *tr);
+/*
+ * Ends p's job-control stop (p->job_stopped) as a shell's fg would:
+ * SIGCONT to its process group.
+ */
+void tracer_continue_job(struct proc *p);
 
 /*
  * Runs until every traced process is gone, then returns ptinspect's exit

@@ -34,6 +34,8 @@ foundation_tests = \
 	tests/datalimit.t \
 	tests/memory.t \
 	tests/nokill.t \
+	tests/nodump.t \
+	tests/daemon.t \
 	tests/output.t \
 	tests/pause.t \
 	tests/save.t \
@@ -70,6 +72,7 @@ check_PROGRAMS += \
 	tests/progs/kill-me \
 	tests/progs/last-thread \
 	tests/progs/markers \
+	tests/progs/nodump \
 	tests/progs/output \
 	tests/progs/print-frames \
 	tests/progs/print-vars \
@@ -267,6 +270,7 @@ SEM_PROGS = \
 	tests/progs/sem-shmat \
 	tests/progs/sem-fork-many \
 	tests/progs/sem-untraced \
+	tests/progs/sem-untraced-fork \
 	tests/progs/sem-foreign-trace \
 	tests/progs/sem-own-filter \
 	tests/progs/sem-fork-setuid \
@@ -335,7 +339,8 @@ tests_tui_progs_tui_files_CFLAGS = $(AM_CFLAGS) -g -O0
 
 # The TUI tests: the real binary in a detached tmux (see tui-lib.sh).
 tui_tests = tests/tui/nav.t tests/tui/live.t tests/tui/pausekey.t tests/tui/crash.t \
-	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/signals.t \
+	tests/tui/edit.t tests/tui/noterm.t tests/tui/after.t tests/tui/suspend.t \
+	tests/tui/signals.t \
 	tests/tui/threads.t \
 	tests/tui/resize.t tests/tui/procs.t tests/tui/process.t \
 	tests/tui/shell.t tests/tui/save.t tests/tui/source.t \

@@ -3,7 +3,10 @@
  * wrote while the TUI was up is printed there; while the program still
  * runs, ptinspect relays its terminal both ways with ours in raw mode, so
  * the program is in the foreground as if run natively (Ctrl-C and Ctrl-\
- * reach it as signals through its terminal's line discipline).
+ * reach it as signals through its terminal's line discipline). Ctrl-Z
+ * stops it (the tracer makes that SIGSTOP: tracer.c, job_stop_discarded)
+ * and, once it has stopped, ptinspect too: the shell gets a stopped job,
+ * and fg continues both.
  */
 #include "config.h"
 
@@ -37,12 +40,44 @@ relay_print_output(struct tui *t)
 }
 
 /*
+ * The program is stopped by job control (Ctrl-Z): ptinspect stops too, its
+ * terminal as it found it, so the user's shell has a stopped job; when
+ * continued (fg), it takes its terminal back and continues the program's
+ * process group. In an orphaned process group (no job control) the stop
+ * signal is discarded and the program goes on at once.
+ */
+static void
+relay_suspend(struct proc *root, const struct termios *saved,
+    const struct termios *raw)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	sigset_t tstp, mask;
+
+	if (saved != NULL)
+		tcsetattr(0, TCSADRAIN, saved);
+	fflush(stdout);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	sigaction(SIGTSTP, &dfl, &old);
+	sigprocmask(SIG_UNBLOCK, &tstp, &mask);
+	raise(SIGTSTP);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	sigaction(SIGTSTP, &old, NULL);
+	if (saved != NULL)
+		tcsetattr(0, TCSADRAIN, raw);
+	tracer_continue_job(root);
+}
+
+/*
  * After the TUI is gone the program may still run (the user let it): our
  * terminal goes raw and ptinspect relays both ways, keys to the program's
  * terminal (whose line discipline turns Ctrl-C into SIGINT for its
  * foreground group) and its output to ours, letting any process that
  * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
- * wakes the poll, *terminating is set) kills.
+ * wakes the poll, *terminating is set) kills. A job-control stop of the
+ * program stops ptinspect (relay_suspend). Processes the program left
+ * running are waited for, which is said at once if it ended before the
+ * TUI closed, else half a second after it ends.
  */
 void
 relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
@@ -51,6 +86,8 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 	struct termios saved, raw;
 	bool raw_mode = false, stdin_eof = false;
 	int evfd = tracer_event_fd(t->tr);
+	struct proc *root = tracer_root(t->tr);
+	uint64_t root_gone_ms = root->state == PROC_GONE ? 0 : UINT64_MAX;
 	char buf[8192];
 	ssize_t n;
 
@@ -79,6 +116,14 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 		}
 		if (tracer_next_paused(t->tr) != NULL)
 			tui_release_all(t, kill_them);
+		if (root->state != PROC_GONE && root->job_stopped &&
+		    !kill_them)
+			relay_suspend(root, raw_mode ? &saved : NULL, &raw);
+		if (root->state == PROC_GONE && root_gone_ms == UINT64_MAX)
+			root_gone_ms = monotonic_ms();
+		if (root_gone_ms != UINT64_MAX &&
+		    monotonic_ms() >= root_gone_ms + 500)
+			tracer_say_waiting(t->tr);
 		if (poll(pfd, 4, 250) < 0 && errno != EINTR)
 			fatal("poll");
 		if (pfd[0].revents != 0) {

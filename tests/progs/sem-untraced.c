@@ -32,15 +32,8 @@ int main(void)
 	    "syscall\n\t"
 	    "test %%rax, %%rax\n\t"
 	    "jnz 1f\n\t"
-	    /* the child: mmap(0, 4096, RW, PRIVATE|ANONYMOUS, -1, 0) */
-	    "mov $9, %%eax\n\t"
-	    "xor %%edi, %%edi\n\t"
-	    "mov $4096, %%esi\n\t"
-	    "mov $3, %%edx\n\t"
-	    "mov $0x22, %%r10d\n\t"
-	    "mov $-1, %%r8\n\t"
-	    "xor %%r9d, %%r9d\n\t"
-	    "syscall\n\t"
+	    /* the child */
+	    SEM_ASM_MMAP_PAGE
 	    "mov %%rax, (%%rbx)\n\t"
 	    "cmp $-4096, %%rax\n\t"
 	    "jae 2f\n\t"

@@ -44,6 +44,21 @@
 #define SEM_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define SEM_SKIP_STATUS 77
 
+/*
+ * For the child of a raw clone, which has no libc: inline assembly for
+ * mmap(0, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0),
+ * the result in rax; it clobbers rdi, rsi, rdx, r10, r8, r9, rcx, r11.
+ */
+#define SEM_ASM_MMAP_PAGE						\
+	"mov $9, %%eax\n\t"						\
+	"xor %%edi, %%edi\n\t"						\
+	"mov $4096, %%esi\n\t"						\
+	"mov $3, %%edx\n\t"						\
+	"mov $0x22, %%r10d\n\t"					\
+	"mov $-1, %%r8\n\t"						\
+	"xor %%r9d, %%r9d\n\t"						\
+	"syscall\n\t"
+
 
 static inline SEM_PRINTF(2, 3) __attribute__((noreturn))
 void sem_fail(const char *check, const char *fmt, ...)

@@ -1,0 +1,123 @@
+#!/bin/sh
+# suspend.t: job control once the TUI has closed, in an interactive bash
+# in tmux. Ctrl-Z with the program let run: as for the same command run
+# natively first (the oracle: this shell reports a stopped job), the
+# shell gets a stopped job and the program's output stops; fg continues
+# both (new lines come) and Ctrl-C then ends it with 128+2. Then a
+# program that leaves a process running and exits: natively that process
+# outlives it; under the TUI too (the kernel's SIGHUP when the program,
+# leading the pty's session, exits is not delivered), ptinspect waits
+# for it, saying why, and exits with the program's status.
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/tui/tui-lib.sh"
+
+command -v bash >/dev/null 2>&1 || tap_skip_all "bash is not installed"
+
+# The last "tick N" on screen (0 if none).
+last_tick()
+{
+	tui_screen | sed -n 's/^tick \([0-9][0-9]*\)$/\1/p' | tail -1 |
+	    grep . || echo 0
+}
+
+# Polls (up to 5 s) until the screen's text matches the extended regular
+# expression $1; false if it never does.
+screen_until()
+{
+	i=0
+	while ! tui_screen | grep -Eq -- "$1"; do
+		[ $i -lt 50 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# An interactive bash as the pane's program, tagged as tui_start's runs
+# are (tui_done's "no tracee left behind" check).
+tui_end_run
+tui_nstart=$((tui_nstart + 1))
+TUI_SOCK="$TAP_TMP/tmux.$tui_nstart"
+{
+	echo "cd '$TAP_TMP'"
+	printf 'PTI_TEST_TAG=%s PS1="bash> " ' "$pti_tag"
+	echo 'exec bash --norc --noprofile -i'
+} > "$TAP_TMP/run.sh"
+tui_tmux new-session -d -x "$TUI_COLS" -y "$TUI_ROWS" "sh '$TAP_TMP/run.sh'"
+tui_wait 'bash>' || tap_bail "bash did not start"
+
+# Natively: Ctrl-Z stops the job and bash says so.
+tui_type "sh -c 'echo native-run | tr a-z A-Z; exec sleep 1000'"
+tui_keys Enter
+screen_until NATIVE-RUN || tap_bail "the native run did not start"
+tui_keys C-z
+screen_until 'Stopped +sh -c' ||
+	tap_bail "no job control in this bash: Ctrl-Z did not stop a native run"
+tui_type 'kill -KILL %1; wait; clear'
+tui_keys Enter
+i=0
+while tui_screen | grep -q Stopped; do
+	[ $i -lt 50 ] || tap_bail "the native run's job stays"
+	sleep 0.1
+	i=$((i + 1))
+done
+
+# Under ptinspect, let run after the TUI closes.
+loop='i=0; while :; do i=$((i+1)); echo tick $i; sleep 0.05; done'
+tui_type "'$PTINSPECT' sh -c '$loop'"
+tui_keys Enter
+tui_wait "running" || tap_bail "the TUI did not start"
+tui_keys q
+tui_wait "let it run to its end"
+tui_keys c
+screen_until '^tick [0-9]+$' || tap_bail "no output after the TUI closed"
+tui_keys C-z
+if screen_until 'Stopped +.*ptinspect'; then
+	tap_pass "Ctrl-Z: the shell has a stopped job, ptinspect"
+else
+	tap_fail "Ctrl-Z: the shell has a stopped job, ptinspect"
+	tui_screen | tap_diag "$(cat)"
+fi
+tui_type 'jobs -l'
+tui_keys Enter
+screen_until '^\[1\]\+ +[0-9]+ Stopped +.*ptinspect'
+tap_like "$(tui_screen | grep ptinspect | tail -1)" \
+    "^\\[1\\]\\+ +[0-9]+ Stopped" "... as jobs -l says"
+n1=$(last_tick)
+sleep 0.6
+tap_is "$(last_tick)" "$n1" "... and the program writes no more (tick $n1)"
+
+tui_type fg
+tui_keys Enter
+i=0
+while [ "$(last_tick)" -le $((n1 + 3)) ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+n2=$(last_tick)
+tap_ok "fg: the program goes on (tick $n1, then $n2)" \
+    [ "$n2" -gt $((n1 + 3)) ]
+tui_keys C-c
+# Typed before bash has its terminal back, the line would go to ptinspect.
+screen_until '\^Cbash>$'
+tui_type 'echo status=$?'
+tui_keys Enter
+screen_until '^status='
+tap_like "$(tui_screen | grep '^status=' | tail -1)" "^status=130$" \
+    "then Ctrl-C ends it: exit 128+2"
+
+left='(sleep 2; echo finished > left) & echo started; exit 5'
+tui_type "clear; cd '$TAP_TMP'; '$PTINSPECT' sh -c '$left'; echo left=\$?"
+tui_keys Enter
+tui_wait "is gone" || tap_bail "the TUI did not start"
+tui_keys q
+tui_wait "let it run to its end"
+tui_keys c
+screen_until '^left=' || tui_screen | tap_diag "$(cat)"
+tap_is "$(cat "$TAP_TMP/left" 2>/dev/null)" finished \
+    "a process the program left running ran to its end"
+tap_like "$(tui_screen | grep '^left=')" '^left=5$' \
+    "... ptinspect waited for it and exits with the program's status"
+tap_like "$(tui_screen | tr -d '\n')" \
+    'has ended; waiting for [0-9]+ process(es)? it left running' \
+    "... saying why it waits"
+tui_done
