@@ -7,7 +7,8 @@
 src_libptinspect_a_SOURCES += \
 	src/util.c src/util.h \
 	src/task.c src/task.h \
-	src/tracer.c src/tracer.h src/tracer-int.h src/tracer-child.c \
+	src/tracer.c src/tracer-task.c src/tracer-fork.c src/tracer.h \
+	src/tracer-int.h src/tracer-child.c \
 	src/tracer-policy.c \
 	src/seccomp.c src/seccomp.h \
 	src/inject.c src/inject.h

@@ -1,6 +1,7 @@
 /*
- * tracer-int.h: what tracer.c, tracer-child.c and tracer-policy.c share,
- * private to them.
+ * tracer-int.h: what tracer.c, tracer-task.c, tracer-fork.c, tracer-child.c
+ * and tracer-policy.c share, private to them. Each function's comment is
+ * at its definition where none is here.
  */
 #ifndef PTI_TRACER_INT_H
 #define PTI_TRACER_INT_H
@@ -10,9 +11,64 @@
 #include <sys/types.h>
 
 #include "task.h"
+#include "tracer.h"
 #include "util.h"
 
-struct tracer_opts;
+/* The tracer: what tracer.c, tracer-task.c and tracer-fork.c share. */
+struct tracer {
+	struct tracer_opts opts;
+	bool use_seccomp;
+	struct task_table tasks;
+	struct proc *root;
+	int sigchld_fd;
+	sigset_t saved_mask;
+	struct sigaction saved_sigint;
+	struct sigaction saved_sigquit;
+	bool in_burst;		/* the last event came within BURST_US */
+	int borrows;		/* fork children borrowing (see below) */
+	bool said_waiting;	/* tracer_say_waiting has been said */
+	pid_t job_session;	/* the session the child set-up made, or 0 */
+};
+
+/*
+ * How a fork child borrowing its parent's memory (redirect-fork.c) is
+ * watched while the parent is held: every BORROW_CHECK_MS, a child that
+ * sleeps (it may be waiting on its parent) gets memory of its own, and
+ * so does any child after BORROW_MAX_MS (it may spin on its parent).
+ */
+#define BORROW_CHECK_MS 5
+#define BORROW_MAX_MS 200
+
+/* tracer-task.c */
+struct proc *tracer_proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid);
+pid_t tracer_status_pid(pid_t tid, const char *key);
+struct thread *tracer_adopt_task(struct tracer *tr, pid_t tid,
+    pid_t parent_tid, bool is_thread);
+void tracer_resume_thread(struct tracer *tr, struct thread *t);
+bool tracer_proc_holding(const struct proc *p);
+void tracer_hold_or_resume(struct tracer *tr, struct thread *t);
+void tracer_check_paused(struct proc *p);
+void tracer_start_pause(struct proc *p, struct thread *trigger,
+    enum pause_reason reason);
+void tracer_stop_other_threads(struct proc *p, struct thread *self);
+
+/* tracer-fork.c */
+pid_t tracer_run_fork(struct thread *t);
+bool tracer_clone3_shares_vm(struct thread *t);
+void tracer_lend(struct tracer *tr, struct proc *p, struct thread *t,
+    struct thread *c);
+void tracer_materialize_in(struct proc *p, struct thread *t, bool at_entry);
+char tracer_proc_state_letter(pid_t pid);
+int tracer_next_borrow_ms(struct tracer *tr);
+bool tracer_borrow_survives(struct tracer *tr, struct thread *t, int event,
+    int sig);
+bool tracer_rule_covers(unsigned long rule, unsigned long long nr);
+void tracer_refuse_foreign_trace(struct tracer *tr, struct thread *t,
+    struct user_regs_struct *regs);
+void tracer_restore_clone_flags(struct thread *t);
+void tracer_untraced_child(const struct thread *caller, struct thread *c);
+const struct thread *tracer_untraced_caller(struct tracer *tr,
+    const struct thread *c);
 
 /*
  * The forked child: waits for a byte on go_fd (the parent has seized

@@ -56,8 +56,8 @@ proc_matches_only(const struct tracer_opts *opts, struct proc *p)
  * exit status for PAUSE_EXIT.
  */
 bool
-tracer_pause_chosen(const struct tracer_opts *opts, struct proc *p, enum pause_reason why,
-    int exit_code)
+tracer_pause_chosen(const struct tracer_opts *opts, struct proc *p,
+    enum pause_reason why, int exit_code)
 {
 	unsigned on = opts->pause_on;
 

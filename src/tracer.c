@@ -32,6 +32,12 @@
  *
  * Events arrive through waitpid(-1, __WALL); SIGCHLD is blocked and read
  * from a signalfd so that callers (the TUI) can poll on it.
+ *
+ * This file spawns, takes the events and dispatches them, continues and
+ * kills. Below it, called and never calling back: tracer-task.c (adopting,
+ * resuming and pausing tasks), tracer-fork.c (forks, borrowing, untraced
+ * clones), tracer-policy.c (which events pause) and tracer-child.c (the
+ * child up to exec).
  */
 #include "config.h"
 
@@ -58,20 +64,6 @@
 #include "tracer-int.h"
 #include "util.h"
 
-struct tracer {
-	struct tracer_opts opts;
-	bool use_seccomp;
-	struct task_table tasks;
-	struct proc *root;
-	int sigchld_fd;
-	sigset_t saved_mask;
-	struct sigaction saved_sigint;
-	struct sigaction saved_sigquit;
-	bool in_burst;		/* the last event came within BURST_US */
-	int borrows;		/* fork children borrowing (see below) */
-	bool said_waiting;	/* tracer_say_waiting has been said */
-	pid_t job_session;	/* the session the child set-up made, or 0 */
-};
 
 /*
  * How long a blocking wait polls before it sleeps, and how soon after the
@@ -80,109 +72,10 @@ struct tracer {
 #define SPIN_US 50
 #define BURST_US 200
 
-/*
- * How a fork child borrowing its parent's memory (redirect-fork.c) is
- * watched while the parent is held: every BORROW_CHECK_MS, a child that
- * sleeps (it may be waiting on its parent) gets memory of its own, and
- * so does any child after BORROW_MAX_MS (it may spin on its parent).
- */
-#define BORROW_CHECK_MS 5
-#define BORROW_MAX_MS 200
 
 static void handle_status(struct tracer *tr, pid_t tid, int status);
-static void resume_thread(struct tracer *tr, struct thread *t);
-static void check_paused(struct proc *p);
 static void end_lending(struct tracer *tr, struct proc *p);
-static void restore_clone_flags(struct thread *t);
-static void untraced_child(const struct thread *caller, struct thread *c);
 
-/* ---------------------------------------------------------------------
- * Processes and threads (task.c keeps them)
- * ------------------------------------------------------------------- */
-
-/* A new process, with what the tracer's options say of it. */
-static struct proc *
-proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
-{
-	struct proc *p = task_proc_new(&tr->tasks, pid, parent_pid);
-
-	/* Children run the user's program too (they fork from it). */
-	p->execed = true;
-	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;
-	proc_read_comm(p);
-	return p;
-}
-
-/* A "Key:" number of /proc/TID/status (Tgid, PPid); 0 if unknown. */
-static pid_t
-read_status_pid(pid_t tid, const char *key)
-{
-	char path[64], *s, *line;
-	pid_t v = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	s = read_file_str(path, NULL);
-	if (s == NULL)
-		return 0;
-	line = strstr(s, key);
-	if (line != NULL)
-		v = (pid_t)strtol(line + strlen(key), NULL, 10);
-	free(s);
-	return v;
-}
-
-/*
- * A task we have not seen yet: a new thread or process whose first stop
- * overtook its parent's clone/fork event, or one announced by that event.
- */
-static struct thread *
-adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid, bool is_thread)
-{
-	struct thread *parent = task_find_thread(&tr->tasks, parent_tid);
-	struct proc *p;
-	pid_t tgid;
-
-	if (parent_tid == 0) {
-		tgid = read_status_pid(tid, "\nTgid:");
-		is_thread = tgid != 0 && tgid != tid;
-	} else {
-		tgid = is_thread && parent != NULL ? parent->proc->pid : tid;
-	}
-	if (is_thread) {
-		p = tracer_find_proc(tr, tgid);
-		if (p == NULL)
-			p = proc_new(tr, tgid, 0);
-	} else {
-		/* Its first stop overtook the fork event: /proc knows. */
-		p = proc_new(tr, tid, parent != NULL ? parent->proc->pid :
-		    read_status_pid(tid, "\nPPid:"));
-	}
-	return task_thread_new(&tr->tasks, p, tid);
-}
-
-struct proc *
-tracer_find_proc(struct tracer *tr, pid_t pid)
-{
-	return task_find_proc(&tr->tasks, pid);
-}
-
-struct proc *
-tracer_root(struct tracer *tr)
-{
-	return tr->root;
-}
-
-struct proc *
-tracer_procs(struct tracer *tr)
-{
-	return tr->tasks.procs;
-}
-
-int
-tracer_event_fd(struct tracer *tr)
-{
-	return tr->sigchld_fd;
-}
 
 /* ---------------------------------------------------------------------
  * Spawning
@@ -276,7 +169,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		tracer_destroy(tr);
 		return NULL;
 	}
-	tr->root = proc_new(tr, pid, 0);
+	tr->root = tracer_proc_new(tr, pid, 0);
 	tr->root->is_root = true;
 	tr->root->execed = false;
 	tr->root->pause_wanted = opts->pause_on_exit;
@@ -305,92 +198,8 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 }
 
 /* ---------------------------------------------------------------------
- * Resuming and pausing
+ * Continuing and killing
  * ------------------------------------------------------------------- */
-
-static void
-resume_thread(struct tracer *tr, struct thread *t)
-{
-	int req, sig = t->resume_sig;
-
-	if (!t->stopped)
-		return;
-	if (t->in_group_stop)
-		req = PTRACE_LISTEN;
-	else if (tr->use_seccomp && !t->restore_clone_flags)
-		req = PTRACE_CONT;
-	else
-		req = PTRACE_SYSCALL;
-	t->stopped = false;
-	t->regs_valid = false;
-	t->resume_sig = 0;
-	t->in_group_stop = false;
-	/* ESRCH: it died meanwhile (SIGKILL); its exit report follows. */
-	ptrace(req, t->tid, 0, (long)sig);
-}
-
-static bool
-proc_holding(const struct proc *p)
-{
-	return p->state == PROC_PAUSING || p->state == PROC_PAUSED;
-}
-
-/* Holds the thread if its process is being paused, else resumes it. */
-static void
-hold_or_resume(struct tracer *tr, struct thread *t)
-{
-	if (proc_holding(t->proc))
-		check_paused(t->proc);
-	else
-		resume_thread(tr, t);
-}
-
-static void
-check_paused(struct proc *p)
-{
-	struct thread *t;
-
-	if (p->state != PROC_PAUSING)
-		return;
-	for (t = p->threads; t != NULL; t = t->next)
-		if (!t->stopped && !t->exiting)
-			return;
-	p->state = PROC_PAUSED;
-	proc_read_comm(p);
-}
-
-static void
-start_pause(struct proc *p, struct thread *trigger, enum pause_reason reason)
-{
-	struct thread *t;
-
-	p->state = PROC_PAUSING;
-	p->reason = reason;
-	p->paused_tid = trigger->tid;
-	p->pause_reported = false;
-	for (t = p->threads; t != NULL; t = t->next) {
-		if (t->stopped || t->exiting)
-			continue;
-		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0 &&
-		    errno == ESRCH)
-			t->exiting = true;
-	}
-	check_paused(p);
-}
-
-struct proc *
-tracer_next_paused(struct tracer *tr)
-{
-	struct proc *p;
-
-	for (p = tr->tasks.procs; p != NULL; p = p->next) {
-		if (p->state == PROC_PAUSED && !p->pause_reported) {
-			p->pause_reported = true;
-			return p;
-		}
-	}
-	return NULL;
-}
 
 int
 tracer_continue(struct tracer *tr, struct proc *p, char **errp)
@@ -404,35 +213,8 @@ tracer_continue(struct tracer *tr, struct proc *p, char **errp)
 	p->state = p->reason == PAUSE_EXIT || p->reason == PAUSE_SIGNAL ?
 	    PROC_RELEASED : PROC_RUNNING;
 	for (t = p->threads; t != NULL; t = t->next)
-		resume_thread(tr, t);
+		tracer_resume_thread(tr, t);
 	return 0;
-}
-
-int
-tracer_pause(struct tracer *tr, struct proc *p, enum pause_reason why,
-    char **errp)
-{
-	(void)tr;
-	if (p->state != PROC_RUNNING || !p->execed || p->threads == NULL)
-		return set_error(errp, "process %d is not running",
-		    (int)p->pid);
-	start_pause(p, proc_main_thread(p), why);
-	return 0;
-}
-
-void
-tracer_forgo_pauses(struct proc *p)
-{
-	p->pause_wanted = false;
-}
-
-void
-tracer_continue_job(struct proc *p)
-{
-	pid_t pgid = getpgid(p->pid);
-
-	p->job_stopped = false;
-	kill(pgid > 0 ? -pgid : p->pid, SIGCONT);
 }
 
 int
@@ -453,7 +235,7 @@ tracer_kill(struct tracer *tr, struct proc *p, char **errp)
 	 */
 	for (t = p->threads; t != NULL; t = t->next) {
 		t->resume_sig = 0;
-		resume_thread(tr, t);
+		tracer_resume_thread(tr, t);
 	}
 	p->state = PROC_RELEASED;
 	return 0;
@@ -529,7 +311,7 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 
 	if (session_hangup(tr, t->tid, sig)) {
 		t->resume_sig = 0;
-		hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 		return;
 	}
 	t->resume_sig = job_stop_discarded(tr, t->tid, sig) ? SIGSTOP : sig;
@@ -537,10 +319,10 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 	    tracer_signal_is_fatal(t->tid, sig)) {
 		p->signal = sig;
 		record_fault_addr(p, t->tid, sig);
-		start_pause(p, t, PAUSE_SIGNAL);
+		tracer_start_pause(p, t, PAUSE_SIGNAL);
 		return;
 	}
-	hold_or_resume(tr, t);
+	tracer_hold_or_resume(tr, t);
 }
 
 static void
@@ -551,10 +333,10 @@ on_exit_group(struct tracer *tr, struct thread *t, int status)
 	if (tracer_pause_chosen(&tr->opts, p, PAUSE_EXIT, status & 0xff)) {
 		p->exit_code = status & 0xff;
 		p->last_thread_exit = false;
-		start_pause(p, t, PAUSE_EXIT);
+		tracer_start_pause(p, t, PAUSE_EXIT);
 		return;
 	}
-	hold_or_resume(tr, t);
+	tracer_hold_or_resume(tr, t);
 }
 
 /*
@@ -576,37 +358,6 @@ handle_deferred(struct tracer *tr, struct thread *t)
 	return true;
 }
 
-/*
- * A fork of a process with redirected memory: the child would share the
- * parent's memfd pages, so it must get its own copy before it runs, and
- * the parent's other threads must not write while the copy is taken. The
- * other threads are stopped, the fork is run to its exit stop, the child
- * is set up at its first stop, then everyone goes on. Stops the other
- * threads make meanwhile are kept and handled afterwards.
- */
-static void
-stop_other_threads(struct proc *p, struct thread *self)
-{
-	struct thread *o;
-	int status;
-
-	for (o = p->threads; o != NULL; o = o->next) {
-		if (o == self || o->stopped || o->exiting)
-			continue;
-		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) != 0)
-			continue;
-		while (waitpid(o->tid, &status, __WALL) < 0 && errno == EINTR)
-			;
-		o->world_stopped = true;
-		o->stopped = WIFSTOPPED(status);
-		if (!WIFSTOPPED(status) ||
-		    (status >> 16) != PTRACE_EVENT_STOP) {
-			o->has_deferred = true;
-			o->deferred_status = status;
-		}
-	}
-}
-
 static void
 restart_other_threads(struct tracer *tr, struct proc *p)
 {
@@ -618,96 +369,8 @@ restart_other_threads(struct tracer *tr, struct proc *p)
 			continue;
 		o->world_stopped = false;
 		if (!handle_deferred(tr, o))
-			hold_or_resume(tr, o);
+			tracer_hold_or_resume(tr, o);
 	}
-}
-
-/*
- * Runs t's fork to its syscall-exit stop; the child's pid, or 0. A vfork
- * (clone with CLONE_VFORK but not CLONE_VM) stops at its event instead:
- * the caller waits there until the child, stopped for its copy, is gone.
- */
-static pid_t
-run_fork(struct thread *t)
-{
-	struct __ptrace_syscall_info info;
-	unsigned long msg;
-	pid_t child = 0;
-	int status, event;
-
-	for (;;) {
-		t->stopped = false;
-		t->regs_valid = false;
-		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) != 0)
-			return child;
-		while (waitpid(t->tid, &status, __WALL) < 0 && errno == EINTR)
-			;
-		if (!WIFSTOPPED(status) ||
-		    (status >> 16) == PTRACE_EVENT_EXIT) {
-			t->has_deferred = true;
-			t->deferred_status = status;
-			return child;
-		}
-		t->stopped = true;
-		event = status >> 16;
-		if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
-		    event == PTRACE_EVENT_CLONE) {
-			if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) == 0)
-				child = (pid_t)msg;
-			if (event == PTRACE_EVENT_VFORK)
-				return child;
-		} else if (WSTOPSIG(status) == (SIGTRAP | 0x80) &&
-		    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info),
-		    &info) > 0 && info.op == PTRACE_SYSCALL_INFO_EXIT) {
-			return child;
-		} else if (event == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
-			t->resume_sig = WSTOPSIG(status);
-		}
-	}
-}
-
-/* clone3 with CLONE_VM makes a thread or a vfork: nothing to copy. */
-static bool
-clone3_shares_vm(struct thread *t)
-{
-	struct user_regs_struct regs;
-	uint64_t flags = 0;
-	struct iovec local = { &flags, sizeof(flags) }, remote;
-
-	if (thread_get_regs(t, &regs, NULL) != 0 || regs.orig_rax != SYS_clone3)
-		return false;
-	remote = (struct iovec){ (void *)(uintptr_t)regs.rdi, sizeof(flags) };
-	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) !=
-	    (ssize_t)sizeof(flags))
-		return false;
-	return flags & CLONE_VM;
-}
-
-/*
- * Borrowing. A fork child of a process with redirected memory starts out
- * mapping its parent's memfd copy-on-write (redirect_child_borrow), and
- * the parent stays held, every thread, so that memfd does not change
- * under the child. It ends (end_borrow lets the parent go) when the
- * child execs or dies, or when the child must have memory of its own
- * (materialize): at any stop of it that is not one of those (the stops
- * where it could change its mappings, pause, or that ptinspect could
- * show), after BORROW_MS, or before the parent is let go by anything
- * else (death, continue, kill).
- */
-static void
-lend(struct tracer *tr, struct proc *p, struct thread *t, struct thread *c)
-{
-	struct proc *cp = c->proc;
-	struct user_regs_struct regs;
-
-	if (thread_get_regs(c, &regs, NULL) == 0)
-		cp->borrow_rip = regs.rip;
-	cp->lender = p->pid;
-	cp->borrow_start_ms = monotonic_ms();
-	cp->borrow_deadline_ms = cp->borrow_start_ms + BORROW_CHECK_MS;
-	p->borrower = cp->pid;
-	p->held_tid = t->tid;
-	tr->borrows++;
 }
 
 /* The child no longer borrows: the parent goes on as after any fork. */
@@ -725,53 +388,7 @@ end_borrow(struct tracer *tr, struct proc *cp)
 	t = proc_find_thread(p, p->held_tid);
 	restart_other_threads(tr, p);
 	if (t != NULL && !handle_deferred(tr, t) && t->stopped)
-		hold_or_resume(tr, t);
-}
-
-/*
- * An interrupted syscall that the kernel would restart, had no signal
- * handler run: what the kernel does, since nothing will do it once the
- * thread has left the stop it was interrupted at.
- */
-static void
-restart_interrupted(struct user_regs_struct *regs)
-{
-	long rax = (long)regs->rax;
-
-	if ((long long)regs->orig_rax < 0 || rax < -516 || rax > -512 ||
-	    rax == -514)
-		return;
-	regs->rax = rax == -516 ? SYS_restart_syscall : regs->orig_rax;
-	regs->rip -= 2;
-}
-
-/*
- * The copy, in t, stopped at a seccomp stop (at_entry) or anywhere else:
- * then the injected calls run from the syscall instruction the child
- * forked with. t's registers are put back after; a syscall it was
- * stopped at the entry of is set to run again (rip back on its syscall
- * instruction), as the copy has ended that stop.
- */
-static void
-materialize_in(struct proc *p, struct thread *t, bool at_entry)
-{
-	struct user_regs_struct saved, regs;
-
-	if (thread_get_regs(t, &saved, NULL) != 0)
-		return;
-	regs = saved;
-	regs.rip = t->proc->borrow_rip;
-	if (!at_entry && thread_set_regs(t, &regs, NULL) != 0)
-		return;
-	redirect_child_materialize(p, t, at_entry);
-	if (at_entry) {
-		saved.rax = saved.orig_rax;
-		saved.rip -= 2;
-	} else {
-		restart_interrupted(&saved);
-	}
-	if (!t->has_deferred)
-		thread_set_regs(t, &saved, NULL);
+		tracer_hold_or_resume(tr, t);
 }
 
 /*
@@ -790,35 +407,18 @@ materialize(struct tracer *tr, struct proc *cp, struct thread *self,
 		end_borrow(tr, cp);
 		return;
 	}
-	stop_other_threads(cp, self);
+	tracer_stop_other_threads(cp, self);
 	for (t = self != NULL ? self : cp->threads; t != NULL &&
 	    (!t->stopped || t->has_deferred || t->exiting); t = t->next)
 		;
 	if (t != NULL) {
-		materialize_in(p, t, self != NULL && at_entry);
+		tracer_materialize_in(p, t, self != NULL && at_entry);
 		end_borrow(tr, cp);
 	} else {
 		/* None where a call can run: at its next stop, then. */
 		cp->borrow_deadline_ms = monotonic_ms() + BORROW_MAX_MS;
 	}
 	restart_other_threads(tr, cp);
-}
-
-/* The process's state letter in /proc/PID/stat ('R', 'S', 'D', ...). */
-static char
-proc_state_letter(pid_t pid)
-{
-	char path[64], *s, *paren, state = '?';
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	s = read_file_str(path, NULL);
-	if (s == NULL)
-		return state;
-	paren = strrchr(s, ')');
-	if (paren != NULL && paren[1] == ' ')
-		state = paren[2];
-	free(s);
-	return state;
 }
 
 /*
@@ -840,30 +440,13 @@ expire_borrows(struct tracer *tr)
 		if (cp->lender == 0 || cp->state == PROC_GONE ||
 		    now < cp->borrow_deadline_ms)
 			continue;
-		state = proc_state_letter(cp->pid);
+		state = tracer_proc_state_letter(cp->pid);
 		if (state == 'D' || (state == 'R' &&
 		    now < cp->borrow_start_ms + BORROW_MAX_MS))
 			cp->borrow_deadline_ms = now + BORROW_CHECK_MS;
 		else
 			materialize(tr, cp, NULL, false);
 	}
-}
-
-/* Milliseconds until the first borrow ends, or -1 for none. */
-static int
-next_borrow_ms(struct tracer *tr)
-{
-	uint64_t now = monotonic_ms(), first = UINT64_MAX;
-	struct proc *cp;
-
-	if (tr->borrows == 0)
-		return -1;
-	for (cp = tr->tasks.procs; cp != NULL; cp = cp->next)
-		if (cp->lender != 0 && cp->borrow_deadline_ms < first)
-			first = cp->borrow_deadline_ms;
-	if (first == UINT64_MAX)
-		return -1;
-	return first <= now ? 0 : (int)(first - now);
 }
 
 /* Before anything lets p's held threads go: its borrower stops borrowing. */
@@ -877,48 +460,12 @@ end_lending(struct tracer *tr, struct proc *p)
 	cp = task_find_proc(&tr->tasks, p->borrower);
 	/* Not in a vfork's wait, which cannot be stopped (expire_borrows). */
 	if (cp != NULL && cp->lender == p->pid &&
-	    proc_state_letter(cp->pid) != 'D')
+	    tracer_proc_state_letter(cp->pid) != 'D')
 		materialize(tr, cp, NULL, false);
 	/* Gone or not materialized: the parent goes all the same. */
 	if (p->borrower != 0 && cp != NULL && cp->lender == p->pid)
 		end_borrow(tr, cp);
 	p->borrower = 0;
-}
-
-/*
- * Does this stop of a borrowing thread let the borrow go on? Exec, death
- * and signals that do not pause it do; an exit that does not pause it
- * runs on borrowing until it is reaped. So do the event stops inside a
- * system call, where no call can be injected: vfork and clone (the new
- * task shares the memory; a new thread's first stop ends the borrow),
- * and PTRACE_EVENT_EXIT, even where it pauses: the pause then shows the
- * borrowed memory, read through the non-redirected path, and the parent
- * stays held until the child is let go.
- */
-static bool
-borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
-{
-	struct proc *p = t->proc;
-	struct user_regs_struct regs;
-	unsigned long rule = 0;
-
-	switch (event) {
-	case PTRACE_EVENT_STOP:
-		return false;
-	case PTRACE_EVENT_SECCOMP:
-		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
-		return rule == RULE_EXIT_GROUP &&
-		    thread_get_regs(t, &regs, NULL) == 0 &&
-		    regs.orig_rax == SYS_exit_group &&
-		    !tracer_pause_chosen(&tr->opts, p, PAUSE_EXIT,
-		    (int)regs.rdi & 0xff);
-	case 0:
-		return sig == (SIGTRAP | 0x80) ||
-		    !tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) ||
-		    !tracer_signal_is_fatal(t->tid, sig);
-	default:
-		return true;
-	}
 }
 
 /*
@@ -948,7 +495,7 @@ stop_ends_borrow(struct tracer *tr, struct thread *t, int event, int sig)
 		syscall(SYS_tgkill, t->proc->pid, t->tid, sig);
 	if (refire)
 		t->resume_sig = 0;
-	resume_thread(tr, t);
+	tracer_resume_thread(tr, t);
 	return true;
 }
 
@@ -960,93 +507,40 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 	int status;
 	pid_t child;
 
-	if (!redirect_fork_needs_copy(p) || clone3_shares_vm(t)) {
-		hold_or_resume(tr, t);
+	if (!redirect_fork_needs_copy(p) || tracer_clone3_shares_vm(t)) {
+		tracer_hold_or_resume(tr, t);
 		return;
 	}
-	stop_other_threads(p, t);
-	child = run_fork(t);
+	tracer_stop_other_threads(p, t);
+	child = tracer_run_fork(t);
 	if (child > 0) {
 		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
 			;
 		if (WIFSTOPPED(status)) {
 			c = task_find_thread(&tr->tasks, child);
 			if (c == NULL)
-				c = adopt_task(tr, child, t->tid, false);
+				c = tracer_adopt_task(tr, child, t->tid, false);
 			c->stopped = true;
-			untraced_child(t, c);
+			tracer_untraced_child(t, c);
 			if (!t->has_deferred && redirect_child_borrow(p, c)) {
 				/* p stays held until the borrow ends. */
-				lend(tr, p, t, c);
+				tracer_lend(tr, p, t, c);
 				if (!handle_deferred(tr, c))
-					hold_or_resume(tr, c);
+					tracer_hold_or_resume(tr, c);
 				return;
 			}
 			redirect_child(p, c);
 			if (!handle_deferred(tr, c))
-				hold_or_resume(tr, c);
+				tracer_hold_or_resume(tr, c);
 		} else {
 			handle_status(tr, child, status);
 		}
 	}
 	restart_other_threads(tr, p);
 	if (t->stopped)		/* at its syscall-exit or vfork stop */
-		restore_clone_flags(t);
+		tracer_restore_clone_flags(t);
 	if (!handle_deferred(tr, t) && t->stopped)
-		hold_or_resume(tr, t);
-}
-
-/*
- * Does our filter's `rule` stop system call `nr`? A stop that fails this
- * test comes from the program's own filter (SECCOMP_RET_TRACE with its
- * own data), which must not be taken for ours.
- */
-static bool
-rule_covers(unsigned long rule, unsigned long long nr)
-{
-	switch (rule) {
-	case RULE_EXIT_GROUP:
-		return nr == SYS_exit_group;
-	case RULE_MMAP:
-		return nr == SYS_mmap;
-	case RULE_MUNMAP:
-		return nr == SYS_munmap;
-	case RULE_MREMAP:
-		return nr == SYS_mremap;
-	case RULE_MADVISE:
-		return nr == SYS_madvise;
-	case RULE_FORK:
-		return nr == SYS_fork || nr == SYS_clone || nr == SYS_clone3;
-	case RULE_RESERVED_FD:
-		return nr == SYS_close || nr == SYS_dup2 || nr == SYS_dup3 ||
-		    nr == SYS_close_range;
-	case RULE_BRK:
-		return nr == SYS_brk;
-	case RULE_MPROTECT:
-		return nr == SYS_mprotect || nr == SYS_pkey_mprotect;
-	case RULE_SHMAT:
-		return nr == SYS_shmat;
-	case RULE_UNTRACED:
-		return nr == SYS_clone;
-	case RULE_OWN_FILTER:
-		return nr == SYS_seccomp || nr == SYS_prctl;
-	default:
-		return false;
-	}
-}
-
-/*
- * The program's own filter asked for a tracer it does not have: natively
- * the kernel fails such a call with ENOSYS, so it fails here too.
- */
-static void
-refuse_foreign_trace(struct tracer *tr, struct thread *t,
-    struct user_regs_struct *regs)
-{
-	regs->orig_rax = (unsigned long long)-1;
-	regs->rax = (unsigned long long)-ENOSYS;
-	thread_set_regs(t, regs, NULL);
-	hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 }
 
 /*
@@ -1068,83 +562,21 @@ on_untraced_clone(struct tracer *tr, struct thread *t)
 
 	if (thread_get_regs(t, &regs, NULL) != 0 ||
 	    regs.orig_rax != SYS_clone || !(regs.rdi & CLONE_UNTRACED)) {
-		hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 		return;
 	}
 	flags = regs.rdi;
 	regs.rdi &= ~(unsigned long long)CLONE_UNTRACED;
 	if (thread_set_regs(t, &regs, NULL) != 0) {
-		hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 		return;
 	}
 	t->restore_clone_flags = true;
 	t->clone_flags = flags;
 	if (flags & CLONE_VM)
-		hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 	else
 		on_fork_stop(tr, t);
-}
-
-/*
- * rdi as the program passed it (see above), in the caller at its
- * syscall-exit stop or in the child at its first stop, if it holds the
- * flags we rewrote (a child guessed wrongly by untraced_caller does not).
- */
-static void
-restore_clone_flags(struct thread *t)
-{
-	struct user_regs_struct regs;
-
-	if (!t->restore_clone_flags)
-		return;
-	t->restore_clone_flags = false;
-	if (thread_get_regs(t, &regs, NULL) == 0 && regs.rdi ==
-	    (t->clone_flags & ~(unsigned long long)CLONE_UNTRACED)) {
-		regs.rdi = t->clone_flags;
-		thread_set_regs(t, &regs, NULL);
-	}
-}
-
-/*
- * c is a new task made by `caller`: if that was an untraced clone, c's rdi
- * gets the program's flags back, now if it is stopped, else at its first
- * stop.
- */
-static void
-untraced_child(const struct thread *caller, struct thread *c)
-{
-	if (caller == NULL || !caller->restore_clone_flags)
-		return;
-	c->restore_clone_flags = true;
-	c->clone_flags = caller->clone_flags;
-	if (c->stopped)
-		restore_clone_flags(c);
-}
-
-/*
- * The thread whose untraced clone made new task c, when c's first stop
- * overtook the clone event: the one in c's parent process (or, for a
- * thread, its own) still in such a clone. NULL when there is none or
- * more than one.
- */
-static const struct thread *
-untraced_caller(struct tracer *tr, const struct thread *c)
-{
-	const struct thread *o, *found = NULL;
-	struct proc *in[2] = {
-		tracer_find_proc(tr, c->proc->parent_pid), c->proc,
-	};
-
-	for (int i = 0; i < 2; i++)
-		for (o = in[i] != NULL ? in[i]->threads : NULL; o != NULL;
-		    o = o->next) {
-			if (!o->restore_clone_flags || o == c)
-				continue;
-			if (found != NULL)
-				return NULL;
-			found = o;
-		}
-	return found;
 }
 
 static void
@@ -1154,15 +586,15 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 	struct user_regs_struct regs;
 
 	/* A process being paused runs nothing more of its own. */
-	if (proc_holding(t->proc)) {
-		check_paused(t->proc);
+	if (tracer_proc_holding(t->proc)) {
+		tracer_check_paused(t->proc);
 		return;
 	}
 	redirect_sync(t->proc);
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
 	if (thread_get_regs(t, &regs, NULL) == 0 &&
-	    !rule_covers(rule, regs.orig_rax)) {
-		refuse_foreign_trace(tr, t, &regs);
+	    !tracer_rule_covers(rule, regs.orig_rax)) {
+		tracer_refuse_foreign_trace(tr, t, &regs);
 		return;
 	}
 	switch (rule) {
@@ -1186,7 +618,7 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		}
 		if (!redirect_mprotect_needs_copy(t))
 			break;
-		stop_other_threads(t->proc, t);
+		tracer_stop_other_threads(t->proc, t);
 		redirect_mprotect(t);
 		restart_other_threads(tr, t->proc);
 		if (handle_deferred(tr, t))
@@ -1194,7 +626,7 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		break;
 	case RULE_MUNMAP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {
-			hold_or_resume(tr, t);
+			tracer_hold_or_resume(tr, t);
 			redirect_munmap(t->proc, regs.rdi, regs.rsi);
 			return;
 		}
@@ -1205,7 +637,7 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 			return;
 		break;
 	}
-	hold_or_resume(tr, t);
+	tracer_hold_or_resume(tr, t);
 }
 
 /* PTRACE_SYSCALL fallback: syscall-entry and -exit stops. */
@@ -1222,8 +654,8 @@ on_syscall_stop(struct tracer *tr, struct thread *t)
 		return;
 	}
 	if (info.op == PTRACE_SYSCALL_INFO_EXIT)
-		restore_clone_flags(t);
-	hold_or_resume(tr, t);
+		tracer_restore_clone_flags(t);
+	tracer_hold_or_resume(tr, t);
 }
 
 /* Is t the last thread of its process that has not started exiting? */
@@ -1249,21 +681,21 @@ on_exit_event(struct tracer *tr, struct thread *t)
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status);
 		if (!tracer_pause_chosen(&tr->opts, p, WIFSIGNALED((int)status) ?
 		    PAUSE_SIGNAL : PAUSE_EXIT, WEXITSTATUS((int)status))) {
-			hold_or_resume(tr, t);
+			tracer_hold_or_resume(tr, t);
 			return;
 		}
 		if (WIFSIGNALED((int)status)) {
 			p->signal = WTERMSIG((int)status);
 			p->has_fault_addr = false;
-			start_pause(p, t, PAUSE_SIGNAL);
+			tracer_start_pause(p, t, PAUSE_SIGNAL);
 		} else {
 			p->exit_code = WEXITSTATUS((int)status);
 			p->last_thread_exit = true;
-			start_pause(p, t, PAUSE_EXIT);
+			tracer_start_pause(p, t, PAUSE_EXIT);
 		}
 		return;
 	}
-	hold_or_resume(tr, t);
+	tracer_hold_or_resume(tr, t);
 }
 
 static void
@@ -1275,10 +707,10 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	child = (pid_t)msg;
 	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
-		untraced_child(t, adopt_task(tr, child, t->tid,
+		tracer_untraced_child(t, tracer_adopt_task(tr, child, t->tid,
 		    event == PTRACE_EVENT_CLONE &&
-		    read_status_pid(child, "\nTgid:") == t->proc->pid));
-	hold_or_resume(tr, t);
+		    tracer_status_pid(child, "\nTgid:") == t->proc->pid));
+	tracer_hold_or_resume(tr, t);
 }
 
 /*
@@ -1338,10 +770,10 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	proc_read_comm(p);
 	warn_unprivileged_setid(p);
 	if (tracer_pause_chosen(&tr->opts, p, PAUSE_EXEC, 0)) {
-		start_pause(p, t, PAUSE_EXEC);
+		tracer_start_pause(p, t, PAUSE_EXEC);
 		return;
 	}
-	hold_or_resume(tr, t);
+	tracer_hold_or_resume(tr, t);
 }
 
 static bool
@@ -1354,15 +786,15 @@ job_stop_signal(int sig)
 static void
 on_stop_event(struct tracer *tr, struct thread *t, int sig)
 {
-	restore_clone_flags(t);	/* a new task's first stop */
+	tracer_restore_clone_flags(t);	/* a new task's first stop */
 	/* Job control: leave the group-stop alone, without holding it. */
 	if (job_stop_signal(sig)) {
 		t->in_group_stop = true;
-		hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 		return;
 	}
 	/* PTRACE_INTERRUPT, or a new task's first stop. */
-	hold_or_resume(tr, t);
+	tracer_hold_or_resume(tr, t);
 }
 
 static void
@@ -1391,7 +823,7 @@ on_death(struct tracer *tr, pid_t tid, int status)
 		p->state = PROC_GONE;
 		task_forget(p);
 	} else {
-		check_paused(p);
+		tracer_check_paused(p);
 	}
 }
 
@@ -1409,8 +841,8 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 		return;
 	t = task_find_thread(&tr->tasks, tid);
 	if (t == NULL) {
-		t = adopt_task(tr, tid, 0, false);
-		untraced_child(untraced_caller(tr, t), t);
+		t = tracer_adopt_task(tr, tid, 0, false);
+		tracer_untraced_child(tracer_untraced_caller(tr, t), t);
 	}
 	t->stopped = true;
 	t->regs_valid = false;
@@ -1418,7 +850,7 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	event = (unsigned)status >> 16;
 	t->proc->job_stopped = event == PTRACE_EVENT_STOP &&
 	    job_stop_signal(sig);
-	if (t->proc->lender != 0 && !borrow_survives(tr, t, event, sig) &&
+	if (t->proc->lender != 0 && !tracer_borrow_survives(tr, t, event, sig) &&
 	    stop_ends_borrow(tr, t, event, sig))
 		return;
 
@@ -1447,7 +879,7 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 			on_signal_stop(tr, t, sig);
 		break;
 	default:
-		hold_or_resume(tr, t);
+		tracer_hold_or_resume(tr, t);
 		break;
 	}
 }
@@ -1494,7 +926,8 @@ drain_events(struct tracer *tr)
 static int
 wait_event(struct tracer *tr)
 {
-	long start = (long)(monotonic_ns() / 1000), spin_until = tr->in_burst ? start + SPIN_US : 0;
+	long start = (long)(monotonic_ns() / 1000);
+	long spin_until = tr->in_burst ? start + SPIN_US : 0;
 	int status;
 	pid_t tid;
 
@@ -1560,7 +993,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		expire_borrows(tr);
 		if (n != 0 || timeout_ms == 0)
 			return n;
-		borrow_ms = next_borrow_ms(tr);
+		borrow_ms = tracer_next_borrow_ms(tr);
 		if (timeout_ms < 0 && borrow_ms < 0)
 			return wait_event(tr);
 		wait_ms = timeout_ms < 0 ? borrow_ms :

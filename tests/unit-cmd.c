@@ -577,7 +577,7 @@ test_commands(void)
 	t = run_cmd(true, "maps");
 	tap_ok(t.rc == CMD_OK && strncmp(t.out, "{\"cmd\":\"maps\",\"regions\":"
 	    "[{\"start\":\"0x", 36) == 0 && strstr(t.out, "\"name\":\"[stack]\""
-	    ",\"access\":\"copy\"}") != NULL && strchr(t.out, '\n') ==
+	    ",\"access\":\"copy\",\"rss_kb\":") != NULL && strchr(t.out, '\n') ==
 	    t.out + strlen(t.out) - 1, "maps JSON: one line with [stack]");
 	run_free(&t);
 	t = run_cmd(false, "maps");

@@ -1,0 +1,260 @@
+/*
+ * tracer-task.c: the tracer's processes and threads, and holding them:
+ * adopting a task the kernel announced, resuming a thread, pausing a
+ * process (RUNNING -> PAUSING -> PAUSED) and handing paused processes
+ * out. It sits below tracer.c (the events) and tracer-fork.c, and calls
+ * neither.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "redirect.h"
+#include "seccomp.h"
+#include "task.h"
+#include "tracer.h"
+#include "tracer-int.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------------
+ * Processes and threads (task.c keeps them)
+ * ------------------------------------------------------------------- */
+
+/* A new process, with what the tracer's options say of it. */
+struct proc *
+tracer_proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
+{
+	struct proc *p = task_proc_new(&tr->tasks, pid, parent_pid);
+
+	/* Children run the user's program too (they fork from it). */
+	p->execed = true;
+	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;
+	proc_read_comm(p);
+	return p;
+}
+
+/* A "Key:" number of /proc/TID/status (Tgid, PPid); 0 if unknown. */
+pid_t
+tracer_status_pid(pid_t tid, const char *key)
+{
+	char path[64], *s, *line;
+	pid_t v = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	s = read_file_str(path, NULL);
+	if (s == NULL)
+		return 0;
+	line = strstr(s, key);
+	if (line != NULL)
+		v = (pid_t)strtol(line + strlen(key), NULL, 10);
+	free(s);
+	return v;
+}
+
+/*
+ * A task we have not seen yet: a new thread or process whose first stop
+ * overtook its parent's clone/fork event, or one announced by that event.
+ */
+struct thread *
+tracer_adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid,
+    bool is_thread)
+{
+	struct thread *parent = task_find_thread(&tr->tasks, parent_tid);
+	struct proc *p;
+	pid_t tgid;
+
+	if (parent_tid == 0) {
+		tgid = tracer_status_pid(tid, "\nTgid:");
+		is_thread = tgid != 0 && tgid != tid;
+	} else {
+		tgid = is_thread && parent != NULL ? parent->proc->pid : tid;
+	}
+	if (is_thread) {
+		p = tracer_find_proc(tr, tgid);
+		if (p == NULL)
+			p = tracer_proc_new(tr, tgid, 0);
+	} else {
+		/* Its first stop overtook the fork event: /proc knows. */
+		p = tracer_proc_new(tr, tid, parent != NULL ? parent->proc->pid :
+		    tracer_status_pid(tid, "\nPPid:"));
+	}
+	return task_thread_new(&tr->tasks, p, tid);
+}
+
+struct proc *
+tracer_find_proc(struct tracer *tr, pid_t pid)
+{
+	return task_find_proc(&tr->tasks, pid);
+}
+
+struct proc *
+tracer_root(struct tracer *tr)
+{
+	return tr->root;
+}
+
+struct proc *
+tracer_procs(struct tracer *tr)
+{
+	return tr->tasks.procs;
+}
+
+int
+tracer_event_fd(struct tracer *tr)
+{
+	return tr->sigchld_fd;
+}
+
+/* ---------------------------------------------------------------------
+ * Resuming and pausing
+ * ------------------------------------------------------------------- */
+
+void
+tracer_resume_thread(struct tracer *tr, struct thread *t)
+{
+	int req, sig = t->resume_sig;
+
+	if (!t->stopped)
+		return;
+	if (t->in_group_stop)
+		req = PTRACE_LISTEN;
+	else if (tr->use_seccomp && !t->restore_clone_flags)
+		req = PTRACE_CONT;
+	else
+		req = PTRACE_SYSCALL;
+	t->stopped = false;
+	t->regs_valid = false;
+	t->resume_sig = 0;
+	t->in_group_stop = false;
+	/* ESRCH: it died meanwhile (SIGKILL); its exit report follows. */
+	ptrace(req, t->tid, 0, (long)sig);
+}
+
+/* Is p being paused, or paused (its stopped threads stay stopped)? */
+bool
+tracer_proc_holding(const struct proc *p)
+{
+	return p->state == PROC_PAUSING || p->state == PROC_PAUSED;
+}
+
+/* Holds the thread if its process is being paused, else resumes it. */
+void
+tracer_hold_or_resume(struct tracer *tr, struct thread *t)
+{
+	if (tracer_proc_holding(t->proc))
+		tracer_check_paused(t->proc);
+	else
+		tracer_resume_thread(tr, t);
+}
+
+/* PAUSING becomes PAUSED once every live thread of p is stopped. */
+void
+tracer_check_paused(struct proc *p)
+{
+	struct thread *t;
+
+	if (p->state != PROC_PAUSING)
+		return;
+	for (t = p->threads; t != NULL; t = t->next)
+		if (!t->stopped && !t->exiting)
+			return;
+	p->state = PROC_PAUSED;
+	proc_read_comm(p);
+}
+
+void
+tracer_start_pause(struct proc *p, struct thread *trigger,
+    enum pause_reason reason)
+{
+	struct thread *t;
+
+	p->state = PROC_PAUSING;
+	p->reason = reason;
+	p->paused_tid = trigger->tid;
+	p->pause_reported = false;
+	for (t = p->threads; t != NULL; t = t->next) {
+		if (t->stopped || t->exiting)
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) != 0 &&
+		    errno == ESRCH)
+			t->exiting = true;
+	}
+	tracer_check_paused(p);
+}
+
+struct proc *
+tracer_next_paused(struct tracer *tr)
+{
+	struct proc *p;
+
+	for (p = tr->tasks.procs; p != NULL; p = p->next) {
+		if (p->state == PROC_PAUSED && !p->pause_reported) {
+			p->pause_reported = true;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+int
+tracer_pause(struct tracer *tr, struct proc *p, enum pause_reason why,
+    char **errp)
+{
+	(void)tr;
+	if (p->state != PROC_RUNNING || !p->execed || p->threads == NULL)
+		return set_error(errp, "process %d is not running",
+		    (int)p->pid);
+	tracer_start_pause(p, proc_main_thread(p), why);
+	return 0;
+}
+
+void
+tracer_forgo_pauses(struct proc *p)
+{
+	p->pause_wanted = false;
+}
+
+void
+tracer_continue_job(struct proc *p)
+{
+	pid_t pgid = getpgid(p->pid);
+
+	p->job_stopped = false;
+	kill(pgid > 0 ? -pgid : p->pid, SIGCONT);
+}
+
+/* Stops every thread of p but self, for a fork's copy (tracer-fork.c). */
+void
+tracer_stop_other_threads(struct proc *p, struct thread *self)
+{
+	struct thread *o;
+	int status;
+
+	for (o = p->threads; o != NULL; o = o->next) {
+		if (o == self || o->stopped || o->exiting)
+			continue;
+		if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) != 0)
+			continue;
+		while (waitpid(o->tid, &status, __WALL) < 0 && errno == EINTR)
+			;
+		o->world_stopped = true;
+		o->stopped = WIFSTOPPED(status);
+		if (!WIFSTOPPED(status) ||
+		    (status >> 16) != PTRACE_EVENT_STOP) {
+			o->has_deferred = true;
+			o->deferred_status = status;
+		}
+	}
+}
