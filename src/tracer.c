@@ -524,6 +524,8 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 			tracer_untraced_child(t, c);
 			if (!t->has_deferred && redirect_child_borrow(p, c)) {
 				/* p stays held until the borrow ends. */
+				if (t->stopped)
+					tracer_restore_clone_flags(t);
 				tracer_lend(tr, p, t, c);
 				if (!handle_deferred(tr, c))
 					tracer_hold_or_resume(tr, c);
