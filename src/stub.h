@@ -1,9 +1,10 @@
 /*
  * stub.h: the mmap stub, a few pages of code and data ptinspect places in
  * every traced address space at STUB_ADDR, through which a redirected mmap
- * runs to its end inside the tracee: one seccomp stop per mmap instead of
- * a stop at entry, a stop at exit and, where the memfd cannot stay in the
- * tracee, two more calls to open and close it (see stub.c).
+ * (or a brk growing the emulated heap) runs to its end inside the tracee:
+ * one seccomp stop per call instead of a stop at entry, a stop at exit
+ * and, where the memfd cannot stay in the tracee, more to open and close
+ * it (see stub.c).
  */
 #ifndef PTI_STUB_H
 #define PTI_STUB_H
@@ -42,6 +43,19 @@ bool stub_ready(const struct proc *p);
  */
 void stub_send(struct thread *t, const struct user_regs_struct *regs,
     uint64_t len, uint64_t off, long flags, long tracee_fd);
+
+/*
+ * The same for a brk that grows the emulated heap (redirect-brk.c), at
+ * its seccomp stop: the lane maps [addr, addr + len) of the arena at
+ * file offset off (MAP_SHARED | MAP_FIXED_NOREPLACE, or private
+ * anonymous memory if the memfd cannot be opened) and returns brk_new to
+ * the program, or brk_old if nothing could be mapped there; the caller
+ * moves its break to brk_new, and stub_collect moves it back if the lane
+ * failed (and no later brk moved it).
+ */
+void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
+    uint64_t addr, uint64_t len, uint64_t off, long tracee_fd,
+    uint64_t brk_old, uint64_t brk_new);
 
 /*
  * Records in the arena what finished lanes mapped, and frees them. Cheap
