@@ -6,8 +6,9 @@
  * read and written the fast way like the rest of its private memory and
  * shows as "[heap]" (redirect_name_regions). RLIMIT_DATA, which the
  * kernel cannot apply to redirected memory (it is shared), is checked here
- * as the kernel would with it counted: for brk, mmap, mremap growth and
- * mprotect adding PROT_WRITE.
+ * as the kernel would with it counted: for brk, mmap (anonymous or of a
+ * file, private and writable), mremap growth and mprotect adding
+ * PROT_WRITE.
  */
 #include "config.h"
 
@@ -122,6 +123,42 @@ redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
 	if (over && grows != 0)
 		over = (r = maps_find(&maps, grows)) != NULL &&
 		    is_data(r, &st, r->perms[1] == 'w');
+	maps_free(&maps);
+	return over;
+}
+
+/*
+ * Would a private writable mapping of len bytes at addr, flags the
+ * program's, pass RLIMIT_DATA? As the kernel's mmap_region: what MAP_FIXED
+ * replaces, data or not, comes off the new pages first; over anything,
+ * MAP_FIXED_NOREPLACE fails by itself (EEXIST). Anonymous or of a file.
+ */
+bool
+redirect_data_limit_refuses_map(struct proc *p, pid_t tid, uint64_t addr,
+    uint64_t len, long flags)
+{
+	uint64_t limit = data_limit(p), total, end, replaced = 0, s, e;
+	const struct region *r;
+	struct maps maps = { 0 };
+	struct stat st;
+	bool over = false;
+	size_t i;
+
+	if (limit == 0)
+		return false;
+	end = addr + PAGE_UP(len);
+	if (data_in_use(p, tid, &maps, &st, &total)) {
+		for (i = 0; (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+		    i < maps.count; i++) {
+			r = &maps.regions[i];
+			s = r->start > addr ? r->start : addr;
+			e = r->end < end ? r->end : end;
+			if (s < e)
+				replaced += e - s;
+		}
+		over = !((flags & MAP_FIXED_NOREPLACE) && replaced != 0) &&
+		    total + PAGE_UP(len) - replaced > limit;
+	}
 	maps_free(&maps);
 	return over;
 }
