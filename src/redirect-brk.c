@@ -251,11 +251,11 @@ decide_brk(struct proc *p, pid_t tid)
  * slot of HEAP_SLOT_BYTES, pages are mapped from the arena as it grows
  * (MAP_FIXED_NOREPLACE: like the kernel, never over another mapping) and
  * unmapped, punched, as it shrinks. It returns the new break, or the old
- * one when it cannot move. Growth goes through the stub (stub_send_brk)
- * where it can: the brk's own stop and no other; the slow way, calls
- * injected at that stop, costs 1 more stop (2 where the memfd is reserved
- * in the tracee, 6 where it is opened and closed around the mmap).
- * Shrinking costs 1 more (the munmap run in place of the brk).
+ * one when it cannot move. The pages are mapped or unmapped through the
+ * stub (stub_send_brk) where it can: the brk's own stop and no other.
+ * The slow way, calls injected at that stop, costs more stops: growing 1
+ * (the mmap run in place of the brk) where the memfd is reserved in the
+ * tracee, 6 where it is opened and closed around the mmap; shrinking 1.
  */
 void
 redirect_brk(struct thread *t, const struct user_regs_struct *regs)
@@ -306,17 +306,30 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	}
 	/*
-	 * The common case: the heap grows, its first pages are mapped (the
-	 * first growth, which may leave the heap to the kernel, takes the
-	 * slow way): one stop, the stub maps the new pages.
+	 * The common case: the heap grows or shrinks and keeps some pages
+	 * (the shrink to nothing, which lets the slot go, takes the slow
+	 * way): one stop, the stub maps or unmaps the pages. Where it cannot
+	 * open the memfd, the heap grows with private memory (the slow way
+	 * would leave a heap with no pages yet to the kernel: the same to
+	 * the program).
 	 */
-	if (new_top > old_top && old_top > base && b->has_slot &&
+	if (new_top > old_top && old_top == base && !b->has_slot &&
+	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
+	    arena_alloc(rs->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
+		b->has_slot = true;
+	if (new_top > base && b->has_slot &&
 	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed) &&
-	    !stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE)) {
-		stub_send_brk(t, regs, old_top, new_top - old_top,
-		    b->slot + (old_top - base), redirect_fd_transient(p) ? -1 :
-		    redirect_reserved_fd(), b->cur, want);
+	    (new_top < old_top ||
+	    !stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))) {
+		if (new_top > old_top)
+			stub_send_brk(t, regs, old_top, new_top - old_top,
+			    b->slot + (old_top - base),
+			    redirect_fd_transient(p) ? -1 :
+			    redirect_reserved_fd(), b->cur, want);
+		else
+			stub_send_brk(t, regs, new_top, old_top - new_top, 0,
+			    -1, b->cur, want);
 		b->cur = want;
 		return;
 	}

@@ -113,7 +113,15 @@
 	JUMP(BPF_JSET, PROT_WRITE, 0, 1), \
 	TRACE(RULE_MMAP), \
 	RET(SECCOMP_RET_ALLOW), \
-	IF_EQ_RET(__NR_munmap, SECCOMP_RET_TRACE | RULE_MUNMAP), \
+	/* munmap: not from the stub's lanes (a shrinking brk's) */ \
+	JUMP(BPF_JEQ, __NR_munmap, 0, 7), \
+	LOAD_IP_HIGH, \
+	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
+	LOAD_IP_LOW, \
+	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
+	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, 1), \
+	TRACE(RULE_MUNMAP), \
+	RET(SECCOMP_RET_ALLOW), \
 	/* \
 	 * mprotect, pkey_mprotect: making memory executable, or writable \
 	 * (RLIMIT_DATA) \

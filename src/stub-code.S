@@ -1,6 +1,7 @@
 /*
  * stub-code.S: the code of one lane of the mmap stub (stub.c copies it
- * into every lane): an entry for mmap, and one for brk at LANE_BRK_ENTRY.
+ * into every lane): an entry for mmap, one for a growing brk at
+ * LANE_BRK_ENTRY and one for a shrinking brk at LANE_BRK_SHRINK_ENTRY.
  * Entered with the program's registers at the seccomp stop of its call,
  * rip pointed at the entry, the original call skipped; its data
  * sits STUB_CODE_BYTES above it (stub-layout.h), reached rip-relative
@@ -142,6 +143,26 @@ pti_stub_lane:
 	movq D(LANE_ORIG_R10), %r10
 	movq D(LANE_ORIG_R8), %r8
 	movq D(LANE_ORIG_R9), %r9
+	movq D(LANE_RETURN_RIP), %rcx
+	jmpq *%rcx
+
+/*
+ * brk shrinking: the heap's pages [LANE_ADDR, + LANE_LEN) are unmapped;
+ * the program gets LANE_BRK_NEW if they were, else LANE_BRK_OLD.
+ */
+	.org .Llane+LANE_BRK_SHRINK_ENTRY, 0xcc
+	movq D(LANE_ADDR), %rdi
+	movq D(LANE_LEN), %rsi
+	movl $__NR_munmap, %eax
+	syscall
+	movl $LANE_SHARED, D(LANE_HOW)
+	movq %rax, D(LANE_RESULT)
+	movq D(LANE_BRK_OLD), %rcx
+	testq %rax, %rax
+	cmoveq D(LANE_BRK_NEW), %rcx
+	movq %rcx, %rax
+	movq D(LANE_SAVED_RDI), %rdi
+	movq D(LANE_SAVED_RSI), %rsi
 	movq D(LANE_RETURN_RIP), %rcx
 	jmpq *%rcx
 pti_stub_lane_end:

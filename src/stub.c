@@ -14,7 +14,8 @@
  * lanes are an arena extent, written with plain stores), points the
  * thread's rip at the lane's code and skips the original syscall. The
  * lane code, running as the program, opens the memfd if it has to, makes
- * the shared mapping (the filter lets mmap from STUB_ADDR pass), closes
+ * the shared mapping (the filter lets mmap and munmap from STUB_ADDR's
+ * lanes pass), closes
  * the descriptor, stores the result in the lane, restores r8-r10, sets rcx
  * as the syscall would have (the address after it) and jumps back. If the
  * shared mapping fails it makes the original one, so the program gets
@@ -24,18 +25,20 @@
  * Each lane's code is the same bytes: its data sits STUB_CODE_BYTES above
  * it, reached rip-relative, so the lane is known from where rip is sent.
 
- * brk. A brk that grows the emulated heap (redirect-brk.c) by pages goes
- * through a lane the same way (its second entry, LANE_BRK_ENTRY): the
- * lane maps the heap's new pages from the memfd, never over anything
- * (MAP_FIXED_NOREPLACE, as the kernel's brk), and returns the new break,
- * or the old one if they could not be mapped. ptinspect moves its record
- * of the break when it sends the lane (the next brk, from any thread,
- * must start from it) and moves it back at stub_collect if the lane
- * failed. Before brk lanes a growing brk cost 7 stops where the memfd is
- * opened for each call, 2 where it stays in the tracee; now 1. What is
- * not exact: two threads growing the break at once, the first failing
+ * brk. A brk that moves the emulated heap's end (redirect-brk.c) by pages
+ * goes through a lane the same way (its second entry, LANE_BRK_ENTRY, to
+ * grow, its third to shrink): the lane maps the heap's new pages from the
+ * memfd, never over anything (MAP_FIXED_NOREPLACE, as the kernel's brk),
+ * or unmaps its old ones (the filter lets munmap from the lanes through
+ * too; stub_collect punches them), and returns the new break, or the old
+ * one if that failed. ptinspect moves its record of the break when it
+ * sends the lane (the next brk, from any thread, must start from it) and
+ * moves it back at stub_collect if the lane failed. Before brk lanes a
+ * growing brk cost 7 stops where the memfd is opened for each call, 2
+ * where it stays in the tracee, a shrinking one 2; now 1 each. What is
+ * not exact: two threads moving the break at once, the first failing
  * (natively serialized by the kernel, here the second starts from the
- * first's new break and leaves a hole); no program was seen to do it.
+ * first's new break); no program was seen to do it.
  *
  * What the program could notice: a signal that arrives between the stop
  * and the end of the lane runs its handler with rip inside the lane (it
@@ -84,11 +87,12 @@ struct lane_data {
 	uint64_t saved_rdx;
 	int64_t shared_result;	/* the lane's own scratch, too */
 	int64_t nr;		/* the program's call: mmap or brk */
-	uint64_t addr;		/* brk: the pages to map, [addr, addr + len) */
+	uint64_t addr;		/* brk: the pages, [addr, addr + len) */
 	uint64_t len;
 	uint64_t brk_new;	/* brk: its result when they are mapped */
 	uint64_t brk_old;	/* brk: its result when they are not */
-	char path[STUB_LANE_BYTES - LANE_PATH];	/* /proc/<ptinspect>/fd/N */
+	/* /proc/<ptinspect>/fd/<memfd> */
+	char path[STUB_LANE_BYTES - LANE_PATH];
 };
 
 static_assert(sizeof(struct lane_data) == STUB_LANE_BYTES,
@@ -313,6 +317,7 @@ stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
     uint64_t addr, uint64_t len, uint64_t off, long tracee_fd,
     uint64_t brk_old, uint64_t brk_new)
 {
+	bool shrink = brk_new < brk_old;
 	struct lane_data ld = {
 		.flags = MAP_SHARED | MAP_FIXED_NOREPLACE,
 		.fd = tracee_fd,
@@ -326,7 +331,8 @@ stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
 	struct lane l = { .nr = SYS_brk, .len = len, .off = off,
 	    .addr = addr, .brk_old = brk_old, .brk_new = brk_new };
 
-	send_lane(t, regs, &ld, &l, LANE_BRK_ENTRY);
+	send_lane(t, regs, &ld, &l, shrink ? LANE_BRK_SHRINK_ENTRY :
+	    LANE_BRK_ENTRY);
 }
 
 /*
@@ -359,8 +365,8 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 	if (ld.result == LANE_PENDING)
 		regs->rax = (unsigned long long)-ENOSYS;
 	else if (ld.nr == SYS_brk)
-		regs->rax = (uint64_t)ld.result == ld.addr ? ld.brk_new :
-		    ld.brk_old;
+		regs->rax = (ld.brk_new < ld.brk_old ? ld.result == 0 :
+		    (uint64_t)ld.result == ld.addr) ? ld.brk_new : ld.brk_old;
 	else
 		regs->rax = (unsigned long long)ld.result;
 	regs->rdi = ld.saved_rdi;
@@ -390,19 +396,22 @@ lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 }
 
 /*
- * A brk lane is done: the heap's new pages are recorded, or, where they
- * could not be mapped, the break (moved when the lane was sent) goes back
- * unless a later brk moved it again.
+ * A brk lane is done: the heap's new pages are recorded, or its old ones
+ * forgotten (punched); where that could not be done, the break (moved
+ * when the lane was sent) goes back unless a later brk moved it again.
  */
 static void
 brk_lane_done(struct proc *p, const struct lane *l, int64_t result,
     int64_t how)
 {
 	struct redirect_state *rs = p->redirect;
+	bool shrink = l->brk_new < l->brk_old;
 
-	if ((uint64_t)result != l->addr) {
+	if (shrink ? result != 0 : (uint64_t)result != l->addr) {
 		if (rs->brk.cur == l->brk_new)
 			rs->brk.cur = l->brk_old;
+	} else if (shrink) {
+		arena_unmap(rs->arena, l->addr, l->len);
 	} else if (how == LANE_SHARED) {
 		arena_map(rs->arena, l->addr, l->len, l->off);
 	}

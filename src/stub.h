@@ -45,12 +45,14 @@ void stub_send(struct thread *t, const struct user_regs_struct *regs,
     uint64_t len, uint64_t off, long flags, long tracee_fd);
 
 /*
- * The same for a brk that grows the emulated heap (redirect-brk.c), at
- * its seccomp stop: the lane maps [addr, addr + len) of the arena at
- * file offset off (MAP_SHARED | MAP_FIXED_NOREPLACE, or private
- * anonymous memory if the memfd cannot be opened) and returns brk_new to
- * the program, or brk_old if nothing could be mapped there; the caller
- * moves its break to brk_new, and stub_collect moves it back if the lane
+ * The same for a brk that moves the emulated heap's end (redirect-brk.c),
+ * at its seccomp stop. Growing (brk_new > brk_old), the lane maps [addr,
+ * addr + len) of the arena at file offset off (MAP_SHARED |
+ * MAP_FIXED_NOREPLACE, or private anonymous memory if the memfd cannot be
+ * opened); shrinking, it unmaps [addr, addr + len) (off, tracee_fd
+ * unused). It returns brk_new to the program, or brk_old if that failed;
+ * the caller moves its break to brk_new, and stub_collect records the
+ * pages (punches them, shrinking) or moves the break back if the lane
  * failed (and no later brk moved it).
  */
 void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
@@ -64,8 +66,8 @@ void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
 void stub_collect(struct proc *p);
 
 /*
- * The filter lets mmap made from the stub's code addresses through
- * untraced (seccomp.c). Where the stub is not in place and the program
+ * The filter lets mmap and munmap made from the stub's code addresses
+ * through untraced (seccomp.c). Where the stub is not in place and the program
  * has something of its own there, its code may map over redirected
  * memory without our seeing it: then the arena is checked against the
  * maps (cheap otherwise), and what the program mapped over is forgotten.

@@ -5,10 +5,11 @@
  * it got: by mmap, by sbrk, by mremap (MREMAP_MAYMOVE), by mprotect
  * adding PROT_WRITE to a PROT_READ and to a PROT_NONE mapping (writable
  * private memory is data), and by private writable mappings of a file
- * (without MAP_FIXED) while it holds 16 MiB of anonymous memory. tests/memory.t requires the same numbers under
- * ptinspect as natively; the program itself checks that each stop was
- * ENOMEM (sbrk: the break did not move) and came at the limit, give or
- * take what the program had before. On stderr, how much writable memfd
+ * (without MAP_FIXED) while it holds 16 MiB of anonymous memory.
+ * tests/datalimit.t requires the same numbers under ptinspect as
+ * natively; the program itself checks that each stop was ENOMEM (sbrk:
+ * the break did not move) and came at the limit, give or take what the
+ * program had before (and what it holds). On stderr, how much writable memfd
  * memory it had at each limit (ptinspect's redirected memory).
  */
 #include "sem.h"
