@@ -50,6 +50,16 @@
 	    offsetof(struct seccomp_data, instruction_pointer) + 4)
 #define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
 #define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
+/*
+ * Made from the stub's lanes (stub-layout.h): skip the n instructions
+ * after these five; else go on after them. The address is loaded.
+ */
+#define IF_FROM_STUB_SKIP(n) \
+	LOAD_IP_HIGH, \
+	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
+	LOAD_IP_LOW, \
+	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
+	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, (n))
 
 /*
  * Other ABIs pass untraced; exit_group stops; so does clone with
@@ -97,11 +107,7 @@
 	 * writable segments MAP_FIXED) \
 	 */ \
 	JUMP(BPF_JEQ, __NR_mmap, 0, 16), \
-	LOAD_IP_HIGH, \
-	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
-	LOAD_IP_LOW, \
-	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
-	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, 10), \
+	IF_FROM_STUB_SKIP(10), \
 	LOAD_ARG(3), \
 	JUMP(BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, 7, 0), \
 	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_ANONYMOUS), \
@@ -115,11 +121,7 @@
 	RET(SECCOMP_RET_ALLOW), \
 	/* munmap: not from the stub's lanes (a shrinking brk's) */ \
 	JUMP(BPF_JEQ, __NR_munmap, 0, 7), \
-	LOAD_IP_HIGH, \
-	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
-	LOAD_IP_LOW, \
-	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
-	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, 1), \
+	IF_FROM_STUB_SKIP(1), \
 	TRACE(RULE_MUNMAP), \
 	RET(SECCOMP_RET_ALLOW), \
 	/* \

@@ -24,6 +24,32 @@
 #define MAP_PRIVATE_ANON_NOREPLACE_ 0x100022
 #define D(field) .Llane+STUB_CODE_BYTES+field(%rip)
 
+/* openat(AT_FDCWD, the lane's path, O_RDWR | O_CLOEXEC): rax. */
+.macro open_memfd
+	movl $AT_FDCWD_, %edi
+	leaq D(LANE_PATH), %rsi
+	movl $O_RDWR_CLOEXEC_, %edx
+	xorl %r10d, %r10d
+	movl $__NR_openat, %eax
+	syscall
+.endm
+
+/* close(r8). */
+.macro close_r8
+	movq %r8, %rdi
+	movl $__NR_close, %eax
+	syscall
+.endm
+
+/* The program's r8-r10, and back after its syscall instruction. */
+.macro back_to_program
+	movq D(LANE_ORIG_R10), %r10
+	movq D(LANE_ORIG_R8), %r8
+	movq D(LANE_ORIG_R9), %r9
+	movq D(LANE_RETURN_RIP), %rcx
+	jmpq *%rcx
+.endm
+
 	.section .rodata
 	.globl pti_stub_lane
 	.globl pti_stub_lane_end
@@ -37,12 +63,7 @@ pti_stub_lane:
 	movq %rdi, D(LANE_SAVED_RDI)
 	movq %rsi, D(LANE_SAVED_RSI)
 	movq %rdx, D(LANE_SAVED_RDX)
-	movl $AT_FDCWD_, %edi
-	leaq D(LANE_PATH), %rsi
-	movl $O_RDWR_CLOEXEC_, %edx
-	xorl %r10d, %r10d
-	movl $__NR_openat, %eax
-	syscall
+	open_memfd
 	movq D(LANE_SAVED_RDI), %rdi
 	movq D(LANE_SAVED_RSI), %rsi
 	movq D(LANE_SAVED_RDX), %rdx
@@ -57,9 +78,7 @@ pti_stub_lane:
 	movq %rax, D(LANE_SHARED_RESULT)
 	cmpq $0, D(LANE_FD)
 	jns 2f
-	movq %r8, %rdi
-	movl $__NR_close, %eax
-	syscall
+	close_r8
 	movq D(LANE_SAVED_RDI), %rdi
 2:	movq D(LANE_SHARED_RESULT), %rax
 	cmpq $-4095, %rax
@@ -75,11 +94,7 @@ pti_stub_lane:
 	movl $LANE_PRIVATE, D(LANE_HOW)
 	/* how is stored before result: ptinspect reads them the other way. */
 4:	movq %rax, D(LANE_RESULT)
-	movq D(LANE_ORIG_R10), %r10
-	movq D(LANE_ORIG_R8), %r8
-	movq D(LANE_ORIG_R9), %r9
-	movq D(LANE_RETURN_RIP), %rcx
-	jmpq *%rcx
+	back_to_program
 
 /*
  * brk: the break grows from LANE_BRK_OLD to LANE_BRK_NEW, and the heap's
@@ -95,12 +110,7 @@ pti_stub_lane:
 	movq D(LANE_FD), %r8
 	testq %r8, %r8
 	jns 5f
-	movl $AT_FDCWD_, %edi
-	leaq D(LANE_PATH), %rsi
-	movl $O_RDWR_CLOEXEC_, %edx
-	xorl %r10d, %r10d
-	movl $__NR_openat, %eax
-	syscall
+	open_memfd
 	movq %rax, %r8
 	/* rdi, rsi, rdx stay the pages' till the end (syscalls keep them). */
 5:	movq D(LANE_ADDR), %rdi
@@ -115,9 +125,7 @@ pti_stub_lane:
 	movq %rax, %r9
 	cmpq $0, D(LANE_FD)
 	jns 6f
-	movq %r8, %rdi
-	movl $__NR_close, %eax
-	syscall
+	close_r8
 	movq D(LANE_ADDR), %rdi
 6:	movq %r9, %rax
 	cmpq %rdi, %rax
@@ -140,11 +148,7 @@ pti_stub_lane:
 	movq D(LANE_SAVED_RDI), %rdi
 	movq D(LANE_SAVED_RSI), %rsi
 	movq D(LANE_SAVED_RDX), %rdx
-	movq D(LANE_ORIG_R10), %r10
-	movq D(LANE_ORIG_R8), %r8
-	movq D(LANE_ORIG_R9), %r9
-	movq D(LANE_RETURN_RIP), %rcx
-	jmpq *%rcx
+	back_to_program
 
 /*
  * brk shrinking: the heap's pages [LANE_ADDR, + LANE_LEN) are unmapped;
@@ -163,8 +167,7 @@ pti_stub_lane:
 	movq %rcx, %rax
 	movq D(LANE_SAVED_RDI), %rdi
 	movq D(LANE_SAVED_RSI), %rsi
-	movq D(LANE_RETURN_RIP), %rcx
-	jmpq *%rcx
+	back_to_program
 pti_stub_lane_end:
 
 	.section .note.GNU-stack,"",@progbits
