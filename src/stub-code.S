@@ -139,7 +139,7 @@ pti_stub_lane:
 	movl $__NR_mmap, %eax
 	syscall
 	movl $LANE_PRIVATE, D(LANE_HOW)
-	/* how, then the mapping's result, then the program's. */
+	/* how, then the call's result, then the program's (done if rdi). */
 8:	movq %rax, D(LANE_RESULT)
 	movq D(LANE_BRK_OLD), %rcx
 	cmpq %rdi, %rax
@@ -160,14 +160,9 @@ pti_stub_lane:
 	movl $__NR_munmap, %eax
 	syscall
 	movl $LANE_SHARED, D(LANE_HOW)
-	movq %rax, D(LANE_RESULT)
-	movq D(LANE_BRK_OLD), %rcx
-	testq %rax, %rax
-	cmoveq D(LANE_BRK_NEW), %rcx
-	movq %rcx, %rax
-	movq D(LANE_SAVED_RDI), %rdi
-	movq D(LANE_SAVED_RSI), %rsi
-	back_to_program
+	/* Done if it returned 0: growing's end, compared with rdi. */
+	xorl %edi, %edi
+	jmp 8b
 pti_stub_lane_end:
 
 	.section .note.GNU-stack,"",@progbits
