@@ -29,7 +29,7 @@ caught()
 	while [ "$i" -lt "$runs" ]; do
 		i=$((i + 1))
 		pti_run --batch --json -ex maps -ex threads -ex 'bt all' "$@"
-		tap_is "$TAP_RC" 3 "$name run $i: exit status 3""
+		tap_is "$TAP_RC" 3 "$name run $i: exit status 3"
 		verdict=$(printf '%s\n' "$TAP_OUT" | FRAME0=$frame0 python3 -c '
 import json, os, re, sys
 stub, pcs, spinner_ok, in_call = [], [], False, False
