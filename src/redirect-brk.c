@@ -6,8 +6,9 @@
  * read and written the fast way like the rest of its private memory and
  * shows as "[heap]" (redirect_name_regions). RLIMIT_DATA, which the
  * kernel cannot apply to redirected memory (it is shared), is checked here
- * as the kernel would with it counted: for brk, mmap, mremap growth and
- * mprotect adding PROT_WRITE.
+ * as the kernel would with it counted: for brk, mmap (anonymous or of a
+ * file, private and writable), mremap growth and mprotect adding
+ * PROT_WRITE.
  */
 #include "config.h"
 
@@ -127,6 +128,42 @@ redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
 }
 
 /*
+ * Would a private writable mapping of len bytes at addr, flags the
+ * program's, pass RLIMIT_DATA? As the kernel's mmap_region: what MAP_FIXED
+ * replaces, data or not, comes off the new pages first; over anything,
+ * MAP_FIXED_NOREPLACE fails by itself (EEXIST). Anonymous or of a file.
+ */
+bool
+redirect_data_limit_refuses_map(struct proc *p, pid_t tid, uint64_t addr,
+    uint64_t len, long flags)
+{
+	uint64_t limit = data_limit(p), total, end, replaced = 0, s, e;
+	const struct region *r;
+	struct maps maps = { 0 };
+	struct stat st;
+	bool over = false;
+	size_t i;
+
+	if (limit == 0)
+		return false;
+	end = addr + PAGE_UP(len);
+	if (data_in_use(p, tid, &maps, &st, &total)) {
+		for (i = 0; (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+		    i < maps.count; i++) {
+			r = &maps.regions[i];
+			s = r->start > addr ? r->start : addr;
+			e = r->end < end ? r->end : end;
+			if (s < e)
+				replaced += e - s;
+		}
+		over = !((flags & MAP_FIXED_NOREPLACE) && replaced != 0) &&
+		    total + PAGE_UP(len) - replaced > limit;
+	}
+	maps_free(&maps);
+	return over;
+}
+
+/*
  * As the kernel's mprotect_fixup: mapping by mapping, in address order,
  * each piece that turns into data must fit; at the first that does not
  * the call fails with ENOMEM, the pieces before it changed. A gap ends
@@ -214,7 +251,11 @@ decide_brk(struct proc *p, pid_t tid)
  * slot of HEAP_SLOT_BYTES, pages are mapped from the arena as it grows
  * (MAP_FIXED_NOREPLACE: like the kernel, never over another mapping) and
  * unmapped, punched, as it shrinks. It returns the new break, or the old
- * one when it cannot move.
+ * one when it cannot move. The pages are mapped or unmapped through the
+ * stub (stub_send_brk) where it can: the brk's own stop and no other.
+ * The slow way, calls injected at that stop, costs more stops: growing 1
+ * (the mmap run in place of the brk) where the memfd is reserved in the
+ * tracee, 6 where it is opened and closed around the mmap; shrinking 1.
  */
 void
 redirect_brk(struct thread *t, const struct user_regs_struct *regs)
@@ -264,6 +305,34 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		redirect_skip_syscall(t, regs, (long)b->cur);
 		return;
 	}
+	/*
+	 * The common case: the heap grows or shrinks and keeps some pages
+	 * (the shrink to nothing, which lets the slot go, takes the slow
+	 * way): one stop, the stub maps or unmaps the pages. Where it cannot
+	 * open the memfd, the heap grows with private memory (the slow way
+	 * would leave a heap with no pages yet to the kernel: the same to
+	 * the program).
+	 */
+	if (new_top > old_top && old_top == base && !b->has_slot &&
+	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
+	    arena_alloc(rs->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
+		b->has_slot = true;
+	if (new_top > base && b->has_slot &&
+	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
+	    (redirect_fd_transient(p) || rs->arena_fd_installed) &&
+	    (new_top < old_top ||
+	    !stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))) {
+		if (new_top > old_top)
+			stub_send_brk(t, regs, old_top, new_top - old_top,
+			    b->slot + (old_top - base),
+			    redirect_fd_transient(p) ? -1 :
+			    redirect_reserved_fd(), b->cur, want);
+		else
+			stub_send_brk(t, regs, new_top, old_top - new_top, 0,
+			    -1, b->cur, want);
+		b->cur = want;
+		return;
+	}
 	if (inject_begin(&inj, t, true) != 0)
 		return;
 	if (rs->arena == NULL && rs->redirect_disabled) {
@@ -305,6 +374,9 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		if (rs->stub != NULL &&
 		    stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))
 			stub_evict(&inj, p);
+		else if (fd >= 0)
+			/* Slow this once: the next ones take the stub. */
+			stub_install(&inj, p, fd);
 		/*
 		 * Without the memfd (redirection ended: on_own_filter) the
 		 * heap grows with private memory, as the kernel's would.

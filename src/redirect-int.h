@@ -139,5 +139,8 @@ void redirect_brk(struct thread *t, const struct user_regs_struct *regs);
  */
 bool redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
     uint64_t len);
+/* Would RLIMIT_DATA refuse a private writable mmap (MAP_FIXED counted)? */
+bool redirect_data_limit_refuses_map(struct proc *p, pid_t tid, uint64_t addr,
+    uint64_t len, long flags);
 
 #endif

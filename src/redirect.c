@@ -189,6 +189,16 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		give_stub_addresses(t, regs);
 		return;
 	}
+	/*
+	 * RLIMIT_DATA, which the kernel applies without redirected memory:
+	 * any private writable mapping, of a file too, before anything goes.
+	 */
+	if ((prot & PROT_WRITE) && (flags & MAP_TYPE) == MAP_PRIVATE &&
+	    !(flags & MAP_GROWSDOWN) && len != 0 &&
+	    redirect_data_limit_refuses_map(p, t->tid, addr, len, flags)) {
+		redirect_skip_syscall(t, regs, -ENOMEM);
+		return;
+	}
 	/* Whatever MAP_FIXED maps replaces what was there. */
 	if ((flags & MAP_FIXED) && rs->arena != NULL && len != 0 &&
 	    (addr & (PTI_PAGE_SIZE - 1)) == 0)
@@ -197,12 +207,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || rs->redirect_disabled ||
 	    !redirect_ensure_arena(p))
 		return;
-	/* The memory limits a shared mapping would escape. */
-	if ((prot & PROT_WRITE) &&
-	    redirect_data_limit_exceeded(p, t->tid, 0, len)) {
-		redirect_skip_syscall(t, regs, -ENOMEM);
-		return;
-	}
+	/* The commit charge a shared mapping would escape. */
 	if ((prot & PROT_WRITE) && commit_refused(len, flags))
 		return;
 	if (arena_extent_count(rs->arena) >= MAX_REDIRECTED_EXTENTS ||

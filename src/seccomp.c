@@ -50,6 +50,16 @@
 	    offsetof(struct seccomp_data, instruction_pointer) + 4)
 #define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
 #define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
+/*
+ * Made from the stub's lanes (stub-layout.h): skip the n instructions
+ * after these five; else go on after them. The address is loaded.
+ */
+#define IF_FROM_STUB_SKIP(n) \
+	LOAD_IP_HIGH, \
+	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
+	LOAD_IP_LOW, \
+	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
+	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, (n))
 
 /*
  * Other ABIs pass untraced; exit_group stops; so does clone with
@@ -91,23 +101,29 @@
 	RET(SECCOMP_RET_ALLOW), \
 	/* \
 	 * mmap: not from the stub's lanes (stub-layout.h), and private \
-	 * anonymous and not executable, or MAP_FIXED(_NOREPLACE) \
+	 * anonymous and not executable, or MAP_FIXED(_NOREPLACE), or \
+	 * private and writable of a file (RLIMIT_DATA counts it: \
+	 * redirect-brk.c; no common program maps so, ld.so and libc map \
+	 * writable segments MAP_FIXED) \
 	 */ \
-	JUMP(BPF_JEQ, __NR_mmap, 0, 13), \
-	LOAD_IP_HIGH, \
-	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
-	LOAD_IP_LOW, \
-	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
-	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, 7), \
+	JUMP(BPF_JEQ, __NR_mmap, 0, 16), \
+	IF_FROM_STUB_SKIP(10), \
 	LOAD_ARG(3), \
-	JUMP(BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, 4, 0), \
+	JUMP(BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, 7, 0), \
 	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_ANONYMOUS), \
-	JUMP(BPF_JEQ, MAP_PRIVATE | MAP_ANONYMOUS, 0, 3), \
+	JUMP(BPF_JEQ, MAP_PRIVATE | MAP_ANONYMOUS, 0, 2), \
 	LOAD_ARG(2), \
-	JUMP(BPF_JSET, PROT_EXEC, 1, 0), \
+	JUMP(BPF_JSET, PROT_EXEC, 4, 3), \
+	JUMP(BPF_JEQ, MAP_PRIVATE, 0, 3), \
+	LOAD_ARG(2), \
+	JUMP(BPF_JSET, PROT_WRITE, 0, 1), \
 	TRACE(RULE_MMAP), \
 	RET(SECCOMP_RET_ALLOW), \
-	IF_EQ_RET(__NR_munmap, SECCOMP_RET_TRACE | RULE_MUNMAP), \
+	/* munmap: not from the stub's lanes (a shrinking brk's) */ \
+	JUMP(BPF_JEQ, __NR_munmap, 0, 7), \
+	IF_FROM_STUB_SKIP(1), \
+	TRACE(RULE_MUNMAP), \
+	RET(SECCOMP_RET_ALLOW), \
 	/* \
 	 * mprotect, pkey_mprotect: making memory executable, or writable \
 	 * (RLIMIT_DATA) \

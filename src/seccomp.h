@@ -11,8 +11,10 @@
 enum seccomp_rule {
 	RULE_NONE = 0,
 	RULE_EXIT_GROUP,	/* exit_group */
-	RULE_MMAP,		/* mmap: private anonymous non-exec, MAP_FIXED(_NOREPLACE) */
-	RULE_MUNMAP,		/* munmap */
+	RULE_MMAP,		/* mmap: private anonymous non-exec,
+				 * MAP_FIXED(_NOREPLACE), private writable
+				 * of a file */
+	RULE_MUNMAP,		/* munmap, not from the stub's lanes */
 	RULE_MREMAP,		/* mremap */
 	RULE_MADVISE,		/* madvise: zeroing and fork advices */
 	RULE_FORK,		/* fork, clone without CLONE_VM, clone3 */

@@ -1,7 +1,9 @@
 /*
  * stub-code.S: the code of one lane of the mmap stub (stub.c copies it
- * into every lane). Entered with the program's registers at the seccomp
- * stop of its mmap, rip pointed here, the original call skipped; its data
+ * into every lane): an entry for mmap, one for a growing brk at
+ * LANE_BRK_ENTRY and one for a shrinking brk at LANE_BRK_SHRINK_ENTRY.
+ * Entered with the program's registers at the seccomp stop of its call,
+ * rip pointed at the entry, the original call skipped; its data
  * sits STUB_CODE_BYTES above it (stub-layout.h), reached rip-relative
  * through a local label, so the assembler fixes every displacement and the
  * bytes work wherever a lane is copied.
@@ -18,7 +20,35 @@
 
 #define AT_FDCWD_ -100
 #define O_RDWR_CLOEXEC_ 0x80002
+#define PROT_RW_ 3
+#define MAP_PRIVATE_ANON_NOREPLACE_ 0x100022
 #define D(field) .Llane+STUB_CODE_BYTES+field(%rip)
+
+/* openat(AT_FDCWD, the lane's path, O_RDWR | O_CLOEXEC): rax. */
+.macro open_memfd
+	movl $AT_FDCWD_, %edi
+	leaq D(LANE_PATH), %rsi
+	movl $O_RDWR_CLOEXEC_, %edx
+	xorl %r10d, %r10d
+	movl $__NR_openat, %eax
+	syscall
+.endm
+
+/* close(r8). */
+.macro close_r8
+	movq %r8, %rdi
+	movl $__NR_close, %eax
+	syscall
+.endm
+
+/* The program's r8-r10, and back after its syscall instruction. */
+.macro back_to_program
+	movq D(LANE_ORIG_R10), %r10
+	movq D(LANE_ORIG_R8), %r8
+	movq D(LANE_ORIG_R9), %r9
+	movq D(LANE_RETURN_RIP), %rcx
+	jmpq *%rcx
+.endm
 
 	.section .rodata
 	.globl pti_stub_lane
@@ -33,12 +63,7 @@ pti_stub_lane:
 	movq %rdi, D(LANE_SAVED_RDI)
 	movq %rsi, D(LANE_SAVED_RSI)
 	movq %rdx, D(LANE_SAVED_RDX)
-	movl $AT_FDCWD_, %edi
-	leaq D(LANE_PATH), %rsi
-	movl $O_RDWR_CLOEXEC_, %edx
-	xorl %r10d, %r10d
-	movl $__NR_openat, %eax
-	syscall
+	open_memfd
 	movq D(LANE_SAVED_RDI), %rdi
 	movq D(LANE_SAVED_RSI), %rsi
 	movq D(LANE_SAVED_RDX), %rdx
@@ -53,9 +78,7 @@ pti_stub_lane:
 	movq %rax, D(LANE_SHARED_RESULT)
 	cmpq $0, D(LANE_FD)
 	jns 2f
-	movq %r8, %rdi
-	movl $__NR_close, %eax
-	syscall
+	close_r8
 	movq D(LANE_SAVED_RDI), %rdi
 2:	movq D(LANE_SHARED_RESULT), %rax
 	cmpq $-4095, %rax
@@ -71,11 +94,75 @@ pti_stub_lane:
 	movl $LANE_PRIVATE, D(LANE_HOW)
 	/* how is stored before result: ptinspect reads them the other way. */
 4:	movq %rax, D(LANE_RESULT)
-	movq D(LANE_ORIG_R10), %r10
-	movq D(LANE_ORIG_R8), %r8
-	movq D(LANE_ORIG_R9), %r9
-	movq D(LANE_RETURN_RIP), %rcx
-	jmpq *%rcx
+	back_to_program
+
+/*
+ * brk: the break grows from LANE_BRK_OLD to LANE_BRK_NEW, and the heap's
+ * new pages [LANE_ADDR, + LANE_LEN) are mapped from the memfd at
+ * LANE_OFFSET with LANE_FLAGS (MAP_SHARED | MAP_FIXED_NOREPLACE, never
+ * over anything, as the kernel's brk). Without the memfd (it cannot be
+ * opened) they are private anonymous memory, as the kernel's heap would
+ * be. The program gets the new break if they are mapped, else the old
+ * one; every register but rax, rcx and r11 as it was (ptinspect stored
+ * the program's rdi, rsi, rdx, r8-r10 in the lane).
+ */
+	.org .Llane+LANE_BRK_ENTRY, 0xcc
+	movq D(LANE_FD), %r8
+	testq %r8, %r8
+	jns 5f
+	open_memfd
+	movq %rax, %r8
+	/* rdi, rsi, rdx stay the pages' till the end (syscalls keep them). */
+5:	movq D(LANE_ADDR), %rdi
+	movq D(LANE_LEN), %rsi
+	movl $PROT_RW_, %edx
+	testq %r8, %r8
+	js 7f
+	movq D(LANE_FLAGS), %r10
+	movq D(LANE_OFFSET), %r9
+	movl $__NR_mmap, %eax
+	syscall
+	movq %rax, %r9
+	cmpq $0, D(LANE_FD)
+	jns 6f
+	close_r8
+	movq D(LANE_ADDR), %rdi
+6:	movq %r9, %rax
+	cmpq %rdi, %rax
+	jne 7f
+	movl $LANE_SHARED, D(LANE_HOW)
+	jmp 8f
+	/* No memfd: private memory, as the kernel's heap. */
+7:	movl $MAP_PRIVATE_ANON_NOREPLACE_, %r10d
+	movq $-1, %r8
+	xorl %r9d, %r9d
+	movl $__NR_mmap, %eax
+	syscall
+	movl $LANE_PRIVATE, D(LANE_HOW)
+	/* how, then the call's result, then the program's (done if rdi). */
+8:	movq %rax, D(LANE_RESULT)
+	movq D(LANE_BRK_OLD), %rcx
+	cmpq %rdi, %rax
+	cmoveq D(LANE_BRK_NEW), %rcx
+	movq %rcx, %rax
+	movq D(LANE_SAVED_RDI), %rdi
+	movq D(LANE_SAVED_RSI), %rsi
+	movq D(LANE_SAVED_RDX), %rdx
+	back_to_program
+
+/*
+ * brk shrinking: the heap's pages [LANE_ADDR, + LANE_LEN) are unmapped;
+ * the program gets LANE_BRK_NEW if they were, else LANE_BRK_OLD.
+ */
+	.org .Llane+LANE_BRK_SHRINK_ENTRY, 0xcc
+	movq D(LANE_ADDR), %rdi
+	movq D(LANE_LEN), %rsi
+	movl $__NR_munmap, %eax
+	syscall
+	movl $LANE_SHARED, D(LANE_HOW)
+	/* Done if it returned 0: growing's end, compared with rdi. */
+	xorl %edi, %edi
+	jmp 8b
 pti_stub_lane_end:
 
 	.section .note.GNU-stack,"",@progbits

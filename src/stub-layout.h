@@ -21,8 +21,9 @@
 #define STUB_ADDR 0x70000000ULL
 #define STUB_CODE_BYTES ((uint64_t)STUB_LANES * STUB_LANE_BYTES)
 #endif
-#define STUB_LANES 64
-#define STUB_LANE_BYTES 256
+/* 16 lanes of 1 KiB: the same 32 KiB as 64 of 256 before brk lanes. */
+#define STUB_LANES 16
+#define STUB_LANE_BYTES 1024
 #define STUB_DATA_ADDR (STUB_ADDR + STUB_CODE_BYTES)
 #define STUB_BYTES (2 * STUB_CODE_BYTES)
 
@@ -43,7 +44,16 @@
 #define LANE_SAVED_RSI 80
 #define LANE_SAVED_RDX 88
 #define LANE_SHARED_RESULT 96	/* the lane's own scratch, too */
-#define LANE_PATH 104		/* /proc/<ptinspect>/fd/<memfd> */
+#define LANE_NR 104		/* the program's call: mmap or brk */
+#define LANE_ADDR 112		/* brk: the pages, [addr, addr + len) */
+#define LANE_LEN 120
+#define LANE_BRK_NEW 128	/* brk: its result when that worked */
+#define LANE_BRK_OLD 136	/* brk: its result when it did not */
+#define LANE_PATH 144		/* /proc/<ptinspect>/fd/<memfd> */
+
+/* Where a lane's brk code starts, growing and shrinking, from its start. */
+#define LANE_BRK_ENTRY 256
+#define LANE_BRK_SHRINK_ENTRY 512
 
 /* Neither a page address nor -errno: what no mmap returns. */
 #define LANE_PENDING 1

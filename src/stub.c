@@ -14,7 +14,8 @@
  * lanes are an arena extent, written with plain stores), points the
  * thread's rip at the lane's code and skips the original syscall. The
  * lane code, running as the program, opens the memfd if it has to, makes
- * the shared mapping (the filter lets mmap from STUB_ADDR pass), closes
+ * the shared mapping (the filter lets mmap and munmap from STUB_ADDR's
+ * lanes pass), closes
  * the descriptor, stores the result in the lane, restores r8-r10, sets rcx
  * as the syscall would have (the address after it) and jumps back. If the
  * shared mapping fails it makes the original one, so the program gets
@@ -23,6 +24,21 @@
  *
  * Each lane's code is the same bytes: its data sits STUB_CODE_BYTES above
  * it, reached rip-relative, so the lane is known from where rip is sent.
+
+ * brk. A brk that moves the emulated heap's end (redirect-brk.c) by pages
+ * goes through a lane the same way (its second entry, LANE_BRK_ENTRY, to
+ * grow, its third to shrink): the lane maps the heap's new pages from the
+ * memfd, never over anything (MAP_FIXED_NOREPLACE, as the kernel's brk),
+ * or unmaps its old ones (the filter lets munmap from the lanes through
+ * too; stub_collect punches them), and returns the new break, or the old
+ * one if that failed. ptinspect moves its record of the break when it
+ * sends the lane (the next brk, from any thread, must start from it) and
+ * moves it back at stub_collect if the lane failed. Before brk lanes a
+ * growing brk cost 7 stops where the memfd is opened for each call, 2
+ * where it stays in the tracee, a shrinking one 2; now 1 each. What is
+ * not exact: two threads moving the break at once, the first failing
+ * (natively serialized by the kernel, here the second starts from the
+ * first's new break); no program was seen to do it.
  *
  * What the program could notice: a signal that arrives between the stop
  * and the end of the lane runs its handler with rip inside the lane (it
@@ -70,7 +86,13 @@ struct lane_data {
 	uint64_t saved_rsi;
 	uint64_t saved_rdx;
 	int64_t shared_result;	/* the lane's own scratch, too */
-	char path[152];		/* /proc/<ptinspect>/fd/<memfd> */
+	int64_t nr;		/* the program's call: mmap or brk */
+	uint64_t addr;		/* brk: the pages, [addr, addr + len) */
+	uint64_t len;
+	uint64_t brk_new;	/* brk: its result when they are mapped */
+	uint64_t brk_old;	/* brk: its result when they are not */
+	/* /proc/<ptinspect>/fd/<memfd> */
+	char path[STUB_LANE_BYTES - LANE_PATH];
 };
 
 static_assert(sizeof(struct lane_data) == STUB_LANE_BYTES,
@@ -89,17 +111,30 @@ static_assert(offsetof(struct lane_data, flags) == LANE_FLAGS &&
     offsetof(struct lane_data, saved_rsi) == LANE_SAVED_RSI &&
     offsetof(struct lane_data, saved_rdx) == LANE_SAVED_RDX &&
     offsetof(struct lane_data, shared_result) == LANE_SHARED_RESULT &&
+    offsetof(struct lane_data, nr) == LANE_NR &&
+    offsetof(struct lane_data, addr) == LANE_ADDR &&
+    offsetof(struct lane_data, len) == LANE_LEN &&
+    offsetof(struct lane_data, brk_new) == LANE_BRK_NEW &&
+    offsetof(struct lane_data, brk_old) == LANE_BRK_OLD &&
     offsetof(struct lane_data, path) == LANE_PATH,
     "stub-layout.h has the offsets of struct lane_data");
 
 /* The lane code, in stub-code.S. */
 extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
 
-/* A lane that is out: whose, and what its mapping is for. */
+/*
+ * A lane that is out: whose, and what its mapping is for. A brk lane
+ * maps [addr, addr + len) of the heap at its slot's offset off (no
+ * allocation of its own) and moves the break from brk_old to brk_new.
+ */
 struct lane {
 	pid_t tid;
+	long nr;		/* SYS_mmap or SYS_brk */
 	uint64_t len;
 	uint64_t off;
+	uint64_t addr;
+	uint64_t brk_old;
+	uint64_t brk_new;
 };
 
 struct stub {
@@ -226,40 +261,78 @@ stub_ready(const struct proc *p)
 	return rs->stub != NULL && ~rs->stub->busy != 0;
 }
 
+/*
+ * Sends the thread through a free lane: ld, filled but for what the
+ * program's registers give, goes into the lane's data, l says what for,
+ * and the thread resumes at `entry` bytes into the lane's code with its
+ * syscall skipped.
+ */
+static void
+send_lane(struct thread *t, const struct user_regs_struct *regs,
+    struct lane_data *ld, const struct lane *l, uint64_t entry)
+{
+	struct redirect_state *rs = t->proc->redirect;
+	struct stub *s = rs->stub;
+	struct user_regs_struct r = *regs;
+	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
+
+	ld->orig_r10 = regs->r10;
+	ld->orig_r8 = regs->r8;
+	ld->orig_r9 = regs->r9;
+	ld->return_rip = regs->rip;
+	ld->result = LANE_PENDING;
+	/* The mmap lane saves these itself; stub_program_view reads them. */
+	ld->saved_rdi = regs->rdi;
+	ld->saved_rsi = regs->rsi;
+	ld->saved_rdx = regs->rdx;
+	/* All but the path, which stays installed. */
+	arena_write(rs->arena, lane_data(i), ld,
+	    offsetof(struct lane_data, path));
+	s->busy |= 1ULL << i;
+	s->lanes[i] = *l;
+	s->lanes[i].tid = t->tid;
+	r.orig_rax = (unsigned long long)-1;
+	r.rax = 0;
+	r.rip = lane_code(i) + entry;
+	thread_set_regs(t, &r, NULL);
+}
+
 void
 stub_send(struct thread *t, const struct user_regs_struct *regs,
     uint64_t len, uint64_t off, long flags, long tracee_fd)
 {
-	struct proc *p = t->proc;
-	struct redirect_state *rs = p->redirect;
-	struct stub *s = rs->stub;
-	struct user_regs_struct r = *regs;
-	struct lane_data ld;
-	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
-
-	/* All but the lane's scratch and the path, which stays installed. */
-	ld = (struct lane_data){
+	struct lane_data ld = {
 		.flags = flags,
 		.fd = tracee_fd,
 		.offset = (int64_t)off,
-		.orig_r10 = regs->r10,
-		.orig_r8 = regs->r8,
-		.orig_r9 = regs->r9,
-		.return_rip = regs->rip,
-		.result = LANE_PENDING,
-		/* The lane saves these itself; stub_program_view reads them. */
-		.saved_rdi = regs->rdi,
-		.saved_rsi = regs->rsi,
-		.saved_rdx = regs->rdx,
+		.nr = SYS_mmap,
 	};
-	arena_write(rs->arena, lane_data(i), &ld,
-	    offsetof(struct lane_data, shared_result));
-	s->busy |= 1ULL << i;
-	s->lanes[i] = (struct lane){ t->tid, len, off };
-	r.orig_rax = (unsigned long long)-1;
-	r.rax = 0;
-	r.rip = lane_code(i);
-	thread_set_regs(t, &r, NULL);
+	struct lane l = { .nr = SYS_mmap, .len = len, .off = off };
+
+	send_lane(t, regs, &ld, &l, 0);
+}
+
+void
+stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
+    uint64_t addr, uint64_t len, uint64_t off, long tracee_fd,
+    uint64_t brk_old, uint64_t brk_new)
+{
+	bool shrink = brk_new < brk_old;
+	struct lane_data ld = {
+		.flags = MAP_SHARED | MAP_FIXED_NOREPLACE,
+		.fd = tracee_fd,
+		.offset = (int64_t)off,
+		.nr = SYS_brk,
+		.addr = addr,
+		.len = len,
+		.brk_new = brk_new,
+		.brk_old = brk_old,
+	};
+	struct lane l = { .nr = SYS_brk, .len = len, .off = off,
+	    .addr = addr, .brk_old = brk_old, .brk_new = brk_new };
+
+	send_lane(t, regs, &ld, &l, shrink ? LANE_BRK_SHRINK_ENTRY :
+	    LANE_BRK_ENTRY);
 }
 
 /*
@@ -267,8 +340,8 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
  * code with the program's r8-r10 (and, while the memfd is opened,
  * rdi/rsi/rdx) borrowed. For what ptinspect shows (regs, bt, threads, the
  * TUI), this rewrites regs to the program's own view: at its syscall
- * instruction, in mmap (rax -ENOSYS, or the result once the lane has
- * it), every register it set as it set it. False, regs untouched, when
+ * instruction, in mmap or brk (rax -ENOSYS, or the result once the lane
+ * has it), every register it set as it set it. False, regs untouched, when
  * rip is not in a lane. The task model's program view (task.h).
  */
 static bool
@@ -283,14 +356,19 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 		return false;
 	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
 	if (arena_read(rs->arena, lane_data(i), &ld,
-	    offsetof(struct lane_data, shared_result)) !=
-	    offsetof(struct lane_data, shared_result))
+	    offsetof(struct lane_data, path)) !=
+	    offsetof(struct lane_data, path))
 		return false;
 	regs->rip = ld.return_rip;
 	regs->rcx = ld.return_rip;
-	regs->orig_rax = SYS_mmap;
-	regs->rax = ld.result == LANE_PENDING ? (unsigned long long)-ENOSYS :
-	    (unsigned long long)ld.result;
+	regs->orig_rax = (unsigned long long)ld.nr;
+	if (ld.result == LANE_PENDING)
+		regs->rax = (unsigned long long)-ENOSYS;
+	else if (ld.nr == SYS_brk)
+		regs->rax = (ld.brk_new < ld.brk_old ? ld.result == 0 :
+		    (uint64_t)ld.result == ld.addr) ? ld.brk_new : ld.brk_old;
+	else
+		regs->rax = (unsigned long long)ld.result;
 	regs->rdi = ld.saved_rdi;
 	regs->rsi = ld.saved_rsi;
 	regs->rdx = ld.saved_rdx;
@@ -317,6 +395,28 @@ lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 	return true;
 }
 
+/*
+ * A brk lane is done: the heap's new pages are recorded, or its old ones
+ * forgotten (punched); where that could not be done, the break (moved
+ * when the lane was sent) goes back unless a later brk moved it again.
+ */
+static void
+brk_lane_done(struct proc *p, const struct lane *l, int64_t result,
+    int64_t how)
+{
+	struct redirect_state *rs = p->redirect;
+	bool shrink = l->brk_new < l->brk_old;
+
+	if (shrink ? result != 0 : (uint64_t)result != l->addr) {
+		if (rs->brk.cur == l->brk_new)
+			rs->brk.cur = l->brk_old;
+	} else if (shrink) {
+		arena_unmap(rs->arena, l->addr, l->len);
+	} else if (how == LANE_SHARED) {
+		arena_map(rs->arena, l->addr, l->len, l->off);
+	}
+}
+
 void
 stub_collect(struct proc *p)
 {
@@ -333,14 +433,20 @@ stub_collect(struct proc *p)
 			continue;
 		l = &s->lanes[i];
 		if (!lane_done(p, i, &result, &how)) {
-			/* Its thread died (killed) before it finished. */
+			/*
+			 * Its thread died (killed) before it finished: an
+			 * mmap's offset goes back (a brk's is the heap's).
+			 */
 			if (proc_find_thread(p, l->tid) == NULL) {
-				arena_release(rs->arena, l->off);
+				if (l->nr == SYS_mmap)
+					arena_release(rs->arena, l->off);
 				s->busy &= ~(1ULL << i);
 			}
 			continue;
 		}
-		if (how == LANE_SHARED) {
+		if (l->nr == SYS_brk) {
+			brk_lane_done(p, l, result, how);
+		} else if (how == LANE_SHARED) {
 			/* Whatever was recorded there is gone. */
 			arena_unmap(rs->arena, (uint64_t)result, l->len);
 			arena_map(rs->arena, (uint64_t)result, l->len, l->off);

@@ -1,9 +1,10 @@
 /*
  * stub.h: the mmap stub, a few pages of code and data ptinspect places in
  * every traced address space at STUB_ADDR, through which a redirected mmap
- * runs to its end inside the tracee: one seccomp stop per mmap instead of
- * a stop at entry, a stop at exit and, where the memfd cannot stay in the
- * tracee, two more calls to open and close it (see stub.c).
+ * (or a brk growing the emulated heap) runs to its end inside the tracee:
+ * one seccomp stop per call instead of a stop at entry, a stop at exit
+ * and, where the memfd cannot stay in the tracee, more to open and close
+ * it (see stub.c).
  */
 #ifndef PTI_STUB_H
 #define PTI_STUB_H
@@ -44,14 +45,29 @@ void stub_send(struct thread *t, const struct user_regs_struct *regs,
     uint64_t len, uint64_t off, long flags, long tracee_fd);
 
 /*
+ * The same for a brk that moves the emulated heap's end (redirect-brk.c),
+ * at its seccomp stop. Growing (brk_new > brk_old), the lane maps [addr,
+ * addr + len) of the arena at file offset off (MAP_SHARED |
+ * MAP_FIXED_NOREPLACE, or private anonymous memory if the memfd cannot be
+ * opened); shrinking, it unmaps [addr, addr + len) (off, tracee_fd
+ * unused). It returns brk_new to the program, or brk_old if that failed;
+ * the caller moves its break to brk_new, and stub_collect records the
+ * pages (punches them, shrinking) or moves the break back if the lane
+ * failed (and no later brk moved it).
+ */
+void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
+    uint64_t addr, uint64_t len, uint64_t off, long tracee_fd,
+    uint64_t brk_old, uint64_t brk_new);
+
+/*
  * Records in the arena what finished lanes mapped, and frees them. Cheap
  * when no lane is out; every user of the arena calls it first.
  */
 void stub_collect(struct proc *p);
 
 /*
- * The filter lets mmap made from the stub's code addresses through
- * untraced (seccomp.c). Where the stub is not in place and the program
+ * The filter lets mmap and munmap made from the stub's code addresses
+ * through untraced (seccomp.c). Where the stub is not in place and the program
  * has something of its own there, its code may map over redirected
  * memory without our seeing it: then the arena is checked against the
  * maps (cheap otherwise), and what the program mapped over is forgotten.

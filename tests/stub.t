@@ -17,17 +17,22 @@
 . "$TOP_SRCDIR/tests/pti.sh"
 tap_require_cmd python3
 
-runs=40
-in_mmap=0
-i=0
-while [ "$i" -lt "$runs" ]; do
-	i=$((i + 1))
-	pti_run --batch --json -ex maps -ex threads -ex 'bt all' \
-		"$PROGS/mmap-race"
-	tap_is "$TAP_RC" 3 "run $i: exit status 3"
-	verdict=$(printf '%s\n' "$TAP_OUT" | python3 -c '
-import json, sys
-stub, pcs, spinner_ok, in_mmap = [], [], False, False
+# caught RUNS PROG ARGS...: runs PROG under ptinspect RUNS times, each
+# checked as above; sets caught_in to the number of runs that found the
+# spinner's frame 0 in the call its name matches ($frame0).
+caught()
+{
+	local runs=$1 i=0 verdict name
+	shift
+	name=${1##*/}
+	caught_in=0
+	while [ "$i" -lt "$runs" ]; do
+		i=$((i + 1))
+		pti_run --batch --json -ex maps -ex threads -ex 'bt all' "$@"
+		tap_is "$TAP_RC" 3 "$name run $i: exit status 3"
+		verdict=$(printf '%s\n' "$TAP_OUT" | FRAME0=$frame0 python3 -c '
+import json, os, re, sys
+stub, pcs, spinner_ok, in_call = [], [], False, False
 for line in sys.stdin:
 	if not line.startswith("{"):
 		continue
@@ -43,18 +48,78 @@ for line in sys.stdin:
 			pcs += [int(f["pc"], 16) for f in t["frames"]]
 			if "spin" in names:
 				spinner_ok = True
-				in_mmap = in_mmap or "mmap" in names[0]
+				in_call = in_call or bool(re.search(
+					os.environ["FRAME0"], names[0]))
 bad = [hex(pc) for pc in pcs if any(lo <= pc < hi for lo, hi in stub)]
-print("stub:%s stub-pcs:%s spinner:%s mmap:%s" % (
+print("stub:%s stub-pcs:%s spinner:%s call:%s" % (
 	",".join("%x-%x" % r for r in stub) or "none",
-	",".join(bad) or "none", spinner_ok, in_mmap))')
-	tap_like "$verdict" '^stub:[0-9a-f]' \
-		"run $i: the stub is mapped ($verdict)"
-	tap_like "$verdict" ' stub-pcs:none ' \
-		"run $i: no pc or frame in the stub ($verdict)"
-	tap_like "$verdict" 'spinner:True' \
-		"run $i: the spinner's stack reaches spin()"
-	case $verdict in *mmap:True*) in_mmap=$((in_mmap + 1)) ;; esac
-done
-tap_isnt "$in_mmap" 0 "the spinner was in mmap in $in_mmap of $runs runs"
+	",".join(bad) or "none", spinner_ok, in_call))')
+		tap_like "$verdict" '^stub:[0-9a-f]' \
+			"$name run $i: the stub is mapped ($verdict)"
+		tap_like "$verdict" ' stub-pcs:none ' \
+			"$name run $i: no pc or frame in the stub ($verdict)"
+		tap_like "$verdict" 'spinner:True' \
+			"$name run $i: the spinner's stack reaches spin()"
+		case $verdict in
+		*call:True*) caught_in=$((caught_in + 1)) ;;
+		esac
+	done
+}
+
+runs=40
+frame0=mmap
+caught "$runs" "$PROGS/mmap-race"
+tap_isnt "$caught_in" 0 "the spinner was in mmap in $caught_in of $runs runs"
+
+# brk through the stub. A growing brk of the emulated heap costs one stop
+# (its own seccomp stop; the stub maps the pages), where calls injected
+# at the stop cost 2 or 7 (the memfd kept in the tracee, or opened and
+# closed around the mmap). brk-race grows the break a page at a time,
+# writing each page, and checks every byte and sbrk(0) after. Counted
+# from outside: strace on ptinspect sees each stop of its tracee as a
+# wait4 that returns it. At least one per brk (each is traced: without
+# the emulated heap the count proves nothing, so [heap] must be the
+# arena's at the pause), fewer than 1.25 per brk. The race: a spinner
+# growing the break without pause, caught by the exit pause: in brk
+# (glibc's syscall()) in some runs, never with a pc in the stub.
+n=3000
+tap_run "$PROGS/brk-race" steps "$n"
+tap_is "$TAP_RC:$TAP_OUT" "0:heap $n pages" "brk-race steps $n natively"
+if command -v strace >/dev/null 2>&1; then
+	tap_run env PTI_TEST_TAG="$pti_tag" strace -qq -o "$TAP_TMP/st" \
+		-e signal=none -e trace=wait4,waitid "$PTINSPECT" --batch \
+		--json -ex maps -- "$PROGS/brk-race" steps "$n"
+	pti_collect_leftovers "brk-race steps $n"
+	tap_is "$TAP_RC" 0 "brk-race steps $n under ptinspect passes its checks"
+	# [heap]: the regions ptinspect names so, all shown as the program
+	# made them (rw-p) and read through the arena ("shared"); one per
+	# growth where the memfd is opened for each (no VMA merges across
+	# two opens of it), as before the stub served brk.
+	heap=$(printf '%s\n' "$TAP_OUT" | python3 -c '
+import json, sys
+kinds, pages = set(), 0
+for line in sys.stdin:
+	if line.startswith("{") and json.loads(line).get("cmd") == "maps":
+		for r in json.loads(line)["regions"]:
+			if r["name"] == "[heap]":
+				kinds.add(r["perms"] + " " + r["access"])
+				pages += (int(r["end"], 16) -
+					  int(r["start"], 16)) // 4096
+print(",".join(sorted(kinds)), pages)')
+	tap_like "$heap" '^rw-p shared [0-9]+$' \
+		"the heap is the arena's at the pause (${heap:-no [heap]})"
+	tap_ok "the heap has the $n pages (${heap##* } pages)" \
+		test "${heap##* }" -ge "$n" 2>/dev/null
+	stops=$(grep -c 'WIFSTOPPED' "$TAP_TMP/st")
+	tap_ok "$stops stops for $n brk calls: at least one each" \
+		test "$stops" -ge "$n"
+	tap_ok "$stops stops for $n brk calls: fewer than 1.25 each" \
+		test "$stops" -lt $((n + n / 4))
+else
+	tap_skip "strace is needed to count the stops" 5
+fi
+runs=10
+frame0='^(syscall|brk|__brk|sbrk)$'
+caught "$runs" "$PROGS/brk-race" race
+tap_isnt "$caught_in" 0 "the spinner was in brk in $caught_in of $runs runs"
 pti_done

@@ -287,10 +287,12 @@ check_PROGRAMS += $(SEM_PROGS)
 TESTS += tests/semantics.t
 EXTRA_DIST += tests/semantics.t tests/progs/sem.h
 
-# Threads caught inside the mmap stub (src/stub.c).
-check_PROGRAMS += tests/progs/mmap-race
+# Threads caught inside the mmap stub (src/stub.c), brk through it.
+check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race
 tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_mmap_race_LDADD = -lpthread
+tests_progs_brk_race_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_brk_race_LDADD = -lpthread
 TESTS += tests/stub.t
 EXTRA_DIST += tests/stub.t
 

@@ -2,12 +2,14 @@
  * sem-data-limit: where RLIMIT_DATA stops each way of growing private
  * writable memory, to the page. Under a 32 MiB limit it grows, 1 MiB at
  * a time then a page at a time, until refused, and prints how many pages
- * it got: by mmap, by sbrk, by mremap (MREMAP_MAYMOVE), and by mprotect
+ * it got: by mmap, by sbrk, by mremap (MREMAP_MAYMOVE), by mprotect
  * adding PROT_WRITE to a PROT_READ and to a PROT_NONE mapping (writable
- * private memory is data). tests/memory.t requires the same numbers under
- * ptinspect as natively; the program itself checks that each stop was
- * ENOMEM (sbrk: the break did not move) and came at the limit, give or
- * take what the program had before. On stderr, how much writable memfd
+ * private memory is data), and by private writable mappings of a file
+ * (without MAP_FIXED) while it holds 16 MiB of anonymous memory.
+ * tests/datalimit.t requires the same numbers under ptinspect as
+ * natively; the program itself checks that each stop was ENOMEM (sbrk:
+ * the break did not move) and came at the limit, give or take what the
+ * program had before (and what it holds). On stderr, how much writable memfd
  * memory it had at each limit (ptinspect's redirected memory).
  */
 #include "sem.h"
@@ -58,7 +60,8 @@ static size_t shared_kb(void)
 	return kb;
 }
 
-static size_t measure(const char *what, bool (*grow)(size_t))
+/* Stops growing by `grow` at the limit, less what it holds (`held`). */
+static size_t measure(const char *what, bool (*grow)(size_t), size_t held)
 {
 	size_t len = grow_by(grow_by(0, MIB, grow), pg, grow);
 	int err = errno;
@@ -69,7 +72,7 @@ static size_t measure(const char *what, bool (*grow)(size_t))
 	if (errno != ENOMEM)
 		sem_fail(what, "refused with %s, expected ENOMEM",
 			 strerror(errno));
-	if (len > LIMIT || len < LIMIT - 8 * MIB)
+	if (len > LIMIT - held || len < LIMIT - held - 8 * MIB)
 		sem_fail(what, "stopped at %zu pages of %zu", len / pg,
 			 LIMIT / pg);
 	printf("%s: %zu pages\n", what, len / pg);
@@ -128,6 +131,32 @@ static bool grow_mremap(size_t len)
 
 static unsigned char *reserved;
 
+/* Private writable mappings of a file: data as much as anonymous ones. */
+static int file_fd;
+
+static bool grow_file(size_t len)
+{
+	unsigned char *p = mmap(NULL, len - mapped, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE, file_fd, (off_t)mapped);
+
+	if (p == MAP_FAILED)
+		return false;
+	p[0] = 1;
+	pieces[npieces] = p;
+	piece_len[npieces++] = len - mapped;
+	mapped = len;
+	return true;
+}
+
+static void unmap_pieces(void)
+{
+	while (npieces > 0) {
+		npieces--;
+		sem_unmap(pieces[npieces], piece_len[npieces]);
+	}
+	mapped = 0;
+}
+
 static bool grow_mprotect(size_t len)
 {
 	if (mprotect(reserved, len, PROT_READ | PROT_WRITE) != 0)
@@ -146,27 +175,35 @@ int main(void)
 	brk0 = sbrk(0);
 	sem_syscall_ok(setrlimit(RLIMIT_DATA, &rl), "setrlimit", "DATA");
 
-	measure("mmap", grow_mmap);
-	while (npieces > 0) {
-		npieces--;
-		sem_unmap(pieces[npieces], piece_len[npieces]);
-	}
+	measure("mmap", grow_mmap, 0);
+	unmap_pieces();
 
-	measure("sbrk", grow_sbrk);
+	measure("sbrk", grow_sbrk, 0);
 	if (brk(brk0) != 0)
 		sem_fail("brk", "back to the start: %s", strerror(errno));
 
 	remapped = sem_map(pg, PROT_READ | PROT_WRITE);
 	remapped_len = pg;
-	measure("mremap", grow_mremap);
+	measure("mremap", grow_mremap, 0);
 	sem_unmap(remapped, remapped_len);
 
 	reserved = sem_map(ROOM, PROT_READ);
-	measure("mprotect read-only", grow_mprotect);
+	measure("mprotect read-only", grow_mprotect, 0);
 	sem_unmap(reserved, ROOM);
 
 	reserved = sem_map(ROOM, PROT_NONE);
-	measure("mprotect none", grow_mprotect);
+	measure("mprotect none", grow_mprotect, 0);
 	sem_unmap(reserved, ROOM);
+
+	/* 16 MiB held (redirected under ptinspect), then a file's pages. */
+	reserved = sem_map(LIMIT / 2, PROT_READ | PROT_WRITE);
+	memset(reserved, 1, LIMIT / 2);
+	file_fd = memfd_create("sem-data-limit", MFD_CLOEXEC);
+	sem_syscall_ok(file_fd, "memfd_create", "file");
+	sem_syscall_ok(ftruncate(file_fd, ROOM), "ftruncate", "file");
+	measure("file mmap", grow_file, LIMIT / 2);
+	unmap_pieces();
+	close(file_fd);
+	sem_unmap(reserved, LIMIT / 2);
 	return 0;
 }
