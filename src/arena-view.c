@@ -67,6 +67,8 @@ static uint64_t arena_view_run(const struct arena *a, uint64_t off,
 static uint64_t arena_read_data(struct arena *a, uint64_t off, void *buf,
     uint64_t len, bool bulk);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
+static uint64_t arena_span(struct arena *a, uint64_t addr, uint64_t len,
+    uint64_t *off);
 static void arena_pread(struct arena *a, uint64_t off, void *buf,
     uint64_t len);
 static size_t arena_read_any(struct arena *a, uint64_t addr, void *buf,
@@ -298,20 +300,31 @@ arena_pread(struct arena *a, uint64_t off, void *buf, uint64_t len)
 		memset((char *)buf + done, 0, len - done);
 }
 
+/*
+ * How many of len bytes at addr one extent holds (0: addr is in none),
+ * and in *off the file offset of addr; the extent becomes the hint.
+ */
+static uint64_t
+arena_span(struct arena *a, uint64_t addr, uint64_t len, uint64_t *off)
+{
+	const struct arena_extent *e = arena_ext_at(a, addr);
+
+	*off = 0;
+	if (e == NULL)
+		return 0;
+	a->hint = (size_t)(e - a->ext);
+	*off = e->off + (addr - e->start);
+	return e->end - addr < len ? e->end - addr : len;
+}
+
 /* Any read: extent by extent lookup, page runs by residency. */
 static size_t
 arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 {
-	const struct arena_extent *e = arena_ext_at(a, addr);
 	unsigned char *dst = buf;
-	uint64_t off, n, run;
+	uint64_t off, n = arena_span(a, addr, len, &off), run;
 	size_t done;
 
-	if (e == NULL)
-		return 0;
-	a->hint = (size_t)(e - a->ext);
-	off = e->off + (addr - e->start);
-	n = e->end - addr < len ? e->end - addr : len;
 	for (done = 0; done < n; done += run) {
 		/*
 		 * A small read of pages never read: one pread, holes and all
@@ -399,16 +412,10 @@ arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
 size_t
 arena_write(struct arena *a, uint64_t addr, const void *buf, size_t len)
 {
-	const struct arena_extent *e = arena_ext_at(a, addr);
-	uint64_t off, n, done, run;
+	uint64_t off, n = arena_span(a, addr, len, &off), done, run;
 	unsigned char *w;
 	ssize_t r;
 
-	if (e == NULL)
-		return 0;
-	a->hint = (size_t)(e - a->ext);
-	off = e->off + (addr - e->start);
-	n = e->end - addr < len ? e->end - addr : len;
 	for (done = 0; done < n; done += run) {
 		run = ARENA_WINDOW - ((off + done) & (ARENA_WINDOW - 1));
 		run = run < n - done ? run : n - done;
