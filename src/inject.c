@@ -128,6 +128,20 @@ inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
 	return (long)regs.rax;
 }
 
+/* The bytes the scratch area held before it was used go back, if any. */
+static void
+scratch_put_back(pid_t tid)
+{
+	struct iovec local, remote;
+
+	if (scratch_len == 0)
+		return;
+	remote = (struct iovec){ (void *)(uintptr_t)scratch_addr, scratch_len };
+	local = (struct iovec){ scratch_saved, scratch_len };
+	process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	scratch_len = 0;
+}
+
 uint64_t
 inject_scratch(struct inject *inj, const void *data, size_t len)
 {
@@ -137,13 +151,7 @@ inject_scratch(struct inject *inj, const void *data, size_t len)
 	if (len > SCRATCH_MAX)
 		fatalx("inject_scratch: %zu bytes (bug)", len);
 	/* A second use in one session: the first one's bytes go back. */
-	if (scratch_len != 0) {
-		remote = (struct iovec){ (void *)(uintptr_t)scratch_addr,
-		    scratch_len };
-		local = (struct iovec){ scratch_saved, scratch_len };
-		process_vm_writev(tid, &local, 1, &remote, 1, 0);
-		scratch_len = 0;
-	}
+	scratch_put_back(tid);
 	scratch_addr = (inj->saved.rsp - RED_ZONE - SCRATCH_MAX) & ~15ULL;
 	remote = (struct iovec){ (void *)(uintptr_t)scratch_addr, len };
 	local = (struct iovec){ scratch_saved, len };
@@ -161,16 +169,9 @@ inject_end(struct inject *inj, bool set_result, long result)
 {
 	struct user_regs_struct regs = inj->saved;
 	pid_t tid = inj->thread->tid, pid;
-	struct iovec local, remote;
 	size_t i;
 
-	if (scratch_len != 0) {
-		remote = (struct iovec){ (void *)(uintptr_t)scratch_addr,
-		    scratch_len };
-		local = (struct iovec){ scratch_saved, scratch_len };
-		process_vm_writev(tid, &local, 1, &remote, 1, 0);
-		scratch_len = 0;
-	}
+	scratch_put_back(tid);
 	if (set_result)
 		regs.rax = (unsigned long long)result;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0)

@@ -87,8 +87,8 @@ tracer_adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid,
 			p = tracer_proc_new(tr, tgid, 0);
 	} else {
 		/* Its first stop overtook the fork event: /proc knows. */
-		p = tracer_proc_new(tr, tid, parent != NULL ? parent->proc->pid :
-		    tracer_status_pid(tid, "\nPPid:"));
+		p = tracer_proc_new(tr, tid, parent != NULL ?
+		    parent->proc->pid : tracer_status_pid(tid, "\nPPid:"));
 	}
 	return task_thread_new(&tr->tasks, p, tid);
 }

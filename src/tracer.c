@@ -681,8 +681,9 @@ on_exit_event(struct tracer *tr, struct thread *t)
 	t->exiting = true;
 	if (tracer_should_pause(p) && last_live_thread(t)) {
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &status);
-		if (!tracer_pause_chosen(&tr->opts, p, WIFSIGNALED((int)status) ?
-		    PAUSE_SIGNAL : PAUSE_EXIT, WEXITSTATUS((int)status))) {
+		if (!tracer_pause_chosen(&tr->opts, p,
+		    WIFSIGNALED((int)status) ? PAUSE_SIGNAL : PAUSE_EXIT,
+		    WEXITSTATUS((int)status))) {
 			tracer_hold_or_resume(tr, t);
 			return;
 		}
@@ -852,7 +853,8 @@ handle_status(struct tracer *tr, pid_t tid, int status)
 	event = (unsigned)status >> 16;
 	t->proc->job_stopped = event == PTRACE_EVENT_STOP &&
 	    job_stop_signal(sig);
-	if (t->proc->lender != 0 && !tracer_borrow_survives(tr, t, event, sig) &&
+	if (t->proc->lender != 0 &&
+	    !tracer_borrow_survives(tr, t, event, sig) &&
 	    stop_ends_borrow(tr, t, event, sig))
 		return;
 
@@ -934,12 +936,14 @@ wait_event(struct tracer *tr)
 	pid_t tid;
 
 	for (;;) {
-		tid = waitpid(-1, &status,
-		    __WALL | ((long)(monotonic_ns() / 1000) < spin_until ? WNOHANG : 0));
+		bool spin = (long)(monotonic_ns() / 1000) < spin_until;
+
+		tid = waitpid(-1, &status, __WALL | (spin ? WNOHANG : 0));
 		if (tid == 0)
 			continue;
 		if (tid > 0) {
-			tr->in_burst = (long)(monotonic_ns() / 1000) - start < BURST_US;
+			tr->in_burst =
+			    (long)(monotonic_ns() / 1000) - start < BURST_US;
 			handle_status(tr, tid, status);
 			return 1;
 		}
