@@ -119,6 +119,13 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 {
 	const struct pane_ops *procs = t->follow_forks ? &pane_procs_ops :
 	    NULL;
+	/* Below the Memory pane: Registers among them where it is narrow. */
+	const struct pane_ops *wide[] = { &pane_regions_ops,
+		&pane_threads_ops, &pane_output_ops, procs };
+	const struct pane_ops *narrow[] = { &pane_regions_ops,
+		&pane_threads_ops, &pane_regs_ops, &pane_output_ops, procs };
+	bool regs_beside = cols >= HEX_WIDTH + 1 + REGS_MIN_WIDTH;
+	int hex_width = regs_beside ? HEX_WIDTH : cols;
 	int body = rows - 2;
 	int bot, top, y;
 
@@ -162,40 +169,27 @@ layout_plan(const struct tui *t, int rows, int cols, struct layout *l)
 	if (bot > 12)
 		bot = 12;
 	top = body - bot;
-	if (cols >= HEX_WIDTH + 1 + REGS_MIN_WIDTH) {
-		const struct pane_ops *tabs[] = { &pane_regions_ops,
-			&pane_threads_ops, &pane_output_ops, procs };
-
-		slot_add(l, (struct rect){ 1, 0, top, HEX_WIDTH },
-		    (const struct pane_ops *[]){ &pane_hex_ops,
-		    &pane_process_ops, &pane_source_ops }, 3);
+	/*
+	 * Wide: Registers beside Memory, the tabs below without it;
+	 * narrow: Memory across, Registers among the tabs.
+	 */
+	slot_add(l, (struct rect){ 1, 0, top, hex_width },
+	    (const struct pane_ops *[]){ &pane_hex_ops,
+	    &pane_process_ops, &pane_source_ops }, 3);
+	if (regs_beside) {
 		sep_add(l, HEX_WIDTH, 1, top);
 		slot_add(l, (struct rect){ 1, HEX_WIDTH + 1, top,
 		    cols - HEX_WIDTH - 1 },
 		    (const struct pane_ops *[]){ &pane_regs_ops }, 1);
-		y = 1 + top;
-		slot_add(l, (struct rect){ y, 0, bot, INSP_WIDTH },
-		    (const struct pane_ops *[]){ &pane_inspector_ops,
-		    &pane_code_ops }, 2);
-		sep_add(l, INSP_WIDTH, y + 1, bot - 1);
-		slot_add(l, (struct rect){ y, INSP_WIDTH + 1, bot,
-		    cols - INSP_WIDTH - 1 }, tabs, 4);
-	} else {
-		const struct pane_ops *tabs[] = { &pane_regions_ops,
-			&pane_threads_ops, &pane_regs_ops, &pane_output_ops,
-			procs };
-
-		slot_add(l, (struct rect){ 1, 0, top, cols },
-		    (const struct pane_ops *[]){ &pane_hex_ops,
-		    &pane_process_ops, &pane_source_ops }, 3);
-		y = 1 + top;
-		slot_add(l, (struct rect){ y, 0, bot, INSP_WIDTH },
-		    (const struct pane_ops *[]){ &pane_inspector_ops,
-		    &pane_code_ops }, 2);
-		sep_add(l, INSP_WIDTH, y + 1, bot - 1);
-		slot_add(l, (struct rect){ y, INSP_WIDTH + 1, bot,
-		    cols - INSP_WIDTH - 1 }, tabs, 5);
 	}
+	y = 1 + top;
+	slot_add(l, (struct rect){ y, 0, bot, INSP_WIDTH },
+	    (const struct pane_ops *[]){ &pane_inspector_ops,
+	    &pane_code_ops }, 2);
+	sep_add(l, INSP_WIDTH, y + 1, bot - 1);
+	slot_add(l, (struct rect){ y, INSP_WIDTH + 1, bot,
+	    cols - INSP_WIDTH - 1 }, regs_beside ? wide : narrow,
+	    regs_beside ? 4 : 5);
 }
 
 void
