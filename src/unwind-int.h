@@ -107,4 +107,16 @@ void unwind_map_files(struct unwind_proc *up, pid_t tid);
 /* The program headers of a mapped file, or NULL. */
 const Elf64_Phdr *unwind_phdrs(const struct unwind_file *f, size_t *count);
 
+/*
+ * The functions between a caller and the function it called that ended
+ * in tail calls (unwind-tailcall.c): ret is the caller's return address,
+ * callee the entry of the function of the frame below. Fills pcs with
+ * each one's address after its tail call, innermost first, and returns
+ * how many; 0 unless the DWARF call sites give one chain.
+ */
+#define UNWIND_TAILCALL_MAX 8
+struct symbols;
+size_t unwind_tailcalls(struct symbols *syms, uint64_t ret, uint64_t callee,
+    uint64_t pcs[UNWIND_TAILCALL_MAX]);
+
 #endif
