@@ -45,6 +45,17 @@ last_bt()
 		END{for(i=0;i<n;i++)print l[i]}' | sed '/ main$/q'
 }
 
+# as_gdb NAME WHAT: $TAP_TMP/NAME (a last_bt) is gdb's.
+as_gdb()
+{
+	if cmp -s "$TAP_TMP/gdb" "$TAP_TMP/$1"; then
+		tap_pass "$2: functions and frame numbers as gdb's"
+	else
+		tap_fail "$2: functions and frame numbers as gdb's"
+		diff "$TAP_TMP/gdb" "$TAP_TMP/$1" | sed 's/^/# /'
+	fi
+}
+
 core=$TAP_TMP/tc.core
 pti_run --batch -ex "gcore $core" -ex bt -ex 'frame 2' -ex up -ex down \
 	"$prog"
@@ -56,12 +67,7 @@ tap_is "$(tr '\n' ' ' <"$TAP_TMP/gdb")" \
 	'#0 syscall #1 leaf #2 second #3 first #4 main ' \
 	"gdb's bt: leaf, then the tail callers second and first, then main"
 printf '%s\n' "$ours" | last_bt >"$TAP_TMP/live"
-if cmp -s "$TAP_TMP/gdb" "$TAP_TMP/live"; then
-	tap_pass "live bt: functions and frame numbers as gdb's"
-else
-	tap_fail "live bt: functions and frame numbers as gdb's"
-	diff "$TAP_TMP/gdb" "$TAP_TMP/live" | sed 's/^/# /'
-fi
+as_gdb live "live bt"
 # frame 2, up, down: the last three frame lines (gdb's form).
 tap_is "$(printf '%s\n' "$ours" | grep '^#' | tail -n 3 | names |
 	tr '\n' ' ')" '#2 second #3 first #2 second ' \
@@ -77,12 +83,7 @@ tap_is "$our_pcs" "$gdb_pcs" "live bt: the tail callers' pcs as gdb's"
 # Post-mortem, on the same core.
 pti_run --core="$core" --batch -ex bt "$prog"
 printf '%s\n' "$TAP_OUT" | last_bt >"$TAP_TMP/core"
-if cmp -s "$TAP_TMP/gdb" "$TAP_TMP/core"; then
-	tap_pass "--core bt: functions and frame numbers as gdb's"
-else
-	tap_fail "--core bt: functions and frame numbers as gdb's"
-	diff "$TAP_TMP/gdb" "$TAP_TMP/core" | sed 's/^/# /'
-fi
+as_gdb core "--core bt"
 
 # JSON: "tailcall" marks the synthesized frames only.
 pti_run --batch --json -ex bt "$prog"
