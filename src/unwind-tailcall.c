@@ -6,6 +6,8 @@
  * DW_AT_call_tail_call jumps to T1, ... to the function of the frame
  * below. Only a unique chain of call sites naming their callee gives
  * frames; each is at the address after its tail call, as gdb shows it.
+ * Answers are cached per (return address, callee): a warm backtrace reads
+ * no DWARF.
  */
 #include "config.h"
 
@@ -18,8 +20,24 @@
 
 #include "symbols.h"
 #include "unwind-int.h"
+#include "util.h"
 
 #define UNWIND_TC_SITES 16	/* tail call sites looked at per function */
+
+/* One answer of unwind_tailcalls; ret 0: an empty slot. */
+struct unwind_tc_entry {
+	uint64_t ret;
+	uint64_t callee;
+	size_t count;
+	uint64_t pcs[UNWIND_TAILCALL_MAX];
+};
+
+/* Open addressing, linear probing, at most half full. */
+struct unwind_tc_cache {
+	struct unwind_tc_entry *table;
+	size_t size;		/* a power of two */
+	size_t used;
+};
 
 /* A chain search: the functions and tail call sites from T0 down. */
 struct unwind_tc {
@@ -42,9 +60,71 @@ static bool unwind_tc_target(struct unwind_tc *tc, Dwarf_Die *site,
     Dwarf_Addr bias, uint64_t *out);
 static void unwind_tc_search(struct unwind_tc *tc, uint64_t fn,
     size_t depth);
+static size_t unwind_tc_find(struct symbols *syms, uint64_t ret,
+    uint64_t callee, uint64_t pcs[UNWIND_TAILCALL_MAX]);
+static struct unwind_tc_entry *unwind_tc_slot(struct unwind_tc_cache *c,
+    uint64_t ret, uint64_t callee);
 
 size_t
-unwind_tailcalls(struct symbols *syms, uint64_t ret, uint64_t callee,
+unwind_tailcalls(struct symbols *syms, struct unwind_tc_cache **cache,
+    uint64_t ret, uint64_t callee, uint64_t pcs[UNWIND_TAILCALL_MAX])
+{
+	struct unwind_tc_entry *e, *old;
+	struct unwind_tc_cache *c;
+	size_t i, size;
+
+	if (ret == 0)
+		return 0;
+	if (cache == NULL)
+		return unwind_tc_find(syms, ret, callee, pcs);
+	if ((c = *cache) == NULL)
+		c = *cache = xcalloc(1, sizeof *c);
+	if (c->used + 1 > c->size / 2) {
+		old = c->table;
+		size = c->size;
+		c->size = size != 0 ? size * 2 : 64;
+		c->table = xcalloc(c->size, sizeof *c->table);
+		for (i = 0; i < size; i++)
+			if (old[i].ret != 0)
+				*unwind_tc_slot(c, old[i].ret,
+				    old[i].callee) = old[i];
+		free(old);
+	}
+	e = unwind_tc_slot(c, ret, callee);
+	if (e->ret == 0) {
+		e->ret = ret;
+		e->callee = callee;
+		e->count = unwind_tc_find(syms, ret, callee, e->pcs);
+		c->used++;
+	}
+	memcpy(pcs, e->pcs, e->count * sizeof *pcs);
+	return e->count;
+}
+
+void
+unwind_tailcalls_free(struct unwind_tc_cache *cache)
+{
+	if (cache != NULL)
+		free(cache->table);
+	free(cache);
+}
+
+/* The slot of (ret, callee): its entry, or the empty one to fill. */
+static struct unwind_tc_entry *
+unwind_tc_slot(struct unwind_tc_cache *c, uint64_t ret, uint64_t callee)
+{
+	size_t i = (size_t)((ret ^ callee * 31) * 0x9e3779b97f4a7c15ull >> 32);
+
+	for (i &= c->size - 1; c->table[i].ret != 0; i = (i + 1) &
+	    (c->size - 1))
+		if (c->table[i].ret == ret && c->table[i].callee == callee)
+			break;
+	return &c->table[i];
+}
+
+/* unwind_tailcalls' answer, from DWARF. */
+static size_t
+unwind_tc_find(struct symbols *syms, uint64_t ret, uint64_t callee,
     uint64_t pcs[UNWIND_TAILCALL_MAX])
 {
 	struct unwind_tc tc;
@@ -57,7 +137,7 @@ unwind_tailcalls(struct symbols *syms, uint64_t ret, uint64_t callee,
 	tc.syms = syms;
 	tc.dwfl = symbols_dwfl(syms);
 	tc.callee = callee;
-	if (tc.dwfl == NULL || ret == 0 ||
+	if (tc.dwfl == NULL ||
 	    !unwind_tc_function(tc.dwfl, ret - 1, &fn, &bias) ||
 	    unwind_tc_sites(&fn, ret - bias, &site, 0, 1) != 1 ||
 	    !unwind_tc_target(&tc, &site, bias, &t0) || t0 == callee)

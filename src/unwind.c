@@ -434,7 +434,10 @@ unwind_proc_load(struct unwind_proc *up, char **errp)
 	return up->syms == NULL ? -1 : 0;
 }
 
-/* Drops the maps snapshot, the spans and our file mappings. */
+/*
+ * Drops the maps snapshot, the spans, our file mappings and the tail call
+ * answers (a callee's module may be new).
+ */
 static void
 unwind_proc_unload(struct unwind_proc *up)
 {
@@ -454,6 +457,8 @@ unwind_proc_unload(struct unwind_proc *up)
 	up->nspans = 0;
 	up->last_span = NULL;
 	maps_free(&up->maps);
+	unwind_tailcalls_free(up->tailcalls);
+	up->tailcalls = NULL;
 }
 
 static void
@@ -738,7 +743,7 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 			r = NULL;
 		/* Functions that jumped to the frame below (gdb's too). */
 		ntail = r != NULL && ret && out[n - 1].function != NULL ?
-		    unwind_tailcalls(up->syms, f->pc,
+		    unwind_tailcalls(up->syms, &up->tailcalls, f->pc,
 		    out[n - 1].pc - out[n - 1].offset, tail) : 0;
 		if (n + ntail + 1 > cap) {
 			cap = n + ntail + 1 + bt->count - i;
@@ -1063,7 +1068,7 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 		/* Functions that jumped to the frame below (gdb's too). */
 		if (syms != NULL && i > 0 && !f->activation &&
 		    th->frames[i - 1].function != NULL)
-			ntail[i] = unwind_tailcalls(syms, f->pc,
+			ntail[i] = unwind_tailcalls(syms, NULL, f->pc,
 			    th->frames[i - 1].pc - th->frames[i - 1].offset,
 			    &tail[i * UNWIND_TAILCALL_MAX]);
 		for (k = 0; k < ntail[i]; k++) {
