@@ -8,6 +8,7 @@
  * with the arguments as gdb shows them for a function with debug
  * information (unwind_frame_args), file:line when known, else the module; "??" for an unknown
  * function; "NAME [inlined]" for a call inlined into the next frame;
+ * the functions that jumped to the next frame (tail calls) as gdb shows them;
  * " <signal handler called>" after the signal trampoline's frame;
  * a `thread TID:` header per thread for `all`; and a last line saying why
  * when the stack is truncated.
@@ -167,9 +168,9 @@ cmd_bt_text(struct cmd_ctx *ctx, const struct backtrace *bt)
 }
 
 /*
- * One element of "threads": the issue's keys, plus "inlined" and "module"
- * per frame and "truncated" (and "error" saying why, or why there are no
- * frames).
+ * One element of "threads": the issue's keys, plus "inlined", "tailcall"
+ * and "module" per frame and "truncated" (and "error" saying why, or why
+ * there are no frames).
  */
 static void
 cmd_bt_json(struct cmd_ctx *ctx, struct json *j, const struct backtrace *bt,
@@ -195,6 +196,7 @@ cmd_bt_json(struct cmd_ctx *ctx, struct json *j, const struct backtrace *bt,
 			json_put_null(j, "line");
 		json_put_bool(j, "signal_frame", fr->signal_frame);
 		json_put_bool(j, "inlined", fr->inlined);
+		json_put_bool(j, "tailcall", fr->tailcall);
 		json_put_str(j, "module", fr->module);
 		json_put_str(j, "args", unwind_frame_args(ctx->proc, bt, i,
 		    args, sizeof args) ? args : NULL);

@@ -1,7 +1,8 @@
 /*
  * cmd-frame.c: `frame [N]`, `up [N]`, `down [N]`: select frame N of the
  * selected thread's backtrace (numbered as `bt` numbers them, inlined
- * calls included) and print it as gdb prints a frame line:
+ * calls and tail-call frames included) and print it as gdb prints a frame
+ * line:
  *
  *	#3  0x00005561066e21cc in level_b (...) at bt-nested.c:49
  *	#6  0x00007f79f7d1724a in __libc_start_call_main () from libc.so.6
@@ -181,6 +182,7 @@ cmd_frame_show(struct cmd_ctx *ctx, unsigned n, char **errp)
 			json_put_null(&j, "line");
 		json_put_str(&j, "module", fr->module);
 		json_put_bool(&j, "inlined", fr->inlined);
+		json_put_bool(&j, "tailcall", fr->tailcall);
 		json_put_str(&j, "args", has_args ? args : NULL);
 		json_end(&j);
 	} else {

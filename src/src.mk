@@ -26,6 +26,7 @@ src_libptinspect_a_SOURCES += \
 	src/maps.c src/maps.h \
 	src/mem.c src/mem.h src/pagemap-scan.h \
 	src/unwind.c src/unwind.h src/unwind-int.h src/unwind-files.c \
+	src/unwind-tailcall.c \
 	src/symbols.c src/symbols.h \
 	src/procinfo.c src/procinfo.h src/procinfo-int.h src/procinfo-net.c \
 	src/summary.c src/summary.h \

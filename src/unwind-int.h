@@ -96,6 +96,7 @@ struct unwind_proc {
 	bool refreshed;		/* maps re-read once already */
 	uint64_t ends[UNWIND_NENDS];	/* last pcs known to have CFI */
 	unsigned next_end;
+	struct unwind_tc_cache *tailcalls;	/* unwind_tailcalls' answers */
 	struct unwind_proc *next;
 };
 
@@ -106,5 +107,21 @@ struct unwind_proc {
 void unwind_map_files(struct unwind_proc *up, pid_t tid);
 /* The program headers of a mapped file, or NULL. */
 const Elf64_Phdr *unwind_phdrs(const struct unwind_file *f, size_t *count);
+
+/*
+ * The functions between a caller and the function it called that ended
+ * in tail calls (unwind-tailcall.c): ret is the caller's return address,
+ * callee the entry of the function of the frame below. Fills pcs with
+ * each one's address after its tail call, innermost first, and returns
+ * how many; 0 unless the DWARF call sites give one chain. Answers are
+ * kept in *cache (made on first use; NULL: none kept), valid as long as
+ * syms's modules: free it with unwind_tailcalls_free.
+ */
+#define UNWIND_TAILCALL_MAX 8
+struct symbols;
+struct unwind_tc_cache;
+size_t unwind_tailcalls(struct symbols *syms, struct unwind_tc_cache **cache,
+    uint64_t ret, uint64_t callee, uint64_t pcs[UNWIND_TAILCALL_MAX]);
+void unwind_tailcalls_free(struct unwind_tc_cache *cache);
 
 #endif

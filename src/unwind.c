@@ -102,6 +102,8 @@ static bool unwind_caller(const struct sym_frame *sf, struct sym_frame *out,
     uint64_t regs[17]);
 static void unwind_check_end(struct unwind_proc *up, struct backtrace *bt);
 static void unwind_name_frames(struct unwind_proc *up, struct backtrace *bt);
+static void unwind_tailcall_frame(struct symbols *syms, struct frame *g,
+    uint64_t pc, uint64_t cfa);
 static size_t unwind_strsize(const char *s);
 static int unwind_core_thread(struct proc *p, pid_t tid,
     struct backtrace *out, char **errp);
@@ -432,7 +434,10 @@ unwind_proc_load(struct unwind_proc *up, char **errp)
 	return up->syms == NULL ? -1 : 0;
 }
 
-/* Drops the maps snapshot, the spans and our file mappings. */
+/*
+ * Drops the maps snapshot, the spans, our file mappings and the tail call
+ * answers (a callee's module may be new).
+ */
 static void
 unwind_proc_unload(struct unwind_proc *up)
 {
@@ -452,6 +457,8 @@ unwind_proc_unload(struct unwind_proc *up)
 	up->nspans = 0;
 	up->last_span = NULL;
 	maps_free(&up->maps);
+	unwind_tailcalls_free(up->tailcalls);
+	up->tailcalls = NULL;
 }
 
 static void
@@ -703,8 +710,10 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 	const struct sym_info *si;
 	const struct region *r;
 	struct frame *out, *f, *g;
-	size_t size = 0, cap = bt->count, n = 0, i, k;
+	uint64_t tail[UNWIND_TAILCALL_MAX];
+	size_t size = 0, cap = bt->count, n = 0, i, k, ntail;
 	char *err = NULL, *p;
+	bool ret;
 
 	out = xreallocarray(NULL, cap + 1, sizeof *out);
 	for (i = 0; i < bt->count; i++) {
@@ -728,12 +737,23 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 		}
 		/* The cache's strings, copied below: the cache may move. */
 		r = maps_find(&up->maps, f->pc);
+		ret = i > 0 && !f->signal_frame &&
+		    !bt->frames[i - 1].signal_frame;
 		if (r == NULL || r->perms[2] != 'x')
-			si = &unwind_no_symbol;	/* a garbage pc */
-		else
-			si = symbols_lookup(up->syms, f->pc, i > 0 &&
-			    !f->signal_frame &&
-			    !bt->frames[i - 1].signal_frame);
+			r = NULL;
+		/* Functions that jumped to the frame below (gdb's too). */
+		ntail = r != NULL && ret && out[n - 1].function != NULL ?
+		    unwind_tailcalls(up->syms, &up->tailcalls, f->pc,
+		    out[n - 1].pc - out[n - 1].offset, tail) : 0;
+		if (n + ntail + 1 > cap) {
+			cap = n + ntail + 1 + bt->count - i;
+			out = xreallocarray(out, cap, sizeof *out);
+		}
+		for (k = 0; k < ntail; k++, n++)
+			unwind_tailcall_frame(up->syms, &out[n], tail[k],
+			    out[n - 1].cfa);
+		si = r == NULL ? &unwind_no_symbol :	/* a garbage pc */
+		    symbols_lookup(up->syms, f->pc, ret);
 		if (n + si->ninlined + 1 > cap) {
 			cap = n + si->ninlined + 1 + bt->count - i;
 			out = xreallocarray(out, cap, sizeof *out);
@@ -773,6 +793,29 @@ unwind_name_frames(struct unwind_proc *up, struct backtrace *bt)
 		out[i].file = unwind_strcopy(&p, out[i].file);
 		out[i].module = unwind_strcopy(&p, out[i].module);
 	}
+}
+
+/*
+ * Frame g of a function that jumped to the frame below, whose cfa it
+ * shares; pc is the address after its jump, so inside it (a return
+ * address). Its registers are unknown.
+ */
+static void
+unwind_tailcall_frame(struct symbols *syms, struct frame *g, uint64_t pc,
+    uint64_t cfa)
+{
+	const struct sym_info *si = symbols_lookup(syms, pc, true);
+
+	memset(g, 0, sizeof *g);
+	g->pc = pc;
+	g->cfa = cfa;
+	g->sp = cfa != 0 ? cfa - 8 : 0;	/* the return address's slot */
+	g->function = si->function;
+	g->offset = si->function != NULL ? si->offset : 0;
+	g->file = si->file;
+	g->line = si->line;
+	g->module = si->module;
+	g->tailcall = true;
 }
 
 static size_t
@@ -989,7 +1032,9 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 	const char **module;
 	struct symbols *syms = unwind_symbols(p);
 	struct coreunwind *cu;
-	size_t i, size = 0;
+	struct frame *fr;
+	uint64_t *tail;
+	size_t i, k, n, *ntail, size = 0, total;
 	char *at;
 
 	memset(out, 0, sizeof *out);
@@ -1011,14 +1056,33 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 	if (th == NULL)
 		return set_error(errp, "thread %d is not in the core",
 		    (int)tid);
-	out->frames = xcalloc(th->count > 0 ? th->count : 1,
-	    sizeof(*out->frames));
-	info = xcalloc(th->count > 0 ? th->count : 1, sizeof(*info));
-	module = xcalloc(th->count > 0 ? th->count : 1, sizeof(*module));
-	out->count = th->count;
+	n = th->count > 0 ? th->count : 1;
+	info = xcalloc(n, sizeof(*info));
+	module = xcalloc(n, sizeof(*module));
+	ntail = xcalloc(n, sizeof(*ntail));
+	tail = xcalloc(n * UNWIND_TAILCALL_MAX, sizeof(*tail));
+	total = th->count;
 	for (i = 0; i < th->count; i++) {
 		const struct coreunwind_frame *f = &th->frames[i];
 
+		/* Functions that jumped to the frame below (gdb's too). */
+		if (syms != NULL && i > 0 && !f->activation &&
+		    th->frames[i - 1].function != NULL)
+			ntail[i] = unwind_tailcalls(syms, NULL, f->pc,
+			    th->frames[i - 1].pc - th->frames[i - 1].offset,
+			    &tail[i * UNWIND_TAILCALL_MAX]);
+		for (k = 0; k < ntail[i]; k++) {
+			uint64_t pc = tail[i * UNWIND_TAILCALL_MAX + k];
+			const struct sym_info *si = symbols_lookup(syms, pc,
+			    true);
+
+			r = maps_find(&p->core->maps, pc);
+			size += unwind_strsize(si->function) +
+			    unwind_strsize(si->file) +
+			    unwind_strsize(r != NULL && r->name[0] == '/' ?
+			    r->name : si->module);
+		}
+		total += ntail[i];
 		if (syms != NULL)
 			info[i] = symbols_lookup(syms, f->pc, !f->activation);
 		if (info[i] != NULL && info[i]->file == NULL)
@@ -1030,11 +1094,25 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 		    unwind_strsize(info[i] != NULL ? info[i]->file :
 		    f->file) + unwind_strsize(module[i]);
 	}
+	out->frames = xcalloc(total > 0 ? total : 1, sizeof(*out->frames));
 	at = out->strings = xmalloc(size > 0 ? size : 1);
 	for (i = 0; i < th->count; i++) {
 		const struct coreunwind_frame *f = &th->frames[i];
-		struct frame *fr = &out->frames[i];
 
+		for (k = 0; k < ntail[i]; k++) {
+			fr = &out->frames[out->count++];
+			/* The callee's cfa: by its CFI, else our sp. */
+			unwind_tailcall_frame(syms, fr,
+			    tail[i * UNWIND_TAILCALL_MAX + k],
+			    th->frames[i - 1].cfa != 0 ?
+			    th->frames[i - 1].cfa : f->sp);
+			fr->function = unwind_strcopy(&at, fr->function);
+			fr->file = unwind_strcopy(&at, fr->file);
+			r = maps_find(&p->core->maps, fr->pc);
+			fr->module = unwind_strcopy(&at, r != NULL &&
+			    r->name[0] == '/' ? r->name : fr->module);
+		}
+		fr = &out->frames[out->count++];
 		fr->pc = f->pc;
 		fr->sp = f->sp;
 		memcpy(fr->regs, f->regs, sizeof fr->regs);
@@ -1055,6 +1133,8 @@ unwind_core_thread(struct proc *p, pid_t tid, struct backtrace *out,
 	}
 	free(info);
 	free(module);
+	free(ntail);
+	free(tail);
 	if (th->error != NULL) {
 		out->truncated = true;
 		out->error = xstrdup(th->error);

@@ -48,6 +48,12 @@ struct frame {
 	 * offset is 0 (gdb shows such frames too).
 	 */
 	bool inlined;
+	/*
+	 * A function that ended by jumping to the next frame's (DWARF call
+	 * sites tell, gdb shows it too): pc is the address after its jump,
+	 * sp and cfa those of the frame below, no registers known.
+	 */
+	bool tailcall;
 };
 
 struct backtrace {

@@ -174,6 +174,7 @@ check_PROGRAMS += \
 	tests/progs/bt-dlopen \
 	tests/progs/bt-plugin.so \
 	tests/progs/bt-selfdel \
+	tests/progs/bt-tailcall \
 	tests/progs/bt-vdso
 
 tests_progs_bt_args_CFLAGS = $(AM_CFLAGS) -g -O0 -fno-omit-frame-pointer
@@ -195,6 +196,7 @@ tests_progs_bt_threads_LDFLAGS = -pthread
 tests_progs_bt_deep_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bt_nocfi_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_bt_dlopen_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_bt_tailcall_CFLAGS = $(AM_CFLAGS) -g -O2 -foptimize-sibling-calls
 tests_progs_bt_vdso_CFLAGS = $(AM_CFLAGS) -g -O0 -pthread
 tests_progs_bt_vdso_LDFLAGS = -pthread
 tests_progs_bt_selfdel_CFLAGS = $(AM_CFLAGS) -g -O2 -fomit-frame-pointer \
@@ -222,8 +224,8 @@ tests_corefile_dump_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 
 # The unwinder without the tracer: its own small ptrace harness.
 check_PROGRAMS += tests/unit-unwind
-TESTS += tests/unit-unwind tests/bt-stacks.t
-EXTRA_DIST += tests/bt-stacks.t
+TESTS += tests/unit-unwind tests/bt-stacks.t tests/bt-tailcall.t
+EXTRA_DIST += tests/bt-stacks.t tests/bt-tailcall.t
 
 tests_unit_unwind_SOURCES = tests/unit-unwind.c
 tests_unit_unwind_CFLAGS = $(PTI_TOOL_CFLAGS_) $(LIBUNWIND_CFLAGS)
