@@ -10,11 +10,16 @@
 . "$TOP_SRCDIR/tests/pti.sh"
 
 prog='(sleep 1.2; echo finished > "$1") & echo started; exit 3'
+# For the message (said when a descendant still runs half a second after
+# the program ended), the descendant first waits until the program is
+# reaped (kill -0 fails), so it runs long enough however slow the machine.
+waits='(while kill -0 $$ 2>/dev/null; do sleep 0.05; done; sleep 1.2;'
+waits="$waits"' echo finished > "$1") & echo started; exit 3'
 why='^ptinspect: pid [0-9]+ has ended; waiting for [0-9]+ process(es)? it'
 why="$why"' left running \(pid [0-9]+, [^)]*\): each has ptinspect.s'
 why="$why"' seccomp filter and needs ptinspect as its tracer'
 
-pti_run --batch -- sh -c "$prog" sh "$TAP_TMP/done"
+pti_run --batch -- sh -c "$waits" sh "$TAP_TMP/done"
 tap_is "$TAP_RC" 3 "the program's exit status, after its descendant ended"
 tap_is "$TAP_OUT" started "the program ran"
 tap_is "$(cat "$TAP_TMP/done" 2>/dev/null)" finished \

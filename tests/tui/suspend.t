@@ -105,13 +105,19 @@ screen_until '^status='
 tap_like "$(tui_screen | grep '^status=' | tail -1)" "^status=130$" \
     "then Ctrl-C ends it: exit 128+2"
 
-left='(sleep 2; echo finished > left) & echo started; exit 5'
+# The process left running waits for the file go (at most 30 s), so it
+# is still there however slowly the TUI comes up.
+wait_go='i=0; while [ ! -e go ] && [ $i -lt 600 ]; do sleep 0.05;'
+wait_go="$wait_go"' i=$((i+1)); done'
+left="($wait_go; echo finished > left) & echo started; exit 5"
 tui_type "clear; cd '$TAP_TMP'; '$PTINSPECT' sh -c '$left'; echo left=\$?"
 tui_keys Enter
 tui_wait "is gone" || tap_bail "the TUI did not start"
 tui_keys q
 tui_wait "let it run to its end"
 tui_keys c
+screen_until 'waiting for [0-9]+ process' || tui_screen | tap_diag "$(cat)"
+touch "$TAP_TMP/go"
 screen_until '^left=' || tui_screen | tap_diag "$(cat)"
 tap_is "$(cat "$TAP_TMP/left" 2>/dev/null)" finished \
     "a process the program left running ran to its end"
