@@ -6,15 +6,25 @@
 
 EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh tests/lsan.supp
 
-# Shell TAP tests running the programs below under ptinspect.
+# The longest tests first: make -j2 check starts them in TESTS order, and
+# semantics.t alone takes a third of the suite's time (started last, it
+# ran on alone for minutes).
+TESTS += tests/semantics.t tests/stub.t
+
+# Shell TAP tests running the programs below under ptinspect (the longest
+# first).
 foundation_tests = \
+	tests/pause.t \
+	tests/memory.t \
+	tests/nokill.t \
+	tests/output.t \
+	tests/errors.t \
 	tests/asan.t \
 	tests/summary.t \
 	tests/batch-out.t \
 	tests/cli.t \
 	tests/coldread.t \
 	tests/disas.t \
-	tests/errors.t \
 	tests/exit-status.t \
 	tests/expr.t \
 	tests/fallback.t \
@@ -32,12 +42,8 @@ foundation_tests = \
 	tests/print-entry.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
-	tests/memory.t \
-	tests/nokill.t \
 	tests/nodump.t \
 	tests/daemon.t \
-	tests/output.t \
-	tests/pause.t \
 	tests/save.t \
 	tests/setid.t \
 	tests/snapshot.t \
@@ -286,7 +292,6 @@ SEM_PROGS = \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
-TESTS += tests/semantics.t
 EXTRA_DIST += tests/semantics.t tests/progs/sem.h
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
@@ -295,7 +300,6 @@ tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_mmap_race_LDADD = -lpthread
 tests_progs_brk_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_brk_race_LDADD = -lpthread
-TESTS += tests/stub.t
 EXTRA_DIST += tests/stub.t
 
 # Programs with threads.
