@@ -6,10 +6,10 @@
  * shrinking and growing (nothing, the tracee included, can make ptinspect's
  * mapping of it SIGBUS), mapped MAP_SHARED|MAP_NORESERVE into ptinspect
  * window by window as it is used (a process nobody looks at takes none of
- * ptinspect's address space). redirect.c rewrites the tracee's private anonymous mmaps into
- * MAP_SHARED mappings of this file at offsets handed out here, and tells
- * the arena about every map, unmap, zeroing and move; mem.c then reads and
- * writes those addresses with plain loads and stores.
+ * ptinspect's address space). redirect.c rewrites the tracee's private
+ * anonymous mmaps into MAP_SHARED mappings of this file at offsets handed
+ * out here, and tells the arena about every map, unmap, zeroing and move;
+ * mem.c then reads and writes those addresses with plain loads and stores.
  *
  * File space is handed out in slots with headroom so that in-place mremap
  * growth does not alias the next mapping; a released range is punched

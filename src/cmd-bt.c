@@ -6,12 +6,12 @@
  *	#0  0x0000555555555139 in crash_here+0x10 (p=0x0) (crash.c:12)
  *	#1  0x00007f0e2c23c1ca in __libc_start_call_main+0x7a (libc.so.6)
  * with the arguments as gdb shows them for a function with debug
- * information (unwind_frame_args), file:line when known, else the module; "??" for an unknown
- * function; "NAME [inlined]" for a call inlined into the next frame;
- * the functions that jumped to the next frame (tail calls) as gdb shows them;
- * " <signal handler called>" after the signal trampoline's frame;
- * a `thread TID:` header per thread for `all`; and a last line saying why
- * when the stack is truncated.
+ * information (unwind_frame_args), file:line when known, else the
+ * module; "??" for an unknown function; "NAME [inlined]" for a call
+ * inlined into the next frame; the functions that jumped to the next
+ * frame (tail calls) as gdb shows them; " <signal handler called>" after
+ * the signal trampoline's frame; a `thread TID:` header per thread for
+ * `all`; and a last line saying why when the stack is truncated.
  */
 #include "config.h"
 

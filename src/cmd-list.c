@@ -2,9 +2,9 @@
  * cmd-list.c: `list [LOCATION]`, ten source lines around a line, as gdb's
  * `list` prints them ("34\t  code"): LOCATION is a function (its first
  * line), FILE:LINE, or by default the line of the selected frame (`frame`;
- * frame #0 at the selected thread's $rip). Line numbers come from the process's symbol cache
- * (unwind_lookup, symbols_find_*), the file from source.h (the DWARF path,
- * then the --source-dir directories).
+ * frame #0 at the selected thread's $rip). Line numbers come from the
+ * process's symbol cache (unwind_lookup, symbols_find_*), the file from
+ * source.h (the DWARF path, then the --source-dir directories).
  */
 #include "config.h"
 
@@ -99,7 +99,8 @@ cmd_list_locate(struct cmd_ctx *ctx, const char *loc, char **file, int *line,
 	}
 	si = unwind_lookup(ctx->proc, addr);
 	if (si == NULL || si->file == NULL || si->line <= 0)
-		return set_error(errp, "0x%" PRIx64 "%s%s%s: no line information",
+		return set_error(errp,
+		    "0x%" PRIx64 "%s%s%s: no line information",
 		    addr, si != NULL && si->function ? " (" : "",
 		    si != NULL && si->function ? si->function : "",
 		    si != NULL && si->function ? ")" : "");

@@ -179,7 +179,8 @@ cmd_fds_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		}
 		peers[npeers++] = q->pid;
 	}
-	if (procinfo_fds_read(proc_access_tid(p), peers, npeers, own_fd, &fds, errp) < 0) {
+	if (procinfo_fds_read(proc_access_tid(p), peers, npeers, own_fd, &fds,
+	    errp) < 0) {
 		free(peers);
 		return CMD_FAILED;
 	}

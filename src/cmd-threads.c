@@ -58,7 +58,8 @@ cmd_threads_exec(struct cmd_ctx *ctx, int argc, char **argv,
 		char *name;
 
 		t = sorted[i];
-		have_pc = t->stopped && thread_program_regs(t, &regs, NULL) == 0;
+		have_pc = t->stopped &&
+		    thread_program_regs(t, &regs, NULL) == 0;
 		state = t->stopped ? "held" : "running";
 		if ((name = snapshot_thread_name(ctx->proc, t->tid)) == NULL)
 			name = xstrdup("");

@@ -22,7 +22,8 @@ struct thread;
 enum cmd_result {
 	CMD_OK,
 	CMD_FAILED,		/* error printed; later commands still run */
-	CMD_RESUMED,		/* continue/kill: the process is no longer held */
+	/* continue/kill: the process is no longer held */
+	CMD_RESUMED,
 };
 
 struct cmd_entry;
@@ -30,7 +31,8 @@ struct cmd_entry;
 struct cmd_ctx {
 	struct tracer *tracer;
 	struct proc *proc;	/* the process commands act on */
-	struct thread *thread;	/* selected thread, for $registers; may be NULL */
+	/* selected thread, for $registers; may be NULL */
+	struct thread *thread;
 	/*
 	 * Selected frame of that thread's backtrace (`frame`, `up`, `down`),
 	 * 0 the innermost: $pc and $sp, `list` and `disas` use it.
@@ -38,9 +40,11 @@ struct cmd_ctx {
 	unsigned frame;
 	bool json;		/* one JSON object per command on `out` */
 	FILE *out;		/* results (and JSON errors) */
-	FILE *err;		/* text-mode errors: "x: 0x10: address not mapped" */
+	/* text-mode errors: "x: 0x10: address not mapped" */
+	FILE *err;
 	const char *where;	/* "FILE:LINE" prefix of text errors, or NULL */
-	int out_error;		/* set by cmd_run: errno of a failed write to out */
+	/* set by cmd_run: errno of a failed write to out */
+	int out_error;
 	/*
 	 * Set by cmd_run for the command it runs: the table (help lists it)
 	 * and cmd_run itself (save runs commands into its files), so that no

@@ -19,7 +19,8 @@
 /* One NT_PRSTATUS. */
 struct corefile_thread {
 	pid_t tid;
-	int cursig;			/* pr_cursig: 0 unless it had a signal */
+	/* pr_cursig: 0 unless it had a signal */
+	int cursig;
 	struct user_regs_struct regs;
 };
 
@@ -38,15 +39,18 @@ struct corefile_psinfo {
 struct corefile_siginfo {
 	bool present;
 	int signo, code, errno_;
-	uint64_t addr;			/* si_addr for SIGSEGV/BUS/ILL/FPE/TRAP */
+	/* si_addr for SIGSEGV/BUS/ILL/FPE/TRAP */
+	uint64_t addr;
 };
 
 struct corefile_segment;
 
 struct corefile {
 	char *path;
-	int fd;				/* open read-only; libdwfl reads it too */
-	const unsigned char *map;	/* the file, during corefile_open only */
+	/* open read-only; libdwfl reads it too */
+	int fd;
+	/* the file, during corefile_open only */
+	const unsigned char *map;
 	size_t size;			/* its size when opened */
 	/* One region per PT_LOAD, in address order; named from NT_FILE. */
 	struct maps maps;

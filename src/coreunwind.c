@@ -157,7 +157,8 @@ thread_cb(Dwfl_Thread *thread, void *arg)
 
 	a->t = NULL;
 	for (i = 0; i < a->out->count; i++)
-		if (a->out->threads[i].tid == tid && a->out->threads[i].count == 0)
+		if (a->out->threads[i].tid == tid &&
+		    a->out->threads[i].count == 0)
 			a->t = &a->out->threads[i];
 	if (a->t == NULL)
 		return DWARF_CB_OK;
@@ -227,7 +228,7 @@ frame_cb(Dwfl_Frame *frame, void *arg)
 		f->module = xstrdup(name);
 	name = dwfl_module_addrinfo(mod, at, &off, &sym, NULL, NULL, NULL);
 	if (name != NULL) {
-		/* "__libc_start_main@@GLIBC_2.34": the name, as gdb shows it. */
+		/* "__libc_start_main@@GLIBC_2.34": the name, as gdb has it. */
 		f->function = xstrndup(name, strcspn(name, "@"));
 		f->offset = off + (pc - at);
 	}

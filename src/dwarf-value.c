@@ -297,8 +297,8 @@ dwv_logical(struct dwv_parser *ps, int depth, int op, int prec,
 }
 
 /*
- * sizeof(TYPE), sizeof(TYPE[N]) or sizeof unary (not evaluated): an int, as gdb's sizeof
- * is; void and functions count 1, as in gdb.
+ * sizeof(TYPE), sizeof(TYPE[N]) or sizeof unary (not evaluated): an int,
+ * as gdb's sizeof is; void and functions count 1, as in gdb.
  */
 static struct dwv_value *
 dwv_sizeof(struct dwv_parser *ps, int depth)

@@ -19,7 +19,8 @@ struct region {
 	unsigned dev_major;
 	unsigned dev_minor;
 	uint64_t inode;
-	char *name;		/* "" for anonymous, "[heap]", "/usr/lib/...". */
+	/* "" for anonymous, "[heap]", "/usr/lib/...". */
+	char *name;
 };
 
 struct maps {

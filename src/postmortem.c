@@ -50,7 +50,8 @@ postmortem_open(const char *core_path, const char *exe, char **errp)
 	    cf->threads[0].cursig;
 	p->reason = p->signal != 0 ? PAUSE_SIGNAL : PAUSE_NONE;
 	if (cf->siginfo.present && (p->signal == SIGSEGV ||
-	    p->signal == SIGBUS || p->signal == SIGFPE || p->signal == SIGILL)) {
+	    p->signal == SIGBUS || p->signal == SIGFPE ||
+	    p->signal == SIGILL)) {
 		p->has_fault_addr = true;
 		p->fault_addr = cf->siginfo.addr;
 	}

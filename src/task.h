@@ -38,7 +38,8 @@ enum pause_reason {
 	PAUSE_NONE,
 	PAUSE_EXIT,		/* exit_group(exit_code), or last thread exit */
 	PAUSE_SIGNAL,		/* about to die of `signal` */
-	PAUSE_EXEC,		/* just after execve, before its first instruction */
+	/* just after execve, before its first instruction */
+	PAUSE_EXEC,
 	PAUSE_TIMEOUT,		/* --timeout ran out (tracer_pause) */
 	PAUSE_REQUEST,		/* the user asked (tracer_pause) */
 };
@@ -66,7 +67,8 @@ struct proc {
 	pid_t pid;		/* thread group id */
 	pid_t parent_pid;	/* 0 for the root */
 	bool is_root;		/* the process ptinspect started */
-	bool execed;		/* has run exec (the pre-exec ptinspect child no) */
+	/* has run exec (the pre-exec ptinspect child no) */
+	bool execed;
 	bool pause_wanted;	/* --pause-on-exit applies to this process */
 	bool job_stopped;	/* in a job-control stop (SIGTSTP...) */
 	enum proc_state state;
@@ -98,9 +100,10 @@ struct proc {
 
 	/*
 	 * A fork child borrowing its parent's memory (redirect-fork.c):
-	 * the child names its lender and since when it borrows; the parent, held meanwhile, its borrower and its thread
-	 * stopped after the fork. 0: none. borrow_rip is where injected calls
-	 * run from when the child is stopped elsewhere than at a syscall.
+	 * the child names its lender and since when it borrows; the parent,
+	 * held meanwhile, its borrower and its thread stopped after the fork.
+	 * 0: none. borrow_rip is where injected calls run from when the child
+	 * is stopped elsewhere than at a syscall.
 	 */
 	pid_t lender;
 	uint64_t borrow_start_ms;

@@ -28,10 +28,12 @@
 
 static uint64_t *unwind_dirty_regions(pid_t tid, size_t *count);
 static void unwind_copy_vdso(struct unwind_proc *up, const struct region *r);
-static struct unwind_file *unwind_file_get(struct unwind_proc *up, const struct region *r, pid_t tid);
-static const uint8_t *unwind_file_map(const struct region *r, pid_t tid, size_t *sizep);
-static bool unwind_load_bias(const struct unwind_file *f, const struct region *r,
-    uint64_t *bias);
+static struct unwind_file *unwind_file_get(struct unwind_proc *up,
+    const struct region *r, pid_t tid);
+static const uint8_t *unwind_file_map(const struct region *r, pid_t tid,
+    size_t *sizep);
+static bool unwind_load_bias(const struct unwind_file *f,
+    const struct region *r, uint64_t *bias);
 static void unwind_add_span(struct unwind_proc *up, const struct unwind_file *f,
     const struct region *r, uint64_t bias);
 static int unwind_span_cmp(const void *a, const void *b);

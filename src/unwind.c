@@ -12,10 +12,11 @@
  * serves, in order:
  *  1. code and read-only data (.eh_frame, .eh_frame_hdr, instructions for
  *     the signal-trampoline check) from our own PROT_READ mapping of the
- *     file (unwind-files.c), restricted to the parts of non-writable PT_LOAD segments, which
- *     the dynamic loader never modifies (RELRO pages are excluded: they were
- *     relocated), and only for mappings without anonymous pages in smaps
- *     (none was written to since it was mapped);
+ *     file (unwind-files.c), restricted to the parts of non-writable
+ *     PT_LOAD segments, which the dynamic loader never modifies (RELRO
+ *     pages are excluded: they were relocated), and only for mappings
+ *     without anonymous pages in smaps (none was written to since it was
+ *     mapped);
  *  2. everything else (the stack) from 16 KiB chunks copied by mem_read(),
  *     which uses the shared-memfd mapping when the region is redirected and
  *     process_vm_readv otherwise. The chunks live for one unwind only, as
