@@ -692,6 +692,12 @@ on_own_filter(struct thread *t, const struct user_regs_struct *regs)
 	    "stays private", (int)p->pid);
 }
 
+bool
+redirect_signal_stop(struct thread *t, int *sig)
+{
+	return stub_signal_stop(t, sig) >= 0;
+}
+
 void
 redirect_syscall(struct thread *t, int rule)
 {

@@ -30,6 +30,14 @@ int redirect_reserved_fd(void);
  */
 void redirect_syscall(struct thread *t, int rule);
 
+/*
+ * *sig is about to be delivered to the held thread t: if t is inside the
+ * stub, the signal waits until t is out of it, at the return of its mmap
+ * or brk (stub_signal_stop; *sig becomes 0 meanwhile, and the signal to
+ * deliver then). False if t died meanwhile (t->has_deferred).
+ */
+bool redirect_signal_stop(struct thread *t, int *sig);
+
 /* Brings p's arena up to date with the mmaps the stub finished. */
 void redirect_sync(struct proc *p);
 

@@ -106,6 +106,14 @@ pti_stub_lane:
  * one; every register but rax, rcx and r11 as it was (ptinspect stored
  * the program's rdi, rsi, rdx, r8-r10 in the lane).
  */
+/*
+ * Where a lane returns instead of the program while ptinspect holds a
+ * signal that came during it (stub_signal_stop).
+ */
+	.globl pti_stub_lane_trap
+pti_stub_lane_trap:
+	int3
+
 	.org .Llane+LANE_BRK_ENTRY, 0xcc
 	movq D(LANE_FD), %r8
 	testq %r8, %r8

@@ -57,10 +57,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -121,6 +124,11 @@ static_assert(offsetof(struct lane_data, flags) == LANE_FLAGS &&
 
 /* The lane code, in stub-code.S. */
 extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
+/* Its int3, where a lane holding a signal returns to (stub_signal_stop). */
+extern const unsigned char pti_stub_lane_trap[];
+
+/* Signals kept while a lane holds one, sent again after it. */
+#define STUB_KEPT_SIGNALS 4
 
 /*
  * A lane that is out: whose, and what its mapping is for. A brk lane
@@ -135,6 +143,15 @@ struct lane {
 	uint64_t addr;
 	uint64_t brk_old;
 	uint64_t brk_new;
+	/*
+	 * A signal that came while the lane ran, held until it is done
+	 * (stub_signal_stop): where the lane really returns (0: none), its
+	 * siginfo, and signals that came after it.
+	 */
+	uint64_t held_return;
+	siginfo_t held_si;
+	int nkept;
+	int kept[STUB_KEPT_SIGNALS];
 };
 
 struct stub {
@@ -253,12 +270,15 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 	return 0;
 }
 
+/* stub->busy with every lane out. */
+#define STUB_ALL_BUSY (~0ULL >> (64 - STUB_LANES))
+
 bool
 stub_ready(const struct proc *p)
 {
 	const struct redirect_state *rs = redir_peek(p);
 
-	return rs->stub != NULL && ~rs->stub->busy != 0;
+	return rs->stub != NULL && rs->stub->busy != STUB_ALL_BUSY;
 }
 
 /*
@@ -274,8 +294,11 @@ send_lane(struct thread *t, const struct user_regs_struct *regs,
 	struct redirect_state *rs = t->proc->redirect;
 	struct stub *s = rs->stub;
 	struct user_regs_struct r = *regs;
-	unsigned i = (unsigned)__builtin_ctzll(~s->busy);
+	unsigned i;
 
+	if (s->busy == STUB_ALL_BUSY)
+		fatalx("send_lane: every lane is out (bug: stub_ready first)");
+	i = (unsigned)__builtin_ctzll(~s->busy);
 	ld->orig_r10 = regs->r10;
 	ld->orig_r8 = regs->r8;
 	ld->orig_r9 = regs->r9;
@@ -359,6 +382,8 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 	    offsetof(struct lane_data, path)) !=
 	    offsetof(struct lane_data, path))
 		return false;
+	if (rs->stub->lanes[i].held_return != 0)
+		ld.return_rip = rs->stub->lanes[i].held_return;
 	regs->rip = ld.return_rip;
 	regs->rcx = ld.return_rip;
 	regs->orig_rax = (unsigned long long)ld.nr;
@@ -417,6 +442,26 @@ brk_lane_done(struct proc *p, const struct lane *l, int64_t result,
 	}
 }
 
+/* Records what lane i did, and frees it. */
+static void
+finish_lane(struct proc *p, unsigned i, int64_t result, int64_t how)
+{
+	const struct redirect_state *rs = redir_peek(p);
+	struct stub *s = rs->stub;
+	struct lane *l = &s->lanes[i];
+
+	if (l->nr == SYS_brk) {
+		brk_lane_done(p, l, result, how);
+	} else if (how == LANE_SHARED) {
+		/* Whatever was recorded there is gone. */
+		arena_unmap(rs->arena, (uint64_t)result, l->len);
+		arena_map(rs->arena, (uint64_t)result, l->len, l->off);
+	} else {
+		arena_release(rs->arena, l->off);
+	}
+	s->busy &= ~(1ULL << i);
+}
+
 void
 stub_collect(struct proc *p)
 {
@@ -432,29 +477,144 @@ stub_collect(struct proc *p)
 		if (!(s->busy & (1ULL << i)))
 			continue;
 		l = &s->lanes[i];
-		if (!lane_done(p, i, &result, &how)) {
+		/* Holding a signal: finished when the signal is delivered. */
+		if (l->held_return != 0 && proc_find_thread(p, l->tid) != NULL)
+			continue;
+		if (lane_done(p, i, &result, &how)) {
+			finish_lane(p, i, result, how);
+		} else if (proc_find_thread(p, l->tid) == NULL) {
 			/*
 			 * Its thread died (killed) before it finished: an
 			 * mmap's offset goes back (a brk's is the heap's).
 			 */
-			if (proc_find_thread(p, l->tid) == NULL) {
-				if (l->nr == SYS_mmap)
-					arena_release(rs->arena, l->off);
-				s->busy &= ~(1ULL << i);
-			}
-			continue;
+			if (l->nr == SYS_mmap)
+				arena_release(rs->arena, l->off);
+			s->busy &= ~(1ULL << i);
 		}
-		if (l->nr == SYS_brk) {
-			brk_lane_done(p, l, result, how);
-		} else if (how == LANE_SHARED) {
-			/* Whatever was recorded there is gone. */
-			arena_unmap(rs->arena, (uint64_t)result, l->len);
-			arena_map(rs->arena, (uint64_t)result, l->len, l->off);
-		} else {
-			arena_release(rs->arena, l->off);
-		}
-		s->busy &= ~(1ULL << i);
 	}
+}
+
+/* A fault raised by an instruction of the lane itself. */
+static bool
+is_own_fault(const siginfo_t *si)
+{
+	return si->si_code > 0 && (si->si_signo == SIGSEGV ||
+	    si->si_signo == SIGBUS || si->si_signo == SIGILL ||
+	    si->si_signo == SIGFPE || si->si_signo == SIGTRAP);
+}
+
+/* The lane whose code t is running, or NULL. */
+static struct lane *
+lane_of(struct thread *t, const struct user_regs_struct *regs, unsigned *ip)
+{
+	const struct redirect_state *rs = redir_peek(t->proc);
+	unsigned i;
+
+	if (rs->stub == NULL || regs->rip < STUB_ADDR ||
+	    regs->rip >= STUB_ADDR + STUB_CODE_BYTES)
+		return NULL;
+	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
+	if (!(rs->stub->busy & (1ULL << i)) ||
+	    rs->stub->lanes[i].tid != t->tid)
+		return NULL;
+	*ip = i;
+	return &rs->stub->lanes[i];
+}
+
+/*
+ * The lane is done and t at its trap: t goes back after its syscall
+ * instruction, the lane is recorded and freed, and the held signal is
+ * due.
+ */
+static int
+deliver_held(struct thread *t, struct user_regs_struct *regs, unsigned li,
+    int *sig)
+{
+	struct lane *l = &t->proc->redirect->stub->lanes[li];
+	int64_t result, how;
+	int i;
+
+	regs->rip = l->held_return;
+	regs->rcx = l->held_return;
+	l->held_return = 0;
+	if (lane_done(t->proc, li, &result, &how))
+		finish_lane(t->proc, li, result, how);
+	if (thread_set_regs(t, regs, NULL) != 0 ||
+	    ptrace(PTRACE_SETSIGINFO, t->tid, 0, &l->held_si) != 0)
+		return -1;
+	*sig = l->held_si.si_signo;
+	for (i = 0; i < l->nkept; i++)
+		syscall(SYS_tgkill, t->proc->pid, t->tid, l->kept[i]);
+	l->nkept = 0;
+	return 1;
+}
+
+/* One instruction, the lane's last (its jump back): 1, or -1 if t died. */
+static int
+step_once(struct thread *t)
+{
+	int status;
+
+	t->regs_valid = false;
+	if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) != 0)
+		return -1;
+	while (waitpid(t->tid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFSTOPPED(status) && (status >> 16) == 0 &&
+	    WSTOPSIG(status) == SIGTRAP)
+		return 1;
+	/* Death, an event or another signal: the tracer's to handle. */
+	t->has_deferred = true;
+	t->deferred_status = status;
+	return -1;
+}
+
+int
+stub_signal_stop(struct thread *t, int *sig)
+{
+	struct redirect_state *rs = t->proc->redirect;
+	uint64_t trap = (uint64_t)(pti_stub_lane_trap - pti_stub_lane);
+	struct user_regs_struct regs;
+	uint64_t at, ret;
+	struct lane *l;
+	siginfo_t si;
+	unsigned i;
+
+	if (rs == NULL || rs->stub == NULL ||
+	    thread_get_regs(t, &regs, NULL) != 0 ||
+	    (l = lane_of(t, &regs, &i)) == NULL)
+		return 0;
+	at = regs.rip - lane_code(i);
+	if (l->held_return != 0 && *sig == SIGTRAP && at == trap + 1)
+		return deliver_held(t, &regs, i, sig);
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0 ||
+	    is_own_fault(&si))
+		return 0;
+	if (l->held_return != 0) {
+		/* Another one meanwhile: sent again once the first is. */
+		if (l->nkept == STUB_KEPT_SIGNALS)
+			return 0;
+		l->kept[l->nkept++] = *sig;
+		*sig = 0;
+		return 1;
+	}
+	if (pti_stub_lane[at] == 0xff && pti_stub_lane[at + 1] == 0xe1) {
+		/* At the jump back (jmp *%rcx): one step and it is out. */
+		if (step_once(t) < 0)
+			return -1;
+		return ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si) == 0 ? 1 : -1;
+	}
+	/* The lane goes back to the trap instead; the signal waits. */
+	if (arena_read(rs->arena, lane_data(i) + LANE_RETURN_RIP, &ret,
+	    sizeof(ret)) != sizeof(ret))
+		return 0;
+	at = lane_code(i) + trap;
+	arena_write(rs->arena, lane_data(i) + LANE_RETURN_RIP, &at, sizeof(at));
+	l->held_return = ret;
+	l->held_si = si;
+	*sig = 0;
+	return 1;
 }
 
 /* Does anything of the program's own sit at the stub's code addresses? */

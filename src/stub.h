@@ -66,6 +66,24 @@ void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
 void stub_collect(struct proc *p);
 
 /*
+ * t is at the signal-delivery-stop of *sig, come while t ran a lane.
+ * Delivered there, a handler that siglongjmps out would never come back
+ * to it: the lane would stay out for good (its slot of the memfd, the
+ * descriptor it may have opened, a mapping nobody recorded), and the
+ * handler's context would show the stub, not the program. So the signal
+ * waits (*sig = 0): the lane runs to its end and returns to a trap
+ * instruction instead of the program; at the trap's stop t is put back
+ * just after its own syscall instruction, where the native call would
+ * have returned, and the signal is delivered there with its siginfo
+ * (*sig set; signals that came meanwhile are sent again with tgkill,
+ * their siginfo lost). At the lane's last instruction one step does it.
+ * A fault of the lane's own is delivered where it is. 1 when it did one
+ * of these, 0 when t is not in a lane (*sig untouched), -1 when t died
+ * meanwhile (its status left in t->has_deferred for the tracer).
+ */
+int stub_signal_stop(struct thread *t, int *sig);
+
+/*
  * The filter lets mmap and munmap made from the stub's code addresses
  * through untraced (seccomp.c). Where the stub is not in place and the program
  * has something of its own there, its code may map over redirected

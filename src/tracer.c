@@ -75,6 +75,7 @@
 
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void end_lending(struct tracer *tr, struct proc *p);
+static bool handle_deferred(struct tracer *tr, struct thread *t);
 
 
 /* ---------------------------------------------------------------------
@@ -309,6 +310,16 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 {
 	struct proc *p = t->proc;
 
+	if (!redirect_signal_stop(t, &sig)) {
+		handle_deferred(tr, t);
+		return;
+	}
+	if (sig == 0) {
+		/* Held until the thread is out of the stub. */
+		t->resume_sig = 0;
+		tracer_hold_or_resume(tr, t);
+		return;
+	}
 	if (session_hangup(tr, t->tid, sig)) {
 		t->resume_sig = 0;
 		tracer_hold_or_resume(tr, t);

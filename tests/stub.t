@@ -120,6 +120,17 @@ print(",".join(sorted(kinds)), pages)')
 else
 	tap_skip "strace is needed to count the stops" 5
 fi
+# Signals while mmap and brk run in the stub, their handler jumping out
+# (sig-lane): delivered where the native calls return, never inside the
+# stub, nothing leaked (the program checks all that); the stub must be in
+# place (its [ptinspect] region at the exit pause).
+tap_run "$PROGS/sig-lane" 100
+tap_like "$TAP_OUT" '^ok [0-9]+ signals$' "sig-lane natively: $TAP_OUT"
+pti_run --batch --json -p -ex maps -- "$PROGS/sig-lane" 100
+prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
+tap_is "$TAP_RC" 0 "sig-lane under ptinspect: exit status 0"
+tap_like "$prog_out" '^ok [0-9]+ signals$' "... passes its checks: $prog_out"
+tap_like "$TAP_OUT" '"name":"\[ptinspect\]"' "... with the stub in place"
 runs=10
 frame0='^(syscall|brk|__brk|sbrk)$'
 caught "$runs" "$PROGS/brk-race" race

@@ -295,7 +295,7 @@ check_PROGRAMS += $(SEM_PROGS)
 EXTRA_DIST += tests/semantics.t tests/progs/sem.h
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
-check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race
+check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane
 tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_mmap_race_LDADD = -lpthread
 tests_progs_brk_race_CFLAGS = $(AM_CFLAGS) -pthread

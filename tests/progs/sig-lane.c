@@ -1,0 +1,149 @@
+/*
+ * sig-lane.c: signals that come while mmap and brk run, with a handler
+ * that siglongjmps out of them. A 1 ms ITIMER_REAL's SIGALRM handler
+ * (SA_SIGINFO) notes the interrupted instruction pointer and jumps back
+ * to the top of the loop, which maps 64 KiB and fills and checks it,
+ * grows the break by a page and writes it, then gives both back. Under
+ * ptinspect those calls run in its stub, where a signal may arrive: it
+ * must be delivered as natively, at the call's return, never inside the
+ * stub (whose pages are no file of the program's), and nothing may leak
+ * (descriptors, memory). Checks, after `iterations` loops: every noted
+ * instruction pointer lies in an executable mapping of a file or the
+ * vDSO; as many descriptors are open as before; at least 10 signals came.
+ * Prints "ok N signals" and exits 0, or says what was wrong and exits 1.
+ *
+ *	sig-lane [iterations]
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define MAX_NOTED 8192
+#define LEN (64 * 1024)
+
+static sigjmp_buf top;
+static volatile sig_atomic_t signals;
+static uint64_t noted[MAX_NOTED];
+
+static void
+on_alarm(int sig, siginfo_t *si, void *ctx)
+{
+	const ucontext_t *uc = ctx;
+
+	(void)sig;
+	(void)si;
+	if (signals < MAX_NOTED)
+		noted[signals] = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	signals++;
+	siglongjmp(top, 1);
+}
+
+static int
+count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Is pc in an executable mapping of a file, or of the vDSO? */
+static int
+in_program_code(uint64_t pc, FILE *maps)
+{
+	char line[512], perms[8], path[400];
+	unsigned long lo, hi;
+
+	rewind(maps);
+	while (fgets(line, sizeof(line), maps) != NULL) {
+		path[0] = '\0';
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %399s", &lo, &hi,
+		    perms, path) < 3 || pc < lo || pc >= hi)
+			continue;
+		return perms[2] == 'x' && (path[0] == '/' ||
+		    strcmp(path, "[vdso]") == 0);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int iterations = argc > 1 ? atoi(argv[1]) : 400;
+	struct sigaction sa = { .sa_sigaction = on_alarm,
+		.sa_flags = SA_SIGINFO };
+	struct itimerval tick = { { 0, 1000 }, { 0, 1000 } }, off = { 0 };
+	volatile int i = 0;
+	int fds_before = count_fds(), bad = 0;
+	FILE *maps;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &tick, NULL);
+	sigsetjmp(top, 1);
+	while (i < iterations) {
+		unsigned char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		unsigned char *b;
+
+		if (p == MAP_FAILED) {
+			perror("sig-lane: mmap");
+			return 1;
+		}
+		memset(p, i & 0xff, LEN);
+		for (size_t k = 0; k < LEN; k += 4096)
+			if (p[k] != (i & 0xff)) {
+				fprintf(stderr, "sig-lane: byte %zu of a "
+				    "new mapping is %d\n", k, p[k]);
+				return 1;
+			}
+		munmap(p, LEN);
+		b = sbrk(4096);
+		if (b == (void *)-1) {
+			perror("sig-lane: sbrk");
+			return 1;
+		}
+		b[0] = 1;
+		sbrk(-4096);
+		i = i + 1;
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	if ((maps = fopen("/proc/self/maps", "r")) == NULL) {
+		perror("sig-lane: /proc/self/maps");
+		return 1;
+	}
+	for (int k = 0; k < signals && k < MAX_NOTED; k++)
+		if (!in_program_code(noted[k], maps) && bad++ < 5)
+			fprintf(stderr, "sig-lane: signal %d came at %#llx, "
+			    "no code of the program's\n", k,
+			    (unsigned long long)noted[k]);
+	fclose(maps);
+	if (count_fds() != fds_before) {
+		fprintf(stderr, "sig-lane: %d descriptors open, %d before\n",
+		    count_fds(), fds_before);
+		bad++;
+	}
+	if (signals < 10) {
+		fprintf(stderr, "sig-lane: only %d signals came\n",
+		    (int)signals);
+		bad++;
+	}
+	if (bad)
+		return 1;
+	printf("ok %d signals\n", (int)signals);
+	return 0;
+}
