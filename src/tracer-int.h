@@ -29,7 +29,7 @@ struct tracer {
 	bool said_waiting;	/* tracer_say_waiting has been said */
 	pid_t job_session;	/* the session the child set-up made, or 0 */
 	bool quiescing;		/* stopping everything for a keeper */
-	bool handed_over;	/* a keeper traces what is left: nothing here */
+	bool handed_over;	/* a keeper traces what was left */
 };
 
 /*

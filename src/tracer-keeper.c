@@ -70,7 +70,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -195,7 +194,9 @@ quiesce(struct tracer *tr)
 		if (settled(tr))
 			return true;
 		left = (long)(deadline - monotonic_ms());
-		if (left <= 0 || tracer_poll(tr, left < 10 ? (int)left : 10) < 0)
+		if (left > 10)
+			left = 10;
+		if (left <= 0 || tracer_poll(tr, (int)left) < 0)
 			return false;
 	}
 }
@@ -276,7 +277,8 @@ detach_all(struct tracer *tr)
 
 	for (p = tr->tasks.procs; p != NULL; p = p->next)
 		for (t = live(p) ? p->threads : NULL; t != NULL; t = t->next)
-			if (t->stopped && ptrace(PTRACE_DETACH, t->tid, 0, 0) == 0)
+			if (t->stopped &&
+			    ptrace(PTRACE_DETACH, t->tid, 0, 0) == 0)
 				t->stopped = false;
 }
 
@@ -389,12 +391,14 @@ describe_left(struct tracer *tr)
 	    (int)first->pid, first->comm);
 }
 
+/* why: from why_not, or an errno's text. */
 static void
 say_cannot(struct proc *p, const char *why)
 {
 	proc_read_comm(p);
 	warnx_msg("pid %d (%s) cannot go on under a keeper: %s", (int)p->pid,
-	    p->comm, why);
+	    p->comm, *why != '\0' ? why :
+	    "it still borrows its parent's memory");
 }
 
 /* Step 4 of DESIGN: the old tracer takes them back and waits. */
@@ -428,7 +432,7 @@ tracer_keeper_hand_over(struct tracer *tr)
 	struct proc *p, *who = NULL;
 	const char *why;
 	char *left;
-	int pipefd[2];
+	int pipefd[2] = { -1, -1 };
 	pid_t keeper;
 	uint64_t until = monotonic_ms() + QUIESCE_MAX_MS;
 
@@ -438,8 +442,7 @@ tracer_keeper_hand_over(struct tracer *tr)
 		if (tracer_poll(tr, 10) < 0)
 			return false;
 	if (why != NULL) {
-		say_cannot(who, *why != '\0' ? why :
-		    "it still borrows its parent's memory");
+		say_cannot(who, why);
 		return false;
 	}
 	if (!quiesce(tr)) {
@@ -459,7 +462,11 @@ tracer_keeper_hand_over(struct tracer *tr)
 	detach_all(tr);
 	fflush(NULL);
 	if (pipe2(pipefd, O_CLOEXEC) != 0 || (keeper = fork()) < 0) {
-		warn_msg("keeper");
+		warn_msg("cannot start a keeper");
+		if (pipefd[0] >= 0) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
 		seize_all(tr, &r.pid);
 		continue_all(tr);
 		return false;

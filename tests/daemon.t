@@ -40,11 +40,13 @@ gone()
 # The keeper's pid, and the descendant's, as ptinspect said them.
 said_keeper()
 {
-	printf '%s\n' "$TAP_ERR" | sed -n 's/.*under a keeper, pid \([0-9]*\).*/\1/p'
+	printf '%s\n' "$TAP_ERR" |
+	    sed -n 's/.*under a keeper, pid \([0-9]*\).*/\1/p'
 }
 said_job()
 {
-	printf '%s\n' "$TAP_ERR" | sed -n 's/.*(pid \([0-9]*\), daemon-job).*/\1/p'
+	printf '%s\n' "$TAP_ERR" |
+	    sed -n 's/.*(pid \([0-9]*\), daemon-job).*/\1/p'
 }
 
 tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch -- \
@@ -64,7 +66,7 @@ tap_is "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$job_pid/status" \
 : >"$TAP_TMP/go"
 poll test -e "$TAP_TMP/done"
 tap_is "$(cat "$TAP_TMP/done" 2>/dev/null)" "ok 2016 memfd" \
-    "the descendant ran to its end: its mmaps, munmaps and brk worked, redirected"
+    "the descendant ran to its end, its mmaps, munmaps and brk redirected"
 poll gone "$keeper"
 tap_ok "the keeper ended with the descendant" gone "$keeper"
 pti_collect_leftovers "--batch (keeper)"

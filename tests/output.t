@@ -81,7 +81,8 @@ tap_is "$(cat "$TAP_TMP/out")" "$(printf 'early\nlate')" \
 	"an orphaned child runs on under the keeper"
 tap_is "$TAP_RC" 0 "the exit status is the root's"
 pti_run --batch -f sh -c '(sleep 0.3; echo late) & echo early'
-tap_is "$TAP_OUT" "$(printf 'early\nlate')" "-f: an orphaned child is waited for"
+tap_is "$TAP_OUT" "$(printf 'early\nlate')" \
+	"-f: an orphaned child is waited for"
 
 # The reader of ptinspect's output goes away: the program dies of SIGPIPE
 # and ptinspect exits 141, with or without commands to print.
