@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "task.h"
@@ -29,6 +30,7 @@ struct tracer {
 	bool said_waiting;	/* tracer_say_waiting has been said */
 	pid_t job_session;	/* the session the child set-up made, or 0 */
 	bool quiescing;		/* stopping everything for a keeper */
+	uint64_t keeper_deadline_ms;	/* ... until then (tracer-keeper.c) */
 	bool handed_over;	/* a keeper traces what was left */
 };
 
@@ -86,10 +88,14 @@ const struct thread *tracer_untraced_caller(struct tracer *tr,
     const struct thread *c);
 
 /*
- * tracer-keeper.c. Once the root has ended: hands what is left to a
- * keeper process; true when it did (this process then traces nothing).
+ * tracer-keeper.c. Once the root has ended, hands what is left to a keeper
+ * process, one step after each batch of events: KEEPER_WAIT for more
+ * events; KEEPER_FAILED (said, and all runs on as before); KEEPER_DONE
+ * (this process traces nothing more); KEEPER_CHILD: this is the keeper,
+ * tracing them all, to run until they are gone.
  */
-bool tracer_keeper_hand_over(struct tracer *tr);
+enum keeper_step { KEEPER_WAIT, KEEPER_FAILED, KEEPER_DONE, KEEPER_CHILD };
+enum keeper_step tracer_keeper_step(struct tracer *tr);
 /* A group-stop of t: held for the hand-over (true) or not ours. */
 bool tracer_keeper_holds(struct tracer *tr, struct thread *t);
 /* The SIGCONT that ended the hand-over's stop: dropped (true). */

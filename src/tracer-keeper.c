@@ -43,13 +43,23 @@
  *      them as in 3 and waits as before. If the quiesce times out, it
  *      continues what it stopped and waits. Either way said once.
  *
- * Only where the keeper may attach: not where Yama's ptrace_scope forbids
- * a non-ancestor (the descendants are the old tracer's, not the keeper's)
- * unless ptinspect is root, and not to a process that made itself
- * non-dumpable (ssh-agent does) unless root: ptinspect then waits.
- * Neither with -f (which waits and holds each at its exit with -p),
- * --timeout (which governs them) or --summary (which reports each end);
- * nor in the TUI, whose pty they write to: ptinspect waits there.
+ * tracer.c steps all this (tracer_keeper_step) between batches of
+ * events, and runs the keeper's loop; this file never calls up into it.
+ *
+ * Only where the keeper may attach, checked before anything is detached
+ * (the old tracer, no ancestor of theirs either once the root is gone,
+ * could not always take them back): not where Yama's ptrace_scope forbids
+ * a non-ancestor unless ptinspect is root, and not to a process that
+ * open(/proc/PID/mem) says no other may trace (one made non-dumpable, as
+ * ssh-agent does, unless root), checked again once all are stopped; nor
+ * to one paused or stopped by job control. ptinspect then waits. Neither
+ * with -f (which waits, and holds each at its exit with -p), --timeout
+ * (which governs them) or --summary (which reports each end); nor in the
+ * TUI, whose pty they write to: ptinspect waits there.
+ *
+ * retarget_stubs knows stub.c's lane layout (stub-layout.h, and
+ * redirect-int.h for p->redirect->stub): its place is stub.c, as a
+ * stub_retarget beside write_paths.
  *
  * What a process can see of the hand-over: a stop and a continue, as job
  * control makes them: its parent, if it is a traced process too, gets
@@ -175,29 +185,17 @@ settled(const struct tracer *tr)
 	return true;
 }
 
-/* Step 1 of DESIGN: true when every thread is held, false on time out. */
-static bool
-quiesce(struct tracer *tr)
+/* Step 1 of DESIGN: SIGSTOP to each process not yet sent one. */
+static void
+stop_all(struct tracer *tr)
 {
-	uint64_t deadline = monotonic_ms() + QUIESCE_MAX_MS;
 	struct proc *p;
-	long left;
 
-	tr->quiescing = true;
-	for (;;) {
-		for (p = tr->tasks.procs; p != NULL; p = p->next) {
-			if (!live(p) || p->keeper_stopped)
-				continue;
-			p->keeper_stopped = true;
-			kill(p->pid, SIGSTOP);
-		}
-		if (settled(tr))
-			return true;
-		left = (long)(deadline - monotonic_ms());
-		if (left > 10)
-			left = 10;
-		if (left <= 0 || tracer_poll(tr, (int)left) < 0)
-			return false;
+	for (p = tr->tasks.procs; p != NULL; p = p->next) {
+		if (!live(p) || p->keeper_stopped)
+			continue;
+		p->keeper_stopped = true;
+		kill(p->pid, SIGSTOP);
 	}
 }
 
@@ -336,7 +334,7 @@ retarget_stubs(struct tracer *tr)
 	}
 }
 
-/* Step 3 of DESIGN: the keeper, the forked child; never returns. */
+/* Step 3 of DESIGN: the keeper, the forked child, up to its loop. */
 static void
 keeper_main(struct tracer *tr, int report_fd)
 {
@@ -367,8 +365,6 @@ keeper_main(struct tracer *tr, int report_fd)
 	retarget_stubs(tr);
 	continue_all(tr);
 	tr->said_waiting = true;
-	tracer_finish(tr);
-	_exit(0);
 }
 
 /* "N process(es) it left running (pid P, comm[, ...]) go(es)" */
@@ -425,40 +421,16 @@ take_back(struct tracer *tr, pid_t keeper, const struct keeper_report *r)
 		    "tracing", (int)keeper);
 }
 
-bool
-tracer_keeper_hand_over(struct tracer *tr)
+/* Steps 2 and 3 of DESIGN, and the old tracer's end of them. */
+static enum keeper_step
+move_tracees(struct tracer *tr)
 {
 	struct keeper_report r = { 0, 0 };
-	struct proc *p, *who = NULL;
-	const char *why;
-	char *left;
 	int pipefd[2] = { -1, -1 };
+	struct proc *p;
 	pid_t keeper;
-	uint64_t until = monotonic_ms() + QUIESCE_MAX_MS;
+	char *left;
 
-	/* A fork child borrowing its parent's memory is done soon. */
-	while ((why = why_not(tr, &who)) != NULL && *why == '\0' &&
-	    monotonic_ms() < until)
-		if (tracer_poll(tr, 10) < 0)
-			return false;
-	if (why != NULL) {
-		say_cannot(who, why);
-		return false;
-	}
-	if (!quiesce(tr)) {
-		continue_all(tr);
-		if (tracer_poll(tr, 0) < 0)
-			return false;
-		warnx_msg("processes left running did not stop within %d ms "
-		    "for a keeper to take them over", QUIESCE_MAX_MS);
-		return false;
-	}
-	/* Again now that nothing runs (ssh-agent's prctl comes late). */
-	if ((why = why_not(tr, &who)) != NULL) {
-		continue_all(tr);
-		say_cannot(who, why);
-		return false;
-	}
 	detach_all(tr);
 	fflush(NULL);
 	if (pipe2(pipefd, O_CLOEXEC) != 0 || (keeper = fork()) < 0) {
@@ -469,11 +441,12 @@ tracer_keeper_hand_over(struct tracer *tr)
 		}
 		seize_all(tr, &r.pid);
 		continue_all(tr);
-		return false;
+		return KEEPER_FAILED;
 	}
 	if (keeper == 0) {
 		close(pipefd[0]);
 		keeper_main(tr, pipefd[1]);
+		return KEEPER_CHILD;
 	}
 	close(pipefd[1]);
 	if (tracer_read_full(pipefd[0], &r, sizeof(r)) != (ssize_t)sizeof(r))
@@ -481,7 +454,7 @@ tracer_keeper_hand_over(struct tracer *tr)
 	close(pipefd[0]);
 	if (r.err != 0) {
 		take_back(tr, keeper, &r);
-		return false;
+		return KEEPER_FAILED;
 	}
 	left = describe_left(tr);
 	warnx_msg("pid %d has ended; the %s on under a keeper, pid %d, that "
@@ -494,7 +467,46 @@ tracer_keeper_hand_over(struct tracer *tr)
 		if (p->state != PROC_GONE)
 			p->state = PROC_GONE;
 	tr->handed_over = true;
-	return true;
+	return KEEPER_DONE;
+}
+
+enum keeper_step
+tracer_keeper_step(struct tracer *tr)
+{
+	struct proc *who = NULL;
+	const char *why;
+
+	if (tr->keeper_deadline_ms == 0)
+		tr->keeper_deadline_ms = monotonic_ms() + QUIESCE_MAX_MS;
+	if (!tr->quiescing) {
+		why = why_not(tr, &who);
+		/* A fork child borrowing its parent's memory is done soon. */
+		if (why != NULL && *why == '\0' &&
+		    monotonic_ms() < tr->keeper_deadline_ms)
+			return KEEPER_WAIT;
+		if (why != NULL) {
+			say_cannot(who, why);
+			return KEEPER_FAILED;
+		}
+		tr->quiescing = true;
+		tr->keeper_deadline_ms = monotonic_ms() + QUIESCE_MAX_MS;
+	}
+	stop_all(tr);
+	if (!settled(tr)) {
+		if (monotonic_ms() < tr->keeper_deadline_ms)
+			return KEEPER_WAIT;
+		continue_all(tr);
+		warnx_msg("processes left running did not stop within %d ms "
+		    "for a keeper to take them over", QUIESCE_MAX_MS);
+		return KEEPER_FAILED;
+	}
+	/* Again now that nothing runs (ssh-agent's prctl comes late). */
+	if ((why = why_not(tr, &who)) != NULL) {
+		continue_all(tr);
+		say_cannot(who, why);
+		return KEEPER_FAILED;
+	}
+	return move_tracees(tr);
 }
 
 bool

@@ -980,6 +980,8 @@ tracer_say_waiting(struct tracer *tr)
 	    first->comm, n == 1 ? "" : ", ...");
 }
 
+static bool hand_over(struct tracer *tr);
+
 int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
@@ -994,7 +996,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		if ((n = tracer_poll(tr, tr->opts.keeper ? KEEPER_GRACE_MS :
 		    500)) != 0)
 			return n;
-		if (tr->opts.keeper && tracer_keeper_hand_over(tr))
+		if (tr->opts.keeper && hand_over(tr))
 			return -1;
 		tracer_say_waiting(tr);
 	}
@@ -1015,6 +1017,26 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
 			fatal("poll");
 	}
+}
+
+/*
+ * What the root left running goes on under a keeper (tracer-keeper.c),
+ * stepped between events; true when it does. The keeper itself traces
+ * them here until they are gone, and exits.
+ */
+static bool
+hand_over(struct tracer *tr)
+{
+	enum keeper_step step;
+
+	while ((step = tracer_keeper_step(tr)) == KEEPER_WAIT)
+		if (tracer_poll(tr, 10) < 0)
+			return false;
+	if (step == KEEPER_CHILD) {
+		tracer_finish(tr);
+		_exit(0);
+	}
+	return step == KEEPER_DONE;
 }
 
 int
