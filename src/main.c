@@ -545,6 +545,9 @@ parse_options(int argc, char **argv, struct options *o)
 		usage_error("--json=FILE needs --batch");
 	if (!o->batch && o->summary)
 		usage_error("--summary needs --batch");
+	/* What outlives the program goes on under a keeper. */
+	o->tracer.keeper = o->batch && !o->tracer.follow_forks &&
+	    o->timeout_ms <= 0 && !o->summary;
 	if (o->batch && o->output_file != NULL)
 		usage_error("-o is for the TUI; in --batch mode the program "
 		    "shares ptinspect's output");

@@ -9,7 +9,7 @@ src_libptinspect_a_SOURCES += \
 	src/task.c src/task.h \
 	src/tracer.c src/tracer-task.c src/tracer-fork.c src/tracer.h \
 	src/tracer-int.h src/tracer-child.c \
-	src/tracer-policy.c \
+	src/tracer-policy.c src/tracer-keeper.c \
 	src/seccomp.c src/seccomp.h \
 	src/inject.c src/inject.h
 

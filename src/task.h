@@ -55,6 +55,7 @@ struct thread {
 	bool exiting;		/* seen PTRACE_EVENT_EXIT */
 	bool world_stopped;	/* stopped for a fork's copy (tracer.c) */
 	bool has_deferred;	/* ... and deferred_status still to handle */
+	bool keeper_held;	/* held in the group-stop of a hand-over */
 	int deferred_status;
 	/* clone's flags, CLONE_UNTRACED included, to put back in rdi */
 	bool restore_clone_flags;
@@ -112,6 +113,9 @@ struct proc {
 	pid_t borrower;
 	pid_t held_tid;
 
+	/* tracer-keeper.c: SIGSTOP sent for a hand-over; SIGCONT to drop */
+	bool keeper_stopped;
+	bool keeper_cont;
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */
 	struct proc *next;

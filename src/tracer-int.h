@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "task.h"
@@ -28,7 +29,23 @@ struct tracer {
 	int borrows;		/* fork children borrowing (see below) */
 	bool said_waiting;	/* tracer_say_waiting has been said */
 	pid_t job_session;	/* the session the child set-up made, or 0 */
+	bool quiescing;		/* stopping everything for a keeper */
+	uint64_t keeper_deadline_ms;	/* ... until then (tracer-keeper.c) */
+	bool handed_over;	/* a keeper traces what was left */
 };
+
+/*
+ * How long after the root's end tracer_poll waits before it hands what is
+ * left to a keeper: a child that ends on its own just after its parent
+ * (killed by it, or reaping nothing) is not worth one.
+ */
+#define KEEPER_GRACE_MS 100
+
+/* The options every tracee is seized with. */
+#define TRACER_SEIZE_OPTIONS (PTRACE_O_TRACESYSGOOD | \
+    PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | \
+    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | \
+    PTRACE_O_EXITKILL)
 
 /*
  * How a fork child borrowing its parent's memory (redirect-fork.c) is
@@ -69,6 +86,20 @@ void tracer_restore_clone_flags(struct thread *t);
 void tracer_untraced_child(const struct thread *caller, struct thread *c);
 const struct thread *tracer_untraced_caller(struct tracer *tr,
     const struct thread *c);
+
+/*
+ * tracer-keeper.c. Once the root has ended, hands what is left to a keeper
+ * process, one step after each batch of events: KEEPER_WAIT for more
+ * events; KEEPER_FAILED (said, and all runs on as before); KEEPER_DONE
+ * (this process traces nothing more); KEEPER_CHILD: this is the keeper,
+ * tracing them all, to run until they are gone.
+ */
+enum keeper_step { KEEPER_WAIT, KEEPER_FAILED, KEEPER_DONE, KEEPER_CHILD };
+enum keeper_step tracer_keeper_step(struct tracer *tr);
+/* A group-stop of t: held for the hand-over (true) or not ours. */
+bool tracer_keeper_holds(struct tracer *tr, struct thread *t);
+/* The SIGCONT that ended the hand-over's stop: dropped (true). */
+bool tracer_keeper_swallows(struct proc *p, int sig);
 
 /*
  * The forked child: waits for a byte on go_fd (the parent has seized

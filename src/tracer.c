@@ -82,11 +82,6 @@ static bool handle_deferred(struct tracer *tr, struct thread *t);
  * Spawning
  * ------------------------------------------------------------------- */
 
-static const long seize_options = PTRACE_O_TRACESYSGOOD |
-    PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT |
-    PTRACE_O_EXITKILL;
-
 /* Lets the failed child finish, answering whatever stops it makes. */
 static void
 reap_failed_child(struct tracer *tr, pid_t pid)
@@ -162,7 +157,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	sigaction(SIGINT, &ignore, &tr->saved_sigint);
 	sigaction(SIGQUIT, &ignore, &tr->saved_sigquit);
 
-	if (ptrace(PTRACE_SEIZE, pid, 0, seize_options) != 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0, TRACER_SEIZE_OPTIONS) != 0) {
 		warn_msg("ptrace(PTRACE_SEIZE, %d)", (int)pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -320,7 +315,8 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 		tracer_hold_or_resume(tr, t);
 		return;
 	}
-	if (session_hangup(tr, t->tid, sig)) {
+	if (session_hangup(tr, t->tid, sig) ||
+	    tracer_keeper_swallows(p, sig)) {
 		t->resume_sig = 0;
 		tracer_hold_or_resume(tr, t);
 		return;
@@ -803,6 +799,8 @@ on_stop_event(struct tracer *tr, struct thread *t, int sig)
 	tracer_restore_clone_flags(t);	/* a new task's first stop */
 	/* Job control: leave the group-stop alone, without holding it. */
 	if (job_stop_signal(sig)) {
+		if (tracer_keeper_holds(tr, t))
+			return;
 		t->in_group_stop = true;
 		tracer_hold_or_resume(tr, t);
 		return;
@@ -966,9 +964,10 @@ wait_event(struct tracer *tr)
 /*
  * Every process ptinspect traces has its seccomp filter, which needs a
  * tracer (without one, the calls it stops fail with ENOSYS): a descendant
- * that outlives the program cannot be let go, so ptinspect waits for it.
- * Said once, when one still runs half a second after the program ended
- * (tracer_poll, or the TUI's relay).
+ * that outlives the program cannot be let go, so ptinspect waits for it
+ * where it does not hand it to a keeper (tracer-keeper.c). Said once, when
+ * one still runs half a second after the program ended (tracer_poll, or
+ * the TUI's relay), or when the hand-over could not be.
  */
 void
 tracer_say_waiting(struct tracer *tr)
@@ -992,6 +991,8 @@ tracer_say_waiting(struct tracer *tr)
 	    first->comm, n == 1 ? "" : ", ...");
 }
 
+static bool hand_over(struct tracer *tr);
+
 int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
@@ -999,10 +1000,15 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
 	int n, wait_ms, borrow_ms;
 
+	if (tr->handed_over)
+		return -1;
 	if (timeout_ms < 0 && !tr->said_waiting &&
 	    tr->root->state == PROC_GONE) {
-		if ((n = tracer_poll(tr, 500)) != 0)
+		if ((n = tracer_poll(tr, tr->opts.keeper ? KEEPER_GRACE_MS :
+		    500)) != 0)
 			return n;
+		if (tr->opts.keeper && hand_over(tr))
+			return -1;
 		tracer_say_waiting(tr);
 	}
 	for (;;) {
@@ -1022,6 +1028,26 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
 			fatal("poll");
 	}
+}
+
+/*
+ * What the root left running goes on under a keeper (tracer-keeper.c),
+ * stepped between events; true when it does. The keeper itself traces
+ * them here until they are gone, and exits.
+ */
+static bool
+hand_over(struct tracer *tr)
+{
+	enum keeper_step step;
+
+	while ((step = tracer_keeper_step(tr)) == KEEPER_WAIT)
+		if (tracer_poll(tr, 10) < 0)
+			return false;
+	if (step == KEEPER_CHILD) {
+		tracer_finish(tr);
+		_exit(0);
+	}
+	return step == KEEPER_DONE;
 }
 
 int

@@ -35,6 +35,11 @@ struct tracer_opts {
 	size_t nonly;
 	bool no_seccomp;	/* force the PTRACE_SYSCALL fallback */
 	bool no_redirect;	/* keep memory private (copy path only) */
+	/*
+	 * Once the root has ended, hand what it left running to a keeper
+	 * process and return (tracer-keeper.c); else wait for it.
+	 */
+	bool keeper;
 	/* Run in the child just before exec (pty set-up); may be NULL. */
 	void (*child_setup)(void *arg);
 	void *child_setup_arg;
@@ -87,7 +92,8 @@ int tracer_kill(struct tracer *tr, struct proc *p, char **errp);
 /*
  * Says once, on stderr, why ptinspect goes on after the program has ended:
  * the processes it left running need their tracer. tracer_poll says it
- * itself when it would block half a second after the program ended.
+ * itself when it would block half a second after the program ended, or
+ * at once when it could not hand them to a keeper (opts.keeper).
  */
 void tracer_say_waiting(struct tracer *tr);
 /*

@@ -1,33 +1,105 @@
 #!/bin/sh
-# daemon.t: a descendant that outlives the program ptinspect started (here
-# a background subshell that sleeps, then writes a file). Every traced
-# process has ptinspect's seccomp filter, which needs a tracer, so
-# ptinspect cannot let it go: it neither stops nor kills it, waits until
-# it has ended (the file is there when ptinspect returns), exits with the
-# program's own status, and says once why it waits. With -f -p the
-# descendant is held at its exit like the program.
+# daemon.t: a descendant that outlives the program ptinspect started.
+# Every traced process has ptinspect's seccomp filter, which needs a
+# tracer, so ptinspect cannot let it go; in batch mode without -f it hands
+# it to a background keeper (tracer-keeper.c) and returns at once with the
+# program's status, saying so once. The descendant (daemon-job, with a
+# second thread) waits for a file the test writes only once ptinspect has
+# returned, then maps and unmaps 64 MiB from both threads and grows its
+# heap: under the keeper those calls work (without a tracer they fail
+# with ENOSYS) and are still redirected into ptinspect's memfd. The keeper
+# ends with the descendant; killing the keeper kills it. With -f
+# ptinspect waits as before, and with -f -p holds each at its exit.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
 
-prog='(sleep 1.2; echo finished > "$1") & echo started; exit 3'
-# For the message (said when a descendant still runs half a second after
-# the program ended), the descendant first waits until the program is
-# reaped (kill -0 fails), so it runs long enough however slow the machine.
-waits='(while kill -0 $$ 2>/dev/null; do sleep 0.05; done; sleep 1.2;'
+job='"$0" "$1" "$2" & echo started; exit 3'
+told='^ptinspect: pid [0-9]+ has ended; the process it left running \(pid'
+told="$told"' [0-9]+, daemon-job\) goes on under a keeper, pid [0-9]+,'
+told="$told"' that traces them in the background .*; killing the keeper'
+told="$told"' kills them$'
+
+# Polls (50 ms) until CMD succeeds, for at most 8 s.
+poll()
+{
+	n=160
+	until "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.05
+	done
+}
+
+# Is pid $1 gone (or a zombie nobody reaps)?
+gone()
+{
+	! [ -e "/proc/$1" ] ||
+	    [ "$(sed 's/^.*) \(.\).*$/\1/' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
+# The keeper's pid, and the descendant's, as ptinspect said them.
+said_keeper()
+{
+	printf '%s\n' "$TAP_ERR" |
+	    sed -n 's/.*under a keeper, pid \([0-9]*\).*/\1/p'
+}
+said_job()
+{
+	printf '%s\n' "$TAP_ERR" |
+	    sed -n 's/.*(pid \([0-9]*\), daemon-job).*/\1/p'
+}
+
+tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch -- \
+    sh -c "$job" "$PROGS/daemon-job" "$TAP_TMP/go" "$TAP_TMP/done"
+tap_is "$TAP_RC" 3 "ptinspect returns with the program's status"
+tap_is "$TAP_OUT" started "the program ran"
+tap_ok "... while the descendant still waits (it has not written its file)" \
+    test ! -e "$TAP_TMP/done"
+tap_like "$TAP_ERR" "$told" "ptinspect says the keeper took it over"
+tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c 'ptinspect: ')" 1 "... once"
+keeper=$(said_keeper)
+job_pid=$(said_job)
+tap_is "$(cat "/proc/$keeper/comm" 2>/dev/null)" ptinspect-keep \
+    "the keeper runs"
+tap_is "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$job_pid/status" \
+    2>/dev/null)" "$keeper" "the keeper traces the descendant (/proc)"
+: >"$TAP_TMP/go"
+poll test -e "$TAP_TMP/done"
+tap_is "$(cat "$TAP_TMP/done" 2>/dev/null)" "ok 2016 memfd" \
+    "the descendant ran to its end, its mmaps, munmaps and brk redirected"
+poll gone "$keeper"
+tap_ok "the keeper ended with the descendant" gone "$keeper"
+pti_collect_leftovers "--batch (keeper)"
+
+# Killing the keeper kills what it traces (PTRACE_O_EXITKILL).
+rm -f "$TAP_TMP/go" "$TAP_TMP/done"
+tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch -- \
+    sh -c "$job" "$PROGS/daemon-job" "$TAP_TMP/go" "$TAP_TMP/done"
+keeper=$(said_keeper)
+job_pid=$(said_job)
+tap_ok "a keeper took the descendant" test -n "$keeper" -a -n "$job_pid"
+tap_ok "... which runs" test -d "/proc/${job_pid:-none}/task"
+kill -TERM "${keeper:-none}" 2>/dev/null
+poll gone "${job_pid:-none}"
+tap_ok "killing the keeper kills the descendant" gone "${job_pid:-none}"
+pti_collect_leftovers "--batch (keeper killed)"
+
+# -f: ptinspect waits for the descendant and says why, once.
+waits='(while kill -0 $$ 2>/dev/null; do sleep 0.05; done; sleep 0.6;'
 waits="$waits"' echo finished > "$1") & echo started; exit 3'
 why='^ptinspect: pid [0-9]+ has ended; waiting for [0-9]+ process(es)? it'
 why="$why"' left running \(pid [0-9]+, [^)]*\): each has ptinspect.s'
 why="$why"' seccomp filter and needs ptinspect as its tracer'
-
-pti_run --batch -- sh -c "$waits" sh "$TAP_TMP/done"
-tap_is "$TAP_RC" 3 "the program's exit status, after its descendant ended"
-tap_is "$TAP_OUT" started "the program ran"
+rm -f "$TAP_TMP/done"
+pti_run --batch -f -- sh -c "$waits" sh "$TAP_TMP/done"
+tap_is "$TAP_RC" 3 "-f: the program's exit status, after its descendant ended"
 tap_is "$(cat "$TAP_TMP/done" 2>/dev/null)" finished \
-    "the descendant ran to its end before ptinspect returned"
-tap_like "$TAP_ERR" "$why" "ptinspect says why it waits"
+    "-f: the descendant ran to its end before ptinspect returned"
+tap_like "$TAP_ERR" "$why" "-f: ptinspect says why it waits"
 tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c 'has ended; waiting')" 1 \
     "... once"
 
+prog='(sleep 0.6; echo finished > "$1") & echo started; exit 3'
 rm -f "$TAP_TMP/done"
 pti_run --batch -f -p -ex status -- sh -c "$prog" sh "$TAP_TMP/done"
 tap_is "$TAP_RC" 3 "-f -p: the program's exit status"

@@ -74,10 +74,15 @@ pti_run --batch -f sh -c 'seq 1 20000 | sort -r | head -5'
 tap_is "$TAP_OUT" "$(printf '9999\n9998\n9997\n9996\n9995')" \
 	"pipeline under -f prints sort -r's first lines"
 
-# ptinspect waits for every traced process, orphans included (strace -f).
+# An orphaned child goes on under a keeper (pti_run waits for it), its
+# output to the same place; with -f ptinspect waits for it (strace -f).
 pti_run --batch sh -c '(sleep 0.3; echo late) & echo early'
-tap_is "$TAP_OUT" "$(printf 'early\nlate')" "an orphaned child is waited for"
+tap_is "$(cat "$TAP_TMP/out")" "$(printf 'early\nlate')" \
+	"an orphaned child runs on under the keeper"
 tap_is "$TAP_RC" 0 "the exit status is the root's"
+pti_run --batch -f sh -c '(sleep 0.3; echo late) & echo early'
+tap_is "$TAP_OUT" "$(printf 'early\nlate')" \
+	"-f: an orphaned child is waited for"
 
 # The reader of ptinspect's output goes away: the program dies of SIGPIPE
 # and ptinspect exits 141, with or without commands to print.

@@ -13,7 +13,9 @@
 # /proc state and the command that leaked it, then killed so it cannot
 # disturb later tests. pti_done reports them all as one test.
 # pti_tagged_pids prints the pids carrying the tag (for tests that look at
-# tracees while ptinspect runs).
+# tracees while ptinspect runs). A keeper that traces what the program
+# left running once ptinspect has returned (tracer-keeper.c) is waited
+# for before the leftovers are looked for.
 # pti_json_eval CMD EXPR evaluates the Python expression EXPR, with o bound
 # to each JSON object of the last run's stdout whose "cmd" is CMD, and
 # prints one result a line (python3 needed).
@@ -99,9 +101,30 @@ pti_run()
 	pti_collect_leftovers "$*"
 }
 
-# Records and kills the tagged processes still alive, naming the command.
+# What a program left running may go on under a keeper (ptinspect-keep,
+# tagged like ptinspect) once ptinspect has returned: waits, polling, for
+# every such keeper to end (TAP_TIMEOUT at most), so that what is still
+# alive after is a leak.
+pti_wait_keepers()
+{
+	pti_n=$((${TAP_TIMEOUT:-30} * 20))
+	while [ "$pti_n" -gt 0 ]; do
+		pti_k=
+		for pti_pid in $(pti_tagged_pids); do
+			[ "$(cat "/proc/$pti_pid/comm" 2>/dev/null)" = \
+			    ptinspect-keep ] && pti_k=$pti_pid
+		done
+		[ -z "$pti_k" ] && return
+		sleep 0.05
+		pti_n=$((pti_n - 1))
+	done
+}
+
+# Records and kills the tagged processes still alive, naming the command
+# (after any keeper has ended).
 pti_collect_leftovers()
 {
+	pti_wait_keepers
 	for pti_pid in $(pti_tagged_pids); do
 		pti_state=$(sed 's/^.*) \(.\).*$/\1/' "/proc/$pti_pid/stat" \
 			2>/dev/null) || continue

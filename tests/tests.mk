@@ -68,6 +68,7 @@ check_PROGRAMS += \
 	tests/progs/caught-signal \
 	tests/progs/cold-find \
 	tests/progs/crash \
+	tests/progs/daemon-job \
 	tests/progs/deny-seccomp \
 	tests/progs/exit-code \
 	tests/progs/expr-ptrs \
@@ -93,6 +94,8 @@ tests_progs_bad_rsp_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_caught_signal_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_cold_find_CFLAGS = $(AM_CFLAGS)
 tests_progs_crash_CFLAGS = $(AM_CFLAGS) -g -O0
+tests_progs_daemon_job_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_daemon_job_LDFLAGS = -pthread
 tests_progs_deny_seccomp_CFLAGS = $(AM_CFLAGS)
 tests_progs_exit_code_CFLAGS = $(AM_CFLAGS) -g -O0
 tests_progs_expr_ptrs_CFLAGS = $(AM_CFLAGS) -g -O0 -fPIE
