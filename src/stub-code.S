@@ -1,14 +1,16 @@
 /*
  * stub-code.S: the code of one lane of the mmap stub (stub.c copies it
  * into every lane): an entry for mmap, one for a growing brk at
- * LANE_BRK_ENTRY and one for a shrinking brk at LANE_BRK_SHRINK_ENTRY.
- * Entered with the program's registers at the seccomp stop of its call,
- * rip pointed at the entry, the original call skipped; its data
- * sits STUB_CODE_BYTES above it (stub-layout.h), reached rip-relative
- * through a local label, so the assembler fixes every displacement and the
- * bytes work wherever a lane is copied.
+ * LANE_BRK_ENTRY and one for a shrinking brk at LANE_BRK_SHRINK_ENTRY,
+ * each entered with the program's registers at the seccomp stop of its
+ * call, rip pointed at the entry, the original call skipped; and a
+ * fourth, LANE_BATCH_ENTRY, that runs a list of mmap calls for ptinspect
+ * at a fork (see there). A lane's data sits STUB_CODE_BYTES above it
+ * (stub-layout.h), reached rip-relative through a local label, so the
+ * assembler fixes every displacement and the bytes work wherever a lane
+ * is copied.
  *
- * It opens the memfd if the lane says so (fd < 0), makes the shared
+ * The mmap entry opens the memfd if the lane says so (fd < 0), makes the shared
  * mapping, closes what it opened, and if the shared mapping failed makes
  * the program's own call as it asked; it stores how and then the result,
  * puts back r8-r10 and rcx as the syscall would leave them, and jumps
@@ -163,6 +165,36 @@ pti_stub_lane:
 	/* Done if it returned 0: growing's end, compared with rdi. */
 	xorl %edi, %edi
 	jmp 8b
+
+/*
+ * A batch of mmap calls, run for ptinspect (not for the program) at a
+ * fork (redirect-fork.c): r12 points at the list, r13 entries of
+ * STUB_BATCH_ENTRY bytes (addr, len, prot, offset), every call with
+ * flags r14 and fd r15. They run in order until one does not return its
+ * addr, then the int3 hands the thread back: rbx says how many were
+ * made, rax holds the last one's result. Nothing of the lane's data is
+ * used, so any lane's copy of this code serves.
+ */
+	.org .Llane+LANE_BATCH_ENTRY, 0xcc
+	xorl %ebx, %ebx
+9:	cmpq %r13, %rbx
+	jae 10f
+	movq (%r12), %rdi
+	movq 8(%r12), %rsi
+	movq 16(%r12), %rdx
+	movq %r14, %r10
+	movq %r15, %r8
+	movq 24(%r12), %r9
+	movl $__NR_mmap, %eax
+	syscall
+	cmpq %rdi, %rax
+	jne 10f
+	addq $STUB_BATCH_ENTRY, %r12
+	incq %rbx
+	jmp 9b
+	.globl pti_stub_batch_trap
+pti_stub_batch_trap:
+10:	int3
 pti_stub_lane_end:
 
 	.section .note.GNU-stack,"",@progbits
