@@ -148,9 +148,11 @@ inject_run_code(struct inject *inj, struct user_regs_struct *regs,
 	pid_t tid = inj->thread->tid;
 	int status, sig;
 
-	/* At a seccomp stop: the original call is skipped. */
-	if (inj->at_entry)
-		regs->orig_rax = (unsigned long long)-1;
+	/*
+	 * No syscall: at a seccomp stop the original call is skipped, and
+	 * nothing restarts one into the code.
+	 */
+	regs->orig_rax = (unsigned long long)-1;
 	if (ptrace(PTRACE_SETREGS, tid, 0, regs) != 0 ||
 	    ptrace(PTRACE_CONT, tid, 0, 0) != 0)
 		return -ESRCH;

@@ -59,6 +59,9 @@
  * elsewhere (an interrupt) the copy runs from the syscall instruction of
  * the child's fork, its registers put back after, a syscall interrupted
  * there restarted as the kernel would.
+ * Either way each range is mapped again in the child: all of them in one
+ * go through the mmap stub's batch (stub_map_batch) where the child has
+ * the stub's code, one injected mmap each otherwise (map_ranges).
  * Not borrowed (the copy at the fork, as before): a parent with fork
  * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
  * read, where the private mapping is refused (RLIMIT_DATA counts private

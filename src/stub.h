@@ -4,7 +4,8 @@
  * (or a brk growing the emulated heap) runs to its end inside the tracee:
  * one seccomp stop per call instead of a stop at entry, a stop at exit
  * and, where the memfd cannot stay in the tracee, more to open and close
- * it (see stub.c).
+ * it; and through which a fork child's ranges are mapped again in one go
+ * (see stub.c).
  */
 #ifndef PTI_STUB_H
 #define PTI_STUB_H
