@@ -57,6 +57,21 @@ give_back(struct inject *inj, int status)
 	return -ESRCH;
 }
 
+/*
+ * The thread's next stop: 0 with its *status, or -ESRCH where it is gone
+ * or exiting.
+ */
+static int
+next_stop(struct inject *inj, int *status)
+{
+	while (waitpid(inj->thread->tid, status, __WALL) < 0)
+		if (errno != EINTR)
+			return -ESRCH;
+	if (!WIFSTOPPED(*status) || (*status >> 16) == PTRACE_EVENT_EXIT)
+		return give_back(inj, *status);
+	return 0;
+}
+
 static int
 wait_syscall_exit(struct inject *inj)
 {
@@ -65,13 +80,8 @@ wait_syscall_exit(struct inject *inj)
 	int status, sig;
 
 	for (;;) {
-		if (waitpid(tid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (next_stop(inj, &status) != 0)
 			return -ESRCH;
-		}
-		if (!WIFSTOPPED(status) || (status >> 16) == PTRACE_EVENT_EXIT)
-			return give_back(inj, status);
 		sig = WSTOPSIG(status);
 		if (sig == (SIGTRAP | 0x80) &&
 		    ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info),
@@ -158,13 +168,8 @@ inject_run_code(struct inject *inj, struct user_regs_struct *regs,
 		return -ESRCH;
 	inj->at_entry = false;
 	for (;;) {
-		if (waitpid(tid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (next_stop(inj, &status) != 0)
 			return -ESRCH;
-		}
-		if (!WIFSTOPPED(status) || (status >> 16) == PTRACE_EVENT_EXIT)
-			return give_back(inj, status);
 		sig = WSTOPSIG(status);
 		if ((status >> 16) == 0 && code_fault(tid, sig)) {
 			if (ptrace(PTRACE_GETREGS, tid, 0, regs) != 0)
