@@ -57,6 +57,21 @@ give_back(struct inject *inj, int status)
 	return -ESRCH;
 }
 
+/*
+ * The thread's next stop: 0 with its *status, or -ESRCH where it is gone
+ * or exiting.
+ */
+static int
+next_stop(struct inject *inj, int *status)
+{
+	while (waitpid(inj->thread->tid, status, __WALL) < 0)
+		if (errno != EINTR)
+			return -ESRCH;
+	if (!WIFSTOPPED(*status) || (*status >> 16) == PTRACE_EVENT_EXIT)
+		return give_back(inj, *status);
+	return 0;
+}
+
 static int
 wait_syscall_exit(struct inject *inj)
 {
@@ -65,13 +80,8 @@ wait_syscall_exit(struct inject *inj)
 	int status, sig;
 
 	for (;;) {
-		if (waitpid(tid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (next_stop(inj, &status) != 0)
 			return -ESRCH;
-		}
-		if (!WIFSTOPPED(status) || (status >> 16) == PTRACE_EVENT_EXIT)
-			return give_back(inj, status);
 		sig = WSTOPSIG(status);
 		if (sig == (SIGTRAP | 0x80) &&
 		    ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info),
@@ -126,6 +136,53 @@ inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
 	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
 		return -ESRCH;
 	return (long)regs.rax;
+}
+
+/* Did the thread stop with sig because the code it ran faulted? */
+static bool
+code_fault(pid_t tid, int sig)
+{
+	siginfo_t si;
+
+	if (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL &&
+	    sig != SIGFPE && sig != SIGTRAP && sig != SIGSYS)
+		return false;
+	/* Sent by a process (kill, tgkill, sigqueue): not a fault. */
+	return ptrace(PTRACE_GETSIGINFO, tid, 0, &si) != 0 || si.si_code > 0;
+}
+
+int
+inject_run_code(struct inject *inj, struct user_regs_struct *regs,
+    uint64_t trap)
+{
+	pid_t tid = inj->thread->tid;
+	int status, sig;
+
+	/*
+	 * No syscall: at a seccomp stop the original call is skipped, and
+	 * nothing restarts one into the code.
+	 */
+	regs->orig_rax = (unsigned long long)-1;
+	if (ptrace(PTRACE_SETREGS, tid, 0, regs) != 0 ||
+	    ptrace(PTRACE_CONT, tid, 0, 0) != 0)
+		return -ESRCH;
+	inj->at_entry = false;
+	for (;;) {
+		if (next_stop(inj, &status) != 0)
+			return -ESRCH;
+		sig = WSTOPSIG(status);
+		if ((status >> 16) == 0 && code_fault(tid, sig)) {
+			if (ptrace(PTRACE_GETREGS, tid, 0, regs) != 0)
+				return -ESRCH;
+			if (sig == SIGTRAP && regs->rip == trap + 1)
+				return 0;
+			return -EFAULT;
+		}
+		if ((status >> 16) == 0)
+			keep_signal(inj, sig);
+		if (ptrace(PTRACE_CONT, tid, 0, 0) != 0)
+			return -ESRCH;
+	}
 }
 
 /* The bytes the scratch area held before it was used go back, if any. */

@@ -44,6 +44,17 @@ long inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
     long a3, long a4, long a5);
 
 /*
+ * Runs code already in the tracee instead of a syscall: the thread
+ * resumes with *regs (rip at the code), without syscall stops, until it
+ * reaches the int3 at `trap`; *regs then holds its registers there. 0;
+ * -ESRCH as inject_syscall; -EFAULT where the code faulted or trapped
+ * elsewhere (that signal is dropped: it was ours). Seccomp stops on the
+ * way let the call run; other signals are kept, as for inject_syscall.
+ */
+int inject_run_code(struct inject *inj, struct user_regs_struct *regs,
+    uint64_t trap);
+
+/*
  * Copies len bytes into the thread's stack below the red zone and returns
  * their address (for path arguments); inject_end restores what was there.
  * A later call in the same session replaces them (0 on failure).

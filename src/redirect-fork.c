@@ -59,6 +59,9 @@
  * elsewhere (an interrupt) the copy runs from the syscall instruction of
  * the child's fork, its registers put back after, a syscall interrupted
  * there restarted as the kernel would.
+ * Either way each range is mapped again in the child: all of them in one
+ * go through the mmap stub's batch (stub_map_batch) where the child has
+ * the stub's code, one injected mmap each otherwise (map_ranges).
  * Not borrowed (the copy at the fork, as before): a parent with fork
  * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
  * read, where the private mapping is refused (RLIMIT_DATA counts private
@@ -114,6 +117,9 @@ struct own_dest {
 };
 
 static bool maps_arena(const struct region *r, const struct stat *st);
+static struct stub_map map_entry(const struct region *r);
+static int map_ranges(struct proc *parent, struct inject *inj,
+    const struct stub_map *m, size_t n, long flags, long fd);
 static int copy_own(pid_t tid, const struct own_pages *own, uint64_t lo,
     uint64_t hi, int src, const struct own_dest *dst);
 static int child_own_copy(struct proc *parent, struct thread *child,
@@ -144,6 +150,37 @@ static bool
 maps_arena(const struct region *r, const struct stat *st)
 {
 	return r->inode == st->st_ino && strstr(r->name, "memfd:") != NULL;
+}
+
+/* Range r of the child, to be mapped again as it is. */
+static struct stub_map
+map_entry(const struct region *r)
+{
+	return (struct stub_map){ r->start, r->end - r->start,
+	    redirect_region_prot(r), (int64_t)r->offset };
+}
+
+/*
+ * Maps the n ranges of m in the thread behind inj (of parent's fork
+ * child), each with flags from fd at its offset: in one go through the
+ * stub's batch where the child has the stub's code (a fork with 30,000
+ * ranges took 2-3 s at three stops for each injected mmap), else, and
+ * for what the batch could not reach, one injected mmap each. 0, or -1
+ * (some were not mapped: the caller's fallbacks take them as they are).
+ */
+static int
+map_ranges(struct proc *parent, struct inject *inj, const struct stub_map *m,
+    size_t n, long flags, long fd)
+{
+	size_t i;
+	int ok = stub_map_batch(inj, parent, m, n, flags, fd, &i);
+
+	for (; ok > 0 && i < n; i++)
+		if (inject_syscall(inj, SYS_mmap, (long)m[i].addr,
+		    (long)m[i].len, m[i].prot, flags, fd,
+		    m[i].offset) != (long)m[i].addr)
+			return -1;
+	return ok > 0 ? 0 : ok;
 }
 
 /*
@@ -227,10 +264,11 @@ child_own_copy(struct proc *parent, struct thread *child,
 	struct redirect_state *crs = redir(cp);
 	const struct region *r;
 	struct fork_advice *fa;
+	struct stub_map *list = NULL;
 	struct maps maps;
 	struct stat st;
-	size_t i;
-	long res, fd;
+	size_t i, n = 0;
+	long fd;
 	int ok = 0;
 
 	*why = "cannot read the child's /proc/PID/maps";
@@ -251,7 +289,8 @@ child_own_copy(struct proc *parent, struct thread *child,
 	*why = "copying the parent's memfd";
 	if (arena_clone(prs->arena, crs->arena, NULL) != 0)
 		ok = -1;
-	*why = "mapping the child's memfd";
+	/* Each range's own pages go into the copy before it is mapped. */
+	list = xreallocarray(NULL, maps.count + 1, sizeof(*list));
 	for (i = 0; ok == 0 && i < maps.count; i++) {
 		r = &maps.regions[i];
 		if (!maps_arena(r, &st))
@@ -259,18 +298,16 @@ child_own_copy(struct proc *parent, struct thread *child,
 		*why = "copying the child's own pages";
 		if (copy_own(child->tid, own, r->start, r->end, -1,
 		    &(struct own_dest){ arena_fd(crs->arena), 0, r->start,
-		    r->offset }) != 0) {
+		    r->offset }) != 0)
 			ok = -1;
-			break;
-		}
-		*why = "mapping the child's memfd";
-		res = inject_syscall(inj, SYS_mmap, (long)r->start,
-		    (long)(r->end - r->start), redirect_region_prot(r),
-		    MAP_SHARED | MAP_FIXED,
-		    fd, (long)r->offset);
-		if (res != (long)r->start)
-			ok = -1;
+		list[n++] = map_entry(r);
 	}
+	if (ok == 0) {
+		*why = "mapping the child's memfd";
+		ok = map_ranges(parent, inj, list, n, MAP_SHARED | MAP_FIXED,
+		    fd);
+	}
+	free(list);
 	redirect_fd_release(inj, fd);
 	maps_free(&maps);
 	if (ok != 0)
@@ -620,14 +657,14 @@ lender_fd(struct proc *parent, struct inject *inj, bool *opened)
 static int
 borrow_ranges(struct proc *parent, struct thread *child, struct inject *inj)
 {
-	const struct region *r;
+	struct stub_map *list = NULL;
 	struct maps maps;
 	struct stat st;
 	char path[64];
 	bool opened;
-	size_t i;
-	long fd, res;
-	int ok = 0;
+	size_t i, n = 0;
+	long fd;
+	int ok = -1;
 
 	/* The overlay needs the child's pagemap: no borrowing without it. */
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)child->tid);
@@ -636,20 +673,18 @@ borrow_ranges(struct proc *parent, struct thread *child, struct inject *inj)
 	    maps_read(child->tid, &maps, NULL) != 0)
 		return -1;
 	fd = lender_fd(parent, inj, &opened);
-	for (i = 0; fd >= 0 && ok == 0 && i < maps.count; i++) {
-		r = &maps.regions[i];
-		if (!maps_arena(r, &st))
-			continue;
-		res = inject_syscall(inj, SYS_mmap, (long)r->start,
-		    (long)(r->end - r->start), redirect_region_prot(r),
-		    MAP_PRIVATE | MAP_FIXED, fd, (long)r->offset);
-		if (res != (long)r->start)
-			ok = -1;
-	}
+	list = xreallocarray(NULL, maps.count + 1, sizeof(*list));
+	for (i = 0; i < maps.count; i++)
+		if (maps_arena(&maps.regions[i], &st))
+			list[n++] = map_entry(&maps.regions[i]);
+	if (fd >= 0)
+		ok = map_ranges(parent, inj, list, n, MAP_PRIVATE | MAP_FIXED,
+		    fd);
 	if (opened)
 		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
+	free(list);
 	maps_free(&maps);
-	return fd >= 0 ? ok : -1;
+	return ok;
 }
 
 bool

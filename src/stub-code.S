@@ -1,14 +1,16 @@
 /*
  * stub-code.S: the code of one lane of the mmap stub (stub.c copies it
  * into every lane): an entry for mmap, one for a growing brk at
- * LANE_BRK_ENTRY and one for a shrinking brk at LANE_BRK_SHRINK_ENTRY.
- * Entered with the program's registers at the seccomp stop of its call,
- * rip pointed at the entry, the original call skipped; its data
- * sits STUB_CODE_BYTES above it (stub-layout.h), reached rip-relative
- * through a local label, so the assembler fixes every displacement and the
- * bytes work wherever a lane is copied.
+ * LANE_BRK_ENTRY and one for a shrinking brk at LANE_BRK_SHRINK_ENTRY,
+ * each entered with the program's registers at the seccomp stop of its
+ * call, rip pointed at the entry, the original call skipped; and a
+ * fourth, LANE_BATCH_ENTRY, that runs a list of mmap calls for ptinspect
+ * at a fork (see there). A lane's data sits STUB_CODE_BYTES above it
+ * (stub-layout.h), reached rip-relative through a local label, so the
+ * assembler fixes every displacement and the bytes work wherever a lane
+ * is copied.
  *
- * It opens the memfd if the lane says so (fd < 0), makes the shared
+ * The mmap entry opens the memfd if the lane says so (fd < 0), makes the shared
  * mapping, closes what it opened, and if the shared mapping failed makes
  * the program's own call as it asked; it stores how and then the result,
  * puts back r8-r10 and rcx as the syscall would leave them, and jumps
@@ -97,6 +99,14 @@ pti_stub_lane:
 	back_to_program
 
 /*
+ * Where a lane returns instead of the program while ptinspect holds a
+ * signal that came during it (stub_signal_stop).
+ */
+	.globl pti_stub_lane_trap
+pti_stub_lane_trap:
+	int3
+
+/*
  * brk: the break grows from LANE_BRK_OLD to LANE_BRK_NEW, and the heap's
  * new pages [LANE_ADDR, + LANE_LEN) are mapped from the memfd at
  * LANE_OFFSET with LANE_FLAGS (MAP_SHARED | MAP_FIXED_NOREPLACE, never
@@ -106,14 +116,6 @@ pti_stub_lane:
  * one; every register but rax, rcx and r11 as it was (ptinspect stored
  * the program's rdi, rsi, rdx, r8-r10 in the lane).
  */
-/*
- * Where a lane returns instead of the program while ptinspect holds a
- * signal that came during it (stub_signal_stop).
- */
-	.globl pti_stub_lane_trap
-pti_stub_lane_trap:
-	int3
-
 	.org .Llane+LANE_BRK_ENTRY, 0xcc
 	movq D(LANE_FD), %r8
 	testq %r8, %r8
@@ -171,6 +173,36 @@ pti_stub_lane_trap:
 	/* Done if it returned 0: growing's end, compared with rdi. */
 	xorl %edi, %edi
 	jmp 8b
+
+/*
+ * A batch of mmap calls, run for ptinspect (not for the program) at a
+ * fork (redirect-fork.c): r12 points at the list, r13 entries of
+ * STUB_BATCH_ENTRY bytes (addr, len, prot, offset), every call with
+ * flags r14 and fd r15. They run in order until one does not return its
+ * addr, then the int3 hands the thread back: rbx says how many were
+ * made, rax holds the last one's result. Nothing of the lane's data is
+ * used, so any lane's copy of this code serves.
+ */
+	.org .Llane+LANE_BATCH_ENTRY, 0xcc
+	xorl %ebx, %ebx
+9:	cmpq %r13, %rbx
+	jae 10f
+	movq (%r12), %rdi
+	movq 8(%r12), %rsi
+	movq 16(%r12), %rdx
+	movq %r14, %r10
+	movq %r15, %r8
+	movq 24(%r12), %r9
+	movl $__NR_mmap, %eax
+	syscall
+	cmpq %rdi, %rax
+	jne 10f
+	addq $STUB_BATCH_ENTRY, %r12
+	incq %rbx
+	jmp 9b
+	.globl pti_stub_batch_trap
+pti_stub_batch_trap:
+10:	int3
 pti_stub_lane_end:
 
 	.section .note.GNU-stack,"",@progbits

@@ -55,6 +55,13 @@
 #define LANE_BRK_ENTRY 256
 #define LANE_BRK_SHRINK_ENTRY 512
 
+/*
+ * Where a lane's batch code starts (stub-code.S), and the bytes of one of
+ * its list's entries: addr, len, prot, offset.
+ */
+#define LANE_BATCH_ENTRY 768
+#define STUB_BATCH_ENTRY 32
+
 /* Neither a page address nor -errno: what no mmap returns. */
 #define LANE_PENDING 1
 #define LANE_SHARED 1

@@ -4,12 +4,14 @@
  * (or a brk growing the emulated heap) runs to its end inside the tracee:
  * one seccomp stop per call instead of a stop at entry, a stop at exit
  * and, where the memfd cannot stay in the tracee, more to open and close
- * it (see stub.c).
+ * it; and through which a fork child's ranges are mapped again in one go
+ * (see stub.c).
  */
 #ifndef PTI_STUB_H
 #define PTI_STUB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/user.h>
 
@@ -92,6 +94,27 @@ int stub_signal_stop(struct thread *t, int *sig);
  * Called with stub_collect, before anything consults the arena.
  */
 void stub_audit(struct proc *p);
+
+/* One mmap of a batch (stub_map_batch): the layout its code reads. */
+struct stub_map {
+	uint64_t addr;
+	uint64_t len;
+	int64_t prot;
+	int64_t offset;
+};
+
+/*
+ * Runs mmap(m[i].addr, m[i].len, m[i].prot, flags, fd, m[i].offset) for
+ * the n calls in order, in the thread behind inj, whose address space
+ * holds the stub code of `owner` (a fork child: its parent's), through
+ * the code's batch entry: one resume for thousands of calls, where each
+ * injected call costs its stops. *done: how many were made, in order.
+ * Returns 0 (all of them), -1 (call *done failed), or 1 where the batch
+ * could not go on (no stub code, no memory for the list, a fault): the
+ * caller makes calls *done.. itself.
+ */
+int stub_map_batch(struct inject *inj, const struct proc *owner,
+    const struct stub_map *m, size_t n, long flags, long fd, size_t *done);
 
 /* The child of a fork has the parent's stub, with no lane out. */
 void stub_inherit(struct proc *parent, struct proc *child);

@@ -30,6 +30,7 @@ foundation_tests = \
 	tests/fallback.t \
 	tests/forks.t \
 	tests/fork-borrow.t \
+	tests/fork-maps.t \
 	tests/gcore.t \
 	tests/kill.t \
 	tests/docs.t \
@@ -74,6 +75,7 @@ check_PROGRAMS += \
 	tests/progs/expr-ptrs \
 	tests/progs/fault \
 	tests/progs/fork-exec \
+	tests/progs/fork-maps \
 	tests/progs/gcore \
 	tests/progs/hang \
 	tests/progs/kill-me \
