@@ -692,6 +692,12 @@ on_own_filter(struct thread *t, const struct user_regs_struct *regs)
 	    "stays private", (int)p->pid);
 }
 
+void
+redirect_retarget(struct proc *p)
+{
+	stub_retarget(p);
+}
+
 bool
 redirect_signal_stop(struct thread *t, int *sig)
 {

@@ -38,6 +38,9 @@ void redirect_syscall(struct thread *t, int rule);
  */
 bool redirect_signal_stop(struct thread *t, int *sig);
 
+/* p's stub opens the memfd through this process now (the keeper's). */
+void redirect_retarget(struct proc *p);
+
 /* Brings p's arena up to date with the mmaps the stub finished. */
 void redirect_sync(struct proc *p);
 

@@ -252,6 +252,15 @@ write_paths(struct proc *p)
 		    offsetof(struct lane_data, path), path, sizeof(path));
 }
 
+void
+stub_retarget(struct proc *p)
+{
+	const struct redirect_state *rs = redir_peek(p);
+
+	if (rs->stub != NULL && rs->arena != NULL)
+		write_paths(p);
+}
+
 int
 stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 {

@@ -32,6 +32,12 @@ bool stub_contains(uint64_t addr);
  */
 int stub_install(struct inject *inj, struct proc *p, long tracee_fd);
 
+/*
+ * The lanes open the memfd by /proc/<ptinspect>/fd/N where it cannot
+ * stay in the tracee: this ptinspect's pid now (the keeper took over).
+ */
+void stub_retarget(struct proc *p);
+
 /* Is the stub in place and a lane free for one more mmap? */
 bool stub_ready(const struct proc *p);
 

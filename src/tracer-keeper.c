@@ -57,10 +57,6 @@
  * (which governs them) or --summary (which reports each end); nor in the
  * TUI, whose pty they write to: ptinspect waits there.
  *
- * retarget_stubs knows stub.c's lane layout (stub-layout.h, and
- * redirect-int.h for p->redirect->stub): its place is stub.c, as a
- * stub_retarget beside write_paths.
- *
  * What a process can see of the hand-over: a stop and a continue, as job
  * control makes them: its parent, if it is a traced process too, gets
  * SIGCHLD with CLD_STOPPED then CLD_CONTINUED and sees them in waitpid
@@ -83,9 +79,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "redirect-int.h"
-#include "stub-layout.h"
+#include "redirect.h"
 #include "task.h"
 #include "tracer.h"
 #include "tracer-int.h"
@@ -309,29 +303,16 @@ continue_all(struct tracer *tr)
 
 /*
  * The stub's lanes open the memfd by /proc/<tracer>/fd/<n> where it
- * cannot stay in the tracee (stub.c's write_paths): the keeper's now.
+ * cannot stay in the tracee: the keeper's now.
  */
 static void
 retarget_stubs(struct tracer *tr)
 {
-	char path[STUB_LANE_BYTES - LANE_PATH];
-	struct redirect_state *rs;
 	struct proc *p;
-	unsigned i;
 
-	for (p = tr->tasks.procs; p != NULL; p = p->next) {
-		rs = p->redirect;
-		if (!live(p) || rs == NULL || rs->stub == NULL ||
-		    rs->arena == NULL)
-			continue;
-		memset(path, 0, sizeof(path));
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-		    arena_fd(rs->arena));
-		for (i = 0; i < STUB_LANES; i++)
-			arena_write(rs->arena, STUB_DATA_ADDR +
-			    (uint64_t)i * STUB_LANE_BYTES + LANE_PATH, path,
-			    sizeof(path));
-	}
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		if (live(p))
+			redirect_retarget(p);
 }
 
 /* Step 3 of DESIGN: the keeper, the forked child, up to its loop. */
