@@ -37,8 +37,14 @@ tap_is "$TAP_RC" 0 "the loop of $n processes runs under ptinspect -f"
 faults=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^faults \([0-9]*\)$/\1/p')
 tap_ok "ptinspect's own page faults: ${faults:-none} for $n processes" \
     test -n "$faults"
-tap_ok "at most $max_faults faults a process (got $((${faults:-0} / n)))" \
-    test "${faults:-999999}" -le $((n * max_faults))
+# AddressSanitizer's own allocations fault in their shadow memory.
+if ldd "$PTINSPECT" 2>/dev/null | grep -q 'libasan'; then
+	tap_skip "a sanitizer build: its faults are the sanitizer's"
+else
+	got=$((${faults:-0} / n))
+	tap_ok "at most $max_faults faults a process (got $got)" \
+	    test "${faults:-999999}" -le $((n * max_faults))
+fi
 
 if ! command -v strace >/dev/null 2>&1; then
 	tap_skip "no strace: stops per process not counted" 2
@@ -46,17 +52,21 @@ if ! command -v strace >/dev/null 2>&1; then
 	exit 0
 fi
 # Stops of the tracees: wait4 calls of ptinspect that returned one.
+# stops N: their count for N processes, in $stops_n.
 stops()
 {
-	tap_run env PTI_TEST_TAG="$pti_tag" strace -qq -o "$TAP_TMP/strace" \
-	    -e trace=wait4 -e status=successful "$PTINSPECT" --batch -f -- \
-	    /bin/sh "$TAP_TMP/loop.sh" "$1"
-	pti_collect_leftovers "strace, $1 processes"
-	grep -c '^wait4(.*) = [1-9]' "$TAP_TMP/strace"
+	# LeakSanitizer cannot run under ptrace (the sanitizer build).
+	tap_run env PTI_TEST_TAG="$pti_tag" ASAN_OPTIONS=detect_leaks=0 \
+	    strace -qq -o "$TAP_TMP/strace" -e signal=none -e trace=wait4 \
+	    "$PTINSPECT" --batch -f -- /bin/sh "$TAP_TMP/loop.sh" "$1"
+	pti_collect_leftovers "(under strace) --batch -f, $1 processes"
+	stops_n=$(grep -c '^wait4(.*) = [1-9]' "$TAP_TMP/strace")
 }
-s1=$(stops "$n")
-s2=$(stops $((2 * n)))
-per=$(( (s2 - s1) / n ))
+stops "$n"
+s1=$stops_n
+stops $((2 * n))
+s2=$stops_n
+per=$(((s2 - s1) / n))
 tap_ok "stops counted: $s1 for $n processes, $s2 for $((2 * n))" \
     test "$s1" -gt "$n" -a "$s2" -gt "$s1"
 tap_ok "at most $max_stops stops a process (got $per)" \
