@@ -237,9 +237,23 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		inject_end(&inj, true, result);
 		return;
 	}
-	/* Slow this once: the next ones take the stub. */
-	if (!at_stub)
-		stub_install(&inj, p, fd);
+	/*
+	 * Slow this once: the next ones take the stub, and so does this one
+	 * once the stub is in (from the exit stop of the last injected call,
+	 * as from a seccomp stop): its mmap and the close of a transient
+	 * descriptor would cost 4 more stops, the descriptor's own close 2.
+	 */
+	if (!at_stub && stub_install(&inj, p, fd) == 0 && stub_ready(p) &&
+	    (redirect_fd_transient(p) || rs->arena_fd_installed)) {
+		redirect_fd_release(&inj, fd);
+		if (inject_end(&inj, false, 0) == 0)
+			stub_send(t, regs, PAGE_UP(len), off, shared_flags,
+			    redirect_fd_transient(p) ? -1 :
+			    redirect_reserved_fd());
+		else
+			arena_release(rs->arena, off);
+		return;
+	}
 	result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len, prot,
 	    shared_flags, fd, (long)off);
 	redirect_fd_release(&inj, fd);

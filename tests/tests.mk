@@ -43,6 +43,7 @@ foundation_tests = \
 	tests/print-entry.t \
 	tests/memcmds.t \
 	tests/datalimit.t \
+	tests/exec-cost.t \
 	tests/nodump.t \
 	tests/daemon.t \
 	tests/save.t \

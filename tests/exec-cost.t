@@ -1,0 +1,74 @@
+#!/bin/sh
+# exec-cost.t: what each new process costs ptinspect under -f, the price a
+# build or a compile loop pays for every program it execs
+# (bench/real-workloads). A traced shell runs /bin/true N times and reads
+# ptinspect's own minor page faults (field 10 of /proc/<its parent>/stat:
+# ptinspect alone, not its tracees) before and after. Each process gets an
+# arena, whose table of 2 MiB chunks (4 MiB of pointers) must not be
+# cleared page by page: from calloc (glibc served it from the heap and
+# memset all of it, a fifth of ptinspect's time on such a loop) it cost
+# about 34 faults a process here, from a fresh mapping about 9. Then the
+# stops: strace on ptinspect alone counts the
+# wait4 calls that returned a stop, which must stay within a budget per
+# process (27 here: the shell's fork and SIGCHLD, the exec, brk, the
+# stub's setup, ld.so's MAP_FIXED mappings, the exits), so that the
+# per-process setup cannot grow unseen (29 before the first mmap went
+# through the stub once it was in); the difference between N and 2N
+# processes cancels ptinspect's own start and the shell's.
+
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/pti.sh"
+
+n=40
+max_faults=20
+max_stops=28
+
+cat >"$TAP_TMP/loop.sh" <<'EOF'
+field10() { set -- $(sed 's/^.*) //' "/proc/$PPID/stat"); echo "${8}"; }
+before=$(field10)
+i=0
+while [ $i -lt "$1" ]; do /bin/true; i=$((i + 1)); done
+echo "faults $(( $(field10) - before ))"
+EOF
+
+# ptinspect's faults over the loop of n processes.
+pti_run --batch -f -- /bin/sh "$TAP_TMP/loop.sh" "$n"
+tap_is "$TAP_RC" 0 "the loop of $n processes runs under ptinspect -f"
+faults=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^faults \([0-9]*\)$/\1/p')
+tap_ok "ptinspect's own page faults: ${faults:-none} for $n processes" \
+    test -n "$faults"
+# AddressSanitizer's own allocations fault in their shadow memory.
+if ldd "$PTINSPECT" 2>/dev/null | grep -q 'libasan'; then
+	tap_skip "a sanitizer build: its faults are the sanitizer's"
+else
+	got=$((${faults:-0} / n))
+	tap_ok "at most $max_faults faults a process (got $got)" \
+	    test "${faults:-999999}" -le $((n * max_faults))
+fi
+
+if ! command -v strace >/dev/null 2>&1; then
+	tap_skip "no strace: stops per process not counted" 2
+	pti_done
+	exit 0
+fi
+# Stops of the tracees: wait4 calls of ptinspect that returned one.
+# stops N: their count for N processes, in $stops_n.
+stops()
+{
+	# LeakSanitizer cannot run under ptrace (the sanitizer build).
+	tap_run env PTI_TEST_TAG="$pti_tag" ASAN_OPTIONS=detect_leaks=0 \
+	    strace -qq -o "$TAP_TMP/strace" -e signal=none -e trace=wait4 \
+	    "$PTINSPECT" --batch -f -- /bin/sh "$TAP_TMP/loop.sh" "$1"
+	pti_collect_leftovers "(under strace) --batch -f, $1 processes"
+	stops_n=$(grep -c '^wait4(.*) = [1-9]' "$TAP_TMP/strace")
+}
+stops "$n"
+s1=$stops_n
+stops $((2 * n))
+s2=$stops_n
+per=$(((s2 - s1) / n))
+tap_ok "stops counted: $s1 for $n processes, $s2 for $((2 * n))" \
+    test "$s1" -gt "$n" -a "$s2" -gt "$s1"
+tap_ok "at most $max_stops stops a process (got $per)" \
+    test "$per" -le "$max_stops"
+pti_done
