@@ -50,6 +50,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #include "arena.h"
 #include "arena-int.h"
 #include "util.h"
@@ -130,6 +134,11 @@ arena_new_fd(int fd, char **errp)
 	if (a->leaves == MAP_FAILED)
 		fatalx("out of memory mapping an arena's leaf table: %s",
 		    strerror(errno));
+#ifdef __SANITIZE_ADDRESS__
+	/* LeakSanitizer looks for pointers in the heap, not in mappings. */
+	__lsan_register_root_region(a->leaves,
+	    ARENA_NCHUNKS * sizeof(*a->leaves));
+#endif
 	a->ext_cap = 64;
 	a->ext = xreallocarray(NULL, a->ext_cap, sizeof(*a->ext));
 	a->slots_cap = 64;
@@ -216,6 +225,10 @@ arena_free(struct arena *a)
 	/* The table is 4 MiB; only its start was ever touched. */
 	for (i = 0; i < a->leaves_end; i++)
 		free(a->leaves[i]);
+#ifdef __SANITIZE_ADDRESS__
+	__lsan_unregister_root_region(a->leaves,
+	    ARENA_NCHUNKS * sizeof(*a->leaves));
+#endif
 	munmap(a->leaves, ARENA_NCHUNKS * sizeof(*a->leaves));
 	free(a->ext);
 	free(a->slots);

@@ -336,7 +336,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	if (inject_begin(&inj, t, true) != 0)
 		return;
 	if (rs->arena == NULL && rs->redirect_disabled) {
-		/* A fork child left private (redirect_child): same, privately. */
+		/* A fork child left private (redirect_child): privately. */
 		r = new_top > old_top ? inject_syscall(&inj, SYS_mmap,
 		    (long)old_top, (long)(new_top - old_top),
 		    PROT_READ | PROT_WRITE,
@@ -384,7 +384,8 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		r = inject_syscall(&inj, SYS_mmap, (long)old_top,
 		    (long)(new_top - old_top), PROT_READ | PROT_WRITE,
 		    fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE :
-		    MAP_SHARED | MAP_FIXED_NOREPLACE, fd, fd < 0 ? 0 : (long)off);
+		    MAP_SHARED | MAP_FIXED_NOREPLACE, fd,
+		    fd < 0 ? 0 : (long)off);
 		redirect_fd_release(&inj, fd);
 		if (r == (long)old_top) {
 			if (fd >= 0)

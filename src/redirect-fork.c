@@ -32,8 +32,8 @@
  *     redirected; a new thread), or it sleeps (looked at every 5 ms: it
  *     may be waiting on its parent), or 200 ms went by (it may spin on its
  *     parent) but for an uninterruptible wait (a vfork waiting for its
- *     child, which cannot be stopped), or the parent is about to go for another reason (killed,
- *     continued from a pause): it "materializes"
+ *     child, which cannot be stopped), or the parent is about to go for
+ *     another reason (killed, continued from a pause): it "materializes"
  *     (redirect_child_materialize). The pages it wrote are found in
  *     /proc/PID/pagemap (present or swapped, not a file page); then the
  *     copy path above runs as at any fork (the parent's memfd is as at
@@ -66,7 +66,8 @@
  * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
  * read, where the private mapping is refused (RLIMIT_DATA counts private
  * writable mappings: the copy path then applies), under the tests'
- * PTI_TEST_FORK_FAIL (but with "borrow" in it), and with PTI_TEST_NO_BORROW (for measuring).
+ * PTI_TEST_FORK_FAIL (but with "borrow" in it), and with
+ * PTI_TEST_NO_BORROW (for measuring).
  * CLONE_VM children (threads, vfork, posix_spawn) share memory anyway.
  * Measured (bench/fork-slowdown, this 2-core VM, loaded): see
  * docs/BENCHMARKS.md, fork rows.

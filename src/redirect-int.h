@@ -64,7 +64,8 @@ struct fork_advice {
  */
 struct redirect_state {
 	struct arena *arena;	/* shared-memory fast path, NULL if none */
-	bool arena_fd_installed;	/* the tracee holds it at the reserved fd */
+	/* the tracee holds it at the reserved fd */
+	bool arena_fd_installed;
 	bool fd_transient;	/* no reserved fd here: opened for each call */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
 	struct fork_advice *fork_advice;

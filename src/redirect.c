@@ -304,7 +304,8 @@ redirect_name_regions(struct proc *p, struct maps *maps)
 		 */
 		free(r->name);
 		r->name = xstrdup(rs->brk.mode == BRK_EMULATED &&
-		    r->start >= heap_start && r->end <= heap_end ? "[heap]" : "");
+		    r->start >= heap_start && r->end <= heap_end ?
+		    "[heap]" : "");
 		r->perms[3] = 'p';
 		r->offset = 0;
 		r->dev_major = r->dev_minor = 0;

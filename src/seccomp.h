@@ -18,10 +18,12 @@ enum seccomp_rule {
 	RULE_MREMAP,		/* mremap */
 	RULE_MADVISE,		/* madvise: zeroing and fork advices */
 	RULE_FORK,		/* fork, clone without CLONE_VM, clone3 */
-	RULE_RESERVED_FD,	/* close/dup2/dup3/close_range reaching reserved_fd */
+	/* close/dup2/dup3/close_range reaching reserved_fd */
+	RULE_RESERVED_FD,
 	RULE_BRK,		/* brk */
 	RULE_MPROTECT,		/* mprotect, pkey_mprotect adding PROT_EXEC */
-	RULE_SHMAT,		/* shmat with SHM_REMAP (may replace our memory) */
+	/* shmat with SHM_REMAP (may replace our memory) */
+	RULE_SHMAT,
 	RULE_UNTRACED,		/* clone with CLONE_UNTRACED */
 	RULE_OWN_FILTER,	/* seccomp(2), prctl(PR_SET_SECCOMP) */
 };

@@ -53,10 +53,16 @@
  * had the stub at the fork; elsewhere, and for fewer than BATCH_MIN
  * calls, each call is injected as before.
  *
- * What the program could notice: a signal that arrives between the stop
- * and the end of the lane runs its handler with rip inside the lane (it
- * returns into it and all is well; a handler that longjmps away leaves
- * the mmap unmade and the lane lost); the pages show in /proc/PID/maps.
+ * Signals. One that arrives between the stop and the end of the lane is
+ * not delivered inside it (stub_signal_stop): a handler that longjmps
+ * away would leave the lane out for good (once every lane was, the next
+ * send wrote past the table) and the descriptor it opened leaked, and the
+ * handler's context would show the lane's rip. The lane instead returns
+ * to its int3; there the thread is put after its own syscall instruction
+ * and the signal delivered, as natively at the call's return. It costs
+ * one stop more per signal that hits a lane.
+ *
+ * What the program could notice: the pages show in /proc/PID/maps.
  *
  * Once the program has the addresses (it mapped there), the filter still
  * lets mmap from them through untraced: its own code there maps without
@@ -286,7 +292,7 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 	if (!code_mapped || write_code(inj->thread->tid) != 0 ||
 	    inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
 	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) != 0) {
-		/* Only what we mapped: the code's range may be the program's. */
+		/* Only what we mapped: the code's range may be the program's */
 		inject_syscall(inj, SYS_munmap, (long)(code_mapped ? STUB_ADDR :
 		    STUB_DATA_ADDR), (long)(code_mapped ? STUB_BYTES :
 		    STUB_CODE_BYTES), 0, 0, 0, 0);
