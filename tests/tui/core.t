@@ -131,7 +131,10 @@ tui_cut 18 28 47 99 | sed -n 's/^[> ] *\([0-9][0-9]*\) \([^ ]*\)  *held$/\1 \2/p
     sort >"$TAP_TMP/tshown"
 tap_like "$(tui_cut 18 18 47 99)" "^> [0-9]+ crasher +held$" \
     "the Threads pane on a snapshot: the crashing thread by its name"
-tap_is "$(comm -23 "$TAP_TMP/tshown" "$TAP_TMP/tnames" | tr '\n' ' ')$(wc -l <"$TAP_TMP/tshown")" "2" \
-    "... and the threads shown have the names the live threads had"
+# How many rows fit depends on each thread's backtrace: at least two.
+unnamed=$(comm -23 "$TAP_TMP/tshown" "$TAP_TMP/tnames" | tr '\n' ' ')
+rows=$(wc -l <"$TAP_TMP/tshown")
+tap_ok "... and the $rows threads shown have the names the live threads had${unnamed:+ (not: $unnamed)}" \
+    test -z "$unnamed" -a "$rows" -ge 2
 tui_keys q
 tui_done
