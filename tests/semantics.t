@@ -30,6 +30,9 @@
 # when set (.ci/run's sanitizer pass, after a full first pass), leaves out
 # the native runs and the plain traced runs, which test the machine and the
 # tracer's unpaused path already tested: each is a "# SKIP" line.
+# SEM_SHARD=1/2 or 2/2 runs one half (semantics-1.t, semantics-2.t, which
+# make -j2 check runs side by side): the programs at even or odd places,
+# then "as another user" (1/2) or shmat and the memory bounds (2/2).
 
 set -u
 
@@ -199,7 +202,20 @@ if [ ${#progs[@]} -eq 0 ]; then
 	exit 0
 fi
 
+shard=${SEM_SHARD:-}
+case $shard in
+''|1/2|2/2) ;;
+*) echo "Bail out! SEM_SHARD=$shard: 1/2, 2/2 or unset" ; exit 1 ;;
+esac
+# in_shard PART: is this part of the test in the shard asked for?
+in_shard() {
+	[ -z "$shard" ] || [ "$shard" = "$1" ]
+}
+
+place=0
 for prog in "${progs[@]}"; do
+	place=$((place + 1))
+	in_shard "$((2 - place % 2))/2" || continue
 	name=${prog##*/}
 	follow=()
 	in_list "$name" "$forking" && follow=(-f)
@@ -259,7 +275,9 @@ done
 # attached with SHM_REMAP over redirected memory of 'A': ptinspect must
 # read the segment, not the memfd's old copy.
 what="sem-shmat: ptinspect reads the segment attached over redirected memory"
-if [ -x "$PROGS/sem-shmat" ]; then
+if ! in_shard 2/2; then
+	:
+elif [ -x "$PROGS/sem-shmat" ]; then
 	run "$tmp/shmat.log" "$PTINSPECT" --pause-on-exit --batch \
 	    -ex 'x 0x5e5f00000000 16' -- "$PROGS/sem-shmat"
 	if [ "$rc" -eq 77 ]; then
@@ -293,6 +311,7 @@ elif ! command -v setpriv >/dev/null 2>&1; then
 elif ! setpriv "${user_args[@]}" test -x "$PTINSPECT"; then
 	user_skip="nobody cannot run $PTINSPECT"
 fi
+in_shard 1/2 || as_user=
 for name in $as_user; do
 	prog=$PROGS/$name
 	follow=()
@@ -323,6 +342,11 @@ for name in $as_user; do
 done
 
 # --- Memory bounds ------------------------------------------------------
+# (SEM_SHARD=2/2's, or the whole run's.)
+if ! in_shard 2/2; then
+	echo "1..$n"
+	exit 0
+fi
 
 shmem_kb() {
 	awk '/^Shmem:/ { print $2 }' /proc/meminfo

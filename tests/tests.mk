@@ -8,8 +8,8 @@ EXTRA_DIST += tests/tap.h tests/tap.sh tests/pti.sh tests/lsan.supp
 
 # The longest tests first: make -j2 check starts them in TESTS order, and
 # semantics.t alone takes a third of the suite's time (started last, it
-# ran on alone for minutes).
-TESTS += tests/semantics.t tests/stub.t
+# ran on alone for minutes): it runs as two halves, side by side.
+TESTS += tests/semantics-1.t tests/semantics-2.t tests/stub.t
 
 # Shell TAP tests running the programs below under ptinspect (the longest
 # first).
@@ -298,7 +298,8 @@ SEM_PROGS = \
 	tests/progs/sem-reserved-fd
 
 check_PROGRAMS += $(SEM_PROGS)
-EXTRA_DIST += tests/semantics.t tests/progs/sem.h
+EXTRA_DIST += tests/semantics.t tests/semantics-1.t tests/semantics-2.t \
+	tests/progs/sem.h
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
 check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane
