@@ -37,17 +37,20 @@
 
 static void decide_brk(struct proc *p, pid_t tid);
 
-/* The program's RLIMIT_DATA when it matters here (p redirects), or 0. */
+/*
+ * The program's RLIMIT_DATA as the kernel's may_expand_vm applies it,
+ * when it matters here (p redirects), or RLIM_INFINITY. A soft limit of 0
+ * means the hard one there (its "Valgrind workaround").
+ */
 static uint64_t
 data_limit(const struct proc *p)
 {
 	struct rlimit rl;
 
 	if (redir_peek(p)->arena == NULL ||
-	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0 ||
-	    rl.rlim_cur == RLIM_INFINITY)
-		return 0;
-	return rl.rlim_cur;
+	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0)
+		return RLIM_INFINITY;
+	return rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur;
 }
 
 /*
@@ -115,7 +118,7 @@ redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
 	struct stat st;
 	bool over;
 
-	if (limit == 0)
+	if (limit == RLIM_INFINITY)
 		return false;
 	over = data_in_use(p, tid, &maps, &st, &total) &&
 	    total + PAGE_UP(len) > limit;
@@ -144,7 +147,7 @@ redirect_data_limit_refuses_map(struct proc *p, pid_t tid, uint64_t addr,
 	bool over = false;
 	size_t i;
 
-	if (limit == 0)
+	if (limit == RLIM_INFINITY)
 		return false;
 	end = addr + PAGE_UP(len);
 	if (data_in_use(p, tid, &maps, &st, &total)) {
@@ -182,7 +185,7 @@ redirect_mprotect_refused(struct thread *t)
 	struct stat st;
 	size_t i;
 
-	if (limit == 0 || thread_get_regs(t, &regs, NULL) != 0 ||
+	if (limit == RLIM_INFINITY || thread_get_regs(t, &regs, NULL) != 0 ||
 	    !(regs.rdx & PROT_WRITE) ||
 	    (regs.rdi & (PTI_PAGE_SIZE - 1)) != 0)
 		return false;

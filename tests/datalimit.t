@@ -4,8 +4,9 @@
 # not count it: sem-data-limit grows private writable memory by mmap, sbrk,
 # mremap, mprotect (PROT_WRITE added to PROT_READ and PROT_NONE
 # mappings) and private writable mappings of a file (no MAP_FIXED, with
-# 16 MiB of anonymous memory held) under a 32 MiB limit and prints how
-# many pages each way got.
+# 16 MiB of anonymous memory held) under a 32 MiB limit, and by mmap
+# with the soft limit 0 (the hard one applies), and prints how many
+# pages each way got.
 # Its output under ptinspect must be the native one, line for line, and
 # its memory must have been redirected at each limit (writable memfd
 # mappings in its own maps, printed on its stderr), or the comparison
@@ -24,7 +25,7 @@ tap_run "$PTINSPECT" --batch -- "$prog"
 tap_is "$TAP_RC" 0 "run under ptinspect passes its own checks"
 tap_is "$TAP_OUT" "$native" "the same pages as natively, each way"
 for how in mmap sbrk mremap "mprotect read-only" "mprotect none" \
-    "file mmap"; do
+    "file mmap" "mmap, soft limit 0"; do
 	kb=$(printf '%s\n' "$TAP_ERR" |
 	    sed -n "s/^redirected at the $how limit: \([0-9]*\) kB$/\1/p")
 	tap_ok "$how: redirected memory at the limit (${kb:-no} kB)" \

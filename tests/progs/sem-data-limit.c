@@ -5,7 +5,8 @@
  * it got: by mmap, by sbrk, by mremap (MREMAP_MAYMOVE), by mprotect
  * adding PROT_WRITE to a PROT_READ and to a PROT_NONE mapping (writable
  * private memory is data), and by private writable mappings of a file
- * (without MAP_FIXED) while it holds 16 MiB of anonymous memory.
+ * (without MAP_FIXED) while it holds 16 MiB of anonymous memory; then
+ * by mmap again with the soft limit 0 (the hard one then applies).
  * tests/datalimit.t requires the same numbers under ptinspect as
  * natively; the program itself checks that each stop was ENOMEM (sbrk:
  * the break did not move) and came at the limit, give or take what the
@@ -205,5 +206,12 @@ int main(void)
 	unmap_pieces();
 	close(file_fd);
 	sem_unmap(reserved, LIMIT / 2);
+
+	/* A soft limit of 0: the hard one applies (the kernel's Valgrind
+	 * workaround in may_expand_vm). */
+	rl.rlim_cur = 0;
+	sem_syscall_ok(setrlimit(RLIMIT_DATA, &rl), "setrlimit", "DATA 0");
+	measure("mmap, soft limit 0", grow_mmap, 0);
+	unmap_pieces();
 	return 0;
 }
