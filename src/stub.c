@@ -540,7 +540,8 @@ is_own_fault(const siginfo_t *si)
 
 /* The lane whose code t is running, or NULL. */
 static struct lane *
-lane_of(struct thread *t, const struct user_regs_struct *regs, unsigned *ip)
+lane_of(struct thread *t, const struct user_regs_struct *regs,
+    unsigned *index)
 {
 	const struct redirect_state *rs = redir_peek(t->proc);
 	unsigned i;
@@ -552,7 +553,7 @@ lane_of(struct thread *t, const struct user_regs_struct *regs, unsigned *ip)
 	if (!(rs->stub->busy & (1ULL << i)) ||
 	    rs->stub->lanes[i].tid != t->tid)
 		return NULL;
-	*ip = i;
+	*index = i;
 	return &rs->stub->lanes[i];
 }
 

@@ -309,13 +309,8 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 		handle_deferred(tr, t);
 		return;
 	}
-	if (sig == 0) {
-		/* Held until the thread is out of the stub. */
-		t->resume_sig = 0;
-		tracer_hold_or_resume(tr, t);
-		return;
-	}
-	if (session_hangup(tr, t->tid, sig) ||
+	/* sig 0: held until the thread is out of the stub. */
+	if (sig == 0 || session_hangup(tr, t->tid, sig) ||
 	    tracer_keeper_swallows(p, sig)) {
 		t->resume_sig = 0;
 		tracer_hold_or_resume(tr, t);
