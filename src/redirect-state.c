@@ -234,9 +234,14 @@ mm_detach(struct proc *p)
 	for (pp = &mm_shares; (sh = *pp) != NULL; pp = &sh->next)
 		if (sh->arena == rs->arena && rs->arena != NULL)
 			break;
+	/*
+	 * p's copies are not stored back: every handler stored what it
+	 * changed, and since then another process of the address space may
+	 * have moved the heap (a vfork parent runs again before its child's
+	 * exec is seen here).
+	 */
 	if (sh == NULL)
 		return false;
-	redirect_mm_store(p);
 	if (--sh->refs > 0)
 		return true;
 	*pp = sh->next;

@@ -274,6 +274,8 @@ redirect_sync(struct proc *p)
 {
 	redirect_mm_load(p);
 	stub_collect(p);
+	/* A brk lane that failed moved the break back. */
+	redirect_mm_store(p);
 	stub_audit(p);
 }
 

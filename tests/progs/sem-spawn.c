@@ -3,6 +3,9 @@
  * one address space with them: what a vfork or CLONE_VM child writes or
  * maps is there for the parent afterwards. Children that exec this program
  * again ("sem-spawn child") check their fresh memory and exit 42.
+ * Last, spawn_then_grow_heap: the parent moves its break right after each
+ * posix_spawn, while the tracer may not yet have seen the child leave
+ * the shared address space by its exec; the heap must grow each time.
  */
 #include "sem.h"
 
@@ -10,7 +13,10 @@
 #include <spawn.h>
 
 #define CHILD_STATUS 42
+#define QUICK_STATUS 43
 #define LEN ((size_t)1 << 20)
+#define SPAWN_ROUNDS 60
+#define GROW_BYTES ((intptr_t)64 << 10)
 
 extern char **environ;
 
@@ -19,6 +25,7 @@ static unsigned char *volatile child_map;
 
 static int child_main(void);
 static int clone_fn(void *arg);
+static void spawn_then_grow_heap(const char *self);
 
 int main(int argc, char **argv)
 {
@@ -28,6 +35,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
 		return child_main();
+	if (argc > 1 && strcmp(argv[1], "quick") == 0)
+		return QUICK_STATUS;
 	sem_watchdog(120);
 	sem_fill(mine, LEN, 1);
 
@@ -89,7 +98,47 @@ int main(int argc, char **argv)
 	sem_unmap(child_map, LEN);
 	sem_unmap(stack, stack_len);
 	sem_unmap(mine, LEN);
+	spawn_then_grow_heap(argv[0]);
 	return 0;
+}
+
+/*
+ * posix_spawn, then at once a larger break, written to its last page, in
+ * SPAWN_ROUNDS rounds; the heap goes back to where it was at the end.
+ * A tracer that let the exec'd child's stale view of the shared heap
+ * overwrite the parent's newer one failed the next round's sbrk (EEXIST
+ * inside the tracer: the pages were already there) or left pages out.
+ */
+static void spawn_then_grow_heap(const char *self)
+{
+	char *quick_argv[] = { (char *)self, "quick", NULL };
+	posix_spawn_file_actions_t closefrom;
+	char *start, *tops[SPAWN_ROUNDS];
+	pid_t pids[SPAWN_ROUNDS];
+	int i;
+
+	/* As subprocess does: the child closes what it does not need. */
+	posix_spawn_file_actions_init(&closefrom);
+	posix_spawn_file_actions_addclosefrom_np(&closefrom, 3);
+	start = sbrk(0);
+	for (i = 0; i < SPAWN_ROUNDS; i++) {
+		sem_check(posix_spawn(&pids[i], self, &closefrom, NULL,
+				      quick_argv, environ) == 0,
+			  "posix_spawn (quick)", "failed");
+		tops[i] = sbrk(GROW_BYTES);
+		sem_check(tops[i] != (char *)-1, "sbrk right after "
+			  "posix_spawn", "round %d: %s", i, strerror(errno));
+		memset(tops[i], i + 1, (size_t)GROW_BYTES);
+	}
+	for (i = 0; i < SPAWN_ROUNDS; i++)
+		sem_wait_status(pids[i], QUICK_STATUS, "posix_spawn (quick)");
+	for (i = 0; i < SPAWN_ROUNDS; i++)
+		sem_check(tops[i][0] == (char)(i + 1) &&
+			  tops[i][GROW_BYTES - 1] == (char)(i + 1),
+			  "the grown heap keeps its data", "round %d", i);
+	sem_check(brk(start) == 0, "brk back to the start", "%s",
+		  strerror(errno));
+	posix_spawn_file_actions_destroy(&closefrom);
 }
 
 /* Runs in our address space: writes our memory and maps some more. */
