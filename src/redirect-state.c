@@ -211,10 +211,10 @@ redirect_mm_load(struct proc *p)
 void
 redirect_mm_store(struct proc *p)
 {
-	struct redirect_state *rs = redir(p);
-	struct mm_share *sh = mm_share_of(rs->arena);
+	struct redirect_state *rs = p->redirect;
+	struct mm_share *sh;
 
-	if (sh == NULL)
+	if (rs == NULL || (sh = mm_share_of(rs->arena)) == NULL)
 		return;
 	sh->brk = rs->brk;
 	sh->fork_advice = rs->fork_advice;

@@ -54,8 +54,9 @@
  * ssh-agent does, unless root), checked again once all are stopped; nor
  * to one paused or stopped by job control. ptinspect then waits. Neither
  * with -f (which waits, and holds each at its exit with -p), --timeout
- * (which governs them) or --summary (which reports each end); nor in the
- * TUI, whose pty they write to: ptinspect waits there.
+ * (which governs them) or --summary (which reports each end). The TUI,
+ * once closed, hands them over (tracer_hand_over) only if none of them
+ * uses its pty (tui/relay.c): it relays that to the user's terminal.
  *
  * What a process can see of the hand-over: a stop and a continue, as job
  * control makes them: its parent, if it is a traced process too, gets

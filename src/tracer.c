@@ -986,8 +986,6 @@ tracer_say_waiting(struct tracer *tr)
 	    first->comm, n == 1 ? "" : ", ...");
 }
 
-static bool hand_over(struct tracer *tr);
-
 int
 tracer_poll(struct tracer *tr, int timeout_ms)
 {
@@ -1002,7 +1000,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		if ((n = tracer_poll(tr, tr->opts.keeper ? KEEPER_GRACE_MS :
 		    500)) != 0)
 			return n;
-		if (tr->opts.keeper && hand_over(tr))
+		if (tr->opts.keeper && tracer_hand_over(tr))
 			return -1;
 		tracer_say_waiting(tr);
 	}
@@ -1026,12 +1024,11 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 }
 
 /*
- * What the root left running goes on under a keeper (tracer-keeper.c),
- * stepped between events; true when it does. The keeper itself traces
- * them here until they are gone, and exits.
+ * Stepped between events; the keeper itself traces them here until they
+ * are gone, and exits.
  */
-static bool
-hand_over(struct tracer *tr)
+bool
+tracer_hand_over(struct tracer *tr)
 {
 	enum keeper_step step;
 

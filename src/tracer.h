@@ -97,6 +97,14 @@ int tracer_kill(struct tracer *tr, struct proc *p, char **errp);
  */
 void tracer_say_waiting(struct tracer *tr);
 /*
+ * Once the root is gone: what it left running goes on under a keeper,
+ * a background process of ptinspect's that traces it (tracer-keeper.c),
+ * said on stderr; true when it does, and then tracer_poll returns -1.
+ * False, said, where it cannot (ptrace_scope, a paused or non-dumpable
+ * process): ptinspect goes on tracing them.
+ */
+bool tracer_hand_over(struct tracer *tr);
+/*
  * Ends p's job-control stop (p->job_stopped) as a shell's fg would:
  * SIGCONT to its process group.
  */

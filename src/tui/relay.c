@@ -6,7 +6,9 @@
  * reach it as signals through its terminal's line discipline). Ctrl-Z
  * stops it (the tracer makes that SIGSTOP: tracer.c, job_stop_discarded)
  * and, once it has stopped, ptinspect too: the shell gets a stopped job,
- * and fg continues both.
+ * and fg continues both. What the program left running goes on under a
+ * keeper if none of it uses the program's terminal (a daemon), else is
+ * relayed so until it ends.
  */
 #include "config.h"
 
@@ -69,6 +71,23 @@ relay_suspend(struct proc *root, const struct termios *saved,
 }
 
 /*
+ * Is every process still traced off the program's terminal (a daemon:
+ * its own session, its descriptors elsewhere)? Those can go on under a
+ * keeper; one that may still read or write the terminal needs ptinspect
+ * to relay it.
+ */
+static bool
+none_on_terminal(struct tui *t)
+{
+	struct proc *p;
+
+	for (p = tracer_procs(t->tr); p != NULL; p = p->next)
+		if (p->state != PROC_GONE && tui_pty_used_by(&core.pty, p->pid))
+			return false;
+	return true;
+}
+
+/*
  * After the TUI is gone the program may still run (the user let it): our
  * terminal goes raw and ptinspect relays both ways, keys to the program's
  * terminal (whose line discipline turns Ctrl-C into SIGINT for its
@@ -76,15 +95,16 @@ relay_suspend(struct proc *root, const struct termios *saved,
  * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
  * wakes the poll, *terminating is set) kills. A job-control stop of the
  * program stops ptinspect (relay_suspend). Processes the program left
- * running are waited for, which is said at once if it ended before the
- * TUI closed, else half a second after it ends.
+ * running are handed to a keeper (tracer_hand_over) if none of them uses
+ * the terminal, else waited for; either is said at once if the program
+ * ended before the TUI closed, else half a second after it ends.
  */
 void
 relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
     const volatile sig_atomic_t *terminating)
 {
 	struct termios saved, raw;
-	bool raw_mode = false, stdin_eof = false;
+	bool raw_mode = false, stdin_eof = false, keeper_tried = false;
 	int evfd = tracer_event_fd(t->tr);
 	struct proc *root = tracer_root(t->tr);
 	uint64_t root_gone_ms = root->state == PROC_GONE ? 0 : UINT64_MAX;
@@ -122,8 +142,17 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 		if (root->state == PROC_GONE && root_gone_ms == UINT64_MAX)
 			root_gone_ms = monotonic_ms();
 		if (root_gone_ms != UINT64_MAX &&
-		    monotonic_ms() >= root_gone_ms + 500)
+		    monotonic_ms() >= root_gone_ms + 500) {
+			if (!keeper_tried && !kill_them) {
+				keeper_tried = true;
+				if (none_on_terminal(t) &&
+				    tracer_hand_over(t->tr)) {
+					t->all_gone = true;
+					break;
+				}
+			}
 			tracer_say_waiting(t->tr);
+		}
 		if (poll(pfd, 4, 250) < 0 && errno != EINTR)
 			fatal("poll");
 		if (pfd[0].revents != 0) {

@@ -7,7 +7,8 @@
 # program that leaves a process running and exits: natively that process
 # outlives it; under the TUI too (the kernel's SIGHUP when the program,
 # leading the pty's session, exits is not delivered), ptinspect waits
-# for it, saying why, and exits with the program's status.
+# for it, saying why, and exits with the program's status. Last, a
+# daemon the program left (off the pty) goes on under a keeper.
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
@@ -126,4 +127,35 @@ tap_like "$(tui_screen | grep '^left=')" '^left=5$' \
 tap_like "$(tui_screen | tr -d '\n')" \
     'has ended; waiting for [0-9]+ process(es)? it left running' \
     "... saying why it waits"
+
+# A daemon it left (setsid -f: its own session, /dev/null for its
+# descriptors) does not hold the user's shell: natively the command
+# returns at once, and once the TUI closes ptinspect hands it to a keeper
+# and returns too. The daemon then still runs: it writes its file only
+# after the test lets it, under the keeper.
+printf '%s\n' "$wait_go" 'echo finished > daemon' |
+    sed 's/ go / go2 /' > "$TAP_TMP/daemon.sh"
+daemon='setsid -f sh daemon.sh </dev/null >/dev/null 2>&1; exit 6'
+tui_type "clear; '$PTINSPECT' sh -c '$daemon'; echo daemon=\$?"
+tui_keys Enter
+tui_wait "is gone" || tap_bail "the TUI did not start"
+tui_keys q
+tui_wait "let it run to its end"
+tui_keys c
+screen_until '^daemon=' || tui_screen | tap_diag "$(cat)"
+tap_like "$(tui_screen | grep '^daemon=')" '^daemon=6$' \
+    "a daemon left running: ptinspect exits with the program's status"
+tap_ok "... while the daemon still runs (it has not written its file)" \
+    test ! -e "$TAP_TMP/daemon"
+tap_like "$(tui_screen | tr -d '\n')" \
+    'left running \(pid [0-9]+, sh(, \.\.\.)?\) go(es)? on under a keeper' \
+    "... saying it goes on under a keeper"
+touch "$TAP_TMP/go2"
+i=0
+while [ ! -s "$TAP_TMP/daemon" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+tap_is "$(cat "$TAP_TMP/daemon" 2>/dev/null)" finished \
+    "... and runs to its end under the keeper"
 tui_done
