@@ -8,6 +8,10 @@
 #	real_filter() { ... }	optional: stdin -> stdout, applied to both
 #				stdouts before they are compared (default cat)
 #	REAL_STDERR=ignore	stderr is not deterministic: do not compare it
+#	REAL_SIDE_BY_SIDE=yes	the native run goes on in the background, in a
+#				directory of its own, while the traced one
+#				runs (for a long, mostly waiting program
+#				whose compared output names no path)
 #	real_compare DESC [PTINSPECT_OPTION...] -- CMD [ARG...]
 #
 # real_compare runs CMD natively, then as
@@ -71,6 +75,22 @@ real_run_in_dir()
 	echo "$TAP_RC" >"$REAL_TMP/$real_name.rc"
 }
 
+# real_run_beside NAME CMD...: as real_run_in_dir, run in the background
+# (in a subshell: $REAL_TMP/NAME is its directory from the start, and its
+# status goes only to $REAL_TMP/NAME.rc).
+real_run_beside()
+{
+	real_name=$1
+	shift
+	rm -rf "$REAL_TMP/$real_name"
+	mkdir -p "$REAL_TMP/$real_name"
+	cd "$REAL_TMP/$real_name" || exit 1
+	real_setup || exit 1
+	timeout -k 5 "${TAP_TIMEOUT:-60}" "$@" <"${TAP_STDIN:-/dev/null}" \
+		>"$REAL_TMP/$real_name.out" 2>"$REAL_TMP/$real_name.err"
+	echo $? >"$REAL_TMP/$real_name.rc"
+}
+
 # real_same_text GOT_FILE WANT_FILE DESC: like tap_same_file, with a longer
 # unified diff so a failure says what differed.
 real_same_text()
@@ -96,13 +116,20 @@ real_compare()
 	[ $# -gt 1 ] || tap_bail "real_compare: no command after --"
 	shift
 
-	real_run_in_dir native "$@"
-	real_want_rc=$TAP_RC
+	if [ "${REAL_SIDE_BY_SIDE:-no}" = yes ]; then
+		(real_run_beside native "$@") &
+		real_native_pid=$!
+	else
+		real_run_in_dir native "$@"
+	fi
 	# status goes to its own file (--json=FILE): its lines (argv
 	# included, which may hold newlines) never mix with the program's.
 	real_run_in_dir traced "$PTINSPECT" --pause-on-exit --batch \
 		--json="$REAL_TMP/status.json" -ex status $real_opts -- "$@"
 	real_got_rc=$TAP_RC
+	[ "${REAL_SIDE_BY_SIDE:-no}" = yes ] && wait "$real_native_pid"
+	real_want_rc=$(cat "$REAL_TMP/native.rc" 2>/dev/null) ||
+		tap_bail "the native run of $* left no status"
 
 	tap_is "$real_got_rc" "$real_want_rc" \
 		"$real_desc: exit status $real_want_rc"
