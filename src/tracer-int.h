@@ -32,6 +32,7 @@ struct tracer {
 	bool quiescing;		/* stopping everything for a keeper */
 	uint64_t keeper_deadline_ms;	/* ... until then (tracer-keeper.c) */
 	bool handed_over;	/* a keeper traces what was left */
+	int keeper_drop_fd;	/* the caller's, closed in the keeper */
 };
 
 /*

@@ -55,8 +55,8 @@
  * to one paused or stopped by job control. ptinspect then waits. Neither
  * with -f (which waits, and holds each at its exit with -p), --timeout
  * (which governs them) or --summary (which reports each end). The TUI,
- * once closed, hands them over (tracer_hand_over) only if none of them
- * uses its pty (tui/relay.c): it relays that to the user's terminal.
+ * once closed, hands them over too (tracer_hand_over), their pty's
+ * master closed in the keeper (drop_fd): tui/relay.c relays it.
  *
  * What a process can see of the hand-over: a stop and a continue, as job
  * control makes them: its parent, if it is a traced process too, gets
@@ -330,6 +330,8 @@ keeper_main(struct tracer *tr, int report_fd)
 	sigaction(SIGQUIT, &ignore, NULL);
 	sigaction(SIGPIPE, &ignore, NULL);
 	prctl(PR_SET_NAME, "ptinspect-keep");
+	if (tr->keeper_drop_fd >= 0)
+		close(tr->keeper_drop_fd);
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);

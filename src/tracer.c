@@ -1000,7 +1000,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		if ((n = tracer_poll(tr, tr->opts.keeper ? KEEPER_GRACE_MS :
 		    500)) != 0)
 			return n;
-		if (tr->opts.keeper && tracer_hand_over(tr))
+		if (tr->opts.keeper && tracer_hand_over(tr, -1))
 			return -1;
 		tracer_say_waiting(tr);
 	}
@@ -1028,9 +1028,11 @@ tracer_poll(struct tracer *tr, int timeout_ms)
  * are gone, and exits.
  */
 bool
-tracer_hand_over(struct tracer *tr)
+tracer_hand_over(struct tracer *tr, int drop_fd)
 {
 	enum keeper_step step;
+
+	tr->keeper_drop_fd = drop_fd;
 
 	while ((step = tracer_keeper_step(tr)) == KEEPER_WAIT)
 		if (tracer_poll(tr, 10) < 0)

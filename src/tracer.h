@@ -101,9 +101,10 @@ void tracer_say_waiting(struct tracer *tr);
  * a background process of ptinspect's that traces it (tracer-keeper.c),
  * said on stderr; true when it does, and then tracer_poll returns -1.
  * False, said, where it cannot (ptrace_scope, a paused or non-dumpable
- * process): ptinspect goes on tracing them.
+ * process): ptinspect goes on tracing them. drop_fd, if not -1, is a
+ * descriptor of the caller's that the keeper closes.
  */
-bool tracer_hand_over(struct tracer *tr);
+bool tracer_hand_over(struct tracer *tr, int drop_fd);
 /*
  * Ends p's job-control stop (p->job_stopped) as a shell's fg would:
  * SIGCONT to its process group.

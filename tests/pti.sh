@@ -102,17 +102,19 @@ pti_run()
 }
 
 # What a program left running may go on under a keeper (ptinspect-keep,
-# tagged like ptinspect) once ptinspect has returned: waits, polling, for
-# every such keeper to end (TAP_TIMEOUT at most), so that what is still
-# alive after is a leak.
+# tagged like ptinspect; after the TUI, with ptinspect-tty relaying its
+# terminal) once ptinspect has returned: waits, polling, for every such
+# process of ptinspect's to end (TAP_TIMEOUT at most), so that what is
+# still alive after is a leak.
 pti_wait_keepers()
 {
 	pti_n=$((${TAP_TIMEOUT:-30} * 20))
 	while [ "$pti_n" -gt 0 ]; do
 		pti_k=
 		for pti_pid in $(pti_tagged_pids); do
-			[ "$(cat "/proc/$pti_pid/comm" 2>/dev/null)" = \
-			    ptinspect-keep ] && pti_k=$pti_pid
+			case $(cat "/proc/$pti_pid/comm" 2>/dev/null) in
+			ptinspect-keep | ptinspect-tty) pti_k=$pti_pid ;;
+			esac
 		done
 		[ -z "$pti_k" ] && return
 		sleep 0.05

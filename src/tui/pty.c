@@ -5,15 +5,11 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -99,53 +95,12 @@ tui_pty_child_setup(void *arg)
 		close(fd);
 }
 
-/*
- * The controlling terminal is field 7 of /proc/PID/stat (tty_nr, the
- * device number as the kernel encodes it: minor's low byte, major, then
- * the minor's high bits); descriptors are stat'ed through /proc/PID/fd.
- */
-bool
-tui_pty_used_by(const struct tui_pty *pty, pid_t pid)
+void
+tui_pty_drop_hold(struct tui_pty *pty)
 {
-	char path[64], buf[512], *s;
-	unsigned long tty_nr;
-	struct dirent *e;
-	struct stat slave, st;
-	bool used = false;
-	DIR *d;
-	int fd, field;
-	ssize_t n;
-
-	if (stat(pty->slave, &slave) != 0)
-		return true;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return true;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || (s = strrchr((buf[n] = '\0', buf), ')')) == NULL)
-		return true;
-	/* Field 3 follows ") "; field 7 is four further on. */
-	for (field = 2; field < 7 && (s = strchr(s + 1, ' ')) != NULL;)
-		field++;
-	if (s == NULL || sscanf(s, " %lu", &tty_nr) != 1)
-		return true;
-	if (makedev((tty_nr >> 8) & 0xfff, (tty_nr & 0xff) |
-	    ((tty_nr >> 12) & 0xfff00)) == slave.st_rdev)
-		return true;
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	if ((d = opendir(path)) == NULL)
-		return true;
-	while (!used && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid,
-		    e->d_name);
-		used = stat(path, &st) == 0 && S_ISCHR(st.st_mode) &&
-		    st.st_rdev == slave.st_rdev;
-	}
-	closedir(d);
-	return used;
+	if (pty->hold_fd >= 0)
+		close(pty->hold_fd);
+	pty->hold_fd = -1;
 }
 
 void

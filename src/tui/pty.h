@@ -8,9 +8,6 @@
 #ifndef PTI_TUI_PTY_H
 #define PTI_TUI_PTY_H
 
-#include <stdbool.h>
-#include <sys/types.h>
-
 struct tui_pty {
 	int master;		/* -1 when closed */
 	char slave[64];		/* "/dev/pts/N" */
@@ -35,10 +32,10 @@ int tui_pty_open(struct tui_pty *pty, const char *output_file, int rows,
 void tui_pty_child_setup(void *arg);
 
 /*
- * Does process pid still use the pseudo-terminal: as its controlling
- * terminal, or through a descriptor? True where /proc cannot tell.
+ * Closes our own slave descriptor (hold_fd): reads of the master fail
+ * (EIO) once the program's processes have closed theirs.
  */
-bool tui_pty_used_by(const struct tui_pty *pty, pid_t pid);
+void tui_pty_drop_hold(struct tui_pty *pty);
 
 /* Tells the program its terminal's size (SIGWINCH follows). */
 void tui_pty_resize(const struct tui_pty *pty, int rows, int cols);

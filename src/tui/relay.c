@@ -7,15 +7,17 @@
  * stops it (the tracer makes that SIGSTOP: tracer.c, job_stop_discarded)
  * and, once it has stopped, ptinspect too: the shell gets a stopped job,
  * and fg continues both. What the program left running goes on under a
- * keeper if none of it uses the program's terminal (a daemon), else is
- * relayed so until it ends.
+ * keeper, and what it writes to its terminal is relayed by a background
+ * process of ours.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -71,20 +73,37 @@ relay_suspend(struct proc *root, const struct termios *saved,
 }
 
 /*
- * Is every process still traced off the program's terminal (a daemon:
- * its own session, its descriptors elsewhere)? Those can go on under a
- * keeper; one that may still read or write the terminal needs ptinspect
- * to relay it.
+ * Once a keeper has what the program left running: a process of our own
+ * (ptinspect-tty, in the background like them) copies what they write to
+ * their terminal onto the user's, where it would have gone natively,
+ * until none of them holds that terminal (the read fails with EIO). What
+ * they read from it gets nothing: natively a background job that reads
+ * its terminal is stopped (SIGTTIN).
  */
-static bool
-none_on_terminal(struct tui *t)
+static void
+relay_in_background(void)
 {
-	struct proc *p;
+	char buf[8192];
+	ssize_t n;
+	int fd;
 
-	for (p = tracer_procs(t->tr); p != NULL; p = p->next)
-		if (p->state != PROC_GONE && tui_pty_used_by(&core.pty, p->pid))
-			return false;
-	return true;
+	if (core.pty.master < 0 || fork() != 0)
+		return;
+	prctl(PR_SET_NAME, "ptinspect-tty");
+	if ((fd = open("/dev/null", O_RDONLY)) >= 0 && fd != 0) {
+		dup2(fd, 0);
+		close(fd);
+	}
+	if (dup2(core.pty.master, 3) != 3)
+		_exit(1);
+	/* Nothing of the tracer's: its memfds, its /proc descriptors. */
+	close_range(4, ~0U, 0);
+	fcntl(3, F_SETFL, 0);
+	while ((n = read(3, buf, sizeof(buf))) > 0 ||
+	    (n < 0 && errno == EINTR))
+		if (n > 0 && write(1, buf, (size_t)n) < 0)
+			break;
+	_exit(0);
 }
 
 /*
@@ -95,9 +114,10 @@ none_on_terminal(struct tui *t)
  * pauses go (or killing it), until every one is reaped. SIGTERM (signal_fd
  * wakes the poll, *terminating is set) kills. A job-control stop of the
  * program stops ptinspect (relay_suspend). Processes the program left
- * running are handed to a keeper (tracer_hand_over) if none of them uses
- * the terminal, else waited for; either is said at once if the program
- * ended before the TUI closed, else half a second after it ends.
+ * running go on under a keeper (tracer_hand_over), their terminal relayed
+ * in the background (relay_in_background), or where that cannot be are
+ * waited for; either is said at once if the program ended before the TUI
+ * closed, else half a second after it ends.
  */
 void
 relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
@@ -145,8 +165,10 @@ relay_after_quit(struct tui *t, bool kill_them, int signal_fd,
 		    monotonic_ms() >= root_gone_ms + 500) {
 			if (!keeper_tried && !kill_them) {
 				keeper_tried = true;
-				if (none_on_terminal(t) &&
-				    tracer_hand_over(t->tr)) {
+				/* The keeper must not hold it open. */
+				tui_pty_drop_hold(&core.pty);
+				if (tracer_hand_over(t->tr, core.pty.master)) {
+					relay_in_background();
 					t->all_gone = true;
 					break;
 				}
