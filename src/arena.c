@@ -36,6 +36,18 @@
  * Reading and writing through ptinspect's own view of the file, and what
  * is known of which pages hold data, are arena-view.c's.
  *
+ * Giving the memory back. When an arena goes, its file's pages are freed
+ * by the last close of the memfd, and the windows' by their munmap: about
+ * 15-25 ms for 256 MiB here, as long as the exit of the process itself.
+ * Done in the tracer loop, that held every other tracee's stop as long
+ * (and `continue` to gone of a 256 MiB process took 38.9 ms against 13.8
+ * natively). A thread of ours does it instead (arena_dispose): arena_free
+ * sends the descriptor and the windows through a pipe, atomically (each
+ * message is below PIPE_BUF), and the thread closes and unmaps them; the
+ * descriptor number and the addresses stay taken until then, so nothing
+ * of ours can be handed them meanwhile. A process forked from ptinspect
+ * (the keeper) has no such thread and frees them in place.
+ *
  * Pure memory and file operations: no ptrace, no tracee knowledge. Not
  * thread-safe: one caller (the tracer loop) at a time.
  */
@@ -43,6 +55,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +223,59 @@ arena_adopt_fd(struct arena *a, int fd, char **errp)
 	return 0;
 }
 
+/* One thing for the disposer: a window to unmap, or (win NULL) a fd. */
+struct disposal {
+	void *win;
+	int fd;
+};
+
+static int dispose_pipe[2] = { -1, -1 };
+static pid_t disposer_pid;	/* the process whose thread reads the pipe */
+
+static void *
+disposer_main(void *arg)
+{
+	struct disposal d;
+	ssize_t n;
+
+	(void)arg;
+	for (;;) {
+		n = read(dispose_pipe[0], &d, sizeof(d));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(d))
+			return NULL;
+		if (d.win != NULL)
+			munmap(d.win, ARENA_WINDOW);
+		else
+			close(d.fd);
+	}
+}
+
+/* Hands d to the disposer thread (started on first use), or does it. */
+static void
+arena_dispose(struct disposal d)
+{
+	static bool failed;
+	pthread_t thread;
+
+	if (disposer_pid == 0 && !failed) {
+		failed = pipe2(dispose_pipe, O_CLOEXEC) != 0 ||
+		    pthread_create(&thread, NULL, disposer_main, NULL) != 0;
+		if (!failed) {
+			pthread_detach(thread);
+			disposer_pid = getpid();
+		}
+	}
+	if (disposer_pid != getpid() || write(dispose_pipe[1], &d,
+	    sizeof(d)) != (ssize_t)sizeof(d)) {
+		if (d.win != NULL)
+			munmap(d.win, ARENA_WINDOW);
+		else
+			close(d.fd);
+	}
+}
+
 void
 arena_free(struct arena *a)
 {
@@ -219,9 +285,9 @@ arena_free(struct arena *a)
 		return;
 	for (i = 0; i < ARENA_NWINDOWS; i++)
 		if (a->win[i] != NULL && a->win[i] != ARENA_NO_WINDOW)
-			munmap(a->win[i], ARENA_WINDOW);
+			arena_dispose((struct disposal){ a->win[i], -1 });
 	free(a->win);
-	close(a->fd);
+	arena_dispose((struct disposal){ NULL, a->fd });
 	/* The table is 4 MiB; only its start was ever touched. */
 	for (i = 0; i < a->leaves_end; i++)
 		free(a->leaves[i]);
