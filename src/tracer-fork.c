@@ -127,7 +127,10 @@ tracer_lend(struct tracer *tr, struct proc *p, struct thread *t,
 /*
  * An interrupted syscall that the kernel would restart, had no signal
  * handler run: what the kernel does, since nothing will do it once the
- * thread has left the stop it was interrupted at.
+ * thread has left the stop it was interrupted at. The kernel's own
+ * errnos: ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND (512-514: the call
+ * again) and ERESTART_RESTARTBLOCK (516: restart_syscall); 515 is
+ * ENOIOCTLCMD, no restart.
  */
 static void
 restart_interrupted(struct user_regs_struct *regs)
@@ -135,7 +138,7 @@ restart_interrupted(struct user_regs_struct *regs)
 	long rax = (long)regs->rax;
 
 	if ((long long)regs->orig_rax < 0 || rax < -516 || rax > -512 ||
-	    rax == -514)
+	    rax == -515)
 		return;
 	regs->rax = rax == -516 ? SYS_restart_syscall : regs->orig_rax;
 	regs->rip -= 2;

@@ -9,8 +9,9 @@
 #   - -f -p with x at every pause: the child that exits shows its own
 #     write and the fork-time 'P'; the child that waited on its parent
 #     shows its write and 'P' on page 3 while the parent, which wrote 'Q'
-#     there meanwhile, shows 'Q'; `maps` shows the area redirected
-#     ("shared") in both children and the parent.
+#     there meanwhile, shows 'Q' (as does the sleep child, forked after
+#     that); `maps` shows the area redirected ("shared") in the three
+#     children that reach their exit pause and the parent.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -39,11 +40,11 @@ tap_is "$(printf '%s\n' "$TAP_OUT" |
 	grep -c "^0000$p3 .*|PPPPPPPPPPPPPPPP|")" 2 \
 	"-f -p: both children show page 3 as at the fork"
 tap_is "$(printf '%s\n' "$TAP_OUT" |
-	grep -c "^0000$p3 .*|QQQQQQQQQQQQQQQQ|")" 1 \
-	"-f -p: the parent shows its own later write"
+	grep -c "^0000$p3 .*|QQQQQQQQQQQQQQQQ|")" 2 \
+	"-f -p: the parent shows its own later write (and the sleep child)"
 tap_is "$(printf '%s\n' "$TAP_OUT" |
-	grep -c "^$area-[0-9a-f]* rw-p .*shared")" 3 \
-	"-f -p: the area is redirected in both children and the parent"
+	grep -c "^$area-[0-9a-f]* rw-p .*shared")" 4 \
+	"-f -p: the area is redirected in the three children and the parent"
 
 pti_done
 tap_done

@@ -14,10 +14,17 @@
  *          would exec); the parent then fills every page with 'Q'; the
  *          child must still see its write and 'P' elsewhere, as after any
  *          fork, and the parent its 'Q' (never the child's bytes).
+ *   sleep  the child, still borrowing, sleeps in the calls the kernel
+ *          restarts after a stop (clock_nanosleep to an absolute time,
+ *          which returns ERESTARTNOHAND when interrupted; nanosleep,
+ *          ERESTART_RESTARTBLOCK; a read of a pipe, ERESTARTSYS) while
+ *          the tracer gives it memory of its own; each must complete as
+ *          natively, never fail with a kernel-internal errno (514).
  */
 #include "sem.h"
 
 #include <fcntl.h>
+#include <time.h>
 
 #define BORROW_ADDR ((void *)0x5e5e20000000UL)
 #define PAGE 4096UL
@@ -68,6 +75,31 @@ report_mapping(void)
 	}
 	if (fd >= 0)
 		close(fd);
+}
+
+/* The sleep case's child: each call must succeed, as natively. */
+static void
+sleep_child(int from_parent)
+{
+	struct timespec until, rel = { 0, 50 * 1000 * 1000 };
+	char c;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += 50 * 1000 * 1000;
+	if (until.tv_nsec >= 1000 * 1000 * 1000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	r = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+	sem_check(r == 0, "sleep child: clock_nanosleep to an absolute time",
+	    "returned %d", r);
+	r = nanosleep(&rel, NULL);
+	sem_check(r == 0, "sleep child: nanosleep", "%s", strerror(errno));
+	r = (int)read(from_parent, &c, 1);
+	sem_check(r == 1, "sleep child: read of a pipe", "returned %d: %s", r,
+	    strerror(errno));
+	_exit(0);
 }
 
 int
@@ -129,5 +161,15 @@ main(int argc, char **argv)
 	sem_wait_status(pid, 0, "wait child");
 	for (unsigned n = 0; n < PAGES; n++)
 		check_page(n, 'Q', "wait: the parent's own write");
+
+	/* sleep */
+	if (pipe(to_child) != 0)
+		sem_fail("pipe", "%s", strerror(errno));
+	pid = sem_fork();
+	if (pid == 0)
+		sleep_child(to_child[0]);
+	usleep(150 * 1000);
+	sem_send(to_child[1]);
+	sem_wait_status(pid, 0, "sleep child");
 	return 0;
 }
