@@ -56,6 +56,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,11 +258,16 @@ static void
 arena_dispose(struct disposal d)
 {
 	static bool failed;
+	sigset_t all, old;
 	pthread_t thread;
 
 	if (disposer_pid == 0 && !failed) {
+		/* No signal of ptinspect's is ever the thread's to take. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
 		failed = pipe2(dispose_pipe, O_CLOEXEC) != 0 ||
 		    pthread_create(&thread, NULL, disposer_main, NULL) != 0;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		if (!failed) {
 			pthread_detach(thread);
 			disposer_pid = getpid();

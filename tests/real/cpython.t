@@ -1,6 +1,7 @@
 #!/bin/sh
 # cpython.t: CPython's own regression tests for mmap, threads, subprocesses,
-# os and signals, natively and under ptinspect -f; the result lines
+# os, signals and forks from threads (test_fork1: its child's sleep got
+# errno 514 once), natively and under ptinspect -f; the result lines
 # (SUCCESS, tests OK / failed / skipped and their names) must be the same.
 # Two test workers (-j2): most of the time is test_signal's sleeps, so
 # the pair nearly halves it (about 80 s natively with one, on the 2-core
@@ -29,7 +30,7 @@ REAL_SIDE_BY_SIDE=yes
 TAP_TIMEOUT=1200
 REAL_MIN_PAUSES=10	# test_subprocess alone starts hundreds of processes
 real_compare "python3 -m test" -f -- "$PY" -m test -j2 \
-	test_mmap test_threading test_subprocess test_os test_signal
+	test_mmap test_threading test_subprocess test_os test_signal test_fork1
 tap_diag "native: $(tr '\n' ' ' <"$REAL_TMP/native.cmp")"
 # Which test cases failed, and why, in either run.
 for run in native traced; do
