@@ -233,6 +233,15 @@ struct disposal {
 static int dispose_pipe[2] = { -1, -1 };
 static pid_t disposer_pid;	/* the process whose thread reads the pipe */
 
+static void
+dispose_now(const struct disposal *d)
+{
+	if (d->win != NULL)
+		munmap(d->win, ARENA_WINDOW);
+	else
+		close(d->fd);
+}
+
 static void *
 disposer_main(void *arg)
 {
@@ -246,10 +255,7 @@ disposer_main(void *arg)
 			continue;
 		if (n != (ssize_t)sizeof(d))
 			return NULL;
-		if (d.win != NULL)
-			munmap(d.win, ARENA_WINDOW);
-		else
-			close(d.fd);
+		dispose_now(&d);
 	}
 }
 
@@ -274,12 +280,8 @@ arena_dispose(struct disposal d)
 		}
 	}
 	if (disposer_pid != getpid() || write(dispose_pipe[1], &d,
-	    sizeof(d)) != (ssize_t)sizeof(d)) {
-		if (d.win != NULL)
-			munmap(d.win, ARENA_WINDOW);
-		else
-			close(d.fd);
-	}
+	    sizeof(d)) != (ssize_t)sizeof(d))
+		dispose_now(&d);
 }
 
 void

@@ -56,39 +56,24 @@ real_filter()
 	cat
 }
 
-# real_run_in_dir NAME CMD...: one run in a fresh $REAL_DIR, kept afterwards
-# as $REAL_TMP/NAME with its stdout, stderr and status beside it.
+# real_run_in_dir NAME DIR CMD...: one run in a fresh DIR, kept afterwards
+# as $REAL_TMP/NAME with its stdout, stderr and status beside it
+# ($REAL_TMP/NAME.out, .err, .rc). Changes nothing of the caller's shell
+# but those files, so it may run in the background.
 real_run_in_dir()
 {
 	real_name=$1
-	shift
-	rm -rf "$REAL_DIR" "$REAL_TMP/$real_name"
-	mkdir -p "$REAL_DIR"
-	(cd "$REAL_DIR" && real_setup) || tap_bail "setup failed for $*"
-	real_here=$(pwd)
-	cd "$REAL_DIR" || tap_bail "cannot enter $REAL_DIR"
-	tap_run "$@"
-	cd "$real_here" || tap_bail "cannot return to $real_here"
-	mv "$REAL_DIR" "$REAL_TMP/$real_name"
-	mv "$TAP_TMP/out" "$REAL_TMP/$real_name.out"
-	mv "$TAP_TMP/err" "$REAL_TMP/$real_name.err"
-	echo "$TAP_RC" >"$REAL_TMP/$real_name.rc"
-}
-
-# real_run_beside NAME CMD...: as real_run_in_dir, run in the background
-# (in a subshell: $REAL_TMP/NAME is its directory from the start, and its
-# status goes only to $REAL_TMP/NAME.rc).
-real_run_beside()
-{
-	real_name=$1
-	shift
-	rm -rf "$REAL_TMP/$real_name"
-	mkdir -p "$REAL_TMP/$real_name"
-	cd "$REAL_TMP/$real_name" || exit 1
-	real_setup || exit 1
-	timeout -k 5 "${TAP_TIMEOUT:-60}" "$@" <"${TAP_STDIN:-/dev/null}" \
-		>"$REAL_TMP/$real_name.out" 2>"$REAL_TMP/$real_name.err"
+	real_dir=$2
+	shift 2
+	rm -rf "$real_dir" "$REAL_TMP/$real_name"
+	mkdir -p "$real_dir"
+	(cd "$real_dir" && real_setup) || tap_bail "setup failed for $*"
+	(cd "$real_dir" && exec timeout -k 5 "${TAP_TIMEOUT:-60}" "$@" \
+		<"${TAP_STDIN:-/dev/null}" >"$REAL_TMP/$real_name.out" \
+		2>"$REAL_TMP/$real_name.err")
 	echo $? >"$REAL_TMP/$real_name.rc"
+	[ "$real_dir" = "$REAL_TMP/$real_name" ] ||
+		mv "$real_dir" "$REAL_TMP/$real_name"
 }
 
 # real_same_text GOT_FILE WANT_FILE DESC: like tap_same_file, with a longer
@@ -116,17 +101,19 @@ real_compare()
 	[ $# -gt 1 ] || tap_bail "real_compare: no command after --"
 	shift
 
+	# Side by side, the native run has a directory of its own.
 	if [ "${REAL_SIDE_BY_SIDE:-no}" = yes ]; then
-		(real_run_beside native "$@") &
+		real_run_in_dir native "$REAL_TMP/native" "$@" &
 		real_native_pid=$!
 	else
-		real_run_in_dir native "$@"
+		real_run_in_dir native "$REAL_DIR" "$@"
 	fi
 	# status goes to its own file (--json=FILE): its lines (argv
 	# included, which may hold newlines) never mix with the program's.
-	real_run_in_dir traced "$PTINSPECT" --pause-on-exit --batch \
-		--json="$REAL_TMP/status.json" -ex status $real_opts -- "$@"
-	real_got_rc=$TAP_RC
+	real_run_in_dir traced "$REAL_DIR" "$PTINSPECT" --pause-on-exit \
+		--batch --json="$REAL_TMP/status.json" -ex status $real_opts \
+		-- "$@"
+	real_got_rc=$(cat "$REAL_TMP/traced.rc")
 	[ "${REAL_SIDE_BY_SIDE:-no}" = yes ] && wait "$real_native_pid"
 	real_want_rc=$(cat "$REAL_TMP/native.rc" 2>/dev/null) ||
 		tap_bail "the native run of $* left no status"
@@ -202,13 +189,10 @@ real_check_stats()
 {
 	real_desc=$1
 	shift
-	rm -rf "$REAL_DIR"
-	mkdir -p "$REAL_DIR"
-	(cd "$REAL_DIR" && real_setup) || tap_bail "setup failed for $*"
-	real_here=$(pwd)
-	cd "$REAL_DIR" || tap_bail "cannot enter $REAL_DIR"
-	tap_run "$PTINSPECT" --batch --json -ex stats -- "$@"
-	cd "$real_here" || tap_bail "cannot return to $real_here"
+	real_run_in_dir stats "$REAL_DIR" "$PTINSPECT" --batch --json \
+		-ex stats -- "$@"
+	TAP_OUT=$(cat "$REAL_TMP/stats.out")
+	TAP_ERR=$(cat "$REAL_TMP/stats.err")
 	real_regions=$(tap_json "$TAP_OUT" stats shared_regions)
 	real_bytes=$(tap_json "$TAP_OUT" stats shared_bytes)
 	if [ "${real_regions:-0}" -gt 0 ] 2>/dev/null &&
