@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -91,7 +90,6 @@ static size_t mem_file_copy(struct proc *p, uint64_t addr, void *buf,
     size_t len, bool write, int *errnop);
 static int mem_open(struct proc *p, int *errnop);
 static struct mem_state *mem_state(struct proc *p);
-static bool mem_not_dumpable(struct proc *p);
 static int mem_maps_redirected(struct proc *p, struct maps *out,
     char **errp);
 static int mem_fail(struct proc *p, char **errp, uint64_t addr, int err);
@@ -198,7 +196,8 @@ mem_unlisted(struct proc *p, uint64_t addr, char **errp)
 
 /*
  * /proc/PID/maps refused (not dumpable): the regions ptinspect redirected,
- * from the arena, as read-write private anonymous memory; said once per
+ * from the arena, as its shared mappings, which redirect_name_regions
+ * then shows as the program made them (private, [heap]); said once per
  * process. Fails with maps_read's own error otherwise.
  */
 static int
@@ -212,12 +211,12 @@ mem_maps_redirected(struct proc *p, struct maps *out, char **errp)
 	FILE *f;
 	int rc;
 
-	if (!mem_not_dumpable(p))
+	if (!proc_not_dumpable(p))
 		return maps_read(tid, out, errp);
 	if ((f = open_memstream(&text, &size)) == NULL)
 		fatal("open_memstream");
 	while (a != NULL && arena_next(a, at, &start, &end)) {
-		fprintf(f, "%" PRIx64 "-%" PRIx64 " rw-p 00000000 00:00 0\n",
+		fprintf(f, "%" PRIx64 "-%" PRIx64 " rw-s 00000000 00:00 0\n",
 		    start, end);
 		at = end;
 	}
@@ -512,26 +511,12 @@ mem_open(struct proc *p, int *errnop)
 	return 0;
 }
 
-/*
- * Has p made itself non-dumpable, as a non-root ptinspect sees it? The
- * kernel then gives the files in its /proc/PID (status among them) to root.
- */
-static bool
-mem_not_dumpable(struct proc *p)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof path, "/proc/%d/status", (int)proc_access_tid(p));
-	return geteuid() != 0 && stat(path, &st) == 0 && st.st_uid == 0;
-}
-
 /* Sets the message for a failure at addr; returns -1. */
 static int
 mem_fail(struct proc *p, char **errp, uint64_t addr, int err)
 {
 	if ((err == EACCES || err == EPERM) && p->core == NULL &&
-	    mem_not_dumpable(p))
+	    proc_not_dumpable(p))
 		return set_error(errp, "0x%" PRIx64 ": process is not "
 		    "dumpable: /proc/%d/mem refused", addr,
 		    (int)proc_access_tid(p));

@@ -195,6 +195,13 @@ pti_stub_lane_trap:
 	movq 24(%r12), %r9
 	movl $__NR_mmap, %eax
 	syscall
+/*
+ * Just after a syscall instruction: where ptinspect runs calls of its own
+ * in a thread stopped elsewhere (stub_syscall_rip); each stops at its
+ * syscall exit, before the next instruction.
+ */
+	.globl pti_stub_after_syscall
+pti_stub_after_syscall:
 	cmpq %rdi, %rax
 	jne 10f
 	addq $STUB_BATCH_ENTRY, %r12

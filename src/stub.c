@@ -146,6 +146,8 @@ extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
 extern const unsigned char pti_stub_batch_trap[];
 /* Its int3, where a lane holding a signal returns to (stub_signal_stop). */
 extern const unsigned char pti_stub_lane_trap[];
+/* Just after the batch entry's syscall instruction (stub_syscall_rip). */
+extern const unsigned char pti_stub_after_syscall[];
 
 /* Signals kept while a lane holds one, sent again after it. */
 #define STUB_KEPT_SIGNALS 4
@@ -307,6 +309,15 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 
 /* stub->busy with every lane out. */
 #define STUB_ALL_BUSY (~0ULL >> (64 - STUB_LANES))
+
+uint64_t
+stub_syscall_rip(const struct proc *p)
+{
+	if (redir_peek(p)->stub == NULL)
+		return 0;
+	return lane_code(0) +
+	    (uint64_t)(pti_stub_after_syscall - pti_stub_lane);
+}
 
 bool
 stub_ready(const struct proc *p)

@@ -38,6 +38,13 @@ int stub_install(struct inject *inj, struct proc *p, long tracee_fd);
  */
 void stub_retarget(struct proc *p);
 
+/*
+ * Just after a syscall instruction in p's stub code, for calls injected
+ * into a thread stopped where no syscall instruction precedes rip
+ * (inject.h); 0 when p has no stub.
+ */
+uint64_t stub_syscall_rip(const struct proc *p);
+
 /* Is the stub in place and a lane free for one more mmap? */
 bool stub_ready(const struct proc *p);
 

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "task.h"
 #include "util.h"
@@ -208,6 +210,16 @@ proc_access_tid(struct proc *p)
 	if (p->paused_tid != 0 && proc_find_thread(p, p->paused_tid))
 		return p->paused_tid;
 	return p->pid;
+}
+
+bool
+proc_not_dumpable(struct proc *p)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)proc_access_tid(p));
+	return geteuid() != 0 && stat(path, &st) == 0 && st.st_uid == 0;
 }
 
 /* ---------------------------------------------------------------------

@@ -60,6 +60,13 @@ struct thread {
 	/* clone's flags, CLONE_UNTRACED included, to put back in rdi */
 	bool restore_clone_flags;
 	unsigned long long clone_flags;
+	/*
+	 * clone3's flags, read at its seccomp stop where ptinspect had to
+	 * run calls in its place to read them (tracer-fork.c): for clone3's
+	 * next seccomp stop with this struct clone_args (0: none).
+	 */
+	uint64_t clone3_args;
+	uint64_t clone3_flags;
 	struct thread *next;	/* in proc->threads */
 	struct thread *hash_next;	/* in the task table's tid hash */
 };
@@ -116,6 +123,7 @@ struct proc {
 	/* tracer-keeper.c: SIGSTOP sent for a hand-over; SIGCONT to drop */
 	bool keeper_stopped;
 	bool keeper_cont;
+	bool keeper_undumped;	/* made dumpable for the hand-over */
 	bool pause_reported;	/* handed out by tracer_next_paused */
 	int wait_status;	/* valid when state == PROC_GONE */
 	struct proc *next;
@@ -159,6 +167,13 @@ struct thread *proc_main_thread(struct proc *p);
 
 /* A live thread id to read /proc/TID/{maps,mem} through. */
 pid_t proc_access_tid(struct proc *p);
+
+/*
+ * Has p made itself non-dumpable, as a non-root ptinspect sees it? The
+ * kernel then gives the files in its /proc/PID (status among them) to
+ * root, and refuses such a tracer its maps, its memory and a new attach.
+ */
+bool proc_not_dumpable(struct proc *p);
 
 /*
  * Registers of a thread; the thread must be held (proc paused). 0, or -1

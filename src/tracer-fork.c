@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -27,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "inject.h"
 #include "redirect.h"
 #include "seccomp.h"
 #include "task.h"
@@ -79,21 +81,74 @@ tracer_run_fork(struct thread *t)
 	}
 }
 
-/* clone3 with CLONE_VM makes a thread or a vfork: nothing to copy. */
+/* The flags of the struct clone_args at args in tid's memory: 0 or -1. */
+static int
+read_clone3_flags(pid_t tid, uint64_t args, uint64_t *flags)
+{
+	struct iovec local = { flags, sizeof(*flags) };
+	struct iovec remote = { (void *)(uintptr_t)args, sizeof(*flags) };
+
+	return process_vm_readv(tid, &local, 1, &remote, 1, 0) ==
+	    (ssize_t)sizeof(*flags) ? 0 : -1;
+}
+
+/*
+ * The same for t, stopped at clone3's seccomp stop in a process that
+ * made itself non-dumpable (the kernel refuses a non-root tracer its
+ * memory): prctl calls in clone3's place make it dumpable for the read
+ * and not after, as redirect-fork.c does for a fork child. clone3 is set
+ * to run again, and its next seccomp stop takes the flags from
+ * t->clone3_flags. 0, or -1 (t->has_deferred: t died meanwhile).
+ */
+static int
+read_clone3_flags_undumped(struct thread *t, uint64_t *flags)
+{
+	struct user_regs_struct saved;
+	struct inject inj;
+	int rc = -1;
+
+	if (thread_get_regs(t, &saved, NULL) != 0 ||
+	    inject_begin(&inj, t, true) != 0)
+		return -1;
+	if (inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0,
+	    0) == 0 && inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 1,
+	    0, 0, 0, 0) == 0) {
+		rc = read_clone3_flags(t->tid, saved.rdi, flags);
+		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0,
+		    0);
+	}
+	inject_end(&inj, false, 0);
+	if (t->has_deferred)
+		return -1;
+	saved.rax = saved.orig_rax;
+	saved.rip -= 2;
+	thread_set_regs(t, &saved, NULL);
+	t->clone3_args = saved.rdi;
+	t->clone3_flags = rc == 0 ? *flags : 0;
+	return 0;
+}
+
 bool
 tracer_clone3_shares_vm(struct thread *t)
 {
 	struct user_regs_struct regs;
 	uint64_t flags = 0;
-	struct iovec local = { &flags, sizeof(flags) }, remote;
 
 	if (thread_get_regs(t, &regs, NULL) != 0 || regs.orig_rax != SYS_clone3)
 		return false;
-	remote = (struct iovec){ (void *)(uintptr_t)regs.rdi, sizeof(flags) };
-	if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) !=
-	    (ssize_t)sizeof(flags))
-		return false;
-	return flags & CLONE_VM;
+	if (t->clone3_args != 0 && t->clone3_args == regs.rdi) {
+		t->clone3_args = 0;
+		return t->clone3_flags & CLONE_VM;
+	}
+	t->clone3_args = 0;
+	if (read_clone3_flags(t->tid, regs.rdi, &flags) == 0)
+		return flags & CLONE_VM;
+	/* Run again, or t is gone: nothing to copy at this stop. */
+	if ((errno == EPERM || errno == EACCES) &&
+	    proc_not_dumpable(t->proc))
+		return read_clone3_flags_undumped(t, &flags) == 0 ||
+		    t->has_deferred;
+	return false;
 }
 
 /*

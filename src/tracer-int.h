@@ -72,6 +72,11 @@ void tracer_stop_other_threads(struct proc *p, struct thread *self);
 
 /* tracer-fork.c */
 pid_t tracer_run_fork(struct thread *t);
+/*
+ * t at clone3's seccomp stop: does it make a thread or a vfork (CLONE_VM:
+ * nothing to copy)? True also where clone3 was set to run again (its
+ * flags read for its next stop) or t died (has_deferred) meanwhile.
+ */
 bool tracer_clone3_shares_vm(struct thread *t);
 void tracer_lend(struct tracer *tr, struct proc *p, struct thread *t,
     struct thread *c);

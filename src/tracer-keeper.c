@@ -50,9 +50,16 @@
  * (the old tracer, no ancestor of theirs either once the root is gone,
  * could not always take them back): not where Yama's ptrace_scope forbids
  * a non-ancestor unless ptinspect is root, and not to a process that
- * open(/proc/PID/mem) says no other may trace (one made non-dumpable, as
- * ssh-agent does, unless root), checked again once all are stopped; nor
- * to one paused or stopped by job control. ptinspect then waits. Neither
+ * open(/proc/PID/mem) says no other may trace, checked again once all are
+ * stopped; nor to one paused or stopped by job control. ptinspect then
+ * waits. A process made non-dumpable (PR_SET_DUMPABLE 0, as ssh-agent
+ * does) refuses a non-root keeper only for that: once it is stopped, the
+ * old tracer runs prctl(PR_SET_DUMPABLE, 1) in it, from its stub's
+ * syscall instruction, and the keeper, once it has seized it, sets 0
+ * again (undump, redump), as fork children are set up (redirect-fork.c).
+ * Its registers are put back as they were, so the call it was stopped in
+ * restarts, or ends, as the kernel would have it. Where that cannot be
+ * done (no stub, or dumpable 2, which prctl cannot set back) it waits. Neither
  * with -f (which waits, and holds each at its exit with -p), --timeout
  * (which governs them) or --summary (which reports each end). The TUI,
  * once closed, hands them over too (tracer_hand_over), their pty's
@@ -77,10 +84,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "inject.h"
 #include "redirect.h"
+#include "stub.h"
 #include "task.h"
 #include "tracer.h"
 #include "tracer-int.h"
@@ -131,11 +141,83 @@ attach_allowed(const struct proc *p)
 }
 
 /*
+ * Runs PR_GET_DUMPABLE in p, stopped for the hand-over, and if it says
+ * `from`, prctl(PR_SET_DUMPABLE, to): from the stub's syscall instruction,
+ * in its first thread, whose registers are then put back. What
+ * PR_GET_DUMPABLE said, or -errno (-ENOSYS: p has no stub to run it from).
+ * A signal that came meanwhile is sent again to the thread (its siginfo
+ * lost), as the thread may be detached next, which would drop it.
+ */
+static long
+swap_dumpable(struct proc *p, long from, long to)
+{
+	struct user_regs_struct saved, regs;
+	struct thread *t = p->threads;
+	uint64_t rip = stub_syscall_rip(p);
+	struct inject inj;
+	long was;
+
+	if (rip == 0 || t == NULL)
+		return -ENOSYS;
+	if (thread_get_regs(t, &saved, NULL) != 0)
+		return -ESRCH;
+	regs = saved;
+	regs.rip = rip;
+	if (thread_set_regs(t, &regs, NULL) != 0 ||
+	    inject_begin(&inj, t, false) != 0)
+		return -ESRCH;
+	was = inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0);
+	if (was == from)
+		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, to, 0, 0, 0,
+		    0);
+	inject_end(&inj, false, 0);
+	if (t->has_deferred)
+		return -ESRCH;
+	thread_set_regs(t, &saved, NULL);
+	if (t->resume_sig != 0) {
+		syscall(SYS_tgkill, p->pid, t->tid, t->resume_sig);
+		t->resume_sig = 0;
+	}
+	return was;
+}
+
+/*
+ * Each stopped process that refuses the keeper only for being
+ * non-dumpable is made dumpable (keeper_undumped). See DESIGN.
+ */
+static void
+undump_all(struct tracer *tr)
+{
+	struct proc *p;
+
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		if (live(p) && !p->keeper_undumped && proc_not_dumpable(p) &&
+		    attach_allowed(p) != 0 && swap_dumpable(p, 0, 1) == 0)
+			p->keeper_undumped = true;
+}
+
+/* ... and non-dumpable again, by whichever process now traces it. */
+static void
+redump_all(struct tracer *tr)
+{
+	struct proc *p;
+
+	for (p = tr->tasks.procs; p != NULL; p = p->next) {
+		if (!p->keeper_undumped)
+			continue;
+		p->keeper_undumped = false;
+		if (live(p))
+			swap_dumpable(p, 1, 0);
+	}
+}
+
+/*
  * Can a keeper take every process over, and is it time? NULL if so, else
- * why not, with *who the process; "" for "not yet".
+ * why not, with *who the process; "" for "not yet". Before every process
+ * is stopped, one that is only non-dumpable passes (undump_all, later).
  */
 static const char *
-why_not(struct tracer *tr, struct proc **who)
+why_not(struct tracer *tr, struct proc **who, bool stopped)
 {
 	struct proc *p;
 	int scope = yama_scope(), err;
@@ -152,9 +234,16 @@ why_not(struct tracer *tr, struct proc **who)
 		if (scope >= 3 || (scope >= 1 && geteuid() != 0))
 			return "Yama's ptrace_scope lets only an ancestor "
 			    "trace it";
-		if ((err = attach_allowed(p)) == EPERM || err == EACCES)
-			return "no other process may trace it (it may have "
-			    "made itself non-dumpable)";
+		if ((err = attach_allowed(p)) != EPERM && err != EACCES)
+			continue;
+		if (!proc_not_dumpable(p))
+			return "no other process may trace it";
+		if (stub_syscall_rip(p) == 0)
+			return "it made itself non-dumpable, and ptinspect "
+			    "has no code in it to undo that for the moment";
+		if (stopped)
+			return "it made itself non-dumpable in a way "
+			    "PR_SET_DUMPABLE cannot undo";
 	}
 	return tr->borrows > 0 ? "" : NULL;
 }
@@ -347,6 +436,7 @@ keeper_main(struct tracer *tr, int report_fd)
 		_exit(1);
 	close(report_fd);
 	retarget_stubs(tr);
+	redump_all(tr);
 	continue_all(tr);
 	tr->said_waiting = true;
 }
@@ -396,6 +486,7 @@ take_back(struct tracer *tr, pid_t keeper, const struct keeper_report *r)
 		warnx_msg("cannot trace pid %d again (%s): it stays stopped "
 		    "(kill -CONT %d lets it run without a tracer, where its "
 		    "memory calls fail)", (int)bad, strerror(err), (int)bad);
+	redump_all(tr);
 	continue_all(tr);
 	p = r->err > 0 ? task_find_proc(&tr->tasks, r->pid) : NULL;
 	if (p != NULL)
@@ -424,6 +515,7 @@ move_tracees(struct tracer *tr)
 			close(pipefd[1]);
 		}
 		seize_all(tr, &r.pid);
+		redump_all(tr);
 		continue_all(tr);
 		return KEEPER_FAILED;
 	}
@@ -463,7 +555,7 @@ tracer_keeper_step(struct tracer *tr)
 	if (tr->keeper_deadline_ms == 0)
 		tr->keeper_deadline_ms = monotonic_ms() + QUIESCE_MAX_MS;
 	if (!tr->quiescing) {
-		why = why_not(tr, &who);
+		why = why_not(tr, &who, false);
 		/* A fork child borrowing its parent's memory is done soon. */
 		if (why != NULL && *why == '\0' &&
 		    monotonic_ms() < tr->keeper_deadline_ms)
@@ -485,7 +577,9 @@ tracer_keeper_step(struct tracer *tr)
 		return KEEPER_FAILED;
 	}
 	/* Again now that nothing runs (ssh-agent's prctl comes late). */
-	if ((why = why_not(tr, &who)) != NULL) {
+	undump_all(tr);
+	if ((why = why_not(tr, &who, true)) != NULL) {
+		redump_all(tr);
 		continue_all(tr);
 		say_cannot(who, why);
 		return KEEPER_FAILED;

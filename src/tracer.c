@@ -510,7 +510,8 @@ on_fork_stop(struct tracer *tr, struct thread *t)
 	pid_t child;
 
 	if (!redirect_fork_needs_copy(p) || tracer_clone3_shares_vm(t)) {
-		tracer_hold_or_resume(tr, t);
+		if (!handle_deferred(tr, t))
+			tracer_hold_or_resume(tr, t);
 		return;
 	}
 	tracer_stop_other_threads(p, t);

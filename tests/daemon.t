@@ -84,6 +84,66 @@ poll gone "${job_pid:-none}"
 tap_ok "killing the keeper kills the descendant" gone "${job_pid:-none}"
 pti_collect_leftovers "--batch (keeper killed)"
 
+# As a non-root user, a descendant that made itself non-dumpable (as
+# ssh-agent does) refuses a new tracer; ptinspect makes it dumpable for
+# the moment of the hand-over and the keeper makes it non-dumpable again.
+# daemon-job's nodump mode sleeps a second across the hand-over in one
+# nanosleep, which must end as natively (0, a second or more), and checks
+# it is still non-dumpable at its end. The oracle for ssh-agent: ssh-add
+# talks to the agent under the keeper as to a native one.
+nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
+    ! $nobody test -x "$PTINSPECT" 2>/dev/null; then
+	tap_skip "needs root and setpriv (ptinspect run as uid 65534)" 9
+else
+	chmod 711 "$TAP_TMP"
+	mkdir "$TAP_TMP/nobody"
+	chown 65534:65534 "$TAP_TMP/nobody"
+	nd=$TAP_TMP/nobody
+	tap_run env PTI_TEST_TAG="$pti_tag" $nobody "$PTINSPECT" --batch -- \
+	    sh -c '"$0" "$1" "$2" nodump & echo started; exit 3' \
+	    "$PROGS/daemon-job" "$nd/go" "$nd/done"
+	tap_is "$TAP_RC" 3 "non-dumpable, as nobody: the program's status"
+	tap_like "$TAP_ERR" "$told" \
+	    "non-dumpable, as nobody: the keeper took the descendant over"
+	keeper=$(said_keeper)
+	job_pid=$(said_job)
+	tap_is "$(sed -n 's/^TracerPid:[[:space:]]*//p' \
+	    "/proc/${job_pid:-none}/status" 2>/dev/null)" "${keeper:-none}" \
+	    "non-dumpable, as nobody: the keeper traces it (/proc)"
+	$nobody touch "$nd/go"
+	poll test -e "$nd/done"
+	tap_is "$(cat "$nd/done" 2>/dev/null)" "ok 2016 memfd nodump" \
+	    "non-dumpable: its sleep across the hand-over ended as natively; it is non-dumpable still; its memory calls redirected"
+	poll gone "${keeper:-none}"
+	pti_collect_leftovers "--batch (keeper, non-dumpable, as nobody)"
+
+	if ! command -v ssh-agent >/dev/null ||
+	    ! command -v ssh-add >/dev/null; then
+		tap_skip "ssh-agent is not installed" 4
+	else
+		tap_run env PTI_TEST_TAG="$pti_tag" HOME="$nd" TMPDIR="$nd" \
+		    $nobody "$PTINSPECT" --batch -- ssh-agent -s
+		tap_is "$TAP_RC" 0 "ssh-agent -s as nobody: returns, status 0"
+		agent=$(printf '%s\n' "$TAP_OUT" |
+		    sed -n 's/^SSH_AGENT_PID=\([0-9]*\);.*/\1/p')
+		sock=$(printf '%s\n' "$TAP_OUT" |
+		    sed -n 's/^SSH_AUTH_SOCK=\([^;]*\);.*/\1/p')
+		keeper=$(said_keeper)
+		tap_is "$(sed -n 's/^TracerPid:[[:space:]]*//p' \
+		    "/proc/${agent:-none}/status" 2>/dev/null)" \
+		    "${keeper:-none}" "ssh-agent as nobody: goes on, traced by the keeper"
+		tap_run $nobody env SSH_AUTH_SOCK="$sock" ssh-add -l
+		tap_is "$TAP_RC:$TAP_OUT" "1:The agent has no identities." \
+		    "ssh-agent as nobody: ssh-add -l gets its answer"
+		kill "${agent:-none}" 2>/dev/null
+		poll gone "${keeper:-none}"
+		tap_ok "ssh-agent as nobody: the keeper ends with the agent" \
+		    gone "${keeper:-none}"
+		pti_collect_leftovers "--batch ssh-agent -s (as nobody)"
+	fi
+fi
+
 # -f: ptinspect waits for the descendant and says why, once.
 waits='(while kill -0 $$ 2>/dev/null; do sleep 0.05; done; sleep 0.6;'
 waits="$waits"' echo finished > "$1") & echo started; exit 3'

@@ -49,6 +49,10 @@ tap_like "$TAP_OUT" '^0x10000000000$' \
     "nobody: find searches the redirected memory and finds it"
 tap_like "$TAP_OUT" '^010000000000-010000010000 rw-p .* shared' \
     "nobody: maps lists the redirected mapping"
+tap_like "$TAP_OUT" '^[0-9a-f]{12}-[0-9a-f]{12} rw-p .* shared \[heap\]$' \
+    "nobody: maps names the emulated brk heap [heap], redirected"
+tap_like "$TAP_OUT" '^[0-9a-f]{12}-[0-9a-f]{12} rw-s .* shared \[ptinspect\]$' \
+    "nobody: ... and the stub's data [ptinspect], as root sees them"
 tap_like "$TAP_OUT" '^0000010000000010  41 ' \
     "nobody: write changes the redirected memory"
 said='is not dumpable: /proc/[0-9]*/maps refused; only the memory'

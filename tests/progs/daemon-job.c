@@ -7,6 +7,12 @@
  * "ok SUM KIND" (SUM of the bytes read back: 2016; KIND "memfd" if the
  * first mapping was redirected into ptinspect's memfd, else "private"), or
  * "failed: CALL: ERROR".
+ *
+ * daemon-job GO OUT nodump: the same, made non-dumpable first
+ * (PR_SET_DUMPABLE 0, as ssh-agent does), and the main thread sleeps a
+ * second in nanosleep (ptinspect hands it over meanwhile) before it waits
+ * for GO: OUT gets "ok SUM KIND nodump" if that sleep returned 0 after a
+ * second or more and the process is still non-dumpable at the end.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MIB (1 << 20)
@@ -74,20 +82,49 @@ second(void *arg)
 	return NULL;
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* nodump's second of sleep, in one nanosleep that must not be cut. */
+static void
+sleep_a_second(void)
+{
+	struct timespec one = { 1, 0 };
+	double start = now();
+
+	if (nanosleep(&one, NULL) != 0)
+		snprintf(failed, sizeof(failed), "nanosleep: %s",
+		    strerror(errno));
+	else if (now() - start < 1.0)
+		snprintf(failed, sizeof(failed), "nanosleep: %.3f s",
+		    now() - start);
+}
+
 int
 main(int argc, char **argv)
 {
+	int nodump = argc == 4 && strcmp(argv[3], "nodump") == 0;
 	char tmp[4096];
 	long sum, sum2 = 0;
 	pthread_t th;
 	FILE *f;
 	char *heap;
 
-	if (argc != 3)
+	if (argc != 3 && !nodump)
+		return 2;
+	if (nodump && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		return 2;
 	go = argv[1];
 	if (pthread_create(&th, NULL, second, &sum2) != 0)
 		return 2;
+	if (nodump)
+		sleep_a_second();
 	while (access(go, F_OK) != 0)
 		usleep(10000);
 	sum = churn(0);
@@ -100,10 +137,15 @@ main(int argc, char **argv)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[2]);
 	if ((f = fopen(tmp, "w")) == NULL)
 		return 2;
+	if (nodump && failed[0] == '\0' &&
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		snprintf(failed, sizeof(failed), "dumpable: %d",
+		    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0));
 	if (failed[0] != '\0')
 		fprintf(f, "failed: %s\n", failed);
 	else
-		fprintf(f, "ok %ld %s\n", sum + sum2, kind);
+		fprintf(f, "ok %ld %s%s\n", sum + sum2, kind,
+		    nodump ? " nodump" : "");
 	fclose(f);
 	return rename(tmp, argv[2]) == 0 ? 0 : 2;
 }
