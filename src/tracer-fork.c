@@ -388,27 +388,46 @@ tracer_untraced_child(const struct thread *caller, struct thread *c)
 }
 
 /*
+ * Adds to *found the threads of p other than c still in an untraced
+ * clone; false once there is more than one in all.
+ */
+static bool
+untraced_in(const struct proc *p, const struct thread *c,
+    const struct thread **found)
+{
+	const struct thread *o;
+
+	for (o = p != NULL ? p->threads : NULL; o != NULL; o = o->next) {
+		if (!o->restore_clone_flags || o == c)
+			continue;
+		if (*found != NULL && *found != o)
+			return false;
+		*found = o;
+	}
+	return true;
+}
+
+/*
  * The thread whose untraced clone made new task c, when c's first stop
  * overtook the clone event: the one in c's parent process (or, for a
- * thread, its own) still in such a clone. NULL when there is none or
- * more than one.
+ * thread, its own) still in such a clone; else, for a CLONE_PARENT child
+ * (whose parent is its caller's parent), the one in any process. NULL
+ * when there is none or more than one. A wrong guess is harmless:
+ * tracer_restore_clone_flags changes only the rdi it would have made.
  */
 const struct thread *
 tracer_untraced_caller(struct tracer *tr, const struct thread *c)
 {
-	const struct thread *o, *found = NULL;
-	struct proc *in[2] = {
-		tracer_find_proc(tr, c->proc->parent_pid), c->proc,
-	};
+	const struct thread *found = NULL;
+	const struct proc *p;
 
-	for (int i = 0; i < 2; i++)
-		for (o = in[i] != NULL ? in[i]->threads : NULL; o != NULL;
-		    o = o->next) {
-			if (!o->restore_clone_flags || o == c)
-				continue;
-			if (found != NULL)
-				return NULL;
-			found = o;
-		}
+	if (!untraced_in(tracer_find_proc(tr, c->proc->parent_pid), c,
+	    &found) || !untraced_in(c->proc, c, &found))
+		return NULL;
+	if (found != NULL)
+		return found;
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		if (!untraced_in(p, c, &found))
+			return NULL;
 	return found;
 }

@@ -15,7 +15,12 @@
  *     leave rdi unchanged;
  *   - a plain fork-like clone(SIGCHLD) afterwards leaves its own rdi (a
  *     tracer that put back a failed call's flags at the next clone would
- *     not).
+ *     not);
+ *   - 30 rounds of clone(CLONE_PARENT|CLONE_UNTRACED|SIGCHLD) by a child
+ *     of ours, whose child is then ours (its caller a sibling, not its
+ *     parent: a tracer that looked for the caller in the parent, when
+ *     the child's first stop came before the clone's event, left its rdi
+ *     rewritten): it checks its rdi as above.
  */
 #include "sem.h"
 
@@ -104,6 +109,38 @@ clone_fork(unsigned long flags, unsigned char *page, const char *what)
 	    "the child's write reached the parent: byte %#x", page[0]);
 }
 
+/*
+ * Our child clones with CLONE_PARENT: the new task is our child, its
+ * caller our other child. Its pid comes back through a pipe.
+ */
+static void
+clone_parent_round(unsigned char *page, const char *what)
+{
+	unsigned long flags = CLONE_PARENT | CLONE_UNTRACED | SIGCHLD, rdi;
+	int fds[2];
+	pid_t middle;
+	long ret;
+
+	if (pipe(fds) != 0)
+		sem_fail(what, "pipe: %s", strerror(errno));
+	middle = sem_fork();
+	if (middle == 0) {
+		close(fds[0]);
+		ret = raw_clone(flags, &rdi, page);
+		if (write(fds[1], &ret, sizeof(ret)) != (ssize_t)sizeof(ret) ||
+		    ret <= 0 || rdi != flags)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], &ret, sizeof(ret)) != (ssize_t)sizeof(ret))
+		ret = -1;
+	close(fds[0]);
+	sem_wait_status(middle, 0, what);
+	sem_check(ret > 0, what, "returned %ld", ret);
+	sem_wait_status((pid_t)ret, CHILD_OK, what);
+}
+
 int main(void)
 {
 	unsigned char *page;
@@ -121,6 +158,9 @@ int main(void)
 	clone_einval(CLONE_UNTRACED | CLONE_VM | CLONE_THREAD,
 	    "clone(CLONE_UNTRACED|CLONE_VM|CLONE_THREAD)");
 	clone_fork(SIGCHLD, page, "clone(SIGCHLD) after the failed ones");
+	for (int i = 0; i < 30; i++)
+		clone_parent_round(page,
+		    "clone(CLONE_PARENT|CLONE_UNTRACED|SIGCHLD) by our child");
 	for (size_t i = 1; i < sem_page(); i++)
 		sem_check(page[i] == sem_pattern(7, i), "the mapping kept",
 		    "byte %zu is %#x", i, page[i]);
