@@ -60,7 +60,13 @@
  * handler's context would show the lane's rip. The lane instead returns
  * to its int3; there the thread is put after its own syscall instruction
  * and the signal delivered, as natively at the call's return. It costs
- * one stop more per signal that hits a lane.
+ * one stop more per signal that hits a lane. Meanwhile the thread blocks
+ * every signal but the faults (PTRACE_SETSIGMASK), so later ones wait in
+ * the kernel, queued as natively (real-time ones each with its siginfo),
+ * and come after the held one, once its mask is back. A fault signal sent
+ * by another process meanwhile (not blockable here: a fault of the
+ * lane's own would then kill the thread) is kept and sent again after,
+ * once per signal, as a pending standard signal merges natively.
  *
  * What the program could notice: the pages show in /proc/PID/maps.
  *
@@ -149,8 +155,16 @@ extern const unsigned char pti_stub_lane_trap[];
 /* Just after the batch entry's syscall instruction (stub_syscall_rip). */
 extern const unsigned char pti_stub_after_syscall[];
 
-/* Signals kept while a lane holds one, sent again after it. */
-#define STUB_KEPT_SIGNALS 4
+/*
+ * What a thread holding a signal in a lane still takes: the faults, which
+ * the kernel forces through a block by resetting their handler.
+ */
+#define LANE_FAULT_SIGNALS \
+	(1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1) | 1ULL << (SIGILL - 1) | \
+	1ULL << (SIGFPE - 1) | 1ULL << (SIGTRAP - 1) | 1ULL << (SIGSYS - 1))
+
+/* Fault signals kept while a lane holds one, sent again after it. */
+#define STUB_KEPT_SIGNALS 6
 
 static_assert(sizeof(struct stub_map) == STUB_BATCH_ENTRY &&
     offsetof(struct stub_map, len) == 8 &&
@@ -174,10 +188,13 @@ struct lane {
 	/*
 	 * A signal that came while the lane ran, held until it is done
 	 * (stub_signal_stop): where the lane really returns (0: none), its
-	 * siginfo, and signals that came after it.
+	 * siginfo, the thread's signal mask meanwhile replaced (if
+	 * mask_held), and fault signals that came after it.
 	 */
 	uint64_t held_return;
 	siginfo_t held_si;
+	uint64_t held_mask;
+	bool mask_held;
 	int nkept;
 	int kept[STUB_KEPT_SIGNALS];
 };
@@ -586,6 +603,11 @@ deliver_held(struct thread *t, struct user_regs_struct *regs, unsigned li,
 	l->held_return = 0;
 	if (lane_done(t->proc, li, &result, &how))
 		finish_lane(t->proc, li, result, how);
+	/* The handler's frame saves the mask: the program's own first. */
+	if (l->mask_held && ptrace(PTRACE_SETSIGMASK, t->tid,
+	    sizeof(l->held_mask), &l->held_mask) != 0)
+		return -1;
+	l->mask_held = false;
 	if (thread_set_regs(t, regs, NULL) != 0 ||
 	    ptrace(PTRACE_SETSIGINFO, t->tid, 0, &l->held_si) != 0)
 		return -1;
@@ -622,6 +644,7 @@ stub_signal_stop(struct thread *t, int *sig)
 {
 	struct redirect_state *rs = t->proc->redirect;
 	uint64_t trap = (uint64_t)(pti_stub_lane_trap - pti_stub_lane);
+	uint64_t all_but_faults = ~LANE_FAULT_SIGNALS;
 	struct user_regs_struct regs;
 	uint64_t at, ret;
 	struct lane *l;
@@ -639,10 +662,14 @@ stub_signal_stop(struct thread *t, int *sig)
 	    is_own_fault(&si))
 		return 0;
 	if (l->held_return != 0) {
-		/* Another one meanwhile: sent again once the first is. */
-		if (l->nkept == STUB_KEPT_SIGNALS)
-			return 0;
-		l->kept[l->nkept++] = *sig;
+		/* A fault signal meanwhile: sent again once the first is. */
+		for (i = 0; i < (unsigned)l->nkept && l->kept[i] != *sig; i++)
+			;
+		if (i == (unsigned)l->nkept) {
+			if (l->nkept == STUB_KEPT_SIGNALS)
+				return 0;
+			l->kept[l->nkept++] = *sig;
+		}
 		*sig = 0;
 		return 1;
 	}
@@ -660,6 +687,9 @@ stub_signal_stop(struct thread *t, int *sig)
 	arena_write(rs->arena, lane_data(i) + LANE_RETURN_RIP, &at, sizeof(at));
 	l->held_return = ret;
 	l->held_si = si;
+	l->mask_held = ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(l->held_mask),
+	    &l->held_mask) == 0 && ptrace(PTRACE_SETSIGMASK, t->tid,
+	    sizeof(all_but_faults), &all_but_faults) == 0;
 	*sig = 0;
 	return 1;
 }

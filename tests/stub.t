@@ -134,6 +134,17 @@ prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
 tap_is "$TAP_RC" 0 "sig-lane under ptinspect: exit status 0"
 tap_like "$prog_out" '^ok [0-9]+ signals$' "... passes its checks: $prog_out"
 tap_like "$TAP_OUT" '"name":"\[ptinspect\]"' "... with the stub in place"
+# Bursts of ten queued real-time signals, each with its own siginfo, from
+# a second thread while the main thread maps and unmaps (sig-lane burst):
+# those that come while a lane holds one must each still come, with the
+# siginfo sent, and none inside the stub. (Before, the lane kept four and
+# sent them again by tgkill, losing their siginfo, and let the rest in
+# inside the stub.)
+tap_run "$PROGS/sig-lane" burst 200
+tap_is "$TAP_OUT" "ok 2000 signals" "sig-lane burst natively"
+pti_run --batch -- "$PROGS/sig-lane" burst 200
+tap_is "$TAP_RC:$TAP_OUT" "0:ok 2000 signals" \
+    "sig-lane burst under ptinspect: every signal, once, as sent: $TAP_ERR"
 runs=10
 frame0='^(syscall|brk|__brk|sbrk)$'
 caught "$runs" "$PROGS/brk-race" race

@@ -12,10 +12,21 @@
  * vDSO; as many descriptors are open as before; at least 10 signals came.
  * Prints "ok N signals" and exits 0, or says what was wrong and exits 1.
  *
+ * burst mode: no timer; a second thread sends the main thread, during
+ * the same loop, `iterations` bursts of ten real-time signals
+ * (SIGRTMIN..SIGRTMIN+9, rt_tgsigqueueinfo, each with its own value),
+ * whose handler notes the instruction pointer as above and returns. A
+ * burst that lands while a lane holds a signal brings nine more: each
+ * must still come as natively (RT signals queue), once per send, with the
+ * siginfo it was sent with, and none inside the stub. Prints
+ * "ok N signals" when all of that holds.
+ *
  *	sig-lane [iterations]
+ *	sig-lane burst [bursts]
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -23,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -45,6 +57,55 @@ on_alarm(int sig, siginfo_t *si, void *ctx)
 		noted[signals] = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
 	signals++;
 	siglongjmp(top, 1);
+}
+
+#define BURST 10
+
+static volatile sig_atomic_t got[BURST], bad_info, bursting;
+static pid_t main_tid;
+static int bursts;
+
+/* A burst's signal: noted, counted, its siginfo checked. */
+static void
+on_burst(int sig, siginfo_t *si, void *ctx)
+{
+	const ucontext_t *uc = ctx;
+	int k = sig - SIGRTMIN;
+
+	if (signals < MAX_NOTED)
+		noted[signals] = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	signals++;
+	if (k < 0 || k >= BURST || si->si_code != SI_QUEUE ||
+	    si->si_pid != getpid() || si->si_value.sival_int != 1000 + k)
+		bad_info++;
+	else
+		got[k]++;
+}
+
+/* The second thread: the bursts, a random pause (0-0.5 ms) after each. */
+static void *
+send_bursts(void *arg)
+{
+	unsigned seed = 1;
+
+	(void)arg;
+	for (int b = 0; b < bursts; b++) {
+		for (int k = 0; k < BURST; k++) {
+			siginfo_t si;
+
+			memset(&si, 0, sizeof(si));
+			si.si_signo = SIGRTMIN + k;
+			si.si_code = SI_QUEUE;
+			si.si_pid = getpid();
+			si.si_uid = getuid();
+			si.si_value.sival_int = 1000 + k;
+			syscall(SYS_rt_tgsigqueueinfo, getpid(), main_tid,
+			    SIGRTMIN + k, &si);
+		}
+		usleep(rand_r(&seed) % 500);
+	}
+	bursting = 0;
+	return NULL;
 }
 
 static int
@@ -84,18 +145,33 @@ in_program_code(uint64_t pc, FILE *maps)
 int
 main(int argc, char **argv)
 {
-	int iterations = argc > 1 ? atoi(argv[1]) : 400;
+	int burst = argc > 1 && strcmp(argv[1], "burst") == 0;
+	int iterations = argc > 1 + burst ? atoi(argv[1 + burst]) : 400;
 	struct sigaction sa = { .sa_sigaction = on_alarm,
 		.sa_flags = SA_SIGINFO };
+	pthread_t sender;
 	struct itimerval tick = { { 0, 1000 }, { 0, 1000 } }, off = { 0 };
 	volatile int i = 0;
 	int fds_before = count_fds(), bad = 0;
 	FILE *maps;
 
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &tick, NULL);
+	if (burst) {
+		sa.sa_sigaction = on_burst;
+		for (int k = 0; k < BURST; k++)
+			sigaction(SIGRTMIN + k, &sa, NULL);
+		bursts = iterations;
+		bursting = 1;
+		main_tid = (pid_t)syscall(SYS_gettid);
+		if (pthread_create(&sender, NULL, send_bursts, NULL) != 0) {
+			fprintf(stderr, "sig-lane: pthread_create failed\n");
+			return 1;
+		}
+	} else {
+		sigaction(SIGALRM, &sa, NULL);
+		setitimer(ITIMER_REAL, &tick, NULL);
+	}
 	sigsetjmp(top, 1);
-	while (i < iterations) {
+	while (burst ? bursting : i < iterations) {
 		unsigned char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		unsigned char *b;
@@ -122,6 +198,16 @@ main(int argc, char **argv)
 		i = i + 1;
 	}
 	setitimer(ITIMER_REAL, &off, NULL);
+	if (burst) {
+		pthread_join(sender, NULL);
+		for (int k = 0; k < BURST; k++)
+			if (got[k] != bursts && bad++ < 5)
+				fprintf(stderr, "sig-lane: SIGRTMIN+%d came %d "
+				    "times, sent %d\n", k, (int)got[k], bursts);
+		if (bad_info != 0 && bad++ < 5)
+			fprintf(stderr, "sig-lane: %d signals came with "
+			    "another siginfo than sent\n", (int)bad_info);
+	}
 	if ((maps = fopen("/proc/self/maps", "r")) == NULL) {
 		perror("sig-lane: /proc/self/maps");
 		return 1;
