@@ -98,11 +98,18 @@ wait_syscall_exit(struct inject *inj)
 int
 inject_begin(struct inject *inj, struct thread *t, bool at_entry)
 {
+	uint64_t block = INJECT_BLOCK_MASK;
+
 	memset(inj, 0, sizeof(*inj));
 	inj->thread = t;
 	inj->at_entry = at_entry;
 	scratch_len = 0;
-	return thread_get_regs(t, &inj->saved, NULL);
+	if (thread_get_regs(t, &inj->saved, NULL) != 0)
+		return -1;
+	inj->mask_set = ptrace(PTRACE_GETSIGMASK, t->tid,
+	    sizeof(inj->saved_mask), &inj->saved_mask) == 0 &&
+	    ptrace(PTRACE_SETSIGMASK, t->tid, sizeof(block), &block) == 0;
+	return 0;
 }
 
 long
@@ -231,6 +238,10 @@ inject_end(struct inject *inj, bool set_result, long result)
 	scratch_put_back(tid);
 	if (set_result)
 		regs.rax = (unsigned long long)result;
+	if (inj->mask_set && ptrace(PTRACE_SETSIGMASK, tid,
+	    sizeof(inj->saved_mask), &inj->saved_mask) != 0)
+		return -1;
+	inj->mask_set = false;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0)
 		return -1;
 	inj->thread->regs = regs;

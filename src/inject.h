@@ -8,14 +8,19 @@
  * inject_end puts every register back, with rax set to the result the
  * interrupted syscall should appear to return.
  *
- * Signals that arrive meanwhile are kept and delivered when the thread
- * resumes. The death of the thread (or its PTRACE_EVENT_EXIT stop) ends
- * the session with -ESRCH and leaves the wait status on the thread
- * (has_deferred) for the tracer to handle.
+ * Meanwhile the thread blocks every signal but the faults
+ * (INJECT_BLOCK_MASK), so signals sent meanwhile wait in the kernel,
+ * queued as natively, each with its siginfo, and come once inject_end has
+ * put the program's mask back. A fault signal sent by another process
+ * meanwhile, or one dequeued before the session, is kept and delivered
+ * when the thread resumes. The death of the thread (or its
+ * PTRACE_EVENT_EXIT stop) ends the session with -ESRCH and leaves the
+ * wait status on the thread (has_deferred) for the tracer to handle.
  */
 #ifndef PTI_INJECT_H
 #define PTI_INJECT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,9 +31,20 @@ struct thread;
 
 #define INJECT_MAX_KEPT_SIGNALS 8
 
+/*
+ * The signal mask of a thread ptinspect runs code in (an injection, a
+ * stub lane holding a signal): every signal but the faults, which the
+ * kernel would force through a block by resetting their handler.
+ */
+#define INJECT_BLOCK_MASK (~(1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1) | \
+	1ULL << (SIGILL - 1) | 1ULL << (SIGFPE - 1) | 1ULL << (SIGTRAP - 1) | \
+	1ULL << (SIGSYS - 1)))
+
 struct inject {
 	struct thread *thread;
 	struct user_regs_struct saved;	/* as found at the stop */
+	uint64_t saved_mask;	/* the program's, while mask_set */
+	bool mask_set;
 	bool at_entry;		/* still at the original entry stop */
 	int pending_sig;	/* first signal that arrived meanwhile */
 	/* Later ones, sent again at the end. */

@@ -61,7 +61,7 @@
  * to its int3; there the thread is put after its own syscall instruction
  * and the signal delivered, as natively at the call's return. It costs
  * one stop more per signal that hits a lane. Meanwhile the thread blocks
- * every signal but the faults (PTRACE_SETSIGMASK), so later ones wait in
+ * every signal but the faults (INJECT_BLOCK_MASK), so later ones wait in
  * the kernel, queued as natively (real-time ones each with its siginfo),
  * and come after the held one, once its mask is back. A fault signal sent
  * by another process meanwhile (not blockable here: a fault of the
@@ -154,14 +154,6 @@ extern const unsigned char pti_stub_batch_trap[];
 extern const unsigned char pti_stub_lane_trap[];
 /* Just after the batch entry's syscall instruction (stub_syscall_rip). */
 extern const unsigned char pti_stub_after_syscall[];
-
-/*
- * What a thread holding a signal in a lane still takes: the faults, which
- * the kernel forces through a block by resetting their handler.
- */
-#define LANE_FAULT_SIGNALS \
-	(1ULL << (SIGSEGV - 1) | 1ULL << (SIGBUS - 1) | 1ULL << (SIGILL - 1) | \
-	1ULL << (SIGFPE - 1) | 1ULL << (SIGTRAP - 1) | 1ULL << (SIGSYS - 1))
 
 /* Fault signals kept while a lane holds one, sent again after it. */
 #define STUB_KEPT_SIGNALS 6
@@ -644,7 +636,7 @@ stub_signal_stop(struct thread *t, int *sig)
 {
 	struct redirect_state *rs = t->proc->redirect;
 	uint64_t trap = (uint64_t)(pti_stub_lane_trap - pti_stub_lane);
-	uint64_t all_but_faults = ~LANE_FAULT_SIGNALS;
+	uint64_t all_but_faults = INJECT_BLOCK_MASK;
 	struct user_regs_struct regs;
 	uint64_t at, ret;
 	struct lane *l;

@@ -36,7 +36,9 @@
  *      handler never runs. Then it is tracer_finish's loop, and it exits
  *      when no tracee is left. It leads a session of its own (setsid: no
  *      terminal signal reaches it), ignores SIGHUP, SIGINT, SIGQUIT and
- *      SIGPIPE, and has /dev/null on 0, 1 and 2, so `$(ptinspect ...)`
+ *      SIGPIPE, and has /dev/null on 0 and 1, and on 2 unless that is a
+ *      terminal or a regular file, where its messages go, named
+ *      "ptinspect (keeper)": so `$(ptinspect ...)`, even with 2>&1,
  *      waits on nothing of it.
  *   4. If a seize fails, the keeper detaches what it seized (still
  *      stopped) and says why; the old tracer seizes them back, continues
@@ -84,6 +86,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -405,6 +408,15 @@ retarget_stubs(struct tracer *tr)
 			redirect_retarget(p);
 }
 
+/* Does the keeper keep ptinspect's standard error (see DESIGN, 3)? */
+static bool
+stderr_kept(void)
+{
+	struct stat st;
+
+	return isatty(2) || (fstat(2, &st) == 0 && S_ISREG(st.st_mode));
+}
+
 /* Step 3 of DESIGN: the keeper, the forked child, up to its loop. */
 static void
 keeper_main(struct tracer *tr, int report_fd)
@@ -421,10 +433,12 @@ keeper_main(struct tracer *tr, int report_fd)
 	prctl(PR_SET_NAME, "ptinspect-keep");
 	if (tr->keeper_drop_fd >= 0)
 		close(tr->keeper_drop_fd);
+	progname = "ptinspect (keeper)";
 	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(fd, 0);
 		dup2(fd, 1);
-		dup2(fd, 2);
+		if (!stderr_kept())
+			dup2(fd, 2);
 		if (fd > 2)
 			close(fd);
 	}

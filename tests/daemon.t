@@ -71,6 +71,29 @@ poll gone "$keeper"
 tap_ok "the keeper ended with the descendant" gone "$keeper"
 pti_collect_leftovers "--batch (keeper)"
 
+# The keeper's messages go where ptinspect's went when that is a file or a
+# terminal; a pipe it does not keep, so `$(ptinspect ... 2>&1)` returns
+# while the descendant (its own output sent elsewhere) runs, waiting for
+# GO, as it would natively.
+rm -f "$TAP_TMP/go" "$TAP_TMP/done"
+tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch -- \
+    sh -c "$job" "$PROGS/daemon-job" "$TAP_TMP/go" "$TAP_TMP/done"
+keeper=$(said_keeper)
+tap_is "$(readlink "/proc/${keeper:-none}/fd/2")" "$TAP_TMP/err" \
+    "the keeper writes its messages to ptinspect's standard error, a file"
+: >"$TAP_TMP/go"
+poll gone "${keeper:-none}"
+pti_collect_leftovers "--batch (keeper, stderr a file)"
+rm -f "$TAP_TMP/go" "$TAP_TMP/done"
+quiet_job='"$0" "$1" "$2" >/dev/null 2>&1 & echo started; exit 3'
+out=$(env PTI_TEST_TAG="$pti_tag" timeout -k 1 20 "$PTINSPECT" --batch -- \
+    sh -c "$quiet_job" "$PROGS/daemon-job" "$TAP_TMP/go" "$TAP_TMP/done" 2>&1)
+tap_is "$?" 3 "\$(ptinspect ... 2>&1) returns at once: the keeper keeps no pipe"
+tap_ok "... while the descendant still waits" test ! -e "$TAP_TMP/done"
+: >"$TAP_TMP/go"
+poll test -e "$TAP_TMP/done"
+pti_collect_leftovers "--batch (keeper, stderr a pipe)"
+
 # Killing the keeper kills what it traces (PTRACE_O_EXITKILL).
 rm -f "$TAP_TMP/go" "$TAP_TMP/done"
 tap_run env PTI_TEST_TAG="$pti_tag" "$PTINSPECT" --batch -- \

@@ -156,7 +156,9 @@ main(int argc, char **argv)
 	FILE *maps;
 
 	if (burst) {
+		/* One handler at a time: each notes at its own index. */
 		sa.sa_sigaction = on_burst;
+		sigfillset(&sa.sa_mask);
 		for (int k = 0; k < BURST; k++)
 			sigaction(SIGRTMIN + k, &sa, NULL);
 		bursts = iterations;
