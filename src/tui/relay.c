@@ -83,13 +83,25 @@ relay_suspend(struct proc *root, const struct termios *saved,
 static void
 relay_in_background(void)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	char buf[8192];
+	sigset_t none;
 	ssize_t n;
 	int fd;
 
 	if (core.pty.master < 0 || fork() != 0)
 		return;
 	prctl(PR_SET_NAME, "ptinspect-tty");
+	/*
+	 * Not the TUI's SIGTERM handler (whose pipe is closed here), nor
+	 * the tracer's ignored SIGINT and SIGQUIT or blocked SIGCHLD: it
+	 * is killed as any process is.
+	 */
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGQUIT, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((fd = open("/dev/null", O_RDONLY)) >= 0 && fd != 0) {
 		dup2(fd, 0);
 		close(fd);

@@ -129,6 +129,22 @@ tap_ok "... at once: the process still runs (it has not written its file)" \
 keeper_said='left running \(pid [0-9]+, sh(, \.\.\.)?\) go(es)? on under a keeper'
 tap_like "$(tui_screen | tr -d '\n')" "$keeper_said" \
     "... saying it goes on under a keeper"
+# The relay takes signals as any process does: none blocked, none
+# ignored or caught of the TUI's and tracer's (SIGTERM, SIGINT, SIGQUIT).
+relay=
+for pid in $(pti_tagged_pids); do
+	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = ptinspect-tty ] && relay=$pid
+done
+relay_status() {
+	sed -n "s/^$1:[[:space:]]*//p" "/proc/${relay:-none}/status" 2>/dev/null
+}
+blk=$(relay_status SigBlk)
+ign=$(relay_status SigIgn)
+cgt=$(relay_status SigCgt)
+# SIGINT, SIGQUIT and SIGTERM: bits 1, 2 and 14.
+tap_is "$blk:$((0x${ign:-0} & 0x4006)):$((0x${cgt:-0} & 0x4006))" \
+    "0000000000000000:0:0" \
+    "ptinspect-tty blocks no signal, ignores and catches none of SIGINT, SIGQUIT, SIGTERM"
 touch "$TAP_TMP/go"
 # (After bash's prompt, as a background job's line comes natively.)
 screen_until 'late-line$' || tui_screen | tap_diag "$(cat)"
