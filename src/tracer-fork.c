@@ -98,11 +98,16 @@ read_clone3_flags(pid_t tid, uint64_t args, uint64_t *flags)
  * memory): prctl calls in clone3's place make it dumpable for the read
  * and not after, as redirect-fork.c does for a fork child. clone3 is set
  * to run again, and its next seccomp stop takes the flags from
- * t->clone3_flags. 0, or -1 (t->has_deferred: t died meanwhile).
+ * t->clone3_flags. 0, or -1 (t->has_deferred: t died meanwhile). Where
+ * even that fails (dumpable 2, which prctl cannot set back; the program's
+ * own filter refusing prctl), clone3 is taken for CLONE_VM, said once:
+ * glibc's clone3 calls (threads, posix_spawn) all are, and a thread taken
+ * for a fork would be given a copy of the memory it shares.
  */
 static int
 read_clone3_flags_undumped(struct thread *t, uint64_t *flags)
 {
+	static bool said_unread;
 	struct user_regs_struct saved;
 	struct inject inj;
 	int rc = -1;
@@ -124,7 +129,13 @@ read_clone3_flags_undumped(struct thread *t, uint64_t *flags)
 	saved.rip -= 2;
 	thread_set_regs(t, &saved, NULL);
 	t->clone3_args = saved.rdi;
-	t->clone3_flags = rc == 0 ? *flags : 0;
+	t->clone3_flags = rc == 0 ? *flags : CLONE_VM;
+	if (rc != 0 && !said_unread) {
+		said_unread = true;
+		warnx_msg("pid %d: clone3's flags cannot be read (the process "
+		    "is not dumpable): taken for a thread or posix_spawn "
+		    "(said once)", (int)t->proc->pid);
+	}
 	return 0;
 }
 

@@ -66,4 +66,18 @@ tap_like "$TAP_ERR" "^find: $why" "nobody: so does find in the stack's region"
 tap_like "$TAP_ERR" "^write: $why" "nobody: and write"
 tap_unlike "$TAP_ERR" 'Permission denied|not mapped' \
     "nobody: no bare permission error, nothing called unmapped"
+
+# Threads of a non-dumpable process whose own filter refuses prctl, so
+# that not even ptinspect's prctl can make it dumpable to read clone3's
+# flags (sem-fork-nodump no-prctl): each clone3 is taken for a thread,
+# said once. Before, each thread was taken for a fork child: --summary
+# listed it as a process of its own (10 lines for 2 processes).
+tap_run env PTI_TEST_TAG="$pti_tag" $nobody "$PTINSPECT" --batch --summary \
+    -- "$PROGS/sem-fork-nodump" no-prctl
+tap_is "$TAP_RC" 0 "nobody, prctl refused: the program's checks hold"
+tap_is "$(printf '%s\n' "$TAP_OUT" "$TAP_ERR" | grep -c ' sem-fork-nodum')" 2 \
+    "nobody, prctl refused: --summary lists 2 processes, its threads none"
+tap_is "$(printf '%s\n' "$TAP_ERR" | grep -c "clone3's flags cannot be read")" \
+    1 "nobody, prctl refused: that clone3 is taken for a thread is said once"
+pti_collect_leftovers "sem-fork-nodump no-prctl as nobody"
 pti_done

@@ -9,10 +9,17 @@
  * ptinspect /proc/PID/maps and the process's memory (clone3's flags
  * among it); ptinspect used to SIGKILL the fork child, and took each
  * thread for a fork child, whose "copy" of the memory crashed them both.
+ *
+ * sem-fork-nodump no-prctl: non-dumpable, then its own seccomp filter
+ * makes prctl fail with EPERM (so ptinspect cannot make it dumpable for
+ * the moment either), then the thread rounds.
  */
 #include "sem.h"
 
+#include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -94,9 +101,37 @@ static void spawn_round(void)
 	sem_wait_status(pid, 5, "spawn");
 }
 
-int main(void)
+/* The program's own filter: prctl fails with EPERM. */
+static void refuse_prctl(void)
+{
+	struct sock_filter eperm[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = eperm };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		sem_fail("no-prctl", "own filter: %s", strerror(errno));
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != -1 || errno != EPERM)
+		sem_fail("no-prctl", "prctl is not refused");
+}
+
+int main(int argc, char **argv)
 {
 	sem_watchdog(120);
+	if (argc > 1 && strcmp(argv[1], "no-prctl") == 0) {
+		sem_cow_round("dumpable", 10);
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+			sem_fail("prctl", "%s", strerror(errno));
+		refuse_prctl();
+		threads_round();
+		threads_round();
+		return 0;
+	}
 	sem_cow_round("dumpable", 10);
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		sem_fail("prctl", "%s", strerror(errno));
