@@ -8,31 +8,7 @@
  */
 #include "sem.h"
 
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-
 #define LEN (1024 * 1024)
-
-/* getppid -> TRACE|data, every other call allowed. */
-static void install_filter(unsigned data)
-{
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | data),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = 4, .filter = f };
-
-	sem_check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0,
-	    "no_new_privs", "%s", strerror(errno));
-	sem_check(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0,
-	    "install the program's own filter", "%s", strerror(errno));
-}
 
 int main(void)
 {
@@ -43,7 +19,7 @@ int main(void)
 	sem_watchdog(60);
 	sem_fill(buf, LEN, 7);
 	for (data = 0; data <= 4; data++) {
-		install_filter(data);
+		sem_own_filter(SYS_getppid, SECCOMP_RET_TRACE | data);
 		/* getppid(buf, LEN): the arguments an mmap rule would read */
 		r = syscall(SYS_getppid, buf, LEN, 0, 0, 0, 0);
 		sem_check(r == -1 && errno == ENOSYS, "traced getppid: ENOSYS",

@@ -16,10 +16,7 @@
  */
 #include "sem.h"
 
-#include <linux/filter.h>
 #include <linux/sched.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -104,18 +101,7 @@ static void spawn_round(void)
 /* The program's own filter: prctl fails with EPERM. */
 static void refuse_prctl(void)
 {
-	struct sock_filter eperm[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = 4, .filter = eperm };
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
-		sem_fail("no-prctl", "own filter: %s", strerror(errno));
+	sem_own_filter(SYS_prctl, SECCOMP_RET_ERRNO | EPERM);
 	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != -1 || errno != EPERM)
 		sem_fail("no-prctl", "prctl is not refused");
 }

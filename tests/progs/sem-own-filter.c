@@ -11,12 +11,6 @@
  */
 #include "sem.h"
 
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-
 static void install(int kill_shared)
 {
 	struct sock_filter kill[] = {
@@ -29,18 +23,12 @@ static void install(int kill_shared)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_filter eperm[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = kill_shared ? 6 : 4,
-		.filter = kill_shared ? kill : eperm,
-	};
+	struct sock_fprog prog = { .len = 6, .filter = kill };
 
+	if (!kill_shared) {
+		sem_own_filter(SYS_mmap, SECCOMP_RET_ERRNO | EPERM);
+		return;
+	}
 	sem_check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0,
 	    "no_new_privs", "%s", strerror(errno));
 	sem_check(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,

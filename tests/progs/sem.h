@@ -21,6 +21,8 @@
  *	sem_is_mapped(p, len)			via mincore(2)
  *	sem_leave_marker()			memory for ptinspect to see
  *	sem_rss_kb()				VmRSS
+ *	sem_own_filter(nr, action)		the program's own seccomp
+ *						filter: nr -> action
  */
 #ifndef PTI_SEM_H
 #define PTI_SEM_H
@@ -29,15 +31,20 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -449,6 +456,28 @@ static inline void sem_cow_round(const char *what, uint64_t seed)
 	sem_verify(what, h, 100000, seed + 1);
 	sem_unmap(r, len);
 	free(h);
+}
+
+/*
+ * The program's own seccomp filter (no_new_privs first): system call nr
+ * gets action (SECCOMP_RET_ERRNO | EPERM, SECCOMP_RET_TRACE | data, ...),
+ * every other call is allowed.
+ */
+static inline void sem_own_filter(int nr, unsigned action)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = f };
+
+	sem_check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0,
+	    "no_new_privs", "%s", strerror(errno));
+	sem_check(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0,
+	    "install the program's own filter", "%s", strerror(errno));
 }
 
 #endif
