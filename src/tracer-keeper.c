@@ -61,11 +61,11 @@
  * again (undump, redump), as fork children are set up (redirect-fork.c).
  * Its registers are put back as they were, so the call it was stopped in
  * restarts, or ends, as the kernel would have it. Where that cannot be
- * done (no stub, or dumpable 2, which prctl cannot set back) it waits. Neither
- * with -f (which waits, and holds each at its exit with -p), --timeout
- * (which governs them) or --summary (which reports each end). The TUI,
- * once closed, hands them over too (tracer_hand_over), their pty's
- * master closed in the keeper (drop_fd): tui/relay.c relays it.
+ * done (no stub, or dumpable 2, which prctl cannot set back) it waits.
+ * Neither with -f (which waits, and holds each at its exit with -p),
+ * --timeout (which governs them) or --summary (which reports each end).
+ * The TUI, once closed, hands them over too (tracer_hand_over), their
+ * pty's master closed in the keeper (drop_fd): tui/relay.c relays it.
  *
  * What a process can see of the hand-over: a stop and a continue, as job
  * control makes them: its parent, if it is a traced process too, gets
@@ -148,8 +148,9 @@ attach_allowed(const struct proc *p)
  * `from`, prctl(PR_SET_DUMPABLE, to): from the stub's syscall instruction,
  * in its first thread, whose registers are then put back. What
  * PR_GET_DUMPABLE said, or -errno (-ENOSYS: p has no stub to run it from).
- * A signal that came meanwhile is sent again to the thread (its siginfo
- * lost), as the thread may be detached next, which would drop it.
+ * A signal the injection kept (inject.h: a fault sent by another process)
+ * is sent again to the thread, its siginfo lost, as the thread may be
+ * detached next, which would drop it.
  */
 static long
 swap_dumpable(struct proc *p, long from, long to)
