@@ -117,7 +117,7 @@ pti_collect_leftovers "--batch (keeper killed)"
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
     ! $nobody test -x "$PTINSPECT" 2>/dev/null; then
-	tap_skip "needs root and setpriv (ptinspect run as uid 65534)" 9
+	tap_skip "needs root and setpriv (ptinspect run as uid 65534)" 8
 else
 	chmod 711 "$TAP_TMP"
 	mkdir "$TAP_TMP/nobody"
