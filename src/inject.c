@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -143,6 +144,18 @@ inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
 	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
 		return -ESRCH;
 	return (long)regs.rax;
+}
+
+long
+inject_swap_dumpable(struct inject *inj, long from, long to)
+{
+	long was = inject_syscall(inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
+	    0, 0), r;
+
+	if (was != from)
+		return was;
+	r = inject_syscall(inj, SYS_prctl, PR_SET_DUMPABLE, to, 0, 0, 0, 0);
+	return r < 0 ? r : was;
 }
 
 /* Did the thread stop with sig because the code it ran faulted? */

@@ -60,6 +60,14 @@ long inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
     long a3, long a4, long a5);
 
 /*
+ * prctl(PR_GET_DUMPABLE), and if it says `from`, prctl(PR_SET_DUMPABLE,
+ * to): what PR_GET_DUMPABLE said, or the -errno of either call. How a
+ * process made non-dumpable is opened for the moment to a non-root tracer
+ * (which it refuses its memory, its /proc files and a new attach).
+ */
+long inject_swap_dumpable(struct inject *inj, long from, long to);
+
+/*
  * Runs code already in the tracee instead of a syscall: the thread
  * resumes with *regs (rip at the code), without syscall stops, until it
  * reaches the int3 at `trap`; *regs then holds its registers there. 0;

@@ -571,11 +571,7 @@ child_begin(struct thread *child, struct inject *inj, bool at_entry,
 {
 	if (inject_begin(inj, child, at_entry) != 0)
 		return -1;
-	*dumpable = inject_syscall(inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0,
-	    0, 0);
-	if (*dumpable == 0)
-		inject_syscall(inj, SYS_prctl, PR_SET_DUMPABLE, 1, 0, 0, 0,
-		    0);
+	*dumpable = inject_swap_dumpable(inj, 0, 1);
 	return 0;
 }
 

@@ -115,9 +115,7 @@ read_clone3_flags_undumped(struct thread *t, uint64_t *flags)
 	if (thread_get_regs(t, &saved, NULL) != 0 ||
 	    inject_begin(&inj, t, true) != 0)
 		return -1;
-	if (inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0,
-	    0) == 0 && inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 1,
-	    0, 0, 0, 0) == 0) {
+	if (inject_swap_dumpable(&inj, 0, 1) == 0) {
 		rc = read_clone3_flags(t->tid, saved.rdi, flags);
 		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, 0, 0, 0, 0,
 		    0);

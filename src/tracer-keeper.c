@@ -144,10 +144,10 @@ attach_allowed(const struct proc *p)
 }
 
 /*
- * Runs PR_GET_DUMPABLE in p, stopped for the hand-over, and if it says
- * `from`, prctl(PR_SET_DUMPABLE, to): from the stub's syscall instruction,
- * in its first thread, whose registers are then put back. What
- * PR_GET_DUMPABLE said, or -errno (-ENOSYS: p has no stub to run it from).
+ * inject_swap_dumpable(from, to) in p, stopped for the hand-over: from the
+ * stub's syscall instruction, in its first thread, whose registers are
+ * then put back. Its result, or -ENOSYS where p has no stub to run it
+ * from, -ESRCH where the thread is gone.
  * A signal the injection kept (inject.h: a fault sent by another process)
  * is sent again to the thread, its siginfo lost, as the thread may be
  * detached next, which would drop it.
@@ -170,10 +170,7 @@ swap_dumpable(struct proc *p, long from, long to)
 	if (thread_set_regs(t, &regs, NULL) != 0 ||
 	    inject_begin(&inj, t, false) != 0)
 		return -ESRCH;
-	was = inject_syscall(&inj, SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0, 0);
-	if (was == from)
-		inject_syscall(&inj, SYS_prctl, PR_SET_DUMPABLE, to, 0, 0, 0,
-		    0);
+	was = inject_swap_dumpable(&inj, from, to);
 	inject_end(&inj, false, 0);
 	if (t->has_deferred)
 		return -ESRCH;
