@@ -79,6 +79,8 @@ struct proc {
 	bool execed;
 	bool pause_wanted;	/* --pause-on-exit applies to this process */
 	bool job_stopped;	/* in a job-control stop (SIGTSTP...) */
+	/* a job stop held back until its exec (a vfork child: tracer.c) */
+	bool job_stop_after_exec;
 	enum proc_state state;
 	enum pause_reason reason;
 	int exit_code;		/* PAUSE_EXIT: the exit status (0-255) */

@@ -22,7 +22,10 @@
  *      an injection or a fork's copy; a process born meanwhile gets its
  *      SIGSTOP too. Done when every thread of every live process is held
  *      and no fork child borrows its parent's memory; QUIESCE_MAX_MS is
- *      the bound (a vfork parent, or a zombie leader, never stops).
+ *      the bound (a vfork parent whose child neither execs nor ends, or
+ *      a zombie leader, never stops). A vfork child is sent its SIGSTOP
+ *      only once it has exec'd or ended: stopped before, it would keep
+ *      its parent from ever stopping.
  *   2. PTRACE_DETACH every thread (old tracer): a thread detached during
  *      a group-stop stays in it (TASK_STOPPED), so nothing runs without
  *      a tracer. Only then the fork: the keeper's copy of the tables is
@@ -277,7 +280,8 @@ stop_all(struct tracer *tr)
 	struct proc *p;
 
 	for (p = tr->tasks.procs; p != NULL; p = p->next) {
-		if (!live(p) || p->keeper_stopped)
+		if (!live(p) || p->keeper_stopped ||
+		    tracer_holds_vfork_parent(tr, p))
 			continue;
 		p->keeper_stopped = true;
 		kill(p->pid, SIGSTOP);

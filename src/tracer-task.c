@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -233,6 +234,53 @@ tracer_continue_job(struct proc *p)
 
 	p->job_stopped = false;
 	kill(pgid > 0 ? -pgid : p->pid, SIGCONT);
+}
+
+/*
+ * Is thread tid in vfork, or clone or clone3 with CLONE_VFORK (whose
+ * flags are in memory: taken as such)? /proc/TID/syscall says, for a
+ * thread stopped or blocked.
+ */
+static bool
+in_vfork_call(pid_t tid)
+{
+	char path[64], *s;
+	long nr = -1;
+	unsigned long flags = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	if ((s = read_file_str(path, NULL)) == NULL)
+		return false;
+	if (sscanf(s, "%ld %lx", &nr, &flags) < 1)
+		nr = -1;
+	free(s);
+	return nr == SYS_vfork || nr == SYS_clone3 ||
+	    (nr == SYS_clone && (flags & CLONE_VFORK));
+}
+
+/*
+ * p is a vfork child not yet exec'd: it runs in its parent's memory while
+ * the parent's thread waits for it (uninterruptibly: no stop signal ends
+ * that wait), or is about to, at its vfork event. Stopped now, p would
+ * hold its parent out of any stop until p is continued. Natively that
+ * window is microseconds; under ptrace, p's first stops widen it to
+ * milliseconds, long enough for a Ctrl-Z or a hand-over to hit it (dash
+ * runs each command by vfork).
+ */
+bool
+tracer_holds_vfork_parent(struct tracer *tr, const struct proc *p)
+{
+	struct proc *parent = p->parent_pid > 0 ?
+	    task_find_proc(&tr->tasks, p->parent_pid) : NULL;
+	struct thread *t;
+
+	if (parent == NULL || parent->state == PROC_GONE ||
+	    syscall(SYS_kcmp, p->pid, parent->pid, KCMP_VM, 0, 0) != 0)
+		return false;
+	for (t = parent->threads; t != NULL; t = t->next)
+		if (in_vfork_call(t->tid))
+			return true;
+	return false;
 }
 
 /* Stops every thread of p but self, for a fork's copy (tracer-fork.c). */

@@ -263,7 +263,8 @@ record_fault_addr(struct proc *p, pid_t tid, int sig)
  * of that group (the session's first: not a job of a shell inside it) such
  * a signal goes as SIGSTOP, which the kernel never discards. Its parent's
  * wait then says SIGSTOP. A program that makes a session itself (setsid)
- * is orphaned natively too, and left alone.
+ * is orphaned natively too, and left alone. A vfork child not yet exec'd
+ * gets its SIGSTOP at its exec instead (tracer_holds_vfork_parent).
  */
 static bool
 job_stop_discarded(const struct tracer *tr, pid_t tid, int sig)
@@ -316,7 +317,14 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 		tracer_hold_or_resume(tr, t);
 		return;
 	}
-	t->resume_sig = job_stop_discarded(tr, t->tid, sig) ? SIGSTOP : sig;
+	t->resume_sig = sig;
+	if (sig == SIGCONT)
+		p->job_stop_after_exec = false;
+	if (job_stop_discarded(tr, t->tid, sig)) {
+		/* Stopped now, it would keep its parent from stopping. */
+		p->job_stop_after_exec = tracer_holds_vfork_parent(tr, p);
+		t->resume_sig = p->job_stop_after_exec ? 0 : SIGSTOP;
+	}
 	if (tracer_pause_chosen(&tr->opts, p, PAUSE_SIGNAL, 0) &&
 	    tracer_signal_is_fatal(t->tid, sig)) {
 		p->signal = sig;
@@ -770,6 +778,10 @@ on_exec_event(struct tracer *tr, struct thread *t)
 		task_thread_set_tid(&tr->tasks, t, p->pid);
 	}
 	p->execed = true;
+	if (p->job_stop_after_exec) {
+		p->job_stop_after_exec = false;
+		kill(p->pid, SIGSTOP);
+	}
 	if (p->lender != 0)
 		end_borrow(tr, p);
 	task_forget(p);
@@ -998,8 +1010,12 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		return -1;
 	if (timeout_ms < 0 && !tr->said_waiting &&
 	    tr->root->state == PROC_GONE) {
-		if ((n = tracer_poll(tr, tr->opts.keeper ? KEEPER_GRACE_MS :
-		    500)) != 0)
+		if (tr->root_gone_ms == 0)
+			tr->root_gone_ms = monotonic_ms();
+		wait_ms = (int)((int64_t)tr->root_gone_ms - (int64_t)
+		    monotonic_ms() + (tr->opts.keeper ? KEEPER_GRACE_MS :
+		    500));
+		if (wait_ms > 0 && (n = tracer_poll(tr, wait_ms)) != 0)
 			return n;
 		if (tr->opts.keeper && tracer_hand_over(tr, -1))
 			return -1;

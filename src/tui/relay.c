@@ -110,11 +110,21 @@ relay_in_background(void)
 		_exit(1);
 	/* Nothing of the tracer's: its memfds, its /proc descriptors. */
 	close_range(4, ~0U, 0);
-	fcntl(3, F_SETFL, 0);
-	while ((n = read(3, buf, sizeof(buf))) > 0 ||
-	    (n < 0 && errno == EINTR))
+	/*
+	 * The master stays non-blocking: its file status flags are shared
+	 * with ptinspect, whose last read of it must not wait for them.
+	 */
+	for (;;) {
+		struct pollfd pfd = { .fd = 3, .events = POLLIN };
+
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			break;
+		n = read(3, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+			break;
 		if (n > 0 && write(1, buf, (size_t)n) < 0)
 			break;
+	}
 	_exit(0);
 }
 

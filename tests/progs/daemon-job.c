@@ -13,14 +13,22 @@
  * second in nanosleep (ptinspect hands it over meanwhile) before it waits
  * for GO: OUT gets "ok SUM KIND nodump" if that sleep returned 0 after a
  * second or more and the process is still non-dumpable at the end.
+ *
+ * daemon-job GO OUT vfork: vfork()s, and the child creates OUT.vfork, then
+ * sleeps 600 ms in its parent's memory (the parent waits uninterruptibly,
+ * as a shell's does for each command it runs by vfork) before it execs
+ * `daemon-job GO OUT`; the parent waits for it. A hand-over that comes
+ * meanwhile must let the child run to its exec.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +114,31 @@ sleep_a_second(void)
 		    now() - start);
 }
 
+/* The vfork mode: returns only if vfork fails. */
+static int
+vfork_late(char **argv)
+{
+	char mark[4096];
+	char *const args[] = { argv[0], argv[1], argv[2], NULL };
+	const struct timespec late = { 0, 600 * 1000 * 1000 };
+	pid_t pid;
+	int status;
+
+	snprintf(mark, sizeof(mark), "%s.vfork", argv[2]);
+	pid = vfork();
+	if (pid == 0) {
+		close(open(mark, O_WRONLY | O_CREAT, 0644));
+		nanosleep(&late, NULL);
+		execv(argv[0], args);
+		_exit(127);
+	}
+	if (pid < 0)
+		return 2;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -116,6 +149,8 @@ main(int argc, char **argv)
 	FILE *f;
 	char *heap;
 
+	if (argc == 4 && strcmp(argv[3], "vfork") == 0)
+		return vfork_late(argv);
 	if (argc != 3 && !nodump)
 		return 2;
 	if (nodump && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)

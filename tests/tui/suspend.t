@@ -107,6 +107,44 @@ screen_until '^status='
 tap_like "$(tui_screen | grep '^status=' | tail -1)" "^status=130$" \
     "then Ctrl-C ends it: exit 128+2"
 
+# Ctrl-Z while a vfork child runs in its parent's memory before its exec,
+# the parent waiting for it uninterruptibly (dash runs every command so):
+# stopped there, the child would keep the parent, and the job, from ever
+# stopping. Natively that window is microseconds wide, under ptrace it is
+# milliseconds; daemon-job's vfork mode widens it to 600 ms (a sleep) to
+# hit it every time. The child's stop comes at its exec instead: the job
+# stops, both processes stopped, and fg continues them to their end.
+vstart="while [ ! -e vstart ]; do sleep 0.05; done"
+vjob="exec '$PROGS/daemon-job' vgo vdone vfork"
+tui_type "clear; cd '$TAP_TMP'; '$PTINSPECT' sh -c \"$vstart; $vjob\""
+tui_keys Enter
+tui_wait "running" || tap_bail "the TUI did not start"
+tui_keys q
+tui_wait "let it run to its end"
+tui_keys c
+sleep 0.3
+: >"$TAP_TMP/vstart"
+i=0
+while [ ! -e "$TAP_TMP/vdone.vfork" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+tui_keys C-z
+screen_until 'Stopped +.*ptinspect' || tui_screen | tap_diag "$(cat)"
+tap_like "$(tui_screen | grep 'Stopped' | tail -1)" 'Stopped +.*ptinspect' \
+    "Ctrl-Z in a vfork child's window before its exec: the job stops"
+states=
+for pid in $(pgrep -f "daemon-job vgo vdone"); do
+	states="$states$(sed 's/^.*) \(.\).*$/\1/' "/proc/$pid/stat")"
+done
+tap_is "$states" tt "... both processes stopped, the child after its exec"
+tui_type 'fg; echo vfork=$?'
+tui_keys Enter
+: >"$TAP_TMP/vgo"
+screen_until '^vfork=' || tui_screen | tap_diag "$(cat)"
+tap_is "$(tui_screen | grep '^vfork=' | tail -1):$(cat "$TAP_TMP/vdone" 2>/dev/null)" \
+    "vfork=0:ok 2016 memfd" "... fg: both go on to their end"
+
 # The process left running waits for the file go (at most 30 s), then
 # writes a file and a line to its terminal. Natively the command returns
 # at once and the line comes later, on the terminal; once the TUI has
