@@ -114,7 +114,7 @@ sleep_a_second(void)
 		    now() - start);
 }
 
-/* The vfork mode: returns only if vfork fails. */
+/* The vfork mode: 0 once the child has ended, 2 if vfork failed. */
 static int
 vfork_late(char **argv)
 {
