@@ -94,27 +94,6 @@ tap_ok "... while the descendant still waits" test ! -e "$TAP_TMP/done"
 poll test -e "$TAP_TMP/done"
 pti_collect_leftovers "--batch (keeper, stderr a pipe)"
 
-# What is left may never be quiet: a shell loop running a command every
-# 20 ms. The hand-over comes 100 ms after the program's end all the same
-# (not after 100 ms without events), while dash vforks its commands: a
-# vfork child not yet exec'd is let run to its exec, since its parent
-# waits for it uninterruptibly and no SIGSTOP would stop the parent.
-rm -f "$TAP_TMP/go" "$TAP_TMP/done"
-busy='(while [ ! -e "$0" ]; do sleep 0.02; done; echo finished > "$1") &'
-tap_run env PTI_TEST_TAG="$pti_tag" timeout -k 1 20 "$PTINSPECT" --batch \
-    -- sh -c "$busy exit 4" "$TAP_TMP/go" "$TAP_TMP/done"
-tap_is "$TAP_RC" 4 "a busy shell loop left running: the program's status"
-tap_ok "... at once: the loop still runs" test ! -e "$TAP_TMP/done"
-tap_like "$TAP_ERR" 'process(es)? it left running \(pid [0-9]+, sh(, \.\.\.)?\) go(es)? on under a keeper' \
-    "... under a keeper"
-keeper=$(said_keeper)
-: >"$TAP_TMP/go"
-poll test -e "$TAP_TMP/done"
-tap_is "$(cat "$TAP_TMP/done" 2>/dev/null)" finished \
-    "... it ran to its end under the keeper"
-poll gone "${keeper:-none}"
-pti_collect_leftovers "--batch (keeper, busy shell loop)"
-
 # The program ends while a vfork child it left sleeps before its exec
 # (daemon-job's vfork mode; the program waits until the child is in it).
 rm -f "$TAP_TMP/go" "$TAP_TMP/done" "$TAP_TMP/done.vfork"
