@@ -28,6 +28,7 @@ struct tracer {
 	bool in_burst;		/* the last event came within BURST_US */
 	int borrows;		/* fork children borrowing (see below) */
 	bool said_waiting;	/* tracer_say_waiting has been said */
+	uint64_t root_gone_ms;	/* when tracer_poll first saw it gone, or 0 */
 	pid_t job_session;	/* the session the child set-up made, or 0 */
 	bool quiescing;		/* stopping everything for a keeper */
 	uint64_t keeper_deadline_ms;	/* ... until then (tracer-keeper.c) */
@@ -38,9 +39,9 @@ struct tracer {
 /*
  * How long after the root's end tracer_poll waits before it hands what is
  * left to a keeper: a child that ends on its own just after its parent
- * (killed by it, or reaping nothing) is not worth one. It is a quiet
- * spell: what is left and never quiet that long (a shell loop forking a
- * command every 20 ms) is waited for, unannounced: not handed over.
+ * (killed by it, or reaping nothing) is not worth one. Counted from the
+ * end, not as a quiet spell: what is left may make events all the time
+ * (a shell loop forking `sleep 0.05`).
  */
 #define KEEPER_GRACE_MS 100
 

@@ -32,11 +32,15 @@
  *      the state at the detach.
  *   3. The keeper PTRACE_SEIZEs every thread with the same options (so
  *      PTRACE_O_EXITKILL: killing the keeper kills them), takes each one's
- *      PTRACE_EVENT_STOP, tells the old tracer through a pipe, points its
- *      stubs' lanes at its own /proc/PID/fd, then sends SIGCONT to each
- *      process, lets each thread go (PTRACE_CONT) and drops that SIGCONT
- *      at its signal-delivery-stop (on_signal_stop's hook), so a SIGCONT
- *      handler never runs. Then it is tracer_finish's loop, and it exits
+ *      PTRACE_EVENT_STOP, points its stubs' lanes at its own
+ *      /proc/PID/fd, then sends SIGCONT to each process, lets each thread
+ *      go (PTRACE_CONT) and drops that SIGCONT at its
+ *      signal-delivery-stop (on_signal_stop's hook), so a SIGCONT handler
+ *      never runs. Only then does it tell the old tracer, through a pipe,
+ *      which exits: its exit (or its parent's, as timeout(1)'s) can leave
+ *      their process group orphaned, and the kernel sends SIGHUP to every
+ *      member of an orphaned group that has one stopped, which would kill
+ *      them for a stop of ours. Then it is tracer_finish's loop, and it exits
  *      when no tracee is left. It leads a session of its own (setsid: no
  *      terminal signal reaches it), ignores SIGHUP, SIGINT, SIGQUIT and
  *      SIGPIPE, and has /dev/null on 0 and 1, and on 2 unless that is a
@@ -445,15 +449,24 @@ keeper_main(struct tracer *tr, int report_fd)
 			close(fd);
 	}
 	r.err = seize_all(tr, &r.pid);
-	if (r.err != 0)
+	if (r.err != 0) {
 		detach_all(tr);
-	if (write(report_fd, &r, sizeof(r)) != (ssize_t)sizeof(r) ||
-	    r.err != 0)
+		/* Told or not (the pipe's end), the old tracer takes back. */
+		if (write(report_fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+			warn_msg("cannot tell ptinspect why");
 		_exit(1);
-	close(report_fd);
+	}
 	retarget_stubs(tr);
 	redump_all(tr);
 	continue_all(tr);
+	/*
+	 * Only now, with every process sent its SIGCONT, may the old tracer
+	 * exit: see DESIGN, 3 (the orphaned process group). If it has died
+	 * meanwhile, the keeper goes on all the same.
+	 */
+	if (write(report_fd, &r, sizeof(r)) < 0)
+		warn_msg("cannot tell ptinspect the keeper has them");
+	close(report_fd);
 	tr->said_waiting = true;
 }
 

@@ -1010,8 +1010,12 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		return -1;
 	if (timeout_ms < 0 && !tr->said_waiting &&
 	    tr->root->state == PROC_GONE) {
-		if ((n = tracer_poll(tr, tr->opts.keeper ? KEEPER_GRACE_MS :
-		    500)) != 0)
+		if (tr->root_gone_ms == 0)
+			tr->root_gone_ms = monotonic_ms();
+		wait_ms = (int)((int64_t)tr->root_gone_ms - (int64_t)
+		    monotonic_ms() + (tr->opts.keeper ? KEEPER_GRACE_MS :
+		    500));
+		if (wait_ms > 0 && (n = tracer_poll(tr, wait_ms)) != 0)
 			return n;
 		if (tr->opts.keeper && tracer_hand_over(tr, -1))
 			return -1;

@@ -94,6 +94,27 @@ tap_ok "... while the descendant still waits" test ! -e "$TAP_TMP/done"
 poll test -e "$TAP_TMP/done"
 pti_collect_leftovers "--batch (keeper, stderr a pipe)"
 
+# What is left may never be quiet: a shell loop running a command every
+# 20 ms. The hand-over comes 100 ms after the program's end all the same
+# (not after 100 ms without events), while dash vforks its commands: a
+# vfork child not yet exec'd is let run to its exec, since its parent
+# waits for it uninterruptibly and no SIGSTOP would stop the parent.
+rm -f "$TAP_TMP/go" "$TAP_TMP/done"
+busy='(while [ ! -e "$0" ]; do sleep 0.02; done; echo finished > "$1") &'
+tap_run env PTI_TEST_TAG="$pti_tag" timeout -k 1 20 "$PTINSPECT" --batch \
+    -- sh -c "$busy exit 4" "$TAP_TMP/go" "$TAP_TMP/done"
+tap_is "$TAP_RC" 4 "a busy shell loop left running: the program's status"
+tap_ok "... at once: the loop still runs" test ! -e "$TAP_TMP/done"
+tap_like "$TAP_ERR" 'process(es)? it left running \(pid [0-9]+, sh(, \.\.\.)?\) go(es)? on under a keeper' \
+    "... under a keeper"
+keeper=$(said_keeper)
+: >"$TAP_TMP/go"
+poll test -e "$TAP_TMP/done"
+tap_is "$(cat "$TAP_TMP/done" 2>/dev/null)" finished \
+    "... it ran to its end under the keeper"
+poll gone "${keeper:-none}"
+pti_collect_leftovers "--batch (keeper, busy shell loop)"
+
 # The program ends while a vfork child it left sleeps before its exec
 # (daemon-job's vfork mode; the program waits until the child is in it).
 rm -f "$TAP_TMP/go" "$TAP_TMP/done" "$TAP_TMP/done.vfork"
@@ -135,7 +156,7 @@ pti_collect_leftovers "--batch (keeper killed)"
 nobody="setpriv --reuid=65534 --regid=65534 --clear-groups --"
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
     ! $nobody test -x "$PTINSPECT" 2>/dev/null; then
-	tap_skip "needs root and setpriv (ptinspect run as uid 65534)" 8
+	tap_skip "needs root and setpriv (ptinspect run as uid 65534)" 9
 else
 	chmod 711 "$TAP_TMP"
 	mkdir "$TAP_TMP/nobody"
@@ -149,6 +170,14 @@ else
 	    "non-dumpable, as nobody: the keeper took the descendant over"
 	keeper=$(said_keeper)
 	job_pid=$(said_job)
+	# The keeper lets ptinspect exit only once it has finished: had it
+	# not, timeout(1)'s exit after ptinspect's would leave the job's
+	# process group orphaned with the job still stopped for the
+	# hand-over, and the kernel would kill it with SIGHUP. Its /proc
+	# files are root's only while it is non-dumpable, which the keeper
+	# sets just before it lets it go.
+	tap_is "$(stat -c %u "/proc/${job_pid:-none}/status" 2>/dev/null)" 0 \
+	    "non-dumpable, as nobody: the keeper has finished when ptinspect returns (non-dumpable again)"
 	tap_is "$(sed -n 's/^TracerPid:[[:space:]]*//p' \
 	    "/proc/${job_pid:-none}/status" 2>/dev/null)" "${keeper:-none}" \
 	    "non-dumpable, as nobody: the keeper traces it (/proc)"
