@@ -133,11 +133,14 @@ tui_keys C-z
 screen_until 'Stopped +.*ptinspect' || tui_screen | tap_diag "$(cat)"
 tap_like "$(tui_screen | grep 'Stopped' | tail -1)" 'Stopped +.*ptinspect' \
     "Ctrl-Z in a vfork child's window before its exec: the job stops"
-states=
-for pid in $(pgrep -f "daemon-job vgo vdone"); do
-	states="$states$(sed 's/^.*) \(.\).*$/\1/' "/proc/$pid/stat")"
-done
-tap_is "$states" tt "... both processes stopped, the child after its exec"
+# Each one's state and last argument: the parent's is vfork, the child's
+# after its exec (daemon-job GO OUT) vdone, before it vfork too.
+states=$(for pid in $(pgrep -f "daemon-job vgo vdone"); do
+	printf '%s%s\n' "$(sed 's/^.*) \(.\).*$/\1/' "/proc/$pid/stat")" \
+	    "$(tr '\0' '\n' <"/proc/$pid/cmdline" | tail -n 1)"
+done | sort | tr '\n' ' ')
+tap_is "$states" "tvdone tvfork " \
+    "... both processes stopped, the child after its exec"
 tui_type 'fg; echo vfork=$?'
 tui_keys Enter
 : >"$TAP_TMP/vgo"
