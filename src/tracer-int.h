@@ -140,5 +140,7 @@ bool tracer_pause_chosen(const struct tracer_opts *opts, struct proc *p,
 bool tracer_signal_is_fatal(pid_t tid, int sig);
 /* Does sig take its default action in tid (neither caught nor ignored)? */
 bool tracer_signal_is_default(pid_t tid, int sig);
+/* Is a SIGCONT pending for tid (the thread's or its process's)? */
+bool tracer_sigcont_pending(pid_t tid);
 
 #endif

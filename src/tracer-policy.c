@@ -96,20 +96,42 @@ sigmask_has(const char *status, const char *key, int sig)
 	return (mask >> (sig - 1)) & 1;
 }
 
+/* /proc/TID/status, or NULL. */
+static char *
+thread_status(pid_t tid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	return read_file_str(path, NULL);
+}
+
 bool
 tracer_signal_is_default(pid_t tid, int sig)
 {
-	char path[64], *status;
+	char *status = thread_status(tid);
 	bool dfl;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	status = read_file_str(path, NULL);
 	if (status == NULL)
 		return false;
 	dfl = !sigmask_has(status, "\nSigCgt:", sig) &&
 	    !sigmask_has(status, "\nSigIgn:", sig);
 	free(status);
 	return dfl;
+}
+
+bool
+tracer_sigcont_pending(pid_t tid)
+{
+	char *status = thread_status(tid);
+	bool pending;
+
+	if (status == NULL)
+		return false;
+	pending = sigmask_has(status, "\nSigPnd:", SIGCONT) ||
+	    sigmask_has(status, "\nShdPnd:", SIGCONT);
+	free(status);
+	return pending;
 }
 
 /* Does delivering sig kill the process (default action, not caught)? */

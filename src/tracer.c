@@ -780,7 +780,14 @@ on_exec_event(struct tracer *tr, struct thread *t)
 	p->execed = true;
 	if (p->job_stop_after_exec) {
 		p->job_stop_after_exec = false;
-		kill(p->pid, SIGSTOP);
+		/*
+		 * A SIGCONT since (fg, ptinspect stopped while this exec
+		 * waited) cancels it, as it cancels a stop signal still
+		 * pending natively: sent after it, the SIGSTOP would discard
+		 * that SIGCONT and stop the child for good.
+		 */
+		if (!tracer_sigcont_pending(p->pid))
+			kill(p->pid, SIGSTOP);
 	}
 	if (p->lender != 0)
 		end_borrow(tr, p);
