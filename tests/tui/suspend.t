@@ -167,8 +167,22 @@ tap_is "$(tui_screen | grep '^vfork=' | tail -1):$(cat "$TAP_TMP/vdone" 2>/dev/n
 # (a CI run of the sanitizer build hit this by chance in the case above).
 vfork_ctrl_z "'$PROGS/daemon-job' vgo vdone vfork & wait" \
     "Ctrl-Z, the vfork child not the program's: the job stops at once"
-# The child's 600 ms go by: it execs, and waits for stopped ptinspect.
-sleep 1
+# The child's 600 ms go by: it execs, and waits at its exec for stopped
+# ptinspect (state t, its new command line without "vfork"). fg before
+# that would test nothing: its SIGCONT would come before the exec.
+execed_waits()
+{
+	for pid in $(pgrep -f -x ".*/daemon-job vgo vdone"); do
+		[ "$(sed 's/^.*) \(.\).*$/\1/' "/proc/$pid/stat")" = t ] &&
+		    return 0
+	done
+	return 1
+}
+i=0
+while ! execed_waits && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 tui_type 'fg; echo vfork2=$?'
 tui_keys Enter
 : >"$TAP_TMP/vgo"
