@@ -10,9 +10,12 @@
  * mmap stop does) and resumes it with PTRACE_CONT. Three ways, one line
  * each, microseconds per stop, best of three:
  *
- *	stop-cost: sleeping 41.20 us	tracer blocks in waitpid
- *	stop-cost: polling 15.10 us	tracer polls waitpid(WNOHANG), as
- *					ptinspect does during a burst
+ *	stop-cost: sleeping 41.20 us	tracer blocks in waitpid, as
+ *					ptinspect does
+ *	stop-cost: polling 15.10 us	tracer polls waitpid(WNOHANG)
+ *					(ptinspect did in bursts; on real
+ *					workloads the CPU it took from its
+ *					tracees cost more than it saved)
  *	stop-cost: one-cpu 7.30 us	both pinned to one CPU (what rr does;
  *					ptinspect does not: it would change
  *					the program's affinity)

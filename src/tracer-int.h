@@ -25,7 +25,6 @@ struct tracer {
 	sigset_t saved_mask;
 	struct sigaction saved_sigint;
 	struct sigaction saved_sigquit;
-	bool in_burst;		/* the last event came within BURST_US */
 	int borrows;		/* fork children borrowing (see below) */
 	bool said_waiting;	/* tracer_say_waiting has been said */
 	uint64_t root_gone_ms;	/* when tracer_poll first saw it gone, or 0 */

@@ -65,14 +65,6 @@
 #include "util.h"
 
 
-/*
- * How long a blocking wait polls before it sleeps, and how soon after the
- * wait began an event must come for the next wait to poll (wait_event).
- */
-#define SPIN_US 50
-#define BURST_US 200
-
-
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void end_lending(struct tracer *tr, struct proc *p);
 static bool handle_deferred(struct tracer *tr, struct thread *t);
@@ -943,31 +935,22 @@ drain_events(struct tracer *tr)
 
 /*
  * Blocks in waitpid for the next event: cheaper than poll + signalfd.
- * During a burst of stops (an mmap loop, say) it first polls for SPIN_US:
- * sleeping costs a wake-up of this CPU and, after the resume, one of the
- * tracee's, each 15-20 us on a VM whose idle CPUs halt, more than the
- * next stop takes to come. A burst is a previous event that came within
- * BURST_US (the sleep's own wake-ups included), so a tracee that stops
- * rarely never makes us spin, and one that stops every BURST_US costs us
- * at most a quarter of a CPU.
+ * It sleeps at once. Polling for 50 us first, during a burst of stops,
+ * was meant to spare a wake-up of each side per stop, but on 2 CPUs the
+ * tracer's polling competes with its tracees: measured against sleeping
+ * (docs/BENCHMARKS.md, "Per-process cost"), it lost wall time on an mmap
+ * loop (3.76 s against 3.18 s) and cost 1.6x the CPU there, and 5-26
+ * points of CPU time on the real workloads.
  */
 static int
 wait_event(struct tracer *tr)
 {
-	long start = (long)(monotonic_ns() / 1000);
-	long spin_until = tr->in_burst ? start + SPIN_US : 0;
 	int status;
 	pid_t tid;
 
 	for (;;) {
-		bool spin = (long)(monotonic_ns() / 1000) < spin_until;
-
-		tid = waitpid(-1, &status, __WALL | (spin ? WNOHANG : 0));
-		if (tid == 0)
-			continue;
+		tid = waitpid(-1, &status, __WALL);
 		if (tid > 0) {
-			tr->in_burst =
-			    (long)(monotonic_ns() / 1000) - start < BURST_US;
 			handle_status(tr, tid, status);
 			return 1;
 		}
