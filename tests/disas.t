@@ -7,6 +7,7 @@
 # `disas FUNC` must stop at the function's end (nm -S's size); call
 # targets named as nm names them; $rip (in level_d, after its exit_group
 # syscall) marked as the current instruction, with the ones before it.
+# Capstone is loaded only by the first disassembly.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -144,6 +145,15 @@ tap_like "$TAP_OUT" \
 	"^   $level_b <level_b>:	pushq? +%rbp\$" "text: level_b's first instruction"
 tap_like "$TAP_OUT" "	callq? +$level_c <level_c>\$" \
 	"text: call $level_c <level_c>"
+
+# Capstone is loaded by the first disassembly, not at start (src/disas.c):
+# ptinspect's own maps (the shell's parent's) before and after.
+pti_run --batch -ex 'shell grep -c libcapstone /proc/$PPID/maps' \
+	-ex "disas $level_b 1" -ex 'shell grep -c libcapstone /proc/$PPID/maps' \
+	"$prog"
+counts=$(printf '%s\n' "$TAP_OUT" | grep -x '[0-9]*' | tr '\n' ' ')
+tap_like "$counts" '^0 [1-9][0-9]* $' \
+	"libcapstone not in ptinspect's maps before the first disas, there after ($counts)"
 
 # Errors name the address.
 pti_run --batch -ex 'disas 0x10' "$prog"
