@@ -39,8 +39,10 @@
  *	find2 M 536870912	the same search again
  *
  * The method M is mem (redirected), mem-copy (--no-redirect: the API on
- * process_vm_readv) and pvr (process_vm_readv itself, on the
- * --no-redirect tracee); one line each, nanoseconds per access as above.
+ * process_vm_readv), pvr (process_vm_readv itself, on the --no-redirect
+ * tracee) and, for the 64 MiB reads only, memfd-pread (one pread of the
+ * redirected tracee's memfd, past mem_read: the kernel's part of mem's
+ * figure); one line each, nanoseconds per access as above.
  *
  *	bench/mem-access [-c] [-r ROUNDS] [-t TARGET_MS]
  */
@@ -56,8 +58,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "maps.h"
 #include "mem.h"
+#include "redirect.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -71,7 +75,8 @@
 #define MA_COLD_STRIDE	((size_t)64 << 10)
 #define MA_COLD_BLOCKS	(MA_LEN / MA_COLD_STRIDE)
 
-enum ma_method { MA_PEEK, MA_PVR, MA_PROCMEM, MA_MEM, MA_MEMCPY };
+enum ma_method { MA_PEEK, MA_PVR, MA_PROCMEM, MA_MEM, MA_MEMCPY,
+	MA_MEMFD };
 
 struct ma_target {
 	enum ma_method method;
@@ -89,11 +94,17 @@ struct ma_ctx {
 	double target_s;
 };
 
-/* One cold figure's rounds, by method: mem, mem-copy, pvr. */
+/* The cold figures' methods, in ma_cold_round's numbering. */
+#define MA_COLD_METHODS 4
+static const char *const ma_cold_names[MA_COLD_METHODS] = {
+	"mem", "mem-copy", "pvr", "memfd-pread"
+};
+
+/* One cold figure's rounds, by method (ma_cold_names). */
 struct ma_cold {
 	const char *op;
 	size_t size;
-	double ns[3][MA_MAX_ROUNDS];
+	double ns[MA_COLD_METHODS][MA_MAX_ROUNDS];
 };
 
 static uint64_t ma_word(size_t i);
@@ -384,6 +395,16 @@ ma_access(const struct ma_target *t, bool write, uint64_t off,
 		n = write ? mem_write(t->p, addr, buf, size, NULL) :
 		    mem_read(t->p, addr, buf, size, NULL);
 		break;
+	case MA_MEMFD: {
+		struct arena *a = redirect_arena(t->p);
+		uint64_t off0, avail;
+
+		if (write || a == NULL ||
+		    !arena_lookup(a, addr, &off0, &avail) || avail < size)
+			fatalx("mem-access: memfd-pread: not redirected");
+		n = pread(arena_fd(a), buf, size, (off_t)off0);
+		break;
+	}
 	case MA_MEMCPY:
 		if (write)
 			memcpy(t->local + off, buf, size);
@@ -494,8 +515,9 @@ ma_cold_run(struct ma_ctx *c)
 	};
 
 	for (int r = 0; r < c->rounds; r++)
-		for (int k = 0; k < 3; k++)
-			if (ma_cold_round(c, r, (r + k) % 3, figs) != 0)
+		for (int k = 0; k < MA_COLD_METHODS; k++)
+			if (ma_cold_round(c, r, (r + k) % MA_COLD_METHODS,
+			    figs) != 0)
 				return -1;
 	for (size_t i = 0; i < sizeof(figs) / sizeof(*figs); i++)
 		ma_cold_print(&figs[i], c->rounds);
@@ -514,15 +536,15 @@ ma_cold_none(uint64_t addr, void *arg)
 }
 
 /*
- * Round `round` of every cold figure of method m (0 mem, 1 mem-copy,
- * 2 pvr) on fresh tracees (figs as ma_cold_run's). 0, or -1 after a
- * message.
+ * Round `round` of every cold figure of method m (ma_cold_names; 3,
+ * memfd-pread, has the 64 MiB reads only) on fresh tracees (figs as
+ * ma_cold_run's). 0, or -1 after a message.
  */
 static int
 ma_cold_round(struct ma_ctx *c, int round, int m, struct ma_cold *figs)
 {
 	size_t per = MA_COLD_BLOCKS / (size_t)c->rounds;
-	bool redirect = m == 0;
+	bool redirect = m == 0 || m == 3;
 	struct maps maps = { 0 };
 	const struct region *r;
 	struct ma_target t;
@@ -540,11 +562,11 @@ ma_cold_round(struct ma_ctx *c, int round, int m, struct ma_cold *figs)
 	 * write faults each page. Not the reads' cost: paid here.
 	 */
 	memset(c->buf, 0, MA_LEN);
-	t = (struct ma_target){ m == 2 ? MA_PVR : MA_MEM,
-	    m == 0 ? "mem" : m == 1 ? "mem-copy" : "pvr", p, -1, NULL };
+	t = (struct ma_target){ m == 2 ? MA_PVR : m == 3 ? MA_MEMFD : MA_MEM,
+	    ma_cold_names[m], p, -1, NULL };
 	/* Blocks of this round's own, in shuffled order. */
 	t0 = monotonic_sec();
-	for (size_t i = 0; i < per; i++) {
+	for (size_t i = 0; m != 3 && i < per; i++) {
 		size_t b = c->blocks[(size_t)round * per + i];
 
 		ma_access(&t, false, b * MA_COLD_STRIDE +
@@ -562,7 +584,7 @@ ma_cold_round(struct ma_ctx *c, int round, int m, struct ma_cold *figs)
 		fatalx("mem-access: continue: %s", err);
 	tracer_finish(tr);
 	tracer_destroy(tr);
-	if (m == 2)
+	if (m >= 2)
 		return 0;
 
 	tr = ma_spawn(redirect, MA_FIND_LEN, &p);
@@ -593,15 +615,16 @@ ma_cold_round(struct ma_ctx *c, int round, int m, struct ma_cold *figs)
 static void
 ma_cold_print(const struct ma_cold *fig, int rounds)
 {
-	static const char *const names[] = { "mem", "mem-copy", "pvr" };
 	double v[MA_MAX_ROUNDS];
 
-	for (int m = 0; m < 3; m++) {
-		if (fig->size == MA_FIND_LEN && m == 2)
+	for (int m = 0; m < MA_COLD_METHODS; m++) {
+		if ((fig->size == MA_FIND_LEN && m >= 2) ||
+		    (fig->size != MA_LEN && m == 3))
 			continue;
 		memcpy(v, fig->ns[m], (size_t)rounds * sizeof(*v));
 		qsort(v, (size_t)rounds, sizeof(*v), ma_cmp_double);
-		printf("%s\t%s\t%zu\t%.1f\t%.1f\t%.1f\n", fig->op, names[m],
+		printf("%s\t%s\t%zu\t%.1f\t%.1f\t%.1f\n", fig->op,
+		    ma_cold_names[m],
 		    fig->size, rounds % 2 ? v[rounds / 2] :
 		    (v[rounds / 2 - 1] + v[rounds / 2]) / 2, v[0],
 		    v[rounds - 1]);

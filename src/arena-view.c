@@ -338,6 +338,18 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 			arena_mark(a, off + done, run, ARENA_SEEN);
 			continue;
 		}
+		/*
+		 * A bulk read of pages not in the view: the same, for the
+		 * whole run of them. Probing it first (a mincore per 2 MiB,
+		 * a pread per data run) cost 5% over one pread cold.
+		 */
+		if (len >= ARENA_BULK && !arena_mapped(a, off + done)) {
+			run = arena_view_run(a, off + done, off + n, false) -
+			    (off + done);
+			arena_pread(a, off + done, dst + done, run);
+			a->streamed += run;
+			continue;
+		}
 		if (!arena_probe(a, off + done, n - done, &run))
 			memset(dst + done, 0, run);
 		else
