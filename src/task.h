@@ -81,6 +81,11 @@ struct proc {
 	bool job_stopped;	/* in a job-control stop (SIGTSTP...) */
 	/* a job stop held back until its exec (a vfork child: tracer.c) */
 	bool job_stop_after_exec;
+	/*
+	 * A vfork child whose parent's vfork event named it, not exec'd
+	 * since: the parent waits for its exec or exit (tracer-task.c).
+	 */
+	bool vfork_parent_waits;
 	enum proc_state state;
 	enum pause_reason reason;
 	int exit_code;		/* PAUSE_EXIT: the exit status (0-255) */

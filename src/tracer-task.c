@@ -266,6 +266,14 @@ in_vfork_call(pid_t tid)
  * window is microseconds; under ptrace, p's first stops widen it to
  * milliseconds, long enough for a Ctrl-Z or a hand-over to hit it (dash
  * runs each command by vfork).
+ *
+ * Once the parent's vfork event named p, that says so. Before it (p's
+ * first stops can overtake it), /proc/TID/syscall of the parent's
+ * threads does: one stopped at its vfork event, or blocked in the wait,
+ * shows the call. It cannot tell for a parent just resumed from its
+ * event and not yet blocked, which it shows as "running": read then, it
+ * once let a Ctrl-Z stop such a child and never the job (1 round in 72
+ * of a Ctrl-Z loop).
  */
 bool
 tracer_holds_vfork_parent(struct tracer *tr, const struct proc *p)
@@ -274,8 +282,11 @@ tracer_holds_vfork_parent(struct tracer *tr, const struct proc *p)
 	    task_find_proc(&tr->tasks, p->parent_pid) : NULL;
 	struct thread *t;
 
-	if (parent == NULL || parent->state == PROC_GONE ||
-	    syscall(SYS_kcmp, p->pid, parent->pid, KCMP_VM, 0, 0) != 0)
+	if (parent == NULL || parent->state == PROC_GONE)
+		return false;
+	if (p->vfork_parent_waits)
+		return true;
+	if (syscall(SYS_kcmp, p->pid, parent->pid, KCMP_VM, 0, 0) != 0)
 		return false;
 	for (t = parent->threads; t != NULL; t = t->next)
 		if (in_vfork_call(t->tid))

@@ -708,14 +708,19 @@ static void
 on_new_task_event(struct tracer *tr, struct thread *t, int event)
 {
 	unsigned long msg = 0;
+	struct thread *c = NULL;
 	pid_t child;
 
 	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
 	child = (pid_t)msg;
-	if (child > 0 && task_find_thread(&tr->tasks, child) == NULL)
-		tracer_untraced_child(t, tracer_adopt_task(tr, child, t->tid,
+	if (child > 0 && (c = task_find_thread(&tr->tasks, child)) == NULL) {
+		c = tracer_adopt_task(tr, child, t->tid,
 		    event == PTRACE_EVENT_CLONE &&
-		    tracer_status_pid(child, "\nTgid:") == t->proc->pid));
+		    tracer_status_pid(child, "\nTgid:") == t->proc->pid);
+		tracer_untraced_child(t, c);
+	}
+	if (c != NULL && event == PTRACE_EVENT_VFORK)
+		c->proc->vfork_parent_waits = true;
 	tracer_hold_or_resume(tr, t);
 }
 
@@ -770,6 +775,7 @@ on_exec_event(struct tracer *tr, struct thread *t)
 		task_thread_set_tid(&tr->tasks, t, p->pid);
 	}
 	p->execed = true;
+	p->vfork_parent_waits = false;
 	if (p->job_stop_after_exec) {
 		p->job_stop_after_exec = false;
 		/*
