@@ -68,6 +68,7 @@
 static void handle_status(struct tracer *tr, pid_t tid, int status);
 static void end_lending(struct tracer *tr, struct proc *p);
 static bool handle_deferred(struct tracer *tr, struct thread *t);
+static bool job_stop_signal(int sig);
 
 
 /* ---------------------------------------------------------------------
@@ -312,6 +313,19 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 	t->resume_sig = sig;
 	if (sig == SIGCONT)
 		p->job_stop_after_exec = false;
+	/*
+	 * A stop signal that came while the thread was in a stub lane was
+	 * held (redirect_signal_stop) and is delivered only now, at a later
+	 * stop: a SIGCONT sent since cancels it, as it cancels a stop
+	 * signal still pending natively. Sent on, it would stop the process
+	 * after fg's SIGCONT, for good. (At a stop signal's own delivery
+	 * stop the kernel cancels it itself: JOBCTL_STOP_DEQUEUED.)
+	 */
+	if (job_stop_signal(sig) && tracer_sigcont_pending(p->pid)) {
+		t->resume_sig = 0;
+		tracer_hold_or_resume(tr, t);
+		return;
+	}
 	if (job_stop_discarded(tr, t->tid, sig)) {
 		/* Stopped now, it would keep its parent from stopping. */
 		p->job_stop_after_exec = tracer_holds_vfork_parent(tr, p);

@@ -145,6 +145,17 @@ tap_is "$TAP_OUT" "ok 2000 signals" "sig-lane burst natively"
 pti_run --batch -- "$PROGS/sig-lane" burst 200
 tap_is "$TAP_RC:$TAP_OUT" "0:ok 2000 signals" \
     "sig-lane burst under ptinspect: every signal, once, as sent: $TAP_ERR"
+# SIGTSTP then, 0-59 us later, SIGCONT, 200 times, to a process mapping
+# and unmapping in a loop (stop-cont): a stop signal the stub held while
+# a lane ran must be cancelled by a SIGCONT sent meanwhile, as a stop
+# signal still pending is natively, and the process run on after each
+# SIGCONT. (Before, it stopped for good in about a quarter of the rounds,
+# and a Ctrl-Z quickly followed by fg could leave a job stopped.)
+tap_run "$PROGS/stop-cont" 200
+tap_is "$TAP_RC:$TAP_OUT" "0:stuck 0 of 200" "stop-cont natively"
+pti_run --batch -f -- "$PROGS/stop-cont" 200
+tap_is "$TAP_RC:$TAP_OUT" "0:stuck 0 of 200" \
+    "stop-cont under ptinspect -f: runs on after every SIGCONT"
 runs=10
 frame0='^(syscall|brk|__brk|sbrk)$'
 caught "$runs" "$PROGS/brk-race" race

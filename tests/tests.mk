@@ -306,7 +306,8 @@ EXTRA_DIST += tests/semantics.t tests/semantics-1.t tests/semantics-2.t \
 	tests/progs/sem.h
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
-check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane
+check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane \
+	tests/progs/stop-cont
 tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_mmap_race_LDADD = -lpthread
 tests_progs_brk_race_CFLAGS = $(AM_CFLAGS) -pthread
