@@ -319,9 +319,11 @@ on_signal_stop(struct tracer *tr, struct thread *t, int sig)
 	 * stop: a SIGCONT sent since cancels it, as it cancels a stop
 	 * signal still pending natively. Sent on, it would stop the process
 	 * after fg's SIGCONT, for good. (At a stop signal's own delivery
-	 * stop the kernel cancels it itself: JOBCTL_STOP_DEQUEUED.)
+	 * stop the kernel cancels it itself: JOBCTL_STOP_DEQUEUED.) Not a
+	 * caught one: natively its handler ran before the SIGCONT came.
 	 */
-	if (job_stop_signal(sig) && tracer_sigcont_pending(p->pid)) {
+	if (job_stop_signal(sig) && tracer_sigcont_pending(p->pid) &&
+	    (sig == SIGSTOP || tracer_signal_is_default(t->tid, sig))) {
 		t->resume_sig = 0;
 		tracer_hold_or_resume(tr, t);
 		return;
@@ -959,8 +961,9 @@ drain_events(struct tracer *tr)
  * was meant to spare a wake-up of each side per stop, but on 2 CPUs the
  * tracer's polling competes with its tracees: measured against sleeping
  * (docs/BENCHMARKS.md, "Per-process cost"), it lost wall time on an mmap
- * loop (3.76 s against 3.18 s) and cost 1.6x the CPU there, and 5-26
- * points of CPU time on the real workloads.
+ * loop (3.76 s against 3.18 s) and cost 1.6x the CPU there, up to 25
+ * points of native CPU time on the real workloads (git), and won on none
+ * by more than 1.
  */
 static int
 wait_event(struct tracer *tr)
