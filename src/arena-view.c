@@ -363,9 +363,10 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
  * Reads the start of [off, off+len), data within one chunk, and returns
  * how much: a run of pages in ptinspect's view is copied from it; a run
  * not in it is read through the view by a small read (which has read
- * them before), mapping them for good. A bulk read takes all of it with
- * one pread unless all of it is in the view: pieces would cost a system
- * call each.
+ * them before), mapping them for good. A bulk read comes here only at a
+ * page in the view (arena_read_any streams runs that are not) and takes
+ * all of it with one pread unless all of it is in the view: pieces would
+ * cost a system call each.
  */
 static uint64_t
 arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
@@ -380,7 +381,7 @@ arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
 		arena_pread(a, off, buf, len);
 		return len;
 	}
-	if (bulk && (!mapped || end < off + len)) {
+	if (bulk && end < off + len) {
 		arena_pread(a, off, buf, len);
 		a->streamed += len;
 		return len;
