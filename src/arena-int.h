@@ -80,6 +80,12 @@ struct arena {
 	size_t nfree;
 	size_t free_cap;
 
+	/* File ranges arena_unmap_later left to punch, in call order. */
+	struct arena_range *pending;
+	size_t npending;
+	size_t pending_cap;
+	bool punch_later;		/* arena_punch queues instead */
+
 	struct arena_leaf **leaves;	/* ARENA_NCHUNKS, NULL: none known */
 	size_t leaves_end;		/* no leaf at or past this index */
 

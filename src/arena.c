@@ -25,8 +25,11 @@
  * and removal move the tail, which is cheap at the sizes the kernel allows
  * (vm.max_map_count, 65530 by default). Every way a tracee range stops
  * being backed (unmap, MAP_FIXED over it, mremap shrink or the destination
- * of a move, MADV_DONTNEED) punches its file range at once, so memory
- * stays bounded and nothing stale can reappear.
+ * of a move, MADV_DONTNEED) punches its file range, so memory stays
+ * bounded and nothing stale can reappear: at once, but for the tracee's
+ * own munmap, whose punches wait until that munmap has run
+ * (arena_unmap_later). Until they are done, every call that could hand
+ * the file range out again, copy it or count it does them first.
  *
  * fork. The child's memfd gets a copy of every data range of the parent's
  * (SEEK_DATA/SEEK_HOLE, then copy_file_range, which the kernel does
@@ -219,6 +222,8 @@ arena_adopt_fd(struct arena *a, int fd, char **errp)
 		a->leaves[i] = NULL;
 	}
 	a->leaves_end = 0;
+	/* The old file goes, and its punches still to do with it. */
+	a->npending = 0;
 	close(a->fd);
 	a->fd = fd;
 	return 0;
@@ -307,6 +312,7 @@ arena_free(struct arena *a)
 	free(a->ext);
 	free(a->slots);
 	free(a->free);
+	free(a->pending);
 	free(a);
 }
 
@@ -328,6 +334,7 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 	if (len == 0 || len > ARENA_FILE_SIZE)
 		return set_error(errp, "arena: slot of %llu bytes: bad length",
 		    (unsigned long long)len);
+	arena_punch_pending(a);
 	plen = arena_round_up(len, PTI_PAGE_SIZE);
 	want = plen + (plen < ARENA_HEADROOM_MAX ? plen : ARENA_HEADROOM_MAX);
 	granule = want < ARENA_CHUNK ? ARENA_SMALL_GRANULE : ARENA_CHUNK;
@@ -394,6 +401,7 @@ arena_release(struct arena *a, uint64_t off)
 	if (s == NULL || s->off != off || s->nextents != 0)
 		fatalx("arena_release: 0x%llx: not an unmapped slot",
 		    (unsigned long long)off);
+	arena_punch_pending(a);
 	s->nextents = 1;
 	arena_slot_unref(a, off);
 }
@@ -520,8 +528,25 @@ arena_take(struct arena *a, uint64_t size, uint64_t align, uint64_t *off)
 static void
 arena_punch(struct arena *a, uint64_t off, uint64_t len)
 {
+	struct arena_range *last;
+
 	if (len == 0)
 		return;
+	if (a->punch_later) {
+		last = a->npending > 0 ? &a->pending[a->npending - 1] : NULL;
+		if (last != NULL && last->off + last->len == off) {
+			last->len += len;
+			return;
+		}
+		if (a->npending == a->pending_cap) {
+			a->pending_cap = a->pending_cap ? 2 * a->pending_cap
+			    : 8;
+			a->pending = xreallocarray(a->pending, a->pending_cap,
+			    sizeof(*a->pending));
+		}
+		a->pending[a->npending++] = (struct arena_range){ off, len };
+		return;
+	}
 	arena_mark(a, off, len, 0);
 	if (fallocate(a->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 	    (off_t)off, (off_t)len) < 0)
@@ -601,6 +626,7 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 	len = arena_round_up(len, PTI_PAGE_SIZE);
 	if (len == 0)
 		return;
+	arena_punch_pending(a);
 	s = arena_slot_of(a, off);
 	if (s == NULL || off + len > s->off + s->size)
 		fatalx("arena_map: 0x%llx+0x%llx: file offset 0x%llx is "
@@ -619,7 +645,34 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 void
 arena_unmap(struct arena *a, uint64_t start, uint64_t len)
 {
+	arena_punch_pending(a);
 	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
+}
+
+void
+arena_unmap_later(struct arena *a, uint64_t start, uint64_t len)
+{
+	a->punch_later = true;
+	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
+	a->punch_later = false;
+}
+
+bool
+arena_punch_pending(struct arena *a)
+{
+	size_t i, n = a->npending;
+
+	/* Emptied first: arena_punch must not queue them again. */
+	a->npending = 0;
+	for (i = 0; i < n; i++)
+		arena_punch(a, a->pending[i].off, a->pending[i].len);
+	return n > 0;
+}
+
+bool
+arena_has_pending_punches(const struct arena *a)
+{
+	return a->npending > 0;
 }
 
 void
@@ -628,6 +681,7 @@ arena_zero(struct arena *a, uint64_t start, uint64_t len)
 	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE), s, e;
 	size_t i;
 
+	arena_punch_pending(a);
 	for (i = arena_ext_index(a, start);
 	    i < a->next && a->ext[i].start < end; i++) {
 		s = a->ext[i].start > start ? a->ext[i].start : start;
@@ -651,6 +705,7 @@ arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 	uint64_t keep, grow = 0;
 	size_t i, j, n, k;
 
+	arena_punch_pending(a);
 	old_len = arena_round_up(old_len, PTI_PAGE_SIZE);
 	new_len = arena_round_up(new_len, PTI_PAGE_SIZE);
 	if (new_len < old_len)
@@ -766,12 +821,14 @@ arena_copy_file(const struct arena *src, struct arena *dst, uint64_t off,
 }
 
 int
-arena_clone(const struct arena *src, struct arena *dst, char **errp)
+arena_clone(struct arena *src, struct arena *dst, char **errp)
 {
 	off_t data, hole = 0;
 
 	if (dst->next != 0 || dst->nslots != 0)
 		return set_error(errp, "arena: clone into an arena in use");
+	/* Freed space must reach the child as holes. */
+	arena_punch_pending(src);
 	for (;;) {
 		data = lseek(src->fd, hole, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
@@ -815,6 +872,7 @@ arena_get_stats(struct arena *a, struct arena_stats *out)
 {
 	struct stat st;
 
+	arena_punch_pending(a);
 	out->regions = a->next;
 	out->bytes = a->ext_bytes;
 	out->streamed_bytes = a->streamed;

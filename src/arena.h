@@ -82,6 +82,19 @@ void arena_release(struct arena *a, uint64_t off);
 void arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off);
 void arena_unmap(struct arena *a, uint64_t start, uint64_t len);
 void arena_zero(struct arena *a, uint64_t start, uint64_t len);
+/*
+ * The tracee's own munmap: arena_unmap, but the punches wait for
+ * arena_punch_pending, which the caller runs once the tracee's munmap
+ * has run. Punching while it runs made the punch zap the tracee's page
+ * table entries (a TLB shootdown of its CPU, and its page-table lock
+ * contended); after it, the punch only frees pages. Every other arena
+ * call that could hand the offsets out again, copy them, or count them
+ * runs the pending punches first, so nothing stale can reappear.
+ */
+void arena_unmap_later(struct arena *a, uint64_t start, uint64_t len);
+/* Runs the punches arena_unmap_later left; true when there were any. */
+bool arena_punch_pending(struct arena *a);
+bool arena_has_pending_punches(const struct arena *a);
 /* mremap: the mapping at old_start moved/resized to new_start/new_len. */
 void arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
     uint64_t new_start, uint64_t new_len);
@@ -122,7 +135,7 @@ size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
  * and with the same slots. The caller then applies MADV_DONTFORK (unmap)
  * and MADV_WIPEONFORK (zero) ranges to dst. 0 or -1 with *errp.
  */
-int arena_clone(const struct arena *src, struct arena *dst, char **errp);
+int arena_clone(struct arena *src, struct arena *dst, char **errp);
 
 void arena_get_stats(struct arena *a, struct arena_stats *out);
 /* Extents in the table: arena_get_stats' `regions`, without a syscall. */

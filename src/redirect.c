@@ -273,6 +273,8 @@ void
 redirect_sync(struct proc *p)
 {
 	redirect_mm_load(p);
+	/* A thread of p is stopped after a call: its munmaps have run. */
+	redirect_punch_pending(p);
 	stub_collect(p);
 	/* A brk lane that failed moved the break back. */
 	redirect_mm_store(p);
@@ -315,16 +317,24 @@ redirect_name_regions(struct proc *p, struct maps *maps)
 	}
 }
 
-void
+bool
 redirect_munmap(struct proc *p, uint64_t addr, uint64_t len)
 {
 	struct redirect_state *rs = redir(p);
 
 	stub_yield(p, addr, PAGE_UP(len));
-	/* Punching while the unmap runs is safe: the range is going away. */
-	if (rs->arena != NULL && len != 0 &&
-	    (addr & (PTI_PAGE_SIZE - 1)) == 0)
-		arena_unmap(rs->arena, addr, PAGE_UP(len));
+	if (rs->arena == NULL || len == 0 || (addr & (PTI_PAGE_SIZE - 1)) != 0)
+		return false;
+	arena_unmap_later(rs->arena, addr, PAGE_UP(len));
+	return arena_has_pending_punches(rs->arena);
+}
+
+bool
+redirect_punch_pending(struct proc *p)
+{
+	struct arena *a = redir_peek(p)->arena;
+
+	return a != NULL && arena_punch_pending(a);
 }
 
 /*

@@ -51,11 +51,18 @@ void redirect_sync(struct proc *p);
 void redirect_name_regions(struct proc *p, struct maps *maps);
 
 /*
- * munmap(addr, len) by p: the arena forgets the range and punches it. It
- * needs nothing of the thread, so the tracer calls it after resuming the
- * thread, keeping the punch off the program's path.
+ * munmap(addr, len) by p: the arena forgets the range. It needs nothing of
+ * the thread, so the tracer calls it after resuming the thread. The punch
+ * of the file behind the range waits until the munmap has run (punching
+ * meanwhile made it zap the program's page tables for it, with a TLB
+ * shootdown): redirect_sync does it at p's next seccomp stop, and the
+ * tracer, REDIRECT_PUNCH_DELAY_MS after the munmap, if none came first
+ * (redirect_punch_pending). True when such punches wait.
  */
-void redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
+bool redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
+#define REDIRECT_PUNCH_DELAY_MS 2
+/* Punches p's munmaps left; true when there were any. */
+bool redirect_punch_pending(struct proc *p);
 
 /*
  * mprotect adding PROT_WRITE: RLIMIT_DATA, which the kernel cannot apply

@@ -26,6 +26,8 @@ struct tracer {
 	struct sigaction saved_sigint;
 	struct sigaction saved_sigquit;
 	int borrows;		/* fork children borrowing (see below) */
+	/* When the punches munmaps left are due (redirect_munmap), or 0. */
+	uint64_t punch_due_ms;
 	bool said_waiting;	/* tracer_say_waiting has been said */
 	uint64_t root_gone_ms;	/* when tracer_poll first saw it gone, or 0 */
 	pid_t job_session;	/* the session the child set-up made, or 0 */

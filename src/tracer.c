@@ -648,7 +648,10 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 	case RULE_MUNMAP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {
 			tracer_hold_or_resume(tr, t);
-			redirect_munmap(t->proc, regs.rdi, regs.rsi);
+			if (redirect_munmap(t->proc, regs.rdi, regs.rsi) &&
+			    tr->punch_due_ms == 0)
+				tr->punch_due_ms = monotonic_ms() +
+				    REDIRECT_PUNCH_DELAY_MS;
 			return;
 		}
 		break;
@@ -930,6 +933,33 @@ handle_status(struct tracer *tr, pid_t tid, int status)
  * The event loop
  * ------------------------------------------------------------------- */
 
+/*
+ * The punches munmaps left (redirect_munmap), once due: by then the
+ * munmaps have run, unless a process's next stop did them first.
+ */
+static void
+punch_when_due(struct tracer *tr)
+{
+	struct proc *p;
+
+	if (tr->punch_due_ms == 0 || monotonic_ms() < tr->punch_due_ms)
+		return;
+	tr->punch_due_ms = 0;
+	for (p = tr->tasks.procs; p != NULL; p = p->next)
+		redirect_punch_pending(p);
+}
+
+/* Milliseconds until punch_when_due has work, or -1. */
+static int
+punch_due_in_ms(const struct tracer *tr)
+{
+	uint64_t now = monotonic_ms();
+
+	if (tr->punch_due_ms == 0)
+		return -1;
+	return tr->punch_due_ms <= now ? 0 : (int)(tr->punch_due_ms - now);
+}
+
 /* Handles every pending wait status; -1 when no tracee is left. */
 static int
 drain_events(struct tracer *tr)
@@ -1017,7 +1047,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = tr->sigchld_fd, .events = POLLIN };
 	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
-	int n, wait_ms, borrow_ms;
+	int n, wait_ms, due_ms, punch_ms;
 
 	if (tr->handed_over)
 		return -1;
@@ -1037,17 +1067,22 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 	for (;;) {
 		n = drain_events(tr);
 		expire_borrows(tr);
+		punch_when_due(tr);
 		if (n != 0 || timeout_ms == 0)
 			return n;
-		borrow_ms = tracer_next_borrow_ms(tr);
-		if (timeout_ms < 0 && borrow_ms < 0)
+		/* The first of a borrow's check and the punches. */
+		due_ms = tracer_next_borrow_ms(tr);
+		punch_ms = punch_due_in_ms(tr);
+		if (punch_ms >= 0 && (due_ms < 0 || punch_ms < due_ms))
+			due_ms = punch_ms;
+		if (timeout_ms < 0 && due_ms < 0)
 			return wait_event(tr);
-		wait_ms = timeout_ms < 0 ? borrow_ms :
+		wait_ms = timeout_ms < 0 ? due_ms :
 		    (int)(deadline - (long)monotonic_ms());
 		if (timeout_ms >= 0 && wait_ms <= 0)
 			return 0;
-		if (borrow_ms >= 0 && borrow_ms < wait_ms)
-			wait_ms = borrow_ms;
+		if (due_ms >= 0 && due_ms < wait_ms)
+			wait_ms = due_ms;
 		if (poll(&pfd, 1, wait_ms) < 0 && errno != EINTR)
 			fatal("poll");
 	}

@@ -476,6 +476,75 @@ memory_bound() {
 # and stack alone hold 48 kB at the pause, which the samples taken while
 # it runs may all miss on a loaded machine).
 memory_bound sem-munmap 48 $((64 * 1024))
+# sem-munmap-idle: the range of a munmap is given back while the program
+# runs on without another memory call (the punch waits for the munmap to
+# have run, then comes at the next stop or, with none, a few ms later).
+# ptinspect's memfd must hold the 64 MiB once the program says "touched"
+# (it was redirected), and less than 8 MiB within a second of "unmapped",
+# while the program still waits on its standard input (a fifo held open
+# here, closed once the memfd has been measured).
+idle_giveback() {
+	local what="sem-munmap-idle: munmap gives memory back with no call after it"
+	local prog=$PROGS/sem-munmap-idle tpid pti_pid= f memfd= peak=0
+	local after= alive=yes i
+	if [ ! -x "$prog" ]; then
+		skip "sem-munmap-idle not built" "$what"
+		return
+	fi
+	rm -f "$tmp/idle.in"
+	mkfifo "$tmp/idle.in"
+	timeout -k 10 "$run_timeout" "$PTINSPECT" --batch -- "$prog" \
+	    >"$tmp/idle.log" 2>&1 <"$tmp/idle.in" &
+	tpid=$!
+	exec 9>"$tmp/idle.in"
+	for i in $(seq 1 1500); do
+		grep -q '^touched' "$tmp/idle.log" && break
+		kill -0 "$tpid" 2>/dev/null || break
+		sleep 0.02
+	done
+	# ptinspect is the child of timeout; its memfd, one of its fds.
+	pti_pid=$(cat /proc/"$tpid"/task/*/children 2>/dev/null)
+	for f in /proc/"${pti_pid%% *}"/fd/*; do
+		case $(readlink "$f" 2>/dev/null) in
+		/memfd:ptinspect*) memfd=$f; break ;;
+		esac
+	done
+	[ -n "$memfd" ] && peak=$(($(stat -L -c %b "$memfd") / 2))
+	for i in $(seq 1 1500); do
+		grep -q '^unmapped' "$tmp/idle.log" && break
+		kill -0 "$tpid" 2>/dev/null || break
+		sleep 0.02
+	done
+	for i in $(seq 1 20); do
+		[ -n "$memfd" ] || break
+		after=$(($(stat -L -c %b "$memfd" 2>/dev/null || echo 0) / 2))
+		[ "$after" -lt 8192 ] && break
+		sleep 0.05
+	done
+	# Measured while the program waited: else it proves nothing.
+	grep -q '^unmapped' "$tmp/idle.log" && kill -0 "$tpid" 2>/dev/null ||
+		alive=
+	exec 9>&-
+	wait "$tpid"
+	echo "# sem-munmap-idle: memfd ${peak} kB after touching," \
+	    "${after:-?} kB after the munmap"
+	if [ "$peak" -lt $((48 * 1024)) ]; then
+		not_ok "$what: the memfd held $peak kB after the 64 MiB were" \
+		    "touched: they were not redirected"
+		diag_file "$tmp/idle.log"
+	elif [ -z "$alive" ]; then
+		not_ok "$what: the program did not wait after its munmap"
+		diag_file "$tmp/idle.log"
+	elif [ -z "$after" ] || [ "$after" -ge 8192 ]; then
+		not_ok "$what: the memfd still holds ${after:-?} kB a second" \
+		    "after the munmap"
+		diag_file "$tmp/idle.log"
+	else
+		ok "$what (memfd $peak kB, then $after kB)"
+	fi
+}
+idle_giveback
+
 # sem-exec: six images in a row, each filling 64 MiB (and 1 MiB of heap);
 # only the live image's memory may be held (a leak keeps them all: 390 MiB),
 # and the last image's 64 MiB are held at its pause.

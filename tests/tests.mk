@@ -252,6 +252,7 @@ tests_unit_unwind_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 # tests/semantics.t runs each sem-* program natively and under ptinspect.
 SEM_PROGS = \
 	tests/progs/sem-munmap \
+	tests/progs/sem-munmap-idle \
 	tests/progs/sem-madvise \
 	tests/progs/sem-map-fixed \
 	tests/progs/sem-mremap \

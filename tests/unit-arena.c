@@ -50,6 +50,7 @@ static void test_cold_reads(void);
 static void test_clone(void);
 static void test_loop(void);
 static void test_many_small(void);
+static void test_unmap_later(void);
 
 /* Bytes the memfd has allocated. */
 static uint64_t
@@ -687,6 +688,61 @@ test_many_small(void)
 	arena_free(a);
 }
 
+/*
+ * arena_unmap_later: the file stays as it was until arena_punch_pending,
+ * and whatever could hand the offsets out again (arena_alloc), copy them
+ * (arena_clone) or grow back into them (arena_map of the same slot)
+ * punches first, so no stale byte reappears.
+ */
+static void
+test_unmap_later(void)
+{
+	struct arena *a = new_arena(), *b = new_arena();
+	uint64_t o1 = slot(a, 1 * MIB), o2, o3, o, avail;
+
+	arena_map(a, BASE, 1 * MIB, o1);
+	fill(a, BASE, 1 * MIB, 0x5a);
+	arena_unmap_later(a, BASE, 1 * MIB);
+	tap_ok(!arena_lookup(a, BASE, &o, &avail),
+	    "unmap_later: the range no longer translates");
+	tap_ok(blocks(a) >= 1 * MIB && arena_has_pending_punches(a),
+	    "unmap_later: the file keeps its pages until the punch");
+	tap_ok(arena_punch_pending(a) && blocks(a) == 0 &&
+	    !arena_has_pending_punches(a) && !arena_punch_pending(a),
+	    "punch_pending gives them back, once");
+
+	/* A new slot at the same offsets: punched before it is handed out. */
+	arena_map(a, BASE, 1 * MIB, slot(a, 1 * MIB));
+	fill(a, BASE, 1 * MIB, 0x6b);
+	arena_unmap_later(a, BASE, 1 * MIB);
+	o2 = slot(a, 1 * MIB);
+	arena_map(a, BASE + 4 * MIB, 1 * MIB, o2);
+	tap_ok(o2 == o1 && !arena_has_pending_punches(a) &&
+	    reads(a, BASE + 4 * MIB, 1 * MIB, 0),
+	    "a slot handed out again reads zeros");
+
+	/* The tail of a live slot, mapped again: zeros there too. */
+	fill(a, BASE + 4 * MIB, 1 * MIB, 0x7c);
+	arena_unmap_later(a, BASE + 4 * MIB + MIB / 2, MIB / 2);
+	arena_map(a, BASE + 4 * MIB + MIB / 2, MIB / 2, o2 + MIB / 2);
+	tap_ok(reads(a, BASE + 4 * MIB, MIB / 2, 0x7c) &&
+	    reads(a, BASE + 4 * MIB + MIB / 2, MIB / 2, 0),
+	    "a slot's tail mapped again reads zeros, its head its data");
+
+	/* fork: the child gets holes where the parent freed. */
+	o3 = slot(a, 1 * MIB);
+	arena_map(a, BASE + 8 * MIB, 1 * MIB, o3);
+	fill(a, BASE + 8 * MIB, 1 * MIB, 0x3d);
+	arena_unmap_later(a, BASE + 8 * MIB, 1 * MIB);
+	if (arena_clone(a, b, NULL) != 0)
+		tap_bail("arena_clone failed");
+	/* Left in a: the half slot at BASE + 4 MiB. */
+	tap_ok(blocks(a) == MIB / 2 && blocks(b) == MIB / 2,
+	    "clone: what the parent unmapped is not copied");
+	arena_free(a);
+	arena_free(b);
+}
+
 int
 main(void)
 {
@@ -708,5 +764,6 @@ main(void)
 	test_clone();
 	test_loop();
 	test_many_small();
+	test_unmap_later();
 	return tap_exit();
 }
