@@ -19,7 +19,7 @@ EXTRA_DIST += bench/run bench/plots.gp bench/sqlite-work.sql \
 	docs/BENCHMARKS.md docs/plots/mem-latency.png \
 	docs/plots/mem-throughput.png docs/plots/slowdown.png
 noinst_PROGRAMS += bench/mem-access bench/exit-latency bench/timeit \
-	bench/alloc-threads bench/stop-cost bench/page-cost
+	bench/alloc-threads bench/stop-cost bench/page-cost bench/tree-cpu
 bench_mem_access_SOURCES = bench/mem-access.c
 bench_mem_access_CFLAGS = $(PTI_TOOL_CFLAGS_)
 bench_mem_access_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
@@ -38,6 +38,8 @@ bench_stop_cost_SOURCES = bench/stop-cost.c
 bench_stop_cost_CFLAGS = $(AM_CFLAGS)
 bench_page_cost_SOURCES = bench/page-cost.c
 bench_page_cost_CFLAGS = $(AM_CFLAGS)
+bench_tree_cpu_SOURCES = bench/tree-cpu.c
+bench_tree_cpu_CFLAGS = $(AM_CFLAGS)
 
 .PHONY: bench
 bench: all
