@@ -133,10 +133,12 @@ tap_like "$TAP_OUT" '^backtrace truncated: more than 256 frames$' \
 
 # A thread spinning in clock_gettime(2), almost always stopped inside the
 # vdso (code without a file): its stack goes on to th_spin all the same.
+# Now and then (1 run in 40 to 100 here) it is stopped in spin_clock's own
+# instructions, and its stack starts there.
 pti_run --batch --json -ex 'bt all' "$PROGS/bt-vdso"
 tap_is "$TAP_RC" 0 "bt-vdso: exit status 0"
 s=$(bt_summary | grep ' th_spin ')
-tap_like "$(field 2 "$s")" ' spin_clock th_spin ' \
+tap_like "$(field 2 "$s")" '(^| )spin_clock th_spin ' \
 	"bt-vdso: the spinning thread's stack reaches th_spin"
 tap_is "$(field 4 "$s")" false "bt-vdso: not truncated"
 
