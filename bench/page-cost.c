@@ -12,22 +12,22 @@
  * (default 7) taken in turns, after two lines that say MIB and ROUNDS
  * ("page-cost: mib 64", "page-cost: rounds 7"):
  *
- *	page-cost: anon fault 10031 ns	first write to a page of a
+ *	page-cost: anon fault 10650 ns	first write to a page of a
  *					MAP_PRIVATE|MAP_ANONYMOUS mapping
- *	page-cost: anon free 108 ns	its munmap, which frees the page
- *	page-cost: memfd fault 10650 ns	first write to a page of a
+ *	page-cost: anon free 145 ns	its munmap, which frees the page
+ *	page-cost: memfd fault 11571 ns	first write to a page of a
  *					MAP_SHARED mapping of a memfd
- *	page-cost: memfd free 290 ns	its munmap, then the fallocate
+ *	page-cost: memfd free 347 ns	its munmap, then the fallocate
  *					PUNCH_HOLE that gives the page back
  *					(ptinspect's munmap and exit)
  *
  * Per mapping of 64 KiB, never touched, the median of ROUNDS rounds of
- * 2,000 each:
+ * 2,000 each (the figures: this 2-CPU VM, idle, 2026-12-06):
  *
- *	page-cost: anon map 2.10 us	mmap and munmap, anonymous
- *	page-cost: memfd map 3.20 us	mmap of the memfd at a descriptor
+ *	page-cost: anon map 4.17 us	mmap and munmap, anonymous
+ *	page-cost: memfd map 5.86 us	mmap of the memfd at a descriptor
  *					kept open, munmap, and the punch
- *	page-cost: memfd-open map 14.0 us	the same, the memfd opened
+ *	page-cost: memfd-open map 10.99 us	the same, the memfd opened
  *					through /proc/self/fd and closed
  *					around the mmap: the stub's way
  *					without a reserved descriptor
