@@ -401,7 +401,6 @@ arena_release(struct arena *a, uint64_t off)
 	if (s == NULL || s->off != off || s->nextents != 0)
 		fatalx("arena_release: 0x%llx: not an unmapped slot",
 		    (unsigned long long)off);
-	arena_punch_pending(a);
 	s->nextents = 1;
 	arena_slot_unref(a, off);
 }
@@ -645,7 +644,6 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 void
 arena_unmap(struct arena *a, uint64_t start, uint64_t len)
 {
-	arena_punch_pending(a);
 	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
 }
 
@@ -681,7 +679,6 @@ arena_zero(struct arena *a, uint64_t start, uint64_t len)
 	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE), s, e;
 	size_t i;
 
-	arena_punch_pending(a);
 	for (i = arena_ext_index(a, start);
 	    i < a->next && a->ext[i].start < end; i++) {
 		s = a->ext[i].start > start ? a->ext[i].start : start;
