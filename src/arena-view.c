@@ -84,7 +84,7 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
 	uint64_t page = off / PTI_PAGE_SIZE;
 	uint64_t last = (off + len - 1) / PTI_PAGE_SIZE;
 	uint64_t chunk, p0, p1, p, bit;
-	struct arena_leaf *leaf;
+	struct arena_leaf ***block, **slot;
 	size_t k;
 
 	if (len == 0)
@@ -95,34 +95,37 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
 		p1 = last / ARENA_CHUNK_PAGES == chunk
 		    ? last % ARENA_CHUNK_PAGES : ARENA_CHUNK_PAGES - 1;
 		page += p1 - p0 + 1;
-		leaf = a->leaves[chunk];
-		if (what == 0 && leaf == NULL)
+		block = &a->leaf_dir[chunk / ARENA_LEAF_BLOCK];
+		if (*block == NULL) {
+			if (what == 0)
+				continue;
+			*block = xcalloc(ARENA_LEAF_BLOCK, sizeof(**block));
+		}
+		slot = &(*block)[chunk % ARENA_LEAF_BLOCK];
+		if (what == 0 && *slot == NULL)
 			continue;
 		if (what == 0 && p0 == 0 && p1 == ARENA_CHUNK_PAGES - 1) {
-			free(leaf);
-			a->leaves[chunk] = NULL;
+			free(*slot);
+			*slot = NULL;
 			continue;
 		}
-		if (leaf == NULL) {
-			leaf = a->leaves[chunk] = xcalloc(1, sizeof(*leaf));
-			if (chunk >= a->leaves_end)
-				a->leaves_end = chunk + 1;
-		}
+		if (*slot == NULL)
+			*slot = xcalloc(1, sizeof(**slot));
 		for (p = p0; p <= p1; p++) {
 			k = p / 64;
 			bit = 1ULL << (p % 64);
 			if (what == 0) {
-				leaf->data[k] &= ~bit;
-				leaf->seen[k] &= ~bit;
-				leaf->mapped[k] &= ~bit;
+				(*slot)->data[k] &= ~bit;
+				(*slot)->seen[k] &= ~bit;
+				(*slot)->mapped[k] &= ~bit;
 				continue;
 			}
 			if (what & ARENA_DATA)
-				leaf->data[k] |= bit;
+				(*slot)->data[k] |= bit;
 			if (what & ARENA_SEEN)
-				leaf->seen[k] |= bit;
+				(*slot)->seen[k] |= bit;
 			if (what & ARENA_MAPPED)
-				leaf->mapped[k] |= bit;
+				(*slot)->mapped[k] |= bit;
 		}
 	}
 }
@@ -164,7 +167,7 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 	uint64_t p1 = (end - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
 	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * PTI_PAGE_SIZE, p;
 	unsigned char vec[ARENA_CHUNK_PAGES];
-	struct arena_leaf *leaf = a->leaves[chunk];
+	struct arena_leaf *leaf = arena_leaf(a, chunk);
 	off_t data;
 	unsigned char *w;
 
@@ -178,7 +181,7 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 					arena_mark(a, chunk * ARENA_CHUNK +
 					    p * PTI_PAGE_SIZE, PTI_PAGE_SIZE,
 					    ARENA_DATA);
-			leaf = a->leaves[chunk];
+			leaf = arena_leaf(a, chunk);
 			q = arena_bits_run(leaf != NULL ? leaf->data : NULL,
 			    p0, p1, true);
 		}
@@ -211,7 +214,7 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 static inline bool
 arena_mapped(const struct arena *a, uint64_t off)
 {
-	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
+	const struct arena_leaf *leaf = arena_leaf(a, off / ARENA_CHUNK);
 	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE;
 
 	return leaf != NULL && (leaf->mapped[p / 64] >> (p % 64) & 1) != 0;
@@ -221,7 +224,7 @@ arena_mapped(const struct arena *a, uint64_t off)
 static unsigned
 arena_page_bits(const struct arena *a, uint64_t off)
 {
-	const struct arena_leaf *leaf = a->leaves[off / ARENA_CHUNK];
+	const struct arena_leaf *leaf = arena_leaf(a, off / ARENA_CHUNK);
 	uint64_t p = off % ARENA_CHUNK / PTI_PAGE_SIZE, k = p / 64;
 
 	if (leaf == NULL)
@@ -248,7 +251,7 @@ arena_view_run(const struct arena *a, uint64_t off, uint64_t end,
 		    (chunk + 1) * ARENA_CHUNK : end;
 		p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
 		p1 = (cend - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
-		leaf = a->leaves[chunk];
+		leaf = arena_leaf(a, chunk);
 		q = arena_bits_run(leaf != NULL ? leaf->mapped : NULL, p0, p1,
 		    mapped);
 		if (q <= p1)
@@ -420,6 +423,28 @@ arena_read(struct arena *a, uint64_t addr, void *buf, size_t len)
 		}
 	}
 	return arena_read_any(a, addr, buf, len);
+}
+
+size_t
+arena_read_file(struct arena *a, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t off, n = arena_span(a, addr, len, &off);
+
+	arena_pread(a, off, buf, n);
+	return n;
+}
+
+size_t
+arena_write_file(struct arena *a, uint64_t addr, const void *buf,
+    size_t len)
+{
+	uint64_t off, n = arena_span(a, addr, len, &off);
+	ssize_t r = n == 0 ? 0 : pwrite(a->fd, buf, n, (off_t)off);
+
+	if (r <= 0)
+		return 0;
+	arena_mark(a, off, (uint64_t)r, ARENA_DATA);
+	return (size_t)r;
 }
 
 size_t

@@ -67,10 +67,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/lsan_interface.h>
-#endif
-
 #include "arena.h"
 #include "arena-int.h"
 #include "util.h"
@@ -139,23 +135,7 @@ arena_new_fd(int fd, char **errp)
 	a = xcalloc(1, sizeof(*a));
 	a->fd = fd;
 	a->win = xcalloc(ARENA_NWINDOWS, sizeof(*a->win));
-	/*
-	 * 4 MiB of which a process touches a page or two: from calloc it
-	 * was memset (glibc serves it from the heap once a freed one raised
-	 * its mmap threshold), a fifth of ptinspect's time on a tree of
-	 * short processes. Fresh anonymous pages are zero already.
-	 */
-	a->leaves = mmap(NULL, ARENA_NCHUNKS * sizeof(*a->leaves),
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
-	    MAP_NORESERVE, -1, 0);
-	if (a->leaves == MAP_FAILED)
-		fatalx("out of memory mapping an arena's leaf table: %s",
-		    strerror(errno));
-#ifdef __SANITIZE_ADDRESS__
-	/* LeakSanitizer looks for pointers in the heap, not in mappings. */
-	__lsan_register_root_region(a->leaves,
-	    ARENA_NCHUNKS * sizeof(*a->leaves));
-#endif
+	a->leaf_dir = xcalloc(ARENA_LEAF_BLOCKS, sizeof(*a->leaf_dir));
 	a->ext_cap = 64;
 	a->ext = xreallocarray(NULL, a->ext_cap, sizeof(*a->ext));
 	a->slots_cap = 64;
@@ -217,11 +197,7 @@ arena_adopt_fd(struct arena *a, int fd, char **errp)
 			munmap(a->win[i], ARENA_WINDOW);
 		a->win[i] = NULL;
 	}
-	for (i = 0; i < a->leaves_end; i++) {
-		free(a->leaves[i]);
-		a->leaves[i] = NULL;
-	}
-	a->leaves_end = 0;
+	arena_free_leaves(a);
 	/* The old file goes, and its punches still to do with it. */
 	a->npending = 0;
 	close(a->fd);
@@ -301,19 +277,29 @@ arena_free(struct arena *a)
 			arena_dispose((struct disposal){ a->win[i], -1 });
 	free(a->win);
 	arena_dispose((struct disposal){ NULL, a->fd });
-	/* The table is 4 MiB; only its start was ever touched. */
-	for (i = 0; i < a->leaves_end; i++)
-		free(a->leaves[i]);
-#ifdef __SANITIZE_ADDRESS__
-	__lsan_unregister_root_region(a->leaves,
-	    ARENA_NCHUNKS * sizeof(*a->leaves));
-#endif
-	munmap(a->leaves, ARENA_NCHUNKS * sizeof(*a->leaves));
+	arena_free_leaves(a);
+	free(a->leaf_dir);
 	free(a->ext);
 	free(a->slots);
 	free(a->free);
 	free(a->pending);
 	free(a);
+}
+
+/* Forgets all that is known of every page: no leaf is left. */
+void
+arena_free_leaves(struct arena *a)
+{
+	size_t b, i;
+
+	for (b = 0; b < ARENA_LEAF_BLOCKS; b++) {
+		if (a->leaf_dir[b] == NULL)
+			continue;
+		for (i = 0; i < ARENA_LEAF_BLOCK; i++)
+			free(a->leaf_dir[b][i]);
+		free(a->leaf_dir[b]);
+		a->leaf_dir[b] = NULL;
+	}
 }
 
 int

@@ -130,6 +130,17 @@ size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
     size_t len);
 
 /*
+ * The same through the file (pread, pwrite), never through ptinspect's
+ * view: for small bookkeeping that comes back often but should not cost
+ * a window (a mapping of the file, its page faults and its unmapping) in
+ * a process nobody looks at, as the stub's lanes.
+ */
+size_t arena_read_file(struct arena *a, uint64_t addr, void *buf,
+    size_t len);
+size_t arena_write_file(struct arena *a, uint64_t addr, const void *buf,
+    size_t len);
+
+/*
  * fork: dst (a new arena) gets src's table and a copy of every populated
  * file range (SEEK_DATA/SEEK_HOLE + copy_file_range), at the same offsets
  * and with the same slots. The caller then applies MADV_DONTFORK (unmap)

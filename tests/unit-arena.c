@@ -51,6 +51,8 @@ static void test_clone(void);
 static void test_loop(void);
 static void test_many_small(void);
 static void test_unmap_later(void);
+static void test_file_access(void);
+static void test_far_chunks(void);
 
 /* Bytes the memfd has allocated. */
 static uint64_t
@@ -744,6 +746,77 @@ test_unmap_later(void)
 	arena_free(b);
 }
 
+/*
+ * arena_read_file and arena_write_file (the stub's lanes): the same bytes
+ * as the view and the tracee's mapping, never a page of ptinspect's view
+ * mapped; nothing outside the extents.
+ */
+static void
+test_file_access(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off = slot(a, 4 * PAGE), v = 0x1122334455667788ULL, w = 0;
+	unsigned char *t;
+	int i;
+
+	t = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    arena_fd(a), (off_t)off);
+	if (t == MAP_FAILED)
+		tap_bail("mmap of the memfd: %s", strerror(errno));
+	arena_map(a, BASE, 4 * PAGE, off);
+	for (i = 0; i < 100; i++) {
+		arena_write_file(a, BASE + PAGE + 16, &v, sizeof(v));
+		arena_read_file(a, BASE + PAGE + 16, &w, sizeof(w));
+	}
+	tap_ok(w == v && memcmp(t + PAGE + 16, &v, sizeof(v)) == 0 &&
+	    view_rss() == 0,
+	    "file access: 100 writes and reads, the tracee sees the bytes, "
+	    "ptinspect's view never maps a page");
+	memset(t + 3 * PAGE, 0x3c, PAGE);
+	w = 0;
+	tap_ok(arena_read_file(a, BASE + 4 * PAGE - 8, &w, 16) == 8 &&
+	    w == 0x3c3c3c3c3c3c3c3cULL,
+	    "file access: reads what the tracee wrote, up to the extent's end");
+	tap_ok(reads(a, BASE + PAGE + 16, 1, 0x88) &&
+	    reads(a, BASE + PAGE + 16, 1, 0x88),
+	    "file access: arena_read sees a file write, by pread and view");
+	tap_ok(arena_write_file(a, BASE + 4 * PAGE, &v, sizeof(v)) == 0 &&
+	    arena_read_file(a, BASE - 8, &w, sizeof(w)) == 0,
+	    "file access: nothing outside the extent");
+	munmap(t, 4 * PAGE);
+	arena_free(a);
+}
+
+/*
+ * Pages known in chunks more than a leaf block (1 GiB of file) apart, the
+ * first and the last of the file: each is read back, and a punch of one
+ * forgets only it.
+ */
+static void
+test_far_chunks(void)
+{
+	struct arena *a = new_arena();
+	uint64_t near = slot(a, 1 * MIB), big = slot(a, 700 * GIB);
+	uint64_t far = slot(a, 1 * MIB), o, avail;
+
+	tap_ok(near == 0 && big != 0 && far > 700 * GIB,
+	    "far chunks: slots at 0x%llx and 0x%llx",
+	    (unsigned long long)near, (unsigned long long)far);
+	arena_map(a, BASE, 1 * MIB, near);
+	arena_map(a, BASE + 1 * GIB, 1 * MIB, far);
+	fill(a, BASE, 2 * PAGE, 0x21);
+	fill(a, BASE + 1 * GIB, 2 * PAGE, 0x42);
+	tap_ok(reads(a, BASE, 2 * PAGE, 0x21) &&
+	    reads(a, BASE + 1 * GIB, 2 * PAGE, 0x42) &&
+	    arena_lookup(a, BASE + 1 * GIB, &o, &avail) && o == far,
+	    "far chunks: each reads its own bytes");
+	arena_zero(a, BASE + 1 * GIB, 1 * MIB);
+	tap_ok(reads(a, BASE, 2 * PAGE, 0x21) &&
+	    reads(a, BASE + 1 * GIB, 2 * PAGE, 0),
+	    "far chunks: a punch of one forgets only it");
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -766,5 +839,7 @@ main(void)
 	test_loop();
 	test_many_small();
 	test_unmap_later();
+	test_file_access();
+	test_far_chunks();
 	return tap_exit();
 }
