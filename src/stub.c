@@ -196,6 +196,7 @@ struct lane {
 
 struct stub {
 	uint64_t busy;		/* bit i: lane i is out */
+	uint64_t pathed;	/* bit i: lane i has the memfd's path */
 	struct lane lanes[STUB_LANES];
 };
 
@@ -256,29 +257,38 @@ write_code(pid_t tid)
 	    (ssize_t)sizeof(code) ? 0 : -1;
 }
 
-/* Every lane opens the memfd of p's arena when it cannot stay there. */
+/*
+ * Lane i opens the memfd of p's arena by this path when it cannot stay
+ * there. Written at the lane's first use, not for every lane at install:
+ * most processes use one or two of them.
+ */
 static void
-write_paths(struct proc *p)
+write_path(struct proc *p, unsigned i)
 {
 	struct redirect_state *rs = p->redirect;
 	char path[sizeof(((struct lane_data *)0)->path)];
-	unsigned i;
 
 	memset(path, 0, sizeof(path));
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
 	    arena_fd(rs->arena));
-	for (i = 0; i < STUB_LANES; i++)
-		arena_write_file(rs->arena, lane_data(i) +
-		    offsetof(struct lane_data, path), path, sizeof(path));
+	arena_write_file(rs->arena, lane_data(i) +
+	    offsetof(struct lane_data, path), path, sizeof(path));
+	rs->stub->pathed |= 1ULL << i;
 }
 
 void
 stub_retarget(struct proc *p)
 {
-	const struct redirect_state *rs = redir_peek(p);
+	struct redirect_state *rs = p->redirect;
+	unsigned i;
 
-	if (rs->stub != NULL && rs->arena != NULL)
-		write_paths(p);
+	if (rs == NULL || rs->stub == NULL || rs->arena == NULL)
+		return;
+	/* The lanes out may not have opened it yet. */
+	rs->stub->pathed = 0;
+	for (i = 0; i < STUB_LANES; i++)
+		if (rs->stub->busy & (1ULL << i))
+			write_path(p, i);
 }
 
 int
@@ -315,7 +325,6 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 		return -1;
 	}
 	rs->stub = xcalloc(1, sizeof(*rs->stub));
-	write_paths(p);
 	return 0;
 }
 
@@ -366,6 +375,8 @@ send_lane(struct thread *t, const struct user_regs_struct *regs,
 	ld->saved_rdi = regs->rdi;
 	ld->saved_rsi = regs->rsi;
 	ld->saved_rdx = regs->rdx;
+	if (!(s->pathed & (1ULL << i)))
+		write_path(t->proc, i);
 	/* All but the path, which stays installed. */
 	arena_write_file(rs->arena, lane_data(i), ld,
 	    offsetof(struct lane_data, path));
@@ -824,8 +835,8 @@ stub_inherit(struct proc *parent, struct proc *child)
 
 	if (parent->redirect->stub == NULL || chrs->arena == NULL)
 		return;
+	/* No lane has the child's path yet: each writes it when first out. */
 	chrs->stub = xcalloc(1, sizeof(*chrs->stub));
-	write_paths(child);
 }
 
 bool
