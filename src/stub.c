@@ -472,20 +472,35 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 	return true;
 }
 
-/* A lane's result and how it got it; false while it is still running. */
+/*
+ * A lane's result and how it got it; false while it is still running.
+ *
+ * The lane stores `how`, then `result` (one 8-byte store) over
+ * LANE_PENDING, while the program runs. pread copies with rep movsb,
+ * which may take an 8-byte field a byte at a time, so a read that
+ * overlaps the store can be torn: part LANE_PENDING, part the result.
+ * Once any byte of the store shows, all of it does (x86 stores are
+ * atomic), so a second read that agrees with the first is the result.
+ */
 static bool
 lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 {
 	const struct redirect_state *rs = redir_peek(p);
+	uint64_t at = lane_data(i) + offsetof(struct lane_data, result);
+	int64_t again;
 
-	/* result, then how, in two loads: the lane stores how first. */
-	arena_read_file(rs->arena, lane_data(i) + offsetof(struct lane_data, result),
-	    result, sizeof(*result));
-	if (*result == LANE_PENDING)
-		return false;
+	arena_read_file(rs->arena, at, result, sizeof(*result));
+	for (;;) {
+		if (*result == LANE_PENDING)
+			return false;
+		arena_read_file(rs->arena, at, &again, sizeof(again));
+		if (again == *result)
+			break;
+		*result = again;
+	}
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	arena_read_file(rs->arena, lane_data(i) + offsetof(struct lane_data, how),
-	    how, sizeof(*how));
+	arena_read_file(rs->arena, lane_data(i) + offsetof(struct lane_data,
+	    how), how, sizeof(*how));
 	return true;
 }
 
