@@ -241,14 +241,15 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	 * Slow this once: the next ones take the stub, and so does this one
 	 * once the stub is in (from the exit stop of the last injected call,
 	 * as from a seccomp stop): its mmap and the close of a transient
-	 * descriptor would cost 4 more stops, the descriptor's own close 2.
+	 * descriptor would cost 4 more stops. The lane closes that
+	 * descriptor itself, as it closes those it opens: its close
+	 * injected here cost 2.
 	 */
 	if (!at_stub && stub_install(&inj, p, fd) == 0 && stub_ready(p) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed)) {
-		redirect_fd_release(&inj, fd);
 		if (inject_end(&inj, false, 0) == 0)
 			stub_send(t, regs, PAGE_UP(len), off, shared_flags,
-			    redirect_fd_transient(p) ? -1 :
+			    redirect_fd_transient(p) ? LANE_FD_CLOSE(fd) :
 			    redirect_reserved_fd());
 		else
 			arena_release(rs->arena, off);

@@ -58,13 +58,16 @@
 	.p2align 8
 pti_stub_lane:
 .Llane:
-	/* The memfd: kept in the tracee, or opened for this call. */
+	/*
+	 * The memfd: kept in the tracee, or opened for this call (-1), or
+	 * one ptinspect opened at this stop, to close after (LANE_FD_CLOSE).
+	 */
 	movq D(LANE_FD), %r8
 	testq %r8, %r8
 	jns 1f
-	movq %rdi, D(LANE_SAVED_RDI)
-	movq %rsi, D(LANE_SAVED_RSI)
-	movq %rdx, D(LANE_SAVED_RDX)
+	cmpq $-1, %r8
+	jne 15f
+	/* The open takes rdi, rsi, rdx: send_lane saved them in the lane. */
 	open_memfd
 	movq D(LANE_SAVED_RDI), %rdi
 	movq D(LANE_SAVED_RSI), %rsi
@@ -97,6 +100,10 @@ pti_stub_lane:
 	/* how is stored before result: ptinspect reads them the other way. */
 4:	movq %rax, D(LANE_RESULT)
 	back_to_program
+	/* A descriptor given to close: -(fd + 2) back to fd. */
+15:	negq %r8
+	subq $2, %r8
+	jmp 1b
 
 /*
  * Where a lane returns instead of the program while ptinspect holds a

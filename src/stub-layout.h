@@ -33,6 +33,8 @@
  */
 #define LANE_FLAGS 0		/* r10 for the shared mmap */
 #define LANE_FD 8		/* r8: the memfd, or -1 to open path */
+/* LANE_FD for descriptor fd, closed after the mmap (an mmap lane's only). */
+#define LANE_FD_CLOSE(fd) (-(fd) - 2)
 #define LANE_OFFSET 16		/* r9: the slot's file offset */
 #define LANE_ORIG_R10 24	/* the program's r10, r8, r9 */
 #define LANE_ORIG_R8 32

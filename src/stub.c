@@ -81,6 +81,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,14 +239,23 @@ map_exactly(struct inject *inj, uint64_t addr, uint64_t len, long prot,
 	return false;
 }
 
+/*
+ * The lanes' code into its pages. Mapped read-only and executable, they
+ * are written through /proc/TID/mem (forced, as ptrace's POKEs: a copy of
+ * each page of the process's own), which spares an injected mprotect (3
+ * stops); writable, with process_vm_writev.
+ */
 static int
-write_code(pid_t tid)
+write_code(pid_t tid, bool forced)
 {
 	size_t n = (size_t)(pti_stub_lane_end - pti_stub_lane);
 	static unsigned char code[STUB_CODE_BYTES];
 	struct iovec local = { code, sizeof(code) };
 	struct iovec remote = { (void *)(uintptr_t)STUB_ADDR, sizeof(code) };
+	char path[64];
 	unsigned i;
+	ssize_t w;
+	int fd;
 
 	if (n > STUB_LANE_BYTES)
 		fatalx("stub: lane code is %zu bytes (bug)", n);
@@ -253,8 +263,38 @@ write_code(pid_t tid)
 	memset(code, 0xcc, sizeof(code));
 	for (i = 0; i < STUB_LANES; i++)
 		memcpy(code + (size_t)i * STUB_LANE_BYTES, pti_stub_lane, n);
-	return process_vm_writev(tid, &local, 1, &remote, 1, 0) ==
-	    (ssize_t)sizeof(code) ? 0 : -1;
+	if (!forced)
+		return process_vm_writev(tid, &local, 1, &remote, 1, 0) ==
+		    (ssize_t)sizeof(code) ? 0 : -1;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return -1;
+	w = pwrite(fd, code, sizeof(code), (off_t)STUB_ADDR);
+	close(fd);
+	return w == (ssize_t)sizeof(code) ? 0 : -1;
+}
+
+/*
+ * The code at STUB_ADDR, mapped there, executable: forced, or else (a
+ * kernel whose proc_mem.force_override refuses; the tests'
+ * PTI_TEST_NO_FORCED_CODE) made writable for the copy and executable
+ * again. 0 or -1.
+ */
+static int
+place_code(struct inject *inj)
+{
+	pid_t tid = inj->thread->tid;
+
+	if (getenv("PTI_TEST_NO_FORCED_CODE") == NULL &&
+	    write_code(tid, true) == 0)
+		return 0;
+	if (inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
+	    (long)STUB_CODE_BYTES, PROT_READ | PROT_WRITE, 0, 0, 0) != 0 ||
+	    write_code(tid, false) != 0)
+		return -1;
+	return inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
+	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) == 0 ?
+	    0 : -1;
 }
 
 /*
@@ -291,6 +331,13 @@ stub_retarget(struct proc *p)
 			write_path(p, i);
 }
 
+/*
+ * Two mappings: the lanes' data from the memfd (ptinspect reads and
+ * writes it through the file, whatever the process's dumpability, which
+ * process_vm_readv depends on), and the code, private and executable from
+ * the start, written by place_code. With the memfd's openat before them,
+ * 7 stops; the lane the caller sends next closes the descriptor.
+ */
 int
 stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 {
@@ -312,10 +359,8 @@ stub_install(struct inject *inj, struct proc *p, long tracee_fd)
 	}
 	arena_map(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
 	code_mapped = map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
-	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!code_mapped || write_code(inj->thread->tid) != 0 ||
-	    inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
-	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) != 0) {
+	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!code_mapped || place_code(inj) != 0) {
 		/* Only what we mapped: the code's range may be the program's */
 		inject_syscall(inj, SYS_munmap, (long)(code_mapped ? STUB_ADDR :
 		    STUB_DATA_ADDR), (long)(code_mapped ? STUB_BYTES :
@@ -371,7 +416,11 @@ send_lane(struct thread *t, const struct user_regs_struct *regs,
 	ld->orig_r9 = regs->r9;
 	ld->return_rip = regs->rip;
 	ld->result = LANE_PENDING;
-	/* The mmap lane saves these itself; stub_program_view reads them. */
+	/*
+	 * The lanes' open of the memfd takes these, and they are the
+	 * program's: the lane puts them back from here (stub_program_view
+	 * reads them too).
+	 */
 	ld->saved_rdi = regs->rdi;
 	ld->saved_rsi = regs->rsi;
 	ld->saved_rdx = regs->rdx;

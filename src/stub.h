@@ -52,8 +52,9 @@ bool stub_ready(const struct proc *p);
  * Sends the thread, stopped at the seccomp stop of a private anonymous
  * mmap, through a lane: it will map `len` bytes of the arena at file
  * offset `off` with `flags` in place of its own (MAP_SHARED), through
- * tracee_fd or, if -1, a descriptor opened and closed around the call; if
- * that fails, it runs its original call. Registers are what the original
+ * tracee_fd, or if -1 a descriptor opened and closed around the call, or
+ * if LANE_FD_CLOSE(fd) descriptor fd, closed after; if that fails, it
+ * runs its original call. Registers are what the original
  * call would have left. stub_collect learns the result.
  */
 void stub_send(struct thread *t, const struct user_regs_struct *regs,

@@ -134,6 +134,15 @@ prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
 tap_is "$TAP_RC" 0 "sig-lane under ptinspect: exit status 0"
 tap_like "$prog_out" '^ok [0-9]+ signals$' "... passes its checks: $prog_out"
 tap_like "$TAP_OUT" '"name":"\[ptinspect\]"' "... with the stub in place"
+# The same where /proc/PID/mem will not write the stub's code into its
+# read-only pages (proc_mem.force_override): made writable for the copy.
+PTI_TEST_NO_FORCED_CODE=1 pti_run --batch --json -p -ex maps -- \
+    "$PROGS/sig-lane" 100
+prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
+tap_is "$TAP_RC" 0 "sig-lane, code not forced in: exit status 0"
+tap_like "$prog_out" '^ok [0-9]+ signals$' "... passes its checks: $prog_out"
+tap_like "$TAP_OUT" '"start":"0x70000000","end":"0x70004000","perms":"r-xp"' \
+    "... with the stub's code in place, executable"
 # Bursts of ten queued real-time signals, each with its own siginfo, from
 # a second thread while the main thread maps and unmaps (sig-lane burst):
 # those that come while a lane holds one must each still come, with the
