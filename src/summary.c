@@ -34,15 +34,32 @@ struct summary_entry {
 	size_t order;		/* when it was seen ending */
 };
 
+/* A process not seen gone yet, and its entry (an index of v). */
+struct summary_open {
+	const struct proc *p;
+	size_t i;
+};
+
+/*
+ * The tracer lists every process it has seen, gone ones too, and only
+ * appends: an update looks at the processes listed since the last one
+ * and at those not gone yet, never at the whole list. (A walk of it all,
+ * with a search of the entries by pid for each, at every event, took
+ * ptinspect's own time from 0.27 to 1.01 s on 1,000 processes.)
+ */
 struct summary {
-	struct summary_entry *v;
+	struct summary_entry *v;	/* one per process, as listed */
 	size_t count;
 	size_t nended;
 	uint64_t created_ms;	/* summary_new: just before the spawn */
+	struct summary_open *open;
+	size_t nopen, open_cap;
+	const struct proc *last;	/* listed last at the last update */
 };
 
 static uint64_t boot_ms(void);
-static struct summary_entry *summary_find(struct summary *s, pid_t pid);
+static void summary_add(struct summary *s, const struct proc *p,
+    uint64_t now, long tick);
 static int summary_cmp(const void *a, const void *b);
 
 static uint64_t
@@ -63,13 +80,42 @@ summary_new(void)
 	return s;
 }
 
-static struct summary_entry *
-summary_find(struct summary *s, pid_t pid)
+/* A new entry for p, first seen now, and p among the open ones. */
+static void
+summary_add(struct summary *s, const struct proc *p, uint64_t now, long tick)
 {
-	for (size_t i = 0; i < s->count; i++)
-		if (s->v[i].pid == pid)
-			return &s->v[i];
-	return NULL;
+	struct summary_entry *e;
+	struct procinfo_status st;
+
+	s->v = xreallocarray(s->v, s->count + 1, sizeof(*s->v));
+	e = &s->v[s->count];
+	memset(e, 0, sizeof(*e));
+	e->pid = p->pid;
+	e->ppid = p->parent_pid;
+	/* The root was forked by the spawn: it began then. */
+	e->start_ms = p->is_root ? s->created_ms : now;
+	if (p->state != PROC_GONE &&
+	    procinfo_status_read(p->pid, p->pid, &st, NULL) == 0) {
+		/*
+		 * The tracer's parent_pid is 0 when a child's first stop
+		 * overtook its parent's fork event: /proc knows.
+		 */
+		if (!p->is_root)
+			e->ppid = st.ppid;
+		/*
+		 * /proc's start is floored to a tick: past two ticks it is
+		 * the nearer of the two.
+		 */
+		if (st.lifetime_ms > 2 * (uint64_t)tick &&
+		    st.lifetime_ms < now)
+			e->start_ms = now - st.lifetime_ms;
+	}
+	if (s->nopen == s->open_cap) {
+		s->open_cap = s->open_cap != 0 ? s->open_cap * 2 : 16;
+		s->open = xreallocarray(s->open, s->open_cap,
+		    sizeof(*s->open));
+	}
+	s->open[s->nopen++] = (struct summary_open){ p, s->count++ };
 }
 
 void
@@ -78,39 +124,18 @@ summary_update(struct summary *s, struct tracer *tr)
 	uint64_t now = boot_ms();
 	long tick = 1000 / (sysconf(_SC_CLK_TCK) > 0 ?
 	    sysconf(_SC_CLK_TCK) : 100);
+	const struct proc *p;
+	struct summary_entry *e;
+	size_t k;
 
-	for (struct proc *p = tracer_procs(tr); p != NULL; p = p->next) {
-		struct summary_entry *e = summary_find(s, p->pid);
-		struct procinfo_status st;
-
-		if (e == NULL) {
-			s->v = xreallocarray(s->v, s->count + 1,
-			    sizeof(*s->v));
-			e = &s->v[s->count++];
-			memset(e, 0, sizeof(*e));
-			e->pid = p->pid;
-			e->ppid = p->parent_pid;
-			/* The root was forked by the spawn: it began then. */
-			e->start_ms = p->is_root ? s->created_ms : now;
-			if (p->state != PROC_GONE &&
-			    procinfo_status_read(p->pid, p->pid, &st,
-			    NULL) == 0) {
-				/*
-				 * The tracer's parent_pid is 0 when a child's
-				 * first stop overtook its parent's fork
-				 * event: /proc knows.
-				 */
-				if (!p->is_root)
-					e->ppid = st.ppid;
-				/*
-				 * /proc's start is floored to a tick: past
-				 * two ticks it is the nearer of the two.
-				 */
-				if (st.lifetime_ms > 2 * (uint64_t)tick &&
-				    st.lifetime_ms < now)
-					e->start_ms = now - st.lifetime_ms;
-			}
-		}
+	for (p = s->last != NULL ? s->last->next : tracer_procs(tr);
+	    p != NULL; p = p->next) {
+		summary_add(s, p, now, tick);
+		s->last = p;
+	}
+	for (k = 0; k < s->nopen; ) {
+		p = s->open[k].p;
+		e = &s->v[s->open[k].i];
 		snprintf(e->comm, sizeof(e->comm), "%s", p->comm);
 		if (!e->ended && (p->state == PROC_PAUSED ||
 		    p->state == PROC_RELEASED || p->state == PROC_GONE)) {
@@ -118,10 +143,13 @@ summary_update(struct summary *s, struct tracer *tr)
 			e->end_ms = now;
 			e->order = s->nended++;
 		}
-		if (p->state == PROC_GONE && !e->gone) {
-			e->gone = true;
-			e->wait_status = p->wait_status;
+		if (p->state != PROC_GONE) {
+			k++;
+			continue;
 		}
+		e->gone = true;
+		e->wait_status = p->wait_status;
+		s->open[k] = s->open[--s->nopen];
 	}
 }
 
@@ -193,5 +221,6 @@ summary_free(struct summary *s)
 	if (s == NULL)
 		return;
 	free(s->v);
+	free(s->open);
 	free(s);
 }

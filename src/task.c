@@ -85,14 +85,17 @@ struct proc *
 task_proc_new(struct task_table *tt, pid_t pid, pid_t parent_pid)
 {
 	struct proc *p = xcalloc(1, sizeof(*p));
-	struct proc **tail;
 
+	p->table = tt;
 	p->pid = pid;
 	p->parent_pid = parent_pid;
 	p->state = PROC_RUNNING;
-	for (tail = &tt->procs; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = p;
+	/* Gone ones stay listed: a walk to the end grew with every one. */
+	if (tt->procs_tail != NULL)
+		tt->procs_tail->next = p;
+	else
+		tt->procs = p;
+	tt->procs_tail = p;
 	return p;
 }
 

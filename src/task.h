@@ -72,6 +72,7 @@ struct thread {
 };
 
 struct proc {
+	struct task_table *table;	/* that lists it; NULL: a core's */
 	pid_t pid;		/* thread group id */
 	pid_t parent_pid;	/* 0 for the root */
 	bool is_root;		/* the process ptinspect started */
@@ -140,7 +141,13 @@ struct proc {
 
 /* Every process seen (gone ones too) and a hash of live threads by tid. */
 struct task_table {
-	struct proc *procs;
+	struct proc *procs;		/* in the order they came, gone too */
+	struct proc *procs_tail;	/* the last of them, to append */
+	/*
+	 * At least how many are PROC_PAUSED and not yet reported (never
+	 * fewer): tracer_next_paused walks the list only then.
+	 */
+	size_t unreported_pauses;
 	struct thread *thread_hash[TASK_HASH_SIZE];
 };
 

@@ -172,6 +172,8 @@ tracer_check_paused(struct proc *p)
 		if (!t->stopped && !t->exiting)
 			return;
 	p->state = PROC_PAUSED;
+	if (!p->pause_reported && p->table != NULL)
+		p->table->unreported_pauses++;
 	proc_read_comm(p);
 }
 
@@ -200,12 +202,18 @@ tracer_next_paused(struct tracer *tr)
 {
 	struct proc *p;
 
+	/* Called after every event: the list holds every process seen. */
+	if (tr->tasks.unreported_pauses == 0)
+		return NULL;
 	for (p = tr->tasks.procs; p != NULL; p = p->next) {
 		if (p->state == PROC_PAUSED && !p->pause_reported) {
 			p->pause_reported = true;
+			tr->tasks.unreported_pauses--;
 			return p;
 		}
 	}
+	/* Those counted left PROC_PAUSED unreported (killed, gone). */
+	tr->tasks.unreported_pauses = 0;
 	return NULL;
 }
 
