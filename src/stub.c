@@ -13,12 +13,12 @@
  * How. At the entry stop ptinspect fills a lane's data (shared memory: the
  * lanes are an arena extent, read and written through the file, pread and
  * pwrite, so that the lanes alone map no window of ptinspect's view in a
- * process nobody looks at: a third of ptinspect's time per process on a
- * tree of short ones went to that window's faults and unmapping), points the
- * thread's rip at the lane's code and skips the original syscall. The
- * lane code, running as the program, opens the memfd if it has to, makes
- * the shared mapping (the filter lets mmap and munmap from STUB_ADDR's
- * lanes pass), closes
+ * process nobody looks at: over a quarter of ptinspect's time per process
+ * on a tree of short ones went to that window's faults and unmapping),
+ * points the thread's rip at the lane's code and skips the original
+ * syscall. The lane code, running as the program, opens the memfd if it
+ * has to, makes the shared mapping (the filter lets mmap and munmap from
+ * STUB_ADDR's lanes pass), closes
  * the descriptor, stores the result in the lane, restores r8-r10, sets rcx
  * as the syscall would have (the address after it) and jumps back. If the
  * shared mapping fails it makes the original one, so the program gets
