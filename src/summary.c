@@ -45,7 +45,7 @@ struct summary_open {
  * appends: an update looks at the processes listed since the last one
  * and at those not gone yet, never at the whole list. (A walk of it all,
  * with a search of the entries by pid for each, at every event, took
- * ptinspect's own time from 0.27 to 1.01 s on 1,000 processes.)
+ * ptinspect's own time on 3,000 runs of /bin/true from 2.6 s to 36 s.)
  */
 struct summary {
 	struct summary_entry *v;	/* one per process, as listed */

@@ -88,6 +88,28 @@ print([o["ppid"] for o in map(json.loads, open(sys.argv[1]))
     "json: the child's ppid is the root"
 
 # Errors: --summary is for batch mode; a FILE that cannot be made.
+# Many processes, one after another and side by side (the summary keeps
+# only those not gone, and the ones listed since its last look): each
+# is listed once, with its parent and its own status; the shell prints
+# the pids it started, the outside oracle.
+pti_run --batch -f --summary="$TAP_TMP/many.txt" sh -c '
+	i=0
+	while [ $i -lt 150 ]; do
+		(exit $((i % 7))) & echo "$! $((i % 7))"
+		sh -c "exit 3" & echo "$! 3"
+		wait
+		i=$((i + 1))
+	done'
+tap_is "$TAP_RC" 0 "300 processes: exit status 0"
+bad=$(printf '%s\n' "$TAP_OUT" | while read -r pid code; do
+	n=$(awk -v p="$pid" -v c="exit $code" '$1 == p &&
+	    $0 ~ (c "$") { k++ } END { print k + 0 }' "$TAP_TMP/many.txt")
+	[ "$n" = 1 ] || echo "$pid:$n"
+done)
+tap_is "$bad" "" "300 processes: each listed once, with its own exit status"
+tap_is "$(sed 1d "$TAP_TMP/many.txt" | wc -l)" 301 \
+    "300 processes: 301 lines, the shell's too"
+
 pti_run --summary true
 tap_is "$TAP_RC" 2 "--summary without --batch: usage error"
 tap_like "$TAP_ERR" "--summary needs --batch" "... says so"
