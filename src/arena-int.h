@@ -110,8 +110,6 @@ arena_leaf(const struct arena *a, uint64_t chunk)
 	return block != NULL ? block[chunk % ARENA_LEAF_BLOCK] : NULL;
 }
 
-void arena_free_leaves(struct arena *a);
-
 /* Index of the first extent that ends after addr. */
 static inline size_t
 arena_ext_index(const struct arena *a, uint64_t addr)

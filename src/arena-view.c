@@ -84,7 +84,7 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
 	uint64_t page = off / PTI_PAGE_SIZE;
 	uint64_t last = (off + len - 1) / PTI_PAGE_SIZE;
 	uint64_t chunk, p0, p1, p, bit;
-	struct arena_leaf ***block, **slot;
+	struct arena_leaf ***block, **slot, *leaf;
 	size_t k;
 
 	if (len == 0)
@@ -111,21 +111,22 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
 		}
 		if (*slot == NULL)
 			*slot = xcalloc(1, sizeof(**slot));
+		leaf = *slot;
 		for (p = p0; p <= p1; p++) {
 			k = p / 64;
 			bit = 1ULL << (p % 64);
 			if (what == 0) {
-				(*slot)->data[k] &= ~bit;
-				(*slot)->seen[k] &= ~bit;
-				(*slot)->mapped[k] &= ~bit;
+				leaf->data[k] &= ~bit;
+				leaf->seen[k] &= ~bit;
+				leaf->mapped[k] &= ~bit;
 				continue;
 			}
 			if (what & ARENA_DATA)
-				(*slot)->data[k] |= bit;
+				leaf->data[k] |= bit;
 			if (what & ARENA_SEEN)
-				(*slot)->seen[k] |= bit;
+				leaf->seen[k] |= bit;
 			if (what & ARENA_MAPPED)
-				(*slot)->mapped[k] |= bit;
+				leaf->mapped[k] |= bit;
 		}
 	}
 }

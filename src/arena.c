@@ -84,6 +84,7 @@ static bool arena_take(struct arena *a, uint64_t size, uint64_t align,
     uint64_t *off);
 static void arena_punch(struct arena *a, uint64_t off, uint64_t len);
 static int arena_prepare_fd(int fd, char **errp);
+static void arena_free_leaves(struct arena *a);
 static int arena_copy_file(const struct arena *src, struct arena *dst,
     uint64_t off, uint64_t len, char **errp);
 
@@ -287,7 +288,7 @@ arena_free(struct arena *a)
 }
 
 /* Forgets all that is known of every page: no leaf is left. */
-void
+static void
 arena_free_leaves(struct arena *a)
 {
 	size_t b, i;

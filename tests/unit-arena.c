@@ -33,6 +33,8 @@ static bool reads(struct arena *a, uint64_t addr, size_t len,
     unsigned char c);
 static void fill(struct arena *a, uint64_t addr, size_t len,
     unsigned char c);
+static unsigned char *tracee_view(struct arena *a, uint64_t off,
+    uint64_t len);
 static double now(void);
 static bool move_dies(struct arena *a, uint64_t old_start, uint64_t old_len,
     uint64_t new_start, uint64_t new_len);
@@ -74,6 +76,22 @@ new_arena(void)
 	if (a == NULL)
 		tap_bail("%s", err);
 	return a;
+}
+
+/*
+ * The "tracee's" mapping of len bytes of the file at off, entered in the
+ * arena at BASE.
+ */
+static unsigned char *
+tracee_view(struct arena *a, uint64_t off, uint64_t len)
+{
+	unsigned char *t = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, arena_fd(a), (off_t)off);
+
+	if (t == MAP_FAILED)
+		tap_bail("mmap of the memfd: %s", strerror(errno));
+	arena_map(a, BASE, len, off);
+	return t;
 }
 
 static uint64_t
@@ -442,11 +460,7 @@ test_outside_writes(void)
 	uint64_t off = slot(a, 4 * MIB);
 	unsigned char *t;
 
-	t = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    arena_fd(a), (off_t)off);
-	if (t == MAP_FAILED)
-		tap_bail("mmap of the memfd: %s", strerror(errno));
-	arena_map(a, BASE, 4 * MIB, off);
+	t = tracee_view(a, off, 4 * MIB);
 	tap_ok(reads(a, BASE, 4 * MIB, 0), "untouched reads zeros");
 	memset(t + 3 * PAGE, 0x77, PAGE);
 	memset(t + 2 * MIB + 5 * PAGE, 0x78, PAGE);
@@ -507,11 +521,7 @@ test_cold_reads(void)
 	bool same = true;
 	size_t i;
 
-	t = mmap(NULL, 4 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    arena_fd(a), (off_t)off);
-	if (t == MAP_FAILED)
-		tap_bail("mmap of the memfd: %s", strerror(errno));
-	arena_map(a, BASE, 4 * MIB, off);
+	t = tracee_view(a, off, 4 * MIB);
 	for (i = 0; i < 4 * MIB / PAGE; i++)
 		memset(t + i * PAGE, (int)(i % 251 + 1), PAGE);
 	tap_ok(arena_read(a, BASE + 5 * PAGE + 8, &v, 8) == 8 &&
@@ -759,11 +769,7 @@ test_file_access(void)
 	unsigned char *t;
 	int i;
 
-	t = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    arena_fd(a), (off_t)off);
-	if (t == MAP_FAILED)
-		tap_bail("mmap of the memfd: %s", strerror(errno));
-	arena_map(a, BASE, 4 * PAGE, off);
+	t = tracee_view(a, off, 4 * PAGE);
 	for (i = 0; i < 100; i++) {
 		arena_write_file(a, BASE + PAGE + 16, &v, sizeof(v));
 		arena_read_file(a, BASE + PAGE + 16, &w, sizeof(w));
