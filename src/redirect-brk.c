@@ -357,8 +357,9 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		    NULL) == 0)
 			b->has_slot = true;
 		off = b->slot + (old_top - base);
+		/* The first redirected call of a process puts the stub in. */
 		fd = b->has_slot && !rs->redirect_disabled ?
-		    redirect_fd_acquire(&inj, p) : -1;
+		    redirect_stub_install(&inj, p) : -1;
 		if (fd < 0 && old_top == base) {
 			/*
 			 * No arena in this process (the memfd cannot reach
@@ -377,9 +378,6 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		if (rs->stub != NULL &&
 		    stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))
 			stub_evict(&inj, p);
-		else if (fd >= 0)
-			/* Slow this once: the next ones take the stub. */
-			stub_install(&inj, p, fd);
 		/*
 		 * Without the memfd (redirection ended: on_own_filter) the
 		 * heap grows with private memory, as the kernel's would.

@@ -21,6 +21,7 @@
 #include "inject.h"
 #include "redirect.h"
 #include "redirect-int.h"
+#include "stub.h"
 #include "task.h"
 
 /*
@@ -216,6 +217,35 @@ redirect_fd_acquire(struct inject *inj, struct proc *p)
 	if (redirect_fd_transient(p) || !install_fd(inj, p, fd))
 		return fd;
 	return reserved_fd;
+}
+
+/*
+ * The stub's set-up opens the memfd itself, in the stop that maps the
+ * lanes' data: with the code's mapping 2 stops, where injecting the open
+ * and both mappings took 7. Where the tracee cannot open it by its path,
+ * the descriptor comes as redirect_fd_acquire finds one (the tracee's own
+ * memfd may be adopted only while the arena has no extent, so before the
+ * lanes' data has one).
+ */
+long
+redirect_stub_install(struct inject *inj, struct proc *p)
+{
+	bool kept = !redirect_fd_transient(p) && redir(p)->arena_fd_installed;
+	long fd;
+
+	if (stub_place_code(inj, p) != 0)
+		return redirect_fd_acquire(inj, p);
+	fd = stub_map_data(inj, p, kept ? reserved_fd : -1);
+	if (fd >= 0)
+		return kept || redirect_fd_transient(p) ||
+		    !install_fd(inj, p, fd) ? fd : reserved_fd;
+	if (fd == -ESRCH)
+		return -1;
+	fd = redirect_fd_acquire(inj, p);
+	if (fd >= 0)
+		return stub_map_data(inj, p, fd);
+	stub_unplace_code(inj, p);
+	return fd;
 }
 
 /* Closes a descriptor redirect_fd_acquire opened for one call. */

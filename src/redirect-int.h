@@ -127,6 +127,11 @@ long redirect_region_prot(const struct region *r);
 bool redirect_fd_transient(const struct proc *p);
 /* The arena's descriptor in the tracee for the next call, or -1. */
 long redirect_fd_acquire(struct inject *inj, struct proc *p);
+/*
+ * As redirect_fd_acquire, with the stub put into the address space first
+ * where it is not yet (stub.h): the first redirected call of a process.
+ */
+long redirect_stub_install(struct inject *inj, struct proc *p);
 /* Closes a descriptor redirect_fd_acquire opened for one call. */
 void redirect_fd_release(struct inject *inj, long fd);
 

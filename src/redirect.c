@@ -228,7 +228,9 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		arena_release(rs->arena, off);
 		return;
 	}
-	fd = redirect_fd_acquire(&inj, p);
+	/* The first redirected call of a process puts the stub in place. */
+	fd = at_stub ? redirect_fd_acquire(&inj, p) :
+	    redirect_stub_install(&inj, p);
 	if (fd < 0) {
 		/* Run the original call; this mapping stays private. */
 		arena_release(rs->arena, off);
@@ -239,13 +241,12 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	}
 	/*
 	 * Slow this once: the next ones take the stub, and so does this one
-	 * once the stub is in (from the exit stop of the last injected call,
-	 * as from a seccomp stop): its mmap and the close of a transient
-	 * descriptor would cost 4 more stops. The lane closes that
-	 * descriptor itself, as it closes those it opens: its close
-	 * injected here cost 2.
+	 * once the stub is in (from the stop of the set-up, as from a
+	 * seccomp stop): its mmap and the close of a transient descriptor
+	 * would cost 4 more stops. The lane closes that descriptor itself,
+	 * as it closes those it opens: its close injected here cost 2.
 	 */
-	if (!at_stub && stub_install(&inj, p, fd) == 0 && stub_ready(p) &&
+	if (stub_ready(p) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed)) {
 		if (inject_end(&inj, false, 0) == 0)
 			stub_send(t, regs, PAGE_UP(len), off, shared_flags,

@@ -5,7 +5,8 @@
  * each entered with the program's registers at the seccomp stop of its
  * call, rip pointed at the entry, the original call skipped; and a
  * fourth, LANE_BATCH_ENTRY, that runs a list of mmap calls for ptinspect
- * at a fork (see there). A lane's data sits STUB_CODE_BYTES above it
+ * at a fork (see there), and a fifth, LANE_SETUP_ENTRY, that maps the
+ * lanes' data when the stub is put in place. A lane's data sits STUB_CODE_BYTES above it
  * (stub-layout.h), reached rip-relative through a local label, so the
  * assembler fixes every displacement and the bytes work wherever a lane
  * is copied.
@@ -24,6 +25,7 @@
 #define O_RDWR_CLOEXEC_ 0x80002
 #define PROT_RW_ 3
 #define MAP_PRIVATE_ANON_NOREPLACE_ 0x100022
+#define MAP_SHARED_NOREPLACE_ 0x100001
 #define D(field) .Llane+STUB_CODE_BYTES+field(%rip)
 
 /* openat(AT_FDCWD, the lane's path, O_RDWR | O_CLOEXEC): rax. */
@@ -217,6 +219,43 @@ pti_stub_after_syscall:
 	.globl pti_stub_batch_trap
 pti_stub_batch_trap:
 10:	int3
+
+/*
+ * The stub's set-up, run for ptinspect once its code is in place
+ * (stub_install), in one stop where injected calls took six: the lanes'
+ * data mapped from the memfd at offset r12 (STUB_DATA_ADDR, rw,
+ * MAP_SHARED | MAP_FIXED_NOREPLACE), from descriptor r13, or if r13 is
+ * negative one opened by the path at LANE_SETUP_PATH. The int3 hands the
+ * thread back: rbx holds the descriptor or the open's -errno, rax the
+ * mmap's result (when rbx is a descriptor).
+ */
+	.org .Llane+LANE_SETUP_ENTRY, 0xcc
+	movq %r13, %rbx
+	testq %rbx, %rbx
+	jns 11f
+	movl $AT_FDCWD_, %edi
+	leaq .Llane+LANE_SETUP_PATH(%rip), %rsi
+	movl $O_RDWR_CLOEXEC_, %edx
+	xorl %r10d, %r10d
+	movl $__NR_openat, %eax
+	syscall
+	movq %rax, %rbx
+	testq %rbx, %rbx
+	js 12f
+11:	movl $STUB_DATA_ADDR, %edi
+	movl $STUB_CODE_BYTES, %esi
+	movl $PROT_RW_, %edx
+	movl $MAP_SHARED_NOREPLACE_, %r10d
+	movq %rbx, %r8
+	movq %r12, %r9
+	movl $__NR_mmap, %eax
+	syscall
+	.globl pti_stub_setup_trap
+pti_stub_setup_trap:
+12:	int3
+	/* The path: lane 0's copy only, filled in by stub.c. */
+	.org .Llane+LANE_SETUP_PATH, 0xcc
+	.fill LANE_SETUP_PATH_BYTES, 1, 0
 pti_stub_lane_end:
 
 	.section .note.GNU-stack,"",@progbits

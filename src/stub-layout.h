@@ -64,6 +64,15 @@
 #define LANE_BATCH_ENTRY 768
 #define STUB_BATCH_ENTRY 32
 
+/*
+ * Where a lane's set-up code starts (stub-code.S, run once a process by
+ * stub_install from lane 0), and the memfd's path it opens: lane 0's
+ * code holds it, written with the code, as the data is not mapped yet.
+ */
+#define LANE_SETUP_ENTRY 832
+#define LANE_SETUP_PATH 960
+#define LANE_SETUP_PATH_BYTES 64
+
 /* Neither a page address nor -errno: what no mmap returns. */
 #define LANE_PENDING 1
 #define LANE_SHARED 1

@@ -154,6 +154,8 @@ static_assert(offsetof(struct lane_data, flags) == LANE_FLAGS &&
 /* The lane code, in stub-code.S, and its batch entry's int3. */
 extern const unsigned char pti_stub_lane[], pti_stub_lane_end[];
 extern const unsigned char pti_stub_batch_trap[];
+/* The set-up entry's int3 (run_setup). */
+extern const unsigned char pti_stub_setup_trap[];
 /* Its int3, where a lane holding a signal returns to (stub_signal_stop). */
 extern const unsigned char pti_stub_lane_trap[];
 /* Just after the batch entry's syscall instruction (stub_syscall_rip). */
@@ -240,19 +242,20 @@ map_exactly(struct inject *inj, uint64_t addr, uint64_t len, long prot,
 }
 
 /*
- * The lanes' code into its pages. Mapped read-only and executable, they
- * are written through /proc/TID/mem (forced, as ptrace's POKEs: a copy of
- * each page of the process's own), which spares an injected mprotect (3
- * stops); writable, with process_vm_writev.
+ * The lanes' code into its pages, with the memfd's path where the set-up
+ * code opens it (lane 0's LANE_SETUP_PATH). Mapped read-only and
+ * executable, they are written through /proc/TID/mem (forced, as
+ * ptrace's POKEs: a copy of each page of the process's own), which spares
+ * an injected mprotect (3 stops); writable, with process_vm_writev.
  */
 static int
-write_code(pid_t tid, bool forced)
+write_code(pid_t tid, bool forced, const char *memfd_path)
 {
 	size_t n = (size_t)(pti_stub_lane_end - pti_stub_lane);
 	static unsigned char code[STUB_CODE_BYTES];
 	struct iovec local = { code, sizeof(code) };
 	struct iovec remote = { (void *)(uintptr_t)STUB_ADDR, sizeof(code) };
-	char path[64];
+	char mem_path[64];
 	unsigned i;
 	ssize_t w;
 	int fd;
@@ -263,15 +266,25 @@ write_code(pid_t tid, bool forced)
 	memset(code, 0xcc, sizeof(code));
 	for (i = 0; i < STUB_LANES; i++)
 		memcpy(code + (size_t)i * STUB_LANE_BYTES, pti_stub_lane, n);
+	memcpy(code + LANE_SETUP_PATH, memfd_path, strlen(memfd_path) + 1);
 	if (!forced)
 		return process_vm_writev(tid, &local, 1, &remote, 1, 0) ==
 		    (ssize_t)sizeof(code) ? 0 : -1;
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)tid);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+	snprintf(mem_path, sizeof(mem_path), "/proc/%d/mem", (int)tid);
+	if ((fd = open(mem_path, O_WRONLY | O_CLOEXEC)) < 0)
 		return -1;
 	w = pwrite(fd, code, sizeof(code), (off_t)STUB_ADDR);
 	close(fd);
 	return w == (ssize_t)sizeof(code) ? 0 : -1;
+}
+
+/* /proc/<ptinspect>/fd/<n>, where the stub opens p's memfd. */
+static void
+memfd_path(struct proc *p, char *path, size_t size)
+{
+	memset(path, 0, size);
+	snprintf(path, size, "/proc/%d/fd/%d", (int)getpid(),
+	    arena_fd(p->redirect->arena));
 }
 
 /*
@@ -281,20 +294,114 @@ write_code(pid_t tid, bool forced)
  * again. 0 or -1.
  */
 static int
-place_code(struct inject *inj)
+place_code(struct inject *inj, struct proc *p)
 {
 	pid_t tid = inj->thread->tid;
+	char path[LANE_SETUP_PATH_BYTES];
 
+	memfd_path(p, path, sizeof(path));
 	if (getenv("PTI_TEST_NO_FORCED_CODE") == NULL &&
-	    write_code(tid, true) == 0)
+	    write_code(tid, true, path) == 0)
 		return 0;
 	if (inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
 	    (long)STUB_CODE_BYTES, PROT_READ | PROT_WRITE, 0, 0, 0) != 0 ||
-	    write_code(tid, false) != 0)
+	    write_code(tid, false, path) != 0)
 		return -1;
 	return inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
 	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) == 0 ?
 	    0 : -1;
+}
+
+/*
+ * Runs the set-up code (stub-code.S) in the thread behind inj: the lanes'
+ * data mapped from the memfd at off, through tracee_fd, or where that is
+ * negative through a descriptor the code opens. Returns the descriptor,
+ * or -errno of the open or of the run (-ESRCH: the thread is gone);
+ * *mapped says whether the data is in place.
+ */
+static long
+run_setup(struct inject *inj, uint64_t off, long tracee_fd, bool *mapped)
+{
+	uint64_t trap = STUB_ADDR + (uint64_t)(pti_stub_setup_trap -
+	    pti_stub_lane);
+	struct user_regs_struct regs = inj->saved;
+	long r;
+	int err;
+
+	*mapped = false;
+	regs.rip = STUB_ADDR + LANE_SETUP_ENTRY;
+	regs.r12 = off;
+	regs.r13 = (unsigned long long)tracee_fd;
+	if ((err = inject_run_code(inj, &regs, trap)) != 0)
+		return err;
+	if ((long)regs.rbx < 0)
+		return (long)regs.rbx;
+	r = (long)regs.rax;
+	*mapped = r == (long)STUB_DATA_ADDR;
+	/* A kernel without NOREPLACE takes it as a hint. */
+	if (!*mapped && !syscall_failed(r))
+		inject_syscall(inj, SYS_munmap, r, (long)STUB_CODE_BYTES, 0,
+		    0, 0, 0);
+	return (long)regs.rbx;
+}
+
+int
+stub_place_code(struct inject *inj, struct proc *p)
+{
+	struct redirect_state *rs = p->redirect;
+
+	if (rs->stub != NULL || rs->stub_failed)
+		return -1;
+	task_set_program_view(stub_program_view);
+	if (!map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
+	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		/* The program holds the addresses. */
+		rs->stub_failed = true;
+		return -1;
+	}
+	if (place_code(inj, p) != 0) {
+		stub_unplace_code(inj, p);
+		return -1;
+	}
+	return 0;
+}
+
+long
+stub_map_data(struct inject *inj, struct proc *p, long tracee_fd)
+{
+	struct redirect_state *rs = p->redirect;
+	bool mapped;
+	uint64_t off;
+	long fd;
+
+	if (arena_alloc(rs->arena, STUB_CODE_BYTES, &off, NULL) != 0) {
+		stub_unplace_code(inj, p);
+		return tracee_fd;
+	}
+	fd = run_setup(inj, off, tracee_fd, &mapped);
+	if (mapped) {
+		arena_map(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
+		rs->stub = xcalloc(1, sizeof(*rs->stub));
+		return fd;
+	}
+	arena_release(rs->arena, off);
+	if (fd == -ESRCH)
+		return fd;
+	/* The code ran and the descriptor is there, or is the caller's. */
+	if (fd >= 0 || tracee_fd >= 0) {
+		stub_unplace_code(inj, p);
+		return tracee_fd >= 0 ? tracee_fd : fd;
+	}
+	return fd;
+}
+
+void
+stub_unplace_code(struct inject *inj, struct proc *p)
+{
+	/* Only the code: the data's range may be the program's. */
+	inject_syscall(inj, SYS_munmap, (long)STUB_ADDR, (long)STUB_CODE_BYTES,
+	    0, 0, 0, 0);
+	p->redirect->stub_failed = true;
 }
 
 /*
@@ -308,9 +415,7 @@ write_path(struct proc *p, unsigned i)
 	struct redirect_state *rs = p->redirect;
 	char path[sizeof(((struct lane_data *)0)->path)];
 
-	memset(path, 0, sizeof(path));
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(rs->arena));
+	memfd_path(p, path, sizeof(path));
 	arena_write_file(rs->arena, lane_data(i) +
 	    offsetof(struct lane_data, path), path, sizeof(path));
 	rs->stub->pathed |= 1ULL << i;
@@ -329,48 +434,6 @@ stub_retarget(struct proc *p)
 	for (i = 0; i < STUB_LANES; i++)
 		if (rs->stub->busy & (1ULL << i))
 			write_path(p, i);
-}
-
-/*
- * Two mappings: the lanes' data from the memfd (ptinspect reads and
- * writes it through the file, whatever the process's dumpability, which
- * process_vm_readv depends on), and the code, private and executable from
- * the start, written by place_code. With the memfd's openat before them,
- * 7 stops; the lane the caller sends next closes the descriptor.
- */
-int
-stub_install(struct inject *inj, struct proc *p, long tracee_fd)
-{
-	struct redirect_state *rs = p->redirect;
-	bool code_mapped;
-	uint64_t off;
-
-	if (rs->stub != NULL)
-		return 0;
-	task_set_program_view(stub_program_view);
-	if (rs->stub_failed || tracee_fd < 0 ||
-	    arena_alloc(rs->arena, STUB_CODE_BYTES, &off, NULL) != 0)
-		return -1;
-	if (!map_exactly(inj, STUB_DATA_ADDR, STUB_CODE_BYTES,
-	    PROT_READ | PROT_WRITE, MAP_SHARED, tracee_fd, off)) {
-		arena_release(rs->arena, off);
-		rs->stub_failed = true;
-		return -1;
-	}
-	arena_map(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
-	code_mapped = map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
-	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!code_mapped || place_code(inj) != 0) {
-		/* Only what we mapped: the code's range may be the program's */
-		inject_syscall(inj, SYS_munmap, (long)(code_mapped ? STUB_ADDR :
-		    STUB_DATA_ADDR), (long)(code_mapped ? STUB_BYTES :
-		    STUB_CODE_BYTES), 0, 0, 0, 0);
-		arena_unmap(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
-		rs->stub_failed = true;
-		return -1;
-	}
-	rs->stub = xcalloc(1, sizeof(*rs->stub));
-	return 0;
 }
 
 /* stub->busy with every lane out. */

@@ -25,12 +25,23 @@ struct thread;
 bool stub_contains(uint64_t addr);
 
 /*
- * Puts the stub into the address space of the thread behind inj, whose
- * memfd is reachable there as tracee_fd (-1: each mmap opens it by path).
- * Returns 0, or -1 when it cannot be placed (the program holds the
- * addresses): that process then runs every mmap the slow way.
+ * Putting the stub into the address space of the thread behind inj
+ * (redirect_stub_install): first its code, at STUB_ADDR. 0, or -1 where
+ * it cannot be placed (the program holds the addresses; that process
+ * then runs every mmap the slow way) or is there already.
  */
-int stub_install(struct inject *inj, struct proc *p, long tracee_fd);
+int stub_place_code(struct inject *inj, struct proc *p);
+/*
+ * Then the lanes' data, mapped from the memfd by the stub's own set-up
+ * code: through tracee_fd, or where that is -1 through a descriptor the
+ * code opens by /proc/<ptinspect>/fd/N. Returns that descriptor, the
+ * stub in place or, where the data cannot be mapped, its code removed;
+ * or where the memfd cannot be opened by its path, -errno, the code left
+ * for a call with a descriptor the caller found, or stub_unplace_code.
+ */
+long stub_map_data(struct inject *inj, struct proc *p, long tracee_fd);
+/* Removes the code stub_place_code placed: the stub is not used. */
+void stub_unplace_code(struct inject *inj, struct proc *p);
 
 /*
  * The lanes open the memfd by /proc/<ptinspect>/fd/N where it cannot
