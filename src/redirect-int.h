@@ -37,7 +37,7 @@ struct stub;
 /* The brk heap, emulated in the arena. */
 enum brk_mode {
 	BRK_UNDECIDED,		/* no brk call seen since exec */
-	BRK_NATIVE,		/* the kernel's (a heap existed already) */
+	BRK_NATIVE,		/* the kernel's (redirection is off) */
 	BRK_EMULATED,		/* [start, cur) lives in the arena */
 };
 
