@@ -6,10 +6,10 @@
  * call, rip pointed at the entry, the original call skipped; and a
  * fourth, LANE_BATCH_ENTRY, that runs a list of mmap calls for ptinspect
  * at a fork (see there), and a fifth, LANE_SETUP_ENTRY, that maps the
- * lanes' data when the stub is put in place. A lane's data sits STUB_CODE_BYTES above it
- * (stub-layout.h), reached rip-relative through a local label, so the
- * assembler fixes every displacement and the bytes work wherever a lane
- * is copied.
+ * lanes' data when the stub is put in place. A lane's data sits
+ * STUB_CODE_BYTES above it (stub-layout.h), reached rip-relative through
+ * a local label, so the assembler fixes every displacement and the bytes
+ * work wherever a lane is copied.
  *
  * The mmap entry opens the memfd if the lane says so (fd < 0), makes the shared
  * mapping, closes what it opened, and if the shared mapping failed makes

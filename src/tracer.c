@@ -960,7 +960,23 @@ punch_due_in_ms(const struct tracer *tr)
 	return tr->punch_due_ms <= now ? 0 : (int)(tr->punch_due_ms - now);
 }
 
-/* Handles every pending wait status; -1 when no tracee is left. */
+/* In how many ms the first of a borrow's check and the punches is due. */
+static int
+next_due_ms(struct tracer *tr)
+{
+	int due_ms = tracer_next_borrow_ms(tr), punch_ms = punch_due_in_ms(tr);
+
+	if (punch_ms >= 0 && (due_ms < 0 || punch_ms < due_ms))
+		due_ms = punch_ms;
+	return due_ms;
+}
+
+/*
+ * Handles every pending wait status; -1 when no tracee is left. The
+ * signalfd is read first, so that a SIGCHLD of a status that comes after
+ * the last waitpid wakes the poll that follows: one read, as SIGCHLD, a
+ * standard signal, is pending once at most.
+ */
 static int
 drain_events(struct tracer *tr)
 {
@@ -968,8 +984,9 @@ drain_events(struct tracer *tr)
 	int status, handled = 0;
 	pid_t tid;
 
-	while (read(tr->sigchld_fd, &info, sizeof(info)) > 0)
-		;
+	if (read(tr->sigchld_fd, &info, sizeof(info)) < 0 && errno != EAGAIN &&
+	    errno != EINTR)
+		fatal("reading SIGCHLD's signalfd");
 	for (;;) {
 		tid = waitpid(-1, &status, __WALL | WNOHANG);
 		if (tid > 0) {
@@ -1047,7 +1064,7 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = tr->sigchld_fd, .events = POLLIN };
 	long deadline = timeout_ms < 0 ? -1 : (long)monotonic_ms() + timeout_ms;
-	int n, wait_ms, due_ms, punch_ms;
+	int n, wait_ms, due_ms;
 
 	if (tr->handed_over)
 		return -1;
@@ -1065,18 +1082,25 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		tracer_say_waiting(tr);
 	}
 	for (;;) {
+		due_ms = next_due_ms(tr);
+		/*
+		 * Nothing due and no deadline: straight to sleep in waitpid,
+		 * one system call an event, where draining first took four
+		 * (the signalfd's two reads and a waitpid that found none):
+		 * the signalfd matters only to a poll, whose drain reads it.
+		 */
+		if (timeout_ms < 0 && due_ms < 0) {
+			n = wait_event(tr);
+			expire_borrows(tr);
+			punch_when_due(tr);
+			return n;
+		}
 		n = drain_events(tr);
 		expire_borrows(tr);
 		punch_when_due(tr);
 		if (n != 0 || timeout_ms == 0)
 			return n;
-		/* The first of a borrow's check and the punches. */
-		due_ms = tracer_next_borrow_ms(tr);
-		punch_ms = punch_due_in_ms(tr);
-		if (punch_ms >= 0 && (due_ms < 0 || punch_ms < due_ms))
-			due_ms = punch_ms;
-		if (timeout_ms < 0 && due_ms < 0)
-			return wait_event(tr);
+		due_ms = next_due_ms(tr);
 		wait_ms = timeout_ms < 0 ? due_ms :
 		    (int)(deadline - (long)monotonic_ms());
 		if (timeout_ms >= 0 && wait_ms <= 0)

@@ -27,6 +27,18 @@
 n=40
 max_faults=6
 max_stops=19
+max_calls=120
+# Where ptinspect keeps the memfd at a reserved descriptor (it can lift a
+# hard RLIMIT_NOFILE below 2^20: CAP_SYS_RESOURCE), each set-up also moves
+# the descriptor there: an injected dup3 and close (2 stops each) and the
+# limit's prlimits. Counted, not measured: this test's machines have been
+# without the capability.
+cap_eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+if [ $(((0x${cap_eff:-0} >> 24) & 1)) -eq 1 ] &&
+    [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 1048576 ]; then
+	max_stops=$((max_stops + 4))
+	max_calls=$((max_calls + 20))
+fi
 
 cat >"$TAP_TMP/loop.sh" <<'EOF'
 field10() { set -- $(sed 's/^.*) //' "/proc/$PPID/stat"); echo "${8}"; }
@@ -52,7 +64,7 @@ else
 fi
 
 if ! command -v strace >/dev/null 2>&1; then
-	tap_skip "no strace: stops per process not counted" 3
+	tap_skip "no strace: stops per process not counted" 4
 	pti_done
 	exit 0
 fi
@@ -63,16 +75,16 @@ stops()
 	# LeakSanitizer cannot run under ptrace (the sanitizer build).
 	tap_run env PTI_TEST_TAG="$pti_tag" ASAN_OPTIONS=detect_leaks=0 \
 	    strace -qq -o "$TAP_TMP/strace" -e signal=none \
-	    -e trace=wait4,openat \
 	    "$PTINSPECT" --batch -f -- /bin/sh "$TAP_TMP/loop.sh" "$1"
 	pti_collect_leftovers "(under strace) --batch -f, $1 processes"
 	stops_n=$(grep -c '^wait4(.*) = [1-9]' "$TAP_TMP/strace")
 	maps_n=$(grep -c '^openat(.*"/proc/[0-9]*/maps"' "$TAP_TMP/strace")
+	calls_n=$(grep -c '^[a-z_0-9]*(' "$TAP_TMP/strace")
 }
 stops "$n"
-s1=$stops_n m1=$maps_n
+s1=$stops_n m1=$maps_n c1=$calls_n
 stops $((2 * n))
-s2=$stops_n m2=$maps_n
+s2=$stops_n m2=$maps_n c2=$calls_n
 per=$(((s2 - s1) / n))
 tap_ok "stops counted: $s1 for $n processes, $s2 for $((2 * n))" \
     test "$s1" -gt "$n" -a "$s2" -gt "$s1"
@@ -82,4 +94,15 @@ tap_ok "at most $max_stops stops a process (got $per)" \
 # maps (redirect-brk.c: one read a process before, 6% of ptinspect's time).
 tap_is "$((m2 - m1))" 0 \
     "no /proc/PID/maps read for the $n processes more ($m1, then $m2)"
+# All of ptinspect's own system calls a process, the stops' among them:
+# 148 before tracer_poll slept in waitpid at once (four calls an event:
+# the signalfd's two reads and a waitpid that found nothing first) and
+# the stub's set-up took 2 stops.
+if ldd "$PTINSPECT" 2>/dev/null | grep -q 'libasan'; then
+	tap_skip "a sanitizer build: its system calls are the sanitizer's too"
+else
+	per=$(((c2 - c1) / n))
+	tap_ok "at most $max_calls calls of ptinspect's a process (got $per)" \
+	    test $((c2 - c1)) -le $((n * max_calls))
+fi
 pti_done
