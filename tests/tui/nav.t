@@ -93,7 +93,8 @@ tui_wait "Help: keys by pane" &&
 tui_keys NPage
 tui_wait "Registers" && tap_pass "help scrolls to later panes"
 tui_keys Escape
-sleep 0.3
+help_gone() { ! tui_screen | grep -qF "Help: keys by pane"; }
+tui_until help_gone
 tap_unlike "$(tui_screen)" "Help: keys by pane" "Escape closes the help"
 tui_keys '?'
 tui_wait "Help: keys by pane" && tap_pass "? shows the help too"

@@ -17,6 +17,12 @@ pane()
 	tui_cut 2 16 0 78
 }
 
+# Does a line of the pane match the extended regex $1?
+pane_has()
+{
+	pane | grep -Eq -- "$1"
+}
+
 # Masks what differs between runs: pty numbers, pipe inodes, $TAP_TMP.
 pane_mask()
 {
@@ -88,13 +94,13 @@ tui_keys 3
 tui_wait "[3 Env]"
 down "$(tr '\0' '\n' < "/proc/$pid/environ" | grep -n '^PTI_PANE_VAR=' |
     cut -d: -f1)"
-sleep 0.3
+tui_until pane_has '^PTI_PANE_VAR=pane-value-42$'
 tap_like "$(pane)" "^PTI_PANE_VAR=pane-value-42\$" "Env: the variable it was given"
 tui_keys '>' '>'
-sleep 0.3
+tui_until pane_has '^e-value-42$'
 tap_like "$(pane)" "^e-value-42\$" "> >: long lines scroll 16 columns left"
 tui_keys '<' '<'
-sleep 0.3
+tui_until pane_has '^PTI_PANE_VAR=pane-value-42$'
 tap_like "$(pane)" "^PTI_PANE_VAR=pane-value-42\$" "< <: and back"
 n=$(tr '\0' '\n' < "/proc/$pid/environ" | grep -c .)
 tap_like "$(tui_cut 2 2 0 78)" "^$n variables" "Env: as many as /proc/PID/environ"

@@ -15,7 +15,8 @@ tui_wait "paused at exit_group(7)" || tap_bail "tui-files is not held"
 tui_pid
 pid=$TUI_PID
 tui_keys '!'
-sleep 0.3
+prompt_open() { tui_cut 29 29 0 99 | grep -q '^!'; }
+tui_until prompt_open
 tap_like "$(tui_cut 29 29 0 99)" "^!" "! opens a prompt"
 tui_type 'echo "pid=$PTINSPECT_PID tid=$PTINSPECT_TID exe=$PTINSPECT_EXE"; echo "fds=$(ls /proc/$PTINSPECT_PID/fd | wc -l)"'
 tui_keys Enter

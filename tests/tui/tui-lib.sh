@@ -7,6 +7,9 @@
 #   tui_type TEXT                typed literally (tmux reads "0x10" as a
 #                                key code)
 #   tui_wait TEXT [SECONDS]      until TEXT is on screen (else a failure)
+#   tui_until CMD [ARG...]       until CMD succeeds, 10 s at most (for what
+#                                a fixed string cannot tell: text that
+#                                goes, a line that moves)
 #   tui_screen [-e]              the screen as text (-e: with colours)
 #   tui_cut ROW1 ROW2 COL1 COL2  part of it, 0-based, inclusive
 #   tui_golden NAME TEXT DESC    TEXT, masked, against golden/NAME
@@ -113,6 +116,19 @@ tui_wait()
 	tap_fail "\"$1\" shows on screen"
 	tui_screen | tap_diag "$(cat)"
 	return 1
+}
+
+# Polls until CMD succeeds, 10 seconds at most, then lets the frame land;
+# 1 if it never did (the check after it says what was wrong).
+tui_until()
+{
+	tui_i=0
+	until "$@"; do
+		[ $tui_i -lt 100 ] || return 1
+		sleep 0.1
+		tui_i=$((tui_i + 1))
+	done
+	sleep 0.15
 }
 
 tui_cut()
