@@ -222,7 +222,7 @@ pti_stub_batch_trap:
 
 /*
  * The stub's set-up, run for ptinspect once its code is in place
- * (stub_install), in one stop where injected calls took six: the lanes'
+ * (stub_map_data), in one stop where injected calls took six: the lanes'
  * data mapped from the memfd at offset r12 (STUB_DATA_ADDR, rw,
  * MAP_SHARED | MAP_FIXED_NOREPLACE), from descriptor r13, or if r13 is
  * negative one opened by the path at LANE_SETUP_PATH. The int3 hands the

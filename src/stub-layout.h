@@ -66,7 +66,7 @@
 
 /*
  * Where a lane's set-up code starts (stub-code.S, run once a process by
- * stub_install from lane 0), and the memfd's path it opens: lane 0's
+ * stub_map_data from lane 0), and the memfd's path it opens: lane 0's
  * code holds it, written with the code, as the data is not mapped yet.
  */
 #define LANE_SETUP_ENTRY 832

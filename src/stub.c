@@ -27,6 +27,11 @@
  *
  * Each lane's code is the same bytes: its data sits STUB_CODE_BYTES above
  * it, reached rip-relative, so the lane is known from where rip is sent.
+ *
+ * Set-up, once an address space (redirect_stub_install): one injected
+ * mmap maps the code, written through /proc/PID/mem with the memfd's path
+ * in lane 0; then the code's set-up entry, run to its int3, opens the
+ * memfd and maps the lanes' data (stub_map_data): 2 stops in all.
 
  * brk. A brk that moves the emulated heap's end (redirect-brk.c) by pages
  * goes through a lane the same way (its second entry, LANE_BRK_ENTRY, to
