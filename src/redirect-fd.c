@@ -41,6 +41,8 @@ static bool can_lift_hard_limit(const struct rlimit *rl);
 static long open_in_tracee(struct inject *inj, struct proc *p);
 static long memfd_from_tracee(struct inject *inj, struct proc *p);
 static long fd_open(struct inject *inj, struct proc *p);
+static long acquire(struct inject *inj, struct proc *p, bool path_refused);
+static long keep_fd(struct inject *inj, struct proc *p, long fd);
 static bool install_fd(struct inject *inj, struct proc *p, long fd);
 
 /* Lifting a hard limit takes CAP_SYS_RESOURCE: try it on ourselves. */
@@ -207,13 +209,28 @@ install_fd(struct inject *inj, struct proc *p, long fd)
 long
 redirect_fd_acquire(struct inject *inj, struct proc *p)
 {
+	return acquire(inj, p, false);
+}
+
+/*
+ * redirect_fd_acquire, where path_refused says the tracee was just refused
+ * the memfd's path (the stub's set-up tried it): its own memfd at once.
+ */
+static long
+acquire(struct inject *inj, struct proc *p, bool path_refused)
+{
 	long fd;
 
 	if (!redirect_fd_transient(p) && redir(p)->arena_fd_installed)
 		return reserved_fd;
-	fd = fd_open(inj, p);
-	if (fd < 0)
-		return -1;
+	fd = path_refused ? memfd_from_tracee(inj, p) : fd_open(inj, p);
+	return fd < 0 ? -1 : keep_fd(inj, p, fd);
+}
+
+/* fd, new in the tracee, at the reserved number where p keeps it there. */
+static long
+keep_fd(struct inject *inj, struct proc *p, long fd)
+{
 	if (redirect_fd_transient(p) || !install_fd(inj, p, fd))
 		return fd;
 	return reserved_fd;
@@ -222,10 +239,11 @@ redirect_fd_acquire(struct inject *inj, struct proc *p)
 /*
  * The stub's set-up opens the memfd itself, in the stop that maps the
  * lanes' data: with the code's mapping 2 stops, where injecting the open
- * and both mappings took 7. Where the tracee cannot open it by its path,
- * the descriptor comes as redirect_fd_acquire finds one (the tracee's own
- * memfd may be adopted only while the arena has no extent, so before the
- * lanes' data has one).
+ * and both mappings took 7. Where the tracee cannot open it by its path
+ * (another user, a chroot), the descriptor is the tracee's own memfd,
+ * adopted (which may be only while the arena has no extent, so before
+ * the lanes' data has one); an injected open of the same path, as
+ * redirect_fd_acquire tries first, would be refused too (2 stops).
  */
 long
 redirect_stub_install(struct inject *inj, struct proc *p)
@@ -237,11 +255,11 @@ redirect_stub_install(struct inject *inj, struct proc *p)
 		return redirect_fd_acquire(inj, p);
 	fd = stub_map_data(inj, p, kept ? reserved_fd : -1);
 	if (fd >= 0)
-		return kept || redirect_fd_transient(p) ||
-		    !install_fd(inj, p, fd) ? fd : reserved_fd;
+		return kept ? fd : keep_fd(inj, p, fd);
 	if (fd == -ESRCH)
 		return -1;
-	fd = redirect_fd_acquire(inj, p);
+	/* -EFAULT: the code did not run to its end, the open not tried. */
+	fd = acquire(inj, p, fd != -EFAULT);
 	if (fd >= 0)
 		return stub_map_data(inj, p, fd);
 	stub_unplace_code(inj, p);
