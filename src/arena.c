@@ -61,6 +61,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -307,6 +308,13 @@ int
 arena_fd(const struct arena *a)
 {
 	return a->fd;
+}
+
+void
+arena_fd_path(const struct arena *a, char *path, size_t size)
+{
+	memset(path, 0, size);
+	snprintf(path, size, "/proc/%d/fd/%d", (int)getpid(), a->fd);
 }
 
 /* ---- file space ---- */

@@ -57,6 +57,11 @@ int arena_adopt_fd(struct arena *a, int fd, char **errp);
 void arena_free(struct arena *a);
 /* The memfd, for installing into the tracee (via pidfd_getfd's reverse). */
 int arena_fd(const struct arena *a);
+/*
+ * Where a tracee opens the memfd: /proc/<this process>/fd/<arena_fd>,
+ * zero-padded to size bytes.
+ */
+void arena_fd_path(const struct arena *a, char *path, size_t size);
 
 /*
  * File space: a page-aligned slot for a mapping of len bytes (with

@@ -95,8 +95,7 @@ open_in_tracee(struct inject *inj, struct proc *p)
 	char path[64];
 	uint64_t addr;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(redir(p)->arena));
+	arena_fd_path(redir(p)->arena, path, sizeof(path));
 	addr = inject_scratch(inj, path, strlen(path) + 1);
 	if (addr == 0)
 		return -EFAULT;

@@ -633,8 +633,7 @@ lender_fd(struct proc *parent, struct inject *inj, bool *opened)
 	/* The child inherited the parent's descriptor table. */
 	if (!redirect_fd_transient(parent) && prs->arena_fd_installed)
 		return redirect_reserved_fd();
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(prs->arena));
+	arena_fd_path(prs->arena, path, sizeof(path));
 	addr = inject_scratch(inj, path, strlen(path) + 1);
 	if (addr == 0)
 		return -1;

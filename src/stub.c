@@ -32,7 +32,7 @@
  * mmap maps the code, written through /proc/PID/mem with the memfd's path
  * in lane 0; then the code's set-up entry, run to its int3, opens the
  * memfd and maps the lanes' data (stub_map_data): 2 stops in all.
-
+ *
  * brk. A brk that moves the emulated heap's end (redirect-brk.c) by pages
  * goes through a lane the same way (its second entry, LANE_BRK_ENTRY, to
  * grow, its third to shrink): the lane maps the heap's new pages from the
@@ -283,15 +283,6 @@ write_code(pid_t tid, bool forced, const char *memfd_path)
 	return w == (ssize_t)sizeof(code) ? 0 : -1;
 }
 
-/* /proc/<ptinspect>/fd/<n>, where the stub opens p's memfd. */
-static void
-memfd_path(struct proc *p, char *path, size_t size)
-{
-	memset(path, 0, size);
-	snprintf(path, size, "/proc/%d/fd/%d", (int)getpid(),
-	    arena_fd(p->redirect->arena));
-}
-
 /*
  * The code at STUB_ADDR, mapped there, executable: forced, or else (a
  * kernel whose proc_mem.force_override refuses; the tests'
@@ -304,7 +295,7 @@ place_code(struct inject *inj, struct proc *p)
 	pid_t tid = inj->thread->tid;
 	char path[LANE_SETUP_PATH_BYTES];
 
-	memfd_path(p, path, sizeof(path));
+	arena_fd_path(p->redirect->arena, path, sizeof(path));
 	if (getenv("PTI_TEST_NO_FORCED_CODE") == NULL &&
 	    write_code(tid, true, path) == 0)
 		return 0;
@@ -420,7 +411,7 @@ write_path(struct proc *p, unsigned i)
 	struct redirect_state *rs = p->redirect;
 	char path[sizeof(((struct lane_data *)0)->path)];
 
-	memfd_path(p, path, sizeof(path));
+	arena_fd_path(rs->arena, path, sizeof(path));
 	arena_write_file(rs->arena, lane_data(i) +
 	    offsetof(struct lane_data, path), path, sizeof(path));
 	rs->stub->pathed |= 1ULL << i;

@@ -1089,13 +1089,8 @@ tracer_poll(struct tracer *tr, int timeout_ms)
 		 * (the signalfd's two reads and a waitpid that found none):
 		 * the signalfd matters only to a poll, whose drain reads it.
 		 */
-		if (timeout_ms < 0 && due_ms < 0) {
-			n = wait_event(tr);
-			expire_borrows(tr);
-			punch_when_due(tr);
-			return n;
-		}
-		n = drain_events(tr);
+		n = timeout_ms < 0 && due_ms < 0 ? wait_event(tr) :
+		    drain_events(tr);
 		expire_borrows(tr);
 		punch_when_due(tr);
 		if (n != 0 || timeout_ms == 0)
