@@ -1,17 +1,17 @@
 /*
- * sem-manymaps: many mappings. 100,000 one-page mappings placed one after
+ * sem-manymaps: many mappings. 70,000 one-page mappings placed one after
  * the other (the kernel merges them into one region, so a program stays
- * far below vm.max_map_count; a redirection must not leave them 100,000
- * separate regions), each with its own bytes, checked, then unmapped with
- * one munmap; the same inside a PROT_NONE reservation committed page by
- * page with MAP_FIXED (the way runtimes commit their heaps); and 20,000
- * scattered mappings of 1-4 pages, every one filled and checked, then
- * unmapped one by one.
+ * far below vm.max_map_count, 65,530 by default; a redirection must not
+ * leave them 70,000 separate regions), each with its own bytes, checked,
+ * then unmapped with one munmap; the same inside a PROT_NONE reservation
+ * committed page by page with MAP_FIXED (the way runtimes commit their
+ * heaps); and 10,000 scattered mappings of 1-4 pages, every one filled and
+ * checked, then unmapped one by one.
  */
 #include "sem.h"
 
-#define ADJ 100000
-#define SCATTERED 20000
+#define ADJ 70000
+#define SCATTERED 10000
 
 static void adjacent(unsigned char *base, int extra, const char *check);
 
