@@ -9,11 +9,17 @@
  *
  * Syscalls of other ABIs (int 0x80, x32) are allowed untraced: the
  * PTRACE_EVENT_EXIT backstop in tracer.c still sees those exits.
+ *
+ * The tracer runs the same program on a stop's registers
+ * (seccomp_program_rule) to learn which rule stopped it without a
+ * PTRACE_GETEVENTMSG: the kernel ran this program on the same values.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -22,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #include "seccomp.h"
@@ -186,18 +193,36 @@
 	TRACE(RULE_RESERVED_FD), \
 	RET(SECCOMP_RET_ALLOW)
 
-int
-seccomp_install(int reserved_fd)
+/* Room for the longest program below. */
+#define FILTER_MAX 160
+
+/* Copies into out (FILTER_MAX long) the program for reserved_fd. */
+static unsigned
+filter_build(int reserved_fd, struct sock_filter *out)
 {
-	struct sock_filter full[] = {
+	const struct sock_filter full[] = {
 		HEADER,
 		MEMORY_RULES((unsigned)reserved_fd),
 		RET(SECCOMP_RET_ALLOW),
 	};
-	struct sock_filter exit_only[] = {
+	const struct sock_filter exit_only[] = {
 		HEADER,
 		RET(SECCOMP_RET_ALLOW),
 	};
+
+	_Static_assert(ARRAY_SIZE(full) <= FILTER_MAX, "FILTER_MAX is short");
+	if (reserved_fd < 0) {
+		memcpy(out, exit_only, sizeof(exit_only));
+		return ARRAY_SIZE(exit_only);
+	}
+	memcpy(out, full, sizeof(full));
+	return ARRAY_SIZE(full);
+}
+
+int
+seccomp_install(int reserved_fd)
+{
+	struct sock_filter insns[FILTER_MAX];
 	/*
 	 * SPEC_ALLOW: without it the kernel turns on the speculative store
 	 * bypass mitigation for the filtered task, a slowdown that a native
@@ -205,9 +230,8 @@ seccomp_install(int reserved_fd)
 	 */
 	unsigned long filter_flags = SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 	struct sock_fprog prog = {
-		.len = reserved_fd < 0 ? ARRAY_SIZE(exit_only) :
-		    ARRAY_SIZE(full),
-		.filter = reserved_fd < 0 ? exit_only : full,
+		.len = (unsigned short)filter_build(reserved_fd, insns),
+		.filter = insns,
 	};
 
 	/*
@@ -221,4 +245,105 @@ seccomp_install(int reserved_fd)
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags,
 	    &prog);
+}
+
+/* ---------------------------------------------------------------------
+ * The filter run here, on a stop's registers
+ * ------------------------------------------------------------------- */
+
+struct seccomp_program {
+	unsigned len;
+	struct sock_filter insns[FILTER_MAX];
+};
+
+struct seccomp_program *
+seccomp_program_new(int reserved_fd)
+{
+	struct seccomp_program *prog = xcalloc(1, sizeof(*prog));
+
+	prog->len = filter_build(reserved_fd, prog->insns);
+	return prog;
+}
+
+void
+seccomp_program_free(struct seccomp_program *prog)
+{
+	free(prog);
+}
+
+const struct sock_filter *
+seccomp_program_insns(const struct seccomp_program *prog, unsigned *len)
+{
+	*len = prog->len;
+	return prog->insns;
+}
+
+/*
+ * Classic BPF as the kernel runs a seccomp filter, for the instructions
+ * the programs above use: 32-bit loads of struct seccomp_data, AND,
+ * forward jumps, RET. false for anything else (or a load out of bounds),
+ * which the programs never hold.
+ */
+static bool
+run_filter(const struct seccomp_program *prog, const struct seccomp_data *d,
+    uint32_t *ret)
+{
+	uint32_t a = 0, k;
+	unsigned pc = 0;
+
+	while (pc < prog->len) {
+		const struct sock_filter *in = &prog->insns[pc++];
+
+		k = in->k;
+		switch (in->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (k % 4 != 0 || k > sizeof(*d) - 4)
+				return false;
+			memcpy(&a, (const char *)d + k, 4);
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= k;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == k ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > k ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= k ? in->jt : in->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & k) ? in->jt : in->jf;
+			break;
+		case BPF_RET | BPF_K:
+			*ret = k;
+			return true;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+int
+seccomp_program_rule(const struct seccomp_program *prog,
+    const struct user_regs_struct *regs)
+{
+	struct seccomp_data d = {
+		.nr = (int)regs->orig_rax,
+		.arch = AUDIT_ARCH_X86_64,
+		.instruction_pointer = regs->rip,
+		.args = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
+		    regs->r9 },
+	};
+	uint32_t ret;
+
+	if (!run_filter(prog, &d, &ret) ||
+	    (ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_TRACE)
+		return RULE_NONE;
+	return (int)(ret & SECCOMP_RET_DATA);
 }

@@ -36,4 +36,24 @@ enum seccomp_rule {
  */
 int seccomp_install(int reserved_fd);
 
+/*
+ * The program seccomp_install(reserved_fd) installs, kept to be run here:
+ * seccomp_program_rule gives the rule it returns for the x86-64 system
+ * call a stop's registers hold (orig_rax, the arguments, rip after the
+ * syscall instruction: what the kernel gave it), or RULE_NONE where it
+ * lets the call run. Whether a stop's data can be another filter's is
+ * the caller's business (tracer_stop_rule, tracer-fork.c).
+ * seccomp_program_insns gives the instructions (tests run them in the
+ * kernel).
+ */
+struct seccomp_program;
+struct sock_filter;
+struct user_regs_struct;
+struct seccomp_program *seccomp_program_new(int reserved_fd);
+void seccomp_program_free(struct seccomp_program *prog);
+int seccomp_program_rule(const struct seccomp_program *prog,
+    const struct user_regs_struct *regs);
+const struct sock_filter *seccomp_program_insns(
+    const struct seccomp_program *prog, unsigned *len);
+
 #endif

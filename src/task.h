@@ -87,6 +87,11 @@ struct proc {
 	 * since: the parent waits for its exec or exit (tracer-task.c).
 	 */
 	bool vfork_parent_waits;
+	/*
+	 * Has asked for a seccomp filter of its own (or descends from one
+	 * that had): the data of its stops may be that filter's.
+	 */
+	bool own_filter;
 	enum proc_state state;
 	enum pause_reason reason;
 	int exit_code;		/* PAUSE_EXIT: the exit status (0-255) */

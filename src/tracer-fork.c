@@ -9,7 +9,9 @@
  * is set up at its first stop, then everyone goes on. Stops the other
  * threads make meanwhile are kept and handled afterwards.
  *
- * Borrowing and untraced clones are explained where they are handled.
+ * Borrowing and untraced clones are explained where they are handled,
+ * and so is which rule of the filter made a seccomp stop (a borrowing
+ * child's stop asks it too; tracer.c's handler calls in for it).
  */
 #include "config.h"
 
@@ -286,14 +288,12 @@ tracer_borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
 {
 	struct proc *p = t->proc;
 	struct user_regs_struct regs;
-	unsigned long rule = 0;
 
 	switch (event) {
 	case PTRACE_EVENT_STOP:
 		return false;
 	case PTRACE_EVENT_SECCOMP:
-		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
-		return rule == RULE_EXIT_GROUP &&
+		return tracer_stop_rule(tr, t) == RULE_EXIT_GROUP &&
 		    thread_get_regs(t, &regs, NULL) == 0 &&
 		    regs.orig_rax == SYS_exit_group &&
 		    !tracer_pause_chosen(&tr->opts, p, PAUSE_EXIT,
@@ -305,6 +305,33 @@ tracer_borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
 	default:
 		return true;
 	}
+}
+
+/*
+ * The data of the filter that made t's seccomp stop: our filter's rule,
+ * or another filter's. Where two filters return SECCOMP_RET_TRACE, the
+ * kernel gives the data of the one installed last. So unless the process
+ * has asked for a filter of its own since ours (own_filter), a stop for
+ * which ours returns a rule is that rule: read off the registers, one
+ * ptrace call less a stop. A stop ours would let run is another filter's
+ * (one ptinspect itself runs under, installed before ours): the kernel's
+ * word, as everywhere own_filter is set.
+ */
+unsigned long
+tracer_stop_rule(struct tracer *tr, struct thread *t)
+{
+	struct user_regs_struct regs;
+	unsigned long rule = RULE_NONE;
+
+	if (tr->filter != NULL && !t->proc->own_filter &&
+	    thread_get_regs(t, &regs, NULL) == 0)
+		rule = (unsigned long)seccomp_program_rule(tr->filter, &regs);
+	if (rule == RULE_NONE)
+		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
+	/* From here on, its stops may be its own filter's. */
+	if (rule == RULE_OWN_FILTER)
+		t->proc->own_filter = true;
+	return rule;
 }
 
 /*

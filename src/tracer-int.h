@@ -19,6 +19,13 @@
 struct tracer {
 	struct tracer_opts opts;
 	bool use_seccomp;
+	/*
+	 * The filter the tracees run, to read which rule made a seccomp
+	 * stop from its registers (tracer_stop_rule); NULL without one or
+	 * where it has no memory rules (--no-redirect: a program's own
+	 * filter then goes unseen).
+	 */
+	struct seccomp_program *filter;
 	struct task_table tasks;
 	struct proc *root;
 	int sigchld_fd;
@@ -90,6 +97,7 @@ char tracer_proc_state_letter(pid_t pid);
 int tracer_next_borrow_ms(struct tracer *tr);
 bool tracer_borrow_survives(struct tracer *tr, struct thread *t, int event,
     int sig);
+unsigned long tracer_stop_rule(struct tracer *tr, struct thread *t);
 bool tracer_rule_covers(unsigned long rule, unsigned long long nr);
 void tracer_refuse_foreign_trace(struct tracer *tr, struct thread *t,
     struct user_regs_struct *regs);

@@ -37,8 +37,12 @@
 struct proc *
 tracer_proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
 {
+	struct proc *parent = parent_pid != 0 ?
+	    tracer_find_proc(tr, parent_pid) : NULL;
 	struct proc *p = task_proc_new(&tr->tasks, pid, parent_pid);
 
+	/* A child has its parent's filters; one of a parent unknown, maybe. */
+	p->own_filter = parent != NULL ? parent->own_filter : parent_pid != 0;
 	/* Children run the user's program too (they fork from it). */
 	p->execed = true;
 	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;
@@ -84,8 +88,10 @@ tracer_adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid,
 	}
 	if (is_thread) {
 		p = tracer_find_proc(tr, tgid);
-		if (p == NULL)
+		if (p == NULL) {
 			p = tracer_proc_new(tr, tgid, 0);
+			p->own_filter = true;	/* nothing is known of it */
+		}
 	} else {
 		/* Its first stop overtook the fork event: /proc knows. */
 		p = tracer_proc_new(tr, tid, parent != NULL ?

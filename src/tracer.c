@@ -114,6 +114,8 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		tr->opts.pause_on = PAUSE_ON_EXIT;
 	tr->sigchld_fd = -1;
 	reserved_fd = opts->no_redirect ? -1 : redirect_reserved_fd();
+	if (!opts->no_seccomp && reserved_fd >= 0)
+		tr->filter = seccomp_program_new(reserved_fd);
 	if (pipe2(go_pipe, O_CLOEXEC) != 0 ||
 	    pipe2(report_pipe, O_CLOEXEC) != 0) {
 		warn_msg("pipe");
@@ -603,7 +605,7 @@ on_untraced_clone(struct tracer *tr, struct thread *t)
 static void
 on_seccomp_stop(struct tracer *tr, struct thread *t)
 {
-	unsigned long rule = 0;
+	unsigned long rule;
 	struct user_regs_struct regs;
 
 	/* A process being paused runs nothing more of its own. */
@@ -612,7 +614,7 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		return;
 	}
 	redirect_sync(t->proc);
-	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &rule);
+	rule = tracer_stop_rule(tr, t);
 	if (thread_get_regs(t, &regs, NULL) == 0 &&
 	    !tracer_rule_covers(rule, regs.orig_rax)) {
 		tracer_refuse_foreign_trace(tr, t, &regs);
@@ -1159,6 +1161,7 @@ tracer_destroy(struct tracer *tr)
 	for (p = tr->tasks.procs; p != NULL; p = p->next)
 		task_forget(p);
 	task_table_free(&tr->tasks);
+	seccomp_program_free(tr->filter);
 	if (tr->sigchld_fd >= 0)
 		close(tr->sigchld_fd);
 	sigaction(SIGINT, &tr->saved_sigint, NULL);

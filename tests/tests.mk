@@ -174,6 +174,13 @@ tests_unit_arena_CFLAGS = $(PTI_TOOL_CFLAGS_)
 tests_unit_arena_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
 tests_unit_arena_LDADD = $(PTI_TEST_LIBS)
 
+check_PROGRAMS += tests/unit-seccomp
+TESTS += tests/unit-seccomp
+tests_unit_seccomp_SOURCES = tests/unit-seccomp.c
+tests_unit_seccomp_CFLAGS = $(PTI_TOOL_CFLAGS_)
+tests_unit_seccomp_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
+tests_unit_seccomp_LDADD = $(PTI_TEST_LIBS)
+
 # Tracee programs with known call chains (plain AM_CFLAGS, no sanitizers).
 # bt-nested is built three ways: PIE and non-PIE with frame pointers, and
 # -O2 without them (configure's CFLAGS, -g -O2 by default, come last).

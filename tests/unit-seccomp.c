@@ -1,0 +1,209 @@
+/*
+ * unit-seccomp.c: the filter run by ptinspect on a stop's registers
+ * (seccomp_program_rule, src/seccomp.c) says what the kernel's run of the
+ * same filter says. The oracle is the kernel: a child installs the
+ * program with each SECCOMP_RET_TRACE turned into SECCOMP_RET_ERRNO of
+ * ERRNO_BASE + the rule, makes each call of the table below, and the
+ * errno tells which rule (if any) the kernel's run returned. Every call
+ * is harmless where the filter lets it run. The table also names the rule
+ * each call must meet, so a change of the filter shows here too.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "seccomp.h"
+#include "stub-layout.h"
+#include "tap.h"
+
+#define RESERVED_FD 1000
+#define ERRNO_BASE 2000
+#define FREE_ADDR 0x300000000000UL	/* nothing is mapped there */
+
+struct call {
+	const char *what;
+	long nr;
+	unsigned long args[6];
+	int rule;		/* what the filter must return */
+};
+
+#define PRIV_ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+static const struct call calls[] = {
+	{ "mmap private anonymous", SYS_mmap,
+	    { 0, 4096, PROT_READ | PROT_WRITE, PRIV_ANON, -1UL, 0 }, RULE_MMAP },
+	{ "mmap private anonymous executable", SYS_mmap,
+	    { 0, 4096, PROT_READ | PROT_EXEC, PRIV_ANON, -1UL, 0 }, RULE_NONE },
+	{ "mmap shared anonymous", SYS_mmap,
+	    { 0, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1UL, 0 },
+	    RULE_NONE },
+	{ "mmap MAP_FIXED_NOREPLACE executable", SYS_mmap,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_EXEC,
+	    PRIV_ANON | MAP_FIXED_NOREPLACE, -1UL, 0 }, RULE_MMAP },
+	{ "mmap private writable of a file", SYS_mmap,
+	    { 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1UL, 0 },
+	    RULE_MMAP },
+	{ "mmap private read-only of a file", SYS_mmap,
+	    { 0, 4096, PROT_READ, MAP_PRIVATE, -1UL, 0 }, RULE_NONE },
+	{ "munmap", SYS_munmap, { FREE_ADDR, 4096 }, RULE_MUNMAP },
+	{ "mremap", SYS_mremap, { FREE_ADDR, 4096, 8192, 0 }, RULE_MREMAP },
+	{ "mprotect read-only", SYS_mprotect, { FREE_ADDR, 4096, PROT_READ },
+	    RULE_NONE },
+	{ "mprotect writable", SYS_mprotect,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_WRITE }, RULE_MPROTECT },
+	{ "pkey_mprotect executable", SYS_pkey_mprotect,
+	    { FREE_ADDR, 4096, PROT_EXEC, -1UL }, RULE_MPROTECT },
+	{ "brk", SYS_brk, { 0 }, RULE_BRK },
+	{ "madvise DONTNEED", SYS_madvise, { FREE_ADDR, 4096, MADV_DONTNEED },
+	    RULE_MADVISE },
+	{ "madvise WILLNEED", SYS_madvise, { FREE_ADDR, 4096, MADV_WILLNEED },
+	    RULE_NONE },
+	{ "madvise FREE", SYS_madvise, { FREE_ADDR, 4096, MADV_FREE },
+	    RULE_MADVISE },
+	{ "madvise REMOVE", SYS_madvise, { FREE_ADDR, 4096, MADV_REMOVE },
+	    RULE_MADVISE },
+	{ "madvise DONTFORK", SYS_madvise, { FREE_ADDR, 4096, MADV_DONTFORK },
+	    RULE_MADVISE },
+	{ "madvise KEEPONFORK", SYS_madvise,
+	    { FREE_ADDR, 4096, MADV_KEEPONFORK }, RULE_MADVISE },
+	{ "madvise COLD", SYS_madvise, { FREE_ADDR, 4096, MADV_COLD },
+	    RULE_NONE },
+	{ "shmat SHM_REMAP", SYS_shmat, { -1UL, 0, SHM_REMAP }, RULE_SHMAT },
+	{ "shmat", SYS_shmat, { -1UL, 0, 0 }, RULE_NONE },
+	{ "close the reserved descriptor", SYS_close, { RESERVED_FD },
+	    RULE_RESERVED_FD },
+	{ "close another", SYS_close, { RESERVED_FD - 1 }, RULE_NONE },
+	{ "dup2 onto the reserved descriptor", SYS_dup2, { 0, RESERVED_FD },
+	    RULE_RESERVED_FD },
+	{ "dup3 onto the reserved descriptor", SYS_dup3,
+	    { 0, RESERVED_FD, 0 }, RULE_RESERVED_FD },
+	{ "close_range over the reserved descriptor", SYS_close_range,
+	    { RESERVED_FD - 10, RESERVED_FD + 10, 0 }, RULE_RESERVED_FD },
+	{ "close_range above it", SYS_close_range,
+	    { RESERVED_FD + 1, RESERVED_FD + 10, 0 }, RULE_NONE },
+	{ "fork", SYS_fork, { 0 }, RULE_FORK },
+	{ "clone without CLONE_VM", SYS_clone, { SIGCHLD }, RULE_FORK },
+	{ "clone with CLONE_UNTRACED", SYS_clone,
+	    { CLONE_UNTRACED | SIGCHLD }, RULE_UNTRACED },
+	{ "clone3", SYS_clone3, { 0, 0 }, RULE_FORK },
+	{ "seccomp", SYS_seccomp, { SECCOMP_GET_ACTION_AVAIL, 0, 0 },
+	    RULE_OWN_FILTER },
+	{ "prctl PR_SET_SECCOMP", SYS_prctl, { PR_SET_SECCOMP, 99 },
+	    RULE_OWN_FILTER },
+	{ "prctl PR_GET_DUMPABLE", SYS_prctl, { PR_GET_DUMPABLE }, RULE_NONE },
+	{ "getpid", SYS_getpid, { 0 }, RULE_NONE },
+	{ "exit_group", SYS_exit_group, { 3 }, RULE_EXIT_GROUP },
+};
+#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+
+static int ours(const struct seccomp_program *prog, const struct call *c,
+    uint64_t rip);
+static void run_in_kernel(const struct seccomp_program *prog, int *rules);
+
+int
+main(void)
+{
+	struct seccomp_program *prog = seccomp_program_new(RESERVED_FD);
+	int *kernel = mmap(NULL, NCALLS * sizeof(int), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (kernel == MAP_FAILED)
+		tap_bail("mmap: %s", strerror(errno));
+	run_in_kernel(prog, kernel);
+	for (size_t i = 0; i < NCALLS; i++) {
+		const struct call *c = &calls[i];
+		int mine = ours(prog, c, 0x401000);
+
+		tap_ok(mine == kernel[i] && mine == c->rule,
+		    "%s: rule %d here, %d in the kernel, %d wanted", c->what,
+		    mine, kernel[i], c->rule);
+	}
+	/* From the stub's lanes, mmap and munmap run (no kernel run here). */
+	tap_ok(ours(prog, &calls[0], STUB_ADDR + 40) == RULE_NONE,
+	    "mmap from the stub's code: no rule");
+	tap_ok(ours(prog, &calls[6], STUB_ADDR + STUB_CODE_BYTES - 2) ==
+	    RULE_NONE, "munmap from the stub's code: no rule");
+	tap_ok(ours(prog, &calls[6], STUB_ADDR + STUB_CODE_BYTES) ==
+	    RULE_MUNMAP, "munmap from just past the stub's code: its rule");
+	seccomp_program_free(prog);
+	return tap_exit();
+}
+
+/* seccomp_program_rule for call c made from rip. */
+static int
+ours(const struct seccomp_program *prog, const struct call *c, uint64_t rip)
+{
+	struct user_regs_struct regs = {
+		.orig_rax = (unsigned long)c->nr,
+		.rip = rip,
+		.rdi = c->args[0], .rsi = c->args[1], .rdx = c->args[2],
+		.r10 = c->args[3], .r8 = c->args[4], .r9 = c->args[5],
+	};
+
+	return seccomp_program_rule(prog, &regs);
+}
+
+/*
+ * rules[i]: the rule the kernel's run of prog returned for calls[i], or
+ * RULE_NONE where it let the call run.
+ */
+static void
+run_in_kernel(const struct seccomp_program *prog, int *rules)
+{
+	struct sock_filter insns[256];
+	struct sock_fprog fprog;
+	unsigned len;
+	const struct sock_filter *src = seccomp_program_insns(prog, &len);
+	int status;
+	pid_t pid;
+
+	if (len > 256)
+		tap_bail("the program has %u instructions", len);
+	memcpy(insns, src, len * sizeof(*insns));
+	for (unsigned i = 0; i < len; i++)
+		if (insns[i].code == (BPF_RET | BPF_K) &&
+		    (insns[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRACE)
+			insns[i].k = SECCOMP_RET_ERRNO |
+			    (ERRNO_BASE + (insns[i].k & SECCOMP_RET_DATA));
+	fprog.len = (unsigned short)len;
+	fprog.filter = insns;
+	for (size_t i = 0; i < NCALLS; i++)
+		rules[i] = -1;
+	pid = fork();
+	if (pid < 0)
+		tap_bail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
+			_exit(2);
+		for (size_t i = 0; i < NCALLS; i++) {
+			const unsigned long *a = calls[i].args;
+			long r = syscall(calls[i].nr, a[0], a[1], a[2], a[3],
+			    a[4], a[5]);
+
+			/* A fork the filter let run: the child goes. */
+			if (r == 0 && (calls[i].nr == SYS_fork ||
+			    calls[i].nr == SYS_clone))
+				_exit(0);
+			rules[i] = r == -1 && errno >= ERRNO_BASE ?
+			    errno - ERRNO_BASE : RULE_NONE;
+		}
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		tap_diag("the filtered child ended with status %#x", status);
+}
