@@ -740,6 +740,9 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 		    tracer_status_pid(child, "\nTgid:") == t->proc->pid);
 		tracer_untraced_child(t, c);
 	}
+	/* Its creator's filters (a child seen first took its PPid's). */
+	if (c != NULL && t->proc->own_filter)
+		c->proc->own_filter = true;
 	if (c != NULL && event == PTRACE_EVENT_VFORK)
 		c->proc->vfork_parent_waits = true;
 	tracer_hold_or_resume(tr, t);
