@@ -388,8 +388,8 @@ memory_bound() {
 		skip "$name not built" "$what"
 		return
 	fi
-	# A stress program's bound repeats its batch run's path (a second pass
-	# has run it already), and a sanitizer build's own size makes the
+	# A stress program's bound repeats the path of its batch run, which
+	# this pass has made, and a sanitizer build's own size makes the
 	# resident bound moot. A bound with commands (find) is a path of its own.
 	if [ -n "${PTI_SECOND_PASS:-}" ] && [ $# -eq 0 ]; then
 		skip "PTI_SECOND_PASS: run in the first pass" "$what"
