@@ -80,6 +80,8 @@ static void arena_remove(struct arena *a, uint64_t start, uint64_t end);
 static size_t arena_slot_index(const struct arena *a, uint64_t off);
 static struct arena_slot *arena_slot_of(const struct arena *a, uint64_t off);
 static void arena_slot_unref(struct arena *a, uint64_t slot);
+static void arena_slot_free(struct arena *a, struct arena_slot *s,
+    bool punched);
 static void arena_free_insert(struct arena *a, uint64_t off, uint64_t len);
 static bool arena_take(struct arena *a, uint64_t size, uint64_t align,
     uint64_t *off);
@@ -388,16 +390,28 @@ arena_slot_room(const struct arena *a, uint64_t off)
 	return end - off;
 }
 
-void
-arena_release(struct arena *a, uint64_t off)
+/* The slot at off, handed out and unmapped, goes back to the free space. */
+static void
+arena_slot_give_back(struct arena *a, uint64_t off, bool punched)
 {
 	struct arena_slot *s = arena_slot_of(a, off);
 
 	if (s == NULL || s->off != off || s->nextents != 0)
 		fatalx("arena_release: 0x%llx: not an unmapped slot",
 		    (unsigned long long)off);
-	s->nextents = 1;
-	arena_slot_unref(a, off);
+	arena_slot_free(a, s, punched);
+}
+
+void
+arena_release(struct arena *a, uint64_t off)
+{
+	arena_slot_give_back(a, off, false);
+}
+
+void
+arena_release_punched(struct arena *a, uint64_t off)
+{
+	arena_slot_give_back(a, off, true);
 }
 
 /* Index of the first slot whose offset is > off. */
@@ -425,22 +439,34 @@ static void
 arena_slot_unref(struct arena *a, uint64_t slot)
 {
 	struct arena_slot *s = arena_slot_of(a, slot);
-	size_t i;
-	uint64_t size;
 
 	if (s == NULL || s->off != slot || s->nextents == 0)
 		fatalx("arena: slot 0x%llx: reference count broken",
 		    (unsigned long long)slot);
 	if (--s->nextents > 0)
 		return;
-	size = s->size;
-	i = (size_t)(s - a->slots);
+	arena_slot_free(a, s, false);
+}
+
+/*
+ * s leaves the slots for the free space, its file range punched first
+ * (whatever may still be in it, it is zeros before anyone gets it), or
+ * already punched by the caller.
+ */
+static void
+arena_slot_free(struct arena *a, struct arena_slot *s, bool punched)
+{
+	uint64_t off = s->off, size = s->size;
+	size_t i = (size_t)(s - a->slots);
+
 	memmove(&a->slots[i], &a->slots[i + 1],
 	    (a->nslots - i - 1) * sizeof(*a->slots));
 	a->nslots--;
-	/* Whatever may still be in it, it is zeros before anyone gets it. */
-	arena_punch(a, slot, size);
-	arena_free_insert(a, slot, size);
+	if (punched)
+		arena_mark(a, off, size, 0);
+	else
+		arena_punch(a, off, size);
+	arena_free_insert(a, off, size);
 }
 
 static void
@@ -648,6 +674,31 @@ arena_unmap_later(struct arena *a, uint64_t start, uint64_t len)
 	a->punch_later = true;
 	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
 	a->punch_later = false;
+}
+
+bool
+arena_unmap_keep_slot(struct arena *a, uint64_t start, uint64_t len,
+    uint64_t *off, uint64_t *slot, uint64_t *slot_size)
+{
+	size_t i = arena_ext_index(a, start);
+	struct arena_slot *s;
+
+	len = arena_round_up(len, PTI_PAGE_SIZE);
+	if (i == a->next || a->ext[i].start != start ||
+	    a->ext[i].end != start + len)
+		return false;
+	s = arena_slot_of(a, a->ext[i].slot);
+	if (s->nextents != 1)
+		return false;
+	s->nextents = 0;
+	*off = a->ext[i].off;
+	*slot = s->off;
+	*slot_size = s->size;
+	a->ext_bytes -= len;
+	memmove(&a->ext[i], &a->ext[i + 1],
+	    (a->next - i - 1) * sizeof(*a->ext));
+	a->next--;
+	return true;
 }
 
 bool

@@ -75,6 +75,8 @@ int arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp);
 uint64_t arena_slot_room(const struct arena *a, uint64_t off);
 /* Gives back a slot from arena_alloc that was never mapped. */
 void arena_release(struct arena *a, uint64_t off);
+/* The same for a slot whose file range the caller has punched. */
+void arena_release_punched(struct arena *a, uint64_t off);
 
 /*
  * The table. arena_map records [start, start+len) -> off (replacing any
@@ -97,6 +99,17 @@ void arena_zero(struct arena *a, uint64_t start, uint64_t len);
  * runs the pending punches first, so nothing stale can reappear.
  */
 void arena_unmap_later(struct arena *a, uint64_t start, uint64_t len);
+/*
+ * The tracee's munmap of exactly one extent, its slot's only one: the
+ * extent leaves the table, but its slot stays, neither punched nor free,
+ * as if handed out by arena_alloc, for whoever frees the pages (the mmap
+ * stub's munmap lane) to give back with arena_release_punched (or
+ * arena_release, which punches). True, with the extent's file offset in
+ * *off and its slot's in *slot and *slot_size; false, nothing changed,
+ * where the range is anything else.
+ */
+bool arena_unmap_keep_slot(struct arena *a, uint64_t start, uint64_t len,
+    uint64_t *off, uint64_t *slot, uint64_t *slot_size);
 /* Runs the punches arena_unmap_later left; true when there were any. */
 bool arena_punch_pending(struct arena *a);
 bool arena_has_pending_punches(const struct arena *a);

@@ -104,6 +104,8 @@ bool redirect_ensure_arena(struct proc *p);
 /* p holds an arena / no longer does (where CLONE_VM children look). */
 void redirect_holder_add(struct proc *p);
 void redirect_holder_remove(struct proc *p);
+/* Does another process (CLONE_VM) share p's address space? */
+bool redirect_mm_shared(const struct proc *p);
 /* p's copies of a shared address space's heap and fork advice. */
 void redirect_mm_load(struct proc *p);
 void redirect_mm_store(struct proc *p);

@@ -207,6 +207,14 @@ redirect_mm_load(struct proc *p)
 	rs->fork_advice = sh->fork_advice;
 }
 
+bool
+redirect_mm_shared(const struct proc *p)
+{
+	const struct mm_share *sh = mm_share_of(redir_peek(p)->arena);
+
+	return sh != NULL && sh->refs > 1;
+}
+
 /* After a handler changed p's heap or fork advice. */
 void
 redirect_mm_store(struct proc *p)

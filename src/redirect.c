@@ -12,7 +12,10 @@
  * reaches us at its entry, where the file behind the old range is punched
  * so memory is given back and reads as zeros as it would natively:
  *
- *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch)
+ *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch; a
+ *                                               whole mapping's munmap
+ *                                               in a lone thread is
+ *                                               the stub's, punch too)
  *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
@@ -317,6 +320,25 @@ redirect_name_regions(struct proc *p, struct maps *maps)
 		r->dev_major = r->dev_minor = 0;
 		r->inode = 0;
 	}
+}
+
+bool
+redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	const struct redirect_state *rs = redir_peek(p);
+	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), off, slot, size;
+
+	if (len < MUNMAP_LANE_MIN || (addr & (PTI_PAGE_SIZE - 1)) != 0 ||
+	    addr + len < addr || stub_in_range(addr, len) ||
+	    p->nthreads != 1 || rs->redirect_disabled || !stub_ready(p) ||
+	    !(redirect_fd_transient(p) || rs->arena_fd_installed) ||
+	    redirect_mm_shared(p) ||
+	    !arena_unmap_keep_slot(rs->arena, addr, len, &off, &slot, &size))
+		return false;
+	stub_send_munmap(t, regs, off, slot, size, redirect_fd_transient(p) ?
+	    -1 : redirect_reserved_fd());
+	return true;
 }
 
 bool

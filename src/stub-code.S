@@ -11,6 +11,10 @@
  * a local label, so the assembler fixes every displacement and the bytes
  * work wherever a lane is copied.
  *
+ * A sixth, LANE_MUNMAP_ENTRY, makes the program's munmap and then frees
+ * the memfd's pages behind it, as the kernel frees private pages in the
+ * munmap itself.
+ *
  * The mmap entry opens the memfd if the lane says so (fd < 0), makes the shared
  * mapping, closes what it opened, and if the shared mapping failed makes
  * the program's own call as it asked; it stores how and then the result,
@@ -26,6 +30,7 @@
 #define PROT_RW_ 3
 #define MAP_PRIVATE_ANON_NOREPLACE_ 0x100022
 #define MAP_SHARED_NOREPLACE_ 0x100001
+#define FALLOC_PUNCH_HOLE_KEEP_SIZE_ 3
 #define D(field) .Llane+STUB_CODE_BYTES+field(%rip)
 
 /* openat(AT_FDCWD, the lane's path, O_RDWR | O_CLOEXEC): rax. */
@@ -182,6 +187,50 @@ pti_stub_lane_trap:
 	/* Done if it returned 0: growing's end, compared with rdi. */
 	xorl %edi, %edi
 	jmp 8b
+
+/*
+ * munmap: the program's own call, its rdi and rsi as it gave them; if it
+ * worked, the slot that was behind them is punched, fallocate(PUNCH_HOLE
+ * | KEEP_SIZE) of [LANE_OFFSET, + LANE_LEN) on the memfd (kept, or opened
+ * for it and closed after). `how` says LANE_SHARED if the punch was made,
+ * LANE_PRIVATE if it is left to ptinspect; the result is munmap's. The
+ * pages are freed here, on the program's CPU, as the kernel frees private
+ * ones in munmap: freed by ptinspect, on the other CPU, each page cost the
+ * program about 1 us more (docs/BENCHMARKS.md).
+ */
+	.org .Llane+LANE_MUNMAP_ENTRY, 0xcc
+	movl $__NR_munmap, %eax
+	syscall
+	movq %rax, D(LANE_SHARED_RESULT)
+	movl $LANE_PRIVATE, D(LANE_HOW)
+	testq %rax, %rax
+	jnz 14f
+	movq D(LANE_FD), %r8
+	testq %r8, %r8
+	jns 13f
+	open_memfd
+	movq %rax, %r8
+	testq %rax, %rax
+	js 14f
+13:	movq %r8, %rdi
+	movl $FALLOC_PUNCH_HOLE_KEEP_SIZE_, %esi
+	movq D(LANE_OFFSET), %rdx
+	movq D(LANE_LEN), %r10
+	movl $__NR_fallocate, %eax
+	syscall
+	testq %rax, %rax
+	jnz 16f
+	movl $LANE_SHARED, D(LANE_HOW)
+16:	cmpq $0, D(LANE_FD)
+	jns 14f
+	close_r8
+	/* how, then munmap's result, and every register but rax, rcx, r11. */
+14:	movq D(LANE_SHARED_RESULT), %rax
+	movq %rax, D(LANE_RESULT)
+	movq D(LANE_SAVED_RDI), %rdi
+	movq D(LANE_SAVED_RSI), %rsi
+	movq D(LANE_SAVED_RDX), %rdx
+	back_to_program
 
 /*
  * A batch of mmap calls, run for ptinspect (not for the program) at a

@@ -48,7 +48,7 @@
 #define LANE_SHARED_RESULT 96	/* the lane's own scratch, too */
 #define LANE_NR 104		/* the program's call: mmap or brk */
 #define LANE_ADDR 112		/* brk: the pages, [addr, addr + len) */
-#define LANE_LEN 120
+#define LANE_LEN 120		/* munmap: the file range punched, at LANE_OFFSET */
 #define LANE_BRK_NEW 128	/* brk: its result when that worked */
 #define LANE_BRK_OLD 136	/* brk: its result when it did not */
 #define LANE_PATH 144		/* /proc/<ptinspect>/fd/<memfd> */
@@ -56,6 +56,8 @@
 /* Where a lane's brk code starts, growing and shrinking, from its start. */
 #define LANE_BRK_ENTRY 256
 #define LANE_BRK_SHRINK_ENTRY 512
+/* Where its munmap code starts (the program's munmap, then the punch). */
+#define LANE_MUNMAP_ENTRY 552
 
 /*
  * Where a lane's batch code starts (stub-code.S), and the bytes of one of

@@ -87,6 +87,19 @@ void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
     uint64_t brk_old, uint64_t brk_new);
 
 /*
+ * The same for the program's munmap of one whole redirected mapping, at
+ * its seccomp stop, whose extent the caller took out of the arena keeping
+ * its slot (arena_unmap_keep_slot: the extent was at file offset off, in
+ * the slot at slot of slot_size bytes). The lane makes the munmap and, if
+ * it worked, punches the slot with the memfd (kept at tracee_fd, or opened
+ * for it if -1); stub_collect gives the slot back (arena_release_punched,
+ * or arena_release if the lane could not punch), or records the extent
+ * again if the munmap failed.
+ */
+void stub_send_munmap(struct thread *t, const struct user_regs_struct *regs,
+    uint64_t off, uint64_t slot, uint64_t slot_size, long tracee_fd);
+
+/*
  * Records in the arena what finished lanes mapped, and frees them. Cheap
  * when no lane is out; every user of the arena calls it first.
  */

@@ -649,6 +649,10 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		break;
 	case RULE_MUNMAP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {
+			if (redirect_munmap_by_stub(t, &regs)) {
+				tracer_hold_or_resume(tr, t);
+				return;
+			}
 			tracer_hold_or_resume(tr, t);
 			if (redirect_munmap(t->proc, regs.rdi, regs.rsi) &&
 			    tr->punch_due_ms == 0)

@@ -260,6 +260,7 @@ tests_unit_unwind_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 SEM_PROGS = \
 	tests/progs/sem-munmap \
 	tests/progs/sem-munmap-idle \
+	tests/progs/sem-mseal \
 	tests/progs/sem-madvise \
 	tests/progs/sem-map-fixed \
 	tests/progs/sem-mremap \
@@ -315,7 +316,7 @@ EXTRA_DIST += tests/semantics.t tests/semantics-1.t tests/semantics-2.t \
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
 check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane \
-	tests/progs/stop-cont
+	tests/progs/stop-cont tests/progs/unmap-loop
 tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_mmap_race_LDADD = -lpthread
 tests_progs_brk_race_CFLAGS = $(AM_CFLAGS) -pthread

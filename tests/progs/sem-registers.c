@@ -1,5 +1,7 @@
 /*
- * sem-registers: what a raw mmap syscall leaves in the registers, and the
+ * sem-registers: what a raw mmap or munmap syscall leaves in the
+ * registers (ptinspect's stub runs a munmap of a whole 1 MiB mapping in a
+ * lane too, in a process of one thread), and the
  * addresses ptinspect's mmap stub borrows (src/stub.h) staying the
  * program's own.
  *
@@ -22,36 +24,76 @@
 #define STUB_ADDR ((void *)0x70000000)
 #define STUB_SPAN ((size_t)32768)
 
-/* One mmap through the syscall instruction, registers checked after. */
-static void *raw_mmap_checked(size_t len, const char *who)
-{
-	register long r10 __asm__("r10") = MAP_PRIVATE | MAP_ANONYMOUS;
-	register long r8 __asm__("r8") = -1;
-	register long r9 __asm__("r9") = 0;
-	long rax = SYS_mmap, rdi = 0, rsi = (long)len;
-	long rdx = PROT_READ | PROT_WRITE;
+/*
+ * A syscall through the syscall instruction with every argument register
+ * set: what each register holds after it, and the address after the
+ * instruction (what rcx must hold).
+ */
+struct raw_call {
+	long rax, rdi, rsi, rdx, r10, r8, r9;
 	unsigned long rcx, after;
+};
+
+static void raw_syscall(struct raw_call *c)
+{
+	register long r10 __asm__("r10") = c->r10;
+	register long r8 __asm__("r8") = c->r8;
+	register long r9 __asm__("r9") = c->r9;
 
 	__asm__ volatile("leaq 1f(%%rip), %[after]\n\t"
 			 "syscall\n"
 			 "1:\n\t"
-			 : "+a"(rax), "+D"(rdi), "+S"(rsi), "+d"(rdx),
-			   "+r"(r10), "+r"(r8), "+r"(r9), "=c"(rcx),
-			   [after] "=&r"(after)
+			 : "+a"(c->rax), "+D"(c->rdi), "+S"(c->rsi),
+			   "+d"(c->rdx), "+r"(r10), "+r"(r8), "+r"(r9),
+			   "=c"(c->rcx), [after] "=&r"(c->after)
 			 :
 			 : "r11", "memory");
-	sem_check(rax > 0 || rax < -4095, "raw mmap succeeds",
-		  "%s: mmap returned %ld", who, rax);
-	sem_check(rdi == 0 && rsi == (long)len &&
-		  rdx == (PROT_READ | PROT_WRITE),
-		  "rdi, rsi and rdx survive mmap",
-		  "%s: rdi %#lx rsi %#lx rdx %#lx", who, rdi, rsi, rdx);
-	sem_check(r10 == (MAP_PRIVATE | MAP_ANONYMOUS) && r8 == -1 && r9 == 0,
-		  "r8, r9 and r10 survive mmap",
-		  "%s: r10 %#lx r8 %#lx r9 %#lx", who, r10, r8, r9);
-	sem_check(rcx == after, "rcx is the address after the syscall",
-		  "%s: rcx %#lx, expected %#lx", who, rcx, after);
-	return (void *)rax;
+	c->r10 = r10;
+	c->r8 = r8;
+	c->r9 = r9;
+}
+
+/* Every register but rax, rcx and r11 as it was before c ran. */
+static void check_kept(const struct raw_call *c, const struct raw_call *was,
+		       const char *call, const char *who)
+{
+	sem_check(c->rdi == was->rdi && c->rsi == was->rsi &&
+		  c->rdx == was->rdx, "rdi, rsi and rdx survive the call",
+		  "%s %s: rdi %#lx rsi %#lx rdx %#lx", who, call, c->rdi,
+		  c->rsi, c->rdx);
+	sem_check(c->r10 == was->r10 && c->r8 == was->r8 && c->r9 == was->r9,
+		  "r8, r9 and r10 survive the call",
+		  "%s %s: r10 %#lx r8 %#lx r9 %#lx", who, call, c->r10,
+		  c->r8, c->r9);
+	sem_check(c->rcx == c->after, "rcx is the address after the syscall",
+		  "%s %s: rcx %#lx, expected %#lx", who, call, c->rcx,
+		  c->after);
+}
+
+static void *raw_mmap_checked(size_t len, const char *who)
+{
+	struct raw_call c = { SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, 0, 0 };
+	struct raw_call was = c;
+
+	raw_syscall(&c);
+	sem_check(c.rax > 0 || c.rax < -4095, "raw mmap succeeds",
+		  "%s: mmap returned %ld", who, c.rax);
+	check_kept(&c, &was, "mmap", who);
+	return (void *)c.rax;
+}
+
+/* munmap the same way, with the registers it does not take set too. */
+static void raw_munmap_checked(void *p, size_t len, const char *who)
+{
+	struct raw_call c = { SYS_munmap, (long)p, (long)len, 0xd0d0, 0x1010,
+			      0x8080, 0x9090, 0, 0 };
+	struct raw_call was = c;
+
+	raw_syscall(&c);
+	sem_check(c.rax == 0, "raw munmap succeeds",
+		  "%s: munmap returned %ld", who, c.rax);
+	check_kept(&c, &was, "munmap", who);
 }
 
 static void rounds(const char *who, int n)
@@ -66,7 +108,7 @@ static void rounds(const char *who, int n)
 			  p[LEN - 1] == (unsigned char)~i,
 			  "a mapping keeps what is written", "%s round %d",
 			  who, i);
-		sem_unmap(p, LEN);
+		raw_munmap_checked(p, LEN, who);
 	}
 }
 
