@@ -50,7 +50,7 @@
  *
  * munmap. A single-threaded process's munmap of one whole redirected
  * mapping of MUNMAP_LANE_MIN or more (redirect_munmap_by_stub) goes
- * through a lane's fifth entry, LANE_MUNMAP_ENTRY: the program's munmap,
+ * through a lane's sixth entry, LANE_MUNMAP_ENTRY: the program's munmap,
  * then the punch of the slot that was behind it, by the program, with the
  * memfd it keeps or opens. ptinspect had punched it at the next stop, on
  * its own CPU: the pages freed on one CPU and faulted in again on the
@@ -571,9 +571,9 @@ stub_send_munmap(struct thread *t, const struct user_regs_struct *regs,
  * code with the program's r8-r10 (and, while the memfd is opened,
  * rdi/rsi/rdx) borrowed. For what ptinspect shows (regs, bt, threads, the
  * TUI), this rewrites regs to the program's own view: at its syscall
- * instruction, in mmap, brk or munmap (rax -ENOSYS, or the result once the lane
- * has it), every register it set as it set it. False, regs untouched, when
- * rip is not in a lane. The task model's program view (task.h).
+ * instruction, in mmap, brk or munmap (rax -ENOSYS, or the result once the
+ * lane has it), every register it set as it set it. False, regs untouched,
+ * when rip is not in a lane. The task model's program view (task.h).
  */
 static bool
 stub_program_view(struct proc *p, struct user_regs_struct *regs)
