@@ -24,7 +24,7 @@
  *   brk                                         emulated: the heap grows
  *                                               and shrinks in the arena
  *   shmat(SHM_REMAP) over redirected memory    arena_unmap, after it
- *   mprotect adding PROT_EXEC                   the range goes back to
+ *   mprotect adding PROT_EXEC, mseal            the range goes back to
  *                                               private memory (a copy),
  *                                               other threads stopped
  *   fork (not vfork/threads)                    the child gets its own
@@ -793,19 +793,35 @@ redirect_syscall(struct thread *t, int rule)
  * Making redirected memory executable
  * ------------------------------------------------------------------- */
 
+/* Does [addr, addr + len) (page-aligned, rounded up) reach redirected memory? */
+static bool
+range_redirected(const struct arena *a, uint64_t addr, uint64_t len)
+{
+	uint64_t start, end;
+
+	if (a == NULL || len == 0 || (addr & (PTI_PAGE_SIZE - 1)) != 0)
+		return false;
+	return arena_next(a, addr, &start, &end) &&
+	    start < addr + PAGE_UP(len);
+}
+
 bool
 redirect_mprotect_needs_copy(struct thread *t)
 {
-	struct arena *a = redir_peek(t->proc)->arena;
 	struct user_regs_struct regs;
-	uint64_t start, end;
 
-	if (a == NULL || thread_get_regs(t, &regs, NULL) != 0 ||
-	    !(regs.rdx & PROT_EXEC) || regs.rsi == 0 ||
-	    (regs.rdi & (PTI_PAGE_SIZE - 1)) != 0)
-		return false;
-	return arena_next(a, regs.rdi, &start, &end) &&
-	    start < regs.rdi + PAGE_UP(regs.rsi);
+	return thread_get_regs(t, &regs, NULL) == 0 &&
+	    (regs.rdx & PROT_EXEC) &&
+	    range_redirected(redir_peek(t->proc)->arena, regs.rdi, regs.rsi);
+}
+
+bool
+redirect_mseal_needs_copy(struct thread *t)
+{
+	struct user_regs_struct regs;
+
+	return thread_get_regs(t, &regs, NULL) == 0 &&
+	    range_redirected(redir_peek(t->proc)->arena, regs.rdi, regs.rsi);
 }
 
 /*
@@ -843,12 +859,13 @@ copy_out_of_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t len,
 
 /*
  * Replaces the redirected range [start, start + len) by private memory
- * with the same bytes: built aside, then moved over it in one mremap, so
- * nothing in between ever sees the range unmapped or empty.
+ * with the same bytes and protection prot: built aside, then moved over
+ * it in one mremap, so nothing in between ever sees the range unmapped or
+ * empty.
  */
 static int
 make_private(struct inject *inj, struct proc *p, uint64_t start,
-    uint64_t len)
+    uint64_t len, long prot)
 {
 	struct redirect_state *rs = redir(p);
 	struct fork_advice *fa;
@@ -861,6 +878,8 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
 		return -1;
 	if (copy_out_of_arena(p, inj->thread->tid, start, len,
 	    (uint64_t)tmp) != 0 ||
+	    (prot != (PROT_READ | PROT_WRITE) && syscall_failed(
+	    inject_syscall(inj, SYS_mprotect, tmp, (long)len, prot, 0, 0, 0))) ||
 	    syscall_failed(r = inject_syscall(inj, SYS_mremap, tmp, (long)len,
 	    (long)len, MREMAP_MAYMOVE | MREMAP_FIXED, (long)start, 0)) ||
 	    r != (long)start) {
@@ -882,28 +901,48 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
 	return 0;
 }
 
+/* The protection of a /proc/PID/maps region ("rwxp"). */
+static long
+region_prot(const struct region *r)
+{
+	return (r->perms[0] == 'r' ? PROT_READ : 0) |
+	    (r->perms[1] == 'w' ? PROT_WRITE : 0) |
+	    (r->perms[2] == 'x' ? PROT_EXEC : 0);
+}
+
 void
-redirect_mprotect(struct thread *t)
+redirect_make_private(struct thread *t)
 {
 	struct proc *p = t->proc;
 	struct user_regs_struct regs;
-	uint64_t addr, end, at, s, e;
+	uint64_t end, at, s, e, piece_end;
+	const struct region *r;
+	struct maps maps;
 	struct inject inj;
-	long result;
+	long result, prot;
+	int failed = 0;
 
 	if (thread_get_regs(t, &regs, NULL) != 0 ||
 	    inject_begin(&inj, t, true) != 0)
 		return;
-	addr = regs.rdi;
-	end = addr + PAGE_UP(regs.rsi);
-	for (at = addr; at < end && arena_next(redir(p)->arena, at, &s, &e) &&
-	    s < end; at = e) {
+	if (maps_read(t->tid, &maps, NULL) != 0)
+		maps = (struct maps){ 0 };
+	end = regs.rdi + PAGE_UP(regs.rsi);
+	for (at = regs.rdi; !failed && at < end &&
+	    arena_next(redir(p)->arena, at, &s, &e) && s < end; at = e) {
 		s = s > at ? s : at;
 		e = e < end ? e : end;
-		/* Left shared if it cannot be copied: it still works so. */
-		if (make_private(&inj, p, s, e - s) != 0)
-			break;
+		/* A piece of each region, with that region's protection. */
+		for (; !failed && s < e; s = piece_end) {
+			r = maps_find(&maps, s);
+			piece_end = r != NULL && r->end < e ? r->end : e;
+			prot = r != NULL ? region_prot(r) :
+			    PROT_READ | PROT_WRITE;
+			/* Left shared if it cannot be copied: it still works so. */
+			failed = make_private(&inj, p, s, piece_end - s, prot);
+		}
 	}
+	maps_free(&maps);
 	result = inject_syscall(&inj, (long)regs.orig_rax, (long)regs.rdi,
 	    (long)regs.rsi, (long)regs.rdx, (long)regs.r10, (long)regs.r8,
 	    (long)regs.r9);

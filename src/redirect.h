@@ -91,13 +91,18 @@ bool redirect_punch_pending(struct proc *p);
 bool redirect_mprotect_refused(struct thread *t);
 
 /*
- * mprotect adding PROT_EXEC to redirected memory: such pages go back to
- * private memory (the copy path), as executable pages start out. The
- * caller stops the process's other threads around redirect_mprotect, so
- * none writes while the pages are copied.
+ * mprotect adding PROT_EXEC to redirected memory, and mseal of it: such
+ * pages go back to private memory with the same bytes and protection
+ * (the copy path), as executable pages start out, and as sealed memory
+ * must be: the kernel refuses munmap, mremap, MAP_FIXED over it and
+ * zeroing advice there, while ptinspect acts on those calls at their
+ * entry (it would drop or zero pages the kernel keeps). The caller stops
+ * the process's other threads around redirect_make_private, so none
+ * writes while the pages are copied; it then runs the thread's call.
  */
 bool redirect_mprotect_needs_copy(struct thread *t);
-void redirect_mprotect(struct thread *t);
+bool redirect_mseal_needs_copy(struct thread *t);
+void redirect_make_private(struct thread *t);
 
 /* Does a fork from p need the child's memory copied (redirect_child)? */
 bool redirect_fork_needs_copy(const struct proc *p);

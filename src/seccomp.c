@@ -142,6 +142,8 @@
 	TRACE(RULE_MPROTECT), \
 	RET(SECCOMP_RET_ALLOW), \
 	IF_EQ_RET(__NR_brk, SECCOMP_RET_TRACE | RULE_BRK), \
+	/* mseal: sealed memory must be the program's own (redirect.c) */ \
+	IF_EQ_RET(__NR_mseal, SECCOMP_RET_TRACE | RULE_MSEAL), \
 	IF_EQ_RET(__NR_mremap, SECCOMP_RET_TRACE | RULE_MREMAP), \
 	IF_EQ_RET(__NR_fork, SECCOMP_RET_TRACE | RULE_FORK), \
 	IF_EQ_RET(__NR_clone3, SECCOMP_RET_TRACE | RULE_FORK), \

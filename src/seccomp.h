@@ -8,6 +8,11 @@
 
 #include <stdbool.h>
 
+/* mseal(2), Linux 6.10, newer than some headers. */
+#ifndef __NR_mseal
+#define __NR_mseal 462
+#endif
+
 enum seccomp_rule {
 	RULE_NONE = 0,
 	RULE_EXIT_GROUP,	/* exit_group */
@@ -26,6 +31,7 @@ enum seccomp_rule {
 	RULE_SHMAT,
 	RULE_UNTRACED,		/* clone with CLONE_UNTRACED */
 	RULE_OWN_FILTER,	/* seccomp(2), prctl(PR_SET_SECCOMP) */
+	RULE_MSEAL,		/* mseal */
 };
 
 /*

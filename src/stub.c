@@ -57,8 +57,8 @@
  * other cost the program about 1 us each more (a 1 MiB mmap, write and
  * munmap loop: 1.45 against 1.64 s of tree CPU, native 0.92). The slot
  * stays out of the free space until stub_collect sees the lane done; a
- * munmap that failed (sealed memory) gets its extent back, its pages
- * untouched.
+ * munmap that failed (splitting a mapping past vm.max_map_count; sealed
+ * memory is never redirected) gets its extent back, its pages untouched.
  *
  * Batches. A fork child maps every range it maps from a memfd again (its
  * own copy, or its parent's file copy-on-write while it borrows:

@@ -368,6 +368,8 @@ tracer_rule_covers(unsigned long rule, unsigned long long nr)
 		return nr == SYS_clone;
 	case RULE_OWN_FILTER:
 		return nr == SYS_seccomp || nr == SYS_prctl;
+	case RULE_MSEAL:
+		return nr == __NR_mseal;
 	default:
 		return false;
 	}

@@ -602,6 +602,20 @@ on_untraced_clone(struct tracer *tr, struct thread *t)
 		on_fork_stop(tr, t);
 }
 
+/*
+ * redirect_make_private with t's process's other threads stopped, so that
+ * none writes while its pages are copied: true when t's stop turned out
+ * to be something else, now handled (handle_deferred).
+ */
+static bool
+make_private_others_stopped(struct tracer *tr, struct thread *t)
+{
+	tracer_stop_other_threads(t->proc, t);
+	redirect_make_private(t);
+	restart_other_threads(tr, t->proc);
+	return handle_deferred(tr, t);
+}
+
 static void
 on_seccomp_stop(struct tracer *tr, struct thread *t)
 {
@@ -639,12 +653,13 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 				return;
 			break;
 		}
-		if (!redirect_mprotect_needs_copy(t))
-			break;
-		tracer_stop_other_threads(t->proc, t);
-		redirect_mprotect(t);
-		restart_other_threads(tr, t->proc);
-		if (handle_deferred(tr, t))
+		if (redirect_mprotect_needs_copy(t) &&
+		    make_private_others_stopped(tr, t))
+			return;
+		break;
+	case RULE_MSEAL:
+		if (redirect_mseal_needs_copy(t) &&
+		    make_private_others_stopped(tr, t))
 			return;
 		break;
 	case RULE_MUNMAP:

@@ -131,9 +131,8 @@ fi
 # fallocate calls, at most one in 20 munmaps, and the last mapping must
 # be the arena's at the pause (without redirection nothing is punched by
 # anyone). Every fresh mapping reads zeros (the program checks): a slot
-# given back unpunched would show the round before. A munmap the kernel
-# refuses is sem-mseal's; signals and stops in the lane, sig-lane's and
-# stop-cont's (64 KiB, MUNMAP_LANE_MIN).
+# given back unpunched would show the round before. Signals and stops in
+# the lane are sig-lane's and stop-cont's (64 KiB, MUNMAP_LANE_MIN).
 n=200
 if command -v strace >/dev/null 2>&1; then
 	tap_run env PTI_TEST_TAG="$pti_tag" ASAN_OPTIONS=detect_leaks=0 \

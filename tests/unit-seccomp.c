@@ -104,6 +104,7 @@ static const struct call calls[] = {
 	{ "prctl PR_SET_SECCOMP", SYS_prctl, { PR_SET_SECCOMP, 99 },
 	    RULE_OWN_FILTER },
 	{ "prctl PR_GET_DUMPABLE", SYS_prctl, { PR_GET_DUMPABLE }, RULE_NONE },
+	{ "mseal", __NR_mseal, { FREE_ADDR, 4096, 0 }, RULE_MSEAL },
 	{ "getpid", SYS_getpid, { 0 }, RULE_NONE },
 	{ "exit_group", SYS_exit_group, { 3 }, RULE_EXIT_GROUP },
 };
