@@ -414,6 +414,14 @@ arena_release_punched(struct arena *a, uint64_t off)
 	arena_slot_give_back(a, off, true);
 }
 
+bool
+arena_slot_unmapped(const struct arena *a, uint64_t off)
+{
+	const struct arena_slot *s = arena_slot_of(a, off);
+
+	return s != NULL && s->off == off && s->nextents == 0;
+}
+
 /* Index of the first slot whose offset is > off. */
 static size_t
 arena_slot_index(const struct arena *a, uint64_t off)

@@ -77,6 +77,8 @@ uint64_t arena_slot_room(const struct arena *a, uint64_t off);
 void arena_release(struct arena *a, uint64_t off);
 /* The same for a slot whose file range the caller has punched. */
 void arena_release_punched(struct arena *a, uint64_t off);
+/* Is off a slot handed out and not mapped (arena_release's to give)? */
+bool arena_slot_unmapped(const struct arena *a, uint64_t off);
 
 /*
  * The table. arena_map records [start, start+len) -> off (replacing any

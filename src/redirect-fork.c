@@ -118,6 +118,12 @@ struct own_dest {
 };
 
 static bool maps_arena(const struct region *r, const struct stat *st);
+/* A child's regions and the memfd whose ranges they map (maps_file_range). */
+struct child_maps {
+	const struct maps *maps;
+	const struct stat *st;
+};
+static bool maps_file_range(uint64_t off, uint64_t len, void *arg);
 static struct stub_map map_entry(const struct region *r);
 static int map_ranges(struct proc *parent, struct inject *inj,
     const struct stub_map *m, size_t n, long flags, long fd);
@@ -151,6 +157,23 @@ static bool
 maps_arena(const struct region *r, const struct stat *st)
 {
 	return r->inode == st->st_ino && strstr(r->name, "memfd:") != NULL;
+}
+
+/* Does a region of maps map [off, off + len) of the memfd st? */
+static bool
+maps_file_range(uint64_t off, uint64_t len, void *arg)
+{
+	const struct child_maps *cm = arg;
+	const struct region *r;
+	size_t i;
+
+	for (i = 0; i < cm->maps->count; i++) {
+		r = &cm->maps->regions[i];
+		if (maps_arena(r, cm->st) && r->offset < off + len &&
+		    off < r->offset + (r->end - r->start))
+			return true;
+	}
+	return false;
 }
 
 /* Range r of the child, to be mapped again as it is. */
@@ -310,10 +333,12 @@ child_own_copy(struct proc *parent, struct thread *child,
 	}
 	free(list);
 	redirect_fd_release(inj, fd);
+	if (ok == 0)
+		stub_inherit(parent, cp, maps_file_range,
+		    &(struct child_maps){ &maps, &st });
 	maps_free(&maps);
 	if (ok != 0)
 		return -1;
-	stub_inherit(parent, cp);
 	for (fa = prs->fork_advice; fa != NULL; fa = fa->next) {
 		if (fa->advice == MADV_DONTFORK) {
 			arena_unmap(crs->arena, fa->start, fa->len);

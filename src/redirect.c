@@ -14,8 +14,8 @@
  *
  *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch; a
  *                                               whole mapping's munmap
- *                                               in a lone thread is
- *                                               the stub's, punch too)
+ *                                               returns into the stub,
+ *                                               which punches)
  *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
@@ -331,7 +331,7 @@ redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
 
 	if (len < MUNMAP_LANE_MIN || (addr & (PTI_PAGE_SIZE - 1)) != 0 ||
 	    addr + len < addr || stub_in_range(addr, len) ||
-	    p->nthreads != 1 || rs->redirect_disabled || !stub_ready(p) ||
+	    rs->redirect_disabled || !stub_ready(p) ||
 	    !(redirect_fd_transient(p) || rs->arena_fd_installed) ||
 	    redirect_mm_shared(p) ||
 	    !arena_unmap_keep_slot(rs->arena, addr, len, &off, &slot, &size))
@@ -790,7 +790,7 @@ redirect_syscall(struct thread *t, int rule)
 }
 
 /* ---------------------------------------------------------------------
- * Making redirected memory executable
+ * Redirected memory back to private: made executable, or sealed
  * ------------------------------------------------------------------- */
 
 /* Does [addr, addr + len) (page-aligned, rounded up) reach redirected memory? */

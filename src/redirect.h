@@ -64,16 +64,14 @@ bool redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 
 /*
  * Before that, at the same stop, before the thread resumes: in a process
- * of one thread whose address space is its own, a munmap of one whole
- * redirected mapping of MUNMAP_LANE_MIN bytes or more is sent through the
- * mmap stub's munmap lane (stub_send_munmap), which frees the pages in the
- * program, on its CPU, as the kernel frees private memory in munmap. True
- * then: the tracer resumes the thread in the lane, and redirect_munmap is
- * not called. One thread only, so that nothing can fork, map or look at
- * the range while the lane is out but ptinspect (which finds it gone, as
- * after redirect_munmap). Below MUNMAP_LANE_MIN the open and close of the
- * memfd a lane may need (about 5 us) cost more than the page frees save
- * (about 1 us a page).
+ * whose address space is its own (no CLONE_VM sibling), a munmap of one
+ * whole redirected mapping of MUNMAP_LANE_MIN bytes or more runs and
+ * returns into the mmap stub's munmap lane (stub_send_munmap), which
+ * frees the pages in the program, on its CPU, as the kernel frees private
+ * memory in munmap. True then: the tracer resumes the thread, and
+ * redirect_munmap is not called. Below MUNMAP_LANE_MIN the open and close
+ * of the memfd a lane may need (about 5 us) cost more than the page frees
+ * save (about 1 us a page).
  */
 #define MUNMAP_LANE_MIN (16 * 4096)
 bool redirect_munmap_by_stub(struct thread *t,

@@ -11,9 +11,9 @@
  * a local label, so the assembler fixes every displacement and the bytes
  * work wherever a lane is copied.
  *
- * A sixth, LANE_MUNMAP_ENTRY, makes the program's munmap and then frees
- * the memfd's pages behind it, as the kernel frees private pages in the
- * munmap itself.
+ * A sixth, LANE_MUNMAP_ENTRY, is where the program's own munmap returns
+ * to: it frees the memfd's pages behind it, as the kernel frees private
+ * pages in the munmap itself.
  *
  * The mmap entry opens the memfd if the lane says so (fd < 0), makes the shared
  * mapping, closes what it opened, and if the shared mapping failed makes
@@ -189,18 +189,18 @@ pti_stub_lane_trap:
 	jmp 8b
 
 /*
- * munmap: the program's own call, its rdi and rsi as it gave them; if it
- * worked, the slot that was behind them is punched, fallocate(PUNCH_HOLE
- * | KEEP_SIZE) of [LANE_OFFSET, + LANE_LEN) on the memfd (kept, or opened
- * for it and closed after). `how` says LANE_SHARED if the punch was made,
- * LANE_PRIVATE if it is left to ptinspect; the result is munmap's. The
- * pages are freed here, on the program's CPU, as the kernel frees private
- * ones in munmap: freed by ptinspect, on the other CPU, each page cost the
- * program about 1 us more (docs/BENCHMARKS.md).
+ * munmap: entered where the program's own munmap returns (ptinspect moved
+ * its return address here at the seccomp stop and let the call run), with
+ * its result in rax; if it worked, the slot that was behind the range is
+ * punched, fallocate(PUNCH_HOLE | KEEP_SIZE) of [LANE_OFFSET, + LANE_LEN)
+ * on the memfd (kept, or opened for it and closed after). `how` says
+ * LANE_SHARED if the punch was made, LANE_PRIVATE if it is left to
+ * ptinspect; the result is munmap's. The pages are freed here, on the
+ * program's CPU, as the kernel frees private ones in munmap: freed by
+ * ptinspect, on the other CPU, each page cost the program about 1 us
+ * more (docs/BENCHMARKS.md).
  */
 	.org .Llane+LANE_MUNMAP_ENTRY, 0xcc
-	movl $__NR_munmap, %eax
-	syscall
 	movq %rax, D(LANE_SHARED_RESULT)
 	movl $LANE_PRIVATE, D(LANE_HOW)
 	testq %rax, %rax

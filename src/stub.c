@@ -48,17 +48,21 @@
  * (natively serialized by the kernel, here the second starts from the
  * first's new break); no program was seen to do it.
  *
- * munmap. A single-threaded process's munmap of one whole redirected
- * mapping of MUNMAP_LANE_MIN or more (redirect_munmap_by_stub) goes
- * through a lane's sixth entry, LANE_MUNMAP_ENTRY: the program's munmap,
- * then the punch of the slot that was behind it, by the program, with the
- * memfd it keeps or opens. ptinspect had punched it at the next stop, on
- * its own CPU: the pages freed on one CPU and faulted in again on the
- * other cost the program about 1 us each more (a 1 MiB mmap, write and
- * munmap loop: 1.45 against 1.64 s of tree CPU, native 0.92). The slot
- * stays out of the free space until stub_collect sees the lane done; a
- * munmap that failed (splitting a mapping past vm.max_map_count; sealed
- * memory is never redirected) gets its extent back, its pages untouched.
+ * munmap. A munmap of one whole redirected mapping of MUNMAP_LANE_MIN or
+ * more (redirect_munmap_by_stub) runs as the program made it, at once,
+ * but returns into a lane's sixth entry, LANE_MUNMAP_ENTRY, which punches
+ * the slot that was behind the range, in the program, with the memfd it
+ * keeps or opens. ptinspect had punched it at the next stop, on its own
+ * CPU: the pages freed on one CPU and faulted in again on the other cost
+ * the program about 1 us each more (a 1 MiB mmap, write and munmap loop:
+ * 1.45 against 1.64 s of tree CPU, native 0.92). The munmap has run
+ * before the lane's first instruction, so no other thread's fork or
+ * mapping can see the range in between: the lane only frees the file's
+ * pages. The slot stays out of the free space until stub_collect sees the
+ * lane done (a child forked meanwhile gives its copy of the slot back,
+ * stub_inherit); a munmap that failed (splitting a mapping past
+ * vm.max_map_count; sealed memory is never redirected) gets its extent
+ * back, its pages untouched.
  *
  * Batches. A fork child maps every range it maps from a memfd again (its
  * own copy, or its parent's file copy-on-write while it borrows:
@@ -471,11 +475,13 @@ stub_ready(const struct proc *p)
  * Sends the thread through a free lane: ld, filled but for what the
  * program's registers give, goes into the lane's data, l says what for,
  * and the thread resumes at `entry` bytes into the lane's code with its
- * syscall skipped.
+ * syscall skipped; or, with run_call, makes its syscall first, which then
+ * returns into the lane.
  */
 static void
 send_lane(struct thread *t, const struct user_regs_struct *regs,
-    struct lane_data *ld, const struct lane *l, uint64_t entry)
+    struct lane_data *ld, const struct lane *l, uint64_t entry,
+    bool run_call)
 {
 	struct redirect_state *rs = t->proc->redirect;
 	struct stub *s = rs->stub;
@@ -506,8 +512,10 @@ send_lane(struct thread *t, const struct user_regs_struct *regs,
 	s->busy |= 1ULL << i;
 	s->lanes[i] = *l;
 	s->lanes[i].tid = t->tid;
-	r.orig_rax = (unsigned long long)-1;
-	r.rax = 0;
+	if (!run_call) {
+		r.orig_rax = (unsigned long long)-1;
+		r.rax = 0;
+	}
 	r.rip = lane_code(i) + entry;
 	thread_set_regs(t, &r, NULL);
 }
@@ -524,7 +532,7 @@ stub_send(struct thread *t, const struct user_regs_struct *regs,
 	};
 	struct lane l = { .nr = SYS_mmap, .len = len, .off = off };
 
-	send_lane(t, regs, &ld, &l, 0);
+	send_lane(t, regs, &ld, &l, 0, false);
 }
 
 void
@@ -547,7 +555,7 @@ stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
 	    .addr = addr, .brk_old = brk_old, .brk_new = brk_new };
 
 	send_lane(t, regs, &ld, &l, shrink ? LANE_BRK_SHRINK_ENTRY :
-	    LANE_BRK_ENTRY);
+	    LANE_BRK_ENTRY, false);
 }
 
 void
@@ -563,7 +571,7 @@ stub_send_munmap(struct thread *t, const struct user_regs_struct *regs,
 	struct lane l = { .nr = SYS_munmap, .addr = regs->rdi,
 	    .len = PAGE_UP(regs->rsi), .off = off, .slot = slot };
 
-	send_lane(t, regs, &ld, &l, LANE_MUNMAP_ENTRY);
+	send_lane(t, regs, &ld, &l, LANE_MUNMAP_ENTRY, true);
 }
 
 /*
@@ -1007,12 +1015,28 @@ stub_map_batch(struct inject *inj, const struct proc *owner,
 }
 
 void
-stub_inherit(struct proc *parent, struct proc *child)
+stub_inherit(struct proc *parent, struct proc *child,
+    bool (*child_maps)(uint64_t off, uint64_t len, void *arg), void *arg)
 {
+	const struct stub *ps = parent->redirect->stub;
 	struct redirect_state *chrs = child->redirect;
+	const struct lane *l;
+	unsigned i;
 
-	if (parent->redirect->stub == NULL || chrs->arena == NULL)
+	if (ps == NULL || chrs->arena == NULL)
 		return;
+	/*
+	 * The slots of munmaps whose lanes were out at the fork: the child's
+	 * copy of one is its own to give back, unless that munmap failed and
+	 * the child still maps the range.
+	 */
+	for (i = 0; i < STUB_LANES; i++) {
+		l = &ps->lanes[i];
+		if ((ps->busy & (1ULL << i)) && l->nr == SYS_munmap &&
+		    arena_slot_unmapped(chrs->arena, l->slot) &&
+		    !child_maps(l->off, l->len, arg))
+			arena_release(chrs->arena, l->slot);
+	}
 	/* No lane has the child's path yet: each writes it when first out. */
 	chrs->stub = xcalloc(1, sizeof(*chrs->stub));
 }

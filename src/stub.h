@@ -87,14 +87,14 @@ void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
     uint64_t brk_old, uint64_t brk_new);
 
 /*
- * The same for the program's munmap of one whole redirected mapping, at
- * its seccomp stop, whose extent the caller took out of the arena keeping
- * its slot (arena_unmap_keep_slot: the extent was at file offset off, in
- * the slot at slot of slot_size bytes). The lane makes the munmap and, if
- * it worked, punches the slot with the memfd (kept at tracee_fd, or opened
- * for it if -1); stub_collect gives the slot back (arena_release_punched,
- * or arena_release if the lane could not punch), or records the extent
- * again if the munmap failed.
+ * The program's munmap of one whole redirected mapping, at its seccomp
+ * stop, whose extent the caller took out of the arena keeping its slot
+ * (arena_unmap_keep_slot: the extent was at file offset off, in the slot
+ * at slot of slot_size bytes): the munmap runs and returns into a lane,
+ * which, if it worked, punches the slot with the memfd (kept at
+ * tracee_fd, or opened for it if -1); stub_collect gives the slot back
+ * (arena_release_punched, or arena_release if the lane could not punch),
+ * or records the extent again if the munmap failed.
  */
 void stub_send_munmap(struct thread *t, const struct user_regs_struct *regs,
     uint64_t off, uint64_t slot, uint64_t slot_size, long tracee_fd);
@@ -154,8 +154,14 @@ struct stub_map {
 int stub_map_batch(struct inject *inj, const struct proc *owner,
     const struct stub_map *m, size_t n, long flags, long fd, size_t *done);
 
-/* The child of a fork has the parent's stub, with no lane out. */
-void stub_inherit(struct proc *parent, struct proc *child);
+/*
+ * The child of a fork has the parent's stub, with no lane out. The slots
+ * of the parent's munmap lanes out at the fork came with the copy of its
+ * memfd: those of file ranges child_maps(off, len, arg) says the child
+ * does not map are given back.
+ */
+void stub_inherit(struct proc *parent, struct proc *child,
+    bool (*child_maps)(uint64_t off, uint64_t len, void *arg), void *arg);
 
 /* Does [addr, addr + len) reach the stub's addresses (STUB_BYTES)? */
 bool stub_in_range(uint64_t addr, uint64_t len);

@@ -60,7 +60,7 @@ marker_addr=0x5e5e00000000
 forking="sem-fork-cow sem-fork-shared sem-fork-advice sem-spawn sem-closefds
 	sem-memfd sem-brk sem-exec sem-fork-loop sem-signals sem-hugetlb
 	sem-jit sem-stack sem-clonevm sem-untraced sem-untraced-fork
-	sem-foreign-trace sem-own-filter sem-fork-borrow"
+	sem-foreign-trace sem-own-filter sem-fork-borrow sem-fork-lanes"
 
 # Seconds one run may take before it counts as hung.
 run_timeout=${PTI_SEM_TIMEOUT:-120}

@@ -123,26 +123,32 @@ print(",".join(sorted(kinds)), pages)')
 else
 	tap_skip "strace is needed to count the stops" 5
 fi
-# munmap through the stub (redirect_munmap_by_stub): a one-thread
-# program's munmap of a whole 1 MiB mapping frees the memfd's pages in
-# the program, the lane's fallocate after its munmap, not in ptinspect
-# (one fallocate a munmap before). unmap-loop maps, writes and unmaps 1
-# MiB 200 times and keeps the last; strace on ptinspect alone counts its
-# fallocate calls, at most one in 20 munmaps, and the last mapping must
-# be the arena's at the pause (without redirection nothing is punched by
-# anyone). Every fresh mapping reads zeros (the program checks): a slot
-# given back unpunched would show the round before. Signals and stops in
-# the lane are sig-lane's and stop-cont's (64 KiB, MUNMAP_LANE_MIN).
+# munmap through the stub (redirect_munmap_by_stub): a munmap of a whole
+# 1 MiB mapping returns into a lane, which frees the memfd's pages in the
+# program, not in ptinspect (one fallocate a munmap before). unmap-loop
+# maps, writes and unmaps 1 MiB 200 times and keeps the last, in the
+# process's only thread and then in a second one; strace on ptinspect
+# alone counts its fallocate calls, at most one in 20 munmaps, and the
+# last mapping must be the arena's at the pause (without redirection
+# nothing is punched by anyone). Every fresh mapping reads zeros (the
+# program checks): a slot given back unpunched would show the round
+# before. Signals and stops in the lane are sig-lane's and stop-cont's
+# (64 KiB, MUNMAP_LANE_MIN); forks meanwhile, sem-fork-lanes'.
 n=200
-if command -v strace >/dev/null 2>&1; then
+for how in "" threaded; do
+	what="unmap-loop $n${how:+ $how}"
+	if ! command -v strace >/dev/null 2>&1; then
+		tap_skip "strace is needed to count ptinspect's punches" 3
+		continue
+	fi
 	tap_run env PTI_TEST_TAG="$pti_tag" ASAN_OPTIONS=detect_leaks=0 \
 		strace -qq -o "$TAP_TMP/st" \
 		-e signal=none -e trace=fallocate "$PTINSPECT" --batch \
-		--pause-on-exit --json -ex maps -- "$PROGS/unmap-loop" "$n"
-	pti_collect_leftovers "unmap-loop $n"
+		--pause-on-exit --json -ex maps -- "$PROGS/unmap-loop" "$n" $how
+	pti_collect_leftovers "$what"
 	last=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^last 0x//p')
 	tap_is "$TAP_RC:${last:+found}" "0:found" \
-		"unmap-loop $n under ptinspect passes its checks"
+		"$what under ptinspect passes its checks"
 	access=$(printf '%s\n' "$TAP_OUT" | LAST=$last python3 -c '
 import json, os, sys
 last = int(os.environ["LAST"] or "0", 16)
@@ -151,13 +157,11 @@ for line in sys.stdin:
 		for r in json.loads(line)["regions"]:
 			if int(r["start"], 16) <= last < int(r["end"], 16):
 				print(r["access"])')
-	tap_is "$access" shared "unmap-loop's last mapping is the arena's"
+	tap_is "$access" shared "$what: the last mapping is the arena's"
 	punches=$(grep -c '^fallocate(' "$TAP_TMP/st")
-	tap_ok "ptinspect punched $punches times for $n munmaps: the program did" \
+	tap_ok "$what: ptinspect punched $punches times for $n munmaps" \
 		test "$punches" -le $((n / 20))
-else
-	tap_skip "strace is needed to count ptinspect's punches" 3
-fi
+done
 # Signals while mmap, brk and munmap run in the stub, their handler
 # jumping out (sig-lane): delivered where the native calls return, never inside the
 # stub, nothing leaked (the program checks all that); the stub must be in

@@ -101,6 +101,10 @@ tests_progs_daemon_job_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_daemon_job_LDFLAGS = -pthread
 tests_progs_sem_fork_nodump_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_fork_nodump_LDFLAGS = -pthread
+tests_progs_unmap_loop_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_unmap_loop_LDFLAGS = -pthread
+tests_progs_sem_fork_lanes_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_sem_fork_lanes_LDFLAGS = -pthread
 tests_progs_sem_mseal_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_mseal_LDFLAGS = -pthread
 tests_progs_sig_lane_CFLAGS = $(AM_CFLAGS) -pthread
@@ -263,6 +267,7 @@ SEM_PROGS = \
 	tests/progs/sem-munmap \
 	tests/progs/sem-munmap-idle \
 	tests/progs/sem-mseal \
+	tests/progs/sem-fork-lanes \
 	tests/progs/sem-madvise \
 	tests/progs/sem-map-fixed \
 	tests/progs/sem-mremap \
