@@ -487,11 +487,13 @@ memory_bound() {
 memory_bound sem-munmap 48 $((64 * 1024))
 # sem-munmap-idle: the range of a munmap is given back while the program
 # runs on without another memory call (the punch waits for the munmap to
-# have run, then comes at the next stop or, with none, a few ms later).
-# ptinspect's memfd must hold the 64 MiB once the program says "touched"
-# (it was redirected), and less than 8 MiB within a second of "unmapped",
-# while the program still waits on its standard input (a fifo held open
-# here, closed once the memfd has been measured).
+# have run, then comes at the next stop or, with none, a few ms later; the
+# program unmaps all but a page, which the stub's munmap lane does not
+# take). ptinspect's memfd must hold the 64 MiB once the program says
+# "touched" (it was redirected; the program waits for a byte on its
+# standard input, a fifo held open here, before it unmaps), and less than
+# 8 MiB within a second of "unmapped", while the program still waits on
+# that fifo (closed once the memfd has been measured).
 idle_giveback() {
 	local what="sem-munmap-idle: munmap gives memory back with no call after it"
 	local prog=$PROGS/sem-munmap-idle tpid pti_pid= f memfd= peak=0
@@ -519,6 +521,7 @@ idle_giveback() {
 		esac
 	done
 	[ -n "$memfd" ] && peak=$(($(stat -L -c %b "$memfd") / 2))
+	printf x >&9
 	for i in $(seq 1 1500); do
 		grep -q '^unmapped' "$tmp/idle.log" && break
 		kill -0 "$tpid" 2>/dev/null || break
