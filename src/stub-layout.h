@@ -56,7 +56,7 @@
 /* Where a lane's brk code starts, growing and shrinking, from its start. */
 #define LANE_BRK_ENTRY 256
 #define LANE_BRK_SHRINK_ENTRY 512
-/* Where its munmap code starts (the program's munmap, then the punch). */
+/* Where its munmap code starts (the punch, after the program's munmap). */
 #define LANE_MUNMAP_ENTRY 552
 
 /*

@@ -621,6 +621,7 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 {
 	unsigned long rule;
 	struct user_regs_struct regs;
+	bool by_stub;
 
 	/* A process being paused runs nothing more of its own. */
 	if (tracer_proc_holding(t->proc)) {
@@ -664,12 +665,11 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		break;
 	case RULE_MUNMAP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {
-			if (redirect_munmap_by_stub(t, &regs)) {
-				tracer_hold_or_resume(tr, t);
-				return;
-			}
+			/* The stub's lane, if it takes it, before t runs on. */
+			by_stub = redirect_munmap_by_stub(t, &regs);
 			tracer_hold_or_resume(tr, t);
-			if (redirect_munmap(t->proc, regs.rdi, regs.rsi) &&
+			if (!by_stub &&
+			    redirect_munmap(t->proc, regs.rdi, regs.rsi) &&
 			    tr->punch_due_ms == 0)
 				tr->punch_due_ms = monotonic_ms() +
 				    REDIRECT_PUNCH_DELAY_MS;

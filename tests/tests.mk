@@ -180,6 +180,7 @@ tests_unit_arena_CFLAGS = $(PTI_TOOL_CFLAGS_)
 tests_unit_arena_LDFLAGS = $(PTI_TOOL_LDFLAGS_)
 tests_unit_arena_LDADD = $(PTI_TEST_LIBS)
 
+# The seccomp filter run by ptinspect's interpreter and by the kernel.
 check_PROGRAMS += tests/unit-seccomp
 TESTS += tests/unit-seccomp
 tests_unit_seccomp_SOURCES = tests/unit-seccomp.c
