@@ -7,6 +7,7 @@
  * contain spaces and end in " (deleted)"; we keep everything after the
  * padding as the name, byte for byte, so a region reads back as the kernel
  * printed it. maps_find_name also matches a deleted file by its old name.
+ * /proc/PID/smaps is read the same way, with each region's VmFlags.
  */
 #include "config.h"
 
@@ -22,6 +23,11 @@
 
 #define MAPS_DELETED " (deleted)"
 
+static int maps_read_file(pid_t pid, const char *file, struct maps *out,
+    char **errp);
+static int maps_parse(const char *text, const char *what, bool smaps,
+    struct maps *out, char **errp);
+static unsigned maps_parse_advice(const char *s, size_t len);
 static int maps_parse_line(const char *line, size_t len, struct region *r);
 static int maps_parse_hex(const char **sp, const char *end, int stop,
     uint64_t *out);
@@ -31,23 +37,48 @@ static bool maps_name_matches(const char *have, const char *want);
 int
 maps_read(pid_t pid, struct maps *out, char **errp)
 {
+	return maps_read_file(pid, "maps", out, errp);
+}
+
+int
+maps_read_smaps(pid_t pid, struct maps *out, char **errp)
+{
+	return maps_read_file(pid, "smaps", out, errp);
+}
+
+int
+maps_parse_text(const char *text, const char *what, struct maps *out,
+    char **errp)
+{
+	return maps_parse(text, what, false, out, errp);
+}
+
+/* /proc/PID/FILE, "maps" or "smaps", parsed. */
+static int
+maps_read_file(pid_t pid, const char *file, struct maps *out, char **errp)
+{
 	char path[64];
 	char *text;
 	int rc;
 
 	out->regions = NULL;
 	out->count = 0;
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	text = read_file_str(path, NULL);
 	if (text == NULL)
 		return set_error(errp, "%s: %s", path, strerror(errno));
-	rc = maps_parse_text(text, path, out, errp);
+	rc = maps_parse(text, path, strcmp(file, "smaps") == 0, out, errp);
 	free(text);
 	return rc;
 }
 
-int
-maps_parse_text(const char *text, const char *what, struct maps *out,
+/*
+ * The regions of a maps text, or of an smaps text (smaps): there each
+ * region's header line is a maps line, followed by "Key: value" lines, of
+ * which VmFlags gives the region's advice.
+ */
+static int
+maps_parse(const char *text, const char *what, bool smaps, struct maps *out,
     char **errp)
 {
 	const char *line, *next;
@@ -65,6 +96,12 @@ maps_parse_text(const char *text, const char *what, struct maps *out,
 		lineno++;
 		if (len == 0)
 			continue;
+		if (smaps && line[strspn(line, "0123456789abcdef")] != '-') {
+			if (out->count > 0 && strncmp(line, "VmFlags:", 8) == 0)
+				out->regions[out->count - 1].advice =
+				    maps_parse_advice(line + 8, len - 8);
+			continue;
+		}
 		if (maps_parse_line(line, len, &r) < 0) {
 			maps_free(out);
 			return set_error(errp, "%s: line %zu: malformed", what,
@@ -85,6 +122,33 @@ maps_parse_text(const char *text, const char *what, struct maps *out,
 		qsort(out->regions, out->count, sizeof *out->regions,
 		    maps_cmp_start);
 	return 0;
+}
+
+/* The REGION_* bits of VmFlags' two-letter names (" rd wr lo dd"). */
+static unsigned
+maps_parse_advice(const char *s, size_t len)
+{
+	static const struct {
+		char name[3];
+		unsigned bit;
+	} names[] = {
+		{ "lo", REGION_LOCKED }, { "lf", REGION_LOCKONFAULT },
+		{ "dd", REGION_DONTDUMP }, { "hg", REGION_HUGEPAGE },
+		{ "nh", REGION_NOHUGEPAGE }, { "mg", REGION_MERGEABLE },
+		{ "rr", REGION_RANDOM }, { "sr", REGION_SEQUENTIAL },
+	};
+	unsigned advice = 0;
+	size_t i, k;
+
+	for (i = 0; i + 2 <= len; i++) {
+		if (s[i] == ' ' || (i > 0 && s[i - 1] != ' ') ||
+		    (i + 2 < len && s[i + 2] != ' '))
+			continue;
+		for (k = 0; k < sizeof names / sizeof names[0]; k++)
+			if (memcmp(s + i, names[k].name, 2) == 0)
+				advice |= names[k].bit;
+	}
+	return advice;
 }
 
 int

@@ -21,6 +21,23 @@ struct region {
 	uint64_t inode;
 	/* "" for anonymous, "[heap]", "/usr/lib/...". */
 	char *name;
+	/* REGION_* bits of smaps' VmFlags (maps_read_smaps only), else 0. */
+	unsigned advice;
+};
+
+/*
+ * What a program sets on its mappings by madvise and mlock, as smaps'
+ * VmFlags show it: a mapping that ptinspect replaces gets them again.
+ */
+enum region_advice {
+	REGION_LOCKED = 1 << 0,		/* "lo": mlock */
+	REGION_LOCKONFAULT = 1 << 1,	/* "lf": mlock2(MLOCK_ONFAULT) */
+	REGION_DONTDUMP = 1 << 2,	/* "dd": MADV_DONTDUMP */
+	REGION_HUGEPAGE = 1 << 3,	/* "hg": MADV_HUGEPAGE */
+	REGION_NOHUGEPAGE = 1 << 4,	/* "nh": MADV_NOHUGEPAGE */
+	REGION_MERGEABLE = 1 << 5,	/* "mg": MADV_MERGEABLE */
+	REGION_RANDOM = 1 << 6,		/* "rr": MADV_RANDOM */
+	REGION_SEQUENTIAL = 1 << 7,	/* "sr": MADV_SEQUENTIAL */
 };
 
 struct maps {
@@ -30,6 +47,12 @@ struct maps {
 
 /* Reads /proc/PID/maps (PID may be a thread id). 0, or -1 with *errp. */
 int maps_read(pid_t pid, struct maps *out, char **errp);
+
+/*
+ * As maps_read, from /proc/PID/smaps, with each region's advice (its
+ * VmFlags). Slower: the kernel walks every page table for the sizes.
+ */
+int maps_read_smaps(pid_t pid, struct maps *out, char **errp);
 
 /*
  * Parses the text of a maps file (a saved copy); `what` names it in error

@@ -858,14 +858,46 @@ copy_out_of_arena(struct proc *p, pid_t tid, uint64_t start, uint64_t len,
 }
 
 /*
+ * Sets on [start, start + len) the advice (REGION_*, maps.h) the program
+ * had set on the shared mapping there by madvise and mlock.
+ */
+static void
+advise_again(struct inject *inj, uint64_t start, uint64_t len,
+    unsigned advice)
+{
+	static const struct {
+		unsigned bit;
+		int advice;
+	} madvices[] = {
+		{ REGION_DONTDUMP, MADV_DONTDUMP },
+		{ REGION_HUGEPAGE, MADV_HUGEPAGE },
+		{ REGION_NOHUGEPAGE, MADV_NOHUGEPAGE },
+		{ REGION_MERGEABLE, MADV_MERGEABLE },
+		{ REGION_RANDOM, MADV_RANDOM },
+		{ REGION_SEQUENTIAL, MADV_SEQUENTIAL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof madvices / sizeof madvices[0]; i++)
+		if (advice & madvices[i].bit)
+			inject_syscall(inj, SYS_madvise, (long)start,
+			    (long)len, madvices[i].advice, 0, 0, 0);
+	if (advice & (REGION_LOCKED | REGION_LOCKONFAULT))
+		inject_syscall(inj, SYS_mlock2, (long)start, (long)len,
+		    advice & REGION_LOCKONFAULT ? MLOCK_ONFAULT : 0, 0, 0, 0);
+}
+
+/*
  * Replaces the redirected range [start, start + len) by private memory
- * with the same bytes and protection prot: built aside, then moved over
- * it in one mremap, so nothing in between ever sees the range unmapped or
- * empty.
+ * with the same bytes, protection prot and advice (REGION_*): built
+ * aside, then moved over it in one mremap, so nothing in between ever
+ * sees the range unmapped or empty. The advice is set once it is in
+ * place: an mlock there counts against RLIMIT_MEMLOCK as the shared
+ * mapping's did, where the copy aside would count twice.
  */
 static int
 make_private(struct inject *inj, struct proc *p, uint64_t start,
-    uint64_t len, long prot)
+    uint64_t len, long prot, unsigned advice)
 {
 	struct redirect_state *rs = redir(p);
 	struct fork_advice *fa;
@@ -886,6 +918,7 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
 		inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0, 0, 0);
 		return -1;
 	}
+	advise_again(inj, start, len, advice);
 	arena_unmap(rs->arena, start, len);
 	/* What we emulated for fork, the kernel now does itself. */
 	for (fa = rs->fork_advice; fa != NULL; fa = fa->next) {
@@ -915,31 +948,37 @@ redirect_make_private(struct thread *t)
 {
 	struct proc *p = t->proc;
 	struct user_regs_struct regs;
-	uint64_t end, at, s, e, piece_end;
+	uint64_t end, at, s, e, piece_end, failed_at = 0;
 	const struct region *r;
 	struct maps maps;
 	struct inject inj;
 	long result, prot;
 	int failed = 0;
+	static bool said_sealed_shared;
 
 	if (thread_get_regs(t, &regs, NULL) != 0 ||
 	    inject_begin(&inj, t, true) != 0)
 		return;
-	if (maps_read(t->tid, &maps, NULL) != 0)
+	if (maps_read_smaps(t->tid, &maps, NULL) != 0)
 		maps = (struct maps){ 0 };
 	end = regs.rdi + PAGE_UP(regs.rsi);
 	for (at = regs.rdi; !failed && at < end &&
 	    arena_next(redir(p)->arena, at, &s, &e) && s < end; at = e) {
 		s = s > at ? s : at;
 		e = e < end ? e : end;
-		/* A piece of each region, with that region's protection. */
+		/* A piece of each region, with its protection and advice. */
 		for (; !failed && s < e; s = piece_end) {
 			r = maps_find(&maps, s);
 			piece_end = r != NULL && r->end < e ? r->end : e;
 			prot = r != NULL ? region_prot(r) :
 			    PROT_READ | PROT_WRITE;
-			/* Left shared if it cannot be copied: it still works so. */
-			failed = make_private(&inj, p, s, piece_end - s, prot);
+			/*
+			 * Left shared if it cannot be copied: executable it
+			 * still works so; sealed, it is said below.
+			 */
+			failed = make_private(&inj, p, s, piece_end - s, prot,
+			    r != NULL ? r->advice : 0);
+			failed_at = s;
 		}
 	}
 	maps_free(&maps);
@@ -948,4 +987,13 @@ redirect_make_private(struct thread *t)
 	    (long)regs.r9);
 	inject_end(&inj, true, result);
 	redirect_mm_store(p);
+	if (failed && regs.orig_rax == __NR_mseal && result == 0 &&
+	    !said_sealed_shared) {
+		said_sealed_shared = true;
+		warnx_msg("pid %d: sealed memory at 0x%llx stays in "
+		    "ptinspect's memfd (no room for its private copy): a "
+		    "munmap or mremap the kernel refuses there may still "
+		    "free its pages (said once)", (int)p->pid,
+		    (unsigned long long)failed_at);
+	}
 }

@@ -44,7 +44,8 @@ set -u
 # The programs in redirected_at_exit must also show, through `maps`, that
 # the mapping they made last (sem_leave_marker() at marker_addr,
 # tests/progs/sem.h) is redirected ("access":"shared").
-redirected_at_exit="sem-closefds sem-memfd sem-threads sem-exec sem-mseal"
+redirected_at_exit="sem-closefds sem-memfd sem-threads sem-exec sem-mseal
+	sem-vmflags"
 # Programs that install a seccomp filter of their own: what they allocate
 # afterwards stays private by design (redirect.c, on_own_filter), their
 # [heap] included; the rest of the redirection check applies.

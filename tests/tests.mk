@@ -28,6 +28,7 @@ foundation_tests = \
 	tests/exit-status.t \
 	tests/expr.t \
 	tests/fallback.t \
+	tests/seal.t \
 	tests/forks.t \
 	tests/fork-borrow.t \
 	tests/fork-maps.t \
@@ -268,6 +269,7 @@ SEM_PROGS = \
 	tests/progs/sem-munmap \
 	tests/progs/sem-munmap-idle \
 	tests/progs/sem-mseal \
+	tests/progs/sem-vmflags \
 	tests/progs/sem-fork-lanes \
 	tests/progs/sem-madvise \
 	tests/progs/sem-map-fixed \

@@ -1,12 +1,15 @@
 /*
  * unit-maps.c: the /proc/PID/maps parser on a sample with awkward names
  * (spaces, "(deleted)", anonymous lines with trailing blanks, out of
- * order), on malformed lines, and on this process's own maps. Includes
- * maps.c to reach its text parser.
+ * order), on malformed lines, and on this process's own maps; smaps'
+ * VmFlags read as each region's advice, from a sample and from this
+ * process's own smaps after madvise and mlock. Includes maps.c to reach
+ * its text parser.
  */
 #include "../src/maps.c"
 
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "tap.h"
 
@@ -24,11 +27,25 @@ static const char sample[] =
     "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0"
     "                  [vsyscall]";
 
+static const char smaps_sample[] =
+    "7f0000000000-7f0000100000 rw-s 00000000 00:01 1234"
+    "  /memfd:ptinspect (deleted)\n"
+    "Size:               1024 kB\n"
+    "FilePmdMapped:         0 kB\n"
+    "Locked:             1024 kB\n"
+    "VmFlags: rd wr sh mr mw me ms lo lf dd sr \n"
+    "7f0000100000-7f0000200000 rw-p 00000000 00:00 0 \n"
+    "Rss:                   0 kB\n"
+    "VmFlags: rd wr mr mw me ac hg nh rr mg\n"
+    "7f0000200000-7f0000201000 r--p 00000000 00:00 0 \n"
+    "VmFlags: rd mr mw me lod ddd\n";
+
 static int marker_data = 42;
 
 static void test_sample(void);
 static void test_malformed(void);
 static void test_self(void);
+static void test_smaps(void);
 
 int
 main(void)
@@ -36,6 +53,7 @@ main(void)
 	test_sample();
 	test_malformed();
 	test_self();
+	test_smaps();
 	return tap_exit();
 }
 
@@ -166,4 +184,60 @@ test_self(void)
 	    strstr(err, "/proc/999999999/maps: ") == err,
 	    "missing pid: %s", err);
 	free(err);
+}
+
+static void
+test_smaps(void)
+{
+	size_t len = 64 << 10;
+	unsigned char *p;
+	struct maps m;
+	const struct region *r;
+	char *err = NULL;
+	int rc;
+
+	rc = maps_parse(smaps_sample, "smaps sample", true, &m, &err);
+	tap_ok(rc == 0 && m.count == 3, "smaps sample: 3 regions (%s)",
+	    err ? err : "ok");
+	if (rc == 0 && m.count == 3) {
+		tap_ok(m.regions[0].advice == (REGION_LOCKED |
+		    REGION_LOCKONFAULT | REGION_DONTDUMP | REGION_SEQUENTIAL),
+		    "lo lf dd sr, at the end of the line too (0x%x)",
+		    m.regions[0].advice);
+		tap_ok(m.regions[1].advice == (REGION_HUGEPAGE |
+		    REGION_NOHUGEPAGE | REGION_RANDOM | REGION_MERGEABLE),
+		    "hg nh rr mg, the last without a blank (0x%x)",
+		    m.regions[1].advice);
+		tap_ok(m.regions[2].advice == 0,
+		    "\"lod\" and \"ddd\" are not lo and dd (0x%x)",
+		    m.regions[2].advice);
+		tap_ok(strcmp(m.regions[0].name, "/memfd:ptinspect (deleted)")
+		    == 0 && m.regions[2].perms[0] == 'r',
+		    "header lines parse as maps lines");
+	}
+	maps_free(&m);
+	free(err);
+	err = NULL;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!tap_ok(p != MAP_FAILED, "a mapping to advise"))
+		return;
+	madvise(p, len / 2, MADV_DONTDUMP);
+	madvise(p + len / 2, len / 2, MADV_RANDOM);
+	rc = maps_read_smaps(getpid(), &m, &err);
+	if (tap_ok(rc == 0, "/proc/self/smaps reads (%s)", err ? err : "ok")) {
+		r = maps_find(&m, (uint64_t)(uintptr_t)p);
+		tap_ok(r != NULL && r->advice == REGION_DONTDUMP &&
+		    r->end == (uint64_t)(uintptr_t)(p + len / 2),
+		    "MADV_DONTDUMP's half: dd only");
+		r = maps_find(&m, (uint64_t)(uintptr_t)(p + len / 2));
+		tap_ok(r != NULL && r->advice == REGION_RANDOM,
+		    "MADV_RANDOM's half: rr only");
+		r = maps_find(&m, (uint64_t)(uintptr_t)&marker_data);
+		tap_ok(r != NULL && r->advice == 0, ".data: no advice");
+		maps_free(&m);
+	}
+	free(err);
+	munmap(p, len);
 }

@@ -11,10 +11,14 @@
  * ptinspect's stub), 16 KiB made read-only, and 64 KiB unmapped from a
  * second thread; then an unsealed neighbour unmaps as usual. Exits 77
  * where the kernel has no mseal.
+ * `sem-mseal tight` only seals its 1 MiB under an RLIMIT_AS that leaves
+ * no room for another 1 MiB (so ptinspect cannot copy it to private
+ * memory first: tests/seal.t), checks the bytes and exits.
  */
 #include "sem.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -48,7 +52,27 @@ static void *unmap_mid(void *arg)
 	return NULL;
 }
 
-int main(void)
+/* Seals big with only half its size of address space left to map. */
+static int seal_tight(unsigned char *big)
+{
+	struct rlimit was, tight;
+	long vm_kb = sem_status_kb("VmSize");
+
+	sem_check(vm_kb > 0 && getrlimit(RLIMIT_AS, &was) == 0, "VmSize",
+		  "%ld kB", vm_kb);
+	tight = was;
+	tight.rlim_cur = (rlim_t)vm_kb * 1024 + BIG / 2;
+	sem_check(setrlimit(RLIMIT_AS, &tight) == 0, "setrlimit(RLIMIT_AS)",
+		  "%s", strerror(errno));
+	seal(big, BIG);
+	sem_check(setrlimit(RLIMIT_AS, &was) == 0, "setrlimit back", "%s",
+		  strerror(errno));
+	sem_verify("sealed under a tight RLIMIT_AS, the bytes kept", big, BIG,
+		   11);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
 	unsigned char *big, *small, *other;
@@ -64,6 +88,8 @@ int main(void)
 	sem_fill(small, SMALL, 12);
 	sem_fill(mid, MID, 13);
 	sem_fill(other, BIG, 14);
+	if (argc > 1 && strcmp(argv[1], "tight") == 0)
+		return seal_tight(big);
 	seal(big, BIG);
 	sem_check(mprotect(small, SMALL, PROT_READ) == 0, "mprotect read-only",
 		  "%s", strerror(errno));

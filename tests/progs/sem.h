@@ -373,20 +373,28 @@ static inline bool sem_is_unmapped(const void *p, size_t len)
 	return true;
 }
 
-/* The process's resident size (VmRSS) in kB, or -1. */
-static inline long sem_rss_kb(void)
+/* A "Key:  N kB" line of /proc/self/status ("VmRSS", "VmLck"), or -1. */
+static inline long sem_status_kb(const char *key)
 {
 	FILE *f = fopen("/proc/self/status", "r");
+	size_t n = strlen(key);
 	char line[256];
 	long kb = -1;
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+		if (strncmp(line, key, n) == 0 && line[n] == ':' &&
+		    sscanf(line + n + 1, "%ld", &kb) == 1)
 			break;
 	fclose(f);
 	return kb;
+}
+
+/* The process's resident size (VmRSS) in kB, or -1. */
+static inline long sem_rss_kb(void)
+{
+	return sem_status_kb("VmRSS");
 }
 
 /*
