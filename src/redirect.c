@@ -25,8 +25,10 @@
  *                                               and shrinks in the arena
  *   shmat(SHM_REMAP) over redirected memory    arena_unmap, after it
  *   mprotect adding PROT_EXEC, mseal            the range goes back to
- *                                               private memory (a copy),
- *                                               other threads stopped
+ *                                               private memory (a copy
+ *                                               with its protection and
+ *                                               smaps advice), other
+ *                                               threads stopped
  *   fork (not vfork/threads)                    the child gets its own
  *                                               arena, a copy, remapped
  *                                               before it runs
