@@ -893,9 +893,13 @@ advise_again(struct inject *inj, uint64_t start, uint64_t len,
  * Replaces the redirected range [start, start + len) by private memory
  * with the same bytes, protection prot and advice (REGION_*): built
  * aside, then moved over it in one mremap, so nothing in between ever
- * sees the range unmapped or empty. The advice is set once it is in
+ * sees the range unmapped or empty. Where there is no room for a copy
+ * aside (RLIMIT_AS) it is made in place: private memory mapped over the
+ * range, then filled from the arena, which still holds the bytes (the
+ * caller stopped the other threads). The advice is set once it is in
  * place: an mlock there counts against RLIMIT_MEMLOCK as the shared
- * mapping's did, where the copy aside would count twice.
+ * mapping's did, where the copy aside would count twice. 0, or -1 with
+ * the range still redirected.
  */
 static int
 make_private(struct inject *inj, struct proc *p, uint64_t start,
@@ -903,20 +907,45 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
 {
 	struct redirect_state *rs = redir(p);
 	struct fork_advice *fa;
+	bool in_place = false;
+	static bool said_lost;
 	uint64_t s, e;
 	long tmp, r;
 
+	/* Test-only (tests/seal.t): as if no private memory could be had. */
+	if (getenv("PTI_TEST_PRIVATE_FAIL") != NULL)
+		return -1;
 	tmp = inject_syscall(inj, SYS_mmap, 0, (long)len,
 	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscall_failed(tmp))
-		return -1;
+	if (syscall_failed(tmp)) {
+		in_place = true;
+		tmp = inject_syscall(inj, SYS_mmap, (long)start, (long)len,
+		    PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (tmp != (long)start)
+			return -1;
+	}
 	if (copy_out_of_arena(p, inj->thread->tid, start, len,
 	    (uint64_t)tmp) != 0 ||
 	    (prot != (PROT_READ | PROT_WRITE) && syscall_failed(
-	    inject_syscall(inj, SYS_mprotect, tmp, (long)len, prot, 0, 0, 0))) ||
-	    syscall_failed(r = inject_syscall(inj, SYS_mremap, tmp, (long)len,
-	    (long)len, MREMAP_MAYMOVE | MREMAP_FIXED, (long)start, 0)) ||
-	    r != (long)start) {
+	    inject_syscall(inj, SYS_mprotect, tmp, (long)len, prot, 0, 0, 0)))) {
+		if (!in_place) {
+			inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0,
+			    0, 0);
+			return -1;
+		}
+		/* Private already: the table must say so, whatever it holds. */
+		if (!said_lost) {
+			said_lost = true;
+			warnx_msg("pid %d: memory at 0x%llx could not be "
+			    "filled again after it was made private memory in "
+			    "place: part of it may read zeros (said once)",
+			    (int)p->pid, (unsigned long long)start);
+		}
+	} else if (!in_place && (syscall_failed(r = inject_syscall(inj,
+	    SYS_mremap, tmp, (long)len, (long)len,
+	    MREMAP_MAYMOVE | MREMAP_FIXED, (long)start, 0)) ||
+	    r != (long)start)) {
 		inject_syscall(inj, SYS_munmap, tmp, (long)len, 0, 0, 0, 0);
 		return -1;
 	}
@@ -993,7 +1022,7 @@ redirect_make_private(struct thread *t)
 	    !said_sealed_shared) {
 		said_sealed_shared = true;
 		warnx_msg("pid %d: sealed memory at 0x%llx stays in "
-		    "ptinspect's memfd (no room for its private copy): a "
+		    "ptinspect's memfd (no private memory for it): a "
 		    "munmap or mremap the kernel refuses there may still "
 		    "free its pages (said once)", (int)p->pid,
 		    (unsigned long long)failed_at);

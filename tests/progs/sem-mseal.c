@@ -11,9 +11,10 @@
  * ptinspect's stub), 16 KiB made read-only, and 64 KiB unmapped from a
  * second thread; then an unsealed neighbour unmaps as usual. Exits 77
  * where the kernel has no mseal.
- * `sem-mseal tight` only seals its 1 MiB under an RLIMIT_AS that leaves
- * no room for another 1 MiB (so ptinspect cannot copy it to private
- * memory first: tests/seal.t), checks the bytes and exits.
+ * `sem-mseal tight` seals its 1 MiB under an RLIMIT_AS that leaves no
+ * room for another 1 MiB (so ptinspect cannot build the private copy
+ * aside, and makes it in place: tests/seal.t), then checks the refusals
+ * on it; `sem-mseal seal` only seals it so, checks the bytes and exits.
  */
 #include "sem.h"
 
@@ -52,8 +53,11 @@ static void *unmap_mid(void *arg)
 	return NULL;
 }
 
-/* Seals big with only half its size of address space left to map. */
-static int seal_tight(unsigned char *big)
+/*
+ * Seals big with only half its size of address space left to map; then,
+ * if refusals, the refused calls on it.
+ */
+static int seal_tight(unsigned char *big, bool refusals)
 {
 	struct rlimit was, tight;
 	long vm_kb = sem_status_kb("VmSize");
@@ -69,6 +73,21 @@ static int seal_tight(unsigned char *big)
 		  strerror(errno));
 	sem_verify("sealed under a tight RLIMIT_AS, the bytes kept", big, BIG,
 		   11);
+	if (!refusals)
+		return 0;
+	refused(munmap(big, BIG), "munmap of sealed memory fails with EPERM");
+	refused(munmap(big + BIG / 2, SMALL),
+		"munmap of a sealed mapping's part fails with EPERM");
+	refused(mremap(big, BIG, 2 * BIG, MREMAP_MAYMOVE) == MAP_FAILED ?
+		-1 : 0, "mremap of sealed memory fails with EPERM");
+	refused(mmap(big, SMALL, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ? -1 : 0,
+		"MAP_FIXED over sealed memory fails with EPERM");
+	refused(mprotect(big, BIG, PROT_READ),
+		"mprotect of sealed memory fails with EPERM");
+	sem_verify("refused calls keep the bytes", big, BIG, 11);
+	nanosleep(&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+	sem_verify("refused calls keep the bytes later", big, BIG, 11);
 	return 0;
 }
 
@@ -88,8 +107,8 @@ int main(int argc, char **argv)
 	sem_fill(small, SMALL, 12);
 	sem_fill(mid, MID, 13);
 	sem_fill(other, BIG, 14);
-	if (argc > 1 && strcmp(argv[1], "tight") == 0)
-		return seal_tight(big);
+	if (argc > 1)
+		return seal_tight(big, strcmp(argv[1], "tight") == 0);
 	seal(big, BIG);
 	sem_check(mprotect(small, SMALL, PROT_READ) == 0, "mprotect read-only",
 		  "%s", strerror(errno));
