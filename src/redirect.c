@@ -15,7 +15,9 @@
  *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch; a
  *                                               whole mapping's munmap
  *                                               returns into the stub,
- *                                               which punches)
+ *                                               which punches; a hole's
+ *                                               runs here first, as the
+ *                                               kernel may refuse it)
  *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
@@ -340,6 +342,28 @@ redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
 		return false;
 	stub_send_munmap(t, regs, off, slot, size, redirect_fd_transient(p) ?
 	    -1 : redirect_reserved_fd());
+	return true;
+}
+
+bool
+redirect_munmap_hole(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	struct arena *a = redir_peek(p)->arena;
+	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), s, e;
+	struct inject inj;
+	long result;
+
+	if (a == NULL || len == 0 || (addr & (PTI_PAGE_SIZE - 1)) != 0 ||
+	    addr + len < addr || !arena_next(a, addr, &s, &e) ||
+	    s >= addr || e <= addr + len || inject_begin(&inj, t, true) != 0)
+		return false;
+	result = inject_syscall(&inj, SYS_munmap, (long)regs->rdi,
+	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10, (long)regs->r8,
+	    (long)regs->r9);
+	inject_end(&inj, true, result);
+	if (result == 0)
+		arena_unmap(a, addr, len);
 	return true;
 }
 

@@ -76,6 +76,17 @@ bool redirect_munmap(struct proc *p, uint64_t addr, uint64_t len);
 #define MUNMAP_LANE_MIN (16 * 4096)
 bool redirect_munmap_by_stub(struct thread *t,
     const struct user_regs_struct *regs);
+
+/*
+ * Else, at the same stop: a munmap that cuts a hole inside one redirected
+ * mapping needs one mapping more, which the kernel refuses with ENOMEM
+ * at vm.max_map_count (and redirected mappings, which do not merge, reach
+ * it sooner than native ones). Such a munmap runs here, injected, and the
+ * arena forgets the hole, its pages punched, only if it worked. True when
+ * it ran (t's call is done: the tracer resumes t after handle_deferred).
+ */
+bool redirect_munmap_hole(struct thread *t,
+    const struct user_regs_struct *regs);
 #define REDIRECT_PUNCH_DELAY_MS 2
 /* Punches p's munmaps left; true when there were any. */
 bool redirect_punch_pending(struct proc *p);

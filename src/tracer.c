@@ -621,7 +621,7 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 {
 	unsigned long rule;
 	struct user_regs_struct regs;
-	bool by_stub;
+	bool taken;
 
 	/* A process being paused runs nothing more of its own. */
 	if (tracer_proc_holding(t->proc)) {
@@ -665,10 +665,16 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		break;
 	case RULE_MUNMAP:
 		if (thread_get_regs(t, &regs, NULL) == 0) {
-			/* The stub's lane, if it takes it, before t runs on. */
-			by_stub = redirect_munmap_by_stub(t, &regs);
+			/*
+			 * The stub's lane, or the munmap run here (a hole),
+			 * before t runs on.
+			 */
+			taken = redirect_munmap_by_stub(t, &regs) ||
+			    redirect_munmap_hole(t, &regs);
+			if (handle_deferred(tr, t))
+				return;
 			tracer_hold_or_resume(tr, t);
-			if (!by_stub &&
+			if (!taken &&
 			    redirect_munmap(t->proc, regs.rdi, regs.rsi) &&
 			    tr->punch_due_ms == 0)
 				tr->punch_due_ms = monotonic_ms() +

@@ -268,6 +268,7 @@ tests_unit_unwind_LDADD = src/libptinspect.a $(PTI_TEST_LIBS)
 SEM_PROGS = \
 	tests/progs/sem-munmap \
 	tests/progs/sem-munmap-idle \
+	tests/progs/sem-munmap-hole \
 	tests/progs/sem-mseal \
 	tests/progs/sem-vmflags \
 	tests/progs/sem-fork-lanes \

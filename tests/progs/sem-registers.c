@@ -1,7 +1,8 @@
 /*
  * sem-registers: what a raw mmap or munmap syscall leaves in the
  * registers (ptinspect's stub runs a munmap of a whole 1 MiB mapping in a
- * lane too, in a process of one thread), and the
+ * lane too, and ptinspect runs one that cuts a hole in a mapping itself,
+ * injected, to see whether it worked), and the
  * addresses ptinspect's mmap stub borrows (src/stub.h) staying the
  * program's own.
  *
@@ -19,6 +20,7 @@
 #include <sys/syscall.h>
 
 #define LEN ((size_t)1 << 20)
+#define HOLED ((size_t)64 << 10)
 #define ROUNDS 2000
 #define THREADS 8
 #define STUB_ADDR ((void *)0x70000000)
@@ -109,6 +111,14 @@ static void rounds(const char *who, int n)
 			  "a mapping keeps what is written", "%s round %d",
 			  who, i);
 		raw_munmap_checked(p, LEN, who);
+		if (i % 10 == 0) {
+			/* A hole, then what is left on either side. */
+			p = raw_mmap_checked(HOLED, who);
+			raw_munmap_checked(p + HOLED / 4, 4096, who);
+			raw_munmap_checked(p, HOLED / 4, who);
+			raw_munmap_checked(p + HOLED / 4 + 4096,
+					   HOLED * 3 / 4 - 4096, who);
+		}
 	}
 }
 
