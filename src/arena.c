@@ -814,6 +814,14 @@ arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
 }
 
 bool
+arena_overlaps(const struct arena *a, uint64_t start, uint64_t len)
+{
+	size_t i = arena_ext_index(a, start);
+
+	return i < a->next && a->ext[i].start < start + len;
+}
+
+bool
 arena_next(const struct arena *a, uint64_t addr, uint64_t *start,
     uint64_t *end)
 {

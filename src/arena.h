@@ -126,6 +126,9 @@ void arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 bool arena_lookup(const struct arena *a, uint64_t addr, uint64_t *off,
     uint64_t *avail);
 
+/* Is any of [start, start + len) redirected? */
+bool arena_overlaps(const struct arena *a, uint64_t start, uint64_t len);
+
 /*
  * The first extent that ends after addr: [*start, *end). False if none.
  */

@@ -9,15 +9,18 @@
  * whenever the stub cannot, from here (inject.c); either way the registers
  * are put back as the original call would have left them, and the arena
  * records address -> offset. Everything that changes those addresses
- * reaches us at its entry, where the file behind the old range is punched
- * so memory is given back and reads as zeros as it would natively:
+ * reaches us at its entry, and the file behind the old range is punched
+ * (once the call has worked, where the kernel may refuse it) so memory
+ * is given back and reads as zeros as it would natively:
  *
  *   munmap, MAP_FIXED over a redirected range   arena_unmap (punch; a
  *                                               whole mapping's munmap
  *                                               returns into the stub,
  *                                               which punches; a hole's
  *                                               runs here first, as the
- *                                               kernel may refuse it)
+ *                                               kernel may refuse it;
+ *                                               MAP_FIXED's once its
+ *                                               result is known)
  *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
@@ -175,6 +178,29 @@ commit_refused(uint64_t len, long flags)
 	return limit != 0 && committed + PAGE_UP(len) > limit;
 }
 
+/*
+ * A MAP_FIXED over redirected memory that is not redirected itself runs
+ * here, injected, and what the arena held there is forgotten only if it
+ * worked: a MAP_FIXED that fails (a bad descriptor, a file opened
+ * read-only, the mapping limit) leaves the old mapping as it was.
+ */
+static void
+fixed_over_arena(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct inject inj;
+	long result;
+
+	if (inject_begin(&inj, t, true) != 0)
+		return;
+	result = inject_syscall(&inj, SYS_mmap, (long)regs->rdi,
+	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10, (long)regs->r8,
+	    (long)regs->r9);
+	if (!syscall_failed(result))
+		arena_unmap(redir(t->proc)->arena, (uint64_t)result,
+		    PAGE_UP(regs->rsi));
+	inject_end(&inj, true, result);
+}
+
 static void
 on_mmap(struct thread *t, const struct user_regs_struct *regs)
 {
@@ -183,7 +209,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	uint64_t addr = regs->rdi, len = regs->rsi, off;
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
 	long shared_flags;
-	bool at_stub;
+	bool at_stub, replaces;
 	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
 	    (MAP_PRIVATE | MAP_ANONYMOUS);
 	struct inject inj;
@@ -206,20 +232,24 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		redirect_skip_syscall(t, regs, -ENOMEM);
 		return;
 	}
-	/* Whatever MAP_FIXED maps replaces what was there. */
-	if ((flags & MAP_FIXED) && rs->arena != NULL && len != 0 &&
-	    (addr & (PTI_PAGE_SIZE - 1)) == 0)
-		arena_unmap(rs->arena, addr, PAGE_UP(len));
+	/*
+	 * Whatever MAP_FIXED maps replaces what was there, once it worked:
+	 * the arena forgets it when the call's result is known (here, or
+	 * when the stub's lane is collected).
+	 */
+	replaces = (flags & MAP_FIXED) && rs->arena != NULL && len != 0 &&
+	    (addr & (PTI_PAGE_SIZE - 1)) == 0 && addr + len > addr &&
+	    arena_overlaps(rs->arena, addr, PAGE_UP(len));
 	if (!private_anon || (prot & PROT_EXEC) || len == 0 ||
 	    (flags & (MAP_HUGETLB | MAP_GROWSDOWN)) || rs->redirect_disabled ||
 	    !redirect_ensure_arena(p))
-		return;
+		goto not_redirected;
 	/* The commit charge a shared mapping would escape. */
 	if ((prot & PROT_WRITE) && commit_refused(len, flags))
-		return;
+		goto not_redirected;
 	if (arena_extent_count(rs->arena) >= MAX_REDIRECTED_EXTENTS ||
 	    arena_alloc(rs->arena, PAGE_UP(len), &off, NULL) != 0)
-		return;
+		goto not_redirected;
 	shared_flags = (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED;
 	/*
 	 * The common case: one stop, the stub does the rest, with the memfd
@@ -243,6 +273,8 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		arena_release(rs->arena, off);
 		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
 		    prot, flags, (long)regs->r8, (long)regs->r9);
+		if (!syscall_failed(result))
+			arena_unmap(rs->arena, (uint64_t)result, PAGE_UP(len));
 		inject_end(&inj, true, result);
 		return;
 	}
@@ -272,10 +304,18 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 			return;
 		result = inject_syscall(&inj, SYS_mmap, (long)addr, (long)len,
 		    prot, flags, (long)regs->r8, (long)regs->r9);
+		if (!syscall_failed(result))
+			arena_unmap(rs->arena, (uint64_t)result, PAGE_UP(len));
 	} else {
+		arena_unmap(rs->arena, (uint64_t)result, PAGE_UP(len));
 		arena_map(rs->arena, (uint64_t)result, PAGE_UP(len), off);
 	}
 	inject_end(&inj, true, result);
+	return;
+
+not_redirected:
+	if (replaces)
+		fixed_over_arena(t, regs);
 }
 
 void

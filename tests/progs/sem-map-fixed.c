@@ -4,14 +4,18 @@
  * range: over a whole region, over its middle, across two adjacent
  * regions, as PROT_NONE|MAP_NORESERVE then made writable again, and many
  * times over the same spot; also over a private file mapping, and a file
- * mapped with MAP_FIXED over anonymous memory (it shows the file).
+ * mapped with MAP_FIXED over anonymous memory (it shows the file). A
+ * MAP_FIXED the kernel refuses (a bad descriptor, a file opened
+ * read-only mapped shared and writable) leaves the memory as it was.
  */
 #include "sem.h"
 
 #include <fcntl.h>
+#include <time.h>
 
 static unsigned char *map_fixed(void *at, size_t len, int prot, int extra);
 static void with_file(void);
+static void refused(void);
 
 int main(void)
 {
@@ -73,7 +77,36 @@ int main(void)
 	sem_verify("the last MAP_FIXED keeps its data", p, 2 * len, 1999 + 100);
 	sem_unmap(p, 2 * len);
 	with_file();
+	refused();
 	return 0;
+}
+
+/* MAP_FIXED calls that fail: the memory under them stays as it was. */
+static void refused(void)
+{
+	size_t pg = sem_page(), len = 64 * pg;
+	unsigned char *p = sem_map(len, PROT_READ | PROT_WRITE);
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	void *r;
+
+	sem_check(fd >= 0, "open /proc/self/exe", "%s", strerror(errno));
+	sem_fill(p, len, 9);
+	r = mmap(p + 8 * pg, 8 * pg, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, 1000000, 0);
+	sem_check(r == MAP_FAILED && errno == EBADF,
+		  "MAP_FIXED of a bad descriptor fails with EBADF", "%p (%s)",
+		  r, strerror(errno));
+	r = mmap(p + 24 * pg, 8 * pg, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, 0);
+	sem_check(r == MAP_FAILED && errno == EACCES,
+		  "MAP_FIXED shared writable of a read-only file fails with "
+		  "EACCES", "%p (%s)", r, strerror(errno));
+	sem_verify("refused MAP_FIXED calls keep the bytes", p, len, 9);
+	nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	sem_verify("refused MAP_FIXED calls keep the bytes a moment later", p,
+		   len, 9);
+	close(fd);
+	sem_unmap(p, len);
 }
 
 /* Anonymous over a file mapping and a file over anonymous memory. */

@@ -7,11 +7,14 @@
  * its own, until mprotect says ENOMEM), then cuts a 64 KiB hole in the
  * 1 MiB: refused, and the bytes there must stay, now and a moment later
  * (ptinspect acts on a munmap at its entry, and must not free pages the
- * kernel keeps). With the reservation gone, the same hole is cut, and
- * only the hole goes. Exits 77 if the limit cannot be reached.
+ * kernel keeps). So must a MAP_FIXED over the middle, which the kernel
+ * refuses the same way: of anonymous memory (which ptinspect would
+ * redirect) and of a file. With the reservation gone, the same hole is
+ * cut, and only the hole goes. Exits 77 if the limit cannot be reached.
  */
 #include "sem.h"
 
+#include <fcntl.h>
 #include <time.h>
 
 #define BIG ((size_t)1 << 20)
@@ -24,7 +27,8 @@ int main(void)
 	struct timespec moment = { 0, 50 * 1000 * 1000 };
 	size_t pg = sem_page(), i, split = 0;
 	unsigned char *big, *reserve;
-	int r, err;
+	void *over;
+	int r, err, fd;
 
 	sem_watchdog(60);
 	big = sem_map(BIG, PROT_READ | PROT_WRITE);
@@ -47,6 +51,23 @@ int main(void)
 	nanosleep(&moment, NULL);
 	sem_verify("the refused hole keeps the bytes a moment later", big,
 		   BIG, 21);
+	over = mmap(big + HOLE_AT, HOLE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	err = errno;
+	sem_check(over == MAP_FAILED && err == ENOMEM,
+		  "MAP_FIXED in the middle past the limit fails with ENOMEM",
+		  "%p (%s)", over, strerror(err));
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	sem_check(fd >= 0, "open /proc/self/exe", "%s", strerror(errno));
+	over = mmap(big + HOLE_AT, HOLE, PROT_READ, MAP_PRIVATE | MAP_FIXED,
+		    fd, 0);
+	err = errno;
+	sem_check(over == MAP_FAILED && err == ENOMEM,
+		  "a file's MAP_FIXED in the middle past the limit fails "
+		  "with ENOMEM", "%p (%s)", over, strerror(err));
+	close(fd);
+	nanosleep(&moment, NULL);
+	sem_verify("refused MAP_FIXED calls keep the bytes", big, BIG, 21);
 
 	sem_unmap(reserve, RESERVE);
 	sem_check(munmap(big + HOLE_AT, HOLE) == 0,
