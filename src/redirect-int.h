@@ -71,6 +71,8 @@ struct redirect_state {
 	struct fork_advice *fork_advice;
 	struct stub *stub;	/* the mmap stub (stub.c); NULL if none */
 	bool stub_failed;	/* it could not be placed: no retry till exec */
+	/* mlock, mlockall or MAP_LOCKED seen: memory may be locked */
+	bool may_lock;
 	struct brk_state brk;
 };
 

@@ -179,26 +179,40 @@ commit_refused(uint64_t len, long flags)
 }
 
 /*
+ * Runs t's call, stopped at its seccomp stop, here (injected) with its
+ * own registers, so that its result is known before the tracer acts on
+ * it; the thread gets that result as the call's. False if it could not
+ * be run (the call then runs as the thread resumes).
+ */
+static bool
+run_call_here(struct thread *t, const struct user_regs_struct *regs,
+    long *result)
+{
+	struct inject inj;
+
+	if (inject_begin(&inj, t, true) != 0)
+		return false;
+	*result = inject_syscall(&inj, (long)regs->orig_rax, (long)regs->rdi,
+	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10, (long)regs->r8,
+	    (long)regs->r9);
+	inject_end(&inj, true, *result);
+	return true;
+}
+
+/*
  * A MAP_FIXED over redirected memory that is not redirected itself runs
- * here, injected, and what the arena held there is forgotten only if it
- * worked: a MAP_FIXED that fails (a bad descriptor, a file opened
- * read-only, the mapping limit) leaves the old mapping as it was.
+ * here, and what the arena held there is forgotten only if it worked: a
+ * MAP_FIXED that fails (a bad descriptor, a file opened read-only, the
+ * mapping limit) leaves the old mapping as it was.
  */
 static void
 fixed_over_arena(struct thread *t, const struct user_regs_struct *regs)
 {
-	struct inject inj;
 	long result;
 
-	if (inject_begin(&inj, t, true) != 0)
-		return;
-	result = inject_syscall(&inj, SYS_mmap, (long)regs->rdi,
-	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10, (long)regs->r8,
-	    (long)regs->r9);
-	if (!syscall_failed(result))
+	if (run_call_here(t, regs, &result) && !syscall_failed(result))
 		arena_unmap(redir(t->proc)->arena, (uint64_t)result,
 		    PAGE_UP(regs->rsi));
-	inject_end(&inj, true, result);
 }
 
 static void
@@ -232,6 +246,8 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		redirect_skip_syscall(t, regs, -ENOMEM);
 		return;
 	}
+	if (flags & MAP_LOCKED)
+		rs->may_lock = true;
 	/*
 	 * Whatever MAP_FIXED maps replaces what was there, once it worked:
 	 * the arena forgets it when the call's result is known (here, or
@@ -388,20 +404,14 @@ redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
 bool
 redirect_munmap_hole(struct thread *t, const struct user_regs_struct *regs)
 {
-	struct proc *p = t->proc;
-	struct arena *a = redir_peek(p)->arena;
+	struct arena *a = redir_peek(t->proc)->arena;
 	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), s, e;
-	struct inject inj;
 	long result;
 
 	if (a == NULL || len == 0 || (addr & (PTI_PAGE_SIZE - 1)) != 0 ||
 	    addr + len < addr || !arena_next(a, addr, &s, &e) ||
-	    s >= addr || e <= addr + len || inject_begin(&inj, t, true) != 0)
+	    s >= addr || e <= addr + len || !run_call_here(t, regs, &result))
 		return false;
-	result = inject_syscall(&inj, SYS_munmap, (long)regs->rdi,
-	    (long)regs->rsi, (long)regs->rdx, (long)regs->r10, (long)regs->r8,
-	    (long)regs->r9);
-	inject_end(&inj, true, result);
 	if (result == 0)
 		arena_unmap(a, addr, len);
 	return true;
@@ -428,6 +438,34 @@ redirect_punch_pending(struct proc *p)
 }
 
 /*
+ * Where in [addr, end) MADV_DONTNEED or MADV_FREE stops: the kernel goes
+ * mapping by mapping and refuses a locked one (EINVAL), the ones before
+ * it done. end where p cannot have locked memory (no mlock, mlockall or
+ * MAP_LOCKED seen), else the start of the first locked mapping, from
+ * smaps.
+ */
+static uint64_t
+unlocked_end(struct proc *p, pid_t tid, uint64_t addr, uint64_t end)
+{
+	struct maps maps;
+	size_t i;
+
+	if (!redir(p)->may_lock || maps_read_smaps(tid, &maps, NULL) != 0)
+		return end;
+	for (i = 0; i < maps.count; i++) {
+		const struct region *r = &maps.regions[i];
+
+		if (r->end > addr && r->start < end &&
+		    (r->advice & REGION_LOCKED)) {
+			end = r->start > addr ? r->start : addr;
+			break;
+		}
+	}
+	maps_free(&maps);
+	return end;
+}
+
+/*
  * Advice that private anonymous memory takes and shared memory answers
  * differently, over [addr, end) where some pages are redirected: the
  * kernel goes mapping by mapping, stopping at the first error other than
@@ -435,15 +473,19 @@ redirect_punch_pending(struct proc *p)
  * redirected get the real call and the redirected ones the emulation:
  * MADV_FREE punches (zeros are one of its outcomes), MADV_WIPEONFORK is
  * remembered for fork, and MADV_REMOVE is refused as on private memory.
+ * MADV_FREE is refused from the first locked mapping on.
  */
 static long
 advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
     uint64_t end, int advice)
 {
 	struct redirect_state *rs = redir(p);
-	uint64_t at, s, e;
+	uint64_t at, s, e, unlocked = end;
 	bool hole = false;
 	long r;
+
+	if (advice == MADV_FREE)
+		unlocked = unlocked_end(p, inj->thread->tid, addr, end);
 
 	for (at = addr; at < end; at = e) {
 		if (!arena_next(rs->arena, at, &s, &e) || s >= end)
@@ -463,6 +505,11 @@ advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
 		if (advice == MADV_REMOVE)
 			return -EINVAL;
 		if (advice == MADV_FREE) {
+			if (unlocked < e) {
+				if (unlocked > s)
+					arena_zero(rs->arena, s, unlocked - s);
+				return -EINVAL;
+			}
 			arena_zero(rs->arena, s, e - s);
 		} else {
 			redirect_forget_fork_advice(p, s, e - s,
@@ -495,6 +542,10 @@ on_madvise(struct thread *t, const struct user_regs_struct *regs)
 		return;
 	switch (advice) {
 	case MADV_DONTNEED:
+		/* The pages the kernel will zap, which it then does. */
+		arena_zero(rs->arena, addr,
+		    unlocked_end(p, t->tid, addr, addr + len) - addr);
+		break;
 	case MADV_DONTNEED_LOCKED:
 		arena_zero(rs->arena, addr, len);
 		break;
@@ -850,6 +901,9 @@ redirect_syscall(struct thread *t, int rule)
 		break;
 	case RULE_OWN_FILTER:
 		on_own_filter(t, &regs);
+		break;
+	case RULE_MLOCK:
+		redir(t->proc)->may_lock = true;
 		break;
 	}
 	redirect_mm_store(t->proc);

@@ -144,6 +144,13 @@
 	IF_EQ_RET(__NR_brk, SECCOMP_RET_TRACE | RULE_BRK), \
 	/* mseal: sealed memory must be the program's own (redirect.c) */ \
 	IF_EQ_RET(__NR_mseal, SECCOMP_RET_TRACE | RULE_MSEAL), \
+	/* \
+	 * mlock, mlock2, mlockall: locked memory refuses MADV_DONTNEED \
+	 * and MADV_FREE (redirect.c) \
+	 */ \
+	IF_EQ_RET(__NR_mlock, SECCOMP_RET_TRACE | RULE_MLOCK), \
+	IF_EQ_RET(__NR_mlock2, SECCOMP_RET_TRACE | RULE_MLOCK), \
+	IF_EQ_RET(__NR_mlockall, SECCOMP_RET_TRACE | RULE_MLOCK), \
 	IF_EQ_RET(__NR_mremap, SECCOMP_RET_TRACE | RULE_MREMAP), \
 	IF_EQ_RET(__NR_fork, SECCOMP_RET_TRACE | RULE_FORK), \
 	IF_EQ_RET(__NR_clone3, SECCOMP_RET_TRACE | RULE_FORK), \

@@ -32,6 +32,7 @@ enum seccomp_rule {
 	RULE_UNTRACED,		/* clone with CLONE_UNTRACED */
 	RULE_OWN_FILTER,	/* seccomp(2), prctl(PR_SET_SECCOMP) */
 	RULE_MSEAL,		/* mseal */
+	RULE_MLOCK,		/* mlock, mlock2, mlockall */
 };
 
 /*

@@ -370,6 +370,9 @@ tracer_rule_covers(unsigned long rule, unsigned long long nr)
 		return nr == SYS_seccomp || nr == SYS_prctl;
 	case RULE_MSEAL:
 		return nr == __NR_mseal;
+	case RULE_MLOCK:
+		return nr == SYS_mlock || nr == SYS_mlock2 ||
+		    nr == SYS_mlockall;
 	default:
 		return false;
 	}

@@ -271,6 +271,7 @@ SEM_PROGS = \
 	tests/progs/sem-munmap-hole \
 	tests/progs/sem-mseal \
 	tests/progs/sem-vmflags \
+	tests/progs/sem-locked \
 	tests/progs/sem-fork-lanes \
 	tests/progs/sem-madvise \
 	tests/progs/sem-map-fixed \

@@ -105,6 +105,10 @@ static const struct call calls[] = {
 	    RULE_OWN_FILTER },
 	{ "prctl PR_GET_DUMPABLE", SYS_prctl, { PR_GET_DUMPABLE }, RULE_NONE },
 	{ "mseal", __NR_mseal, { FREE_ADDR, 4096, 0 }, RULE_MSEAL },
+	{ "mlock", SYS_mlock, { FREE_ADDR, 4096 }, RULE_MLOCK },
+	{ "mlock2", SYS_mlock2, { FREE_ADDR, 4096, 0 }, RULE_MLOCK },
+	{ "mlockall", SYS_mlockall, { 0 }, RULE_MLOCK },
+	{ "munlock", SYS_munlock, { FREE_ADDR, 4096 }, RULE_NONE },
 	{ "getpid", SYS_getpid, { 0 }, RULE_NONE },
 	{ "exit_group", SYS_exit_group, { 3 }, RULE_EXIT_GROUP },
 };
