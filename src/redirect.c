@@ -1140,9 +1140,9 @@ redirect_make_private(struct thread *t)
 	    !said_sealed_shared) {
 		said_sealed_shared = true;
 		warnx_msg("pid %d: sealed memory at 0x%llx stays in "
-		    "ptinspect's memfd (no private memory for it): a "
-		    "munmap or mremap the kernel refuses there may still "
-		    "free its pages (said once)", (int)p->pid,
+		    "ptinspect's memfd (no private memory for it): "
+		    "MADV_DONTNEED and MADV_FREE there are not refused as "
+		    "they would be natively (said once)", (int)p->pid,
 		    (unsigned long long)failed_at);
 	}
 }

@@ -15,6 +15,7 @@
  * room for another 1 MiB (so ptinspect cannot build the private copy
  * aside, and makes it in place: tests/seal.t), then checks the refusals
  * on it; `sem-mseal seal` only seals it so, checks the bytes and exits.
+ * Both print "sealed ADDRESS" first.
  */
 #include "sem.h"
 
@@ -64,6 +65,8 @@ static int seal_tight(unsigned char *big, bool refusals)
 
 	sem_check(vm_kb > 0 && getrlimit(RLIMIT_AS, &was) == 0, "VmSize",
 		  "%ld kB", vm_kb);
+	printf("sealed %p\n", (void *)big);
+	fflush(stdout);
 	tight = was;
 	tight.rlim_cur = (rlim_t)vm_kb * 1024 + BIG / 2;
 	sem_check(setrlimit(RLIMIT_AS, &tight) == 0, "setrlimit(RLIMIT_AS)",
