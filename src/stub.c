@@ -709,7 +709,10 @@ finish_lane(struct proc *p, unsigned i, int64_t result, int64_t how)
 		arena_unmap(rs->arena, (uint64_t)result, l->len);
 		arena_map(rs->arena, (uint64_t)result, l->len, l->off);
 	} else {
-		/* The program's own call: if it mapped, the same. */
+		/*
+		 * The program's own call, the shared one having failed: if
+		 * it mapped, whatever was recorded there is gone too.
+		 */
 		if (!syscall_failed(result))
 			arena_unmap(rs->arena, (uint64_t)result, l->len);
 		arena_release(rs->arena, l->off);
