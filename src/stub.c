@@ -60,9 +60,9 @@
  * mapping can see the range in between: the lane only frees the file's
  * pages. The slot stays out of the free space until stub_collect sees the
  * lane done (a child forked meanwhile gives its copy of the slot back,
- * stub_inherit); a munmap that failed (splitting a mapping past
- * vm.max_map_count; sealed memory is never redirected) gets its extent
- * back, its pages untouched.
+ * stub_inherit); a munmap that failed (of sealed memory left in the
+ * memfd where no private memory could be had for it: a whole mapping's
+ * munmap splits nothing) gets its extent back, its pages untouched.
  *
  * Batches. A fork child maps every range it maps from a memfd again (its
  * own copy, or its parent's file copy-on-write while it borrows:
