@@ -7,7 +7,8 @@
  * registers replaces the syscall in place (the kernel re-reads them and
  * re-checks the filter without stopping again). Each call is run to its
  * syscall-exit stop with PTRACE_SYSCALL, passing any entry or seccomp stop
- * the re-run syscall makes on the way.
+ * the re-run syscall makes on the way. An mmap or munmap goes tagged
+ * (STUB_CALL_TAG), which the filter lets through without that stop.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "inject.h"
+#include "stub-layout.h"
 #include "task.h"
 #include "util.h"
 
@@ -134,6 +136,10 @@ inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
 	regs.r10 = (unsigned long long)a3;
 	regs.r8 = (unsigned long long)a4;
 	regs.r9 = (unsigned long long)a5;
+	if (nr == SYS_mmap)
+		regs.r8 = stub_tagged_fd(a4);
+	else if (nr == SYS_munmap)
+		regs.rdx = STUB_TAGGED_NOTHING;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0 ||
 	    ptrace(PTRACE_SYSCALL, tid, 0, 0) != 0)
 		return -ESRCH;

@@ -59,13 +59,14 @@ data_limit(const struct proc *p)
  * natively it is private. The stub's does not: it is ours.
  */
 static bool
-is_data(const struct region *r, const struct stat *st, bool writable)
+is_data(const struct proc *p, const struct region *r, const struct stat *st,
+    bool writable)
 {
 	if (!writable || strcmp(r->name, "[stack]") == 0)
 		return false;
 	if (r->perms[3] == 'p')
 		return true;
-	return r->inode == st->st_ino && !stub_contains(r->start);
+	return r->inode == st->st_ino && !stub_contains(p, r->start);
 }
 
 /*
@@ -96,7 +97,7 @@ data_in_use(struct proc *p, pid_t tid, struct maps *maps, struct stat *st,
 		return false;
 	for (i = 0; i < maps->count; i++) {
 		r = &maps->regions[i];
-		if (r->perms[3] == 's' && is_data(r, st, r->perms[1] == 'w'))
+		if (r->perms[3] == 's' && is_data(p, r, st, r->perms[1] == 'w'))
 			*total += r->end - r->start;
 	}
 	return true;
@@ -125,7 +126,7 @@ redirect_data_limit_exceeded(struct proc *p, pid_t tid, uint64_t grows,
 	/* A mapping that grows adds data only if it is data. */
 	if (over && grows != 0)
 		over = (r = maps_find(&maps, grows)) != NULL &&
-		    is_data(r, &st, r->perms[1] == 'w');
+		    is_data(p, r, &st, r->perms[1] == 'w');
 	maps_free(&maps);
 	return over;
 }
@@ -202,8 +203,8 @@ redirect_mprotect_refused(struct thread *t)
 		if (r->start > at)
 			break;
 		e = r->end < end ? r->end : end;
-		if (!is_data(r, &st, r->perms[1] == 'w') &&
-		    is_data(r, &st, true)) {
+		if (!is_data(p, r, &st, r->perms[1] == 'w') &&
+		    is_data(p, r, &st, true)) {
 			refused = total + (e - at) > limit;
 			total += e - at;
 		}
@@ -241,11 +242,15 @@ static void
 decide_brk(struct proc *p, pid_t tid)
 {
 	struct redirect_state *rs = redir(p);
+	uint64_t exec_layout[5];	/* start_brk .. env_end */
 
 	rs->brk.mode = BRK_NATIVE;
 	if (rs->redirect_disabled)
 		return;
-	rs->brk.start = redirect_stat_address(tid, 47);
+	/* env_end too, in the same read: where the stub goes (stub.c). */
+	redirect_stat_fields(tid, 47, exec_layout, 5);
+	rs->brk.start = exec_layout[0];
+	rs->env_end = exec_layout[4];
 	if (rs->brk.start == 0)
 		return;
 	rs->brk.cur = rs->brk.start;
@@ -277,7 +282,8 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	if (b->mode == BRK_UNDECIDED)
 		decide_brk(p, t->tid);
 	if (b->mode == BRK_NATIVE && rs->stub != NULL && b->start != 0 &&
-	    b->start < STUB_ADDR && want + PTI_PAGE_SIZE > STUB_ADDR) {
+	    b->start < rs->stub_base &&
+	    want + PTI_PAGE_SIZE > rs->stub_base) {
 		/* The heap reaches the stub's addresses: they are its own. */
 		if (inject_begin(&inj, t, true) != 0)
 			return;
@@ -327,7 +333,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed) &&
 	    (new_top < old_top ||
-	    !stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))) {
+	    !stub_in_range(p, old_top, new_top - old_top + PTI_PAGE_SIZE))) {
 		if (new_top > old_top)
 			stub_send_brk(t, regs, old_top, new_top - old_top,
 			    b->slot + (old_top - base),
@@ -362,7 +368,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		off = b->slot + (old_top - base);
 		/* The first redirected call of a process puts the stub in. */
 		fd = b->has_slot && !rs->redirect_disabled ?
-		    redirect_stub_install(&inj, p) : -1;
+		    redirect_stub_install(&inj, p, 0, 0) : -1;
 		if (fd < 0 && old_top == base) {
 			/*
 			 * No arena in this process (the memfd cannot reach
@@ -379,7 +385,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 			return;
 		}
 		if (rs->stub != NULL &&
-		    stub_in_range(old_top, new_top - old_top + PTI_PAGE_SIZE))
+		    stub_in_range(p, old_top, new_top - old_top + PTI_PAGE_SIZE))
 			stub_evict(&inj, p);
 		/*
 		 * Without the memfd (redirection ended: on_own_filter) the

@@ -245,12 +245,17 @@ keep_fd(struct inject *inj, struct proc *p, long fd)
  * redirect_fd_acquire tries first, would be refused too (2 stops).
  */
 long
-redirect_stub_install(struct inject *inj, struct proc *p)
+redirect_stub_install(struct inject *inj, struct proc *p, uint64_t want,
+    uint64_t want_len)
 {
-	bool kept = !redirect_fd_transient(p) && redir(p)->arena_fd_installed;
+	struct redirect_state *rs = redir(p);
+	bool kept = !redirect_fd_transient(p) && rs->arena_fd_installed;
 	long fd;
 
-	if (stub_place_code(inj, p) != 0)
+	/* The stub goes above the stack (decide_brk may have read this). */
+	if (rs->env_end == 0)
+		rs->env_end = redirect_stat_address(inj->thread->tid, 51);
+	if (stub_place_code(inj, p, want, want_len) != 0)
 		return redirect_fd_acquire(inj, p);
 	fd = stub_map_data(inj, p, kept ? reserved_fd : -1);
 	if (fd >= 0)

@@ -125,8 +125,8 @@ struct child_maps {
 };
 static bool maps_file_range(uint64_t off, uint64_t len, void *arg);
 static struct stub_map map_entry(const struct region *r);
-static int map_ranges(struct proc *parent, struct inject *inj,
-    const struct stub_map *m, size_t n, long flags, long fd);
+static int map_ranges(struct inject *inj, const struct stub_map *m,
+    size_t n, long flags, long fd);
 static int copy_own(pid_t tid, const struct own_pages *own, uint64_t lo,
     uint64_t hi, int src, const struct own_dest *dst);
 static int child_own_copy(struct proc *parent, struct thread *child,
@@ -193,11 +193,11 @@ map_entry(const struct region *r)
  * (some were not mapped: the caller's fallbacks take them as they are).
  */
 static int
-map_ranges(struct proc *parent, struct inject *inj, const struct stub_map *m,
-    size_t n, long flags, long fd)
+map_ranges(struct inject *inj, const struct stub_map *m, size_t n,
+    long flags, long fd)
 {
 	size_t i;
-	int ok = stub_map_batch(inj, parent, m, n, flags, fd, &i);
+	int ok = stub_map_batch(inj, m, n, flags, fd, &i);
 
 	for (; ok > 0 && i < n; i++)
 		if (inject_syscall(inj, SYS_mmap, (long)m[i].addr,
@@ -328,7 +328,7 @@ child_own_copy(struct proc *parent, struct thread *child,
 	}
 	if (ok == 0) {
 		*why = "mapping the child's memfd";
-		ok = map_ranges(parent, inj, list, n, MAP_SHARED | MAP_FIXED,
+		ok = map_ranges(inj, list, n, MAP_SHARED | MAP_FIXED,
 		    fd);
 	}
 	free(list);
@@ -617,6 +617,8 @@ child_inherit(struct proc *parent, struct proc *cp)
 	struct redirect_state *crs = redir(cp);
 
 	crs->brk = prs->brk;
+	/* The stub's code, where the parent has it (stub_map_batch). */
+	crs->stub_base = prs->stub != NULL ? prs->stub_base : 0;
 	crs->redirect_disabled = prs->redirect_disabled;
 	crs->fd_transient = prs->fd_transient;
 }
@@ -699,7 +701,7 @@ borrow_ranges(struct proc *parent, struct thread *child, struct inject *inj)
 		if (maps_arena(&maps.regions[i], &st))
 			list[n++] = map_entry(&maps.regions[i]);
 	if (fd >= 0)
-		ok = map_ranges(parent, inj, list, n, MAP_PRIVATE | MAP_FIXED,
+		ok = map_ranges(inj, list, n, MAP_PRIVATE | MAP_FIXED,
 		    fd);
 	if (opened)
 		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);

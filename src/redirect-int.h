@@ -70,7 +70,11 @@ struct redirect_state {
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
 	struct fork_advice *fork_advice;
 	struct stub *stub;	/* the mmap stub (stub.c); NULL if none */
+	/* where the stub's code is (0: none), with or without the stub */
+	uint64_t stub_base;
 	bool stub_failed;	/* it could not be placed: no retry till exec */
+	/* the end of exec's strings on the stack (/proc/PID/stat's env_end) */
+	uint64_t env_end;
 	/* mlock, mlockall or MAP_LOCKED seen: memory may be locked */
 	bool may_lock;
 	struct brk_state brk;
@@ -119,6 +123,8 @@ void redirect_forget_fork_advice(struct proc *p, uint64_t start,
     uint64_t len, int adv);
 /* Field n of /proc/TID/stat as a number (0 if unreadable). */
 uint64_t redirect_stat_address(pid_t tid, int n);
+/* Its fields first..first + n - 1 into out[0..n), in one read. */
+void redirect_stat_fields(pid_t tid, int first, uint64_t *out, int n);
 /* Skips the syscall the thread is stopped at; it returns `result`. */
 void redirect_skip_syscall(struct thread *t,
     const struct user_regs_struct *regs, long result);
@@ -133,9 +139,12 @@ bool redirect_fd_transient(const struct proc *p);
 long redirect_fd_acquire(struct inject *inj, struct proc *p);
 /*
  * As redirect_fd_acquire, with the stub put into the address space first
- * where it is not yet (stub.h): the first redirected call of a process.
+ * where it is not yet (stub.h): the first redirected call of a process,
+ * which asks for [want, want + want_len) if want_len is not 0 (the stub
+ * goes elsewhere).
  */
-long redirect_stub_install(struct inject *inj, struct proc *p);
+long redirect_stub_install(struct inject *inj, struct proc *p, uint64_t want,
+    uint64_t want_len);
 /* Closes a descriptor redirect_fd_acquire opened for one call. */
 void redirect_fd_release(struct inject *inj, long fd);
 

@@ -300,27 +300,38 @@ redirect_forget_fork_advice(struct proc *p, uint64_t start, uint64_t len,
 }
 
 /*
- * Field n of /proc/TID/stat (4 ppid, 45 start_data, 46 end_data, 47
- * start_brk), a number; 0 if unknown.
+ * Fields first..first + n - 1 of /proc/TID/stat (4 ppid, 45 start_data,
+ * 46 end_data, 47 start_brk, 51 env_end) into out, numbers; 0 where
+ * unknown.
  */
-uint64_t
-redirect_stat_address(pid_t tid, int n)
+void
+redirect_stat_fields(pid_t tid, int first, uint64_t *out, int n)
 {
 	char path[64], *stat, *p;
-	uint64_t value = 0;
-	int field;
+	int field, k;
 
+	memset(out, 0, (size_t)n * sizeof(*out));
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
 	stat = read_file_str(path, NULL);
 	if (stat == NULL)
-		return 0;
+		return;
 	/* Fields are counted after the command name, which may hold spaces. */
 	p = strrchr(stat, ')');
-	for (field = 2; p != NULL && field < n; field++)
+	for (field = 2; p != NULL && field < first; field++)
 		p = strchr(p + 1, ' ');
-	if (p != NULL)
-		value = strtoull(p + 1, NULL, 10);
+	for (k = 0; p != NULL && k < n; k++) {
+		out[k] = strtoull(p + 1, NULL, 10);
+		p = strchr(p + 1, ' ');
+	}
 	free(stat);
+}
+
+uint64_t
+redirect_stat_address(pid_t tid, int n)
+{
+	uint64_t value;
+
+	redirect_stat_fields(tid, n, &value, 1);
 	return value;
 }
 
@@ -346,6 +357,7 @@ redirect_forget(struct proc *p)
 	rs->arena = NULL;
 	rs->arena_fd_installed = false;
 	rs->brk = (struct brk_state){ .mode = BRK_UNDECIDED };
+	rs->env_end = 0;
 }
 
 /* Skips the syscall the thread is stopped at; it returns `result`. */

@@ -223,16 +223,15 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	uint64_t addr = regs->rdi, len = regs->rsi, off;
 	long prot = (long)regs->rdx, flags = (long)regs->r10, result;
 	long shared_flags;
-	bool at_stub, replaces;
+	bool replaces;
 	bool private_anon = (flags & (MAP_TYPE | MAP_ANONYMOUS)) ==
 	    (MAP_PRIVATE | MAP_ANONYMOUS);
 	struct inject inj;
 	long fd;
 
 	/* The program asks for the stub's addresses: they are its own. */
-	at_stub = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
-	    stub_in_range(addr, PAGE_UP(len));
-	if (at_stub && rs->stub != NULL) {
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+	    stub_in_range(p, addr, PAGE_UP(len))) {
 		give_stub_addresses(t, regs);
 		return;
 	}
@@ -281,9 +280,12 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 		arena_release(rs->arena, off);
 		return;
 	}
-	/* The first redirected call of a process puts the stub in place. */
-	fd = at_stub ? redirect_fd_acquire(&inj, p) :
-	    redirect_stub_install(&inj, p);
+	/*
+	 * The first redirected call of a process puts the stub in place,
+	 * not where the call asks for.
+	 */
+	fd = redirect_stub_install(&inj, p, addr, addr != 0 ? PAGE_UP(len) :
+	    0);
 	if (fd < 0) {
 		/* Run the original call; this mapping stays private. */
 		arena_release(rs->arena, off);
@@ -343,7 +345,6 @@ redirect_sync(struct proc *p)
 	stub_collect(p);
 	/* A brk lane that failed moved the break back. */
 	redirect_mm_store(p);
-	stub_audit(p);
 }
 
 void
@@ -358,7 +359,7 @@ redirect_name_regions(struct proc *p, struct maps *maps)
 	heap_end = PAGE_UP(rs->brk.cur);
 	for (i = 0; i < maps->count; i++) {
 		r = &maps->regions[i];
-		if (rs->stub != NULL && stub_contains(r->start)) {
+		if (stub_contains(p, r->start)) {
 			free(r->name);
 			r->name = xstrdup("[ptinspect]");
 			continue;
@@ -390,7 +391,7 @@ redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
 	uint64_t addr = regs->rdi, len = PAGE_UP(regs->rsi), off, slot, size;
 
 	if (len < MUNMAP_LANE_MIN || (addr & (PTI_PAGE_SIZE - 1)) != 0 ||
-	    addr + len < addr || stub_in_range(addr, len) ||
+	    addr + len < addr || stub_in_range(p, addr, len) ||
 	    rs->redirect_disabled || !stub_ready(p) ||
 	    !(redirect_fd_transient(p) || rs->arena_fd_installed) ||
 	    redirect_mm_shared(p) ||

@@ -48,25 +48,20 @@
 #define LOAD_ARG(n) \
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
 	    offsetof(struct seccomp_data, args[n]))
-/* The two halves of the address after the syscall instruction. */
-#define LOAD_IP_LOW \
+/* The upper 32 bits of argument n. */
+#define LOAD_ARG_HIGH(n) \
 	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
-	    offsetof(struct seccomp_data, instruction_pointer))
-#define LOAD_IP_HIGH \
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, \
-	    offsetof(struct seccomp_data, instruction_pointer) + 4)
+	    offsetof(struct seccomp_data, args[n]) + 4)
 #define TRACE(rule) RET(SECCOMP_RET_TRACE | (rule))
 #define JUMP(op, k, t, f) BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f))
 /*
- * Made from the stub's lanes (stub-layout.h): skip the n instructions
- * after these five; else go on after them. The address is loaded.
+ * Made by ptinspect, argument arg tagged (STUB_CALL_TAG, stub-layout.h):
+ * skip the n instructions after these two; else go on after them. The
+ * argument's upper half is loaded.
  */
-#define IF_FROM_STUB_SKIP(n) \
-	LOAD_IP_HIGH, \
-	JUMP(BPF_JEQ, (uint32_t)(STUB_ADDR >> 32), 0, 3), \
-	LOAD_IP_LOW, \
-	JUMP(BPF_JGE, (uint32_t)STUB_ADDR, 0, 1), \
-	JUMP(BPF_JGE, (uint32_t)(STUB_ADDR + STUB_CODE_BYTES), 0, (n))
+#define IF_TAGGED_SKIP(arg, n) \
+	LOAD_ARG_HIGH(arg), \
+	JUMP(BPF_JEQ, STUB_CALL_TAG, (n), 0)
 
 /*
  * Other ABIs pass untraced; exit_group stops; so does clone with
@@ -107,14 +102,14 @@
 	TRACE(RULE_OWN_FILTER), \
 	RET(SECCOMP_RET_ALLOW), \
 	/* \
-	 * mmap: not from the stub's lanes (stub-layout.h), and private \
+	 * mmap: not ptinspect's (its descriptor tagged), and private \
 	 * anonymous and not executable, or MAP_FIXED(_NOREPLACE), or \
 	 * private and writable of a file (RLIMIT_DATA counts it: \
 	 * redirect-brk.c; no common program maps so, ld.so and libc map \
 	 * writable segments MAP_FIXED) \
 	 */ \
-	JUMP(BPF_JEQ, __NR_mmap, 0, 16), \
-	IF_FROM_STUB_SKIP(10), \
+	JUMP(BPF_JEQ, __NR_mmap, 0, 13), \
+	IF_TAGGED_SKIP(4, 10), \
 	LOAD_ARG(3), \
 	JUMP(BPF_JSET, MAP_FIXED | MAP_FIXED_NOREPLACE, 7, 0), \
 	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_ANONYMOUS), \
@@ -126,9 +121,9 @@
 	JUMP(BPF_JSET, PROT_WRITE, 0, 1), \
 	TRACE(RULE_MMAP), \
 	RET(SECCOMP_RET_ALLOW), \
-	/* munmap: not from the stub's lanes (a shrinking brk's) */ \
-	JUMP(BPF_JEQ, __NR_munmap, 0, 7), \
-	IF_FROM_STUB_SKIP(1), \
+	/* munmap: not ptinspect's (its unused third argument tagged) */ \
+	JUMP(BPF_JEQ, __NR_munmap, 0, 4), \
+	IF_TAGGED_SKIP(2, 1), \
 	TRACE(RULE_MUNMAP), \
 	RET(SECCOMP_RET_ALLOW), \
 	/* \

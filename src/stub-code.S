@@ -43,6 +43,19 @@
 	syscall
 .endm
 
+/*
+ * r8, a descriptor, under STUB_CALL_TAG: the filter lets the mmap that
+ * follows through. tag_fd for one of ours (never negative), tag_any for
+ * any (its upper half cleared first).
+ */
+.macro tag_fd
+	orq .Ltag(%rip), %r8
+.endm
+.macro tag_any
+	movl %r8d, %r8d
+	orq .Ltag(%rip), %r8
+.endm
+
 /* close(r8). */
 .macro close_r8
 	movq %r8, %rdi
@@ -85,6 +98,7 @@ pti_stub_lane:
 	/* The shared mapping; then close what was opened for it. */
 1:	movq D(LANE_FLAGS), %r10
 	movq D(LANE_OFFSET), %r9
+	tag_fd
 	movl $__NR_mmap, %eax
 	syscall
 	movq %rax, D(LANE_SHARED_RESULT)
@@ -101,6 +115,7 @@ pti_stub_lane:
 3:	movq D(LANE_ORIG_R10), %r10
 	movq D(LANE_ORIG_R8), %r8
 	movq D(LANE_ORIG_R9), %r9
+	tag_any
 	movl $__NR_mmap, %eax
 	syscall
 	movl $LANE_PRIVATE, D(LANE_HOW)
@@ -144,6 +159,7 @@ pti_stub_lane_trap:
 	js 7f
 	movq D(LANE_FLAGS), %r10
 	movq D(LANE_OFFSET), %r9
+	tag_fd
 	movl $__NR_mmap, %eax
 	syscall
 	movq %rax, %r9
@@ -158,8 +174,9 @@ pti_stub_lane_trap:
 	jmp 8f
 	/* No memfd: private memory, as the kernel's heap. */
 7:	movl $MAP_PRIVATE_ANON_NOREPLACE_, %r10d
-	movq $-1, %r8
+	movl $-1, %r8d
 	xorl %r9d, %r9d
+	tag_fd
 	movl $__NR_mmap, %eax
 	syscall
 	movl $LANE_PRIVATE, D(LANE_HOW)
@@ -181,6 +198,7 @@ pti_stub_lane_trap:
 	.org .Llane+LANE_BRK_SHRINK_ENTRY, 0xcc
 	movq D(LANE_ADDR), %rdi
 	movq D(LANE_LEN), %rsi
+	movq .Ltag(%rip), %rdx
 	movl $__NR_munmap, %eax
 	syscall
 	movl $LANE_SHARED, D(LANE_HOW)
@@ -238,7 +256,8 @@ pti_stub_lane_trap:
  * STUB_BATCH_ENTRY bytes (addr, len, prot, offset), every call with
  * flags r14 and fd r15. They run in order until one does not return its
  * addr, then the int3 hands the thread back: rbx says how many were
- * made, rax holds the last one's result. Nothing of the lane's data is
+ * made, rax holds the last one's result. r15 comes tagged
+ * (STUB_CALL_TAG). Nothing of the lane's data is
  * used, so any lane's copy of this code serves.
  */
 	.org .Llane+LANE_BATCH_ENTRY, 0xcc
@@ -272,7 +291,7 @@ pti_stub_batch_trap:
 /*
  * The stub's set-up, run for ptinspect once its code is in place
  * (stub_map_data), in one stop where injected calls took six: the lanes'
- * data mapped from the memfd at offset r12 (STUB_DATA_ADDR, rw,
+ * data mapped from the memfd at offset r12 (STUB_CODE_BYTES above, rw,
  * MAP_SHARED | MAP_FIXED_NOREPLACE), from descriptor r13, or if r13 is
  * negative one opened by the path at LANE_SETUP_PATH. The int3 hands the
  * thread back: rbx holds the descriptor or the open's -errno, rax the
@@ -291,17 +310,20 @@ pti_stub_batch_trap:
 	movq %rax, %rbx
 	testq %rbx, %rbx
 	js 12f
-11:	movl $STUB_DATA_ADDR, %edi
+11:	leaq .Llane+STUB_CODE_BYTES(%rip), %rdi
 	movl $STUB_CODE_BYTES, %esi
 	movl $PROT_RW_, %edx
 	movl $MAP_SHARED_NOREPLACE_, %r10d
 	movq %rbx, %r8
 	movq %r12, %r9
+	tag_fd
 	movl $__NR_mmap, %eax
 	syscall
 	.globl pti_stub_setup_trap
 pti_stub_setup_trap:
 12:	int3
+.Ltag:
+	.quad STUB_CALL_TAG << 32
 	/* The path: lane 0's copy only, filled in by stub.c. */
 	.org .Llane+LANE_SETUP_PATH, 0xcc
 	.fill LANE_SETUP_PATH_BYTES, 1, 0

@@ -1,31 +1,51 @@
 /*
- * stub-layout.h: where the mmap stub (stub.h) lives in every traced
- * address space, and the layout of a lane's data. Constants only, for C
- * and for the assembler: the seccomp filter (seccomp.c) lets mmap from the
- * stub's code through without depending on the redirection layer, and
- * the lane code (stub-code.S) and stub.c read the same offsets.
+ * stub-layout.h: the layout of the mmap stub (stub.h) and of a lane's
+ * data, and the tag of its calls. Constants only, for C and for the
+ * assembler: the seccomp filter (seccomp.c) lets the stub's mmaps through
+ * without depending on the redirection layer, and the lane code
+ * (stub-code.S) and stub.c read the same offsets.
  *
- * rr keeps its own page at the same spot for the same reason (the seccomp
- * filter lets syscalls made from there through, and it must know the
- * address before exec). Lanes of STUB_LANE_BYTES code at STUB_ADDR and as
- * many of data STUB_CODE_BYTES above them.
+ * Lanes of STUB_LANE_BYTES code at the stub's base and as many of data
+ * STUB_CODE_BYTES above them. The base is just above the stack, or where
+ * there is no room there STUB_FIXED_ADDR, where rr keeps its own page
+ * (its filter knows the page by that address; ours knows the stub's
+ * calls by STUB_CALL_TAG, wherever they are made).
  */
 #ifndef PTI_STUB_LAYOUT_H
 #define PTI_STUB_LAYOUT_H
 
 #ifdef __ASSEMBLER__
-#define STUB_ADDR 0x70000000
 #define STUB_CODE_BYTES (STUB_LANES*STUB_LANE_BYTES)
 #else
 #include <stdint.h>
-#define STUB_ADDR 0x70000000ULL
+#define STUB_FIXED_ADDR 0x70000000ULL
 #define STUB_CODE_BYTES ((uint64_t)STUB_LANES * STUB_LANE_BYTES)
 #endif
 /* 16 lanes of 1 KiB: the same 32 KiB as 64 of 256 before brk lanes. */
 #define STUB_LANES 16
 #define STUB_LANE_BYTES 1024
-#define STUB_DATA_ADDR (STUB_ADDR + STUB_CODE_BYTES)
 #define STUB_BYTES (2 * STUB_CODE_BYTES)
+
+/*
+ * The upper half of the descriptor of every mmap and of the third
+ * argument of every munmap that ptinspect makes in a tracee (the lanes,
+ * injected calls): the filter lets those through untraced. The kernel
+ * reads the descriptor as an int and munmap has two arguments, so the
+ * tag changes nothing of the call. A program's own descriptor's upper
+ * half is 0 or, for -1, all ones; only a program that left exactly
+ * these 32 bits in munmap's unused rdx (not a pointer's, not a small
+ * number's) would unmap without ptinspect's seeing it.
+ */
+#define STUB_CALL_TAG 0x50544931
+#ifndef __ASSEMBLER__
+/* fd's low half under the tag: the descriptor argument of a tagged mmap. */
+static inline uint64_t
+stub_tagged_fd(long fd)
+{
+	return (uint32_t)fd | (uint64_t)STUB_CALL_TAG << 32;
+}
+#define STUB_TAGGED_NOTHING ((uint64_t)STUB_CALL_TAG << 32)
+#endif
 
 /*
  * A lane's data, at the lane's code + STUB_CODE_BYTES: byte offsets of
@@ -54,16 +74,16 @@
 #define LANE_PATH 144		/* /proc/<ptinspect>/fd/<memfd> */
 
 /* Where a lane's brk code starts, growing and shrinking, from its start. */
-#define LANE_BRK_ENTRY 256
-#define LANE_BRK_SHRINK_ENTRY 512
+#define LANE_BRK_ENTRY 272
+#define LANE_BRK_SHRINK_ENTRY 536
 /* Where its munmap code starts (the punch, after the program's munmap). */
-#define LANE_MUNMAP_ENTRY 552
+#define LANE_MUNMAP_ENTRY 584
 
 /*
  * Where a lane's batch code starts (stub-code.S), and the bytes of one of
  * its list's entries: addr, len, prot, offset.
  */
-#define LANE_BATCH_ENTRY 768
+#define LANE_BATCH_ENTRY 784
 #define STUB_BATCH_ENTRY 32
 
 /*
@@ -71,8 +91,8 @@
  * stub_map_data from lane 0), and the memfd's path it opens: lane 0's
  * code holds it, written with the code, as the data is not mapped yet.
  */
-#define LANE_SETUP_ENTRY 832
-#define LANE_SETUP_PATH 960
+#define LANE_SETUP_ENTRY 840
+#define LANE_SETUP_PATH 936
 #define LANE_SETUP_PATH_BYTES 64
 
 /* Neither a page address nor -errno: what no mmap returns. */

@@ -18,7 +18,7 @@
  * points the thread's rip at the lane's code and skips the original
  * syscall. The lane code, running as the program, opens the memfd if it
  * has to, makes the shared mapping (the filter lets mmap and munmap from
- * STUB_ADDR's lanes pass), closes
+ * lanes pass: they are tagged, STUB_CALL_TAG), closes
  * the descriptor, stores the result in the lane, restores r8-r10, sets rcx
  * as the syscall would have (the address after it) and jumps back. If the
  * shared mapping fails it makes the original one, so the program gets
@@ -94,9 +94,10 @@
  *
  * What the program could notice: the pages show in /proc/PID/maps.
  *
- * Once the program has the addresses (it mapped there), the filter still
- * lets mmap from them through untraced: its own code there maps without
- * a stop. stub_audit then keeps the arena true to the maps.
+ * The filter knows the lanes' calls by a tag (STUB_CALL_TAG, in mmap's
+ * descriptor and munmap's unused third argument), not by where they are
+ * made: a program's own code at the stub's addresses, once it has taken
+ * them, is traced as anywhere else.
  */
 #include "config.h"
 
@@ -118,7 +119,6 @@
 
 #include "arena.h"
 #include "inject.h"
-#include "maps.h"
 #include "redirect-int.h"
 #include "stub.h"
 #include "task.h"
@@ -232,21 +232,37 @@ static_assert(STUB_LANES <= 64, "one bit per lane in stub->busy");
 static bool stub_program_view(struct proc *p, struct user_regs_struct *regs);
 
 bool
-stub_contains(uint64_t addr)
+stub_contains(const struct proc *p, uint64_t addr)
 {
-	return addr >= STUB_ADDR && addr < STUB_ADDR + STUB_BYTES;
+	const struct redirect_state *rs = redir_peek(p);
+
+	return rs->stub != NULL && addr >= rs->stub_base &&
+	    addr < rs->stub_base + STUB_BYTES;
 }
 
 static uint64_t
-lane_code(unsigned i)
+lane_code(const struct proc *p, unsigned i)
 {
-	return STUB_ADDR + (uint64_t)i * STUB_LANE_BYTES;
+	return redir_peek(p)->stub_base + (uint64_t)i * STUB_LANE_BYTES;
 }
 
 static uint64_t
-lane_data(unsigned i)
+lane_data(const struct proc *p, unsigned i)
 {
-	return STUB_DATA_ADDR + (uint64_t)i * STUB_LANE_BYTES;
+	return lane_code(p, i) + STUB_CODE_BYTES;
+}
+
+/* Is rip in a lane of p's stub's code? Which one, *i. */
+static bool
+lane_at(const struct proc *p, uint64_t rip, unsigned *i)
+{
+	const struct redirect_state *rs = redir_peek(p);
+
+	if (rs->stub == NULL || rip < rs->stub_base ||
+	    rip >= rs->stub_base + STUB_CODE_BYTES)
+		return false;
+	*i = (unsigned)((rip - rs->stub_base) / STUB_LANE_BYTES);
+	return true;
 }
 
 /* Maps len bytes at addr exactly, or fails without touching anything. */
@@ -273,12 +289,12 @@ map_exactly(struct inject *inj, uint64_t addr, uint64_t len, long prot,
  * an injected mprotect (3 stops); writable, with process_vm_writev.
  */
 static int
-write_code(pid_t tid, bool forced, const char *memfd_path)
+write_code(pid_t tid, uint64_t base, bool forced, const char *memfd_path)
 {
 	size_t n = (size_t)(pti_stub_lane_end - pti_stub_lane);
 	static unsigned char code[STUB_CODE_BYTES];
 	struct iovec local = { code, sizeof(code) };
-	struct iovec remote = { (void *)(uintptr_t)STUB_ADDR, sizeof(code) };
+	struct iovec remote = { (void *)(uintptr_t)base, sizeof(code) };
 	char mem_path[64];
 	unsigned i;
 	ssize_t w;
@@ -297,13 +313,13 @@ write_code(pid_t tid, bool forced, const char *memfd_path)
 	snprintf(mem_path, sizeof(mem_path), "/proc/%d/mem", (int)tid);
 	if ((fd = open(mem_path, O_WRONLY | O_CLOEXEC)) < 0)
 		return -1;
-	w = pwrite(fd, code, sizeof(code), (off_t)STUB_ADDR);
+	w = pwrite(fd, code, sizeof(code), (off_t)base);
 	close(fd);
 	return w == (ssize_t)sizeof(code) ? 0 : -1;
 }
 
 /*
- * The code at STUB_ADDR, mapped there, executable: forced, or else (a
+ * The code at p's stub_base, mapped there, executable: forced, or else (a
  * kernel whose proc_mem.force_override refuses; the tests'
  * PTI_TEST_NO_FORCED_CODE) made writable for the copy and executable
  * again. 0 or -1.
@@ -312,17 +328,18 @@ static int
 place_code(struct inject *inj, struct proc *p)
 {
 	pid_t tid = inj->thread->tid;
+	uint64_t base = p->redirect->stub_base;
 	char path[LANE_SETUP_PATH_BYTES];
 
 	arena_fd_path(p->redirect->arena, path, sizeof(path));
 	if (getenv("PTI_TEST_NO_FORCED_CODE") == NULL &&
-	    write_code(tid, true, path) == 0)
+	    write_code(tid, base, true, path) == 0)
 		return 0;
-	if (inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
+	if (inject_syscall(inj, SYS_mprotect, (long)base,
 	    (long)STUB_CODE_BYTES, PROT_READ | PROT_WRITE, 0, 0, 0) != 0 ||
-	    write_code(tid, false, path) != 0)
+	    write_code(tid, base, false, path) != 0)
 		return -1;
-	return inject_syscall(inj, SYS_mprotect, (long)STUB_ADDR,
+	return inject_syscall(inj, SYS_mprotect, (long)base,
 	    (long)STUB_CODE_BYTES, PROT_READ | PROT_EXEC, 0, 0, 0) == 0 ?
 	    0 : -1;
 }
@@ -335,16 +352,17 @@ place_code(struct inject *inj, struct proc *p)
  * *mapped says whether the data is in place.
  */
 static long
-run_setup(struct inject *inj, uint64_t off, long tracee_fd, bool *mapped)
+run_setup(struct inject *inj, uint64_t base, uint64_t off, long tracee_fd,
+    bool *mapped)
 {
-	uint64_t trap = STUB_ADDR + (uint64_t)(pti_stub_setup_trap -
+	uint64_t trap = base + (uint64_t)(pti_stub_setup_trap -
 	    pti_stub_lane);
 	struct user_regs_struct regs = inj->saved;
 	long r;
 	int err;
 
 	*mapped = false;
-	regs.rip = STUB_ADDR + LANE_SETUP_ENTRY;
+	regs.rip = base + LANE_SETUP_ENTRY;
 	regs.r12 = off;
 	regs.r13 = (unsigned long long)tracee_fd;
 	if ((err = inject_run_code(inj, &regs, trap)) != 0)
@@ -352,7 +370,7 @@ run_setup(struct inject *inj, uint64_t off, long tracee_fd, bool *mapped)
 	if ((long)regs.rbx < 0)
 		return (long)regs.rbx;
 	r = (long)regs.rax;
-	*mapped = r == (long)STUB_DATA_ADDR;
+	*mapped = r == (long)(base + STUB_CODE_BYTES);
 	/* A kernel without NOREPLACE takes it as a hint. */
 	if (!*mapped && !syscall_failed(r))
 		inject_syscall(inj, SYS_munmap, r, (long)STUB_CODE_BYTES, 0,
@@ -360,16 +378,56 @@ run_setup(struct inject *inj, uint64_t off, long tracee_fd, bool *mapped)
 	return (long)regs.rbx;
 }
 
+/*
+ * The end of the stack that exec made for p, whose strings end at env_end
+ * (then the program's path and 8 bytes of zeros): where a read from there
+ * stops short. 0 if that is not a page's end.
+ */
+static uint64_t
+stack_end(pid_t tid, uint64_t env_end)
+{
+	static char buf[2 * PTI_PAGE_SIZE];
+	struct iovec local = { buf, sizeof(buf) };
+	struct iovec remote = { (void *)(uintptr_t)env_end, sizeof(buf) };
+	ssize_t n;
+
+	if (env_end == 0)
+		return 0;
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n <= 0 || (size_t)n == sizeof(buf) ||
+	    ((env_end + (uint64_t)n) & (PTI_PAGE_SIZE - 1)) != 0)
+		return 0;
+	return env_end + (uint64_t)n;
+}
+
+/* Would a stub at base take any of [want, want + want_len)? */
+static bool
+wanted(uint64_t base, uint64_t want, uint64_t want_len)
+{
+	return want_len != 0 && want < base + STUB_BYTES &&
+	    want + want_len > base;
+}
+
 int
-stub_place_code(struct inject *inj, struct proc *p)
+stub_place_code(struct inject *inj, struct proc *p, uint64_t want,
+    uint64_t want_len)
 {
 	struct redirect_state *rs = p->redirect;
+	uint64_t above_stack;
 
 	if (rs->stub != NULL || rs->stub_failed)
 		return -1;
 	task_set_program_view(stub_program_view);
-	if (!map_exactly(inj, STUB_ADDR, STUB_CODE_BYTES,
+	above_stack = stack_end(inj->thread->tid, rs->env_end);
+	if (above_stack != 0 && !wanted(above_stack, want, want_len) &&
+	    map_exactly(inj, above_stack, STUB_CODE_BYTES,
 	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		rs->stub_base = above_stack;
+	} else if (!wanted(STUB_FIXED_ADDR, want, want_len) &&
+	    map_exactly(inj, STUB_FIXED_ADDR, STUB_CODE_BYTES,
+	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+		rs->stub_base = STUB_FIXED_ADDR;
+	} else {
 		/* The program holds the addresses. */
 		rs->stub_failed = true;
 		return -1;
@@ -393,9 +451,10 @@ stub_map_data(struct inject *inj, struct proc *p, long tracee_fd)
 		stub_unplace_code(inj, p);
 		return tracee_fd;
 	}
-	fd = run_setup(inj, off, tracee_fd, &mapped);
+	fd = run_setup(inj, rs->stub_base, off, tracee_fd, &mapped);
 	if (mapped) {
-		arena_map(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES, off);
+		arena_map(rs->arena, rs->stub_base + STUB_CODE_BYTES,
+		    STUB_CODE_BYTES, off);
 		rs->stub = xcalloc(1, sizeof(*rs->stub));
 		return fd;
 	}
@@ -414,8 +473,9 @@ void
 stub_unplace_code(struct inject *inj, struct proc *p)
 {
 	/* Only the code: the data's range may be the program's. */
-	inject_syscall(inj, SYS_munmap, (long)STUB_ADDR, (long)STUB_CODE_BYTES,
-	    0, 0, 0, 0);
+	inject_syscall(inj, SYS_munmap, (long)p->redirect->stub_base,
+	    (long)STUB_CODE_BYTES, 0, 0, 0, 0);
+	p->redirect->stub_base = 0;
 	p->redirect->stub_failed = true;
 }
 
@@ -431,7 +491,7 @@ write_path(struct proc *p, unsigned i)
 	char path[sizeof(((struct lane_data *)0)->path)];
 
 	arena_fd_path(rs->arena, path, sizeof(path));
-	arena_write_file(rs->arena, lane_data(i) +
+	arena_write_file(rs->arena, lane_data(p, i) +
 	    offsetof(struct lane_data, path), path, sizeof(path));
 	rs->stub->pathed |= 1ULL << i;
 }
@@ -459,7 +519,7 @@ stub_syscall_rip(const struct proc *p)
 {
 	if (redir_peek(p)->stub == NULL)
 		return 0;
-	return lane_code(0) +
+	return lane_code(p, 0) +
 	    (uint64_t)(pti_stub_after_syscall - pti_stub_lane);
 }
 
@@ -507,7 +567,7 @@ send_lane(struct thread *t, const struct user_regs_struct *regs,
 	if (!(s->pathed & (1ULL << i)))
 		write_path(t->proc, i);
 	/* All but the path, which stays installed. */
-	arena_write_file(rs->arena, lane_data(i), ld,
+	arena_write_file(rs->arena, lane_data(t->proc, i), ld,
 	    offsetof(struct lane_data, path));
 	s->busy |= 1ULL << i;
 	s->lanes[i] = *l;
@@ -516,7 +576,7 @@ send_lane(struct thread *t, const struct user_regs_struct *regs,
 		r.orig_rax = (unsigned long long)-1;
 		r.rax = 0;
 	}
-	r.rip = lane_code(i) + entry;
+	r.rip = lane_code(t->proc, i) + entry;
 	thread_set_regs(t, &r, NULL);
 }
 
@@ -590,11 +650,9 @@ stub_program_view(struct proc *p, struct user_regs_struct *regs)
 	struct lane_data ld;
 	unsigned i;
 
-	if (rs->stub == NULL || regs->rip < STUB_ADDR ||
-	    regs->rip >= STUB_ADDR + STUB_CODE_BYTES)
+	if (!lane_at(p, regs->rip, &i))
 		return false;
-	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
-	if (arena_read_file(rs->arena, lane_data(i), &ld,
+	if (arena_read_file(rs->arena, lane_data(p, i), &ld,
 	    offsetof(struct lane_data, path)) !=
 	    offsetof(struct lane_data, path))
 		return false;
@@ -633,7 +691,7 @@ static bool
 lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 {
 	const struct redirect_state *rs = redir_peek(p);
-	uint64_t at = lane_data(i) + offsetof(struct lane_data, result);
+	uint64_t at = lane_data(p, i) + offsetof(struct lane_data, result);
 	int64_t again;
 
 	arena_read_file(rs->arena, at, result, sizeof(*result));
@@ -646,8 +704,8 @@ lane_done(struct proc *p, unsigned i, int64_t *result, int64_t *how)
 		*result = again;
 	}
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	arena_read_file(rs->arena, lane_data(i) + offsetof(struct lane_data,
-	    how), how, sizeof(*how));
+	arena_read_file(rs->arena, lane_data(p, i) +
+	    offsetof(struct lane_data, how), how, sizeof(*how));
 	return true;
 }
 
@@ -772,10 +830,8 @@ lane_of(struct thread *t, const struct user_regs_struct *regs,
 	const struct redirect_state *rs = redir_peek(t->proc);
 	unsigned i;
 
-	if (rs->stub == NULL || regs->rip < STUB_ADDR ||
-	    regs->rip >= STUB_ADDR + STUB_CODE_BYTES)
+	if (!lane_at(t->proc, regs->rip, &i))
 		return NULL;
-	i = (unsigned)((regs->rip - STUB_ADDR) / STUB_LANE_BYTES);
 	if (!(rs->stub->busy & (1ULL << i)) ||
 	    rs->stub->lanes[i].tid != t->tid)
 		return NULL;
@@ -853,7 +909,7 @@ stub_signal_stop(struct thread *t, int *sig)
 	    thread_get_regs(t, &regs, NULL) != 0 ||
 	    (l = lane_of(t, &regs, &i)) == NULL)
 		return 0;
-	at = regs.rip - lane_code(i);
+	at = regs.rip - lane_code(t->proc, i);
 	if (l->held_return != 0 && *sig == SIGTRAP && at == trap + 1)
 		return deliver_held(t, &regs, i, sig);
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) != 0 ||
@@ -878,11 +934,12 @@ stub_signal_stop(struct thread *t, int *sig)
 		return ptrace(PTRACE_SETSIGINFO, t->tid, 0, &si) == 0 ? 1 : -1;
 	}
 	/* The lane goes back to the trap instead; the signal waits. */
-	if (arena_read_file(rs->arena, lane_data(i) + LANE_RETURN_RIP, &ret,
-	    sizeof(ret)) != sizeof(ret))
+	if (arena_read_file(rs->arena, lane_data(t->proc, i) + LANE_RETURN_RIP,
+	    &ret, sizeof(ret)) != sizeof(ret))
 		return 0;
-	at = lane_code(i) + trap;
-	arena_write_file(rs->arena, lane_data(i) + LANE_RETURN_RIP, &at, sizeof(at));
+	at = lane_code(t->proc, i) + trap;
+	arena_write_file(rs->arena, lane_data(t->proc, i) + LANE_RETURN_RIP,
+	    &at, sizeof(at));
 	l->held_return = ret;
 	l->held_si = si;
 	l->mask_held = ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(l->held_mask),
@@ -890,75 +947,6 @@ stub_signal_stop(struct thread *t, int *sig)
 	    sizeof(all_but_faults), &all_but_faults) == 0;
 	*sig = 0;
 	return 1;
-}
-
-/* Does anything of the program's own sit at the stub's code addresses? */
-static bool
-program_at_stub_code(pid_t pid)
-{
-	struct iovec local, remote;
-	unsigned char byte;
-	uint64_t at;
-
-	for (at = STUB_ADDR; at < STUB_ADDR + STUB_CODE_BYTES;
-	    at += PTI_PAGE_SIZE) {
-		local = (struct iovec){ &byte, 1 };
-		remote = (struct iovec){ (void *)(uintptr_t)at, 1 };
-		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) == 1)
-			return true;
-	}
-	return false;
-}
-
-/*
- * The first piece of [addr, end) that the maps agree with the arena
- * about (mapped from the memfd, inode ino, at the file offset the arena
- * has) or disagree about throughout: its end, and *agree.
- */
-static uint64_t
-audit_piece(const struct arena *a, const struct maps *maps, ino_t ino,
-    uint64_t addr, uint64_t end, bool *agree)
-{
-	const struct region *r = NULL;
-	uint64_t off = 0, avail;
-	size_t i;
-
-	if (arena_lookup(a, addr, &off, &avail) && addr + avail < end)
-		end = addr + avail;
-	for (i = 0; i < maps->count && r == NULL; i++)
-		if (maps->regions[i].end > addr)
-			r = &maps->regions[i];
-	if (r == NULL || r->start > addr) {
-		*agree = false;
-		return r != NULL && r->start < end ? r->start : end;
-	}
-	*agree = r->inode == ino && r->perms[3] == 's' &&
-	    r->offset + (addr - r->start) == off;
-	return r->end < end ? r->end : end;
-}
-
-void
-stub_audit(struct proc *p)
-{
-	const struct redirect_state *rs = redir_peek(p);
-	uint64_t at, s, e;
-	struct maps maps;
-	struct stat st;
-	bool agree;
-
-	if (rs->arena == NULL || rs->stub != NULL ||
-	    !program_at_stub_code(p->pid) ||
-	    fstat(arena_fd(rs->arena), &st) != 0 ||
-	    maps_read(p->pid, &maps, NULL) != 0)
-		return;
-	for (at = 0; arena_next(rs->arena, at, &s, &e); at = e) {
-		s = s > at ? s : at;
-		e = audit_piece(rs->arena, &maps, st.st_ino, s, e, &agree);
-		/* Mapped over without our seeing it: those pages are dead. */
-		if (!agree)
-			arena_unmap(rs->arena, s, e - s);
-	}
-	maps_free(&maps);
 }
 
 /*
@@ -970,10 +958,11 @@ stub_audit(struct proc *p)
 #define BATCH_MIN 4
 
 int
-stub_map_batch(struct inject *inj, const struct proc *owner,
-    const struct stub_map *m, size_t n, long flags, long fd, size_t *done)
+stub_map_batch(struct inject *inj, const struct stub_map *m, size_t n,
+    long flags, long fd, size_t *done)
 {
-	uint64_t trap = STUB_ADDR + (uint64_t)(pti_stub_batch_trap -
+	uint64_t code = redir_peek(inj->thread->proc)->stub_base;
+	uint64_t trap = code + (uint64_t)(pti_stub_batch_trap -
 	    pti_stub_lane);
 	pid_t tid = inj->thread->tid;
 	struct user_regs_struct regs;
@@ -983,7 +972,7 @@ stub_map_batch(struct inject *inj, const struct proc *owner,
 	int ok = 1, err;
 
 	*done = 0;
-	if (redir_peek(owner)->stub == NULL || n < BATCH_MIN)
+	if (code == 0 || n < BATCH_MIN)
 		return 1;
 	bytes = (n < BATCH_CHUNK ? n : BATCH_CHUNK) * sizeof(*m);
 	list = inject_syscall(inj, SYS_mmap, 0, (long)bytes,
@@ -1000,11 +989,11 @@ stub_map_batch(struct inject *inj, const struct proc *owner,
 		    (ssize_t)(k * sizeof(*m)))
 			break;
 		regs = inj->saved;
-		regs.rip = STUB_ADDR + LANE_BATCH_ENTRY;
+		regs.rip = code + LANE_BATCH_ENTRY;
 		regs.r12 = (unsigned long long)list;
 		regs.r13 = k;
 		regs.r14 = (unsigned long long)flags;
-		regs.r15 = (unsigned long long)fd;
+		regs.r15 = stub_tagged_fd(fd);
 		err = inject_run_code(inj, &regs, trap);
 		if (err == -ESRCH)
 			return -1;
@@ -1029,7 +1018,7 @@ stub_inherit(struct proc *parent, struct proc *child,
 	const struct lane *l;
 	unsigned i;
 
-	if (ps == NULL || chrs->arena == NULL)
+	if (ps == NULL || chrs->arena == NULL || chrs->stub_base == 0)
 		return;
 	/*
 	 * The slots of munmaps whose lanes were out at the fork: the child's
@@ -1048,16 +1037,11 @@ stub_inherit(struct proc *parent, struct proc *child,
 }
 
 bool
-stub_in_range(uint64_t addr, uint64_t len)
+stub_in_range(const struct proc *p, uint64_t addr, uint64_t len)
 {
-	return addr < STUB_ADDR + STUB_BYTES && addr + len > STUB_ADDR;
-}
+	const struct redirect_state *rs = redir_peek(p);
 
-/* Does [addr, addr + len) reach p's stub? */
-static bool
-stub_overlaps(const struct proc *p, uint64_t addr, uint64_t len)
-{
-	return redir_peek(p)->stub != NULL && stub_in_range(addr, len);
+	return rs->stub != NULL && wanted(rs->stub_base, addr, len);
 }
 
 void
@@ -1065,10 +1049,11 @@ stub_yield(struct proc *p, uint64_t addr, uint64_t len)
 {
 	struct redirect_state *rs = p->redirect;
 
-	if (!stub_overlaps(p, addr, len))
+	if (!stub_in_range(p, addr, len))
 		return;
 	free(rs->stub);
 	rs->stub = NULL;
+	rs->stub_base = 0;
 	rs->stub_failed = true;
 }
 
@@ -1079,10 +1064,11 @@ stub_evict(struct inject *inj, struct proc *p)
 
 	if (rs == NULL || rs->stub == NULL)
 		return;
-	inject_syscall(inj, SYS_munmap, (long)STUB_ADDR, (long)STUB_BYTES, 0,
-	    0, 0, 0);
-	arena_unmap(rs->arena, STUB_DATA_ADDR, STUB_CODE_BYTES);
-	stub_yield(p, STUB_ADDR, STUB_BYTES);
+	inject_syscall(inj, SYS_munmap, (long)rs->stub_base, (long)STUB_BYTES,
+	    0, 0, 0, 0);
+	arena_unmap(rs->arena, rs->stub_base + STUB_CODE_BYTES,
+	    STUB_CODE_BYTES);
+	stub_yield(p, rs->stub_base, STUB_BYTES);
 }
 
 void
@@ -1094,5 +1080,6 @@ stub_forget(struct proc *p)
 		return;
 	free(rs->stub);
 	rs->stub = NULL;
+	rs->stub_base = 0;
 	rs->stub_failed = false;
 }

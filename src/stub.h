@@ -1,6 +1,7 @@
 /*
  * stub.h: the mmap stub, a few pages of code and data ptinspect places in
- * every traced address space at STUB_ADDR, through which a redirected mmap
+ * every traced address space, just above the stack (or at STUB_FIXED_ADDR
+ * where there is no room), through which a redirected mmap
  * (or a brk growing the emulated heap) runs to its end inside the tracee:
  * one seccomp stop per call instead of a stop at entry, a stop at exit
  * and, where the memfd cannot stay in the tracee, more to open and close
@@ -21,16 +22,22 @@ struct inject;
 struct proc;
 struct thread;
 
-/* Is addr in the stub's pages (code or data) of a traced process? */
-bool stub_contains(uint64_t addr);
+/* Is addr in p's stub's pages (code or data)? */
+bool stub_contains(const struct proc *p, uint64_t addr);
 
 /*
  * Putting the stub into the address space of the thread behind inj
- * (redirect_stub_install): first its code, at STUB_ADDR. 0, or -1 where
- * it cannot be placed (the program holds the addresses; that process
- * then runs every mmap the slow way) or is there already.
+ * (redirect_stub_install): first its code, just above the stack exec
+ * made, where its page tables are (STUB_FIXED_ADDR needs its own: about
+ * 60 us of the process's CPU here), or at STUB_FIXED_ADDR where that
+ * is taken (the stack at the top of the address space, with
+ * randomization off) or where the call being made asks for that
+ * place, [want, want + want_len) (a hint or MAP_FIXED). 0, or -1 where
+ * it cannot be placed (the program holds both; that process then runs
+ * every mmap the slow way) or is there already.
  */
-int stub_place_code(struct inject *inj, struct proc *p);
+int stub_place_code(struct inject *inj, struct proc *p, uint64_t want,
+    uint64_t want_len);
 /*
  * Then the lanes' data, mapped from the memfd by the stub's own set-up
  * code: through tracee_fd, or where that is -1 through a descriptor the
@@ -123,16 +130,6 @@ void stub_collect(struct proc *p);
  */
 int stub_signal_stop(struct thread *t, int *sig);
 
-/*
- * The filter lets mmap and munmap made from the stub's code addresses
- * through untraced (seccomp.c). Where the stub is not in place and the program
- * has something of its own there, its code may map over redirected
- * memory without our seeing it: then the arena is checked against the
- * maps (cheap otherwise), and what the program mapped over is forgotten.
- * Called with stub_collect, before anything consults the arena.
- */
-void stub_audit(struct proc *p);
-
 /* One mmap of a batch (stub_map_batch): the layout its code reads. */
 struct stub_map {
 	uint64_t addr;
@@ -143,16 +140,16 @@ struct stub_map {
 
 /*
  * Runs mmap(m[i].addr, m[i].len, m[i].prot, flags, fd, m[i].offset) for
- * the n calls in order, in the thread behind inj, whose address space
- * holds the stub code of `owner` (a fork child: its parent's), through
- * the code's batch entry: one resume for thousands of calls, where each
+ * the n calls in order, in the thread behind inj, through the stub code
+ * its process has (stub_base: a fork child's is its parent's at the
+ * fork, kept if the parent execs meanwhile), at the code's batch entry: one resume for thousands of calls, where each
  * injected call costs its stops. *done: how many were made, in order.
  * Returns 0 (all of them), -1 (call *done failed), or 1 where the batch
  * could not go on (no stub code, no memory for the list, a fault): the
  * caller makes calls *done.. itself.
  */
-int stub_map_batch(struct inject *inj, const struct proc *owner,
-    const struct stub_map *m, size_t n, long flags, long fd, size_t *done);
+int stub_map_batch(struct inject *inj, const struct stub_map *m, size_t n,
+    long flags, long fd, size_t *done);
 
 /*
  * The child of a fork has the parent's stub, with no lane out. The slots
@@ -163,8 +160,8 @@ int stub_map_batch(struct inject *inj, const struct proc *owner,
 void stub_inherit(struct proc *parent, struct proc *child,
     bool (*child_maps)(uint64_t off, uint64_t len, void *arg), void *arg);
 
-/* Does [addr, addr + len) reach the stub's addresses (STUB_BYTES)? */
-bool stub_in_range(uint64_t addr, uint64_t len);
+/* Does [addr, addr + len) reach p's stub (STUB_BYTES)? */
+bool stub_in_range(const struct proc *p, uint64_t addr, uint64_t len);
 
 /*
  * The program maps or unmaps [addr, addr + len): if that reaches the

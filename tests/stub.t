@@ -180,8 +180,36 @@ PTI_TEST_NO_FORCED_CODE=1 pti_run --batch --json -p -ex maps -- \
 prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
 tap_is "$TAP_RC" 0 "sig-lane, code not forced in: exit status 0"
 tap_like "$prog_out" '^ok [0-9]+ signals$' "... passes its checks: $prog_out"
-tap_like "$TAP_OUT" '"start":"0x70000000","end":"0x70004000","perms":"r-xp"' \
-    "... with the stub's code in place, executable"
+stack_end=$(printf '%s\n' "$TAP_OUT" | grep -o '"end":"0x[0-9a-f]*","perms":"rw-p","offset":0,"name":"\[stack\]"' |
+    sed 's/"end":"\(0x[0-9a-f]*\)".*/\1/')
+tap_like "$TAP_OUT" "\"start\":\"${stack_end:-none}\",\"end\":\"0x[0-9a-f]*\",\"perms\":\"r-xp\",\"offset\":0,\"name\":\"\\[ptinspect\\]\"" \
+    "... with the stub's code in place, executable, just above the stack (${stack_end:-none})"
+# With randomization off the stack ends at the top of the address space:
+# no room above it, and the stub goes to its fixed address instead.
+if ! command -v setarch >/dev/null 2>&1; then
+	tap_skip "needs setarch (util-linux)" 3
+else
+	pti_run --batch --json -p -ex maps -- setarch -R "$PROGS/sig-lane" 100
+	prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
+	tap_is "$TAP_RC" 0 "sig-lane, randomization off: exit status 0"
+	tap_like "$prog_out" '^ok [0-9]+ signals$' \
+	    "... passes its checks: $prog_out"
+	tap_like "$TAP_OUT" '"start":"0x70000000","end":"0x70004000","perms":"r-xp","offset":0,"name":"\[ptinspect\]"' \
+	    "... with the stub's code at 0x70000000"
+fi
+# A program whose first redirected call asks for the page above its stack
+# (stub-want, no C library): the stub goes to its fixed address instead,
+# and the page is the program's.
+tap_run "$PROGS/stub-want"
+if [ "$TAP_RC" = 77 ]; then
+	tap_skip "stub-want: no room above the stack natively" 3
+else
+	tap_is "$TAP_RC" 0 "stub-want natively: exit status 0"
+	pti_run --batch --json -p -ex maps -- "$PROGS/stub-want"
+	tap_is "$TAP_RC" 0 "stub-want under ptinspect: exit status 0 ($TAP_ERR)"
+	tap_like "$TAP_OUT" '"start":"0x70000000","end":"0x70004000","perms":"r-xp","offset":0,"name":"\[ptinspect\]"' \
+	    "... with the stub's code at 0x70000000"
+fi
 # Where the program cannot open ptinspect's memfd by its path (it runs as
 # nobody, ptinspect as root), the stub's set-up code finds the open
 # refused and the stub is put in place the other way: the program's own
@@ -198,9 +226,11 @@ else
 	tap_is "$TAP_RC" 0 "sig-lane as nobody: exit status 0"
 	tap_like "$prog_out" '^ok [0-9]+ signals$' \
 	    "... passes its checks: $prog_out"
+	code_end=$(printf '%s\n' "$TAP_OUT" | grep -o '"end":"0x[0-9a-f]*","perms":"r-xp","offset":0,"name":"\[ptinspect\]"' |
+	    sed 's/"end":"\(0x[0-9a-f]*\)".*/\1/')
 	tap_like "$TAP_OUT" \
-	    '"start":"0x70004000","end":"0x70008000","perms":"rw-s"' \
-	    "... with the lanes' data mapped from a memfd"
+	    "\"start\":\"${code_end:-none}\",\"end\":\"0x[0-9a-f]*\",\"perms\":\"rw-s\"" \
+	    "... with the lanes' data mapped from a memfd, above the code (${code_end:-none})"
 	# What that costs: the refused open is not tried again by an
 	# injected one. Stops a process of a loop run as nobody, counted as
 	# tests/exec-cost.t counts them (N and 2N processes): 20 here, 22

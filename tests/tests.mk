@@ -300,6 +300,7 @@ SEM_PROGS = \
 	tests/progs/sem-jit \
 	tests/progs/sem-stack \
 	tests/progs/sem-stub-taken \
+	tests/progs/sem-stub-above \
 	tests/progs/sem-mainstack \
 	tests/progs/sem-madvise-span \
 	tests/progs/sem-mremap-span \
@@ -328,7 +329,11 @@ EXTRA_DIST += tests/semantics.t tests/semantics-1.t tests/semantics-2.t \
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
 check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane \
-	tests/progs/stop-cont tests/progs/unmap-loop
+	tests/progs/stop-cont tests/progs/unmap-loop tests/progs/stub-want
+# No C library: its first mmap is the first call ptinspect redirects.
+tests_progs_stub_want_CFLAGS = $(AM_CFLAGS) -ffreestanding -fno-stack-protector \
+	-fno-tree-loop-distribute-patterns -fno-pie
+tests_progs_stub_want_LDFLAGS = -nostdlib -static -no-pie
 tests_progs_mmap_race_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_mmap_race_LDADD = -lpthread
 tests_progs_brk_race_CFLAGS = $(AM_CFLAGS) -pthread
@@ -353,6 +358,7 @@ tests_progs_sem_jit_LDADD = -lpthread
 tests_progs_sem_stack_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_stack_LDADD = -lpthread
 tests_progs_sem_stub_taken_LDFLAGS = -static
+tests_progs_sem_stub_above_LDFLAGS = -static
 tests_progs_sem_brk_far_LDFLAGS = -static -no-pie
 tests_progs_sem_brk_far_CFLAGS = $(AM_CFLAGS) -fno-pie
 

@@ -12,15 +12,14 @@
  *
  *	fork-maps [nostub]
  *
- * nostub: first map the page at 0x70000000, where ptinspect keeps its
- * mmap stub (src/stub-layout.h), so ptinspect gives the stub up and the
- * fork takes its slow path (one injected call per region). Exits 77
+ * nostub: first map the page just above the stack, where ptinspect
+ * keeps its mmap stub (src/stub.h), so ptinspect gives the stub up and
+ * the fork takes its slow path (one injected call per region). Exits 77
  * when that page is not free natively.
  */
 #include "sem.h"
 
 #define PAIRS 1000
-#define STUB_PAGE ((void *)0x70000000UL)
 
 /* The seed of page i: the parent's bytes, or the child's (own). */
 static uint64_t
@@ -60,15 +59,17 @@ int
 main(int argc, char **argv)
 {
 	size_t pg = sem_page(), i;
+	void *stub_page = (void *)sem_stack_end();
 	unsigned char *area;
 	pid_t pid;
 
 	sem_watchdog(60);
 	if (argc > 1 && strcmp(argv[1], "nostub") == 0 &&
-	    mmap(STUB_PAGE, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != STUB_PAGE)
-		sem_skip("the page at %p is not free: %s", STUB_PAGE,
-		    strerror(errno));
+	    (stub_page == NULL || mmap(stub_page, pg, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) !=
+	    stub_page))
+		sem_skip("the page above the stack, %p, is not free: %s",
+		    stub_page, strerror(errno));
 	area = sem_map(2 * PAIRS * pg, PROT_READ | PROT_WRITE);
 	for (i = 0; i < 2 * PAIRS; i++)
 		sem_fill(area + i * pg, pg, seed(i, false));

@@ -1,11 +1,12 @@
 /*
  * sem-stub-jit: code the program places at 0x70000000, where ptinspect's
- * mmap stub was (src/stub-layout.h), makes its own mmap calls. The seccomp
- * filter lets mmap from the stub's code addresses through untraced, so
- * ptinspect does not see this one: a MAP_FIXED mapping over redirected
- * memory (filled with 'A'), which must then read zeros, keep the 'B'
- * written to it, and keep both through an mremap that grows it far (past
- * any room its memfd slot had) and through a fork.
+ * mmap stub goes where there is no room above the stack
+ * (src/stub-layout.h), makes its own mmap calls. ptinspect's filter once
+ * let mmap made from those addresses through untraced; it knows its own
+ * calls by a tag now, wherever they are made. The call: a MAP_FIXED
+ * mapping over redirected memory (filled with 'A'), which must then read
+ * zeros, keep the 'B' written to it, and keep both through an mremap that
+ * grows it far (past any room its memfd slot had) and through a fork.
  */
 #include "sem.h"
 

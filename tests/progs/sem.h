@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <setjmp.h>
@@ -389,6 +390,43 @@ static inline long sem_status_kb(const char *key)
 			break;
 	fclose(f);
 	return kb;
+}
+
+/*
+ * rounds mappings of len bytes, one after another: each must read zeros
+ * and keep what is written to it, then goes.
+ */
+static inline void sem_map_rounds(int rounds, size_t len)
+{
+	unsigned char *q;
+
+	for (int i = 0; i < rounds; i++) {
+		q = sem_map(len, PROT_READ | PROT_WRITE);
+		sem_expect_zero("later mappings read zeros", q, len);
+		sem_fill(q, len, (uint64_t)i);
+		sem_verify("later mappings keep data", q, len, (uint64_t)i);
+		sem_unmap(q, len);
+	}
+}
+
+/*
+ * Where the main thread's stack ends ([stack] in /proc/self/maps), or 0:
+ * ptinspect's mmap stub goes just above it where there is room.
+ */
+static inline uintptr_t sem_stack_end(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	uintptr_t start, end = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[stack]") != NULL &&
+		    sscanf(line, "%" SCNxPTR "-%" SCNxPTR, &start, &end) == 2)
+			break;
+	fclose(f);
+	return end;
 }
 
 /* The process's resident size (VmRSS) in kB, or -1. */
