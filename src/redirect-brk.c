@@ -326,11 +326,11 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	 * the program).
 	 */
 	if (new_top > old_top && old_top == base && !b->has_slot &&
-	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
+	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(t) &&
 	    arena_alloc(rs->arena, HEAP_SLOT_BYTES, &b->slot, NULL) == 0)
 		b->has_slot = true;
 	if (new_top > base && b->has_slot &&
-	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(p) &&
+	    rs->arena != NULL && !rs->redirect_disabled && stub_ready(t) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed) &&
 	    (new_top < old_top ||
 	    !stub_in_range(p, old_top, new_top - old_top + PTI_PAGE_SIZE))) {

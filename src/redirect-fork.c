@@ -619,6 +619,7 @@ child_inherit(struct proc *parent, struct proc *cp)
 	crs->brk = prs->brk;
 	/* The stub's code, where the parent has it (stub_map_batch). */
 	crs->stub_base = prs->stub != NULL ? prs->stub_base : 0;
+	crs->stub_code_pages = prs->stub != NULL ? prs->stub_code_pages : 0;
 	crs->redirect_disabled = prs->redirect_disabled;
 	crs->fd_transient = prs->fd_transient;
 }

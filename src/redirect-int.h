@@ -72,6 +72,7 @@ struct redirect_state {
 	struct stub *stub;	/* the mmap stub (stub.c); NULL if none */
 	/* where the stub's code is (0: none), with or without the stub */
 	uint64_t stub_base;
+	uint8_t stub_code_pages;	/* bit i: its page i is written */
 	bool stub_failed;	/* it could not be placed: no retry till exec */
 	/* the end of exec's strings on the stack (/proc/PID/stat's env_end) */
 	uint64_t env_end;

@@ -270,7 +270,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	 * The common case: one stop, the stub does the rest, with the memfd
 	 * kept at reserved_fd, or opening it by path (-1).
 	 */
-	if (stub_ready(p) &&
+	if (stub_ready(t) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed)) {
 		stub_send(t, regs, PAGE_UP(len), off, shared_flags,
 		    redirect_fd_transient(p) ? -1 : redirect_reserved_fd());
@@ -303,7 +303,7 @@ on_mmap(struct thread *t, const struct user_regs_struct *regs)
 	 * would cost 4 more stops. The lane closes that descriptor itself,
 	 * as it closes those it opens: its close injected here cost 2.
 	 */
-	if (stub_ready(p) &&
+	if (stub_ready(t) &&
 	    (redirect_fd_transient(p) || rs->arena_fd_installed)) {
 		if (inject_end(&inj, false, 0) == 0)
 			stub_send(t, regs, PAGE_UP(len), off, shared_flags,
@@ -392,7 +392,7 @@ redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
 
 	if (len < MUNMAP_LANE_MIN || (addr & (PTI_PAGE_SIZE - 1)) != 0 ||
 	    addr + len < addr || stub_in_range(p, addr, len) ||
-	    rs->redirect_disabled || !stub_ready(p) ||
+	    rs->redirect_disabled || !stub_ready(t) ||
 	    !(redirect_fd_transient(p) || rs->arena_fd_installed) ||
 	    redirect_mm_shared(p) ||
 	    !arena_unmap_keep_slot(rs->arena, addr, len, &off, &slot, &size))

@@ -63,8 +63,11 @@ void stub_retarget(struct proc *p);
  */
 uint64_t stub_syscall_rip(const struct proc *p);
 
-/* Is the stub in place and a lane free for one more mmap? */
-bool stub_ready(const struct proc *p);
+/*
+ * Is the stub in place in t's process and a lane free for one more call,
+ * its code written (the first time a lane of its page goes out)?
+ */
+bool stub_ready(struct thread *t);
 
 /*
  * Sends the thread, stopped at the seccomp stop of a private anonymous

@@ -184,6 +184,29 @@ stack_end=$(printf '%s\n' "$TAP_OUT" | grep -o '"end":"0x[0-9a-f]*","perms":"rw-
     sed 's/"end":"\(0x[0-9a-f]*\)".*/\1/')
 tap_like "$TAP_OUT" "\"start\":\"${stack_end:-none}\",\"end\":\"0x[0-9a-f]*\",\"perms\":\"r-xp\",\"offset\":0,\"name\":\"\\[ptinspect\\]\"" \
     "... with the stub's code in place, executable, just above the stack (${stack_end:-none})"
+# The code's pages are written as their lanes are first sent: sig-lane,
+# one lane at a time, has only the first page of its 4 (rss_kb 4). With
+# the first 5 lanes left unused (the tests' PTI_TEST_LANES_SKIPPED), every
+# call takes the lanes of the second page, written then (rss_kb 8), and
+# programs that send lanes with signals, forks, threads and brk still
+# pass their checks.
+pti_run --batch --json -p -ex maps -- "$PROGS/sig-lane" 100
+tap_like "$TAP_OUT" '"perms":"r-xp","offset":0,"name":"\[ptinspect\]","access":"copy","rss_kb":4\}' \
+    "sig-lane: the stub's first code page only"
+PTI_TEST_LANES_SKIPPED=5 pti_run --batch --json -p -ex maps -- \
+    "$PROGS/sig-lane" 100
+prog_out=$(printf '%s\n' "$TAP_OUT" | grep -v '^{')
+tap_is "$TAP_RC" 0 "sig-lane through lanes 5-15: exit status 0"
+tap_like "$prog_out" '^ok [0-9]+ signals$' "... passes its checks: $prog_out"
+tap_like "$TAP_OUT" '"perms":"r-xp","offset":0,"name":"\[ptinspect\]","access":"copy","rss_kb":8\}' \
+    "... with the second code page written too"
+for prog in sem-fork-lanes sem-registers sem-signals; do
+	PTI_TEST_LANES_SKIPPED=5 pti_run --batch -f -- "$PROGS/$prog"
+	tap_is "$TAP_RC" 0 "$prog through lanes 5-15 passes its checks ($TAP_ERR)"
+done
+PTI_TEST_LANES_SKIPPED=5 pti_run --batch -- "$PROGS/brk-race" steps 300
+tap_is "$TAP_RC:$TAP_OUT" "0:heap 300 pages" \
+    "brk-race steps 300 through lanes 5-15"
 # With randomization off the stack ends at the top of the address space:
 # no room above it, and the stub goes to its fixed address instead.
 if ! command -v setarch >/dev/null 2>&1; then
