@@ -8,7 +8,9 @@
  * re-checks the filter without stopping again). Each call is run to its
  * syscall-exit stop with PTRACE_SYSCALL, passing any entry or seccomp stop
  * the re-run syscall makes on the way. An mmap or munmap goes tagged
- * (STUB_CALL_TAG), which the filter lets through without that stop.
+ * (STUB_CALL_TAG), which the filter lets through without that stop;
+ * not in a process with a filter of its own, which may check the
+ * descriptor, and sees ptinspect's calls as they were before the tag.
  */
 #include "config.h"
 
@@ -136,9 +138,9 @@ inject_syscall(struct inject *inj, long nr, long a0, long a1, long a2,
 	regs.r10 = (unsigned long long)a3;
 	regs.r8 = (unsigned long long)a4;
 	regs.r9 = (unsigned long long)a5;
-	if (nr == SYS_mmap)
+	if (nr == SYS_mmap && !inj->thread->proc->own_filter)
 		regs.r8 = stub_tagged_fd(a4);
-	else if (nr == SYS_munmap)
+	else if (nr == SYS_munmap && !inj->thread->proc->own_filter)
 		regs.rdx = STUB_TAGGED_NOTHING;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) != 0 ||
 	    ptrace(PTRACE_SYSCALL, tid, 0, 0) != 0)

@@ -18,8 +18,8 @@ enum seccomp_rule {
 	RULE_EXIT_GROUP,	/* exit_group */
 	RULE_MMAP,		/* mmap: private anonymous non-exec,
 				 * MAP_FIXED(_NOREPLACE), private writable
-				 * of a file */
-	RULE_MUNMAP,		/* munmap, not from the stub's lanes */
+				 * of a file; not ptinspect's (tagged) */
+	RULE_MUNMAP,		/* munmap, not ptinspect's (tagged) */
 	RULE_MREMAP,		/* mremap */
 	RULE_MADVISE,		/* madvise: zeroing and fork advices */
 	RULE_FORK,		/* fork, clone without CLONE_VM, clone3 */

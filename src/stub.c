@@ -1034,7 +1034,8 @@ stub_map_batch(struct inject *inj, const struct stub_map *m, size_t n,
 	int ok = 1, err;
 
 	*done = 0;
-	if (code == 0 || n < BATCH_MIN)
+	/* Its calls are tagged: not for a filter of the program's own. */
+	if (code == 0 || n < BATCH_MIN || inj->thread->proc->own_filter)
 		return 1;
 	bytes = (n < BATCH_CHUNK ? n : BATCH_CHUNK) * sizeof(*m);
 	list = inject_syscall(inj, SYS_mmap, 0, (long)bytes,

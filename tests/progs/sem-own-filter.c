@@ -7,7 +7,14 @@
  *   eperm-mmap	every mmap fails with EPERM; glibc's malloc then lives
  *			on brk alone, which must keep growing
  * In both, malloc of many small and some large blocks must work as
- * natively, and the memory must hold what was written.
+ * natively, and the memory must hold what was written. A third filter:
+ *   kill-odd-fd	mmap whose descriptor's upper half is neither 0 nor
+ *			all ones kills the process (a filter that checks
+ *			the whole 64-bit argument; ptinspect tags its own
+ *			calls there, and must not in such a process)
+ * with memory mapped before it (redirected) then made executable (a
+ * private copy under ptinspect) and copied by a fork, each holding what
+ * was written.
  */
 #include "sem.h"
 
@@ -57,6 +64,54 @@ static void run(int kill_shared)
 	sem_check(big[(8 << 20) - 1] == 0x5a, "big block contents", "x");
 }
 
+enum { REGIONS = 8, REGION_BYTES = 256 << 10 };
+
+static void check_regions(unsigned char **r, const char *what)
+{
+	for (int i = 0; i < REGIONS; i++)
+		sem_verify(what, r[i], REGION_BYTES, (uint64_t)i + 40);
+}
+
+static void run_odd_fd(void)
+{
+	struct sock_filter kill[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, args[4]) + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffU, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = 7, .filter = kill };
+	unsigned char *r[REGIONS];
+	pid_t pid;
+
+	for (int i = 0; i < REGIONS; i++) {
+		r[i] = sem_map(REGION_BYTES, PROT_READ | PROT_WRITE);
+		sem_fill(r[i], REGION_BYTES, (uint64_t)i + 40);
+	}
+	sem_check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0,
+	    "no_new_privs", "%s", strerror(errno));
+	sem_check(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0,
+	    "install the program's own filter", "%s", strerror(errno));
+	sem_syscall_ok(mprotect(r[0], REGION_BYTES, PROT_READ | PROT_EXEC),
+	    "mprotect", "memory mapped before the filter made executable");
+	check_regions(r, "memory mapped before the filter");
+	pid = sem_fork();
+	if (pid == 0) {
+		check_regions(r, "the fork child's copy");
+		_exit(0);
+	}
+	sem_wait_status(pid, 0, "the fork child");
+	sem_unmap(r[1], REGION_BYTES);
+	r[1] = sem_map(REGION_BYTES, PROT_READ | PROT_WRITE);
+	sem_fill(r[1], REGION_BYTES, 41);
+	check_regions(r, "after a munmap and an mmap");
+}
+
 int main(int argc, char **argv)
 {
 	sem_watchdog(60);
@@ -79,6 +134,13 @@ int main(int argc, char **argv)
 		wait(&st);
 		sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "eperm-mmap child", "wait status %#x", st);
+		if (fork() == 0) {
+			run_odd_fd();
+			return 0;
+		}
+		wait(&st);
+		sem_check(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "kill-odd-fd child", "wait status %#x", st);
 	}
 	printf("sem-own-filter: ok\n");
 	return 0;
