@@ -384,8 +384,8 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 			inject_end(&inj, true, r);
 			return;
 		}
-		if (rs->stub != NULL &&
-		    stub_in_range(p, old_top, new_top - old_top + PTI_PAGE_SIZE))
+		if (stub_in_range(p, old_top,
+		    new_top - old_top + PTI_PAGE_SIZE))
 			stub_evict(&inj, p);
 		/*
 		 * Without the memfd (redirection ended: on_own_filter) the

@@ -328,8 +328,7 @@ child_own_copy(struct proc *parent, struct thread *child,
 	}
 	if (ok == 0) {
 		*why = "mapping the child's memfd";
-		ok = map_ranges(inj, list, n, MAP_SHARED | MAP_FIXED,
-		    fd);
+		ok = map_ranges(inj, list, n, MAP_SHARED | MAP_FIXED, fd);
 	}
 	free(list);
 	redirect_fd_release(inj, fd);
@@ -702,8 +701,7 @@ borrow_ranges(struct proc *parent, struct thread *child, struct inject *inj)
 		if (maps_arena(&maps.regions[i], &st))
 			list[n++] = map_entry(&maps.regions[i]);
 	if (fd >= 0)
-		ok = map_ranges(inj, list, n, MAP_PRIVATE | MAP_FIXED,
-		    fd);
+		ok = map_ranges(inj, list, n, MAP_PRIVATE | MAP_FIXED, fd);
 	if (opened)
 		inject_syscall(inj, SYS_close, fd, 0, 0, 0, 0, 0);
 	free(list);

@@ -585,7 +585,6 @@ bool
 stub_ready(struct thread *t)
 {
 	const struct redirect_state *rs = redir_peek(t->proc);
-
 	int i;
 
 	return rs->stub != NULL && (i = free_lane(rs->stub)) >= 0 &&

@@ -145,8 +145,9 @@ struct stub_map {
  * Runs mmap(m[i].addr, m[i].len, m[i].prot, flags, fd, m[i].offset) for
  * the n calls in order, in the thread behind inj, through the stub code
  * its process has (stub_base: a fork child's is its parent's at the
- * fork, kept if the parent execs meanwhile), at the code's batch entry: one resume for thousands of calls, where each
- * injected call costs its stops. *done: how many were made, in order.
+ * fork, kept if the parent execs meanwhile), at the code's batch entry:
+ * one resume for thousands of calls, where each injected call costs its
+ * stops. *done: how many were made, in order.
  * Returns 0 (all of them), -1 (call *done failed), or 1 where the batch
  * could not go on (no stub code, no memory for the list, a fault): the
  * caller makes calls *done.. itself.
