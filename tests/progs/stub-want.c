@@ -93,7 +93,8 @@ stub_want_main(long *sp)
 		leave("the stack does not end at the path's end", 1);
 	r = call6(SYS_mmap, (long)end, PAGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (r == -ENOMEM)
+	/* The top of the address space, or an older kernel's vdso there. */
+	if (r == -ENOMEM || r == -EEXIST)
 		leave("no room above the stack", 77);
 	if (r != (long)end)
 		leave("MAP_FIXED_NOREPLACE above the stack did not land", 1);
