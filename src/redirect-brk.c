@@ -257,6 +257,16 @@ decide_brk(struct proc *p, pid_t tid)
 	rs->brk.mode = BRK_EMULATED;
 }
 
+/* end_data - start_data of /proc/TID/stat, in one read. */
+static uint64_t
+data_segment_bytes(pid_t tid)
+{
+	uint64_t data[2];	/* start_data, end_data */
+
+	redirect_stat_fields(tid, 45, data, 2);
+	return data[1] - data[0];
+}
+
 /*
  * brk as the kernel does it, in shared memory: the break moves within a
  * slot of HEAP_SLOT_BYTES, pages are mapped from the arena as it grows
@@ -304,8 +314,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	if (new_top > old_top && want >= b->start &&
 	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) == 0 &&
 	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
-	    redirect_stat_address(t->tid, 46) -
-	    redirect_stat_address(t->tid, 45) > rl.rlim_cur ||
+	    data_segment_bytes(t->tid) > rl.rlim_cur ||
 	    redirect_data_limit_exceeded(p, t->tid, 0, new_top - old_top))) {
 		redirect_skip_syscall(t, regs, (long)b->cur);
 		return;
