@@ -29,7 +29,7 @@
 #define O_RDWR_CLOEXEC_ 0x80002
 #define PROT_RW_ 3
 #define MAP_PRIVATE_ANON_NOREPLACE_ 0x100022
-#define MAP_SHARED_NOREPLACE_ 0x100001
+#define MAP_SHARED_FIXED_ 0x11
 #define FALLOC_PUNCH_HOLE_KEEP_SIZE_ 3
 #define D(field) .Llane+STUB_CODE_BYTES+field(%rip)
 
@@ -292,10 +292,11 @@ pti_stub_batch_trap:
  * The stub's set-up, run for ptinspect once its code is in place
  * (stub_map_data), in one stop where injected calls took six: the lanes'
  * data mapped from the memfd at offset r12 (STUB_CODE_BYTES above, rw,
- * MAP_SHARED | MAP_FIXED_NOREPLACE), from descriptor r13, or if r13 is
- * negative one opened by the path at LANE_SETUP_PATH. The int3 hands the
- * thread back: rbx holds the descriptor or the open's -errno, rax the
- * mmap's result (when rbx is a descriptor).
+ * MAP_SHARED | MAP_FIXED over the half the code's mapping reserved for
+ * it), from descriptor r13, or if r13 is negative one opened by the path
+ * at LANE_SETUP_PATH. The int3 hands the thread back: rbx holds the
+ * descriptor or the open's -errno, rax the mmap's result (when rbx is a
+ * descriptor).
  */
 	.org .Llane+LANE_SETUP_ENTRY, 0xcc
 	movq %r13, %rbx
@@ -313,7 +314,7 @@ pti_stub_batch_trap:
 11:	leaq .Llane+STUB_CODE_BYTES(%rip), %rdi
 	movl $STUB_CODE_BYTES, %esi
 	movl $PROT_RW_, %edx
-	movl $MAP_SHARED_NOREPLACE_, %r10d
+	movl $MAP_SHARED_FIXED_, %r10d
 	movq %rbx, %r8
 	movq %r12, %r9
 	tag_fd

@@ -29,9 +29,10 @@
  * it, reached rip-relative, so the lane is known from where rip is sent.
  *
  * Set-up, once an address space (redirect_stub_install): one injected
- * mmap maps the code, written through /proc/PID/mem with the memfd's path
- * in lane 0; then the code's set-up entry, run to its int3, opens the
- * memfd and maps the lanes' data (stub_map_data): 2 stops in all.
+ * mmap maps the code (and reserves the data's half above it), written
+ * through /proc/PID/mem with the memfd's path in lane 0; then the code's
+ * set-up entry, run to its int3, opens the memfd and maps the lanes'
+ * data over the reserved half (stub_map_data): 2 stops in all.
  *
  * brk. A brk that moves the emulated heap's end (redirect-brk.c) by pages
  * goes through a lane the same way (its second entry, LANE_BRK_ENTRY, to
@@ -409,10 +410,6 @@ run_setup(struct inject *inj, uint64_t base, uint64_t off, long tracee_fd,
 		return (long)regs.rbx;
 	r = (long)regs.rax;
 	*mapped = r == (long)(base + STUB_CODE_BYTES);
-	/* A kernel without NOREPLACE takes it as a hint. */
-	if (!*mapped && !syscall_failed(r))
-		inject_syscall(inj, SYS_munmap, r, (long)STUB_CODE_BYTES, 0,
-		    0, 0, 0);
 	return (long)regs.rbx;
 }
 
@@ -457,12 +454,18 @@ stub_place_code(struct inject *inj, struct proc *p, uint64_t want,
 		return -1;
 	task_set_program_view(stub_program_view);
 	above_stack = stack_end(inj->thread->tid, rs->env_end);
+	/*
+	 * The code's mapping takes the data's half too, which the set-up
+	 * maps over (MAP_FIXED): where the code has room and the data not
+	 * (an older kernel's vdso 16-32 KiB above the stack), the stub goes
+	 * to the other place, not nowhere.
+	 */
 	if (above_stack != 0 && !wanted(above_stack, want, want_len) &&
-	    map_exactly(inj, above_stack, STUB_CODE_BYTES,
-	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+	    map_exactly(inj, above_stack, STUB_BYTES, PROT_READ | PROT_EXEC,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
 		rs->stub_base = above_stack;
 	} else if (!wanted(STUB_FIXED_ADDR, want, want_len) &&
-	    map_exactly(inj, STUB_FIXED_ADDR, STUB_CODE_BYTES,
+	    map_exactly(inj, STUB_FIXED_ADDR, STUB_BYTES,
 	    PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
 		rs->stub_base = STUB_FIXED_ADDR;
 	} else {
@@ -510,9 +513,9 @@ stub_map_data(struct inject *inj, struct proc *p, long tracee_fd)
 void
 stub_unplace_code(struct inject *inj, struct proc *p)
 {
-	/* Only the code: the data's range may be the program's. */
+	/* The code and the data's half, reserved: the data is not mapped. */
 	inject_syscall(inj, SYS_munmap, (long)p->redirect->stub_base,
-	    (long)STUB_CODE_BYTES, 0, 0, 0, 0);
+	    (long)STUB_BYTES, 0, 0, 0, 0);
 	p->redirect->stub_base = 0;
 	p->redirect->stub_code_pages = 0;
 	p->redirect->stub_failed = true;

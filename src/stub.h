@@ -27,14 +27,15 @@ bool stub_contains(const struct proc *p, uint64_t addr);
 
 /*
  * Putting the stub into the address space of the thread behind inj
- * (redirect_stub_install): first its code, just above the stack exec
- * made, where its page tables are (STUB_FIXED_ADDR needs its own: about
- * 60 us of the process's CPU here), or at STUB_FIXED_ADDR where that
- * is taken (the stack at the top of the address space, with
- * randomization off) or where the call being made asks for that
- * place, [want, want + want_len) (a hint or MAP_FIXED). 0, or -1 where
- * it cannot be placed (the program holds both; that process then runs
- * every mmap the slow way) or is there already.
+ * (redirect_stub_install): first its code, with the data's half above it
+ * reserved, just above the stack exec made, where its page tables are
+ * (STUB_FIXED_ADDR needs its own: about 60 us of the process's CPU
+ * here), or at STUB_FIXED_ADDR where any of that is taken (the stack at
+ * the top of the address space, with randomization off; an older
+ * kernel's vdso within STUB_BYTES of it) or where the call being made
+ * asks for that place, [want, want + want_len) (a hint or MAP_FIXED). 0,
+ * or -1 where it cannot be placed (the program holds both; that process
+ * then runs every mmap the slow way) or is there already.
  */
 int stub_place_code(struct inject *inj, struct proc *p, uint64_t want,
     uint64_t want_len);
@@ -47,7 +48,10 @@ int stub_place_code(struct inject *inj, struct proc *p, uint64_t want,
  * for a call with a descriptor the caller found, or stub_unplace_code.
  */
 long stub_map_data(struct inject *inj, struct proc *p, long tracee_fd);
-/* Removes the code stub_place_code placed: the stub is not used. */
+/*
+ * Removes what stub_place_code placed (the code and the data's half it
+ * reserved) before the data is mapped: the stub is not used.
+ */
 void stub_unplace_code(struct inject *inj, struct proc *p);
 
 /*

@@ -7,10 +7,16 @@
  * must too. Exits 0, 1 with a line on stderr, or 77 where there is no
  * room above the stack (randomization off).
  *
+ * `stub-want gap` first maps a shared page (not redirected) 16 KiB above
+ * the stack, where the stub's code would fit below it and its data not,
+ * as an older kernel's vdso may sit; then the 50 mappings, the first of
+ * them redirected without a hint, which puts the stub in place.
+ *
  * The stack's end comes from exec's layout: the program's path
  * (AT_EXECFN) and 8 bytes of zeros end it.
  */
 #include <elf.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +25,7 @@
 
 #define PAGE 4096
 #define LEN (64 * 1024)
+#define GAP (16 * 1024)
 
 static long
 call6(long nr, long a, long b, long c, long d, long e, long f)
@@ -73,6 +80,7 @@ stub_want_main(long *sp)
 	const char *execfn = NULL;
 	const Elf64_auxv_t *av;
 	volatile unsigned char *page, *q;
+	bool gap = sp[0] > 1 && ((char **)sp)[2][0] == 'g';
 	uintptr_t end;
 	size_t n = 0, i;
 	long r;
@@ -91,8 +99,11 @@ stub_want_main(long *sp)
 	end = (uintptr_t)execfn + n + 1 + 8;
 	if (end % PAGE != 0)
 		leave("the stack does not end at the path's end", 1);
+	if (gap)
+		end += GAP;
 	r = call6(SYS_mmap, (long)end, PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	    (gap ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
+	    MAP_FIXED_NOREPLACE, -1, 0);
 	/* The top of the address space, or an older kernel's vdso there. */
 	if (r == -ENOMEM || r == -EEXIST)
 		leave("no room above the stack", 77);
