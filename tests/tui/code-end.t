@@ -34,5 +34,5 @@ tap_is "$before" "$last" \
 	"Code: '-- end of crash_here --' right after its last instruction ($last)"
 tap_like "$(printf '%s\n' "$code" | grep -A2 -- '-- end of crash_here --' |
 	sed -n 3p)" '^   middle\+0x0 ' "Code: middle's code follows the mark"
-tui_keys q k
+tui_kill_held tui-crash
 tui_done

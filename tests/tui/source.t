@@ -102,7 +102,7 @@ tui_wait "      1  /*" && tap_pass "F12 g: Source scrolls to line 1"
 tui_keys Enter
 tui_wait "=>   $gdb_line" && tap_pass "Enter: back to the frame's line"
 
-tui_keys q k
+tui_kill_held tui-crash
 
 # abort(3): main's line, not libc's raise or abort.
 tui_start -- -p "$TOP_BUILDDIR/tests/progs/abort"
@@ -111,19 +111,19 @@ line=$(grep -n 'abort();' "$TOP_SRCDIR/tests/progs/abort.c" | cut -d: -f1)
 tui_wait "abort.c:$line in main, frame #" &&
     tap_pass "SIGABRT opens on main at abort.c:$line, past libc's frames"
 tap_is "$(src_mark | awk '{ print $2 }')" "$line" "Source marks line $line"
-tui_keys q k
+tui_kill_held "abort"
 
 # A source file moved after the build: missing, then --source-dir.
 if [ -n "$gcc_pid" ] && wait $gcc_pid; then
 	tui_start -- -p "$TAP_TMP/moved-prog"
 	tui_wait "no source: $TAP_TMP/built/moved.c not found (--source-dir)" &&
 	    tap_pass "a moved source file: Source says where it was looked for"
-	tui_keys q k
+	tui_kill_held "moved-prog"
 	tui_start -- -p --source-dir="$TAP_TMP/moved" "$TAP_TMP/moved-prog"
 	tui_wait "=>   $gdb_line" &&
 	    tap_pass "--source-dir=DIR: Source finds it there"
-	tui_keys q k
+	tui_kill_held "moved-prog with --source-dir"
 else
-	tap_skip "no gcc, or it failed" 2
+	tap_skip "no gcc, or it failed" 4
 fi
 tui_done

@@ -14,6 +14,8 @@
 #   tui_cut ROW1 ROW2 COL1 COL2  part of it, 0-based, inclusive
 #   tui_golden NAME TEXT DESC    TEXT, masked, against golden/NAME
 #   tui_exit_status              ptinspect's exit status once it ended
+#   tui_kill_held WHAT           q k (kill the held program, quit), then
+#                                the check that ptinspect ended with 137
 #   tui_done                     the "no tracee left behind" check, then
 #                                tap_done
 #
@@ -187,6 +189,16 @@ tui_exit_status()
 		tui_i=$((tui_i + 1))
 	done
 	cat "$TAP_TMP/exit" 2>/dev/null || echo none
+}
+
+# q k, and ptinspect's end awaited: the next tui_start or tui_done must
+# not hang up on a ptinspect still exiting (a sanitizer build's leak
+# check runs then: the suspected cause of a tracee once found stopped
+# after code-end.t).
+tui_kill_held()
+{
+	tui_keys q k
+	tap_is "$(tui_exit_status)" 137 "$1: q k kills it, exit status 137"
 }
 
 # Ends the current run (its tmux server, and so ptinspect: SIGHUP), then
