@@ -7,11 +7,24 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/tui/tui-lib.sh"
 
-# counter: the u32 at 0x20000000008 as the prompt's x shows it.
+# counter: the u32 at 0x20000000008 as the prompt's x shows it on the
+# bottom line, which the prompt takes over first: the value read is the
+# new x's (a fixed wait could read the last x's line again, and "stands
+# still" would pass unseen).
+counter_shown()
+{
+	tui_screen | grep -q '^0000020000000008  '
+}
+counter_gone()
+{
+	! counter_shown
+}
 counter()
 {
-	tui_keys :; tui_type 'x 0x20000000008 4'; tui_keys Enter
-	sleep 0.3
+	tui_keys :
+	tui_until counter_gone || return
+	tui_type 'x 0x20000000008 4'; tui_keys Enter
+	tui_until counter_shown || return
 	tui_screen | sed -n 's/^0000020000000008  \(.. .. .. ..\).*/\1/p' |
 		tail -1
 }
