@@ -16,8 +16,8 @@
  * (AT_EXECFN) and 8 bytes of zeros end it.
  */
 #include <elf.h>
-#include <stdbool.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/mman.h>
