@@ -282,34 +282,50 @@ map_exactly(struct inject *inj, uint64_t addr, uint64_t len, long prot,
 	return false;
 }
 
-/*
- * The lanes' code, [from, to) of it, into its pages at base, with the
- * memfd's path where the set-up code opens it (lane 0's
- * LANE_SETUP_PATH). Mapped read-only and executable, they are written
- * through /proc/TID/mem (forced, as ptrace's POKEs: a copy of each page
- * of the process's own), which spares an injected mprotect (3 stops);
- * writable, with process_vm_writev.
- */
-static int
-write_code(pid_t tid, uint64_t base, uint64_t from, uint64_t to,
-    bool forced, const char *memfd_path)
+/* The lanes' code, all STUB_LANES of it, built at the first call. */
+static unsigned char *
+lanes_image(void)
 {
-	size_t n = (size_t)(pti_stub_lane_end - pti_stub_lane);
 	static unsigned char code[STUB_CODE_BYTES];
-	struct iovec local = { code + from, to - from };
-	struct iovec remote = { (void *)(uintptr_t)(base + from), to - from };
-	char mem_path[64];
+	static bool built;
+	size_t n = (size_t)(pti_stub_lane_end - pti_stub_lane);
 	unsigned i;
-	ssize_t w;
-	int fd;
 
+	if (built)
+		return code;
 	if (n > STUB_LANE_BYTES)
 		fatalx("stub: lane code is %zu bytes (bug)", n);
 	/* int3 between lanes: nothing jumps there. */
 	memset(code, 0xcc, sizeof(code));
 	for (i = 0; i < STUB_LANES; i++)
 		memcpy(code + (size_t)i * STUB_LANE_BYTES, pti_stub_lane, n);
-	memcpy(code + LANE_SETUP_PATH, memfd_path, strlen(memfd_path) + 1);
+	built = true;
+	return code;
+}
+
+/*
+ * The lanes' code, [from, to) of it, into its pages at base, with (where
+ * memfd_path is not NULL: [from, to) holds lane 0's LANE_SETUP_PATH) the
+ * memfd's path where the set-up code opens it. Mapped read-only and
+ * executable, they are written through /proc/TID/mem (forced, as
+ * ptrace's POKEs: a copy of each page of the process's own), which
+ * spares an injected mprotect (3 stops); writable, with
+ * process_vm_writev.
+ */
+static int
+write_code(pid_t tid, uint64_t base, uint64_t from, uint64_t to,
+    bool forced, const char memfd_path[LANE_SETUP_PATH_BYTES])
+{
+	unsigned char *code = lanes_image();
+	struct iovec local = { code + from, to - from };
+	struct iovec remote = { (void *)(uintptr_t)(base + from), to - from };
+	char mem_path[64];
+	ssize_t w;
+	int fd;
+
+	if (memfd_path != NULL)
+		memcpy(code + LANE_SETUP_PATH, memfd_path,
+		    LANE_SETUP_PATH_BYTES);
 	if (!forced)
 		return process_vm_writev(tid, &local, 1, &remote, 1, 0) ==
 		    (ssize_t)(to - from) ? 0 : -1;
@@ -343,7 +359,7 @@ lane_code_written(struct thread *t, unsigned i)
 		return true;
 	/* The path is lane 0's, on the first page: none on this one. */
 	if (write_code(t->tid, rs->stub_base, page * PTI_PAGE_SIZE,
-	    (page + 1) * PTI_PAGE_SIZE, true, "") != 0)
+	    (page + 1) * PTI_PAGE_SIZE, true, NULL) != 0)
 		return false;
 	rs->stub_code_pages |= (uint8_t)(1u << page);
 	return true;
@@ -510,15 +526,27 @@ stub_map_data(struct inject *inj, struct proc *p, long tracee_fd)
 	return fd;
 }
 
+/*
+ * rs has no stub from here on, nor a place for one; failed: none is to be
+ * tried again before an exec.
+ */
+static void
+stub_drop(struct redirect_state *rs, bool failed)
+{
+	free(rs->stub);
+	rs->stub = NULL;
+	rs->stub_base = 0;
+	rs->stub_code_pages = 0;
+	rs->stub_failed = failed;
+}
+
 void
 stub_unplace_code(struct inject *inj, struct proc *p)
 {
 	/* The code and the data's half, reserved: the data is not mapped. */
 	inject_syscall(inj, SYS_munmap, (long)p->redirect->stub_base,
 	    (long)STUB_BYTES, 0, 0, 0, 0);
-	p->redirect->stub_base = 0;
-	p->redirect->stub_code_pages = 0;
-	p->redirect->stub_failed = true;
+	stub_drop(p->redirect, true);
 }
 
 /*
@@ -1112,15 +1140,9 @@ stub_in_range(const struct proc *p, uint64_t addr, uint64_t len)
 void
 stub_yield(struct proc *p, uint64_t addr, uint64_t len)
 {
-	struct redirect_state *rs = p->redirect;
-
 	if (!stub_in_range(p, addr, len))
 		return;
-	free(rs->stub);
-	rs->stub = NULL;
-	rs->stub_base = 0;
-	rs->stub_code_pages = 0;
-	rs->stub_failed = true;
+	stub_drop(p->redirect, true);
 }
 
 void
@@ -1144,9 +1166,5 @@ stub_forget(struct proc *p)
 
 	if (rs == NULL)
 		return;
-	free(rs->stub);
-	rs->stub = NULL;
-	rs->stub_base = 0;
-	rs->stub_code_pages = 0;
-	rs->stub_failed = false;
+	stub_drop(rs, false);
 }
