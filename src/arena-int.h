@@ -53,7 +53,7 @@ struct arena_range {
 
 /* What a leaf knows of a page (arena_mark, arena_page_bits). */
 #define ARENA_DATA	1U	/* holds data */
-#define ARENA_SEEN	2U	/* read by a small pread, data or hole */
+#define ARENA_SEEN	2U	/* read before (pread or view), data or hole */
 #define ARENA_MAPPED	4U	/* in ptinspect's view (so holds data) */
 
 /* A leaf of the residency bitmaps: bits per page of a 2 MiB chunk. */

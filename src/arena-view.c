@@ -17,19 +17,21 @@
  *
  * Our own view. A page of ptinspect's mapping that was never touched costs
  * a fault in ptinspect on first access, where process_vm_readv (which
- * copies through the kernel's own mapping) costs none. On the 2-core
- * PVM guest the benchmarks run on, 20-90 us for a single page and about
- * 2.5 us a page for a pass over 256 MiB (700 ms; a second pass 30 ms, a
- * pread of the memfd 70-100 ms), and populating the page tables first
- * (MADV_POPULATE_READ, MAP_POPULATE: 18 ms) leaves the copy after it just
- * as slow: the cost is the hypervisor's shadow page tables, filled on
- * first access. So the leaf also remembers which pages are mapped in the
- * view (written or read through it) and which were read once by pread.
- * Mapped pages are copied with memcpy; the others are read with pread, by
- * a bulk read (ARENA_BULK or more: a search, a big `x`) every time, by a
- * small read the first time; the second small read goes through the view
- * and maps them, so reads that come back (a pointer, a screenful in the
- * TUI) are loads from then on. A punch forgets all three.
+ * copies through the kernel's own mapping) costs none. On the 2-core PVM
+ * guest the benchmarks run on, the dear part is the first access to a page
+ * by anyone but the process that wrote it, and pread pays it as the view
+ * does (the hypervisor's shadow page tables; 5 us a page one day, under 1
+ * us another, by the host's build). Once a page has been read, a pass
+ * through the view is the cheaper way: 64 MiB read by pread, then through
+ * a fresh view, took 10-12 ms against 13-20 ms for another pread, and
+ * 5-7 ms the pass after (memcpy's speed). So the leaf also remembers
+ * which pages were read before (by pread or through the view) and which
+ * are mapped in the view. A page never read is read with pread, holes
+ * and all: a small read takes the rest of itself so, a bulk read
+ * (ARENA_BULK or more: a search, a big `x`) the run of such pages. A page
+ * read before goes through the view and stays mapped, so reads that come
+ * back (a pointer, a screenful in the TUI, a second search) are loads
+ * and memcpy from then on. A punch forgets all three.
  *
  * Address space. ptinspect maps the file in windows of ARENA_WINDOW bytes,
  * each the first time it is read or written through, never the whole file
@@ -62,10 +64,10 @@ static bool arena_probe(struct arena *a, uint64_t off, uint64_t len,
     uint64_t *run);
 static inline bool arena_mapped(const struct arena *a, uint64_t off);
 static unsigned arena_page_bits(const struct arena *a, uint64_t off);
-static uint64_t arena_view_run(const struct arena *a, uint64_t off,
-    uint64_t end, bool mapped);
+static uint64_t arena_run(const struct arena *a, uint64_t off, uint64_t end,
+    unsigned bit, bool on);
 static uint64_t arena_read_data(struct arena *a, uint64_t off, void *buf,
-    uint64_t len, bool bulk);
+    uint64_t len);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
 static uint64_t arena_span(struct arena *a, uint64_t addr, uint64_t len,
     uint64_t *off);
@@ -123,7 +125,7 @@ arena_mark(struct arena *a, uint64_t off, uint64_t len, unsigned what)
 			}
 			if (what & ARENA_DATA)
 				leaf->data[k] |= bit;
-			if (what & ARENA_SEEN)
+			if (what & (ARENA_SEEN | ARENA_MAPPED))
 				leaf->seen[k] |= bit;
 			if (what & ARENA_MAPPED)
 				leaf->mapped[k] |= bit;
@@ -236,15 +238,16 @@ arena_page_bits(const struct arena *a, uint64_t off)
 }
 
 /*
- * The first page boundary in [off, end) whose page is (mapped true: is
- * not; false: is) mapped in ptinspect's view, or end.
+ * The first page boundary in [off, end) where the pages' `bit`
+ * (ARENA_SEEN or ARENA_MAPPED) stops being `on`, or end.
  */
 static uint64_t
-arena_view_run(const struct arena *a, uint64_t off, uint64_t end,
-    bool mapped)
+arena_run(const struct arena *a, uint64_t off, uint64_t end, unsigned bit,
+    bool on)
 {
 	uint64_t chunk, p0, p1, q, cend;
 	const struct arena_leaf *leaf;
+	const uint64_t *bits;
 
 	while (off < end) {
 		chunk = off / ARENA_CHUNK;
@@ -253,8 +256,9 @@ arena_view_run(const struct arena *a, uint64_t off, uint64_t end,
 		p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
 		p1 = (cend - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
 		leaf = arena_leaf(a, chunk);
-		q = arena_bits_run(leaf != NULL ? leaf->mapped : NULL, p0, p1,
-		    mapped);
+		bits = leaf == NULL ? NULL :
+		    bit == ARENA_SEEN ? leaf->seen : leaf->mapped;
+		q = arena_bits_run(bits, p0, p1, on);
 		if (q <= p1)
 			return chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
 		off = cend;
@@ -326,39 +330,32 @@ static size_t
 arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *dst = buf;
-	uint64_t off, n = arena_span(a, addr, len, &off), run;
+	uint64_t off, n = arena_span(a, addr, len, &off), run, same;
 	size_t done;
+	bool seen;
 
 	for (done = 0; done < n; done += run) {
+		seen = (arena_page_bits(a, off + done) & ARENA_SEEN) != 0;
+		same = arena_run(a, off + done, off + n, ARENA_SEEN, seen) -
+		    (off + done);
 		/*
-		 * A small read of pages never read: one pread, holes and all
-		 * (a hole reads as zeros, unallocated), no probe.
+		 * Pages never read: one pread, holes and all (a hole reads as
+		 * zeros, unallocated), no probe. A small read takes the rest
+		 * of itself so; a bulk read the run of such pages, streamed.
 		 */
-		if (len < ARENA_BULK &&
-		    (arena_page_bits(a, off + done) &
-		    (ARENA_SEEN | ARENA_MAPPED)) == 0) {
-			run = n - done;
+		if (!seen) {
+			run = len < ARENA_BULK ? n - done : same;
 			arena_pread(a, off + done, dst + done, run);
 			arena_mark(a, off + done, run, ARENA_SEEN);
+			if (len >= ARENA_BULK)
+				a->streamed += run;
 			continue;
 		}
-		/*
-		 * A bulk read of pages not in the view: the same, for the
-		 * whole run of them. Probing it first (a mincore per 2 MiB,
-		 * a pread per data run) cost 5% over one pread cold.
-		 */
-		if (len >= ARENA_BULK && !arena_mapped(a, off + done)) {
-			run = arena_view_run(a, off + done, off + n, false) -
-			    (off + done);
-			arena_pread(a, off + done, dst + done, run);
-			a->streamed += run;
-			continue;
-		}
-		if (!arena_probe(a, off + done, n - done, &run))
+		/* Pages read before: their data through the view. */
+		if (!arena_probe(a, off + done, same, &run))
 			memset(dst + done, 0, run);
 		else
-			run = arena_read_data(a, off + done, dst + done, run,
-			    len >= ARENA_BULK);
+			run = arena_read_data(a, off + done, dst + done, run);
 	}
 	return n;
 }
@@ -366,31 +363,20 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 /*
  * Reads the start of [off, off+len), data within one chunk, and returns
  * how much: a run of pages in ptinspect's view is copied from it; a run
- * not in it is read through the view by a small read (which has read
- * them before), mapping them for good. A bulk read comes here only at a
- * page in the view (arena_read_any streams runs that are not) and takes
- * all of it with one pread unless all of it is in the view: pieces would
- * cost a system call each.
+ * not in it (read once before) is read through the view, which maps it
+ * for good.
  */
 static uint64_t
-arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len,
-    bool bulk)
+arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len)
 {
 	bool mapped = arena_mapped(a, off);
 	unsigned char *w = arena_window(a, off);
-	uint64_t end;
 
-	end = arena_view_run(a, off, off + len, mapped);
 	if (w == NULL) {
 		arena_pread(a, off, buf, len);
 		return len;
 	}
-	if (bulk && end < off + len) {
-		arena_pread(a, off, buf, len);
-		a->streamed += len;
-		return len;
-	}
-	len = end - off;
+	len = arena_run(a, off, off + len, ARENA_MAPPED, mapped) - off;
 	memcpy(buf, w, len);
 	if (!mapped)
 		arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);

@@ -17,8 +17,8 @@
  * would allocate a page, so reads check residency (mincore, cached per
  * page once known resident) and return zeros for holes instead. A page
  * ptinspect's view has not mapped yet costs a page fault on first touch,
- * so reads of such pages use pread: bulk reads always, a small read the
- * first time.
+ * so the first read of a page uses pread; a page read before goes through
+ * the view (arena-view.c, "Our own view").
  *
  * Pure memory and file operations: no ptrace, no knowledge of the tracee.
  */

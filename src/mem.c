@@ -48,8 +48,8 @@
 #include "util.h"
 
 /*
- * mem_find reads regions in chunks of this size, each extended by
- * needle_len - 1 bytes so a match across the border is seen once.
+ * mem_find reads regions in chunks of this size, after the last
+ * needle_len - 1 bytes of the chunk before (mem_find_range).
  */
 #define MEM_FIND_CHUNK (256 * 1024)
 
@@ -63,7 +63,7 @@ struct mem_search {
 	size_t needle_len;
 	int (*found)(uint64_t addr, void *arg);
 	void *arg;
-	unsigned char *buf;	/* a chunk and needle_len - 1 bytes */
+	unsigned char *buf;	/* needle_len - 1 bytes kept, and a chunk */
 	size_t cap;
 	long matches;
 	bool stopped;		/* found() asked to stop */
@@ -547,33 +547,34 @@ mem_skip_region(const struct region *r)
 }
 
 /*
- * Searches [start, end) chunk by chunk. Each chunk is read with
- * needle_len - 1 bytes more, and only matches that start inside it count,
- * so a match across a chunk border is reported exactly once.
+ * Searches [start, end) chunk by chunk, each byte read once: the last
+ * needle_len - 1 bytes of a chunk are kept in front of the next, so a
+ * match across a chunk border is seen, once (no match fits in the kept
+ * bytes alone).
  */
 static void
 mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
 {
-	uint64_t at;
+	uint64_t at = start;
+	size_t keep = 0;
 
-	for (at = start; at < end && !s->stopped; at += MEM_FIND_CHUNK) {
-		size_t want = s->cap, got, off = 0;
+	while (at < end && !s->stopped) {
+		size_t want = MEM_FIND_CHUNK, got, have, off = 0;
 		int err = 0;
 
 		if (end - at < want)
 			want = (size_t)(end - at);
-		if (want < s->needle_len)
-			break;
-		got = mem_copy(s->p, at, s->buf, want, false, &err);
-		while (off < MEM_FIND_CHUNK && off + s->needle_len <= got) {
-			unsigned char *hit = memmem(s->buf + off, got - off,
+		got = mem_copy(s->p, at, s->buf + keep, want, false, &err);
+		have = keep + got;
+		while (off + s->needle_len <= have) {
+			unsigned char *hit = memmem(s->buf + off, have - off,
 			    s->needle, s->needle_len);
 
-			if (hit == NULL || hit - s->buf >= MEM_FIND_CHUNK)
+			if (hit == NULL)
 				break;
 			off = (size_t)(hit - s->buf);
 			s->matches++;
-			if (s->found(at + off, s->arg) != 0) {
+			if (s->found(at - keep + off, s->arg) != 0) {
 				s->stopped = true;
 				break;
 			}
@@ -582,6 +583,9 @@ mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
 		/* A range that fails to read: skip the rest. */
 		if (got < want)
 			break;
+		at += got;
+		keep = have < s->needle_len - 1 ? have : s->needle_len - 1;
+		memmove(s->buf, s->buf + have - keep, keep);
 	}
 }
 

@@ -23,9 +23,10 @@ struct region;
  * Reads up to len bytes at addr. Returns the number of bytes read, which is
  * short when the range runs into unmapped memory, or -1 with *errp
  * ("0x10: address not mapped") when not even the first byte is readable.
- * A read of 64 KiB or more is a bulk read: redirected pages that
- * ptinspect's own view of the memfd has not mapped are streamed by pread,
- * never faulted in one by one (arena.h); mem_find reads that way.
+ * A read of 64 KiB or more is a bulk read: redirected pages ptinspect has
+ * never read are streamed by pread, never faulted in one by one into its
+ * own view of the memfd; pages read before go through the view
+ * (arena-view.c); mem_find reads that way.
  */
 ssize_t mem_read(struct proc *p, uint64_t addr, void *buf, size_t len,
     char **errp);

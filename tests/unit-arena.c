@@ -506,10 +506,10 @@ view_rss(struct arena *a)
 }
 
 /*
- * Pages of the file that ptinspect's view never mapped: a first small read
- * and every bulk read take pread (the view stays unmapped, the bytes are
- * counted as streamed); a second small read maps the page; mapped pages
- * are not streamed again; a punch forgets it all.
+ * Pages of the file that ptinspect never read: a first read takes pread
+ * (the view stays unmapped; a bulk read's bytes are counted as streamed);
+ * a second read, small or bulk, maps the pages; mapped pages are not
+ * streamed again; a punch forgets it all, and holes stay unallocated.
  */
 static void
 test_cold_reads(void)
@@ -541,8 +541,18 @@ test_cold_reads(void)
 	tap_ok(same, "the 1 MiB read: every page's own bytes");
 	arena_get_stats(a, &st);
 	tap_ok(st.streamed_bytes == 1 * MIB && view_rss(a) < 64 * PAGE,
-	    "a bulk read streams the pages the view has not mapped "
+	    "a first bulk read streams the pages never read "
 	    "(%llu bytes streamed)", (unsigned long long)st.streamed_bytes);
+	memset(buf, 0, 1 * MIB);
+	arena_read(a, BASE + 1 * MIB, buf, 1 * MIB);
+	for (i = 0; i < 1 * MIB; i++)
+		if (buf[i] != (1 * MIB + i) / PAGE % 251 + 1)
+			same = false;
+	arena_get_stats(a, &st);
+	rss = view_rss(a);
+	tap_ok(same && st.streamed_bytes == 1 * MIB && rss >= 1 * MIB,
+	    "the second: the bytes, through the view (%llu bytes mapped, "
+	    "none streamed)", (unsigned long long)rss);
 	fill(a, BASE + 3 * MIB, 64 * PAGE, 0x5a);
 	tap_ok(reads(a, BASE + 3 * MIB, 64 * PAGE, 0x5a),
 	    "a bulk read of pages written through the view: the new bytes");
@@ -559,6 +569,9 @@ test_cold_reads(void)
 	tap_ok(reads(a, BASE + 5 * PAGE, 8, 0) &&
 	    reads(a, BASE + 3 * MIB, 64 * PAGE, 0) && blocks(a) == 0,
 	    "punched: zeros, nothing allocated by reading the holes");
+	tap_ok(reads(a, BASE + 5 * PAGE, 8, 0) &&
+	    reads(a, BASE + 3 * MIB, 64 * PAGE, 0) && blocks(a) == 0,
+	    "read again: zeros, the holes still unallocated");
 	munmap(t, 4 * MIB);
 	free(buf);
 	arena_free(a);
