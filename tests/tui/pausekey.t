@@ -55,7 +55,9 @@ tui_keys Escape F8
 tui_wait "running" && tap_pass "F8 continues it: running again"
 sleep 0.5
 third=$(counter)
-tap_isnt "$third" "$first" "the counter moves on after continue"
+# A reading, and another one: an empty one (no x shown) must not pass.
+tap_ok "the counter moves on after continue ($first, then $third)" \
+	test -n "$third" -a "$third" != "$first"
 
 tui_keys Escape F9 y
 tui_wait "killed by SIGKILL" && tap_pass "it ends as usual"
