@@ -168,7 +168,7 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 	uint64_t end = off + len < cend ? off + len : cend;
 	uint64_t p0 = off % ARENA_CHUNK / PTI_PAGE_SIZE;
 	uint64_t p1 = (end - 1) % ARENA_CHUNK / PTI_PAGE_SIZE;
-	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * PTI_PAGE_SIZE, p;
+	uint64_t q, pstart = chunk * ARENA_CHUNK + p0 * PTI_PAGE_SIZE, p, p2;
 	unsigned char vec[ARENA_CHUNK_PAGES];
 	struct arena_leaf *leaf = arena_leaf(a, chunk);
 	off_t data;
@@ -176,18 +176,25 @@ arena_probe(struct arena *a, uint64_t off, uint64_t len, uint64_t *run)
 
 	q = arena_bits_run(leaf != NULL ? leaf->data : NULL, p0, p1, true);
 	w = q == p0 ? arena_window(a, pstart) : NULL;
-	if (q == p0 && w != NULL) {
-		/* Unknown: ask the page cache about the rest of the chunk. */
-		if (mincore(w, (p1 - p0 + 1) * PTI_PAGE_SIZE, vec) == 0) {
-			for (p = p0; p <= p1; p++)
-				if (vec[p - p0] & 1)
-					arena_mark(a, chunk * ARENA_CHUNK +
-					    p * PTI_PAGE_SIZE, PTI_PAGE_SIZE,
-					    ARENA_DATA);
-			leaf = arena_leaf(a, chunk);
-			q = arena_bits_run(leaf != NULL ? leaf->data : NULL,
-			    p0, p1, true);
+	/*
+	 * Unknown: ask the page cache about the rest of the chunk, not only
+	 * of this read, so that the reads after it in the chunk (a search's
+	 * next 256 KiB) need not ask again.
+	 */
+	if (q == p0 && w != NULL &&
+	    mincore(w, (ARENA_CHUNK_PAGES - p0) * PTI_PAGE_SIZE, vec) == 0) {
+		for (p = p0; p < ARENA_CHUNK_PAGES; p = p2) {
+			for (p2 = p; p2 < ARENA_CHUNK_PAGES &&
+			    (vec[p2 - p0] & 1) == (vec[p - p0] & 1); p2++)
+				;
+			if (vec[p - p0] & 1)
+				arena_mark(a, chunk * ARENA_CHUNK +
+				    p * PTI_PAGE_SIZE, (p2 - p) * PTI_PAGE_SIZE,
+				    ARENA_DATA);
 		}
+		leaf = arena_leaf(a, chunk);
+		q = arena_bits_run(leaf != NULL ? leaf->data : NULL, p0, p1,
+		    true);
 	}
 	if (q > p0) {
 		q = chunk * ARENA_CHUNK + q * PTI_PAGE_SIZE;
