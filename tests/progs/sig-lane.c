@@ -172,6 +172,9 @@ main(int argc, char **argv)
 	struct timespec start;
 	FILE *maps;
 
+	/* Before the jump target: the handler's jumps must not reset it. */
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
 	if (burst) {
 		/* One handler at a time: each notes at its own index. */
 		sa.sa_sigaction = on_burst;
@@ -190,7 +193,6 @@ main(int argc, char **argv)
 		setitimer(ITIMER_REAL, &tick, NULL);
 	}
 	sigsetjmp(top, 1);
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (burst ? bursting : i < iterations ||
 	    (signals < MIN_SIGNALS && seconds_since(&start) < MAX_SECONDS)) {
 		unsigned char *p = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
