@@ -98,7 +98,8 @@ struct arena {
 	 */
 	struct arena_leaf ***leaf_dir;
 
-	uint64_t streamed;		/* bytes bulk reads took by pread */
+	uint64_t streamed;		/* bytes first bulk reads took by pread */
+	uint64_t first_viewed;		/* ... and through the view */
 };
 
 /* The leaf of the chunk, or NULL: nothing known of its pages. */

@@ -19,19 +19,34 @@
  * a fault in ptinspect on first access, where process_vm_readv (which
  * copies through the kernel's own mapping) costs none. On the 2-core PVM
  * guest the benchmarks run on, the dear part is the first access to a page
- * by anyone but the process that wrote it, and pread pays it as the view
- * does (the hypervisor's shadow page tables; 5 us a page one day, under 1
- * us another, by the host's build). Once a page has been read, a pass
- * through the view is the cheaper way: 64 MiB read by pread, then through
- * a fresh view, took 10-12 ms against 13-20 ms for another pread, and
- * 5-7 ms the pass after (memcpy's speed). So the leaf also remembers
- * which pages were read before (by pread or through the view) and which
- * are mapped in the view. A page never read is read with pread, holes
- * and all: a small read takes the rest of itself so, a bulk read
- * (ARENA_BULK or more: a search, a big `x`) the run of such pages. A page
- * read before goes through the view and stays mapped, so reads that come
- * back (a pointer, a screenful in the TUI, a second search) are loads
- * and memcpy from then on. A punch forgets all three.
+ * by anyone but the process that wrote it (the hypervisor's shadow page
+ * tables). Once a page has been read, a pass through the view is the
+ * cheaper way: 64 MiB read by pread, then through a fresh view, took
+ * 10-12 ms against 13-20 ms for another pread, and 5-7 ms the pass after
+ * (memcpy's speed). So the leaf also remembers which pages were read
+ * before (by pread or through the view) and which are mapped in the view.
+ * A page read before goes through the view and stays mapped, so reads
+ * that come back (a pointer, a screenful in the TUI, a second search) are
+ * loads and memcpy from then on. A punch forgets all three.
+ *
+ * The first read. A small read of pages never read takes the rest of
+ * itself by one pread, holes and all (a hole reads as zeros, unallocated).
+ * For a bulk read (ARENA_BULK or more: a search, a big `x`, gcore) the
+ * cheaper way depends on the host: one day a first pass through the view
+ * cost 2.5 us a page against about 1 us for pread (and populating the
+ * page tables first did not help: the first touch is the cost, not the
+ * fault); on another, on the same VM type, the view took 11 ms for 64 MiB
+ * against 17 ms for pread and 18 ms for process_vm_readv, and a search in
+ * place through it half the time of a search of pread's copies. So bulk
+ * reads measure: the first two runs of never-read pages are timed, one
+ * each way (a chunk at most), and then one run in every ARENA_FIRST_RETIME
+ * bytes of first reads, the two ways in turns; every other run takes the
+ * way whose recent cost a page is lower. The view way probes residency
+ * first and maps only data pages (MADV_POPULATE_READ, one call for the run
+ * instead of a fault every 16 pages), so holes stay holes either way.
+ * The costs are the host's, so they are kept once per ptinspect, not per
+ * arena; arena_peek, which lends a search the view itself, never takes a
+ * timed run (it cannot time the search): it leaves those to arena_read.
  *
  * Address space. ptinspect maps the file in windows of ARENA_WINDOW bytes,
  * each the first time it is read or written through, never the whole file
@@ -58,6 +73,23 @@
 #include "arena-int.h"
 #include "util.h"
 
+#ifndef MADV_POPULATE_READ	/* Linux 5.14 */
+#define MADV_POPULATE_READ 22
+#endif
+
+/* Bytes of first reads between two timed ones ("The first read"). */
+#define ARENA_FIRST_RETIME	(64ULL << 20)
+
+/* What "The first read" has measured, for every arena of this process. */
+static struct {
+	enum arena_first_way forced;	/* ARENA_FIRST_MEASURE: choose */
+	uint64_t ns[3];			/* a page's recent cost by way; 0: */
+					/* not timed yet */
+	uint64_t untimed;		/* bytes read first since the last */
+					/* timed run */
+	enum arena_first_way next_timed;
+} arena_first = { .next_timed = ARENA_FIRST_PREAD };
+
 static uint64_t arena_bits_run(const uint64_t *bits, uint64_t p0,
     uint64_t p1, bool on);
 static bool arena_probe(struct arena *a, uint64_t off, uint64_t len,
@@ -69,6 +101,13 @@ static uint64_t arena_run(const struct arena *a, uint64_t off, uint64_t end,
 static uint64_t arena_read_data(struct arena *a, uint64_t off, void *buf,
     uint64_t len);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
+static void arena_view_map(struct arena *a, unsigned char *w, uint64_t off,
+    uint64_t len);
+static void arena_read_view(struct arena *a, uint64_t off,
+    unsigned char *dst, uint64_t len);
+static enum arena_first_way arena_first_way(uint64_t *len, bool *timed);
+static void arena_first_took(enum arena_first_way way, uint64_t len,
+    uint64_t t0);
 static uint64_t arena_span(struct arena *a, uint64_t addr, uint64_t len,
     uint64_t *off);
 static void arena_pread(struct arena *a, uint64_t off, void *buf,
@@ -332,46 +371,70 @@ arena_span(struct arena *a, uint64_t addr, uint64_t len, uint64_t *off)
 	return e->end - addr < len ? e->end - addr : len;
 }
 
-/* Any read: extent by extent lookup, page runs by residency. */
+/* Any read: extent by extent lookup, page runs by what is known of them. */
 static size_t
 arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *dst = buf;
-	uint64_t off, n = arena_span(a, addr, len, &off), run, same;
+	uint64_t off, n = arena_span(a, addr, len, &off), run, t0;
+	enum arena_first_way way;
 	size_t done;
-	bool seen;
+	bool timed;
 
 	for (done = 0; done < n; done += run) {
-		seen = (arena_page_bits(a, off + done) & ARENA_SEEN) != 0;
-		same = arena_run(a, off + done, off + n, ARENA_SEEN, seen) -
-		    (off + done);
-		/*
-		 * Pages never read: one pread, holes and all (a hole reads as
-		 * zeros, unallocated), no probe. A small read takes the rest
-		 * of itself so; a bulk read the run of such pages, streamed.
-		 */
-		if (!seen) {
-			run = len < ARENA_BULK ? n - done : same;
-			arena_pread(a, off + done, dst + done, run);
-			arena_mark(a, off + done, run, ARENA_SEEN);
-			if (len >= ARENA_BULK)
-				a->streamed += run;
+		if ((arena_page_bits(a, off + done) & ARENA_SEEN) != 0) {
+			run = arena_run(a, off + done, off + n, ARENA_SEEN,
+			    true) - (off + done);
+			arena_read_view(a, off + done, dst + done, run);
 			continue;
 		}
-		/* Pages read before: their data through the view. */
-		if (!arena_probe(a, off + done, same, &run))
-			memset(dst + done, 0, run);
-		else
-			run = arena_read_data(a, off + done, dst + done, run);
+		/* Never read: a small read takes the rest of itself. */
+		if (len < ARENA_BULK) {
+			run = n - done;
+			arena_pread(a, off + done, dst + done, run);
+			arena_mark(a, off + done, run, ARENA_SEEN);
+			continue;
+		}
+		/* A bulk read, the run of such pages: the cheaper way. */
+		run = arena_run(a, off + done, off + n, ARENA_SEEN, false) -
+		    (off + done);
+		way = arena_first_way(&run, &timed);
+		t0 = timed ? monotonic_ns() : 0;
+		if (way == ARENA_FIRST_VIEW) {
+			arena_read_view(a, off + done, dst + done, run);
+			a->first_viewed += run;
+		} else {
+			arena_pread(a, off + done, dst + done, run);
+			a->streamed += run;
+		}
+		arena_mark(a, off + done, run, ARENA_SEEN);
+		arena_first_took(way, run, t0);
 	}
 	return n;
 }
 
 /*
+ * Reads [off, off+len) through the view: data pages copied from it
+ * (mapped for good), holes as zeros, never touched.
+ */
+static void
+arena_read_view(struct arena *a, uint64_t off, unsigned char *dst,
+    uint64_t len)
+{
+	uint64_t done, run;
+
+	for (done = 0; done < len; done += run) {
+		if (!arena_probe(a, off + done, len - done, &run))
+			memset(dst + done, 0, run);
+		else
+			run = arena_read_data(a, off + done, dst + done, run);
+	}
+}
+
+/*
  * Reads the start of [off, off+len), data within one chunk, and returns
  * how much: a run of pages in ptinspect's view is copied from it; a run
- * not in it (read once before) is read through the view, which maps it
- * for good.
+ * not in it is mapped first.
  */
 static uint64_t
 arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len)
@@ -384,10 +447,134 @@ arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len)
 		return len;
 	}
 	len = arena_run(a, off, off + len, ARENA_MAPPED, mapped) - off;
-	memcpy(buf, w, len);
 	if (!mapped)
-		arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);
+		arena_view_map(a, w, off, len);
+	memcpy(buf, w, len);
 	return len;
+}
+
+/*
+ * Maps the data pages under [off, off+len) in the view (w: off's address
+ * there) in one call, where the first touches would fault every 16 pages;
+ * a kernel without MADV_POPULATE_READ (before 5.14) leaves it to them.
+ */
+static void
+arena_view_map(struct arena *a, unsigned char *w, uint64_t off,
+    uint64_t len)
+{
+	uint64_t head = off % PTI_PAGE_SIZE;
+
+	if (head + len > PTI_PAGE_SIZE)
+		(void)madvise(w - head, (head + len + PTI_PAGE_SIZE - 1) /
+		    PTI_PAGE_SIZE * PTI_PAGE_SIZE, MADV_POPULATE_READ);
+	arena_mark(a, off, len, ARENA_DATA | ARENA_MAPPED);
+}
+
+/*
+ * The way a first bulk read of *len bytes takes, and *timed when it is
+ * to be timed (then *len is at most a chunk). Runs shorter than
+ * ARENA_BULK are never timed: too short to tell.
+ */
+static enum arena_first_way
+arena_first_way(uint64_t *len, bool *timed)
+{
+	const uint64_t *ns = arena_first.ns;
+
+	*timed = false;
+	if (arena_first.forced != ARENA_FIRST_MEASURE)
+		return arena_first.forced;
+	if (*len >= ARENA_BULK && (ns[ARENA_FIRST_PREAD] == 0 ||
+	    ns[ARENA_FIRST_VIEW] == 0 ||
+	    arena_first.untimed >= ARENA_FIRST_RETIME)) {
+		*timed = true;
+		if (*len > ARENA_CHUNK)
+			*len = ARENA_CHUNK;
+		if (ns[ARENA_FIRST_PREAD] == 0)
+			return ARENA_FIRST_PREAD;
+		if (ns[ARENA_FIRST_VIEW] == 0)
+			return ARENA_FIRST_VIEW;
+		return arena_first.next_timed;
+	}
+	return ns[ARENA_FIRST_VIEW] != 0 &&
+	    ns[ARENA_FIRST_VIEW] < ns[ARENA_FIRST_PREAD] ?
+	    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD;
+}
+
+/*
+ * Books a first bulk read of len bytes the given way: its cost a page
+ * into the way's recent cost (a quarter weight) when it was timed from
+ * t0, else its bytes toward the next timed run.
+ */
+static void
+arena_first_took(enum arena_first_way way, uint64_t len, uint64_t t0)
+{
+	uint64_t *ns = &arena_first.ns[way], cost;
+
+	if (arena_first.forced != ARENA_FIRST_MEASURE)
+		return;
+	if (t0 == 0) {
+		arena_first.untimed += len;
+		return;
+	}
+	cost = (monotonic_ns() - t0) * PTI_PAGE_SIZE / len + 1;
+	*ns = *ns == 0 ? cost : (3 * *ns + cost) / 4;
+	arena_first.untimed = 0;
+	arena_first.next_timed = way == ARENA_FIRST_PREAD ?
+	    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD;
+}
+
+void
+arena_set_first_way(enum arena_first_way way)
+{
+	memset(&arena_first, 0, sizeof(arena_first));
+	arena_first.forced = way;
+	arena_first.next_timed = ARENA_FIRST_PREAD;
+}
+
+void
+arena_get_first_costs(struct arena_first_costs *out)
+{
+	uint64_t len = ARENA_BULK;
+	bool timed;
+
+	out->pread_ns = arena_first.ns[ARENA_FIRST_PREAD];
+	out->view_ns = arena_first.ns[ARENA_FIRST_VIEW];
+	out->way = arena_first_way(&len, &timed);
+}
+
+const void *
+arena_peek(struct arena *a, uint64_t addr, size_t *len)
+{
+	uint64_t off, n = arena_span(a, addr, *len, &off), run;
+	unsigned bits;
+	unsigned char *w;
+	bool timed;
+
+	if (n == 0 || (w = arena_window(a, off)) == NULL)
+		return NULL;
+	run = ARENA_WINDOW - (off & (ARENA_WINDOW - 1));
+	n = n < run ? n : run;
+	bits = arena_page_bits(a, off);
+	if ((bits & ARENA_MAPPED) != 0) {
+		*len = arena_run(a, off, off + n, ARENA_MAPPED, true) - off;
+		return w;
+	}
+	n = arena_run(a, off, off + n, ARENA_SEEN, (bits & ARENA_SEEN) != 0) -
+	    off;
+	/* Never read: a small read's pread, or the cheaper way untimed. */
+	if ((bits & ARENA_SEEN) == 0 && (n < ARENA_BULK ||
+	    arena_first_way(&n, &timed) != ARENA_FIRST_VIEW || timed))
+		return NULL;
+	if (!arena_probe(a, off, n, &run))
+		return NULL;
+	n = arena_run(a, off, off + run, ARENA_MAPPED, false) - off;
+	arena_view_map(a, w, off, n);
+	if ((bits & ARENA_SEEN) == 0) {
+		a->first_viewed += n;
+		arena_first_took(ARENA_FIRST_VIEW, n, 0);
+	}
+	*len = n;
+	return w;
 }
 
 size_t

@@ -935,6 +935,7 @@ arena_get_stats(struct arena *a, struct arena_stats *out)
 	out->regions = a->next;
 	out->bytes = a->ext_bytes;
 	out->streamed_bytes = a->streamed;
+	out->first_viewed_bytes = a->first_viewed;
 	out->resident_bytes = fstat(a->fd, &st) == 0
 	    ? (uint64_t)st.st_blocks * 512 : 0;
 }

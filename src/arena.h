@@ -16,9 +16,10 @@
  * before it can be handed out again. Reading a hole through the mapping
  * would allocate a page, so reads check residency (mincore, cached per
  * page once known resident) and return zeros for holes instead. A page
- * ptinspect's view has not mapped yet costs a page fault on first touch,
- * so the first read of a page uses pread; a page read before goes through
- * the view (arena-view.c, "Our own view").
+ * ptinspect's view has not mapped yet costs a page fault on first touch:
+ * a small first read of a page uses pread, a bulk one whichever of pread
+ * and the view it has measured the cheaper, and a page read before goes
+ * through the view (arena-view.c, "Our own view", "The first read").
  *
  * Pure memory and file operations: no ptrace, no knowledge of the tracee.
  */
@@ -38,8 +39,35 @@ struct arena_stats {
 	uint64_t regions;		/* extents in the table */
 	uint64_t bytes;			/* bytes they cover */
 	uint64_t resident_bytes;	/* memfd blocks allocated (st_blocks) */
-	uint64_t streamed_bytes;	/* bulk reads served by pread */
+	uint64_t streamed_bytes;	/* first bulk reads served by pread */
+	uint64_t first_viewed_bytes;	/* ... and through the view */
 };
+
+/*
+ * How a bulk read takes pages never read before: ARENA_FIRST_MEASURE (the
+ * default) times both ways as it goes and takes the cheaper, the others
+ * always take one (for tests and benchmarks); setting any starts the
+ * measuring afresh. One setting per ptinspect: the cost is the host's
+ * (arena-view.c, "The first read").
+ */
+enum arena_first_way {
+	ARENA_FIRST_MEASURE,
+	ARENA_FIRST_PREAD,
+	ARENA_FIRST_VIEW,
+};
+void arena_set_first_way(enum arena_first_way way);
+
+/*
+ * What the measuring has found: the recent cost of a page read first by
+ * pread and through the view, in nanoseconds (0: not measured yet), and
+ * the way it takes now.
+ */
+struct arena_first_costs {
+	uint64_t pread_ns;
+	uint64_t view_ns;
+	enum arena_first_way way;
+};
+void arena_get_first_costs(struct arena_first_costs *out);
 
 /* A new, empty arena (memfd created, sized, sealed). */
 struct arena *arena_new(char **errp);
@@ -149,6 +177,17 @@ bool arena_next_data(const struct arena *a, uint64_t addr, uint64_t end,
  * Return bytes done (0 when addr is not redirected).
  */
 size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
+/*
+ * Reading in place (a search): ptinspect's pointer to addr in its view,
+ * and in *len (the most wanted, on entry) how many bytes from there hold
+ * data and are mapped (pages not yet mapped: within one 2 MiB chunk);
+ * the pages stay mapped. NULL when the bytes at addr are to be copied by arena_read
+ * instead: a hole, no window, addr not redirected, or pages never read
+ * that are to be read by pread (a small run, the first read's choice) or
+ * timed (arena_read times them). Valid until the next arena call that
+ * changes the table.
+ */
+const void *arena_peek(struct arena *a, uint64_t addr, size_t *len);
 size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
     size_t len);
 

@@ -52,12 +52,24 @@ copy_reason(const struct proc *p, const struct region *r)
 	return "not redirected";
 }
 
+/* A first read's cost a page, as "N ns a page" or "not timed". */
+static const char *
+first_cost(uint64_t ns, char *buf)
+{
+	if (ns == 0)
+		return "not timed";
+	snprintf(buf, 32, "%" PRIu64 " ns a page", ns);
+	return buf;
+}
+
 static enum cmd_result
 cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
+	char pbuf[32], vbuf[32];
 	uint64_t shared_regions = 0, shared_bytes = 0, copy_regions = 0;
 	struct arena_stats as = { 0 };
+	struct arena_first_costs fc;
 	struct mem_stats ms;
 	struct maps maps;
 	FILE *f = ctx->out;
@@ -69,6 +81,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (redirect_arena(ctx->proc) != NULL)
 		arena_get_stats(redirect_arena(ctx->proc), &as);
 	mem_get_stats(&ms);
+	arena_get_first_costs(&fc);
 	for (i = 0; i < maps.count; i++) {
 		const struct region *r = &maps.regions[i];
 
@@ -86,15 +99,26 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_put_uint(&j, "copy_regions", copy_regions);
 		json_put_uint(&j, "resident_bytes", as.resident_bytes);
 		json_put_uint(&j, "streamed_bytes", as.streamed_bytes);
+		json_put_uint(&j, "first_viewed_bytes", as.first_viewed_bytes);
+		json_put_uint(&j, "searched_in_place", ms.searched_in_place);
+		json_put_uint(&j, "first_read_pread_ns", fc.pread_ns);
+		json_put_uint(&j, "first_read_view_ns", fc.view_ns);
+		json_put_str(&j, "first_read_way",
+		    fc.way == ARENA_FIRST_VIEW ? "view" : "pread");
 		json_put_uint(&j, "fast_accesses", ms.fast_accesses);
 		json_put_uint(&j, "slow_accesses", ms.slow_accesses);
 		json_open(&j, "copy", '[');
 	} else {
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
-		    "(memfd resident %" PRIu64 " bytes, %" PRIu64 " bytes "
-		    "streamed by bulk reads)\ncopy:   %" PRIu64 " regions\n",
+		    "(memfd resident %" PRIu64 " bytes)\n"
+		    "first bulk reads: %" PRIu64 " bytes by pread (%s), %"
+		    PRIu64 " through the view (%s): now %s\n"
+		    "copy:   %" PRIu64 " regions\n",
 		    shared_regions, shared_bytes, as.resident_bytes,
-		    as.streamed_bytes, copy_regions);
+		    as.streamed_bytes, first_cost(fc.pread_ns, pbuf),
+		    as.first_viewed_bytes, first_cost(fc.view_ns, vbuf),
+		    fc.way == ARENA_FIRST_VIEW ? "the view" : "pread",
+		    copy_regions);
 	}
 	for (i = 0; i < maps.count; i++) {
 		const struct region *r = &maps.regions[i];
@@ -117,8 +141,9 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 	if (ctx->json)
 		json_end(&j);
 	else
-		fprintf(f, "accesses: %" PRIu64 " fast, %" PRIu64 " slow\n",
-		    ms.fast_accesses, ms.slow_accesses);
+		fprintf(f, "accesses: %" PRIu64 " fast, %" PRIu64 " slow; "
+		    "%" PRIu64 " bytes searched in place\n",
+		    ms.fast_accesses, ms.slow_accesses, ms.searched_in_place);
 	maps_free(&maps);
 	return CMD_OK;
 }

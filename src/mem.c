@@ -49,7 +49,8 @@
 
 /*
  * mem_find reads regions in chunks of this size, after the last
- * needle_len - 1 bytes of the chunk before (mem_find_range).
+ * needle_len - 1 bytes of the chunk before (mem_find_range), or searches
+ * as much in place.
  */
 #define MEM_FIND_CHUNK (256 * 1024)
 
@@ -65,6 +66,7 @@ struct mem_search {
 	void *arg;
 	unsigned char *buf;	/* needle_len - 1 bytes kept, and a chunk */
 	size_t cap;
+	struct arena *arena;	/* searched in place where it lends its view */
 	long matches;
 	bool stopped;		/* found() asked to stop */
 	int pagemap_fd;		/* /proc/PID/pagemap, opened on first use */
@@ -96,6 +98,8 @@ static int mem_fail(struct proc *p, char **errp, uint64_t addr, int err);
 static bool mem_skip_region(const struct region *r);
 static void mem_find_range(struct mem_search *s, uint64_t start,
     uint64_t end);
+static void mem_find_in(struct mem_search *s, const unsigned char *buf,
+    size_t len, uint64_t base, size_t before);
 static int mem_find_populated(struct mem_search *s, const struct region *r);
 static int mem_find_in_arena(struct mem_search *s, const struct region *r);
 
@@ -559,27 +563,39 @@ mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
 	size_t keep = 0;
 
 	while (at < end && !s->stopped) {
-		size_t want = MEM_FIND_CHUNK, got, have, off = 0;
+		size_t want = MEM_FIND_CHUNK, got, have;
+		const unsigned char *view = NULL;
 		int err = 0;
 
 		if (end - at < want)
 			want = (size_t)(end - at);
+		got = want;
+		if (s->arena != NULL)
+			view = arena_peek(s->arena, at, &got);
+		if (view != NULL) {
+			/* In place; the seam with what was kept, copied. */
+			have = keep + (got < s->needle_len - 1 ?
+			    got : s->needle_len - 1);
+			memcpy(s->buf + keep, view, have - keep);
+			mem_find_in(s, s->buf, have, at - keep, keep);
+			mem_find_in(s, view, got, at, got);
+			mem_stats.searched_in_place += got;
+			if (got < s->needle_len - 1) {
+				/* The seam holds all of it: keep its tail. */
+				at += got;
+				keep = have < s->needle_len - 1 ?
+				    have : s->needle_len - 1;
+				memmove(s->buf, s->buf + have - keep, keep);
+				continue;
+			}
+			at += got;
+			keep = s->needle_len - 1;
+			memcpy(s->buf, view + got - keep, keep);
+			continue;
+		}
 		got = mem_copy(s->p, at, s->buf + keep, want, false, &err);
 		have = keep + got;
-		while (off + s->needle_len <= have) {
-			unsigned char *hit = memmem(s->buf + off, have - off,
-			    s->needle, s->needle_len);
-
-			if (hit == NULL)
-				break;
-			off = (size_t)(hit - s->buf);
-			s->matches++;
-			if (s->found(at - keep + off, s->arg) != 0) {
-				s->stopped = true;
-				break;
-			}
-			off++;
-		}
+		mem_find_in(s, s->buf, have, at - keep, have);
 		/* A range that fails to read: skip the rest. */
 		if (got < want)
 			break;
@@ -590,21 +606,51 @@ mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
 }
 
 /*
+ * Reports the matches in buf[0, len), which holds the bytes from base,
+ * that start before `before` (the rest start in bytes still to come).
+ */
+static void
+mem_find_in(struct mem_search *s, const unsigned char *buf, size_t len,
+    uint64_t base, size_t before)
+{
+	size_t off = 0;
+
+	while (!s->stopped && off < before && off + s->needle_len <= len) {
+		const unsigned char *hit = memmem(buf + off, len - off,
+		    s->needle, s->needle_len);
+
+		if (hit == NULL || (size_t)(hit - buf) >= before)
+			break;
+		off = (size_t)(hit - buf);
+		s->matches++;
+		if (s->found(base + off, s->arg) != 0)
+			s->stopped = true;
+		off++;
+	}
+}
+
+/*
  * Searches only the runs of a redirected region that hold data in the
  * arena: holes read as zeros, as untouched private pages do, and a 64 GiB
  * reservation with three pages written takes milliseconds, not seconds.
- * Returns -1, having searched nothing, unless one extent holds all of r.
+ * Where the arena lends its view (arena_peek), the search reads the
+ * memory there in place, with no copy: on hosts where the view is the
+ * cheaper first read, half the time of a search of copies. Returns -1,
+ * having searched nothing, unless one extent holds all of r.
  */
 static int
 mem_find_in_arena(struct mem_search *s, const struct region *r)
 {
-	struct arena *a = redirect_arena(s->p);
 	uint64_t off, avail, at = r->start, rs, re;
 	uint64_t run_start = 0, run_end = 0;
+	struct arena *a;
 
+	redirect_sync(s->p);
+	a = redirect_arena(s->p);
 	if (a == NULL || !arena_lookup(a, r->start, &off, &avail) ||
 	    avail < r->end - r->start)
 		return -1;
+	s->arena = a;
 	while (!s->stopped && arena_next_data(a, at, r->end, &rs, &re)) {
 		/* Runs that touch make one range: matches may span them. */
 		if (rs != run_end) {
@@ -617,6 +663,7 @@ mem_find_in_arena(struct mem_search *s, const struct region *r)
 	}
 	if (run_end != 0 && !s->stopped)
 		mem_find_range(s, run_start, run_end);
+	s->arena = NULL;
 	return 0;
 }
 

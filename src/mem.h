@@ -67,6 +67,8 @@ const char *mem_region_access(struct proc *p, const struct region *r);
 struct mem_stats {
 	uint64_t fast_accesses;	/* served by plain loads/stores */
 	uint64_t slow_accesses;	/* served by a syscall */
+	uint64_t searched_in_place;	/* bytes mem_find read in place, */
+					/* in ptinspect's view (arena_peek) */
 };
 void mem_get_stats(struct mem_stats *out);
 

@@ -49,6 +49,9 @@ static void test_holes(void);
 static void test_outside_writes(void);
 static uint64_t view_rss(struct arena *a);
 static void test_cold_reads(void);
+static void test_first_view(void);
+static void test_first_measure(void);
+static void test_peek(void);
 static void test_clone(void);
 static void test_loop(void);
 static void test_many_small(void);
@@ -506,10 +509,11 @@ view_rss(struct arena *a)
 }
 
 /*
- * Pages of the file that ptinspect never read: a first read takes pread
- * (the view stays unmapped; a bulk read's bytes are counted as streamed);
- * a second read, small or bulk, maps the pages; mapped pages are not
- * streamed again; a punch forgets it all, and holes stay unallocated.
+ * Pages of the file that ptinspect never read, first reads by pread: a
+ * first read takes pread (the view stays unmapped; a bulk read's bytes
+ * are counted as streamed); a second read, small or bulk, maps the pages;
+ * mapped pages are not streamed again; a punch forgets it all, and holes
+ * stay unallocated.
  */
 static void
 test_cold_reads(void)
@@ -521,6 +525,7 @@ test_cold_reads(void)
 	bool same = true;
 	size_t i;
 
+	arena_set_first_way(ARENA_FIRST_PREAD);
 	t = tracee_view(a, off, 4 * MIB);
 	for (i = 0; i < 4 * MIB / PAGE; i++)
 		memset(t + i * PAGE, (int)(i % 251 + 1), PAGE);
@@ -575,6 +580,196 @@ test_cold_reads(void)
 	munmap(t, 4 * MIB);
 	free(buf);
 	arena_free(a);
+	arena_set_first_way(ARENA_FIRST_MEASURE);
+}
+
+/*
+ * A tracee's 4 MiB, pages 0-255 and 448-575 written (the second run
+ * across the 2 MiB chunk seam at page 512), the rest holes; page i holds
+ * i % 251 + 1.
+ */
+static unsigned char *
+holed_tracee(struct arena *a)
+{
+	unsigned char *t = tracee_view(a, slot(a, 4 * MIB), 4 * MIB);
+	size_t i;
+
+	for (i = 0; i < 4 * MIB / PAGE; i++)
+		if (i < 256 || (i >= 448 && i < 576))
+			memset(t + i * PAGE, (int)(i % 251 + 1), PAGE);
+	return t;
+}
+
+/* Whether buf holds [BASE + from, + len) of holed_tracee's bytes. */
+static bool
+holed_bytes(const unsigned char *buf, uint64_t from, uint64_t len)
+{
+	uint64_t i, page;
+
+	for (i = 0; i < len; i++) {
+		page = (from + i) / PAGE;
+		if (buf[i] != (page < 256 || (page >= 448 && page < 576) ?
+		    page % 251 + 1 : 0))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * First reads through the view: a bulk read of pages never read copies
+ * the data pages from ptinspect's view, mapping them, and gives zeros for
+ * the holes without allocating them; nothing is streamed; a small first
+ * read is still a pread.
+ */
+static void
+test_first_view(void)
+{
+	struct arena *a = new_arena();
+	unsigned char *t, *buf = xmalloc(4 * MIB);
+	uint64_t before, v = 0;
+	struct arena_stats st;
+
+	arena_set_first_way(ARENA_FIRST_VIEW);
+	t = holed_tracee(a);
+	before = blocks(a);
+	tap_ok(arena_read(a, BASE + 500 * PAGE + 8, &v, 8) == 8 &&
+	    v == 0x0101010101010101ULL * (500 % 251 + 1),
+	    "a small first read: the bytes");
+	tap_ok(view_rss(a) == 0, "... by pread: nothing mapped in the view");
+	memset(buf, 0xff, 4 * MIB);
+	tap_ok(arena_read(a, BASE, buf, 4 * MIB) == 4 * MIB &&
+	    holed_bytes(buf, 0, 4 * MIB),
+	    "a first bulk read through the view: data and holes' zeros");
+	arena_get_stats(a, &st);
+	tap_ok(st.first_viewed_bytes == 4 * MIB - PAGE &&
+	    st.streamed_bytes == 0,
+	    "all of it but the page read before, none streamed "
+	    "(%llu bytes through the view)",
+	    (unsigned long long)st.first_viewed_bytes);
+	tap_ok(view_rss(a) >= 384 * PAGE && blocks(a) == before,
+	    "the data pages mapped in the view, the holes not allocated");
+	memset(buf, 0xff, 4 * MIB);
+	tap_ok(arena_read(a, BASE + 100 * PAGE, buf, 1 * MIB) == 1 * MIB &&
+	    holed_bytes(buf, 100 * PAGE, 1 * MIB),
+	    "read again: the same bytes");
+	munmap(t, 4 * MIB);
+	free(buf);
+	arena_free(a);
+	arena_set_first_way(ARENA_FIRST_MEASURE);
+}
+
+/*
+ * The measuring: after setting it afresh, the first bulk read of pages
+ * never read is timed by pread, the second through the view; from then
+ * on bulk reads take the way whose cost a page was the lower. The bytes
+ * are the tracee's whichever way.
+ */
+static void
+test_first_measure(void)
+{
+	struct arena *a = new_arena();
+	unsigned char *t, *buf = xmalloc(1 * MIB);
+	struct arena_first_costs fc;
+	struct arena_stats st;
+
+	arena_set_first_way(ARENA_FIRST_MEASURE);
+	t = holed_tracee(a);
+	arena_get_first_costs(&fc);
+	tap_ok(fc.pread_ns == 0 && fc.view_ns == 0,
+	    "measuring afresh: no cost known");
+	tap_ok(arena_read(a, BASE, buf, 512 * 1024) == 512 * 1024 &&
+	    holed_bytes(buf, 0, 512 * 1024), "a first bulk read: the bytes");
+	arena_get_first_costs(&fc);
+	arena_get_stats(a, &st);
+	tap_ok(fc.pread_ns > 0 && fc.view_ns == 0 &&
+	    st.streamed_bytes == 512 * 1024 && st.first_viewed_bytes == 0,
+	    "... by pread, timed (%llu ns a page)",
+	    (unsigned long long)fc.pread_ns);
+	tap_ok(arena_read(a, BASE + 512 * 1024, buf, 1 * MIB) == 1 * MIB &&
+	    holed_bytes(buf, 512 * 1024, 1 * MIB),
+	    "the second: the bytes");
+	arena_get_first_costs(&fc);
+	arena_get_stats(a, &st);
+	tap_ok(fc.view_ns > 0 && st.first_viewed_bytes == 1 * MIB,
+	    "... through the view, timed (%llu ns a page)",
+	    (unsigned long long)fc.view_ns);
+	tap_ok(fc.way == (fc.view_ns < fc.pread_ns ? ARENA_FIRST_VIEW :
+	    ARENA_FIRST_PREAD), "the way now: the cheaper (%s)",
+	    fc.way == ARENA_FIRST_VIEW ? "the view" : "pread");
+	tap_ok(arena_read(a, BASE + 3 * MIB, buf, 1 * MIB) == 1 * MIB &&
+	    holed_bytes(buf, 3 * MIB, 1 * MIB),
+	    "a third, untimed, that way: the bytes");
+	arena_get_stats(a, &st);
+	tap_ok(fc.way == ARENA_FIRST_VIEW ?
+	    st.first_viewed_bytes == 2 * MIB && st.streamed_bytes == 512 * 1024 :
+	    st.streamed_bytes == 512 * 1024 + 1 * MIB &&
+	    st.first_viewed_bytes == 1 * MIB, "... counted to that way");
+	munmap(t, 4 * MIB);
+	free(buf);
+	arena_free(a);
+}
+
+/*
+ * arena_peek lends the view for a search in place: pages mapped or read
+ * before, up to the next hole; pages never read only when the first read
+ * goes through the view and the run is a bulk one; never a hole.
+ */
+static void
+test_peek(void)
+{
+	struct arena *a = new_arena();
+	unsigned char *t, *buf = xmalloc(1 * MIB);
+	const unsigned char *p;
+	struct arena_stats st;
+	uint64_t before;
+	size_t len;
+
+	t = holed_tracee(a);
+	before = blocks(a);
+	arena_set_first_way(ARENA_FIRST_PREAD);
+	len = 256 * 1024;
+	tap_ok(arena_peek(a, BASE, &len) == NULL,
+	    "first reads by pread: pages never read not lent");
+	arena_read(a, BASE, buf, 64 * PAGE);
+	len = 256 * 1024;
+	p = arena_peek(a, BASE + 10 * PAGE, &len);
+	tap_ok(p != NULL && len == 54 * PAGE &&
+	    holed_bytes(p, 10 * PAGE, len),
+	    "pages read before: lent, to the end of them (%zu bytes)", len);
+	arena_set_first_way(ARENA_FIRST_VIEW);
+	len = 256 * 1024;
+	tap_ok(arena_peek(a, BASE + 300 * PAGE, &len) == NULL,
+	    "first reads through the view: a hole not lent");
+	len = 1 * MIB;
+	p = arena_peek(a, BASE + 64 * PAGE, &len);
+	tap_ok(p != NULL && len == 192 * PAGE &&
+	    holed_bytes(p, 64 * PAGE, len),
+	    "... pages never read lent, to the hole (%zu bytes)", len);
+	len = 4 * PAGE;
+	tap_ok(arena_peek(a, BASE + 448 * PAGE, &len) == NULL,
+	    "... but not a small run (a small read's pread)");
+	len = 1 * MIB;
+	p = arena_peek(a, BASE + 448 * PAGE, &len);
+	tap_ok(p != NULL && len == 64 * PAGE &&
+	    holed_bytes(p, 448 * PAGE, len),
+	    "... lent to the end of the 2 MiB chunk (%zu bytes)", len);
+	len = 1 * MIB;
+	p = arena_peek(a, BASE + 512 * PAGE, &len);
+	tap_ok(p != NULL && len == 64 * PAGE &&
+	    holed_bytes(p, 512 * PAGE, len),
+	    "... and the rest from the next chunk");
+	len = 1 * MIB;
+	tap_ok(arena_peek(a, BASE + 576 * PAGE, &len) == NULL,
+	    "... not the hole after them");
+	arena_get_stats(a, &st);
+	tap_ok(st.first_viewed_bytes == 320 * PAGE &&
+	    st.streamed_bytes == 64 * PAGE,
+	    "lent pages never read count as read first through the view");
+	tap_ok(blocks(a) == before, "nothing allocated by lending");
+	munmap(t, 4 * MIB);
+	free(buf);
+	arena_free(a);
+	arena_set_first_way(ARENA_FIRST_MEASURE);
 }
 
 static void
@@ -854,6 +1049,9 @@ main(void)
 	test_holes();
 	test_outside_writes();
 	test_cold_reads();
+	test_first_view();
+	test_first_measure();
+	test_peek();
 	test_clone();
 	test_loop();
 	test_many_small();
