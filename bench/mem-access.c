@@ -513,6 +513,7 @@ ma_cold_run(struct ma_ctx *c)
 		{ "find1", MA_FIND_LEN, { { 0 } } },
 		{ "find2", MA_FIND_LEN, { { 0 } } },
 	};
+	struct arena_first_costs fc;
 
 	for (int r = 0; r < c->rounds; r++)
 		for (int k = 0; k < MA_COLD_METHODS; k++)
@@ -521,6 +522,13 @@ ma_cold_run(struct ma_ctx *c)
 				return -1;
 	for (size_t i = 0; i < sizeof(figs) / sizeof(*figs); i++)
 		ma_cold_print(&figs[i], c->rounds);
+	arena_get_first_costs(&fc);
+	printf("# first bulk reads, a page: pread %llu ns, the view %llu ns "
+	    "to touch and %llu ns to copy; copies %s, searches %s\n",
+	    (unsigned long long)fc.pread_ns, (unsigned long long)fc.touch_ns,
+	    (unsigned long long)fc.copy_ns,
+	    fc.copy_way == ARENA_FIRST_VIEW ? "in the view" : "by pread",
+	    fc.search_way == ARENA_FIRST_VIEW ? "in the view" : "by pread");
 	return 0;
 }
 

@@ -35,18 +35,22 @@
  * cheaper way depends on the host: one day a first pass through the view
  * cost 2.5 us a page against about 1 us for pread (and populating the
  * page tables first did not help: the first touch is the cost, not the
- * fault); on another, on the same VM type, the view took 11 ms for 64 MiB
- * against 17 ms for pread and 18 ms for process_vm_readv, and a search in
- * place through it half the time of a search of pread's copies. So bulk
- * reads measure: the first two runs of never-read pages are timed, one
- * each way (a chunk at most), and then one run in every ARENA_FIRST_RETIME
- * bytes of first reads, the two ways in turns; every other run takes the
- * way whose recent cost a page is lower. The view way probes residency
+ * fault); on another, on the same VM type, a page's first touch through
+ * the view cost 0.3-0.4 us and its copy 0.4, against 0.8-0.9 us for
+ * pread, and a search in place through the view took half the time of a
+ * search of pread's or process_vm_readv's copies. So bulk reads measure:
+ * the first two runs of never-read pages are timed, one each way (a chunk
+ * at most; the view's run touched first, one load a page, then copied, the
+ * two timed apart), and then one run in every ARENA_FIRST_RETIME bytes of
+ * first reads, the ways in turns. Every other run takes the way whose
+ * recent cost a page is lower: for a copy, touch and copy against pread;
+ * for a search in place (arena_peek), the touch alone, since the search
+ * reads a copy of pread's just the same. The view way probes residency
  * first and maps only data pages (MADV_POPULATE_READ, one call for the run
- * instead of a fault every 16 pages), so holes stay holes either way.
- * The costs are the host's, so they are kept once per ptinspect, not per
- * arena; arena_peek, which lends a search the view itself, never takes a
- * timed run (it cannot time the search): it leaves those to arena_read.
+ * instead of a fault every 16 pages), so holes stay holes either way. The
+ * costs are the host's, so they are kept once per ptinspect, not per
+ * arena; arena_peek never takes a timed run (it cannot time the search):
+ * it leaves those to arena_read.
  *
  * Address space. ptinspect maps the file in windows of ARENA_WINDOW bytes,
  * each the first time it is read or written through, never the whole file
@@ -80,11 +84,14 @@
 /* Bytes of first reads between two timed ones ("The first read"). */
 #define ARENA_FIRST_RETIME	(64ULL << 20)
 
-/* What "The first read" has measured, for every arena of this process. */
+/*
+ * What "The first read" has measured, for every arena of this process:
+ * the recent cost of a page (0: not timed yet) read first by pread, and
+ * through the view, its first touch and its copy apart.
+ */
 static struct {
 	enum arena_first_way forced;	/* ARENA_FIRST_MEASURE: choose */
-	uint64_t ns[3];			/* a page's recent cost by way; 0: */
-					/* not timed yet */
+	uint64_t pread_ns, touch_ns, copy_ns;
 	uint64_t untimed;		/* bytes read first since the last */
 					/* timed run */
 	enum arena_first_way next_timed;
@@ -105,9 +112,11 @@ static void arena_view_map(struct arena *a, unsigned char *w, uint64_t off,
     uint64_t len);
 static void arena_read_view(struct arena *a, uint64_t off,
     unsigned char *dst, uint64_t len);
-static enum arena_first_way arena_first_way(uint64_t *len, bool *timed);
-static void arena_first_took(enum arena_first_way way, uint64_t len,
-    uint64_t t0);
+static uint64_t arena_touch_view(struct arena *a, uint64_t off,
+    uint64_t len);
+static enum arena_first_way arena_first_way(uint64_t *len, bool in_place,
+    bool *timed);
+static void arena_first_cost(uint64_t *ns, uint64_t took, uint64_t len);
 static uint64_t arena_span(struct arena *a, uint64_t addr, uint64_t len,
     uint64_t *off);
 static void arena_pread(struct arena *a, uint64_t off, void *buf,
@@ -376,7 +385,7 @@ static size_t
 arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *dst = buf;
-	uint64_t off, n = arena_span(a, addr, len, &off), run, t0;
+	uint64_t off, n = arena_span(a, addr, len, &off), run, t0, took;
 	enum arena_first_way way;
 	size_t done;
 	bool timed;
@@ -398,19 +407,66 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 		/* A bulk read, the run of such pages: the cheaper way. */
 		run = arena_run(a, off + done, off + n, ARENA_SEEN, false) -
 		    (off + done);
-		way = arena_first_way(&run, &timed);
-		t0 = timed ? monotonic_ns() : 0;
-		if (way == ARENA_FIRST_VIEW) {
+		way = arena_first_way(&run, false, &timed);
+		if (!timed) {
+			arena_first.untimed += run;
+			if (way == ARENA_FIRST_VIEW)
+				arena_read_view(a, off + done, dst + done, run);
+			else
+				arena_pread(a, off + done, dst + done, run);
+		} else if (way == ARENA_FIRST_VIEW) {
+			/* Touched first, then copied: the two apart. */
+			took = arena_touch_view(a, off + done, run);
+			arena_first_cost(&arena_first.touch_ns, took, run);
+			t0 = monotonic_ns();
 			arena_read_view(a, off + done, dst + done, run);
-			a->first_viewed += run;
+			arena_first_cost(&arena_first.copy_ns,
+			    monotonic_ns() - t0, run);
 		} else {
+			t0 = monotonic_ns();
 			arena_pread(a, off + done, dst + done, run);
-			a->streamed += run;
+			arena_first_cost(&arena_first.pread_ns,
+			    monotonic_ns() - t0, run);
 		}
+		if (timed) {
+			arena_first.untimed = 0;
+			arena_first.next_timed = way == ARENA_FIRST_PREAD ?
+			    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD;
+		}
+		if (way == ARENA_FIRST_VIEW)
+			a->first_viewed += run;
+		else
+			a->streamed += run;
 		arena_mark(a, off + done, run, ARENA_SEEN);
-		arena_first_took(way, run, t0);
 	}
 	return n;
+}
+
+/*
+ * Maps the data pages of [off, off+len) in the view and touches each once
+ * (a first read's timed run through the view: its first touches, apart
+ * from its copy); returns the nanoseconds that took.
+ */
+static uint64_t
+arena_touch_view(struct arena *a, uint64_t off, uint64_t len)
+{
+	uint64_t t0 = monotonic_ns(), done, run, p;
+	unsigned char *w;
+	unsigned sum = 0;
+
+	for (done = 0; done < len; done += run) {
+		if (!arena_probe(a, off + done, len - done, &run) ||
+		    arena_mapped(a, off + done) ||
+		    (w = arena_window(a, off + done)) == NULL)
+			continue;
+		run = arena_run(a, off + done, off + done + run, ARENA_MAPPED,
+		    false) - (off + done);
+		arena_view_map(a, w, off + done, run);
+		for (p = 0; p < run; p += PTI_PAGE_SIZE)
+			sum += ((volatile unsigned char *)w)[p];
+	}
+	(void)sum;
+	return monotonic_ns() - t0;
 }
 
 /*
@@ -471,56 +527,43 @@ arena_view_map(struct arena *a, unsigned char *w, uint64_t off,
 }
 
 /*
- * The way a first bulk read of *len bytes takes, and *timed when it is
- * to be timed (then *len is at most a chunk). Runs shorter than
- * ARENA_BULK are never timed: too short to tell.
+ * The way a first bulk read of *len bytes takes: a copy (arena_read) or
+ * a read in place (arena_peek, which saves the view's copy), and *timed
+ * when it is to be timed (then *len is at most a chunk). Runs shorter
+ * than ARENA_BULK are never timed: too short to tell.
  */
 static enum arena_first_way
-arena_first_way(uint64_t *len, bool *timed)
+arena_first_way(uint64_t *len, bool in_place, bool *timed)
 {
-	const uint64_t *ns = arena_first.ns;
+	uint64_t view = arena_first.touch_ns +
+	    (in_place ? 0 : arena_first.copy_ns);
 
 	*timed = false;
 	if (arena_first.forced != ARENA_FIRST_MEASURE)
 		return arena_first.forced;
-	if (*len >= ARENA_BULK && (ns[ARENA_FIRST_PREAD] == 0 ||
-	    ns[ARENA_FIRST_VIEW] == 0 ||
+	if (*len >= ARENA_BULK && (arena_first.pread_ns == 0 ||
+	    arena_first.touch_ns == 0 ||
 	    arena_first.untimed >= ARENA_FIRST_RETIME)) {
 		*timed = true;
 		if (*len > ARENA_CHUNK)
 			*len = ARENA_CHUNK;
-		if (ns[ARENA_FIRST_PREAD] == 0)
+		if (arena_first.pread_ns == 0)
 			return ARENA_FIRST_PREAD;
-		if (ns[ARENA_FIRST_VIEW] == 0)
+		if (arena_first.touch_ns == 0)
 			return ARENA_FIRST_VIEW;
 		return arena_first.next_timed;
 	}
-	return ns[ARENA_FIRST_VIEW] != 0 &&
-	    ns[ARENA_FIRST_VIEW] < ns[ARENA_FIRST_PREAD] ?
+	return arena_first.touch_ns != 0 && view < arena_first.pread_ns ?
 	    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD;
 }
 
-/*
- * Books a first bulk read of len bytes the given way: its cost a page
- * into the way's recent cost (a quarter weight) when it was timed from
- * t0, else its bytes toward the next timed run.
- */
+/* Takes took ns for len bytes into *ns, a page's cost (a quarter weight). */
 static void
-arena_first_took(enum arena_first_way way, uint64_t len, uint64_t t0)
+arena_first_cost(uint64_t *ns, uint64_t took, uint64_t len)
 {
-	uint64_t *ns = &arena_first.ns[way], cost;
+	uint64_t cost = took * PTI_PAGE_SIZE / len + 1;
 
-	if (arena_first.forced != ARENA_FIRST_MEASURE)
-		return;
-	if (t0 == 0) {
-		arena_first.untimed += len;
-		return;
-	}
-	cost = (monotonic_ns() - t0) * PTI_PAGE_SIZE / len + 1;
 	*ns = *ns == 0 ? cost : (3 * *ns + cost) / 4;
-	arena_first.untimed = 0;
-	arena_first.next_timed = way == ARENA_FIRST_PREAD ?
-	    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD;
 }
 
 void
@@ -537,9 +580,11 @@ arena_get_first_costs(struct arena_first_costs *out)
 	uint64_t len = ARENA_BULK;
 	bool timed;
 
-	out->pread_ns = arena_first.ns[ARENA_FIRST_PREAD];
-	out->view_ns = arena_first.ns[ARENA_FIRST_VIEW];
-	out->way = arena_first_way(&len, &timed);
+	out->pread_ns = arena_first.pread_ns;
+	out->touch_ns = arena_first.touch_ns;
+	out->copy_ns = arena_first.copy_ns;
+	out->copy_way = arena_first_way(&len, false, &timed);
+	out->search_way = arena_first_way(&len, true, &timed);
 }
 
 const void *
@@ -563,7 +608,7 @@ arena_peek(struct arena *a, uint64_t addr, size_t *len)
 	    off;
 	/* Never read: a small read's pread, or the cheaper way untimed. */
 	if ((bits & ARENA_SEEN) == 0 && (n < ARENA_BULK ||
-	    arena_first_way(&n, &timed) != ARENA_FIRST_VIEW || timed))
+	    arena_first_way(&n, true, &timed) != ARENA_FIRST_VIEW || timed))
 		return NULL;
 	if (!arena_probe(a, off, n, &run))
 		return NULL;
@@ -571,7 +616,7 @@ arena_peek(struct arena *a, uint64_t addr, size_t *len)
 	arena_view_map(a, w, off, n);
 	if ((bits & ARENA_SEEN) == 0) {
 		a->first_viewed += n;
-		arena_first_took(ARENA_FIRST_VIEW, n, 0);
+		arena_first.untimed += n;
 	}
 	*len = n;
 	return w;

@@ -58,14 +58,17 @@ enum arena_first_way {
 void arena_set_first_way(enum arena_first_way way);
 
 /*
- * What the measuring has found: the recent cost of a page read first by
- * pread and through the view, in nanoseconds (0: not measured yet), and
- * the way it takes now.
+ * What the measuring has found: the recent cost of a page read first, in
+ * nanoseconds (0: not timed yet), by pread, and through the view its first
+ * touch and its copy; and the way a bulk copy (arena_read) and a read in
+ * place (arena_peek) take now.
  */
 struct arena_first_costs {
 	uint64_t pread_ns;
-	uint64_t view_ns;
-	enum arena_first_way way;
+	uint64_t touch_ns;
+	uint64_t copy_ns;
+	enum arena_first_way copy_way;
+	enum arena_first_way search_way;
 };
 void arena_get_first_costs(struct arena_first_costs *out);
 

@@ -62,11 +62,17 @@ first_cost(uint64_t ns, char *buf)
 	return buf;
 }
 
+static const char *
+first_way(enum arena_first_way way)
+{
+	return way == ARENA_FIRST_VIEW ? "in the view" : "by pread";
+}
+
 static enum cmd_result
 cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
-	char pbuf[32], vbuf[32];
+	char pbuf[32], tbuf[32], cbuf[32];
 	uint64_t shared_regions = 0, shared_bytes = 0, copy_regions = 0;
 	struct arena_stats as = { 0 };
 	struct arena_first_costs fc;
@@ -102,9 +108,12 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_put_uint(&j, "first_viewed_bytes", as.first_viewed_bytes);
 		json_put_uint(&j, "searched_in_place", ms.searched_in_place);
 		json_put_uint(&j, "first_read_pread_ns", fc.pread_ns);
-		json_put_uint(&j, "first_read_view_ns", fc.view_ns);
-		json_put_str(&j, "first_read_way",
-		    fc.way == ARENA_FIRST_VIEW ? "view" : "pread");
+		json_put_uint(&j, "first_read_touch_ns", fc.touch_ns);
+		json_put_uint(&j, "first_read_copy_ns", fc.copy_ns);
+		json_put_str(&j, "first_copy_way",
+		    fc.copy_way == ARENA_FIRST_VIEW ? "view" : "pread");
+		json_put_str(&j, "first_search_way",
+		    fc.search_way == ARENA_FIRST_VIEW ? "view" : "pread");
 		json_put_uint(&j, "fast_accesses", ms.fast_accesses);
 		json_put_uint(&j, "slow_accesses", ms.slow_accesses);
 		json_open(&j, "copy", '[');
@@ -112,12 +121,14 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
 		    "(memfd resident %" PRIu64 " bytes)\n"
 		    "first bulk reads: %" PRIu64 " bytes by pread (%s), %"
-		    PRIu64 " through the view (%s): now %s\n"
+		    PRIu64 " through the view (touch %s, copy %s): "
+		    "copies %s, searches %s\n"
 		    "copy:   %" PRIu64 " regions\n",
 		    shared_regions, shared_bytes, as.resident_bytes,
 		    as.streamed_bytes, first_cost(fc.pread_ns, pbuf),
-		    as.first_viewed_bytes, first_cost(fc.view_ns, vbuf),
-		    fc.way == ARENA_FIRST_VIEW ? "the view" : "pread",
+		    as.first_viewed_bytes, first_cost(fc.touch_ns, tbuf),
+		    first_cost(fc.copy_ns, cbuf), first_way(fc.copy_way),
+		    first_way(fc.search_way),
 		    copy_regions);
 	}
 	for (i = 0; i < maps.count; i++) {
