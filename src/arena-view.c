@@ -105,15 +105,13 @@ static inline bool arena_mapped(const struct arena *a, uint64_t off);
 static unsigned arena_page_bits(const struct arena *a, uint64_t off);
 static uint64_t arena_run(const struct arena *a, uint64_t off, uint64_t end,
     unsigned bit, bool on);
-static uint64_t arena_read_data(struct arena *a, uint64_t off, void *buf,
-    uint64_t len);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
 static void arena_view_map(struct arena *a, unsigned char *w, uint64_t off,
     uint64_t len);
 static void arena_read_view(struct arena *a, uint64_t off,
     unsigned char *dst, uint64_t len);
-static uint64_t arena_touch_view(struct arena *a, uint64_t off,
-    uint64_t len);
+static void arena_map_view(struct arena *a, uint64_t off, uint64_t len,
+    bool touch);
 static enum arena_first_way arena_first_way(uint64_t *len, bool in_place,
     bool *timed);
 static void arena_first_cost(uint64_t *ns, uint64_t took, uint64_t len);
@@ -385,7 +383,7 @@ static size_t
 arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 {
 	unsigned char *dst = buf;
-	uint64_t off, n = arena_span(a, addr, len, &off), run, t0, took;
+	uint64_t off, n = arena_span(a, addr, len, &off), run, t0;
 	enum arena_first_way way;
 	size_t done;
 	bool timed;
@@ -416,8 +414,10 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 				arena_pread(a, off + done, dst + done, run);
 		} else if (way == ARENA_FIRST_VIEW) {
 			/* Touched first, then copied: the two apart. */
-			took = arena_touch_view(a, off + done, run);
-			arena_first_cost(&arena_first.touch_ns, took, run);
+			t0 = monotonic_ns();
+			arena_map_view(a, off + done, run, true);
+			arena_first_cost(&arena_first.touch_ns,
+			    monotonic_ns() - t0, run);
 			t0 = monotonic_ns();
 			arena_read_view(a, off + done, dst + done, run);
 			arena_first_cost(&arena_first.copy_ns,
@@ -442,71 +442,64 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 	return n;
 }
 
-/*
- * Maps the data pages of [off, off+len) in the view and touches each once
- * (a first read's timed run through the view: its first touches, apart
- * from its copy); returns the nanoseconds that took.
- */
-static uint64_t
-arena_touch_view(struct arena *a, uint64_t off, uint64_t len)
-{
-	uint64_t t0 = monotonic_ns(), done, run, p;
-	unsigned char *w;
-	unsigned sum = 0;
-
-	for (done = 0; done < len; done += run) {
-		if (!arena_probe(a, off + done, len - done, &run) ||
-		    arena_mapped(a, off + done) ||
-		    (w = arena_window(a, off + done)) == NULL)
-			continue;
-		run = arena_run(a, off + done, off + done + run, ARENA_MAPPED,
-		    false) - (off + done);
-		arena_view_map(a, w, off + done, run);
-		for (p = 0; p < run; p += PTI_PAGE_SIZE)
-			sum += ((volatile unsigned char *)w)[p];
-	}
-	(void)sum;
-	return monotonic_ns() - t0;
-}
 
 /*
- * Reads [off, off+len) through the view: data pages copied from it
- * (mapped for good), holes as zeros, never touched.
+ * Reads [off, off+len) through the view: its data pages mapped first (for
+ * good), then copied from it run by run, holes as zeros, never touched.
  */
 static void
 arena_read_view(struct arena *a, uint64_t off, unsigned char *dst,
     uint64_t len)
 {
-	uint64_t done, run;
+	uint64_t done, run, room;
+	unsigned char *w;
+	bool mapped;
 
+	arena_map_view(a, off, len, false);
 	for (done = 0; done < len; done += run) {
-		if (!arena_probe(a, off + done, len - done, &run))
+		mapped = arena_mapped(a, off + done);
+		room = ARENA_WINDOW - ((off + done) & (ARENA_WINDOW - 1));
+		run = arena_run(a, off + done, off + done +
+		    (len - done < room ? len - done : room), ARENA_MAPPED,
+		    mapped) - (off + done);
+		w = arena_window(a, off + done);
+		if (mapped)
+			memcpy(dst + done, w, run);
+		else if (w == NULL)
+			arena_pread(a, off + done, dst + done, run);
+		else		/* all its data was just mapped: a hole */
 			memset(dst + done, 0, run);
-		else
-			run = arena_read_data(a, off + done, dst + done, run);
 	}
 }
 
 /*
- * Reads the start of [off, off+len), data within one chunk, and returns
- * how much: a run of pages in ptinspect's view is copied from it; a run
- * not in it is mapped first.
+ * Maps the data pages of [off, off+len) that the view has not mapped,
+ * and touches each once when `touch` (a timed run: its first touches,
+ * apart from its copy). Where a window cannot be mapped, nothing is.
  */
-static uint64_t
-arena_read_data(struct arena *a, uint64_t off, void *buf, uint64_t len)
+static void
+arena_map_view(struct arena *a, uint64_t off, uint64_t len, bool touch)
 {
-	bool mapped = arena_mapped(a, off);
-	unsigned char *w = arena_window(a, off);
+	uint64_t done, run, p;
+	unsigned char *w;
+	unsigned sum = 0;
 
-	if (w == NULL) {
-		arena_pread(a, off, buf, len);
-		return len;
+	for (done = 0; done < len; done += run) {
+		if (arena_mapped(a, off + done)) {
+			run = arena_run(a, off + done, off + len, ARENA_MAPPED,
+			    true) - (off + done);
+			continue;
+		}
+		if (!arena_probe(a, off + done, len - done, &run) ||
+		    (w = arena_window(a, off + done)) == NULL)
+			continue;
+		run = arena_run(a, off + done, off + done + run, ARENA_MAPPED,
+		    false) - (off + done);
+		arena_view_map(a, w, off + done, run);
+		for (p = 0; touch && p < run; p += PTI_PAGE_SIZE)
+			sum += ((volatile unsigned char *)w)[p];
 	}
-	len = arena_run(a, off, off + len, ARENA_MAPPED, mapped) - off;
-	if (!mapped)
-		arena_view_map(a, w, off, len);
-	memcpy(buf, w, len);
-	return len;
+	(void)sum;
 }
 
 /*
