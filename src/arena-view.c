@@ -442,7 +442,6 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 	return n;
 }
 
-
 /*
  * Reads [off, off+len) through the view: its data pages mapped first (for
  * good), then copied from it run by run, holes as zeros, never touched.
