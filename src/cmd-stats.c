@@ -29,10 +29,12 @@ const struct cmd_entry cmd_stats_entry = {
 	.exec = cmd_stats_exec,
 };
 
-/* Why a region is not in the arena. */
+/* Why region i of maps is not in the arena. */
 static const char *
-copy_reason(const struct proc *p, const struct region *r)
+copy_reason(const struct proc *p, const struct maps *maps, size_t i)
 {
+	const struct region *r = &maps->regions[i];
+
 	if (strcmp(r->name, "[heap]") == 0)
 		return "brk heap";
 	if (strcmp(r->name, "[stack]") == 0)
@@ -49,17 +51,15 @@ copy_reason(const struct proc *p, const struct region *r)
 		return "file-backed";
 	if (redirect_arena(p) == NULL)
 		return redirect_is_disabled(p) ? "redirection off" : "no arena";
+	/*
+	 * The zero-filled end of an ELF's data, which the kernel maps at
+	 * exec (for the program and its interpreter) before any stop:
+	 * anonymous memory right after the file's last mapping.
+	 */
+	if (i > 0 && maps->regions[i - 1].end == r->start &&
+	    maps->regions[i - 1].name[0] == '/')
+		return "exec's .bss";
 	return "not redirected";
-}
-
-/* A first read's cost a page, as "N ns a page" or "not timed". */
-static const char *
-first_cost(uint64_t ns, char *buf)
-{
-	if (ns == 0)
-		return "not timed";
-	snprintf(buf, 32, "%" PRIu64 " ns a page", ns);
-	return buf;
 }
 
 static const char *
@@ -68,11 +68,27 @@ first_way(enum arena_first_way way)
 	return way == ARENA_FIRST_VIEW ? "in the view" : "by pread";
 }
 
+/* The line on first bulk reads (arena-view.c, "The first read"). */
+static void
+print_first_reads(FILE *f, const struct arena_stats *as,
+    const struct arena_first_costs *fc)
+{
+	fprintf(f, "first bulk reads: %" PRIu64 " bytes by pread, %" PRIu64
+	    " through the view; ", as->streamed_bytes, as->first_viewed_bytes);
+	if (fc->pread_ns == 0 || fc->touch_ns == 0) {
+		fprintf(f, "the ways not yet timed (pread until then)\n");
+		return;
+	}
+	fprintf(f, "a page %" PRIu64 " ns by pread, %" PRIu64 " + %" PRIu64
+	    " ns to touch and copy in the view: copies %s, searches %s\n",
+	    fc->pread_ns, fc->touch_ns, fc->copy_ns, first_way(fc->copy_way),
+	    first_way(fc->search_way));
+}
+
 static enum cmd_result
 cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
 {
-	char pbuf[32], tbuf[32], cbuf[32];
 	uint64_t shared_regions = 0, shared_bytes = 0, copy_regions = 0;
 	struct arena_stats as = { 0 };
 	struct arena_first_costs fc;
@@ -119,17 +135,10 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_open(&j, "copy", '[');
 	} else {
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
-		    "(memfd resident %" PRIu64 " bytes)\n"
-		    "first bulk reads: %" PRIu64 " bytes by pread (%s), %"
-		    PRIu64 " through the view (touch %s, copy %s): "
-		    "copies %s, searches %s\n"
-		    "copy:   %" PRIu64 " regions\n",
-		    shared_regions, shared_bytes, as.resident_bytes,
-		    as.streamed_bytes, first_cost(fc.pread_ns, pbuf),
-		    as.first_viewed_bytes, first_cost(fc.touch_ns, tbuf),
-		    first_cost(fc.copy_ns, cbuf), first_way(fc.copy_way),
-		    first_way(fc.search_way),
-		    copy_regions);
+		    "(memfd resident %" PRIu64 " bytes)\n", shared_regions,
+		    shared_bytes, as.resident_bytes);
+		print_first_reads(f, &as, &fc);
+		fprintf(f, "copy:   %" PRIu64 " regions\n", copy_regions);
 	}
 	for (i = 0; i < maps.count; i++) {
 		const struct region *r = &maps.regions[i];
@@ -137,7 +146,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 		if (strcmp(mem_region_access(ctx->proc, r), "shared") == 0)
 			continue;
-		why = copy_reason(ctx->proc, r);
+		why = copy_reason(ctx->proc, &maps, i);
 		if (!ctx->json) {
 			fprintf(f, "  %012" PRIx64 "-%012" PRIx64 " %-17s %s\n",
 			    r->start, r->end, why, r->name);

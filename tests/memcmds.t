@@ -3,6 +3,8 @@
 # maps lists but nobody can read ([vvar]) is named with the reason, not
 # called unmapped; `x ADDR 0` says it dumps nothing, in text and JSON; a
 # write that would run past the mapped memory writes nothing at all.
+# `stats` names the zero-filled end of a program's data that the kernel
+# maps at exec (its .bss) as such, not as memory left unredirected.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -75,5 +77,23 @@ tap_is "$(tap_json "$TAP_OUT" write len)" 1048576 \
 tap_is "$(tap_json "$TAP_OUT" x bytes)" \
 	"cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd" \
 	"1 MiB write that fits: its last bytes read back"
+
+# tests/progs/output's 1 MiB static buffer: anonymous memory the kernel
+# mapped at exec, right after the program's last file mapping.
+pti_run --batch --json --pause-on-exit -ex stats -ex maps "$PROGS/output"
+# (The program's output shares stdout: its last line has no newline.)
+printf '%s\n' "$TAP_OUT" | grep -a -o '{"cmd".*' >"$TAP_TMP/bss.json"
+tap_is "$(python3 -c '
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+stats = [o for o in objs if o["cmd"] == "stats"][0]
+regions = [o for o in objs if o["cmd"] == "maps"][0]["regions"]
+bss = [c for c in stats["copy"] if c["reason"] == "exec'"'"'s .bss"]
+ends = [r["end"] for r in regions if r["name"] == sys.argv[2]]
+print(len(bss), len(bss) == 1 and
+    int(bss[0]["end"], 16) - int(bss[0]["start"], 16) >= 1 << 20,
+    len(bss) == 1 and bss[0]["start"] in ends)
+' "$TAP_TMP/bss.json" "$PROGS/output")" "1 True True" \
+	"stats: the program's 1 MiB .bss is \"exec's .bss\", after its file"
 
 pti_done
