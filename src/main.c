@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "cmd.h"
 #include "postmortem.h"
 #include "source.h"
@@ -842,6 +843,11 @@ main(int argc, char **argv)
 
 	first = parse_options(argc, argv, &o);
 	task_add_forget_hook(unwind_forget);
+	/* The tests' way to take each first-read way on any host. */
+	if (getenv("PTI_TEST_FIRST_READ") != NULL)
+		arena_set_first_way(
+		    strcmp(getenv("PTI_TEST_FIRST_READ"), "view") == 0 ?
+		    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD);
 	if (o.core_file != NULL || o.snapshot_dir != NULL) {
 		status = run_post(&o, argv[first]);
 	} else if (o.batch) {

@@ -12,7 +12,8 @@
 # `stats` says how many bytes were read first by pread and through the
 # view (a first search: all of the region but the pages small reads had
 # read, some each way) and how many were searched in place (a second
-# search: all of it, nothing read first again).
+# search: all of it, nothing read first again). Each way is also forced
+# (PTI_TEST_FIRST_READ), whatever this host would choose.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -66,8 +67,8 @@ stat_field()
 # first in ptinspect's view (a first small read is a pread, the second
 # goes through the view) and one small read reads the page after the
 # second; the other page of each has never been read. So the first search
-# of A crosses from the view to pread at one needle and from pread to the
-# view at the other; the second finds A all read before, through the view.
+# of A crosses from pages in the view to pages never read at one needle
+# and back at the other; the second finds A all read before, in the view.
 cat >"$TAP_TMP/cmds" <<EOF
 x $A+5*1048576+2*4096 16
 x $A+5*1048576+2*4096 16
@@ -123,6 +124,34 @@ tap_is "$(first 4)" "$(first 3)" \
 	"the second search of C and the third of A read nothing first"
 tap_ok "the holes of C were not allocated by the searches" \
 	test "$(stat_field 2 4)" -lt $((60 << 20))
+
+# Each way alone, whatever this host would choose (PTI_TEST_FIRST_READ):
+# the same matches, every first read made that way, holes untouched.
+pti_run_way()
+{
+	tap_run env PTI_TEST_FIRST_READ="$1" PTI_TEST_TAG="$pti_tag" \
+		"$PTINSPECT" --batch --json -x "$TAP_TMP/cmds" "$PROGS/cold-find"
+	pti_collect_leftovers "first reads by $1"
+}
+for way in pread view; do
+	pti_run_way $way
+	summarize
+	tap_ok "first reads by $way: the same matches in A, B and C" \
+		test "$(matches 1)" = "$want_a" -a "$(matches 2)" = "$want_a" \
+		-a "$(matches 3)" = "$want_b" -a "$(matches 4)" = "$want_c"
+	if [ "$way" = pread ]; then
+		field=3 other=4
+	else
+		field=4 other=3
+	fi
+	tap_is "$(stat_field $field 1) $(stat_field $other 1)" \
+		"$(((40 << 20) - 2 * 4096)) 0" \
+		"first reads by $way: all of A's first search that way"
+	tap_is "$(($(stat_field 5 2) - $(stat_field 5 1)))" $((40 << 20)) \
+		"first reads by $way: the second search of A in place"
+	tap_ok "first reads by $way: the holes of C not allocated" \
+		test "$(stat_field 2 4)" -lt $((60 << 20))
+done
 
 # The oracle: the copy path, which never touches a memfd.
 cat >"$TAP_TMP/cmds" <<EOF
