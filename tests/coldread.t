@@ -153,6 +153,20 @@ for way in pread view; do
 		test "$(stat_field 2 4)" -lt $((60 << 20))
 done
 
+# A needle longer than a search's 256 KiB chunk (300,000 bytes), written
+# across chunks and searched in place: each chunk's seam then holds all
+# of the chunk (src/mem.c, mem_find_range). Found once, where written.
+python3 -c '
+p = "".join(chr(97 + (i * i + 3 * i) % 26) for i in range(300000))
+print("write %s+3*1048576-5 \"%s\"" % ("'$A'", p))
+print("find \"%s\" %s" % (p, "'$A'"))
+print("stats")' >"$TAP_TMP/cmds"
+pti_run_way view
+summarize
+tap_is "$(matches 1)" 0x3000002ffffb \
+	"a 300,000-byte needle across chunks: found once, where written"
+tap_ok "... searched in place" test "$(stat_field 5 1)" -ge $((3 << 20))
+
 # The oracle: the copy path, which never touches a memfd.
 cat >"$TAP_TMP/cmds" <<EOF
 find "$needle" $A
