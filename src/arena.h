@@ -184,11 +184,11 @@ size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
  * Reading in place (a search): ptinspect's pointer to addr in its view,
  * and in *len (the most wanted, on entry) how many bytes from there hold
  * data and are mapped (pages not yet mapped: within one 2 MiB chunk);
- * the pages stay mapped. NULL when the bytes at addr are to be copied by arena_read
- * instead: a hole, no window, addr not redirected, or pages never read
- * that are to be read by pread (a small run, the first read's choice) or
- * timed (arena_read times them). Valid until the next arena call that
- * changes the table.
+ * the pages stay mapped. NULL when the bytes at addr are to be copied by
+ * arena_read instead: a hole, no window, addr not redirected, or pages
+ * never read that are to be read by pread (a small run, the first read's
+ * choice) or timed (arena_read times them). Valid until the next arena
+ * call that changes the table.
  */
 const void *arena_peek(struct arena *a, uint64_t addr, size_t *len);
 size_t arena_write(struct arena *a, uint64_t addr, const void *buf,
