@@ -707,8 +707,8 @@ test_first_measure(void)
 	    holed_bytes(buf, 3 * MIB, 1 * MIB),
 	    "a third, untimed, that way: the bytes");
 	arena_get_stats(a, &st);
-	tap_ok(view ?
-	    st.first_viewed_bytes == 2 * MIB && st.streamed_bytes == 512 * 1024 :
+	tap_ok(view ? st.first_viewed_bytes == 2 * MIB &&
+	    st.streamed_bytes == 512 * 1024 :
 	    st.streamed_bytes == 512 * 1024 + 1 * MIB &&
 	    st.first_viewed_bytes == 1 * MIB, "... counted to that way");
 	munmap(t, 4 * MIB);
