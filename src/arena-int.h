@@ -26,7 +26,11 @@
 #define ARENA_WINDOW_SHIFT	30
 #define ARENA_WINDOW		(1ULL << ARENA_WINDOW_SHIFT)
 #define ARENA_NWINDOWS		(ARENA_FILE_SIZE / ARENA_WINDOW)
-#define ARENA_LEAF_BLOCK	512	/* chunks, 1 GiB of file */
+#define ARENA_LEAF_BLOCK	512	/* chunks, 1 GiB of file: a window */
+/* Windows mapped at once, at most (arena-view.c, "Address space"). */
+#define ARENA_WINDOWS_MAPPED	16
+_Static_assert(ARENA_LEAF_BLOCK * ARENA_CHUNK == ARENA_WINDOW,
+    "a block of leaves is a window's (arena_window_drop)");
 #define ARENA_LEAF_BLOCKS	(ARENA_NCHUNKS / ARENA_LEAF_BLOCK)
 /* A window that could not be mapped: use pread/pwrite. */
 #define ARENA_NO_WINDOW		((unsigned char *)-1)
@@ -67,6 +71,9 @@ struct arena {
 	int fd;
 	/* ptinspect's mappings of the file, by window; NULL: not yet. */
 	unsigned char **win;
+	/* The windows mapped, oldest first: a ring of their indices. */
+	uint16_t win_ring[ARENA_WINDOWS_MAPPED];
+	unsigned win_oldest, win_count;
 
 	struct arena_extent *ext;	/* sorted by start, disjoint */
 	size_t next;

@@ -56,10 +56,16 @@
  * each the first time it is read or written through, never the whole file
  * up front: a traced process whose memory nobody looks at costs none of
  * ptinspect's address space (mapping all 1 TiB per arena ran out of the
- * 128 TiB of x86-64 user space at about 125 live processes). A window
- * that cannot be mapped (`ulimit -v`, address space exhausted) is served
- * by pread/pwrite of the memfd instead, which read holes as zeros without
- * allocating them, so nothing fails and nothing is said.
+ * 128 TiB of x86-64 user space at about 125 live processes). At most
+ * ARENA_WINDOWS_MAPPED windows of an arena are mapped at once: past that,
+ * the oldest is unmapped (its pages forget MAPPED, not SEEN), so that
+ * searching a huge process whole does not leave ptinspect with page
+ * tables of 2 MiB a GiB searched, for good. A read through the view works
+ * window by window, so the window it copies from is never the one given
+ * up. A window that cannot be mapped (`ulimit -v`, address space
+ * exhausted) is served by pread/pwrite of the memfd instead, which read
+ * holes as zeros without allocating them, so nothing fails and nothing is
+ * said.
  *
  * Pure memory and file operations: no ptrace, no tracee knowledge. Not
  * thread-safe: one caller (the tracer loop) at a time.
@@ -106,6 +112,7 @@ static unsigned arena_page_bits(const struct arena *a, uint64_t off);
 static uint64_t arena_run(const struct arena *a, uint64_t off, uint64_t end,
     unsigned bit, bool on);
 static unsigned char *arena_window(struct arena *a, uint64_t off);
+static void arena_window_drop(struct arena *a);
 static void arena_view_map(struct arena *a, unsigned char *w, uint64_t off,
     uint64_t len);
 static void arena_read_view(struct arena *a, uint64_t off,
@@ -331,14 +338,40 @@ arena_window(struct arena *a, uint64_t off)
 	void *m;
 
 	if (*w == NULL) {
+		if (a->win_count == ARENA_WINDOWS_MAPPED)
+			arena_window_drop(a);
 		m = mmap(NULL, ARENA_WINDOW, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_NORESERVE, a->fd,
 		    (off_t)(off & ~(ARENA_WINDOW - 1)));
 		*w = m == MAP_FAILED ? ARENA_NO_WINDOW : m;
+		if (m != MAP_FAILED)
+			a->win_ring[(a->win_oldest + a->win_count++) %
+			    ARENA_WINDOWS_MAPPED] =
+			    (uint16_t)(off >> ARENA_WINDOW_SHIFT);
 	}
 	if (*w == ARENA_NO_WINDOW)
 		return NULL;
 	return *w + (off & (ARENA_WINDOW - 1));
+}
+
+/*
+ * Unmaps the oldest window mapped; its pages are no longer MAPPED (but
+ * still SEEN: their next read maps them again).
+ */
+static void
+arena_window_drop(struct arena *a)
+{
+	unsigned idx = a->win_ring[a->win_oldest];
+	struct arena_leaf **block = a->leaf_dir[idx];
+	size_t k;
+
+	a->win_oldest = (a->win_oldest + 1) % ARENA_WINDOWS_MAPPED;
+	a->win_count--;
+	munmap(a->win[idx], ARENA_WINDOW);
+	a->win[idx] = NULL;
+	for (k = 0; block != NULL && k < ARENA_LEAF_BLOCK; k++)
+		if (block[k] != NULL)
+			memset(block[k]->mapped, 0, sizeof(block[k]->mapped));
 }
 
 /* Reads file data (holes give zeros, unallocated) without a window. */
@@ -443,31 +476,34 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 }
 
 /*
- * Reads [off, off+len) through the view: its data pages mapped first (for
- * good), then copied from it run by run, holes as zeros, never touched.
+ * Reads [off, off+len) through the view, window by window: its data pages
+ * mapped first (for good), then copied from it run by run, holes as
+ * zeros, never touched.
  */
 static void
 arena_read_view(struct arena *a, uint64_t off, unsigned char *dst,
     uint64_t len)
 {
-	uint64_t done, run, room;
+	uint64_t done, run, end, room;
 	unsigned char *w;
 	bool mapped;
 
-	arena_map_view(a, off, len, false);
-	for (done = 0; done < len; done += run) {
-		mapped = arena_mapped(a, off + done);
+	for (done = 0; done < len; ) {
 		room = ARENA_WINDOW - ((off + done) & (ARENA_WINDOW - 1));
-		run = arena_run(a, off + done, off + done +
-		    (len - done < room ? len - done : room), ARENA_MAPPED,
-		    mapped) - (off + done);
-		w = arena_window(a, off + done);
-		if (mapped)
-			memcpy(dst + done, w, run);
-		else if (w == NULL)
-			arena_pread(a, off + done, dst + done, run);
-		else		/* all its data was just mapped: a hole */
-			memset(dst + done, 0, run);
+		end = done + (len - done < room ? len - done : room);
+		arena_map_view(a, off + done, end - done, false);
+		for (; done < end; done += run) {
+			mapped = arena_mapped(a, off + done);
+			run = arena_run(a, off + done, off + end, ARENA_MAPPED,
+			    mapped) - (off + done);
+			w = arena_window(a, off + done);
+			if (mapped)
+				memcpy(dst + done, w, run);
+			else if (w == NULL)
+				arena_pread(a, off + done, dst + done, run);
+			else	/* all its data was just mapped: a hole */
+				memset(dst + done, 0, run);
+		}
 	}
 }
 

@@ -201,6 +201,7 @@ arena_adopt_fd(struct arena *a, int fd, char **errp)
 			munmap(a->win[i], ARENA_WINDOW);
 		a->win[i] = NULL;
 	}
+	a->win_oldest = a->win_count = 0;
 	arena_free_leaves(a);
 	/* The old file goes, and its punches still to do with it. */
 	a->npending = 0;

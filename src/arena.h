@@ -188,7 +188,8 @@ size_t arena_read(struct arena *a, uint64_t addr, void *buf, size_t len);
  * arena_read instead: a hole, no window, addr not redirected, or pages
  * never read that are to be read by pread (a small run, the first read's
  * choice) or timed (arena_read times them). Valid until the next arena
- * call that changes the table.
+ * call that changes the table or maps a window (which may unmap the
+ * oldest: arena-view.c, "Address space").
  */
 const void *arena_peek(struct arena *a, uint64_t addr, size_t *len);
 size_t arena_write(struct arena *a, uint64_t addr, const void *buf,

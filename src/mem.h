@@ -24,9 +24,9 @@ struct region;
  * short when the range runs into unmapped memory, or -1 with *errp
  * ("0x10: address not mapped") when not even the first byte is readable.
  * A read of 64 KiB or more is a bulk read: redirected pages ptinspect has
- * never read are streamed by pread, never faulted in one by one into its
- * own view of the memfd; pages read before go through the view
- * (arena-view.c); mem_find reads that way.
+ * never read are read by pread of the memfd or through ptinspect's own
+ * view of it, whichever it has timed the cheaper; pages read before go
+ * through the view (arena-view.c, "The first read").
  */
 ssize_t mem_read(struct proc *p, uint64_t addr, void *buf, size_t len,
     char **errp);
@@ -39,7 +39,10 @@ ssize_t mem_write(struct proc *p, uint64_t addr, const void *buf, size_t len,
  * Calls found(addr, arg) for every occurrence of needle in readable memory:
  * in `only` if it is not NULL, else in every readable region of maps.
  * Stops early when found returns nonzero. Returns the number of matches
- * reported, or -1 with *errp.
+ * reported, or -1 with *errp. Redirected memory is searched in place in
+ * ptinspect's view where the arena lends it (arena_peek), so found must
+ * not read or write the process's memory itself: that could unmap the
+ * window being searched.
  */
 long mem_find(struct proc *p, const struct maps *maps,
     const struct region *only, const void *needle, size_t needle_len,

@@ -52,6 +52,7 @@ static void test_cold_reads(void);
 static void test_first_view(void);
 static void test_first_measure(void);
 static void test_peek(void);
+static void test_window_budget(void);
 static void test_clone(void);
 static void test_loop(void);
 static void test_many_small(void);
@@ -779,6 +780,75 @@ test_peek(void)
 	arena_set_first_way(ARENA_FIRST_MEASURE);
 }
 
+/* How many of a's 1 GiB windows of the memfd are mapped in ptinspect. */
+static unsigned
+windows_mapped(struct arena *a)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long long lo, hi, ino;
+	unsigned n = 0;
+	char line[512];
+	struct stat st;
+
+	if (f == NULL || fstat(arena_fd(a), &st) != 0)
+		tap_bail("/proc/self/maps or the memfd: %s", strerror(errno));
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "%llx-%llx %*s %*s %*s %llu", &lo, &hi,
+		    &ino) == 3 && hi - lo == GIB && ino == st.st_ino)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * At most 16 windows of an arena are mapped at once: a page written in
+ * each of 18 GiB maps 18 windows in turn, the oldest unmapped past 16;
+ * every page still reads back (its window mapped again, the oldest then
+ * given up), a bulk read across windows gives each page's own bytes, and
+ * nothing is allocated by it.
+ */
+static void
+test_window_budget(void)
+{
+	struct arena *a = new_arena();
+	uint64_t off = slot(a, 18 * GIB), v;
+	unsigned char *buf = xmalloc(2 * PAGE);
+	bool same = true;
+	size_t k;
+
+	arena_map(a, BASE, 18 * GIB, off);
+	for (k = 0; k < 18; k++) {
+		v = 0x0101010101010101ULL * (k + 1);
+		arena_write(a, BASE + k * GIB + GIB - PAGE, &v, 8);
+		arena_write(a, BASE + (k + 1) * GIB % (18 * GIB), &v, 8);
+	}
+	tap_ok(windows_mapped(a) == 16,
+	    "18 windows written: 16 mapped (%u)", windows_mapped(a));
+	for (k = 0; k < 18; k++) {
+		v = 0;
+		arena_read(a, BASE + k * GIB + GIB - PAGE, &v, 8);
+		if (v != 0x0101010101010101ULL * (k + 1))
+			same = false;
+	}
+	tap_ok(same && windows_mapped(a) == 16,
+	    "each reads back, 16 windows still mapped");
+	for (k = 0; k < 17; k++) {
+		memset(buf, 0xff, 2 * PAGE);
+		arena_read(a, BASE + k * GIB + GIB - PAGE, buf, 2 * PAGE);
+		if (!all_bytes(buf, 8, (unsigned char)(k + 1)) ||
+		    !all_bytes(buf + 8, PAGE - 8, 0) ||
+		    !all_bytes(buf + PAGE, 8, (unsigned char)(k + 1)) ||
+		    !all_bytes(buf + PAGE + 8, PAGE - 8, 0))
+			same = false;
+	}
+	tap_ok(same, "reads across each window seam: both pages' bytes");
+	tap_ok(blocks(a) == 36 * PAGE,
+	    "nothing allocated by the reads (%llu bytes in the memfd)",
+	    (unsigned long long)blocks(a));
+	free(buf);
+	arena_free(a);
+}
+
 static void
 test_clone(void)
 {
@@ -1059,6 +1129,7 @@ main(void)
 	test_first_view();
 	test_first_measure();
 	test_peek();
+	test_window_budget();
 	test_clone();
 	test_loop();
 	test_many_small();
