@@ -31,7 +31,7 @@
  *
  * The first read. A small read of pages never read takes the rest of
  * itself by one pread, holes and all (a hole reads as zeros, unallocated).
- * For a bulk read (ARENA_BULK or more: a search, a big `x`, gcore) the
+ * For a bulk read (ARENA_BULK or more: a search, a big `x`) the
  * cheaper way depends on the host: one day a first pass through the view
  * cost 2.5 us a page against about 1 us for pread (and populating the
  * page tables first did not help: the first touch is the cost, not the
@@ -477,7 +477,7 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 
 /*
  * Reads [off, off+len) through the view, window by window: its data pages
- * mapped first (for good), then copied from it run by run, holes as
+ * mapped first (they stay so), then copied from it run by run, holes as
  * zeros, never touched.
  */
 static void
