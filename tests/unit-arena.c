@@ -780,13 +780,16 @@ test_peek(void)
 	arena_set_first_way(ARENA_FIRST_MEASURE);
 }
 
-/* How many of a's 1 GiB windows of the memfd are mapped in ptinspect. */
+/*
+ * How many GiB of a's memfd are mapped in ptinspect: its windows (two
+ * windows next to each other, of file ranges next to each other, are one
+ * line of /proc/self/maps).
+ */
 static unsigned
 windows_mapped(struct arena *a)
 {
 	FILE *f = fopen("/proc/self/maps", "r");
-	unsigned long long lo, hi, ino;
-	unsigned n = 0;
+	unsigned long long lo, hi, ino, bytes = 0;
 	char line[512];
 	struct stat st;
 
@@ -794,10 +797,10 @@ windows_mapped(struct arena *a)
 		tap_bail("/proc/self/maps or the memfd: %s", strerror(errno));
 	while (fgets(line, sizeof line, f) != NULL)
 		if (sscanf(line, "%llx-%llx %*s %*s %*s %llu", &lo, &hi,
-		    &ino) == 3 && hi - lo == GIB && ino == st.st_ino)
-			n++;
+		    &ino) == 3 && ino == st.st_ino)
+			bytes += hi - lo;
 	fclose(f);
-	return n;
+	return (unsigned)(bytes / GIB);
 }
 
 /*
