@@ -1,6 +1,8 @@
 /*
- * unit-arena.c: the memfd arena on its own (src/arena.c): slots, the
- * address table under map/unmap/zero/move, hole-aware reads, fork cloning.
+ * unit-arena.c: the memfd arena on its own (src/arena.c, arena-view.c):
+ * slots, the address table under map/unmap/zero/move, hole-aware reads,
+ * first reads each way and the measuring between them, the view lent for
+ * reading in place, the cap on windows mapped, fork cloning.
  * Tracee addresses here are just numbers; the "tracee's" own view of the
  * file is a second MAP_SHARED mapping of arena_fd().
  */
