@@ -29,9 +29,31 @@ const struct cmd_entry cmd_stats_entry = {
 	.exec = cmd_stats_exec,
 };
 
+/* smaps, read once a `stats` needs a region's VmFlags. */
+struct stats_smaps {
+	struct maps maps;
+	bool read;
+};
+
+/* Whether smaps calls r sealed (mseal): read on first use. */
+static bool
+region_sealed(struct proc *p, const struct region *r, struct stats_smaps *sm)
+{
+	const struct region *s;
+
+	if (!sm->read) {
+		sm->read = true;
+		if (maps_read_smaps(proc_access_tid(p), &sm->maps, NULL) != 0)
+			sm->maps = (struct maps){ 0 };
+	}
+	s = maps_find(&sm->maps, r->start);
+	return s != NULL && (s->advice & REGION_SEALED) != 0;
+}
+
 /* Why region i of maps is not in the arena. */
 static const char *
-copy_reason(const struct proc *p, const struct maps *maps, size_t i)
+copy_reason(struct proc *p, const struct maps *maps, size_t i,
+    struct stats_smaps *sm)
 {
 	const struct region *r = &maps->regions[i];
 
@@ -59,6 +81,8 @@ copy_reason(const struct proc *p, const struct maps *maps, size_t i)
 	if (i > 0 && maps->regions[i - 1].end == r->start &&
 	    maps->regions[i - 1].name[0] == '/')
 		return "exec's .bss";
+	if (region_sealed(p, r, sm))
+		return "sealed (mseal)";
 	return "not redirected";
 }
 
@@ -91,6 +115,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 {
 	uint64_t shared_regions = 0, shared_bytes = 0, copy_regions = 0;
 	struct arena_stats as = { 0 };
+	struct stats_smaps sm = { .read = false };
 	struct arena_first_costs fc;
 	struct mem_stats ms;
 	struct maps maps;
@@ -146,7 +171,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 
 		if (strcmp(mem_region_access(ctx->proc, r), "shared") == 0)
 			continue;
-		why = copy_reason(ctx->proc, &maps, i);
+		why = copy_reason(ctx->proc, &maps, i, &sm);
 		if (!ctx->json) {
 			fprintf(f, "  %012" PRIx64 "-%012" PRIx64 " %-17s %s\n",
 			    r->start, r->end, why, r->name);
@@ -165,5 +190,6 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		    "%" PRIu64 " bytes searched in place\n",
 		    ms.fast_accesses, ms.slow_accesses, ms.searched_in_place);
 	maps_free(&maps);
+	maps_free(&sm.maps);
 	return CMD_OK;
 }

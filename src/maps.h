@@ -28,6 +28,8 @@ struct region {
 /*
  * What a program sets on its mappings by madvise and mlock, as smaps'
  * VmFlags show it: a mapping that ptinspect replaces gets them again.
+ * And mseal, which no mapping ptinspect replaces can have (`stats` says
+ * why such memory is private).
  */
 enum region_advice {
 	REGION_LOCKED = 1 << 0,		/* "lo": mlock */
@@ -38,6 +40,7 @@ enum region_advice {
 	REGION_MERGEABLE = 1 << 5,	/* "mg": MADV_MERGEABLE */
 	REGION_RANDOM = 1 << 6,		/* "rr": MADV_RANDOM */
 	REGION_SEQUENTIAL = 1 << 7,	/* "sr": MADV_SEQUENTIAL */
+	REGION_SEALED = 1 << 8,		/* "sl": mseal (Linux 6.10) */
 };
 
 struct maps {

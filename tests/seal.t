@@ -10,7 +10,8 @@
 # there; every refusal still keeps the bytes (a whole munmap's lane gives
 # the extent back, a hole's munmap and MAP_FIXED over it go only once
 # they worked), and at the pause `maps` shows the sealed memory as the
-# memfd's still ("access":"shared": the extent was given back).
+# memfd's still ("access":"shared": the extent was given back). `stats`
+# names sealed private memory as such.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -37,6 +38,13 @@ said 0 "made private in place"
 pti_run --batch -- "$prog"
 tap_is "$TAP_RC" 0 "sealed with room for the copy: the program's checks pass"
 said 0 "with room for the copy"
+
+# `stats` says why the sealed memory is private: smaps' VmFlags "sl".
+pti_run --batch --json --pause-on-exit -ex stats -- "$prog" seal
+sealed=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^sealed 0x//p')
+tap_is "$(pti_json_eval stats "[c['reason'] for c in o['copy']
+	if int(c['start'], 16) == 0x$sealed]")" "['sealed (mseal)']" \
+	"stats: the sealed 1 MiB is private as \"sealed (mseal)\""
 
 for mode in seal tight; do
 	tap_run env PTI_TEST_TAG="$pti_tag" PTI_TEST_PRIVATE_FAIL=1 \
