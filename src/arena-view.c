@@ -439,37 +439,31 @@ arena_read_any(struct arena *a, uint64_t addr, void *buf, size_t len)
 		run = arena_run(a, off + done, off + n, ARENA_SEEN, false) -
 		    (off + done);
 		way = arena_first_way(&run, false, &timed);
-		if (!timed) {
-			arena_first.untimed += run;
-			if (way == ARENA_FIRST_VIEW)
-				arena_read_view(a, off + done, dst + done, run);
-			else
-				arena_pread(a, off + done, dst + done, run);
-		} else if (way == ARENA_FIRST_VIEW) {
-			/* Touched first, then copied: the two apart. */
-			t0 = monotonic_ns();
-			arena_map_view(a, off + done, run, true);
-			arena_first_cost(&arena_first.touch_ns,
-			    monotonic_ns() - t0, run);
-			t0 = monotonic_ns();
+		t0 = timed ? monotonic_ns() : 0;
+		if (way == ARENA_FIRST_VIEW) {
+			/* A timed run is touched first: the two apart. */
+			if (timed) {
+				arena_map_view(a, off + done, run, true);
+				arena_first_cost(&arena_first.touch_ns,
+				    monotonic_ns() - t0, run);
+				t0 = monotonic_ns();
+			}
 			arena_read_view(a, off + done, dst + done, run);
-			arena_first_cost(&arena_first.copy_ns,
-			    monotonic_ns() - t0, run);
+			a->first_viewed += run;
 		} else {
-			t0 = monotonic_ns();
 			arena_pread(a, off + done, dst + done, run);
-			arena_first_cost(&arena_first.pread_ns,
-			    monotonic_ns() - t0, run);
+			a->streamed += run;
 		}
 		if (timed) {
+			arena_first_cost(way == ARENA_FIRST_VIEW ?
+			    &arena_first.copy_ns : &arena_first.pread_ns,
+			    monotonic_ns() - t0, run);
 			arena_first.untimed = 0;
 			arena_first.next_timed = way == ARENA_FIRST_PREAD ?
 			    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD;
+		} else {
+			arena_first.untimed += run;
 		}
-		if (way == ARENA_FIRST_VIEW)
-			a->first_viewed += run;
-		else
-			a->streamed += run;
 		arena_mark(a, off + done, run, ARENA_SEEN);
 	}
 	return n;

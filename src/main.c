@@ -837,6 +837,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
+	const char *first_read;
 	struct tui_opts tui;
 	int first, status;
 	size_t i;
@@ -844,9 +845,8 @@ main(int argc, char **argv)
 	first = parse_options(argc, argv, &o);
 	task_add_forget_hook(unwind_forget);
 	/* The tests' way to take each first-read way on any host. */
-	if (getenv("PTI_TEST_FIRST_READ") != NULL)
-		arena_set_first_way(
-		    strcmp(getenv("PTI_TEST_FIRST_READ"), "view") == 0 ?
+	if ((first_read = getenv("PTI_TEST_FIRST_READ")) != NULL)
+		arena_set_first_way(strcmp(first_read, "view") == 0 ?
 		    ARENA_FIRST_VIEW : ARENA_FIRST_PREAD);
 	if (o.core_file != NULL || o.snapshot_dir != NULL) {
 		status = run_post(&o, argv[first]);

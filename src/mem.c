@@ -152,6 +152,12 @@ mem_find(struct proc *p, const struct maps *maps,
 	if (needle_len == 0)
 		return set_error(errp, "empty pattern");
 	s.buf = xmalloc(s.cap);
+	/*
+	 * The arena as the program's calls so far left it, once: no stop is
+	 * handled until the search is done, and in-place reads do not sync.
+	 */
+	if (p->core == NULL)
+		redirect_sync(p);
 	for (i = 0; i < nregions && !s.stopped; i++) {
 		const struct region *r = &regions[i];
 
@@ -580,17 +586,16 @@ mem_find_range(struct mem_search *s, uint64_t start, uint64_t end)
 			mem_find_in(s, s->buf, have, at - keep, keep);
 			mem_find_in(s, view, got, at, got);
 			mem_stats.searched_in_place += got;
+			at += got;
 			if (got < s->needle_len - 1) {
 				/* The seam holds all of it: keep its tail. */
-				at += got;
 				keep = have < s->needle_len - 1 ?
 				    have : s->needle_len - 1;
 				memmove(s->buf, s->buf + have - keep, keep);
-				continue;
+			} else {
+				keep = s->needle_len - 1;
+				memcpy(s->buf, view + got - keep, keep);
 			}
-			at += got;
-			keep = s->needle_len - 1;
-			memcpy(s->buf, view + got - keep, keep);
 			continue;
 		}
 		got = mem_copy(s->p, at, s->buf + keep, want, false, &err);
@@ -641,12 +646,10 @@ mem_find_in(struct mem_search *s, const unsigned char *buf, size_t len,
 static int
 mem_find_in_arena(struct mem_search *s, const struct region *r)
 {
+	struct arena *a = redirect_arena(s->p);
 	uint64_t off, avail, at = r->start, rs, re;
 	uint64_t run_start = 0, run_end = 0;
-	struct arena *a;
 
-	redirect_sync(s->p);
-	a = redirect_arena(s->p);
 	if (a == NULL || !arena_lookup(a, r->start, &off, &avail) ||
 	    avail < r->end - r->start)
 		return -1;
