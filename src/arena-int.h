@@ -89,6 +89,17 @@ struct arena {
 	size_t nfree;
 	size_t free_cap;
 
+	/*
+	 * Freed file ranges whose pages stay for reuse (arena.c, "Reuse"):
+	 * sorted, disjoint, outside every extent; zeroed or punched before
+	 * any tracee mapping reaches them again.
+	 */
+	struct arena_range *kept;
+	size_t nkept;
+	size_t kept_cap;
+	uint64_t kept_bytes;		/* their length, all told */
+	uint64_t reused;		/* bytes of kept data zeroed for reuse */
+
 	/* File ranges arena_unmap_later left to punch, in call order. */
 	struct arena_range *pending;
 	size_t npending;

@@ -31,6 +31,29 @@
  * (arena_unmap_later). Until they are done, every call that could hand
  * the file range out again, copy it or count it does them first.
  *
+ * Reuse. Natively the kernel frees a page when a program unmaps it, and
+ * allocates and zeroes a new one at the next fault; a memfd page costs
+ * more both ways here (bench/page-cost: about +0.9 us a first write, +0.4
+ * us to punch), and programs unmap and map again all the time (malloc's
+ * trimmed heap and big blocks, pymalloc's arenas, V8's pages). So a file
+ * range the tracee has unmapped is kept, not punched, within a budget of
+ * ARENA_KEEP_DEFAULT bytes for all of this ptinspect's arenas (the
+ * tracee's pages are gone; only the memfd holds them): a slot's last
+ * extent when the slot is freed, and the emulated heap's shrink
+ * (arena_unmap_keep). A kept range is stale: it is on the kept list
+ * (sorted, disjoint, outside every extent) until a mapping needs its
+ * file offsets, and then its pages that hold data are zeroed by pwrite,
+ * in place (arena_alloc for a new slot's mapping length, arena_reclaim
+ * for the heap's growth), while headroom is punched (mremap growth maps
+ * it without asking). The tracee then faults on a page already in the
+ * memfd: about 1.7 us a page against 4.2 for a new one, zeroing
+ * included (this VM, 64 MiB mapped, written and unmapped). Past the
+ * budget, freed ranges are punched as before; a fork's copy and a pause
+ * punch every kept range (arena_drop_kept), and so does a slot punched
+ * whole. What it costs: up to the budget of memory the system would have
+ * had back, and pages zeroed for a mapping stay allocated if the program
+ * never touches them.
+ *
  * fork. The child's memfd gets a copy of every data range of the parent's
  * (SEEK_DATA/SEEK_HOLE, then copy_file_range, which the kernel does
  * without touching either mapping: about 0.1-0.3 s for 256 MiB here) and
@@ -76,12 +99,25 @@ static uint64_t arena_round_up(uint64_t x, uint64_t to);
 static void arena_ext_insert(struct arena *a, size_t i,
     const struct arena_extent *e);
 static void arena_ext_split(struct arena *a, uint64_t addr);
-static void arena_remove(struct arena *a, uint64_t start, uint64_t end);
+static void arena_remove(struct arena *a, uint64_t start, uint64_t end,
+    bool keep_in_slot);
 static size_t arena_slot_index(const struct arena *a, uint64_t off);
 static struct arena_slot *arena_slot_of(const struct arena *a, uint64_t off);
-static void arena_slot_unref(struct arena *a, uint64_t slot);
+/* How a freed slot's file range ends (arena_slot_free). */
+enum slot_end {
+	SLOT_PUNCH,		/* punched here, whole */
+	SLOT_PUNCHED,		/* the caller punched it, whole */
+	SLOT_KEPT,		/* its data is on the kept list */
+};
+
+static void arena_slot_unref(struct arena *a, uint64_t slot, uint64_t off,
+    uint64_t len);
 static void arena_slot_free(struct arena *a, struct arena_slot *s,
-    bool punched);
+    enum slot_end end);
+static void arena_kept_add(struct arena *a, uint64_t off, uint64_t len);
+static void arena_kept_cut(struct arena *a, uint64_t off, uint64_t len,
+    enum slot_end how);
+static void arena_zero_file(struct arena *a, uint64_t off, uint64_t len);
 static void arena_free_insert(struct arena *a, uint64_t off, uint64_t len);
 static bool arena_take(struct arena *a, uint64_t size, uint64_t align,
     uint64_t *off);
@@ -95,6 +131,22 @@ static uint64_t
 arena_round_up(uint64_t x, uint64_t to)
 {
 	return (x + to - 1) / to * to;
+}
+
+/* Reuse: the budget, and what all arenas keep of it. */
+static uint64_t keep_budget = ARENA_KEEP_DEFAULT;
+static uint64_t kept_total;
+
+void
+arena_set_keep_budget(uint64_t bytes)
+{
+	keep_budget = bytes;
+}
+
+bool
+arena_may_keep(uint64_t len)
+{
+	return len <= keep_budget && kept_total <= keep_budget - len;
 }
 
 struct arena *
@@ -203,8 +255,11 @@ arena_adopt_fd(struct arena *a, int fd, char **errp)
 	}
 	a->win_oldest = a->win_count = 0;
 	arena_free_leaves(a);
-	/* The old file goes, and its punches still to do with it. */
+	/* The old file goes, and its punches and kept pages with it. */
 	a->npending = 0;
+	kept_total -= a->kept_bytes;
+	a->kept_bytes = 0;
+	a->nkept = 0;
 	close(a->fd);
 	a->fd = fd;
 	return 0;
@@ -288,6 +343,8 @@ arena_free(struct arena *a)
 	free(a->slots);
 	free(a->free);
 	free(a->pending);
+	kept_total -= a->kept_bytes;
+	free(a->kept);
 	free(a);
 }
 
@@ -350,6 +407,10 @@ arena_alloc(struct arena *a, uint64_t len, uint64_t *off, char **errp)
 				    (unsigned long long)len);
 		}
 	}
+	/* Kept pages: zeroed for the mapping, punched in its headroom. */
+	arena_kept_cut(a, *off, plen < size ? plen : size, SLOT_KEPT);
+	if (size > plen)
+		arena_kept_cut(a, *off + plen, size - plen, SLOT_PUNCH);
 	i = arena_slot_index(a, *off);
 	if (a->nslots == a->slots_cap) {
 		a->slots_cap *= 2;
@@ -400,7 +461,7 @@ arena_slot_give_back(struct arena *a, uint64_t off, bool punched)
 	if (s == NULL || s->off != off || s->nextents != 0)
 		fatalx("arena_release: 0x%llx: not an unmapped slot",
 		    (unsigned long long)off);
-	arena_slot_free(a, s, punched);
+	arena_slot_free(a, s, punched ? SLOT_PUNCHED : SLOT_PUNCH);
 }
 
 void
@@ -413,6 +474,25 @@ void
 arena_release_punched(struct arena *a, uint64_t off)
 {
 	arena_slot_give_back(a, off, true);
+}
+
+void
+arena_release_kept(struct arena *a, uint64_t slot, uint64_t off,
+    uint64_t len)
+{
+	struct arena_slot *s = arena_slot_of(a, slot);
+
+	if (s == NULL || s->off != slot || s->nextents != 0 || off < slot ||
+	    len > s->size || off - slot > s->size - len)
+		fatalx("arena_release_kept: 0x%llx: not an unmapped slot",
+		    (unsigned long long)slot);
+	len = arena_round_up(len, PTI_PAGE_SIZE);
+	if (!arena_may_keep(len)) {
+		arena_slot_free(a, s, SLOT_PUNCH);
+		return;
+	}
+	arena_kept_add(a, off, len);
+	arena_slot_free(a, s, SLOT_KEPT);
 }
 
 bool
@@ -443,9 +523,13 @@ arena_slot_of(const struct arena *a, uint64_t off)
 	return off < s->off + s->size ? s : NULL;
 }
 
-/* One extent of the slot at file offset slot is gone. */
+/*
+ * One extent of the slot at file offset slot is gone, file range [off,
+ * off + len): the last one frees the slot, its range kept if the budget
+ * allows.
+ */
 static void
-arena_slot_unref(struct arena *a, uint64_t slot)
+arena_slot_unref(struct arena *a, uint64_t slot, uint64_t off, uint64_t len)
 {
 	struct arena_slot *s = arena_slot_of(a, slot);
 
@@ -454,16 +538,22 @@ arena_slot_unref(struct arena *a, uint64_t slot)
 		    (unsigned long long)slot);
 	if (--s->nextents > 0)
 		return;
-	arena_slot_free(a, s, false);
+	if (!arena_may_keep(len)) {
+		arena_slot_free(a, s, SLOT_PUNCH);
+		return;
+	}
+	arena_kept_add(a, off, len);
+	arena_slot_free(a, s, SLOT_KEPT);
 }
 
 /*
- * s leaves the slots for the free space, its file range punched first
- * (whatever may still be in it, it is zeros before anyone gets it), or
- * already punched by the caller.
+ * s leaves the slots for the free space. Its pages are zeros or holes
+ * before anyone gets them again: punched whole here or by the caller, or
+ * kept (whatever data the slot holds is on the kept list then: its
+ * extents' ranges went there or were punched).
  */
 static void
-arena_slot_free(struct arena *a, struct arena_slot *s, bool punched)
+arena_slot_free(struct arena *a, struct arena_slot *s, enum slot_end end)
 {
 	uint64_t off = s->off, size = s->size;
 	size_t i = (size_t)(s - a->slots);
@@ -471,11 +561,168 @@ arena_slot_free(struct arena *a, struct arena_slot *s, bool punched)
 	memmove(&a->slots[i], &a->slots[i + 1],
 	    (a->nslots - i - 1) * sizeof(*a->slots));
 	a->nslots--;
-	if (punched)
+	if (end == SLOT_KEPT) {
 		arena_mark(a, off, size, 0);
-	else
-		arena_punch(a, off, size);
+	} else {
+		/* The kept ranges in it become holes with it. */
+		arena_kept_cut(a, off, size, SLOT_PUNCHED);
+		if (end == SLOT_PUNCHED)
+			arena_mark(a, off, size, 0);
+		else
+			arena_punch(a, off, size);
+	}
 	arena_free_insert(a, off, size);
+}
+
+/* ---- reuse ---- */
+
+/* [off, off + len), outside every extent and kept range, is kept. */
+static void
+arena_kept_add(struct arena *a, uint64_t off, uint64_t len)
+{
+	struct arena_range *prev;
+	size_t i;
+
+	if (len == 0)
+		return;
+	arena_mark(a, off, len, 0);
+	a->kept_bytes += len;
+	kept_total += len;
+	i = sorted_upper_bound(a->kept, a->nkept, sizeof(*a->kept),
+	    offsetof(struct arena_range, off), off);
+	prev = i > 0 ? &a->kept[i - 1] : NULL;
+	if (prev != NULL && prev->off + prev->len == off) {
+		prev->len += len;
+		if (i < a->nkept && off + len == a->kept[i].off) {
+			prev->len += a->kept[i].len;
+			memmove(&a->kept[i], &a->kept[i + 1],
+			    (a->nkept - i - 1) * sizeof(*a->kept));
+			a->nkept--;
+		}
+		return;
+	}
+	if (i < a->nkept && off + len == a->kept[i].off) {
+		a->kept[i].off = off;
+		a->kept[i].len += len;
+		return;
+	}
+	if (a->nkept == a->kept_cap) {
+		a->kept_cap = a->kept_cap ? 2 * a->kept_cap : 8;
+		a->kept = xreallocarray(a->kept, a->kept_cap,
+		    sizeof(*a->kept));
+	}
+	memmove(&a->kept[i + 1], &a->kept[i],
+	    (a->nkept - i) * sizeof(*a->kept));
+	a->kept[i] = (struct arena_range){ off, len };
+	a->nkept++;
+}
+
+/*
+ * [off, off + len) leaves the kept list, its kept pages zeroed
+ * (SLOT_KEPT: a mapping is about to use them), punched (SLOT_PUNCH), or
+ * left to the caller, who punches them (SLOT_PUNCHED).
+ */
+static void
+arena_kept_cut(struct arena *a, uint64_t off, uint64_t len,
+    enum slot_end how)
+{
+	uint64_t end = off + len, s, e;
+	struct arena_range *r;
+	size_t i;
+
+	i = sorted_upper_bound(a->kept, a->nkept, sizeof(*a->kept),
+	    offsetof(struct arena_range, off), off);
+	if (i > 0 && a->kept[i - 1].off + a->kept[i - 1].len > off)
+		i--;
+	while (i < a->nkept && a->kept[i].off < end) {
+		r = &a->kept[i];
+		s = r->off > off ? r->off : off;
+		e = r->off + r->len < end ? r->off + r->len : end;
+		a->kept_bytes -= e - s;
+		kept_total -= e - s;
+		if (how == SLOT_KEPT)
+			arena_zero_file(a, s, e - s);
+		else if (how == SLOT_PUNCH)
+			arena_punch(a, s, e - s);
+		if (s > r->off && e < r->off + r->len) {
+			/* The middle goes: the tail becomes a range. */
+			if (a->nkept == a->kept_cap) {
+				a->kept_cap *= 2;
+				a->kept = xreallocarray(a->kept, a->kept_cap,
+				    sizeof(*a->kept));
+				r = &a->kept[i];
+			}
+			memmove(&a->kept[i + 2], &a->kept[i + 1],
+			    (a->nkept - i - 1) * sizeof(*a->kept));
+			a->kept[i + 1] = (struct arena_range){ e,
+			    r->off + r->len - e };
+			a->nkept++;
+			r->len = s - r->off;
+			return;
+		}
+		if (s > r->off) {
+			r->len = s - r->off;
+			i++;
+		} else if (e < r->off + r->len) {
+			r->len = r->off + r->len - e;
+			r->off = e;
+			return;
+		} else {
+			memmove(r, r + 1, (a->nkept - i - 1) * sizeof(*r));
+			a->nkept--;
+		}
+	}
+}
+
+/*
+ * The pages of [off, off + len) that hold data become zeros, in place:
+ * pwrite from a zero buffer, run by run of data (holes stay holes). What
+ * cannot be written is punched: zeros either way.
+ */
+static void
+arena_zero_file(struct arena *a, uint64_t off, uint64_t len)
+{
+	static const char zeros[256 << 10];
+	off_t data = (off_t)off, end = (off_t)(off + len), hole;
+	ssize_t n;
+
+	arena_mark(a, off, len, 0);
+	while (data < end) {
+		data = lseek(a->fd, data, SEEK_DATA);
+		if (data < 0 || data >= end)
+			return;
+		hole = lseek(a->fd, data, SEEK_HOLE);
+		if (hole < 0 || hole > end)
+			hole = end;
+		while (data < hole) {
+			n = pwrite(a->fd, zeros, (size_t)(hole - data) <
+			    sizeof(zeros) ? (size_t)(hole - data) :
+			    sizeof(zeros), data);
+			if (n <= 0) {
+				arena_punch(a, (uint64_t)data,
+				    (uint64_t)(end - data));
+				return;
+			}
+			a->reused += (uint64_t)n;
+			data += n;
+		}
+	}
+}
+
+void
+arena_reclaim(struct arena *a, uint64_t off, uint64_t len)
+{
+	arena_punch_pending(a);
+	arena_kept_cut(a, off, arena_round_up(len, PTI_PAGE_SIZE),
+	    SLOT_KEPT);
+}
+
+void
+arena_drop_kept(struct arena *a)
+{
+	arena_punch_pending(a);
+	while (a->nkept > 0)
+		arena_kept_cut(a, a->kept[0].off, a->kept[0].len, SLOT_PUNCH);
 }
 
 static void
@@ -621,12 +868,16 @@ arena_ext_split(struct arena *a, uint64_t addr)
 
 /*
  * Drops [start, end) from the table: the file ranges behind it are punched
- * and slots nobody references any more are freed.
+ * (kept, with keep_in_slot, within the budget) and slots nobody references
+ * any more are freed.
  */
 static void
-arena_remove(struct arena *a, uint64_t start, uint64_t end)
+arena_remove(struct arena *a, uint64_t start, uint64_t end,
+    bool keep_in_slot)
 {
-	size_t i, j, k;
+	const struct arena_extent *e;
+	struct arena_slot *s;
+	size_t i, j;
 
 	if (start >= end)
 		return;
@@ -634,14 +885,20 @@ arena_remove(struct arena *a, uint64_t start, uint64_t end)
 	arena_ext_split(a, end);
 	i = arena_ext_index(a, start);
 	for (j = i; j < a->next && a->ext[j].start < end; j++) {
-		/* A slot's last extent: the whole slot is punched below. */
-		if (arena_slot_of(a, a->ext[j].slot)->nextents > 1)
-			arena_punch(a, a->ext[j].off,
-			    a->ext[j].end - a->ext[j].start);
-		a->ext_bytes -= a->ext[j].end - a->ext[j].start;
+		e = &a->ext[j];
+		a->ext_bytes -= e->end - e->start;
+		s = arena_slot_of(a, e->slot);
+		if (s == NULL || s->nextents <= 1) {
+			/* A slot's last extent frees the slot. */
+			arena_slot_unref(a, e->slot, e->off, e->end - e->start);
+			continue;
+		}
+		s->nextents--;
+		if (keep_in_slot && arena_may_keep(e->end - e->start))
+			arena_kept_add(a, e->off, e->end - e->start);
+		else
+			arena_punch(a, e->off, e->end - e->start);
 	}
-	for (k = i; k < j; k++)
-		arena_slot_unref(a, a->ext[k].slot);
 	memmove(&a->ext[i], &a->ext[j], (a->next - j) * sizeof(*a->ext));
 	a->next -= j - i;
 }
@@ -667,21 +924,30 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 	e.end = start + len;
 	e.off = off;
 	e.slot = s->off;
-	arena_remove(a, start, start + len);
+	arena_remove(a, start, start + len, false);
 	arena_ext_insert(a, arena_ext_index(a, start), &e);
 }
 
 void
 arena_unmap(struct arena *a, uint64_t start, uint64_t len)
 {
-	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
+	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE),
+	    false);
+}
+
+void
+arena_unmap_keep(struct arena *a, uint64_t start, uint64_t len)
+{
+	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE),
+	    true);
 }
 
 void
 arena_unmap_later(struct arena *a, uint64_t start, uint64_t len)
 {
 	a->punch_later = true;
-	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE));
+	arena_remove(a, start, start + arena_round_up(len, PTI_PAGE_SIZE),
+	    false);
 	a->punch_later = false;
 }
 
@@ -761,7 +1027,7 @@ arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 	old_len = arena_round_up(old_len, PTI_PAGE_SIZE);
 	new_len = arena_round_up(new_len, PTI_PAGE_SIZE);
 	if (new_len < old_len)
-		arena_remove(a, old_start + new_len, old_start + old_len);
+		arena_remove(a, old_start + new_len, old_start + old_len, false);
 	keep = new_len < old_len ? new_len : old_len;
 	arena_ext_split(a, old_start);
 	arena_ext_split(a, old_start + keep);
@@ -791,7 +1057,7 @@ arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 		a->ext_bytes -= moved[k].end - moved[k].start;
 	if (n > 0)
 		moved[n - 1].end += grow;
-	arena_remove(a, new_start, new_start + new_len);
+	arena_remove(a, new_start, new_start + new_len, false);
 	for (k = 0; k < n; k++) {
 		moved[k].start = moved[k].start - old_start + new_start;
 		moved[k].end = moved[k].end - old_start + new_start;
@@ -888,7 +1154,7 @@ arena_clone(struct arena *src, struct arena *dst, char **errp)
 	if (dst->next != 0 || dst->nslots != 0)
 		return set_error(errp, "arena: clone into an arena in use");
 	/* Freed space must reach the child as holes. */
-	arena_punch_pending(src);
+	arena_drop_kept(src);
 	for (;;) {
 		data = lseek(src->fd, hole, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
@@ -937,6 +1203,8 @@ arena_get_stats(struct arena *a, struct arena_stats *out)
 	out->bytes = a->ext_bytes;
 	out->streamed_bytes = a->streamed;
 	out->first_viewed_bytes = a->first_viewed;
+	out->kept_bytes = a->kept_bytes;
+	out->reused_bytes = a->reused;
 	out->resident_bytes = fstat(a->fd, &st) == 0
 	    ? (uint64_t)st.st_blocks * 512 : 0;
 }

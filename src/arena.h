@@ -41,7 +41,23 @@ struct arena_stats {
 	uint64_t resident_bytes;	/* memfd blocks allocated (st_blocks) */
 	uint64_t streamed_bytes;	/* first bulk reads served by pread */
 	uint64_t first_viewed_bytes;	/* ... and through the view */
+	uint64_t kept_bytes;		/* freed file ranges kept for reuse */
+	uint64_t reused_bytes;		/* kept pages zeroed for a mapping */
 };
+
+/*
+ * Freed memory kept for reuse (arena.c, "Reuse"). When the tracee unmaps
+ * redirected memory, its pages may stay in the memfd, stale, instead of
+ * being punched: up to a budget of bytes shared by every arena of this
+ * ptinspect (ARENA_KEEP_DEFAULT; 0 punches everything at once, as
+ * natively the kernel frees the pages). The next mapping handed those
+ * file offsets gets them zeroed first, which costs the program a fault
+ * on a page already there instead of the allocation of a new one.
+ */
+#define ARENA_KEEP_DEFAULT (64ULL << 20)
+void arena_set_keep_budget(uint64_t bytes);
+/* Could len more bytes be kept now? */
+bool arena_may_keep(uint64_t len);
 
 /*
  * How a bulk read takes pages never read before: ARENA_FIRST_MEASURE (the
@@ -108,6 +124,13 @@ uint64_t arena_slot_room(const struct arena *a, uint64_t off);
 void arena_release(struct arena *a, uint64_t off);
 /* The same for a slot whose file range the caller has punched. */
 void arena_release_punched(struct arena *a, uint64_t off);
+/*
+ * The same for a slot whose one extent, [off, off + len) of the file,
+ * the tracee has unmapped and nobody punched: kept for reuse if the
+ * budget allows, the whole slot punched otherwise.
+ */
+void arena_release_kept(struct arena *a, uint64_t slot, uint64_t off,
+    uint64_t len);
 /* Is off a slot handed out and not mapped (arena_release's to give)? */
 bool arena_slot_unmapped(const struct arena *a, uint64_t off);
 
@@ -132,6 +155,21 @@ void arena_zero(struct arena *a, uint64_t start, uint64_t len);
  * runs the pending punches first, so nothing stale can reappear.
  */
 void arena_unmap_later(struct arena *a, uint64_t start, uint64_t len);
+/*
+ * The emulated brk heap's shrink: arena_unmap, but the file ranges left
+ * in the heap's slot are kept for reuse (within the budget) rather than
+ * punched; arena_reclaim gives them back, zeroed, before the heap maps
+ * them again.
+ */
+void arena_unmap_keep(struct arena *a, uint64_t start, uint64_t len);
+/*
+ * Before file range [off, off + len) of a slot handed out is mapped into
+ * the tracee again: kept pages in it are zeroed (arena_alloc does this
+ * for a new slot itself).
+ */
+void arena_reclaim(struct arena *a, uint64_t off, uint64_t len);
+/* Punches every kept range: the pages go back to the system now. */
+void arena_drop_kept(struct arena *a);
 /*
  * The tracee's munmap of exactly one extent, its slot's only one: the
  * extent leaves the table, but its slot stays, neither punched nor free,

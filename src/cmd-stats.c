@@ -145,6 +145,8 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		json_put_uint(&j, "shared_bytes", shared_bytes);
 		json_put_uint(&j, "copy_regions", copy_regions);
 		json_put_uint(&j, "resident_bytes", as.resident_bytes);
+		json_put_uint(&j, "kept_bytes", as.kept_bytes);
+		json_put_uint(&j, "reused_bytes", as.reused_bytes);
 		json_put_uint(&j, "streamed_bytes", as.streamed_bytes);
 		json_put_uint(&j, "first_viewed_bytes", as.first_viewed_bytes);
 		json_put_uint(&j, "searched_in_place", ms.searched_in_place);
@@ -162,6 +164,9 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
 		    "(memfd resident %" PRIu64 " bytes)\n", shared_regions,
 		    shared_bytes, as.resident_bytes);
+		fprintf(f, "freed memory: %" PRIu64 " bytes kept for reuse, "
+		    "%" PRIu64 " bytes zeroed for reuse so far\n",
+		    as.kept_bytes, as.reused_bytes);
 		print_first_reads(f, &as, &fc);
 		fprintf(f, "copy:   %" PRIu64 " regions\n", copy_regions);
 	}

@@ -74,6 +74,7 @@ enum {
 	OPT_SOURCE_DIR,
 	OPT_CORE,
 	OPT_SNAPSHOT,
+	OPT_REUSE_FREED,
 };
 
 static const char usage_line[] =
@@ -125,6 +126,9 @@ static const char help_text[] =
     "                          seccomp filter (slow; for comparison)\n"
     "      --no-redirect       leave the program's memory private: no\n"
     "                          shared memfd, every access by syscall\n"
+    "      --reuse-freed=SIZE  keep up to SIZE (64M; K, M, G) of memory\n"
+    "                          the programs unmap, to hand back zeroed at\n"
+    "                          their next mappings; 0: give it back at once\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
     "\n"
@@ -266,6 +270,37 @@ parse_duration(const char *s)
 	if (v > (double)LONG_MAX / 2)
 		return -1;
 	return v > 0 && v < 1 ? 1 : (long)(v + 0.999);
+}
+
+/*
+ * A size in bytes: a whole number with an optional unit K, M or G (of
+ * 1024). 0 and *bytes, or -1 if invalid.
+ */
+static int
+parse_size(const char *s, uint64_t *bytes)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || errno != 0 || *s < '0' || *s > '9')
+		return -1;
+	if (*end != '\0') {
+		switch (*end) {
+		case 'K': case 'k': shift = 10; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'G': case 'g': shift = 30; break;
+		default: return -1;
+		}
+		if (end[1] != '\0')
+			return -1;
+	}
+	if (v > (UINT64_MAX >> shift))
+		return -1;
+	*bytes = (uint64_t)v << shift;
+	return 0;
 }
 
 /* A signal by name (TERM, SIGTERM, sigterm) or number; -1 if unknown. */
@@ -414,10 +449,12 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "source-dir", required_argument, NULL, OPT_SOURCE_DIR },
 		{ "core", required_argument, NULL, OPT_CORE },
 		{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+		{ "reuse-freed", required_argument, NULL, OPT_REUSE_FREED },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t bytes;
 	long ms;
 	int c;
 
@@ -492,6 +529,13 @@ parse_options(int argc, char **argv, struct options *o)
 				    "kill-after", optarg));
 			*(c == OPT_TIMEOUT ? &o->timeout_ms :
 			    &o->kill_after_ms) = ms;
+			break;
+		case OPT_REUSE_FREED:
+			if (parse_size(optarg, &bytes) != 0)
+				usage_error(xstrfmt("--reuse-freed=%s: not a "
+				    "size (such as 0, 4096, 512K, 64M, 1G)",
+				    optarg));
+			arena_set_keep_budget(bytes);
 			break;
 		case OPT_TIMEOUT_SIGNAL:
 			o->timeout_signal = parse_signal(optarg);

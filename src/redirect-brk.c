@@ -271,7 +271,9 @@ data_segment_bytes(pid_t tid)
  * brk as the kernel does it, in shared memory: the break moves within a
  * slot of HEAP_SLOT_BYTES, pages are mapped from the arena as it grows
  * (MAP_FIXED_NOREPLACE: like the kernel, never over another mapping) and
- * unmapped, punched, as it shrinks. It returns the new break, or the old
+ * unmapped as it shrinks, their file pages kept for reuse (zeroed when the
+ * heap grows over them again: arena_unmap_keep, arena_reclaim) or
+ * punched. It returns the new break, or the old
  * one when it cannot move. The pages are mapped or unmapped through the
  * stub (stub_send_brk) where it can: the brk's own stop and no other.
  * The slow way, calls injected at that stop, costs more stops: growing 1
@@ -343,14 +345,18 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	    (redirect_fd_transient(p) || rs->arena_fd_installed) &&
 	    (new_top < old_top ||
 	    !stub_in_range(p, old_top, new_top - old_top + PTI_PAGE_SIZE))) {
-		if (new_top > old_top)
+		if (new_top > old_top) {
+			/* Pages the heap gave back and kept: zeroed first. */
+			arena_reclaim(rs->arena, b->slot + (old_top - base),
+			    new_top - old_top);
 			stub_send_brk(t, regs, old_top, new_top - old_top,
 			    b->slot + (old_top - base),
 			    redirect_fd_transient(p) ? -1 :
 			    redirect_reserved_fd(), b->cur, want);
-		else
+		} else {
 			stub_send_brk(t, regs, new_top, old_top - new_top, 0,
 			    -1, b->cur, want);
+		}
 		b->cur = want;
 		return;
 	}
@@ -400,6 +406,8 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		 * Without the memfd (redirection ended: on_own_filter) the
 		 * heap grows with private memory, as the kernel's would.
 		 */
+		if (fd >= 0)
+			arena_reclaim(rs->arena, off, new_top - old_top);
 		r = inject_syscall(&inj, SYS_mmap, (long)old_top,
 		    (long)(new_top - old_top), PROT_READ | PROT_WRITE,
 		    fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE :
@@ -420,7 +428,8 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 		r = inject_syscall(&inj, SYS_munmap, (long)new_top,
 		    (long)(old_top - new_top), 0, 0, 0, 0);
 		if (r == 0) {
-			arena_unmap(rs->arena, new_top, old_top - new_top);
+			arena_unmap_keep(rs->arena, new_top,
+			    old_top - new_top);
 			b->cur = want;
 			/* The slot goes with its last page. */
 			if (new_top == base)

@@ -348,6 +348,15 @@ redirect_sync(struct proc *p)
 }
 
 void
+redirect_drop_kept(struct proc *p)
+{
+	const struct redirect_state *rs = redir_peek(p);
+
+	if (rs->arena != NULL)
+		arena_drop_kept(rs->arena);
+}
+
+void
 redirect_name_regions(struct proc *p, struct maps *maps)
 {
 	const struct redirect_state *rs = redir_peek(p);
@@ -397,8 +406,9 @@ redirect_munmap_by_stub(struct thread *t, const struct user_regs_struct *regs)
 	    redirect_mm_shared(p) ||
 	    !arena_unmap_keep_slot(rs->arena, addr, len, &off, &slot, &size))
 		return false;
-	stub_send_munmap(t, regs, off, slot, size, redirect_fd_transient(p) ?
-	    -1 : redirect_reserved_fd());
+	/* Pages kept for reuse are not the lane's to punch (size 0). */
+	stub_send_munmap(t, regs, off, slot, arena_may_keep(len) ? 0 : size,
+	    redirect_fd_transient(p) ? -1 : redirect_reserved_fd());
 	return true;
 }
 

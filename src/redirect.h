@@ -42,6 +42,9 @@ bool redirect_signal_stop(struct thread *t, int *sig);
 /* p's stub opens the memfd through this process now (the keeper's). */
 void redirect_retarget(struct proc *p);
 
+/* Gives back the freed pages p's arena keeps for reuse (a pause). */
+void redirect_drop_kept(struct proc *p);
+
 /* Brings p's arena up to date with the mmaps the stub finished. */
 void redirect_sync(struct proc *p);
 

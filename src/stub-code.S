@@ -211,7 +211,8 @@ pti_stub_lane_trap:
  * its return address here at the seccomp stop and let the call run), with
  * its result in rax; if it worked, the slot that was behind the range is
  * punched, fallocate(PUNCH_HOLE | KEEP_SIZE) of [LANE_OFFSET, + LANE_LEN)
- * on the memfd (kept, or opened for it and closed after). `how` says
+ * on the memfd (kept, or opened for it and closed after), unless
+ * LANE_LEN is 0: ptinspect keeps the pages for reuse. `how` says
  * LANE_SHARED if the punch was made, LANE_PRIVATE if it is left to
  * ptinspect; the result is munmap's. The pages are freed here, on the
  * program's CPU, as the kernel frees private ones in munmap: freed by
@@ -223,6 +224,8 @@ pti_stub_lane_trap:
 	movl $LANE_PRIVATE, D(LANE_HOW)
 	testq %rax, %rax
 	jnz 14f
+	cmpq $0, D(LANE_LEN)
+	je 14f
 	movq D(LANE_FD), %r8
 	testq %r8, %r8
 	jns 13f

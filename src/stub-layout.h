@@ -83,7 +83,7 @@ stub_tagged_fd(long fd)
  * Where a lane's batch code starts (stub-code.S), and the bytes of one of
  * its list's entries: addr, len, prot, offset.
  */
-#define LANE_BATCH_ENTRY 784
+#define LANE_BATCH_ENTRY 800
 #define STUB_BATCH_ENTRY 32
 
 /*
@@ -91,8 +91,8 @@ stub_tagged_fd(long fd)
  * stub_map_data from lane 0), and the memfd's path it opens: lane 0's
  * code holds it, written with the code, as the data is not mapped yet.
  */
-#define LANE_SETUP_ENTRY 840
-#define LANE_SETUP_PATH 936
+#define LANE_SETUP_ENTRY 856
+#define LANE_SETUP_PATH 952
 #define LANE_SETUP_PATH_BYTES 64
 
 /* Neither a page address nor -errno: what no mmap returns. */

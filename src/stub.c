@@ -817,16 +817,17 @@ brk_lane_done(struct proc *p, const struct lane *l, int64_t result,
 		if (rs->brk.cur == l->brk_new)
 			rs->brk.cur = l->brk_old;
 	} else if (shrink) {
-		arena_unmap(rs->arena, l->addr, l->len);
+		arena_unmap_keep(rs->arena, l->addr, l->len);
 	} else if (how == LANE_SHARED) {
 		arena_map(rs->arena, l->addr, l->len, l->off);
 	}
 }
 
 /*
- * A munmap lane is done: its slot goes back, punched by the lane or, if
- * the lane could not (no memfd), here. A munmap that failed left the
- * mapping as it was: so is its extent again.
+ * A munmap lane is done: its slot goes back, punched by the lane, or kept
+ * for reuse (punched here past the budget) where the lane did not punch
+ * it (told not to, or it could not open the memfd). A munmap that failed
+ * left the mapping as it was: so is its extent again.
  */
 static void
 munmap_lane_done(struct proc *p, const struct lane *l, int64_t result,
@@ -839,7 +840,7 @@ munmap_lane_done(struct proc *p, const struct lane *l, int64_t result,
 	else if (how == LANE_SHARED)
 		arena_release_punched(a, l->slot);
 	else
-		arena_release(a, l->slot);
+		arena_release_kept(a, l->slot, l->off, l->len);
 }
 
 /* Records what lane i did, and frees it. */

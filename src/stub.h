@@ -106,9 +106,10 @@ void stub_send_brk(struct thread *t, const struct user_regs_struct *regs,
  * (arena_unmap_keep_slot: the extent was at file offset off, in the slot
  * at slot of slot_size bytes): the munmap runs and returns into a lane,
  * which, if it worked, punches the slot with the memfd (kept at
- * tracee_fd, or opened for it if -1); stub_collect gives the slot back
- * (arena_release_punched, or arena_release if the lane could not punch),
- * or records the extent again if the munmap failed.
+ * tracee_fd, or opened for it if -1), unless slot_size is 0 (the pages
+ * are kept for reuse); stub_collect gives the slot back
+ * (arena_release_punched, or arena_release_kept if the lane did not
+ * punch), or records the extent again if the munmap failed.
  */
 void stub_send_munmap(struct thread *t, const struct user_regs_struct *regs,
     uint64_t off, uint64_t slot, uint64_t slot_size, long tracee_fd);

@@ -178,6 +178,8 @@ tracer_check_paused(struct proc *p)
 		if (!t->stopped && !t->exiting)
 			return;
 	p->state = PROC_PAUSED;
+	/* Nothing will map them while it is held: memory goes back now. */
+	redirect_drop_kept(p);
 	if (!p->pause_reported && p->table != NULL)
 		p->table->unreported_pauses++;
 	proc_read_comm(p);

@@ -156,7 +156,8 @@ fi
 # last mapping must be the arena's at the pause (without redirection
 # nothing is punched by anyone). Every fresh mapping reads zeros (the
 # program checks): a slot given back unpunched would show the round
-# before. Signals and stops in the lane are sig-lane's and stop-cont's
+# before. With --reuse-freed=0: by default the lane leaves the pages to
+# be kept for reuse (reuse.t). Signals and stops in the lane are sig-lane's and stop-cont's
 # (64 KiB, MUNMAP_LANE_MIN); forks meanwhile, sem-fork-lanes'.
 n=200
 for how in "" threaded; do
@@ -168,7 +169,8 @@ for how in "" threaded; do
 	tap_run env PTI_TEST_TAG="$pti_tag" ASAN_OPTIONS=detect_leaks=0 \
 		strace -qq -o "$TAP_TMP/st" \
 		-e signal=none -e trace=fallocate "$PTINSPECT" --batch \
-		--pause-on-exit --json -ex maps -- "$PROGS/unmap-loop" "$n" $how
+		--reuse-freed=0 --pause-on-exit --json -ex maps -- \
+		"$PROGS/unmap-loop" "$n" $how
 	pti_collect_leftovers "$what"
 	last=$(printf '%s\n' "$TAP_OUT" | sed -n 's/^last 0x//p')
 	tap_is "$TAP_RC:${last:+found}" "0:found" \

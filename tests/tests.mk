@@ -38,6 +38,7 @@ foundation_tests = \
 	tests/mapsview.t \
 	tests/pauseon.t \
 	tests/postmortem.t \
+	tests/reuse.t \
 	tests/print.t \
 	tests/print-frames.t \
 	tests/print-ops.t \
@@ -104,6 +105,8 @@ tests_progs_sem_fork_nodump_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_fork_nodump_LDFLAGS = -pthread
 tests_progs_unmap_loop_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_unmap_loop_LDFLAGS = -pthread
+tests_progs_reuse_churn_CFLAGS = $(AM_CFLAGS) -pthread
+tests_progs_reuse_churn_LDFLAGS = -pthread
 tests_progs_sem_fork_lanes_CFLAGS = $(AM_CFLAGS) -pthread
 tests_progs_sem_fork_lanes_LDFLAGS = -pthread
 tests_progs_sem_mseal_CFLAGS = $(AM_CFLAGS) -pthread
@@ -329,7 +332,8 @@ EXTRA_DIST += tests/semantics.t tests/semantics-1.t tests/semantics-2.t \
 
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
 check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane \
-	tests/progs/stop-cont tests/progs/unmap-loop tests/progs/stub-want
+	tests/progs/stop-cont tests/progs/unmap-loop tests/progs/stub-want \
+	tests/progs/reuse-churn
 # No C library: its first mmap is the first call ptinspect redirects.
 tests_progs_stub_want_CFLAGS = $(AM_CFLAGS) -ffreestanding -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns -fno-pie

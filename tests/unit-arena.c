@@ -2,7 +2,9 @@
  * unit-arena.c: the memfd arena on its own (src/arena.c, arena-view.c):
  * slots, the address table under map/unmap/zero/move, hole-aware reads,
  * first reads each way and the measuring between them, the view lent for
- * reading in place, the cap on windows mapped, fork cloning.
+ * reading in place, the cap on windows mapped, fork cloning, freed memory
+ * kept for reuse. All but test_reuse run with no reuse budget: every
+ * freed range is punched at once there.
  * Tracee addresses here are just numbers; the "tracee's" own view of the
  * file is a second MAP_SHARED mapping of arena_fd().
  */
@@ -61,6 +63,9 @@ static void test_many_small(void);
 static void test_unmap_later(void);
 static void test_file_access(void);
 static void test_far_chunks(void);
+static void test_reuse(void);
+static void test_reuse_heap(void);
+static void test_reuse_budget(void);
 
 /* Bytes the memfd has allocated. */
 static uint64_t
@@ -1122,6 +1127,7 @@ main(void)
 	if (a == NULL)
 		tap_skip_all(err);
 	arena_free(a);
+	arena_set_keep_budget(0);
 	test_alloc();
 	test_split();
 	test_map_over();
@@ -1141,5 +1147,186 @@ main(void)
 	test_unmap_later();
 	test_file_access();
 	test_far_chunks();
+	test_reuse();
+	test_reuse_heap();
+	test_reuse_budget();
 	return tap_exit();
+}
+
+/*
+ * A slot's last extent unmapped keeps its pages; the next slot at those
+ * offsets gets them zeroed (its mapping's length; headroom punched), and
+ * a mapping of it reads zeros, through the arena and the "tracee's" own
+ * mapping. Unmapped by the munmap lane (arena_unmap_keep_slot, then
+ * arena_release_kept) the same. A clone and arena_drop_kept punch them.
+ */
+static void
+test_reuse(void)
+{
+	struct arena *a, *b;
+	struct arena_stats st;
+	uint64_t o1, o2, off, sl, size;
+	unsigned char *t;
+
+	arena_set_keep_budget(16 * MIB);
+	a = new_arena();
+	o1 = slot(a, 1 * MIB);
+	arena_map(a, BASE, 1 * MIB, o1);
+	fill(a, BASE, 1 * MIB, 0xab);
+	arena_unmap(a, BASE, 1 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(st.kept_bytes == 1 * MIB && blocks(a) == 1 * MIB &&
+	    st.reused_bytes == 0,
+	    "reuse: an unmapped slot's pages are kept (%llu bytes kept, "
+	    "%llu allocated)", (unsigned long long)st.kept_bytes,
+	    (unsigned long long)blocks(a));
+	o2 = slot(a, 1 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(o2 == o1 && st.kept_bytes == 0 &&
+	    st.reused_bytes == 1 * MIB && blocks(a) == 1 * MIB,
+	    "reuse: the next slot there gets them zeroed, in place (%llu "
+	    "reused, %llu allocated)", (unsigned long long)st.reused_bytes,
+	    (unsigned long long)blocks(a));
+	t = tracee_view(a, o2, 1 * MIB);
+	tap_ok(reads(a, BASE, 1 * MIB, 0) && all_bytes(t, 1 * MIB, 0) &&
+	    blocks(a) == 1 * MIB,
+	    "reuse: a mapping of it reads zeros; its headroom is holes");
+
+	/* Half of the new mapping written, then the munmap lane's way. */
+	memset(t, 0xcd, MIB / 2);
+	munmap(t, 1 * MIB);
+	if (!arena_unmap_keep_slot(a, BASE, 1 * MIB, &off, &sl, &size))
+		tap_bail("arena_unmap_keep_slot refused");
+	arena_release_kept(a, sl, off, 1 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(st.kept_bytes == 1 * MIB && blocks(a) == 1 * MIB,
+	    "reuse: released by the lane unpunched, the slot is kept");
+	o2 = slot(a, 4 * PAGE);
+	arena_map(a, BASE, 4 * PAGE, o2);
+	arena_get_stats(a, &st);
+	tap_ok(o2 == o1 && reads(a, BASE, 4 * PAGE, 0) &&
+	    st.reused_bytes == 1 * MIB + 4 * PAGE &&
+	    st.kept_bytes == 1 * MIB - 64 * 1024 &&
+	    blocks(a) == 4 * PAGE + 1 * MIB - 64 * 1024,
+	    "reuse: a small slot zeroes its pages, punches its headroom, "
+	    "leaves the rest kept (%llu allocated)",
+	    (unsigned long long)blocks(a));
+
+	/* What is kept is not copied to a clone, and a drop frees it. */
+	o1 = slot(a, 1 * MIB);
+	arena_map(a, BASE + 1 * GIB, 1 * MIB, o1);
+	fill(a, BASE + 1 * GIB, 1 * MIB, 0x11);
+	arena_unmap(a, BASE + 1 * GIB, 1 * MIB);
+	b = new_arena();
+	if (arena_clone(a, b, NULL) != 0)
+		tap_bail("arena_clone failed");
+	arena_get_stats(a, &st);
+	tap_ok(blocks(b) == 4 * PAGE && blocks(a) == 4 * PAGE &&
+	    st.kept_bytes == 0,
+	    "reuse: a clone punches what the source kept and copies none");
+	arena_free(b);
+	arena_map(a, BASE + 1 * GIB, 1 * MIB, slot(a, 1 * MIB));
+	fill(a, BASE + 1 * GIB, 1 * MIB, 0x22);
+	arena_unmap(a, BASE + 1 * GIB, 1 * MIB);
+	tap_ok(blocks(a) == 4 * PAGE + 1 * MIB, "reuse: kept again");
+	arena_drop_kept(a);
+	arena_get_stats(a, &st);
+	tap_ok(blocks(a) == 4 * PAGE && st.kept_bytes == 0,
+	    "reuse: arena_drop_kept punches it all");
+	arena_free(a);
+	arena_set_keep_budget(0);
+}
+
+/*
+ * The emulated heap: a shrink keeps the pages left in its slot
+ * (arena_unmap_keep), arena_reclaim zeroes those the heap grows over
+ * again and leaves the rest; the slot freed keeps its last extent.
+ */
+static void
+test_reuse_heap(void)
+{
+	struct arena *a;
+	struct arena_stats st;
+	uint64_t heap;
+	unsigned char *t;
+
+	arena_set_keep_budget(16 * MIB);
+	a = new_arena();
+	heap = slot(a, 64 * MIB);
+	t = tracee_view(a, heap, 4 * MIB);
+	fill(a, BASE, 4 * MIB, 0x5e);
+	arena_unmap_keep(a, BASE + 2 * MIB, 2 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(st.kept_bytes == 2 * MIB && blocks(a) == 4 * MIB &&
+	    st.regions == 1 && st.bytes == 2 * MIB,
+	    "heap: a shrink keeps the pages it gave back in the slot");
+	arena_reclaim(a, heap + 2 * MIB, 1 * MIB);
+	arena_map(a, BASE + 2 * MIB, 1 * MIB, heap + 2 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(reads(a, BASE, 2 * MIB, 0x5e) &&
+	    reads(a, BASE + 2 * MIB, 1 * MIB, 0) &&
+	    all_bytes(t + 2 * MIB, 1 * MIB, 0) &&
+	    all_bytes(t + 3 * MIB, 1 * MIB, 0x5e) &&
+	    st.kept_bytes == 1 * MIB && st.reused_bytes == 1 * MIB &&
+	    blocks(a) == 4 * MIB,
+	    "heap: growing again zeroes what it covers, and only that");
+	arena_unmap_keep(a, BASE, 3 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(st.regions == 0 && st.kept_bytes == 4 * MIB &&
+	    blocks(a) == 4 * MIB,
+	    "heap: the slot freed keeps its last extent with the rest "
+	    "(%llu kept, %llu allocated)", (unsigned long long)st.kept_bytes,
+	    (unsigned long long)blocks(a));
+	tap_ok(slot(a, 8 * MIB) == heap && blocks(a) == 4 * MIB &&
+	    all_bytes(t, 4 * MIB, 0),
+	    "heap: a new slot there gets all four MiB zeroed");
+	munmap(t, 4 * MIB);
+	arena_free(a);
+	arena_set_keep_budget(0);
+}
+
+/*
+ * The budget is ptinspect's, over all arenas: past it freed memory is
+ * punched (a slot whole, with what was kept in it), and an arena freed
+ * gives its share back.
+ */
+static void
+test_reuse_budget(void)
+{
+	struct arena *a, *b;
+	struct arena_stats st;
+	uint64_t heap;
+	int i;
+
+	arena_set_keep_budget(3 * MIB);
+	a = new_arena();
+	b = new_arena();
+	for (i = 0; i < 2; i++) {
+		arena_map(a, BASE + (uint64_t)i * GIB, 2 * MIB,
+		    slot(a, 2 * MIB));
+		fill(a, BASE + (uint64_t)i * GIB, 2 * MIB, 0x77);
+	}
+	arena_unmap(a, BASE, 2 * MIB);
+	arena_unmap(a, BASE + GIB, 2 * MIB);
+	arena_get_stats(a, &st);
+	tap_ok(st.kept_bytes == 2 * MIB && blocks(a) == 2 * MIB,
+	    "budget: a second slot past 3 MiB is punched");
+	tap_ok(!arena_may_keep(2 * MIB) && arena_may_keep(1 * MIB),
+	    "budget: 1 MiB is left of it");
+	heap = slot(b, 64 * MIB);
+	arena_map(b, BASE, 2 * MIB, heap);
+	fill(b, BASE, 2 * MIB, 0x66);
+	arena_unmap_keep(b, BASE + 1 * MIB, 1 * MIB);
+	arena_get_stats(b, &st);
+	tap_ok(st.kept_bytes == 1 * MIB && !arena_may_keep(PAGE),
+	    "budget: shared by the arenas (another keeps the last MiB)");
+	arena_unmap_keep(b, BASE, 1 * MIB);
+	arena_get_stats(b, &st);
+	tap_ok(st.kept_bytes == 0 && blocks(b) == 0,
+	    "budget: a slot punched whole drops what it kept");
+	arena_free(a);
+	tap_ok(arena_may_keep(3 * MIB),
+	    "budget: an arena freed gives its share back");
+	arena_free(b);
+	arena_set_keep_budget(0);
 }
