@@ -74,8 +74,12 @@ EXTRA_DIST += bench/unwind-bench.sh
 #	bench/fork-slowdown [PTINSPECT]	fork with 256 MiB resident
 #	bench/mem-read-bench		mem_read of a real tracee vs
 #					process_vm_readv and memcpy
-check_PROGRAMS += bench/mmap-loop bench/fork-cost bench/mem-read-bench
-EXTRA_DIST += bench/mmap-slowdown bench/fork-slowdown
+#	bench/reuse-slowdown [BUILDDIR]	memory unmapped and mapped again:
+#					--reuse-freed=0 against the default
+check_PROGRAMS += bench/mmap-loop bench/fork-cost bench/mem-read-bench \
+	bench/page-churn
+EXTRA_DIST += bench/mmap-slowdown bench/fork-slowdown bench/reuse-slowdown
+bench_page_churn_CFLAGS = $(AM_CFLAGS)
 bench_mem_read_bench_SOURCES = bench/mem-read-bench.c
 bench_mem_read_bench_CFLAGS = $(PTI_TOOL_CFLAGS_)
 bench_mem_read_bench_LDFLAGS = $(PTI_TOOL_LDFLAGS_)

@@ -20,6 +20,11 @@
  *	page-cost: memfd free 347 ns	its munmap, then the fallocate
  *					PUNCH_HOLE that gives the page back
  *					(ptinspect's munmap and exit)
+ *	page-cost: memfd reuse 2500 ns	a page of the memfd left by an
+ *					unmapping (not punched) zeroed by
+ *					pwrite, written again through a new
+ *					mapping and unmapped: ptinspect's
+ *					--reuse-freed, the whole round trip
  *
  * Per mapping of 64 KiB, never touched, the median of ROUNDS rounds of
  * 2,000 each (the figures: this 2-CPU VM, idle, 2026-12-06):
@@ -46,13 +51,15 @@
 #define MAP_BYTES (64L << 10)
 #define MAPS_PER_ROUND 2000
 
-enum what { ANON_FAULT, ANON_FREE, MEMFD_FAULT, MEMFD_FREE, ANON_MAP,
-	MEMFD_MAP, MEMFD_OPEN_MAP, NWHAT };
+enum what { ANON_FAULT, ANON_FREE, MEMFD_FAULT, MEMFD_FREE, MEMFD_REUSE,
+	ANON_MAP, MEMFD_MAP, MEMFD_OPEN_MAP, NWHAT };
 
 static const char *const what_name[NWHAT] = {
-	"anon fault", "anon free", "memfd fault", "memfd free",
+	"anon fault", "anon free", "memfd fault", "memfd free", "memfd reuse",
 	"anon map", "memfd map", "memfd-open map",
 };
+
+static char zeros[256 << 10];
 
 static double
 now(void)
@@ -79,7 +86,8 @@ touch_pages(char *p, long bytes)
 }
 
 /* pages_round: fault in and give back BYTES of anonymous, then of memfd
- * memory; the four per-page figures, in ns, into out[]. */
+ * memory, then reuse the memfd's as --reuse-freed does; the five
+ * per-page figures, in ns, into out[]. */
 static void
 pages_round(int memfd, long bytes, double *out)
 {
@@ -112,6 +120,28 @@ pages_round(int memfd, long bytes, double *out)
 	t2 = now();
 	out[MEMFD_FAULT] = (t1 - t0) * 1e9 / pages;
 	out[MEMFD_FREE] = (t2 - t1) * 1e9 / pages;
+
+	/* Written and unmapped, kept: then zeroed, mapped, written again. */
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (p == MAP_FAILED)
+		die("page-cost: mmap memfd");
+	touch_pages(p, bytes);
+	munmap(p, bytes);
+	t0 = now();
+	for (long off = 0; off < bytes; off += (long)sizeof(zeros))
+		if (pwrite(memfd, zeros, bytes - off < (long)sizeof(zeros) ?
+			   (size_t)(bytes - off) : sizeof(zeros), off) <= 0)
+			die("page-cost: pwrite");
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (p == MAP_FAILED)
+		die("page-cost: mmap memfd");
+	touch_pages(p, bytes);
+	munmap(p, bytes);
+	t1 = now();
+	out[MEMFD_REUSE] = (t1 - t0) * 1e9 / pages;
+	if (fallocate(memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+		      bytes) < 0)
+		die("page-cost: fallocate");
 }
 
 /* map_one: one 64 KiB mapping made and given back the way WHAT says. */
