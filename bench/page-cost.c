@@ -85,6 +85,18 @@ touch_pages(char *p, long bytes)
 		((volatile char *)p)[off] = 1;
 }
 
+/* map_memfd: a new shared mapping of the memfd's first BYTES. */
+static char *
+map_memfd(int memfd, long bytes)
+{
+	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       memfd, 0);
+
+	if (p == MAP_FAILED)
+		die("page-cost: mmap memfd");
+	return p;
+}
+
 /* pages_round: fault in and give back BYTES of anonymous, then of memfd
  * memory, then reuse the memfd's as --reuse-freed does; the five
  * per-page figures, in ns, into out[]. */
@@ -107,9 +119,7 @@ pages_round(int memfd, long bytes, double *out)
 	out[ANON_FAULT] = (t1 - t0) * 1e9 / pages;
 	out[ANON_FREE] = (t2 - t1) * 1e9 / pages;
 
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	if (p == MAP_FAILED)
-		die("page-cost: mmap memfd");
+	p = map_memfd(memfd, bytes);
 	t0 = now();
 	touch_pages(p, bytes);
 	t1 = now();
@@ -122,9 +132,7 @@ pages_round(int memfd, long bytes, double *out)
 	out[MEMFD_FREE] = (t2 - t1) * 1e9 / pages;
 
 	/* Written and unmapped, kept: then zeroed, mapped, written again. */
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	if (p == MAP_FAILED)
-		die("page-cost: mmap memfd");
+	p = map_memfd(memfd, bytes);
 	touch_pages(p, bytes);
 	munmap(p, bytes);
 	t0 = now();
@@ -132,9 +140,7 @@ pages_round(int memfd, long bytes, double *out)
 		if (pwrite(memfd, zeros, bytes - off < (long)sizeof(zeros) ?
 			   (size_t)(bytes - off) : sizeof(zeros), off) <= 0)
 			die("page-cost: pwrite");
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
-	if (p == MAP_FAILED)
-		die("page-cost: mmap memfd");
+	p = map_memfd(memfd, bytes);
 	touch_pages(p, bytes);
 	munmap(p, bytes);
 	t1 = now();
