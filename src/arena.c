@@ -720,7 +720,6 @@ arena_reclaim(struct arena *a, uint64_t off, uint64_t len)
 void
 arena_drop_kept(struct arena *a)
 {
-	arena_punch_pending(a);
 	while (a->nkept > 0)
 		arena_kept_cut(a, a->kept[0].off, a->kept[0].len, SLOT_PUNCH);
 }
@@ -1154,6 +1153,7 @@ arena_clone(struct arena *src, struct arena *dst, char **errp)
 	if (dst->next != 0 || dst->nslots != 0)
 		return set_error(errp, "arena: clone into an arena in use");
 	/* Freed space must reach the child as holes. */
+	arena_punch_pending(src);
 	arena_drop_kept(src);
 	for (;;) {
 		data = lseek(src->fd, hole, SEEK_DATA);
