@@ -119,7 +119,8 @@ main(int argc, char **argv)
 	}
 	churn(NULL);
 	if (argc > 2 && strcmp(argv[2], "threaded") == 0) {
-		if (pthread_create(&t, NULL, churn, &t) != 0 ||
+		/* Any argument but NULL: not the heap's thread. */
+		if (pthread_create(&t, NULL, churn, argv) != 0 ||
 		    pthread_join(t, NULL) != 0)
 			return 1;
 	}
