@@ -46,8 +46,11 @@
  * in place (arena_alloc for a new slot's mapping length, arena_reclaim
  * for the heap's growth), while headroom is punched (mremap growth maps
  * it without asking). The tracee then faults on a page already in the
- * memfd: about 1.7 us a page against 4.2 for a new one, zeroing
- * included (this VM, 64 MiB mapped, written and unmapped). Past the
+ * memfd: a page written, unmapped and taken again costs about 2.7 us,
+ * the pwrite included, against 4.1 punched and 2.5 anonymous (this VM,
+ * bench/page-cost; docs/BENCHMARKS.md, "Freed memory kept for reuse").
+ * pwrite, because a memset through ptinspect's view would first fault
+ * each page into it (2.6 us a page). Past the
  * budget, freed ranges are punched as before; a fork's copy and a pause
  * punch every kept range (arena_drop_kept), and so does a slot punched
  * whole. What it costs: up to the budget of memory the system would have
@@ -112,6 +115,8 @@ enum slot_end {
 
 static void arena_slot_unref(struct arena *a, uint64_t slot, uint64_t off,
     uint64_t len);
+static void arena_slot_let_go(struct arena *a, struct arena_slot *s,
+    uint64_t off, uint64_t len);
 static void arena_slot_free(struct arena *a, struct arena_slot *s,
     enum slot_end end);
 static void arena_kept_add(struct arena *a, uint64_t off, uint64_t len);
@@ -486,13 +491,7 @@ arena_release_kept(struct arena *a, uint64_t slot, uint64_t off,
 	    len > s->size || off - slot > s->size - len)
 		fatalx("arena_release_kept: 0x%llx: not an unmapped slot",
 		    (unsigned long long)slot);
-	len = arena_round_up(len, PTI_PAGE_SIZE);
-	if (!arena_may_keep(len)) {
-		arena_slot_free(a, s, SLOT_PUNCH);
-		return;
-	}
-	arena_kept_add(a, off, len);
-	arena_slot_free(a, s, SLOT_KEPT);
+	arena_slot_let_go(a, s, off, arena_round_up(len, PTI_PAGE_SIZE));
 }
 
 bool
@@ -538,6 +537,14 @@ arena_slot_unref(struct arena *a, uint64_t slot, uint64_t off, uint64_t len)
 		    (unsigned long long)slot);
 	if (--s->nextents > 0)
 		return;
+	arena_slot_let_go(a, s, off, len);
+}
+
+/* s, unmapped, is freed: [off, off + len) kept if the budget allows. */
+static void
+arena_slot_let_go(struct arena *a, struct arena_slot *s, uint64_t off,
+    uint64_t len)
+{
 	if (!arena_may_keep(len)) {
 		arena_slot_free(a, s, SLOT_PUNCH);
 		return;
