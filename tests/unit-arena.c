@@ -623,6 +623,14 @@ holed_bytes(const unsigned char *buf, uint64_t from, uint64_t len)
 	return true;
 }
 
+/* Whether arena_read of [BASE + from, + len) gives holed_tracee's bytes. */
+static bool
+reads_holed(struct arena *a, unsigned char *buf, uint64_t from, uint64_t len)
+{
+	return arena_read(a, BASE + from, buf, len) == len &&
+	    holed_bytes(buf, from, len);
+}
+
 /*
  * First reads through the view: a bulk read of pages never read copies
  * the data pages from ptinspect's view, mapping them, and gives zeros for
@@ -645,8 +653,7 @@ test_first_view(void)
 	    "a small first read: the bytes");
 	tap_ok(view_rss(a) == 0, "... by pread: nothing mapped in the view");
 	memset(buf, 0xff, 4 * MIB);
-	tap_ok(arena_read(a, BASE, buf, 4 * MIB) == 4 * MIB &&
-	    holed_bytes(buf, 0, 4 * MIB),
+	tap_ok(reads_holed(a, buf, 0, 4 * MIB),
 	    "a first bulk read through the view: data and holes' zeros");
 	arena_get_stats(a, &st);
 	tap_ok(st.first_viewed_bytes == 4 * MIB - PAGE &&
@@ -657,8 +664,7 @@ test_first_view(void)
 	tap_ok(view_rss(a) >= 384 * PAGE && blocks(a) == before,
 	    "the data pages mapped in the view, the holes not allocated");
 	memset(buf, 0xff, 4 * MIB);
-	tap_ok(arena_read(a, BASE + 100 * PAGE, buf, 1 * MIB) == 1 * MIB &&
-	    holed_bytes(buf, 100 * PAGE, 1 * MIB),
+	tap_ok(reads_holed(a, buf, 100 * PAGE, 1 * MIB),
 	    "read again: the same bytes");
 	munmap(t, 4 * MIB);
 	free(buf);
@@ -687,16 +693,15 @@ test_first_measure(void)
 	arena_get_first_costs(&fc);
 	tap_ok(fc.pread_ns == 0 && fc.touch_ns == 0 && fc.copy_ns == 0,
 	    "measuring afresh: no cost known");
-	tap_ok(arena_read(a, BASE, buf, 512 * 1024) == 512 * 1024 &&
-	    holed_bytes(buf, 0, 512 * 1024), "a first bulk read: the bytes");
+	tap_ok(reads_holed(a, buf, 0, 512 * 1024),
+	    "a first bulk read: the bytes");
 	arena_get_first_costs(&fc);
 	arena_get_stats(a, &st);
 	tap_ok(fc.pread_ns > 0 && fc.touch_ns == 0 &&
 	    st.streamed_bytes == 512 * 1024 && st.first_viewed_bytes == 0,
 	    "... by pread, timed (%llu ns a page)",
 	    (unsigned long long)fc.pread_ns);
-	tap_ok(arena_read(a, BASE + 512 * 1024, buf, 1 * MIB) == 1 * MIB &&
-	    holed_bytes(buf, 512 * 1024, 1 * MIB),
+	tap_ok(reads_holed(a, buf, 512 * 1024, 1 * MIB),
 	    "the second: the bytes");
 	arena_get_first_costs(&fc);
 	arena_get_stats(a, &st);
@@ -711,8 +716,7 @@ test_first_measure(void)
 	    ARENA_FIRST_PREAD), "the ways now: the cheaper (copies %s, "
 	    "searches %s)", view ? "in the view" : "by pread",
 	    fc.search_way == ARENA_FIRST_VIEW ? "in the view" : "by pread");
-	tap_ok(arena_read(a, BASE + 3 * MIB, buf, 1 * MIB) == 1 * MIB &&
-	    holed_bytes(buf, 3 * MIB, 1 * MIB),
+	tap_ok(reads_holed(a, buf, 3 * MIB, 1 * MIB),
 	    "a third, untimed, that way: the bytes");
 	arena_get_stats(a, &st);
 	tap_ok(view ? st.first_viewed_bytes == 2 * MIB &&
