@@ -42,6 +42,7 @@ struct arena_extent {
 	uint64_t end;
 	uint64_t off;		/* file offset of start */
 	uint64_t slot;		/* file offset of its slot */
+	bool wipe_on_fork;	/* MADV_WIPEONFORK (arena_set_wipe) */
 };
 
 struct arena_slot {

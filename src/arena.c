@@ -930,6 +930,7 @@ arena_map(struct arena *a, uint64_t start, uint64_t len, uint64_t off)
 	e.end = start + len;
 	e.off = off;
 	e.slot = s->off;
+	e.wipe_on_fork = false;
 	arena_remove(a, start, start + len, false);
 	arena_ext_insert(a, arena_ext_index(a, start), &e);
 }
@@ -1012,6 +1013,38 @@ arena_zero(struct arena *a, uint64_t start, uint64_t len)
 		e = a->ext[i].end < end ? a->ext[i].end : end;
 		arena_punch(a, a->ext[i].off + (s - a->ext[i].start), e - s);
 	}
+}
+
+void
+arena_set_wipe(struct arena *a, uint64_t start, uint64_t len, bool on)
+{
+	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE);
+	size_t i;
+
+	arena_ext_split(a, start);
+	arena_ext_split(a, end);
+	for (i = arena_ext_index(a, start);
+	    i < a->next && a->ext[i].start < end; i++)
+		a->ext[i].wipe_on_fork = on;
+}
+
+bool
+arena_next_wipe(const struct arena *a, uint64_t addr, uint64_t *start,
+    uint64_t *end)
+{
+	size_t i = arena_ext_index(a, addr);
+
+	while (i < a->next && !a->ext[i].wipe_on_fork)
+		i++;
+	if (i == a->next)
+		return false;
+	*start = a->ext[i].start;
+	/* Marked extents that touch make one run. */
+	while (i + 1 < a->next && a->ext[i + 1].wipe_on_fork &&
+	    a->ext[i + 1].start == a->ext[i].end)
+		i++;
+	*end = a->ext[i].end;
+	return true;
 }
 
 /*

@@ -189,6 +189,17 @@ void arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
     uint64_t new_start, uint64_t new_len);
 
 /*
+ * MADV_WIPEONFORK and MADV_KEEPONFORK of redirected memory, which a shared
+ * mapping refuses: the mark is the extents' own, so it goes with them
+ * (unmapped, replaced, moved by mremap, copied by arena_clone) as the
+ * kernel's VM_WIPEONFORK goes with a mapping. arena_next_wipe gives the
+ * first run of marked pages that ends after addr: [*start, *end).
+ */
+void arena_set_wipe(struct arena *a, uint64_t start, uint64_t len, bool on);
+bool arena_next_wipe(const struct arena *a, uint64_t addr, uint64_t *start,
+    uint64_t *end);
+
+/*
  * Translation: true when addr is redirected; then *off is its file offset
  * and *avail the bytes contiguous from addr in the same extent.
  */
@@ -247,8 +258,9 @@ size_t arena_write_file(struct arena *a, uint64_t addr, const void *buf,
 /*
  * fork: dst (a new arena) gets src's table and a copy of every populated
  * file range (SEEK_DATA/SEEK_HOLE + copy_file_range), at the same offsets
- * and with the same slots. The caller then applies MADV_DONTFORK (unmap)
- * and MADV_WIPEONFORK (zero) ranges to dst. 0 or -1 with *errp.
+ * and with the same slots and marks. The caller then drops from dst what
+ * the child does not map (MADV_DONTFORK ranges) and zeroes what is marked
+ * for wiping. 0 or -1 with *errp.
  */
 int arena_clone(struct arena *src, struct arena *dst, char **errp);
 

@@ -136,7 +136,7 @@ maps_parse_advice(const char *s, size_t len)
 		{ "dd", REGION_DONTDUMP }, { "hg", REGION_HUGEPAGE },
 		{ "nh", REGION_NOHUGEPAGE }, { "mg", REGION_MERGEABLE },
 		{ "rr", REGION_RANDOM }, { "sr", REGION_SEQUENTIAL },
-		{ "sl", REGION_SEALED },
+		{ "sl", REGION_SEALED }, { "dc", REGION_DONTCOPY },
 	};
 	unsigned advice = 0;
 	size_t i, k;

@@ -41,6 +41,7 @@ enum region_advice {
 	REGION_RANDOM = 1 << 6,		/* "rr": MADV_RANDOM */
 	REGION_SEQUENTIAL = 1 << 7,	/* "sr": MADV_SEQUENTIAL */
 	REGION_SEALED = 1 << 8,		/* "sl": mseal (Linux 6.10) */
+	REGION_DONTCOPY = 1 << 9,	/* "dc": MADV_DONTFORK */
 };
 
 struct maps {

@@ -5,8 +5,12 @@
  * one before it runs (child_own_copy); where it cannot have a memfd, the
  * ranges become private memory holding the parent's bytes (built aside,
  * or in place where the child has no room for two copies) and the child
- * redirects nothing more (child_private). MADV_DONTFORK and
- * MADV_WIPEONFORK ranges get what the kernel gives them. Never kills the
+ * redirects nothing more (child_private). MADV_DONTFORK ranges are the
+ * kernel's own (it runs the call on the shared mapping, whose VM_DONTCOPY
+ * keeps the range from the child): what the child does not map leaves its
+ * arena (drop_unmapped). MADV_WIPEONFORK, which a shared mapping refuses,
+ * is the arena's mark (arena_set_wipe): those ranges read zeros in the
+ * child and stay marked. Never kills the
  * child: where not even private memory can be had (the child refuses
  * every call), it runs on sharing those ranges with its parent, and that
  * is said once.
@@ -62,8 +66,8 @@
  * Either way each range is mapped again in the child: all of them in one
  * go through the mmap stub's batch (stub_map_batch) where the child has
  * the stub's code, one injected mmap each otherwise (map_ranges).
- * Not borrowed (the copy at the fork, as before): a parent with fork
- * advice (DONTFORK, WIPEONFORK), where the child's pagemap cannot be
+ * Not borrowed (the copy at the fork, as before): a parent with
+ * MADV_WIPEONFORK memory, where the child's pagemap cannot be
  * read, where the private mapping is refused (RLIMIT_DATA counts private
  * writable mappings: the copy path then applies), under the tests'
  * PTI_TEST_FORK_FAIL (but with "borrow" in it), and with
@@ -135,6 +139,8 @@ static int poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf,
     size_t len);
 static bool wiped_on_fork(const struct proc *p, uint64_t addr,
     uint64_t len);
+static void drop_unmapped(struct arena *a, const struct maps *maps,
+    const struct stat *st);
 static bool fork_test_fails(const char *what);
 static int fill_private(struct proc *parent, pid_t tid, uint64_t to,
     uint64_t start, uint64_t len);
@@ -287,10 +293,10 @@ child_own_copy(struct proc *parent, struct thread *child,
 	struct proc *cp = child->proc;
 	struct redirect_state *crs = redir(cp);
 	const struct region *r;
-	struct fork_advice *fa;
 	struct stub_map *list = NULL;
 	struct maps maps;
 	struct stat st;
+	uint64_t at, s, e;
 	size_t i, n = 0;
 	long fd;
 	int ok = 0;
@@ -332,22 +338,49 @@ child_own_copy(struct proc *parent, struct thread *child,
 	}
 	free(list);
 	redirect_fd_release(inj, fd);
-	if (ok == 0)
+	if (ok == 0) {
 		stub_inherit(parent, cp, maps_file_range,
 		    &(struct child_maps){ &maps, &st });
+		drop_unmapped(crs->arena, &maps, &st);
+	}
 	maps_free(&maps);
 	if (ok != 0)
 		return -1;
-	for (fa = prs->fork_advice; fa != NULL; fa = fa->next) {
-		if (fa->advice == MADV_DONTFORK) {
-			arena_unmap(crs->arena, fa->start, fa->len);
-		} else {
-			arena_zero(crs->arena, fa->start, fa->len);
-			redirect_remember_fork_advice(cp, fa->start, fa->len,
-			    fa->advice);
+	for (at = 0; arena_next_wipe(crs->arena, at, &s, &e); at = e)
+		arena_zero(crs->arena, s, e - s);
+	return 0;
+}
+
+/*
+ * The ranges of the arena (the child's copy of its parent's table) that
+ * the child's maps do not map from the memfd st: MADV_DONTFORK ranges,
+ * which the kernel left out of the child, leave its arena, their copy
+ * punched.
+ */
+static void
+drop_unmapped(struct arena *a, const struct maps *maps,
+    const struct stat *st)
+{
+	const struct region *r;
+	uint64_t at, s, e, hole_end;
+	size_t i = 0;
+
+	for (at = 0; arena_next(a, at, &s, &e); at = e) {
+		s = s > at ? s : at;
+		while (s < e) {
+			/* The next mapping of the memfd that ends after s. */
+			while (i < maps->count && (maps->regions[i].end <= s ||
+			    !maps_arena(&maps->regions[i], st)))
+				i++;
+			r = i < maps->count ? &maps->regions[i] : NULL;
+			hole_end = r == NULL || r->start >= e ? e :
+			    r->start > s ? r->start : s;
+			if (hole_end > s)
+				arena_unmap(a, s, hole_end - s);
+			s = r == NULL || r->start >= e ? e :
+			    r->end < e ? r->end : e;
 		}
 	}
-	return 0;
 }
 
 /* Writes len bytes to the tracee at addr; ptrace words if need be. */
@@ -375,13 +408,10 @@ poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf, size_t len)
 static bool
 wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
 {
-	const struct fork_advice *fa;
+	uint64_t s, e;
 
-	for (fa = redir_peek(p)->fork_advice; fa != NULL; fa = fa->next)
-		if (fa->advice == MADV_WIPEONFORK && fa->start <= addr &&
-		    addr + len <= fa->start + fa->len)
-			return true;
-	return false;
+	return arena_next_wipe(redir_peek(p)->arena, addr, &s, &e) &&
+	    s <= addr && addr + len <= e;
 }
 
 /*
@@ -512,7 +542,6 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj,
 	struct redirect_state *crs = redir(cp);
 	struct stat st, cst;
 	const struct region *r;
-	struct fork_advice *fa;
 	uint64_t shared = 0;
 	struct maps maps = { 0 };
 	bool have_maps, have_cst;
@@ -539,10 +568,7 @@ child_private(struct proc *parent, struct thread *child, struct inject *inj,
 		inject_syscall(inj, SYS_close, redirect_reserved_fd(), 0, 0, 0,
 		    0, 0);
 	/* Private now: the kernel does WIPEONFORK itself from here on. */
-	for (fa = prs->fork_advice; fa != NULL; fa = fa->next)
-		if (fa->advice == MADV_WIPEONFORK)
-			inject_syscall(inj, SYS_madvise, (long)fa->start,
-			    (long)fa->len, MADV_WIPEONFORK, 0, 0, 0);
+	redirect_wipe_natively(inj, prs->arena, 0, UINT64_MAX);
 	redirect_holder_remove(cp);
 	if (crs->arena != NULL)
 		arena_free(crs->arena);
@@ -714,11 +740,12 @@ redirect_child_borrow(struct proc *parent, struct thread *child)
 {
 	const struct redirect_state *prs = redir_peek(parent);
 	struct inject inj;
+	uint64_t s, e;
 	long dumpable;
 	int ok;
 
-	/* Fork advice and the tests' forced failures take the copy path. */
-	if (prs->arena == NULL || prs->fork_advice != NULL ||
+	/* Wiped memory and the tests' forced failures take the copy path. */
+	if (prs->arena == NULL || arena_next_wipe(prs->arena, 0, &s, &e) ||
 	    (getenv("PTI_TEST_FORK_FAIL") != NULL &&
 	    !fork_test_fails("borrow")) ||
 	    getenv("PTI_TEST_NO_BORROW") != NULL)

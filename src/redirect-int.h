@@ -49,14 +49,6 @@ struct brk_state {
 	bool has_slot;
 };
 
-/* MADV_DONTFORK and MADV_WIPEONFORK ranges of redirected memory. */
-struct fork_advice {
-	uint64_t start;
-	uint64_t len;
-	int advice;
-	struct fork_advice *next;
-};
-
 /*
  * Made on first use (redir), reset when the address space goes
  * (redirect_forget) except for what outlives an exec (redirect_disabled,
@@ -68,7 +60,6 @@ struct redirect_state {
 	bool arena_fd_installed;
 	bool fd_transient;	/* no reserved fd here: opened for each call */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
-	struct fork_advice *fork_advice;
 	struct stub *stub;	/* the mmap stub (stub.c); NULL if none */
 	/* where the stub's code is (0: none), with or without the stub */
 	uint64_t stub_base;
@@ -113,15 +104,17 @@ void redirect_holder_add(struct proc *p);
 void redirect_holder_remove(struct proc *p);
 /* Does another process (CLONE_VM) share p's address space? */
 bool redirect_mm_shared(const struct proc *p);
-/* p's copies of a shared address space's heap and fork advice. */
+/* p's copy of a shared address space's heap. */
 void redirect_mm_load(struct proc *p);
 void redirect_mm_store(struct proc *p);
 /* "memory stays private", once per run. */
 void redirect_say_private(pid_t pid, const char *why);
-void redirect_remember_fork_advice(struct proc *p, uint64_t start,
-    uint64_t len, int adv);
-void redirect_forget_fork_advice(struct proc *p, uint64_t start,
-    uint64_t len, int adv);
+/*
+ * MADV_WIPEONFORK injected on the runs of [start, end) the arena marks:
+ * memory that is private again gets the kernel's own wiping.
+ */
+void redirect_wipe_natively(struct inject *inj, const struct arena *a,
+    uint64_t start, uint64_t end);
 /* Field n of /proc/TID/stat as a number (0 if unreadable). */
 uint64_t redirect_stat_address(pid_t tid, int n);
 /* Its fields first..first + n - 1 into out[0..n), in one read. */

@@ -5,12 +5,12 @@
  * p->redirect is made on first use (redir), reset when the address space
  * goes (redirect_forget, a forget hook of the task model) and freed with
  * the process (redirect_release, a release hook). Processes that CLONE_VM
- * made without CLONE_THREAD (vfork, posix_spawn) share one arena, heap and
- * fork advice: struct mm_share below, kept in step by redirect_mm_load at
- * their stops and redirect_mm_store after each handler.
+ * made without CLONE_THREAD (vfork, posix_spawn) share one arena and heap:
+ * struct mm_share below, kept in step by redirect_mm_load at their stops
+ * and redirect_mm_store after each handler.
  *
- * It calls the stub (stub_forget), the arena and the task model; nothing
- * else of the layer.
+ * It calls the stub (stub_forget), the arena, inject.c and the task
+ * model; nothing else of the layer.
  */
 #include "config.h"
 
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "inject.h"
 #include "maps.h"
 #include "redirect.h"
 #include "redirect-int.h"
@@ -32,16 +33,15 @@
 
 /*
  * An address space shared by processes that CLONE_VM made without
- * CLONE_THREAD (vfork, posix_spawn, clone): one arena, one heap and one
- * set of fork advice for all of them. Each such proc points at the same
- * arena; its brk and fork_advice are copies, loaded from here when it
+ * CLONE_THREAD (vfork, posix_spawn, clone): one arena and one heap for
+ * all of them (MADV_WIPEONFORK marks are the arena's). Each such proc
+ * points at the same arena; its brk is a copy, loaded from here when it
  * stops (redirect_sync) and stored back after each handler.
  */
 struct mm_share {
 	struct arena *arena;
 	int refs;		/* procs using the arena */
 	struct brk_state brk;
-	struct fork_advice *fork_advice;
 	struct mm_share *next;
 };
 
@@ -144,7 +144,7 @@ mm_share_of(const struct arena *a)
 
 /*
  * p has no arena: if it runs in its parent's address space (CLONE_VM),
- * it takes the parent's arena, heap and fork advice. The parent's mmap
+ * it takes the parent's arena and heap. The parent's mmap
  * stub stays the parent's (its lanes are per process): p maps the slow
  * way. True when p now shares an arena.
  */
@@ -172,8 +172,7 @@ mm_attach(struct proc *p)
 	sh = mm_share_of(qrs->arena);
 	if (sh == NULL) {
 		sh = xcalloc(1, sizeof(*sh));
-		*sh = (struct mm_share){ qrs->arena, 1, qrs->brk,
-		    qrs->fork_advice, mm_shares };
+		*sh = (struct mm_share){ qrs->arena, 1, qrs->brk, mm_shares };
 		mm_shares = sh;
 	}
 	sh->refs++;
@@ -181,7 +180,6 @@ mm_attach(struct proc *p)
 	rs->arena_fd_installed = false;
 	rs->redirect_disabled = qrs->redirect_disabled;
 	rs->brk = sh->brk;
-	rs->fork_advice = sh->fork_advice;
 	stub_forget(p);
 	rs->stub_failed = true;
 	redirect_holder_add(p);
@@ -204,7 +202,6 @@ redirect_mm_load(struct proc *p)
 	if ((sh = mm_share_of(rs->arena)) == NULL)
 		return;
 	rs->brk = sh->brk;
-	rs->fork_advice = sh->fork_advice;
 }
 
 bool
@@ -215,7 +212,7 @@ redirect_mm_shared(const struct proc *p)
 	return sh != NULL && sh->refs > 1;
 }
 
-/* After a handler changed p's heap or fork advice. */
+/* After a handler changed p's heap. */
 void
 redirect_mm_store(struct proc *p)
 {
@@ -225,7 +222,6 @@ redirect_mm_store(struct proc *p)
 	if (rs == NULL || (sh = mm_share_of(rs->arena)) == NULL)
 		return;
 	sh->brk = rs->brk;
-	sh->fork_advice = rs->fork_advice;
 }
 
 /*
@@ -272,30 +268,17 @@ redirect_say_private(pid_t pid, const char *why)
 }
 
 void
-redirect_remember_fork_advice(struct proc *p, uint64_t start, uint64_t len,
-    int adv)
+redirect_wipe_natively(struct inject *inj, const struct arena *a,
+    uint64_t start, uint64_t end)
 {
-	struct redirect_state *rs = redir(p);
-	struct fork_advice *fa = xmalloc(sizeof(*fa));
+	uint64_t at, s, e;
 
-	*fa = (struct fork_advice){ start, len, adv, rs->fork_advice };
-	rs->fork_advice = fa;
-}
-
-void
-redirect_forget_fork_advice(struct proc *p, uint64_t start, uint64_t len,
-    int adv)
-{
-	struct fork_advice **pp = &redir(p)->fork_advice, *fa;
-
-	while ((fa = *pp) != NULL) {
-		if (fa->advice == adv && fa->start < start + len &&
-		    start < fa->start + fa->len) {
-			*pp = fa->next;
-			free(fa);
-		} else {
-			pp = &fa->next;
-		}
+	for (at = start; at < end && arena_next_wipe(a, at, &s, &e) &&
+	    s < end; at = e) {
+		s = s > start ? s : start;
+		e = e < end ? e : end;
+		inject_syscall(inj, SYS_madvise, (long)s, (long)(e - s),
+		    MADV_WIPEONFORK, 0, 0, 0);
 	}
 }
 
@@ -339,17 +322,11 @@ void
 redirect_forget(struct proc *p)
 {
 	struct redirect_state *rs = p->redirect;
-	struct fork_advice *fa, *next;
 	bool shared;
 
 	if (rs == NULL)
 		return;
 	shared = mm_detach(p);
-	for (fa = shared ? NULL : rs->fork_advice; fa != NULL; fa = next) {
-		next = fa->next;
-		free(fa);
-	}
-	rs->fork_advice = NULL;
 	stub_forget(p);
 	/* Still in use by the processes that share the address space. */
 	if (rs->arena != NULL && !shared)

@@ -24,6 +24,12 @@
  *   MADV_DONTNEED(_LOCKED), MADV_GUARD_INSTALL  punch, then run it
  *   MADV_FREE, MADV_WIPEONFORK, MADV_REMOVE     emulated: shared mappings
  *                                               answer them differently
+ *                                               (WIPEONFORK: the arena's
+ *                                               mark, for fork)
+ *   MADV_DONTFORK, MADV_DOFORK                  not seen: the shared
+ *                                               mapping takes them, and a
+ *                                               fork child's arena keeps
+ *                                               what the child maps
  *   mremap                                      run inside the slot, or
  *                                               emulated as a copy + move
  *   brk                                         emulated: the heap grows
@@ -482,8 +488,8 @@ unlocked_end(struct proc *p, pid_t tid, uint64_t addr, uint64_t end)
  * kernel goes mapping by mapping, stopping at the first error other than
  * ENOMEM (a hole, reported at the end), so the pages that are not
  * redirected get the real call and the redirected ones the emulation:
- * MADV_FREE punches (zeros are one of its outcomes), MADV_WIPEONFORK is
- * remembered for fork, and MADV_REMOVE is refused as on private memory.
+ * MADV_FREE punches (zeros are one of its outcomes), MADV_WIPEONFORK
+ * marks the arena for fork (arena_set_wipe), and MADV_REMOVE is refused as on private memory.
  * MADV_FREE is refused from the first locked mapping on.
  */
 static long
@@ -523,10 +529,7 @@ advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,
 			}
 			arena_zero(rs->arena, s, e - s);
 		} else {
-			redirect_forget_fork_advice(p, s, e - s,
-			    MADV_WIPEONFORK);
-			redirect_remember_fork_advice(p, s, e - s,
-			    MADV_WIPEONFORK);
+			arena_set_wipe(rs->arena, s, e - s, true);
 		}
 	}
 	return hole ? -ENOMEM : 0;
@@ -582,14 +585,8 @@ on_madvise(struct thread *t, const struct user_regs_struct *regs)
 			redirect_skip_syscall(t, regs, result);
 		break;
 	case MADV_KEEPONFORK:
-		redirect_forget_fork_advice(p, addr, len, MADV_WIPEONFORK);
-		break;
-	case MADV_DONTFORK:
-		redirect_forget_fork_advice(p, addr, len, MADV_DONTFORK);
-		redirect_remember_fork_advice(p, addr, len, MADV_DONTFORK);
-		break;
-	case MADV_DOFORK:
-		redirect_forget_fork_advice(p, addr, len, MADV_DONTFORK);
+		/* Then it runs: shared mappings take it (they never wipe). */
+		arena_set_wipe(rs->arena, addr, len, false);
 		break;
 	}
 }
@@ -657,8 +654,9 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 	struct redirect_state *rs = redir(p);
 	int fd = arena_fd(rs->arena);
 	loff_t in, out;
-	uint64_t off, old_off, avail, done = 0;
+	uint64_t off, old_off, avail, done = 0, ws, we;
 	long prot, r = -ENOMEM;
+	bool wipe;
 	ssize_t n;
 
 	prot = prot_at(inj->thread->tid, old_addr);
@@ -705,6 +703,9 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		arena_release(rs->arena, off);
 		return r == -EEXIST ? -ENOMEM : r;
 	}
+	/* One mapping: marked throughout or not at all. */
+	wipe = arena_next_wipe(rs->arena, old_addr, &ws, &we) &&
+	    ws <= old_addr;
 	if ((uint64_t)r != old_addr) {
 		inject_syscall(inj, SYS_munmap, (long)old_addr, (long)old_len,
 		    0, 0, 0, 0);
@@ -713,6 +714,8 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		arena_unmap(rs->arena, old_addr, new_len);
 	}
 	arena_map(rs->arena, (uint64_t)r, new_len, off);
+	if (wipe)
+		arena_set_wipe(rs->arena, (uint64_t)r, new_len, true);
 	return r;
 }
 
@@ -725,7 +728,7 @@ mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_addr, uint64_t new_len)
 {
 	struct redirect_state *rs = redir(p);
-	uint64_t off;
+	uint64_t off, s, e;
 	long prot, r, fd;
 
 	arena_move(rs->arena, old_addr, old_len, new_addr, new_len);
@@ -736,10 +739,14 @@ mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
 	r = fd < 0 ? -EBADF : inject_syscall(inj, SYS_mmap, (long)old_addr,
 	    (long)old_len, prot, MAP_SHARED | MAP_FIXED, fd, (long)off);
 	redirect_fd_release(inj, fd);
-	if (r == (long)old_addr)
-		arena_map(rs->arena, old_addr, old_len, off);
-	else
+	if (r != (long)old_addr) {
 		arena_release(rs->arena, off);
+		return;
+	}
+	arena_map(rs->arena, old_addr, old_len, off);
+	/* The old mapping stays, with its flags. */
+	if (arena_next_wipe(rs->arena, new_addr, &s, &e) && s <= new_addr)
+		arena_set_wipe(rs->arena, old_addr, old_len, true);
 }
 
 static void
@@ -1006,6 +1013,7 @@ advise_again(struct inject *inj, uint64_t start, uint64_t len,
 		{ REGION_MERGEABLE, MADV_MERGEABLE },
 		{ REGION_RANDOM, MADV_RANDOM },
 		{ REGION_SEQUENTIAL, MADV_SEQUENTIAL },
+		{ REGION_DONTCOPY, MADV_DONTFORK },
 	};
 	size_t i;
 
@@ -1035,10 +1043,8 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
     uint64_t len, long prot, unsigned advice)
 {
 	struct redirect_state *rs = redir(p);
-	struct fork_advice *fa;
 	bool in_place = false;
 	static bool said_lost;
-	uint64_t s, e;
 	long tmp, r;
 
 	/* Test-only (tests/seal.t): as if no private memory could be had. */
@@ -1079,18 +1085,9 @@ make_private(struct inject *inj, struct proc *p, uint64_t start,
 		return -1;
 	}
 	advise_again(inj, start, len, advice);
-	arena_unmap(rs->arena, start, len);
 	/* What we emulated for fork, the kernel now does itself. */
-	for (fa = rs->fork_advice; fa != NULL; fa = fa->next) {
-		s = fa->start > start ? fa->start : start;
-		e = fa->start + fa->len < start + len ? fa->start + fa->len :
-		    start + len;
-		if (s < e)
-			inject_syscall(inj, SYS_madvise, (long)s, (long)(e - s),
-			    fa->advice, 0, 0, 0);
-	}
-	redirect_forget_fork_advice(p, start, len, MADV_DONTFORK);
-	redirect_forget_fork_advice(p, start, len, MADV_WIPEONFORK);
+	redirect_wipe_natively(inj, rs->arena, start, start + len);
+	arena_unmap(rs->arena, start, len);
 	return 0;
 }
 

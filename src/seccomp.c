@@ -155,7 +155,11 @@
 	JUMP(BPF_JSET, CLONE_VM, 0, 1), \
 	RET(SECCOMP_RET_ALLOW), \
 	TRACE(RULE_FORK), \
-	/* madvise: the zeroing advices, and DONTFORK..KEEPONFORK */ \
+	/* \
+	 * madvise: the zeroing advices, and WIPEONFORK and KEEPONFORK \
+	 * (which a shared mapping refuses, and takes); DONTFORK and \
+	 * DOFORK run untraced, the shared mapping takes them as it is \
+	 */ \
 	JUMP(BPF_JEQ, __NR_madvise, 0, 15), \
 	LOAD_ARG(2), \
 	IF_EQ_RET(MADV_DONTNEED, SECCOMP_RET_TRACE | RULE_MADVISE), \
@@ -165,7 +169,7 @@
 	    SECCOMP_RET_TRACE | RULE_MADVISE), \
 	IF_EQ_RET(MADV_FREE, SECCOMP_RET_TRACE | RULE_MADVISE), \
 	IF_EQ_RET(MADV_REMOVE, SECCOMP_RET_TRACE | RULE_MADVISE), \
-	JUMP(BPF_JGE, MADV_DONTFORK, 0, 1), \
+	JUMP(BPF_JGE, MADV_WIPEONFORK, 0, 1), \
 	JUMP(BPF_JGT, MADV_KEEPONFORK, 0, 1), \
 	RET(SECCOMP_RET_ALLOW), \
 	TRACE(RULE_MADVISE), \

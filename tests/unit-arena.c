@@ -66,6 +66,7 @@ static void test_far_chunks(void);
 static void test_reuse(void);
 static void test_reuse_heap(void);
 static void test_reuse_budget(void);
+static void test_wipe_marks(void);
 
 /* Bytes the memfd has allocated. */
 static uint64_t
@@ -1154,6 +1155,7 @@ main(void)
 	test_reuse();
 	test_reuse_heap();
 	test_reuse_budget();
+	test_wipe_marks();
 	return tap_exit();
 }
 
@@ -1333,4 +1335,66 @@ test_reuse_budget(void)
 	    "budget: an arena freed gives its share back");
 	arena_free(b);
 	arena_set_keep_budget(0);
+}
+
+/* Whether the marked run at or after addr is [start, end). */
+static bool
+wipe_run(const struct arena *a, uint64_t addr, uint64_t start, uint64_t end)
+{
+	uint64_t s, e;
+
+	return arena_next_wipe(a, addr, &s, &e) && s == start && e == end;
+}
+
+/*
+ * MADV_WIPEONFORK marks go with their extents: set on part of one (the
+ * rest unmarked), one run over marked extents that touch, cleared by
+ * KEEPONFORK, gone with an unmap or a mapping over them, moved by
+ * arena_move with the pages (its growth marked too), copied by a clone.
+ */
+static void
+test_wipe_marks(void)
+{
+	struct arena *a = new_arena(), *b = new_arena();
+	uint64_t off = slot(a, 16 * PAGE), off2 = slot(a, 4 * PAGE);
+	uint64_t s, e, dst = BASE + 1 * GIB;
+	char *err = NULL;
+
+	arena_map(a, BASE, 8 * PAGE, off);
+	arena_map(a, BASE + 8 * PAGE, 4 * PAGE, off2);
+	tap_ok(!arena_next_wipe(a, 0, &s, &e), "no marks at first");
+	arena_set_wipe(a, BASE + 2 * PAGE, 4 * PAGE, true);
+	tap_ok(wipe_run(a, 0, BASE + 2 * PAGE, BASE + 6 * PAGE) &&
+	    !arena_next_wipe(a, BASE + 6 * PAGE, &s, &e),
+	    "a mark on part of an extent: that part only");
+	arena_set_wipe(a, BASE + 6 * PAGE, 4 * PAGE, true);
+	tap_ok(wipe_run(a, 0, BASE + 2 * PAGE, BASE + 10 * PAGE),
+	    "marked extents that touch make one run, across mappings");
+	arena_set_wipe(a, BASE + 4 * PAGE, PAGE, false);
+	tap_ok(wipe_run(a, 0, BASE + 2 * PAGE, BASE + 4 * PAGE) &&
+	    wipe_run(a, BASE + 4 * PAGE, BASE + 5 * PAGE, BASE + 10 * PAGE),
+	    "KEEPONFORK of a page in the middle splits the run");
+	if (!tap_ok(arena_clone(a, b, &err) == 0, "clone of a marked arena"))
+		tap_diag("%s", err);
+	tap_ok(wipe_run(b, 0, BASE + 2 * PAGE, BASE + 4 * PAGE) &&
+	    wipe_run(b, BASE + 4 * PAGE, BASE + 5 * PAGE, BASE + 10 * PAGE),
+	    "the clone has the same marks");
+	arena_unmap(a, BASE + 8 * PAGE, 4 * PAGE);
+	tap_ok(wipe_run(a, BASE + 4 * PAGE, BASE + 5 * PAGE, BASE + 8 * PAGE),
+	    "unmapped, the mark goes with the pages");
+	arena_map(a, BASE + 8 * PAGE, 4 * PAGE, slot(a, 4 * PAGE));
+	tap_ok(wipe_run(a, BASE + 4 * PAGE, BASE + 5 * PAGE, BASE + 8 * PAGE),
+	    "a new mapping there is not marked");
+	arena_move(a, BASE, 8 * PAGE, dst, 12 * PAGE);
+	tap_ok(wipe_run(a, 0, dst + 2 * PAGE, dst + 4 * PAGE) &&
+	    wipe_run(a, dst + 4 * PAGE, dst + 5 * PAGE, dst + 12 * PAGE),
+	    "moved and grown, the marks move and the growth is marked");
+	tap_ok(!arena_next_wipe(a, BASE, &s, &e) || s >= dst,
+	    "nothing marked where the mapping was");
+	arena_map(a, dst, 12 * PAGE, off);
+	tap_ok(!arena_next_wipe(a, 0, &s, &e),
+	    "a mapping over a marked range is not marked");
+	free(err);
+	arena_free(a);
+	arena_free(b);
 }

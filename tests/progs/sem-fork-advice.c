@@ -3,7 +3,10 @@
  * the range is unmapped, a new mapping there reads zeros) and MADV_DOFORK
  * undoes it; MADV_WIPEONFORK gives the child zeros (and a grandchild too)
  * while the parent keeps its bytes, and MADV_KEEPONFORK undoes it. Both
- * advices apply to exactly the advised pages.
+ * advices apply to exactly the advised pages. The advice belongs to the
+ * mapping: unmapped and mapped again, the range forks as any other (a
+ * child of the new mapping has its bytes, also once it maps more memory
+ * of its own); moved or grown by mremap, it goes with the mapping.
  */
 #include "sem.h"
 
@@ -16,6 +19,7 @@ static void child_dontfork(unsigned char *p);
 static void child_dofork(unsigned char *p);
 static void child_wipe(unsigned char *p);
 static void child_keep(unsigned char *p);
+static void advice_goes_with_mapping(void);
 
 int main(void)
 {
@@ -40,7 +44,83 @@ int main(void)
 		       "madvise MADV_KEEPONFORK succeeds", "madvise");
 	run_child(child_keep, p, "MADV_KEEPONFORK child");
 	sem_verify("the parent keeps everything", p, len, 1);
+	advice_goes_with_mapping();
 	return 0;
+}
+
+/* A child maps 2 * len of its own, writes it, and checks q: seed 3. */
+static void child_has_new_mapping(unsigned char *q)
+{
+	size_t len = NPAGES * sem_page();
+	unsigned char *mine;
+
+	sem_verify("a child has the mapping made after the advised one",
+		   q, len, 3);
+	mine = sem_map(2 * len, PROT_READ | PROT_WRITE);
+	sem_fill(mine, 2 * len, 4);
+	sem_verify("... and keeps it once it maps memory of its own", q,
+		   len, 3);
+	sem_verify("... which holds its own bytes", mine, 2 * len, 4);
+}
+
+static void child_wiped(unsigned char *q)
+{
+	sem_expect_zero("a child reads zeros where the wiped mapping moved",
+			q, NPAGES * sem_page());
+}
+
+static void child_wiped_grown(unsigned char *q)
+{
+	sem_expect_zero("a child reads zeros in all of a wiped mapping grown",
+			q, 4 * NPAGES * sem_page());
+}
+
+static void advice_goes_with_mapping(void)
+{
+	size_t len = NPAGES * sem_page();
+	unsigned char *q, *to;
+	int advice, i;
+
+	for (i = 0; i < 2; i++) {
+		advice = i == 0 ? MADV_DONTFORK : MADV_WIPEONFORK;
+		q = sem_map(len, PROT_READ | PROT_WRITE);
+		sem_fill(q, len, 2);
+		sem_syscall_ok(madvise(q, len, advice), "madvise of a mapping "
+			       "unmapped next", "madvise");
+		sem_unmap(q, len);
+		sem_check(mmap(q, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			       MAP_ANONYMOUS | MAP_FIXED, -1, 0) == q,
+			  "a mapping where the advised one was", "%s",
+			  strerror(errno));
+		sem_fill(q, len, 3);
+		run_child(child_has_new_mapping, q, i == 0 ?
+			  "MADV_DONTFORK gone with its mapping" :
+			  "MADV_WIPEONFORK gone with its mapping");
+		sem_verify("the parent keeps the new mapping", q, len, 3);
+		sem_unmap(q, len);
+	}
+
+	/* Moved: the advice goes along, the old place is free. */
+	q = sem_map(len, PROT_READ | PROT_WRITE);
+	sem_fill(q, len, 5);
+	sem_syscall_ok(madvise(q, len, MADV_WIPEONFORK), "MADV_WIPEONFORK "
+		       "of a mapping moved next", "madvise");
+	to = sem_free_range(len, len);
+	sem_check(mremap(q, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to) == to,
+		  "mremap moves the wiped mapping", "%s", strerror(errno));
+	run_child(child_wiped, to, "MADV_WIPEONFORK moved with its mapping");
+	sem_verify("the parent keeps the moved mapping's bytes", to, len, 5);
+
+	/* Grown far past its size: all of it is wiped in a child. */
+	q = mremap(to, len, 4 * len, MREMAP_MAYMOVE);
+	sem_check(q != MAP_FAILED, "mremap grows the wiped mapping", "%s",
+		  strerror(errno));
+	sem_fill_at(q + len, 3 * len, 5, len);
+	run_child(child_wiped_grown, q, "MADV_WIPEONFORK grown with its "
+		  "mapping");
+	sem_verify("the parent keeps the grown mapping's bytes", q, 4 * len,
+		   5);
+	sem_unmap(q, 4 * len);
 }
 
 static void child_dontfork(unsigned char *p)
