@@ -228,6 +228,12 @@ scratch_put_back(pid_t tid)
 }
 
 uint64_t
+inject_scratch_base(const struct inject *inj)
+{
+	return (inj->saved.rsp - RED_ZONE - SCRATCH_MAX) & ~15ULL;
+}
+
+uint64_t
 inject_scratch(struct inject *inj, const void *data, size_t len)
 {
 	pid_t tid = inj->thread->tid;
@@ -237,7 +243,7 @@ inject_scratch(struct inject *inj, const void *data, size_t len)
 		fatalx("inject_scratch: %zu bytes (bug)", len);
 	/* A second use in one session: the first one's bytes go back. */
 	scratch_put_back(tid);
-	scratch_addr = (inj->saved.rsp - RED_ZONE - SCRATCH_MAX) & ~15ULL;
+	scratch_addr = inject_scratch_base(inj);
 	remote = (struct iovec){ (void *)(uintptr_t)scratch_addr, len };
 	local = (struct iovec){ scratch_saved, len };
 	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) != (ssize_t)len)

@@ -84,6 +84,8 @@ int inject_run_code(struct inject *inj, struct user_regs_struct *regs,
  * A later call in the same session replaces them (0 on failure).
  */
 uint64_t inject_scratch(struct inject *inj, const void *data, size_t len);
+/* Where inject_scratch puts them: for data that points into itself. */
+uint64_t inject_scratch_base(const struct inject *inj);
 
 /*
  * Ends the session: registers as saved, except rax = result (the value

@@ -8,7 +8,8 @@
  * kernel cannot apply to redirected memory (it is shared), is checked here
  * as the kernel would with it counted: for brk, mmap (anonymous or of a
  * file, private and writable), mremap growth and mprotect adding
- * PROT_WRITE.
+ * PROT_WRITE, which is watched only under a finite limit ("Watching
+ * mprotect's writes").
  */
 #include "config.h"
 
@@ -17,10 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -28,6 +33,7 @@
 #include "maps.h"
 #include "redirect.h"
 #include "redirect-int.h"
+#include "seccomp.h"
 #include "stub.h"
 #include "task.h"
 #include "util.h"
@@ -40,17 +46,24 @@ static void decide_brk(struct proc *p, pid_t tid);
 /*
  * The program's RLIMIT_DATA as the kernel's may_expand_vm applies it,
  * when it matters here (p redirects), or RLIM_INFINITY. A soft limit of 0
- * means the hard one there (its "Valgrind workaround").
+ * means the hard one there (its "Valgrind workaround"). A finite one
+ * that p's mprotect calls are not watched under yet (another process set
+ * it) has them watched from p's next memory stop (redirect_watch_writes).
  */
 static uint64_t
-data_limit(const struct proc *p)
+data_limit(struct proc *p)
 {
+	struct redirect_state *rs = redir(p);
 	struct rlimit rl;
+	uint64_t limit;
 
-	if (redir_peek(p)->arena == NULL ||
+	if (rs->arena == NULL ||
 	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0)
 		return RLIM_INFINITY;
-	return rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur;
+	limit = rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur;
+	if (limit != RLIM_INFINITY && rs->writes == WRITES_UNWATCHED)
+		rs->writes_due = true;
+	return limit;
 }
 
 /*
@@ -224,6 +237,149 @@ redirect_mprotect_refused(struct thread *t)
 	inject_syscall(&inj, (long)regs.orig_rax, (long)addr, (long)(at - addr),
 	    (long)regs.rdx, (long)regs.r10, 0, 0);
 	inject_end(&inj, true, -ENOMEM);
+	return true;
+}
+
+/*
+ * Watching mprotect's writes. redirect_mprotect_refused needs to see
+ * every mprotect that makes memory writable, but only under a finite
+ * RLIMIT_DATA: most programs never have one, and V8 makes memory
+ * writable by mprotect hundreds of times a run. So the filter stops such
+ * calls only where the limit is finite from the start (seccomp_install's
+ * watch_writes, then writes_watched_everywhere); a process whose limit
+ * becomes finite later gets seccomp_program_new_writes' filter on top,
+ * which the kernel gives all its threads (SECCOMP_FILTER_FLAG_TSYNC) and
+ * its children, across exec: injected at its own setrlimit or prlimit64
+ * of RLIMIT_DATA to a finite value (RULE_RLIMIT), before the call runs,
+ * and, where data_limit found its limit finite (one another process set:
+ * the next mmap, brk or mremap that grows memory finds it), at its next
+ * memory stop; its mprotect calls before then go unchecked. The call is
+ * then run again from its instruction, and stops anew. A process made
+ * before its parent had the filter marked may add a second one: the same
+ * stops. Where the filter cannot be added (the program gave up the
+ * privilege it had at the start: no CAP_SYS_ADMIN, no no_new_privs; a
+ * thread under other filters), that is said once and its mprotect calls
+ * stay unchecked.
+ */
+static bool writes_watched_everywhere;
+
+void
+redirect_set_writes_watched(bool everywhere)
+{
+	writes_watched_everywhere = everywhere;
+}
+
+void
+redirect_inherit_filters(struct proc *child, const struct proc *parent)
+{
+	if (parent->redirect != NULL)
+		redir(child)->writes = parent->redirect->writes;
+}
+
+/* Does the syscall at this RULE_RLIMIT stop give p a finite data limit? */
+static bool
+sets_finite_limit(struct thread *t, const struct user_regs_struct *regs)
+{
+	struct proc *p = t->proc;
+	uint64_t at = regs->orig_rax == SYS_setrlimit ? regs->rsi : regs->rdx;
+	pid_t target = regs->orig_rax == SYS_setrlimit ? 0 : (pid_t)regs->rdi;
+	struct rlimit rl;
+	struct iovec local = { &rl, sizeof(rl) };
+	struct iovec remote = { (void *)(uintptr_t)at, sizeof(rl) };
+	const struct thread *o;
+	bool ours = target == 0 || target == p->pid;
+
+	for (o = p->threads; !ours && o != NULL; o = o->next)
+		ours = o->tid == target;
+	/* A read, another process's limit (its own stops look), or EFAULT. */
+	if (at == 0 || !ours || process_vm_readv(t->tid, &local, 1, &remote, 1,
+	    0) != (ssize_t)sizeof(rl))
+		return false;
+	return (rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur) !=
+	    RLIM_INFINITY;
+}
+
+/* The filter, in the thread's process by an injected seccomp(2): 0 or -errno. */
+static long
+add_writes_filter(struct inject *inj)
+{
+	static struct seccomp_program *prog;
+	struct {
+		struct sock_fprog fprog;
+		struct sock_filter insns[16];
+	} buf = { 0 };
+	const struct sock_filter *insns;
+	uint64_t base = inject_scratch_base(inj);
+	unsigned len;
+	long r;
+
+	if (prog == NULL)
+		prog = seccomp_program_new_writes();
+	insns = seccomp_program_insns(prog, &len);
+	if (len > ARRAY_SIZE(buf.insns))
+		fatalx("add_writes_filter: %u instructions (bug)", len);
+	memcpy(buf.insns, insns, len * sizeof(*insns));
+	buf.fprog.len = (unsigned short)len;
+	buf.fprog.filter = (struct sock_filter *)(uintptr_t)(base +
+	    offsetof(__typeof__(buf), insns));
+	if (inject_scratch(inj, &buf, sizeof(buf)) != base)
+		return -EFAULT;
+	r = inject_syscall(inj, SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+	    (long)base, 0, 0, 0);
+	/* TSYNC's failure: the id of a thread under other filters. */
+	return r > 0 ? -EBUSY : r;
+}
+
+bool
+redirect_watch_writes(struct thread *t, int rule)
+{
+	struct proc *p = t->proc;
+	struct redirect_state *rs = redir(p);
+	struct user_regs_struct regs;
+	static bool said;
+	struct inject inj;
+	long r;
+
+	if (writes_watched_everywhere || rs->writes != WRITES_UNWATCHED ||
+	    thread_get_regs(t, &regs, NULL) != 0)
+		return false;
+	switch (rule) {
+	case RULE_RLIMIT:
+		if (!sets_finite_limit(t, &regs))
+			return false;
+		break;
+	case RULE_MMAP:
+	case RULE_MUNMAP:
+	case RULE_MREMAP:
+	case RULE_MADVISE:
+	case RULE_BRK:
+	case RULE_MPROTECT:
+		if (!rs->writes_due)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	if (inject_begin(&inj, t, true) != 0)
+		return false;
+	r = add_writes_filter(&inj);
+	inject_end(&inj, false, 0);
+	if (t->has_deferred)
+		return true;
+	/* The call again from its syscall instruction: a new stop. */
+	regs.rax = regs.orig_rax;
+	regs.rip -= 2;
+	thread_set_regs(t, &regs, NULL);
+	rs->writes = r == 0 ? WRITES_WATCHED : WRITES_UNWATCHABLE;
+	rs->writes_due = false;
+	if (r != 0 && !said) {
+		said = true;
+		warnx_msg("pid %d: RLIMIT_DATA is not applied to mprotect "
+		    "making redirected memory writable (a filter to see such "
+		    "calls could not be added: %s; said once)", (int)p->pid,
+		    strerror((int)-r));
+	}
 	return true;
 }
 

@@ -60,6 +60,13 @@ struct redirect_state {
 	bool arena_fd_installed;
 	bool fd_transient;	/* no reserved fd here: opened for each call */
 	bool redirect_disabled;	/* no new redirections (see redirect.c) */
+	/* Stop its mprotect calls making memory writable? (redirect-brk.c) */
+	enum {
+		WRITES_UNWATCHED,	/* the filter lets them run */
+		WRITES_WATCHED,		/* a filter of ours stops them */
+		WRITES_UNWATCHABLE,	/* such a filter could not be added */
+	} writes;
+	bool writes_due;	/* unwatched under a finite limit */
 	struct stub *stub;	/* the mmap stub (stub.c); NULL if none */
 	/* where the stub's code is (0: none), with or without the stub */
 	uint64_t stub_base;

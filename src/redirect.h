@@ -101,6 +101,19 @@ bool redirect_punch_pending(struct proc *p);
  * one that did not fit, as natively).
  */
 bool redirect_mprotect_refused(struct thread *t);
+/*
+ * Whether mprotect calls making memory writable stop in every process
+ * (RLIMIT_DATA finite from the start: the filter watches them); else a
+ * process gets a filter that watches them when its limit becomes finite.
+ * redirect_watch_writes, at a seccomp stop of `rule` (before its
+ * handler): true where it added that filter and set the call to run
+ * again (the thread is then to be resumed, or its deferred status
+ * handled), false where the stop is to be handled as usual.
+ */
+void redirect_set_writes_watched(bool everywhere);
+bool redirect_watch_writes(struct thread *t, int rule);
+/* A new process has its parent's filters, that one among them. */
+void redirect_inherit_filters(struct proc *child, const struct proc *parent);
 
 /*
  * mprotect adding PROT_EXEC to redirected memory, and mseal of it: such

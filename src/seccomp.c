@@ -26,6 +26,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -90,7 +91,7 @@
  * after it still see the number. Jump offsets count the instructions
  * after the jump.
  */
-#define MEMORY_RULES(fd) \
+#define MEMORY_RULES(fd, prot_bits) \
 	/* \
 	 * The program's own filter would see what ptinspect runs in it \
 	 * (MAP_SHARED mmaps): redirection ends there (redirect.c) \
@@ -128,13 +129,28 @@
 	RET(SECCOMP_RET_ALLOW), \
 	/* \
 	 * mprotect, pkey_mprotect: making memory executable, or writable \
-	 * (RLIMIT_DATA) \
+	 * where RLIMIT_DATA is finite from the start (prot_bits: \
+	 * filter_build) \
 	 */ \
 	JUMP(BPF_JEQ, __NR_mprotect, 1, 0), \
 	JUMP(BPF_JEQ, __NR_pkey_mprotect, 0, 4), \
 	LOAD_ARG(2), \
-	JUMP(BPF_JSET, PROT_EXEC | PROT_WRITE, 0, 1), \
+	JUMP(BPF_JSET, (prot_bits), 0, 1), \
 	TRACE(RULE_MPROTECT), \
+	RET(SECCOMP_RET_ALLOW), \
+	/* \
+	 * setrlimit(RLIMIT_DATA), prlimit64(_, RLIMIT_DATA, ...): a \
+	 * finite limit wants mprotect's writes watched (redirect-brk.c) \
+	 */ \
+	JUMP(BPF_JEQ, __NR_setrlimit, 0, 4), \
+	LOAD_ARG(0), \
+	JUMP(BPF_JEQ, RLIMIT_DATA, 0, 1), \
+	TRACE(RULE_RLIMIT), \
+	RET(SECCOMP_RET_ALLOW), \
+	JUMP(BPF_JEQ, __NR_prlimit64, 0, 4), \
+	LOAD_ARG(1), \
+	JUMP(BPF_JEQ, RLIMIT_DATA, 0, 1), \
+	TRACE(RULE_RLIMIT), \
 	RET(SECCOMP_RET_ALLOW), \
 	IF_EQ_RET(__NR_brk, SECCOMP_RET_TRACE | RULE_BRK), \
 	/* mseal: sealed memory must be the program's own (redirect.c) */ \
@@ -204,13 +220,17 @@
 /* Room for the longest program below. */
 #define FILTER_MAX 160
 
-/* Copies into out (FILTER_MAX long) the program for reserved_fd. */
+/*
+ * Copies into out (FILTER_MAX long) the program for reserved_fd, which
+ * stops mprotect making memory writable too where watch_writes.
+ */
 static unsigned
-filter_build(int reserved_fd, struct sock_filter *out)
+filter_build(int reserved_fd, bool watch_writes, struct sock_filter *out)
 {
 	const struct sock_filter full[] = {
 		HEADER,
-		MEMORY_RULES((unsigned)reserved_fd),
+		MEMORY_RULES((unsigned)reserved_fd, watch_writes ?
+		    PROT_EXEC | PROT_WRITE : PROT_EXEC),
 		RET(SECCOMP_RET_ALLOW),
 	};
 	const struct sock_filter exit_only[] = {
@@ -227,8 +247,17 @@ filter_build(int reserved_fd, struct sock_filter *out)
 	return ARRAY_SIZE(full);
 }
 
+bool
+seccomp_data_limited(void)
+{
+	struct rlimit rl;
+
+	return getrlimit(RLIMIT_DATA, &rl) == 0 &&
+	    (rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur) != RLIM_INFINITY;
+}
+
 int
-seccomp_install(int reserved_fd)
+seccomp_install(int reserved_fd, bool watch_writes)
 {
 	struct sock_filter insns[FILTER_MAX];
 	/*
@@ -238,7 +267,8 @@ seccomp_install(int reserved_fd)
 	 */
 	unsigned long filter_flags = SECCOMP_FILTER_FLAG_SPEC_ALLOW;
 	struct sock_fprog prog = {
-		.len = (unsigned short)filter_build(reserved_fd, insns),
+		.len = (unsigned short)filter_build(reserved_fd, watch_writes,
+		    insns),
 		.filter = insns,
 	};
 
@@ -265,11 +295,33 @@ struct seccomp_program {
 };
 
 struct seccomp_program *
-seccomp_program_new(int reserved_fd)
+seccomp_program_new(int reserved_fd, bool watch_writes)
 {
 	struct seccomp_program *prog = xcalloc(1, sizeof(*prog));
 
-	prog->len = filter_build(reserved_fd, prog->insns);
+	prog->len = filter_build(reserved_fd, watch_writes, prog->insns);
+	return prog;
+}
+
+struct seccomp_program *
+seccomp_program_new_writes(void)
+{
+	static const struct sock_filter insns[] = {
+		LOAD(arch),
+		JUMP(BPF_JEQ, AUDIT_ARCH_X86_64, 1, 0),
+		RET(SECCOMP_RET_ALLOW),
+		LOAD(nr),
+		JUMP(BPF_JEQ, __NR_mprotect, 1, 0),
+		JUMP(BPF_JEQ, __NR_pkey_mprotect, 0, 3),
+		LOAD_ARG(2),
+		JUMP(BPF_JSET, PROT_WRITE, 0, 1),
+		TRACE(RULE_MPROTECT),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct seccomp_program *prog = xcalloc(1, sizeof(*prog));
+
+	memcpy(prog->insns, insns, sizeof(insns));
+	prog->len = ARRAY_SIZE(insns);
 	return prog;
 }
 

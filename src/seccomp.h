@@ -33,15 +33,25 @@ enum seccomp_rule {
 	RULE_OWN_FILTER,	/* seccomp(2), prctl(PR_SET_SECCOMP) */
 	RULE_MSEAL,		/* mseal */
 	RULE_MLOCK,		/* mlock, mlock2, mlockall */
+	/* setrlimit, prlimit64 of RLIMIT_DATA */
+	RULE_RLIMIT,
 };
 
 /*
  * Installs the filter on the calling process (the child, just before
  * exec). reserved_fd is the descriptor number ptinspect keeps its memfd at
  * in the tracee (see redirect.c); -1 for a filter without the memory
- * rules. Returns 0, or -1 with errno when seccomp is unavailable.
+ * rules. mprotect stops where it makes memory executable, and also where
+ * it makes memory writable if watch_writes: RLIMIT_DATA counts private
+ * writable memory, which redirected memory is natively, so under a
+ * finite limit ptinspect must see such calls (redirect-brk.c). A process
+ * whose limit becomes finite later gets seccomp_program_new_writes' filter
+ * on top. seccomp_data_limited: is the calling process's RLIMIT_DATA
+ * finite (a soft limit of 0 meaning the hard one, as the kernel has it)?
+ * Returns 0, or -1 with errno when seccomp is unavailable.
  */
-int seccomp_install(int reserved_fd);
+int seccomp_install(int reserved_fd, bool watch_writes);
+bool seccomp_data_limited(void);
 
 /*
  * The program seccomp_install(reserved_fd) installs, kept to be run here:
@@ -56,7 +66,14 @@ int seccomp_install(int reserved_fd);
 struct seccomp_program;
 struct sock_filter;
 struct user_regs_struct;
-struct seccomp_program *seccomp_program_new(int reserved_fd);
+struct seccomp_program *seccomp_program_new(int reserved_fd,
+    bool watch_writes);
+/*
+ * The filter ptinspect adds to a process whose RLIMIT_DATA becomes finite:
+ * mprotect and pkey_mprotect making memory writable stop (RULE_MPROTECT),
+ * all else runs.
+ */
+struct seccomp_program *seccomp_program_new_writes(void);
 void seccomp_program_free(struct seccomp_program *prog);
 int seccomp_program_rule(const struct seccomp_program *prog,
     const struct user_regs_struct *regs);

@@ -26,7 +26,8 @@ struct child_report {
 
 void
 tracer_child_main(const struct tracer_opts *opts, char *const argv[],
-    int go_fd, int report_fd, const sigset_t *mask, int reserved_fd)
+    int go_fd, int report_fd, const sigset_t *mask, int reserved_fd,
+    bool watch_writes)
 {
 	struct child_report report = { 0, 0 };
 	char c;
@@ -38,7 +39,7 @@ tracer_child_main(const struct tracer_opts *opts, char *const argv[],
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (opts->child_setup != NULL)
 		opts->child_setup(opts->child_setup_arg);
-	if (!opts->no_seccomp && seccomp_install(reserved_fd) != 0)
+	if (!opts->no_seccomp && seccomp_install(reserved_fd, watch_writes) != 0)
 		report.seccomp_errno = errno ? errno : ENOSYS;
 	if (opts->no_seccomp)
 		report.seccomp_errno = -1;

@@ -373,6 +373,8 @@ tracer_rule_covers(unsigned long rule, unsigned long long nr)
 	case RULE_MLOCK:
 		return nr == SYS_mlock || nr == SYS_mlock2 ||
 		    nr == SYS_mlockall;
+	case RULE_RLIMIT:
+		return nr == SYS_setrlimit || nr == SYS_prlimit64;
 	default:
 		return false;
 	}

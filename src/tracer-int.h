@@ -123,13 +123,14 @@ bool tracer_keeper_swallows(struct proc *p, int sig);
 /*
  * The forked child: waits for a byte on go_fd (the parent has seized
  * it), restores the signal mask, runs opts->child_setup, installs the
- * filter (watching reserved_fd; -1: exit rules only), writes to report_fd
+ * filter (watching reserved_fd, -1: exit rules only; mprotect's writes
+ * too where watch_writes: seccomp_install), writes to report_fd
  * the filter's errno (0: installed, -1: not asked) and execs argv; if exec
  * fails, writes its errno too and exits 127 (not found) or 126.
  */
 void tracer_child_main(const struct tracer_opts *opts, char *const argv[],
-    int go_fd, int report_fd, const sigset_t *mask, int reserved_fd)
-    PTI_NORETURN;
+    int go_fd, int report_fd, const sigset_t *mask, int reserved_fd,
+    bool watch_writes) PTI_NORETURN;
 
 /* Reads len bytes unless EOF comes first: how many, or -1. */
 ssize_t tracer_read_full(int fd, void *buf, size_t len);

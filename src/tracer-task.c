@@ -43,6 +43,8 @@ tracer_proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
 
 	/* A child has its parent's filters; one of a parent unknown, maybe. */
 	p->own_filter = parent != NULL ? parent->own_filter : parent_pid != 0;
+	if (parent != NULL)
+		redirect_inherit_filters(p, parent);
 	/* Children run the user's program too (they fork from it). */
 	p->execed = true;
 	p->pause_wanted = tr->opts.pause_on_exit && tr->opts.follow_forks;

@@ -104,6 +104,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 	struct tracer *tr = xcalloc(1, sizeof(*tr));
 	int go_pipe[2], report_pipe[2], seccomp_errno = 0, exec_errno = 0;
 	int reserved_fd;
+	bool watch_writes;
 	struct sigaction ignore = { .sa_handler = SIG_IGN };
 	sigset_t chld;
 	ssize_t n;
@@ -114,8 +115,11 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		tr->opts.pause_on = PAUSE_ON_EXIT;
 	tr->sigchld_fd = -1;
 	reserved_fd = opts->no_redirect ? -1 : redirect_reserved_fd();
+	/* Made here and in the child alike: the tracer models the filter. */
+	watch_writes = seccomp_data_limited();
+	redirect_set_writes_watched(watch_writes);
 	if (!opts->no_seccomp && reserved_fd >= 0)
-		tr->filter = seccomp_program_new(reserved_fd);
+		tr->filter = seccomp_program_new(reserved_fd, watch_writes);
 	if (pipe2(go_pipe, O_CLOEXEC) != 0 ||
 	    pipe2(report_pipe, O_CLOEXEC) != 0) {
 		warn_msg("pipe");
@@ -135,7 +139,7 @@ tracer_spawn(const struct tracer_opts *opts, char *const argv[],
 		close(go_pipe[1]);
 		close(report_pipe[0]);
 		tracer_child_main(opts, argv, go_pipe[0], report_pipe[1],
-		    &tr->saved_mask, reserved_fd);
+		    &tr->saved_mask, reserved_fd, watch_writes);
 	}
 	close(go_pipe[0]);
 	close(report_pipe[1]);
@@ -633,6 +637,12 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 	if (thread_get_regs(t, &regs, NULL) == 0 &&
 	    !tracer_rule_covers(rule, regs.orig_rax)) {
 		tracer_refuse_foreign_trace(tr, t, &regs);
+		return;
+	}
+	/* Its data limit is finite now: the call again, watched. */
+	if (redirect_watch_writes(t, (int)rule)) {
+		if (!handle_deferred(tr, t))
+			tracer_hold_or_resume(tr, t);
 		return;
 	}
 	switch (rule) {

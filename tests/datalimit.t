@@ -10,7 +10,12 @@
 # Its output under ptinspect must be the native one, line for line, and
 # its memory must have been redirected at each limit (writable memfd
 # mappings in its own maps, printed on its stderr), or the comparison
-# would prove nothing.
+# would prove nothing. The limit is set three ways, each against its
+# native run: by the program itself (ptinspect adds a filter that stops
+# mprotect's writes at its setrlimit), by its parent with prlimit(2)
+# (--limit-from-parent: added at the child's first mmap), and before
+# ptinspect starts (ulimit -d: the filter stops them from the start).
+# One of its threads, started before the limit, grows by mprotect too.
 
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/pti.sh"
@@ -31,4 +36,20 @@ for how in mmap sbrk mremap "mprotect read-only" "mprotect none" \
 	tap_ok "$how: redirected memory at the limit (${kb:-no} kB)" \
 	    test "${kb:-0}" -ge 16384
 done
+
+tap_run "$prog" --limit-from-parent
+tap_is "$TAP_RC" 0 "native run, the limit set by its parent"
+native=$TAP_OUT
+tap_run "$PTINSPECT" --batch -f -- "$prog" --limit-from-parent
+tap_is "$TAP_RC" 0 "run under ptinspect, the limit set by its parent"
+tap_is "$TAP_OUT" "$native" "the same pages as natively, the limit the parent's"
+
+# 4 GiB before ptinspect starts; the program lowers it to its own.
+limit_first='ulimit -d 4194304 && exec "$@"'
+tap_run sh -c "$limit_first" sh "$prog"
+tap_is "$TAP_RC" 0 "native run under ulimit -d"
+native=$TAP_OUT
+tap_run sh -c "$limit_first" sh "$PTINSPECT" --batch -- "$prog"
+tap_is "$TAP_RC" 0 "run under ptinspect under ulimit -d"
+tap_is "$TAP_OUT" "$native" "the same pages as natively, a limit from the start"
 tap_done

@@ -6,7 +6,10 @@
  * ERRNO_BASE + the rule, makes each call of the table below, and the
  * errno tells which rule (if any) the kernel's run returned. Every call
  * is harmless where the filter lets it run. The table also names the rule
- * each call must meet, so a change of the filter shows here too.
+ * each call must meet, so a change of the filter shows here too. Three
+ * programs: the filter as most runs have it, the one made under a finite
+ * RLIMIT_DATA (mprotect's writes stop too), and the filter ptinspect adds
+ * to a process whose limit becomes finite later.
  */
 #include "config.h"
 
@@ -20,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -81,7 +85,9 @@ static const struct call calls[] = {
 	{ "mprotect read-only", SYS_mprotect, { FREE_ADDR, 4096, PROT_READ },
 	    RULE_NONE },
 	{ "mprotect writable", SYS_mprotect,
-	    { FREE_ADDR, 4096, PROT_READ | PROT_WRITE }, RULE_MPROTECT },
+	    { FREE_ADDR, 4096, PROT_READ | PROT_WRITE }, RULE_NONE },
+	{ "mprotect executable", SYS_mprotect,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_EXEC }, RULE_MPROTECT },
 	{ "pkey_mprotect executable", SYS_pkey_mprotect,
 	    { FREE_ADDR, 4096, PROT_EXEC, -1UL }, RULE_MPROTECT },
 	{ "brk", SYS_brk, { 0 }, RULE_BRK },
@@ -133,33 +139,68 @@ static const struct call calls[] = {
 	{ "mlock2", SYS_mlock2, { FREE_ADDR, 4096, 0 }, RULE_MLOCK },
 	{ "mlockall", SYS_mlockall, { 0 }, RULE_MLOCK },
 	{ "munlock", SYS_munlock, { FREE_ADDR, 4096 }, RULE_NONE },
+	{ "setrlimit RLIMIT_DATA", SYS_setrlimit, { RLIMIT_DATA, 0 },
+	    RULE_RLIMIT },
+	{ "setrlimit RLIMIT_NOFILE", SYS_setrlimit, { RLIMIT_NOFILE, 0 },
+	    RULE_NONE },
+	{ "prlimit64 RLIMIT_DATA", SYS_prlimit64, { 0, RLIMIT_DATA, 0, 0 },
+	    RULE_RLIMIT },
+	{ "prlimit64 RLIMIT_STACK", SYS_prlimit64, { 0, RLIMIT_STACK, 0, 0 },
+	    RULE_NONE },
 	{ "getpid", SYS_getpid, { 0 }, RULE_NONE },
 	{ "exit_group", SYS_exit_group, { 3 }, RULE_EXIT_GROUP },
 };
-#define NCALLS (sizeof(calls) / sizeof(calls[0]))
+
+/* Under a finite RLIMIT_DATA from the start: mprotect's writes stop. */
+static const struct call limited_calls[] = {
+	{ "mprotect writable", SYS_mprotect,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_WRITE }, RULE_MPROTECT },
+	{ "pkey_mprotect writable", SYS_pkey_mprotect,
+	    { FREE_ADDR, 4096, PROT_WRITE, -1UL }, RULE_MPROTECT },
+	{ "mprotect executable", SYS_mprotect,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_EXEC }, RULE_MPROTECT },
+	{ "mprotect read-only", SYS_mprotect, { FREE_ADDR, 4096, PROT_READ },
+	    RULE_NONE },
+	{ "mmap private anonymous", SYS_mmap,
+	    { 0, 4096, PROT_READ | PROT_WRITE, PRIV_ANON, -1UL, 0 }, RULE_MMAP },
+};
+
+/* The filter added when the limit becomes finite: those and nothing else. */
+static const struct call writes_calls[] = {
+	{ "mprotect writable", SYS_mprotect,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_WRITE }, RULE_MPROTECT },
+	{ "pkey_mprotect writable", SYS_pkey_mprotect,
+	    { FREE_ADDR, 4096, PROT_WRITE, -1UL }, RULE_MPROTECT },
+	{ "mprotect executable", SYS_mprotect,
+	    { FREE_ADDR, 4096, PROT_READ | PROT_EXEC }, RULE_NONE },
+	{ "mprotect read-only", SYS_mprotect, { FREE_ADDR, 4096, PROT_READ },
+	    RULE_NONE },
+	{ "mmap private anonymous", SYS_mmap,
+	    { 0, 4096, PROT_READ | PROT_WRITE, PRIV_ANON, -1UL, 0 }, RULE_NONE },
+	{ "munmap", SYS_munmap, { FREE_ADDR, 4096 }, RULE_NONE },
+	{ "setrlimit RLIMIT_DATA", SYS_setrlimit, { RLIMIT_DATA, 0 },
+	    RULE_NONE },
+	{ "getpid", SYS_getpid, { 0 }, RULE_NONE },
+};
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static int ours(const struct seccomp_program *prog, const struct call *c,
     uint64_t rip);
-static void run_in_kernel(const struct seccomp_program *prog, int *rules);
+static void run_in_kernel(const struct seccomp_program *prog,
+    const struct call *table, size_t n, int *rules);
+static void check_program(struct seccomp_program *prog, const char *which,
+    const struct call *table, size_t n);
 
 int
 main(void)
 {
-	struct seccomp_program *prog = seccomp_program_new(RESERVED_FD);
-	int *kernel = mmap(NULL, NCALLS * sizeof(int), PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct seccomp_program *prog = seccomp_program_new(RESERVED_FD, false);
 
-	if (kernel == MAP_FAILED)
-		tap_bail("mmap: %s", strerror(errno));
-	run_in_kernel(prog, kernel);
-	for (size_t i = 0; i < NCALLS; i++) {
-		const struct call *c = &calls[i];
-		int mine = ours(prog, c, 0x401000);
-
-		tap_ok(mine == kernel[i] && mine == c->rule,
-		    "%s: rule %d here, %d in the kernel, %d wanted", c->what,
-		    mine, kernel[i], c->rule);
-	}
+	check_program(prog, "", calls, ARRAY_LEN(calls));
+	check_program(seccomp_program_new(RESERVED_FD, true),
+	    "finite RLIMIT_DATA: ", limited_calls, ARRAY_LEN(limited_calls));
+	check_program(seccomp_program_new_writes(), "the writes' filter: ",
+	    writes_calls, ARRAY_LEN(writes_calls));
 	/*
 	 * Where a call is made from does not matter: a program's own code
 	 * at the stub's addresses is traced (no kernel run here).
@@ -170,6 +211,30 @@ main(void)
 	    "munmap from the stub's code: its rule");
 	seccomp_program_free(prog);
 	return tap_exit();
+}
+
+/* Each call of table meets its rule, here and in the kernel. */
+static void
+check_program(struct seccomp_program *prog, const char *which,
+    const struct call *table, size_t n)
+{
+	int *kernel = mmap(NULL, n * sizeof(int), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (kernel == MAP_FAILED)
+		tap_bail("mmap: %s", strerror(errno));
+	run_in_kernel(prog, table, n, kernel);
+	for (size_t i = 0; i < n; i++) {
+		const struct call *c = &table[i];
+		int mine = ours(prog, c, 0x401000);
+
+		tap_ok(mine == kernel[i] && mine == c->rule,
+		    "%s%s: rule %d here, %d in the kernel, %d wanted", which,
+		    c->what, mine, kernel[i], c->rule);
+	}
+	munmap(kernel, n * sizeof(int));
+	if (table != calls)
+		seccomp_program_free(prog);
 }
 
 /* seccomp_program_rule for call c made from rip. */
@@ -187,11 +252,12 @@ ours(const struct seccomp_program *prog, const struct call *c, uint64_t rip)
 }
 
 /*
- * rules[i]: the rule the kernel's run of prog returned for calls[i], or
+ * rules[i]: the rule the kernel's run of prog returned for table[i], or
  * RULE_NONE where it let the call run.
  */
 static void
-run_in_kernel(const struct seccomp_program *prog, int *rules)
+run_in_kernel(const struct seccomp_program *prog, const struct call *table,
+    size_t n, int *rules)
 {
 	struct sock_filter insns[256];
 	struct sock_fprog fprog;
@@ -210,7 +276,7 @@ run_in_kernel(const struct seccomp_program *prog, int *rules)
 			    (ERRNO_BASE + (insns[i].k & SECCOMP_RET_DATA));
 	fprog.len = (unsigned short)len;
 	fprog.filter = insns;
-	for (size_t i = 0; i < NCALLS; i++)
+	for (size_t i = 0; i < n; i++)
 		rules[i] = -1;
 	pid = fork();
 	if (pid < 0)
@@ -219,14 +285,14 @@ run_in_kernel(const struct seccomp_program *prog, int *rules)
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
 		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
 			_exit(2);
-		for (size_t i = 0; i < NCALLS; i++) {
-			const unsigned long *a = calls[i].args;
-			long r = syscall(calls[i].nr, a[0], a[1], a[2], a[3],
+		for (size_t i = 0; i < n; i++) {
+			const unsigned long *a = table[i].args;
+			long r = syscall(table[i].nr, a[0], a[1], a[2], a[3],
 			    a[4], a[5]);
 
 			/* A fork the filter let run: the child goes. */
-			if (r == 0 && (calls[i].nr == SYS_fork ||
-			    calls[i].nr == SYS_clone))
+			if (r == 0 && (table[i].nr == SYS_fork ||
+			    table[i].nr == SYS_clone))
 				_exit(0);
 			rules[i] = r == -1 && errno >= ERRNO_BASE ?
 			    errno - ERRNO_BASE : RULE_NONE;

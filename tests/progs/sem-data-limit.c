@@ -6,7 +6,10 @@
  * adding PROT_WRITE to a PROT_READ and to a PROT_NONE mapping (writable
  * private memory is data), and by private writable mappings of a file
  * (without MAP_FIXED) while it holds 16 MiB of anonymous memory; then
- * by mmap again with the soft limit 0 (the hard one then applies).
+ * by mmap again with the soft limit 0 (the hard one then applies). The
+ * PROT_NONE mapping is grown by a thread started before the limit was
+ * set. With --limit-from-parent, the limit is set by its parent
+ * (prlimit(2) on it, while it waits) rather than by itself.
  * tests/datalimit.t requires the same numbers under ptinspect as
  * natively; the program itself checks that each stop was ENOMEM (sbrk:
  * the break did not move) and came at the limit, give or take what the
@@ -16,6 +19,7 @@
 #include "sem.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/resource.h>
 
 #define MIB ((size_t)1 << 20)
@@ -166,15 +170,66 @@ static bool grow_mprotect(size_t len)
 	return true;
 }
 
-int main(void)
+/* The other thread: measures "mprotect none" when told, on `go`. */
+static int go[2], done[2];
+
+static void *helper(void *arg)
+{
+	(void)arg;
+	sem_recv(go[0]);
+	measure("mprotect none", grow_mprotect, 0);
+	sem_send(done[1]);
+	return NULL;
+}
+
+/*
+ * --limit-from-parent: the limit comes from the parent, which then waits
+ * for this process (the child) and exits as it did.
+ */
+static void limit_from_parent(const struct rlimit *rl)
+{
+	int ready[2], status;
+	pid_t pid;
+
+	sem_syscall_ok(pipe(ready), "pipe", "ready");
+	pid = sem_fork();
+	if (pid == 0) {
+		sem_recv(ready[0]);
+		return;
+	}
+	sem_syscall_ok(prlimit(pid, RLIMIT_DATA, rl, NULL), "prlimit",
+		       "the child's DATA");
+	sem_send(ready[1]);
+	if (waitpid(pid, &status, 0) != pid)
+		sem_fail("waitpid", "%s", strerror(errno));
+	exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+int main(int argc, char **argv)
 {
 	struct rlimit rl = { LIMIT, LIMIT };
+	bool from_parent = argc > 1 &&
+	    strcmp(argv[1], "--limit-from-parent") == 0;
+	pthread_attr_t attr;
+	pthread_t thread;
 
 	sem_watchdog(60);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	pg = sem_page();
+	if (from_parent)
+		limit_from_parent(&rl);
+	sem_syscall_ok(pipe(go), "pipe", "go");
+	sem_syscall_ok(pipe(done), "pipe", "done");
+	/* A small stack: data as well, it counts against the limit. */
+	sem_check(pthread_attr_init(&attr) == 0 &&
+		  pthread_attr_setstacksize(&attr, 256 * 1024) == 0 &&
+		  pthread_create(&thread, &attr, helper, NULL) == 0,
+		  "pthread_create", "the helper thread");
+	/* After the thread's malloc: the heap is the program's from here. */
 	brk0 = sbrk(0);
-	sem_syscall_ok(setrlimit(RLIMIT_DATA, &rl), "setrlimit", "DATA");
+	if (!from_parent)
+		sem_syscall_ok(setrlimit(RLIMIT_DATA, &rl), "setrlimit",
+			       "DATA");
 
 	measure("mmap", grow_mmap, 0);
 	unmap_pieces();
@@ -193,7 +248,9 @@ int main(void)
 	sem_unmap(reserved, ROOM);
 
 	reserved = sem_map(ROOM, PROT_NONE);
-	measure("mprotect none", grow_mprotect, 0);
+	sem_send(go[1]);
+	sem_recv(done[0]);
+	pthread_join(thread, NULL);
 	sem_unmap(reserved, ROOM);
 
 	/* 16 MiB held (redirected under ptinspect), then a file's pages. */
