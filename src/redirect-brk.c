@@ -44,6 +44,37 @@
 static void decide_brk(struct proc *p, pid_t tid);
 
 /*
+ * p's RLIMIT_DATA: prlimit(2), else (a process that changed its user, of
+ * which a tracer without CAP_SYS_RESOURCE may not ask it) the "Max data
+ * size" line of /proc/PID/limits, which anyone may read. False if
+ * neither answers.
+ */
+static bool
+read_data_limit(pid_t pid, struct rlimit *rl)
+{
+	char path[64], *limits, *line, soft[32], hard[32];
+	bool ok;
+
+	if (prlimit(pid, RLIMIT_DATA, NULL, rl) == 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/limits", (int)pid);
+	limits = read_file_str(path, NULL);
+	if (limits == NULL)
+		return false;
+	line = strstr(limits, "\nMax data size ");
+	ok = line != NULL && sscanf(line + strlen("\nMax data size "),
+	    "%31s %31s", soft, hard) == 2;
+	if (ok) {
+		rl->rlim_cur = strcmp(soft, "unlimited") == 0 ? RLIM_INFINITY :
+		    strtoull(soft, NULL, 10);
+		rl->rlim_max = strcmp(hard, "unlimited") == 0 ? RLIM_INFINITY :
+		    strtoull(hard, NULL, 10);
+	}
+	free(limits);
+	return ok;
+}
+
+/*
  * The program's RLIMIT_DATA as the kernel's may_expand_vm applies it,
  * when it matters here (p redirects), or RLIM_INFINITY. A soft limit of 0
  * means the hard one there (its "Valgrind workaround"). A finite one
@@ -57,8 +88,7 @@ data_limit(struct proc *p)
 	struct rlimit rl;
 	uint64_t limit;
 
-	if (rs->arena == NULL ||
-	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) != 0)
+	if (rs->arena == NULL || !read_data_limit(p->pid, &rl))
 		return RLIM_INFINITY;
 	limit = rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur;
 	if (limit != RLIM_INFINITY && rs->writes == WRITES_UNWATCHED)
@@ -256,9 +286,14 @@ redirect_mprotect_refused(struct thread *t)
  * memory stop; its mprotect calls before then go unchecked. The call is
  * then run again from its instruction, and stops anew. A process made
  * before its parent had the filter marked may add a second one: the same
- * stops. Where the filter cannot be added (the program gave up the
- * privilege it had at the start: no CAP_SYS_ADMIN, no no_new_privs; a
- * thread under other filters), that is said once and its mprotect calls
+ * stops. Adding a filter takes no_new_privs or CAP_SYS_ADMIN: a tracee
+ * has the one (seccomp_install sets it) or the other (ptinspect runs as
+ * root), and only the second can go, at setuid, setreuid, setresuid or
+ * capset (RULE_CREDS): there a process without no_new_privs gets the
+ * filter first, whatever its limit. Where it cannot be added (a
+ * set-user-ID program exec'd by root; a program with seccomp filters of
+ * its own, which may differ by thread, where TSYNC would give every
+ * thread the stopped one's), that is said once and its mprotect calls
  * stay unchecked.
  */
 static bool writes_watched_everywhere;
@@ -297,6 +332,24 @@ sets_finite_limit(struct thread *t, const struct user_regs_struct *regs)
 		return false;
 	return (rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur) !=
 	    RLIM_INFINITY;
+}
+
+/* Does /proc/PID/status say NoNewPrivs: 1? (false where unreadable) */
+static bool
+has_no_new_privs(pid_t pid)
+{
+	char path[64], *status, *line;
+	bool set = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	status = read_file_str(path, NULL);
+	if (status == NULL)
+		return false;
+	line = strstr(status, "\nNoNewPrivs:");
+	if (line != NULL)
+		set = strtol(line + strlen("\nNoNewPrivs:"), NULL, 10) != 0;
+	free(status);
+	return set;
 }
 
 /* The filter, in the thread's process by an injected seccomp(2): 0 or -errno. */
@@ -349,6 +402,10 @@ redirect_watch_writes(struct thread *t, int rule)
 		if (!sets_finite_limit(t, &regs))
 			return false;
 		break;
+	case RULE_CREDS:
+		if (has_no_new_privs(p->pid))
+			return false;
+		break;
 	case RULE_MMAP:
 	case RULE_MUNMAP:
 	case RULE_MREMAP:
@@ -361,16 +418,24 @@ redirect_watch_writes(struct thread *t, int rule)
 	default:
 		return false;
 	}
-	if (inject_begin(&inj, t, true) != 0)
-		return false;
-	r = add_writes_filter(&inj);
-	inject_end(&inj, false, 0);
-	if (t->has_deferred)
-		return true;
-	/* The call again from its syscall instruction: a new stop. */
-	regs.rax = regs.orig_rax;
-	regs.rip -= 2;
-	thread_set_regs(t, &regs, NULL);
+	/*
+	 * Filters of its own may differ by thread: TSYNC would give the
+	 * others this thread's.
+	 */
+	if (p->own_filter) {
+		r = -EBUSY;
+	} else {
+		if (inject_begin(&inj, t, true) != 0)
+			return false;
+		r = add_writes_filter(&inj);
+		inject_end(&inj, false, 0);
+		if (t->has_deferred)
+			return true;
+		/* The call again from its syscall instruction: a new stop. */
+		regs.rax = regs.orig_rax;
+		regs.rip -= 2;
+		thread_set_regs(t, &regs, NULL);
+	}
 	rs->writes = r == 0 ? WRITES_WATCHED : WRITES_UNWATCHABLE;
 	rs->writes_due = false;
 	if (r != 0 && !said) {
@@ -378,9 +443,11 @@ redirect_watch_writes(struct thread *t, int rule)
 		warnx_msg("pid %d: RLIMIT_DATA is not applied to mprotect "
 		    "making redirected memory writable (a filter to see such "
 		    "calls could not be added: %s; said once)", (int)p->pid,
+		    r == -EBUSY ? "the program has filters of its own" :
 		    strerror((int)-r));
 	}
-	return true;
+	/* Injected or not: the stop goes on, or is to be taken again. */
+	return !p->own_filter;
 }
 
 /*
@@ -470,7 +537,7 @@ redirect_brk(struct thread *t, const struct user_regs_struct *regs)
 	 * segment (check_data_rlimit), then all data memory (may_expand_vm).
 	 */
 	if (new_top > old_top && want >= b->start &&
-	    prlimit(p->pid, RLIMIT_DATA, NULL, &rl) == 0 &&
+	    read_data_limit(p->pid, &rl) &&
 	    rl.rlim_cur != RLIM_INFINITY && ((want - b->start) +
 	    data_segment_bytes(t->tid) > rl.rlim_cur ||
 	    redirect_data_limit_exceeded(p, t->tid, 0, new_top - old_top))) {

@@ -152,6 +152,14 @@
 	JUMP(BPF_JEQ, RLIMIT_DATA, 0, 1), \
 	TRACE(RULE_RLIMIT), \
 	RET(SECCOMP_RET_ALLOW), \
+	/* \
+	 * setuid, setreuid, setresuid, capset: the privilege that adding \
+	 * that filter needs may go (redirect-brk.c) \
+	 */ \
+	IF_EQ_RET(__NR_setuid, SECCOMP_RET_TRACE | RULE_CREDS), \
+	IF_EQ_RET(__NR_setreuid, SECCOMP_RET_TRACE | RULE_CREDS), \
+	IF_EQ_RET(__NR_setresuid, SECCOMP_RET_TRACE | RULE_CREDS), \
+	IF_EQ_RET(__NR_capset, SECCOMP_RET_TRACE | RULE_CREDS), \
 	IF_EQ_RET(__NR_brk, SECCOMP_RET_TRACE | RULE_BRK), \
 	/* mseal: sealed memory must be the program's own (redirect.c) */ \
 	IF_EQ_RET(__NR_mseal, SECCOMP_RET_TRACE | RULE_MSEAL), \

@@ -35,6 +35,8 @@ enum seccomp_rule {
 	RULE_MLOCK,		/* mlock, mlock2, mlockall */
 	/* setrlimit, prlimit64 of RLIMIT_DATA */
 	RULE_RLIMIT,
+	/* setuid, setreuid, setresuid, capset: a privilege may go */
+	RULE_CREDS,
 };
 
 /*

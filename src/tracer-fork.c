@@ -375,6 +375,9 @@ tracer_rule_covers(unsigned long rule, unsigned long long nr)
 		    nr == SYS_mlockall;
 	case RULE_RLIMIT:
 		return nr == SYS_setrlimit || nr == SYS_prlimit64;
+	case RULE_CREDS:
+		return nr == SYS_setuid || nr == SYS_setreuid ||
+		    nr == SYS_setresuid || nr == SYS_capset;
 	default:
 		return false;
 	}

@@ -14,7 +14,9 @@
 # native run: by the program itself (ptinspect adds a filter that stops
 # mprotect's writes at its setrlimit), by its parent with prlimit(2)
 # (--limit-from-parent: added at the child's first mmap), and before
-# ptinspect starts (ulimit -d: the filter stops them from the start).
+# ptinspect starts (ulimit -d: the filter stops them from the start);
+# and as root become nobody first (the filter added at its setresuid,
+# while it still may add one).
 # One of its threads, started before the limit, grows by mprotect too.
 
 . "$TOP_SRCDIR/tests/tap.sh"
@@ -43,6 +45,19 @@ native=$TAP_OUT
 tap_run "$PTINSPECT" --batch -f -- "$prog" --limit-from-parent
 tap_is "$TAP_RC" 0 "run under ptinspect, the limit set by its parent"
 tap_is "$TAP_OUT" "$native" "the same pages as natively, the limit the parent's"
+
+# Root that becomes nobody, then sets the limit: the filter is added at
+# its setresuid, while it may still add one.
+tap_run "$prog" --drop-privileges
+if [ "$TAP_RC" -eq 77 ]; then
+	tap_skip "not root: no privilege to drop" 3
+else
+	tap_is "$TAP_RC" 0 "native run, root become nobody"
+	native=$TAP_OUT
+	tap_run "$PTINSPECT" --batch -- "$prog" --drop-privileges
+	tap_is "$TAP_RC" 0 "run under ptinspect, root become nobody"
+	tap_is "$TAP_OUT" "$native" "the same pages as natively, root become nobody"
+fi
 
 # 4 GiB before ptinspect starts; the program lowers it to its own.
 limit_first='ulimit -d 4194304 && exec "$@"'

@@ -147,6 +147,10 @@ static const struct call calls[] = {
 	    RULE_RLIMIT },
 	{ "prlimit64 RLIMIT_STACK", SYS_prlimit64, { 0, RLIMIT_STACK, 0, 0 },
 	    RULE_NONE },
+	{ "setuid", SYS_setuid, { -1UL }, RULE_CREDS },
+	{ "setresuid", SYS_setresuid, { -1UL, -1UL, -1UL }, RULE_CREDS },
+	{ "capset", SYS_capset, { 0, 0 }, RULE_CREDS },
+	{ "setgid", SYS_setgid, { -1UL }, RULE_NONE },
 	{ "getpid", SYS_getpid, { 0 }, RULE_NONE },
 	{ "exit_group", SYS_exit_group, { 3 }, RULE_EXIT_GROUP },
 };

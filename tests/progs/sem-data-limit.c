@@ -9,7 +9,9 @@
  * by mmap again with the soft limit 0 (the hard one then applies). The
  * PROT_NONE mapping is grown by a thread started before the limit was
  * set. With --limit-from-parent, the limit is set by its parent
- * (prlimit(2) on it, while it waits) rather than by itself.
+ * (prlimit(2) on it, while it waits) rather than by itself; with
+ * --drop-privileges (root only, else it skips), it becomes nobody
+ * (setresuid(2), every thread) before it sets the limit.
  * tests/datalimit.t requires the same numbers under ptinspect as
  * natively; the program itself checks that each stop was ENOMEM (sbrk:
  * the break did not move) and came at the limit, give or take what the
@@ -210,6 +212,7 @@ int main(int argc, char **argv)
 	struct rlimit rl = { LIMIT, LIMIT };
 	bool from_parent = argc > 1 &&
 	    strcmp(argv[1], "--limit-from-parent") == 0;
+	bool drop = argc > 1 && strcmp(argv[1], "--drop-privileges") == 0;
 	pthread_attr_t attr;
 	pthread_t thread;
 
@@ -227,6 +230,11 @@ int main(int argc, char **argv)
 		  "pthread_create", "the helper thread");
 	/* After the thread's malloc: the heap is the program's from here. */
 	brk0 = sbrk(0);
+	if (drop && getuid() != 0)
+		sem_skip("--drop-privileges: not root");
+	if (drop)
+		sem_syscall_ok(setresuid(65534, 65534, 65534), "setresuid",
+			       "nobody");
 	if (!from_parent)
 		sem_syscall_ok(setrlimit(RLIMIT_DATA, &rl), "setrlimit",
 			       "DATA");
