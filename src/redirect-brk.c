@@ -390,6 +390,7 @@ redirect_watch_writes(struct thread *t, int rule)
 	struct proc *p = t->proc;
 	struct redirect_state *rs = redir(p);
 	struct user_regs_struct regs;
+	bool rerun = false;
 	static bool said;
 	struct inject inj;
 	long r;
@@ -428,13 +429,17 @@ redirect_watch_writes(struct thread *t, int rule)
 		if (inject_begin(&inj, t, true) != 0)
 			return false;
 		r = add_writes_filter(&inj);
+		/* The call is spent once anything ran in its place. */
+		rerun = !inj.at_entry;
 		inject_end(&inj, false, 0);
 		if (t->has_deferred)
 			return true;
 		/* The call again from its syscall instruction: a new stop. */
-		regs.rax = regs.orig_rax;
-		regs.rip -= 2;
-		thread_set_regs(t, &regs, NULL);
+		if (rerun) {
+			regs.rax = regs.orig_rax;
+			regs.rip -= 2;
+			thread_set_regs(t, &regs, NULL);
+		}
 	}
 	rs->writes = r == 0 ? WRITES_WATCHED : WRITES_UNWATCHABLE;
 	rs->writes_due = false;
@@ -446,8 +451,7 @@ redirect_watch_writes(struct thread *t, int rule)
 		    r == -EBUSY ? "the program has filters of its own" :
 		    strerror((int)-r));
 	}
-	/* Injected or not: the stop goes on, or is to be taken again. */
-	return !p->own_filter;
+	return rerun;
 }
 
 /*

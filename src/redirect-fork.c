@@ -354,8 +354,8 @@ child_own_copy(struct proc *parent, struct thread *child,
 /*
  * The ranges of the arena (the child's copy of its parent's table) that
  * the child's maps do not map from the memfd st: MADV_DONTFORK ranges,
- * which the kernel left out of the child, leave its arena, their copy
- * punched.
+ * which the kernel left out of the child, leave its arena (their copy
+ * given back, as any unmapped range).
  */
 static void
 drop_unmapped(struct arena *a, const struct maps *maps,

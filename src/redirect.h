@@ -106,9 +106,10 @@ bool redirect_mprotect_refused(struct thread *t);
  * (RLIMIT_DATA finite from the start: the filter watches them); else a
  * process gets a filter that watches them when its limit becomes finite.
  * redirect_watch_writes, at a seccomp stop of `rule` (before its
- * handler): true where it added that filter and set the call to run
- * again (the thread is then to be resumed, or its deferred status
- * handled), false where the stop is to be handled as usual.
+ * handler): true where it tried to add that filter in the thread and set
+ * the call to run again (the thread is then to be resumed, or its
+ * deferred status handled), false where the stop is to be handled as
+ * usual.
  */
 void redirect_set_writes_watched(bool everywhere);
 bool redirect_watch_writes(struct thread *t, int rule);
