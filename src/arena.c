@@ -1018,9 +1018,12 @@ arena_zero(struct arena *a, uint64_t start, uint64_t len)
 void
 arena_set_wipe(struct arena *a, uint64_t start, uint64_t len, bool on)
 {
-	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE);
+	uint64_t end = start + arena_round_up(len, PTI_PAGE_SIZE), s, e;
 	size_t i;
 
+	/* Nothing to clear: no extent split for it. */
+	if (!on && (!arena_next_wipe(a, start, &s, &e) || s >= end))
+		return;
 	arena_ext_split(a, start);
 	arena_ext_split(a, end);
 	for (i = arena_ext_index(a, start);

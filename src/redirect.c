@@ -489,8 +489,9 @@ unlocked_end(struct proc *p, pid_t tid, uint64_t addr, uint64_t end)
  * ENOMEM (a hole, reported at the end), so the pages that are not
  * redirected get the real call and the redirected ones the emulation:
  * MADV_FREE punches (zeros are one of its outcomes), MADV_WIPEONFORK
- * marks the arena for fork (arena_set_wipe), and MADV_REMOVE is refused as on private memory.
- * MADV_FREE is refused from the first locked mapping on.
+ * marks the arena for fork (arena_set_wipe), and MADV_REMOVE is refused
+ * as on private memory. MADV_FREE is refused from the first locked
+ * mapping on.
  */
 static long
 advise_by_pieces(struct inject *inj, struct proc *p, uint64_t addr,

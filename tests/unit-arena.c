@@ -1349,8 +1349,9 @@ wipe_run(const struct arena *a, uint64_t addr, uint64_t start, uint64_t end)
 /*
  * MADV_WIPEONFORK marks go with their extents: set on part of one (the
  * rest unmarked), one run over marked extents that touch, cleared by
- * KEEPONFORK, gone with an unmap or a mapping over them, moved by
- * arena_move with the pages (its growth marked too), copied by a clone.
+ * KEEPONFORK (which splits nothing where nothing is marked), gone with an
+ * unmap or a mapping over them, moved by arena_move with the pages (its
+ * growth marked too), copied by a clone.
  */
 static void
 test_wipe_marks(void)
@@ -1363,6 +1364,9 @@ test_wipe_marks(void)
 	arena_map(a, BASE, 8 * PAGE, off);
 	arena_map(a, BASE + 8 * PAGE, 4 * PAGE, off2);
 	tap_ok(!arena_next_wipe(a, 0, &s, &e), "no marks at first");
+	arena_set_wipe(a, BASE + PAGE, PAGE, false);
+	tap_ok(arena_extent_count(a) == 2,
+	    "clearing where nothing is marked splits nothing");
 	arena_set_wipe(a, BASE + 2 * PAGE, 4 * PAGE, true);
 	tap_ok(wipe_run(a, 0, BASE + 2 * PAGE, BASE + 6 * PAGE) &&
 	    !arena_next_wipe(a, BASE + 6 * PAGE, &s, &e),
