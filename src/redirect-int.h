@@ -52,7 +52,8 @@ struct brk_state {
 /*
  * Made on first use (redir), reset when the address space goes
  * (redirect_forget) except for what outlives an exec (redirect_disabled,
- * fd_transient), freed with the process (a release hook).
+ * fd_transient, writes: filters outlive it), freed with the process (a
+ * release hook).
  */
 struct redirect_state {
 	struct arena *arena;	/* shared-memory fast path, NULL if none */

@@ -26,7 +26,8 @@ enum seccomp_rule {
 	/* close/dup2/dup3/close_range reaching reserved_fd */
 	RULE_RESERVED_FD,
 	RULE_BRK,		/* brk */
-	RULE_MPROTECT,		/* mprotect, pkey_mprotect adding PROT_EXEC */
+	/* mprotect, pkey_mprotect adding PROT_EXEC (or PROT_WRITE) */
+	RULE_MPROTECT,
 	/* shmat with SHM_REMAP (may replace our memory) */
 	RULE_SHMAT,
 	RULE_UNTRACED,		/* clone with CLONE_UNTRACED */

@@ -314,8 +314,9 @@ tracer_borrow_survives(struct tracer *tr, struct thread *t, int event, int sig)
  * has asked for a filter of its own since ours (own_filter), a stop for
  * which ours returns a rule is that rule: read off the registers, one
  * ptrace call less a stop. A stop ours would let run is another filter's
- * (one ptinspect itself runs under, installed before ours): the kernel's
- * word, as everywhere own_filter is set.
+ * (one ptinspect itself runs under, installed before ours, or the one it
+ * adds to watch mprotect's writes: redirect-brk.c): the kernel's word,
+ * as everywhere own_filter is set.
  */
 unsigned long
 tracer_stop_rule(struct tracer *tr, struct thread *t)
