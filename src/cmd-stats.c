@@ -1,7 +1,8 @@
 /*
  * cmd-stats.c: `stats`, how much of the process ptinspect reaches through
- * the shared memfd mapping, what stays on the copy path and why, and how
- * accesses were served.
+ * the shared memfd mapping, what stays on the copy path and why, how
+ * accesses were served, and how often the process stopped at the calls
+ * ptinspect's filter stops.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include "maps.h"
 #include "mem.h"
 #include "redirect.h"
+#include "seccomp.h"
 #include "tracer.h"
 
 static enum cmd_result cmd_stats_exec(struct cmd_ctx *ctx, int argc,
@@ -109,6 +111,42 @@ print_first_reads(FILE *f, const struct arena_stats *as,
 	    first_way(fc->search_way));
 }
 
+/*
+ * The process's stops at system calls ptinspect's filter stops, by rule
+ * ("stops: 12 at system calls (mmap 7, brk 4, exit_group 1)"), or its
+ * "stops" object.
+ */
+static void
+put_stops(const struct proc *p, FILE *f, struct json *j)
+{
+	uint64_t all = 0;
+	int rule;
+	bool first = true;
+
+	for (rule = 0; rule < RULE_COUNT; rule++)
+		all += p->stops[rule];
+	if (j != NULL)
+		json_open(j, "stops", '{');
+	else
+		fprintf(f, "stops: %" PRIu64 " at system calls", all);
+	for (rule = 1; rule < RULE_COUNT; rule++) {
+		if (p->stops[rule] == 0)
+			continue;
+		if (j != NULL) {
+			json_put_uint(j, seccomp_rule_name(rule),
+			    p->stops[rule]);
+			continue;
+		}
+		fprintf(f, "%s%s %" PRIu64, first ? " (" : ", ",
+		    seccomp_rule_name(rule), p->stops[rule]);
+		first = false;
+	}
+	if (j != NULL)
+		json_close(j);
+	else
+		fprintf(f, "%s\n", first ? "" : ")");
+}
+
 static enum cmd_result
 cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
     char **errp)
@@ -159,6 +197,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		    fc.search_way == ARENA_FIRST_VIEW ? "view" : "pread");
 		json_put_uint(&j, "fast_accesses", ms.fast_accesses);
 		json_put_uint(&j, "slow_accesses", ms.slow_accesses);
+		put_stops(ctx->proc, f, &j);
 		json_open(&j, "copy", '[');
 	} else {
 		fprintf(f, "shared: %" PRIu64 " regions, %" PRIu64 " bytes "
@@ -168,6 +207,7 @@ cmd_stats_exec(struct cmd_ctx *ctx, int argc, char **argv, const char *raw,
 		    "%" PRIu64 " bytes zeroed for reuse so far\n",
 		    as.kept_bytes, as.reused_bytes);
 		print_first_reads(f, &as, &fc);
+		put_stops(ctx->proc, f, NULL);
 		fprintf(f, "copy:   %" PRIu64 " regions\n", copy_regions);
 	}
 	for (i = 0; i < maps.count; i++) {

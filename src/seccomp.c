@@ -255,6 +255,25 @@ filter_build(int reserved_fd, bool watch_writes, struct sock_filter *out)
 	return ARRAY_SIZE(full);
 }
 
+const char *
+seccomp_rule_name(int rule)
+{
+	static const char *const names[RULE_COUNT] = {
+		[RULE_NONE] = "none", [RULE_EXIT_GROUP] = "exit_group",
+		[RULE_MMAP] = "mmap", [RULE_MUNMAP] = "munmap",
+		[RULE_MREMAP] = "mremap", [RULE_MADVISE] = "madvise",
+		[RULE_FORK] = "fork", [RULE_RESERVED_FD] = "fd",
+		[RULE_BRK] = "brk", [RULE_MPROTECT] = "mprotect",
+		[RULE_SHMAT] = "shmat", [RULE_UNTRACED] = "untraced",
+		[RULE_OWN_FILTER] = "seccomp", [RULE_MSEAL] = "mseal",
+		[RULE_MLOCK] = "mlock", [RULE_RLIMIT] = "rlimit",
+		[RULE_CREDS] = "creds",
+	};
+
+	return rule >= 0 && rule < RULE_COUNT && names[rule] != NULL ?
+	    names[rule] : "?";
+}
+
 bool
 seccomp_data_limited(void)
 {

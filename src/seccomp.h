@@ -38,7 +38,11 @@ enum seccomp_rule {
 	RULE_RLIMIT,
 	/* setuid, setreuid, setresuid, capset: a privilege may go */
 	RULE_CREDS,
+	RULE_COUNT		/* not a rule: how many there are */
 };
+
+/* A rule's name ("mmap", "rlimit"...), "none" for RULE_NONE. */
+const char *seccomp_rule_name(int rule);
 
 /*
  * Installs the filter on the calling process (the child, just before

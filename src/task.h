@@ -20,6 +20,8 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include "seccomp.h"
+
 struct corefile;
 struct mem_state;
 struct redirect_state;
@@ -74,6 +76,8 @@ struct thread {
 struct proc {
 	struct task_table *table;	/* that lists it; NULL: a core's */
 	pid_t pid;		/* thread group id */
+	/* Its threads' seccomp stops of ptinspect's rules, by rule. */
+	uint64_t stops[RULE_COUNT];
 	pid_t parent_pid;	/* 0 for the root */
 	bool is_root;		/* the process ptinspect started */
 	/* has run exec (the pre-exec ptinspect child no) */

@@ -639,6 +639,8 @@ on_seccomp_stop(struct tracer *tr, struct thread *t)
 		tracer_refuse_foreign_trace(tr, t, &regs);
 		return;
 	}
+	if (rule < RULE_COUNT)
+		t->proc->stops[rule]++;
 	/* Its data limit is finite now: the call again, watched. */
 	if (redirect_watch_writes(t, (int)rule)) {
 		if (!handle_deferred(tr, t))

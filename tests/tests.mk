@@ -39,6 +39,7 @@ foundation_tests = \
 	tests/pauseon.t \
 	tests/postmortem.t \
 	tests/reuse.t \
+	tests/stops.t \
 	tests/print.t \
 	tests/print-frames.t \
 	tests/print-ops.t \
@@ -335,7 +336,7 @@ EXTRA_DIST += tests/semantics.t tests/semantics-1.t tests/semantics-2.t \
 # Threads caught inside the mmap stub (src/stub.c), brk through it.
 check_PROGRAMS += tests/progs/mmap-race tests/progs/brk-race tests/progs/sig-lane \
 	tests/progs/stop-cont tests/progs/unmap-loop tests/progs/stub-want \
-	tests/progs/reuse-churn
+	tests/progs/reuse-churn tests/progs/stop-rules
 # No C library: its first mmap is the first call ptinspect redirects.
 tests_progs_stub_want_CFLAGS = $(AM_CFLAGS) -ffreestanding -fno-stack-protector \
 	-fno-tree-loop-distribute-patterns -fno-pie
