@@ -1050,6 +1050,15 @@ arena_next_wipe(const struct arena *a, uint64_t addr, uint64_t *start,
 	return true;
 }
 
+bool
+arena_wiped(const struct arena *a, uint64_t addr, uint64_t len)
+{
+	uint64_t s, e;
+
+	return arena_next_wipe(a, addr, &s, &e) && s <= addr &&
+	    addr + len <= e;
+}
+
 /*
  * mremap. The part of the old range that survives keeps its file offsets
  * wherever it goes; growth extends the file range of the extent that ends

@@ -198,6 +198,8 @@ void arena_move(struct arena *a, uint64_t old_start, uint64_t old_len,
 void arena_set_wipe(struct arena *a, uint64_t start, uint64_t len, bool on);
 bool arena_next_wipe(const struct arena *a, uint64_t addr, uint64_t *start,
     uint64_t *end);
+/* Is all of [addr, addr + len) marked? */
+bool arena_wiped(const struct arena *a, uint64_t addr, uint64_t len);
 
 /*
  * Translation: true when addr is redirected; then *off is its file offset

@@ -74,6 +74,13 @@ read_data_limit(pid_t pid, struct rlimit *rl)
 	return ok;
 }
 
+/* A limit as may_expand_vm applies it: a soft 0 means the hard one. */
+static uint64_t
+applied_limit(const struct rlimit *rl)
+{
+	return rl->rlim_cur == 0 ? rl->rlim_max : rl->rlim_cur;
+}
+
 /*
  * The program's RLIMIT_DATA as the kernel's may_expand_vm applies it,
  * when it matters here (p redirects), or RLIM_INFINITY. A soft limit of 0
@@ -90,7 +97,7 @@ data_limit(struct proc *p)
 
 	if (rs->arena == NULL || !read_data_limit(p->pid, &rl))
 		return RLIM_INFINITY;
-	limit = rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur;
+	limit = applied_limit(&rl);
 	if (limit != RLIM_INFINITY && rs->writes == WRITES_UNWATCHED)
 		rs->writes_due = true;
 	return limit;
@@ -330,26 +337,7 @@ sets_finite_limit(struct thread *t, const struct user_regs_struct *regs)
 	if (at == 0 || !ours || process_vm_readv(t->tid, &local, 1, &remote, 1,
 	    0) != (ssize_t)sizeof(rl))
 		return false;
-	return (rl.rlim_cur == 0 ? rl.rlim_max : rl.rlim_cur) !=
-	    RLIM_INFINITY;
-}
-
-/* Does /proc/PID/status say NoNewPrivs: 1? (false where unreadable) */
-static bool
-has_no_new_privs(pid_t pid)
-{
-	char path[64], *status, *line;
-	bool set = false;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	status = read_file_str(path, NULL);
-	if (status == NULL)
-		return false;
-	line = strstr(status, "\nNoNewPrivs:");
-	if (line != NULL)
-		set = strtol(line + strlen("\nNoNewPrivs:"), NULL, 10) != 0;
-	free(status);
-	return set;
+	return applied_limit(&rl) != RLIM_INFINITY;
 }
 
 /* The filter, in the thread's process by an injected seccomp(2): 0 or -errno. */
@@ -404,7 +392,7 @@ redirect_watch_writes(struct thread *t, int rule)
 			return false;
 		break;
 	case RULE_CREDS:
-		if (has_no_new_privs(p->pid))
+		if (proc_status_number(p->pid, "\nNoNewPrivs:") != 0)
 			return false;
 		break;
 	case RULE_MMAP:

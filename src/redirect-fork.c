@@ -137,8 +137,6 @@ static int child_own_copy(struct proc *parent, struct thread *child,
     struct inject *inj, const struct own_pages *own, const char **why);
 static int poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf,
     size_t len);
-static bool wiped_on_fork(const struct proc *p, uint64_t addr,
-    uint64_t len);
 static void drop_unmapped(struct arena *a, const struct maps *maps,
     const struct stat *st);
 static bool fork_test_fails(const char *what);
@@ -404,16 +402,6 @@ poke_bytes(pid_t tid, uint64_t addr, const unsigned char *buf, size_t len)
 	return 0;
 }
 
-/* Is [addr, addr + len) within a WIPEONFORK range of p? */
-static bool
-wiped_on_fork(const struct proc *p, uint64_t addr, uint64_t len)
-{
-	uint64_t s, e;
-
-	return arena_next_wipe(redir_peek(p)->arena, addr, &s, &e) &&
-	    s <= addr && addr + len <= e;
-}
-
 /*
  * Test-only: PTI_TEST_FORK_FAIL holding "own" makes child_own_copy fail
  * at once (as where no memfd can reach the child), holding "private"
@@ -446,7 +434,7 @@ fill_private(struct proc *parent, pid_t tid, uint64_t to, uint64_t start,
 	uint64_t at;
 
 	for (at = 0; at < len; at += PTI_PAGE_SIZE) {
-		if (wiped_on_fork(parent, start + at, PTI_PAGE_SIZE))
+		if (arena_wiped(prs->arena, start + at, PTI_PAGE_SIZE))
 			continue;
 		memset(buf, 0, sizeof(buf));
 		arena_read(prs->arena, start + at, buf, sizeof(buf));

@@ -655,7 +655,7 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 	struct redirect_state *rs = redir(p);
 	int fd = arena_fd(rs->arena);
 	loff_t in, out;
-	uint64_t off, old_off, avail, done = 0, ws, we;
+	uint64_t off, old_off, avail, done = 0;
 	long prot, r = -ENOMEM;
 	bool wipe;
 	ssize_t n;
@@ -705,8 +705,7 @@ mremap_by_copy(struct inject *inj, struct proc *p, uint64_t old_addr,
 		return r == -EEXIST ? -ENOMEM : r;
 	}
 	/* One mapping: marked throughout or not at all. */
-	wipe = arena_next_wipe(rs->arena, old_addr, &ws, &we) &&
-	    ws <= old_addr;
+	wipe = arena_wiped(rs->arena, old_addr, PTI_PAGE_SIZE);
 	if ((uint64_t)r != old_addr) {
 		inject_syscall(inj, SYS_munmap, (long)old_addr, (long)old_len,
 		    0, 0, 0, 0);
@@ -729,7 +728,7 @@ mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
     uint64_t old_len, uint64_t new_addr, uint64_t new_len)
 {
 	struct redirect_state *rs = redir(p);
-	uint64_t off, s, e;
+	uint64_t off;
 	long prot, r, fd;
 
 	arena_move(rs->arena, old_addr, old_len, new_addr, new_len);
@@ -746,7 +745,7 @@ mremap_left_behind(struct inject *inj, struct proc *p, uint64_t old_addr,
 	}
 	arena_map(rs->arena, old_addr, old_len, off);
 	/* The old mapping stays, with its flags. */
-	if (arena_next_wipe(rs->arena, new_addr, &s, &e) && s <= new_addr)
+	if (arena_wiped(rs->arena, new_addr, PTI_PAGE_SIZE))
 		arena_set_wipe(rs->arena, old_addr, old_len, true);
 }
 

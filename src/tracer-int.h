@@ -70,7 +70,6 @@ struct tracer {
 
 /* tracer-task.c */
 struct proc *tracer_proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid);
-pid_t tracer_status_pid(pid_t tid, const char *key);
 struct thread *tracer_adopt_task(struct tracer *tr, pid_t tid,
     pid_t parent_tid, bool is_thread);
 void tracer_resume_thread(struct tracer *tr, struct thread *t);

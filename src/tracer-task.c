@@ -52,24 +52,6 @@ tracer_proc_new(struct tracer *tr, pid_t pid, pid_t parent_pid)
 	return p;
 }
 
-/* A "Key:" number of /proc/TID/status (Tgid, PPid); 0 if unknown. */
-pid_t
-tracer_status_pid(pid_t tid, const char *key)
-{
-	char path[64], *s, *line;
-	pid_t v = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	s = read_file_str(path, NULL);
-	if (s == NULL)
-		return 0;
-	line = strstr(s, key);
-	if (line != NULL)
-		v = (pid_t)strtol(line + strlen(key), NULL, 10);
-	free(s);
-	return v;
-}
-
 /*
  * A task we have not seen yet: a new thread or process whose first stop
  * overtook its parent's clone/fork event, or one announced by that event.
@@ -83,7 +65,7 @@ tracer_adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid,
 	pid_t tgid;
 
 	if (parent_tid == 0) {
-		tgid = tracer_status_pid(tid, "\nTgid:");
+		tgid = (pid_t)proc_status_number(tid, "\nTgid:");
 		is_thread = tgid != 0 && tgid != tid;
 	} else {
 		tgid = is_thread && parent != NULL ? parent->proc->pid : tid;
@@ -97,7 +79,8 @@ tracer_adopt_task(struct tracer *tr, pid_t tid, pid_t parent_tid,
 	} else {
 		/* Its first stop overtook the fork event: /proc knows. */
 		p = tracer_proc_new(tr, tid, parent != NULL ?
-		    parent->proc->pid : tracer_status_pid(tid, "\nPPid:"));
+		    parent->proc->pid : (pid_t)proc_status_number(tid,
+		    "\nPPid:"));
 	}
 	return task_thread_new(&tr->tasks, p, tid);
 }

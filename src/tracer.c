@@ -774,7 +774,7 @@ on_new_task_event(struct tracer *tr, struct thread *t, int event)
 	if (child > 0 && (c = task_find_thread(&tr->tasks, child)) == NULL) {
 		c = tracer_adopt_task(tr, child, t->tid,
 		    event == PTRACE_EVENT_CLONE &&
-		    tracer_status_pid(child, "\nTgid:") == t->proc->pid);
+		    proc_status_number(child, "\nTgid:") == t->proc->pid);
 		tracer_untraced_child(t, c);
 	}
 	/* Its creator's filters (a child seen first took its PPid's). */

@@ -229,6 +229,23 @@ read_file_str(const char *path, size_t *lenp)
 	return fd < 0 ? NULL : read_fd_str(fd, SIZE_MAX - 1, lenp);
 }
 
+long
+proc_status_number(pid_t tid, const char *key)
+{
+	char path[64], *status, *line;
+	long v = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	status = read_file_str(path, NULL);
+	if (status == NULL)
+		return 0;
+	line = strstr(status, key);
+	if (line != NULL)
+		v = strtol(line + strlen(key), NULL, 10);
+	free(status);
+	return v;
+}
+
 const char *
 signal_name(int sig)
 {

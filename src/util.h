@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define PTI_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define PTI_NORETURN __attribute__((noreturn))
@@ -58,6 +59,11 @@ void warnx_msg(const char *fmt, ...) PTI_PRINTF(1, 2);
 
 /* Reads a whole small file (e.g. under /proc) into a NUL-terminated buffer. */
 char *read_file_str(const char *path, size_t *lenp);
+/*
+ * The number after key (with its newline and colon: "\nTgid:") in
+ * /proc/TID/status; 0 where the file or the key is missing.
+ */
+long proc_status_number(pid_t tid, const char *key);
 
 /*
  * Reads at most max bytes of fd into a NUL-terminated buffer and closes
